@@ -1,0 +1,10 @@
+/** Jest: swc transform for speed; `tsc --noEmit` type-checks separately in `npm test`. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/bot', '<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleNameMapper: { '^adaptivecards$': 'adaptivecards/dist/adaptivecards.js' },
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

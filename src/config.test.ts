@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration', () => {
+  test('no HaloPSA settings means demo mode with working defaults', () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe('demo');
+    expect(config.port).toBe(3978);
+    expect(config.halo.simulatorPort).toBe(3980);
+    expect(config.halo.clientId).toBe('demo');
+    expect(config.halo.budget).toEqual({ requests: 300, windowMs: 300_000 });
+    expect(config.database.url).toBeNull();
+  });
+
+  test('production mode lists every missing variable in one error', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ HALO_URL: 'https://msp.halopsa.com', PORT: 'eighty' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    for (const name of [
+      'PORT',
+      'HALO_CLIENT_ID',
+      'HALO_CLIENT_SECRET',
+      'DATABASE_URL',
+      'BOT_ID',
+      'BOT_PASSWORD',
+      'BOT_TENANT_ID',
+      'SHAREPOINT_SITE_ID',
+    ]) {
+      expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
+  test.each([
+    ['HALO_URL', 'not a url'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['SYNC_CRON', 'every day'],
+    ['HALO_PAGE_SIZE', '5000'],
+    ['LOG_LEVEL', 'loud'],
+  ])('rejects an invalid %s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  test('a complete production environment parses', () => {
+    const config = loadConfig({
+      HALO_URL: 'https://msp.halopsa.com',
+      HALO_CLIENT_ID: 'id',
+      HALO_CLIENT_SECRET: 'secret',
+      DATABASE_URL: 'postgres://u@db/ct',
+      BOT_ID: 'bot',
+      BOT_MANAGED_IDENTITY: 'true',
+      BOT_TENANT_ID: 'tid',
+      SHAREPOINT_SITE_ID: 'site',
+      HALO_WEBHOOK_USER: 'halo',
+      HALO_WEBHOOK_PASSWORD: 'pw',
+    });
+    expect(config.mode).toBe('production');
+    expect(config.bot.managedIdentity).toBe(true);
+  });
+
+  test('the app exits non-zero and prints every problem when production config is invalid', async () => {
+    const run = promisify(execFile);
+    const root = path.resolve(__dirname, '..');
+    const result = await run(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HALO_URL: 'https://msp.halopsa.com' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration');
+    expect(result.stderr).toContain('HALO_CLIENT_ID');
+    expect(result.stderr).toContain('DATABASE_URL');
+    expect(result.stderr).toContain('SHAREPOINT_SITE_ID');
+  });
+});

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+
+/** Where the configuration came from: demo runs everything embedded, production talks to real systems. */
+export type Mode = 'demo' | 'production';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = z.string().url().optional();
+const cron = z
+  .string()
+  .regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
+
+/**
+ * Every environment variable the app reads, with a one-line doc each. Nothing else reads process.env.
+ * Production mode is chosen by the presence of any HaloPSA setting; it then requires its variables.
+ */
+const envSchema = z.object({
+  /** HTTP port of the one restify server (bot, webhook, tab, API, health). */
+  PORT: port.default(3978),
+  /** Log level for pino (fatal, error, warn, info, debug, trace, silent). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Tenant id stamped on every row; one deployment serves one MSP tenant by default. */
+  TENANT_ID: z.string().min(1).default('demo'),
+  /** HaloPSA base URL, e.g. https://msp.halopsa.com (its presence selects production mode). */
+  HALO_URL: optionalUrl,
+  /** HaloPSA API application client id (client credentials). */
+  HALO_CLIENT_ID: z.string().min(1).optional(),
+  /** HaloPSA API application client secret. */
+  HALO_CLIENT_SECRET: z.string().min(1).optional(),
+  /** HaloPSA tenant name for Halo-hosted instances (sent as ?tenant=). */
+  HALO_TENANT: z.string().optional(),
+  /** Page size for HaloPSA list reads. */
+  HALO_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Client-side request budget: requests per rolling window. */
+  HALO_BUDGET_REQUESTS: z.coerce.number().int().min(1).default(300),
+  /** Client-side request budget: the rolling window in seconds. */
+  HALO_BUDGET_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Port of the embedded HaloPSA simulator in demo mode. */
+  HALO_SIM_PORT: port.default(3980),
+  /** Basic-auth user name HaloPSA webhooks must present. */
+  HALO_WEBHOOK_USER: z.string().min(1).optional(),
+  /** Basic-auth password HaloPSA webhooks must present. */
+  HALO_WEBHOOK_PASSWORD: z.string().min(1).optional(),
+  /** PostgreSQL connection string; unset → embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /** Folder for the embedded database and local evidence in demo mode. */
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Cron expression for the incremental HaloPSA sync. */
+  SYNC_CRON: cron.default('*/15 * * * *'),
+  /** Cron expression for the daily evaluation. */
+  EVALUATE_CRON: cron.default('0 6 * * *'),
+  /** Bot (Entra app) id; required in production. */
+  BOT_ID: z.string().min(1).optional(),
+  /** Bot client secret; production needs it unless BOT_MANAGED_IDENTITY is set. */
+  BOT_PASSWORD: z.string().min(1).optional(),
+  /** Use the App Service managed identity for the bot instead of a secret. */
+  BOT_MANAGED_IDENTITY: z.enum(['true', 'false']).optional(),
+  /** Entra tenant of the single-tenant bot; required in production. */
+  BOT_TENANT_ID: z.string().min(1).optional(),
+  /** SharePoint site id that holds evidence packs; required in production. */
+  SHAREPOINT_SITE_ID: z.string().min(1).optional(),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** The parsed, validated configuration the composition root hands to every adapter. */
+export interface AppConfig {
+  mode: Mode;
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  tenantId: string;
+  halo: {
+    baseUrl: string | null;
+    clientId: string;
+    clientSecret: string;
+    tenant: string | undefined;
+    pageSize: number;
+    budget: { requests: number; windowMs: number };
+    simulatorPort: number;
+  };
+  webhook: { username: string; password: string };
+  database: { url: string | null; dataDir: string };
+  schedules: { sync: string; evaluate: string };
+  bot: {
+    appId: string | null;
+    password: string | null;
+    managedIdentity: boolean;
+    tenantId: string | null;
+  };
+  sharepointSiteId: string | null;
+}
+
+/** Thrown when the environment is unusable; `problems` lists every one of them. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly kind = 'user';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const productionRequired = [
+  'HALO_URL',
+  'HALO_CLIENT_ID',
+  'HALO_CLIENT_SECRET',
+  'DATABASE_URL',
+  'BOT_ID',
+  'BOT_TENANT_ID',
+  'SHAREPOINT_SITE_ID',
+  'HALO_WEBHOOK_USER',
+  'HALO_WEBHOOK_PASSWORD',
+] as const;
+
+const haloVariables = ['HALO_URL', 'HALO_CLIENT_ID', 'HALO_CLIENT_SECRET'] as const;
+
+/** Parses the environment once; throws ConfigError listing every missing or invalid variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+
+  const mode: Mode = haloVariables.some((name) => cleaned[name] !== undefined)
+    ? 'production'
+    : 'demo';
+  if (mode === 'production') {
+    for (const name of productionRequired) {
+      if (cleaned[name] === undefined) problems.push(`${name}: required in production mode`);
+    }
+    if (cleaned.BOT_PASSWORD === undefined && cleaned.BOT_MANAGED_IDENTITY !== 'true') {
+      problems.push('BOT_PASSWORD: required in production mode unless BOT_MANAGED_IDENTITY=true');
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+
+  const e = parsed.data;
+  return {
+    mode,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    tenantId: e.TENANT_ID,
+    halo: {
+      baseUrl: e.HALO_URL ?? null,
+      clientId: e.HALO_CLIENT_ID ?? 'demo',
+      clientSecret: e.HALO_CLIENT_SECRET ?? 'demo',
+      tenant: e.HALO_TENANT,
+      pageSize: e.HALO_PAGE_SIZE,
+      budget: { requests: e.HALO_BUDGET_REQUESTS, windowMs: e.HALO_BUDGET_WINDOW_SECONDS * 1000 },
+      simulatorPort: e.HALO_SIM_PORT,
+    },
+    webhook: {
+      username: e.HALO_WEBHOOK_USER ?? 'halo',
+      password: e.HALO_WEBHOOK_PASSWORD ?? 'demo-webhook',
+    },
+    database: { url: e.DATABASE_URL ?? null, dataDir: e.DATA_DIR },
+    schedules: { sync: e.SYNC_CRON, evaluate: e.EVALUATE_CRON },
+    bot: {
+      appId: e.BOT_ID ?? null,
+      password: e.BOT_PASSWORD ?? null,
+      managedIdentity: e.BOT_MANAGED_IDENTITY === 'true',
+      tenantId: e.BOT_TENANT_ID ?? null,
+    },
+    sharepointSiteId: e.SHAREPOINT_SITE_ID ?? null,
+  };
+}
+
+/** Parses this process's environment (the composition root's one call). */
+export function loadConfigFromProcess(): AppConfig {
+  return loadConfig(process.env);
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'restify';
+import { ConfigError, loadConfigFromProcess, type AppConfig } from './config';
+import { HaloClient } from './halo/halo-client';
+import { HaloSync, type HaloReader } from './halo/halo-sync';
+import { haloWebhookHandler } from './halo/halo-webhook';
+import type { HaloSimulator } from './halo/simulator/server';
+import { JobScheduler } from './jobs/job-scheduler';
+import { createLogger, type AppLogger } from './observability/logger';
+import { createMetrics, type AppMetrics } from './observability/metrics';
+import { createHttpServer, listen, type Readiness } from './server/http-server';
+import type { Db } from './store/db';
+import { HaloMirrorRepository } from './store/halo-mirror.repository';
+import { openDatabase, type DatabaseTarget } from './store/open-db';
+
+/** The read scopes the app asks HaloPSA for, plus the one write scope used for decision notes. */
+const HALO_SCOPES = [
+  'read:projects',
+  'read:tickets',
+  'read:timesheets',
+  'read:contracts',
+  'read:customers',
+  'read:invoices',
+  'edit:tickets',
+];
+
+/** A running Control Tower instance (the composition root's product), closable in tests. */
+export interface RunningApp {
+  config: AppConfig;
+  url: string;
+  db: Db;
+  sync: HaloSync;
+  client: HaloClient;
+  metrics: AppMetrics;
+  logger: AppLogger;
+  simulator: HaloSimulator | null;
+  close(): Promise<void>;
+}
+
+/** Knobs for tests and the benchmark; production passes none. */
+export interface StartOptions {
+  database?: DatabaseTarget;
+  /** A HaloPSA to use instead of starting the demo simulator (demo mode only). */
+  haloUrl?: string;
+  now?: () => Date;
+  /** Skip the first sync (tests that drive syncs themselves). */
+  skipInitialSync?: boolean;
+  /** Start the cron timers (off in tests: they call jobs directly). */
+  schedule?: boolean;
+  logDestination?: Parameters<typeof createLogger>[2];
+  /** Seed and "today" of the demo dataset. */
+  demo?: { seed: number; asOf: string };
+}
+
+/** Wires every adapter from the configuration and starts the server. The only file that knows them all. */
+export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
+  const now = options.now ?? (() => new Date());
+  const instanceId = randomUUID();
+  const logger = createLogger(
+    config.logLevel,
+    { app: 'control-tower', tenantId: config.tenantId, instanceId },
+    options.logDestination,
+  );
+  const metrics = createMetrics();
+  if (config.mode === 'demo') logger.warn({}, 'demo mode: embedded HaloPSA simulator, bot auth off');
+
+  let simulator: HaloSimulator | null = null;
+  let haloUrl = config.halo.baseUrl ?? options.haloUrl ?? null;
+  if (haloUrl === null) {
+    // Demo only: production never loads the simulator.
+    const { generateDataset } = await import('./halo/simulator/generator');
+    const { startSimulator } = await import('./halo/simulator/server');
+    const demo = options.demo ?? { seed: 42, asOf: now().toISOString().slice(0, 10) };
+    simulator = await startSimulator({
+      dataset: generateDataset({ profile: 'demo', seed: demo.seed, asOf: demo.asOf }),
+      port: config.halo.simulatorPort,
+      clientId: config.halo.clientId,
+      clientSecret: config.halo.clientSecret,
+    });
+    haloUrl = simulator.url;
+  }
+
+  const db = await openDatabase(
+    options.database ??
+      (config.database.url ? { url: config.database.url } : { dataDir: config.database.dataDir }),
+  );
+
+  const client = new HaloClient({
+    baseUrl: haloUrl,
+    clientId: config.halo.clientId,
+    clientSecret: config.halo.clientSecret,
+    tenant: config.halo.tenant,
+    scopes: HALO_SCOPES,
+    pageSize: config.halo.pageSize,
+    budget: config.halo.budget,
+    logger: logger.child({ component: 'halo-client' }),
+    onRequest: (event) => {
+      metrics.haloRequests.inc({ status: String(event.status) });
+    },
+  });
+  const reader: HaloReader = client;
+  const sync = new HaloSync({
+    db,
+    reader,
+    tenantId: config.tenantId,
+    now,
+    logger: logger.child({ component: 'halo-sync' }),
+  });
+  const mirror = new HaloMirrorRepository(config.tenantId);
+
+  const runSync = async (mode: 'full' | 'incremental') => {
+    const end = metrics.syncDuration.startTimer({ mode });
+    try {
+      const report = await sync.run(mode);
+      end({ outcome: 'ok' });
+      metrics.lastSyncSuccess.set(now().getTime() / 1000);
+      return report;
+    } catch (error) {
+      end({ outcome: 'error' });
+      throw error;
+    } finally {
+      metrics.haloBudgetRemaining.set(client.stats().budgetRemaining);
+      metrics.dataQualityExceptions.set((await mirror.openIssues(db)).length);
+    }
+  };
+
+  const readiness = async (): Promise<Readiness> => {
+    await db.query('SELECT 1');
+    const lastSync = await sync.lastCompletedAt();
+    return {
+      ready: lastSync !== null,
+      checks: {
+        database: 'ok',
+        lastSyncAt: lastSync,
+        lastSyncAgeSeconds: lastSync ? Math.round((now().getTime() - Date.parse(lastSync)) / 1000) : null,
+      },
+    };
+  };
+
+  const server: Server = createHttpServer({
+    logger,
+    metrics,
+    readiness,
+    routes: [
+      {
+        method: 'post',
+        path: '/api/halo/webhook',
+        handler: haloWebhookHandler({
+          db,
+          tenantId: config.tenantId,
+          credentials: config.webhook,
+          sync,
+          now,
+          logger: logger.child({ component: 'halo-webhook' }),
+        }),
+      },
+    ],
+  });
+  const host = config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0';
+  const port = await listen(server, config.port, host);
+  const url = `http://localhost:${port}`;
+
+  const scheduler = new JobScheduler({ db, tenantId: config.tenantId, instanceId, now, logger });
+  if (options.schedule ?? true) {
+    scheduler.start([
+      { name: 'halo-sync', cron: config.schedules.sync, run: async () => void (await runSync('incremental')) },
+    ]);
+  }
+
+  if (!options.skipInitialSync) {
+    const hasSynced = (await sync.lastCompletedAt()) !== null;
+    await runSync(hasSynced ? 'incremental' : 'full');
+  }
+
+  return {
+    config,
+    url,
+    db,
+    sync,
+    client,
+    metrics,
+    logger,
+    simulator,
+    close: async () => {
+      scheduler.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await simulator?.close();
+      await db.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfigFromProcess();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const started = Date.now();
+  const app = await startApp(config);
+  const lines = [
+    `Control Tower is ready (${config.mode} mode, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `  Tab:            ${app.url}/`,
+    `  Bot endpoint:   ${app.url}/api/messages`,
+    `  Health:         ${app.url}/healthz   ${app.url}/readyz   ${app.url}/metrics`,
+    `  HaloPSA webhook ${app.url}/api/halo/webhook`,
+  ];
+  if (app.simulator) {
+    lines.push(`  HaloPSA simulator: ${app.simulator.url} (client id "demo", secret "demo")`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const shutdown = () => {
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Control Tower failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,87 @@
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { AppLogger } from '../observability/logger';
+import type { AppMetrics } from '../observability/metrics';
+
+/** What /readyz reports: ready only when the database answers and a sync has succeeded. */
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, unknown>;
+}
+
+/** A handler for one JSON route, kept free of restify types so use cases stay testable. */
+export type JsonHandler = (request: {
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  params: Record<string, string>;
+  query: Record<string, string | string[] | undefined>;
+}) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
+
+/** A route the composition root mounts on the one server. */
+export interface Route {
+  method: 'get' | 'post' | 'put' | 'del';
+  path: string;
+  handler: JsonHandler;
+}
+
+/** Everything the HTTP server needs; the composition root provides it. */
+export interface HttpServerDeps {
+  logger: AppLogger;
+  metrics: AppMetrics;
+  readiness: () => Promise<Readiness>;
+  routes: Route[];
+}
+
+/** Creates the one restify server: health, readiness, metrics and the mounted JSON routes. */
+export function createHttpServer(deps: HttpServerDeps): Server {
+  const server = restify.createServer({ name: 'control-tower', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 10 * 1024 * 1024 }));
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const readiness = await deps.readiness().catch((error: unknown) => ({
+      ready: false,
+      checks: { error: error instanceof Error ? error.message : String(error) },
+    }));
+    res.send(readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', ...readiness.checks });
+  });
+
+  server.get('/metrics', async (_req: Request, res: Response) => {
+    const body = await deps.metrics.registry.metrics();
+    res.setHeader('Content-Type', deps.metrics.registry.contentType);
+    res.sendRaw(200, body);
+  });
+
+  for (const route of deps.routes) {
+    server[route.method](route.path, async (req: Request, res: Response) => {
+      const log = deps.logger.child({ requestId: req.id(), route: route.path });
+      try {
+        const result = await route.handler({
+          body: req.body,
+          headers: req.headers,
+          params: (req.params ?? {}) as Record<string, string>,
+          query: (req.query ?? {}) as Record<string, string | string[] | undefined>,
+        });
+        for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+        res.send(result.status, result.body);
+      } catch (error) {
+        log.error({ err: error }, 'route failed');
+        res.send(500, { error: 'internal error', requestId: req.id() });
+      }
+    });
+  }
+  return server;
+}
+
+/** Starts listening; resolves with the bound port (useful when `port` is 0 in tests). */
+export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return address.port;
+}

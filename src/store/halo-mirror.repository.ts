@@ -1,0 +1,176 @@
+import type { Db } from './db';
+import { contentHash } from './canonical-json';
+import {
+  DETAIL_COLUMNS,
+  MILESTONE_TABLE,
+  MIRROR_TABLES,
+  dateOf,
+  idOf,
+  type MirrorColumn,
+  type MirrorTable,
+  type MirroredResource,
+} from './halo-mirror';
+
+/** A validated record ready to mirror: its id, parsed fields and the raw record as served. */
+export interface MirrorRecord {
+  id: number;
+  data: Record<string, unknown>;
+  raw: unknown;
+}
+
+/** A data-quality problem with one HaloPSA record (or with its id itself when recordId is null). */
+export interface DataQualityIssue {
+  resource: string;
+  recordId: string | null;
+  field: string;
+  problem: string;
+}
+
+/** Upserts HaloPSA records into the mirror tables and keeps the data-quality exception list. */
+export class HaloMirrorRepository {
+  constructor(private readonly tenantId: string) {}
+
+  /** Inserts or updates records; running it twice with the same input changes nothing. */
+  async upsert(db: Db, resource: MirroredResource, records: readonly MirrorRecord[], syncedAt: string): Promise<void> {
+    if (records.length === 0) return;
+    const table: MirrorTable = MIRROR_TABLES[resource];
+    const rows = records.map((r) => {
+      const row: Record<string, unknown> = { id: r.id, raw: r.raw, synced_at: syncedAt };
+      for (const c of table.columns) row[c.name] = c.from(r.data);
+      row.hash = contentHash(r.raw);
+      row.last_update = dateOf(r.data.last_update ?? r.data.lastupdate ?? r.data.last_modified);
+      return row;
+    });
+    const columns: MirrorColumn[] = [...table.columns];
+    const extra = [
+      ['raw', 'jsonb'],
+      ['hash', 'text'],
+      ['last_update', 'timestamptz'],
+      ['synced_at', 'timestamptz'],
+    ] as const;
+    await upsertRows(db, this.tenantId, table.table, [
+      ...columns.map((c) => [c.name, c.type] as const),
+      ...extra,
+    ], rows);
+  }
+
+  /** Stores a full record read (project milestones, contract entitlements) next to its list row. */
+  async upsertDetail(db: Db, resource: 'projects' | 'contracts', id: number, detail: Record<string, unknown>, syncedAt: string): Promise<DataQualityIssue[]> {
+    const columns = DETAIL_COLUMNS[resource];
+    const sets = ['detail = $3', ...columns.map((c, i) => `${c.name} = $${i + 4}`)];
+    await db.query(
+      `UPDATE ${MIRROR_TABLES[resource].table} SET ${sets.join(', ')} WHERE tenant_id = $1 AND id = $2`,
+      [this.tenantId, id, detail, ...columns.map((c) => c.from(detail))],
+    );
+    if (resource !== 'projects') return [];
+    const issues: DataQualityIssue[] = [];
+    const milestones: Record<string, unknown>[] = [];
+    for (const m of Array.isArray(detail.milestones) ? detail.milestones : []) {
+      const row = (m ?? {}) as Record<string, unknown>;
+      const milestoneId = idOf(row.id);
+      if (milestoneId === null) {
+        issues.push({ resource: 'milestones', recordId: null, field: 'id', problem: `project ${id} has a milestone without a valid id` });
+        continue;
+      }
+      const out: Record<string, unknown> = { id: milestoneId, raw: row, synced_at: syncedAt };
+      for (const c of MILESTONE_TABLE.columns) out[c.name] = c.from({ ...row, ticket_id: row.ticket_id ?? id });
+      milestones.push(out);
+    }
+    await db.query(
+      `DELETE FROM halo_milestones WHERE tenant_id = $1 AND project_id = $2 AND NOT (id = ANY($3::bigint[]))`,
+      [this.tenantId, id, milestones.map((m) => m.id)],
+    );
+    await upsertRows(db, this.tenantId, MILESTONE_TABLE.table, [
+      ...MILESTONE_TABLE.columns.map((c) => [c.name, c.type] as const),
+      ['raw', 'jsonb'],
+      ['synced_at', 'timestamptz'],
+    ], milestones);
+    return issues;
+  }
+
+  /** The stored content hashes of the given records (to skip detail reads of unchanged rows). */
+  async storedState(db: Db, resource: 'projects' | 'contracts', ids: readonly number[]): Promise<Map<number, { hash: string; hasDetail: boolean }>> {
+    const rows = await db.query<{ id: number; hash: string; has_detail: boolean }>(
+      `SELECT id, hash, detail IS NOT NULL AS has_detail FROM ${MIRROR_TABLES[resource].table}
+        WHERE tenant_id = $1 AND id = ANY($2::bigint[])`,
+      [this.tenantId, ids],
+    );
+    return new Map(rows.map((r) => [Number(r.id), { hash: r.hash, hasDetail: r.has_detail }]));
+  }
+
+  /** Ids of the projects in the mirror (tasks are child tickets of these). */
+  async projectIds(db: Db): Promise<Set<number>> {
+    const rows = await db.query<{ id: number }>('SELECT id FROM halo_projects WHERE tenant_id = $1', [this.tenantId]);
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
+  /**
+   * Records the issues found in one batch and resolves earlier issues of records that are now valid.
+   * Returns nothing: the list is read back through `openIssues`.
+   */
+  async recordIssues(db: Db, resource: string, issues: readonly DataQualityIssue[], validIds: readonly number[], seenAt: string): Promise<void> {
+    if (validIds.length > 0) {
+      await db.query(
+        `UPDATE data_quality_exceptions SET resolved_at = $3
+          WHERE tenant_id = $1 AND resource = $2 AND resolved_at IS NULL AND record_id = ANY($4::text[])`,
+        [this.tenantId, resource, seenAt, validIds.map(String)],
+      );
+    }
+    for (const issue of issues) {
+      await db.query(
+        `INSERT INTO data_quality_exceptions (tenant_id, resource, record_id, field, problem, first_seen, last_seen)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)
+         ON CONFLICT (tenant_id, resource, record_id, field)
+         DO UPDATE SET problem = EXCLUDED.problem, last_seen = EXCLUDED.last_seen, resolved_at = NULL`,
+        [this.tenantId, issue.resource, issue.recordId ?? '', issue.field, issue.problem, seenAt],
+      );
+    }
+  }
+
+  /** The open data-quality exceptions, newest first. */
+  async openIssues(db: Db): Promise<Array<DataQualityIssue & { lastSeen: string }>> {
+    const rows = await db.query<{ resource: string; record_id: string; field: string; problem: string; last_seen: Date }>(
+      `SELECT resource, record_id, field, problem, last_seen FROM data_quality_exceptions
+        WHERE tenant_id = $1 AND resolved_at IS NULL ORDER BY last_seen DESC, resource, record_id`,
+      [this.tenantId],
+    );
+    return rows.map((r) => ({
+      resource: r.resource,
+      recordId: r.record_id === '' ? null : r.record_id,
+      field: r.field,
+      problem: r.problem,
+      lastSeen: new Date(r.last_seen).toISOString(),
+    }));
+  }
+
+  /** Count and content hashes of a mirrored resource, ordered by id (tests compare with the source). */
+  async contents(db: Db, resource: MirroredResource): Promise<Array<{ id: number; hash: string }>> {
+    const rows = await db.query<{ id: number; hash: string }>(
+      `SELECT id, hash FROM ${MIRROR_TABLES[resource].table} WHERE tenant_id = $1 ORDER BY id`,
+      [this.tenantId],
+    );
+    return rows.map((r) => ({ id: Number(r.id), hash: r.hash }));
+  }
+}
+
+/** One INSERT … SELECT FROM jsonb_to_recordset … ON CONFLICT DO UPDATE for a batch of rows. */
+async function upsertRows(
+  db: Db,
+  tenantId: string,
+  table: string,
+  columns: ReadonlyArray<readonly [string, string]>,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  // One statement may not touch a row twice: the last copy of a repeated id wins.
+  const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
+  const names = columns.map(([name]) => name);
+  const definition = [['id', 'bigint'] as const, ...columns].map(([n, t]) => `${n} ${t}`).join(', ');
+  await db.query(
+    `INSERT INTO ${table} (tenant_id, id, ${names.join(', ')})
+     SELECT $1, x.id, ${names.map((n) => `x.${n}`).join(', ')}
+       FROM jsonb_to_recordset($2::jsonb) AS x(${definition})
+     ON CONFLICT (tenant_id, id) DO UPDATE SET ${names.map((n) => `${n} = EXCLUDED.${n}`).join(', ')}`,
+    [tenantId, JSON.stringify(unique)],
+  );
+}
