@@ -5,11 +5,14 @@ import { HaloClient } from './halo/halo-client';
 import { HaloSync, type HaloReader } from './halo/halo-sync';
 import { haloWebhookHandler } from './halo/halo-webhook';
 import type { HaloSimulator } from './halo/simulator/server';
+import { EvaluateDelivery } from './app/delivery/evaluate-delivery';
 import { JobScheduler } from './jobs/job-scheduler';
 import { createLogger, type AppLogger } from './observability/logger';
 import { createMetrics, type AppMetrics } from './observability/metrics';
 import { createHttpServer, listen, type Readiness } from './server/http-server';
 import type { Db } from './store/db';
+import { SqlDeliveryHistoryReader } from './store/delivery-history.repository';
+import { SqlDeliveryStore } from './store/delivery.repository';
 import { HaloMirrorRepository } from './store/halo-mirror.repository';
 import { openDatabase, type DatabaseTarget } from './store/open-db';
 
@@ -30,6 +33,7 @@ export interface RunningApp {
   url: string;
   db: Db;
   sync: HaloSync;
+  evaluation: EvaluateDelivery;
   client: HaloClient;
   metrics: AppMetrics;
   logger: AppLogger;
@@ -65,8 +69,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   if (config.mode === 'demo') logger.warn({}, 'demo mode: embedded HaloPSA simulator, bot auth off');
 
   let simulator: HaloSimulator | null = null;
-  let haloUrl = config.halo.baseUrl ?? options.haloUrl ?? null;
-  if (haloUrl === null) {
+  let haloUrl: string;
+  const givenUrl = config.halo.baseUrl ?? options.haloUrl ?? null;
+  if (givenUrl !== null) {
+    haloUrl = givenUrl;
+  } else {
     // Demo only: production never loads the simulator.
     const { generateDataset } = await import('./halo/simulator/generator');
     const { startSimulator } = await import('./halo/simulator/server');
@@ -91,7 +98,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     clientSecret: config.halo.clientSecret,
     tenant: config.halo.tenant,
     scopes: HALO_SCOPES,
-    pageSize: config.halo.pageSize,
+    // The simulator honours large pages (as HaloAPI asks real HaloPSA for 1000).
+    pageSize: simulator ? 1000 : config.halo.pageSize,
     budget: config.halo.budget,
     logger: logger.child({ component: 'halo-client' }),
     onRequest: (event) => {
@@ -124,6 +132,26 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     }
   };
 
+  const evaluation = new EvaluateDelivery({
+    history: new SqlDeliveryHistoryReader(db),
+    store: new SqlDeliveryStore(db, config.tenantId, now),
+    tenantId: config.tenantId,
+    now,
+    owners: { deliveryDirectorAgentId: null, incidentCommanderAgentId: null },
+  });
+  const evaluateAfterChange = async (ticketId: number, kind: 'project' | 'task' | 'ticket') => {
+    if (kind === 'ticket') return;
+    const rows =
+      kind === 'project'
+        ? [{ project_id: ticketId }]
+        : await db.query<{ project_id: number }>(
+            'SELECT project_id FROM halo_tasks WHERE tenant_id = $1 AND id = $2',
+            [config.tenantId, ticketId],
+          );
+    const projectId = rows[0]?.project_id;
+    if (projectId) await evaluation.run({ projectIds: [Number(projectId)] });
+  };
+
   const readiness = async (): Promise<Readiness> => {
     await db.query('SELECT 1');
     const lastSync = await sync.lastCompletedAt();
@@ -152,6 +180,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           sync,
           now,
           logger: logger.child({ component: 'halo-webhook' }),
+          onTicketChanged: evaluateAfterChange,
         }),
       },
     ],
@@ -164,12 +193,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   if (options.schedule ?? true) {
     scheduler.start([
       { name: 'halo-sync', cron: config.schedules.sync, run: async () => void (await runSync('incremental')) },
+      { name: 'delivery-evaluate', cron: config.schedules.evaluate, run: async () => void (await evaluation.run()) },
     ]);
   }
 
   if (!options.skipInitialSync) {
     const hasSynced = (await sync.lastCompletedAt()) !== null;
     await runSync(hasSynced ? 'incremental' : 'full');
+    await evaluation.run();
   }
 
   return {
@@ -177,6 +208,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     url,
     db,
     sync,
+    evaluation,
     client,
     metrics,
     logger,

@@ -1,0 +1,35 @@
+import type { Escalation, EscalationDecision } from '../../domain/delivery/escalation';
+import type { HealthSnapshot, ProjectAssessment } from '../../domain/delivery/health-score';
+import type { DeliveryPolicyConfig } from '../../domain/delivery/policy';
+import type { ProjectBaseline } from '../../domain/delivery/project-facts';
+
+/** One day's stored judgement of a project. */
+export interface StoredSnapshot {
+  snapshot: HealthSnapshot;
+  assessment: ProjectAssessment;
+  changes: string[];
+}
+
+/** A unit of work inside one transaction: everything the evaluation writes for one project. */
+export interface DeliveryUnitOfWork {
+  saveSnapshot(projectId: number, date: string, stored: StoredSnapshot): Promise<void>;
+  applyDecision(decision: EscalationDecision): Promise<void>;
+}
+
+/** The persistence port of the delivery loop (the SQL adapter lives in src/store). */
+export interface DeliveryStore {
+  /** The tenant's current policy set, or null when none was saved (the default applies). */
+  currentPolicy(): Promise<DeliveryPolicyConfig | null>;
+  /** Stores a validated policy set as the next version; returns that version. */
+  savePolicy(config: DeliveryPolicyConfig, by: string): Promise<number>;
+  /** The latest baseline of every project that has one. */
+  baselines(): Promise<Map<number, ProjectBaseline>>;
+  /** Records a baseline version (first capture or an explicit re-baseline). */
+  saveBaseline(projectId: number, baseline: ProjectBaseline, reason: string, by: string): Promise<void>;
+  /** Escalations still live (open, acknowledged, snoozed) or suppressed false positives, by project. */
+  liveEscalations(): Promise<Map<number, Escalation[]>>;
+  /** The latest snapshot before `date` per project. */
+  previousSnapshots(date: string): Promise<Map<number, HealthSnapshot>>;
+  /** Runs `work` in one transaction. */
+  inTransaction<T>(work: (uow: DeliveryUnitOfWork) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,109 @@
+import { evaluateEscalations, type EscalationDecision, type EscalationOwners } from '../../domain/delivery/escalation';
+import { assessProject, toSnapshot, whatChanged, type Rag } from '../../domain/delivery/health-score';
+import { DEFAULT_DELIVERY_POLICY, resolvePolicy, type DeliveryPolicyConfig } from '../../domain/delivery/policy';
+import { buildProjectFacts, indexDeliveryHistory } from './build-project-facts';
+import type { DeliveryStore, DeliveryUnitOfWork } from './delivery-store';
+import type { DeliveryHistoryReader } from './project-history';
+
+/** What one evaluation run did. */
+export interface EvaluationReport {
+  asOf: string;
+  projects: number;
+  byRag: Record<Rag, number>;
+  decisions: Array<Pick<EscalationDecision, 'kind' | 'shadow' | 'reason'> & { projectId: string; cause: string; severity: string }>;
+}
+
+/** Dependencies of the evaluation use case (ports only). */
+export interface EvaluateDeliveryDeps {
+  history: DeliveryHistoryReader;
+  store: DeliveryStore;
+  tenantId: string;
+  now: () => Date;
+  owners: EscalationOwners;
+  /**
+   * Called inside the transaction that records a decision, so a notification intent written here
+   * (the outbox) commits or rolls back together with the escalation it announces.
+   */
+  onDecision?: (uow: DeliveryUnitOfWork, decision: EscalationDecision) => Promise<void>;
+}
+
+/** The tenant's policy set when none was saved yet. */
+export const DEFAULT_POLICY_CONFIG: DeliveryPolicyConfig = {
+  default: DEFAULT_DELIVERY_POLICY,
+  byProjectType: {},
+  byClient: {},
+};
+
+/**
+ * The daily evaluation: every running project is assessed as of the day against its captured
+ * baseline and its resolved policy; the snapshot is stored and escalations move only on state changes.
+ */
+export class EvaluateDelivery {
+  constructor(private readonly deps: EvaluateDeliveryDeps) {}
+
+  /** Evaluates every project (or only `projectIds`, e.g. after a webhook) as of `asOf` (default today). */
+  async run(options: { asOf?: string; projectIds?: readonly number[] } = {}): Promise<EvaluationReport> {
+    const { store, now, owners } = this.deps;
+    const asOf = options.asOf ?? now().toISOString().slice(0, 10);
+    const history = await this.deps.history.load(this.deps.tenantId);
+    const projects = indexDeliveryHistory(history);
+    const [policyConfig, baselines, live, previous] = await Promise.all([
+      store.currentPolicy(),
+      store.baselines(),
+      store.liveEscalations(),
+      store.previousSnapshots(asOf),
+    ]);
+    const config = policyConfig ?? DEFAULT_POLICY_CONFIG;
+    const only = options.projectIds ? new Set(options.projectIds) : null;
+    const report: EvaluationReport = {
+      asOf,
+      projects: 0,
+      byRag: { green: 0, amber: 0, red: 0, unknown: 0 },
+      decisions: [],
+    };
+
+    for (const [projectId, project] of projects) {
+      if (only && !only.has(projectId)) continue;
+      const facts = buildProjectFacts(project, history, asOf);
+      if (facts === null) continue;
+      if (facts.status === 'closed' && facts.closedOn !== null && facts.closedOn < asOf) continue;
+
+      // The plan is measured against the baseline captured first; HaloPSA edits do not re-baseline.
+      const captured = baselines.get(projectId);
+      if (captured) facts.baseline = captured;
+      else await store.saveBaseline(projectId, facts.baseline, 'initial capture', 'control-tower');
+
+      const policy = resolvePolicy(config, { clientId: facts.clientId, projectType: facts.projectType });
+      const assessment = assessProject(facts, policy);
+      const snapshot = toSnapshot(assessment);
+      const changes = whatChanged(previous.get(projectId) ?? null, snapshot);
+      const decisions = evaluateEscalations({
+        now: now().toISOString(),
+        assessment,
+        openEscalations: live.get(projectId) ?? [],
+        policy,
+        owners,
+      });
+      await store.inTransaction(async (uow) => {
+        await uow.saveSnapshot(projectId, asOf, { snapshot, assessment, changes });
+        for (const decision of decisions) {
+          await uow.applyDecision(decision);
+          await this.deps.onDecision?.(uow, decision);
+        }
+      });
+      report.projects += 1;
+      report.byRag[assessment.rag] += 1;
+      for (const d of decisions) {
+        report.decisions.push({
+          kind: d.kind,
+          shadow: d.shadow,
+          reason: d.reason,
+          projectId: d.escalation.projectId,
+          cause: d.escalation.cause,
+          severity: d.escalation.severity,
+        });
+      }
+    }
+    return report;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Everything the mirror knows about the projects of one tenant, dated, loaded in a few bulk queries.
+ * `buildProjectFacts` turns it into the engine's as-of view for any day, which is how both the daily
+ * evaluation (today) and the replay (every past day) see the same data the same way.
+ */
+
+/** What a HaloPSA status means for delivery (derived from its name; see `classifyStatus`). */
+export type StatusClass = 'open' | 'in-progress' | 'on-hold' | 'blocked' | 'closed';
+
+/** A project's list row and full-record fields the engine needs. */
+export interface ProjectRow {
+  id: number;
+  name: string;
+  clientId: number | null;
+  projectType: string | null;
+  pmAgentId: number | null;
+  createdAt: string | null;
+  startDate: string | null;
+  targetDate: string | null;
+  deadlineDate: string | null;
+  closedAt: string | null;
+  statusId: number | null;
+  timeBudget: number | null;
+  moneyBudget: number | null;
+  onHold: boolean;
+}
+
+/** A milestone of a project's full record. */
+export interface MilestoneRow {
+  id: number;
+  projectId: number;
+  name: string;
+  sequence: number;
+  startDate: string | null;
+  targetDate: string | null;
+  complete: boolean;
+  value: number | null;
+}
+
+/** A task (child ticket) row. */
+export interface TaskRow {
+  id: number;
+  projectId: number;
+  name: string;
+  taskType: string | null;
+  milestoneId: number | null;
+  estimateHours: number | null;
+  createdAt: string | null;
+  targetDate: string | null;
+  closedAt: string | null;
+  statusId: number | null;
+  agentId: number | null;
+  onHold: boolean;
+}
+
+/** A status change recorded by an action (`new_status` at `datetime`). */
+export interface StatusChange {
+  ticketId: number;
+  at: string;
+  statusId: number;
+}
+
+/** Hours booked on one ticket by one agent on one day (timesheet events summed). */
+export interface EffortRow {
+  ticketId: number;
+  agentId: number | null;
+  date: string;
+  hours: number;
+  cost: number;
+}
+
+/** The dated history of every project of a tenant. */
+export interface DeliveryHistory {
+  projects: ProjectRow[];
+  milestones: MilestoneRow[];
+  tasks: TaskRow[];
+  statusChanges: StatusChange[];
+  effort: EffortRow[];
+  /** Days on which each agent booked any time, ascending (timesheet completeness). */
+  agentTimesheetDays: Map<number, string[]>;
+  /** Status id → name, for classification. */
+  statusNames: Map<number, string>;
+  /** Intake problems per project id found while loading (data-quality exceptions). */
+  dataQuality: Map<number, string[]>;
+  /** Day of the last completed sync, or null. */
+  dataAsOf: string | null;
+}
+
+/** The port the use cases load history through (the SQL adapter lives in src/store). */
+export interface DeliveryHistoryReader {
+  load(tenantId: string): Promise<DeliveryHistory>;
+}
+
+/**
+ * Classifies a HaloPSA status by its name. HaloPSA statuses are tenant-defined; these patterns cover
+ * the stock names ("New", "In Progress", "On Hold", "Waiting on …", "Closed", "Resolved", "Cancelled").
+ */
+export function classifyStatus(name: string | undefined): StatusClass {
+  const n = (name ?? '').toLowerCase();
+  if (/clos|resolv|complet|cancel|done/.test(n)) return 'closed';
+  if (/block|dependen/.test(n)) return 'blocked';
+  if (/hold|wait|pend|suspend/.test(n)) return 'on-hold';
+  if (/progress|working|active|action/.test(n)) return 'in-progress';
+  return 'open';
+}

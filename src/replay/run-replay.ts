@@ -1,0 +1,105 @@
+import type { AppConfig } from '../config';
+import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
+import { scoreReplay, type ProjectOutcome, type ReplayScore } from '../domain/delivery/replay-scoring';
+import { daysBetweenInclusive, replayDelivery } from '../app/delivery/replay-delivery';
+import { HaloClient } from '../halo/halo-client';
+import { HaloSync } from '../halo/halo-sync';
+import type { HaloDataset } from '../halo/simulator/dataset';
+import { generateDataset } from '../halo/simulator/generator';
+import { startSimulator } from '../halo/simulator/server';
+import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
+import { openDatabase } from '../store/open-db';
+
+/** Options of one replay run. */
+export interface ReplayOptions {
+  config: AppConfig;
+  from: string;
+  to: string;
+  /** Demo generator seed (used only when no HaloPSA is configured). */
+  seed: number;
+  /** "Today" of the generated demo dataset. */
+  datasetAsOf: string;
+  write: (line: Record<string, unknown>) => void;
+}
+
+/** The summary line: counts always; scores when the generator's known outcomes are available. */
+export interface ReplaySummary {
+  kind: 'summary';
+  from: string;
+  to: string;
+  source: 'demo-simulator' | 'halopsa';
+  projectsEvaluated: number;
+  unknownProjects: number;
+  events: Record<string, number>;
+  engine?: ReplayScore;
+  naive?: Record<string, ReplayScore>;
+}
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+
+/** Syncs once into a throw-away embedded database and replays the engines day by day. */
+export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
+  const { config } = options;
+  let dataset: HaloDataset | null = null;
+  let closeSimulator: (() => Promise<void>) | null = null;
+  let baseUrl: string;
+  if (config.halo.baseUrl !== null) {
+    baseUrl = config.halo.baseUrl;
+  } else {
+    dataset = generateDataset({ profile: 'demo', seed: options.seed, asOf: options.datasetAsOf });
+    const simulator = await startSimulator({ dataset, port: 0 });
+    baseUrl = simulator.url;
+    closeSimulator = () => simulator.close();
+  }
+  const db = await openDatabase({ memory: true });
+  try {
+    const client = new HaloClient({
+      baseUrl,
+      clientId: config.halo.clientId,
+      clientSecret: config.halo.clientSecret,
+      tenant: config.halo.tenant,
+      scopes: ['read:projects', 'read:tickets', 'read:timesheets', 'read:contracts', 'read:customers', 'read:invoices'],
+      pageSize: dataset ? 1000 : config.halo.pageSize,
+      budget: config.halo.budget,
+      logger: silent,
+    });
+    const tenantId = config.tenantId;
+    await new HaloSync({ db, reader: client, tenantId, now: () => new Date(), logger: silent }).run('full');
+    const history = await new SqlDeliveryHistoryReader(db).load(tenantId);
+
+    const days = daysBetweenInclusive(options.from, options.to);
+    const delivery = replayDelivery(history, days, DEFAULT_DELIVERY_POLICY);
+    const counts: Record<string, number> = {};
+    for (const event of delivery.events) {
+      options.write({ ...event });
+      counts[event.kind] = (counts[event.kind] ?? 0) + 1;
+    }
+
+    const summary: ReplaySummary = {
+      kind: 'summary',
+      from: options.from,
+      to: options.to,
+      source: dataset ? 'demo-simulator' : 'halopsa',
+      projectsEvaluated: delivery.projectsEvaluated,
+      unknownProjects: delivery.unknownProjects.length,
+      events: counts,
+    };
+    if (dataset) {
+      // Every project counts: flagging a healthy or a data-thin project is a false positive.
+      const outcomes: ProjectOutcome[] = dataset.intent.projects.map((p) => ({
+          projectId: String(p.projectId),
+          troubled: p.slipped || p.overran,
+        visibleOn: p.visibleOn ?? null,
+      }));
+      summary.engine = scoreReplay(delivery.firstEscalation, outcomes);
+      summary.naive = Object.fromEntries(
+        Object.entries(delivery.naiveFirstFlag).map(([rule, flags]) => [rule, scoreReplay(flags, outcomes)]),
+      );
+    }
+    options.write({ ...summary });
+    return summary;
+  } finally {
+    await db.close();
+    await closeSimulator?.();
+  }
+}
