@@ -67,10 +67,14 @@ describe('configuration', () => {
   test('the app exits non-zero and prints every problem when production config is invalid', async () => {
     const run = promisify(execFile);
     const root = path.resolve(__dirname, '..');
-    const result = await run(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HALO_URL: 'https://msp.halopsa.com' },
-    }).then(
+    const result = await run(
+      process.execPath,
+      [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, HALO_URL: 'https://msp.halopsa.com' },
+      },
+    ).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );

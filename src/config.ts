@@ -5,9 +5,7 @@ export type Mode = 'demo' | 'production';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z.string().url().optional();
-const cron = z
-  .string()
-  .regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
+const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
 
 /**
  * Every environment variable the app reads, with a one-line doc each. Nothing else reads process.env.
@@ -41,7 +39,10 @@ const envSchema = z.object({
   /** Basic-auth password HaloPSA webhooks must present. */
   HALO_WEBHOOK_PASSWORD: z.string().min(1).optional(),
   /** PostgreSQL connection string; unset → embedded PGlite under DATA_DIR. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   /** Folder for the embedded database and local evidence in demo mode. */
   DATA_DIR: z.string().min(1).default('.data'),
   /** Cron expression for the incremental HaloPSA sync. */

@@ -66,7 +66,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     options.logDestination,
   );
   const metrics = createMetrics();
-  if (config.mode === 'demo') logger.warn({}, 'demo mode: embedded HaloPSA simulator, bot auth off');
+  if (config.mode === 'demo')
+    logger.warn({}, 'demo mode: embedded HaloPSA simulator, bot auth off');
 
   let simulator: HaloSimulator | null = null;
   let haloUrl: string;
@@ -160,7 +161,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       checks: {
         database: 'ok',
         lastSyncAt: lastSync,
-        lastSyncAgeSeconds: lastSync ? Math.round((now().getTime() - Date.parse(lastSync)) / 1000) : null,
+        lastSyncAgeSeconds: lastSync
+          ? Math.round((now().getTime() - Date.parse(lastSync)) / 1000)
+          : null,
       },
     };
   };
@@ -192,8 +195,16 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   const scheduler = new JobScheduler({ db, tenantId: config.tenantId, instanceId, now, logger });
   if (options.schedule ?? true) {
     scheduler.start([
-      { name: 'halo-sync', cron: config.schedules.sync, run: async () => void (await runSync('incremental')) },
-      { name: 'delivery-evaluate', cron: config.schedules.evaluate, run: async () => void (await evaluation.run()) },
+      {
+        name: 'halo-sync',
+        cron: config.schedules.sync,
+        run: async () => void (await runSync('incremental')),
+      },
+      {
+        name: 'delivery-evaluate',
+        cron: config.schedules.evaluate,
+        run: async () => void (await evaluation.run()),
+      },
     ]);
   }
 
@@ -258,7 +269,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`Control Tower failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `Control Tower failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

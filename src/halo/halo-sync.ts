@@ -2,7 +2,12 @@ import type { Db } from '../store/db';
 import { HaloMirrorRepository, type DataQualityIssue } from '../store/halo-mirror.repository';
 import type { MirroredResource } from '../store/halo-mirror';
 import { contentHash } from '../store/canonical-json';
-import { classifyTicket, haloResource, type HaloQueryParams, type HaloResourceName } from './halo-resources';
+import {
+  classifyTicket,
+  haloResource,
+  type HaloQueryParams,
+  type HaloResourceName,
+} from './halo-resources';
 import { validateRecords } from './halo-records';
 
 /** One page of a HaloPSA list read. */
@@ -15,9 +20,13 @@ export interface HaloPage {
 /** The part of the HaloPSA client the sync needs (the real client implements it). */
 export interface HaloReader {
   /** Pages through a resource's list from `startPage` (1-based). */
-  listPages(resource: HaloResourceName, params: HaloQueryParams, options: { startPage: number }): AsyncIterable<HaloPage>;
-  /** Reads one full record (`GET /api/{path}/{id}`). */
-  get(path: string, id: number, params?: HaloQueryParams): Promise<unknown>;
+  listPages(
+    resource: HaloResourceName,
+    params: HaloQueryParams,
+    options: { startPage: number },
+  ): AsyncIterable<HaloPage>;
+  /** Reads one full record (`GET /api/{path}/{id}`); null when HaloPSA answers 404. */
+  get(path: string, id: number, params?: HaloQueryParams): Promise<unknown | null>;
 }
 
 /** Full reads everything; incremental reads what changed since each resource's watermark. */
@@ -28,7 +37,10 @@ export interface SyncReport {
   mode: SyncMode;
   startedAt: string;
   resumed: boolean;
-  listings: Record<string, { pages: number; records: number; exceptions: number; detailReads: number }>;
+  listings: Record<
+    string,
+    { pages: number; records: number; exceptions: number; detailReads: number }
+  >;
 }
 
 /** Logging the sync needs (pino satisfies it). */
@@ -112,27 +124,51 @@ export class HaloSync {
    * Re-reads one ticket, task or project (a webhook's hint) and its actions, and mirrors them.
    * Returns what the object turned out to be.
    */
-  async resyncTicket(ticketId: number): Promise<'project' | 'task' | 'ticket' | 'invalid'> {
+  async resyncTicket(
+    ticketId: number,
+  ): Promise<'project' | 'task' | 'ticket' | 'invalid' | 'deleted'> {
     const { db, reader } = this.deps;
     const syncedAt = this.deps.now().toISOString();
     const raw = await reader.get('Tickets', ticketId, { includedetails: true });
+    if (raw === null) {
+      // HaloPSA answered 404: the ticket is gone, so is our copy.
+      await this.mirror.remove(db, ticketId);
+      return 'deleted';
+    }
     const kind = classifyTicket(raw, await this.mirror.projectIds(db));
-    const resource: MirroredResource = kind === 'project' ? 'projects' : kind === 'task' ? 'tasks' : 'tickets';
+    const resource: MirroredResource =
+      kind === 'project' ? 'projects' : kind === 'task' ? 'tasks' : 'tickets';
     const { records, exceptions } = validateRecords(resource, [raw]);
     const actions: unknown[] = [];
-    for await (const page of reader.listPages('actions', { ticket_id: ticketId }, { startPage: 1 })) {
+    for await (const page of reader.listPages(
+      'actions',
+      { ticket_id: ticketId },
+      { startPage: 1 },
+    )) {
       actions.push(...page.records);
     }
     const validActions = validateRecords('actions', actions);
     await db.transaction(async (tx) => {
       await this.mirror.upsert(tx, resource, records as MirrorRecordLike[], syncedAt);
-      await this.mirror.recordIssues(tx, resource, exceptions, records.map((r) => r.id), syncedAt);
+      await this.mirror.recordIssues(
+        tx,
+        resource,
+        exceptions,
+        records.map((r) => r.id),
+        syncedAt,
+      );
       if (kind === 'project' && records.length > 0 && isObject(raw)) {
         const issues = await this.mirror.upsertDetail(tx, 'projects', ticketId, raw, syncedAt);
         await this.mirror.recordIssues(tx, 'milestones', issues, [], syncedAt);
       }
       await this.mirror.upsert(tx, 'actions', validActions.records as MirrorRecordLike[], syncedAt);
-      await this.mirror.recordIssues(tx, 'actions', validActions.exceptions, validActions.records.map((r) => r.id), syncedAt);
+      await this.mirror.recordIssues(
+        tx,
+        'actions',
+        validActions.exceptions,
+        validActions.records.map((r) => r.id),
+        syncedAt,
+      );
     });
     return records.length > 0 ? kind : 'invalid';
   }
@@ -144,7 +180,12 @@ export class HaloSync {
     const run = unfinished
       ? { mode: unfinished.mode, startedAt: unfinished.runStartedAt, resumed: true }
       : { mode: requested, startedAt: this.deps.now().toISOString(), resumed: false };
-    const report: SyncReport = { mode: run.mode, startedAt: run.startedAt, resumed: run.resumed, listings: {} };
+    const report: SyncReport = {
+      mode: run.mode,
+      startedAt: run.startedAt,
+      resumed: run.resumed,
+      listings: {},
+    };
     logger.info({ tenantId, mode: run.mode, resumed: run.resumed }, 'halo sync started');
 
     for (const listing of LISTINGS) {
@@ -177,25 +218,39 @@ export class HaloSync {
     return report;
   }
 
-  private async syncListing(listing: HaloResourceName, checkpoint: Checkpoint): Promise<SyncReport['listings'][string]> {
+  private async syncListing(
+    listing: HaloResourceName,
+    checkpoint: Checkpoint,
+  ): Promise<SyncReport['listings'][string]> {
     const { db, reader } = this.deps;
     const stats = { pages: 0, records: 0, exceptions: 0, detailReads: 0 };
     const spec = haloResource(listing);
     // lastupdatefromdate is documented for Tickets, Projects and Client. It is sent to every listing:
     // a server that ignores it returns everything, which is slower but still correct.
-    const params: HaloQueryParams = checkpoint.since ? { lastupdatefromdate: checkpoint.since } : {};
+    const params: HaloQueryParams = checkpoint.since
+      ? { lastupdatefromdate: checkpoint.since }
+      : {};
     const projectIds = listing === 'tickets' ? await this.mirror.projectIds(db) : undefined;
 
-    for await (const page of reader.listPages(listing, params, { startPage: checkpoint.nextPage })) {
+    for await (const page of reader.listPages(listing, params, {
+      startPage: checkpoint.nextPage,
+    })) {
       const syncedAt = this.deps.now().toISOString();
       const batches = this.partition(listing, page.records, projectIds);
-      const validated = batches.map(({ resource, raw }) => ({ resource, ...validateRecords(resource, raw) }));
+      const validated = batches.map(({ resource, raw }) => ({
+        resource,
+        ...validateRecords(resource, raw),
+      }));
 
       // Full records are read before the transaction: no HTTP while holding a connection.
       const details = new Map<number, Record<string, unknown>>();
       if (spec?.detail && (listing === 'projects' || listing === 'contracts')) {
         const valid = validated[0]?.records ?? [];
-        const stored = await this.mirror.storedState(db, listing, valid.map((r) => r.id));
+        const stored = await this.mirror.storedState(
+          db,
+          listing,
+          valid.map((r) => r.id),
+        );
         for (const record of valid) {
           const known = stored.get(record.id);
           if (known?.hasDetail && known.hash === contentHash(record.raw)) continue;
@@ -207,8 +262,19 @@ export class HaloSync {
 
       await db.transaction(async (tx) => {
         for (const batch of validated) {
-          await this.mirror.upsert(tx, batch.resource as MirroredResource, batch.records as MirrorRecordLike[], syncedAt);
-          await this.mirror.recordIssues(tx, batch.resource, batch.exceptions, batch.records.map((r) => r.id), syncedAt);
+          await this.mirror.upsert(
+            tx,
+            batch.resource as MirroredResource,
+            batch.records as MirrorRecordLike[],
+            syncedAt,
+          );
+          await this.mirror.recordIssues(
+            tx,
+            batch.resource,
+            batch.exceptions,
+            batch.records.map((r) => r.id),
+            syncedAt,
+          );
           stats.records += batch.records.length;
           stats.exceptions += batch.exceptions.length;
         }

@@ -23,7 +23,11 @@ export interface HaloWebhookDeps {
 export function haloWebhookHandler(deps: HaloWebhookDeps): JsonHandler {
   return async ({ body, headers }) => {
     if (!authorised(headers.authorization, deps.credentials)) {
-      return { status: 401, body: { error: 'invalid credentials' }, headers: { 'WWW-Authenticate': 'Basic realm="halo-webhook"' } };
+      return {
+        status: 401,
+        body: { error: 'invalid credentials' },
+        headers: { 'WWW-Authenticate': 'Basic realm="halo-webhook"' },
+      };
     }
     const delivery = parseDelivery(body);
     if (!delivery.ok) return { status: 400, body: { error: delivery.error } };
@@ -46,8 +50,12 @@ export function haloWebhookHandler(deps: HaloWebhookDeps): JsonHandler {
         `UPDATE webhook_deliveries SET processed_at = $3, error = NULL WHERE tenant_id = $1 AND delivery_id = $2`,
         [deps.tenantId, deliveryId, deps.now().toISOString()],
       );
-      if (kind !== 'invalid' && deps.onTicketChanged) await deps.onTicketChanged(objectId, kind);
-      deps.logger.info({ tenantId: deps.tenantId, deliveryId, event, objectId, kind }, 'halo webhook processed');
+      if (kind !== 'invalid' && kind !== 'deleted' && deps.onTicketChanged)
+        await deps.onTicketChanged(objectId, kind);
+      deps.logger.info(
+        { tenantId: deps.tenantId, deliveryId, event, objectId, kind },
+        'halo webhook processed',
+      );
       return { status: 200, body: { status: 'processed', deliveryId, kind } };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -55,13 +63,18 @@ export function haloWebhookHandler(deps: HaloWebhookDeps): JsonHandler {
         `UPDATE webhook_deliveries SET error = $3 WHERE tenant_id = $1 AND delivery_id = $2`,
         [deps.tenantId, deliveryId, message],
       );
-      deps.logger.warn({ tenantId: deps.tenantId, deliveryId, objectId, err: message }, 'halo webhook re-read failed');
+      deps.logger.warn(
+        { tenantId: deps.tenantId, deliveryId, objectId, err: message },
+        'halo webhook re-read failed',
+      );
       return { status: 503, body: { error: 're-read failed, deliver again', deliveryId } };
     }
   };
 }
 
-type Delivery = { ok: true; deliveryId: string; event: string | null; objectId: number } | { ok: false; error: string };
+type Delivery =
+  | { ok: true; deliveryId: string; event: string | null; objectId: number }
+  | { ok: false; error: string };
 
 /** Reads the fields we rely on from the "small object" or the "event only" payload. */
 function parseDelivery(body: unknown): Delivery {
@@ -71,13 +84,20 @@ function parseDelivery(body: unknown): Delivery {
   const b = body as Record<string, unknown>;
   const deliveryId = typeof b.id === 'string' || typeof b.id === 'number' ? String(b.id) : null;
   if (!deliveryId) return { ok: false, error: 'missing delivery id' };
-  const ticket = typeof b.ticket === 'object' && b.ticket !== null ? (b.ticket as Record<string, unknown>) : null;
+  const ticket =
+    typeof b.ticket === 'object' && b.ticket !== null
+      ? (b.ticket as Record<string, unknown>)
+      : null;
   const objectId = Number(b.object_id ?? ticket?.id);
-  if (!Number.isInteger(objectId) || objectId <= 0) return { ok: false, error: 'missing object_id' };
+  if (!Number.isInteger(objectId) || objectId <= 0)
+    return { ok: false, error: 'missing object_id' };
   return { ok: true, deliveryId, event: typeof b.event === 'string' ? b.event : null, objectId };
 }
 
-function authorised(header: string | string[] | undefined, expected: { username: string; password: string }): boolean {
+function authorised(
+  header: string | string[] | undefined,
+  expected: { username: string; password: string },
+): boolean {
   if (typeof header !== 'string' || !header.startsWith('Basic ')) return false;
   const given = Buffer.from(Buffer.from(header.slice(6), 'base64').toString('utf8'));
   const wanted = Buffer.from(`${expected.username}:${expected.password}`);

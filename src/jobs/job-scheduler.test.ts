@@ -9,8 +9,18 @@ describe.each(testDatabases())('job scheduler on $name', (target) => {
     const handle = await target.open();
     try {
       const runs: string[] = [];
-      const job: JobDefinition = { name: 'evaluate', cron: '0 6 * * *', run: async (at) => void runs.push(at.toISOString()) };
-      const scheduler = new JobScheduler({ db: handle.db, tenantId: 't1', instanceId: 'a', now, logger: silent });
+      const job: JobDefinition = {
+        name: 'evaluate',
+        cron: '0 6 * * *',
+        run: async (at) => void runs.push(at.toISOString()),
+      };
+      const scheduler = new JobScheduler({
+        db: handle.db,
+        tenantId: 't1',
+        instanceId: 'a',
+        now,
+        logger: silent,
+      });
       const at = new Date('2026-11-23T06:00:00Z');
       expect(await scheduler.runOccurrence(job, at)).toBe('ran');
       expect(await scheduler.runOccurrence(job, at)).toBe('claimed-elsewhere');
@@ -24,10 +34,24 @@ describe.each(testDatabases())('job scheduler on $name', (target) => {
   test('records a failed run with its error', async () => {
     const handle = await target.open();
     try {
-      const scheduler = new JobScheduler({ db: handle.db, tenantId: 't1', instanceId: 'a', now, logger: silent });
-      const job: JobDefinition = { name: 'sync', cron: '*/15 * * * *', run: async () => { throw new Error('halo down'); } };
+      const scheduler = new JobScheduler({
+        db: handle.db,
+        tenantId: 't1',
+        instanceId: 'a',
+        now,
+        logger: silent,
+      });
+      const job: JobDefinition = {
+        name: 'sync',
+        cron: '*/15 * * * *',
+        run: async () => {
+          throw new Error('halo down');
+        },
+      };
       expect(await scheduler.runOccurrence(job, new Date('2026-11-23T06:15:00Z'))).toBe('failed');
-      const rows = await handle.db.query<{ status: string; error: string }>('SELECT status, error FROM job_runs');
+      const rows = await handle.db.query<{ status: string; error: string }>(
+        'SELECT status, error FROM job_runs',
+      );
       expect(rows).toEqual([{ status: 'failed', error: 'halo down' }]);
     } finally {
       await handle.dispose();
@@ -36,25 +60,34 @@ describe.each(testDatabases())('job scheduler on $name', (target) => {
 });
 
 const postgres = testDatabases().find((d) => d.name === 'postgres');
-(postgres ? test : test.skip)('two instances on one PostgreSQL run each scheduled occurrence once', async () => {
-  const handle = await postgres!.open();
-  try {
-    const runs: Array<{ instance: string; at: string }> = [];
-    const instances = ['a', 'b'].map(
-      (instanceId) =>
-        new JobScheduler({ db: handle.connect(), tenantId: 't1', instanceId, now, logger: silent }),
-    );
-    const jobFor = (instance: string): JobDefinition => ({
-      name: 'sync',
-      cron: '*/15 * * * *',
-      run: async (at) => void runs.push({ instance, at: at.toISOString() }),
-    });
-    const times = [0, 15, 30, 45].map((m) => new Date(Date.UTC(2026, 10, 23, 6, m)));
-    await Promise.all(
-      times.flatMap((at) => instances.map((s, i) => s.runOccurrence(jobFor(['a', 'b'][i]!), at))),
-    );
-    expect(runs.map((r) => r.at).sort()).toEqual(times.map((t) => t.toISOString()));
-  } finally {
-    await handle.dispose();
-  }
-});
+(postgres ? test : test.skip)(
+  'two instances on one PostgreSQL run each scheduled occurrence once',
+  async () => {
+    const handle = await postgres!.open();
+    try {
+      const runs: Array<{ instance: string; at: string }> = [];
+      const instances = ['a', 'b'].map(
+        (instanceId) =>
+          new JobScheduler({
+            db: handle.connect(),
+            tenantId: 't1',
+            instanceId,
+            now,
+            logger: silent,
+          }),
+      );
+      const jobFor = (instance: string): JobDefinition => ({
+        name: 'sync',
+        cron: '*/15 * * * *',
+        run: async (at) => void runs.push({ instance, at: at.toISOString() }),
+      });
+      const times = [0, 15, 30, 45].map((m) => new Date(Date.UTC(2026, 10, 23, 6, m)));
+      await Promise.all(
+        times.flatMap((at) => instances.map((s, i) => s.runOccurrence(jobFor(['a', 'b'][i]!), at))),
+      );
+      expect(runs.map((r) => r.at).sort()).toEqual(times.map((t) => t.toISOString()));
+    } finally {
+      await handle.dispose();
+    }
+  },
+);

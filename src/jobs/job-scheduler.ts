@@ -71,9 +71,19 @@ export class JobScheduler {
     await db.query(
       `UPDATE job_runs SET finished_at = $4, status = $5, error = $6
         WHERE tenant_id = $1 AND job = $2 AND scheduled_for = $3`,
-      [tenantId, job.name, scheduledFor.toISOString(), this.deps.now().toISOString(), status, message],
+      [
+        tenantId,
+        job.name,
+        scheduledFor.toISOString(),
+        this.deps.now().toISOString(),
+        status,
+        message,
+      ],
     );
-    logger.info({ tenantId, job: job.name, scheduledFor, instanceId, status }, 'scheduled job finished');
+    logger.info(
+      { tenantId, job: job.name, scheduledFor, instanceId, status },
+      'scheduled job finished',
+    );
     return status === 'succeeded' ? 'ran' : 'failed';
   }
 }

@@ -1,6 +1,10 @@
 import type { AppConfig } from '../config';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
-import { scoreReplay, type ProjectOutcome, type ReplayScore } from '../domain/delivery/replay-scoring';
+import {
+  scoreReplay,
+  type ProjectOutcome,
+  type ReplayScore,
+} from '../domain/delivery/replay-scoring';
 import { daysBetweenInclusive, replayDelivery } from '../app/delivery/replay-delivery';
 import { HaloClient } from '../halo/halo-client';
 import { HaloSync } from '../halo/halo-sync';
@@ -35,7 +39,12 @@ export interface ReplaySummary {
   naive?: Record<string, ReplayScore>;
 }
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+const silent = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
 
 /** Syncs once into a throw-away embedded database and replays the engines day by day. */
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
@@ -58,13 +67,22 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       clientId: config.halo.clientId,
       clientSecret: config.halo.clientSecret,
       tenant: config.halo.tenant,
-      scopes: ['read:projects', 'read:tickets', 'read:timesheets', 'read:contracts', 'read:customers', 'read:invoices'],
+      scopes: [
+        'read:projects',
+        'read:tickets',
+        'read:timesheets',
+        'read:contracts',
+        'read:customers',
+        'read:invoices',
+      ],
       pageSize: dataset ? 1000 : config.halo.pageSize,
       budget: config.halo.budget,
       logger: silent,
     });
     const tenantId = config.tenantId;
-    await new HaloSync({ db, reader: client, tenantId, now: () => new Date(), logger: silent }).run('full');
+    await new HaloSync({ db, reader: client, tenantId, now: () => new Date(), logger: silent }).run(
+      'full',
+    );
     const history = await new SqlDeliveryHistoryReader(db).load(tenantId);
 
     const days = daysBetweenInclusive(options.from, options.to);
@@ -87,13 +105,16 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     if (dataset) {
       // Every project counts: flagging a healthy or a data-thin project is a false positive.
       const outcomes: ProjectOutcome[] = dataset.intent.projects.map((p) => ({
-          projectId: String(p.projectId),
-          troubled: p.slipped || p.overran,
+        projectId: String(p.projectId),
+        troubled: p.slipped || p.overran,
         visibleOn: p.visibleOn ?? null,
       }));
       summary.engine = scoreReplay(delivery.firstEscalation, outcomes);
       summary.naive = Object.fromEntries(
-        Object.entries(delivery.naiveFirstFlag).map(([rule, flags]) => [rule, scoreReplay(flags, outcomes)]),
+        Object.entries(delivery.naiveFirstFlag).map(([rule, flags]) => [
+          rule,
+          scoreReplay(flags, outcomes),
+        ]),
       );
     }
     options.write({ ...summary });

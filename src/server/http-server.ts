@@ -46,7 +46,10 @@ export function createHttpServer(deps: HttpServerDeps): Server {
       ready: false,
       checks: { error: error instanceof Error ? error.message : String(error) },
     }));
-    res.send(readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', ...readiness.checks });
+    res.send(readiness.ready ? 200 : 503, {
+      status: readiness.ready ? 'ready' : 'not ready',
+      ...readiness.checks,
+    });
   });
 
   server.get('/metrics', async (_req: Request, res: Response) => {
@@ -65,7 +68,8 @@ export function createHttpServer(deps: HttpServerDeps): Server {
           params: (req.params ?? {}) as Record<string, string>,
           query: (req.query ?? {}) as Record<string, string | string[] | undefined>,
         });
-        for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+        for (const [name, value] of Object.entries(result.headers ?? {}))
+          res.setHeader(name, value);
         res.send(result.status, result.body);
       } catch (error) {
         log.error({ err: error }, 'route failed');

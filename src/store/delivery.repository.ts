@@ -1,4 +1,8 @@
-import type { DeliveryStore, DeliveryUnitOfWork, StoredSnapshot } from '../app/delivery/delivery-store';
+import type {
+  DeliveryStore,
+  DeliveryUnitOfWork,
+  StoredSnapshot,
+} from '../app/delivery/delivery-store';
 import type { Escalation, EscalationDecision } from '../domain/delivery/escalation';
 import type { HealthSnapshot } from '../domain/delivery/health-score';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
@@ -46,11 +50,24 @@ export class SqlDeliveryStore implements DeliveryStore {
     return new Map(rows.map((r) => [Number(r.project_id), r.baseline]));
   }
 
-  async saveBaseline(projectId: number, baseline: ProjectBaseline, reason: string, by: string): Promise<void> {
+  async saveBaseline(
+    projectId: number,
+    baseline: ProjectBaseline,
+    reason: string,
+    by: string,
+  ): Promise<void> {
     await this.db.query(
       `INSERT INTO project_baselines (tenant_id, project_id, version, baseline, captured_at, reason, changed_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-      [this.tenantId, projectId, baseline.version, JSON.stringify(baseline), this.now().toISOString(), reason, by],
+      [
+        this.tenantId,
+        projectId,
+        baseline.version,
+        JSON.stringify(baseline),
+        this.now().toISOString(),
+        reason,
+        by,
+      ],
     );
   }
 
@@ -62,12 +79,16 @@ export class SqlDeliveryStore implements DeliveryStore {
       [this.tenantId, this.now().toISOString()],
     );
     const out = new Map<number, Escalation[]>();
-    for (const r of rows) out.set(Number(r.project_id), [...(out.get(Number(r.project_id)) ?? []), r.state]);
+    for (const r of rows)
+      out.set(Number(r.project_id), [...(out.get(Number(r.project_id)) ?? []), r.state]);
     return out;
   }
 
   async previousSnapshots(date: string): Promise<Map<number, HealthSnapshot>> {
-    const rows = await this.db.query<{ project_id: number; assessment: { snapshot: HealthSnapshot } }>(
+    const rows = await this.db.query<{
+      project_id: number;
+      assessment: { snapshot: HealthSnapshot };
+    }>(
       `SELECT DISTINCT ON (project_id) project_id, assessment FROM health_snapshots
         WHERE tenant_id = $1 AND snapshot_date < $2 ORDER BY project_id, snapshot_date DESC`,
       [this.tenantId, date],
@@ -76,7 +97,9 @@ export class SqlDeliveryStore implements DeliveryStore {
   }
 
   async inTransaction<T>(work: (uow: DeliveryUnitOfWork) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work(new SqlDeliveryUnitOfWork(tx, this.tenantId, this.now)));
+    return this.db.transaction((tx) =>
+      work(new SqlDeliveryUnitOfWork(tx, this.tenantId, this.now)),
+    );
   }
 }
 
@@ -117,7 +140,19 @@ class SqlDeliveryUnitOfWork implements DeliveryUnitOfWork {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (tenant_id, id) DO UPDATE SET status = EXCLUDED.status, severity = EXCLUDED.severity,
          state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at`,
-      [this.tenantId, e.id, Number(e.projectId), e.clientId, e.cause, e.status, e.severity, JSON.stringify(e), e.openedAt, e.updatedAt, e.closedAt],
+      [
+        this.tenantId,
+        e.id,
+        Number(e.projectId),
+        e.clientId,
+        e.cause,
+        e.status,
+        e.severity,
+        JSON.stringify(e),
+        e.openedAt,
+        e.updatedAt,
+        e.closedAt,
+      ],
     );
   }
 }

@@ -31,7 +31,12 @@ export class HaloMirrorRepository {
   constructor(private readonly tenantId: string) {}
 
   /** Inserts or updates records; running it twice with the same input changes nothing. */
-  async upsert(db: Db, resource: MirroredResource, records: readonly MirrorRecord[], syncedAt: string): Promise<void> {
+  async upsert(
+    db: Db,
+    resource: MirroredResource,
+    records: readonly MirrorRecord[],
+    syncedAt: string,
+  ): Promise<void> {
     if (records.length === 0) return;
     const table: MirrorTable = MIRROR_TABLES[resource];
     const rows = records.map((r) => {
@@ -48,14 +53,23 @@ export class HaloMirrorRepository {
       ['last_update', 'timestamptz'],
       ['synced_at', 'timestamptz'],
     ] as const;
-    await upsertRows(db, this.tenantId, table.table, [
-      ...columns.map((c) => [c.name, c.type] as const),
-      ...extra,
-    ], rows);
+    await upsertRows(
+      db,
+      this.tenantId,
+      table.table,
+      [...columns.map((c) => [c.name, c.type] as const), ...extra],
+      rows,
+    );
   }
 
   /** Stores a full record read (project milestones, contract entitlements) next to its list row. */
-  async upsertDetail(db: Db, resource: 'projects' | 'contracts', id: number, detail: Record<string, unknown>, syncedAt: string): Promise<DataQualityIssue[]> {
+  async upsertDetail(
+    db: Db,
+    resource: 'projects' | 'contracts',
+    id: number,
+    detail: Record<string, unknown>,
+    syncedAt: string,
+  ): Promise<DataQualityIssue[]> {
     const columns = DETAIL_COLUMNS[resource];
     const sets = ['detail = $3', ...columns.map((c, i) => `${c.name} = $${i + 4}`)];
     await db.query(
@@ -69,27 +83,43 @@ export class HaloMirrorRepository {
       const row = (m ?? {}) as Record<string, unknown>;
       const milestoneId = idOf(row.id);
       if (milestoneId === null) {
-        issues.push({ resource: 'milestones', recordId: null, field: 'id', problem: `project ${id} has a milestone without a valid id` });
+        issues.push({
+          resource: 'milestones',
+          recordId: null,
+          field: 'id',
+          problem: `project ${id} has a milestone without a valid id`,
+        });
         continue;
       }
       const out: Record<string, unknown> = { id: milestoneId, raw: row, synced_at: syncedAt };
-      for (const c of MILESTONE_TABLE.columns) out[c.name] = c.from({ ...row, ticket_id: row.ticket_id ?? id });
+      for (const c of MILESTONE_TABLE.columns)
+        out[c.name] = c.from({ ...row, ticket_id: row.ticket_id ?? id });
       milestones.push(out);
     }
     await db.query(
       `DELETE FROM halo_milestones WHERE tenant_id = $1 AND project_id = $2 AND NOT (id = ANY($3::bigint[]))`,
       [this.tenantId, id, milestones.map((m) => m.id)],
     );
-    await upsertRows(db, this.tenantId, MILESTONE_TABLE.table, [
-      ...MILESTONE_TABLE.columns.map((c) => [c.name, c.type] as const),
-      ['raw', 'jsonb'],
-      ['synced_at', 'timestamptz'],
-    ], milestones);
+    await upsertRows(
+      db,
+      this.tenantId,
+      MILESTONE_TABLE.table,
+      [
+        ...MILESTONE_TABLE.columns.map((c) => [c.name, c.type] as const),
+        ['raw', 'jsonb'],
+        ['synced_at', 'timestamptz'],
+      ],
+      milestones,
+    );
     return issues;
   }
 
   /** The stored content hashes of the given records (to skip detail reads of unchanged rows). */
-  async storedState(db: Db, resource: 'projects' | 'contracts', ids: readonly number[]): Promise<Map<number, { hash: string; hasDetail: boolean }>> {
+  async storedState(
+    db: Db,
+    resource: 'projects' | 'contracts',
+    ids: readonly number[],
+  ): Promise<Map<number, { hash: string; hasDetail: boolean }>> {
     const rows = await db.query<{ id: number; hash: string; has_detail: boolean }>(
       `SELECT id, hash, detail IS NOT NULL AS has_detail FROM ${MIRROR_TABLES[resource].table}
         WHERE tenant_id = $1 AND id = ANY($2::bigint[])`,
@@ -98,9 +128,31 @@ export class HaloMirrorRepository {
     return new Map(rows.map((r) => [Number(r.id), { hash: r.hash, hasDetail: r.has_detail }]));
   }
 
-  /** Ids of the projects in the mirror (tasks are child tickets of these). */
+  /** Removes a ticket that HaloPSA no longer has, whichever kind it was (with a project's milestones). */
+  async remove(db: Db, ticketId: number): Promise<void> {
+    for (const table of ['halo_projects', 'halo_tasks', 'halo_tickets']) {
+      await db.query(`DELETE FROM ${table} WHERE tenant_id = $1 AND id = $2`, [
+        this.tenantId,
+        ticketId,
+      ]);
+    }
+    await db.query('DELETE FROM halo_milestones WHERE tenant_id = $1 AND project_id = $2', [
+      this.tenantId,
+      ticketId,
+    ]);
+  }
+
+  /**
+   * Ids of the projects HaloPSA has: those in the mirror plus those held back as data-quality
+   * exceptions, so the tasks of a malformed project are still tasks (tasks are their child tickets).
+   */
   async projectIds(db: Db): Promise<Set<number>> {
-    const rows = await db.query<{ id: number }>('SELECT id FROM halo_projects WHERE tenant_id = $1', [this.tenantId]);
+    const rows = await db.query<{ id: number }>(
+      `SELECT id FROM halo_projects WHERE tenant_id = $1
+       UNION SELECT record_id::bigint FROM data_quality_exceptions
+        WHERE tenant_id = $1 AND resource = 'projects' AND resolved_at IS NULL AND record_id ~ '^[0-9]+$'`,
+      [this.tenantId],
+    );
     return new Set(rows.map((r) => Number(r.id)));
   }
 
@@ -108,7 +160,13 @@ export class HaloMirrorRepository {
    * Records the issues found in one batch and resolves earlier issues of records that are now valid.
    * Returns nothing: the list is read back through `openIssues`.
    */
-  async recordIssues(db: Db, resource: string, issues: readonly DataQualityIssue[], validIds: readonly number[], seenAt: string): Promise<void> {
+  async recordIssues(
+    db: Db,
+    resource: string,
+    issues: readonly DataQualityIssue[],
+    validIds: readonly number[],
+    seenAt: string,
+  ): Promise<void> {
     if (validIds.length > 0) {
       await db.query(
         `UPDATE data_quality_exceptions SET resolved_at = $3
@@ -129,7 +187,13 @@ export class HaloMirrorRepository {
 
   /** The open data-quality exceptions, newest first. */
   async openIssues(db: Db): Promise<Array<DataQualityIssue & { lastSeen: string }>> {
-    const rows = await db.query<{ resource: string; record_id: string; field: string; problem: string; last_seen: Date }>(
+    const rows = await db.query<{
+      resource: string;
+      record_id: string;
+      field: string;
+      problem: string;
+      last_seen: Date;
+    }>(
       `SELECT resource, record_id, field, problem, last_seen FROM data_quality_exceptions
         WHERE tenant_id = $1 AND resolved_at IS NULL ORDER BY last_seen DESC, resource, record_id`,
       [this.tenantId],
@@ -165,7 +229,9 @@ async function upsertRows(
   // One statement may not touch a row twice: the last copy of a repeated id wins.
   const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
   const names = columns.map(([name]) => name);
-  const definition = [['id', 'bigint'] as const, ...columns].map(([n, t]) => `${n} ${t}`).join(', ');
+  const definition = [['id', 'bigint'] as const, ...columns]
+    .map(([n, t]) => `${n} ${t}`)
+    .join(', ');
   await db.query(
     `INSERT INTO ${table} (tenant_id, id, ${names.join(', ')})
      SELECT $1, x.id, ${names.map((n) => `x.${n}`).join(', ')}

@@ -5,7 +5,8 @@
  */
 
 /** SQL types the mirror uses, as `jsonb_to_recordset` column definitions. */
-export type SqlType = 'bigint' | 'integer' | 'text' | 'boolean' | 'double precision' | 'timestamptz' | 'jsonb';
+export type SqlType =
+  'bigint' | 'integer' | 'text' | 'boolean' | 'double precision' | 'timestamptz' | 'jsonb';
 
 /** One typed column and how to read it from a record. */
 export interface MirrorColumn {
@@ -36,7 +37,11 @@ export function numberOf(value: unknown): number | null {
 
 /** A non-empty string or null. */
 export function textOf(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
+  return typeof value === 'string' && value !== ''
+    ? value
+    : typeof value === 'number'
+      ? String(value)
+      : null;
 }
 
 /** A boolean from HaloPSA's true/false/1/0 spellings, or null. */

@@ -9,18 +9,33 @@ import type { MirroredResource } from '../../src/store/halo-mirror';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 
 const TENANT = 'acme';
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+const silent = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
 const dataset = generateDataset({ profile: 'demo', seed: 7, asOf: '2026-11-23' });
 
 /** A client whose waits cost no wall time (the budget and backoff still decide how long they'd be). */
-function clientFor(sim: HaloSimulator, overrides: Partial<ConstructorParameters<typeof HaloClient>[0]> = {}) {
+function clientFor(
+  sim: HaloSimulator,
+  overrides: Partial<ConstructorParameters<typeof HaloClient>[0]> = {},
+) {
   let fakeNow = Date.parse('2026-11-23T08:00:00Z');
   return new HaloClient({
     baseUrl: sim.url,
     clientId: 'demo',
     clientSecret: 'demo',
-    scopes: ['read:projects', 'read:tickets', 'read:timesheets', 'read:contracts', 'read:customers', 'read:invoices'],
-    pageSize: 50,
+    scopes: [
+      'read:projects',
+      'read:tickets',
+      'read:timesheets',
+      'read:contracts',
+      'read:customers',
+      'read:invoices',
+    ],
+    pageSize: 200,
     budget: { requests: 100_000, windowMs: 300_000 },
     now: () => fakeNow,
     sleep: async (ms) => {
@@ -34,7 +49,9 @@ function clientFor(sim: HaloSimulator, overrides: Partial<ConstructorParameters<
 }
 
 /** The records the simulator serves, split the way the sync stores them, hashed by id. */
-function expectedContents(sim: HaloSimulator): Record<MirroredResource, Array<{ id: number; hash: string }>> {
+function expectedContents(
+  sim: HaloSimulator,
+): Record<MirroredResource, Array<{ id: number; hash: string }>> {
   const hashed = (rows: unknown[]) =>
     rows
       .map((r) => ({ id: Number((r as { id: number }).id), hash: contentHash(r) }))
@@ -52,7 +69,12 @@ function expectedContents(sim: HaloSimulator): Record<MirroredResource, Array<{ 
     tickets: hashed(ticketRows.filter((t) => classifyTicket(t, projectIds) === 'ticket')),
     actions: hashed(sim.records('actions')),
     timesheetEvents: hashed(sim.records('timesheetEvents')),
-    recurringInvoices: hashed(sim.records('recurringInvoices')),
+    // The sync lists recurring invoices with includelines=true: rows carry their lines, like the full record.
+    recurringInvoices: hashed(
+      sim
+        .records('recurringInvoices')
+        .map((r) => sim.record('recurringInvoices', Number((r as { id: number }).id))),
+    ),
     invoices: hashed(sim.records('invoices')),
   };
 }
@@ -73,7 +95,11 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
   let handle: TestDatabaseHandle;
 
   beforeEach(async () => {
-    sim = await startSimulator({ dataset: structuredClone(dataset), port: 0, now: () => new Date('2026-11-23T08:00:00Z') });
+    sim = await startSimulator({
+      dataset: structuredClone(dataset),
+      port: 0,
+      now: () => new Date('2026-11-23T08:00:00Z'),
+    });
     currentSim = sim;
     handle = await target.open();
   });
@@ -83,14 +109,23 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
   });
 
   test('a full sync leaves the store holding exactly the simulator records (counts and checksums)', async () => {
-    const sync = new HaloSync({ db: handle.db, reader: clientFor(sim), tenantId: TENANT, now: () => new Date(), logger: silent });
+    const sync = new HaloSync({
+      db: handle.db,
+      reader: clientFor(sim),
+      tenantId: TENANT,
+      now: () => new Date(),
+      logger: silent,
+    });
     await sync.run('full');
     const stored = await storedContents(handle);
     const expected = expectedContents(sim);
     for (const resource of Object.keys(expected) as MirroredResource[]) {
       expect({ resource, rows: stored[resource] }).toEqual({ resource, rows: expected[resource] });
     }
-    const milestones = await handle.db.query<{ n: number }>('SELECT count(*)::int AS n FROM halo_milestones WHERE tenant_id = $1', [TENANT]);
+    const milestones = await handle.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM halo_milestones WHERE tenant_id = $1',
+      [TENANT],
+    );
     expect(milestones[0]!.n).toBeGreaterThan(0);
     expect(await sync.lastCompletedAt()).not.toBeNull();
   });
@@ -98,7 +133,13 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
   test('an incremental sync after 1 % of records change reads only changed pages and converges', async () => {
     const client = clientFor(sim);
     const clock = { now: new Date('2026-11-23T08:00:00Z') };
-    const sync = new HaloSync({ db: handle.db, reader: client, tenantId: TENANT, now: () => clock.now, logger: silent });
+    const sync = new HaloSync({
+      db: handle.db,
+      reader: client,
+      tenantId: TENANT,
+      now: () => clock.now,
+      logger: silent,
+    });
     await sync.run('full');
     const fullRequests = client.stats().requests;
 
@@ -106,7 +147,15 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
     clock.now = new Date('2026-11-23T09:00:00Z');
     sim.setNow(() => clock.now);
     let changed = 0;
-    for (const resource of ['clients', 'projects', 'tickets', 'actions', 'timesheetEvents', 'contracts', 'invoices'] as const) {
+    for (const resource of [
+      'clients',
+      'projects',
+      'tickets',
+      'actions',
+      'timesheetEvents',
+      'contracts',
+      'invoices',
+    ] as const) {
       changed += sim.touch(resource, 0.01, 11).length;
     }
     expect(changed).toBeGreaterThan(0);
@@ -118,7 +167,11 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
     // Only the changed records' pages (plus lookups and a detail read per changed project/contract).
     expect(incrementalRequests).toBeLessThan(fullRequests / 3);
     const listReads = sim.requests.filter((r) => r.method === 'GET' && !/\/\d+$/.test(r.path));
-    expect(listReads.every((r) => r.query.lastupdatefromdate !== undefined || /status|agent/i.test(r.path))).toBe(true);
+    expect(
+      listReads.every(
+        (r) => r.query.lastupdatefromdate !== undefined || /status|agent/i.test(r.path),
+      ),
+    ).toBe(true);
   });
 
   test('with 429s, 500s, slow responses and malformed records the sync completes and lists the bad records', async () => {
@@ -127,17 +180,32 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
     sim.corrupt('projects', projectId, 'client_id', 'not-a-number');
     sim.corrupt('actions', actionId, 'id', 'abc');
     sim.faults.add({ path: /tickets/i, kind: 'rate-limit', times: 2 });
-    sim.faults.add({ path: /actions/i, kind: 'rate-limit-retry-after', retryAfterSeconds: 3, times: 1 });
+    sim.faults.add({
+      path: /actions/i,
+      kind: 'rate-limit-retry-after',
+      retryAfterSeconds: 3,
+      times: 1,
+    });
     sim.faults.add({ path: /timesheetevent/i, kind: 'server-error', times: 2 });
     sim.faults.add({ path: /client$/i, kind: 'slow', delayMs: 300, times: 1 });
 
-    const sync = new HaloSync({ db: handle.db, reader: clientFor(sim), tenantId: TENANT, now: () => new Date(), logger: silent });
+    const sync = new HaloSync({
+      db: handle.db,
+      reader: clientFor(sim),
+      tenantId: TENANT,
+      now: () => new Date(),
+      logger: silent,
+    });
     await sync.run('full');
 
     const issues = await new HaloMirrorRepository(TENANT).openIssues(handle.db);
     expect(issues).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ resource: 'projects', recordId: String(projectId), field: 'client_id' }),
+        expect.objectContaining({
+          resource: 'projects',
+          recordId: String(projectId),
+          field: 'client_id',
+        }),
         expect.objectContaining({ resource: 'actions', recordId: null, field: 'id' }),
       ]),
     );
@@ -163,7 +231,13 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
         }
       },
     };
-    const first = new HaloSync({ db: handle.db, reader: dying, tenantId: TENANT, now: () => new Date(), logger: silent });
+    const first = new HaloSync({
+      db: handle.db,
+      reader: dying,
+      tenantId: TENANT,
+      now: () => new Date(),
+      logger: silent,
+    });
     await expect(first.run('full')).rejects.toThrow('killed');
     const checkpoint = await handle.db.query<{ next_page: number; completed: boolean }>(
       `SELECT next_page, completed FROM sync_checkpoints WHERE tenant_id = $1 AND resource = 'tickets'`,
@@ -172,7 +246,13 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
     expect(checkpoint[0]).toEqual({ next_page: 4, completed: false });
 
     sim.resetRequestLog();
-    const second = new HaloSync({ db: handle.db, reader: clientFor(sim), tenantId: TENANT, now: () => new Date(), logger: silent });
+    const second = new HaloSync({
+      db: handle.db,
+      reader: clientFor(sim),
+      tenantId: TENANT,
+      now: () => new Date(),
+      logger: silent,
+    });
     const report = await second.run('incremental');
     expect(report.resumed).toBe(true);
     expect(report.mode).toBe('full');

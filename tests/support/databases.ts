@@ -40,7 +40,9 @@ async function openTestPglite(): Promise<TestDatabaseHandle> {
   return {
     db,
     connect: () => {
-      throw new Error('PGlite is a single embedded connection; use PostgreSQL for multi-pool tests');
+      throw new Error(
+        'PGlite is a single embedded connection; use PostgreSQL for multi-pool tests',
+      );
     },
     dispose: () => db.close(),
   };

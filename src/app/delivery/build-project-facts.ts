@@ -19,7 +19,12 @@ import {
 } from './project-history';
 
 /** Evidence a quality gate needs unless policy says otherwise (SPEC §2.4). */
-export const DEFAULT_GATE_EVIDENCE = ['deliverables', 'qa-outcomes', 'customer-acceptance', 'open-risks'];
+export const DEFAULT_GATE_EVIDENCE = [
+  'deliverables',
+  'qa-outcomes',
+  'customer-acceptance',
+  'open-risks',
+];
 
 /** A milestone is a quality gate when its name says so ("Gate: UAT sign-off", "… acceptance"). */
 export function isGateMilestone(name: string): boolean {
@@ -67,11 +72,13 @@ export function indexDeliveryHistory(history: DeliveryHistory): Map<number, Inde
     list.push(c);
     project.changes.set(c.ticketId, list);
   }
-  for (const e of history.effort) byProject.get(projectOfTicket.get(e.ticketId) ?? -1)?.effort.push(e);
+  for (const e of history.effort)
+    byProject.get(projectOfTicket.get(e.ticketId) ?? -1)?.effort.push(e);
   for (const p of byProject.values()) {
     p.milestones.sort((a, b) => a.sequence - b.sequence || a.id - b.id);
     p.effort.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    for (const list of p.changes.values()) list.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    for (const list of p.changes.values())
+      list.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
   return byProject;
 }
@@ -168,12 +175,15 @@ export function buildProjectFacts(
     weight: m.value !== null && m.value > 0 ? m.value : 1,
   }));
 
-  const assignedAgents: AssignedAgent[] = [...agents].sort((a, b) => a - b).map((agentId) => ({
-    agentId: String(agentId),
-    lastTimesheetDate: lastOnOrBefore(history.agentTimesheetDays.get(agentId), asOf),
-  }));
+  const assignedAgents: AssignedAgent[] = [...agents]
+    .sort((a, b) => a - b)
+    .map((agentId) => ({
+      agentId: String(agentId),
+      lastTimesheetDate: lastOnOrBefore(history.agentTimesheetDays.get(agentId), asOf),
+    }));
 
-  const dataAsOf = history.dataAsOf === null ? null : history.dataAsOf < asOf ? history.dataAsOf : asOf;
+  const dataAsOf =
+    history.dataAsOf === null ? null : history.dataAsOf < asOf ? history.dataAsOf : asOf;
   return {
     projectId: String(row.id),
     name: row.name,

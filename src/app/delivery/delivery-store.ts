@@ -25,7 +25,12 @@ export interface DeliveryStore {
   /** The latest baseline of every project that has one. */
   baselines(): Promise<Map<number, ProjectBaseline>>;
   /** Records a baseline version (first capture or an explicit re-baseline). */
-  saveBaseline(projectId: number, baseline: ProjectBaseline, reason: string, by: string): Promise<void>;
+  saveBaseline(
+    projectId: number,
+    baseline: ProjectBaseline,
+    reason: string,
+    by: string,
+  ): Promise<void>;
   /** Escalations still live (open, acknowledged, snoozed) or suppressed false positives, by project. */
   liveEscalations(): Promise<Map<number, Escalation[]>>;
   /** The latest snapshot before `date` per project. */

@@ -1,6 +1,19 @@
-import { evaluateEscalations, type EscalationDecision, type EscalationOwners } from '../../domain/delivery/escalation';
-import { assessProject, toSnapshot, whatChanged, type Rag } from '../../domain/delivery/health-score';
-import { DEFAULT_DELIVERY_POLICY, resolvePolicy, type DeliveryPolicyConfig } from '../../domain/delivery/policy';
+import {
+  evaluateEscalations,
+  type EscalationDecision,
+  type EscalationOwners,
+} from '../../domain/delivery/escalation';
+import {
+  assessProject,
+  toSnapshot,
+  whatChanged,
+  type Rag,
+} from '../../domain/delivery/health-score';
+import {
+  DEFAULT_DELIVERY_POLICY,
+  resolvePolicy,
+  type DeliveryPolicyConfig,
+} from '../../domain/delivery/policy';
 import { buildProjectFacts, indexDeliveryHistory } from './build-project-facts';
 import type { DeliveryStore, DeliveryUnitOfWork } from './delivery-store';
 import type { DeliveryHistoryReader } from './project-history';
@@ -10,7 +23,13 @@ export interface EvaluationReport {
   asOf: string;
   projects: number;
   byRag: Record<Rag, number>;
-  decisions: Array<Pick<EscalationDecision, 'kind' | 'shadow' | 'reason'> & { projectId: string; cause: string; severity: string }>;
+  decisions: Array<
+    Pick<EscalationDecision, 'kind' | 'shadow' | 'reason'> & {
+      projectId: string;
+      cause: string;
+      severity: string;
+    }
+  >;
 }
 
 /** Dependencies of the evaluation use case (ports only). */
@@ -42,7 +61,9 @@ export class EvaluateDelivery {
   constructor(private readonly deps: EvaluateDeliveryDeps) {}
 
   /** Evaluates every project (or only `projectIds`, e.g. after a webhook) as of `asOf` (default today). */
-  async run(options: { asOf?: string; projectIds?: readonly number[] } = {}): Promise<EvaluationReport> {
+  async run(
+    options: { asOf?: string; projectIds?: readonly number[] } = {},
+  ): Promise<EvaluationReport> {
     const { store, now, owners } = this.deps;
     const asOf = options.asOf ?? now().toISOString().slice(0, 10);
     const history = await this.deps.history.load(this.deps.tenantId);
@@ -73,7 +94,10 @@ export class EvaluateDelivery {
       if (captured) facts.baseline = captured;
       else await store.saveBaseline(projectId, facts.baseline, 'initial capture', 'control-tower');
 
-      const policy = resolvePolicy(config, { clientId: facts.clientId, projectType: facts.projectType });
+      const policy = resolvePolicy(config, {
+        clientId: facts.clientId,
+        projectType: facts.projectType,
+      });
       const assessment = assessProject(facts, policy);
       const snapshot = toSnapshot(assessment);
       const changes = whatChanged(previous.get(projectId) ?? null, snapshot);

@@ -1,4 +1,9 @@
-import { evaluateEscalations, isActive, type Escalation, type EscalationOwners } from '../../domain/delivery/escalation';
+import {
+  evaluateEscalations,
+  isActive,
+  type Escalation,
+  type EscalationOwners,
+} from '../../domain/delivery/escalation';
 import { assessProject } from '../../domain/delivery/health-score';
 import { NAIVE_RULES } from '../../domain/delivery/naive-rules';
 import type { DeliveryPolicy } from '../../domain/delivery/policy';
@@ -30,7 +35,11 @@ export interface DeliveryReplayResult {
 /** Every day from `from` to `to` inclusive (YYYY-MM-DD). */
 export function daysBetweenInclusive(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
+  for (
+    let t = Date.parse(`${from}T00:00:00Z`);
+    t <= Date.parse(`${to}T00:00:00Z`);
+    t += 86_400_000
+  ) {
     out.push(new Date(t).toISOString().slice(0, 10));
   }
   return out;
@@ -74,7 +83,9 @@ export function replayDelivery(
       const assessment = assessProject(facts, policy);
       lastRag.set(facts.projectId, assessment.rag);
 
-      for (const [rule, fn] of Object.entries(NAIVE_RULES) as Array<[keyof typeof NAIVE_RULES, (typeof NAIVE_RULES)[keyof typeof NAIVE_RULES]]>) {
+      for (const [rule, fn] of Object.entries(NAIVE_RULES) as Array<
+        [keyof typeof NAIVE_RULES, (typeof NAIVE_RULES)[keyof typeof NAIVE_RULES]]
+      >) {
         if (fn(facts) === true && !naiveFirstFlag[rule].has(facts.projectId)) {
           naiveFirstFlag[rule].set(facts.projectId, date);
         }

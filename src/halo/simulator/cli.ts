@@ -1,4 +1,10 @@
-/** Starts the HaloPSA simulator standalone: `npx tsx src/halo/simulator/cli.ts --profile demo --seed 7 --port 3980`. */
+/**
+ * Starts the HaloPSA simulator standalone: `npx tsx src/halo/simulator/cli.ts --profile demo --seed 7 --port 3980`.
+ * With `--control stdin` it also takes JSON-line commands on stdin and answers each with one JSON
+ * line on stdout (used by the benchmark, which keeps the simulator's memory out of its own):
+ * `{"cmd":"counts"}`, `{"cmd":"touch","resources":["tickets"],"fraction":0.01,"seed":1,"now":"ISO"}`.
+ */
+import { createInterface } from 'node:readline';
 import { generateDataset } from './generator';
 import { startSimulator } from './server';
 
@@ -29,6 +35,46 @@ async function main(): Promise<void> {
       rssMb: Math.round(process.memoryUsage().rss / 1048576),
     })}\n`,
   );
+  if (arg('control', '') === 'stdin') {
+    const lines = createInterface({ input: process.stdin });
+    lines.on('line', (line) => {
+      const command = JSON.parse(line) as {
+        cmd: string;
+        resources?: string[];
+        fraction?: number;
+        seed?: number;
+        now?: string;
+      };
+      if (command.cmd === 'counts') {
+        const names = [
+          'statuses',
+          'agents',
+          'clients',
+          'contracts',
+          'projects',
+          'tickets',
+          'actions',
+          'timesheetEvents',
+          'recurringInvoices',
+          'invoices',
+        ];
+        const counts = Object.fromEntries(names.map((n) => [n, sim.records(n).length]));
+        process.stdout.write(`${JSON.stringify({ counts })}\n`);
+      } else if (command.cmd === 'touch') {
+        if (command.now) {
+          const fixed = new Date(command.now);
+          sim.setNow(() => fixed);
+        }
+        const changed: Record<string, number> = {};
+        for (const r of command.resources ?? []) {
+          changed[r] = sim.touch(r, command.fraction ?? 0.01, command.seed ?? 1).length;
+        }
+        process.stdout.write(`${JSON.stringify({ changed })}\n`);
+      } else {
+        process.stdout.write(`${JSON.stringify({ error: `unknown command ${command.cmd}` })}\n`);
+      }
+    });
+  }
   const stop = (): void => {
     void sim.close().then(() => process.exit(0));
   };

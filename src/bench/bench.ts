@@ -1,0 +1,336 @@
+/**
+ * `npm run bench`: the SPEC §8 figures as one JSON object on stdout, each with the measured value,
+ * the reference measured in the same run, and their ratio. Progress goes to stderr.
+ *
+ * The "large MSP" dataset is served by the simulator in a child process, so the benchmark's own
+ * peak memory is the app's. The database is PostgreSQL (BENCH_DATABASE_URL, default the local
+ * server) in a fresh schema that is dropped afterwards, or PGlite on disk when none is reachable.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { Client } from 'pg';
+import { buildProjectFacts, indexDeliveryHistory } from '../app/delivery/build-project-facts';
+import { assessProject } from '../domain/delivery/health-score';
+import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
+import { HaloClient } from '../halo/halo-client';
+import { HaloSync } from '../halo/halo-sync';
+import type { Db } from '../store/db';
+import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
+import { migrate } from '../store/migrate';
+import { openPglite } from '../store/pglite-db';
+import { openPostgres } from '../store/pg-db';
+
+const TENANT = 'bench';
+const PAGE_SIZE = 1000;
+const BUDGET_PER_5_MIN = 300;
+const silent = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+/** One figure: what was measured, against what, and the target the ratio must meet. */
+interface Figure {
+  value: number;
+  reference: number;
+  ratio: number;
+  target: string;
+  unit: string;
+  note?: string;
+}
+
+function figure(
+  value: number,
+  reference: number,
+  target: string,
+  unit: string,
+  note?: string,
+): Figure {
+  return {
+    value: round(value),
+    reference: round(reference),
+    ratio: round(value / reference, 4),
+    target,
+    unit,
+    ...(note ? { note } : {}),
+  };
+}
+
+function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** The simulator child process and its JSON-line control channel. */
+class SimulatorProcess {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly lines: Interface,
+    readonly url: string,
+  ) {}
+
+  static async start(
+    profile: 'large' | 'demo',
+    seed: number,
+    asOf: string,
+  ): Promise<SimulatorProcess> {
+    const tsx = require.resolve('tsx/cli');
+    const child = spawn(
+      process.execPath,
+      [
+        tsx,
+        path.join(__dirname, '../halo/simulator/cli.ts'),
+        '--profile',
+        profile,
+        '--seed',
+        String(seed),
+        '--port',
+        '0',
+        '--as-of',
+        asOf,
+        '--control',
+        'stdin',
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    const lines = createInterface({ input: child.stdout });
+    const first = await nextLine(lines);
+    const started = JSON.parse(first) as { url: string; generatedMs: number; rssMb: number };
+    log(
+      `simulator ${profile} up at ${started.url} (generated in ${started.generatedMs} ms, ${started.rssMb} MB)`,
+    );
+    return new SimulatorProcess(child, lines, started.url);
+  }
+
+  async command<T>(cmd: Record<string, unknown>): Promise<T> {
+    const answer = nextLine(this.lines);
+    this.child.stdin.write(`${JSON.stringify(cmd)}\n`);
+    return JSON.parse(await answer) as T;
+  }
+
+  stop(): void {
+    this.child.kill('SIGTERM');
+  }
+}
+
+function nextLine(lines: Interface): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onLine = (line: string) => {
+      lines.off('close', onClose);
+      resolve(line);
+    };
+    const onClose = () => reject(new Error('simulator exited'));
+    lines.once('line', onLine);
+    lines.once('close', onClose);
+  });
+}
+
+/** A fresh database for the run, and how to throw it away. */
+async function openBenchDatabase(): Promise<{
+  db: Db;
+  engine: string;
+  dispose: () => Promise<void>;
+}> {
+  const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const admin = new Client({ connectionString: url });
+  try {
+    await admin.connect();
+    const schema = `bench_${randomBytes(4).toString('hex')}`;
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const scoped = new URL(url);
+    scoped.searchParams.set('options', `-c search_path=${schema}`);
+    const db = openPostgres(scoped.toString(), 4);
+    await migrate(db);
+    return {
+      db,
+      engine: 'postgres',
+      dispose: async () => {
+        await db.close();
+        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+        await admin.end();
+      },
+    };
+  } catch (error) {
+    log(
+      `PostgreSQL not reachable (${error instanceof Error ? error.message : String(error)}); using PGlite on disk`,
+    );
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ct-bench-'));
+    const db = await openPglite(dir);
+    await migrate(db);
+    return {
+      db,
+      engine: 'pglite',
+      dispose: async () => {
+        await db.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = process.hrtime.bigint();
+  const result = await fn();
+  return { result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+async function main(): Promise<void> {
+  const asOf = new Date().toISOString().slice(0, 10);
+  const sim = await SimulatorProcess.start('large', 1, asOf);
+  const { db, engine, dispose } = await openBenchDatabase();
+  const figures: Record<string, Figure> = {};
+  try {
+    const client = new HaloClient({
+      baseUrl: sim.url,
+      clientId: 'demo',
+      clientSecret: 'demo',
+      scopes: [
+        'read:projects',
+        'read:tickets',
+        'read:timesheets',
+        'read:contracts',
+        'read:customers',
+        'read:invoices',
+      ],
+      pageSize: PAGE_SIZE,
+      // The bench counts requests; it does not wait out a real rate window.
+      budget: { requests: 1_000_000, windowMs: 300_000 },
+      logger: silent,
+    });
+    const clock = { now: new Date() };
+    const sync = new HaloSync({
+      db,
+      reader: client,
+      tenantId: TENANT,
+      now: () => clock.now,
+      logger: silent,
+    });
+
+    // 1. Full sync: requests used versus the minimum Σ ceil(records / page size).
+    const { counts } = await sim.command<{ counts: Record<string, number> }>({ cmd: 'counts' });
+    log(`dataset: ${JSON.stringify(counts)}`);
+    const full = await timed(() => sync.run('full'));
+    const fullRequests = client.stats().requests;
+    const listingPages = Object.values(counts).reduce(
+      (sum, n) => sum + Math.max(1, Math.ceil(n / PAGE_SIZE)),
+      0,
+    );
+    // Projects and contracts also need their full record (milestones, entitlements): one read each.
+    const detailReads = (counts.projects ?? 0) + (counts.contracts ?? 0);
+    const minimum = listingPages + detailReads;
+    log(
+      `full sync: ${fullRequests} requests in ${(full.ms / 1000).toFixed(1)} s (minimum ${minimum})`,
+    );
+    figures.haloRequestsFullSync = figure(
+      fullRequests,
+      minimum,
+      'ratio <= 1.05',
+      'requests',
+      `minimum = Σ ceil(records/${PAGE_SIZE}) over ${Object.keys(counts).length} listings + one full-record read per project and contract; the value includes the 2 auth requests`,
+    );
+
+    // 2. Incremental sync 15 minutes later with 1 % of records changed.
+    clock.now = new Date(clock.now.getTime() + 15 * 60_000);
+    const { changed } = await sim.command<{ changed: Record<string, number> }>({
+      cmd: 'touch',
+      resources: [
+        'clients',
+        'contracts',
+        'projects',
+        'tickets',
+        'actions',
+        'timesheetEvents',
+        'invoices',
+      ],
+      fraction: 0.01,
+      seed: 3,
+      now: new Date(clock.now.getTime() - 60_000).toISOString(),
+    });
+    const before = client.stats().requests;
+    const incremental = await timed(() => sync.run('incremental'));
+    const incrementalRequests = client.stats().requests - before;
+    const budget15Min = BUDGET_PER_5_MIN * 3;
+    log(
+      `incremental sync: ${incrementalRequests} requests in ${(incremental.ms / 1000).toFixed(1)} s after ${JSON.stringify(changed)}`,
+    );
+    figures.haloRequestsIncrementalSync = figure(
+      incrementalRequests,
+      budget15Min,
+      'ratio <= 0.05',
+      'requests',
+      `reference = the request budget of the 15-minute interval (${BUDGET_PER_5_MIN} per rolling 5 minutes × 3)`,
+    );
+
+    // 3. Full evaluation from the database versus one plain SQL aggregation over the same tables.
+    const reference = await timed(async () => {
+      await db.query(
+        `SELECT t.ticket_id, count(*), sum(t.hours), max(t.start_at) FROM halo_timesheet_events t WHERE t.tenant_id = $1 GROUP BY t.ticket_id`,
+        [TENANT],
+      );
+      await db.query(
+        `SELECT k.client_id, count(*), max(k.date_occurred) FROM halo_tickets k WHERE k.tenant_id = $1 GROUP BY k.client_id`,
+        [TENANT],
+      );
+    });
+    const evaluation = await timed(async () => {
+      const history = await new SqlDeliveryHistoryReader(db).load(TENANT);
+      let assessed = 0;
+      for (const project of indexDeliveryHistory(history).values()) {
+        const facts = buildProjectFacts(project, history, asOf);
+        if (facts === null) continue;
+        assessProject(facts, DEFAULT_DELIVERY_POLICY);
+        assessed += 1;
+      }
+      return assessed;
+    });
+    log(
+      `evaluation: ${evaluation.result} projects in ${evaluation.ms.toFixed(0)} ms; plain aggregation ${reference.ms.toFixed(0)} ms`,
+    );
+    figures.fullEvaluation = figure(
+      evaluation.ms,
+      reference.ms,
+      'ratio <= 3',
+      'ms',
+      `${evaluation.result} projects assessed; contract readiness is not in this figure yet (renewal loop pending)`,
+    );
+
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    figures.peakResidentMemory = figure(
+      peakRssMb,
+      512,
+      'ratio <= 1',
+      'MB',
+      'peak RSS of the benchmark process (the simulator runs in its own process)',
+    );
+
+    process.stdout.write(
+      `${JSON.stringify({
+        dataset: { profile: 'large', seed: 1, asOf, counts },
+        database: engine,
+        figures,
+        notYetMeasured: {
+          healthCommandP99: 'bot /health latency: the Teams bot issue',
+          approveInvokeP99: 'Action.Execute approve latency: the stage-gate issue',
+          webhookToCardP99: 'webhook to escalation card: the Teams bot issue',
+          tabProjectsApiP99: 'tab API /api/v1/projects: the tab issue',
+          tabJavaScriptGzipKb: 'tab bundle size: the tab issue',
+        },
+      })}\n`,
+    );
+  } finally {
+    sim.stop();
+    await dispose();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,423 @@
+/**
+ * Churn-risk flagging for the day-by-day replay and the daily evaluation: should this contract be
+ * flagged as likely to churn, as of `asOf`?
+ *
+ * The judgement compares each contract with **its own history** (so it carries over to portfolios it
+ * has never seen) on five independent signal families that build up over months before a customer
+ * leaves: rising ticket volume, falling service quality (SLA attainment, reopens), negative
+ * sentiment (feedback scores, negative language), overdue invoices and falling utilisation. Each
+ * family gives a strength 0–1 (0 below its trigger, 0.5 at it, 1 at its "full" level).
+ *
+ * Monthly evaluations: each calendar month on its own — the latest complete months and, once
+ * `minCurrentMonthDays` into the month, the month to date (volumes prorated). Counts are judged by
+ * the edge of their noise band (Poisson for volumes and note hits, Wilson for SLA and reopen rates,
+ * standard error for feedback), so small samples need clearer evidence. A contract is flagged when
+ * at least `minFamilies` families each fire on every one of the last `persistenceMonths`
+ * evaluations, their weakest strengths summing to `flagScore`: one bad month, one signal on its
+ * own, or different noise in different months is not a flag. Almost everything moving at once
+ * (`fastTrackScore` with `fastTrackFamilies`) flags on the latest evaluation alone. Stateless:
+ * persistence comes from history, so any day can be evaluated alone; pass the previous result for
+ * hysteresis.
+ */
+import { daysBetween, minDate, type IsoDate } from '../shared/dates';
+import { median, round } from '../shared/numbers';
+import {
+  addMonths,
+  hoursByMonth,
+  intakeExceptions,
+  lastDayOfMonth,
+  monthCoverage,
+  monthOf,
+  ticketsByMonth,
+  type ContractFacts,
+  type MonthKey,
+  type TicketMonth,
+} from './contract-facts';
+import { assessReadiness } from './readiness-score';
+import { type RenewalPolicy } from './renewal-policy';
+
+/** The signal families. */
+export type ChurnSignalFamily =
+  'ticket-volume' | 'service-quality' | 'sentiment' | 'overdue-invoices' | 'low-utilisation';
+
+/** The families in display order. */
+export const CHURN_SIGNAL_FAMILIES: readonly ChurnSignalFamily[] = [
+  'ticket-volume',
+  'service-quality',
+  'sentiment',
+  'overdue-invoices',
+  'low-utilisation',
+];
+
+/** The signals of one monthly evaluation. */
+export interface ChurnEvaluation {
+  /** The month evaluated (the month to date when it is the month of `asOf`). */
+  month: MonthKey;
+  /** Σ family strengths. */
+  risk: number;
+  strengths: Record<ChurnSignalFamily, number>;
+  /** Human-readable lines for the families that fired. */
+  evidence: string[];
+}
+
+/** Why a contract was not judged. */
+export type ChurnBlock = 'data-quality' | 'expired' | 'beyond-horizon' | 'thin-history';
+
+/** The flagging result. */
+export interface ChurnRiskFlag {
+  flagged: boolean;
+  /** Strongest family when flagged; null otherwise. */
+  cause: ChurnSignalFamily | null;
+  /** Every family that fired on every persisted evaluation, strongest first. */
+  causes: ChurnSignalFamily[];
+  severity: 'medium' | 'high' | null;
+  /** The contract's readiness score (0–100) as of `asOf`, for display alongside the flag. */
+  score: number;
+  /** Σ strengths of the latest evaluation (0–5). */
+  risk: number;
+  daysToEnd: number | null;
+  blockedBy: ChurnBlock | null;
+  /** Latest first. */
+  evaluations: ChurnEvaluation[];
+  explanation: string;
+}
+
+/** 0 below `trigger`, 0.5 at it, rising linearly to 1 at `full` ("higher is worse"). */
+export function rampUp(value: number, trigger: number, full: number): number {
+  if (value < trigger) return 0;
+  if (full <= trigger) return 1;
+  return 0.5 + 0.5 * Math.min(1, (value - trigger) / (full - trigger));
+}
+
+/** Mirror of {@link rampUp} for "lower is worse" values (`full < trigger`). */
+export function rampDown(value: number, trigger: number, full: number): number {
+  return rampUp(-value, -trigger, -full);
+}
+
+interface Pooled {
+  months: TicketMonth[];
+  coverage: number;
+}
+
+function pool(
+  byMonth: Map<MonthKey, TicketMonth>,
+  months: readonly MonthKey[],
+  asOf: IsoDate,
+): Pooled {
+  const out: TicketMonth[] = [];
+  let coverage = 0;
+  for (const m of months) {
+    const t = byMonth.get(m);
+    if (t) {
+      out.push(t);
+      coverage += monthCoverage(m, asOf);
+    }
+  }
+  return { months: out, coverage };
+}
+
+function sumOf(p: Pooled, f: (t: TicketMonth) => number): number {
+  return p.months.reduce((a, t) => a + f(t), 0);
+}
+
+/**
+ * Wilson score interval of a proportion `k / n` at `z` standard deviations: the range of true rates
+ * a sample this size is consistent with. Small samples give wide intervals, so noise cannot flag.
+ */
+export function wilson(k: number, n: number, z: number): { low: number; high: number } {
+  if (n <= 0) return { low: 0, high: 1 };
+  const p = k / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/** The months `p, p−1, …` back `n` months (newest first). */
+function back(p: MonthKey, n: number): MonthKey[] {
+  return Array.from({ length: n }, (_, i) => addMonths(p, -i));
+}
+
+/** Evaluate the signal families for month `p` (a complete month, or the month to date). */
+export function evaluateMonth(
+  facts: ContractFacts,
+  p: MonthKey,
+  asOf: IsoDate,
+  policy: RenewalPolicy,
+): ChurnEvaluation {
+  const c = policy.churn;
+  const byMonth = ticketsByMonth(facts);
+  // Each evaluation reads one month only, so two consecutive evaluations never share evidence:
+  // one bad month cannot satisfy the persistence rule on its own.
+  const recentMonths = [p];
+  const recent = pool(byMonth, recentMonths, asOf);
+  const z = c.noiseZ;
+  const baselineMonths = back(addMonths(p, -2), c.baselineMonths);
+  const base = pool(byMonth, baselineMonths, asOf);
+  const baseOk = base.months.length >= Math.min(3, c.baselineMonths);
+  const evidence: string[] = [];
+  const strengths: Record<ChurnSignalFamily, number> = {
+    'ticket-volume': 0,
+    'service-quality': 0,
+    sentiment: 0,
+    'overdue-invoices': 0,
+    'low-utilisation': 0,
+  };
+
+  // Ticket volume against the contract's own median month.
+  const opened = sumOf(recent, (t) => t.opened);
+  if (baseOk && recent.coverage > 0) {
+    // Poisson noise: judge the volume by its lower bound, so small counts need a clearer rise.
+    const vol = Math.max(0, opened - z * Math.sqrt(opened)) / recent.coverage;
+    const baseVol = median(base.months.map((t) => t.opened)) ?? 0;
+    const ratio = vol / Math.max(baseVol, 1);
+    if (vol - baseVol >= c.volume.minExtraPerMonth) {
+      const s = rampUp(ratio, c.volume.triggerRatio, c.volume.fullRatio);
+      if (s > 0) {
+        strengths['ticket-volume'] = s;
+        evidence.push(
+          `Tickets ${round(opened / recent.coverage, 1)}/month (at least ${round(vol, 1)} allowing for noise) vs a median of ${round(baseVol, 1)} (×${round(ratio, 2)})`,
+        );
+      }
+    }
+  }
+
+  // Service quality: SLA attainment and reopens.
+  const slaWin = recent;
+  const slaTotal = sumOf(slaWin, (t) => t.slaTotal);
+  let service = 0;
+  if (slaTotal >= c.sla.minSample) {
+    const slaMet = sumOf(slaWin, (t) => t.slaMet);
+    const sla = slaMet / slaTotal;
+    // Binomial noise: the best attainment the sample is consistent with must still be poor.
+    const slaHigh = wilson(slaMet, slaTotal, z).high;
+    const baseTotal = sumOf(base, (t) => t.slaTotal);
+    const baseSla = baseTotal >= c.sla.minSample ? sumOf(base, (t) => t.slaMet) / baseTotal : null;
+    const drop = baseSla === null ? 0 : baseSla - slaHigh;
+    const s = Math.max(
+      rampUp(drop, c.sla.triggerDrop, c.sla.fullDrop),
+      rampDown(slaHigh, c.sla.floor, c.sla.fullFloor),
+    );
+    if (s > 0) {
+      service = s;
+      evidence.push(
+        `SLA attainment ${round(sla * 100, 1)} %${baseSla === null ? '' : ` vs ${round(baseSla * 100, 1)} % before`}`,
+      );
+    }
+  }
+  if (opened >= c.sla.minSample) {
+    const reopened = sumOf(recent, (t) => t.reopened);
+    const rate = reopened / opened;
+    const rateLow = wilson(Math.min(reopened, opened), opened, z).low;
+    const baseOpened = sumOf(base, (t) => t.opened);
+    const baseRate = baseOpened > 0 ? sumOf(base, (t) => t.reopened) / baseOpened : 0;
+    if (rateLow - baseRate >= c.reopen.minRise) {
+      const s = rampUp(rateLow, c.reopen.triggerRate, c.reopen.fullRate);
+      if (s > 0) {
+        service = Math.max(service, s);
+        evidence.push(
+          `Reopen rate ${round(rate * 100, 1)} % vs ${round(baseRate * 100, 1)} % before`,
+        );
+      }
+    }
+  }
+  strengths['service-quality'] = service;
+
+  // Sentiment: feedback scores (sparse: extended back up to two more months) and negative language.
+  let fbWin = recent;
+  const scoresOf = (w: Pooled): number[] => w.months.flatMap((t) => t.feedbackScores);
+  for (let extra = 1; scoresOf(fbWin).length < 2 && extra <= 2; extra += 1) {
+    fbWin = pool(byMonth, back(p, recentMonths.length + extra), asOf);
+  }
+  let sentiment = 0;
+  const scores = scoresOf(fbWin);
+  if (scores.length >= 2) {
+    const avg = scores.reduce((a, b) => a + b, 0) / scores.length;
+    // Sampling noise: judge the best mean the scores are consistent with (sd at least 1 point).
+    const sd = Math.max(
+      1,
+      Math.sqrt(scores.reduce((a, b) => a + (b - avg) ** 2, 0) / Math.max(1, scores.length - 1)),
+    );
+    const avgHigh = avg + (z * sd) / Math.sqrt(scores.length);
+    const baseScores = scoresOf(base);
+    const baseAvg =
+      baseScores.length >= 2 ? baseScores.reduce((a, b) => a + b, 0) / baseScores.length : null;
+    const s = Math.max(
+      rampDown(avgHigh, c.feedback.triggerMax, c.feedback.fullMax),
+      baseAvg === null ? 0 : rampUp(baseAvg - avgHigh, c.feedback.triggerDrop, c.feedback.fullDrop),
+    );
+    if (s > 0) {
+      sentiment = s;
+      evidence.push(
+        `Feedback ${round(avg, 2)}/5 over ${scores.length} scores${baseAvg === null ? '' : ` vs ${round(baseAvg, 2)} before`}`,
+      );
+    }
+  }
+  if (opened >= 3) {
+    const hits = sumOf(recent, (t) => t.negativeNoteHits);
+    const perTicket = hits / opened;
+    const perTicketLow = Math.max(0, hits - z * Math.sqrt(hits)) / opened;
+    const baseOpened = sumOf(base, (t) => t.opened);
+    const basePer = baseOpened > 0 ? sumOf(base, (t) => t.negativeNoteHits) / baseOpened : 0;
+    if (perTicketLow >= c.negativeLanguage.minRiseFactor * basePer) {
+      const s = rampUp(
+        perTicketLow,
+        c.negativeLanguage.triggerPerTicket,
+        c.negativeLanguage.fullPerTicket,
+      );
+      if (s > 0) {
+        sentiment = Math.max(sentiment, s);
+        evidence.push(
+          `Negative language ${round(perTicket, 2)} per ticket vs ${round(basePer, 2)} before`,
+        );
+      }
+    }
+  }
+  strengths.sentiment = sentiment;
+
+  // Overdue invoices: an invoice overdue D days today was overdue D − k days k days ago.
+  const inv = facts.overdueInvoices;
+  if (inv !== null && inv.count > 0) {
+    const pointEnd = minDate(lastDayOfMonth(p), asOf);
+    const days = inv.oldestDaysOverdue - daysBetween(pointEnd, asOf);
+    const s = rampUp(days, c.overdue.triggerDays, c.overdue.fullDays);
+    if (s > 0) {
+      strengths['overdue-invoices'] = s;
+      evidence.push(`${inv.count} overdue invoices, oldest ${round(days)} days past due`);
+    }
+  }
+
+  // Utilisation falling well below the contract's own usual use of its entitlement.
+  const ent = facts.entitlementHoursPerMonth;
+  if (ent !== null && ent > 0) {
+    const hours = hoursByMonth(facts);
+    let used = 0;
+    let cov = 0;
+    for (const m of recentMonths) {
+      const h = hours.get(m);
+      if (h !== undefined) {
+        used += h;
+        cov += monthCoverage(m, asOf);
+      }
+    }
+    const baseHours = baselineMonths
+      .map((m) => hours.get(m))
+      .filter((h): h is number => h !== undefined);
+    if (cov > 0 && baseHours.length >= Math.min(3, c.baselineMonths)) {
+      const util = used / (ent * cov);
+      const baseUtil = (median(baseHours) ?? 0) / ent;
+      if (util <= c.utilisation.maxShareOfBaseline * baseUtil) {
+        const s = rampDown(util, c.utilisation.triggerBelow, c.utilisation.fullBelow);
+        if (s > 0) {
+          strengths['low-utilisation'] = s;
+          evidence.push(
+            `Utilisation ${round(util * 100, 1)} % of entitlement vs ${round(baseUtil * 100, 1)} % before`,
+          );
+        }
+      }
+    }
+  }
+
+  const risk = CHURN_SIGNAL_FAMILIES.reduce((a, f) => a + strengths[f], 0);
+  return { month: p, risk: round(risk, 4), strengths, evidence };
+}
+
+/** The months evaluated as of `asOf`, latest first. */
+export function evaluationMonths(asOf: IsoDate, policy: RenewalPolicy): MonthKey[] {
+  const current = monthOf(asOf);
+  const includeCurrent = Number(asOf.slice(8, 10)) >= policy.churn.minCurrentMonthDays;
+  const latest = includeCurrent ? current : addMonths(current, -1);
+  return back(latest, policy.churn.persistenceMonths);
+}
+
+function families(e: ChurnEvaluation): ChurnSignalFamily[] {
+  return CHURN_SIGNAL_FAMILIES.filter((f) => e.strengths[f] > 0);
+}
+
+/**
+ * Flag a contract likely to churn, as of `asOf`. Not judged (never flagged) when it has intake
+ * exceptions (no end date, no owner…), has expired, ends beyond `horizonDays`, or lacks the
+ * history for its evaluations. With `previous` flagged, the flag holds while the latest evaluation
+ * keeps `clearScore` (hysteresis, so a flag does not flicker).
+ */
+export function flagRenewalRisk(
+  facts: ContractFacts,
+  asOf: IsoDate,
+  policy: RenewalPolicy,
+  previous?: { flagged: boolean },
+): ChurnRiskFlag {
+  const c = policy.churn;
+  const score = assessReadiness(facts, asOf, policy).score;
+  const dte = facts.endDate === null ? null : daysBetween(asOf, facts.endDate);
+  const none = (
+    blockedBy: ChurnBlock | null,
+    explanation: string,
+    evaluations: ChurnEvaluation[] = [],
+  ): ChurnRiskFlag => ({
+    flagged: false,
+    cause: null,
+    causes: [],
+    severity: null,
+    score,
+    risk: evaluations[0]?.risk ?? 0,
+    daysToEnd: dte,
+    blockedBy,
+    evaluations,
+    explanation,
+  });
+  const issues = intakeExceptions(facts);
+  if (issues.length > 0 || dte === null) {
+    return none('data-quality', `Not judged: ${issues.join('; ') || 'no end date'}`);
+  }
+  if (dte < 0) return none('expired', 'Contract has ended');
+  if (dte > c.horizonDays)
+    return none('beyond-horizon', `Ends in ${dte} days (horizon ${c.horizonDays})`);
+
+  const months = evaluationMonths(asOf, policy);
+  const byMonth = ticketsByMonth(facts);
+  const oldestNeeded = addMonths(months[months.length - 1] ?? monthOf(asOf), -2);
+  const history = facts.tickets.filter((t) => t.month <= oldestNeeded).length;
+  if (history < Math.min(3, c.baselineMonths) || !months.every((m) => byMonth.has(m))) {
+    return none('thin-history', 'Not enough ticket history to compare the contract with itself');
+  }
+  const evaluations = months.map((m) => evaluateMonth(facts, m, asOf, policy));
+  const latest = evaluations[0];
+  if (!latest) return none('thin-history', 'No evaluation month');
+
+  // Each family must persist on its own: its weakest strength over the persisted evaluations.
+  const persisting = CHURN_SIGNAL_FAMILIES.map((f) => ({
+    f,
+    s: Math.min(...evaluations.map((e) => e.strengths[f])),
+  })).filter((x) => x.s > 0);
+  const persistentRisk = persisting.reduce((a, x) => a + x.s, 0);
+  const persistent = persisting.length >= c.minFamilies && persistentRisk >= c.flagScore;
+  const fastTrack =
+    latest.risk >= c.fastTrackScore && families(latest).length >= c.fastTrackFamilies;
+  const held =
+    previous?.flagged === true && latest.risk >= c.clearScore && families(latest).length > 0;
+  if (!persistent && !fastTrack && !held) {
+    return none(
+      null,
+      `Risk ${latest.risk} (${families(latest).join(', ') || 'no signals'}); flags at ${c.flagScore} with ${c.minFamilies}+ families for ${c.persistenceMonths} months`,
+      evaluations,
+    );
+  }
+  const common = persistent ? persisting.map((x) => x.f) : families(latest);
+  const total = (f: ChurnSignalFamily): number =>
+    evaluations.reduce((a, e) => a + e.strengths[f], 0);
+  const causes = [...common].sort((a, b) => total(b) - total(a));
+  const high =
+    latest.risk >= 2 * c.flagScore || families(latest).length >= 3 || dte <= c.highSeverityDays;
+  return {
+    flagged: true,
+    cause: causes[0] ?? null,
+    causes,
+    severity: high ? 'high' : 'medium',
+    score,
+    risk: latest.risk,
+    daysToEnd: dte,
+    blockedBy: null,
+    evaluations,
+    explanation: `${persistent ? 'Persistent' : fastTrack ? 'Strong' : 'Still'} churn signals (${causes.join(', ')}); ${latest.evidence.join('; ')}`,
+  };
+}

@@ -1,0 +1,12 @@
+/** The renewal-and-uplift judgement (SPEC §3): pure functions and types, re-exported in one place. */
+export * from './contract-facts';
+export * from './sentiment-lexicon';
+export * from './renewal-policy';
+export * from './readiness-score';
+export * from './renewal-window';
+export * from './uplift';
+export * from './concession';
+export * from './renewal-kpis';
+export * from './governance-review';
+export * from './renewal-timeline';
+export * from './churn-flagging';

@@ -1,0 +1,41 @@
+import { DEFAULT_RENEWAL_POLICY, sizeBandOf, validateRenewalPolicy } from './renewal-policy';
+
+describe('renewal policy', () => {
+  test('the default is valid', () => {
+    expect(validateRenewalPolicy(DEFAULT_RENEWAL_POLICY)).toEqual({
+      ok: true,
+      policy: DEFAULT_RENEWAL_POLICY,
+    });
+  });
+
+  test('lists every problem at once', () => {
+    const bad = structuredClone(DEFAULT_RENEWAL_POLICY);
+    bad.readiness.drivers.sla = { ...bad.readiness.drivers.sla, watch: 0.7 };
+    bad.concession.csLeadMaxPct = 60;
+    bad.readiness.bands.watchMinScore = 90;
+    const r = validateRenewalPolicy(bad);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('readiness.drivers.sla'),
+        expect.stringContaining('csLeadMaxPct'),
+        expect.stringContaining('watchMinScore'),
+      ]),
+    );
+  });
+
+  test('shape errors name their path', () => {
+    const r = validateRenewalPolicy({ ...DEFAULT_RENEWAL_POLICY, version: 0 });
+    expect(r.ok === false && r.problems[0]).toContain('version');
+  });
+
+  test.each<[number, string]>([
+    [500, 'small'],
+    [2000, 'small'],
+    [2000.01, 'medium'],
+    [50000, 'large'],
+  ])('%p a month is %s', (value, band) => {
+    expect(sizeBandOf(value, DEFAULT_RENEWAL_POLICY.concession.sizeBands)).toBe(band);
+  });
+});
