@@ -1,0 +1,139 @@
+import type { Server } from 'restify';
+import { mountBot, type MountedBot } from '../../bot/mount-bot';
+import type { BotAuthOptions } from '../../bot/bot-auth';
+import { TabLinks } from '../../bot/tab-links';
+import { createLogger } from '../../src/observability/logger';
+import { createMetrics } from '../../src/observability/metrics';
+import { createHttpServer, listen } from '../../src/server/http-server';
+import type { Db } from '../../src/store/db';
+import { ConnectorDouble } from '../support/connector-double';
+import { FakeClock, FakeDeliveryQueries, FakeEscalationActions } from './fakes';
+
+/** Tenant id the bot tests use. */
+export const TENANT = 'tenant-a';
+
+/** A running server with the bot mounted, fake ports and a connector double. */
+export interface BotHarness {
+  botUrl: string;
+  connector: ConnectorDouble;
+  queries: FakeDeliveryQueries;
+  escalations: FakeEscalationActions;
+  clock: FakeClock;
+  mounted: MountedBot;
+  links: TabLinks;
+  close(): Promise<void>;
+}
+
+/** Starts restify on port 0 with the bot at /api/messages. */
+export async function startBotHarness(db: Db, auth: BotAuthOptions = demoAuth): Promise<BotHarness> {
+  const clock = new FakeClock();
+  const logger = createLogger('silent', {});
+  const connector = await new ConnectorDouble(() => clock.now()).start();
+  const server: Server = createHttpServer({
+    logger,
+    metrics: createMetrics(false),
+    readiness: async () => ({ ready: true, checks: {} }),
+    routes: [],
+  });
+  const queries = new FakeDeliveryQueries();
+  const escalations = new FakeEscalationActions(clock);
+  const links = new TabLinks({ teamsAppId: 'teams-app-id', entityId: 'portfolio', webBaseUrl: 'http://localhost:3978' });
+  const mounted = mountBot(server, { tenantId: TENANT, db, queries, escalations, links, logger, clock, auth });
+  const port = await listen(server, 0);
+  return {
+    botUrl: `http://127.0.0.1:${port}/api/messages`,
+    connector,
+    queries,
+    escalations,
+    clock,
+    mounted,
+    links,
+    close: async () => {
+      server.close();
+      await connector.stop();
+    },
+  };
+}
+
+/** Demo mode: auth off. */
+export const demoAuth: BotAuthOptions = {
+  mode: 'demo',
+  appId: null,
+  password: null,
+  managedIdentity: false,
+  tenantId: null,
+};
+
+let sequence = 0;
+
+/** A Teams message activity as the connector posts it. */
+export function messageActivity(
+  serviceUrl: string,
+  text: string,
+  options: { aadObjectId?: string; conversationType?: 'personal' | 'channel'; name?: string } = {},
+): Record<string, unknown> {
+  sequence += 1;
+  const channel = options.conversationType === 'channel';
+  return {
+    type: 'message',
+    id: `in-${sequence}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: `29:${options.aadObjectId ?? 'user'}`, name: options.name ?? 'Pat Manager', aadObjectId: options.aadObjectId ?? 'aad-pm' },
+    recipient: { id: '28:bot', name: 'Control Tower' },
+    conversation: channel
+      ? { id: '19:general@thread.tacv2;messageid=1700000000000', conversationType: 'channel', isGroup: true, tenantId: 'entra-tenant' }
+      : { id: 'a:personal-chat', conversationType: 'personal', tenantId: 'entra-tenant' },
+    channelData: channel
+      ? { channel: { id: '19:general@thread.tacv2', name: 'General' }, team: { id: '19:team@thread.tacv2' }, tenant: { id: 'entra-tenant' } }
+      : { tenant: { id: 'entra-tenant' } },
+    text,
+    entities: channel
+      ? [{ type: 'mention', text: '<at>Control Tower</at>', mentioned: { id: '28:bot', name: 'Control Tower' } }]
+      : [],
+  };
+}
+
+/** An Action.Execute invoke from a card. */
+export function executeInvoke(
+  serviceUrl: string,
+  verb: string,
+  data: Record<string, unknown>,
+  options: { aadObjectId?: string; name?: string; replyToId?: string } = {},
+): Record<string, unknown> {
+  sequence += 1;
+  return {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: `in-${sequence}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    replyToId: options.replyToId ?? 'card-activity-1',
+    from: { id: `29:${options.aadObjectId ?? 'user'}`, name: options.name ?? 'Pat Manager', aadObjectId: options.aadObjectId ?? 'aad-pm' },
+    recipient: { id: '28:bot', name: 'Control Tower' },
+    conversation: { id: '19:general@thread.tacv2;messageid=1700000000000', conversationType: 'channel', tenantId: 'entra-tenant' },
+    channelData: { channel: { id: '19:general@thread.tacv2' }, tenant: { id: 'entra-tenant' } },
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  };
+}
+
+/** Posts an activity to the bot; returns status and parsed body. */
+export async function post(
+  url: string,
+  activity: Record<string, unknown>,
+  token?: string,
+): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(activity) });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    body = text;
+  }
+  return { status: response.status, body };
+}

@@ -1,0 +1,143 @@
+import type {
+  EscalationView,
+  PortfolioSummaryView,
+  ProjectHealthView,
+  WeeklyReportView,
+} from '../../src/app/delivery-views';
+
+const long = (n: number) => `Ünïcødé ${'x'.repeat(n)} «quoted» *stars* [link](x) 🚀`;
+
+/** A realistic project health view. */
+export function projectHealthView(overrides: Partial<ProjectHealthView> = {}): ProjectHealthView {
+  return {
+    id: 1042,
+    name: 'Contoso M365 migration',
+    client: { id: 7, name: 'Contoso Ltd' },
+    score: 48,
+    rag: 'red',
+    confidence: 0.82,
+    riskTags: ['burn', 'schedule'],
+    drivers: [
+      { label: 'Hours burn vs % complete', value: '1.32', threshold: '≤ 1.10', contribution: 22 },
+      { label: 'Schedule slip (SPI)', value: '0.81', threshold: '≥ 0.90', contribution: 15 },
+      { label: 'Blocked tasks', value: '1', threshold: '0', contribution: 5 },
+    ],
+    changes: ['Burn ratio 1.18 → 1.32', 'Milestone "Pilot" slipped 6 days'],
+    trend: Array.from({ length: 14 }, (_, i) => ({
+      date: `2025-03-${String(i + 1).padStart(2, '0')}`,
+      score: i === 3 ? null : 80 - i * 2,
+    })),
+    nextMilestone: { name: 'Pilot sign-off', dueDate: '2025-03-28', isGate: true },
+    openEscalations: [
+      { id: 'esc-1', cause: 'burn', severity: 'high', state: 'open', openedAt: '2025-03-10T08:00:00Z' },
+    ],
+    evaluatedAt: '2025-03-14T06:00:00Z',
+    ...overrides,
+  };
+}
+
+/** A project health view with absurdly long lists and strings. */
+export function hugeProjectHealthView(): ProjectHealthView {
+  return projectHealthView({
+    name: long(5_000),
+    client: { id: 7, name: long(5_000) },
+    riskTags: ['burn', 'schedule', 'dependency', 'scope', 'resourcing', 'data-quality'],
+    drivers: Array.from({ length: 2_000 }, (_, i) => ({
+      label: long(500) + i,
+      value: long(300),
+      threshold: long(300),
+      contribution: i,
+    })),
+    changes: Array.from({ length: 5_000 }, () => long(1_000)),
+    trend: Array.from({ length: 5_000 }, (_, i) => ({ date: '2025-01-01', score: i % 100 })),
+    nextMilestone: { name: long(5_000), dueDate: '2025-03-28', isGate: true },
+    openEscalations: Array.from({ length: 3_000 }, (_, i) => ({
+      id: `e${i}`,
+      cause: long(500),
+      severity: 'high' as const,
+      state: 'open' as const,
+      openedAt: '2025-03-10T08:00:00Z',
+    })),
+  });
+}
+
+/** A realistic portfolio. */
+export function portfolioView(worstCount = 4, nameLength = 0): PortfolioSummaryView {
+  return {
+    counts: { green: 31, amber: 6, red: 3, unknown: 2 },
+    worst: Array.from({ length: worstCount }, (_, i) => ({
+      id: 1000 + i,
+      name: nameLength > 0 ? long(nameLength) : `Project ${i}`,
+      clientName: nameLength > 0 ? long(nameLength) : `Client ${i}`,
+      score: i % 5 === 4 ? null : 30 + i,
+      rag: i % 5 === 4 ? ('unknown' as const) : i < 3 ? ('red' as const) : ('amber' as const),
+      topDriver:
+        i % 2 === 0
+          ? { label: nameLength > 0 ? long(nameLength) : 'Burn', value: '1.4', threshold: '≤ 1.1', contribution: 20 }
+          : null,
+    })),
+    evaluatedAt: '2025-03-14T06:00:00Z',
+  };
+}
+
+/** A realistic escalation. */
+export function escalationView(overrides: Partial<EscalationView> = {}): EscalationView {
+  return {
+    id: 'esc-1',
+    project: { id: 1042, name: 'Contoso M365 migration' },
+    client: { id: 7, name: 'Contoso Ltd' },
+    cause: 'Burn variance',
+    severity: 'medium',
+    state: 'open',
+    details: ['Hours burn 1.32 vs ≤ 1.10', '62 % of budget used at 41 % complete'],
+    score: 48,
+    rag: 'red',
+    ownerName: 'Pat Manager',
+    mitigationOwnerName: null,
+    acknowledgeBy: '2025-03-15T08:00:00Z',
+    snoozedUntil: null,
+    assignableAgents: [
+      { id: 11, name: 'Alex Engineer' },
+      { id: 12, name: 'Sam Consultant' },
+    ],
+    history: [{ at: '2025-03-14T08:00:00Z', actorName: 'Control Tower', action: 'opened the escalation' }],
+    openedAt: '2025-03-14T08:00:00Z',
+    ...overrides,
+  };
+}
+
+/** An escalation with absurdly long lists and strings. */
+export function hugeEscalationView(): EscalationView {
+  return escalationView({
+    project: { id: 1042, name: long(5_000) },
+    client: { id: 7, name: long(5_000) },
+    cause: long(5_000),
+    details: Array.from({ length: 3_000 }, () => long(1_000)),
+    ownerName: long(3_000),
+    mitigationOwnerName: long(3_000),
+    assignableAgents: Array.from({ length: 5_000 }, (_, i) => ({ id: i, name: long(200) })),
+    history: Array.from({ length: 4_000 }, () => ({ at: '2025-03-14T08:00:00Z', actorName: long(500), action: long(1_000) })),
+  });
+}
+
+/** A realistic weekly report. */
+export function weeklyReportView(lineCount = 3, textLength = 0): WeeklyReportView {
+  const text = (fallback: string) => (textLength > 0 ? long(textLength) : fallback);
+  return {
+    weekOf: '2025-03-10',
+    counts: { green: 31, amber: 6, red: 3, unknown: 2 },
+    lines: Array.from({ length: lineCount }, (_, i) => ({
+      projectId: 1000 + i,
+      projectName: text(`Project ${i}`),
+      clientName: text(`Client ${i}`),
+      rag: i % 2 === 0 ? ('red' as const) : ('amber' as const),
+      score: 40 + i,
+      causes: Array.from({ length: textLength > 0 ? 40 : 2 }, () => text('burn 1.32 vs ≤ 1.10')),
+      mitigationOwner: i % 3 === 0 ? null : text('Alex Engineer'),
+      recoveryDate: i % 3 === 0 ? null : '2025-04-01',
+      changeSinceLastWeek: i === 0 ? text('amber → red') : null,
+    })),
+    changes: Array.from({ length: textLength > 0 ? 5_000 : 2 }, () => text('2 projects went red')),
+    generatedAt: '2025-03-14T06:00:00Z',
+  };
+}
