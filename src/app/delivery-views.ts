@@ -42,7 +42,8 @@ export interface MilestoneView {
 export type EscalationSeverity = 'low' | 'medium' | 'high';
 
 /** Where an escalation is in its life cycle. */
-export type EscalationState = 'open' | 'acknowledged' | 'assigned' | 'snoozed' | 'false-positive' | 'resolved';
+export type EscalationState =
+  'open' | 'acknowledged' | 'assigned' | 'snoozed' | 'false-positive' | 'resolved';
 
 /** A short reference to an open escalation, as listed on a project card. */
 export interface EscalationSummaryView {
@@ -188,13 +189,7 @@ export interface EscalationView {
 
 /** Roles a person can hold (SPEC §1). */
 export type Role =
-  | 'pm'
-  | 'pmo_lead'
-  | 'delivery_director'
-  | 'account_manager'
-  | 'cs_lead'
-  | 'msp_owner'
-  | 'admin';
+  'pm' | 'pmo_lead' | 'delivery_director' | 'account_manager' | 'cs_lead' | 'msp_owner' | 'admin';
 
 /** Who is acting, as the bot resolved them from Teams (Entra object id → roles, e-mail → HaloPSA agent). */
 export interface Actor {
@@ -207,11 +202,7 @@ export interface Actor {
 }
 
 /** Why an action was refused. */
-export type RefusalReason =
-  | 'not-authorised'
-  | 'not-found'
-  | 'invalid-state'
-  | 'invalid-input';
+export type RefusalReason = 'not-authorised' | 'not-found' | 'invalid-state' | 'invalid-input';
 
 /** The outcome of an escalation action: the updated escalation, or a refusal with a reason. */
 export type EscalationActionResult =
@@ -244,11 +235,17 @@ export interface DeliveryQueries {
 
 /**
  * Decisions on escalations. Implementations decide who may act (the project's PM, the escalation owner,
- * a delivery director), record the decision, and enqueue the in-place card update through the outbox in
- * the same transaction. They never throw for an expected refusal: they return it.
+ * a delivery director) and record the decision; they never throw for an expected refusal: they return
+ * it. The bot records every outcome in `action_log`, answers the clicker with the returned view, and
+ * updates the clicked card for everyone through the outbox; other copies of the card (e.g. the
+ * director's re-escalation post) are the engine's to update (outbox `updateOf`).
  */
 export interface EscalationActions {
-  acknowledge(tenantId: string, escalationId: string, actor: Actor): Promise<EscalationActionResult>;
+  acknowledge(
+    tenantId: string,
+    escalationId: string,
+    actor: Actor,
+  ): Promise<EscalationActionResult>;
   assign(
     tenantId: string,
     escalationId: string,

@@ -19,7 +19,7 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
 
   async load(tenantId: string): Promise<DeliveryHistory> {
     const { db } = this;
-    const [projects, milestones, tasks, changes, effort, agentDays, statuses, sync, issues] =
+    const [projects, milestones, tasks, changes, effort, statuses, sync, issues] =
       await Promise.all([
         db.query(
           `SELECT p.id, p.summary, p.client_id, tt.name AS project_type, p.agent_id, p.date_occurred, p.start_date,
@@ -57,12 +57,6 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
           GROUP BY 1, 2, 3`,
           [tenantId],
         ),
-        db.query(
-          `SELECT agent_id, to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day
-           FROM halo_timesheet_events WHERE tenant_id = $1 AND agent_id IS NOT NULL AND start_at IS NOT NULL
-          GROUP BY 1, 2 ORDER BY 1, 2`,
-          [tenantId],
-        ),
         db.query('SELECT id, name FROM halo_statuses WHERE tenant_id = $1', [tenantId]),
         db.query(
           `SELECT min(watermark) AS watermark FROM sync_checkpoints WHERE tenant_id = $1 AND completed`,
@@ -75,13 +69,6 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
         ),
       ]);
 
-    const agentTimesheetDays = new Map<number, string[]>();
-    for (const r of agentDays) {
-      const id = Number(r.agent_id);
-      const list = agentTimesheetDays.get(id) ?? [];
-      list.push(String(r.day));
-      agentTimesheetDays.set(id, list);
-    }
     const dataQuality = new Map<number, string[]>();
     for (const r of issues) {
       const id = Number(r.record_id);
@@ -148,7 +135,6 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
         hours: Number(r.hours),
         cost: Number(r.cost),
       })),
-      agentTimesheetDays,
       statusNames: new Map(statuses.map((r) => [Number(r.id), String(r.name ?? '')])),
       dataQuality,
       dataAsOf: watermark ? new Date(watermark as string).toISOString().slice(0, 10) : null,

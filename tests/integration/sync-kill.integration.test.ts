@@ -109,13 +109,11 @@ describe.each(targets)('a sync process killed mid-way ($name)', (target) => {
       const db = await location.open();
       try {
         const projectIds = new Set(sim.records('projects').map((p) => Number(p.id)));
-        const expectedTickets = sim
-          .records('tickets')
-          .map((t) => ({
-            id: Number(t.id),
-            hash: contentHash(t),
-            kind: classifyTicket(t, projectIds),
-          }));
+        const expectedTickets = sim.records('tickets').map((t) => ({
+          id: Number(t.id),
+          hash: contentHash(t),
+          kind: classifyTicket(t, projectIds),
+        }));
         const stored = await db.query<{ id: number; hash: string }>(
           `SELECT id, hash FROM halo_tasks WHERE tenant_id = 'acme' UNION ALL SELECT id, hash FROM halo_tickets WHERE tenant_id = 'acme' ORDER BY id`,
         );

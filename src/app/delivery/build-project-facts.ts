@@ -91,7 +91,7 @@ export function indexDeliveryHistory(history: DeliveryHistory): Map<number, Inde
  */
 export function buildProjectFacts(
   project: IndexedProject,
-  history: Pick<DeliveryHistory, 'statusNames' | 'agentTimesheetDays' | 'dataAsOf'>,
+  history: Pick<DeliveryHistory, 'statusNames' | 'dataAsOf'>,
   asOf: string,
 ): ProjectFacts | null {
   const { row } = project;
@@ -103,7 +103,8 @@ export function buildProjectFacts(
   const effortByTicket = new Map<number, number>();
   const firstEffort = new Map<number, string>();
   const daily = new Map<string, DailyEffort>();
-  const agents = new Set<number>();
+  // The last day each agent booked time on this project: timesheet completeness is per project.
+  const lastBookedHere = new Map<number, string>();
   const blendedRate =
     row.moneyBudget !== null && row.timeBudget !== null && row.timeBudget > 0
       ? row.moneyBudget / row.timeBudget
@@ -116,7 +117,7 @@ export function buildProjectFacts(
     d.hours += e.hours;
     d.cost += e.cost > 0 ? e.cost : e.hours * (blendedRate ?? 0);
     daily.set(e.date, d);
-    if (e.agentId !== null) agents.add(e.agentId);
+    if (e.agentId !== null) lastBookedHere.set(e.agentId, e.date);
   }
 
   const tasks: ProjectTask[] = [];
@@ -132,7 +133,6 @@ export function buildProjectFacts(
     const started = firstDate(firstEffort.get(t.id) ?? null, state.firstProgressOn);
     const status: TaskStatus =
       state.status === 'open' && started !== null ? 'in-progress' : state.status;
-    if (t.agentId !== null) agents.add(t.agentId);
     tasks.push({
       id: String(t.id),
       name: t.name,
@@ -175,11 +175,20 @@ export function buildProjectFacts(
     weight: m.value !== null && m.value > 0 ? m.value : 1,
   }));
 
-  const assignedAgents: AssignedAgent[] = [...agents]
+  // Assigned = working on an in-progress task, or booked time here in the last four weeks.
+  const recent = new Date(Date.parse(`${asOf}T00:00:00Z`) - 28 * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  const assigned = new Set<number>();
+  for (const t of tasks) {
+    if (t.status === 'in-progress' && t.agentId !== null) assigned.add(Number(t.agentId));
+  }
+  for (const [agentId, last] of lastBookedHere) if (last >= recent) assigned.add(agentId);
+  const assignedAgents: AssignedAgent[] = [...assigned]
     .sort((a, b) => a - b)
     .map((agentId) => ({
       agentId: String(agentId),
-      lastTimesheetDate: lastOnOrBefore(history.agentTimesheetDays.get(agentId), asOf),
+      lastTimesheetDate: lastBookedHere.get(agentId) ?? null,
     }));
 
   const dataAsOf =
@@ -270,21 +279,4 @@ function firstDate(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
   return a < b ? a : b;
-}
-
-/** The last day in an ascending list on or before `asOf` (binary search). */
-function lastOnOrBefore(days: string[] | undefined, asOf: string): string | null {
-  if (!days || days.length === 0) return null;
-  let lo = 0;
-  let hi = days.length - 1;
-  let found: string | null = null;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const d = days[mid]!;
-    if (d <= asOf) {
-      found = d;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
 }

@@ -76,8 +76,6 @@ export interface DeliveryHistory {
   tasks: TaskRow[];
   statusChanges: StatusChange[];
   effort: EffortRow[];
-  /** Days on which each agent booked any time, ascending (timesheet completeness). */
-  agentTimesheetDays: Map<number, string[]>;
   /** Status id → name, for classification. */
   statusNames: Map<number, string>;
   /** Intake problems per project id found while loading (data-quality exceptions). */
