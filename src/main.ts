@@ -5,7 +5,13 @@ import { HaloClient } from './halo/halo-client';
 import { HaloSync, type HaloReader } from './halo/halo-sync';
 import { haloWebhookHandler } from './halo/halo-webhook';
 import type { HaloSimulator } from './halo/simulator/server';
+import { mountBot } from '../bot/mount-bot';
+import { TabLinks } from '../bot/tab-links';
+import type { BotAuthOptions } from '../bot/bot-auth';
+import { EscalationActionsService } from './app/delivery/escalation-actions';
 import { EvaluateDelivery } from './app/delivery/evaluate-delivery';
+import { escalationNotifier } from './notifications/escalation-notifier';
+import { OutboxDispatcher } from './notifications/outbox-dispatcher';
 import { JobScheduler } from './jobs/job-scheduler';
 import { createLogger, type AppLogger } from './observability/logger';
 import { createMetrics, type AppMetrics } from './observability/metrics';
@@ -13,6 +19,8 @@ import { createHttpServer, listen, type Readiness } from './server/http-server';
 import type { Db } from './store/db';
 import { SqlDeliveryHistoryReader } from './store/delivery-history.repository';
 import { SqlDeliveryStore } from './store/delivery.repository';
+import { SqlDeliveryQueries } from './store/delivery-queries';
+import { SqlEscalationRecords } from './store/escalation-records';
 import { HaloMirrorRepository } from './store/halo-mirror.repository';
 import { openDatabase, type DatabaseTarget } from './store/open-db';
 
@@ -34,6 +42,7 @@ export interface RunningApp {
   db: Db;
   sync: HaloSync;
   evaluation: EvaluateDelivery;
+  dispatcher: OutboxDispatcher;
   client: HaloClient;
   metrics: AppMetrics;
   logger: AppLogger;
@@ -54,6 +63,8 @@ export interface StartOptions {
   logDestination?: Parameters<typeof createLogger>[2];
   /** Seed and "today" of the demo dataset. */
   demo?: { seed: number; asOf: string };
+  /** Tests and benchmarks: bot endpoint settings and outbound credentials (see bot/bot-auth.ts). */
+  botAuth?: Pick<BotAuthOptions, 'endpoints' | 'credentialsFactory'>;
 }
 
 /** Wires every adapter from the configuration and starts the server. The only file that knows them all. */
@@ -133,9 +144,17 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     }
   };
 
+  const escalationRecords = new SqlEscalationRecords(db);
+  const notifier = escalationNotifier({
+    tenantId: config.tenantId,
+    records: escalationRecords,
+    now,
+    logger: logger.child({ component: 'notifications' }),
+  });
+  let dispatcher: OutboxDispatcher | null = null;
   const evaluation = new EvaluateDelivery({
     history: new SqlDeliveryHistoryReader(db),
-    store: new SqlDeliveryStore(db, config.tenantId, now),
+    store: new SqlDeliveryStore(db, config.tenantId, now, notifier),
     tenantId: config.tenantId,
     now,
     owners: { deliveryDirectorAgentId: null, incidentCommanderAgentId: null },
@@ -151,6 +170,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           );
     const projectId = rows[0]?.project_id;
     if (projectId) await evaluation.run({ projectIds: [Number(projectId)] });
+    dispatcher?.poke();
+  };
+  const evaluateAll = async () => {
+    await evaluation.run();
+    dispatcher?.poke();
   };
 
   const readiness = async (): Promise<Readiness> => {
@@ -188,6 +212,31 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       },
     ],
   });
+  const clock = { now };
+  const bot = mountBot(server, {
+    tenantId: config.tenantId,
+    db,
+    queries: new SqlDeliveryQueries(db, now),
+    escalations: new EscalationActionsService(escalationRecords, now),
+    links: new TabLinks({
+      teamsAppId: config.bot.appId ?? 'control-tower-demo',
+      entityId: 'portfolio',
+      webBaseUrl: `http://localhost:${config.port}`,
+    }),
+    logger: logger.child({ component: 'bot' }),
+    clock,
+    onOutboxChanged: () => dispatcher?.poke(),
+    auth: { mode: config.mode, ...config.bot, ...options.botAuth },
+  });
+  dispatcher = new OutboxDispatcher({
+    db,
+    tenantId: config.tenantId,
+    instanceId,
+    connector: bot.connector,
+    renderer: bot.renderer,
+    logger: logger.child({ component: 'outbox' }),
+    clock,
+  });
   const host = config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0';
   const port = await listen(server, config.port, host);
   const url = `http://localhost:${port}`;
@@ -211,8 +260,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   if (!options.skipInitialSync) {
     const hasSynced = (await sync.lastCompletedAt()) !== null;
     await runSync(hasSynced ? 'incremental' : 'full');
-    await evaluation.run();
+    await evaluateAll();
   }
+  dispatcher.start();
 
   return {
     config,
@@ -220,12 +270,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     db,
     sync,
     evaluation,
+    dispatcher,
     client,
     metrics,
     logger,
     simulator,
     close: async () => {
       scheduler.stop();
+      await dispatcher?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await simulator?.close();
       await db.close();

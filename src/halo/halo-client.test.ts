@@ -76,7 +76,8 @@ async function startFakeHalo(
       if (!isAuth && key.startsWith('/api/')) {
         const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
         if (!issued.includes(bearer) || revoked.has(bearer)) {
-          res.writeHead(401).end();
+          res.statusCode = 401; // restify patches writeHead process-wide: do not chain it
+          res.end();
           return;
         }
       }

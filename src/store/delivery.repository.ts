@@ -9,12 +9,19 @@ import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
 import type { ProjectBaseline } from '../domain/delivery/project-facts';
 import type { Db } from './db';
 
+/**
+ * Called with the transaction that records an escalation decision, so the notification it causes
+ * (the outbox row) commits or rolls back with it.
+ */
+export type DecisionNotifier = (tx: Db, decision: EscalationDecision) => Promise<void>;
+
 /** PostgreSQL implementation of the delivery loop's persistence port. */
 export class SqlDeliveryStore implements DeliveryStore {
   constructor(
     private readonly db: Db,
     private readonly tenantId: string,
     private readonly now: () => Date,
+    private readonly notifier?: DecisionNotifier,
   ) {}
 
   async currentPolicy(): Promise<DeliveryPolicyConfig | null> {
@@ -98,16 +105,17 @@ export class SqlDeliveryStore implements DeliveryStore {
 
   async inTransaction<T>(work: (uow: DeliveryUnitOfWork) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
-      work(new SqlDeliveryUnitOfWork(tx, this.tenantId, this.now)),
+      work(new SqlDeliveryUnitOfWork(tx, this.tenantId, this.now, this.notifier)),
     );
   }
 }
 
 class SqlDeliveryUnitOfWork implements DeliveryUnitOfWork {
   constructor(
-    readonly tx: Db,
+    private readonly tx: Db,
     private readonly tenantId: string,
     private readonly now: () => Date,
+    private readonly notifier: DecisionNotifier | undefined,
   ) {}
 
   async saveSnapshot(projectId: number, date: string, stored: StoredSnapshot): Promise<void> {
@@ -154,5 +162,6 @@ class SqlDeliveryUnitOfWork implements DeliveryUnitOfWork {
         e.closedAt,
       ],
     );
+    if (this.notifier) await this.notifier(this.tx, decision);
   }
 }

@@ -25,7 +25,10 @@ export interface BotHarness {
 }
 
 /** Starts restify on port 0 with the bot at /api/messages. */
-export async function startBotHarness(db: Db, auth: BotAuthOptions = demoAuth): Promise<BotHarness> {
+export async function startBotHarness(
+  db: Db,
+  auth: BotAuthOptions = demoAuth,
+): Promise<BotHarness> {
   const clock = new FakeClock();
   const logger = createLogger('silent', {});
   const connector = await new ConnectorDouble(() => clock.now()).start();
@@ -37,8 +40,21 @@ export async function startBotHarness(db: Db, auth: BotAuthOptions = demoAuth): 
   });
   const queries = new FakeDeliveryQueries();
   const escalations = new FakeEscalationActions(clock);
-  const links = new TabLinks({ teamsAppId: 'teams-app-id', entityId: 'portfolio', webBaseUrl: 'http://localhost:3978' });
-  const mounted = mountBot(server, { tenantId: TENANT, db, queries, escalations, links, logger, clock, auth });
+  const links = new TabLinks({
+    teamsAppId: 'teams-app-id',
+    entityId: 'portfolio',
+    webBaseUrl: 'http://localhost:3978',
+  });
+  const mounted = mountBot(server, {
+    tenantId: TENANT,
+    db,
+    queries,
+    escalations,
+    links,
+    logger,
+    clock,
+    auth,
+  });
   const port = await listen(server, 0);
   return {
     botUrl: `http://127.0.0.1:${port}/api/messages`,
@@ -49,7 +65,8 @@ export async function startBotHarness(db: Db, auth: BotAuthOptions = demoAuth): 
     mounted,
     links,
     close: async () => {
-      server.close();
+      server.server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await connector.stop();
     },
   };
@@ -80,17 +97,36 @@ export function messageActivity(
     timestamp: new Date().toISOString(),
     channelId: 'msteams',
     serviceUrl,
-    from: { id: `29:${options.aadObjectId ?? 'user'}`, name: options.name ?? 'Pat Manager', aadObjectId: options.aadObjectId ?? 'aad-pm' },
+    from: {
+      id: `29:${options.aadObjectId ?? 'user'}`,
+      name: options.name ?? 'Pat Manager',
+      aadObjectId: options.aadObjectId ?? 'aad-pm',
+    },
     recipient: { id: '28:bot', name: 'Control Tower' },
     conversation: channel
-      ? { id: '19:general@thread.tacv2;messageid=1700000000000', conversationType: 'channel', isGroup: true, tenantId: 'entra-tenant' }
+      ? {
+          id: '19:general@thread.tacv2;messageid=1700000000000',
+          conversationType: 'channel',
+          isGroup: true,
+          tenantId: 'entra-tenant',
+        }
       : { id: 'a:personal-chat', conversationType: 'personal', tenantId: 'entra-tenant' },
     channelData: channel
-      ? { channel: { id: '19:general@thread.tacv2', name: 'General' }, team: { id: '19:team@thread.tacv2' }, tenant: { id: 'entra-tenant' } }
+      ? {
+          channel: { id: '19:general@thread.tacv2', name: 'General' },
+          team: { id: '19:team@thread.tacv2' },
+          tenant: { id: 'entra-tenant' },
+        }
       : { tenant: { id: 'entra-tenant' } },
     text,
     entities: channel
-      ? [{ type: 'mention', text: '<at>Control Tower</at>', mentioned: { id: '28:bot', name: 'Control Tower' } }]
+      ? [
+          {
+            type: 'mention',
+            text: '<at>Control Tower</at>',
+            mentioned: { id: '28:bot', name: 'Control Tower' },
+          },
+        ]
       : [],
   };
 }
@@ -111,9 +147,17 @@ export function executeInvoke(
     channelId: 'msteams',
     serviceUrl,
     replyToId: options.replyToId ?? 'card-activity-1',
-    from: { id: `29:${options.aadObjectId ?? 'user'}`, name: options.name ?? 'Pat Manager', aadObjectId: options.aadObjectId ?? 'aad-pm' },
+    from: {
+      id: `29:${options.aadObjectId ?? 'user'}`,
+      name: options.name ?? 'Pat Manager',
+      aadObjectId: options.aadObjectId ?? 'aad-pm',
+    },
     recipient: { id: '28:bot', name: 'Control Tower' },
-    conversation: { id: '19:general@thread.tacv2;messageid=1700000000000', conversationType: 'channel', tenantId: 'entra-tenant' },
+    conversation: {
+      id: '19:general@thread.tacv2;messageid=1700000000000',
+      conversationType: 'channel',
+      tenantId: 'entra-tenant',
+    },
     channelData: { channel: { id: '19:general@thread.tacv2' }, tenant: { id: 'entra-tenant' } },
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
   };

@@ -8,7 +8,14 @@ import type { Db } from '../../src/store/db';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { cardProblems } from './card-validation';
 import { escalationView } from './view-fixtures';
-import { executeInvoke, messageActivity, post, startBotHarness, TENANT, type BotHarness } from './bot-harness';
+import {
+  executeInvoke,
+  messageActivity,
+  post,
+  startBotHarness,
+  TENANT,
+  type BotHarness,
+} from './bot-harness';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -64,7 +71,12 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
   });
 
   test('/HEALTH <id> with an @mention in a channel shows that project', async () => {
-    await post(bot.botUrl, messageActivity(bot.connector.url, '<at>Control Tower</at> /HEALTH 1042', { conversationType: 'channel' }));
+    await post(
+      bot.botUrl,
+      messageActivity(bot.connector.url, '<at>Control Tower</at> /HEALTH 1042', {
+        conversationType: 'channel',
+      }),
+    );
     const json = JSON.stringify(lastCard());
     expect(json).toContain('Contoso M365 migration');
     expect(json).toContain('Top drivers');
@@ -78,9 +90,16 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
     expect(choice).toContain('Fabrikam migration wave 2');
     expect(cardProblems(lastCard())).toEqual([]);
 
-    const response = await post(bot.botUrl, executeInvoke(bot.connector.url, 'project.health', { projectId: 2002 }));
+    const response = await post(
+      bot.botUrl,
+      executeInvoke(bot.connector.url, 'project.health', { projectId: 2002 }),
+    );
     expect(response.status).toBe(200);
-    const body = response.body as { statusCode: number; type: string; value: Record<string, unknown> };
+    const body = response.body as {
+      statusCode: number;
+      type: string;
+      value: Record<string, unknown>;
+    };
     expect(body.statusCode).toBe(200);
     expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(body.value)).toContain('Fabrikam migration wave 2');
@@ -88,7 +107,11 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
   });
 
   test('the Action.Submit fallback gets the same card as a reply', async () => {
-    const activity = { ...messageActivity(bot.connector.url, ''), text: undefined, value: { verb: 'project.health', projectId: 2001 } };
+    const activity = {
+      ...messageActivity(bot.connector.url, ''),
+      text: undefined,
+      value: { verb: 'project.health', projectId: 2001 },
+    };
     await post(bot.botUrl, activity);
     expect(JSON.stringify(lastCard())).toContain('Fabrikam migration wave 1');
   });
@@ -114,30 +137,61 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
   });
 
   test('a non-admin /subscribe is refused with a card and recorded as refused', async () => {
-    await post(bot.botUrl, messageActivity(bot.connector.url, '/subscribe escalations', { aadObjectId: 'aad-pm', conversationType: 'channel' }));
+    await post(
+      bot.botUrl,
+      messageActivity(bot.connector.url, '/subscribe escalations', {
+        aadObjectId: 'aad-pm',
+        conversationType: 'channel',
+      }),
+    );
     expect(JSON.stringify(lastCard())).toContain('Only admins can route notifications');
     expect(await new ConversationRoutesRepository(TENANT).list(handle.db)).toEqual([]);
     const [entry] = await new ActionLogRepository(TENANT).recent(handle.db, 1);
-    expect(entry).toMatchObject({ action: 'subscribe', outcome: 'refused', reason: 'not-admin', actorAadObjectId: 'aad-pm' });
+    expect(entry).toMatchObject({
+      action: 'subscribe',
+      outcome: 'refused',
+      reason: 'not-admin',
+      actorAadObjectId: 'aad-pm',
+    });
   });
 
   test('an admin /subscribe routes the stream for one client to the channel, and escalations land there', async () => {
     await post(
       bot.botUrl,
-      messageActivity(bot.connector.url, '<at>Control Tower</at> /subscribe escalations Contoso Ltd', {
-        aadObjectId: 'aad-admin',
-        conversationType: 'channel',
-      }),
+      messageActivity(
+        bot.connector.url,
+        '<at>Control Tower</at> /subscribe escalations Contoso Ltd',
+        {
+          aadObjectId: 'aad-admin',
+          conversationType: 'channel',
+        },
+      ),
     );
-    expect(JSON.stringify(lastCard())).toContain('Escalations for Contoso Ltd will be posted in this channel');
+    expect(JSON.stringify(lastCard())).toContain(
+      'Escalations for Contoso Ltd will be posted in this channel',
+    );
     const routes = await new ConversationRoutesRepository(TENANT).list(handle.db);
     expect(routes).toEqual([
-      expect.objectContaining({ stream: 'escalations', clientId: 7, conversation: expect.objectContaining({ conversationId: '19:general@thread.tacv2' }) }),
+      expect.objectContaining({
+        stream: 'escalations',
+        clientId: 7,
+        conversation: expect.objectContaining({ conversationId: '19:general@thread.tacv2' }),
+      }),
     ]);
 
     // The engine decides an escalation for client 7 (in its own transaction) …
     await handle.db.transaction((tx) =>
-      enqueue(tx, TENANT, { dedupeKey: 'escalation:esc-1:opened', kind: 'escalation', payload: { escalation: escalationView() }, target: { streams: ['incidents', 'escalations'], clientId: 7 } }, bot.clock.now()),
+      enqueue(
+        tx,
+        TENANT,
+        {
+          dedupeKey: 'escalation:esc-1:opened',
+          kind: 'escalation',
+          payload: { escalation: escalationView() },
+          target: { streams: ['incidents', 'escalations'], clientId: 7 },
+        },
+        bot.clock.now(),
+      ),
     );
     // … and the dispatcher posts it as a new post in the channel.
     const dispatcher = new OutboxDispatcher({
@@ -160,36 +214,77 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
   });
 
   test('an ambiguous client offers a choice; picking it routes that client', async () => {
-    await post(bot.botUrl, messageActivity(bot.connector.url, '/subscribe gates fabrikam', { aadObjectId: 'aad-admin', conversationType: 'channel' }));
+    await post(
+      bot.botUrl,
+      messageActivity(bot.connector.url, '/subscribe gates fab', {
+        aadObjectId: 'aad-admin',
+        conversationType: 'channel',
+      }),
+    );
     expect(JSON.stringify(lastCard())).toContain('Which client?');
-    const response = await post(bot.botUrl, executeInvoke(bot.connector.url, 'subscribe.client', { stream: 'gates', clientId: 9 }, { aadObjectId: 'aad-admin' }));
-    expect(JSON.stringify((response.body as { value: unknown }).value)).toContain('Gates for Fabrikam Residences');
+    const response = await post(
+      bot.botUrl,
+      executeInvoke(
+        bot.connector.url,
+        'subscribe.client',
+        { stream: 'gates', clientId: 9 },
+        { aadObjectId: 'aad-admin' },
+      ),
+    );
+    expect(JSON.stringify((response.body as { value: unknown }).value)).toContain(
+      'Gates for Fabrikam Residences',
+    );
   });
 
   test('a non-owner Acknowledge is refused with a card message and recorded as refused', async () => {
     const response = await post(
       bot.botUrl,
-      executeInvoke(bot.connector.url, 'escalation.acknowledge', { escalationId: 'esc-1' }, { aadObjectId: 'aad-other-pm', name: 'Olive' }),
+      executeInvoke(
+        bot.connector.url,
+        'escalation.acknowledge',
+        { escalationId: 'esc-1' },
+        { aadObjectId: 'aad-other-pm', name: 'Olive' },
+      ),
     );
     const body = response.body as { statusCode: number; value: Record<string, unknown> };
     expect(body.statusCode).toBe(200);
-    expect(JSON.stringify(body.value)).toContain("Only the project's PM (Pat Manager) or a delivery director can do this.");
+    expect(JSON.stringify(body.value)).toContain(
+      "Only the project's PM (Pat Manager) or a delivery director can do this.",
+    );
     expect(cardProblems(body.value)).toEqual([]);
-    expect(bot.escalations.calls.at(-1)?.actor).toMatchObject({ aadObjectId: 'aad-other-pm', haloAgentId: 12, roles: ['pm'] });
+    expect(bot.escalations.calls.at(-1)?.actor).toMatchObject({
+      aadObjectId: 'aad-other-pm',
+      haloAgentId: 12,
+      roles: ['pm'],
+    });
     const [entry] = await new ActionLogRepository(TENANT).recent(handle.db, 1);
-    expect(entry).toMatchObject({ action: 'escalation.acknowledge', targetId: 'esc-1', outcome: 'refused', reason: 'not-authorised' });
+    expect(entry).toMatchObject({
+      action: 'escalation.acknowledge',
+      targetId: 'esc-1',
+      outcome: 'refused',
+      reason: 'not-authorised',
+    });
     expect(await new OutboxRepository(TENANT).list(handle.db, ['pending'])).toEqual([]);
   });
 
   test("the owner's Acknowledge is recorded and the clicked card is updated in place for everyone", async () => {
     const response = await post(
       bot.botUrl,
-      executeInvoke(bot.connector.url, 'escalation.acknowledge', { escalationId: 'esc-1' }, { aadObjectId: 'aad-pm', replyToId: 'posted-card-7' }),
+      executeInvoke(
+        bot.connector.url,
+        'escalation.acknowledge',
+        { escalationId: 'esc-1' },
+        { aadObjectId: 'aad-pm', replyToId: 'posted-card-7' },
+      ),
     );
     const body = response.body as { value: Record<string, unknown> };
     expect(JSON.stringify(body.value)).toContain('Acknowledged by Pat Manager');
     const [entry] = await new ActionLogRepository(TENANT).recent(handle.db, 1);
-    expect(entry).toMatchObject({ action: 'escalation.acknowledge', outcome: 'done', actorAadObjectId: 'aad-pm' });
+    expect(entry).toMatchObject({
+      action: 'escalation.acknowledge',
+      outcome: 'done',
+      actorAadObjectId: 'aad-pm',
+    });
 
     const dispatcher = new OutboxDispatcher({
       db: handle.db,
@@ -203,7 +298,10 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
     });
     await dispatcher.drain();
     const update = bot.connector.delivered().find((request) => request.operation === 'update');
-    expect(update).toMatchObject({ conversationId: '19:general@thread.tacv2;messageid=1700000000000', activityId: 'posted-card-7' });
+    expect(update).toMatchObject({
+      conversationId: '19:general@thread.tacv2;messageid=1700000000000',
+      activityId: 'posted-card-7',
+    });
     expect(JSON.stringify(update?.body)).toContain('Acknowledged by Pat Manager');
     await dispatcher.stop();
   });
@@ -212,9 +310,16 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
     const before = bot.escalations.calls.length;
     const response = await post(
       bot.botUrl,
-      executeInvoke(bot.connector.url, 'escalation.snooze', { escalationId: 'esc-1', snoozeUntil: '2025-04-01', snoozeReason: ' ' }, { aadObjectId: 'aad-pm' }),
+      executeInvoke(
+        bot.connector.url,
+        'escalation.snooze',
+        { escalationId: 'esc-1', snoozeUntil: '2025-04-01', snoozeReason: ' ' },
+        { aadObjectId: 'aad-pm' },
+      ),
     );
-    expect(JSON.stringify((response.body as { value: unknown }).value)).toContain('A snooze needs an end date and a reason.');
+    expect(JSON.stringify((response.body as { value: unknown }).value)).toContain(
+      'A snooze needs an end date and a reason.',
+    );
     expect(bot.escalations.calls.length).toBe(before);
   });
 });

@@ -4,11 +4,20 @@ import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const schemaPath = path.resolve(__dirname, '../../../shared/reference/adaptive-card-1.5.schema.json');
+const schemaPath = path.resolve(
+  __dirname,
+  '../../../shared/reference/adaptive-card-1.5.schema.json',
+);
 const ajv = new Ajv({ strict: false, allErrors: true });
 ajv.addMetaSchema(draft06);
+// The schema's two formats, checked with the WHATWG URL parser (ajv-formats is not a dependency).
+ajv.addFormat('uri', (value: string) => URL.canParse(value));
+ajv.addFormat('uri-reference', (value: string) => URL.canParse(value, 'https://base.example/'));
 // The official file names itself with draft-04's `id`; ajv 8 wants `$id` (same meaning in draft-06).
-const { id: schemaId, ...schema } = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+const { id: schemaId, ...schema } = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<
+  string,
+  unknown
+>;
 const validateSchema = ajv.compile({ ...schema, $id: String(schemaId) });
 
 /** Problems the official 1.5 JSON schema and the `adaptivecards` renderer report for a card (empty = valid). */

@@ -11,7 +11,12 @@ import type {
   WeeklyReportView,
 } from '../../src/app/delivery-views';
 import type { Clock, Sleep } from '../../src/notifications/notification-types';
-import { escalationView, portfolioView, projectHealthView, weeklyReportView } from './view-fixtures';
+import {
+  escalationView,
+  portfolioView,
+  projectHealthView,
+  weeklyReportView,
+} from './view-fixtures';
 
 /** A clock that moves only when told (or when something sleeps on it). */
 export class FakeClock implements Clock {
@@ -35,8 +40,16 @@ export class FakeClock implements Clock {
 export class FakeDeliveryQueries implements DeliveryQueries {
   readonly projects: ProjectHealthView[] = [
     projectHealthView(),
-    projectHealthView({ id: 2001, name: 'Fabrikam migration wave 1', client: { id: 8, name: 'Fabrikam' } }),
-    projectHealthView({ id: 2002, name: 'Fabrikam migration wave 2', client: { id: 8, name: 'Fabrikam' } }),
+    projectHealthView({
+      id: 2001,
+      name: 'Fabrikam migration wave 1',
+      client: { id: 8, name: 'Fabrikam' },
+    }),
+    projectHealthView({
+      id: 2002,
+      name: 'Fabrikam migration wave 2',
+      client: { id: 8, name: 'Fabrikam' },
+    }),
   ];
   readonly clients = [
     { id: 7, name: 'Contoso Ltd' },
@@ -83,29 +96,63 @@ export class FakeEscalationActions implements EscalationActions {
   constructor(private readonly clock: Clock) {}
 
   acknowledge(_t: string, id: string, actor: Actor) {
-    return this.act('acknowledge', id, actor, (e) => ({ ...e, state: 'acknowledged' }), 'acknowledged');
+    return this.act(
+      'acknowledge',
+      id,
+      actor,
+      (e) => ({ ...e, state: 'acknowledged' }),
+      'acknowledged',
+    );
   }
   assign(_t: string, id: string, actor: Actor, agentId: number) {
-    return this.act('assign', id, actor, (e) => ({ ...e, state: 'assigned', mitigationOwnerName: `agent ${agentId}` }), 'assigned a mitigation owner');
+    return this.act(
+      'assign',
+      id,
+      actor,
+      (e) => ({ ...e, state: 'assigned', mitigationOwnerName: `agent ${agentId}` }),
+      'assigned a mitigation owner',
+    );
   }
   snooze(_t: string, id: string, actor: Actor, until: string, reason: string) {
-    return this.act('snooze', id, actor, (e) => ({ ...e, state: 'snoozed', snoozedUntil: `${until}T00:00:00Z` }), `snoozed: ${reason}`);
+    return this.act(
+      'snooze',
+      id,
+      actor,
+      (e) => ({ ...e, state: 'snoozed', snoozedUntil: `${until}T00:00:00Z` }),
+      `snoozed: ${reason}`,
+    );
   }
   markFalsePositive(_t: string, id: string, actor: Actor, reason: string) {
-    return this.act('markFalsePositive', id, actor, (e) => ({ ...e, state: 'false-positive' }), `marked not a real issue: ${reason}`);
+    return this.act(
+      'markFalsePositive',
+      id,
+      actor,
+      (e) => ({ ...e, state: 'false-positive' }),
+      `marked not a real issue: ${reason}`,
+    );
   }
 
   private async act(
     action: string,
     id: string,
     actor: Actor,
-    change: (e: EscalationView & { ownerAgentId: number }) => EscalationView & { ownerAgentId: number },
+    change: (
+      e: EscalationView & { ownerAgentId: number },
+    ) => EscalationView & { ownerAgentId: number },
     words: string,
   ): Promise<EscalationActionResult> {
     this.calls.push({ action, escalationId: id, actor });
     const current = this.escalations.get(id);
-    if (!current) return { ok: false, reason: 'not-found', message: 'That escalation no longer exists.', escalation: null };
-    const allowed = actor.roles.includes('delivery_director') || (actor.haloAgentId !== null && actor.haloAgentId === current.ownerAgentId);
+    if (!current)
+      return {
+        ok: false,
+        reason: 'not-found',
+        message: 'That escalation no longer exists.',
+        escalation: null,
+      };
+    const allowed =
+      actor.roles.includes('delivery_director') ||
+      (actor.haloAgentId !== null && actor.haloAgentId === current.ownerAgentId);
     if (!allowed) {
       return {
         ok: false,
@@ -115,13 +162,17 @@ export class FakeEscalationActions implements EscalationActions {
       };
     }
     const next = change(current);
-    next.history = [...next.history, { at: this.clock.now().toISOString(), actorName: actor.name, action: words }];
+    next.history = [
+      ...next.history,
+      { at: this.clock.now().toISOString(), actorName: actor.name, action: words },
+    ];
     this.escalations.set(id, next);
     return { ok: true, escalation: strip(next) };
   }
 }
 
 function strip(view: EscalationView & { ownerAgentId: number }): EscalationView {
-  const { ownerAgentId: _owner, ...rest } = view;
-  return rest;
+  const copy: EscalationView & { ownerAgentId?: number } = { ...view };
+  delete copy.ownerAgentId;
+  return copy;
 }

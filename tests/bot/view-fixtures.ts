@@ -29,7 +29,13 @@ export function projectHealthView(overrides: Partial<ProjectHealthView> = {}): P
     })),
     nextMilestone: { name: 'Pilot sign-off', dueDate: '2025-03-28', isGate: true },
     openEscalations: [
-      { id: 'esc-1', cause: 'burn', severity: 'high', state: 'open', openedAt: '2025-03-10T08:00:00Z' },
+      {
+        id: 'esc-1',
+        cause: 'burn',
+        severity: 'high',
+        state: 'open',
+        openedAt: '2025-03-10T08:00:00Z',
+      },
     ],
     evaluatedAt: '2025-03-14T06:00:00Z',
     ...overrides,
@@ -73,7 +79,12 @@ export function portfolioView(worstCount = 4, nameLength = 0): PortfolioSummaryV
       rag: i % 5 === 4 ? ('unknown' as const) : i < 3 ? ('red' as const) : ('amber' as const),
       topDriver:
         i % 2 === 0
-          ? { label: nameLength > 0 ? long(nameLength) : 'Burn', value: '1.4', threshold: '≤ 1.1', contribution: 20 }
+          ? {
+              label: nameLength > 0 ? long(nameLength) : 'Burn',
+              value: '1.4',
+              threshold: '≤ 1.1',
+              contribution: 20,
+            }
           : null,
     })),
     evaluatedAt: '2025-03-14T06:00:00Z',
@@ -100,7 +111,9 @@ export function escalationView(overrides: Partial<EscalationView> = {}): Escalat
       { id: 11, name: 'Alex Engineer' },
       { id: 12, name: 'Sam Consultant' },
     ],
-    history: [{ at: '2025-03-14T08:00:00Z', actorName: 'Control Tower', action: 'opened the escalation' }],
+    history: [
+      { at: '2025-03-14T08:00:00Z', actorName: 'Control Tower', action: 'opened the escalation' },
+    ],
     openedAt: '2025-03-14T08:00:00Z',
     ...overrides,
   };
@@ -116,7 +129,11 @@ export function hugeEscalationView(): EscalationView {
     ownerName: long(3_000),
     mitigationOwnerName: long(3_000),
     assignableAgents: Array.from({ length: 5_000 }, (_, i) => ({ id: i, name: long(200) })),
-    history: Array.from({ length: 4_000 }, () => ({ at: '2025-03-14T08:00:00Z', actorName: long(500), action: long(1_000) })),
+    history: Array.from({ length: 4_000 }, () => ({
+      at: '2025-03-14T08:00:00Z',
+      actorName: long(500),
+      action: long(1_000),
+    })),
   });
 }
 

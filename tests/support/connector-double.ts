@@ -50,7 +50,9 @@ export class ConnectorDouble {
   /** Stops the server. */
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   /** Answers the next matching request with this failure (queue several for several failures). */
@@ -66,8 +68,13 @@ export class ConnectorDouble {
   /** The Adaptive Cards in successful requests, in order. */
   cards(): Record<string, unknown>[] {
     return this.delivered().flatMap((request) =>
-      ((request.body.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? [])
-        .filter((attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive')
+      (
+        (request.body.attachments as
+          { contentType: string; content: Record<string, unknown> }[] | undefined) ?? []
+      )
+        .filter(
+          (attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive',
+        )
         .map((attachment) => attachment.content),
     );
   }
@@ -80,10 +87,13 @@ export class ConnectorDouble {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?\/?$/.exec((req.url ?? '').split('?')[0] ?? '');
+    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?\/?$/.exec(
+      (req.url ?? '').split('?')[0] ?? '',
+    );
     const method = req.method === 'PUT' ? 'PUT' : req.method === 'POST' ? 'POST' : null;
     if (!match || method === null) {
-      res.writeHead(404).end();
+      res.writeHead(404);
+      res.end();
       return;
     }
     const conversationId = decodeURIComponent(match[1] ?? '');
@@ -92,7 +102,8 @@ export class ConnectorDouble {
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
     } catch {
-      res.writeHead(400).end();
+      res.writeHead(400);
+      res.end();
       return;
     }
     const faultIndex = this.faults.findIndex(
@@ -113,11 +124,13 @@ export class ConnectorDouble {
     if (fault) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
-      res.writeHead(fault.status, headers).end(JSON.stringify({ error: { code: 'Injected', message: `injected ${fault.status}` } }));
+      res.writeHead(fault.status, headers);
+      res.end(JSON.stringify({ error: { code: 'Injected', message: `injected ${fault.status}` } }));
       return;
     }
     this.counter += 1;
     const id = method === 'PUT' && activityId !== null ? activityId : `activity-${this.counter}`;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id }));
   }
 }

@@ -34,7 +34,13 @@ export class JwksDouble {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKey = privateKey;
     this.kid = createHash('sha256').update(randomBytes(16)).digest('hex').slice(0, 16);
-    this.publicJwk = { ...publicKey.export({ format: 'jwk' }), kid: this.kid, use: 'sig', alg: 'RS256', endorsements };
+    this.publicJwk = {
+      ...publicKey.export({ format: 'jwk' }),
+      kid: this.kid,
+      use: 'sig',
+      alg: 'RS256',
+      endorsements,
+    };
   }
 
   /** The OpenID metadata URL to configure as `ToBotFromChannelOpenIdMetadataUrl`. */
@@ -47,7 +53,8 @@ export class JwksDouble {
     this.server = createServer((req, res) => {
       const path = (req.url ?? '').split('?')[0];
       if (path === `${this.prefix}/openidconfiguration`) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
           JSON.stringify({
             issuer: CHANNEL_ISSUER,
             jwks_uri: `${this.url}${this.prefix}/keys`,
@@ -56,9 +63,11 @@ export class JwksDouble {
           }),
         );
       } else if (path === `${this.prefix}/keys`) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [this.publicJwk] }));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ keys: [this.publicJwk] }));
       } else {
-        res.writeHead(404).end();
+        res.writeHead(404);
+        res.end();
       }
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -69,7 +78,9 @@ export class JwksDouble {
   /** Stops the server. */
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   /** A channel token for `appId` and `serviceUrl`, valid for an hour; `overrides` change claims. */
@@ -91,19 +102,35 @@ export class JwksDouble {
   forgedToken(appId: string, serviceUrl: string): string {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const now = Math.floor(Date.now() / 1000);
-    return this.signWith(privateKey, { iss: CHANNEL_ISSUER, aud: appId, serviceurl: serviceUrl, nbf: now - 10, exp: now + 3600 });
+    return this.signWith(privateKey, {
+      iss: CHANNEL_ISSUER,
+      aud: appId,
+      serviceurl: serviceUrl,
+      nbf: now - 10,
+      exp: now + 3600,
+    });
   }
 
   /** An unsigned token (`alg: none`) with otherwise valid claims. */
   unsignedToken(appId: string, serviceUrl: string): string {
     const now = Math.floor(Date.now() / 1000);
     const header = b64url(JSON.stringify({ alg: 'none', typ: 'JWT', kid: this.kid }));
-    const payload = b64url(JSON.stringify({ iss: CHANNEL_ISSUER, aud: appId, serviceurl: serviceUrl, nbf: now - 10, exp: now + 3600 }));
+    const payload = b64url(
+      JSON.stringify({
+        iss: CHANNEL_ISSUER,
+        aud: appId,
+        serviceurl: serviceUrl,
+        nbf: now - 10,
+        exp: now + 3600,
+      }),
+    );
     return `${header}.${payload}.`;
   }
 
   private signWith(key: KeyObject, claims: TokenClaims): string {
-    const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: this.kid, x5t: this.kid }));
+    const header = b64url(
+      JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: this.kid, x5t: this.kid }),
+    );
     const payload = b64url(JSON.stringify(claims));
     const signature = sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), key);
     return `${header}.${payload}.${b64url(signature)}`;

@@ -13,6 +13,7 @@ export interface StoredSnapshot {
 /** A unit of work inside one transaction: everything the evaluation writes for one project. */
 export interface DeliveryUnitOfWork {
   saveSnapshot(projectId: number, date: string, stored: StoredSnapshot): Promise<void>;
+  /** Records an escalation decision and the notification it causes, in this unit of work. */
   applyDecision(decision: EscalationDecision): Promise<void>;
 }
 

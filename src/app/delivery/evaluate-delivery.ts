@@ -15,7 +15,7 @@ import {
   type DeliveryPolicyConfig,
 } from '../../domain/delivery/policy';
 import { buildProjectFacts, indexDeliveryHistory } from './build-project-facts';
-import type { DeliveryStore, DeliveryUnitOfWork } from './delivery-store';
+import type { DeliveryStore } from './delivery-store';
 import type { DeliveryHistoryReader } from './project-history';
 
 /** What one evaluation run did. */
@@ -39,11 +39,6 @@ export interface EvaluateDeliveryDeps {
   tenantId: string;
   now: () => Date;
   owners: EscalationOwners;
-  /**
-   * Called inside the transaction that records a decision, so a notification intent written here
-   * (the outbox) commits or rolls back together with the escalation it announces.
-   */
-  onDecision?: (uow: DeliveryUnitOfWork, decision: EscalationDecision) => Promise<void>;
 }
 
 /** The tenant's policy set when none was saved yet. */
@@ -111,8 +106,8 @@ export class EvaluateDelivery {
       await store.inTransaction(async (uow) => {
         await uow.saveSnapshot(projectId, asOf, { snapshot, assessment, changes });
         for (const decision of decisions) {
+          // The store writes the notification intent in this same transaction.
           await uow.applyDecision(decision);
-          await this.deps.onDecision?.(uow, decision);
         }
       });
       report.projects += 1;

@@ -363,7 +363,8 @@ describe('webhooks and mutations', () => {
           auth: req.headers.authorization,
           body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
         };
-        res.writeHead(202).end();
+        res.statusCode = 202; // restify patches writeHead process-wide: do not chain it
+        res.end();
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));

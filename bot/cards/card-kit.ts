@@ -1,0 +1,155 @@
+import type { Rag } from '../../src/app/delivery-views';
+import type {
+  AdaptiveCard,
+  CardAction,
+  CardColor,
+  CardElement,
+  ExecuteAction,
+  OpenUrlAction,
+  SubmitAction,
+  TextBlock,
+} from './card-types';
+import type { CardVerb } from './card-verbs';
+
+/** Teams refuses channel posts over 28 KB; the card keeps 2 KB for the activity around it. */
+export const CARD_BYTE_BUDGET = 26 * 1024;
+
+/** Size of a card as posted (UTF-8 JSON). */
+export function cardBytes(card: AdaptiveCard): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+/** Shortens `text` to at most `max` characters, marking the cut with an ellipsis. */
+export function clip(text: string, max: number): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (clean.length <= max) return clean;
+  return `${clean.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+/** Escapes the characters Adaptive Card markdown would interpret in user data. */
+export function plain(text: string): string {
+  return text.replace(/([\\*_[\]()#`>~-])/g, '\\$1');
+}
+
+/** A top-level 1.5 card. */
+export function card(
+  body: CardElement[],
+  actions: CardAction[],
+  fallbackText: string,
+): AdaptiveCard {
+  const result: AdaptiveCard = {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    fallbackText: clip(fallbackText, 300),
+  };
+  if (actions.length > 0) result.actions = actions;
+  return result;
+}
+
+/**
+ * Builds the card with the most detail that fits the byte budget: tries each list length in
+ * `levels` (largest first) and returns the first that fits, else the smallest.
+ */
+export function fitToBudget(
+  levels: readonly number[],
+  build: (maxItems: number) => AdaptiveCard,
+): AdaptiveCard {
+  let last: AdaptiveCard | null = null;
+  for (const level of levels) {
+    last = build(level);
+    if (cardBytes(last) <= CARD_BYTE_BUDGET) return last;
+  }
+  return last ?? build(0);
+}
+
+/** A heading line. */
+export function heading(text: string): TextBlock {
+  return {
+    type: 'TextBlock',
+    text: clip(text, 120),
+    size: 'large',
+    weight: 'bolder',
+    wrap: true,
+    style: 'heading',
+  };
+}
+
+/** A wrapping text line. */
+export function line(text: string, extra: Partial<TextBlock> = {}): TextBlock {
+  return { type: 'TextBlock', text, wrap: true, ...extra };
+}
+
+/** "and N more …" when a list was cut. */
+export function moreLine(hidden: number, noun: string): TextBlock | null {
+  if (hidden <= 0) return null;
+  return line(`and ${hidden} more ${noun}`, { isSubtle: true, size: 'small' });
+}
+
+/** Removes nulls from a list of elements. */
+export function compact<T>(items: readonly (T | null | undefined | false)[]): T[] {
+  return items.filter((item): item is T => item !== null && item !== undefined && item !== false);
+}
+
+/** Universal Action with the Action.Submit fallback old clients use. */
+export function executeAction(
+  title: string,
+  verb: CardVerb,
+  data: Record<string, string | number | boolean | null>,
+  style?: 'positive' | 'destructive',
+): ExecuteAction {
+  const fallback: SubmitAction = { type: 'Action.Submit', title, data: { ...data, verb } };
+  const action: ExecuteAction = { type: 'Action.Execute', title, verb, data, fallback };
+  if (style) {
+    action.style = style;
+    fallback.style = style;
+  }
+  return action;
+}
+
+/** The deep link to the tab (every actionable card carries one: Action.Execute is unreliable on mobile). */
+export function openInTab(url: string, title = 'Open in Control Tower'): OpenUrlAction {
+  return { type: 'Action.OpenUrl', title, url };
+}
+
+/** Colour for a RAG status. */
+export function ragColor(rag: Rag): CardColor {
+  return rag === 'green'
+    ? 'good'
+    : rag === 'amber'
+      ? 'warning'
+      : rag === 'red'
+        ? 'attention'
+        : 'default';
+}
+
+/** Words for a RAG status (never "green" when unknown). */
+export function ragLabel(rag: Rag): string {
+  return rag === 'unknown' ? 'Unknown' : rag[0]!.toUpperCase() + rag.slice(1);
+}
+
+/** "72 (Amber)" or "— (Unknown)". */
+export function scoreLabel(score: number | null, rag: Rag): string {
+  return `${score === null ? '—' : Math.round(score)} (${ragLabel(rag)})`;
+}
+
+/** A sparkline of scores (0–100) in block characters, readable on every client; gaps for unknown days. */
+export function sparkline(scores: readonly (number | null)[], width = 30): string {
+  const blocks = '▁▂▃▄▅▆▇█';
+  const recent = scores.slice(-width);
+  return recent
+    .map((score) =>
+      score === null
+        ? '·'
+        : (blocks[Math.min(7, Math.max(0, Math.floor((score / 100) * 8)))] ?? '·'),
+    )
+    .join('');
+}
+
+/** "2025-03-01 14:05 UTC" from an ISO timestamp (cards are read in many time zones). */
+export function when(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -1,0 +1,21 @@
+/**
+ * Action verbs shared by the card builders and the handlers that answer them (Action.Execute `verb`,
+ * and the `verb` field of the Action.Submit fallback's data).
+ */
+export const CARD_VERBS = [
+  'project.health',
+  'escalation.acknowledge',
+  'escalation.assign',
+  'escalation.snooze',
+  'escalation.falsePositive',
+  'escalation.refresh',
+  'subscribe.client',
+] as const;
+
+/** One of the verbs our cards send. */
+export type CardVerb = (typeof CARD_VERBS)[number];
+
+/** True when `value` is one of our verbs. */
+export function isCardVerb(value: unknown): value is CardVerb {
+  return typeof value === 'string' && (CARD_VERBS as readonly string[]).includes(value);
+}

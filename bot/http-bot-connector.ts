@@ -1,0 +1,132 @@
+import type {
+  ServiceClientCredentials,
+  ServiceClientCredentialsFactory,
+} from 'botframework-connector';
+import type {
+  ConnectorPort,
+  ConnectorResult,
+  ConversationRef,
+  OutboundActivity,
+} from '../src/notifications/notification-types';
+import { parseRetryAfter } from '../src/notifications/retry-policy';
+import { CONNECTOR_SCOPE, PUBLIC_LOGIN_ENDPOINT } from './bot-auth';
+
+/** What the proactive connector needs. */
+export interface HttpBotConnectorOptions {
+  /** The bot's app id (null in demo mode: requests are not signed). */
+  appId: string | null;
+  credentialsFactory: ServiceClientCredentialsFactory;
+  /** Per-request timeout (default 15 s). */
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * The outbox's connector: plain HTTPS to the conversation's Bot Connector (`serviceUrl`), signed with
+ * the bot's credentials. Plain HTTP rather than the SDK's ConnectorClient because the SDK's pipeline
+ * retries 429s itself with real sleeps; the outbox must see every status and `Retry-After` to pace
+ * the conversation.
+ */
+export class HttpBotConnector implements ConnectorPort {
+  private credentials: Promise<ServiceClientCredentials> | null = null;
+
+  constructor(private readonly options: HttpBotConnectorOptions) {}
+
+  /** `POST /v3/conversations/{id}/activities`. */
+  send(conversation: ConversationRef, activity: OutboundActivity): Promise<ConnectorResult> {
+    return this.call(
+      'POST',
+      conversation,
+      `/v3/conversations/${encodeURIComponent(conversation.conversationId)}/activities`,
+      activity,
+    );
+  }
+
+  /** `PUT /v3/conversations/{id}/activities/{activityId}`. */
+  update(
+    conversation: ConversationRef,
+    activityId: string,
+    activity: OutboundActivity,
+  ): Promise<ConnectorResult> {
+    return this.call(
+      'PUT',
+      conversation,
+      `/v3/conversations/${encodeURIComponent(conversation.conversationId)}/activities/${encodeURIComponent(activityId)}`,
+      { ...activity, id: activityId },
+      activityId,
+    );
+  }
+
+  private async call(
+    method: 'POST' | 'PUT',
+    conversation: ConversationRef,
+    path: string,
+    activity: OutboundActivity & { id?: string },
+    fallbackId?: string,
+  ): Promise<ConnectorResult> {
+    const url = `${conversation.serviceUrl.replace(/\/+$/, '')}${path}`;
+    const body = {
+      ...activity,
+      conversation: { id: conversation.conversationId },
+      from: conversation.botId === null ? undefined : { id: conversation.botId },
+      channelId: conversation.channelId,
+      serviceUrl: conversation.serviceUrl,
+    };
+    let response: Response;
+    try {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const authorization = await this.authorization();
+      if (authorization !== null) headers.authorization = authorization;
+      response = await fetch(url, {
+        method,
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+      });
+    } catch (error) {
+      return {
+        ok: false,
+        status: 0,
+        retryAfterMs: null,
+        message: error instanceof Error ? error.message : String(error),
+      };
+    }
+    const text = await response.text().catch(() => '');
+    if (!response.ok) {
+      return {
+        ok: false,
+        status: response.status,
+        retryAfterMs: parseRetryAfter(
+          response.headers.get('retry-after'),
+          (this.options.now ?? (() => new Date()))(),
+        ),
+        message: text.slice(0, 300) || response.statusText,
+      };
+    }
+    let id: string | undefined;
+    try {
+      id = (JSON.parse(text) as { id?: string }).id;
+    } catch {
+      id = undefined;
+    }
+    return { ok: true, activityId: id ?? fallbackId ?? '' };
+  }
+
+  private async authorization(): Promise<string | null> {
+    if (this.options.appId === null) return null;
+    this.credentials ??= this.options.credentialsFactory.createCredentials(
+      this.options.appId,
+      CONNECTOR_SCOPE,
+      PUBLIC_LOGIN_ENDPOINT,
+      true,
+    );
+    const captured: Record<string, string> = {};
+    const request = {
+      headers: { set: (name: string, value: string) => (captured[name.toLowerCase()] = value) },
+    };
+    await (
+      await this.credentials
+    ).signRequest(request as unknown as Parameters<ServiceClientCredentials['signRequest']>[0]);
+    return captured.authorization ?? null;
+  }
+}

@@ -1,0 +1,55 @@
+/** Where the tab lives, for deep links from cards. */
+export interface TabLinkOptions {
+  /** The Teams app id (manifest `id`); null outside Teams (demo), where links open the web tab. */
+  teamsAppId: string | null;
+  /** The personal tab's `entityId` in the manifest. */
+  entityId: string;
+  /** The tab's public base URL (e.g. https://tower.example.com or http://localhost:3978). */
+  webBaseUrl: string;
+}
+
+/** Builds deep links into the tab: a Teams entity deep link inside Teams, the web tab otherwise. */
+export class TabLinks {
+  constructor(private readonly options: TabLinkOptions) {}
+
+  /** The portfolio page. */
+  portfolio(): string {
+    return this.link('portfolio', '/', 'Portfolio');
+  }
+
+  /** One project's page. */
+  project(projectId: number): string {
+    return this.link(`project:${projectId}`, `/projects/${projectId}`, 'Project');
+  }
+
+  /** One escalation (on its project's page). */
+  escalation(escalationId: string, projectId: number): string {
+    return this.link(
+      `escalation:${escalationId}`,
+      `/projects/${projectId}?escalation=${encodeURIComponent(escalationId)}`,
+      'Escalation',
+    );
+  }
+
+  /** The weekly control report. */
+  report(): string {
+    return this.link('report', '/report', 'Weekly report');
+  }
+
+  /** Settings (channel routing). */
+  settings(): string {
+    return this.link('settings', '/settings', 'Settings');
+  }
+
+  private link(subEntityId: string, path: string, label: string): string {
+    const base = this.options.webBaseUrl.replace(/\/+$/, '');
+    const webUrl = `${base}${path}`;
+    if (this.options.teamsAppId === null) return webUrl;
+    const context = JSON.stringify({ subEntityId });
+    return (
+      `https://teams.microsoft.com/l/entity/${encodeURIComponent(this.options.teamsAppId)}/` +
+      `${encodeURIComponent(this.options.entityId)}?webUrl=${encodeURIComponent(webUrl)}` +
+      `&label=${encodeURIComponent(label)}&context=${encodeURIComponent(context)}`
+    );
+  }
+}

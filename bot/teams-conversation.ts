@@ -1,0 +1,45 @@
+import type { Activity } from 'botbuilder';
+import type { ConversationRef } from '../src/notifications/notification-types';
+import type { TeamsUser } from '../src/notifications/role-directory.repository';
+
+interface TeamsChannelData {
+  channel?: { id?: string; name?: string };
+  team?: { id?: string; name?: string };
+  tenant?: { id?: string };
+}
+
+/** The person who sent the activity (Entra object id and display name). */
+export function teamsUser(activity: Activity): TeamsUser {
+  return {
+    aadObjectId: activity.from?.aadObjectId ?? null,
+    name: activity.from?.name ?? 'Someone',
+  };
+}
+
+/**
+ * Where proactive posts for this conversation go. In a channel that is the channel itself (a new
+ * post), not the thread the command was typed in.
+ */
+export function conversationRefFrom(activity: Activity): ConversationRef {
+  const channelData = (activity.channelData ?? {}) as TeamsChannelData;
+  const type = activity.conversation.conversationType ?? 'personal';
+  const channelId = channelData.channel?.id;
+  const conversationId =
+    type === 'channel'
+      ? (channelId ?? activity.conversation.id.split(';messageid=')[0] ?? activity.conversation.id)
+      : activity.conversation.id;
+  return {
+    serviceUrl: activity.serviceUrl,
+    conversationId,
+    channelId: activity.channelId,
+    tenantId: activity.conversation.tenantId ?? channelData.tenant?.id ?? null,
+    botId: activity.recipient?.id ?? null,
+    conversationType: type,
+    label: channelData.channel?.name ?? activity.conversation.name ?? null,
+  };
+}
+
+/** The conversation of this very activity (for updating the card that was clicked). */
+export function thisConversation(activity: Activity): ConversationRef {
+  return { ...conversationRefFrom(activity), conversationId: activity.conversation.id };
+}

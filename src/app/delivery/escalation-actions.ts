@@ -1,0 +1,161 @@
+import type {
+  Actor,
+  EscalationActionResult,
+  EscalationActions,
+  EscalationView,
+} from '../delivery-views';
+import {
+  acknowledge,
+  assignMitigationOwner,
+  markFalsePositive,
+  snooze,
+  type Escalation,
+  type EscalationActionResult as DomainResult,
+} from '../../domain/delivery/escalation';
+
+/** Persistence the escalation actions need (the SQL adapter lives in src/store). */
+export interface EscalationRecords {
+  /** The escalation and the HaloPSA agent who manages its project, or null when unknown. */
+  find(
+    tenantId: string,
+    escalationId: string,
+  ): Promise<{ escalation: Escalation; pmAgentId: number | null } | null>;
+  /** Saves `next` only if the stored escalation still has `expectedUpdatedAt` (compare-and-set). */
+  compareAndSet(tenantId: string, next: Escalation, expectedUpdatedAt: string): Promise<boolean>;
+  /** The card's view of an escalation. */
+  view(tenantId: string, escalation: Escalation): Promise<EscalationView>;
+}
+
+/**
+ * Human decisions on escalations (acknowledge, assign, snooze, not a real issue). Who may act: the
+ * project's PM, the escalation's owner or mitigation owner, and delivery directors. Every outcome is
+ * a value; concurrent clicks are serialised by compare-and-set on the escalation's `updatedAt`.
+ */
+export class EscalationActionsService implements EscalationActions {
+  constructor(
+    private readonly records: EscalationRecords,
+    private readonly now: () => Date,
+  ) {}
+
+  acknowledge(
+    tenantId: string,
+    escalationId: string,
+    actor: Actor,
+  ): Promise<EscalationActionResult> {
+    return this.act(tenantId, escalationId, actor, (e, by, at) => acknowledge(e, by, at));
+  }
+
+  assign(
+    tenantId: string,
+    escalationId: string,
+    actor: Actor,
+    agentId: number,
+  ): Promise<EscalationActionResult> {
+    return this.act(tenantId, escalationId, actor, (e, by, at) =>
+      assignMitigationOwner(e, String(agentId), by, at),
+    );
+  }
+
+  snooze(
+    tenantId: string,
+    escalationId: string,
+    actor: Actor,
+    until: string,
+    reason: string,
+  ): Promise<EscalationActionResult> {
+    if (reason.trim() === '')
+      return this.refuseInput(tenantId, escalationId, 'A snooze needs a reason.');
+    if (Number.isNaN(Date.parse(until)) || Date.parse(until) <= this.now().getTime()) {
+      return this.refuseInput(tenantId, escalationId, 'Snooze until a date in the future.');
+    }
+    return this.act(tenantId, escalationId, actor, (e, by, at) =>
+      snooze(e, reason.trim(), new Date(until).toISOString(), by, at),
+    );
+  }
+
+  markFalsePositive(
+    tenantId: string,
+    escalationId: string,
+    actor: Actor,
+    reason: string,
+  ): Promise<EscalationActionResult> {
+    if (reason.trim() === '')
+      return this.refuseInput(tenantId, escalationId, 'Say why this is not a real issue.');
+    return this.act(tenantId, escalationId, actor, (e, by, at) =>
+      markFalsePositive(e, reason.trim(), by, at),
+    );
+  }
+
+  private async act(
+    tenantId: string,
+    escalationId: string,
+    actor: Actor,
+    reduce: (e: Escalation, by: string, at: string) => DomainResult,
+  ): Promise<EscalationActionResult> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const found = await this.records.find(tenantId, escalationId);
+      if (!found) {
+        return {
+          ok: false,
+          reason: 'not-found',
+          message: 'This escalation no longer exists.',
+          escalation: null,
+        };
+      }
+      const { escalation, pmAgentId } = found;
+      if (!mayAct(actor, escalation, pmAgentId)) {
+        return {
+          ok: false,
+          reason: 'not-authorised',
+          message:
+            'Only the project manager, the escalation owner or mitigation owner, or a delivery director can act on this escalation.',
+          escalation: await this.records.view(tenantId, escalation),
+        };
+      }
+      const by =
+        actor.haloAgentId !== null ? String(actor.haloAgentId) : (actor.email ?? actor.name);
+      const result = reduce(escalation, by, this.now().toISOString());
+      if (!result.ok) {
+        return {
+          ok: false,
+          reason: 'invalid-state',
+          message: `Nothing to do: ${result.problem}.`,
+          escalation: await this.records.view(tenantId, escalation),
+        };
+      }
+      if (result.escalation === escalation)
+        return { ok: true, escalation: await this.records.view(tenantId, escalation) };
+      if (await this.records.compareAndSet(tenantId, result.escalation, escalation.updatedAt)) {
+        return { ok: true, escalation: await this.records.view(tenantId, result.escalation) };
+      }
+      // Someone else changed it meanwhile: decide again on the fresh state.
+    }
+    throw new Error(`escalation ${escalationId} kept changing under concurrent actions`);
+  }
+
+  private async refuseInput(
+    tenantId: string,
+    escalationId: string,
+    message: string,
+  ): Promise<EscalationActionResult> {
+    const found = await this.records.find(tenantId, escalationId);
+    return {
+      ok: false,
+      reason: 'invalid-input',
+      message,
+      escalation: found ? await this.records.view(tenantId, found.escalation) : null,
+    };
+  }
+}
+
+/** Segregation by role and ownership (SPEC §1): PMs act on their own projects' escalations. */
+export function mayAct(actor: Actor, e: Escalation, pmAgentId: number | null): boolean {
+  if (actor.roles.includes('delivery_director')) return true;
+  const me = actor.haloAgentId === null ? null : String(actor.haloAgentId);
+  if (me === null) return false;
+  return (
+    me === (pmAgentId === null ? null : String(pmAgentId)) ||
+    me === e.ownerAgentId ||
+    me === e.mitigationOwnerAgentId
+  );
+}

@@ -1,0 +1,71 @@
+import type { Db } from '../store/db';
+
+/** One action taken from a card or a command, done or refused. */
+export interface ActionLogEntry {
+  at: Date;
+  actorAadObjectId: string | null;
+  actorName: string | null;
+  /** What was attempted (`escalation.acknowledge`, `subscribe`…). */
+  action: string;
+  targetKind: string;
+  targetId: string | null;
+  outcome: 'done' | 'refused';
+  reason: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** The `action_log` table: every bot action with its outcome, for audit and threshold tuning. */
+export class ActionLogRepository {
+  constructor(private readonly tenantId: string) {}
+
+  /** Records one action. */
+  async record(db: Db, entry: ActionLogEntry): Promise<void> {
+    await db.query(
+      `INSERT INTO action_log
+         (tenant_id, at, actor_aad_object_id, actor_name, action, target_kind, target_id, outcome, reason, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        this.tenantId,
+        entry.at.toISOString(),
+        entry.actorAadObjectId,
+        entry.actorName,
+        entry.action,
+        entry.targetKind,
+        entry.targetId,
+        entry.outcome,
+        entry.reason,
+        JSON.stringify(entry.details ?? {}),
+      ],
+    );
+  }
+
+  /** The newest entries first (for the tab and tests). */
+  async recent(db: Db, limit = 100): Promise<ActionLogEntry[]> {
+    const rows = await db.query<{
+      at: Date | string;
+      actor_aad_object_id: string | null;
+      actor_name: string | null;
+      action: string;
+      target_kind: string;
+      target_id: string | null;
+      outcome: 'done' | 'refused';
+      reason: string | null;
+      details: Record<string, unknown>;
+    }>(
+      `SELECT at, actor_aad_object_id, actor_name, action, target_kind, target_id, outcome, reason, details
+         FROM action_log WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2`,
+      [this.tenantId, limit],
+    );
+    return rows.map((row) => ({
+      at: new Date(row.at),
+      actorAadObjectId: row.actor_aad_object_id,
+      actorName: row.actor_name,
+      action: row.action,
+      targetKind: row.target_kind,
+      targetId: row.target_id,
+      outcome: row.outcome,
+      reason: row.reason,
+      details: row.details,
+    }));
+  }
+}

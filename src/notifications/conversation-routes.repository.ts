@@ -1,0 +1,95 @@
+import type { Db } from '../store/db';
+import type { ConversationRef, NotificationStream } from './notification-types';
+
+/** One routing rule: a stream (for one client, or for all when `clientId` is null) → a conversation. */
+export interface ConversationRoute {
+  stream: NotificationStream;
+  clientId: number | null;
+  conversation: ConversationRef;
+}
+
+/** Channel routing rows (`conversation_routes`), per tenant. */
+export class ConversationRoutesRepository {
+  constructor(private readonly tenantId: string) {}
+
+  /** Routes `stream` (for `clientId`, or every client when null) to `conversation`, replacing any rule. */
+  async upsert(
+    db: Db,
+    route: ConversationRoute,
+    createdBy: string | null,
+    now: Date,
+  ): Promise<void> {
+    await db.transaction(async (tx) => {
+      await tx.query(
+        `DELETE FROM conversation_routes
+          WHERE tenant_id = $1 AND stream = $2 AND COALESCE(client_id, -1) = COALESCE($3::bigint, -1)`,
+        [this.tenantId, route.stream, route.clientId],
+      );
+      await tx.query(
+        `INSERT INTO conversation_routes (tenant_id, stream, client_id, conversation, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [
+          this.tenantId,
+          route.stream,
+          route.clientId,
+          JSON.stringify(route.conversation),
+          createdBy,
+          now.toISOString(),
+        ],
+      );
+    });
+  }
+
+  /**
+   * The conversation for the first of `streams` that has a route, preferring a rule for `clientId`
+   * over the catch-all rule of the same stream. Null when nothing is routed.
+   */
+  async resolve(
+    db: Db,
+    streams: readonly NotificationStream[],
+    clientId: number | null,
+  ): Promise<ConversationRoute | null> {
+    const rows = await db.query<{
+      stream: string;
+      client_id: number | null;
+      conversation: unknown;
+    }>(
+      `SELECT stream, client_id, conversation FROM conversation_routes
+        WHERE tenant_id = $1 AND stream = ANY($2::text[])
+          AND (client_id IS NULL OR client_id = $3::bigint)
+        ORDER BY array_position($2::text[], stream), client_id NULLS LAST
+        LIMIT 1`,
+      [this.tenantId, [...streams], clientId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      stream: row.stream as NotificationStream,
+      clientId: row.client_id === null ? null : Number(row.client_id),
+      conversation: parseJson(row.conversation) as ConversationRef,
+    };
+  }
+
+  /** Every routing rule of the tenant (for the settings tab and tests). */
+  async list(db: Db): Promise<ConversationRoute[]> {
+    const rows = await db.query<{
+      stream: string;
+      client_id: number | null;
+      conversation: unknown;
+    }>(
+      `SELECT stream, client_id, conversation FROM conversation_routes
+        WHERE tenant_id = $1 ORDER BY stream, client_id NULLS FIRST`,
+      [this.tenantId],
+    );
+    return rows.map((row) => ({
+      stream: row.stream as NotificationStream,
+      clientId: row.client_id === null ? null : Number(row.client_id),
+      conversation: parseJson(row.conversation) as ConversationRef,
+    }));
+  }
+}
+
+/** jsonb arrives parsed from both engines; a string (from a text cast) is parsed here. */
+export function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+}

@@ -1,0 +1,266 @@
+import type {
+  ClientMatch,
+  DeliveryQueries,
+  EscalationSummaryView,
+  HealthDriverView,
+  PortfolioProjectLine,
+  PortfolioSummaryView,
+  ProjectHealthView,
+  ProjectMatch,
+  Rag,
+  WeeklyReportView,
+} from '../app/delivery-views';
+import { isGateMilestone } from '../app/delivery/build-project-facts';
+import type { Escalation } from '../domain/delivery/escalation';
+import type {
+  HealthDriver,
+  HealthSnapshot,
+  ProjectAssessment,
+} from '../domain/delivery/health-score';
+import { buildWeeklyControlReport } from '../domain/delivery/weekly-report';
+import type { Db } from './db';
+
+const RAG_ORDER: Record<Rag, number> = { red: 0, amber: 1, unknown: 2, green: 3 };
+
+/** Formats a driver for people: its value and the policy threshold it is held against. */
+export function driverView(d: HealthDriver): HealthDriverView {
+  const fmt = (v: number) =>
+    d.unit === 'fraction' ? `${Math.round(v * 100)} %` : `${round1(v)} working days`;
+  return {
+    label: d.label,
+    value: d.value === null ? 'not measurable' : fmt(d.value),
+    threshold: `amber ≥ ${fmt(d.threshold.amber)}, red ≥ ${fmt(d.threshold.red)}`,
+    contribution: round1(d.contribution),
+  };
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+interface LatestRow {
+  project_id: number;
+  snapshot_date: string;
+  assessment: { snapshot: HealthSnapshot; assessment: ProjectAssessment };
+  changes: string[];
+  project_name: string | null;
+  client_id: number | null;
+  client_name: string | null;
+  created_at: Date;
+}
+
+/**
+ * The bot's and the tab's read side of the delivery loop, answered from the stored daily snapshots
+ * (no evaluation per request: `/health <project>` is on the latency budget).
+ */
+export class SqlDeliveryQueries implements DeliveryQueries {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  private async latest(tenantId: string, projectId?: number): Promise<LatestRow[]> {
+    return this.db.query<LatestRow & Record<string, unknown>>(
+      `SELECT DISTINCT ON (s.project_id) s.project_id, to_char(s.snapshot_date, 'YYYY-MM-DD') AS snapshot_date,
+              s.assessment, s.changes, s.created_at, p.summary AS project_name, p.client_id, c.name AS client_name
+         FROM health_snapshots s
+         JOIN halo_projects p ON p.tenant_id = s.tenant_id AND p.id = s.project_id
+         LEFT JOIN halo_clients c ON c.tenant_id = s.tenant_id AND c.id = p.client_id
+        WHERE s.tenant_id = $1 AND ($2::bigint IS NULL OR s.project_id = $2)
+        ORDER BY s.project_id, s.snapshot_date DESC`,
+      [tenantId, projectId ?? null],
+    );
+  }
+
+  async portfolioSummary(tenantId: string): Promise<PortfolioSummaryView> {
+    const rows = (await this.latest(tenantId)).filter(
+      (r) => r.assessment.assessment.status !== 'closed',
+    );
+    const counts: Record<Rag, number> = { green: 0, amber: 0, red: 0, unknown: 0 };
+    const lines: PortfolioProjectLine[] = rows.map((r) => {
+      const a = r.assessment.assessment;
+      counts[a.rag] += 1;
+      const top = a.drivers.find((d) => d.contribution > 0);
+      return {
+        id: Number(r.project_id),
+        name: r.project_name ?? a.name,
+        clientName: r.client_name ?? '',
+        score: a.rag === 'unknown' ? null : a.score,
+        rag: a.rag,
+        topDriver: top ? driverView(top) : null,
+      };
+    });
+    lines.sort(
+      (x, y) => RAG_ORDER[x.rag] - RAG_ORDER[y.rag] || (x.score ?? 101) - (y.score ?? 101),
+    );
+    return {
+      counts,
+      worst: lines.filter((l) => l.rag !== 'green'),
+      evaluatedAt: lastEvaluated(rows, this.now),
+    };
+  }
+
+  async findProjects(tenantId: string, text: string): Promise<ProjectMatch[]> {
+    const query = text.trim();
+    const rows = await this.db.query<{
+      id: number;
+      summary: string;
+      client_name: string | null;
+      rag: Rag | null;
+    }>(
+      `SELECT p.id, p.summary, c.name AS client_name,
+              (SELECT s.rag FROM health_snapshots s WHERE s.tenant_id = p.tenant_id AND s.project_id = p.id
+                ORDER BY s.snapshot_date DESC LIMIT 1) AS rag
+         FROM halo_projects p LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
+        WHERE p.tenant_id = $1 AND (p.id::text = $2 OR p.summary ILIKE '%' || $3 || '%')
+        ORDER BY (p.id::text = $2 OR lower(p.summary) = lower($2)) DESC, p.date_closed IS NOT NULL, p.summary
+        LIMIT 25`,
+      [tenantId, query, escapeLike(query)],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      name: r.summary,
+      clientName: r.client_name ?? '',
+      rag: r.rag ?? 'unknown',
+      exact: String(r.id) === query || r.summary.toLowerCase() === query.toLowerCase(),
+    }));
+  }
+
+  async findClients(tenantId: string, text: string): Promise<ClientMatch[]> {
+    const query = text.trim();
+    const rows = await this.db.query<{ id: number; name: string }>(
+      `SELECT id, name FROM halo_clients WHERE tenant_id = $1 AND (id::text = $2 OR name ILIKE '%' || $3 || '%')
+        ORDER BY (id::text = $2 OR lower(name) = lower($2)) DESC, name LIMIT 25`,
+      [tenantId, query, escapeLike(query)],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      name: r.name,
+      exact: String(r.id) === query || r.name.toLowerCase() === query.toLowerCase(),
+    }));
+  }
+
+  async projectHealth(tenantId: string, projectId: number): Promise<ProjectHealthView | null> {
+    const [row] = await this.latest(tenantId, projectId);
+    if (!row) return null;
+    const a = row.assessment.assessment;
+    const [trend, milestones, escalations] = await Promise.all([
+      this.db.query<{ date: string; score: number; rag: Rag }>(
+        `SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS date, score, rag FROM health_snapshots
+          WHERE tenant_id = $1 AND project_id = $2 ORDER BY snapshot_date DESC LIMIT 30`,
+        [tenantId, projectId],
+      ),
+      this.db.query<{ name: string; target_date: Date }>(
+        `SELECT name, target_date FROM halo_milestones
+          WHERE tenant_id = $1 AND project_id = $2 AND coalesce(complete, false) = false AND target_date IS NOT NULL
+          ORDER BY target_date LIMIT 1`,
+        [tenantId, projectId],
+      ),
+      this.db.query<{ state: Escalation }>(
+        `SELECT state FROM escalations WHERE tenant_id = $1 AND project_id = $2
+            AND status IN ('open', 'acknowledged', 'snoozed') ORDER BY opened_at`,
+        [tenantId, projectId],
+      ),
+    ]);
+    const next = milestones[0];
+    return {
+      id: projectId,
+      name: row.project_name ?? a.name,
+      client: { id: Number(row.client_id ?? 0), name: row.client_name ?? '' },
+      score: a.rag === 'unknown' ? null : a.score,
+      rag: a.rag,
+      confidence: a.confidence,
+      riskTags: a.riskTags,
+      drivers: a.drivers.map(driverView),
+      changes: row.changes,
+      trend: trend
+        .reverse()
+        .map((t) => ({ date: t.date, score: t.rag === 'unknown' ? null : t.score })),
+      nextMilestone: next
+        ? {
+            name: next.name,
+            dueDate: new Date(next.target_date).toISOString().slice(0, 10),
+            isGate: isGateMilestone(next.name),
+          }
+        : null,
+      openEscalations: escalations.map(({ state: e }): EscalationSummaryView => ({
+        id: e.id,
+        cause: e.cause,
+        severity: e.severity,
+        state: e.mitigationOwnerAgentId && e.status === 'acknowledged' ? 'assigned' : e.status,
+        openedAt: e.openedAt,
+      })),
+      evaluatedAt: new Date(row.created_at).toISOString(),
+    };
+  }
+
+  async weeklyReport(tenantId: string): Promise<WeeklyReportView> {
+    const today = this.now().toISOString().slice(0, 10);
+    const weekAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 7 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const [current, lastWeek, escalations, agents] = await Promise.all([
+      this.latest(tenantId),
+      this.db.query<{ assessment: { snapshot: HealthSnapshot } }>(
+        `SELECT DISTINCT ON (project_id) assessment FROM health_snapshots
+          WHERE tenant_id = $1 AND snapshot_date <= $2 ORDER BY project_id, snapshot_date DESC`,
+        [tenantId, weekAgo],
+      ),
+      this.db.query<{ state: Escalation }>(
+        `SELECT state FROM escalations WHERE tenant_id = $1 AND status IN ('open', 'acknowledged', 'snoozed')`,
+        [tenantId],
+      ),
+      this.db.query<{ id: number; name: string }>(
+        'SELECT id, name FROM halo_agents WHERE tenant_id = $1',
+        [tenantId],
+      ),
+    ]);
+    const agentName = new Map(agents.map((a) => [String(a.id), a.name]));
+    const byId = new Map(current.map((r) => [String(r.project_id), r]));
+    const report = buildWeeklyControlReport({
+      weekOf: mondayOf(today),
+      assessments: current.map((r) => r.assessment.assessment),
+      lastWeek: lastWeek.map((r) => r.assessment.snapshot),
+      escalations: escalations.map((r) => r.state),
+    });
+    return {
+      weekOf: report.weekOf,
+      counts: report.counts,
+      lines: report.rows.map((row) => ({
+        projectId: Number(row.projectId),
+        projectName: row.name,
+        clientName: byId.get(row.projectId)?.client_name ?? '',
+        rag: row.rag,
+        score: row.score,
+        causes: row.drivers,
+        mitigationOwner: row.mitigationOwnerAgentId
+          ? (agentName.get(row.mitigationOwnerAgentId) ?? null)
+          : null,
+        recoveryDate: row.recoveryDate,
+        changeSinceLastWeek: row.changesSinceLastWeek.join('; ') || null,
+      })),
+      changes: [
+        ...report.recovered.map((r) => `${r.name} is back to green`),
+        ...report.exceptions.map(
+          (e) => `${e.name} is unknown: ${e.issues.join(', ') || 'data too thin'}`,
+        ),
+      ],
+      generatedAt: this.now().toISOString(),
+    };
+  }
+}
+
+function lastEvaluated(rows: LatestRow[], now: () => Date): string {
+  const times = rows.map((r) => new Date(r.created_at).getTime());
+  return new Date(times.length > 0 ? Math.max(...times) : now().getTime()).toISOString();
+}
+
+function mondayOf(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  const offset = (d.getUTCDay() + 6) % 7;
+  return new Date(d.getTime() - offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,273 @@
+import { UnsignedCredentialsFactory } from '../../bot/bot-auth';
+import { CardActivityRenderer } from '../../bot/card-activity-renderer';
+import { HttpBotConnector } from '../../bot/http-bot-connector';
+import { TabLinks } from '../../bot/tab-links';
+import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
+import type { ConversationRef } from '../../src/notifications/notification-types';
+import { enqueue, OutboxRepository, type NotificationIntent } from '../../src/notifications/outbox';
+import { OutboxDispatcher, type DispatcherHooks } from '../../src/notifications/outbox-dispatcher';
+import type { Db } from '../../src/store/db';
+import { ConnectorDouble, type ConnectorRequest } from '../support/connector-double';
+import { testDatabases, type TestDatabaseHandle } from '../support/databases';
+import { FakeClock } from './fakes';
+import { escalationView } from './view-fixtures';
+
+const TENANT = 'tenant-outbox';
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const links = new TabLinks({
+  teamsAppId: null,
+  entityId: 'portfolio',
+  webBaseUrl: 'http://localhost:3978',
+});
+
+class CrashSimulated extends Error {
+  readonly code = 'TEST_CRASH';
+}
+
+function channel(serviceUrl: string, id = '19:escalations@thread.tacv2'): ConversationRef {
+  return {
+    serviceUrl,
+    conversationId: id,
+    channelId: 'msteams',
+    tenantId: 'entra',
+    botId: '28:bot',
+    conversationType: 'channel',
+    label: 'Escalations',
+  };
+}
+
+function escalationIntent(n: number): NotificationIntent {
+  return {
+    dedupeKey: `escalation:esc-${n}:opened`,
+    kind: 'escalation',
+    payload: { escalation: escalationView({ id: `esc-${n}` }) },
+    target: { streams: ['escalations'], clientId: 7 },
+  };
+}
+
+/** Max sends inside any window of `windowMs` (half-open), from the double's clock readings. */
+function maxInWindow(requests: readonly ConnectorRequest[], windowMs: number): number {
+  const times = requests.map((r) => r.at.getTime()).sort((a, b) => a - b);
+  let max = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end += 1) {
+    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) start += 1;
+    max = Math.max(max, end - start + 1);
+  }
+  return max;
+}
+
+describe.each(testDatabases())('notification outbox ($name)', (database) => {
+  let handle: TestDatabaseHandle;
+  let db: Db;
+  let clock: FakeClock;
+  let connector: ConnectorDouble;
+
+  const dispatcher = (instanceId: string, hooks?: DispatcherHooks) =>
+    new OutboxDispatcher({
+      db,
+      tenantId: TENANT,
+      instanceId,
+      connector: new HttpBotConnector({
+        appId: null,
+        credentialsFactory: new UnsignedCredentialsFactory(null),
+        now: () => clock.now(),
+      }),
+      renderer: new CardActivityRenderer(links),
+      logger: silent,
+      clock,
+      sleep: clock.sleep,
+      random: () => 0.5,
+      hooks,
+    });
+
+  beforeAll(async () => {
+    handle = await database.open();
+    db = handle.db;
+  });
+  afterAll(async () => {
+    await handle.dispose();
+  });
+
+  beforeEach(async () => {
+    for (const table of ['outbox', 'conversation_routes', 'outbox_dispatch_lease']) {
+      await db.query(`DELETE FROM ${table}`);
+    }
+    clock = new FakeClock();
+    connector = await new ConnectorDouble(() => clock.now()).start();
+    await new ConversationRoutesRepository(TENANT).upsert(
+      db,
+      { stream: 'escalations', clientId: null, conversation: channel(connector.url) },
+      'admin',
+      clock.now(),
+    );
+  });
+  afterEach(async () => {
+    await connector.stop();
+  });
+
+  test('an intent commits with the deciding transaction, or not at all; the dedupe key stores it once', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await enqueue(tx, TENANT, escalationIntent(1), clock.now());
+        throw new Error('the escalation write failed');
+      }),
+    ).rejects.toThrow('the escalation write failed');
+    expect(await new OutboxRepository(TENANT).list(db)).toEqual([]);
+
+    const first = await db.transaction((tx) =>
+      enqueue(tx, TENANT, escalationIntent(1), clock.now()),
+    );
+    const again = await db.transaction((tx) =>
+      enqueue(tx, TENANT, escalationIntent(1), clock.now()),
+    );
+    expect(first.status).toBe('queued');
+    expect(again).toEqual({ status: 'duplicate' });
+    expect(await new OutboxRepository(TENANT).list(db)).toHaveLength(1);
+  });
+
+  test('without a route the intent is kept as unrouted and never sent', async () => {
+    const result = await db.transaction((tx) =>
+      enqueue(
+        tx,
+        TENANT,
+        { ...escalationIntent(2), target: { streams: ['renewals'], clientId: null } },
+        clock.now(),
+      ),
+    );
+    expect(result).toMatchObject({
+      status: 'unrouted',
+      reason: 'no channel subscribed to renewals',
+    });
+    await dispatcher('i-1').drain();
+    expect(connector.requests).toHaveLength(0);
+  });
+
+  test('a crash after claiming ("decided" but not "posted") still posts exactly one card after restart', async () => {
+    await db.transaction((tx) => enqueue(tx, TENANT, escalationIntent(3), clock.now()));
+    const crashing = dispatcher('instance-before-crash', {
+      afterClaim: async () => {
+        throw new CrashSimulated('killed after claiming');
+      },
+    });
+    await expect(crashing.runOnce()).rejects.toThrow('killed after claiming');
+    expect(connector.requests).toHaveLength(0);
+    expect((await new OutboxRepository(TENANT).list(db))[0]?.status).toBe('sending');
+
+    // The restarted process is a new instance: it takes over once the dead one's lease runs out.
+    const restarted = dispatcher('instance-after-restart');
+    await restarted.drain();
+    expect(connector.delivered()).toHaveLength(1);
+    expect(connector.delivered()[0]?.body.channelData).toEqual({
+      controlTower: { dedupeKey: 'escalation:esc-3:opened' },
+    });
+    const [row] = await new OutboxRepository(TENANT).list(db);
+    expect(row).toMatchObject({ status: 'sent', activityId: 'activity-1' });
+
+    await restarted.drain();
+    expect(connector.delivered()).toHaveLength(1);
+  });
+
+  test('a crash after the connector accepted but before recording re-posts it once (at-least-once, same dedupe key)', async () => {
+    await db.transaction((tx) => enqueue(tx, TENANT, escalationIntent(4), clock.now()));
+    const crashing = dispatcher('instance-a', {
+      afterSend: async () => {
+        throw new CrashSimulated('killed after posting');
+      },
+    });
+    await expect(crashing.runOnce()).rejects.toThrow('killed after posting');
+    await dispatcher('instance-b').drain();
+    const keys = connector
+      .delivered()
+      .map(
+        (r) =>
+          (r.body.channelData as { controlTower: { dedupeKey: string } }).controlTower.dedupeKey,
+      );
+    expect(keys).toEqual(['escalation:esc-4:opened', 'escalation:esc-4:opened']);
+    expect((await new OutboxRepository(TENANT).list(db))[0]?.status).toBe('sent');
+  });
+
+  test('a 429 with Retry-After: 2 delays that delivery by at least 2 s without dropping it', async () => {
+    await db.transaction((tx) => enqueue(tx, TENANT, escalationIntent(5), clock.now()));
+    connector.inject({ status: 429, retryAfter: '2' });
+    await dispatcher('i-1').drain();
+    const [throttled, delivered] = connector.requests;
+    expect(throttled?.status).toBe(429);
+    expect(delivered?.status).toBe(200);
+    expect(delivered!.at.getTime() - throttled!.at.getTime()).toBeGreaterThanOrEqual(2_000);
+    expect(connector.delivered()).toHaveLength(1);
+  });
+
+  test.each([412, 502, 503, 504])('a %i is retried with backoff and delivered', async (status) => {
+    await db.transaction((tx) => enqueue(tx, TENANT, escalationIntent(6), clock.now()));
+    connector.inject({ status });
+    connector.inject({ status });
+    await dispatcher('i-1').drain();
+    expect(connector.requests.map((r) => r.status)).toEqual([status, status, 200]);
+    const [first, second, third] = connector.requests;
+    expect(second!.at.getTime() - first!.at.getTime()).toBeGreaterThanOrEqual(500);
+    expect(third!.at.getTime() - second!.at.getTime()).toBeGreaterThanOrEqual(1_000);
+  });
+
+  test('a 403 is not retried: the row ends failed with the reason', async () => {
+    await db.transaction((tx) => enqueue(tx, TENANT, escalationIntent(7), clock.now()));
+    connector.inject({ status: 403 });
+    await dispatcher('i-1').drain();
+    expect(connector.requests).toHaveLength(1);
+    const [row] = await new OutboxRepository(TENANT).list(db);
+    expect(row).toMatchObject({ status: 'failed' });
+    expect(row?.lastError).toContain('403');
+  });
+
+  test('an update waits for its original, then replaces it in place; an older update is superseded', async () => {
+    await db.transaction(async (tx) => {
+      await enqueue(tx, TENANT, escalationIntent(8), clock.now());
+      await enqueue(
+        tx,
+        TENANT,
+        {
+          dedupeKey: 'escalation:esc-8:v2',
+          kind: 'escalation',
+          payload: { escalation: escalationView({ id: 'esc-8', state: 'acknowledged' }) },
+          updateOf: 'escalation:esc-8:opened',
+        },
+        clock.now(),
+      );
+      await enqueue(
+        tx,
+        TENANT,
+        {
+          dedupeKey: 'escalation:esc-8:v3',
+          kind: 'escalation',
+          payload: { escalation: escalationView({ id: 'esc-8', state: 'assigned' }) },
+          updateOf: 'escalation:esc-8:opened',
+        },
+        clock.now(),
+      );
+    });
+    await dispatcher('i-1').drain();
+    expect(connector.delivered().map((r) => r.operation)).toEqual(['send', 'update']);
+    const update = connector.delivered()[1];
+    expect(update?.activityId).toBe('activity-1');
+    expect(JSON.stringify(update?.body)).toContain('assigned');
+    const statuses = (await new OutboxRepository(TENANT).list(db)).map((r) => r.status);
+    expect(statuses).toEqual(['sent', 'superseded', 'sent']);
+  });
+
+  test('500 escalations to one channel are all delivered, never more than 7 per second (nor 8/2 s, 60/30 s)', async () => {
+    await db.transaction(async (tx) => {
+      for (let n = 0; n < 500; n += 1)
+        await enqueue(tx, TENANT, escalationIntent(1_000 + n), clock.now());
+    });
+    const started = clock.now().getTime();
+    await dispatcher('i-1').drain();
+    const delivered = connector.delivered();
+    expect(delivered).toHaveLength(500);
+    expect(new Set(delivered.map((r) => JSON.stringify(r.body.channelData))).size).toBe(500);
+    expect(maxInWindow(delivered, 1_000)).toBeLessThanOrEqual(7);
+    expect(maxInWindow(delivered, 2_000)).toBeLessThanOrEqual(8);
+    expect(maxInWindow(delivered, 30_000)).toBeLessThanOrEqual(60);
+    // Paced, not stalled: 60 per 30 s is the binding limit (≈ 250 s for 500).
+    expect(clock.now().getTime() - started).toBeLessThan(300_000);
+  }, 120_000);
+});
