@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
 import { startApp, type RunningApp } from '../../src/main';
+import { cardProblems } from '../bot/card-validation';
+import { messageActivity, post } from '../bot/bot-harness';
+import { ConnectorDouble } from '../support/connector-double';
 
 const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 const creds = { username: 'halo', password: 'demo-webhook' };
@@ -85,6 +88,68 @@ describe('the demo app end to end', () => {
     );
     const running = app.simulator!.dataset.intent.projects.filter((p) => !p.closed).length;
     expect(rows[0]!.n).toBeGreaterThanOrEqual(running);
+  });
+});
+
+describe('the Teams bot on the demo data', () => {
+  let app: RunningApp;
+  let connector: ConnectorDouble;
+
+  beforeAll(async () => {
+    connector = await new ConnectorDouble().start();
+    app = await startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'warn' }), {
+      database: { memory: true },
+      schedule: false,
+      logDestination: quiet,
+      demo: { seed: 7, asOf: new Date().toISOString().slice(0, 10) },
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await connector.stop();
+  });
+
+  const cardsSent = () =>
+    connector.requests
+      .flatMap((r) =>
+        ((r.body as { attachments?: Array<{ content: unknown }> })?.attachments ?? []).map(
+          (a) => a.content,
+        ),
+      )
+      .filter((c): c is Record<string, unknown> => typeof c === 'object' && c !== null);
+
+  test('/health answers with the portfolio card built from the stored evaluation', async () => {
+    const response = await post(
+      `${app.url}/api/messages`,
+      messageActivity(connector.url, '/health'),
+    );
+    expect(response.status).toBe(200);
+    const card = cardsSent().at(-1)!;
+    expect(cardProblems(card)).toEqual([]);
+    const text = JSON.stringify(card);
+    const attention = await app.db.query<{ project_id: number }>(
+      `SELECT project_id FROM health_snapshots WHERE tenant_id = 'demo' AND rag IN ('red', 'amber')
+        ORDER BY rag DESC, score LIMIT 3`,
+    );
+    expect(attention.length).toBeGreaterThan(0);
+    for (const row of attention) expect(text).toContain(`"projectId":${row.project_id}`);
+  });
+
+  test("/health <project> answers with that project's drivers against their thresholds", async () => {
+    const [project] = await app.db.query<{ id: number; summary: string }>(
+      `SELECT p.id, p.summary FROM health_snapshots s JOIN halo_projects p ON p.tenant_id = s.tenant_id AND p.id = s.project_id
+        WHERE s.tenant_id = 'demo' AND s.rag IN ('red', 'amber') ORDER BY s.score LIMIT 1`,
+    );
+    const response = await post(
+      `${app.url}/api/messages`,
+      messageActivity(connector.url, `/health ${project!.id}`),
+    );
+    expect(response.status).toBe(200);
+    const card = cardsSent().at(-1)!;
+    expect(cardProblems(card)).toEqual([]);
+    const text = JSON.stringify(card);
+    expect(text).toContain(project!.summary.replace(/-/g, '\\\\-'));
+    expect(text).toMatch(/amber ≥ .*red ≥/);
   });
 });
 

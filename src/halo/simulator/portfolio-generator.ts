@@ -68,6 +68,11 @@ export function generatePortfolio(
   return intents;
 }
 
+/** True when the project's work is not finished by asOf (it would not be closed yet). */
+function stillRunning(sim: ProjectSim, asOfDay: number): boolean {
+  return sim.doneDay === undefined || sim.doneDay >= asOfDay - 3;
+}
+
 function simulateUntilMatch(
   rng: Rng,
   asOfDay: number,
@@ -78,9 +83,11 @@ function simulateUntilMatch(
   const troubled = situation !== 'healthy' && situation !== 'missing-data';
   let last: ProjectSim | undefined;
   for (let attempt = 0; attempt < 80; attempt++) {
-    const back = closedTarget ? rng.int(230, 340) : troubled ? rng.int(100, 280) : rng.int(40, 250);
+    const back = closedTarget ? rng.int(230, 340) : troubled ? rng.int(80, 220) : rng.int(30, 160);
     const sim = simulateProject(rng, { situation, noise, startDay: asOfDay - back, asOfDay });
-    if (matchesSituation(sim, situation, asOfDay)) return { sim, actual: situation };
+    // Projects not meant to be closed are still running on asOf: the demo portfolio is live.
+    const shapeOk = closedTarget || attempt >= 60 || stillRunning(sim, asOfDay);
+    if (shapeOk && matchesSituation(sim, situation, asOfDay)) return { sim, actual: situation };
     last = sim;
   }
   // Fall back to a plain healthy project rather than record an intent the data contradicts.

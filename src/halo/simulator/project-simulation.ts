@@ -284,7 +284,16 @@ export function matchesSituation(
   if (sim.visibleDay === undefined || sim.troubleDay === undefined || sim.visibleDay > asOfDay)
     return false;
   if (workingDaysBetween(sim.troubleDay, sim.visibleDay) < MIN_LEAD_DAYS) return false;
-  if (situation === 'burning') return sim.overrunDay !== undefined;
+  // A burning project overruns materially; a sliver over budget is estimate noise, not trouble.
+  if (situation === 'burning') return sim.overrunDay !== undefined && projectedOverrun(sim) >= 0.12;
   if (situation === 'slipping') return sim.slipDay !== undefined && sim.overrunDay === undefined;
   return sim.slipDay !== undefined;
+}
+
+/** Hours at completion (at the rate so far) over the budget, minus one: 0.2 means 20 % over. */
+export function projectedOverrun(sim: ProjectSim): number {
+  const logged = sim.work.reduce((sum, w) => sum + w.hours, 0);
+  const earned = sim.tasks.reduce((sum, t) => sum + Math.min(t.progress, t.estimate), 0);
+  if (earned <= 0 || sim.budgetHours <= 0) return 0;
+  return (logged * (sim.sumEstimate / earned)) / sim.budgetHours - 1;
 }
