@@ -4,6 +4,25 @@ import { z } from 'zod';
 export type Mode = 'demo' | 'production';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const ROLES = [
+  'pm',
+  'pmo_lead',
+  'delivery_director',
+  'account_manager',
+  'cs_lead',
+  'msp_owner',
+  'admin',
+] as const;
+const roleAssignmentSchema = z
+  .object({
+    aadObjectId: z.string().min(1).nullable().default(null),
+    email: z.string().email().nullable().default(null),
+    roles: z.array(z.enum(ROLES)).min(1),
+  })
+  .refine((a) => a.aadObjectId !== null || a.email !== null, 'needs aadObjectId or email');
+
+/** A person's roles as configured (matched to Teams users by Entra object id, to HaloPSA agents by e-mail). */
+export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
 const optionalUrl = z.string().url().optional();
 const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
 
@@ -59,6 +78,21 @@ const envSchema = z.object({
   BOT_TENANT_ID: z.string().min(1).optional(),
   /** SharePoint site id that holds evidence packs; required in production. */
   SHAREPOINT_SITE_ID: z.string().min(1).optional(),
+  /** Role seeding: JSON array of {"aadObjectId", "email", "roles": [...]} (SPEC §1 roles). */
+  ROLE_ASSIGNMENTS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON array' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(roleAssignmentSchema))
+    .optional(),
+  /** Cron expression for posting the weekly control report. */
+  WEEKLY_REPORT_CRON: cron.default('0 7 * * 1'),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -80,7 +114,8 @@ export interface AppConfig {
   };
   webhook: { username: string; password: string };
   database: { url: string | null; dataDir: string };
-  schedules: { sync: string; evaluate: string };
+  schedules: { sync: string; evaluate: string; weeklyReport: string };
+  roleAssignments: RoleAssignment[];
   bot: {
     appId: string | null;
     password: string | null;
@@ -156,7 +191,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       password: e.HALO_WEBHOOK_PASSWORD ?? 'demo-webhook',
     },
     database: { url: e.DATABASE_URL ?? null, dataDir: e.DATA_DIR },
-    schedules: { sync: e.SYNC_CRON, evaluate: e.EVALUATE_CRON },
+    schedules: { sync: e.SYNC_CRON, evaluate: e.EVALUATE_CRON, weeklyReport: e.WEEKLY_REPORT_CRON },
+    roleAssignments: e.ROLE_ASSIGNMENTS ?? [],
     bot: {
       appId: e.BOT_ID ?? null,
       password: e.BOT_PASSWORD ?? null,

@@ -12,6 +12,9 @@ import { EscalationActionsService } from './app/delivery/escalation-actions';
 import { EvaluateDelivery } from './app/delivery/evaluate-delivery';
 import { escalationNotifier } from './notifications/escalation-notifier';
 import { OutboxDispatcher } from './notifications/outbox-dispatcher';
+import { RoleDirectory } from './notifications/role-directory.repository';
+import { postWeeklyReport } from './notifications/weekly-report-poster';
+import { demoPersonas, personaGrants } from './demo/demo-personas';
 import { JobScheduler } from './jobs/job-scheduler';
 import { createLogger, type AppLogger } from './observability/logger';
 import { createMetrics, type AppMetrics } from './observability/metrics';
@@ -213,10 +216,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     ],
   });
   const clock = { now };
+  const queries = new SqlDeliveryQueries(db, now);
   const bot = mountBot(server, {
     tenantId: config.tenantId,
     db,
-    queries: new SqlDeliveryQueries(db, now),
+    queries,
     escalations: new EscalationActionsService(escalationRecords, now),
     links: new TabLinks({
       teamsAppId: config.bot.appId ?? 'control-tower-demo',
@@ -252,7 +256,15 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       {
         name: 'delivery-evaluate',
         cron: config.schedules.evaluate,
-        run: async () => void (await evaluation.run()),
+        run: evaluateAll,
+      },
+      {
+        name: 'weekly-report',
+        cron: config.schedules.weeklyReport,
+        run: async () => {
+          await postWeeklyReport({ db, tenantId: config.tenantId, queries, now });
+          dispatcher?.poke();
+        },
       },
     ]);
   }
@@ -262,6 +274,15 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await runSync(hasSynced ? 'incremental' : 'full');
     await evaluateAll();
   }
+  const roles = new RoleDirectory(config.tenantId);
+  await roles.grant(
+    db,
+    config.roleAssignments.flatMap((a) =>
+      a.roles.map((role) => ({ aadObjectId: a.aadObjectId, email: a.email, role })),
+    ),
+  );
+  if (config.mode === 'demo')
+    await roles.grant(db, personaGrants(await demoPersonas(db, config.tenantId)));
   dispatcher.start();
 
   return {

@@ -28,12 +28,13 @@ export function buildProjectHealthCard(view: ProjectHealthView, links: TabLinks)
       type: 'ColumnSet',
       spacing: 'small',
       columns: [
-        { type: 'Column', width: 'stretch', items: [line(plain(clip(driver.label, 80)))] },
+        // Weighted widths keep the label readable at Teams' narrow widths.
+        { type: 'Column', width: 2, items: [line(plain(clip(driver.label, 80)))] },
         {
           type: 'Column',
-          width: 'auto',
+          width: 3,
           items: [
-            line(`${clip(driver.value, 30)} vs ${clip(driver.threshold, 30)}`, {
+            line(`${clip(driver.value, 30)} vs ${clip(driver.threshold, 60)}`, {
               color: driver.contribution > 0 ? 'attention' : 'default',
             }),
           ],
