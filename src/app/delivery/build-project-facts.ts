@@ -184,6 +184,12 @@ export function buildProjectFacts(
     if (t.status === 'in-progress' && t.agentId !== null) assigned.add(Number(t.agentId));
   }
   for (const [agentId, last] of lastBookedHere) if (last >= recent) assigned.add(agentId);
+  // Work that progressed with no time ever booked here: whoever did it is missing timesheets.
+  if (lastBookedHere.size === 0) {
+    for (const t of tasks) {
+      if (t.status !== 'open' && t.agentId !== null) assigned.add(Number(t.agentId));
+    }
+  }
   const assignedAgents: AssignedAgent[] = [...assigned]
     .sort((a, b) => a - b)
     .map((agentId) => ({

@@ -1,0 +1,167 @@
+import {
+  blockage,
+  burnForecast,
+  capacityHoursPerDay,
+  scheduleForecast,
+  signalsFor,
+} from './forecast';
+import { DEFAULT_DELIVERY_POLICY } from './policy';
+import { effort, referenceFacts, task } from './testing/facts-builder';
+
+const policy = DEFAULT_DELIVERY_POLICY;
+
+/** Reference project with per-task logged hours: t1 took 36 h for 30 h estimated. */
+function withLogs() {
+  const base = referenceFacts();
+  return referenceFacts({
+    tasks: [
+      { ...base.tasks[0]!, loggedHours: 36 },
+      { ...base.tasks[1]!, loggedHours: 4 },
+      { ...base.tasks[2]!, loggedHours: 0 },
+    ],
+  });
+}
+
+describe('burn forecast', () => {
+  test('task-level: AC + what open tasks still need at the recency-weighted, shrunk rate', () => {
+    // rate = (36w + 5) / (30w + 5) with w = 0.5^((1/7)/2) (half-life two weeks) and a prior of 5 % of 100 h.
+    const f = burnForecast(withLogs(), policy);
+    expect(f.basis).toBe('forecast');
+    expect(f.rate).toBeCloseTo(1.170194, 5);
+    expect(f.eacHours).toBeCloseTo(117.913615, 4);
+    expect(f.value).toBeCloseTo(0.179136, 5);
+  });
+
+  test('no budget → no value', () => {
+    const facts = withLogs();
+    const f = burnForecast(
+      { ...facts, baseline: { ...facts.baseline, plannedHours: null, plannedMoney: null } },
+      policy,
+    );
+    expect(f).toMatchObject({ value: null, basis: 'no-budget' });
+  });
+
+  test('too little progress → no opinion, unless already over budget', () => {
+    const facts = referenceFacts({ tasks: [task('t1', { estimateHours: 100, status: 'open' })] });
+    expect(burnForecast(facts, policy).basis).toBe('insufficient-evidence');
+    const over = { ...facts, dailyHours: effort('2025-01-06', '2025-01-10', 25) };
+    expect(burnForecast(over, policy)).toMatchObject({ basis: 'already-over-budget', value: 0.25 });
+  });
+
+  test('a task already past its expectation adds to the forecast', () => {
+    const facts = withLogs();
+    // t2 has taken 40 h against 20 h estimated (36 more hours booked than in the base case).
+    const overrunning = {
+      ...facts,
+      tasks: facts.tasks.map((t) => (t.id === 't2' ? { ...t, loggedHours: 40 } : t)),
+      dailyHours: [...facts.dailyHours, { date: '2025-01-10', hours: 36, cost: 3600 }],
+    };
+    expect(burnForecast(overrunning, policy).value ?? 0).toBeGreaterThan(
+      burnForecast(facts, policy).value ?? 0,
+    );
+  });
+});
+
+describe('capacity and schedule forecast', () => {
+  test('capacity needs history, then reads the sustained weekly hours', () => {
+    const early = referenceFacts({
+      asOf: '2025-01-08',
+      dailyHours: effort('2025-01-06', '2025-01-08', 8),
+    });
+    expect(capacityHoursPerDay(early, policy)).toBeNull();
+    const later = referenceFacts({
+      asOf: '2025-01-31',
+      dailyHours: effort('2025-01-06', '2025-01-31', 8),
+    });
+    expect(capacityHoursPerDay(later, policy)).toBe(8);
+  });
+
+  test('a quiet week does not move capacity (median of weeks)', () => {
+    const hours = effort('2025-01-06', '2025-02-21', 8).filter(
+      (d) => d.date < '2025-02-10' || d.date > '2025-02-14',
+    );
+    const facts = referenceFacts({ asOf: '2025-02-21', dailyHours: hours });
+    expect(capacityHoursPerDay(facts, policy)).toBe(8);
+  });
+
+  test('milestones forecast earliest-due-first against capacity', () => {
+    // As of Fri 01-17 at 8 h/day: m1 (due 01-16) still has t2 open; m2 (due 01-26) adds t3.
+    const facts = referenceFacts({
+      asOf: '2025-01-17',
+      dataAsOf: '2025-01-17',
+      dailyHours: effort('2025-01-06', '2025-01-17', 8),
+    });
+    const s = scheduleForecast(facts, policy);
+    const m1 = s.milestones.find((m) => m.milestoneId === 'm1');
+    const m2 = s.milestones.find((m) => m.milestoneId === 'm2');
+    expect(m1?.complete).toBe(false);
+    // m1 was due 01-16 and is still open on 01-17: at least one working day late.
+    expect(m1?.slipWorkingDays ?? 0).toBeGreaterThanOrEqual(1);
+    expect(m2?.forecastEnd).not.toBeNull();
+    expect(s.value).toBe(Math.max(m1?.slipWorkingDays ?? 0, m2?.slipWorkingDays ?? 0));
+    expect(s.worst).not.toBeNull();
+  });
+});
+
+describe('blockage', () => {
+  const base = referenceFacts({
+    asOf: '2025-01-24',
+    dataAsOf: '2025-01-24',
+    dailyHours: effort('2025-01-06', '2025-01-24', 8),
+  });
+
+  test.each([
+    ['nothing held', null, 0],
+    ['held since Monday', '2025-01-20', 4],
+    ['held for two weeks', '2025-01-10', 10],
+  ])('%s → %i working days', (_n, since, days) => {
+    const facts = {
+      ...base,
+      tasks: base.tasks.map((t) =>
+        t.id === 't3' && since !== null
+          ? { ...t, status: 'on-hold' as const, onHoldSince: since }
+          : t,
+      ),
+    };
+    expect(blockage(facts, policy).value).toBe(days);
+  });
+
+  test('a trivial hold (below the share of remaining work) does not count', () => {
+    const facts = {
+      ...base,
+      tasks: [
+        ...base.tasks,
+        task('tiny', { estimateHours: 1, status: 'on-hold', onHoldSince: '2025-01-06' }),
+      ],
+    };
+    expect(blockage(facts, policy).value).toBe(0);
+  });
+
+  test('a small hold that blocks downstream work counts, and so does an overdue dependency', () => {
+    const held = {
+      ...base,
+      tasks: [
+        ...base.tasks.map((t) => (t.id === 't3' ? { ...t, dependsOnTaskIds: ['gate'] } : t)),
+        task('gate', { estimateHours: 1, status: 'on-hold', onHoldSince: '2025-01-13' }),
+      ],
+    };
+    expect(blockage(held, policy)).toMatchObject({ value: 9, worstTaskId: 'gate' });
+    const overdue = {
+      ...base,
+      tasks: [
+        ...base.tasks.map((t) => (t.id === 't3' ? { ...t, dependsOnTaskIds: ['dep'] } : t)),
+        task('dep', { estimateHours: 5, status: 'in-progress', targetDate: '2025-01-17' }),
+      ],
+    };
+    expect(blockage(overdue, policy).value).toBe(5);
+    // The blocked work waits: the schedule forecast reflects the blockage too.
+    expect(signalsFor(overdue, policy).schedule.value ?? 0).toBeGreaterThanOrEqual(
+      signalsFor(base, policy).schedule.value ?? 0,
+    );
+  });
+
+  test('a project on hold is fully blocked', () => {
+    const facts = { ...base, status: 'on-hold' as const, onHoldSince: '2025-01-17' };
+    expect(blockage(facts, policy)).toMatchObject({ value: 5, blockedShare: 1 });
+  });
+});

@@ -1,0 +1,233 @@
+import { addDays } from '../shared/dates';
+import {
+  assessProject,
+  penaltyPoints,
+  ragForScore,
+  toSnapshot,
+  whatChanged,
+  type HealthSnapshot,
+} from './health-score';
+import { DEFAULT_DELIVERY_POLICY } from './policy';
+import type { ProjectFacts, TaskStatus } from './project-facts';
+import { effort, referenceFacts, task } from './testing/facts-builder';
+import { seededRandom } from './testing/simulated-project';
+
+const policy = DEFAULT_DELIVERY_POLICY;
+const t = { amber: 0.1, red: 0.2, backToGreen: 0.05 };
+
+describe('penalty points at threshold edges', () => {
+  test.each([
+    [null, 0],
+    [0.04, 0],
+    [0.05, 0],
+    [0.075, 12.5],
+    [0.0999, 24.95],
+    [0.1, 25],
+    [0.15, 37.5],
+    [0.1999, 49.975],
+    [0.2, 50],
+    [0.3, 60],
+    [5, 60],
+  ])('value %p costs %p points', (value, points) => {
+    expect(penaltyPoints(value, t)).toBeCloseTo(points, 6);
+  });
+
+  test.each([
+    [100, 'green'],
+    [75.01, 'green'],
+    [75, 'amber'],
+    [50.01, 'amber'],
+    [50, 'red'],
+    [0, 'red'],
+  ])('score %p is %p', (score, rag) => {
+    expect(ragForScore(score)).toBe(rag);
+  });
+});
+
+/** Random but plausible facts from a seed. */
+function randomFacts(seed: number): ProjectFacts {
+  const rnd = seededRandom(seed);
+  const n = 3 + Math.floor(rnd() * 10);
+  const asOf = '2025-03-03';
+  const statuses: TaskStatus[] = ['open', 'in-progress', 'on-hold', 'blocked', 'closed'];
+  const tasks = Array.from({ length: n }, (_, i) => {
+    const status = statuses[Math.floor(rnd() * statuses.length)] ?? 'open';
+    const estimate = rnd() < 0.1 ? null : 4 + Math.round(rnd() * 40);
+    return task(`t${i}`, {
+      milestoneId: rnd() < 0.5 ? 'm1' : 'm2',
+      estimateHours: estimate,
+      loggedHours: Math.round(rnd() * 50),
+      status,
+      startedOn: status === 'open' ? null : '2025-01-13',
+      closedOn: status === 'closed' ? addDays('2025-01-20', Math.floor(rnd() * 40)) : null,
+      onHoldSince:
+        status === 'on-hold' || status === 'blocked'
+          ? addDays(asOf, -Math.floor(rnd() * 30))
+          : null,
+      agentId: rnd() < 0.2 ? null : 'a1',
+    });
+  });
+  const base = referenceFacts();
+  return referenceFacts({
+    asOf,
+    targetEndDate: '2025-04-30',
+    baseline: {
+      ...base.baseline,
+      plannedHours: 50 + Math.round(rnd() * 400),
+      milestones: [
+        {
+          ...base.baseline.milestones[0]!,
+          plannedEnd: addDays('2025-02-01', Math.floor(rnd() * 40)),
+        },
+        { ...base.baseline.milestones[1]!, plannedStart: null, plannedEnd: '2025-04-30' },
+      ],
+    },
+    tasks,
+    dailyHours: effort('2025-01-06', asOf, 1 + Math.round(rnd() * 10)),
+    assignedAgents: [{ agentId: 'a1', lastTimesheetDate: rnd() < 0.3 ? '2025-01-20' : asOf }],
+    dataAsOf: rnd() < 0.2 ? '2025-02-20' : asOf,
+  });
+}
+
+const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
+
+describe('health invariants (seeded property tests)', () => {
+  test.each(SEEDS)('seed %i: contributions reconcile exactly to the score', (seed) => {
+    const a = assessProject(randomFacts(seed), policy);
+    const total = a.drivers.reduce((s, d) => s + d.contribution, 0);
+    expect(a.score + total).toBeCloseTo(100, 9);
+    expect(a.score).toBeGreaterThanOrEqual(0);
+    for (const d of a.drivers) expect(d.contribution).toBeGreaterThanOrEqual(0);
+    const sorted = [...a.drivers].sort((x, y) => y.contribution - x.contribution);
+    expect(a.drivers.map((d) => d.contribution)).toEqual(sorted.map((d) => d.contribution));
+  });
+
+  test.each(SEEDS)('seed %i: a tighter budget (worse burn) never raises the score', (seed) => {
+    const facts = randomFacts(seed);
+    const tighter: ProjectFacts = {
+      ...facts,
+      baseline: { ...facts.baseline, plannedHours: (facts.baseline.plannedHours ?? 100) * 0.8 },
+    };
+    const a = assessProject(facts, policy);
+    const b = assessProject(tighter, policy);
+    expect(b.score).toBeLessThanOrEqual(a.score);
+    const burn = (x: typeof a): number =>
+      x.drivers.find((d) => d.key === 'burn')?.value ?? -Infinity;
+    expect(burn(b)).toBeGreaterThanOrEqual(burn(a));
+  });
+
+  test.each(SEEDS)('seed %i: missing data lowers confidence and never yields green', (seed) => {
+    const facts = randomFacts(seed);
+    const a = assessProject(facts, policy);
+    const variants: ProjectFacts[] = [
+      { ...facts, baseline: { ...facts.baseline, plannedHours: null, plannedMoney: null } },
+      { ...facts, tasks: facts.tasks.map((x) => ({ ...x, estimateHours: null })) },
+      {
+        ...facts,
+        assignedAgents: facts.assignedAgents.map((x) => ({ ...x, lastTimesheetDate: null })),
+      },
+      { ...facts, dataAsOf: addDays(facts.asOf, -10) },
+    ];
+    for (const v of variants) {
+      const b = assessProject(v, policy);
+      expect(b.confidence).toBeLessThanOrEqual(a.confidence);
+      expect(b.rag).not.toBe('green');
+    }
+  });
+});
+
+describe('assessment', () => {
+  test('no budget and no estimates is unknown with a data-quality tag', () => {
+    const base = referenceFacts();
+    const a = assessProject(
+      referenceFacts({
+        baseline: { ...base.baseline, plannedHours: null, plannedMoney: null },
+        tasks: base.tasks.map((x) => ({ ...x, estimateHours: null })),
+      }),
+      policy,
+    );
+    expect(a.rag).toBe('unknown');
+    expect(a.riskTags).toContain('data-quality');
+    expect(a.dataQualityIssues).toEqual(
+      expect.arrayContaining(['no budget (hours or money)', 'no task estimates']),
+    );
+  });
+
+  test('drivers explain value against thresholds', () => {
+    const a = assessProject(referenceFacts(), policy);
+    const burn = a.drivers.find((d) => d.key === 'burn');
+    expect(burn?.threshold).toEqual(policy.burn);
+    expect(burn?.explanation).toMatch(/Forecast .* h at completion vs budget 100 h/);
+    expect(a.evm.percentComplete).toBe(0.3);
+  });
+
+  test('a long material hold drives the dependency driver and tag', () => {
+    const base = referenceFacts();
+    const a = assessProject(
+      referenceFacts({
+        asOf: '2025-01-31',
+        dataAsOf: '2025-01-31',
+        dailyHours: effort('2025-01-06', '2025-01-31', 4),
+        assignedAgents: [{ agentId: 'a1', lastTimesheetDate: '2025-01-31' }],
+        tasks: [
+          base.tasks[0]!,
+          { ...base.tasks[1]!, status: 'on-hold', onHoldSince: '2025-01-13' },
+          base.tasks[2]!,
+        ],
+      }),
+      policy,
+    );
+    const dep = a.drivers.find((d) => d.key === 'dependency');
+    expect(dep?.value).toBe(14);
+    expect(dep?.level).toBe('red');
+    expect(a.riskTags).toContain('dependency');
+    expect(a.signals.dependency.ownerHintAgentId).toBe('owner1');
+  });
+});
+
+describe('what changed', () => {
+  const snap = (patch: Partial<HealthSnapshot>): HealthSnapshot => ({
+    ...toSnapshot(assessProject(referenceFacts(), policy)),
+    ...patch,
+  });
+
+  test('first assessment', () => {
+    expect(whatChanged(null, snap({ rag: 'green', score: 100 }))).toEqual([
+      'First assessment: GREEN at 100',
+    ]);
+  });
+
+  test('RAG move, threshold crossing, tags, score delta, confidence', () => {
+    const prev = snap({
+      rag: 'green',
+      score: 90,
+      confidence: 1,
+      riskTags: ['scope'],
+      drivers: [
+        { key: 'burn', label: 'Forecast overrun at completion', value: 0.01, level: 'green' },
+      ],
+    });
+    const cur = snap({
+      rag: 'amber',
+      score: 70,
+      confidence: 0.7,
+      riskTags: ['burn'],
+      drivers: [
+        { key: 'burn', label: 'Forecast overrun at completion', value: 0.12, level: 'amber' },
+      ],
+    });
+    expect(whatChanged(prev, cur)).toEqual([
+      'RAG moved GREEN → AMBER',
+      'Forecast overrun at completion rose to amber (was green)',
+      'New risk: burn',
+      'Risk cleared: scope',
+      'Score down 20 (90 → 70)',
+      'Confidence dropped 1 → 0.7',
+    ]);
+  });
+
+  test('nothing to report when nothing moved', () => {
+    const s = snap({});
+    expect(whatChanged(s, s)).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Calendar arithmetic on ISO dates (`YYYY-MM-DD`) in UTC, with Monday–Friday working days.
+ * Pure: never reads the wall clock; every "today" is passed in.
+ */
+
+/** An ISO calendar date, `YYYY-MM-DD` (no time, no zone). */
+export type IsoDate = string;
+
+const MS_PER_DAY = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
+
+/** Days since 1970-01-01 for an ISO date (or the date part of an ISO timestamp). Throws on garbage. */
+export function dayNumber(date: IsoDate): number {
+  const m = ISO_DATE.exec(date);
+  if (!m) throw new RangeError(`not an ISO date: ${date}`);
+  return Math.round(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY);
+}
+
+/** The ISO date for a day number (inverse of {@link dayNumber}). */
+export function fromDayNumber(day: number): IsoDate {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** True when the string is a valid ISO calendar date. */
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m || value.length !== 10) return false;
+  return fromDayNumber(dayNumber(value)) === value;
+}
+
+/** `date` plus `days` calendar days (negative moves back). */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return fromDayNumber(dayNumber(date) + days);
+}
+
+/** Calendar days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** Day of week, 0 = Sunday … 6 = Saturday. */
+export function weekday(date: IsoDate): number {
+  return (((dayNumber(date) + 4) % 7) + 7) % 7;
+}
+
+/** True for Monday–Friday. */
+export function isWorkingDay(date: IsoDate): boolean {
+  const d = weekday(date);
+  return d >= 1 && d <= 5;
+}
+
+function workingDaysUpTo(day: number): number {
+  // Working days in [epoch Monday, day] counted arithmetically; 1970-01-05 was a Monday (day 4).
+  const offset = day - 4;
+  const weeks = Math.floor(offset / 7);
+  const rest = offset - weeks * 7; // 0 = Monday … 6 = Sunday
+  return weeks * 5 + Math.min(rest + 1, 5);
+}
+
+/**
+ * Working days from `from` to `to`: the count of working days in (from, to] when `to` is later,
+ * its negative when `to` is earlier, 0 when equal.
+ */
+export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
+  return workingDaysUpTo(dayNumber(to)) - workingDaysUpTo(dayNumber(from));
+}
+
+/**
+ * The date `n` working days after `date` (before it when negative). `n = 0` returns `date` itself
+ * when it is a working day, otherwise the next working day.
+ */
+export function addWorkingDays(date: IsoDate, n: number): IsoDate {
+  let day = dayNumber(date);
+  const isWd = (d: number): boolean => isWorkingDay(fromDayNumber(d));
+  if (n === 0) {
+    while (!isWd(day)) day += 1;
+    return fromDayNumber(day);
+  }
+  const step = n > 0 ? 1 : -1;
+  let left = Math.abs(Math.trunc(n));
+  // Whole weeks first so long horizons stay cheap.
+  const weeks = Math.floor((left - 1) / 5);
+  if (weeks > 0 && isWd(day)) {
+    day += step * weeks * 7;
+    left -= weeks * 5;
+  }
+  while (left > 0) {
+    day += step;
+    if (isWd(day)) left -= 1;
+  }
+  return fromDayNumber(day);
+}
+
+/** The most recent working day on or before `date`. */
+export function latestWorkingDayOnOrBefore(date: IsoDate): IsoDate {
+  let d = date;
+  while (!isWorkingDay(d)) d = addDays(d, -1);
+  return d;
+}
+
+/** ISO-8601 week label, e.g. `2025-W03`. */
+export function isoWeek(date: IsoDate): string {
+  const day = dayNumber(date);
+  const dow = weekday(date) === 0 ? 7 : weekday(date);
+  const thursday = day + 4 - dow;
+  const year = Number(fromDayNumber(thursday).slice(0, 4));
+  const jan1 = dayNumber(`${year}-01-01`);
+  const week = Math.floor((thursday - jan1) / 7) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** Hours between two ISO timestamps (positive when `to` is later). */
+export function hoursBetween(from: string, to: string): number {
+  return (Date.parse(to) - Date.parse(from)) / 3_600_000;
+}
+
+/** An ISO timestamp `hours` after `at`. */
+export function addHours(at: string, hours: number): string {
+  return new Date(Date.parse(at) + hours * 3_600_000).toISOString();
+}
+
+/** Earlier of two ISO dates. */
+export function minDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a <= b ? a : b;
+}
+
+/** Later of two ISO dates. */
+export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a >= b ? a : b;
+}
