@@ -1,5 +1,9 @@
 import type { Db } from '../store/db';
-import type { ConversationRef, NotificationStream } from './notification-types';
+import {
+  conversationKey,
+  type ConversationRef,
+  type NotificationStream,
+} from './notification-types';
 
 /** One routing rule: a stream (for one client, or for all when `clientId` is null) → a conversation. */
 export interface ConversationRoute {
@@ -37,6 +41,28 @@ export class ConversationRoutesRepository {
           now.toISOString(),
         ],
       );
+      // A newly routed channel receives what is still open: escalations opened while nothing was
+      // routed (stored as unrouted) and still live are posted there now.
+      if (route.stream === 'escalations' || route.stream === 'incidents') {
+        await tx.query(
+          `UPDATE outbox o SET conversation = $2, conversation_key = $3, stream = $4, status = 'pending',
+                  next_attempt_at = $5, last_error = NULL
+            WHERE o.tenant_id = $1 AND o.status = 'unrouted' AND o.kind = 'escalation'
+              AND o.update_of IS NULL AND o.target_activity_id IS NULL
+              AND ($6::bigint IS NULL OR o.client_id = $6::bigint)
+              AND EXISTS (SELECT 1 FROM escalations e
+                           WHERE e.tenant_id = o.tenant_id AND e.id = o.payload->'escalation'->>'id'
+                             AND e.status IN ('open', 'acknowledged', 'snoozed'))`,
+          [
+            this.tenantId,
+            JSON.stringify(route.conversation),
+            conversationKey(route.conversation),
+            route.stream,
+            now.toISOString(),
+            route.clientId,
+          ],
+        );
+      }
     });
   }
 

@@ -135,6 +135,29 @@ describe('the Teams bot on the demo data', () => {
     for (const row of attention) expect(text).toContain(`"projectId":${row.project_id}`);
   });
 
+  test('an admin subscribing a channel to escalations receives the escalations that are open', async () => {
+    const open = await app.db.query<{ id: string }>(
+      `SELECT id FROM escalations WHERE tenant_id = 'demo' AND status IN ('open', 'acknowledged', 'snoozed')`,
+    );
+    expect(open.length).toBeGreaterThan(0);
+    const alex = {
+      aadObjectId: '00000000-0000-0000-0000-0000000000020',
+      name: 'Alex Wilber',
+      conversationType: 'channel' as const,
+    };
+    const response = await post(
+      `${app.url}/api/messages`,
+      messageActivity(connector.url, '<at>Control Tower</at> /subscribe escalations', alex),
+    );
+    expect(response.status).toBe(200);
+    await app.dispatcher.drain();
+    const escalationCards = cardsSent().filter((c) =>
+      JSON.stringify(c).includes('escalation.acknowledge'),
+    );
+    expect(escalationCards.length).toBe(open.length);
+    for (const card of escalationCards) expect(cardProblems(card)).toEqual([]);
+  });
+
   test("/health <project> answers with that project's drivers against their thresholds", async () => {
     const [project] = await app.db.query<{ id: number; summary: string }>(
       `SELECT p.id, p.summary FROM health_snapshots s JOIN halo_projects p ON p.tenant_id = s.tenant_id AND p.id = s.project_id
