@@ -1,0 +1,122 @@
+import { testDatabases } from '../../../tests/support/databases';
+import type { Actor } from '../delivery-views';
+import type { Escalation } from '../../domain/delivery/escalation';
+import { SqlEscalationRecords } from '../../store/escalation-records';
+import { EscalationActionsService } from './escalation-actions';
+
+const TENANT = 't1';
+const now = () => new Date('2026-11-23T09:00:00Z');
+
+const escalation: Escalation = {
+  id: '501:burn:2026-11-20T06:00:00.000Z',
+  projectId: '501',
+  clientId: '7',
+  cause: 'burn',
+  severity: 'medium',
+  status: 'open',
+  openedAt: '2026-11-20T06:00:00.000Z',
+  updatedAt: '2026-11-20T06:00:00.000Z',
+  closedAt: null,
+  ownerAgentId: '12',
+  mitigationOwnerAgentId: null,
+  acknowledgeBy: '2026-11-21T06:00:00.000Z',
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  reescalatedAt: null,
+  snoozedUntil: null,
+  snoozeReason: null,
+  falsePositiveReason: null,
+  suppressedUntil: null,
+  incidentCommander: false,
+  shadow: false,
+  lastValue: 0.18,
+  lastScore: 64,
+  policyVersion: 1,
+  events: [{ at: '2026-11-20T06:00:00.000Z', by: 'engine', action: 'opened', note: null }],
+};
+
+const actor = (haloAgentId: number | null, roles: Actor['roles'] = ['pm']): Actor => ({
+  aadObjectId: `aad-${haloAgentId}`,
+  name: `Agent ${haloAgentId}`,
+  email: null,
+  roles,
+  haloAgentId,
+});
+
+describe.each(testDatabases())('escalation actions on $name', (target) => {
+  test('refuses a person who neither manages the project nor owns the escalation, and lets the PM act', async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const service = new EscalationActionsService(new SqlEscalationRecords(handle.db), now);
+
+      const refused = await service.acknowledge(TENANT, escalation.id, actor(99));
+      expect(refused).toEqual(expect.objectContaining({ ok: false, reason: 'not-authorised' }));
+
+      const done = await service.acknowledge(TENANT, escalation.id, actor(40));
+      expect(done.ok).toBe(true);
+      const [row] = await handle.db.query<{ status: string }>(
+        'SELECT status FROM escalations WHERE id = $1',
+        [escalation.id],
+      );
+      expect(row?.status).toBe('acknowledged');
+
+      const director = await service.snooze(
+        TENANT,
+        escalation.id,
+        actor(null, ['delivery_director']),
+        '2026-12-01',
+        'vendor ships on the 30th',
+      );
+      expect(director.ok).toBe(true);
+      const noReason = await service.markFalsePositive(TENANT, escalation.id, actor(40), ' ');
+      expect(noReason).toEqual(expect.objectContaining({ ok: false, reason: 'invalid-input' }));
+    } finally {
+      await handle.dispose();
+    }
+  });
+
+  test('concurrent clicks end in one consistent state with every action on the timeline once', async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const service = new EscalationActionsService(new SqlEscalationRecords(handle.db), now);
+      const results = await Promise.all([
+        service.acknowledge(TENANT, escalation.id, actor(40)),
+        service.acknowledge(TENANT, escalation.id, actor(12)),
+        service.assign(TENANT, escalation.id, actor(40), 33),
+        service.acknowledge(TENANT, escalation.id, actor(40)),
+      ]);
+      expect(results.every((r) => r.ok)).toBe(true);
+      const [row] = await handle.db.query<{ state: Escalation }>(
+        'SELECT state FROM escalations WHERE id = $1',
+        [escalation.id],
+      );
+      const actions = row!.state.events.map((e) => e.action);
+      expect(actions.filter((a) => a === 'acknowledged')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'assigned')).toHaveLength(1);
+      expect(row!.state.mitigationOwnerAgentId).toBe('33');
+    } finally {
+      await handle.dispose();
+    }
+  });
+});
+
+async function seed(db: import('../../store/db').Db): Promise<void> {
+  await db.query(
+    `INSERT INTO halo_projects (tenant_id, id, client_id, summary, agent_id, raw, hash, synced_at)
+     VALUES ($1, 501, 7, 'Firewall replacement', 40, '{}', 'h', now())`,
+    [TENANT],
+  );
+  await db.query(
+    `INSERT INTO halo_agents (tenant_id, id, name, email, raw, hash, synced_at) VALUES
+       ($1, 40, 'Megan Bowen', 'megan@msp.example', '{}', 'h', now()),
+       ($1, 33, 'Isaiah Langer', 'isaiah@msp.example', '{}', 'h', now())`,
+    [TENANT],
+  );
+  await db.query(
+    `INSERT INTO escalations (tenant_id, id, project_id, client_id, cause, status, severity, state, opened_at, updated_at)
+     VALUES ($1, $2, 501, '7', 'burn', 'open', 'medium', $3, $4, $4)`,
+    [TENANT, escalation.id, JSON.stringify(escalation), escalation.openedAt],
+  );
+}
