@@ -1,0 +1,216 @@
+/**
+ * Bot latency for the benchmark (SPEC §8): p99 of `/health <project>` (activity in → reply at the
+ * connector) and of an escalation `Action.Execute` (→ invoke response) at 50 concurrent
+ * conversations, each against a minimal echo bot on the same stack in the same run.
+ */
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import restify from 'restify';
+import { mountEchoBot } from '../../bot/echo-bot';
+
+/** A Bot Connector stand-in on loopback that tells who is waiting when a reply arrives. */
+class ConnectorSink {
+  private server: HttpServer | null = null;
+  private readonly waiting = new Map<string, () => void>();
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req: IncomingMessage, res) => {
+      req.resume();
+      req.on('end', () => {
+        const match = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+        const conversation = match ? decodeURIComponent(match[1]!) : '';
+        res.statusCode = 200;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ id: `reply-${Date.now()}` }));
+        this.waiting.get(conversation)?.();
+        this.waiting.delete(conversation);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Resolves when the next activity for `conversation` reaches the connector. */
+  replyTo(conversation: string): Promise<void> {
+    return new Promise((resolve) => this.waiting.set(conversation, resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
+
+let sequence = 0;
+
+function activity(
+  serviceUrl: string,
+  conversation: string,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
+  sequence += 1;
+  return {
+    id: `bench-${sequence}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: {
+      id: '29:bench',
+      name: 'Alex Wilber',
+      aadObjectId: '00000000-0000-0000-0000-0000000000020',
+    },
+    recipient: { id: '28:bot', name: 'Control Tower' },
+    conversation: { id: conversation, conversationType: 'personal', tenantId: 'bench' },
+    channelData: { tenant: { id: 'bench' } },
+    ...fields,
+  };
+}
+
+async function postActivity(botUrl: string, body: Record<string, unknown>): Promise<number> {
+  const response = await fetch(`${botUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await response.text();
+  return response.status;
+}
+
+function p99(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? 0;
+}
+
+/** Runs `rounds` rounds of `concurrency` simultaneous requests; returns per-request milliseconds. */
+async function rounds(
+  concurrency: number,
+  count: number,
+  one: (i: number) => Promise<void>,
+): Promise<number[]> {
+  const samples: number[] = [];
+  for (let r = 0; r < count; r++) {
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, i) => {
+        const started = process.hrtime.bigint();
+        await one(r * concurrency + i);
+        samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }),
+    );
+  }
+  return samples;
+}
+
+/** What the latency phase measured, in milliseconds. */
+export interface BotLatency {
+  healthP99: number;
+  echoMessageP99: number;
+  executeP99: number;
+  echoExecuteP99: number;
+  samples: number;
+}
+
+/**
+ * Measures the bot at `botUrl` (a running Control Tower in demo mode) against an echo bot started
+ * here on the same stack. `projectIds` feed `/health <id>`; `escalationIds` feed Acknowledge.
+ */
+export async function measureBotLatency(options: {
+  botUrl: string;
+  projectIds: number[];
+  escalationIds: string[];
+  concurrency?: number;
+  roundsPerFigure?: number;
+}): Promise<BotLatency> {
+  const concurrency = options.concurrency ?? 50;
+  const count = options.roundsPerFigure ?? 10;
+  const sink = new ConnectorSink();
+  await sink.start();
+  const quiet = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+  };
+  const echo = restify.createServer({ name: 'echo', handleUncaughtExceptions: false });
+  echo.use(restify.plugins.bodyParser({ mapParams: false }));
+  mountEchoBot(
+    echo,
+    { mode: 'demo', appId: null, password: null, managedIdentity: false, tenantId: null },
+    quiet,
+  );
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  const echoUrl = `http://127.0.0.1:${echo.address().port}`;
+
+  const messageRound = (botUrl: string, text: (i: number) => string) => async (i: number) => {
+    const conversation = `a:bench-${i % concurrency}`;
+    const replied = sink.replyTo(conversation);
+    const status = await postActivity(
+      botUrl,
+      activity(sink.url, conversation, { type: 'message', text: text(i) }),
+    );
+    if (status >= 400) throw new Error(`bot answered ${status}`);
+    await replied;
+  };
+  const executeRound =
+    (botUrl: string, verb: string, data: (i: number) => Record<string, unknown>) =>
+    async (i: number) => {
+      const conversation = `a:bench-${i % concurrency}`;
+      const status = await postActivity(
+        botUrl,
+        activity(sink.url, conversation, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          replyToId: `card-${i}`,
+          value: { action: { type: 'Action.Execute', verb, data: data(i) }, trigger: 'manual' },
+        }),
+      );
+      if (status !== 200) throw new Error(`invoke answered ${status}`);
+    };
+
+  try {
+    // Warm both bots up before measuring.
+    await rounds(
+      concurrency,
+      1,
+      messageRound(options.botUrl, () => '/help'),
+    );
+    await rounds(
+      concurrency,
+      1,
+      messageRound(echoUrl, () => 'hello'),
+    );
+    const projectAt = (i: number) => options.projectIds[i % options.projectIds.length]!;
+    const escalationAt = (i: number) => options.escalationIds[i % options.escalationIds.length]!;
+    const health = await rounds(
+      concurrency,
+      count,
+      messageRound(options.botUrl, (i) => `/health ${projectAt(i)}`),
+    );
+    const echoMessage = await rounds(
+      concurrency,
+      count,
+      messageRound(echoUrl, (i) => `/health ${projectAt(i)}`),
+    );
+    const execute = await rounds(
+      concurrency,
+      count,
+      executeRound(options.botUrl, 'escalation.acknowledge', (i) => ({
+        escalationId: escalationAt(i),
+      })),
+    );
+    const echoExecute = await rounds(
+      concurrency,
+      count,
+      executeRound(echoUrl, 'echo', () => ({})),
+    );
+    return {
+      healthP99: p99(health),
+      echoMessageP99: p99(echoMessage),
+      executeP99: p99(execute),
+      echoExecuteP99: p99(echoExecute),
+      samples: concurrency * count,
+    };
+  } finally {
+    await new Promise<void>((resolve) => echo.close(() => resolve()));
+    await sink.stop();
+  }
+}
