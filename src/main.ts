@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'restify';
 import { ConfigError, loadConfigFromProcess, type AppConfig } from './config';
 import { HaloClient } from './halo/halo-client';
+import { HALO_SCOPES } from './halo/halo-scopes';
 import { HaloSync, type HaloReader } from './halo/halo-sync';
 import { haloWebhookHandler } from './halo/halo-webhook';
 import type { HaloSimulator } from './halo/simulator/server';
@@ -26,17 +27,6 @@ import { SqlDeliveryQueries } from './store/delivery-queries';
 import { SqlEscalationRecords } from './store/escalation-records';
 import { HaloMirrorRepository } from './store/halo-mirror.repository';
 import { openDatabase, type DatabaseTarget } from './store/open-db';
-
-/** The read scopes the app asks HaloPSA for, plus the one write scope used for decision notes. */
-const HALO_SCOPES = [
-  'read:projects',
-  'read:tickets',
-  'read:timesheets',
-  'read:contracts',
-  'read:customers',
-  'read:invoices',
-  'edit:tickets',
-];
 
 /** A running Control Tower instance (the composition root's product), closable in tests. */
 export interface RunningApp {
@@ -112,7 +102,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     clientId: config.halo.clientId,
     clientSecret: config.halo.clientSecret,
     tenant: config.halo.tenant,
-    scopes: HALO_SCOPES,
+    scopes: [...HALO_SCOPES],
     // The simulator honours large pages (as HaloAPI asks real HaloPSA for 1000).
     pageSize: simulator ? 1000 : config.halo.pageSize,
     budget: config.halo.budget,

@@ -6,6 +6,7 @@
  * peak memory is the app's. The database is PostgreSQL (BENCH_DATABASE_URL, default the local
  * server) in a fresh schema that is dropped afterwards, or PGlite on disk when none is reachable.
  */
+import { HALO_READ_SCOPES } from '../halo/halo-scopes';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -212,14 +213,7 @@ async function main(): Promise<void> {
       baseUrl: sim.url,
       clientId: 'demo',
       clientSecret: 'demo',
-      scopes: [
-        'read:projects',
-        'read:tickets',
-        'read:timesheets',
-        'read:contracts',
-        'read:customers',
-        'read:invoices',
-      ],
+      scopes: [...HALO_READ_SCOPES],
       pageSize: PAGE_SIZE,
       // The bench counts requests; it does not wait out a real rate window.
       budget: { requests: 1_000_000, windowMs: 300_000 },

@@ -1,3 +1,4 @@
+import { HALO_READ_SCOPES } from '../halo/halo-scopes';
 import type { AppConfig } from '../config';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
 import {
@@ -67,14 +68,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       clientId: config.halo.clientId,
       clientSecret: config.halo.clientSecret,
       tenant: config.halo.tenant,
-      scopes: [
-        'read:projects',
-        'read:tickets',
-        'read:timesheets',
-        'read:contracts',
-        'read:customers',
-        'read:invoices',
-      ],
+      scopes: [...HALO_READ_SCOPES],
       pageSize: dataset ? 1000 : config.halo.pageSize,
       budget: config.halo.budget,
       logger: silent,

@@ -1,3 +1,4 @@
+import { HALO_READ_SCOPES } from '../../src/halo/halo-scopes';
 import {
   buildProjectFacts,
   indexDeliveryHistory,
@@ -35,14 +36,7 @@ async function loadPortfolio(
       baseUrl: sim.url,
       clientId: 'demo',
       clientSecret: 'demo',
-      scopes: [
-        'read:projects',
-        'read:tickets',
-        'read:timesheets',
-        'read:contracts',
-        'read:customers',
-        'read:invoices',
-      ],
+      scopes: [...HALO_READ_SCOPES],
       pageSize: 1000,
       logger: silent,
     });

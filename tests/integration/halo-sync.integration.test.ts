@@ -1,3 +1,4 @@
+import { HALO_READ_SCOPES } from '../../src/halo/halo-scopes';
 import { HaloClient } from '../../src/halo/halo-client';
 import { HaloSync, type HaloReader } from '../../src/halo/halo-sync';
 import { classifyTicket } from '../../src/halo/halo-resources';
@@ -27,14 +28,7 @@ function clientFor(
     baseUrl: sim.url,
     clientId: 'demo',
     clientSecret: 'demo',
-    scopes: [
-      'read:projects',
-      'read:tickets',
-      'read:timesheets',
-      'read:contracts',
-      'read:customers',
-      'read:invoices',
-    ],
+    scopes: [...HALO_READ_SCOPES],
     pageSize: 200,
     budget: { requests: 100_000, windowMs: 300_000 },
     now: () => fakeNow,

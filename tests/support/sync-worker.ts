@@ -4,6 +4,7 @@
  * With a stop point it announces `paused <listing> <page>` on stdout once every page before it is
  * committed, then hangs until the test kills it.
  */
+import { HALO_READ_SCOPES } from '../../src/halo/halo-scopes';
 import { HaloClient } from '../../src/halo/halo-client';
 import { HaloSync, type HaloReader } from '../../src/halo/halo-sync';
 import type { Db } from '../../src/store/db';
@@ -28,14 +29,7 @@ async function main(): Promise<void> {
     baseUrl: haloUrl!,
     clientId: 'demo',
     clientSecret: 'demo',
-    scopes: [
-      'read:projects',
-      'read:tickets',
-      'read:timesheets',
-      'read:contracts',
-      'read:customers',
-      'read:invoices',
-    ],
+    scopes: [...HALO_READ_SCOPES],
     pageSize: 200,
     logger: silent,
   });
