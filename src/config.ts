@@ -91,6 +91,8 @@ const envSchema = z.object({
     })
     .pipe(z.array(roleAssignmentSchema))
     .optional(),
+  /** Cron expression for the nightly re-read of every project's and contract's full record. */
+  DETAIL_REFRESH_CRON: cron.default('30 2 * * *'),
   /** Cron expression for posting the weekly control report. */
   WEEKLY_REPORT_CRON: cron.default('0 7 * * 1'),
 });
@@ -114,7 +116,7 @@ export interface AppConfig {
   };
   webhook: { username: string; password: string };
   database: { url: string | null; dataDir: string };
-  schedules: { sync: string; evaluate: string; weeklyReport: string };
+  schedules: { sync: string; evaluate: string; weeklyReport: string; detailRefresh: string };
   roleAssignments: RoleAssignment[];
   bot: {
     appId: string | null;
@@ -191,7 +193,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       password: e.HALO_WEBHOOK_PASSWORD ?? 'demo-webhook',
     },
     database: { url: e.DATABASE_URL ?? null, dataDir: e.DATA_DIR },
-    schedules: { sync: e.SYNC_CRON, evaluate: e.EVALUATE_CRON, weeklyReport: e.WEEKLY_REPORT_CRON },
+    schedules: {
+      sync: e.SYNC_CRON,
+      evaluate: e.EVALUATE_CRON,
+      weeklyReport: e.WEEKLY_REPORT_CRON,
+      detailRefresh: e.DETAIL_REFRESH_CRON,
+    },
     roleAssignments: e.ROLE_ASSIGNMENTS ?? [],
     bot: {
       appId: e.BOT_ID ?? null,

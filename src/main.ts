@@ -244,6 +244,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         run: async () => void (await runSync('incremental')),
       },
       {
+        name: 'halo-detail-refresh',
+        cron: config.schedules.detailRefresh,
+        run: async () => void (await sync.refreshDetails()),
+      },
+      {
         name: 'delivery-evaluate',
         cron: config.schedules.evaluate,
         run: evaluateAll,

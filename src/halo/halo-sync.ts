@@ -63,6 +63,35 @@ const LISTINGS: readonly HaloResourceName[] = [
   'invoices',
 ];
 
+/**
+ * List-row fields that move with everyday activity (a note, a time entry) and say nothing about the
+ * full record's milestones, budgets or entitlements. A row whose other fields are unchanged keeps its
+ * stored full record; the nightly `refreshDetails` catches edits that show in no list field.
+ */
+const VOLATILE_FIELDS: Record<'projects' | 'contracts', ReadonlySet<string>> = {
+  projects: new Set([
+    'last_update',
+    'lastupdate',
+    'lastactiondate',
+    'timetaken',
+    'chargehours',
+    'nonchargehours',
+    'projecttimeactual',
+    'projectmoneyactual',
+    'slatimeleft',
+    'slapercused',
+    'slaresponsestate',
+  ]),
+  contracts: new Set(['last_update', 'lastupdate', 'last_modified']),
+};
+
+/** The content hash of a list row without its volatile fields. */
+function materialHash(listing: 'projects' | 'contracts', raw: unknown): string {
+  if (!isObject(raw)) return contentHash(raw);
+  const volatile = VOLATILE_FIELDS[listing];
+  return contentHash(Object.fromEntries(Object.entries(raw).filter(([key]) => !volatile.has(key))));
+}
+
 /** Records changed within this margin before a watermark are read again (clock skew, in-flight writes). */
 const OVERLAP_MS = 5 * 60 * 1000;
 
@@ -118,6 +147,29 @@ export class HaloSync {
     return row && Number(row.n) === LISTINGS.length && row.oldest
       ? new Date(row.oldest).toISOString()
       : null;
+  }
+
+  /**
+   * Re-reads the full record of every mirrored project and contract (milestones, budgets,
+   * entitlements): the nightly catch-up for edits that change no list field. Returns the reads made.
+   */
+  async refreshDetails(): Promise<number> {
+    const { db, reader } = this.deps;
+    let reads = 0;
+    for (const listing of ['projects', 'contracts'] as const) {
+      const spec = haloResource(listing)!.detail!;
+      for (const id of await this.mirror.ids(db, listing)) {
+        const detail = await reader.get(spec.path, id, spec.params);
+        reads += 1;
+        if (!isObject(detail)) continue;
+        const syncedAt = this.deps.now().toISOString();
+        await db.transaction(async (tx) => {
+          const issues = await this.mirror.upsertDetail(tx, listing, id, detail, syncedAt);
+          await this.mirror.recordIssues(tx, 'milestones', issues, [], syncedAt);
+        });
+      }
+    }
+    return reads;
   }
 
   /**
@@ -253,7 +305,12 @@ export class HaloSync {
         );
         for (const record of valid) {
           const known = stored.get(record.id);
-          if (known?.hasDetail && known.hash === contentHash(record.raw)) continue;
+          if (
+            known?.hasDetail &&
+            materialHash(listing, known.raw) === materialHash(listing, record.raw)
+          ) {
+            continue;
+          }
           const detail = await reader.get(spec.detail.path, record.id, spec.detail.params);
           stats.detailReads += 1;
           if (isObject(detail)) details.set(record.id, detail);

@@ -114,18 +114,27 @@ export class HaloMirrorRepository {
     return issues;
   }
 
-  /** The stored content hashes of the given records (to skip detail reads of unchanged rows). */
+  /** What the mirror holds of the given records: the raw list row and whether the full record was read. */
   async storedState(
     db: Db,
     resource: 'projects' | 'contracts',
     ids: readonly number[],
-  ): Promise<Map<number, { hash: string; hasDetail: boolean }>> {
-    const rows = await db.query<{ id: number; hash: string; has_detail: boolean }>(
-      `SELECT id, hash, detail IS NOT NULL AS has_detail FROM ${MIRROR_TABLES[resource].table}
+  ): Promise<Map<number, { raw: unknown; hasDetail: boolean }>> {
+    const rows = await db.query<{ id: number; raw: unknown; has_detail: boolean }>(
+      `SELECT id, raw, detail IS NOT NULL AS has_detail FROM ${MIRROR_TABLES[resource].table}
         WHERE tenant_id = $1 AND id = ANY($2::bigint[])`,
       [this.tenantId, ids],
     );
-    return new Map(rows.map((r) => [Number(r.id), { hash: r.hash, hasDetail: r.has_detail }]));
+    return new Map(rows.map((r) => [Number(r.id), { raw: r.raw, hasDetail: r.has_detail }]));
+  }
+
+  /** Ids of every mirrored project or contract (for the nightly full-record refresh). */
+  async ids(db: Db, resource: 'projects' | 'contracts'): Promise<number[]> {
+    const rows = await db.query<{ id: number }>(
+      `SELECT id FROM ${MIRROR_TABLES[resource].table} WHERE tenant_id = $1 ORDER BY id`,
+      [this.tenantId],
+    );
+    return rows.map((r) => Number(r.id));
   }
 
   /** Removes a ticket that HaloPSA no longer has, whichever kind it was (with a project's milestones). */

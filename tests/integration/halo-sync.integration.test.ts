@@ -158,6 +158,11 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
     const incrementalRequests = client.stats().requests - fullRequests;
 
     expect(await storedContents(handle)).toEqual(expectedContents(sim));
+    // The projects touched only in activity stamps (lastactiondate) keep their full records: no re-read.
+    const fullRecordReads = sim.requests.filter((r) =>
+      /\/api\/(projects|clientcontract)\/\d+$/i.test(r.path),
+    );
+    expect(fullRecordReads).toEqual([]);
     // Only the changed records' pages (plus lookups and a detail read per changed project/contract).
     expect(incrementalRequests).toBeLessThan(fullRequests / 3);
     const listReads = sim.requests.filter((r) => r.method === 'GET' && !/\/\d+$/.test(r.path));
@@ -166,6 +171,30 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
         (r) => r.query.lastupdatefromdate !== undefined || /status|agent/i.test(r.path),
       ),
     ).toBe(true);
+  });
+
+  test('the nightly refresh re-reads every full record and leaves the store equal to the source', async () => {
+    const client = clientFor(sim);
+    const sync = new HaloSync({
+      db: handle.db,
+      reader: client,
+      tenantId: TENANT,
+      now: () => new Date(),
+      logger: silent,
+    });
+    await sync.run('full');
+    await handle.db.query('UPDATE halo_milestones SET target_date = NULL WHERE tenant_id = $1', [
+      TENANT,
+    ]);
+    sim.resetRequestLog();
+    const reads = await sync.refreshDetails();
+    expect(reads).toBe(sim.records('projects').length + sim.records('contracts').length);
+    const blank = await handle.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM halo_milestones WHERE tenant_id = $1 AND target_date IS NULL',
+      [TENANT],
+    );
+    expect(blank[0]!.n).toBe(0);
+    expect(await storedContents(handle)).toEqual(expectedContents(sim));
   });
 
   test('with 429s, 500s, slow responses and malformed records the sync completes and lists the bad records', async () => {
