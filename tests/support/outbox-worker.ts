@@ -1,0 +1,93 @@
+/**
+ * An outbox dispatcher in a process of its own, for the kill test:
+ * `tsx tests/support/outbox-worker.ts <postgres-url | pglite-dir> <connector-url>`.
+ * It records an escalation decision's notification, claims it (the row is "sending"), announces
+ * `claimed` on stdout and hangs before posting, until the test kills it.
+ */
+import { UnsignedCredentialsFactory } from '../../bot/bot-auth';
+import { CardActivityRenderer } from '../../bot/card-activity-renderer';
+import { HttpBotConnector } from '../../bot/http-bot-connector';
+import { TabLinks } from '../../bot/tab-links';
+import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
+import { enqueue } from '../../src/notifications/outbox';
+import { OutboxDispatcher } from '../../src/notifications/outbox-dispatcher';
+import type { Db } from '../../src/store/db';
+import { migrate } from '../../src/store/migrate';
+import { openPglite } from '../../src/store/pglite-db';
+import { openPostgres } from '../../src/store/pg-db';
+import { FakeClock } from '../bot/fakes';
+import { escalationView } from '../bot/view-fixtures';
+
+const [target, connectorUrl] = process.argv.slice(2);
+export const OUTBOX_KILL_TENANT = 'tenant-kill';
+
+async function main(): Promise<void> {
+  const db: Db = target!.startsWith('postgres')
+    ? openPostgres(target!, 2)
+    : await openPglite(target!);
+  await migrate(db);
+  const clock = new FakeClock();
+  await new ConversationRoutesRepository(OUTBOX_KILL_TENANT).upsert(
+    db,
+    {
+      stream: 'escalations',
+      clientId: null,
+      conversation: {
+        serviceUrl: connectorUrl!,
+        conversationId: '19:escalations@thread.tacv2',
+        channelId: 'msteams',
+        tenantId: 'entra',
+        botId: '28:bot',
+        conversationType: 'channel',
+        label: 'Escalations',
+      },
+    },
+    'admin',
+    clock.now(),
+  );
+  await db.transaction((tx) =>
+    enqueue(
+      tx,
+      OUTBOX_KILL_TENANT,
+      {
+        dedupeKey: 'escalation:esc-kill:opened',
+        kind: 'escalation',
+        payload: { escalation: escalationView({ id: 'esc-kill' }) },
+        target: { streams: ['escalations'], clientId: 7 },
+      },
+      clock.now(),
+    ),
+  );
+  const dispatcher = new OutboxDispatcher({
+    db,
+    tenantId: OUTBOX_KILL_TENANT,
+    instanceId: 'before-kill',
+    connector: new HttpBotConnector({
+      appId: null,
+      credentialsFactory: new UnsignedCredentialsFactory(null),
+      now: () => clock.now(),
+    }),
+    renderer: new CardActivityRenderer(
+      new TabLinks({
+        teamsAppId: null,
+        entityId: 'portfolio',
+        webBaseUrl: 'http://localhost:3978',
+      }),
+    ),
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    clock,
+    sleep: clock.sleep,
+    hooks: {
+      afterClaim: async () => {
+        process.stdout.write('claimed\n');
+        await new Promise(() => undefined);
+      },
+    },
+  });
+  await dispatcher.runOnce();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
