@@ -3,14 +3,43 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 const ioModules = [
-  'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'https', 'node:https',
-  'net', 'node:net', 'child_process', 'node:child_process', 'pg', '@electric-sql/pglite', 'restify',
-  'botbuilder', '@microsoft/teams-ai', '@microsoft/microsoft-graph-client', '@azure/identity', 'pino',
-  'prom-client', 'croner',
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'net',
+  'node:net',
+  'child_process',
+  'node:child_process',
+  'pg',
+  '@electric-sql/pglite',
+  'restify',
+  'botbuilder',
+  '@microsoft/teams-ai',
+  '@microsoft/microsoft-graph-client',
+  '@azure/identity',
+  'pino',
+  'prom-client',
+  'croner',
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.data', 'coverage', 'tab/dist', 'tests/artefacts', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      '.data',
+      'coverage',
+      'tab/dist',
+      'tests/artefacts',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   prettier,
   {
@@ -23,7 +52,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'src/bench/**', 'src/replay/**', 'tests/**', '**/*.test.ts', 'src/halo/simulator/cli.ts'],
+    files: [
+      'src/config.ts',
+      'src/bench/**',
+      'src/replay/**',
+      'tests/**',
+      '**/*.test.ts',
+      'src/halo/simulator/cli.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
@@ -36,13 +72,24 @@ export default tseslint.config(
         'error',
         {
           paths: ioModules,
-          patterns: [{ group: ['**/store/**', '**/halo/**', '**/app/**', '**/api/**', '**/bot/**'], message: 'The domain depends on nothing outside src/domain.' }],
+          patterns: [
+            {
+              group: ['**/store/**', '**/halo/**', '**/app/**', '**/api/**', '**/bot/**'],
+              message: 'The domain depends on nothing outside src/domain.',
+            },
+          ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pass a clock into the domain.' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass a clock into the domain.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Pass a clock into the domain.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Pass a clock into the domain.',
+        },
       ],
     },
   },
