@@ -141,28 +141,46 @@ export class SqlDeliveryQueries implements DeliveryQueries {
   }
 
   async projectHealth(tenantId: string, projectId: number): Promise<ProjectHealthView | null> {
-    const [row] = await this.latest(tenantId, projectId);
+    // One round trip, and only what the card shows: this answers `/health <project>`.
+    const [row] = await this.db.query<{
+      assessment: Pick<
+        ProjectAssessment,
+        'name' | 'rag' | 'score' | 'confidence' | 'riskTags' | 'drivers'
+      >;
+      changes: string[];
+      created_at: Date;
+      project_name: string | null;
+      client_id: number | null;
+      client_name: string | null;
+      trend: Array<{ date: string; score: number; rag: Rag }> | null;
+      next_milestone: { name: string; target_date: string } | null;
+      escalations: Escalation[] | null;
+    }>(
+      `SELECT jsonb_build_object('name', s.assessment->'assessment'->'name', 'rag', s.rag, 'score', s.score,
+                'confidence', s.confidence, 'riskTags', s.assessment->'assessment'->'riskTags',
+                'drivers', s.assessment->'assessment'->'drivers') AS assessment,
+              s.changes, s.created_at, p.summary AS project_name, p.client_id, c.name AS client_name,
+              (SELECT json_agg(t ORDER BY t.date) FROM (
+                 SELECT to_char(h.snapshot_date, 'YYYY-MM-DD') AS date, h.score, h.rag FROM health_snapshots h
+                  WHERE h.tenant_id = s.tenant_id AND h.project_id = s.project_id
+                  ORDER BY h.snapshot_date DESC LIMIT 30) t) AS trend,
+              (SELECT json_build_object('name', m.name, 'target_date', m.target_date) FROM halo_milestones m
+                WHERE m.tenant_id = s.tenant_id AND m.project_id = s.project_id
+                  AND coalesce(m.complete, false) = false AND m.target_date IS NOT NULL
+                ORDER BY m.target_date LIMIT 1) AS next_milestone,
+              (SELECT json_agg(e.state ORDER BY e.opened_at) FROM escalations e
+                WHERE e.tenant_id = s.tenant_id AND e.project_id = s.project_id
+                  AND e.status IN ('open', 'acknowledged', 'snoozed')) AS escalations
+         FROM health_snapshots s
+         JOIN halo_projects p ON p.tenant_id = s.tenant_id AND p.id = s.project_id
+         LEFT JOIN halo_clients c ON c.tenant_id = s.tenant_id AND c.id = p.client_id
+        WHERE s.tenant_id = $1 AND s.project_id = $2
+        ORDER BY s.snapshot_date DESC LIMIT 1`,
+      [tenantId, projectId],
+    );
     if (!row) return null;
-    const a = row.assessment.assessment;
-    const [trend, milestones, escalations] = await Promise.all([
-      this.db.query<{ date: string; score: number; rag: Rag }>(
-        `SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS date, score, rag FROM health_snapshots
-          WHERE tenant_id = $1 AND project_id = $2 ORDER BY snapshot_date DESC LIMIT 30`,
-        [tenantId, projectId],
-      ),
-      this.db.query<{ name: string; target_date: Date }>(
-        `SELECT name, target_date FROM halo_milestones
-          WHERE tenant_id = $1 AND project_id = $2 AND coalesce(complete, false) = false AND target_date IS NOT NULL
-          ORDER BY target_date LIMIT 1`,
-        [tenantId, projectId],
-      ),
-      this.db.query<{ state: Escalation }>(
-        `SELECT state FROM escalations WHERE tenant_id = $1 AND project_id = $2
-            AND status IN ('open', 'acknowledged', 'snoozed') ORDER BY opened_at`,
-        [tenantId, projectId],
-      ),
-    ]);
-    const next = milestones[0];
+    const a = row.assessment;
+    const next = row.next_milestone;
     return {
       id: projectId,
       name: row.project_name ?? a.name,
@@ -173,9 +191,10 @@ export class SqlDeliveryQueries implements DeliveryQueries {
       riskTags: a.riskTags,
       drivers: a.drivers.map(driverView),
       changes: row.changes,
-      trend: trend
-        .reverse()
-        .map((t) => ({ date: t.date, score: t.rag === 'unknown' ? null : t.score })),
+      trend: (row.trend ?? []).map((t) => ({
+        date: t.date,
+        score: t.rag === 'unknown' ? null : t.score,
+      })),
       nextMilestone: next
         ? {
             name: next.name,
@@ -183,7 +202,7 @@ export class SqlDeliveryQueries implements DeliveryQueries {
             isGate: isGateMilestone(next.name),
           }
         : null,
-      openEscalations: escalations.map(({ state: e }): EscalationSummaryView => ({
+      openEscalations: (row.escalations ?? []).map((e): EscalationSummaryView => ({
         id: e.id,
         cause: e.cause,
         severity: e.severity,
