@@ -8,12 +8,10 @@
  */
 import { HALO_READ_SCOPES } from '../halo/halo-scopes';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { Client } from 'pg';
 import { buildProjectFacts, indexDeliveryHistory } from '../app/delivery/build-project-facts';
 import { assessProject } from '../domain/delivery/health-score';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
@@ -24,6 +22,7 @@ import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { migrate } from '../store/migrate';
 import { openPglite } from '../store/pglite-db';
 import { openPostgres } from '../store/pg-db';
+import { postgresSchema } from './bench-schema';
 
 const TENANT = 'bench';
 const PAGE_SIZE = 1000;
@@ -139,41 +138,31 @@ async function openBenchDatabase(): Promise<{
   engine: string;
   dispose: () => Promise<void>;
 }> {
-  const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const admin = new Client({ connectionString: url });
-  try {
-    await admin.connect();
-    const schema = `bench_${randomBytes(4).toString('hex')}`;
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const scoped = new URL(url);
-    scoped.searchParams.set('options', `-c search_path=${schema}`);
-    const db = openPostgres(scoped.toString(), 4);
+  const postgres = await postgresSchema();
+  if (postgres) {
+    const db = openPostgres(postgres.url, 4);
     await migrate(db);
     return {
       db,
       engine: 'postgres',
       dispose: async () => {
         await db.close();
-        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.end();
-      },
-    };
-  } catch (error) {
-    log(
-      `PostgreSQL not reachable (${error instanceof Error ? error.message : String(error)}); using PGlite on disk`,
-    );
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ct-bench-'));
-    const db = await openPglite(dir);
-    await migrate(db);
-    return {
-      db,
-      engine: 'pglite',
-      dispose: async () => {
-        await db.close();
-        await rm(dir, { recursive: true, force: true });
+        await postgres.drop();
       },
     };
   }
+  log('PostgreSQL not reachable; using PGlite on disk');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ct-bench-'));
+  const db = await openPglite(dir);
+  await migrate(db);
+  return {
+    db,
+    engine: 'pglite',
+    dispose: async () => {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Runs bot-latency-cli.ts in a child process and parses its one JSON line. */

@@ -1,24 +1,15 @@
-import { UnsignedCredentialsFactory } from '../../bot/bot-auth';
-import { CardActivityRenderer } from '../../bot/card-activity-renderer';
-import { HttpBotConnector } from '../../bot/http-bot-connector';
-import { TabLinks } from '../../bot/tab-links';
 import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
 import type { ConversationRef } from '../../src/notifications/notification-types';
 import { enqueue, OutboxRepository, type NotificationIntent } from '../../src/notifications/outbox';
-import { OutboxDispatcher, type DispatcherHooks } from '../../src/notifications/outbox-dispatcher';
+import type { DispatcherHooks } from '../../src/notifications/outbox-dispatcher';
 import type { Db } from '../../src/store/db';
 import { ConnectorDouble, type ConnectorRequest } from '../support/connector-double';
+import { testDispatcher } from '../support/test-dispatcher';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { FakeClock } from './fakes';
 import { escalationView } from './view-fixtures';
 
 const TENANT = 'tenant-outbox';
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const links = new TabLinks({
-  teamsAppId: null,
-  entityId: 'portfolio',
-  webBaseUrl: 'http://localhost:3978',
-});
 
 class CrashSimulated extends Error {
   readonly code = 'TEST_CRASH';
@@ -64,22 +55,7 @@ describe.each(testDatabases())('notification outbox ($name)', (database) => {
   let connector: ConnectorDouble;
 
   const dispatcher = (instanceId: string, hooks?: DispatcherHooks) =>
-    new OutboxDispatcher({
-      db,
-      tenantId: TENANT,
-      instanceId,
-      connector: new HttpBotConnector({
-        appId: null,
-        credentialsFactory: new UnsignedCredentialsFactory(null),
-        now: () => clock.now(),
-      }),
-      renderer: new CardActivityRenderer(links),
-      logger: silent,
-      clock,
-      sleep: clock.sleep,
-      random: () => 0.5,
-      hooks,
-    });
+    testDispatcher({ db, tenantId: TENANT, instanceId, clock, hooks });
 
   beforeAll(async () => {
     handle = await database.open();

@@ -4,28 +4,18 @@
  * It records an escalation decision's notification, claims it (the row is "sending"), announces
  * `claimed` on stdout and hangs before posting, until the test kills it.
  */
-import { UnsignedCredentialsFactory } from '../../bot/bot-auth';
-import { CardActivityRenderer } from '../../bot/card-activity-renderer';
-import { HttpBotConnector } from '../../bot/http-bot-connector';
-import { TabLinks } from '../../bot/tab-links';
 import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
 import { enqueue } from '../../src/notifications/outbox';
-import { OutboxDispatcher } from '../../src/notifications/outbox-dispatcher';
-import type { Db } from '../../src/store/db';
-import { migrate } from '../../src/store/migrate';
-import { openPglite } from '../../src/store/pglite-db';
-import { openPostgres } from '../../src/store/pg-db';
 import { FakeClock } from '../bot/fakes';
 import { escalationView } from '../bot/view-fixtures';
+import { testDispatcher } from './test-dispatcher';
+import { openWorkerDatabase } from './worker-process';
 
 const [target, connectorUrl] = process.argv.slice(2);
-export const OUTBOX_KILL_TENANT = 'tenant-kill';
+const OUTBOX_KILL_TENANT = 'tenant-kill';
 
 async function main(): Promise<void> {
-  const db: Db = target!.startsWith('postgres')
-    ? openPostgres(target!, 2)
-    : await openPglite(target!);
-  await migrate(db);
+  const db = await openWorkerDatabase(target!);
   const clock = new FakeClock();
   await new ConversationRoutesRepository(OUTBOX_KILL_TENANT).upsert(
     db,
@@ -58,25 +48,11 @@ async function main(): Promise<void> {
       clock.now(),
     ),
   );
-  const dispatcher = new OutboxDispatcher({
+  const dispatcher = testDispatcher({
     db,
     tenantId: OUTBOX_KILL_TENANT,
     instanceId: 'before-kill',
-    connector: new HttpBotConnector({
-      appId: null,
-      credentialsFactory: new UnsignedCredentialsFactory(null),
-      now: () => clock.now(),
-    }),
-    renderer: new CardActivityRenderer(
-      new TabLinks({
-        teamsAppId: null,
-        entityId: 'portfolio',
-        webBaseUrl: 'http://localhost:3978',
-      }),
-    ),
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     clock,
-    sleep: clock.sleep,
     hooks: {
       afterClaim: async () => {
         process.stdout.write('claimed\n');

@@ -7,10 +7,7 @@
 import { HALO_READ_SCOPES } from '../../src/halo/halo-scopes';
 import { HaloClient } from '../../src/halo/halo-client';
 import { HaloSync, type HaloReader } from '../../src/halo/halo-sync';
-import type { Db } from '../../src/store/db';
-import { migrate } from '../../src/store/migrate';
-import { openPglite } from '../../src/store/pglite-db';
-import { openPostgres } from '../../src/store/pg-db';
+import { openWorkerDatabase } from './worker-process';
 
 const [haloUrl, target, stopListing, stopPage] = process.argv.slice(2);
 const silent = {
@@ -21,10 +18,7 @@ const silent = {
 };
 
 async function main(): Promise<void> {
-  const db: Db = target!.startsWith('postgres')
-    ? openPostgres(target!, 2)
-    : await openPglite(target!);
-  await migrate(db);
+  const db = await openWorkerDatabase(target!);
   const client = new HaloClient({
     baseUrl: haloUrl!,
     clientId: 'demo',

@@ -1,0 +1,40 @@
+import { UnsignedCredentialsFactory } from '../../bot/bot-auth';
+import { CardActivityRenderer } from '../../bot/card-activity-renderer';
+import { HttpBotConnector } from '../../bot/http-bot-connector';
+import { TabLinks } from '../../bot/tab-links';
+import { OutboxDispatcher, type DispatcherHooks } from '../../src/notifications/outbox-dispatcher';
+import type { Db } from '../../src/store/db';
+import type { FakeClock } from '../bot/fakes';
+
+/** An outbox dispatcher as tests run it: real HTTP connector without credentials, an injected clock. */
+export function testDispatcher(options: {
+  db: Db;
+  tenantId: string;
+  instanceId: string;
+  clock: FakeClock;
+  hooks?: DispatcherHooks;
+}): OutboxDispatcher {
+  const { clock } = options;
+  return new OutboxDispatcher({
+    db: options.db,
+    tenantId: options.tenantId,
+    instanceId: options.instanceId,
+    connector: new HttpBotConnector({
+      appId: null,
+      credentialsFactory: new UnsignedCredentialsFactory(null),
+      now: () => clock.now(),
+    }),
+    renderer: new CardActivityRenderer(
+      new TabLinks({
+        teamsAppId: null,
+        entityId: 'portfolio',
+        webBaseUrl: 'http://localhost:3978',
+      }),
+    ),
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    clock,
+    sleep: clock.sleep,
+    random: () => 0.5,
+    hooks: options.hooks,
+  });
+}
