@@ -32,6 +32,8 @@ describe('configuration', () => {
       'BOT_PASSWORD',
       'BOT_TENANT_ID',
       'SHAREPOINT_SITE_ID',
+      'TAB_SSO_CLIENT_ID',
+      'ALLOWED_TENANT_IDS',
     ]) {
       expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
     }
@@ -59,9 +61,12 @@ describe('configuration', () => {
       SHAREPOINT_SITE_ID: 'site',
       HALO_WEBHOOK_USER: 'halo',
       HALO_WEBHOOK_PASSWORD: 'pw',
+      TAB_SSO_CLIENT_ID: 'tab-client',
+      ALLOWED_TENANT_IDS: 'tid, other-tid',
     });
     expect(config.mode).toBe('production');
     expect(config.bot.managedIdentity).toBe(true);
+    expect(config.tabAuth.allowedTenantIds).toEqual(['tid', 'other-tid']);
   });
 
   test('the app exits non-zero and prints every problem when production config is invalid', async () => {

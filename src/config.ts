@@ -95,6 +95,26 @@ const envSchema = z.object({
   DETAIL_REFRESH_CRON: cron.default('30 2 * * *'),
   /** Cron expression for posting the weekly control report. */
   WEEKLY_REPORT_CRON: cron.default('0 7 * * 1'),
+  /** Entra app (client) id of the tab's SSO app: an accepted audience of tab API tokens; required in production. */
+  TAB_SSO_CLIENT_ID: z.string().min(1).optional(),
+  /** Application ID URI of the tab's SSO app (api://host/<client id>): the other accepted audience. */
+  TAB_SSO_APP_ID_URI: z.string().min(1).optional(),
+  /** Comma-separated Entra tenant ids whose users may call the tab API; required in production. */
+  ALLOWED_TENANT_IDS: z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t.length > 0),
+    )
+    .pipe(z.array(z.string()).min(1, 'must list at least one tenant id'))
+    .optional(),
+  /** Tenant-independent Entra OpenID metadata (its jwks_uri signs tab SSO tokens). */
+  ENTRA_OPENID_METADATA_URL: z
+    .string()
+    .url()
+    .default('https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration'),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -125,6 +145,13 @@ export interface AppConfig {
     tenantId: string | null;
   };
   sharepointSiteId: string | null;
+  /** Tab API sign-in: Teams SSO tokens (production) are checked against these. */
+  tabAuth: {
+    clientId: string | null;
+    appIdUri: string | null;
+    allowedTenantIds: string[];
+    openIdMetadataUrl: string;
+  };
 }
 
 /** Thrown when the environment is unusable; `problems` lists every one of them. */
@@ -146,6 +173,8 @@ const productionRequired = [
   'SHAREPOINT_SITE_ID',
   'HALO_WEBHOOK_USER',
   'HALO_WEBHOOK_PASSWORD',
+  'TAB_SSO_CLIENT_ID',
+  'ALLOWED_TENANT_IDS',
 ] as const;
 
 const haloVariables = ['HALO_URL', 'HALO_CLIENT_ID', 'HALO_CLIENT_SECRET'] as const;
@@ -207,6 +236,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       tenantId: e.BOT_TENANT_ID ?? null,
     },
     sharepointSiteId: e.SHAREPOINT_SITE_ID ?? null,
+    tabAuth: {
+      clientId: e.TAB_SSO_CLIENT_ID ?? null,
+      appIdUri: e.TAB_SSO_APP_ID_URI ?? null,
+      allowedTenantIds: e.ALLOWED_TENANT_IDS ?? [],
+      openIdMetadataUrl: e.ENTRA_OPENID_METADATA_URL,
+    },
   };
 }
 

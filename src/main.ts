@@ -27,6 +27,11 @@ import { SqlDeliveryQueries } from './store/delivery-queries';
 import { SqlEscalationRecords } from './store/escalation-records';
 import { HaloMirrorRepository } from './store/halo-mirror.repository';
 import { openDatabase, type DatabaseTarget } from './store/open-db';
+import type { ApiRoute } from './api/api-types';
+import { deliveryRoutes } from './api/delivery-routes';
+import { mountApi } from './api/mount-api';
+import { settingsRoutes } from './api/settings-routes';
+import { TabAuthenticator } from './api/tab-auth';
 
 /** A running Control Tower instance (the composition root's product), closable in tests. */
 export interface RunningApp {
@@ -207,6 +212,25 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   });
   const clock = { now };
   const queries = new SqlDeliveryQueries(db, now);
+  // The tab API: route modules append their `ApiRoute[]` here (gates, renewals, ...).
+  const apiRoutes: ApiRoute[] = [
+    ...deliveryRoutes({ mode: config.mode }),
+    ...settingsRoutes({ db, now }),
+  ];
+  const tabAuth = new TabAuthenticator({
+    mode: config.mode,
+    tenantId: config.tenantId,
+    db,
+    roles: new RoleDirectory(config.tenantId),
+    sso: config.tabAuth,
+    clock,
+  });
+  mountApi(server, {
+    routes: apiRoutes,
+    auth: tabAuth,
+    logger: logger.child({ component: 'tab-api' }),
+    ...(config.mode === 'demo' ? { demoUsers: () => tabAuth.demoUsers() } : {}),
+  });
   const bot = mountBot(server, {
     tenantId: config.tenantId,
     db,

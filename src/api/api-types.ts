@@ -23,10 +23,12 @@ export interface ApiRequest {
   body: unknown;
 }
 
-/** What a route handler returns (the body is sent as JSON). */
+/** What a route handler returns: an object body is sent as JSON, a string body as is (e.g. CSV). */
 export interface ApiResult {
   status: number;
   body: unknown;
+  /** Extra response headers, e.g. `Content-Type: text/csv` and `Content-Disposition`. */
+  headers?: Record<string, string>;
 }
 
 /** One route under `/api/v1`. */
