@@ -1,0 +1,118 @@
+/**
+ * Everything the mirror knows about the contracts of one tenant and their clients' service history,
+ * dated, loaded in one set-based query per table. `buildContractFacts` turns it into the renewal
+ * engine's as-of view for any day, so the daily evaluation (today) and the replay (every past day)
+ * see the same data the same way.
+ */
+
+/** A contract row with its client and the full-record fields the engine needs. */
+export interface ContractRow {
+  id: number;
+  clientId: number | null;
+  /** Null when the contract's client is not in the mirror. */
+  clientName: string | null;
+  accountManagerAgentId: number | null;
+  ref: string | null;
+  contractType: string | null;
+  /** ISO day (UTC) or null. */
+  startDate: string | null;
+  endDate: string | null;
+  periodCharge: number | null;
+  billingPeriod: string | null;
+  costPerPeriod: number | null;
+  hoursPerPeriod: number | null;
+  prepayBalance: number | null;
+}
+
+/** One service ticket, reduced to what readiness needs (times are ISO timestamps, UTC). */
+export interface ServiceTicketRow {
+  id: number;
+  clientId: number;
+  occurredAt: string;
+  priorityId: number | null;
+  category: string | null;
+  /** Fix-by time when the ticket counts for SLA (`excludefromsla` false), else null. */
+  fixByAt: string | null;
+  /** First time the ticket entered a closed status (from dated actions), or null. */
+  firstClosedAt: string | null;
+}
+
+/** A dated client event: a reopen, a feedback score (1–5) or a customer-visible note. */
+export interface ClientEventRow {
+  clientId: number;
+  at: string;
+}
+
+/** A customer feedback score normalised to 1–5. */
+export interface FeedbackRow extends ClientEventRow {
+  score: number;
+}
+
+/** A customer-visible note's text. */
+export interface NoteRow extends ClientEventRow {
+  text: string;
+}
+
+/** Hours logged on one contract on one day. */
+export interface ContractHoursRow {
+  contractId: number;
+  day: string;
+  hours: number;
+}
+
+/** An issued invoice and when (if ever) it was paid. */
+export interface InvoiceRow {
+  clientId: number;
+  invoiceDate: string;
+  dueDate: string | null;
+  total: number;
+  /** Day paid, or null while unpaid. */
+  paidOn: string | null;
+}
+
+/** A billed line of a contract's recurring invoice. */
+export interface BilledLineRow {
+  contractId: number;
+  description: string;
+  qty: number;
+  unitPrice: number;
+}
+
+/** A quantity the client's record says is in use (e.g. a user-count custom field). */
+export interface ObservedQuantityRow {
+  clientId: number;
+  item: string;
+  qty: number;
+  source: string;
+}
+
+/** A project's daily health RAG (from the delivery engine's snapshots). */
+export interface ProjectRagRow {
+  clientId: number;
+  projectId: number;
+  day: string;
+  rag: 'green' | 'amber' | 'red' | 'unknown';
+}
+
+/** The dated renewal history of every contract of a tenant. */
+export interface RenewalHistory {
+  contracts: ContractRow[];
+  tickets: ServiceTicketRow[];
+  reopens: ClientEventRow[];
+  feedback: FeedbackRow[];
+  notes: NoteRow[];
+  hours: ContractHoursRow[];
+  invoices: InvoiceRow[];
+  billedLines: BilledLineRow[];
+  observed: ObservedQuantityRow[];
+  projectRags: ProjectRagRow[];
+  /** Intake problems per contract id found while loading (data-quality exceptions). */
+  dataQuality: Map<number, string[]>;
+  /** Day of the tenant's earliest service ticket: months before it were never synced. */
+  firstTicketDay: string | null;
+}
+
+/** The port the use cases load renewal history through (the SQL adapter lives in src/store). */
+export interface RenewalHistoryReader {
+  load(tenantId: string): Promise<RenewalHistory>;
+}

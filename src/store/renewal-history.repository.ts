@@ -1,0 +1,294 @@
+import { classifyStatus } from '../app/delivery/project-history';
+import type {
+  BilledLineRow,
+  ClientEventRow,
+  ContractHoursRow,
+  ContractRow,
+  FeedbackRow,
+  InvoiceRow,
+  NoteRow,
+  ObservedQuantityRow,
+  ProjectRagRow,
+  RenewalHistory,
+  RenewalHistoryReader,
+  ServiceTicketRow,
+} from '../app/renewals/renewal-history';
+import type { Db } from './db';
+
+const iso = (v: unknown): string | null =>
+  v === null || v === undefined ? null : new Date(v as string).toISOString();
+const day = (v: unknown): string | null => iso(v)?.slice(0, 10) ?? null;
+const num = (v: unknown): number | null => {
+  if (v === null || v === undefined || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+
+/** Client custom fields that count what the MSP manages (HaloPSA names, case-insensitive). */
+const OBSERVED_FIELDS: ReadonlyArray<{ pattern: RegExp; item: string }> = [
+  { pattern: /user/i, item: 'user' },
+  { pattern: /device|endpoint|workstation/i, item: 'device' },
+];
+
+/**
+ * Loads a tenant's renewal history from the HaloPSA mirror: one set-based query per table (the
+ * large benchmark dataset has 3,000 contracts and 300,000 tickets), aggregated where the engine
+ * only needs totals (hours per contract per day).
+ */
+export class SqlRenewalHistoryReader implements RenewalHistoryReader {
+  constructor(private readonly db: Db) {}
+
+  async load(tenantId: string): Promise<RenewalHistory> {
+    const { db } = this;
+    const statuses = await db.query('SELECT id, name FROM halo_statuses WHERE tenant_id = $1', [
+      tenantId,
+    ]);
+    const closedIds = statuses
+      .filter((s) => classifyStatus(String(s.name ?? '')) === 'closed')
+      .map((s) => Number(s.id));
+
+    const [
+      contracts,
+      tickets,
+      reopens,
+      feedback,
+      notes,
+      hours,
+      invoices,
+      lines,
+      clients,
+      rags,
+      issues,
+      first,
+    ] = await Promise.all([
+      db.query(
+        `SELECT c.id, c.client_id, cl.name AS client_name, cl.account_manager_id, c.ref,
+                c.raw->>'contracttype_name' AS contract_type, c.start_date, c.end_date,
+                c.period_charge, c.billing_period, c.cost_per_period, c.hours_per_period,
+                c.prepay_balance
+           FROM halo_contracts c
+           LEFT JOIN halo_clients cl ON cl.tenant_id = c.tenant_id AND cl.id = c.client_id
+          WHERE c.tenant_id = $1 ORDER BY c.id`,
+        [tenantId],
+      ),
+      db.query(
+        `SELECT t.id, t.client_id, t.date_occurred, t.priority_id, t.category,
+                CASE WHEN coalesce(t.raw->>'excludefromsla', 'false') IN ('true', '1') THEN NULL
+                     ELSE t.raw->>'fixbydate' END AS fix_by,
+                fc.first_closed
+           FROM halo_tickets t
+           LEFT JOIN (SELECT a.ticket_id, min(a.action_at) AS first_closed FROM halo_actions a
+                       WHERE a.tenant_id = $1 AND a.new_status = ANY($2::bigint[])
+                       GROUP BY a.ticket_id) fc ON fc.ticket_id = t.id
+          WHERE t.tenant_id = $1 AND t.client_id IS NOT NULL AND t.date_occurred IS NOT NULL`,
+        [tenantId, closedIds],
+      ),
+      // A reopen: a status change to an open status after the ticket had been closed.
+      db.query(
+        `SELECT t.client_id, s.action_at FROM (
+            SELECT a.ticket_id, a.action_at, a.new_status = ANY($2::bigint[]) AS closes,
+                   bool_or(a.new_status = ANY($2::bigint[])) OVER (PARTITION BY a.ticket_id
+                     ORDER BY a.action_at, a.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS was_closed
+              FROM halo_actions a
+             WHERE a.tenant_id = $1 AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) s
+           JOIN halo_tickets t ON t.tenant_id = $1 AND t.id = s.ticket_id
+          WHERE s.was_closed AND NOT s.closes AND t.client_id IS NOT NULL`,
+        [tenantId, closedIds],
+      ),
+      db.query(
+        `SELECT t.client_id, a.action_at, m.parts[1] AS score, m.parts[2] AS scale
+           FROM halo_actions a
+           JOIN halo_tickets t ON t.tenant_id = a.tenant_id AND t.id = a.ticket_id
+           CROSS JOIN LATERAL (SELECT regexp_match(a.raw->>'note', '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)') AS parts) m
+          WHERE a.tenant_id = $1 AND a.action_at IS NOT NULL AND a.outcome ILIKE '%feedback%'
+            AND m.parts IS NOT NULL AND t.client_id IS NOT NULL`,
+        [tenantId],
+      ),
+      // Customer-visible notes written by the customer (no agent), for the negative-language lexicon.
+      db.query(
+        `SELECT t.client_id, a.action_at, a.raw->>'note' AS note
+           FROM halo_actions a
+           JOIN halo_tickets t ON t.tenant_id = a.tenant_id AND t.id = a.ticket_id
+          WHERE a.tenant_id = $1 AND a.action_at IS NOT NULL AND a.who_agent_id IS NULL
+            AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
+            AND coalesce(a.raw->>'note', '') <> '' AND t.client_id IS NOT NULL`,
+        [tenantId],
+      ),
+      db.query(
+        `SELECT contract_id, to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(hours) AS hours
+           FROM halo_timesheet_events
+          WHERE tenant_id = $1 AND contract_id IS NOT NULL AND start_at IS NOT NULL AND hours IS NOT NULL
+          GROUP BY 1, 2`,
+        [tenantId],
+      ),
+      db.query(
+        `SELECT client_id, invoice_date, due_date, total, amount_due, raw->>'datepaid' AS date_paid, last_update
+           FROM halo_invoices
+          WHERE tenant_id = $1 AND client_id IS NOT NULL AND invoice_date IS NOT NULL
+            AND coalesce(raw->>'is_recurring_invoice', 'false') NOT IN ('true', '1')`,
+        [tenantId],
+      ),
+      db.query(
+        `SELECT r.contract_id, l.value->>'item_shortdescription' AS description,
+                l.value->>'qty_order' AS qty, l.value->>'unit_price' AS unit_price
+           FROM halo_recurring_invoices r
+           CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(r.raw->'lines') = 'array'
+                                                        THEN r.raw->'lines' ELSE '[]'::jsonb END) l
+          WHERE r.tenant_id = $1 AND r.contract_id IS NOT NULL`,
+        [tenantId],
+      ),
+      db.query(
+        `SELECT id, raw->'customfields' AS customfields FROM halo_clients
+          WHERE tenant_id = $1 AND jsonb_typeof(raw->'customfields') = 'array'`,
+        [tenantId],
+      ),
+      // Only the days a project's RAG changed: enough to know its RAG on any day.
+      db.query(
+        `SELECT client_id, project_id, to_char(snapshot_date, 'YYYY-MM-DD') AS day, rag FROM (
+            SELECT p.client_id, h.project_id, h.snapshot_date, h.rag,
+                   lag(h.rag) OVER (PARTITION BY h.project_id ORDER BY h.snapshot_date) AS prev
+              FROM health_snapshots h
+              JOIN halo_projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
+             WHERE h.tenant_id = $1 AND p.client_id IS NOT NULL) s
+          WHERE prev IS DISTINCT FROM rag`,
+        [tenantId],
+      ),
+      db.query(
+        `SELECT record_id, field, problem FROM data_quality_exceptions
+          WHERE tenant_id = $1 AND resource = 'contracts' AND resolved_at IS NULL AND record_id ~ '^[0-9]+$'`,
+        [tenantId],
+      ),
+      db.query('SELECT min(date_occurred) AS first FROM halo_tickets WHERE tenant_id = $1', [
+        tenantId,
+      ]),
+    ]);
+
+    const dataQuality = new Map<number, string[]>();
+    for (const r of issues) {
+      const id = Number(r.record_id);
+      dataQuality.set(id, [
+        ...(dataQuality.get(id) ?? []),
+        `${String(r.field)}: ${String(r.problem)}`,
+      ]);
+    }
+    const observed: ObservedQuantityRow[] = [];
+    for (const c of clients) {
+      const fields = Array.isArray(c.customfields) ? (c.customfields as unknown[]) : [];
+      for (const f of fields) {
+        if (typeof f !== 'object' || f === null) continue;
+        const field = f as Record<string, unknown>;
+        const name = String(field.name ?? '');
+        const qty = num(field.value);
+        const match = OBSERVED_FIELDS.find((o) => o.pattern.test(name));
+        if (!match || qty === null || qty < 0) continue;
+        observed.push({
+          clientId: Number(c.id),
+          item: match.item,
+          qty,
+          source: `client record ${name}`,
+        });
+      }
+    }
+
+    return {
+      contracts: contracts.map((r): ContractRow => ({
+        id: Number(r.id),
+        clientId: num(r.client_id),
+        clientName: (r.client_name as string | null) ?? null,
+        accountManagerAgentId: num(r.account_manager_id),
+        ref: (r.ref as string | null) ?? null,
+        contractType: (r.contract_type as string | null) ?? null,
+        startDate: day(r.start_date),
+        endDate: day(r.end_date),
+        periodCharge: num(r.period_charge),
+        billingPeriod: (r.billing_period as string | null) ?? null,
+        costPerPeriod: num(r.cost_per_period),
+        hoursPerPeriod: num(r.hours_per_period),
+        prepayBalance: num(r.prepay_balance),
+      })),
+      tickets: tickets.map((r): ServiceTicketRow => ({
+        id: Number(r.id),
+        clientId: Number(r.client_id),
+        occurredAt: iso(r.date_occurred)!,
+        priorityId: num(r.priority_id),
+        category: (r.category as string | null) ?? null,
+        fixByAt: parseHaloDate(r.fix_by),
+        firstClosedAt: iso(r.first_closed),
+      })),
+      reopens: reopens.map((r): ClientEventRow => ({
+        clientId: Number(r.client_id),
+        at: iso(r.action_at)!,
+      })),
+      feedback: feedback.flatMap((r): FeedbackRow[] => {
+        const score = num(r.score);
+        const scale = num(r.scale);
+        if (score === null || scale === null || scale < 2 || score > scale) return [];
+        // "4/5" on a 1–5 scale, "8/10" on 0–10; the domain normalises to 1–5.
+        const min = scale === 5 ? 1 : 0;
+        const normalised = 1 + (4 * (score - min)) / (scale - min);
+        return [
+          {
+            clientId: Number(r.client_id),
+            at: iso(r.action_at)!,
+            score: Math.min(5, Math.max(1, normalised)),
+          },
+        ];
+      }),
+      notes: notes.map((r): NoteRow => ({
+        clientId: Number(r.client_id),
+        at: iso(r.action_at)!,
+        text: String(r.note ?? ''),
+      })),
+      hours: hours.map((r): ContractHoursRow => ({
+        contractId: Number(r.contract_id),
+        day: String(r.day),
+        hours: Number(r.hours),
+      })),
+      invoices: invoices.map((r): InvoiceRow => {
+        const due = num(r.amount_due);
+        // Paid without a payment date: the record's last change is when it was marked paid.
+        const paidOn =
+          parseHaloDate(r.date_paid)?.slice(0, 10) ?? (due === 0 ? day(r.last_update) : null);
+        return {
+          clientId: Number(r.client_id),
+          invoiceDate: day(r.invoice_date)!,
+          dueDate: day(r.due_date),
+          total: num(r.total) ?? 0,
+          paidOn,
+        };
+      }),
+      billedLines: lines.flatMap((r): BilledLineRow[] => {
+        const qty = num(r.qty);
+        const unitPrice = num(r.unit_price);
+        if (qty === null || unitPrice === null) return [];
+        return [
+          {
+            contractId: Number(r.contract_id),
+            description: String(r.description ?? ''),
+            qty,
+            unitPrice,
+          },
+        ];
+      }),
+      observed,
+      projectRags: rags.map((r): ProjectRagRow => ({
+        clientId: Number(r.client_id),
+        projectId: Number(r.project_id),
+        day: String(r.day),
+        rag: String(r.rag) as ProjectRagRow['rag'],
+      })),
+      dataQuality,
+      firstTicketDay: day(first[0]?.first),
+    };
+  }
+}
+
+/** A HaloPSA date string (zone-less means UTC; year ≤ 1900 means none) as an ISO timestamp. */
+function parseHaloDate(value: unknown): string | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const text = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return null;
+  const date = new Date(ms);
+  return date.getUTCFullYear() <= 1900 ? null : date.toISOString();
+}
