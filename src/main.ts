@@ -20,6 +20,7 @@ import { JobScheduler } from './jobs/job-scheduler';
 import { createLogger, type AppLogger } from './observability/logger';
 import { createMetrics, type AppMetrics } from './observability/metrics';
 import { createHttpServer, listen, type Readiness } from './server/http-server';
+import { mountStaticTab } from './server/static-tab';
 import type { Db } from './store/db';
 import { SqlDeliveryHistoryReader } from './store/delivery-history.repository';
 import { SqlDeliveryStore } from './store/delivery.repository';
@@ -210,6 +211,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       },
     ],
   });
+  mountStaticTab(server);
   const clock = { now };
   const queries = new SqlDeliveryQueries(db, now);
   // The tab API: route modules append their `ApiRoute[]` here (gates, renewals, ...).
