@@ -32,6 +32,8 @@ describe('configuration', () => {
       'BOT_PASSWORD',
       'BOT_TENANT_ID',
       'SHAREPOINT_SITE_ID',
+      'GRAPH_CLIENT_ID',
+      'GRAPH_CLIENT_SECRET',
       'TAB_SSO_CLIENT_ID',
       'ALLOWED_TENANT_IDS',
     ]) {
@@ -59,6 +61,7 @@ describe('configuration', () => {
       BOT_MANAGED_IDENTITY: 'true',
       BOT_TENANT_ID: 'tid',
       SHAREPOINT_SITE_ID: 'site',
+      GRAPH_MANAGED_IDENTITY_CLIENT_ID: 'mi-client',
       HALO_WEBHOOK_USER: 'halo',
       HALO_WEBHOOK_PASSWORD: 'pw',
       TAB_SSO_CLIENT_ID: 'tab-client',
@@ -67,6 +70,31 @@ describe('configuration', () => {
     expect(config.mode).toBe('production');
     expect(config.bot.managedIdentity).toBe(true);
     expect(config.tabAuth.allowedTenantIds).toEqual(['tid', 'other-tid']);
+  });
+
+  test('evidence in production uses a Graph app secret with the bot tenant unless a managed identity is set', () => {
+    const base = {
+      HALO_URL: 'https://msp.halopsa.com',
+      HALO_CLIENT_ID: 'id',
+      HALO_CLIENT_SECRET: 'secret',
+      DATABASE_URL: 'postgres://u@db/ct',
+      BOT_ID: 'bot',
+      BOT_MANAGED_IDENTITY: 'true',
+      BOT_TENANT_ID: 'tid',
+      SHAREPOINT_SITE_ID: 'site',
+      HALO_WEBHOOK_USER: 'halo',
+      HALO_WEBHOOK_PASSWORD: 'pw',
+      TAB_SSO_CLIENT_ID: 'tab-client',
+      ALLOWED_TENANT_IDS: 'tid',
+    };
+    const withSecret = loadConfig({ ...base, GRAPH_CLIENT_ID: 'g', GRAPH_CLIENT_SECRET: 's' });
+    expect(withSecret.evidence.graph).toEqual({
+      tenantId: 'tid',
+      clientId: 'g',
+      clientSecret: 's',
+      managedIdentityClientId: null,
+    });
+    expect(() => loadConfig({ ...base, GRAPH_CLIENT_ID: 'g' })).toThrow(/GRAPH_CLIENT_SECRET/);
   });
 
   test('the app exits non-zero and prints every problem when production config is invalid', async () => {

@@ -78,6 +78,16 @@ const envSchema = z.object({
   BOT_TENANT_ID: z.string().min(1).optional(),
   /** SharePoint site id that holds evidence packs; required in production. */
   SHAREPOINT_SITE_ID: z.string().min(1).optional(),
+  /** Document library (drive) id for evidence; unset → the site's default library. */
+  SHAREPOINT_DRIVE_ID: z.string().min(1).optional(),
+  /** Entra tenant of the Graph app registration used for evidence; defaults to BOT_TENANT_ID. */
+  GRAPH_TENANT_ID: z.string().min(1).optional(),
+  /** Entra app (client) id used for Graph with a client secret (Sites.Selected on the evidence site). */
+  GRAPH_CLIENT_ID: z.string().min(1).optional(),
+  /** Client secret of GRAPH_CLIENT_ID; production needs it unless a managed identity is used for Graph. */
+  GRAPH_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Client id of the user-assigned managed identity used for Graph instead of a secret. */
+  GRAPH_MANAGED_IDENTITY_CLIENT_ID: z.string().min(1).optional(),
   /** Role seeding: JSON array of {"aadObjectId", "email", "roles": [...]} (SPEC §1 roles). */
   ROLE_ASSIGNMENTS: z
     .string()
@@ -145,6 +155,16 @@ export interface AppConfig {
     tenantId: string | null;
   };
   sharepointSiteId: string | null;
+  /** Evidence store (SharePoint through Graph in production, a folder under DATA_DIR in demo mode). */
+  evidence: {
+    driveId: string | null;
+    graph: {
+      tenantId: string | null;
+      clientId: string | null;
+      clientSecret: string | null;
+      managedIdentityClientId: string | null;
+    };
+  };
   /** Tab API sign-in: Teams SSO tokens (production) are checked against these. */
   tabAuth: {
     clientId: string | null;
@@ -199,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     if (cleaned.BOT_PASSWORD === undefined && cleaned.BOT_MANAGED_IDENTITY !== 'true') {
       problems.push('BOT_PASSWORD: required in production mode unless BOT_MANAGED_IDENTITY=true');
     }
+    problems.push(...graphCredentialProblems(cleaned));
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
@@ -236,6 +257,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       tenantId: e.BOT_TENANT_ID ?? null,
     },
     sharepointSiteId: e.SHAREPOINT_SITE_ID ?? null,
+    evidence: {
+      driveId: e.SHAREPOINT_DRIVE_ID ?? null,
+      graph: {
+        tenantId: e.GRAPH_TENANT_ID ?? e.BOT_TENANT_ID ?? null,
+        clientId: e.GRAPH_CLIENT_ID ?? null,
+        clientSecret: e.GRAPH_CLIENT_SECRET ?? null,
+        managedIdentityClientId: e.GRAPH_MANAGED_IDENTITY_CLIENT_ID ?? null,
+      },
+    },
     tabAuth: {
       clientId: e.TAB_SSO_CLIENT_ID ?? null,
       appIdUri: e.TAB_SSO_APP_ID_URI ?? null,
@@ -243,6 +273,19 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       openIdMetadataUrl: e.ENTRA_OPENID_METADATA_URL,
     },
   };
+}
+
+/** Production evidence needs a Graph credential: a managed identity, or an app id with its secret. */
+function graphCredentialProblems(env: Record<string, string | undefined>): string[] {
+  if (env.GRAPH_MANAGED_IDENTITY_CLIENT_ID !== undefined) return [];
+  const problems: string[] = [];
+  const unless = 'required in production mode unless GRAPH_MANAGED_IDENTITY_CLIENT_ID is set';
+  if (env.GRAPH_CLIENT_ID === undefined) problems.push(`GRAPH_CLIENT_ID: ${unless}`);
+  if (env.GRAPH_CLIENT_SECRET === undefined) problems.push(`GRAPH_CLIENT_SECRET: ${unless}`);
+  if (env.GRAPH_TENANT_ID === undefined && env.BOT_TENANT_ID === undefined) {
+    problems.push(`GRAPH_TENANT_ID: ${unless} (or BOT_TENANT_ID is set)`);
+  }
+  return problems;
 }
 
 /** Parses this process's environment (the composition root's one call). */

@@ -75,9 +75,7 @@ export const EVIDENCE_ROOT_FOLDER = 'Control Tower Evidence';
 export const MAX_EVIDENCE_BYTES = 250 * 1024 * 1024;
 
 // SharePoint/OneDrive refuse these characters in names; control characters are never useful.
-// eslint-disable-next-line no-control-regex
 const ILLEGAL_CHARACTERS = /["*:<>?/\\|\u0000-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex
 const ILLEGAL_CHARACTERS_GLOBAL = /["*:<>?/\\|\u0000-\u001f\u007f]+/g;
 const RESERVED_NAMES = /^(con|prn|aux|nul|com\d|lpt\d|desktop\.ini|\.lock|_vti_)$/i;
 const MAX_SEGMENT_LENGTH = 80;
