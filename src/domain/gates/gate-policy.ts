@@ -1,6 +1,6 @@
 import type { EvidenceItem } from './evidence-pack';
 
-/** How stage gates are run: mandatory evidence, when two approvers are needed, SLAs, write-back. */
+/** How stage gates are run: mandatory evidence, when two approvers are needed, SLAs. */
 export interface GatePolicy {
   /** Mandatory evidence when the baseline names none for the gate. */
   requiredEvidence: EvidenceItem[];
@@ -10,8 +10,6 @@ export interface GatePolicy {
   reminderAfterHours: number;
   /** Hours after which the delivery director is told (must be later than the reminder). */
   escalateAfterHours: number;
-  /** An approved gate completes its milestone in HaloPSA. */
-  completeMilestoneOnApproval: boolean;
 }
 
 /** The policy when nothing is configured. */
@@ -20,7 +18,6 @@ export const DEFAULT_GATE_POLICY: GatePolicy = {
   twoApproversFromBudget: 50_000,
   reminderAfterHours: 24,
   escalateAfterHours: 48,
-  completeMilestoneOnApproval: true,
 };
 
 /** How many distinct approvers a project's gate needs. */

@@ -1,0 +1,413 @@
+import type {
+  GateDecisionRow,
+  GateFileRow,
+  GateProjectContext,
+  GateRecords,
+  GateRow,
+  GateWritebackIntent,
+} from '../app/gates/gate-records';
+import type { EvidencePack } from '../domain/gates/evidence-pack';
+import type { GateOutcome, GateStatus } from '../domain/gates/gate-decision';
+import type { GatePerson } from '../app/gates/gate-views';
+import type { Db } from './db';
+
+type RawGate = {
+  id: string;
+  project_id: string | number;
+  milestone_id: string | number;
+  milestone_name: string;
+  status: GateStatus;
+  pack_version: number;
+  pack_hash: string;
+  required_approvals: number;
+  approvals: number;
+  requested_by: GatePerson;
+  requested_at: Date | string;
+  decided_at: Date | string | null;
+  updated_at: Date | string;
+};
+
+const GATE_COLUMNS = `id, project_id, milestone_id, milestone_name, status, pack_version, pack_hash,
+  required_approvals, approvals, requested_by, requested_at, decided_at, updated_at`;
+
+const iso = (value: Date | string): string => new Date(value).toISOString();
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+function toGate(raw: RawGate): GateRow {
+  return {
+    id: raw.id,
+    projectId: Number(raw.project_id),
+    milestoneId: Number(raw.milestone_id),
+    milestoneName: raw.milestone_name,
+    status: raw.status,
+    packVersion: Number(raw.pack_version),
+    packHash: raw.pack_hash,
+    requiredApprovals: Number(raw.required_approvals),
+    approvals: Number(raw.approvals),
+    requestedBy: json<GatePerson>(raw.requested_by),
+    requestedAt: iso(raw.requested_at),
+    decidedAt: raw.decided_at === null ? null : iso(raw.decided_at),
+    updatedAt: iso(raw.updated_at),
+  };
+}
+
+/** Stage gates in SQL (migration 005): gates, pack versions, files, decisions, SLA notices, write-backs. */
+export class SqlGateRecords implements GateRecords {
+  constructor(private readonly tenantId: string) {}
+
+  async projectContext(db: Db, projectId: number): Promise<GateProjectContext | null> {
+    const [project] = await db.query<{
+      id: number;
+      summary: string | null;
+      client_id: number | null;
+      client_name: string | null;
+      money_budget: number | null;
+      agent_id: number | null;
+      agent_email: string | null;
+      tickettype_id: number | null;
+    }>(
+      `SELECT p.id, p.summary, p.client_id, c.name AS client_name, p.money_budget, p.agent_id,
+              a.email AS agent_email, p.tickettype_id
+         FROM halo_projects p
+         LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
+         LEFT JOIN halo_agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
+        WHERE p.tenant_id = $1 AND p.id = $2`,
+      [this.tenantId, projectId],
+    );
+    if (!project) return null;
+    const milestones = await db.query<{
+      id: number;
+      name: string | null;
+      target_date: Date | string | null;
+      complete: boolean | null;
+      sequence: number | null;
+    }>(
+      `SELECT id, name, target_date, complete, sequence FROM halo_milestones
+        WHERE tenant_id = $1 AND project_id = $2 ORDER BY sequence NULLS LAST, id`,
+      [this.tenantId, projectId],
+    );
+    const tasks = await db.query<{ id: number; summary: string | null; milestone_id: number }>(
+      `SELECT id, summary, milestone_id FROM halo_tasks
+        WHERE tenant_id = $1 AND project_id = $2 AND milestone_id IS NOT NULL AND date_closed IS NOT NULL
+        ORDER BY id`,
+      [this.tenantId, projectId],
+    );
+    return {
+      project: { id: Number(project.id), name: project.summary ?? `Project ${project.id}` },
+      client: { id: Number(project.client_id ?? 0), name: project.client_name ?? '' },
+      moneyBudget: project.money_budget === null ? null : Number(project.money_budget),
+      projectManager: {
+        agentId: project.agent_id === null ? null : Number(project.agent_id),
+        email: project.agent_email,
+      },
+      ticketTypeId: project.tickettype_id === null ? null : Number(project.tickettype_id),
+      milestones: milestones.map((m) => ({
+        id: Number(m.id),
+        name: m.name ?? `Milestone ${m.id}`,
+        targetDate: m.target_date === null ? null : iso(m.target_date).slice(0, 10),
+        complete: m.complete === true,
+        completedTasks: tasks
+          .filter((t) => Number(t.milestone_id) === Number(m.id))
+          .map((t) => ({ id: Number(t.id), summary: t.summary ?? `Task ${t.id}` })),
+      })),
+    };
+  }
+
+  async findProjects(
+    db: Db,
+    text: string,
+  ): Promise<{ id: number; name: string; clientName: string; exact: boolean }[]> {
+    const rows = await db.query<{ id: number; summary: string | null; client_name: string | null }>(
+      `SELECT p.id, p.summary, c.name AS client_name FROM halo_projects p
+         LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
+        WHERE p.tenant_id = $1 AND p.date_closed IS NULL
+          AND (p.id::text = $2 OR p.summary ILIKE '%' || $2 || '%')
+        ORDER BY (p.id::text = $2 OR lower(p.summary) = lower($2)) DESC, p.summary LIMIT 10`,
+      [this.tenantId, text],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      name: r.summary ?? `Project ${r.id}`,
+      clientName: r.client_name ?? '',
+      exact: String(r.id) === text || (r.summary ?? '').toLowerCase() === text.toLowerCase(),
+    }));
+  }
+
+  async find(db: Db, gateId: string, forUpdate = false): Promise<GateRow | null> {
+    const rows = await db.query<RawGate>(
+      `SELECT ${GATE_COLUMNS} FROM gates WHERE tenant_id = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+      [this.tenantId, gateId],
+    );
+    return rows[0] ? toGate(rows[0]) : null;
+  }
+
+  async list(
+    db: Db,
+    filter: { statuses?: GateStatus[]; requestedBy?: string; projectManagerAgentId?: number },
+  ): Promise<GateRow[]> {
+    const rows = await db.query<RawGate>(
+      `SELECT ${GATE_COLUMNS.split(',')
+        .map((c) => `g.${c.trim()}`)
+        .join(', ')} FROM gates g
+         LEFT JOIN halo_projects p ON p.tenant_id = g.tenant_id AND p.id = g.project_id
+        WHERE g.tenant_id = $1
+          AND ($2::text[] IS NULL OR g.status = ANY($2::text[]))
+          AND ($3::text IS NULL OR g.requested_by->>'aadObjectId' = $3 OR p.agent_id = $4::bigint)
+        ORDER BY g.requested_at, g.id LIMIT 200`,
+      [
+        this.tenantId,
+        filter.statuses ?? null,
+        filter.requestedBy ?? null,
+        filter.projectManagerAgentId ?? null,
+      ],
+    );
+    return rows.map(toGate);
+  }
+
+  async saveRequest(
+    tx: Db,
+    gate: Omit<GateRow, 'decidedAt' | 'updatedAt' | 'approvals' | 'status'>,
+    pack: EvidencePack,
+    canonical: string,
+    now: string,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO gates (tenant_id, id, project_id, milestone_id, milestone_name, status, pack_version,
+                          pack_hash, required_approvals, approvals, requested_by, requested_at, decided_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, 0, $9, $10, NULL, $10)
+       ON CONFLICT (tenant_id, id) DO UPDATE SET status = 'pending', pack_version = $6, pack_hash = $7,
+              required_approvals = $8, approvals = 0, requested_by = $9, requested_at = $10,
+              decided_at = NULL, updated_at = $10, milestone_name = $5`,
+      [
+        this.tenantId,
+        gate.id,
+        gate.projectId,
+        gate.milestoneId,
+        gate.milestoneName,
+        gate.packVersion,
+        gate.packHash,
+        gate.requiredApprovals,
+        JSON.stringify(gate.requestedBy),
+        now,
+      ],
+    );
+    await tx.query(
+      `INSERT INTO gate_pack_versions (tenant_id, gate_id, version, pack, canonical, hash, submitted_by, submitted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        this.tenantId,
+        gate.id,
+        gate.packVersion,
+        JSON.stringify(pack),
+        canonical,
+        gate.packHash,
+        JSON.stringify(gate.requestedBy),
+        now,
+      ],
+    );
+  }
+
+  async pack(db: Db, gateId: string, version: number): Promise<EvidencePack | null> {
+    const rows = await db.query<{ pack: unknown }>(
+      'SELECT pack FROM gate_pack_versions WHERE tenant_id = $1 AND gate_id = $2 AND version = $3',
+      [this.tenantId, gateId, version],
+    );
+    return rows[0] ? json<EvidencePack>(rows[0].pack) : null;
+  }
+
+  async compareAndSet(
+    tx: Db,
+    gateId: string,
+    expected: { status: GateStatus; packVersion: number; approvals: number },
+    next: { status: GateStatus; approvals: number; decidedAt: string | null; updatedAt: string },
+  ): Promise<boolean> {
+    const rows = await tx.query(
+      `UPDATE gates SET status = $6, approvals = $7, decided_at = $8, updated_at = $9
+        WHERE tenant_id = $1 AND id = $2 AND status = $3 AND pack_version = $4 AND approvals = $5
+        RETURNING id`,
+      [
+        this.tenantId,
+        gateId,
+        expected.status,
+        expected.packVersion,
+        expected.approvals,
+        next.status,
+        next.approvals,
+        next.decidedAt,
+        next.updatedAt,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  async insertDecision(tx: Db, gateId: string, decision: GateDecisionRow): Promise<boolean> {
+    const rows = await tx.query(
+      `INSERT INTO gate_decisions (tenant_id, gate_id, pack_version, slot, outcome, approver_aad_object_id,
+                                   approver_name, approver_email, comment, decided_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING slot`,
+      [
+        this.tenantId,
+        gateId,
+        decision.packVersion,
+        decision.slot,
+        decision.outcome,
+        decision.by.aadObjectId,
+        decision.by.name,
+        decision.by.email,
+        decision.comment,
+        decision.at,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  async decisions(db: Db, gateId: string, packVersion?: number): Promise<GateDecisionRow[]> {
+    const rows = await db.query<{
+      pack_version: number;
+      slot: number;
+      outcome: GateOutcome;
+      approver_aad_object_id: string;
+      approver_name: string;
+      approver_email: string | null;
+      comment: string;
+      decided_at: Date | string;
+    }>(
+      `SELECT pack_version, slot, outcome, approver_aad_object_id, approver_name, approver_email, comment, decided_at
+         FROM gate_decisions WHERE tenant_id = $1 AND gate_id = $2 AND ($3::int IS NULL OR pack_version = $3::int)
+        ORDER BY pack_version, slot`,
+      [this.tenantId, gateId, packVersion ?? null],
+    );
+    return rows.map((r) => ({
+      packVersion: Number(r.pack_version),
+      slot: Number(r.slot),
+      outcome: r.outcome,
+      by: { aadObjectId: r.approver_aad_object_id, name: r.approver_name, email: r.approver_email },
+      at: iso(r.decided_at),
+      comment: r.comment,
+    }));
+  }
+
+  async approvers(db: Db): Promise<{ aadObjectId: string; email: string | null }[]> {
+    const rows = await db.query<{ aad_object_id: string; email: string | null }>(
+      `SELECT aad_object_id, max(email) AS email FROM role_assignments
+        WHERE tenant_id = $1 AND role = 'pmo_lead' AND aad_object_id IS NOT NULL
+        GROUP BY aad_object_id ORDER BY aad_object_id LIMIT 60`,
+      [this.tenantId],
+    );
+    return rows.map((r) => ({ aadObjectId: r.aad_object_id, email: r.email }));
+  }
+
+  async agentByEmail(db: Db, email: string): Promise<number | null> {
+    const rows = await db.query<{ id: number }>(
+      `SELECT id FROM halo_agents WHERE tenant_id = $1 AND lower(email) = lower($2) AND NOT inactive
+        ORDER BY id LIMIT 1`,
+      [this.tenantId, email],
+    );
+    return rows[0] ? Number(rows[0].id) : null;
+  }
+
+  async insertFile(tx: Db, file: GateFileRow): Promise<void> {
+    await tx.query(
+      `INSERT INTO gate_evidence_files (tenant_id, id, gate_id, project_id, milestone_id, name, path, size,
+                                        sha256, content_type, web_url, stored_at, uploaded_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        this.tenantId,
+        file.id,
+        file.gateId,
+        file.projectId,
+        file.milestoneId,
+        file.name,
+        file.path,
+        file.size,
+        file.sha256,
+        file.contentType,
+        file.webUrl,
+        file.storedAt,
+        JSON.stringify(file.uploadedBy),
+      ],
+    );
+  }
+
+  async files(db: Db, gateId: string): Promise<GateFileRow[]> {
+    const rows = await db.query<{
+      id: string;
+      gate_id: string;
+      project_id: number;
+      milestone_id: number;
+      name: string;
+      path: string;
+      size: number;
+      sha256: string;
+      content_type: string;
+      web_url: string | null;
+      stored_at: Date | string;
+      uploaded_by: unknown;
+    }>(
+      `SELECT id, gate_id, project_id, milestone_id, name, path, size, sha256, content_type, web_url, stored_at,
+              uploaded_by
+         FROM gate_evidence_files WHERE tenant_id = $1 AND gate_id = $2 ORDER BY stored_at, id`,
+      [this.tenantId, gateId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      gateId: r.gate_id,
+      projectId: Number(r.project_id),
+      milestoneId: Number(r.milestone_id),
+      name: r.name,
+      path: r.path,
+      size: Number(r.size),
+      sha256: r.sha256,
+      contentType: r.content_type,
+      webUrl: r.web_url,
+      storedAt: iso(r.stored_at),
+      uploadedBy: json<GatePerson>(r.uploaded_by),
+    }));
+  }
+
+  async markSlaNotice(
+    tx: Db,
+    gateId: string,
+    packVersion: number,
+    kind: 'reminder' | 'escalation',
+    now: string,
+  ): Promise<boolean> {
+    const rows = await tx.query(
+      `INSERT INTO gate_sla_notices (tenant_id, gate_id, pack_version, kind, sent_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING kind`,
+      [this.tenantId, gateId, packVersion, kind, now],
+    );
+    return rows.length === 1;
+  }
+
+  async slaNoticesSent(
+    db: Db,
+    gateId: string,
+    packVersion: number,
+  ): Promise<Set<'reminder' | 'escalation'>> {
+    const rows = await db.query<{ kind: 'reminder' | 'escalation' }>(
+      'SELECT kind FROM gate_sla_notices WHERE tenant_id = $1 AND gate_id = $2 AND pack_version = $3',
+      [this.tenantId, gateId, packVersion],
+    );
+    return new Set(rows.map((r) => r.kind));
+  }
+
+  async enqueueWriteback(tx: Db, intent: GateWritebackIntent, now: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO halo_writebacks (tenant_id, dedupe_key, kind, subject_type, subject_id, ticket_id, payload,
+                                    marker, status, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9) ON CONFLICT (tenant_id, dedupe_key) DO NOTHING`,
+      [
+        this.tenantId,
+        intent.dedupeKey,
+        intent.kind,
+        intent.subjectType,
+        intent.subjectId,
+        intent.ticketId,
+        JSON.stringify(intent.payload),
+        intent.marker,
+        now,
+      ],
+    );
+  }
+}
