@@ -1,0 +1,255 @@
+/**
+ * The per-tenant, hash-chained audit log. Every gate and concession request, decision, refusal,
+ * override and write-back is appended here in the same transaction as the change it records, so an
+ * entry exists exactly when the change does. `verifyAuditChain` recomputes the chain and names the
+ * first entry that no longer matches.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../store/db';
+import { canonicalJson } from '../store/canonical-json';
+
+/** Who acted; null in an entry means the system (a job, the outbox). */
+export interface AuditActor {
+  aadObjectId: string | null;
+  email: string | null;
+  name: string;
+}
+
+/** What a caller records. */
+export interface AuditEntryInput {
+  /** What the entry is about: `gate`, `concession`, `contract`, `project`, `escalation`, `policy`… */
+  subjectType: string;
+  subjectId: string;
+  /** Dotted verb: `gate.requested`, `gate.approved`, `gate.refused`, `gate.writeback.done`… */
+  action: string;
+  actor: AuditActor | null;
+  detail?: Record<string, unknown>;
+}
+
+/** A stored entry. */
+export interface AuditEntry {
+  tenantId: string;
+  seq: number;
+  at: string;
+  subjectType: string;
+  subjectId: string;
+  action: string;
+  actor: AuditActor | null;
+  detail: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** The `prevHash` of a tenant's first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** SHA-256 over the previous hash and the entry's canonical JSON (everything but its own hash). */
+export function auditEntryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }): string {
+  const body = canonicalJson({
+    tenantId: entry.tenantId,
+    seq: entry.seq,
+    at: entry.at,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    action: entry.action,
+    actor: entry.actor,
+    detail: entry.detail,
+  });
+  return createHash('sha256').update(entry.prevHash).update('\n').update(body).digest('hex');
+}
+
+type AuditRow = {
+  tenant_id: string;
+  seq: string | number;
+  at: Date | string;
+  subject_type: string;
+  subject_id: string;
+  action: string;
+  actor: AuditActor | null;
+  detail: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+};
+
+const COLUMNS =
+  'tenant_id, seq, at, subject_type, subject_id, action, actor, detail, prev_hash, hash';
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    tenantId: row.tenant_id,
+    seq: Number(row.seq),
+    at: new Date(row.at).toISOString(),
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    action: row.action,
+    actor: row.actor,
+    detail: row.detail,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** One tenant's audit log. */
+export class AuditLog {
+  constructor(
+    private readonly tenantId: string,
+    private readonly clock: { now(): Date },
+  ) {}
+
+  /**
+   * Appends one entry. Pass the transaction's Db when recording a change, so the entry commits or
+   * rolls back with it; the head row lock makes concurrent appends queue behind each other.
+   */
+  async append(db: Db, input: AuditEntryInput): Promise<AuditEntry> {
+    return db.transaction(async (tx) => {
+      await tx.query(
+        'INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING',
+        [this.tenantId, GENESIS_HASH],
+      );
+      const [head] = await tx.query<{ seq: string | number; hash: string }>(
+        'SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE',
+        [this.tenantId],
+      );
+      const unhashed: Omit<AuditEntry, 'hash'> = {
+        tenantId: this.tenantId,
+        seq: Number(head!.seq) + 1,
+        // Millisecond precision survives timestamptz, so the stored entry re-hashes identically.
+        at: new Date(this.clock.now().getTime()).toISOString(),
+        subjectType: input.subjectType,
+        subjectId: input.subjectId,
+        action: input.action,
+        actor: input.actor,
+        // Through JSON once, so the hashed detail is exactly what jsonb will give back.
+        detail: JSON.parse(JSON.stringify(input.detail ?? {})) as Record<string, unknown>,
+        prevHash: head!.hash,
+      };
+      const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
+      await tx.query(
+        `INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          entry.tenantId,
+          entry.seq,
+          entry.at,
+          entry.subjectType,
+          entry.subjectId,
+          entry.action,
+          entry.actor === null ? null : JSON.stringify(entry.actor),
+          JSON.stringify(entry.detail),
+          entry.prevHash,
+          entry.hash,
+        ],
+      );
+      await tx.query('UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1', [
+        this.tenantId,
+        entry.seq,
+        entry.hash,
+      ]);
+      return entry;
+    });
+  }
+
+  /** Every entry about one subject, oldest first. */
+  async timeline(db: Db, subjectType: string, subjectId: string): Promise<AuditEntry[]> {
+    const rows = await db.query<AuditRow>(
+      `SELECT ${COLUMNS} FROM audit_log WHERE tenant_id = $1 AND subject_type = $2 AND subject_id = $3 ORDER BY seq`,
+      [this.tenantId, subjectType, subjectId],
+    );
+    return rows.map(toEntry);
+  }
+
+  /** Entries about any of several subjects of one type (e.g. a project's gates), oldest first. */
+  async timelineOf(db: Db, subjectType: string, subjectIds: string[]): Promise<AuditEntry[]> {
+    if (subjectIds.length === 0) return [];
+    const rows = await db.query<AuditRow>(
+      `SELECT ${COLUMNS} FROM audit_log WHERE tenant_id = $1 AND subject_type = $2 AND subject_id = ANY($3::text[]) ORDER BY seq`,
+      [this.tenantId, subjectType, subjectIds],
+    );
+    return rows.map(toEntry);
+  }
+}
+
+/** The outcome of checking one tenant's chain. */
+export type AuditVerification =
+  | { tenantId: string; ok: true; entries: number; headHash: string }
+  | {
+      tenantId: string;
+      ok: false;
+      entries: number;
+      /** The first entry that does not verify (null when the tail was cut off). */
+      brokenSeq: number | null;
+      problem: string;
+      entry: Pick<AuditEntry, 'seq' | 'at' | 'subjectType' | 'subjectId' | 'action'> | null;
+    };
+
+const VERIFY_BATCH = 5000;
+
+/**
+ * Recomputes a tenant's chain from the first entry: each entry's hash, its link to the previous
+ * entry, gap-free sequence numbers, and that the newest entry is the recorded head (nothing cut off).
+ * Reads in batches so a long log verifies in bounded memory.
+ */
+export async function verifyAuditChain(db: Db, tenantId: string): Promise<AuditVerification> {
+  let previousHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  for (;;) {
+    const rows = await db.query<AuditRow>(
+      `SELECT ${COLUMNS} FROM audit_log WHERE tenant_id = $1 AND seq >= $2 ORDER BY seq LIMIT ${VERIFY_BATCH}`,
+      [tenantId, expectedSeq],
+    );
+    for (const row of rows) {
+      const entry = toEntry(row);
+      const described = {
+        seq: entry.seq,
+        at: entry.at,
+        subjectType: entry.subjectType,
+        subjectId: entry.subjectId,
+        action: entry.action,
+      };
+      const broken = (problem: string, brokenSeq = entry.seq): AuditVerification => ({
+        tenantId,
+        ok: false,
+        entries: count,
+        brokenSeq,
+        problem,
+        entry: described,
+      });
+      if (entry.seq !== expectedSeq)
+        return broken(`it was deleted (the next stored entry is ${entry.seq})`, expectedSeq);
+      if (entry.prevHash !== previousHash)
+        return broken(
+          'it does not link to the entry before it (an entry was inserted, moved or rewritten)',
+        );
+      if (auditEntryHash(entry) !== entry.hash)
+        return broken('it was altered after it was written (its hash does not match its contents)');
+      previousHash = entry.hash;
+      expectedSeq += 1;
+      count += 1;
+    }
+    if (rows.length < VERIFY_BATCH) break;
+  }
+  const [head] = await db.query<{ seq: string | number; hash: string }>(
+    'SELECT seq, hash FROM audit_heads WHERE tenant_id = $1',
+    [tenantId],
+  );
+  const headSeq = head ? Number(head.seq) : 0;
+  if (headSeq !== count || (head && head.hash !== previousHash && headSeq > 0)) {
+    return {
+      tenantId,
+      ok: false,
+      entries: count,
+      brokenSeq: count < headSeq ? count + 1 : null,
+      problem: `the log ends at entry ${count} but its head records entry ${headSeq}: entries were removed`,
+      entry: null,
+    };
+  }
+  return { tenantId, ok: true, entries: count, headHash: previousHash };
+}
+
+/** Every tenant that has an audit log. */
+export async function auditTenants(db: Db): Promise<string[]> {
+  const rows = await db.query<{ tenant_id: string }>(
+    'SELECT tenant_id FROM audit_heads UNION SELECT DISTINCT tenant_id FROM audit_log ORDER BY 1',
+  );
+  return rows.map((r) => r.tenant_id);
+}

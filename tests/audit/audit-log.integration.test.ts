@@ -1,0 +1,211 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AuditLog, GENESIS_HASH, verifyAuditChain } from '../../src/audit/audit-log';
+import { auditVerify } from '../../src/audit-verify';
+import { openDatabase } from '../../src/store/open-db';
+import { testDatabases, type TestDatabaseHandle } from '../support/databases';
+
+const root = path.resolve(__dirname, '../..');
+const start = Date.parse('2026-11-02T09:00:00Z');
+
+/** A clock that moves one second per reading, so every entry has its own time. */
+function steppingClock() {
+  let tick = 0;
+  return { now: () => new Date(start + 1000 * tick++) };
+}
+
+const adele = { aadObjectId: 'aad-adele', email: 'adele@contoso.example', name: 'Adele Vance' };
+
+describe.each(testDatabases())('audit log on $name', (database) => {
+  let handle: TestDatabaseHandle;
+  beforeEach(async () => {
+    handle = await database.open();
+  });
+  afterEach(async () => {
+    await handle.dispose();
+  });
+
+  async function seed(count: number, tenant = 't1'): Promise<AuditLog> {
+    const log = new AuditLog(tenant, steppingClock());
+    for (let i = 1; i <= count; i++) {
+      await log.append(handle.db, {
+        subjectType: 'gate',
+        subjectId: String(100 + (i % 3)),
+        action: i % 2 ? 'gate.requested' : 'gate.approved',
+        actor: i % 4 === 0 ? null : adele,
+        detail: { packHash: `hash-${i}`, amount: i * 1.5, nested: { z: 1, a: [i, 'x'] } },
+      });
+    }
+    return log;
+  }
+
+  it('chains entries per tenant: gap-free sequence, each linking to the one before', async () => {
+    await seed(5, 't1');
+    await seed(3, 't2');
+    const t1 = await verifyAuditChain(handle.db, 't1');
+    const t2 = await verifyAuditChain(handle.db, 't2');
+    expect(t1).toMatchObject({ ok: true, entries: 5 });
+    expect(t2).toMatchObject({ ok: true, entries: 3 });
+    const log = new AuditLog('t1', steppingClock());
+    const gate = await log.timeline(handle.db, 'gate', '101');
+    expect(gate.map((e) => e.seq)).toEqual([1, 4]);
+    expect(gate[0]!.prevHash).toBe(GENESIS_HASH);
+    expect(gate[0]!.detail).toEqual({
+      packHash: 'hash-1',
+      amount: 1.5,
+      nested: { z: 1, a: [1, 'x'] },
+    });
+    expect(gate[0]!.actor).toEqual(adele);
+    expect(await log.timelineOf(handle.db, 'gate', ['100', '102'])).toHaveLength(3);
+  });
+
+  it('queues concurrent appends into one unforked chain', async () => {
+    const log = new AuditLog('t1', steppingClock());
+    const db = database.name === 'postgres' ? handle.connect() : handle.db;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        log.append(i % 2 ? db : handle.db, {
+          subjectType: 'concession',
+          subjectId: 'c-1',
+          action: 'concession.refused',
+          actor: adele,
+          detail: { click: i },
+        }),
+      ),
+    );
+    const result = await verifyAuditChain(handle.db, 't1');
+    expect(result).toMatchObject({ ok: true, entries: 40 });
+    const clicks = (await log.timeline(handle.db, 'concession', 'c-1')).map((e) => e.detail.click);
+    expect(new Set(clicks).size).toBe(40);
+  });
+
+  it('commits an entry only with the transaction that records the change', async () => {
+    const log = await seed(2);
+    await expect(
+      handle.db.transaction(async (tx) => {
+        await log.append(tx, {
+          subjectType: 'gate',
+          subjectId: '9',
+          action: 'gate.approved',
+          actor: adele,
+        });
+        throw new Error('decision failed');
+      }),
+    ).rejects.toThrow('decision failed');
+    expect(await verifyAuditChain(handle.db, 't1')).toMatchObject({ ok: true, entries: 2 });
+    await log.append(handle.db, {
+      subjectType: 'gate',
+      subjectId: '9',
+      action: 'gate.approved',
+      actor: adele,
+    });
+    expect(await verifyAuditChain(handle.db, 't1')).toMatchObject({ ok: true, entries: 3 });
+  });
+
+  it.each([
+    [
+      'detail',
+      `UPDATE audit_log SET detail = '{"packHash":"forged"}' WHERE tenant_id = 't1' AND seq = 4`,
+    ],
+    [
+      'actor',
+      `UPDATE audit_log SET actor = '{"aadObjectId":"x","email":null,"name":"Mallory"}' WHERE tenant_id = 't1' AND seq = 4`,
+    ],
+    ['action', `UPDATE audit_log SET action = 'gate.rejected' WHERE tenant_id = 't1' AND seq = 4`],
+    ['time', `UPDATE audit_log SET at = at + interval '1 hour' WHERE tenant_id = 't1' AND seq = 4`],
+    ['subject', `UPDATE audit_log SET subject_id = '999' WHERE tenant_id = 't1' AND seq = 4`],
+  ])('names the entry whose %s was edited', async (_field, sql) => {
+    await seed(7);
+    await handle.db.query(sql);
+    const result = await verifyAuditChain(handle.db, 't1');
+    expect(result).toMatchObject({ ok: false, brokenSeq: 4, entries: 3 });
+    if (result.ok) throw new Error('unreachable');
+    expect(result.problem).toMatch(/altered after it was written/);
+  });
+
+  it('names the entry after a re-hashed edit (the next link breaks)', async () => {
+    await seed(7);
+    // A forger who recomputes entry 4's own hash still breaks entry 5's link.
+    const [row] = await handle.db.query<{ hash: string }>(
+      `SELECT hash FROM audit_log WHERE tenant_id = 't1' AND seq = 4`,
+    );
+    await handle.db.query(`UPDATE audit_log SET hash = $1 WHERE tenant_id = 't1' AND seq = 4`, [
+      `${row!.hash.slice(0, 63)}0`,
+    ]);
+    const result = await verifyAuditChain(handle.db, 't1');
+    expect(result).toMatchObject({ ok: false, brokenSeq: 4 });
+  });
+
+  it('detects a deleted entry and a cut-off tail', async () => {
+    await seed(6);
+    await handle.db.query(`DELETE FROM audit_log WHERE tenant_id = 't1' AND seq = 3`);
+    expect(await verifyAuditChain(handle.db, 't1')).toMatchObject({ ok: false, brokenSeq: 3 });
+    await seed(6, 't2');
+    await handle.db.query(`DELETE FROM audit_log WHERE tenant_id = 't2' AND seq = 6`);
+    expect(await verifyAuditChain(handle.db, 't2')).toMatchObject({
+      ok: false,
+      brokenSeq: 6,
+      entry: null,
+    });
+  });
+
+  it('reports every tenant, and one broken chain fails the whole check', async () => {
+    await seed(3, 'a');
+    await seed(3, 'b');
+    expect((await auditVerify(handle.db, null)).ok).toBe(true);
+    await handle.db.query(`UPDATE audit_log SET detail = '{}' WHERE tenant_id = 'b' AND seq = 2`);
+    const report = await auditVerify(handle.db, null);
+    expect(report.ok).toBe(false);
+    expect(report.lines[0]).toMatch(/tenant a: 3 entries, chain intact/);
+    expect(report.lines[1]).toMatch(/tenant b: BROKEN at entry 2 \(gate\.approved on gate 102/);
+  });
+});
+
+describe('npm run audit:verify', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'ct-audit-'));
+    const db = await openDatabase({ dataDir });
+    const log = new AuditLog('demo', steppingClock());
+    for (let i = 0; i < 5; i++)
+      await log.append(db, {
+        subjectType: 'gate',
+        subjectId: 'g-1',
+        action: i === 0 ? 'gate.requested' : 'gate.refused',
+        actor: adele,
+        detail: { i },
+      });
+    await db.close();
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const run = () =>
+    spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/audit-verify.ts'],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, DATA_DIR: dataDir },
+        encoding: 'utf8',
+      },
+    );
+
+  it('exits 0 on an intact chain and 1 naming the edited entry', async () => {
+    const intact = run();
+    expect(intact.stdout).toMatch(/tenant demo: 5 entries, chain intact/);
+    expect(intact.status).toBe(0);
+
+    const db = await openDatabase({ dataDir });
+    await db.query(`UPDATE audit_log SET detail = '{"i":99}' WHERE seq = 3`);
+    await db.close();
+    const broken = run();
+    expect(broken.stderr).toMatch(
+      /tenant demo: BROKEN at entry 3 \(gate\.refused on gate g-1 at 2026-11-02T09:00:02\.000Z\)/,
+    );
+    expect(broken.status).toBe(1);
+  });
+});
