@@ -29,10 +29,13 @@ import { SqlEscalationRecords } from './store/escalation-records';
 import { HaloMirrorRepository } from './store/halo-mirror.repository';
 import { openDatabase, type DatabaseTarget } from './store/open-db';
 import type { ApiRoute } from './api/api-types';
+import { deliveryKpis } from './api/delivery-kpis';
 import { deliveryRoutes } from './api/delivery-routes';
 import { mountApi } from './api/mount-api';
 import { settingsRoutes } from './api/settings-routes';
 import { TabAuthenticator } from './api/tab-auth';
+import { SqlTabQueries } from './store/tab-queries';
+import { SqlTabSettings } from './store/tab-settings.repository';
 
 /** A running Control Tower instance (the composition root's product), closable in tests. */
 export interface RunningApp {
@@ -216,8 +219,16 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   const queries = new SqlDeliveryQueries(db, now);
   // The tab API: route modules append their `ApiRoute[]` here (gates, renewals, ...).
   const apiRoutes: ApiRoute[] = [
-    ...deliveryRoutes({ mode: config.mode }),
-    ...settingsRoutes({ db, now }),
+    ...deliveryRoutes({
+      mode: config.mode,
+      tab: new SqlTabQueries(db),
+      queries,
+      kpis: deliveryKpis({ history: new SqlDeliveryHistoryReader(db), now }),
+    }),
+    ...settingsRoutes({
+      settings: new SqlTabSettings(db, now),
+      policyStore: (tenantId) => new SqlDeliveryStore(db, tenantId, now),
+    }),
   ];
   const tabAuth = new TabAuthenticator({
     mode: config.mode,

@@ -1,13 +1,55 @@
+import { z } from 'zod';
+import type { DeliveryQueries, WeeklyReportView } from '../app/delivery-views';
 import type { Mode } from '../config';
-import type { ApiRoute } from './api-types';
-import type { MeDto } from './dto';
+import type { SqlTabQueries } from '../store/tab-queries';
+import { ApiError, type ApiRoute } from './api-types';
+import type {
+  ClientsDto,
+  ExceptionDto,
+  KpisDto,
+  MeDto,
+  MilestoneGateDto,
+  ProjectDetailDto,
+  Rag,
+} from './dto';
+import { pageRequest } from './mount-api';
+
+/** Gate states per milestone id of one project; the gates module provides it when it is wired. */
+export type MilestoneGates = (
+  tenantId: string,
+  projectId: number,
+) => Promise<Map<number, MilestoneGateDto>>;
 
 /** What the delivery routes read from. */
 export interface DeliveryRoutesDeps {
   mode: Mode;
+  tab: SqlTabQueries;
+  /** The bot's read side, for the weekly report (same content as `/report`). */
+  queries: Pick<DeliveryQueries, 'weeklyReport'>;
+  /** Weekly delivery KPIs of the last `weeks` ISO weeks, oldest first, with their movement. */
+  kpis: (tenantId: string, weeks: number) => Promise<KpisDto>;
+  milestoneGates?: MilestoneGates;
 }
 
-/** `/me` and the delivery read side of the tab: portfolio, project detail, clients, KPIs, report. */
+const RAG_VALUES = ['red', 'amber', 'green', 'unknown'] as const;
+
+const projectsQuery = z.object({
+  rag: z
+    .string()
+    .transform((text) => text.split(',').map((r) => r.trim()))
+    .pipe(z.array(z.enum(RAG_VALUES)).min(1))
+    .optional(),
+  clientId: z.string().regex(/^\d+$/, 'must be a HaloPSA client id').transform(Number).optional(),
+  q: z.string().max(200).optional(),
+  status: z.enum(['open', 'all']).default('open'),
+});
+
+const projectId = z
+  .string()
+  .regex(/^\d{1,15}$/, 'must be a HaloPSA project id')
+  .transform(Number);
+
+/** `/me` and the delivery read side of the tab: portfolio, project detail, clients, KPIs, report, exceptions. */
 export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
   return [
     {
@@ -23,5 +65,127 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
         return { status: 200, body };
       },
     },
+    {
+      method: 'get',
+      path: '/projects',
+      handler: async ({ actor, query }) => {
+        const page = pageRequest(query);
+        const filter = projectsQuery.parse(query);
+        const body = await deps.tab.projectsPage(
+          actor.tenantId,
+          {
+            rags: (filter.rag as Rag[] | undefined) ?? null,
+            clientId: filter.clientId ?? null,
+            text: filter.q ?? null,
+            includeClosed: filter.status === 'all',
+          },
+          { offset: page.offset, limit: page.pageSize },
+        );
+        return { status: 200, body };
+      },
+    },
+    {
+      method: 'get',
+      path: '/projects/:id',
+      handler: async ({ actor, params, query }) => {
+        const id = projectId.parse(params.id);
+        const days = z.coerce.number().int().min(1).max(366).default(90).parse(query.days);
+        const detail: ProjectDetailDto | null = await deps.tab.projectDetail(
+          actor.tenantId,
+          id,
+          days,
+        );
+        if (!detail) throw new ApiError(404, 'not-found', `There is no project ${id}.`);
+        if (deps.milestoneGates) {
+          const gates = await deps.milestoneGates(actor.tenantId, id);
+          for (const m of detail.milestones) m.gate = gates.get(m.id) ?? null;
+        }
+        return { status: 200, body: detail };
+      },
+    },
+    {
+      method: 'get',
+      path: '/clients',
+      handler: async ({ actor }) => {
+        const body: ClientsDto = { items: await deps.tab.clients(actor.tenantId) };
+        return { status: 200, body };
+      },
+    },
+    {
+      method: 'get',
+      path: '/kpis',
+      handler: async ({ actor, query }) => {
+        const weeks = z.coerce.number().int().min(1).max(52).default(9).parse(query.weeks);
+        return { status: 200, body: await deps.kpis(actor.tenantId, weeks) };
+      },
+    },
+    {
+      method: 'get',
+      path: '/report/weekly',
+      handler: async ({ actor, query }) => {
+        const format = z.enum(['json', 'csv']).default('json').parse(query.format);
+        const report = await deps.queries.weeklyReport(actor.tenantId);
+        if (format === 'json') return { status: 200, body: report };
+        return {
+          status: 200,
+          body: weeklyReportCsv(report),
+          headers: {
+            'Content-Type': 'text/csv; charset=utf-8',
+            'Content-Disposition': `attachment; filename="weekly-report-${report.weekOf}.csv"`,
+          },
+        };
+      },
+    },
+    {
+      method: 'get',
+      path: '/exceptions',
+      handler: async ({ actor, query }) => {
+        const page = pageRequest(query);
+        const type = z
+          .enum(['data-quality', 'failed-delivery'])
+          .optional()
+          .parse(query.type || undefined) as ExceptionDto['type'] | undefined;
+        const body = await deps.tab.exceptions(actor.tenantId, type ?? null, {
+          offset: page.offset,
+          limit: page.pageSize,
+        });
+        return { status: 200, body };
+      },
+    },
   ];
+}
+
+/** The weekly report as CSV (RFC 4180): one line per red or amber project. */
+export function weeklyReportCsv(report: WeeklyReportView): string {
+  const header = [
+    'week_of',
+    'project_id',
+    'project',
+    'client',
+    'rag',
+    'score',
+    'causes',
+    'mitigation_owner',
+    'recovery_date',
+    'change_since_last_week',
+  ];
+  const lines = report.lines.map((l) => [
+    report.weekOf,
+    String(l.projectId),
+    l.projectName,
+    l.clientName,
+    l.rag,
+    l.score === null ? '' : String(l.score),
+    l.causes.join('; '),
+    l.mitigationOwner ?? '',
+    l.recoveryDate ?? '',
+    l.changeSinceLastWeek ?? '',
+  ]);
+  return `${[header, ...lines].map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+function csvCell(value: string): string {
+  // A leading =, +, - or @ would run as a formula in a spreadsheet: quote it as text.
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

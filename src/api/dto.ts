@@ -345,7 +345,7 @@ export interface RolesUpdateDto {
 /** Automations that can be switched off per tenant without a deploy. */
 export type AutomationKey = 'escalations' | 'weeklyReport' | 'gates' | 'renewals';
 
-/** `GET /settings/pilot`; `PUT` takes the same shape without `version`/`updatedAt`/`updatedBy`. */
+/** `GET /settings/pilot` (and the answer to `PUT`). */
 export interface PilotSettingsDto {
   /** When true only the listed clients/projects get automation; when false every one does. */
   scopeEnabled: boolean;
@@ -359,4 +359,7 @@ export interface PilotSettingsDto {
   updatedBy: string | null;
 }
 
-export type PilotUpdateDto = Omit<PilotSettingsDto, 'version' | 'updatedAt' | 'updatedBy'>;
+/** `PUT /settings/pilot`; with `baseVersion`, a different current version → 409 `version-conflict`. */
+export type PilotUpdateDto = Omit<PilotSettingsDto, 'version' | 'updatedAt' | 'updatedBy'> & {
+  baseVersion?: number | null;
+};
