@@ -14,6 +14,9 @@ import { generateDataset } from '../halo/simulator/generator';
 import { startSimulator } from '../halo/simulator/server';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { openDatabase } from '../store/open-db';
+import { runRenewalReplay, type RenewalReplaySummary } from '../app/renewals/replay-renewals';
+import { DEFAULT_RENEWAL_POLICY } from '../domain/renewals/renewal-policy';
+import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
 
 /** Options of one replay run. */
 export interface ReplayOptions {
@@ -38,6 +41,7 @@ export interface ReplaySummary {
   events: Record<string, number>;
   engine?: ReplayScore;
   naive?: Record<string, ReplayScore>;
+  renewals?: RenewalReplaySummary;
 }
 
 const silent = {
@@ -81,8 +85,25 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
 
     const days = daysBetweenInclusive(options.from, options.to);
     const delivery = replayDelivery(history, days, DEFAULT_DELIVERY_POLICY);
+    const renewals = await runRenewalReplay({
+      reader: new SqlRenewalHistoryReader(db),
+      tenantId,
+      days,
+      policy: DEFAULT_RENEWAL_POLICY,
+      outcomes: dataset
+        ? dataset.intent.contracts.map((c) => ({
+            contractId: String(c.contractId),
+            churns: c.churns,
+            endDate: c.endDate,
+          }))
+        : null,
+    });
     const counts: Record<string, number> = {};
-    for (const event of delivery.events) {
+    // Both engines' state changes in date order (stable: delivery first within a day).
+    const lines = [...delivery.events, ...renewals.events].sort((a, b) =>
+      a.date < b.date ? -1 : a.date > b.date ? 1 : 0,
+    );
+    for (const event of lines) {
       options.write({ ...event });
       counts[event.kind] = (counts[event.kind] ?? 0) + 1;
     }
@@ -95,6 +116,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       projectsEvaluated: delivery.projectsEvaluated,
       unknownProjects: delivery.unknownProjects.length,
       events: counts,
+      renewals: renewals.summary,
     };
     if (dataset) {
       // Every project counts: flagging a healthy or a data-thin project is a false positive.
