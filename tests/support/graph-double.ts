@@ -1,0 +1,353 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A file the double holds, by its path under the drive root ("a/b/c.pdf"). */
+export interface DoubleFile {
+  path: string;
+  content: Buffer;
+  mimeType: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+}
+
+/** A request the double answered (for assertions on how the client behaved). */
+export interface DoubleRequest {
+  method: string;
+  path: string;
+  status: number;
+  authorized: boolean;
+}
+
+interface Fault {
+  status: 429 | 503 | 504;
+  retryAfterSeconds: number | null;
+  matches: (method: string, path: string) => boolean;
+  remaining: number;
+}
+
+interface UploadSession {
+  filePath: string;
+  received: Buffer[];
+  nextExpected: number;
+  total: number | null;
+}
+
+const MIME_TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  png: 'image/png',
+  csv: 'text/csv',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  zip: 'application/zip',
+};
+
+/** A self-signed certificate for IP 127.0.0.1, made with openssl (Node cannot issue certificates). */
+export function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'graph-double-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'pipe' },
+    );
+    return {
+      key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+    };
+  } catch (error) {
+    throw new Error(
+      `The Graph double needs openssl on PATH to make its certificate: ${(error as Error).message}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Microsoft Graph's drive API for one SharePoint site, over real HTTPS on 127.0.0.1, holding files in
+ * memory by path: simple PUT `root:/{path}:/content`, `createUploadSession` + ranged PUTs (202 with
+ * `nextExpectedRanges`, then 201 with the driveItem), `children`, `/content` (302 to a download URL,
+ * like SharePoint). It checks the bearer token on every Graph call and can answer 429/503/504 on demand.
+ */
+export class GraphDouble {
+  readonly files = new Map<string, DoubleFile>();
+  readonly requests: DoubleRequest[] = [];
+  /** Largest chunk a single upload-session PUT carried, and how many chunk PUTs there were. */
+  readonly uploadStats = { chunks: 0, largestChunk: 0, sessions: 0 };
+  readonly certificate: { key: string; cert: string };
+  private readonly sessions = new Map<string, UploadSession>();
+  private readonly downloads = new Map<string, string>();
+  private faults: Fault[] = [];
+  private server: Server | null = null;
+  /** https://127.0.0.1:PORT/ (the Graph root, without version). */
+  baseUrl = '';
+  /** The page size of `children` when the client asks for none ($top). */
+  pageSize = 100;
+
+  constructor(
+    readonly siteId: string,
+    readonly driveId: string,
+    readonly acceptedToken: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.certificate = selfSignedCertificate();
+  }
+
+  /** Starts listening on a free loopback port. */
+  async start(): Promise<this> {
+    this.server = createServer(
+      { key: this.certificate.key, cert: this.certificate.cert },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => this.handle(req, Buffer.concat(chunks), res));
+      },
+    );
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (server === null) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.server = null;
+  }
+
+  /** The next `count` requests that match answer `status` (with Retry-After when given). */
+  failNext(
+    count: number,
+    status: 429 | 503 | 504,
+    retryAfterSeconds: number | null,
+    matches: (method: string, path: string) => boolean = () => true,
+  ): void {
+    this.faults.push({ status, retryAfterSeconds, matches, remaining: count });
+  }
+
+  /** Paths of every file held, sorted. */
+  paths(): string[] {
+    return [...this.files.keys()].sort();
+  }
+
+  private handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const method = req.method ?? 'GET';
+    const authorized = req.headers.authorization === `Bearer ${this.acceptedToken}`;
+    const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      this.requests.push({ method, path: url.pathname, status, authorized });
+      if (payload === undefined) {
+        res.writeHead(status, headers).end();
+      } else if (Buffer.isBuffer(payload)) {
+        res
+          .writeHead(status, { 'content-type': 'application/octet-stream', ...headers })
+          .end(payload);
+      } else {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(payload));
+      }
+    };
+    const fail = (status: number, code: string, message: string) =>
+      send(status, { error: { code, message } });
+
+    const fault = this.faults.find((f) => f.remaining > 0 && f.matches(method, url.pathname));
+    if (fault !== undefined) {
+      fault.remaining -= 1;
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds === null ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+      const code = fault.status === 429 ? 'activityLimitReached' : 'serviceNotAvailable';
+      return send(fault.status, { error: { code, message: 'injected fault' } }, headers);
+    }
+
+    // Upload and download URLs are pre-authenticated (as in SharePoint): no bearer token needed.
+    const upload = /^\/upload\/([0-9a-f]+)$/.exec(url.pathname);
+    if (upload !== null) return this.handleUploadSession(method, upload[1]!, req, body, send, fail);
+    const download = /^\/download\/([0-9a-f]+)$/.exec(url.pathname);
+    if (download !== null && method === 'GET') {
+      const file = this.files.get(this.downloads.get(download[1]!) ?? '');
+      return file === undefined ? fail(404, 'itemNotFound', 'gone') : send(200, file.content);
+    }
+
+    if (!authorized)
+      return fail(401, 'InvalidAuthenticationToken', 'Access token is missing or invalid.');
+    const item =
+      /^\/v1\.0\/(?:sites\/([^/]+)\/drive|drives\/([^/]+))\/root:\/(.+):\/(content|children|createUploadSession)$/.exec(
+        url.pathname,
+      );
+    if (item === null)
+      return fail(400, 'invalidRequest', `the double does not serve ${url.pathname}`);
+    const [, site, drive, rawPath, operation] = item;
+    if (site !== undefined && decodeURIComponent(site) !== this.siteId) {
+      return fail(404, 'itemNotFound', 'no such site');
+    }
+    if (drive !== undefined && decodeURIComponent(drive) !== this.driveId) {
+      return fail(404, 'itemNotFound', 'no such drive');
+    }
+    const segments = rawPath!.split('/').map((s) => decodeURIComponent(s));
+    if (segments.some((s) => s === '' || s === '.' || s === '..' || /["*:<>?\\|]/.test(s))) {
+      return fail(400, 'invalidRequest', 'illegal path segment');
+    }
+    const itemPath = segments.join('/');
+
+    if (operation === 'content' && method === 'PUT') {
+      const existed = this.files.has(itemPath);
+      const file = this.store(itemPath, body);
+      return send(existed ? 200 : 201, this.driveItem(file));
+    }
+    if (operation === 'content' && method === 'GET') {
+      if (!this.files.has(itemPath))
+        return fail(404, 'itemNotFound', 'The resource could not be found.');
+      const token = randomBytes(12).toString('hex');
+      this.downloads.set(token, itemPath);
+      return send(302, undefined, { location: `${this.baseUrl}download/${token}` });
+    }
+    if (operation === 'createUploadSession' && method === 'POST') {
+      const id = randomBytes(12).toString('hex');
+      this.sessions.set(id, { filePath: itemPath, received: [], nextExpected: 0, total: null });
+      this.uploadStats.sessions += 1;
+      return send(200, {
+        uploadUrl: `${this.baseUrl}upload/${id}`,
+        expirationDateTime: new Date(this.now().getTime() + 3_600_000).toISOString(),
+        nextExpectedRanges: ['0-'],
+      });
+    }
+    if (operation === 'children' && method === 'GET') {
+      return this.handleChildren(itemPath, url, send, fail);
+    }
+    return fail(405, 'invalidRequest', `${method} not allowed on ${operation}`);
+  }
+
+  private handleUploadSession(
+    method: string,
+    id: string,
+    req: IncomingMessage,
+    body: Buffer,
+    send: (status: number, payload?: unknown) => void,
+    fail: (status: number, code: string, message: string) => void,
+  ): void {
+    const session = this.sessions.get(id);
+    if (session === undefined) return fail(404, 'itemNotFound', 'upload session not found');
+    const status = () => ({
+      expirationDateTime: new Date(this.now().getTime() + 3_600_000).toISOString(),
+      nextExpectedRanges: [`${session.nextExpected}-`],
+    });
+    if (method === 'GET') return send(200, status());
+    if (method === 'DELETE') {
+      this.sessions.delete(id);
+      return send(204);
+    }
+    if (method !== 'PUT') return fail(405, 'invalidRequest', 'PUT, GET or DELETE');
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.headers['content-range'] ?? '');
+    if (range === null) return fail(400, 'invalidRequest', 'Content-Range required');
+    const [from, to, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (from !== session.nextExpected || to - from + 1 !== body.length || to >= total) {
+      return fail(416, 'invalidRange', `expected bytes from ${session.nextExpected}`);
+    }
+    if (body.length % (320 * 1024) !== 0 && to !== total - 1) {
+      return fail(400, 'invalidRange', 'fragments must be multiples of 320 KiB');
+    }
+    session.total = total;
+    session.received.push(body);
+    session.nextExpected = to + 1;
+    this.uploadStats.chunks += 1;
+    this.uploadStats.largestChunk = Math.max(this.uploadStats.largestChunk, body.length);
+    if (session.nextExpected < total) return send(202, status());
+    this.sessions.delete(id);
+    const existed = this.files.has(session.filePath);
+    const file = this.store(session.filePath, Buffer.concat(session.received));
+    return send(existed ? 200 : 201, this.driveItem(file));
+  }
+
+  private handleChildren(
+    folder: string,
+    url: URL,
+    send: (status: number, payload?: unknown) => void,
+    fail: (status: number, code: string, message: string) => void,
+  ): void {
+    const prefix = `${folder}/`;
+    const files: DoubleFile[] = [];
+    const folders = new Set<string>();
+    for (const file of this.files.values()) {
+      if (!file.path.startsWith(prefix)) continue;
+      const rest = file.path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash === -1) files.push(file);
+      else folders.add(rest.slice(0, slash));
+    }
+    if (files.length === 0 && folders.size === 0) {
+      return fail(404, 'itemNotFound', 'The resource could not be found.');
+    }
+    const children = [
+      ...[...folders].sort().map((name) => ({ id: `folder:${prefix}${name}`, name, folder: {} })),
+      ...files.sort((a, b) => a.path.localeCompare(b.path)).map((f) => this.driveItem(f)),
+    ];
+    const top = Number(url.searchParams.get('$top') ?? this.pageSize);
+    const pageSize = Math.min(top, this.pageSize);
+    const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
+    const page = children.slice(skip, skip + pageSize);
+    const next = skip + pageSize < children.length ? new URL(url) : null;
+    next?.searchParams.set('$skiptoken', String(skip + pageSize));
+    return send(200, {
+      value: page,
+      ...(next === null ? {} : { '@odata.nextLink': next.toString() }),
+    });
+  }
+
+  private store(filePath: string, content: Buffer): DoubleFile {
+    const at = this.now().toISOString();
+    const extension = filePath.split('.').pop()?.toLowerCase() ?? '';
+    const file: DoubleFile = {
+      path: filePath,
+      content,
+      // SharePoint derives the type from the extension, whatever the upload said.
+      mimeType: MIME_TYPES[extension] ?? 'application/octet-stream',
+      createdDateTime: this.files.get(filePath)?.createdDateTime ?? at,
+      lastModifiedDateTime: at,
+    };
+    this.files.set(filePath, file);
+    return file;
+  }
+
+  private driveItem(file: DoubleFile): Record<string, unknown> {
+    const name = file.path.split('/').pop()!;
+    return {
+      id: `item:${file.path}`,
+      name,
+      size: file.content.length,
+      webUrl: `https://contoso.sharepoint.com/sites/tower/Shared%20Documents/${file.path
+        .split('/')
+        .map(encodeURIComponent)
+        .join('/')}`,
+      createdDateTime: file.createdDateTime,
+      lastModifiedDateTime: file.lastModifiedDateTime,
+      file: { mimeType: file.mimeType },
+      parentReference: { driveId: this.driveId, path: `/drive/root:/${file.path}` },
+    };
+  }
+}
