@@ -93,4 +93,27 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The tab runs in the browser and talks only to /api/v1: it shares DTO types with the server.
+    files: ['tab/src/**/*.ts', 'tab/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^node:', message: 'The tab runs in the browser.' },
+            {
+              regex: '(^|/)(src|bot)/(?!api/dto$)',
+              message: 'The tab shares only the DTO types of src/api/dto with the server.',
+            },
+            {
+              regex: '(^|/)src/api/dto$',
+              allowTypeImports: true,
+              message: 'Import the DTOs type-only (import type).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,0 +1,30 @@
+/** Monthly governance review: retention risk, uplift conversion, discount pressure, tuning suggestions. */
+import { recordsOf, RecordList } from '../components/record-list';
+import { LoadableView } from '../components/states';
+import { useResource } from '../use-api';
+
+/** `GET /governance`: the renewal module's monthly review. */
+export function GovernanceView() {
+  const [review, reload] = useResource('governance', (api) => api.get<unknown>('/governance'));
+  return (
+    <section className="ct-view" aria-labelledby="governance-title">
+      <h1 id="governance-title" className="ct-title">
+        Governance review
+      </h1>
+      <LoadableView
+        value={review}
+        what="the governance review"
+        retry={reload}
+        missingRouteMeans="The monthly governance review"
+      >
+        {(body) => (
+          <RecordList
+            records={recordsOf(body)}
+            label="Governance"
+            empty="No governance figures yet."
+          />
+        )}
+      </LoadableView>
+    </section>
+  );
+}

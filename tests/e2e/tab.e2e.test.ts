@@ -1,0 +1,425 @@
+/**
+ * The Teams tab in headless Chromium against the real demo server (in process, fixed clock): the
+ * portfolio, a red project, the channel tab's configuration and pinned view, themes, the standalone
+ * fallback, narrow widths and keyboard use. Screenshots of every view go to tests/artefacts/.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { DemoUsersDto, ProjectDetailDto, ProjectsPageDto, Rag } from '../../src/api/dto';
+import type { RunningApp } from '../../src/main';
+import { listen } from '../../src/server/http-server';
+import { mountStaticTab } from '../../src/server/static-tab';
+import { SqlDeliveryQueries } from '../../src/store/delivery-queries';
+import { buildTab, type TabBuild } from '../../tab/build';
+import {
+  ARTEFACTS,
+  chromiumAvailable,
+  launchLoopbackBrowser,
+  startDemoApp,
+  tabTestDatabases,
+} from './tab-browser';
+
+const available = chromiumAvailable('the tab browser tests');
+
+describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name, url: dbUrl }) => {
+  let built: TabBuild;
+  let app: RunningApp;
+  let dispose: () => Promise<void>;
+  let context: BrowserContext;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+  let admin: string;
+
+  const api = async <T>(pathname: string): Promise<T> => {
+    const response = await fetch(`${app.url}/api/v1${pathname}`, {
+      headers: { 'X-Demo-User': admin },
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  };
+  const shot = (file: string) =>
+    page.screenshot({ path: path.join(ARTEFACTS, `tab-${name}-${file}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(ARTEFACTS, { recursive: true });
+    built = await buildTab();
+    ({ app, dispose } = await startDemoApp(dbUrl));
+    const users = (await (await fetch(`${app.url}/api/v1/demo/users`)).json()) as DemoUsersDto;
+    const adminUser = users.items.find((u) => u.roles.includes('admin'));
+    if (!adminUser) throw new Error('the demo has no admin persona');
+    admin = adminUser.signInEmail;
+    if (!available) return;
+    ({ context, close: closeBrowser } = await launchLoopbackBrowser());
+    // Sign in as the admin persona, as a person would pick it in the demo banner.
+    await context.addInitScript((email) => {
+      window.localStorage.setItem('controlTower.demoUser', email);
+    }, admin);
+    page = context.pages()[0] ?? (await context.newPage());
+  }, 120_000);
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await dispose?.();
+  });
+
+  test('the built tab is one hashed script within the 250 KB gzipped budget', () => {
+    expect(built.script).toMatch(/^assets\/app-[A-Z0-9]+\.js$/);
+    expect(built.scriptGzipBytes).toBeLessThanOrEqual(250 * 1024);
+  });
+
+  (available ? test : test.skip)(
+    'the portfolio lists every demo project with its RAG, as the API and the bot read side do',
+    async () => {
+      await page.goto(`${app.url}/`);
+      await page.getByTestId('demo-banner').waitFor();
+      await page.getByLabel('Per page').selectOption('100');
+      const shown = new Map<number, Rag>();
+      for (;;) {
+        await page.locator('[data-testid=project-list] > li').first().waitFor();
+        const rows = await page
+          .locator('[data-testid=project-list] > li')
+          .evaluateAll((items) =>
+            items.map((li) => [
+              Number(li.getAttribute('data-project-id')),
+              li.getAttribute('data-rag'),
+            ]),
+          );
+        for (const [id, rag] of rows) shown.set(id as number, rag as Rag);
+        const next = page.getByRole('button', { name: 'Next' });
+        if (await next.isDisabled()) break;
+        const before = await page.getByText(/^Page \d+ of \d+$/).innerText();
+        await next.click();
+        await page
+          .getByText(/^Page \d+ of \d+$/)
+          .filter({ hasNotText: before })
+          .waitFor();
+      }
+      await shot('portfolio');
+
+      const all = await api<ProjectsPageDto>('/projects?pageSize=1000');
+      expect(all.total).toBeGreaterThan(5);
+      expect(new Map(all.items.map((p) => [p.id, p.health.rag]))).toEqual(shown);
+      const summary = await new SqlDeliveryQueries(app.db, () => new Date()).portfolioSummary(
+        'demo',
+      );
+      const counted = { red: 0, amber: 0, green: 0, unknown: 0 };
+      for (const rag of shown.values()) counted[rag] += 1;
+      expect(counted).toEqual(summary.counts);
+      expect(counted.red).toBeGreaterThan(0);
+      const counts = await page.getByTestId('portfolio-counts').innerText();
+      expect(counts).toContain(`${all.total} projects`);
+      expect(counts).toContain(`${counted.red} red`);
+    },
+  );
+
+  (available ? test : test.skip)(
+    'opening a red project shows its drivers against their thresholds and its trend chart',
+    async () => {
+      await page.goto(`${app.url}/`);
+      await page.getByLabel('RAG').selectOption('red');
+      const first = page.locator('[data-testid=project-list] > li[data-rag=red]').first();
+      await first.waitFor();
+      const id = Number(await first.getAttribute('data-project-id'));
+      await first.getByRole('link').click();
+      await page.waitForURL(`**/projects/${id}`);
+      await page.getByTestId('drivers').waitFor();
+
+      const detail = await api<ProjectDetailDto>(`/projects/${id}`);
+      expect(detail.health.rag).toBe('red');
+      expect(await page.getByTestId('project-header').getAttribute('data-rag')).toBe('red');
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(detail.name);
+      const rows = await page
+        .locator('[data-testid=drivers] tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => Array.from(tr.children, (c) => (c as HTMLElement).innerText)),
+        );
+      expect(rows.map((cells) => cells[1])).toEqual(
+        detail.health.drivers.map((d) => d.display.value),
+      );
+      expect(rows.map((cells) => cells[2])).toEqual(
+        detail.health.drivers.map((d) => d.display.threshold),
+      );
+      expect(rows.some((cells) => cells[3] === 'red')).toBe(true);
+
+      const trend = page.getByTestId('trend-chart');
+      await trend.getByRole('img').waitFor();
+      const line = await trend.locator('path[data-series=Score]').getAttribute('d');
+      const scored = detail.trend.filter((t) => t.score !== null).length;
+      expect(scored).toBeGreaterThan(0);
+      expect((line ?? '').match(/[ML]/g)?.length).toBe(scored);
+      expect(await trend.getByRole('img').getAttribute('aria-labelledby')).toBeTruthy();
+      await shot('project-red');
+    },
+  );
+
+  (available ? test : test.skip)(
+    'the configuration page pins a project, and the pinned view shows only that project',
+    async () => {
+      const all = await api<ProjectsPageDto>('/projects?pageSize=1000');
+      const target = all.items.find((p) => p.health.rag === 'amber') ?? all.items[0]!;
+      await page.goto(`${app.url}/config`);
+      await page.getByTestId('config-search').fill(target.name);
+      await page.locator(`[data-testid=config-project] option[value="${target.id}"]`).waitFor({
+        state: 'attached',
+      });
+      await page.getByTestId('config-project').selectOption(String(target.id));
+      const result = page.getByTestId('config-result');
+      await expect(result.innerText()).resolves.toContain(target.name);
+      expect(await result.innerText()).toContain(`/?pin=project%3A${target.id}&inTeams=1`);
+      await shot('config');
+
+      await page.getByTestId('config-preview').click();
+      await page.waitForURL(`**/?pin=project%3A${target.id}`);
+      await page.getByTestId('drivers').waitFor();
+      expect(await page.getByTestId('pinned').getAttribute('data-pin')).toBe('project');
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(target.name);
+      expect(await page.getByRole('navigation', { name: 'Sections' }).count()).toBe(0);
+      expect(await page.getByTestId('project-list').count()).toBe(0);
+      expect(await page.getByRole('link', { name: '← Portfolio' }).count()).toBe(0);
+      await shot('pinned-project');
+
+      // A client pin lists that client's projects and no other.
+      await page.goto(`${app.url}/?pin=client:${target.client.id}&inTeams=1`);
+      await page.locator('[data-testid=project-list] > li').first().waitFor();
+      const ids = await page
+        .locator('[data-testid=project-list] > li')
+        .evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-project-id'))));
+      const expected = all.items.filter((p) => p.client.id === target.client.id).map((p) => p.id);
+      expect(ids.sort()).toEqual(expected.sort());
+      await shot('pinned-client');
+    },
+  );
+
+  (available ? test : test.skip)(
+    'the dark and high-contrast themes render with their own colours',
+    async () => {
+      const colours: Record<string, { background: string; text: string }> = {};
+      for (const theme of ['default', 'dark', 'contrast']) {
+        await page.goto(`${app.url}/?theme=${theme}`);
+        const root = page.getByTestId('app-root');
+        await page.locator('[data-testid=project-list] > li').first().waitFor();
+        expect(await root.getAttribute('data-theme')).toBe(theme);
+        colours[theme] = await root.evaluate((el) => {
+          const style = getComputedStyle(el);
+          return { background: style.backgroundColor, text: style.color };
+        });
+        await shot(`theme-${theme}`);
+      }
+      const luminance = (rgb: string) =>
+        (rgb.match(/\d+/g) ?? []).slice(0, 3).reduce((sum, v) => sum + Number(v), 0);
+      expect(new Set(Object.values(colours).map((c) => c.background)).size).toBe(3);
+      expect(luminance(colours.dark!.background)).toBeLessThan(
+        luminance(colours.default!.background),
+      );
+      expect(luminance(colours.contrast!.background)).toBeLessThan(
+        luminance(colours.default!.background),
+      );
+      expect(luminance(colours.dark!.text)).toBeGreaterThan(luminance(colours.default!.text));
+    },
+  );
+
+  (available ? test : test.skip)(
+    'outside Teams it runs standalone within 3 s, on a page and inside a non-Teams frame',
+    async () => {
+      const started = Date.now();
+      await page.goto(`${app.url}/?inTeams=1`);
+      await page.getByTestId('demo-banner').waitFor();
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(await page.evaluate(() => document.documentElement.dataset.host)).toBe('standalone');
+
+      // In a frame whose parent is not Teams, teams-js would wait 60 s: the tab gives up first.
+      await page.goto(`${app.url}/healthz`);
+      const frameStarted = Date.now();
+      await page.setContent(
+        `<iframe id="tab" src="${app.url}/?inTeams=1" width="800" height="600"></iframe>`,
+      );
+      const frame = page.frameLocator('#tab');
+      await frame.getByTestId('demo-banner').waitFor({ timeout: 10_000 });
+      const elapsed = Date.now() - frameStarted;
+      const decided = await page
+        .frames()
+        .find((f) => f.url().startsWith(app.url))!
+        .evaluate(() => ({
+          host: document.documentElement.dataset.host,
+          ms: Number(document.documentElement.dataset.hostDecidedMs),
+        }));
+      expect(decided.host).toBe('standalone');
+      expect(decided.ms).toBeLessThanOrEqual(3000);
+      expect(elapsed).toBeLessThan(4000);
+      await shot('standalone-frame');
+    },
+  );
+
+  (available ? test : test.skip)(
+    'every view renders, fits 320 px without sideways scrolling, and is saved as a screenshot',
+    async () => {
+      const all = await api<ProjectsPageDto>('/projects?rag=red&pageSize=1');
+      const views: [string, string][] = [
+        ['portfolio', '/'],
+        ['project', `/projects/${all.items[0]!.id}`],
+        ['renewals', '/renewals'],
+        ['approvals', '/approvals'],
+        ['kpis', '/kpis'],
+        ['governance', '/governance'],
+        ['report', '/report'],
+        ['exceptions', '/exceptions'],
+        ['settings', '/settings'],
+        ['config', '/config'],
+      ];
+      for (const width of [1280, 320]) {
+        await page.setViewportSize({ width, height: 900 });
+        for (const [view, pathname] of views) {
+          await page.goto(`${app.url}${pathname}`);
+          const heading = page.getByRole('heading', { level: 1 });
+          await heading.waitFor();
+          // Wait until the view has loaded (no spinner left).
+          await page.waitForFunction(
+            () => document.querySelectorAll('[role=progressbar], .fui-Spinner').length === 0,
+          );
+          const alerts = await page.locator('[role=alert]').allInnerTexts();
+          expect({ view, alerts }).toEqual({ view, alerts: [] });
+          if (width === 320) {
+            const overflow = await page.evaluate(
+              () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            );
+            expect({ view, overflow }).toEqual({ view, overflow: 0 });
+          }
+          await shot(`${view}-${width}`);
+        }
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+    },
+  );
+
+  (available ? test : test.skip)(
+    'the keyboard alone reaches the filters and opens a project',
+    async () => {
+      await page.goto(`${app.url}/`);
+      await page.locator('[data-testid=project-list] > li').first().waitFor();
+      const firstLink = page.locator('[data-testid=project-list] > li a').first();
+      const href = await firstLink.getAttribute('href');
+      const visited: string[] = [];
+      for (let i = 0; i < 60; i += 1) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el) return null;
+          const label =
+            el.getAttribute('aria-label') ??
+            (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ??
+            el.innerText;
+          const outline = getComputedStyle(el).outlineStyle;
+          return {
+            tag: el.tagName,
+            label: (label ?? '').trim(),
+            href: el.getAttribute('href'),
+            outline,
+          };
+        });
+        if (!focused) continue;
+        visited.push(`${focused.tag}:${focused.label}`);
+        if (focused.href === href) {
+          expect(focused.outline).not.toBe('none');
+          break;
+        }
+      }
+      expect(visited).toEqual(expect.arrayContaining(['INPUT:Search']));
+      expect(visited.findIndex((v) => v === 'INPUT:Search')).toBeLessThan(visited.length - 1);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`**${href}`);
+      await page.getByTestId('drivers').waitFor();
+    },
+  );
+});
+
+describe('serving the built tab', () => {
+  let server: Server;
+  let base: string;
+  let dist: string;
+
+  beforeAll(async () => {
+    dist = mkdtempSync(path.join(os.tmpdir(), 'ct-dist-'));
+    mkdirSync(path.join(dist, 'assets'));
+    writeFileSync(path.join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+    writeFileSync(
+      path.join(dist, 'assets', 'app-ABC123.js'),
+      `console.log(${JSON.stringify('x'.repeat(5000))});`,
+    );
+    server = restify.createServer();
+    server.get('/api/v1/me', async (_req: Request, res: Response) => {
+      res.send(200, { me: true });
+    });
+    mountStaticTab(server, { distDir: dist });
+    const port = await listen(server, 0);
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  test.each(['/', '/projects/12?escalation=e1', '/config', '/renewals', '/contracts/7'])(
+    'answers %s with index.html, never cached',
+    async (pathname) => {
+      const response = await fetch(`${base}${pathname}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(response.headers.get('cache-control')).toBe('no-cache');
+      expect(await response.text()).toContain('<div id="root">');
+    },
+  );
+
+  test('serves a hashed asset as immutable JavaScript, gzipped when the client accepts it', async () => {
+    const response = await fetch(`${base}/assets/app-ABC123.js`, {
+      headers: { 'Accept-Encoding': 'gzip' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(await response.text()).toContain('xxxxx');
+  });
+
+  test('a missing asset, an unknown API path and a climb out of the folder are 404, not the app', async () => {
+    expect((await fetch(`${base}/assets/app-GONE.js`)).status).toBe(404);
+    const api = await fetch(`${base}/api/v1/nothing-here`);
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    // A raw path that climbs out of the folder resolves inside the app, never to the file system.
+    const climbed = await rawGet(`${base}`, '/assets/../../../../etc/passwd');
+    expect(climbed).not.toContain('root:');
+    expect(climbed).toContain('<div id="root">');
+    expect(await (await fetch(`${base}/api/v1/me`)).json()).toEqual({ me: true });
+  });
+
+  test('without a build it says to run npm run build:tab', async () => {
+    const bare = restify.createServer();
+    mountStaticTab(bare, { distDir: path.join(dist, 'missing') });
+    const port = await listen(bare, 0);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/projects/3`);
+      expect(response.status).toBe(503);
+      expect(await response.text()).toContain('npm run build:tab');
+    } finally {
+      await new Promise<void>((resolve) => bare.close(() => resolve()));
+    }
+  });
+});
+
+/** A GET whose path is sent exactly as given (fetch would normalise `..`). */
+async function rawGet(base: string, rawPath: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const request = http.get({ hostname, port, path: rawPath }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve(body));
+    });
+    request.on('error', reject);
+  });
+}
