@@ -29,6 +29,11 @@ export function createBotApplication(deps: BotHandlerDeps): BotApplication {
   app.message(COMMAND_PATTERNS.report, (context) => handlers.report(context));
   app.message(COMMAND_PATTERNS.subscribe, (context) => handlers.subscribe(context));
   app.message(COMMAND_PATTERNS.help, (context) => handlers.help(context, null));
+  const gates = handlers.gates;
+  if (gates) {
+    app.message(COMMAND_PATTERNS.gates, (context) => gates.gatesCommand(context));
+    app.message(COMMAND_PATTERNS.gate, (context) => gates.gateCommand(context));
+  }
 
   for (const verb of CARD_VERBS) {
     app.adaptiveCards.actionExecute<CardActionData>(verb, (context, _state, data) =>

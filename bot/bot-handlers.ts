@@ -25,6 +25,8 @@ import { buildProjectHealthCard } from './cards/project-health.card';
 import { buildWeeklyReportCard } from './cards/weekly-report.card';
 import { commandArgument } from './commands';
 import type { TabLinks } from './tab-links';
+import { GateBotHandlers } from './gate-handlers';
+import type { GateService } from '../src/app/gates/gate-service';
 import { conversationRefFrom, teamsUser, thisConversation } from './teams-conversation';
 
 /** What the handlers need; the composition root provides it. */
@@ -38,6 +40,8 @@ export interface BotHandlerDeps {
   clock: Clock;
   /** Called after something was put in the outbox (wire to `OutboxDispatcher.poke`). */
   onOutboxChanged?: () => void;
+  /** Stage gates (`/gate`, `/gates`, gate cards); absent in deployments without gates. */
+  gates?: GateService;
 }
 
 /** Data a card action carries (Action.Execute `data` merged with the card's inputs). */
@@ -51,11 +55,14 @@ export class BotHandlers {
   private readonly roles: RoleDirectory;
   private readonly routes: ConversationRoutesRepository;
   private readonly actions: ActionLogRepository;
+  /** `/gate`, `/gates` and the gate card actions (bot/gate-handlers.ts). */
+  readonly gates: GateBotHandlers | null;
 
   constructor(private readonly deps: BotHandlerDeps) {
     this.roles = new RoleDirectory(deps.tenantId);
     this.routes = new ConversationRoutesRepository(deps.tenantId);
     this.actions = new ActionLogRepository(deps.tenantId);
+    this.gates = deps.gates ? new GateBotHandlers({ ...deps, gates: deps.gates }) : null;
   }
 
   /** `/health` and `/health <project name or id>`. */
@@ -131,6 +138,20 @@ export class BotHandlers {
       case 'escalation.snooze':
       case 'escalation.falsePositive':
         return this.escalationAction(context, verb, data);
+      case 'gate.form':
+      case 'gate.request':
+      case 'gate.approve':
+      case 'gate.reject':
+      case 'gate.requestChanges':
+      case 'gate.refresh':
+      case 'gate.open':
+        return this.gates
+          ? this.gates.cardAction(context, verb, data)
+          : this.notice({
+              tone: 'error',
+              title: 'Gates are off',
+              text: 'Stage gates are not configured.',
+            });
       default:
         return this.notice({
           tone: 'error',

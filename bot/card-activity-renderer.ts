@@ -14,6 +14,8 @@ import type { AdaptiveCard } from './cards/card-types';
 import { buildEscalationCard } from './cards/escalation.card';
 import { buildWeeklyReportCard } from './cards/weekly-report.card';
 import type { TabLinks } from './tab-links';
+import { GATE_NOTIFICATION_KIND } from '../src/app/gates/gate-service';
+import { renderGatePayload } from './gate-handlers';
 
 export type { EscalationPayload, NotificationKind, TextPayload, WeeklyReportPayload };
 
@@ -35,6 +37,7 @@ export class CardActivityRenderer implements ActivityRenderer {
   render(kind: string, payload: unknown): RenderResult {
     if (typeof payload !== 'object' || payload === null)
       return { ok: false, reason: 'payload is not an object' };
+    if (kind === GATE_NOTIFICATION_KIND) return renderGatePayload(payload, this.links);
     switch (kind as NotificationKind) {
       case 'escalation': {
         const { escalation, notice } = payload as EscalationPayload;

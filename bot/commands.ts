@@ -7,6 +7,8 @@ export const COMMAND_PATTERNS = {
   report: /^\s*\/report\s*$/i,
   subscribe: /^\s*\/subscribe(?:\s+(?<arg>\S.*?))?\s*$/is,
   help: /^\s*\/help(?:\s.*)?$/is,
+  gates: /^\s*\/gates\s*$/i,
+  gate: /^\s*\/gate(?:\s+(?<arg>\S.*?))?\s*$/is,
 } as const;
 
 /** A command name. */

@@ -31,6 +31,15 @@ export class TabLinks {
     );
   }
 
+  /** One stage gate's evidence pack (on its project's page). */
+  gate(gateId: string, projectId: number): string {
+    return this.link(
+      `gate:${gateId}`,
+      `/projects/${projectId}?gate=${encodeURIComponent(gateId)}`,
+      'Stage gate',
+    );
+  }
+
   /** The weekly control report. */
   report(): string {
     return this.link('report', '/report', 'Weekly report');

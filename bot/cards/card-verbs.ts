@@ -10,6 +10,13 @@ export const CARD_VERBS = [
   'escalation.falsePositive',
   'escalation.refresh',
   'subscribe.client',
+  'gate.form',
+  'gate.request',
+  'gate.approve',
+  'gate.reject',
+  'gate.requestChanges',
+  'gate.refresh',
+  'gate.open',
 ] as const;
 
 /** One of the verbs our cards send. */

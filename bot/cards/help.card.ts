@@ -19,6 +19,8 @@ export function buildHelpCard(view: HelpView, links: TabLinks): AdaptiveCard {
       value: 'One project by name or id: score, drivers, trend, escalations',
     },
     { title: '/report', value: 'The weekly control report now' },
+    { title: '/gate <project>', value: 'Request a stage gate: the evidence pack form' },
+    { title: '/gates', value: 'Stage gates waiting for you (to decide, or that you requested)' },
   ];
   facts.push({
     title: '/subscribe <stream> [client]',
@@ -46,6 +48,6 @@ export function buildHelpCard(view: HelpView, links: TabLinks): AdaptiveCard {
   return card(
     body,
     [openInTab(links.portfolio())],
-    'Control Tower commands: /health, /report, /subscribe, /help',
+    'Control Tower commands: /health, /report, /gate, /gates, /subscribe, /help',
   );
 }

@@ -1,0 +1,306 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Actor } from '../src/app/delivery-views';
+import type { GatePayload, GateService } from '../src/app/gates/gate-service';
+import type { GateRequestInput, GateView } from '../src/app/gates/gate-views';
+import type { GateOutcome } from '../src/domain/gates/gate-decision';
+import type { RenderResult } from '../src/notifications/notification-types';
+import { RoleDirectory } from '../src/notifications/role-directory.repository';
+import type { Db } from '../src/store/db';
+import type { BotLogger } from './bot-adapter';
+import { buildChoiceCard } from './cards/choice.card';
+import type { AdaptiveCard } from './cards/card-types';
+import {
+  buildGateApprovalCard,
+  GATE_APPROVAL_INPUTS,
+  type GateNotice,
+} from './cards/gate-approval.card';
+import { buildGateFormCard, GATE_FORM_INPUTS } from './cards/gate-form.card';
+import { buildGateListCard } from './cards/gate-list.card';
+import { buildNoticeCard, type NoticeView } from './cards/notice.card';
+import { commandArgument } from './commands';
+import type { TabLinks } from './tab-links';
+import { teamsUser } from './teams-conversation';
+
+/** What the gate handlers need. */
+export interface GateBotDeps {
+  tenantId: string;
+  db: Db;
+  gates: GateService;
+  links: TabLinks;
+  logger: BotLogger;
+}
+
+/** The gate verbs this module answers. */
+export type GateVerb =
+  | 'gate.form'
+  | 'gate.request'
+  | 'gate.approve'
+  | 'gate.reject'
+  | 'gate.requestChanges'
+  | 'gate.refresh'
+  | 'gate.open';
+
+const OUTCOME: Partial<Record<GateVerb, GateOutcome>> = {
+  'gate.approve': 'approve',
+  'gate.reject': 'reject',
+  'gate.requestChanges': 'request-changes',
+};
+
+/**
+ * `/gate <project>`, `/gates` and the gate card actions. Translation only: who may decide, what is
+ * missing and what a decision does are the gate service's calls.
+ */
+export class GateBotHandlers {
+  private readonly roles: RoleDirectory;
+
+  constructor(private readonly deps: GateBotDeps) {
+    this.roles = new RoleDirectory(deps.tenantId);
+  }
+
+  /** `/gate <project>`: the evidence pack form for the project (or which project?). */
+  async gateCommand(context: TurnContext): Promise<void> {
+    const text = commandArgument('gate', context.activity.text);
+    if (text === '') {
+      return reply(
+        context,
+        this.notice({
+          tone: 'info',
+          title: 'Which project?',
+          text: 'Use /gate <project name or id> to request a stage gate; /gates lists the gates waiting for you.',
+        }),
+      );
+    }
+    const matches = await this.deps.gates.findProjects(text);
+    const exact = matches.filter((m) => m.exact);
+    const chosen = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
+    if (chosen) return reply(context, await this.formCard(chosen.id));
+    if (matches.length === 0) {
+      return reply(
+        context,
+        this.notice({
+          tone: 'info',
+          title: 'No project found',
+          text: `No open project matches "${text}".`,
+        }),
+      );
+    }
+    return reply(
+      context,
+      buildChoiceCard(
+        {
+          title: 'Which project?',
+          prompt: `${matches.length} projects match "${text}". Request a gate for:`,
+          options: matches.map((m) => ({
+            title: m.name,
+            subtitle: `${m.clientName} · project ${m.id}`,
+            verb: 'gate.form',
+            data: { projectId: m.id },
+          })),
+        },
+        this.deps.links,
+      ),
+    );
+  }
+
+  /** `/gates`: what waits for me. */
+  async gatesCommand(context: TurnContext): Promise<void> {
+    const actor = await this.actor(context);
+    const mine = await this.deps.gates.waitingFor(actor);
+    await reply(
+      context,
+      buildGateListCard({ ...mine, isApprover: actor.roles.includes('pmo_lead') }, this.deps.links),
+    );
+  }
+
+  /** A gate card button: returns the card to show the clicker. */
+  async cardAction(
+    context: TurnContext,
+    verb: GateVerb,
+    data: Record<string, unknown>,
+  ): Promise<AdaptiveCard> {
+    const actor = await this.actor(context);
+    if (verb === 'gate.form') {
+      const projectId = Number(data.projectId);
+      return Number.isInteger(projectId)
+        ? this.formCard(projectId)
+        : this.notice({
+            tone: 'error',
+            title: 'Unknown project',
+            text: 'That button has no project.',
+          });
+    }
+    if (verb === 'gate.request') return this.request(actor, data);
+    const gateId = typeof data.gateId === 'string' ? data.gateId : '';
+    if (gateId === '') {
+      return this.notice({
+        tone: 'error',
+        title: 'Unknown gate',
+        text: 'That button has no gate.',
+      });
+    }
+    const outcome = OUTCOME[verb];
+    if (outcome === undefined) {
+      // gate.open, gate.refresh: the card as this person should see it now.
+      const view = await this.deps.gates.view(gateId);
+      return view
+        ? this.approvalCard(view, actor, null)
+        : this.notice({ tone: 'info', title: 'No such gate', text: 'This gate no longer exists.' });
+    }
+    const packVersion = Number(data.packVersion);
+    const comment =
+      typeof data[GATE_APPROVAL_INPUTS.comment] === 'string'
+        ? (data[GATE_APPROVAL_INPUTS.comment] as string)
+        : '';
+    const result = await this.deps.gates.decide(actor, {
+      gateId,
+      packVersion: Number.isInteger(packVersion) ? packVersion : -1,
+      outcome,
+      comment,
+    });
+    if (!result.ok) {
+      this.deps.logger.info(
+        { gateId, reason: result.reason, actor: actor.aadObjectId },
+        'gate decision refused',
+      );
+      return result.gate
+        ? this.approvalCard(result.gate, actor, { tone: 'refused', text: result.message })
+        : this.notice({ tone: 'refused', title: 'Not done', text: result.message });
+    }
+    return this.approvalCard(result.gate, actor, { tone: 'success', text: result.notice });
+  }
+
+  private async request(actor: Actor, data: Record<string, unknown>): Promise<AdaptiveCard> {
+    const parsed = parseGateForm(data);
+    if (!parsed.ok)
+      return this.notice({ tone: 'error', title: 'Check the form', text: parsed.message });
+    const result = await this.deps.gates.request(actor, parsed.input);
+    if (!result.ok) {
+      return this.notice({
+        tone: 'refused',
+        title:
+          result.reason === 'missing-evidence'
+            ? 'The evidence pack is incomplete'
+            : 'Not requested',
+        text:
+          result.reason === 'missing-evidence'
+            ? `Missing: ${result.missing.map((m) => `• ${m.message}`).join(' ')}`
+            : result.message,
+      });
+    }
+    return this.approvalCard(result.gate, actor, {
+      tone: 'success',
+      text: `Requested: pack version ${result.gate.packVersion} (#${result.gate.shortHash}) is with the PMO leads.`,
+    });
+  }
+
+  private async formCard(projectId: number): Promise<AdaptiveCard> {
+    const form = await this.deps.gates.form(projectId);
+    return form
+      ? buildGateFormCard(form, this.deps.links)
+      : this.notice({
+          tone: 'info',
+          title: 'No project found',
+          text: `There is no project ${projectId}.`,
+        });
+  }
+
+  private approvalCard(view: GateView, actor: Actor, notice: GateNotice | null): AdaptiveCard {
+    return buildGateApprovalCard(
+      view,
+      this.deps.links,
+      mayDecide(view, actor) ? 'approver' : 'read-only',
+      notice,
+    );
+  }
+
+  private actor(context: TurnContext): Promise<Actor> {
+    return this.roles.resolve(this.deps.db, teamsUser(context.activity));
+  }
+
+  private notice(view: NoticeView): AdaptiveCard {
+    return buildNoticeCard(view, this.deps.links);
+  }
+}
+
+/** True when this person sees the decision buttons: a listed approver who has not approved this version. */
+export function mayDecide(view: GateView, actor: Actor): boolean {
+  return (
+    view.status === 'pending' &&
+    actor.roles.includes('pmo_lead') &&
+    actor.aadObjectId !== null &&
+    view.approverAadObjectIds.includes(actor.aadObjectId) &&
+    !view.decisions.some((d) => d.by.aadObjectId === actor.aadObjectId)
+  );
+}
+
+/** Renders a `gate` outbox row: the read-only card (approvers get theirs through refresh). */
+export function renderGatePayload(payload: unknown, links: TabLinks): RenderResult {
+  const { gate, notice } = (payload ?? {}) as Partial<GatePayload>;
+  if (!gate?.id) return { ok: false, reason: 'gate payload without gate' };
+  return {
+    ok: true,
+    activity: {
+      type: 'message',
+      summary: `Stage gate: ${gate.project.name} — ${gate.milestone.name}`,
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          content: buildGateApprovalCard(gate, links, 'read-only', notice ?? null),
+        },
+      ],
+    },
+  };
+}
+
+/** Reads the gate form's inputs; says what to fix when they cannot be read. */
+export function parseGateForm(
+  data: Record<string, unknown>,
+): { ok: true; input: GateRequestInput } | { ok: false; message: string } {
+  const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : '');
+  const projectId = Number(data.projectId);
+  const milestoneId = Number(text(GATE_FORM_INPUTS.milestoneId));
+  if (!Number.isInteger(projectId) || !Number.isInteger(milestoneId) || milestoneId <= 0) {
+    return { ok: false, message: 'Pick the gate milestone.' };
+  }
+  const links: { title: string; url: string }[] = [];
+  for (const raw of lines(text(GATE_FORM_INPUTS.links))) {
+    const [first = '', second] = raw.split('|').map((p) => p.trim());
+    const url = second ?? first;
+    if (!/^https?:\/\/\S+$/i.test(url)) {
+      return { ok: false, message: `"${raw}" is not a link: use "title | https://…" or a URL.` };
+    }
+    links.push({ title: second === undefined ? url : first || url, url });
+  }
+  const qa = text(GATE_FORM_INPUTS.qaOutcome);
+  const qaNotes = text(GATE_FORM_INPUTS.qaNotes);
+  const qaOutcomes =
+    qa === 'pass' || qa === 'fail' ? [{ name: 'QA', outcome: qa, notes: qaNotes } as const] : [];
+  const openRisks = lines(text(GATE_FORM_INPUTS.risks)).map((raw) => {
+    const [description = '', owner = '', mitigation = ''] = raw.split('|').map((p) => p.trim());
+    return { description, owner, mitigation };
+  });
+  return {
+    ok: true,
+    input: {
+      projectId,
+      milestoneId,
+      links,
+      fileIds: null,
+      qaOutcomes: qaOutcomes.map((q) => ({ ...q })),
+      customerAcceptanceNotes: text(GATE_FORM_INPUTS.acceptance),
+      openRisks,
+      noOpenRisks: text(GATE_FORM_INPUTS.riskState) === 'none' && openRisks.length === 0,
+    },
+  };
+}
+
+function lines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+async function reply(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}
