@@ -147,10 +147,11 @@ export class GateBotHandlers {
         : this.notice({ tone: 'info', title: 'No such gate', text: 'This gate no longer exists.' });
     }
     const packVersion = Number(data.packVersion);
-    const comment =
-      typeof data[GATE_APPROVAL_INPUTS.comment] === 'string'
-        ? (data[GATE_APPROVAL_INPUTS.comment] as string)
-        : '';
+    const key =
+      verb === 'gate.reject'
+        ? GATE_APPROVAL_INPUTS.rejectComment
+        : GATE_APPROVAL_INPUTS.changesComment;
+    const comment = typeof data[key] === 'string' ? (data[key] as string) : '';
     const result = await this.deps.gates.decide(actor, {
       gateId,
       packVersion: Number.isInteger(packVersion) ? packVersion : -1,
@@ -210,6 +211,7 @@ export class GateBotHandlers {
       this.deps.links,
       mayDecide(view, actor) ? 'approver' : 'read-only',
       notice,
+      { refresh: false },
     );
   }
 

@@ -26,7 +26,10 @@ export interface GateNotice {
 export type GateCardMode = 'approver' | 'read-only';
 
 /** Input ids on the gate approval card. */
-export const GATE_APPROVAL_INPUTS = { comment: 'gateComment' } as const;
+export const GATE_APPROVAL_INPUTS = {
+  rejectComment: 'gateRejectComment',
+  changesComment: 'gateChangesComment',
+} as const;
 
 const STATUS_COLOR: Record<GateView['status'], CardColor> = {
   pending: 'warning',
@@ -38,13 +41,16 @@ const STATUS_COLOR: Record<GateView['status'], CardColor> = {
 /**
  * The gate approval card. The posted (read-only) version carries `refresh.userIds` with the
  * approvers, whose clients fetch their own view with Approve / Reject / Request changes; others see
- * the status, the evidence summary and the deep link to the pack in the tab.
+ * the status, the evidence summary and the deep link to the pack in the tab. Cards answering an
+ * invoke go without `refresh` (`options.refresh` false): with one, teams-ai would replace the posted
+ * card for everyone with the clicker's view.
  */
 export function buildGateApprovalCard(
   view: GateView,
   links: TabLinks,
   mode: GateCardMode,
   notice: GateNotice | null = null,
+  options: { refresh: boolean } = { refresh: true },
 ): AdaptiveCard {
   return fitToBudget([10, 4, 1], (max) => {
     const s = view.summary;
@@ -117,7 +123,7 @@ export function buildGateApprovalCard(
       actions,
       `Stage gate ${view.milestone.name} on ${view.project.name}: ${statusWords(view.status)} (pack #${view.shortHash})`,
     );
-    if (view.status === 'pending' && view.approverAadObjectIds.length > 0) {
+    if (options.refresh && view.status === 'pending' && view.approverAadObjectIds.length > 0) {
       result.refresh = {
         action: {
           type: 'Action.Execute',
@@ -147,7 +153,10 @@ function commentCard(
       body: [
         {
           type: 'Input.Text',
-          id: GATE_APPROVAL_INPUTS.comment,
+          id:
+            verb === 'gate.reject'
+              ? GATE_APPROVAL_INPUTS.rejectComment
+              : GATE_APPROVAL_INPUTS.changesComment,
           label,
           isMultiline: true,
           maxLength: 1000,

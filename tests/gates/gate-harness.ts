@@ -1,0 +1,65 @@
+import type { Server } from 'restify';
+import { mountBot } from '../../bot/mount-bot';
+import { TabLinks } from '../../bot/tab-links';
+import type { GateService } from '../../src/app/gates/gate-service';
+import { createLogger } from '../../src/observability/logger';
+import { createMetrics } from '../../src/observability/metrics';
+import { createHttpServer, listen } from '../../src/server/http-server';
+import type { Db } from '../../src/store/db';
+import { demoAuth } from '../bot/bot-harness';
+import { FakeClock, FakeDeliveryQueries, FakeEscalationActions } from '../bot/fakes';
+import { ConnectorDouble } from '../support/connector-double';
+import { gateService } from './gate-fixtures';
+
+/** The bot over HTTP with the real gate service on a real database, and a connector double. */
+export interface GateBotHarness {
+  botUrl: string;
+  connector: ConnectorDouble;
+  clock: FakeClock;
+  gates: GateService;
+  links: TabLinks;
+  close(): Promise<void>;
+}
+
+/** Starts restify on port 0 with the bot (gates wired) at /api/messages. */
+export async function startGateBot(db: Db, tenantId: string): Promise<GateBotHarness> {
+  const clock = new FakeClock();
+  const logger = createLogger('silent', {});
+  const connector = await new ConnectorDouble(() => clock.now()).start();
+  const server: Server = createHttpServer({
+    logger,
+    metrics: createMetrics(false),
+    readiness: async () => ({ ready: true, checks: {} }),
+    routes: [],
+  });
+  const links = new TabLinks({
+    teamsAppId: null,
+    entityId: 'portfolio',
+    webBaseUrl: 'http://localhost:3978',
+  });
+  const gates = gateService(db, tenantId, clock);
+  mountBot(server, {
+    tenantId,
+    db,
+    queries: new FakeDeliveryQueries(),
+    escalations: new FakeEscalationActions(clock),
+    gates,
+    links,
+    logger,
+    clock,
+    auth: demoAuth,
+  });
+  const port = await listen(server, 0);
+  return {
+    botUrl: `http://127.0.0.1:${port}/api/messages`,
+    connector,
+    clock,
+    gates,
+    links,
+    close: async () => {
+      server.server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connector.stop();
+    },
+  };
+}
