@@ -292,3 +292,87 @@ function graphCredentialProblems(env: Record<string, string | undefined>): strin
 export function loadConfigFromProcess(): AppConfig {
   return loadConfig(process.env);
 }
+
+/** The values `npm run package` fills into manifest/manifest.json's ${{VAR}} placeholders. */
+export interface PackagingConfig {
+  teamsAppId: string;
+  botId: string;
+  /** Host (and port, if any) the tab is served from, e.g. tower.example.com. */
+  tabDomain: string;
+  /** https:// origin of the tab, no trailing slash. */
+  tabEndpoint: string;
+  /** Entra app (client) id of the tab's SSO app. */
+  aadAppClientId: string;
+  /** True when nothing was configured and the clearly fake local values were used. */
+  fake: boolean;
+}
+
+const guid = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'must be a GUID');
+const packagingSchema = z.object({
+  /** Teams app id (GUID), written by the toolkit's teamsApp/create. */
+  TEAMS_APP_ID: guid.optional(),
+  /** Bot (Entra app) id (GUID) the manifest's bot points at. */
+  BOT_ID: guid.optional(),
+  /** Host name (and optional port) of the tab, without scheme or path, e.g. tower.example.com. */
+  TAB_DOMAIN: z
+    .string()
+    .regex(
+      /^[a-z0-9.-]+(:\d{1,5})?$/i,
+      'must be a host name with an optional port, no scheme or path',
+    )
+    .optional(),
+  /** https:// origin of the tab; defaults to https://TAB_DOMAIN. */
+  TAB_ENDPOINT: z
+    .string()
+    .regex(/^https:\/\/[^/?#]+$/, 'must be an https:// origin without a path')
+    .optional(),
+  /** Entra app (client) id of the tab's SSO app (webApplicationInfo.id). */
+  AAD_APP_CLIENT_ID: guid.optional(),
+});
+const packagingRequired = ['TEAMS_APP_ID', 'BOT_ID', 'TAB_DOMAIN', 'AAD_APP_CLIENT_ID'] as const;
+
+/**
+ * Parses the packaging values. With none of them set (and no HaloPSA settings) it returns clearly
+ * fake local values so a fresh clone can package; once any is set, every one is required.
+ */
+export function loadPackagingConfig(env: Record<string, string | undefined>): PackagingConfig {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = packagingSchema.safeParse(cleaned);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const anySet = packagingRequired.some((name) => cleaned[name] !== undefined);
+  const production = haloVariables.some((name) => cleaned[name] !== undefined);
+  if (!anySet && !production && parsed.success) {
+    return {
+      teamsAppId: '00000000-0000-0000-0000-00000000c701',
+      botId: '00000000-0000-0000-0000-00000000c702',
+      tabDomain: 'localhost:3978',
+      tabEndpoint: 'https://localhost:3978',
+      aadAppClientId: '00000000-0000-0000-0000-00000000c703',
+      fake: true,
+    };
+  }
+  for (const name of packagingRequired) {
+    if (cleaned[name] === undefined) problems.push(`${name}: required to package the app`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    teamsAppId: e.TEAMS_APP_ID!,
+    botId: e.BOT_ID!,
+    tabDomain: e.TAB_DOMAIN!,
+    tabEndpoint: e.TAB_ENDPOINT ?? `https://${e.TAB_DOMAIN!}`,
+    aadAppClientId: e.AAD_APP_CLIENT_ID!,
+    fake: false,
+  };
+}
+
+/** Packaging values from this process's environment (npm run package). */
+export function loadPackagingConfigFromProcess(): PackagingConfig {
+  return loadPackagingConfig(process.env);
+}
