@@ -52,6 +52,12 @@ export const TAB_CSS = `
 .ct-root a:focus-visible, .ct-root summary:focus-visible, .ct-root [tabindex]:focus-visible, .ct-root li:focus {
   outline: 2px solid var(--colorStrokeFocus2); outline-offset: 2px;
 }
+.ct-root .fui-Field { min-width: 0; }
+.ct-root .fui-Select, .ct-root .fui-Select__select { min-width: 0; max-width: 100%; }
+.ct-demo-field { margin-top: 4px; max-width: 420px; }
+.ct-demo-select, .ct-demo-select select { min-width: 0; max-width: 100%; }
+.ct-root .fui-MessageBar { min-width: 0; }
+.ct-root .fui-MessageBarBody { min-width: 0; overflow-wrap: anywhere; }
 .ct-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 480px) {
   .ct-main { padding: 8px 8px 24px; }

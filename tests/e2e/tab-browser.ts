@@ -19,6 +19,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const ARTEFACTS = path.resolve(__dirname, '../artefacts');
 /** The fixed "today" of the demo dataset and the app's clock in these tests. */
 export const DEMO_AS_OF = '2026-11-23';
+/** Days of daily evaluations before the tests look at the tab (the health trend's length). */
+export const TREND_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** True when Chromium is installed; CI fails loudly instead of skipping. */
 export function chromiumAvailable(suite: string): boolean {
@@ -53,7 +56,10 @@ export async function startDemoApp(
       await admin.end();
     };
   }
-  const now = new Date(`${DEMO_AS_OF}T10:00:00Z`);
+  // The clock starts TREND_DAYS before "today" and a sync plus the daily evaluation run once per day up to it,
+  // so projects have a real health trend made of daily snapshots, as in production.
+  const today = Date.parse(`${DEMO_AS_OF}T10:00:00Z`);
+  let now = new Date(today - (TREND_DAYS - 1) * DAY_MS);
   const app = await startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'warn' }), {
     database: target,
     schedule: false,
@@ -61,6 +67,11 @@ export async function startDemoApp(
     logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
     demo: { seed: 11, asOf: DEMO_AS_OF },
   });
+  while (now.getTime() < today) {
+    now = new Date(now.getTime() + DAY_MS);
+    await app.sync.run('incremental');
+    await app.evaluation.run();
+  }
   return {
     app,
     dispose: async () => {

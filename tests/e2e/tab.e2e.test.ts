@@ -41,6 +41,15 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
     expect(response.status).toBe(200);
     return (await response.json()) as T;
   };
+  /** Every project the API lists, over all its pages. */
+  const allProjects = async (filter = ''): Promise<ProjectsPageDto['items']> => {
+    const items: ProjectsPageDto['items'] = [];
+    for (let pageNo = 1; ; pageNo += 1) {
+      const body = await api<ProjectsPageDto>(`/projects?pageSize=200&page=${pageNo}${filter}`);
+      items.push(...body.items);
+      if (items.length >= body.total || body.items.length === 0) return items;
+    }
+  };
   const shot = (file: string) =>
     page.screenshot({ path: path.join(ARTEFACTS, `tab-${name}-${file}.png`), fullPage: true });
 
@@ -100,9 +109,9 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       }
       await shot('portfolio');
 
-      const all = await api<ProjectsPageDto>('/projects?pageSize=1000');
-      expect(all.total).toBeGreaterThan(5);
-      expect(new Map(all.items.map((p) => [p.id, p.health.rag]))).toEqual(shown);
+      const all = await allProjects();
+      expect(all.length).toBeGreaterThan(5);
+      expect(new Map(all.map((p) => [p.id, p.health.rag]))).toEqual(shown);
       const summary = await new SqlDeliveryQueries(app.db, () => new Date()).portfolioSummary(
         'demo',
       );
@@ -111,7 +120,7 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       expect(counted).toEqual(summary.counts);
       expect(counted.red).toBeGreaterThan(0);
       const counts = await page.getByTestId('portfolio-counts').innerText();
-      expect(counts).toContain(`${all.total} projects`);
+      expect(counts).toContain(`${all.length} projects`);
       expect(counts).toContain(`${counted.red} red`);
     },
   );
@@ -149,7 +158,7 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       await trend.getByRole('img').waitFor();
       const line = await trend.locator('path[data-series=Score]').getAttribute('d');
       const scored = detail.trend.filter((t) => t.score !== null).length;
-      expect(scored).toBeGreaterThan(0);
+      expect(scored).toBeGreaterThan(1);
       expect((line ?? '').match(/[ML]/g)?.length).toBe(scored);
       expect(await trend.getByRole('img').getAttribute('aria-labelledby')).toBeTruthy();
       await shot('project-red');
@@ -159,8 +168,8 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
   (available ? test : test.skip)(
     'the configuration page pins a project, and the pinned view shows only that project',
     async () => {
-      const all = await api<ProjectsPageDto>('/projects?pageSize=1000');
-      const target = all.items.find((p) => p.health.rag === 'amber') ?? all.items[0]!;
+      const all = await allProjects();
+      const target = all.find((p) => p.health.rag === 'amber') ?? all[0]!;
       await page.goto(`${app.url}/config`);
       await page.getByTestId('config-search').fill(target.name);
       await page.locator(`[data-testid=config-project] option[value="${target.id}"]`).waitFor({
@@ -188,7 +197,7 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       const ids = await page
         .locator('[data-testid=project-list] > li')
         .evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-project-id'))));
-      const expected = all.items.filter((p) => p.client.id === target.client.id).map((p) => p.id);
+      const expected = all.filter((p) => p.client.id === target.client.id).map((p) => p.id);
       expect(ids.sort()).toEqual(expected.sort());
       await shot('pinned-client');
     },
@@ -240,14 +249,14 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       const frame = page.frameLocator('#tab');
       await frame.getByTestId('demo-banner').waitFor({ timeout: 10_000 });
       const elapsed = Date.now() - frameStarted;
-      const decided = await page
-        .frames()
-        .find((f) => f.url().startsWith(app.url))!
-        .evaluate(() => ({
-          host: document.documentElement.dataset.host,
-          ms: Number(document.documentElement.dataset.hostDecidedMs),
-        }));
+      const tabFrame = await (await page.locator('#tab').elementHandle())!.contentFrame();
+      const decided = await tabFrame!.evaluate(() => ({
+        host: document.documentElement.dataset.host,
+        ms: Number(document.documentElement.dataset.hostDecidedMs),
+      }));
       expect(decided.host).toBe('standalone');
+      // teams-js never answered (no Teams parent): the 2.5 s timer decided, not a quick rejection.
+      expect(decided.ms).toBeGreaterThanOrEqual(2000);
       expect(decided.ms).toBeLessThanOrEqual(3000);
       expect(elapsed).toBeLessThan(4000);
       await shot('standalone-frame');

@@ -41,8 +41,9 @@ export function DemoSignIn({
         <MessageBarTitle>Demo sign-in</MessageBarTitle>
         Demo mode: you are not signed in with Teams. Pick whose view to see; production refuses
         this.
-        <Field label="Signed in as" orientation="horizontal">
+        <Field label="Signed in as" className="ct-demo-field">
           <Select
+            className="ct-demo-select"
             value={email}
             data-testid="demo-user"
             onChange={(_e, d) => {
