@@ -105,6 +105,14 @@ const envSchema = z.object({
   DETAIL_REFRESH_CRON: cron.default('30 2 * * *'),
   /** Cron expression for posting the weekly control report. */
   WEEKLY_REPORT_CRON: cron.default('0 7 * * 1'),
+  /** Cron expression for the stage-gate SLA check (reminders, then escalations). */
+  GATE_SLA_CRON: cron.default('*/30 * * * *'),
+  /** Projects with a money budget at or above this need two distinct gate approvers (0 = never). */
+  GATE_TWO_APPROVERS_FROM_BUDGET: z.coerce.number().min(0).default(50_000),
+  /** Hours a gate may wait for a decision before the approvers get a reminder. */
+  GATE_REMINDER_HOURS: z.coerce.number().positive().default(24),
+  /** Hours a gate may wait before the delivery director is told. */
+  GATE_ESCALATE_HOURS: z.coerce.number().positive().default(48),
   /** Entra app (client) id of the tab's SSO app: an accepted audience of tab API tokens; required in production. */
   TAB_SSO_CLIENT_ID: z.string().min(1).optional(),
   /** Application ID URI of the tab's SSO app (api://host/<client id>): the other accepted audience. */
@@ -164,6 +172,13 @@ export interface AppConfig {
       clientSecret: string | null;
       managedIdentityClientId: string | null;
     };
+  };
+  /** Stage gates: the SLA job's schedule and the gate policy values. */
+  gates: {
+    slaCron: string;
+    twoApproversFromBudget: number | null;
+    reminderAfterHours: number;
+    escalateAfterHours: number;
   };
   /** Tab API sign-in: Teams SSO tokens (production) are checked against these. */
   tabAuth: {
@@ -265,6 +280,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         clientSecret: e.GRAPH_CLIENT_SECRET ?? null,
         managedIdentityClientId: e.GRAPH_MANAGED_IDENTITY_CLIENT_ID ?? null,
       },
+    },
+    gates: {
+      slaCron: e.GATE_SLA_CRON,
+      twoApproversFromBudget:
+        e.GATE_TWO_APPROVERS_FROM_BUDGET > 0 ? e.GATE_TWO_APPROVERS_FROM_BUDGET : null,
+      reminderAfterHours: e.GATE_REMINDER_HOURS,
+      escalateAfterHours: Math.max(e.GATE_ESCALATE_HOURS, e.GATE_REMINDER_HOURS),
     },
     tabAuth: {
       clientId: e.TAB_SSO_CLIENT_ID ?? null,

@@ -36,6 +36,13 @@ import { settingsRoutes } from './api/settings-routes';
 import { TabAuthenticator } from './api/tab-auth';
 import { SqlTabQueries } from './store/tab-queries';
 import { SqlTabSettings } from './store/tab-settings.repository';
+import { gateRoutes } from './api/gate-routes';
+import { AuditLog } from './audit/audit-log';
+import { GateService } from './app/gates/gate-service';
+import { DEFAULT_GATE_POLICY } from './domain/gates/gate-policy';
+import { createEvidenceStore } from './evidence/create-evidence-store';
+import { HaloWritebackDispatcher, haloWriterOf } from './notifications/halo-writeback-dispatcher';
+import { SqlGateRecords } from './store/gate-records';
 
 /** A running Control Tower instance (the composition root's product), closable in tests. */
 export interface RunningApp {
@@ -49,6 +56,9 @@ export interface RunningApp {
   metrics: AppMetrics;
   logger: AppLogger;
   simulator: HaloSimulator | null;
+  /** Stage gates and the HaloPSA write-back of their decisions. */
+  gates: GateService;
+  writeback: HaloWritebackDispatcher;
   close(): Promise<void>;
 }
 
@@ -217,6 +227,25 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   mountStaticTab(server);
   const clock = { now };
   const queries = new SqlDeliveryQueries(db, now);
+  // Stage gates: evidence store from the factory, decisions written back to HaloPSA from a queue.
+  let writeback: HaloWritebackDispatcher | null = null;
+  const gateRecords = new SqlGateRecords(config.tenantId);
+  const gates = new GateService({
+    db,
+    tenantId: config.tenantId,
+    records: gateRecords,
+    audit: new AuditLog(config.tenantId, clock),
+    evidence: createEvidenceStore(config, { clock }),
+    policy: {
+      ...DEFAULT_GATE_POLICY,
+      twoApproversFromBudget: config.gates.twoApproversFromBudget,
+      reminderAfterHours: config.gates.reminderAfterHours,
+      escalateAfterHours: config.gates.escalateAfterHours,
+    },
+    clock,
+    onOutboxChanged: () => dispatcher?.poke(),
+    onWritebackQueued: () => writeback?.poke(),
+  });
   // The tab API: route modules append their `ApiRoute[]` here (gates, renewals, ...).
   const apiRoutes: ApiRoute[] = [
     ...deliveryRoutes({
@@ -228,6 +257,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     ...settingsRoutes({
       settings: new SqlTabSettings(db, now),
       policyStore: (tenantId) => new SqlDeliveryStore(db, tenantId, now),
+    }),
+    ...gateRoutes({
+      gates: (tenantId) => (tenantId === config.tenantId ? gates : null),
+      agentOf: async (tenantId, email) =>
+        email === null ? null : new SqlGateRecords(tenantId).agentByEmail(db, email),
     }),
   ];
   const tabAuth = new TabAuthenticator({
@@ -257,6 +291,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     logger: logger.child({ component: 'bot' }),
     clock,
     onOutboxChanged: () => dispatcher?.poke(),
+    gates,
     auth: { mode: config.mode, ...config.bot, ...options.botAuth },
   });
   dispatcher = new OutboxDispatcher({
@@ -266,6 +301,15 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     connector: bot.connector,
     renderer: bot.renderer,
     logger: logger.child({ component: 'outbox' }),
+    clock,
+  });
+  writeback = new HaloWritebackDispatcher({
+    db,
+    tenantId: config.tenantId,
+    instanceId,
+    writer: haloWriterOf(client),
+    audit: new AuditLog(config.tenantId, clock),
+    logger: logger.child({ component: 'halo-writeback' }),
     clock,
   });
   const host = config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0';
@@ -298,6 +342,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           dispatcher?.poke();
         },
       },
+      {
+        name: 'gate-sla',
+        cron: config.gates.slaCron,
+        run: async () => void (await gates.runSla()),
+      },
     ]);
   }
 
@@ -316,6 +365,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   if (config.mode === 'demo')
     await roles.grant(db, personaGrants(await demoPersonas(db, config.tenantId)));
   dispatcher.start();
+  writeback.start();
 
   return {
     config,
@@ -328,9 +378,12 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     metrics,
     logger,
     simulator,
+    gates,
+    writeback,
     close: async () => {
       scheduler.stop();
       await dispatcher?.stop();
+      await writeback?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await simulator?.close();
       await db.close();

@@ -96,6 +96,7 @@ describe.each(sharedDatabaseTargets())(
           await location.dispose();
         }
       },
+      180_000,
     );
   },
 );

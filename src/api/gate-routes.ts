@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import type { Actor } from '../app/delivery-views';
+import type { GateService } from '../app/gates/gate-service';
+import { ApiError, type ApiActor, type ApiRoute } from './api-types';
+
+/** What the gate routes need. */
+export interface GateRoutesDeps {
+  /** The tenant's gate service (one deployment serves one tenant; the actor's tenant must match). */
+  gates: (tenantId: string) => GateService | null;
+  /** The HaloPSA agent with the actor's e-mail (segregation of duties matches PMs by agent). */
+  agentOf: (tenantId: string, email: string | null) => Promise<number | null>;
+}
+
+/** Largest evidence file accepted through the API (base64 in JSON, under the 10 MB body limit). */
+export const MAX_API_UPLOAD_BYTES = 5 * 1024 * 1024;
+
+const id = z.coerce.number().int().positive();
+const text = (max: number) => z.string().max(max).default('');
+
+const requestBody = z.object({
+  projectId: id,
+  milestoneId: id,
+  links: z
+    .array(z.object({ title: text(200), url: z.string().url().max(2000) }))
+    .max(50)
+    .default([]),
+  fileIds: z.array(z.string().max(100)).max(50).nullable().default(null),
+  qaOutcomes: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(200),
+        outcome: z.enum(['pass', 'fail']),
+        notes: text(2000),
+      }),
+    )
+    .max(50)
+    .default([]),
+  customerAcceptanceNotes: text(4000),
+  openRisks: z
+    .array(z.object({ description: text(500), owner: text(200), mitigation: text(1000) }))
+    .max(50)
+    .default([]),
+  noOpenRisks: z.boolean().default(false),
+});
+
+const uploadBody = z.object({
+  projectId: id,
+  milestoneId: id,
+  fileName: z.string().min(1).max(200),
+  contentType: z.string().max(200).default('application/octet-stream'),
+  /** The file's bytes, base64. */
+  contentBase64: z
+    .string()
+    .min(1)
+    .max(Math.ceil((MAX_API_UPLOAD_BYTES * 4) / 3) + 4),
+});
+
+const decideBody = z.object({
+  packVersion: z.coerce.number().int().positive(),
+  outcome: z.enum(['approve', 'reject', 'request-changes']),
+  comment: text(2000),
+});
+
+function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown): T {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    throw new ApiError(
+      400,
+      'INVALID_INPUT',
+      'The request body is not valid.',
+      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
+  return result.data;
+}
+
+const REFUSAL_STATUS: Record<string, number> = {
+  'not-found': 404,
+  'not-authorised': 403,
+  'own-project': 403,
+  'invalid-input': 400,
+  'comment-required': 400,
+  'missing-evidence': 422,
+  'stale-pack': 409,
+  'already-decided': 409,
+  'already-approved': 409,
+};
+
+/**
+ * The tab's stage-gate API: gates waiting for me, one gate (pack, files, decisions, audit
+ * timeline), request a gate with a pack, upload an evidence file (JSON with base64, capped), decide.
+ * Refusals are 4xx `ApiError`s with the service's reason as `code` and the details to show.
+ */
+export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
+  const service = (tenantId: string): GateService => {
+    const gates = deps.gates(tenantId);
+    if (!gates)
+      throw new ApiError(404, 'NOT_FOUND', 'Stage gates are not available for this tenant.');
+    return gates;
+  };
+  const actorOf = async (actor: ApiActor): Promise<Actor> => ({
+    aadObjectId: actor.aadObjectId,
+    name: actor.name,
+    email: actor.email,
+    roles: actor.roles,
+    haloAgentId: await deps.agentOf(actor.tenantId, actor.email),
+  });
+  return [
+    {
+      method: 'get',
+      path: '/gates',
+      handler: async ({ actor }) => ({
+        status: 200,
+        body: await service(actor.tenantId).waitingFor(await actorOf(actor)),
+      }),
+    },
+    {
+      method: 'get',
+      path: '/gates/:gateId',
+      handler: async ({ actor, params }) => {
+        const detail = await service(actor.tenantId).detail(String(params.gateId));
+        if (!detail) throw new ApiError(404, 'NOT_FOUND', 'No such gate.');
+        return { status: 200, body: detail };
+      },
+    },
+    {
+      method: 'get',
+      path: '/projects/:projectId/gate-form',
+      handler: async ({ actor, params }) => {
+        const form = await service(actor.tenantId).form(parse(id, params.projectId));
+        if (!form) throw new ApiError(404, 'NOT_FOUND', 'No such project.');
+        return { status: 200, body: form };
+      },
+    },
+    {
+      method: 'post',
+      path: '/gates',
+      // Roles are the service's call, so a refused request is on the audit timeline too.
+      handler: async ({ actor, body }) => {
+        const input = parse(requestBody, body);
+        const result = await service(actor.tenantId).request(await actorOf(actor), input);
+        if (!result.ok) {
+          throw new ApiError(
+            REFUSAL_STATUS[result.reason] ?? 400,
+            result.reason.toUpperCase().replace(/-/g, '_'),
+            result.message,
+            result.reason === 'missing-evidence' ? { missing: result.missing } : undefined,
+          );
+        }
+        return { status: 201, body: result.gate };
+      },
+    },
+    {
+      method: 'post',
+      path: '/gates/evidence',
+      roles: ['pm', 'delivery_director', 'admin'],
+      handler: async ({ actor, body }) => {
+        const input = parse(uploadBody, body);
+        const content = Buffer.from(input.contentBase64, 'base64');
+        if (content.length > MAX_API_UPLOAD_BYTES) {
+          throw new ApiError(
+            413,
+            'TOO_LARGE',
+            `Evidence files are limited to ${MAX_API_UPLOAD_BYTES} bytes here.`,
+          );
+        }
+        const result = await service(actor.tenantId).upload(await actorOf(actor), {
+          projectId: input.projectId,
+          milestoneId: input.milestoneId,
+          fileName: input.fileName,
+          contentType: input.contentType,
+          content,
+        });
+        if (!result.ok) {
+          throw new ApiError(
+            REFUSAL_STATUS[result.reason] ?? 400,
+            result.reason.toUpperCase().replace(/-/g, '_'),
+            result.message,
+          );
+        }
+        return { status: 201, body: result.file };
+      },
+    },
+    {
+      method: 'post',
+      path: '/gates/:gateId/decisions',
+      // Roles are the service's call, so a refused decision is on the audit timeline too.
+      handler: async ({ actor, params, body }) => {
+        const input = parse(decideBody, body);
+        const result = await service(actor.tenantId).decide(await actorOf(actor), {
+          gateId: String(params.gateId),
+          ...input,
+        });
+        if (!result.ok) {
+          throw new ApiError(
+            REFUSAL_STATUS[result.reason] ?? 400,
+            result.reason.toUpperCase().replace(/-/g, '_'),
+            result.message,
+            { gate: result.gate },
+          );
+        }
+        return { status: 201, body: { gate: result.gate, notice: result.notice } };
+      },
+    },
+  ];
+}
