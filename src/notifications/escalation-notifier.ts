@@ -4,6 +4,7 @@ import type { Db } from '../store/db';
 import type { SqlEscalationRecords } from '../store/escalation-records';
 import type { EscalationPayload } from './notification-payloads';
 import { enqueue } from './outbox';
+import { pilotVerdict, SqlTabSettings } from '../store/tab-settings.repository';
 
 const NOTICE: Record<Exclude<EscalationDecision['kind'], 'open'>, string> = {
   update: 'Updated',
@@ -34,6 +35,19 @@ export function escalationNotifier(deps: {
           reason: decision.reason,
         },
         'shadow mode: escalation not posted',
+      );
+      return;
+    }
+    // Tenant pilot settings (tab → Settings → Pilot): off, shadow or outside the allow-list → not posted.
+    const pilot = await new SqlTabSettings(tx, deps.now).pilot(deps.tenantId);
+    const verdict = pilotVerdict(pilot, 'escalations', {
+      clientId: Number(e.clientId) || null,
+      projectId: Number(e.projectId) || null,
+    });
+    if (verdict !== 'post') {
+      deps.logger.info(
+        { tenantId: deps.tenantId, escalationId: e.id, kind: decision.kind, verdict },
+        'pilot settings: escalation not posted',
       );
       return;
     }

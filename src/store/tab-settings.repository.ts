@@ -222,3 +222,29 @@ export class SqlTabSettings {
     });
   }
 }
+
+/** Whether an automation may post for a client/project under the tenant's pilot settings. */
+export type PilotVerdict = 'post' | 'off' | 'shadow' | 'out-of-scope';
+
+/**
+ * The pilot rule (SPEC §4): a switched-off automation does nothing visible; in shadow mode it is
+ * computed and logged, not posted; with the allow-list on, only listed clients or projects are posted.
+ */
+export function pilotVerdict(
+  pilot: Pick<
+    PilotSettingsDto,
+    'scopeEnabled' | 'clientIds' | 'projectIds' | 'shadowMode' | 'automations'
+  >,
+  automation: AutomationKey,
+  target: { clientId: number | null; projectId: number | null },
+): PilotVerdict {
+  if (!pilot.automations[automation]) return 'off';
+  if (pilot.shadowMode) return 'shadow';
+  if (pilot.scopeEnabled) {
+    const inScope =
+      (target.clientId !== null && pilot.clientIds.includes(target.clientId)) ||
+      (target.projectId !== null && pilot.projectIds.includes(target.projectId));
+    if (!inScope) return 'out-of-scope';
+  }
+  return 'post';
+}
