@@ -18,6 +18,7 @@ export type RenewalTimelineKind =
   | 'uplift.decided'
   | 'concession.requested'
   | 'concession.decided'
+  | 'concession.refused'
   | 'note.written-back'
   | 'outcome';
 
@@ -49,8 +50,9 @@ const KIND_ORDER: Record<RenewalTimelineKind, number> = {
   'uplift.decided': 9,
   'concession.requested': 10,
   'concession.decided': 11,
-  'note.written-back': 12,
-  outcome: 13,
+  'concession.refused': 12,
+  'note.written-back': 13,
+  outcome: 14,
 };
 
 function instant(at: string): number {

@@ -1,0 +1,365 @@
+/**
+ * The daily renewal evaluation (job `renewal-evaluate`): every contract's readiness as of the day
+ * is stored as a snapshot; contracts entering the 90/60/30-day windows get their stage's tasks and
+ * a stage card in the routed `renewals` channel (one per contract + stage, re-posted only when the
+ * stage changes state); missed mandatory checkpoints escalate; uplift opportunities are recorded;
+ * every intervention lands on the contract's renewal timeline. Contracts with data-quality
+ * exceptions are snapshotted and listed, never acted on.
+ */
+import {
+  assessReadiness,
+  detectUplift,
+  flagRenewalRisk,
+  intakeExceptions,
+  missedCheckpoints,
+  renewalStage,
+  stageTasks,
+  whatChanged,
+  type ContractFacts,
+  type ReadinessAssessment,
+  type RenewalPolicy,
+} from '../../domain/renewals';
+import { addDays, daysBetween } from '../../domain/shared/dates';
+import type { Db } from '../../store/db';
+import {
+  RenewalRepository,
+  type ContractLabel,
+  type StageTaskRow,
+} from '../../store/renewal.repository';
+import { enqueue } from '../../notifications/outbox';
+import type { RenewalStagePayload } from '../../notifications/renewal-payloads';
+import { buildAllContractFacts, indexRenewalHistory } from './build-contract-facts';
+import type { RenewalHistoryReader } from './renewal-history';
+import type { RenewalStageView } from './renewal-views';
+
+/** Dependencies of the evaluation (ports and the tenant's policy). */
+export interface EvaluateRenewalsDeps {
+  db: Db;
+  history: RenewalHistoryReader;
+  tenantId: string;
+  now: () => Date;
+  policy: RenewalPolicy;
+  /** Shadow mode: compute and store, but post nothing. */
+  shadow?: boolean;
+}
+
+/** What one run did. */
+export interface RenewalEvaluationReport {
+  asOf: string;
+  contracts: number;
+  byBand: Record<string, number>;
+  dataQuality: number;
+  stagesOpened: Array<{ contractId: number; stage: string }>;
+  escalated: Array<{ contractId: number; stage: string; escalateTo: string }>;
+  flagged: number[];
+  upliftProposed: string[];
+}
+
+/** Days a late-opened stage gets before its mandatory tasks count as missed. */
+export const LATE_STAGE_GRACE_DAYS = 7;
+
+/** The outbox dedupe key of a contract's stage card. */
+export function stageCardKey(contractId: number, stage: string): string {
+  return `renewal-stage:${contractId}:${stage}`;
+}
+
+/** The stage card's view from a stored stage, its contract and the latest readiness. */
+export function stageView(
+  stage: StageTaskRow,
+  label: ContractLabel | undefined,
+  assessment: ReadinessAssessment,
+  flag: { flagged: boolean; cause: string | null },
+  asOf: string,
+  notice: string | null,
+): RenewalStageView {
+  return {
+    contractId: stage.contractId,
+    ref: label?.ref ?? `Contract ${stage.contractId}`,
+    clientName: label?.clientName ?? 'Unknown client',
+    stage: stage.stage,
+    endDate: stage.endDate,
+    daysToEnd: daysBetween(asOf, stage.endDate),
+    ownerName: label?.ownerName ?? null,
+    score: assessment.score,
+    band: assessment.band,
+    confidence: assessment.confidence,
+    drivers: assessment.drivers
+      .filter((d) => d.contribution > 0)
+      .slice(0, 3)
+      .map((d) => ({ label: d.label, explanation: d.explanation, contribution: d.contribution })),
+    flagged: flag.flagged,
+    flagCause: flag.cause,
+    tasks: stage.tasks.map((t) => ({
+      title: t.title,
+      dueDate: t.dueDate,
+      mandatory: t.mandatory,
+      done: t.completedOn !== null,
+    })),
+    checkpointDueOn: stage.checkpointDueOn,
+    status: stage.status,
+    notice,
+  };
+}
+
+/** The daily renewal evaluation. */
+export class EvaluateRenewals {
+  private readonly repo: RenewalRepository;
+
+  constructor(private readonly deps: EvaluateRenewalsDeps) {
+    this.repo = new RenewalRepository(deps.tenantId);
+  }
+
+  /** Evaluates every contract as of `asOf` (default today, UTC). */
+  async run(options: { asOf?: string } = {}): Promise<RenewalEvaluationReport> {
+    const { db, now, policy, tenantId } = this.deps;
+    const asOf = options.asOf ?? now().toISOString().slice(0, 10);
+    const history = indexRenewalHistory(await this.deps.history.load(tenantId));
+    const all = buildAllContractFacts(history, asOf).filter(
+      (f) => f.endDate === null || f.endDate >= asOf,
+    );
+    const [previous, labels, openStages] = await Promise.all([
+      this.repo.previousSnapshots(db, asOf),
+      this.repo.contractLabels(db, null),
+      this.repo.stageTasks(db),
+    ]);
+    const stagesByContract = new Map<number, StageTaskRow[]>();
+    for (const s of openStages) {
+      stagesByContract.set(s.contractId, [...(stagesByContract.get(s.contractId) ?? []), s]);
+    }
+    const report: RenewalEvaluationReport = {
+      asOf,
+      contracts: 0,
+      byBand: {},
+      dataQuality: 0,
+      stagesOpened: [],
+      escalated: [],
+      flagged: [],
+      upliftProposed: [],
+    };
+
+    for (const facts of all) {
+      const contractId = Number(facts.contractId);
+      const prev = previous.get(contractId) ?? null;
+      const assessment = assessReadiness(facts, asOf, policy);
+      const flag = flagRenewalRisk(facts, asOf, policy, { flagged: prev?.flagged ?? false });
+      const exceptions = intakeExceptions(facts);
+      const stage = renewalStage(facts.endDate, asOf);
+      report.contracts += 1;
+      report.byBand[assessment.band] = (report.byBand[assessment.band] ?? 0) + 1;
+      if (exceptions.length > 0) report.dataQuality += 1;
+
+      await db.transaction(async (tx) => {
+        const at = now();
+        await this.repo.saveSnapshot(
+          tx,
+          {
+            contractId,
+            clientId: facts.clientId === '' ? null : Number(facts.clientId),
+            date: asOf,
+            score: assessment.score,
+            band: assessment.band,
+            confidence: assessment.confidence,
+            flagged: flag.flagged,
+            flagCause: flag.cause,
+            flagSeverity: flag.severity,
+            endDate: facts.endDate,
+            stage,
+            assessment,
+            changes: whatChanged(prev?.assessment ?? null, assessment),
+            dataQuality: exceptions,
+          },
+          at,
+        );
+        // Missing mandatory data never drives an automated action (SPEC §4).
+        if (exceptions.length > 0) return;
+
+        if (flag.flagged && !(prev?.flagged ?? false)) {
+          report.flagged.push(contractId);
+          await this.event(tx, contractId, at, 'renewal.flagged', flag.explanation, {
+            cause: flag.cause,
+            severity: flag.severity,
+            score: flag.score,
+          });
+        }
+        await this.openStage(tx, facts, stage, asOf, assessment, flag, labels, report);
+        await this.escalateMissed(
+          tx,
+          stagesByContract.get(contractId) ?? [],
+          asOf,
+          assessment,
+          flag,
+          labels,
+          report,
+        );
+        for (const o of detectUplift(facts, asOf, policy)) {
+          if (await this.repo.upsertUplift(tx, o, at)) {
+            report.upliftProposed.push(o.id);
+            await this.event(
+              tx,
+              contractId,
+              at,
+              'uplift.proposed',
+              `Uplift proposed: ${o.kind} (${o.subject}), about ${o.estimatedMonthlyUplift}/month`,
+              { opportunityId: o.id, evidence: o.evidence },
+            );
+          }
+        }
+      });
+    }
+    return report;
+  }
+
+  private async openStage(
+    tx: Db,
+    facts: ContractFacts,
+    stage: ReturnType<typeof renewalStage>,
+    asOf: string,
+    assessment: ReadinessAssessment,
+    flag: { flagged: boolean; cause: string | null },
+    labels: Map<number, ContractLabel>,
+    report: RenewalEvaluationReport,
+  ): Promise<void> {
+    if (stage !== '90' && stage !== '60' && stage !== '30') return;
+    if (facts.endDate === null) return;
+    const contractId = Number(facts.contractId);
+    const tasks = stageTasks(
+      stage,
+      {
+        contractId: facts.contractId,
+        endDate: facts.endDate,
+        accountManagerAgentId: facts.accountManagerAgentId,
+      },
+      this.deps.policy,
+    );
+    // A stage opened late (the contract was synced or fixed inside the window) still gets a week
+    // before its mandatory tasks count as missed.
+    const earliestDue = addDays(asOf, LATE_STAGE_GRACE_DAYS);
+    for (const t of tasks) if (t.mandatory && t.dueDate < earliestDue) t.dueDate = earliestDue;
+    const checkpoint = tasks.find((t) => t.kind === 'customer-checkpoint');
+    const row: StageTaskRow = {
+      contractId,
+      stage,
+      clientId: facts.clientId === '' ? null : Number(facts.clientId),
+      ownerAgentId:
+        facts.accountManagerAgentId === null ? null : Number(facts.accountManagerAgentId),
+      endDate: facts.endDate,
+      openedOn: asOf,
+      checkpointDueOn: checkpoint?.dueDate ?? facts.endDate,
+      tasks,
+      stakeholders: {},
+      status: 'open',
+      version: 1,
+    };
+    const at = this.deps.now();
+    if (!(await this.repo.openStage(tx, row, at))) return;
+    report.stagesOpened.push({ contractId, stage });
+    const label = labels.get(contractId);
+    await this.event(
+      tx,
+      contractId,
+      at,
+      'stage.opened',
+      `${stage}-day stage opened (owner ${label?.ownerName ?? 'not set: cs lead assigns'})`,
+      { stage, tasks: tasks.map((t) => t.title) },
+    );
+    if (this.deps.shadow) return;
+    const payload: RenewalStagePayload = {
+      stage: stageView(row, label, assessment, flag, asOf, null),
+    };
+    await enqueue(
+      tx,
+      this.deps.tenantId,
+      {
+        dedupeKey: stageCardKey(contractId, stage),
+        kind: 'renewal-stage',
+        payload,
+        target: { streams: ['renewals'], clientId: row.clientId },
+      },
+      at,
+    );
+  }
+
+  private async escalateMissed(
+    tx: Db,
+    stages: readonly StageTaskRow[],
+    asOf: string,
+    assessment: ReadinessAssessment,
+    flag: { flagged: boolean; cause: string | null },
+    labels: Map<number, ContractLabel>,
+    report: RenewalEvaluationReport,
+  ): Promise<void> {
+    for (const stage of stages) {
+      if (stage.status !== 'open') continue;
+      const missed = missedCheckpoints(
+        stage.tasks.filter((t) => t.kind === 'customer-checkpoint'),
+        asOf,
+        this.deps.policy,
+      );
+      const first = missed[0];
+      if (!first) continue;
+      const at = this.deps.now();
+      const moved = await this.repo.updateStage(
+        tx,
+        stage.contractId,
+        stage.stage,
+        stage.version,
+        { status: 'escalated', escalatedAt: at },
+        at,
+      );
+      if (!moved) continue;
+      const to = first.escalateTo === 'msp_owner' ? 'the msp owner' : 'the cs lead';
+      const notice = `Checkpoint due ${first.dueDate} was not logged: escalated to ${to}`;
+      report.escalated.push({
+        contractId: stage.contractId,
+        stage: stage.stage,
+        escalateTo: first.escalateTo,
+      });
+      await this.event(tx, stage.contractId, at, 'escalation.opened', notice, {
+        stage: stage.stage,
+        escalateTo: first.escalateTo,
+        severity: first.severity,
+        daysOverdue: first.daysOverdue,
+      });
+      if (this.deps.shadow) continue;
+      const payload: RenewalStagePayload = {
+        stage: stageView(
+          { ...stage, status: 'escalated' },
+          labels.get(stage.contractId),
+          assessment,
+          flag,
+          asOf,
+          notice,
+        ),
+      };
+      await enqueue(
+        tx,
+        this.deps.tenantId,
+        {
+          dedupeKey: `${stageCardKey(stage.contractId, stage.stage)}:escalated`,
+          kind: 'renewal-stage',
+          payload,
+          updateOf: stageCardKey(stage.contractId, stage.stage),
+        },
+        at,
+      );
+    }
+  }
+
+  private event(
+    tx: Db,
+    contractId: number,
+    at: Date,
+    kind: string,
+    summary: string,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    return this.repo.addEvent(tx, {
+      contractId,
+      at: at.toISOString(),
+      kind,
+      actor: null,
+      summary,
+      detail,
+    });
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * What the renewal surfaces show (bot cards, tab API): plain view models built from stored data,
+ * free of SDK types so both the bot and the API can use them.
+ */
+
+/** A driver line as a card shows it. */
+export interface RenewalDriverView {
+  label: string;
+  explanation: string;
+  /** Points taken off 100. */
+  contribution: number;
+}
+
+/** One contract in the renewal pipeline. */
+export interface RenewalPipelineItem {
+  contractId: number;
+  ref: string;
+  clientId: number | null;
+  clientName: string;
+  contractType: string | null;
+  endDate: string | null;
+  daysToEnd: number | null;
+  stage: '90' | '60' | '30' | 'none' | 'expired';
+  score: number | null;
+  band: string;
+  confidence: number | null;
+  ownerName: string | null;
+  flagged: boolean;
+  flagCause: string | null;
+  topDriver: string | null;
+  dataQuality: string[];
+}
+
+/** A renewal stage card: the contract, its readiness and the stage's tasks. */
+export interface RenewalStageView {
+  contractId: number;
+  ref: string;
+  clientName: string;
+  stage: '90' | '60' | '30';
+  endDate: string;
+  daysToEnd: number;
+  ownerName: string | null;
+  score: number;
+  band: string;
+  confidence: number;
+  drivers: RenewalDriverView[];
+  flagged: boolean;
+  flagCause: string | null;
+  tasks: Array<{ title: string; dueDate: string; mandatory: boolean; done: boolean }>;
+  checkpointDueOn: string;
+  status: 'open' | 'checkpoint-logged' | 'escalated' | 'closed';
+  /** Why the card changed ("Checkpoint missed: escalated to the cs lead"), if it did. */
+  notice: string | null;
+}
+
+/** A concession request as its approval card shows it. */
+export interface ConcessionView {
+  id: number;
+  contractId: number;
+  ref: string;
+  clientName: string;
+  discountPct: number;
+  reason: string;
+  monthlyRevenueBefore: number;
+  monthlyRevenueAfter: number;
+  marginBeforePct: number | null;
+  marginAfterPct: number | null;
+  retention: string;
+  expectedMonthlyRevenueDelta: number;
+  precedentAvgDepthPct: number | null;
+  precedentCount: number;
+  approverTier: 'cs_lead' | 'msp_owner';
+  tierReasons: string[];
+  status: 'pending' | 'approved' | 'rejected';
+  version: number;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+  /** Entra object ids of the people who may decide (the card's `refresh.userIds`). */
+  approverAadObjectIds: string[];
+}
