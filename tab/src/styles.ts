@@ -17,6 +17,7 @@ export const TAB_CSS = `
 .ct-cards { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
 .ct-card { border: 1px solid var(--colorNeutralStroke1); border-radius: 6px; padding: 10px 12px; background: var(--colorNeutralBackground1); min-width: 0; }
 .ct-card-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 8px; font-weight: 600; overflow-wrap: anywhere; }
+.ct-card-head .fui-Badge, .ct-facts .fui-Badge { flex-shrink: 0; white-space: nowrap; }
 .ct-card-meta { display: flex; flex-wrap: wrap; gap: 4px 12px; color: var(--colorNeutralForeground2); font-size: 12px; }
 .ct-facts { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 6px 0 0; }
 .ct-facts > div { min-width: 0; }

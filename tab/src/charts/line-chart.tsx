@@ -115,20 +115,29 @@ export function LineChart({
             </text>
           </g>
         ))}
-        {labels.map((label, i) =>
-          i % every === 0 || i === labels.length - 1 ? (
+        {labels.map((label, i) => {
+          const last = i === labels.length - 1;
+          // Every `every`-th label, and the last one unless it would collide with its neighbour.
+          if (!last && (i % every !== 0 || labels.length - 1 - i < every / 2)) return null;
+          return (
             <text
               key={label}
               x={x(i)}
               y={HEIGHT - 8}
-              textAnchor="middle"
+              textAnchor={
+                labels.length > 1 && last
+                  ? 'end'
+                  : i === 0 && labels.length > 1
+                    ? 'start'
+                    : 'middle'
+              }
               fontSize={12}
               fill={tokens.colorNeutralForeground2}
             >
               {label.length === 10 ? label.slice(5) : label}
             </text>
-          ) : null,
-        )}
+          );
+        })}
         {series.map((s) => (
           <g key={s.name}>
             <path
