@@ -41,6 +41,7 @@ export interface TabAuthOptions {
 /** Authenticates tab API callers; `demoUsers` lists demo sign-ins (demo mode only). */
 export class TabAuthenticator implements ApiAuthenticator {
   private keys: Promise<ReturnType<typeof createRemoteJWKSet>> | null = null;
+  private personas: { at: number; list: Promise<DemoPersona[]> } | null = null;
 
   constructor(private readonly options: TabAuthOptions) {}
 
@@ -79,7 +80,7 @@ export class TabAuthenticator implements ApiAuthenticator {
 
   /** The demo users (demo mode); their roles come from the role directory like everyone's. */
   async demoUsers(): Promise<DemoUsersDto> {
-    const personas = await demoPersonas(this.options.db, this.options.tenantId);
+    const personas = await this.demoPersonas();
     const items: DemoUserDto[] = [];
     for (const p of personas) {
       const actor = await this.options.roles.resolve(this.options.db, {
@@ -97,9 +98,22 @@ export class TabAuthenticator implements ApiAuthenticator {
     return { items };
   }
 
+  /** The demo cast, re-read at most once a minute (it is derived from the synced data). */
+  private demoPersonas(): Promise<DemoPersona[]> {
+    const now = this.options.clock.now().getTime();
+    if (this.personas === null || now - this.personas.at > 60_000) {
+      const list = demoPersonas(this.options.db, this.options.tenantId);
+      this.personas = { at: now, list };
+      list.catch(() => {
+        this.personas = null;
+      });
+    }
+    return this.personas.list;
+  }
+
   private async demoActor(who: string): Promise<ApiActor> {
     const wanted = who.trim().toLowerCase();
-    const personas = await demoPersonas(this.options.db, this.options.tenantId);
+    const personas = await this.demoPersonas();
     const persona = personas.find(
       (p) =>
         signInEmail(p).toLowerCase() === wanted ||
