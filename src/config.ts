@@ -108,7 +108,7 @@ const envSchema = z.object({
   /** Cron expression for the stage-gate SLA check (reminders, then escalations). */
   GATE_SLA_CRON: cron.default('*/30 * * * *'),
   /** Projects with a money budget at or above this need two distinct gate approvers (0 = never). */
-  GATE_TWO_APPROVERS_FROM_BUDGET: z.coerce.number().min(0).default(50_000),
+  GATE_TWO_APPROVERS_FROM_BUDGET: z.coerce.number().min(0).default(100_000),
   /** Hours a gate may wait for a decision before the approvers get a reminder. */
   GATE_REMINDER_HOURS: z.coerce.number().positive().default(24),
   /** Hours a gate may wait before the delivery director is told. */

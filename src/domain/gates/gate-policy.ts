@@ -15,7 +15,7 @@ export interface GatePolicy {
 /** The policy when nothing is configured. */
 export const DEFAULT_GATE_POLICY: GatePolicy = {
   requiredEvidence: ['deliverables', 'qa-outcomes', 'customer-acceptance', 'open-risks'],
-  twoApproversFromBudget: 50_000,
+  twoApproversFromBudget: 100_000,
   reminderAfterHours: 24,
   escalateAfterHours: 48,
 };

@@ -210,8 +210,8 @@ describe('gate decisions', () => {
   test.each([
     [null, 1],
     [10_000, 1],
-    [49_999.99, 1],
-    [50_000, 2],
+    [99_999.99, 1],
+    [100_000, 2],
     [250_000, 2],
   ])('a project with budget %s needs %s approver(s)', (budget, count) => {
     expect(requiredApprovals(DEFAULT_GATE_POLICY, budget)).toBe(count);
