@@ -29,6 +29,7 @@ export function createBotApplication(deps: BotHandlerDeps): BotApplication {
   app.message(COMMAND_PATTERNS.report, (context) => handlers.report(context));
   app.message(COMMAND_PATTERNS.subscribe, (context) => handlers.subscribe(context));
   app.message(COMMAND_PATTERNS.help, (context) => handlers.help(context, null));
+  app.message(COMMAND_PATTERNS.renewals, (context) => handlers.renewalsCommand(context));
   const gates = handlers.gates;
   if (gates) {
     app.message(COMMAND_PATTERNS.gates, (context) => gates.gatesCommand(context));

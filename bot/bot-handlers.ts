@@ -26,6 +26,7 @@ import { buildWeeklyReportCard } from './cards/weekly-report.card';
 import { commandArgument } from './commands';
 import type { TabLinks } from './tab-links';
 import { GateBotHandlers } from './gate-handlers';
+import { RenewalHandlers } from './renewal-handlers';
 import type { GateService } from '../src/app/gates/gate-service';
 import { conversationRefFrom, teamsUser, thisConversation } from './teams-conversation';
 
@@ -57,12 +58,20 @@ export class BotHandlers {
   private readonly actions: ActionLogRepository;
   /** `/gate`, `/gates` and the gate card actions (bot/gate-handlers.ts). */
   readonly gates: GateBotHandlers | null;
+  /** `/renewals` and the concession card actions (bot/renewal-handlers.ts). */
+  readonly renewals: RenewalHandlers;
 
   constructor(private readonly deps: BotHandlerDeps) {
     this.roles = new RoleDirectory(deps.tenantId);
     this.routes = new ConversationRoutesRepository(deps.tenantId);
     this.actions = new ActionLogRepository(deps.tenantId);
     this.gates = deps.gates ? new GateBotHandlers({ ...deps, gates: deps.gates }) : null;
+    this.renewals = new RenewalHandlers(deps);
+  }
+
+  /** `/renewals [days]`. */
+  async renewalsCommand(context: TurnContext): Promise<void> {
+    await reply(context, await this.renewals.renewalsCard(context.activity.text));
   }
 
   /** `/health` and `/health <project name or id>`. */
@@ -152,6 +161,10 @@ export class BotHandlers {
               title: 'Gates are off',
               text: 'Stage gates are not configured.',
             });
+      case 'concession.approve':
+      case 'concession.reject':
+      case 'concession.refresh':
+        return this.renewals.concessionAction(context, verb, data);
       default:
         return this.notice({
           tone: 'error',

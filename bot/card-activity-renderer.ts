@@ -14,6 +14,7 @@ import type { AdaptiveCard } from './cards/card-types';
 import { buildEscalationCard } from './cards/escalation.card';
 import { buildWeeklyReportCard } from './cards/weekly-report.card';
 import type { TabLinks } from './tab-links';
+import { renderRenewalNotification } from './renewal-handlers';
 import { GATE_NOTIFICATION_KIND } from '../src/app/gates/gate-service';
 import { renderGatePayload } from './gate-handlers';
 
@@ -38,6 +39,8 @@ export class CardActivityRenderer implements ActivityRenderer {
     if (typeof payload !== 'object' || payload === null)
       return { ok: false, reason: 'payload is not an object' };
     if (kind === GATE_NOTIFICATION_KIND) return renderGatePayload(payload, this.links);
+    const renewal = renderRenewalNotification(kind, payload, this.links);
+    if (renewal !== null) return renewal;
     switch (kind as NotificationKind) {
       case 'escalation': {
         const { escalation, notice } = payload as EscalationPayload;

@@ -9,6 +9,7 @@ export const COMMAND_PATTERNS = {
   help: /^\s*\/help(?:\s.*)?$/is,
   gates: /^\s*\/gates\s*$/i,
   gate: /^\s*\/gate(?:\s+(?<arg>\S.*?))?\s*$/is,
+  renewals: /^\s*\/renewals(?:\s+(?<arg>\S.*?))?\s*$/is,
 } as const;
 
 /** A command name. */

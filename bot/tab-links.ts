@@ -45,6 +45,16 @@ export class TabLinks {
     return this.link('report', '/report', 'Weekly report');
   }
 
+  /** The renewal pipeline. */
+  renewals(): string {
+    return this.link('renewals', '/renewals', 'Renewals');
+  }
+
+  /** One contract's renewal page. */
+  contract(contractId: number): string {
+    return this.link(`contract:${contractId}`, `/contracts/${contractId}`, 'Contract');
+  }
+
   /** Settings (channel routing). */
   settings(): string {
     return this.link('settings', '/settings', 'Settings');

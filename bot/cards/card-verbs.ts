@@ -17,6 +17,9 @@ export const CARD_VERBS = [
   'gate.requestChanges',
   'gate.refresh',
   'gate.open',
+  'concession.approve',
+  'concession.reject',
+  'concession.refresh',
 ] as const;
 
 /** One of the verbs our cards send. */

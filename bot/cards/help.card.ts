@@ -19,6 +19,10 @@ export function buildHelpCard(view: HelpView, links: TabLinks): AdaptiveCard {
       value: 'One project by name or id: score, drivers, trend, escalations',
     },
     { title: '/report', value: 'The weekly control report now' },
+    {
+      title: '/renewals [days]',
+      value: 'Contracts renewing within the window (default 90 days): readiness, stage, owner',
+    },
     { title: '/gate <project>', value: 'Request a stage gate: the evidence pack form' },
     { title: '/gates', value: 'Stage gates waiting for you (to decide, or that you requested)' },
   ];
@@ -48,6 +52,6 @@ export function buildHelpCard(view: HelpView, links: TabLinks): AdaptiveCard {
   return card(
     body,
     [openInTab(links.portfolio())],
-    'Control Tower commands: /health, /report, /gate, /gates, /subscribe, /help',
+    'Control Tower commands: /health, /report, /renewals, /gate, /gates, /subscribe, /help',
   );
 }

@@ -1,0 +1,237 @@
+import { CardFactory, type TurnContext } from 'botbuilder';
+import { AuditLog } from '../src/audit/audit-log';
+import type { Actor } from '../src/app/delivery-views';
+import { ConcessionService } from '../src/app/renewals/concession-service';
+import type { ConcessionView } from '../src/app/renewals/renewal-views';
+import { RenewalInsights } from '../src/app/renewals/renewal-insights';
+import { RenewalQueries, type PipelineOrder } from '../src/app/renewals/renewal-queries';
+import { DEFAULT_RENEWAL_POLICY, TIER_APPROVER_ROLES } from '../src/domain/renewals';
+import { ActionLogRepository } from '../src/notifications/action-log.repository';
+import type {
+  Clock,
+  OutboundActivity,
+  RenderResult,
+} from '../src/notifications/notification-types';
+import type { ConcessionPayload, RenewalStagePayload } from '../src/notifications/renewal-payloads';
+import { RoleDirectory } from '../src/notifications/role-directory.repository';
+import type { Db } from '../src/store/db';
+import type { BotLogger } from './bot-adapter';
+import type { AdaptiveCard } from './cards/card-types';
+import { buildConcessionCard, CONCESSION_INPUTS } from './cards/concession.card';
+import { buildNoticeCard } from './cards/notice.card';
+import { buildRenewalListCard } from './cards/renewal-list.card';
+import { buildRenewalStageCard } from './cards/renewal-stage.card';
+import { COMMAND_PATTERNS, normalise } from './commands';
+import type { TabLinks } from './tab-links';
+import { teamsUser } from './teams-conversation';
+
+/** What the renewal handlers need (a subset of the bot's dependencies). */
+export interface RenewalHandlerDeps {
+  tenantId: string;
+  db: Db;
+  links: TabLinks;
+  logger: BotLogger;
+  clock: Clock;
+  onOutboxChanged?: () => void;
+}
+
+/** Days `/renewals` looks ahead when none are given. */
+export const DEFAULT_RENEWAL_DAYS = 90;
+/** The longest window `/renewals` accepts. */
+export const MAX_RENEWAL_DAYS = 730;
+
+/** The verbs of the concession card. */
+export type ConcessionVerb = 'concession.approve' | 'concession.reject' | 'concession.refresh';
+
+/** Parses `/renewals [days] [soonest|latest]`: a window and an order, or what to fix. */
+export function parseRenewalsCommand(
+  text: string,
+): { ok: true; days: number; order: PipelineOrder } | { ok: false; message: string } {
+  const match = COMMAND_PATTERNS.renewals.exec(normalise(text));
+  const words = (match?.groups?.arg ?? '').trim().split(/\s+/).filter(Boolean);
+  let days = DEFAULT_RENEWAL_DAYS;
+  let order: PipelineOrder = 'soonest';
+  for (const word of words) {
+    if (/^\d+$/.test(word)) days = Number(word);
+    else if (/^(latest|newest)$/i.test(word)) order = 'latest';
+    else if (/^(soonest|earliest)$/i.test(word)) order = 'soonest';
+    else
+      return { ok: false, message: `Use /renewals [days] [soonest|latest], e.g. "/renewals 60".` };
+  }
+  if (days < 1 || days > MAX_RENEWAL_DAYS) {
+    return { ok: false, message: `The window must be 1 to ${MAX_RENEWAL_DAYS} days.` };
+  }
+  return { ok: true, days, order };
+}
+
+/** `/renewals` and the concession card's buttons. */
+export class RenewalHandlers {
+  private readonly roles: RoleDirectory;
+  private readonly actions: ActionLogRepository;
+  private readonly queries: RenewalQueries;
+  private readonly concessions: ConcessionService;
+
+  constructor(private readonly deps: RenewalHandlerDeps) {
+    this.roles = new RoleDirectory(deps.tenantId);
+    this.actions = new ActionLogRepository(deps.tenantId);
+    const insights = new RenewalInsights(deps.db, deps.tenantId, DEFAULT_RENEWAL_POLICY);
+    this.queries = new RenewalQueries(deps.db, deps.tenantId, insights);
+    this.concessions = new ConcessionService({
+      db: deps.db,
+      tenantId: deps.tenantId,
+      now: () => deps.clock.now(),
+      policy: DEFAULT_RENEWAL_POLICY,
+      audit: new AuditLog(deps.tenantId, deps.clock),
+      ...(deps.onOutboxChanged ? { onOutboxChanged: deps.onOutboxChanged } : {}),
+    });
+  }
+
+  /** `/renewals [days]`: the card listing contracts renewing within the window. */
+  async renewalsCard(text: string | undefined): Promise<AdaptiveCard> {
+    const parsed = parseRenewalsCommand(text ?? '');
+    if (!parsed.ok) {
+      return buildNoticeCard(
+        { tone: 'error', title: 'Which window?', text: parsed.message },
+        this.deps.links,
+      );
+    }
+    const asOf = this.deps.clock.now().toISOString().slice(0, 10);
+    const items = await this.queries.pipeline(asOf, parsed.days, parsed.order);
+    return buildRenewalListCard(
+      { days: parsed.days, asOf, order: parsed.order, items },
+      this.deps.links,
+    );
+  }
+
+  /** Approve / Reject / Refresh on a concession card: returns the card to show the clicker. */
+  async concessionAction(
+    context: TurnContext,
+    verb: ConcessionVerb,
+    data: Record<string, unknown>,
+  ): Promise<AdaptiveCard> {
+    const id = Number(data.concessionId);
+    if (!Number.isInteger(id) || id <= 0) {
+      return buildNoticeCard(
+        { tone: 'error', title: 'Unknown concession', text: 'That button has no concession.' },
+        this.deps.links,
+      );
+    }
+    const actor = await this.roles.resolve(this.deps.db, teamsUser(context.activity));
+    if (verb === 'concession.refresh') {
+      const view = await this.concessions.get(id);
+      if (view === null) {
+        return buildNoticeCard(
+          { tone: 'info', title: 'No concession', text: `There is no concession ${id}.` },
+          this.deps.links,
+        );
+      }
+      return buildConcessionCard(view, this.deps.links, this.mode(actor, view), null, {
+        refresh: false,
+      });
+    }
+    const version = Number(data.version);
+    const comment =
+      typeof data[CONCESSION_INPUTS.rejectComment] === 'string'
+        ? (data[CONCESSION_INPUTS.rejectComment] as string)
+        : undefined;
+    const result = await this.concessions.decide(actor, {
+      concessionId: id,
+      decision: verb === 'concession.approve' ? 'approve' : 'reject',
+      ...(comment !== undefined ? { comment } : {}),
+      ...(Number.isInteger(version) && version > 0 ? { expectedVersion: version } : {}),
+    });
+    await this.actions.record(this.deps.db, {
+      at: this.deps.clock.now(),
+      actorAadObjectId: actor.aadObjectId,
+      actorName: actor.name,
+      action: verb,
+      targetKind: 'concession',
+      targetId: String(id),
+      outcome: result.ok ? 'done' : 'refused',
+      reason: result.ok ? null : result.reason,
+      details: {},
+    });
+    if (!result.ok) {
+      this.deps.logger.info({ verb, id, reason: result.reason }, 'concession action refused');
+      if (result.concession === null) {
+        return buildNoticeCard(
+          { tone: 'refused', title: 'Not done', text: result.message },
+          this.deps.links,
+        );
+      }
+      return buildConcessionCard(
+        result.concession,
+        this.deps.links,
+        this.mode(actor, result.concession),
+        { tone: 'refused', text: result.message },
+        { refresh: false },
+      );
+    }
+    const c = result.concession;
+    return buildConcessionCard(
+      c,
+      this.deps.links,
+      'read-only',
+      {
+        tone: 'success',
+        text: `${c.status === 'approved' ? 'Approved' : 'Rejected'} by ${actor.name} at ${(c.decidedAt ?? '').slice(0, 16).replace('T', ' ')} UTC`,
+      },
+      { refresh: false },
+    );
+  }
+
+  private mode(actor: Actor, view: ConcessionView): 'approver' | 'read-only' {
+    const allowed = TIER_APPROVER_ROLES[view.approverTier];
+    const mayDecide = actor.roles.some((r) => allowed.includes(r));
+    // The view's approver list already leaves out the requester (segregation of duties).
+    return mayDecide &&
+      actor.aadObjectId !== null &&
+      view.approverAadObjectIds.includes(actor.aadObjectId)
+      ? 'approver'
+      : 'read-only';
+  }
+}
+
+/**
+ * Renders the renewal stream's outbox rows (`renewal-stage`, `concession`) into card activities;
+ * null for other kinds. The posted concession card is the read-only view with `refresh.userIds`
+ * for the eligible approvers.
+ */
+export function renderRenewalNotification(
+  kind: string,
+  payload: object,
+  links: TabLinks,
+): RenderResult | null {
+  if (kind === 'renewal-stage') {
+    const { stage } = payload as RenewalStagePayload;
+    if (!stage?.contractId) return { ok: false, reason: 'renewal-stage payload without stage' };
+    return {
+      ok: true,
+      activity: cardActivity(
+        buildRenewalStageCard(stage, links),
+        `Renewal ${stage.stage}-day stage: ${stage.clientName} ${stage.ref}`,
+      ),
+    };
+  }
+  if (kind === 'concession') {
+    const { concession, notice } = payload as ConcessionPayload;
+    if (!concession?.id) return { ok: false, reason: 'concession payload without concession' };
+    return {
+      ok: true,
+      activity: cardActivity(
+        buildConcessionCard(concession, links, 'read-only', notice ?? null),
+        `Concession ${concession.discountPct} % on ${concession.ref}: ${concession.status}`,
+      ),
+    };
+  }
+  return null;
+}
+
+function cardActivity(card: AdaptiveCard, summary: string): OutboundActivity {
+  const attachment = CardFactory.adaptiveCard(card);
+  return {
+    type: 'message',
+    summary,
+    attachments: [{ contentType: attachment.contentType, content: attachment.content }],
+  };
+}
