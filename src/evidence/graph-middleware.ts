@@ -16,11 +16,31 @@ export interface GraphRetryOptions {
   /** First backoff when the answer carries no Retry-After (doubles each attempt, with jitter). */
   baseDelayMs: number;
   sleep: Sleep;
-  /** Told about each retry (for logs). */
+  /** Told about each retry (for logs); `status` 0 means the connection failed. */
   onRetry?: (info: { status: number; attempt: number; delayMs: number; url: string }) => void;
 }
 
 const RETRYABLE_STATUSES = new Set([429, 503, 504]);
+// Connection failures worth another try (a dropped or refused connection, a DNS hiccup, a timeout).
+// TLS failures are not among them: a certificate problem does not fix itself.
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
+
+/** The Node error code of a failed request, looking through wrappers' `cause`. */
+function networkCode(error: unknown): string | null {
+  for (let e: unknown = error, depth = 0; e !== null && e !== undefined && depth < 4; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
 
 /** Milliseconds a Retry-After header asks for (seconds or an HTTP date); null when absent or unreadable. */
 export function retryAfterMs(header: string | null, nowMs: number): number | null {
@@ -32,7 +52,8 @@ export function retryAfterMs(header: string | null, nowMs: number): number | nul
 }
 
 /**
- * Retries Graph requests answered 429, 503 or 504, honouring Retry-After, a bounded number of times.
+ * Retries Graph requests answered 429, 503 or 504 (honouring Retry-After) or lost to a connection
+ * failure (backing off), a bounded number of times.
  * Ours rather than the SDK's RetryHandler: that one sleeps for real (untestable) and cannot report.
  * Every body we send is a Buffer or a string, so a request can be sent again as it is.
  */
@@ -48,7 +69,16 @@ export class GraphRetryMiddleware implements Middleware {
     const next = this.next;
     if (next === undefined) throw new Error('GraphRetryMiddleware needs a next middleware');
     for (let attempt = 1; ; attempt += 1) {
-      await next.execute(context);
+      try {
+        await next.execute(context);
+      } catch (error) {
+        const code = networkCode(error);
+        if (code === null || attempt >= this.options.maxAttempts) throw error;
+        const delayMs = Math.min(this.backoff(attempt), this.options.maxDelayMs);
+        this.options.onRetry?.({ status: 0, attempt, delayMs, url: urlOf(context) });
+        await this.options.sleep(delayMs);
+        continue;
+      }
       const response = context.response;
       if (
         response === undefined ||
@@ -58,20 +88,27 @@ export class GraphRetryMiddleware implements Middleware {
         return;
       }
       const asked = retryAfterMs(response.headers.get('retry-after'), Date.now());
-      const backoff = this.options.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
-      const delayMs = Math.min(asked ?? backoff, this.options.maxDelayMs);
+      const delayMs = Math.min(asked ?? this.backoff(attempt), this.options.maxDelayMs);
       // Drain the refused answer so its socket is released before we ask again.
       await response.arrayBuffer().catch(() => undefined);
       this.options.onRetry?.({
         status: response.status,
         attempt,
         delayMs,
-        url: typeof context.request === 'string' ? context.request : context.request.url,
+        url: urlOf(context),
       });
       await this.options.sleep(delayMs);
     }
   }
+
+  /** Exponential backoff with jitter, for answers without Retry-After and for connection failures. */
+  private backoff(attempt: number): number {
+    return this.options.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+  }
 }
+
+const urlOf = (context: Context): string =>
+  typeof context.request === 'string' ? context.request : context.request.url;
 
 /** Options of the HTTPS transport. */
 export interface HttpsTransportOptions {
@@ -96,11 +133,21 @@ export class HttpsTransport implements Middleware {
     const headers = flattenHeaders(init.headers);
     const body = await bodyBytes(init.body);
     if (body !== null) headers['content-length'] = String(body.length);
-    context.response = await new Promise<Response>((resolve, reject) => {
+    // Errors (a reset keep-alive socket, a timeout) go up to GraphRetryMiddleware, which retries.
+    context.response = await this.send(url, init.method ?? 'GET', headers, body);
+  }
+
+  private send(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: Buffer | null,
+  ): Promise<Response> {
+    return new Promise<Response>((resolve, reject) => {
       const request = https.request(
         url,
         {
-          method: init.method ?? 'GET',
+          method,
           headers,
           ca: this.options.ca,
           timeout: this.options.timeoutMs,
@@ -130,7 +177,10 @@ export class HttpsTransport implements Middleware {
       );
       request.on('timeout', () =>
         request.destroy(
-          new Error(`no answer from ${new URL(url).host} within ${this.options.timeoutMs} ms`),
+          Object.assign(
+            new Error(`no answer from ${new URL(url).host} within ${this.options.timeoutMs} ms`),
+            { code: 'ETIMEDOUT' },
+          ),
         ),
       );
       request.on('error', reject);

@@ -236,14 +236,26 @@ export class SharePointEvidenceStore implements EvidenceStore {
 function upstreamError(action: string, error: unknown): EvidenceError {
   if (error instanceof EvidenceError) return error;
   const status = error instanceof GraphError && error.statusCode > 0 ? error.statusCode : undefined;
-  const detail =
-    error instanceof GraphError
-      ? `${error.statusCode > 0 ? `HTTP ${error.statusCode}` : 'no answer'}${error.code ? ` ${error.code}` : ''}: ${error.message}`
-      : error instanceof Error
-        ? error.message
-        : JSON.stringify(error);
-  return new EvidenceError('EVIDENCE_UPSTREAM', `SharePoint failed ${action} (${detail}).`, {
-    cause: error,
-    status,
-  });
+  return new EvidenceError(
+    'EVIDENCE_UPSTREAM',
+    `SharePoint failed ${action} (${describe(error)}).`,
+    {
+      cause: error,
+      status,
+    },
+  );
+}
+
+/** One line about a Graph failure, whichever of its shapes the SDK produced. */
+function describe(error: unknown): string {
+  if (error instanceof GraphError) {
+    const where = error.statusCode > 0 ? `HTTP ${error.statusCode}` : 'no answer';
+    // A transport failure arrives with an empty message and the original error as text in `body`.
+    const what = error.message !== '' ? error.message : String(error.body ?? '');
+    return `${where}${error.code ? ` ${error.code}` : ''}: ${what}`;
+  }
+  // The upload task rethrows a refused slice's parsed body: {error: {code, message}}.
+  const body = (error as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (body !== undefined && body !== null) return `${String(body.code)}: ${String(body.message)}`;
+  return error instanceof Error ? error.message : JSON.stringify(error);
 }

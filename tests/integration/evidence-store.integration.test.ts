@@ -320,6 +320,19 @@ describe('SharePoint evidence store against the Graph double', () => {
     );
   });
 
+  test('a connection dropped before the answer is retried and the file lands once', async () => {
+    harness.double.dropNext(1, (method) => method === 'PUT');
+    const content = bytesOf(30_000, 7);
+
+    const stored = await harness.store.put(contosoUat, 'notes.pdf', content, 'application/pdf');
+
+    expect(stored.sha256).toBe(sha256(content));
+    expect(harness.double.requests.map((r) => r.status)).toEqual([0, 201]);
+    expect(sha256(harness.double.files.get(`${CONTOSO_UAT}/notes.pdf`)!.content)).toBe(
+      sha256(content),
+    );
+  });
+
   test('throttling that never ends fails with an upstream error after the attempts run out', async () => {
     harness.double.failNext(10, 503, null);
 

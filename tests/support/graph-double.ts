@@ -103,6 +103,8 @@ export class GraphDouble {
   private readonly sessions = new Map<string, UploadSession>();
   private readonly downloads = new Map<string, string>();
   private faults: Fault[] = [];
+  private drops: Array<{ matches: (method: string, path: string) => boolean; remaining: number }> =
+    [];
   private server: Server | null = null;
   /** https://127.0.0.1:PORT/ (the Graph root, without version). */
   baseUrl = '';
@@ -151,6 +153,11 @@ export class GraphDouble {
     this.faults.push({ status, retryAfterSeconds, matches, remaining: count });
   }
 
+  /** The next `count` matching requests get no answer: their connection is dropped. */
+  dropNext(count: number, matches: (method: string, path: string) => boolean = () => true): void {
+    this.drops.push({ matches, remaining: count });
+  }
+
   /** Paths of every file held, sorted. */
   paths(): string[] {
     return [...this.files.keys()].sort();
@@ -176,6 +183,13 @@ export class GraphDouble {
     const fail = (status: number, code: string, message: string) =>
       send(status, { error: { code, message } });
 
+    const drop = this.drops.find((d) => d.remaining > 0 && d.matches(method, url.pathname));
+    if (drop !== undefined) {
+      drop.remaining -= 1;
+      this.requests.push({ method, path: url.pathname, status: 0, authorized });
+      req.socket.destroy();
+      return;
+    }
     const fault = this.faults.find((f) => f.remaining > 0 && f.matches(method, url.pathname));
     if (fault !== undefined) {
       fault.remaining -= 1;
