@@ -68,6 +68,8 @@ const envSchema = z.object({
   SYNC_CRON: cron.default('*/15 * * * *'),
   /** Cron expression for the daily evaluation. */
   EVALUATE_CRON: cron.default('0 6 * * *'),
+  /** Cron expression for the daily renewal evaluation (readiness, 90/60/30 stages, uplift). */
+  RENEWAL_EVALUATE_CRON: cron.default('30 6 * * *'),
   /** Bot (Entra app) id; required in production. */
   BOT_ID: z.string().min(1).optional(),
   /** Bot client secret; production needs it unless BOT_MANAGED_IDENTITY is set. */
@@ -154,7 +156,13 @@ export interface AppConfig {
   };
   webhook: { username: string; password: string };
   database: { url: string | null; dataDir: string };
-  schedules: { sync: string; evaluate: string; weeklyReport: string; detailRefresh: string };
+  schedules: {
+    sync: string;
+    evaluate: string;
+    weeklyReport: string;
+    detailRefresh: string;
+    renewalEvaluate: string;
+  };
   roleAssignments: RoleAssignment[];
   bot: {
     appId: string | null;
@@ -261,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     schedules: {
       sync: e.SYNC_CRON,
       evaluate: e.EVALUATE_CRON,
+      renewalEvaluate: e.RENEWAL_EVALUATE_CRON,
       weeklyReport: e.WEEKLY_REPORT_CRON,
       detailRefresh: e.DETAIL_REFRESH_CRON,
     },

@@ -11,6 +11,14 @@ import { TabLinks } from '../bot/tab-links';
 import type { BotAuthOptions } from '../bot/bot-auth';
 import { EscalationActionsService } from './app/delivery/escalation-actions';
 import { EvaluateDelivery } from './app/delivery/evaluate-delivery';
+import { EvaluateRenewals } from './app/renewals/evaluate-renewals';
+import { ConcessionService } from './app/renewals/concession-service';
+import { RenewalInsights } from './app/renewals/renewal-insights';
+import { RenewalQueries } from './app/renewals/renewal-queries';
+import { RenewalWorkflow } from './app/renewals/renewal-workflow';
+import { renewalRoutes, type RenewalServices } from './api/renewal-routes';
+import { DEFAULT_RENEWAL_POLICY } from './domain/renewals/renewal-policy';
+import { SqlRenewalHistoryReader } from './store/renewal-history.repository';
 import { escalationNotifier } from './notifications/escalation-notifier';
 import { OutboxDispatcher } from './notifications/outbox-dispatcher';
 import { RoleDirectory } from './notifications/role-directory.repository';
@@ -188,6 +196,17 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await evaluation.run();
     dispatcher?.poke();
   };
+  const renewalEvaluation = new EvaluateRenewals({
+    db,
+    history: new SqlRenewalHistoryReader(db),
+    tenantId: config.tenantId,
+    now,
+    policy: DEFAULT_RENEWAL_POLICY,
+  });
+  const evaluateRenewals = async () => {
+    await renewalEvaluation.run();
+    dispatcher?.poke();
+  };
 
   const readiness = async (): Promise<Readiness> => {
     await db.query('SELECT 1');
@@ -246,6 +265,26 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     onOutboxChanged: () => dispatcher?.poke(),
     onWritebackQueued: () => writeback?.poke(),
   });
+  const renewalInsights = new RenewalInsights(db, config.tenantId, DEFAULT_RENEWAL_POLICY);
+  const renewalServices: RenewalServices = {
+    queries: new RenewalQueries(db, config.tenantId, renewalInsights),
+    insights: renewalInsights,
+    concessions: new ConcessionService({
+      db,
+      tenantId: config.tenantId,
+      now,
+      policy: DEFAULT_RENEWAL_POLICY,
+      audit: new AuditLog(config.tenantId, clock),
+      onOutboxChanged: () => dispatcher?.poke(),
+    }),
+    workflow: new RenewalWorkflow({
+      db,
+      tenantId: config.tenantId,
+      now,
+      audit: new AuditLog(config.tenantId, clock),
+      onOutboxChanged: () => dispatcher?.poke(),
+    }),
+  };
   // The tab API: route modules append their `ApiRoute[]` here (gates, renewals, ...).
   const apiRoutes: ApiRoute[] = [
     ...deliveryRoutes({
@@ -257,6 +296,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     ...settingsRoutes({
       settings: new SqlTabSettings(db, now),
       policyStore: (tenantId) => new SqlDeliveryStore(db, tenantId, now),
+    }),
+    ...renewalRoutes({
+      renewals: (tenantId) => (tenantId === config.tenantId ? renewalServices : null),
+      today: () => now().toISOString().slice(0, 10),
     }),
     ...gateRoutes({
       gates: (tenantId) => (tenantId === config.tenantId ? gates : null),
@@ -335,6 +378,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         run: evaluateAll,
       },
       {
+        name: 'renewal-evaluate',
+        cron: config.schedules.renewalEvaluate,
+        run: evaluateRenewals,
+      },
+      {
         name: 'weekly-report',
         cron: config.schedules.weeklyReport,
         run: async () => {
@@ -354,6 +402,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const hasSynced = (await sync.lastCompletedAt()) !== null;
     await runSync(hasSynced ? 'incremental' : 'full');
     await evaluateAll();
+    await evaluateRenewals();
   }
   const roles = new RoleDirectory(config.tenantId);
   await roles.grant(

@@ -27,6 +27,11 @@ import {
   type StageTaskRow,
 } from '../../store/renewal.repository';
 import { enqueue } from '../../notifications/outbox';
+import {
+  pilotVerdict,
+  SqlTabSettings,
+  type PilotVerdict,
+} from '../../store/tab-settings.repository';
 import type { RenewalStagePayload } from '../../notifications/renewal-payloads';
 import { buildAllContractFacts, indexRenewalHistory } from './build-contract-facts';
 import type { RenewalHistoryReader } from './renewal-history';
@@ -104,6 +109,7 @@ export function stageView(
 /** The daily renewal evaluation. */
 export class EvaluateRenewals {
   private readonly repo: RenewalRepository;
+  private verdict: (clientId: number | null) => PilotVerdict = () => 'post';
 
   constructor(private readonly deps: EvaluateRenewalsDeps) {
     this.repo = new RenewalRepository(deps.tenantId);
@@ -122,6 +128,10 @@ export class EvaluateRenewals {
       this.repo.contractLabels(db, null),
       this.repo.stageTasks(db),
     ]);
+    // Tenant pilot settings: renewals switched off, shadow mode or outside the allow-list → not posted.
+    const pilot = await new SqlTabSettings(db, now).pilot(tenantId);
+    this.verdict = (clientId) =>
+      this.deps.shadow ? 'shadow' : pilotVerdict(pilot, 'renewals', { clientId, projectId: null });
     const stagesByContract = new Map<number, StageTaskRow[]>();
     for (const s of openStages) {
       stagesByContract.set(s.contractId, [...(stagesByContract.get(s.contractId) ?? []), s]);
@@ -262,7 +272,7 @@ export class EvaluateRenewals {
       `${stage}-day stage opened (owner ${label?.ownerName ?? 'not set: cs lead assigns'})`,
       { stage, tasks: tasks.map((t) => t.title) },
     );
-    if (this.deps.shadow) return;
+    if (this.verdict(row.clientId) !== 'post') return;
     const payload: RenewalStagePayload = {
       stage: stageView(row, label, assessment, flag, asOf, null),
     };
@@ -320,7 +330,7 @@ export class EvaluateRenewals {
         severity: first.severity,
         daysOverdue: first.daysOverdue,
       });
-      if (this.deps.shadow) continue;
+      if (this.verdict(stage.clientId) !== 'post') continue;
       const payload: RenewalStagePayload = {
         stage: stageView(
           { ...stage, status: 'escalated' },

@@ -1,0 +1,239 @@
+/**
+ * The tab API of the renewal loop (`/api/v1`): the pipeline, one contract's picture, checkpoints,
+ * concessions (request / decide), uplift answers, KPIs and the monthly governance review. Handlers
+ * translate HTTP into the use cases; refusals become `ApiError`s with a stable code.
+ */
+import { z } from 'zod';
+import type { Actor } from '../app/delivery-views';
+import type { ConcessionResult, ConcessionService } from '../app/renewals/concession-service';
+import type { RenewalInsights } from '../app/renewals/renewal-insights';
+import type { RenewalQueries } from '../app/renewals/renewal-queries';
+import type { RenewalWorkflow, WorkflowResult } from '../app/renewals/renewal-workflow';
+import { ApiError, type ApiActor, type ApiRoute } from './api-types';
+import { pageRequest, toPage } from './mount-api';
+
+/** The renewal use cases of one tenant (null when the tenant has none). */
+export interface RenewalServices {
+  queries: RenewalQueries;
+  insights: RenewalInsights;
+  concessions: ConcessionService;
+  workflow: RenewalWorkflow;
+}
+
+/** What the renewal routes need. */
+export interface RenewalRoutesDeps {
+  renewals: (tenantId: string) => RenewalServices | null;
+  /** Today (UTC, YYYY-MM-DD). */
+  today: () => string;
+  /** The HaloPSA agent with this e-mail, when there is one. */
+  agentOf?: (tenantId: string, email: string | null) => Promise<number | null>;
+}
+
+const contractId = z
+  .string()
+  .regex(/^\d{1,15}$/, 'must be a HaloPSA contract id')
+  .transform(Number);
+const pipelineQuery = z.object({
+  days: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a number of days')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(730))
+    .default('90'),
+  order: z.enum(['soonest', 'latest']).default('soonest'),
+});
+const checkpointBody = z.object({
+  meetingOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+  notes: z.string().trim().min(1, 'meeting notes are required').max(5000),
+  ownerCall: z.enum(['renew', 'at-risk', 'churn', 'monitor']),
+});
+const concessionBody = z.object({
+  discountPct: z.number().positive().max(100),
+  reason: z.string().trim().min(1, 'a reason is required').max(2000),
+});
+const decisionBody = z.object({
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().max(2000).optional(),
+  expectedVersion: z.number().int().positive().optional(),
+});
+const upliftBody = z.object({ status: z.enum(['accepted', 'declined']) });
+const monthQuery = z.object({
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM')
+    .optional(),
+});
+
+function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown, what: string): T {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) {
+    const details = result.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`);
+    throw new ApiError(400, 'invalid-input', `Invalid ${what}: ${details.join('; ')}`, details);
+  }
+  return result.data;
+}
+
+const STATUS: Record<string, number> = {
+  'not-authorised': 403,
+  'wrong-role': 403,
+  'own-request': 403,
+  'not-found': 404,
+  'invalid-input': 400,
+  'comment-required': 400,
+  'invalid-state': 409,
+  'already-decided': 409,
+  'stale-version': 409,
+  'already-pending': 409,
+};
+
+function unwrap<T>(result: WorkflowResult<T>): T {
+  if (result.ok) return result.value;
+  throw new ApiError(STATUS[result.reason] ?? 400, result.reason, result.message);
+}
+
+function concessionOrThrow(result: ConcessionResult) {
+  if (result.ok) return result.concession;
+  throw new ApiError(STATUS[result.reason] ?? 400, result.reason, result.message, {
+    concession: result.concession,
+  });
+}
+
+/** The renewal routes under `/api/v1`. */
+export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
+  const services = (tenantId: string): RenewalServices => {
+    const s = deps.renewals(tenantId);
+    if (!s) throw new ApiError(404, 'NOT_FOUND', 'Renewals are not available for this tenant.');
+    return s;
+  };
+  const actorOf = async (actor: ApiActor): Promise<Actor> => ({
+    aadObjectId: actor.aadObjectId,
+    name: actor.name,
+    email: actor.email,
+    roles: actor.roles,
+    haloAgentId: deps.agentOf ? await deps.agentOf(actor.tenantId, actor.email) : null,
+  });
+  return [
+    {
+      method: 'get',
+      path: '/renewals',
+      handler: async ({ actor, query }) => {
+        const q = parse(pipelineQuery, { days: query.days, order: query.order }, 'query');
+        const page = pageRequest(query);
+        const all = await services(actor.tenantId).queries.pipeline(deps.today(), q.days, q.order);
+        return {
+          status: 200,
+          body: {
+            ...toPage(all.slice(page.offset, page.offset + page.pageSize), all.length, page),
+            days: q.days,
+            order: q.order,
+            asOf: deps.today(),
+          },
+        };
+      },
+    },
+    {
+      method: 'get',
+      path: '/renewals/kpis',
+      handler: async ({ actor }) => ({
+        status: 200,
+        body: await services(actor.tenantId).insights.kpis(deps.today()),
+      }),
+    },
+    {
+      method: 'get',
+      path: '/renewals/governance',
+      roles: ['msp_owner', 'cs_lead', 'admin'],
+      handler: async ({ actor, query }) => {
+        const { month } = parse(monthQuery, { month: query.month }, 'query');
+        return {
+          status: 200,
+          body: await services(actor.tenantId).insights.governance(
+            month ?? deps.today().slice(0, 7),
+          ),
+        };
+      },
+    },
+    {
+      method: 'get',
+      path: '/contracts/:contractId',
+      handler: async ({ actor, params }) => {
+        const id = parse(contractId, params.contractId, 'contractId');
+        const detail = await services(actor.tenantId).queries.contract(id, deps.today());
+        if (!detail) throw new ApiError(404, 'NOT_FOUND', `There is no contract ${id}.`);
+        return { status: 200, body: detail };
+      },
+    },
+    {
+      method: 'post',
+      path: '/contracts/:contractId/checkpoints',
+      roles: ['account_manager', 'cs_lead', 'msp_owner'],
+      handler: async ({ actor, params, body }) => {
+        const id = parse(contractId, params.contractId, 'contractId');
+        const input = parse(checkpointBody, body, 'checkpoint');
+        const logged = unwrap(
+          await services(actor.tenantId).workflow.logCheckpoint(await actorOf(actor), {
+            contractId: id,
+            ...input,
+          }),
+        );
+        return { status: 201, body: logged };
+      },
+    },
+    {
+      method: 'post',
+      path: '/contracts/:contractId/concessions',
+      roles: ['account_manager', 'cs_lead', 'msp_owner'],
+      handler: async ({ actor, params, body }) => {
+        const id = parse(contractId, params.contractId, 'contractId');
+        const input = parse(concessionBody, body, 'concession');
+        const result = await services(actor.tenantId).concessions.request(await actorOf(actor), {
+          contractId: id,
+          ...input,
+        });
+        return { status: 201, body: concessionOrThrow(result) };
+      },
+    },
+    {
+      method: 'get',
+      path: '/concessions/:concessionId',
+      handler: async ({ actor, params }) => {
+        const id = parse(contractId, params.concessionId, 'concessionId');
+        const view = await services(actor.tenantId).concessions.get(id);
+        if (!view) throw new ApiError(404, 'NOT_FOUND', `There is no concession ${id}.`);
+        return { status: 200, body: view };
+      },
+    },
+    {
+      method: 'post',
+      path: '/concessions/:concessionId/decision',
+      roles: ['cs_lead', 'msp_owner'],
+      handler: async ({ actor, params, body }) => {
+        const id = parse(contractId, params.concessionId, 'concessionId');
+        const input = parse(decisionBody, body, 'decision');
+        const result = await services(actor.tenantId).concessions.decide(await actorOf(actor), {
+          concessionId: id,
+          decision: input.decision,
+          ...(input.comment !== undefined ? { comment: input.comment } : {}),
+          ...(input.expectedVersion !== undefined
+            ? { expectedVersion: input.expectedVersion }
+            : {}),
+        });
+        return { status: 200, body: concessionOrThrow(result) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/uplift/:opportunityId/status',
+      roles: ['account_manager', 'cs_lead', 'msp_owner'],
+      handler: async ({ actor, params, body }) => {
+        const input = parse(upliftBody, body, 'uplift status');
+        const opportunityId = decodeURIComponent(String(params.opportunityId ?? ''));
+        const result = await services(actor.tenantId).workflow.setUpliftStatus(
+          await actorOf(actor),
+          { opportunityId, status: input.status },
+        );
+        return { status: 200, body: unwrap(result) };
+      },
+    },
+  ];
+}

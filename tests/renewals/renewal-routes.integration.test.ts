@@ -1,0 +1,154 @@
+import { ApiError, type ApiActor, type ApiRoute } from '../../src/api/api-types';
+import { renewalRoutes, type RenewalServices } from '../../src/api/renewal-routes';
+import { AuditLog } from '../../src/audit/audit-log';
+import type { Role } from '../../src/app/delivery-views';
+import { ConcessionService } from '../../src/app/renewals/concession-service';
+import { EvaluateRenewals } from '../../src/app/renewals/evaluate-renewals';
+import { RenewalInsights } from '../../src/app/renewals/renewal-insights';
+import { RenewalQueries } from '../../src/app/renewals/renewal-queries';
+import { RenewalWorkflow } from '../../src/app/renewals/renewal-workflow';
+import { DEFAULT_RENEWAL_POLICY } from '../../src/domain/renewals';
+import { SqlRenewalHistoryReader } from '../../src/store/renewal-history.repository';
+import { testDatabases, type TestDatabaseHandle } from '../support/databases';
+import { DEMO_AS_OF, syncDemo } from './renewal-portfolio';
+
+const T = 't';
+
+function actor(name: string, roles: Role[]): ApiActor {
+  return { tenantId: T, aadObjectId: `aad-${name}`, email: `${name}@example.com`, name, roles };
+}
+
+describe.each(testDatabases())('renewal tab API on $name', (database) => {
+  let handle: TestDatabaseHandle;
+  let routes: ApiRoute[];
+  const call = async (
+    method: ApiRoute['method'],
+    path: string,
+    who: ApiActor,
+    input: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {},
+  ) => {
+    const route = routes.find((r) => r.method === method && r.path === path);
+    if (!route) throw new Error(`no route ${method} ${path}`);
+    return route.handler({
+      actor: who,
+      params: input.params ?? {},
+      query: input.query ?? {},
+      body: input.body,
+    });
+  };
+
+  beforeAll(async () => {
+    handle = await database.open();
+    const { db } = handle;
+    await syncDemo(db, 7, T);
+    const now = () => new Date(`${DEMO_AS_OF}T09:00:00Z`);
+    await new EvaluateRenewals({
+      db,
+      history: new SqlRenewalHistoryReader(db),
+      tenantId: T,
+      now,
+      policy: DEFAULT_RENEWAL_POLICY,
+    }).run({ asOf: DEMO_AS_OF });
+    const insights = new RenewalInsights(db, T, DEFAULT_RENEWAL_POLICY);
+    const audit = new AuditLog(T, { now });
+    const services: RenewalServices = {
+      queries: new RenewalQueries(db, T, insights),
+      insights,
+      concessions: new ConcessionService({
+        db,
+        tenantId: T,
+        now,
+        policy: DEFAULT_RENEWAL_POLICY,
+        audit,
+      }),
+      workflow: new RenewalWorkflow({ db, tenantId: T, now, audit }),
+    };
+    routes = renewalRoutes({ renewals: () => services, today: () => DEMO_AS_OF });
+  });
+  afterAll(async () => {
+    await handle.dispose();
+  });
+
+  test('the pipeline pages contracts renewing within ?days=, and rejects a bad window', async () => {
+    const am = actor('alex', ['account_manager']);
+    const all = await call('get', '/renewals', am, { query: { days: '120' } });
+    const body = all.body as { items: Array<{ daysToEnd: number }>; total: number };
+    expect(body.total).toBeGreaterThan(2);
+    expect(body.items.every((i) => i.daysToEnd <= 120)).toBe(true);
+    const page = await call('get', '/renewals', am, {
+      query: { days: '120', page: '2', pageSize: '2' },
+    });
+    expect((page.body as { items: unknown[] }).items.length).toBeLessThanOrEqual(2);
+    await expect(call('get', '/renewals', am, { query: { days: 'soon' } })).rejects.toBeInstanceOf(
+      ApiError,
+    );
+  });
+
+  test('one contract shows readiness with drivers, trend, stages and timeline; a checkpoint and a concession go through', async () => {
+    const am = actor('alex', ['account_manager']);
+    const list = (await call('get', '/renewals', am, { query: { days: '90' } })).body as {
+      items: Array<{ contractId: number; stage: string }>;
+    };
+    const inWindow = list.items.find((i) => i.stage !== 'none')!;
+    const detail = await call('get', '/contracts/:contractId', am, {
+      params: { contractId: String(inWindow.contractId) },
+    });
+    const d = detail.body as {
+      readiness: { assessment: { drivers: unknown[] } };
+      trend: unknown[];
+      stages: unknown[];
+      timeline: Array<{ kind: string }>;
+    };
+    expect(d.readiness.assessment.drivers.length).toBeGreaterThan(0);
+    expect(d.trend.length).toBe(1);
+    expect(d.stages.length).toBe(1);
+    expect(d.timeline.map((e) => e.kind)).toContain('stage.opened');
+
+    const checkpoint = await call('post', '/contracts/:contractId/checkpoints', am, {
+      params: { contractId: String(inWindow.contractId) },
+      body: { meetingOn: DEMO_AS_OF, notes: 'Renewal call held', ownerCall: 'renew' },
+    });
+    expect(checkpoint.status).toBe(201);
+    const requested = await call('post', '/contracts/:contractId/concessions', am, {
+      params: { contractId: String(inWindow.contractId) },
+      body: { discountPct: 5, reason: 'Multi-year commitment' },
+    });
+    expect(requested.status).toBe(201);
+    const id = (requested.body as { id: number }).id;
+    await expect(
+      call('post', '/concessions/:concessionId/decision', am, {
+        params: { concessionId: String(id) },
+        body: { decision: 'approve' },
+      }),
+    ).rejects.toMatchObject({ status: 403 });
+    const decided = await call(
+      'post',
+      '/concessions/:concessionId/decision',
+      actor('casey', ['cs_lead']),
+      { params: { concessionId: String(id) }, body: { decision: 'approve' } },
+    );
+    expect((decided.body as { status: string }).status).toBe('approved');
+    const after = await call('get', '/contracts/:contractId', am, {
+      params: { contractId: String(inWindow.contractId) },
+    });
+    expect(
+      (after.body as { timeline: Array<{ kind: string }> }).timeline.map((e) => e.kind),
+    ).toEqual(
+      expect.arrayContaining(['checkpoint.logged', 'concession.requested', 'concession.decided']),
+    );
+  });
+
+  test('KPIs and the governance review come from stored data', async () => {
+    const kpis = await call('get', '/renewals/kpis', actor('morgan', ['msp_owner']));
+    const k = kpis.body as { kpis: { grr: number | null } };
+    expect(k.kpis.grr).not.toBeNull();
+    expect(k.kpis.grr!).toBeGreaterThan(0);
+    expect(k.kpis.grr!).toBeLessThanOrEqual(1);
+    const review = await call('get', '/renewals/governance', actor('morgan', ['msp_owner']), {
+      query: { month: DEMO_AS_OF.slice(0, 7) },
+    });
+    const r = review.body as { retentionRisk: { atRiskCount: number }; month: string };
+    expect(r.month).toBe(DEMO_AS_OF.slice(0, 7));
+    expect(r.retentionRisk.atRiskCount).toBeGreaterThanOrEqual(0);
+  });
+});
