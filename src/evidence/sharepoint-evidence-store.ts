@@ -10,6 +10,7 @@ import {
   type AuthenticationProvider,
   type FileObject,
   type Range,
+  type UploadResult,
 } from '@microsoft/microsoft-graph-client';
 import {
   assertAcceptableSize,
@@ -27,6 +28,7 @@ export const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
 /** Upload session slice: a multiple of 320 KiB, as Graph requires. */
 export const UPLOAD_SLICE_BYTES = 10 * 320 * 1024;
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const MAX_RESUMES = 2;
 
 /** Settings of the SharePoint adapter. */
 export interface SharePointEvidenceStoreOptions {
@@ -144,8 +146,7 @@ export class SharePointEvidenceStore implements EvidenceStore {
         const task = new LargeFileUploadTask(this.client, bufferFile(fileName, content), session, {
           rangeSize: UPLOAD_SLICE_BYTES,
         });
-        const result = await task.upload();
-        stored = result.responseBody as DriveItem;
+        stored = (await uploadWithResume(task)).responseBody as DriveItem;
       }
     } catch (error) {
       throw upstreamError(`storing ${segments.join('/')}`, error);
@@ -230,6 +231,21 @@ export class SharePointEvidenceStore implements EvidenceStore {
   /** `/sites/{id}/drive/root:/a/b/c` with each segment percent-encoded. */
   private itemPath(segments: string[]): string {
     return `${this.drive}/root:/${segments.map(encodeURIComponent).join('/')}`;
+  }
+}
+
+/**
+ * Runs an upload session to the end. When a slice fails for good (its answer lost and the resend
+ * refused as out of range, or retries exhausted), asks the session which bytes it still expects and
+ * goes on from there, at most MAX_RESUMES times.
+ */
+async function uploadWithResume(task: LargeFileUploadTask<Buffer>): Promise<UploadResult> {
+  for (let resumes = 0; ; resumes += 1) {
+    try {
+      return resumes === 0 ? await task.upload() : ((await task.resume()) as UploadResult);
+    } catch (error) {
+      if (resumes >= MAX_RESUMES) throw error;
+    }
   }
 }
 

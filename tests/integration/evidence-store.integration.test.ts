@@ -333,6 +333,30 @@ describe('SharePoint evidence store against the Graph double', () => {
     );
   });
 
+  test('a slice stored but its answer lost is not stored twice: the upload resumes from the session', async () => {
+    let chunkPuts = 0;
+    harness.double.loseAnswerNext(
+      1,
+      (method, p) => method === 'PUT' && p.startsWith('/upload/') && ++chunkPuts === 2,
+    );
+    const content = bytesOf(10 * 1024 * 1024, 8);
+
+    const stored = await harness.store.put(contosoUat, 'big.zip', content, 'application/zip');
+
+    expect(stored.sha256).toBe(sha256(content));
+    expect(sha256(harness.double.files.get(`${CONTOSO_UAT}/big.zip`)!.content)).toBe(
+      sha256(content),
+    );
+    const upload = harness.double.requests.filter((r) => r.path.startsWith('/upload/'));
+    // Lost answer, the resend refused as out of range, the session asked where it stands, then on.
+    expect(upload.map((r) => `${r.method} ${r.status}`).slice(1, 4)).toEqual([
+      'PUT 0',
+      'PUT 416',
+      'GET 200',
+    ]);
+    expect(upload.at(-1)).toMatchObject({ method: 'PUT', status: 201 });
+  });
+
   test('throttling that never ends fails with an upstream error after the attempts run out', async () => {
     harness.double.failNext(10, 503, null);
 

@@ -105,6 +105,10 @@ export class GraphDouble {
   private faults: Fault[] = [];
   private drops: Array<{ matches: (method: string, path: string) => boolean; remaining: number }> =
     [];
+  private lostAnswers: Array<{
+    matches: (method: string, path: string) => boolean;
+    remaining: number;
+  }> = [];
   private server: Server | null = null;
   /** https://127.0.0.1:PORT/ (the Graph root, without version). */
   baseUrl = '';
@@ -158,6 +162,14 @@ export class GraphDouble {
     this.drops.push({ matches, remaining: count });
   }
 
+  /** The next `count` matching requests are carried out, but their answer is lost (connection dropped). */
+  loseAnswerNext(
+    count: number,
+    matches: (method: string, path: string) => boolean = () => true,
+  ): void {
+    this.lostAnswers.push({ matches, remaining: count });
+  }
+
   /** Paths of every file held, sorted. */
   paths(): string[] {
     return [...this.files.keys()].sort();
@@ -167,7 +179,14 @@ export class GraphDouble {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const method = req.method ?? 'GET';
     const authorized = req.headers.authorization === `Bearer ${this.acceptedToken}`;
+    const lost = this.lostAnswers.find((l) => l.remaining > 0 && l.matches(method, url.pathname));
+    if (lost !== undefined) lost.remaining -= 1;
     const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      if (lost !== undefined) {
+        this.requests.push({ method, path: url.pathname, status: 0, authorized });
+        req.socket.destroy();
+        return;
+      }
       this.requests.push({ method, path: url.pathname, status, authorized });
       if (payload === undefined) {
         res.writeHead(status, headers).end();
