@@ -45,6 +45,11 @@ export class ApiClient {
     return this.request<T>('PUT', path, body);
   }
 
+  /** POST a JSON body and read the JSON answer. */
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
   /** GET a non-JSON resource (an export) as a Blob. */
   async download(path: string, query: Record<string, string> = {}): Promise<Blob> {
     const response = await this.send('GET', withQuery(path, query));

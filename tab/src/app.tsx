@@ -16,14 +16,15 @@ import {
   type Theme,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { DemoUsersDto, MeDto } from '../../src/api/dto';
+import type { DemoUsersDto } from '../../src/api/dto';
 import { ApiClient, ApiFailure, type ApiCredentials } from './api-client';
 import { DemoSignIn, rememberedDemoUser } from './components/demo-sign-in';
 import { Failed } from './components/states';
 import type { TabHost, ThemeName } from './host';
 import { hrefWithHostParams, NavigatorContext, useNavigator, type Navigator } from './navigation';
 import { parsePin, parseRoute, routeFromSubEntity, type Pin, type TabRoute } from './routes';
-import { ApiContext, useApiClient } from './use-api';
+import { MeContext, useLoadMe, useMe } from './me';
+import { ApiContext } from './use-api';
 import { ApprovalsView } from './views/approvals-view';
 import { ConfigView } from './views/config-view';
 import { ContractView, RenewalsView } from './views/renewals-view';
@@ -123,6 +124,7 @@ export function App({ host }: { host: TabHost }) {
     return new ApiClient(credentials);
   }, [signIn, host]);
 
+  const me = useLoadMe(api, signIn.state === 'sso' || signIn.state === 'demo');
   const route = parseRoute(location.pathname, params);
   const pin = parsePin(params.get('pin'));
 
@@ -136,10 +138,12 @@ export function App({ host }: { host: TabHost }) {
     >
       <NavigatorContext.Provider value={navigator}>
         <ApiContext.Provider value={api}>
-          {signIn.state === 'demo' ? (
-            <DemoSignIn users={signIn.users} email={signIn.email} onChange={signIn.choose} />
-          ) : null}
-          <Body signIn={signIn} route={route} pin={pin} host={host} />
+          <MeContext.Provider value={me}>
+            {signIn.state === 'demo' ? (
+              <DemoSignIn users={signIn.users} email={signIn.email} onChange={signIn.choose} />
+            ) : null}
+            <Body signIn={signIn} route={route} pin={pin} host={host} />
+          </MeContext.Provider>
         </ApiContext.Provider>
       </NavigatorContext.Provider>
     </FluentProvider>
@@ -327,23 +331,6 @@ function sectionOf(route: TabRoute): NavView {
   return route.view;
 }
 
-/** The signed-in user as the server resolved them (null while loading or when /me fails). */
-function useMe(): MeDto | null {
-  const [me, setMe] = useState<MeDto | null>(null);
-  const api = useApiClient();
-  useEffect(() => {
-    let live = true;
-    api.get<MeDto>('/me').then(
-      (m) => live && setMe(m),
-      () => live && setMe(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api]);
-  return me;
-}
-
 /** Decides how to sign in: Teams SSO in Teams; outside Teams the demo sign-in when the server offers it. */
 function useSignIn(host: TabHost): SignIn & { choose: (email: string) => void } {
   const [signIn, setSignIn] = useState<SignIn>(
@@ -392,5 +379,6 @@ function useSignIn(host: TabHost): SignIn & { choose: (email: string) => void } 
   const choose = useCallback((email: string) => {
     setSignIn((current) => (current.state === 'demo' ? { ...current, email } : current));
   }, []);
-  return { ...signIn, choose };
+  // One object per sign-in state: the API client, and every view's data, hang off its identity.
+  return useMemo(() => ({ ...signIn, choose }), [signIn, choose]);
 }

@@ -68,7 +68,7 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       window.localStorage.setItem('controlTower.demoUser', email);
     }, admin);
     page = context.pages()[0] ?? (await context.newPage());
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await closeBrowser?.();
@@ -83,6 +83,12 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
   (available ? test : test.skip)(
     'the portfolio lists every demo project with its RAG, as the API and the bot read side do',
     async () => {
+      // Each signed-in page load asks who the user is once: more would mean a render loop.
+      const whoAmI: string[] = [];
+      const onRequest = (request: { url(): string }) => {
+        if (request.url().endsWith('/api/v1/me')) whoAmI.push(request.url());
+      };
+      page.on('request', onRequest);
       await page.goto(`${app.url}/`);
       await page.getByTestId('demo-banner').waitFor();
       await page.getByLabel('Per page').selectOption('100');
@@ -108,6 +114,8 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
           .waitFor();
       }
       await shot('portfolio');
+      page.off('request', onRequest);
+      expect(whoAmI).toHaveLength(1);
 
       const all = await allProjects();
       expect(all.length).toBeGreaterThan(5);

@@ -17,6 +17,7 @@ import { LoadableView } from '../components/states';
 import { day, fixed, instant, percent, score, whole } from '../format';
 import { RouteLink } from '../navigation';
 import { useResource } from '../use-api';
+import { GatePanel } from './gate-panel';
 
 /** The project page; `escalationId` / `gateId` (deep links) are highlighted and scrolled to. */
 export function ProjectView({
@@ -53,7 +54,10 @@ export function ProjectView({
       )}
       <LoadableView value={project} what="the project" retry={reload}>
         {(p) => (
-          <ProjectDetail project={p} highlightEscalation={escalationId} highlightGate={gateId} />
+          <>
+            {gateId ? <GatePanel gateId={gateId} /> : null}
+            <ProjectDetail project={p} highlightEscalation={escalationId} highlightGate={gateId} />
+          </>
         )}
       </LoadableView>
     </section>
@@ -353,7 +357,7 @@ function Milestones({
       {milestones.map((m) => (
         <li
           key={m.id}
-          id={m.gate ? `gate-${m.gate.gateId}` : undefined}
+          id={m.gate ? `milestone-gate-${m.gate.gateId}` : undefined}
           tabIndex={m.gate && m.gate.gateId === highlightGate ? -1 : undefined}
           className={m.gate && m.gate.gateId === highlightGate ? 'ct-highlight' : undefined}
         >
