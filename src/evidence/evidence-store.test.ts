@@ -45,6 +45,48 @@ describe('evidence names', () => {
     expect(() => assertValidFileName(toSafeFileName('../12 Other/x.pdf'))).not.toThrow();
   });
 
+  test('whatever a user uploads, the cleaned name is one put() accepts', () => {
+    const pieces = [
+      '.',
+      ' ',
+      '~$',
+      '..',
+      '/',
+      '\\',
+      ':',
+      '*',
+      '?',
+      '"',
+      '<',
+      '>',
+      '|',
+      '\u0000',
+      '\t',
+      'a',
+      'Z',
+      '9',
+      '-',
+      '_',
+      'é',
+      'e\u0301',
+      '😀',
+      '\uD83D',
+      'CON',
+      'desktop.ini',
+      '.lock',
+      'x'.repeat(90),
+    ];
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 2000; i += 1) {
+      const name = Array.from(
+        { length: 1 + ((next() >>> 16) % 12) },
+        () => pieces[(next() >>> 16) % pieces.length],
+      ).join('');
+      expect(() => assertValidFileName(toSafeFileName(name))).not.toThrow();
+    }
+  });
+
   test('a refused name says every reason', () => {
     expect(() => assertValidFileName(' bad:name.')).toThrow(
       /contains one of .*; it starts or ends with a dot or a space/,

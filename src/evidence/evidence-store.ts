@@ -77,20 +77,28 @@ export const MAX_EVIDENCE_BYTES = 250 * 1024 * 1024;
 // SharePoint/OneDrive refuse these characters in names; control characters are never useful.
 const ILLEGAL_CHARACTERS = /["*:<>?/\\|\u0000-\u001f\u007f]/;
 const ILLEGAL_CHARACTERS_GLOBAL = /["*:<>?/\\|\u0000-\u001f\u007f]+/g;
+const UNPAIRED_SURROGATES =
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const RESERVED_NAMES = /^(con|prn|aux|nul|com\d|lpt\d|desktop\.ini|\.lock|_vti_)$/i;
 const MAX_SEGMENT_LENGTH = 80;
 const MAX_FILE_NAME_LENGTH = 200;
 
 /** Makes free text safe as part of a folder name: illegal characters become "-", no leading/trailing dots or spaces. */
 export function toSafeNamePart(text: string, maxLength = MAX_SEGMENT_LENGTH): string {
-  const cleaned = text
+  let cleaned = text
     .normalize('NFC')
+    .replace(UNPAIRED_SURROGATES, '')
     .replace(ILLEGAL_CHARACTERS_GLOBAL, '-')
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s.]+|[\s.]+$/g, '')
-    .replace(/^~\$/, '')
-    .slice(0, maxLength)
-    .replace(/[\s.]+$/g, '');
+    .replace(/\s+/g, ' ');
+  // Trimming can expose another leading dot or "~$" (" ~$.x"): repeat until nothing changes.
+  for (let previous = ''; previous !== cleaned;) {
+    previous = cleaned;
+    cleaned = cleaned
+      .replace(/^[\s.]+|[\s.]+$/g, '')
+      .replace(/^~\$/, '')
+      .slice(0, maxLength)
+      .replace(/[\uD800-\uDBFF]$/, ''); // never cut a character in half
+  }
   return RESERVED_NAMES.test(cleaned) ? `_${cleaned}` : cleaned;
 }
 
@@ -113,6 +121,7 @@ export function assertValidFileName(name: string): void {
   if (name.startsWith('~$')) problems.push('it starts with ~$');
   if (RESERVED_NAMES.test(name)) problems.push('it is a reserved name');
   if (name !== name.normalize('NFC')) problems.push('it is not in Unicode NFC form');
+  if (new RegExp(UNPAIRED_SURROGATES.source).test(name)) problems.push('it is not valid Unicode');
   if (problems.length > 0) {
     throw new EvidenceError(
       'EVIDENCE_INVALID_NAME',
