@@ -292,6 +292,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       tab: new SqlTabQueries(db),
       queries,
       kpis: deliveryKpis({ history: new SqlDeliveryHistoryReader(db), now }),
+      milestoneGates: async (tenantId, projectId) =>
+        tenantId === config.tenantId ? gates.milestoneGates(projectId) : new Map(),
     }),
     ...settingsRoutes({
       settings: new SqlTabSettings(db, now),

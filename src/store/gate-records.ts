@@ -410,4 +410,16 @@ export class SqlGateRecords implements GateRecords {
       ],
     );
   }
+
+  async byProject(db: Db, projectId: number): Promise<(GateRow & { fileCount: number })[]> {
+    const rows = await db.query<RawGate & { file_count: number | string }>(
+      `SELECT ${GATE_COLUMNS.split(',')
+        .map((c) => `g.${c.trim()}`)
+        .join(', ')},
+              (SELECT count(*) FROM gate_evidence_files f WHERE f.tenant_id = g.tenant_id AND f.gate_id = g.id) AS file_count
+         FROM gates g WHERE g.tenant_id = $1 AND g.project_id = $2 ORDER BY g.milestone_id`,
+      [this.tenantId, projectId],
+    );
+    return rows.map((r) => ({ ...toGate(r), fileCount: Number(r.file_count) }));
+  }
 }

@@ -145,6 +145,13 @@ describe.each(testDatabases())(
       });
       expect(requested.status).toBe(201);
       const gateId = (requested.body as { id: string }).id;
+      // The tab's project page shows the gate on its milestone (a file and a link).
+      expect((await gates.milestoneGates(BIG.projectId)).get(BIG.milestoneId)).toEqual({
+        gateId,
+        status: 'pending',
+        evidenceCount: 2,
+        decidedAt: null,
+      });
       const detail = await call('get', '/gates/:gateId', 'adele', { params: { gateId } });
       expect(detail.status).toBe(200);
       const body = detail.body as {

@@ -114,6 +114,8 @@ export interface GateRecords {
     packVersion: number,
   ): Promise<Set<'reminder' | 'escalation'>>;
   enqueueWriteback(tx: Db, intent: GateWritebackIntent, now: string): Promise<void>;
+  /** The gates of one project with their evidence file counts. */
+  byProject(db: Db, projectId: number): Promise<(GateRow & { fileCount: number })[]>;
 }
 
 /** The gate id of a project milestone (one gate per milestone). */

@@ -496,6 +496,29 @@ export class GateService {
     return { ok: true, gate: updated, notice };
   }
 
+  /** Gate state per milestone of a project, for the tab's project page. */
+  async milestoneGates(
+    projectId: number,
+  ): Promise<
+    Map<number, { gateId: string; status: string; evidenceCount: number; decidedAt: string | null }>
+  > {
+    const gates = await this.records.byProject(this.deps.db, projectId);
+    const result = new Map<
+      number,
+      { gateId: string; status: string; evidenceCount: number; decidedAt: string | null }
+    >();
+    for (const gate of gates) {
+      const pack = await this.records.pack(this.deps.db, gate.id, gate.packVersion);
+      result.set(gate.milestoneId, {
+        gateId: gate.id,
+        status: gate.status,
+        evidenceCount: (pack?.deliverables.length ?? 0) + (pack ? 0 : gate.fileCount),
+        decidedAt: gate.decidedAt,
+      });
+    }
+    return result;
+  }
+
   /** One gate's view, or null. */
   async view(gateId: string): Promise<GateView | null> {
     const gate = await this.records.find(this.deps.db, gateId);
