@@ -47,10 +47,10 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
       now: () => bot.clock.now(),
       policy: DEFAULT_RENEWAL_POLICY,
     }).run({ asOf: DEMO_AS_OF });
-  });
+  }, 300_000);
   afterAll(async () => {
-    await bot.close();
-    await handle.dispose();
+    await bot?.close();
+    await handle?.dispose();
   });
   beforeEach(() => bot.connector.clear());
 

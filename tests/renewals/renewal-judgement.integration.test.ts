@@ -15,6 +15,9 @@ import {
 import type { HaloDataset } from '../../src/halo/simulator/dataset';
 import { DEMO_AS_OF, loadRenewalPortfolio } from './renewal-portfolio';
 
+// Syncing and replaying a demo portfolio takes tens of seconds on a shared machine.
+jest.setTimeout(300_000);
+
 const FROM = '2025-11-23';
 const TO = '2026-11-22';
 const SEEDS = [42, 7];

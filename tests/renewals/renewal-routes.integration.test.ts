@@ -64,9 +64,9 @@ describe.each(testDatabases())('renewal tab API on $name', (database) => {
       workflow: new RenewalWorkflow({ db, tenantId: T, now, audit }),
     };
     routes = renewalRoutes({ renewals: () => services, today: () => DEMO_AS_OF });
-  });
+  }, 300_000);
   afterAll(async () => {
-    await handle.dispose();
+    await handle?.dispose();
   });
 
   test('the pipeline pages contracts renewing within ?days=, and rejects a bad window', async () => {
