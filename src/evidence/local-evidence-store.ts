@@ -8,6 +8,7 @@ import {
   evidenceFolderSegments,
   type EvidenceLocation,
   type EvidenceStore,
+  MAX_EVIDENCE_BYTES,
   type StoredEvidenceFile,
 } from './evidence-store';
 
@@ -29,6 +30,8 @@ export class LocalEvidenceStore implements EvidenceStore {
   constructor(
     root: string,
     private readonly clock: { now(): Date },
+    /** Largest file accepted; defaults to MAX_EVIDENCE_BYTES. */
+    private readonly maxBytes = MAX_EVIDENCE_BYTES,
   ) {
     this.root = path.resolve(root);
   }
@@ -40,7 +43,7 @@ export class LocalEvidenceStore implements EvidenceStore {
     contentType: string,
   ): Promise<StoredEvidenceFile> {
     assertValidFileName(fileName);
-    assertAcceptableSize(fileName, content.length);
+    assertAcceptableSize(fileName, content.length, this.maxBytes);
     const segments = evidenceFolderSegments(location);
     const folder = this.folderOf(segments);
     const meta: LocalMeta = {

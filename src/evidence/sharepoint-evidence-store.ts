@@ -47,6 +47,8 @@ export interface SharePointEvidenceStoreOptions {
   /** Told about each throttling retry. */
   onRetry?: (info: { status: number; attempt: number; delayMs: number; url: string }) => void;
   clock: { now(): Date };
+  /** Largest file accepted; defaults to MAX_EVIDENCE_BYTES. */
+  maxBytes?: number;
   /** Per-request timeout. Default 120 s. */
   timeoutMs?: number;
 }
@@ -126,7 +128,7 @@ export class SharePointEvidenceStore implements EvidenceStore {
     contentType: string,
   ): Promise<StoredEvidenceFile> {
     assertValidFileName(fileName);
-    assertAcceptableSize(fileName, content.length);
+    assertAcceptableSize(fileName, content.length, this.options.maxBytes);
     const segments = [...evidenceFolderSegments(location), fileName];
     const item = this.itemPath(segments);
     const sha256 = createHash('sha256').update(content).digest('hex');

@@ -54,6 +54,8 @@ const contosoUat: EvidenceLocation = {
   gateKey: 'uat',
 };
 const CONTOSO_UAT = 'Control Tower Evidence/12 Contoso/345 Intranet/gate-uat';
+/** A limit the tests can cross without allocating the production one (250 MB). */
+const MAX_BYTES = 12 * 1024 * 1024;
 
 /** One adapter under test, with a way to look at what its backend really holds. */
 interface Harness {
@@ -75,7 +77,7 @@ async function localHarness(): Promise<Harness> {
     return into;
   };
   return {
-    store: new LocalEvidenceStore(root, clock),
+    store: new LocalEvidenceStore(root, clock, MAX_BYTES),
     backend: () => walk(root, '', new Map()),
     close: () => fs.rm(root, { recursive: true, force: true }),
   };
@@ -97,6 +99,7 @@ async function sharePointHarness(): Promise<Harness & { double: GraphDouble; del
       },
     },
     clock,
+    maxBytes: MAX_BYTES,
   });
   return {
     store,
@@ -241,6 +244,21 @@ describe.each([
       true,
     );
     expect([...(await harness.backend()).keys()]).toEqual([stored.path]);
+  });
+
+  test('a file over the size limit is refused with a clear message and nothing is stored', async () => {
+    const attempt = harness.store.put(
+      contosoUat,
+      'huge.zip',
+      Buffer.alloc(MAX_BYTES + 1),
+      'application/zip',
+    );
+
+    await expect(attempt).rejects.toMatchObject({ code: 'EVIDENCE_TOO_LARGE', kind: 'user' });
+    await expect(attempt).rejects.toThrow(
+      `Evidence file "huge.zip" is ${MAX_BYTES + 1} bytes; the limit is ${MAX_BYTES} bytes.`,
+    );
+    expect((await harness.backend()).size).toBe(0);
   });
 
   test('a missing file reads as null and a missing folder lists empty', async () => {
