@@ -43,7 +43,8 @@ describe('the tab API of the demo app', () => {
     users = ((await response.json()) as DemoUsersDto).items;
     admin = users.find((u) => u.roles.includes('admin'))!.signInEmail;
     pm = users.find((u) => u.roles.length === 1 && u.roles[0] === 'pm')!.signInEmail;
-  });
+    // Start-up syncs and evaluates the demo portfolio: slow on a loaded machine.
+  }, 240_000);
   afterAll(async () => {
     await app.close();
   });
@@ -378,6 +379,18 @@ describe('the tab API of the demo app', () => {
     expect(clients.items.map((c) => c.name)).not.toContain('Other MSP client');
     const roles = (await call('/settings/roles', admin)).json as RolesSettingsDto;
     expect(roles.items.map((r) => r.email)).not.toContain('spy@other.example');
+  });
+
+  test('a body that is not JSON is a 400, never a crash', async () => {
+    const response = await fetch(`${app.url}/api/v1/settings/pilot`, {
+      method: 'PUT',
+      headers: { 'X-Demo-User': admin, 'content-type': 'application/json' },
+      body: '{"scopeEnabled": tru',
+    });
+    expect(response.status).toBe(400);
+    const empty = await call('/settings/roles', admin, { method: 'PUT' });
+    expect(empty.status).toBe(400);
+    expect(code(empty.json)).toBe('invalid-request');
   });
 
   test('an unknown route under /api/v1 is a JSON 404', async () => {
