@@ -4,9 +4,61 @@
  */
 import { Writable } from 'node:stream';
 import { loadConfig } from '../config';
-import { startApp } from '../main';
+import type { Actor } from '../app/delivery-views';
+import { startApp, type RunningApp } from '../main';
+import { RoleDirectory } from '../notifications/role-directory.repository';
 import { postgresSchema } from './bench-schema';
-import { measureBotLatency } from './bot-latency';
+import { measureBotLatency, type ApproveLoad } from './bot-latency';
+
+/**
+ * Requests `count` gates on open demo projects (as the delivery director, with a complete pack) and
+ * grants `approvers` bench users the PMO lead role, for the Approve figure.
+ */
+async function pendingGates(
+  app: RunningApp,
+  count: number,
+  approvers: number,
+): Promise<ApproveLoad> {
+  const milestones = await app.db.query<{ project_id: number; milestone_id: number }>(
+    `SELECT m.project_id, m.id AS milestone_id
+       FROM halo_milestones m JOIN halo_projects p ON p.tenant_id = m.tenant_id AND p.id = m.project_id
+      WHERE m.tenant_id = $1 AND p.date_closed IS NULL AND m.name LIKE 'Gate:%'
+        AND NOT coalesce(m.complete, false)
+      ORDER BY m.project_id, m.sequence`,
+    [app.config.tenantId],
+  );
+  const director: Actor = {
+    aadObjectId: '00000000-0000-0000-0000-0000000000020',
+    name: 'Alex Wilber',
+    email: null,
+    roles: ['delivery_director', 'admin'],
+    haloAgentId: null,
+  };
+  const gates: ApproveLoad['gates'] = [];
+  for (const m of milestones) {
+    if (gates.length >= count) break;
+    const result = await app.gates.request(director, {
+      projectId: Number(m.project_id),
+      milestoneId: Number(m.milestone_id),
+      links: [{ title: 'Acceptance report', url: 'https://contoso.sharepoint.com/acceptance.pdf' }],
+      fileIds: null,
+      qaOutcomes: [{ name: 'UAT', outcome: 'pass', notes: 'All scripts passed' }],
+      customerAcceptanceNotes: 'Accepted by the customer on the review call',
+      openRisks: [],
+      noOpenRisks: true,
+    });
+    if (result.ok) gates.push({ gateId: result.gate.id, packVersion: result.gate.packVersion });
+  }
+  const people = Array.from({ length: approvers }, (_, i) => ({
+    aadObjectId: `bench-approver-${i}`,
+    name: `Bench Approver ${i}`,
+  }));
+  await new RoleDirectory(app.config.tenantId).grant(
+    app.db,
+    people.map((p) => ({ aadObjectId: p.aadObjectId, email: null, role: 'pmo_lead' as const })),
+  );
+  return { gates, approvers: people };
+}
 
 async function main(): Promise<void> {
   const postgres = await postgresSchema();
@@ -24,7 +76,13 @@ async function main(): Promise<void> {
         `SELECT id FROM escalations WHERE status IN ('open', 'acknowledged', 'snoozed')`,
       )
     ).map((r) => r.id);
-    const latency = await measureBotLatency({ botUrl: app.url, projectIds, escalationIds });
+    const approve = await pendingGates(app, 10, 50);
+    const latency = await measureBotLatency({
+      botUrl: app.url,
+      projectIds,
+      escalationIds,
+      approve,
+    });
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     process.stdout.write(
       `${JSON.stringify({ ...latency, database: postgres ? 'postgres' : 'pglite', projects: projectIds.length, escalations: escalationIds.length, peakRssMb })}\n`,

@@ -43,6 +43,13 @@ class ConnectorSink {
 
 let sequence = 0;
 
+/** The Playground's Alex Wilber (admin, delivery director): the default sender. */
+const ALEX = {
+  id: '29:bench',
+  name: 'Alex Wilber',
+  aadObjectId: '00000000-0000-0000-0000-0000000000020',
+};
+
 function activity(
   serviceUrl: string,
   conversation: string,
@@ -54,11 +61,7 @@ function activity(
     timestamp: new Date().toISOString(),
     channelId: 'msteams',
     serviceUrl,
-    from: {
-      id: '29:bench',
-      name: 'Alex Wilber',
-      aadObjectId: '00000000-0000-0000-0000-0000000000020',
-    },
+    from: ALEX,
     recipient: { id: '28:bot', name: 'Control Tower' },
     conversation: { id: conversation, conversationType: 'personal', tenantId: 'bench' },
     channelData: { tenant: { id: 'bench' } },
@@ -106,7 +109,16 @@ export interface BotLatency {
   echoMessageP99: number;
   executeP99: number;
   echoExecuteP99: number;
+  /** Gate Approve at `concurrency` approvers per gate; null when no gates were given. */
+  approveP99: number | null;
+  approveSamples: number;
   samples: number;
+}
+
+/** Pending gates for the Approve figure, one per round, and the approvers who press Approve. */
+export interface ApproveLoad {
+  gates: { gateId: string; packVersion: number }[];
+  approvers: { aadObjectId: string; name: string }[];
 }
 
 /**
@@ -119,6 +131,7 @@ export async function measureBotLatency(options: {
   escalationIds: string[];
   concurrency?: number;
   roundsPerFigure?: number;
+  approve?: ApproveLoad;
 }): Promise<BotLatency> {
   const concurrency = options.concurrency ?? 50;
   const count = options.roundsPerFigure ?? 10;
@@ -151,12 +164,18 @@ export async function measureBotLatency(options: {
     await replied;
   };
   const executeRound =
-    (botUrl: string, verb: string, data: (i: number) => Record<string, unknown>) =>
+    (
+      botUrl: string,
+      verb: string,
+      data: (i: number) => Record<string, unknown>,
+      from: (i: number) => Record<string, unknown> = () => ALEX,
+    ) =>
     async (i: number) => {
       const conversation = `a:bench-${i % concurrency}`;
       const status = await postActivity(
         botUrl,
         activity(sink.url, conversation, {
+          from: from(i),
           type: 'invoke',
           name: 'adaptiveCard/action',
           replyToId: `card-${i}`,
@@ -202,11 +221,32 @@ export async function measureBotLatency(options: {
       count,
       executeRound(echoUrl, 'echo', () => ({})),
     );
+    // Approve: each round, `concurrency` different PMO leads press Approve on one fresh gate at
+    // once — one decides, the others get the decided card (SPEC §2.4's concurrent clicks).
+    const load = options.approve;
+    const approve =
+      load && load.gates.length > 0 && load.approvers.length > 0
+        ? await rounds(
+            concurrency,
+            load.gates.length,
+            executeRound(
+              options.botUrl,
+              'gate.approve',
+              (i) => load.gates[Math.floor(i / concurrency)]!,
+              (i) => {
+                const a = load.approvers[i % load.approvers.length]!;
+                return { id: `29:${a.aadObjectId}`, name: a.name, aadObjectId: a.aadObjectId };
+              },
+            ),
+          )
+        : [];
     return {
       healthP99: p99(health),
       echoMessageP99: p99(echoMessage),
       executeP99: p99(execute),
       echoExecuteP99: p99(echoExecute),
+      approveP99: approve.length > 0 ? p99(approve) : null,
+      approveSamples: approve.length,
       samples: concurrency * count,
     };
   } finally {
