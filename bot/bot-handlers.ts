@@ -27,6 +27,7 @@ import { commandArgument } from './commands';
 import type { TabLinks } from './tab-links';
 import { GateBotHandlers } from './gate-handlers';
 import { RenewalHandlers } from './renewal-handlers';
+import { routeLiveRenewalCards } from '../src/notifications/renewal-routing';
 import type { GateService } from '../src/app/gates/gate-service';
 import { conversationRefFrom, teamsUser, thisConversation } from './teams-conversation';
 
@@ -283,6 +284,17 @@ export class BotHandlers {
       actor.aadObjectId,
       this.deps.clock.now(),
     );
+    if (stream === 'renewals') {
+      // Live renewal cards decided while nothing was routed are posted to the new channel.
+      const routed = await routeLiveRenewalCards(
+        this.deps.db,
+        this.deps.tenantId,
+        client?.id ?? null,
+        conversation,
+        this.deps.clock.now(),
+      );
+      if (routed > 0) this.deps.onOutboxChanged?.();
+    }
     await this.log(
       actor,
       'subscribe',

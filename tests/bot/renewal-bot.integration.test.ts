@@ -31,6 +31,7 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
     await new RoleDirectory(TENANT).grant(handle.db, [
       { aadObjectId: 'aad-am', email: 'am@example.com', role: 'account_manager' },
       { aadObjectId: 'aad-owner', email: 'owner@example.com', role: 'msp_owner' },
+      { aadObjectId: 'aad-admin', email: 'admin@example.com', role: 'admin' },
       ...LEADS.map((id) => ({
         aadObjectId: id,
         email: `${id}@example.com`,
@@ -103,6 +104,29 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
       expect(cardProblems(card)).toEqual([]);
       expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28 * 1024);
     }
+  });
+
+  test('subscribing a channel to renewals posts the live stage cards queued while nothing was routed', async () => {
+    const before = await handle.db.query(
+      "SELECT 1 FROM outbox WHERE tenant_id = $1 AND kind = 'renewal-stage' AND status = 'unrouted'",
+      [TENANT],
+    );
+    expect(before.length).toBeGreaterThan(0);
+    await post(
+      bot.botUrl,
+      messageActivity(bot.connector.url, '/subscribe renewals', {
+        conversationType: 'channel',
+        aadObjectId: 'aad-admin',
+        name: 'Alex Admin',
+      }),
+    );
+    expect(JSON.stringify(lastCard())).toContain('Subscribed');
+    const after = await handle.db.query<{ status: string; conversation_key: string }>(
+      "SELECT status, conversation_key FROM outbox WHERE tenant_id = $1 AND kind = 'renewal-stage'",
+      [TENANT],
+    );
+    expect(after.filter((r) => r.status === 'unrouted')).toEqual([]);
+    expect(after.every((r) => r.conversation_key.includes('19:general@thread.tacv2'))).toBe(true);
   });
 
   test('a cs lead cannot approve a concession above the cs-lead tier', async () => {

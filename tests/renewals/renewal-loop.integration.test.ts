@@ -12,6 +12,9 @@ import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { person, seedContracts } from './renewal-fixtures';
 import { DEMO_AS_OF, syncDemo } from './renewal-portfolio';
 
+// Opening PGlite and syncing a demo portfolio take tens of seconds on a shared machine.
+jest.setTimeout(300_000);
+
 const T = 't';
 const clockAt = (iso: string) => {
   let now = new Date(iso);
