@@ -126,4 +126,17 @@ async function say(page: Page, text: string): Promise<string> {
     expect(card).toContain(project!.summary);
     expect(card).toMatch(/amber ≥/);
   });
+
+  test('types /gate <project> and sees the evidence pack form with its gate milestones', async () => {
+    const [gate] = await app.db.query<{ id: number; summary: string; milestone: string }>(
+      `SELECT p.id, p.summary, m.name AS milestone FROM halo_projects p
+         JOIN halo_milestones m ON m.tenant_id = p.tenant_id AND m.project_id = p.id
+        WHERE p.tenant_id = 'demo' AND p.date_closed IS NULL AND m.name LIKE 'Gate:%'
+        ORDER BY p.id, m.sequence LIMIT 1`,
+    );
+    const card = await say(page, `/gate ${gate!.id}`);
+    await page.screenshot({ path: path.join(ARTEFACTS, 'playground-gate-form.png') });
+    expect(card).toContain(`Request a gate: ${gate!.summary}`);
+    expect(card).toContain('Submit the evidence pack');
+  });
 });
