@@ -4,7 +4,12 @@ import { EvaluateRenewals } from '../../src/app/renewals/evaluate-renewals';
 import { mrrMovements, RenewalInsights } from '../../src/app/renewals/renewal-insights';
 import { RenewalQueries } from '../../src/app/renewals/renewal-queries';
 import { RenewalWorkflow } from '../../src/app/renewals/renewal-workflow';
-import { DEFAULT_RENEWAL_POLICY, grossRetention } from '../../src/domain/renewals';
+import {
+  DEFAULT_RENEWAL_POLICY,
+  grossRetention,
+  type ReadinessAssessment,
+  type ReadinessChange,
+} from '../../src/domain/renewals';
 import { addDays } from '../../src/domain/shared/dates';
 import { RenewalRepository } from '../../src/store/renewal.repository';
 import { SqlRenewalHistoryReader } from '../../src/store/renewal-history.repository';
@@ -157,14 +162,47 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       ownerCall: 'monitor',
     });
     expect(monitor).toMatchObject({ ok: false, reason: 'invalid-input' });
-    // No snapshot: the band is unknown, so the call stands.
+    // The score says ready; the owner calls churn: a disagreement, routed to the cs lead.
+    await repo.saveSnapshot(
+      db,
+      {
+        contractId: 1,
+        clientId: 1,
+        date: '2026-02-01',
+        score: 88,
+        band: 'ready',
+        confidence: 0.9,
+        flagged: false,
+        flagCause: null,
+        flagSeverity: null,
+        endDate: '2026-02-20',
+        stage: '30',
+        assessment: { drivers: [] } as unknown as ReadinessAssessment,
+        changes: { summary: [] } as unknown as ReadinessChange,
+        dataQuality: [],
+      },
+      clock.now(),
+    );
     const logged = await workflow.logCheckpoint(am, {
       contractId: 1,
       meetingOn: '2026-01-30',
       notes: 'They are shopping around',
       ownerCall: 'churn',
     });
-    expect(logged).toMatchObject({ ok: true, value: { disagrees: false, ownerCall: 'churn' } });
+    expect(logged).toMatchObject({
+      ok: true,
+      value: { disagrees: true, routedTo: 'cs_lead', ownerCall: 'churn', band: 'ready' },
+    });
+    const review = await db.query<{ payload: { text: string } }>(
+      "SELECT payload FROM outbox WHERE tenant_id = $1 AND kind = 'text' AND dedupe_key LIKE 'renewal-checkpoint:%:disagreement'",
+      [T],
+    );
+    expect(review).toHaveLength(1);
+    const timeline = await new RenewalInsights(db, T, DEFAULT_RENEWAL_POLICY).timeline(1);
+    expect(timeline.map((e) => e.kind)).toEqual(['checkpoint.logged', 'checkpoint.disagreement']);
+    const stage = (await repo.stageTasks(db, { contractId: 1 }))[0]!;
+    expect(stage.status).toBe('checkpoint-logged');
+    expect(stage.tasks[0]?.completedOn).toBe('2026-01-30');
   });
 
   test('a concession above the cs-lead tier cannot be approved by a cs lead, nor by its requester; the msp owner can, once', async () => {

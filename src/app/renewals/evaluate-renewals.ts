@@ -373,3 +373,23 @@ export class EvaluateRenewals {
     });
   }
 }
+
+/**
+ * Readiness of every live contract as of `asOf`, computed and not stored (the benchmark's "full
+ * evaluation" figure and dry runs): one bulk load, then pure assessment per contract.
+ */
+export async function assessAllContracts(
+  history: RenewalHistoryReader,
+  tenantId: string,
+  asOf: string,
+  policy: RenewalPolicy,
+): Promise<number> {
+  const indexed = indexRenewalHistory(await history.load(tenantId));
+  let assessed = 0;
+  for (const facts of buildAllContractFacts(indexed, asOf)) {
+    if (facts.endDate !== null && facts.endDate < asOf) continue;
+    assessReadiness(facts, asOf, policy);
+    assessed += 1;
+  }
+  return assessed;
+}
