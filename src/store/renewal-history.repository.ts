@@ -1,4 +1,5 @@
 import { classifyStatus } from '../app/delivery/project-history';
+import { NEGATIVE_TERMS } from '../domain/renewals/sentiment-lexicon';
 import type {
   BilledLineRow,
   ClientEventRow,
@@ -23,6 +24,14 @@ const num = (v: unknown): number | null => {
   const n = Number(v);
   return Number.isFinite(n) ? n : null;
 };
+
+/**
+ * Only notes containing the first word of some lexicon phrase can score: a superset the database
+ * filters cheaply (the lexicon itself runs on the loaded text).
+ */
+const LEXICON_PREFILTER = `\\m(${[
+  ...new Set(NEGATIVE_TERMS.map((t) => t.phrase.split(' ')[0]!.replace(/[^a-z0-9']/g, ''))),
+].join('|')})`;
 
 /** Client custom fields that count what the MSP manages (HaloPSA names, case-insensitive). */
 const OBSERVED_FIELDS: ReadonlyArray<{ pattern: RegExp; item: string }> = [
@@ -111,8 +120,8 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
            JOIN halo_tickets t ON t.tenant_id = a.tenant_id AND t.id = a.ticket_id
           WHERE a.tenant_id = $1 AND a.action_at IS NOT NULL AND a.who_agent_id IS NULL
             AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
-            AND coalesce(a.raw->>'note', '') <> '' AND t.client_id IS NOT NULL`,
-        [tenantId],
+            AND a.raw->>'note' ~* $2 AND t.client_id IS NOT NULL`,
+        [tenantId, LEXICON_PREFILTER],
       ),
       db.query(
         `SELECT contract_id, to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(hours) AS hours

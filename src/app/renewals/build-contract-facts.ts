@@ -158,10 +158,13 @@ export function indexRenewalHistory(history: RenewalHistory): IndexedRenewalHist
     const c = clients.get(f.clientId);
     if (c) push(c.feedback, monthOf(f.at.slice(0, 10)), { day: f.at.slice(0, 10), value: f.score });
   }
+  // Notes repeat (templates, canned replies): score each distinct text once.
+  const scored = new Map<string, number>();
   for (const n of history.notes) {
     const c = clients.get(n.clientId);
     if (!c) continue;
-    const hits = negativeHitCount(n.text);
+    let hits = scored.get(n.text);
+    if (hits === undefined) scored.set(n.text, (hits = negativeHitCount(n.text)));
     if (hits > 0)
       push(c.noteHits, monthOf(n.at.slice(0, 10)), { day: n.at.slice(0, 10), value: hits });
   }
