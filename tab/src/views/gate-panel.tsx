@@ -25,7 +25,7 @@ const OUTCOMES: { outcome: 'approve' | 'reject' | 'request-changes'; label: stri
 ];
 
 /** The gate's pack page inside the project page. */
-export function GatePanel({ gateId }: { gateId: string }) {
+export function GatePanel({ gateId, onDecided }: { gateId: string; onDecided?: () => void }) {
   const [detail, reload] = useResource(`gate:${gateId}`, (api) =>
     api.get<GateDetailDto>(`/gates/${encodeURIComponent(gateId)}`),
   );
@@ -38,7 +38,15 @@ export function GatePanel({ gateId }: { gateId: string }) {
       data-testid="gate-panel"
     >
       <LoadableView value={detail} what="the gate" retry={reload} missingRouteMeans="Stage gates">
-        {(d) => <GateDetail detail={d} onDecided={reload} />}
+        {(d) => (
+          <GateDetail
+            detail={d}
+            onDecided={() => {
+              reload();
+              onDecided?.();
+            }}
+          />
+        )}
       </LoadableView>
     </section>
   );
@@ -51,7 +59,8 @@ function GateDetail({ detail, onDecided }: { detail: GateDetailDto; onDecided: (
   return (
     <>
       <h2 id="gate-title" className="ct-subtitle">
-        Gate: {g.milestone.name} — {g.status}
+        {/^gate\b/i.test(g.milestone.name) ? '' : 'Gate: '}
+        {g.milestone.name} — {g.status}
       </h2>
       <div className="ct-card-meta">
         <span>

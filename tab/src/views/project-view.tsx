@@ -55,7 +55,7 @@ export function ProjectView({
       <LoadableView value={project} what="the project" retry={reload}>
         {(p) => (
           <>
-            {gateId ? <GatePanel gateId={gateId} /> : null}
+            {gateId ? <GatePanel gateId={gateId} onDecided={reload} /> : null}
             <ProjectDetail project={p} highlightEscalation={escalationId} highlightGate={gateId} />
           </>
         )}
@@ -207,6 +207,13 @@ function ProjectDetail({
 
 function TrendChart({ trend }: { trend: TrendPointDto[] }) {
   if (trend.length === 0) return <Text>No daily snapshots yet: the trend starts tomorrow.</Text>;
+  if (trend.every((t) => t.score === null))
+    return (
+      <Text>
+        Health trend: unknown on each of the last {trend.length} days (the data cannot support a
+        score).
+      </Text>
+    );
   const last = trend[trend.length - 1];
   return (
     <LineChart
