@@ -183,6 +183,11 @@ export class EvaluateRenewals {
         // Missing mandatory data never drives an automated action (SPEC §4).
         if (exceptions.length > 0) return;
 
+        if (!flag.flagged && (prev?.flagged ?? false)) {
+          await this.event(tx, contractId, at, 'renewal.unflagged', flag.explanation, {
+            score: flag.score,
+          });
+        }
         if (flag.flagged && !(prev?.flagged ?? false)) {
           report.flagged.push(contractId);
           await this.event(tx, contractId, at, 'renewal.flagged', flag.explanation, {
