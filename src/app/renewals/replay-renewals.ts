@@ -86,7 +86,8 @@ export function replayRenewals(
           contractId: facts.contractId,
           cause: o.kind,
           severity: 'info',
-          score: o.estimatedMonthlyUplift,
+          // The contract's readiness score, as on every line (the estimate is on the opportunity).
+          score: flag.score,
         });
       }
     }
