@@ -217,6 +217,33 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
   );
 
   (available ? test : test.skip)(
+    'a channel tab pinned to the renewal pipeline lists the contracts the API lists, and only them',
+    async () => {
+      const pipeline = await api<{ total: number; items: { contractId: number }[] }>(
+        '/renewals?days=90&pageSize=50',
+      );
+      await page.goto(`${app.url}/?pin=renewals&inTeams=1`);
+      await page.getByRole('heading', { level: 1, name: 'Renewals' }).waitFor();
+      await page.getByText(/contracts? ending within 90 days/).waitFor();
+      const ids = await page
+        .locator('[data-testid=renewal-list] > li')
+        .evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-contract-id'))));
+      expect(ids).toEqual(pipeline.items.map((c) => c.contractId));
+      expect(await page.getByTestId('pinned').getAttribute('data-pin')).toBe('renewals');
+      expect(await page.getByRole('navigation', { name: 'Sections' }).count()).toBe(0);
+      await shot('pinned-renewals');
+      if (ids.length > 0) {
+        await page.locator('[data-testid=renewal-list] > li a').first().click();
+        await page.getByRole('heading', { level: 1, name: `Contract ${ids[0]}` }).waitFor();
+        await page.waitForFunction(() => document.querySelectorAll('.fui-Spinner').length === 0);
+        expect(await page.locator('[role=alert]').count()).toBe(0);
+        await shot('pinned-contract');
+      }
+    },
+    BROWSER_TEST_MS,
+  );
+
+  (available ? test : test.skip)(
     'the dark and high-contrast themes render with their own colours',
     async () => {
       const colours: Record<string, { background: string; text: string }> = {};

@@ -3,9 +3,11 @@ import { recordsOf, RecordList } from '../components/record-list';
 import { LoadableView } from '../components/states';
 import { useResource } from '../use-api';
 
-/** `GET /governance`: the renewal module's monthly review. */
+/** `GET /renewals/governance`: the renewal module's monthly review (msp owner, cs lead, admin). */
 export function GovernanceView() {
-  const [review, reload] = useResource('governance', (api) => api.get<unknown>('/governance'));
+  const [review, reload] = useResource('governance', (api) =>
+    api.get<unknown>('/renewals/governance'),
+  );
   return (
     <section className="ct-view" aria-labelledby="governance-title">
       <h1 id="governance-title" className="ct-title">

@@ -3,6 +3,7 @@ import { Text, tokens } from '@fluentui/react-components';
 import type { KpiMovement, KpisDto, WeeklyKpis } from '../../../src/api/dto';
 import { BarChart } from '../charts/bar-chart';
 import { LineChart } from '../charts/line-chart';
+import { FieldList, recordsOf } from '../components/record-list';
 import { LoadableView } from '../components/states';
 import { instant, percent } from '../format';
 import { useResource } from '../use-api';
@@ -16,6 +17,9 @@ const NAMES: Record<string, string> = {
 /** `GET /kpis`. */
 export function KpisView() {
   const [kpis, reload] = useResource('kpis', (api) => api.get<KpisDto>('/kpis', { weeks: 12 }));
+  const [renewalKpis, reloadRenewalKpis] = useResource('renewal-kpis', (api) =>
+    api.get<unknown>('/renewals/kpis'),
+  );
   return (
     <section className="ct-view" aria-labelledby="kpis-title">
       <h1 id="kpis-title" className="ct-title">
@@ -33,6 +37,18 @@ export function KpisView() {
             <p className="ct-note">Generated {instant(data.generatedAt)}.</p>
           </>
         )}
+      </LoadableView>
+      <h2 className="ct-subtitle">Renewal KPIs</h2>
+      <LoadableView
+        value={renewalKpis}
+        what="renewal KPIs"
+        retry={reloadRenewalKpis}
+        missingRouteMeans="Renewal KPIs"
+      >
+        {(body) => {
+          const [record] = recordsOf(body);
+          return record ? <FieldList record={record} /> : <Text>No renewal KPIs yet.</Text>;
+        }}
       </LoadableView>
     </section>
   );
