@@ -14,7 +14,7 @@ export function recordsOf(body: unknown): Record<string, Json>[] {
   return isRecord(body) ? [body] : [];
 }
 
-/** One card per record with its fields, in the server's order. */
+/** One card per record with its fields, in the server's order (one record fills the width). */
 export function RecordList({
   records,
   label,
@@ -25,6 +25,12 @@ export function RecordList({
   empty: string;
 }) {
   if (records.length === 0) return <Text>{empty}</Text>;
+  if (records.length === 1)
+    return (
+      <div className="ct-card" role="region" aria-label={label}>
+        <FieldList record={records[0]!} />
+      </div>
+    );
   return (
     <ul className="ct-cards" aria-label={label}>
       {records.map((record, i) => (
@@ -36,18 +42,33 @@ export function RecordList({
   );
 }
 
-/** A record's fields as a description list. */
+/** A record's fields as a description list; nested records nest. */
 export function FieldList({ record }: { record: Record<string, Json> }) {
   return (
     <dl className="ct-kv">
       {Object.entries(record).map(([key, value]) => (
         <div key={key} style={{ display: 'contents' }}>
           <dt>{words(key)}</dt>
-          <dd>{show(value)}</dd>
+          <dd>
+            <FieldValue value={value} />
+          </dd>
         </div>
       ))}
     </dl>
   );
+}
+
+function FieldValue({ value }: { value: Json }) {
+  if (isRecord(value) && typeof value.name !== 'string') return <FieldList record={value} />;
+  if (Array.isArray(value) && value.some(isRecord))
+    return (
+      <ul className="ct-list">
+        {value.map((item, i) => (
+          <li key={i}>{isRecord(item) ? <FieldList record={item} /> : show(item)}</li>
+        ))}
+      </ul>
+    );
+  return <>{show(value)}</>;
 }
 
 function isRecord(value: unknown): value is Record<string, Json> {
