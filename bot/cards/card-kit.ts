@@ -153,3 +153,11 @@ export function when(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/**
+ * The user MRI Teams expects in `refresh.userIds` for a user known by Entra object id
+ * (`8:orgid:<object id>`): the users whose card refreshes to their own view automatically.
+ */
+export function teamsUserMri(aadObjectId: string): string {
+  return aadObjectId.startsWith('8:orgid:') ? aadObjectId : `8:orgid:${aadObjectId}`;
+}

@@ -10,6 +10,7 @@ import {
   openInTab,
   plain,
   when,
+  teamsUserMri,
 } from './card-kit';
 import type { AdaptiveCard, CardAction, CardColor, CardElement, FactSet } from './card-types';
 
@@ -152,7 +153,7 @@ export function buildConcessionCard(
         verb: 'concession.refresh',
         data: { concessionId: view.id },
       },
-      userIds: view.approverAadObjectIds.slice(0, 60),
+      userIds: view.approverAadObjectIds.slice(0, 60).map(teamsUserMri),
     };
   }
   return result;

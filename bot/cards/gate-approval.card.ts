@@ -13,6 +13,7 @@ import {
   openInTab,
   plain,
   when,
+  teamsUserMri,
 } from './card-kit';
 import type { AdaptiveCard, CardAction, CardColor, CardElement, FactSet } from './card-types';
 
@@ -131,7 +132,7 @@ export function buildGateApprovalCard(
           verb: 'gate.refresh',
           data: { gateId: view.id },
         },
-        userIds: view.approverAadObjectIds.slice(0, 60),
+        userIds: view.approverAadObjectIds.slice(0, 60).map(teamsUserMri),
       };
     }
     return result;

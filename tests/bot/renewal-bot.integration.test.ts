@@ -186,8 +186,8 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
     expect(cardProblems(postedCard)).toEqual([]);
     // The posted card refreshes for the eligible approvers only, never the requester.
     const userIds = (postedCard.refresh as { userIds: string[] }).userIds;
-    expect(userIds).toEqual(expect.arrayContaining(LEADS));
-    expect(userIds).not.toContain('aad-am');
+    expect(userIds).toEqual(expect.arrayContaining(LEADS.map((id) => `8:orgid:${id}`)));
+    expect(userIds).not.toContain('8:orgid:aad-am');
 
     const responses = await Promise.all(
       LEADS.map((id, i) =>

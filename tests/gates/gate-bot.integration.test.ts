@@ -125,7 +125,9 @@ describe.each(testDatabases())('stage gates through the bot ($name)', (database)
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThanOrEqual(28 * 1024);
     // Read-only for everyone; the approvers (not Megan, the PM) get their own view through refresh.
     expect(JSON.stringify(card)).not.toContain('"verb":"gate.approve"');
-    expect(card.refresh).toMatchObject({ userIds: ['aad-adele', 'aad-lynne'] });
+    expect(card.refresh).toMatchObject({
+      userIds: ['8:orgid:aad-adele', '8:orgid:aad-lynne'],
+    });
     expect(JSON.stringify(card)).toContain(
       `/projects/${SMALL.projectId}?gate=g-${SMALL.projectId}-${SMALL.milestoneId}`,
     );

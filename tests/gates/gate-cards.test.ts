@@ -69,7 +69,7 @@ describe('gate cards', () => {
         verb: 'gate.refresh',
         data: { gateId: 'g-4100-41001' },
       },
-      userIds: ['aad-adele', 'aad-lynne'],
+      userIds: ['8:orgid:aad-adele', '8:orgid:aad-lynne'],
     });
   });
 

@@ -103,7 +103,9 @@ describe('a newcomer requests and approves a stage gate in the demo app', () => 
     const posted = connector.delivered();
     expect(posted.map((r) => r.operation)).toEqual(['send']);
     const gateId = `g-${projectId}-${milestoneId}`;
-    expect(connector.cards()[0]!.refresh).toMatchObject({ userIds: [ADELE.aadObjectId] });
+    expect(connector.cards()[0]!.refresh).toMatchObject({
+      userIds: [`8:orgid:${ADELE.aadObjectId}`],
+    });
 
     // Adele's client refreshes the card (her own view) and she presses Approve.
     const refreshed = await post(
