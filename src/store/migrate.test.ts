@@ -45,7 +45,10 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
     try {
       await handle.db.exec(`DO $$ DECLARE r record; BEGIN
         FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
-          EXECUTE 'DROP TABLE ' || quote_ident(r.tablename) || ' CASCADE'; END LOOP; END $$;`);
+          EXECUTE 'DROP TABLE ' || quote_ident(r.tablename) || ' CASCADE'; END LOOP;
+        FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p
+          WHERE p.pronamespace = current_schema()::regnamespace LOOP
+          EXECUTE 'DROP FUNCTION ' || r.fn || ' CASCADE'; END LOOP; END $$;`);
       const pools = [handle.connect(), handle.connect(), handle.connect()];
       const results = await Promise.all(pools.map((db) => migrate(db)));
       const appliedCounts = results.map((r) => r.length).sort();

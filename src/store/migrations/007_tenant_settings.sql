@@ -27,7 +27,7 @@ CREATE TABLE project_health_latest (
   PRIMARY KEY (tenant_id, project_id)
 );
 
-CREATE FUNCTION project_health_latest_upsert() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION project_health_latest_upsert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO project_health_latest AS l
     (tenant_id, project_id, snapshot_date, score, rag, confidence, risk_tags, status, drivers, created_at)
