@@ -188,12 +188,14 @@ export class GraphDouble {
         return;
       }
       this.requests.push({ method, path: url.pathname, status, authorized });
+      // restify (loaded by other suites in the same worker) patches writeHead process-wide and
+      // returns nothing: never chain it.
       if (payload === undefined) {
-        res.writeHead(status, headers).end();
+        res.writeHead(status, headers);
+        res.end();
       } else if (Buffer.isBuffer(payload)) {
-        res
-          .writeHead(status, { 'content-type': 'application/octet-stream', ...headers })
-          .end(payload);
+        res.writeHead(status, { 'content-type': 'application/octet-stream', ...headers });
+        res.end(payload);
       } else {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(payload));
