@@ -155,9 +155,18 @@ export function when(iso: string): string {
 }
 
 /**
- * The user MRI Teams expects in `refresh.userIds` for a user known by Entra object id
- * (`8:orgid:<object id>`): the users whose card refreshes to their own view automatically.
+ * The `refresh` of an approval card's posted version: the listed approvers' clients refresh it to
+ * their own view automatically (Teams takes user MRIs, `8:orgid:<Entra object id>`, at most 60).
  */
-export function teamsUserMri(aadObjectId: string): string {
-  return aadObjectId.startsWith('8:orgid:') ? aadObjectId : `8:orgid:${aadObjectId}`;
+export function approverRefresh(
+  verb: string,
+  data: Record<string, string | number | boolean | null>,
+  approverAadObjectIds: readonly string[],
+): NonNullable<AdaptiveCard['refresh']> {
+  return {
+    action: { type: 'Action.Execute', title: 'Refresh', verb, data },
+    userIds: approverAadObjectIds
+      .slice(0, 60)
+      .map((id) => (id.startsWith('8:orgid:') ? id : `8:orgid:${id}`)),
+  };
 }

@@ -10,7 +10,7 @@ import {
   openInTab,
   plain,
   when,
-  teamsUserMri,
+  approverRefresh,
 } from './card-kit';
 import type { AdaptiveCard, CardAction, CardColor, CardElement, FactSet } from './card-types';
 
@@ -146,15 +146,11 @@ export function buildConcessionCard(
     `Concession ${view.discountPct} % on ${view.ref} (${view.clientName}): ${view.status}`,
   );
   if (options.refresh && view.status === 'pending' && view.approverAadObjectIds.length > 0) {
-    result.refresh = {
-      action: {
-        type: 'Action.Execute',
-        title: 'Refresh',
-        verb: 'concession.refresh',
-        data: { concessionId: view.id },
-      },
-      userIds: view.approverAadObjectIds.slice(0, 60).map(teamsUserMri),
-    };
+    result.refresh = approverRefresh(
+      'concession.refresh',
+      { concessionId: view.id },
+      view.approverAadObjectIds,
+    );
   }
   return result;
 }

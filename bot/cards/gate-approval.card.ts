@@ -13,7 +13,7 @@ import {
   openInTab,
   plain,
   when,
-  teamsUserMri,
+  approverRefresh,
 } from './card-kit';
 import type { AdaptiveCard, CardAction, CardColor, CardElement, FactSet } from './card-types';
 
@@ -125,15 +125,11 @@ export function buildGateApprovalCard(
       `Stage gate ${view.milestone.name} on ${view.project.name}: ${statusWords(view.status)} (pack #${view.shortHash})`,
     );
     if (options.refresh && view.status === 'pending' && view.approverAadObjectIds.length > 0) {
-      result.refresh = {
-        action: {
-          type: 'Action.Execute',
-          title: 'Refresh',
-          verb: 'gate.refresh',
-          data: { gateId: view.id },
-        },
-        userIds: view.approverAadObjectIds.slice(0, 60).map(teamsUserMri),
-      };
+      result.refresh = approverRefresh(
+        'gate.refresh',
+        { gateId: view.id },
+        view.approverAadObjectIds,
+      );
     }
     return result;
   });
