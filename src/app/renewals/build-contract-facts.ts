@@ -9,6 +9,7 @@
  */
 import {
   addMonths,
+  lastDayOfMonth,
   monthOf,
   type BilledQuantity,
   type ContractFacts,
@@ -16,11 +17,12 @@ import {
   type MonthKey,
   type ObservedQuantity,
   type OverdueInvoices,
+  type PaymentLatenessMonth,
   type ProjectHealthSummary,
   type TicketMonth,
 } from '../../domain/renewals/contract-facts';
 import { negativeHitCount } from '../../domain/renewals/sentiment-lexicon';
-import { daysBetween } from '../../domain/shared/dates';
+import { addDays, daysBetween, minDate } from '../../domain/shared/dates';
 import type {
   ContractRow,
   InvoiceRow,
@@ -268,6 +270,33 @@ function overdueAsOf(invoices: readonly InvoiceRow[], asOf: string): OverdueInvo
   return issued === 0 ? null : out;
 }
 
+/**
+ * The worst lateness seen in each of `months` (see {@link PaymentLatenessMonth}): an invoice is
+ * overdue from the day after its due date until the day before it was paid (payments after `asOf`
+ * are not known yet, so it is still unpaid then).
+ */
+function paymentLatenessAsOf(
+  invoices: readonly InvoiceRow[],
+  months: readonly MonthKey[],
+  asOf: string,
+): PaymentLatenessMonth[] {
+  if (!invoices.some((i) => i.invoiceDate <= asOf)) return [];
+  const out = months.map((month) => ({ month, worstDaysOverdue: 0 }));
+  for (const i of invoices) {
+    if (i.invoiceDate > asOf || i.dueDate === null) continue;
+    const lastUnpaid = i.paidOn !== null && i.paidOn <= asOf ? addDays(i.paidOn, -1) : asOf;
+    if (lastUnpaid <= i.dueDate) continue;
+    for (const m of out) {
+      const start = `${m.month}-01`;
+      if (start > lastUnpaid) break;
+      const end = minDate(lastDayOfMonth(m.month), lastUnpaid);
+      if (end <= i.dueDate) continue;
+      m.worstDaysOverdue = Math.max(m.worstDaysOverdue, daysBetween(i.dueDate, end));
+    }
+  }
+  return out;
+}
+
 function projectHealthAsOf(c: ClientIndex, asOf: string): ProjectHealthSummary | null {
   let red = 0;
   let amber = 0;
@@ -363,6 +392,13 @@ export function buildContractFacts(
     billedQuantities: contract.billed,
     observedQuantities,
     overdueInvoices: client ? overdueAsOf(client.invoices, asOf) : null,
+    paymentLatenessByMonth: client
+      ? paymentLatenessAsOf(
+          client.invoices,
+          tickets.map((t) => t.month),
+          asOf,
+        )
+      : [],
     projectHealth: client ? projectHealthAsOf(client, asOf) : null,
     dataQualityIssues: contract.dataQuality,
   };

@@ -75,7 +75,69 @@ describe('flagRenewalRisk on fixed histories', () => {
     );
     const r = flagRenewalRisk(f, asOf, P);
     expect(r.flagged).toBe(true);
-    expect(r.causes).toEqual(['low-utilisation', 'overdue-invoices']);
+    // Strongest first over the evaluations: the invoices were already overdue the month before.
+    expect(r.causes).toEqual(['overdue-invoices', 'low-utilisation']);
+  });
+
+  describe('a quiet month neither confirms nor clears a family', () => {
+    // Poor SLA and poor feedback in June and April; May is either quiet (3 tickets, too few SLA
+    // outcomes or scores to judge) or a judged clean month.
+    const bad = { opened: 12, slaTotal: 12, slaMet: 6, feedbackScores: [1, 2] };
+    const withMay = (may: Partial<TicketMonth>): ContractFacts =>
+      editTickets(
+        healthyFacts(),
+        (t) => (t.month === '2025-05' ? may : bad),
+        (_m, i) => i <= 2,
+      );
+    const quiet = { opened: 3, slaTotal: 3, slaMet: 1, feedbackScores: [2] };
+
+    test('a quiet month between two bad ones is looked past', () => {
+      const r = flagRenewalRisk(withMay(quiet), asOf, P);
+      expect(r.evaluations[1]?.judged['service-quality']).toBe(false);
+      expect(r.flagged).toBe(true);
+      expect(r.causes).toContain('service-quality');
+    });
+
+    test('with no skipped months allowed, the quiet month breaks persistence', () => {
+      const strict = { ...P, churn: { ...P.churn, maxSkippedMonths: 0 } };
+      expect(flagRenewalRisk(withMay(quiet), asOf, strict).flagged).toBe(false);
+    });
+
+    test('a judged clean month between two bad ones is not looked past', () => {
+      const clean = { opened: 10, slaTotal: 10, slaMet: 10, feedbackScores: [5, 5] };
+      const r = flagRenewalRisk(withMay(clean), asOf, P);
+      expect(r.evaluations[1]?.judged['service-quality']).toBe(true);
+      expect(r.flagged).toBe(false);
+    });
+  });
+
+  describe('late payment', () => {
+    const late = (days: (month: string, fromEnd: number) => number) => (f: ContractFacts) => ({
+      ...f,
+      paymentLatenessByMonth: f.paymentLatenessByMonth.map((l, i, all) => ({
+        month: l.month,
+        worstDaysOverdue: days(l.month, all.length - 1 - i),
+      })),
+    });
+    const lowUse = (f: ContractFacts) => editHours(f, 3, lastN(2));
+
+    test('invoices paid late count in the months they were overdue, though nothing is unpaid today', () => {
+      const f = late((_m, i) => (i < 2 ? 70 : 0))(lowUse(healthyFacts()));
+      expect(f.overdueInvoices?.count).toBe(0);
+      const r = flagRenewalRisk(f, asOf, P);
+      expect(r.evaluations[0]?.strengths['overdue-invoices']).toBeCloseTo(
+        0.5 + 0.5 * (40 / 45),
+        10,
+      );
+      expect(r.flagged).toBe(true);
+      expect(r.causes).toContain('overdue-invoices');
+    });
+
+    test('a client that always pays 70 days late shows no new payment signal', () => {
+      const r = flagRenewalRisk(late(() => 70)(lowUse(healthyFacts())), asOf, P);
+      expect(r.evaluations[0]?.strengths['overdue-invoices']).toBe(0);
+      expect(r.flagged).toBe(false);
+    });
   });
 
   test.each<[string, Partial<ContractFacts>, string]>([
@@ -91,8 +153,9 @@ describe('flagRenewalRisk on fixed histories', () => {
   });
 
   test('the month to date counts as an evaluation from day 10', () => {
-    expect(evaluationMonths('2025-07-09', P)).toEqual(['2025-06', '2025-05']);
-    expect(evaluationMonths('2025-07-10', P)).toEqual(['2025-07', '2025-06']);
+    // Two persisted months, and one more for a family a month could not judge.
+    expect(evaluationMonths('2025-07-09', P)).toEqual(['2025-06', '2025-05', '2025-04']);
+    expect(evaluationMonths('2025-07-10', P)).toEqual(['2025-07', '2025-06', '2025-05']);
   });
 
   test('hysteresis: once flagged, it holds while the latest evaluation keeps the clear score', () => {

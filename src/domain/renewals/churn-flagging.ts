@@ -5,16 +5,19 @@
  * The judgement compares each contract with **its own history** (so it carries over to portfolios it
  * has never seen) on five independent signal families that build up over months before a customer
  * leaves: rising ticket volume, falling service quality (SLA attainment, reopens), negative
- * sentiment (feedback scores, negative language), overdue invoices and falling utilisation. Each
+ * sentiment (feedback scores, negative language), late payment (invoices overdue beyond what is
+ * usual for the client, including ones since paid) and falling utilisation. Each
  * family gives a strength 0–1 (0 below its trigger, 0.5 at it, 1 at its "full" level).
  *
  * Monthly evaluations: each calendar month on its own — the latest complete months and, once
  * `minCurrentMonthDays` into the month, the month to date (volumes prorated). Counts are judged by
  * the edge of their noise band (Poisson for volumes and note hits, Wilson for SLA and reopen rates,
  * standard error for feedback), so small samples need clearer evidence. A contract is flagged when
- * at least `minFamilies` families each fire on every one of the last `persistenceMonths`
+ * at least `minFamilies` families each fire on every one of their last `persistenceMonths` judged
  * evaluations, their weakest strengths summing to `flagScore`: one bad month, one signal on its
- * own, or different noise in different months is not a flag. Almost everything moving at once
+ * own, or different noise in different months is not a flag. A month too thin to judge a family
+ * (a quiet month with too few SLA outcomes, say) is neither evidence for nor against it: the
+ * family's persistence then reads up to `maxSkippedMonths` further back. Almost everything moving at once
  * (`fastTrackScore` with `fastTrackFamilies`) flags on the latest evaluation alone. Stateless:
  * persistence comes from history, so any day can be evaluated alone; pass the previous result for
  * hysteresis.
@@ -56,6 +59,8 @@ export interface ChurnEvaluation {
   /** Σ family strengths. */
   risk: number;
   strengths: Record<ChurnSignalFamily, number>;
+  /** Whether the month held enough evidence to judge each family (a 0 strength then means clean). */
+  judged: Record<ChurnSignalFamily, boolean>;
   /** Human-readable lines for the families that fired. */
   evidence: string[];
 }
@@ -163,10 +168,18 @@ export function evaluateMonth(
     'overdue-invoices': 0,
     'low-utilisation': 0,
   };
+  const judged: Record<ChurnSignalFamily, boolean> = {
+    'ticket-volume': false,
+    'service-quality': false,
+    sentiment: false,
+    'overdue-invoices': false,
+    'low-utilisation': false,
+  };
 
   // Ticket volume against the contract's own median month.
   const opened = sumOf(recent, (t) => t.opened);
   if (baseOk && recent.coverage > 0) {
+    judged['ticket-volume'] = true;
     // Poisson noise: judge the volume by its lower bound, so small counts need a clearer rise.
     const vol = Math.max(0, opened - z * Math.sqrt(opened)) / recent.coverage;
     const baseVol = median(base.months.map((t) => t.opened)) ?? 0;
@@ -187,6 +200,7 @@ export function evaluateMonth(
   const slaTotal = sumOf(slaWin, (t) => t.slaTotal);
   let service = 0;
   if (slaTotal >= c.sla.minSample) {
+    judged['service-quality'] = true;
     const slaMet = sumOf(slaWin, (t) => t.slaMet);
     const sla = slaMet / slaTotal;
     // Binomial noise: the best attainment the sample is consistent with must still be poor.
@@ -206,6 +220,7 @@ export function evaluateMonth(
     }
   }
   if (opened >= c.sla.minSample) {
+    judged['service-quality'] = true;
     const reopened = sumOf(recent, (t) => t.reopened);
     const rate = reopened / opened;
     const rateLow = wilson(Math.min(reopened, opened), opened, z).low;
@@ -232,6 +247,7 @@ export function evaluateMonth(
   let sentiment = 0;
   const scores = scoresOf(fbWin);
   if (scores.length >= 2) {
+    judged.sentiment = true;
     const avg = scores.reduce((a, b) => a + b, 0) / scores.length;
     // Sampling noise: judge the best mean the scores are consistent with (sd at least 1 point).
     const sd = Math.max(
@@ -254,6 +270,7 @@ export function evaluateMonth(
     }
   }
   if (opened >= 3) {
+    judged.sentiment = true;
     const hits = sumOf(recent, (t) => t.negativeNoteHits);
     const perTicket = hits / opened;
     const perTicketLow = Math.max(0, hits - z * Math.sqrt(hits)) / opened;
@@ -275,16 +292,31 @@ export function evaluateMonth(
   }
   strengths.sentiment = sentiment;
 
-  // Overdue invoices: an invoice overdue D days today was overdue D − k days k days ago.
+  // Payment lateness: the worst lateness the month saw (invoices paid late since count too), or
+  // the invoices unpaid today projected back (overdue D days today was D − k days k days ago),
+  // beyond what is usual for this client (a habitual late payer is not a new signal).
   const inv = facts.overdueInvoices;
-  if (inv !== null && inv.count > 0) {
-    const pointEnd = minDate(lastDayOfMonth(p), asOf);
-    const days = inv.oldestDaysOverdue - daysBetween(pointEnd, asOf);
-    const s = rampUp(days, c.overdue.triggerDays, c.overdue.fullDays);
-    if (s > 0) {
-      strengths['overdue-invoices'] = s;
-      evidence.push(`${inv.count} overdue invoices, oldest ${round(days)} days past due`);
-    }
+  const lateness = new Map(facts.paymentLatenessByMonth.map((l) => [l.month, l.worstDaysOverdue]));
+  const projected =
+    inv !== null && inv.count > 0
+      ? inv.oldestDaysOverdue - daysBetween(minDate(lastDayOfMonth(p), asOf), asOf)
+      : 0;
+  const recorded = lateness.get(p) ?? 0;
+  const baseLateness = baselineMonths
+    .map((m) => lateness.get(m))
+    .filter((d): d is number => d !== undefined);
+  const usual =
+    baseLateness.length >= Math.min(3, c.baselineMonths) ? (median(baseLateness) ?? 0) : 0;
+  judged['overdue-invoices'] = inv !== null || lateness.has(p);
+  const late = Math.max(projected, recorded);
+  const lateStrength = rampUp(late - usual, c.overdue.triggerDays, c.overdue.fullDays);
+  if (lateStrength > 0) {
+    strengths['overdue-invoices'] = lateStrength;
+    evidence.push(
+      projected >= recorded && inv !== null
+        ? `${inv.count} overdue invoices, oldest ${round(projected)} days past due${usual > 0 ? ` (usually ${round(usual)})` : ''}`
+        : `Invoices up to ${round(recorded)} days past due in ${p}${usual > 0 ? ` (usually ${round(usual)})` : ''}`,
+    );
   }
 
   // Utilisation falling well below the contract's own usual use of its entitlement.
@@ -304,6 +336,7 @@ export function evaluateMonth(
       .map((m) => hours.get(m))
       .filter((h): h is number => h !== undefined);
     if (cov > 0 && baseHours.length >= Math.min(3, c.baselineMonths)) {
+      judged['low-utilisation'] = true;
       const util = used / (ent * cov);
       const baseUtil = (median(baseHours) ?? 0) / ent;
       if (util <= c.utilisation.maxShareOfBaseline * baseUtil) {
@@ -319,15 +352,32 @@ export function evaluateMonth(
   }
 
   const risk = CHURN_SIGNAL_FAMILIES.reduce((a, f) => a + strengths[f], 0);
-  return { month: p, risk: round(risk, 4), strengths, evidence };
+  return { month: p, risk: round(risk, 4), strengths, judged, evidence };
 }
 
-/** The months evaluated as of `asOf`, latest first. */
+/**
+ * The months evaluated as of `asOf`, latest first: the `persistenceMonths` the flag reads, then up to
+ * `maxSkippedMonths` older ones for families a month could not judge.
+ */
 export function evaluationMonths(asOf: IsoDate, policy: RenewalPolicy): MonthKey[] {
   const current = monthOf(asOf);
   const includeCurrent = Number(asOf.slice(8, 10)) >= policy.churn.minCurrentMonthDays;
   const latest = includeCurrent ? current : addMonths(current, -1);
-  return back(latest, policy.churn.persistenceMonths);
+  return back(latest, policy.churn.persistenceMonths + policy.churn.maxSkippedMonths);
+}
+
+/**
+ * A family's persisting strength: its weakest strength over its latest `persistenceMonths` judged
+ * evaluations (0 when it was judged fewer times than that within the evaluations).
+ */
+function persistingStrength(
+  f: ChurnSignalFamily,
+  evaluations: readonly ChurnEvaluation[],
+  persistenceMonths: number,
+): number {
+  const judged = evaluations.filter((e) => e.judged[f]).slice(0, persistenceMonths);
+  if (judged.length < persistenceMonths) return 0;
+  return Math.min(...judged.map((e) => e.strengths[f]));
 }
 
 function families(e: ChurnEvaluation): ChurnSignalFamily[] {
@@ -374,20 +424,23 @@ export function flagRenewalRisk(
     return none('beyond-horizon', `Ends in ${dte} days (horizon ${c.horizonDays})`);
 
   const months = evaluationMonths(asOf, policy);
+  const required = months.slice(0, c.persistenceMonths);
   const byMonth = ticketsByMonth(facts);
-  const oldestNeeded = addMonths(months[months.length - 1] ?? monthOf(asOf), -2);
+  const oldestNeeded = addMonths(required[required.length - 1] ?? monthOf(asOf), -2);
   const history = facts.tickets.filter((t) => t.month <= oldestNeeded).length;
-  if (history < Math.min(3, c.baselineMonths) || !months.every((m) => byMonth.has(m))) {
+  if (history < Math.min(3, c.baselineMonths) || !required.every((m) => byMonth.has(m))) {
     return none('thin-history', 'Not enough ticket history to compare the contract with itself');
   }
-  const evaluations = months.map((m) => evaluateMonth(facts, m, asOf, policy));
+  const evaluations = months
+    .filter((m) => byMonth.has(m))
+    .map((m) => evaluateMonth(facts, m, asOf, policy));
   const latest = evaluations[0];
   if (!latest) return none('thin-history', 'No evaluation month');
 
-  // Each family must persist on its own: its weakest strength over the persisted evaluations.
+  // Each family must persist on its own: its weakest strength over its persisted evaluations.
   const persisting = CHURN_SIGNAL_FAMILIES.map((f) => ({
     f,
-    s: Math.min(...evaluations.map((e) => e.strengths[f])),
+    s: persistingStrength(f, evaluations, c.persistenceMonths),
   })).filter((x) => x.s > 0);
   const persistentRisk = persisting.reduce((a, x) => a + x.s, 0);
   const persistent = persisting.length >= c.minFamilies && persistentRisk >= c.flagScore;

@@ -55,6 +55,7 @@ export function healthyFacts(overrides: Partial<ContractFacts> = {}): ContractFa
     billedQuantities: [{ item: 'user', qty: 20, unitPrice: 50 }],
     observedQuantities: [{ item: 'user', qty: 20, source: 'distinct ticket users, 90 days' }],
     overdueInvoices: { count: 0, amount: 0, oldestDaysOverdue: 0 },
+    paymentLatenessByMonth: months.map((month) => ({ month, worstDaysOverdue: 0 })),
     projectHealth: null,
     dataQualityIssues: [],
     ...overrides,

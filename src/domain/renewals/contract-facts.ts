@@ -75,6 +75,16 @@ export interface OverdueInvoices {
   oldestDaysOverdue: number;
 }
 
+/**
+ * How late the client paid in one month: the most days any of its invoices had been past its due
+ * date, unpaid, on any day of the month up to `asOf`. An invoice paid 70 days late shows in every
+ * month it was overdue, even after it has been paid; 0 when nothing was overdue in the month.
+ */
+export interface PaymentLatenessMonth {
+  month: MonthKey;
+  worstDaysOverdue: number;
+}
+
 /** RAG of the client's projects (from the delivery engine), summarised. */
 export interface ProjectHealthSummary {
   worstRag: 'green' | 'amber' | 'red' | 'unknown';
@@ -112,6 +122,11 @@ export interface ContractFacts {
   observedQuantities: ObservedQuantity[];
   /** Null when no invoice has been issued to the client yet (missing commercial data). */
   overdueInvoices: OverdueInvoices | null;
+  /**
+   * Payment lateness per month over the ticket months, oldest first; empty when no invoice had been
+   * issued to the client.
+   */
+  paymentLatenessByMonth: PaymentLatenessMonth[];
   /** Null when the client has no projects. */
   projectHealth: ProjectHealthSummary | null;
   /** Problems the loader found in the source records (partial records, unparseable dates…). */

@@ -147,6 +147,12 @@ export interface RenewalPolicy {
     baselineMonths: number;
     /** Consecutive monthly evaluations that must show the risk before it is flagged. */
     persistenceMonths: number;
+    /**
+     * Months a family may go unjudged (too few tickets, scores or SLA outcomes that month) and be
+     * looked past: its persistence is read from its latest `persistenceMonths` judged months within
+     * the last `persistenceMonths + maxSkippedMonths`. A month without evidence is not a clean month.
+     */
+    maxSkippedMonths: number;
     /** Days into the month before the month-to-date counts as an evaluation. */
     minCurrentMonthDays: number;
     /** Standard deviations of sampling noise a signal must clear (0 = judge raw values). */
@@ -265,9 +271,11 @@ export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = {
   churn: {
     baselineMonths: 6,
     persistenceMonths: 2,
+    maxSkippedMonths: 1,
     minCurrentMonthDays: 10,
     noiseZ: 1,
-    flagScore: 1,
+    // Two families just at their triggers (0.5 + 0.5) sit on the noise edge: one must be clearly past.
+    flagScore: 1.25,
     fastTrackScore: 3,
     fastTrackFamilies: 4,
     minFamilies: 2,
@@ -377,6 +385,7 @@ const policySchema = z.object({
   churn: z.object({
     baselineMonths: intPos.max(12),
     persistenceMonths: intPos.max(6),
+    maxSkippedMonths: z.number().int().min(0).max(3),
     minCurrentMonthDays: z.number().int().min(1).max(31),
     noiseZ: nonNeg,
     flagScore: pos,
