@@ -98,12 +98,64 @@ interface ListRow {
   open_escalations: number | string;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** Portfolio pages kept per server: the newest built, up to this many (each up to ~100 KB). */
+const PAGE_CACHE_SIZE = 100;
+
 /** SQL read models behind the tab API's delivery routes. */
 export class SqlTabQueries {
+  /**
+   * Portfolio pages already built, by tenant, filter and slice, with the tenant's `tab_versions`
+   * version they were built under (migration 008). A page is served again only while that version
+   * is current, so a committed change to projects, health, clients, agents or escalations is seen
+   * by the next request on every server; the check is one primary-key read instead of the list
+   * query over every project.
+   */
+  private readonly pages = new Map<string, { version: number; page: ProjectsPageDto }>();
+
   constructor(private readonly db: Db) {}
 
   /** One page of the portfolio, worst first, with RAG counts over every page (rag filter aside). */
   async projectsPage(
+    tenantId: string,
+    filter: ProjectFilter,
+    slice: Slice,
+  ): Promise<ProjectsPageDto> {
+    const [row] = await this.db.query<{ version: number | string }>(
+      'SELECT version FROM tab_versions WHERE tenant_id = $1',
+      [tenantId],
+    );
+    // Read before the page is built: a change committed meanwhile leaves the page filed under the
+    // older version, which the next request no longer matches.
+    const version = row === undefined ? 0 : Number(row.version);
+    const key = JSON.stringify([tenantId, filter, slice]);
+    const cached = this.pages.get(key);
+    if (cached !== undefined && cached.version === version) {
+      // Most recently used last, so the oldest entry is the first to go.
+      this.pages.delete(key);
+      this.pages.set(key, cached);
+      return cached.page;
+    }
+    // Shared between requests, so frozen: a caller that tried to change it would throw.
+    const page = deepFreeze(await this.buildProjectsPage(tenantId, filter, slice));
+    this.pages.delete(key);
+    this.pages.set(key, { version, page });
+    while (this.pages.size > PAGE_CACHE_SIZE) {
+      const oldest = this.pages.keys().next().value;
+      if (oldest === undefined) break;
+      this.pages.delete(oldest);
+    }
+    return page;
+  }
+
+  private async buildProjectsPage(
     tenantId: string,
     filter: ProjectFilter,
     slice: Slice,
