@@ -9,6 +9,7 @@ import { startApp, type RunningApp } from '../main';
 import { RoleDirectory } from '../notifications/role-directory.repository';
 import { postgresSchema } from './bench-schema';
 import { measureBotLatency, type ApproveLoad } from './bot-latency';
+import { measureWebhookToCard } from './webhook-latency';
 
 /**
  * Requests `count` gates on open demo projects (as the delivery director, with a complete pack) and
@@ -67,7 +68,15 @@ async function main(): Promise<void> {
     schedule: false,
     logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
   });
+  let closeSink: () => Promise<void> = () => Promise.resolve();
   try {
+    // First, while the outbox is idle: webhook → escalation card.
+    const started = Date.now();
+    const { latency: webhook, close } = await measureWebhookToCard(app);
+    closeSink = close;
+    process.stderr.write(
+      `[bench] webhook → card: ${webhook.webhookSamples} webhooks in ${Date.now() - started} ms\n`,
+    );
     const projectIds = (
       await app.db.query<{ project_id: number }>('SELECT DISTINCT project_id FROM health_snapshots')
     ).map((r) => Number(r.project_id));
@@ -85,10 +94,11 @@ async function main(): Promise<void> {
     });
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     process.stdout.write(
-      `${JSON.stringify({ ...latency, database: postgres ? 'postgres' : 'pglite', projects: projectIds.length, escalations: escalationIds.length, peakRssMb })}\n`,
+      `${JSON.stringify({ ...latency, ...webhook, database: postgres ? 'postgres' : 'pglite', projects: projectIds.length, escalations: escalationIds.length, peakRssMb })}\n`,
     );
   } finally {
     await app.close();
+    await closeSink();
   }
 }
 

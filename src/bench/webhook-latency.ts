@@ -1,0 +1,220 @@
+/**
+ * Bench phase for SPEC §8's "webhook received → escalation card at the connector": a HaloPSA webhook
+ * names a project whose budget has just been cut below the hours already booked; the app re-reads
+ * it, re-evaluates it, opens a burn escalation and the outbox delivers the card to the channel
+ * subscribed to escalations. Measured from sending the webhook to the card reaching a connector
+ * double, one webhook at a time, against the running demo app (its embedded simulator is the
+ * HaloPSA that changes and sends). The first escalating project only warms the path up.
+ *
+ * Two things make one webhook enough to open an escalation: the tenant's policy asks for one day of
+ * persistence (the default's three days cannot pass within one request), and the project's stored
+ * baseline is dropped so the cut budget becomes the new plan (HaloPSA edits never re-baseline on
+ * their own). The rest of the path is the production one.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
+import type { RunningApp } from '../main';
+import { SqlDeliveryStore } from '../store/delivery.repository';
+
+/** What the phase measured, in milliseconds. */
+export interface WebhookLatency {
+  webhookToCardP99: number;
+  webhookToCardP50: number;
+  webhookSamples: number;
+  /** Projects whose webhook opened no escalation (no usable plan), left out of the samples. */
+  skippedProjects: number[];
+}
+
+const CHANNEL = '19:bench-escalations@thread.tacv2';
+/** The Playground's Alex Wilber: an admin in the demo cast, who may `/subscribe`. */
+const ALEX = {
+  id: '29:bench-alex',
+  name: 'Alex Wilber',
+  aadObjectId: '00000000-0000-0000-0000-0000000000020',
+};
+
+/** A connector double that timestamps every activity posted to a conversation. */
+class CardSink {
+  private server: HttpServer | null = null;
+  private waiter: { conversation: string; resolve: (card: Arrival) => void } | null = null;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        const at = performance.now();
+        const match = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+        const conversation = match ? decodeURIComponent(match[1]!) : '';
+        res.statusCode = 200;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ id: `card-${Date.now()}` }));
+        if (this.waiter?.conversation === conversation) {
+          const { resolve } = this.waiter;
+          this.waiter = null;
+          resolve({ at, body });
+        }
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Stops waiting for the activity asked for last. */
+  cancel(): void {
+    this.waiter = null;
+  }
+
+  /** The next activity posted to `conversation`. */
+  next(conversation: string): Promise<Arrival> {
+    return new Promise((resolve) => (this.waiter = { conversation, resolve }));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
+
+interface Arrival {
+  at: number;
+  body: string;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Measures webhook → escalation card over up to `maxSamples` open projects without an escalation.
+ * Run it before anything else posts through the outbox (it waits for the outbox to drain). The
+ * connector double stays up until `close` (later card updates for the channel still land there).
+ */
+export async function measureWebhookToCard(
+  app: RunningApp,
+  maxSamples = 40,
+): Promise<{ latency: WebhookLatency; close: () => Promise<void> }> {
+  const simulator = app.simulator;
+  if (simulator === null) throw new Error('the webhook phase needs the demo app');
+  const tenantId = app.config.tenantId;
+  const sink = new CardSink();
+  await sink.start();
+  try {
+    await new SqlDeliveryStore(app.db, tenantId, () => new Date()).savePolicy(
+      {
+        default: { ...DEFAULT_DELIVERY_POLICY, persistenceDays: 1 },
+        byProjectType: {},
+        byClient: {},
+      },
+      'bench',
+    );
+    const subscribed = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: 'bench-subscribe',
+        timestamp: new Date().toISOString(),
+        channelId: 'msteams',
+        serviceUrl: sink.url,
+        from: ALEX,
+        recipient: { id: '28:bot', name: 'Control Tower' },
+        conversation: {
+          id: CHANNEL,
+          conversationType: 'channel',
+          isGroup: true,
+          tenantId: 'bench-tenant',
+        },
+        channelData: {
+          tenant: { id: 'bench-tenant' },
+          team: { id: '19:bench-team@thread.tacv2' },
+          channel: { id: CHANNEL },
+        },
+        text: '/subscribe escalations',
+      }),
+    });
+    if (subscribed.status !== 200) throw new Error(`/subscribe answered ${subscribed.status}`);
+    // The open escalations' cards go to the new channel first; measure only after they have.
+    await app.dispatcher.drain();
+
+    const projects = await app.db.query<{ id: number | string; hours: number | null }>(
+      `SELECT p.id, p.time_actual AS hours FROM halo_projects p
+        WHERE p.tenant_id = $1 AND p.date_closed IS NULL AND coalesce(p.time_actual, 0) > 2
+          AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.tenant_id = p.tenant_id
+                            AND e.project_id = p.id AND e.status IN ('open', 'acknowledged', 'snoozed'))
+        ORDER BY p.id LIMIT $2`,
+      [tenantId, maxSamples],
+    );
+    if (projects.length === 0)
+      throw new Error('no open demo project without an escalation to measure');
+    const samples: number[] = [];
+    const skipped: number[] = [];
+    // The first project warms the path up (JIT, prepared statements) and is not counted.
+    let warmedUp = false;
+    for (const project of projects) {
+      const id = Number(project.id);
+      // A quarter of the hours already booked: the project is now far over its budget.
+      simulator.corrupt('projects', id, 'projecttimebudget', Math.max(1, (project.hours ?? 4) / 4));
+      await app.db.query('DELETE FROM project_baselines WHERE tenant_id = $1 AND project_id = $2', [
+        tenantId,
+        id,
+      ]);
+      const card = sink.next(CHANNEL);
+      const sent = performance.now();
+      const status = await simulator.sendWebhook(
+        `${app.url}/api/halo/webhook`,
+        app.config.webhook,
+        simulator.webhookPayload(id),
+      );
+      if (status !== 200) throw new Error(`webhook for project ${id} answered ${status}`);
+      // The delivery is answered once the project is re-read and re-evaluated: by then an
+      // escalation is open, or this project cannot give one (no usable plan), and is skipped.
+      const [escalation] = await app.db.query<{ id: string }>(
+        `SELECT id FROM escalations WHERE tenant_id = $1 AND project_id = $2 AND status = 'open'`,
+        [tenantId, id],
+      );
+      if (!escalation) {
+        sink.cancel();
+        skipped.push(id);
+        continue;
+      }
+      const arrival = await withTimeout(card, 30_000, `escalation card for project ${id}`);
+      if (!arrival.body.includes(escalation.id)) {
+        throw new Error(`the card after project ${id}'s webhook is not its escalation's`);
+      }
+      if (warmedUp) samples.push(arrival.at - sent);
+      warmedUp = true;
+    }
+    if (samples.length === 0)
+      throw new Error(`no webhook opened an escalation (${skipped.join(', ')})`);
+    return {
+      latency: {
+        webhookToCardP99: percentile(samples, 99),
+        webhookToCardP50: percentile(samples, 50),
+        webhookSamples: samples.length,
+        skippedProjects: skipped,
+      },
+      close: () => sink.stop(),
+    };
+  } catch (error) {
+    await sink.stop();
+    throw error;
+  }
+}
