@@ -6,8 +6,8 @@
  * has never seen) on five independent signal families that build up over months before a customer
  * leaves: rising ticket volume, falling service quality (SLA attainment, reopens), negative
  * sentiment (feedback scores, negative language), late payment (invoices overdue beyond what is
- * usual for the client, including ones since paid) and falling utilisation. Each
- * family gives a strength 0–1 (0 below its trigger, 0.5 at it, 1 at its "full" level).
+ * usual for the client, including ones since paid) and falling utilisation. Each family gives a
+ * strength 0–1 (0 below its trigger, 0.5 at it, 1 at its "full" level).
  *
  * Monthly evaluations: each calendar month on its own — the latest complete months and, once
  * `minCurrentMonthDays` into the month, the month to date (volumes prorated). Counts are judged by
@@ -17,10 +17,10 @@
  * evaluations, their weakest strengths summing to `flagScore`: one bad month, one signal on its
  * own, or different noise in different months is not a flag. A month too thin to judge a family
  * (a quiet month with too few SLA outcomes, say) is neither evidence for nor against it: the
- * family's persistence then reads up to `maxSkippedMonths` further back. Almost everything moving at once
- * (`fastTrackScore` with `fastTrackFamilies`) flags on the latest evaluation alone. Stateless:
- * persistence comes from history, so any day can be evaluated alone; pass the previous result for
- * hysteresis.
+ * family's persistence then reads up to `maxSkippedMonths` further back. Almost everything moving
+ * at once (`fastTrackScore` with `fastTrackFamilies`) flags on the latest evaluation alone.
+ * Stateless: persistence comes from history, so any day can be evaluated alone; pass the previous
+ * result for hysteresis.
  */
 import { daysBetween, minDate, type IsoDate } from '../shared/dates';
 import { median, round } from '../shared/numbers';
@@ -59,7 +59,7 @@ export interface ChurnEvaluation {
   /** Σ family strengths. */
   risk: number;
   strengths: Record<ChurnSignalFamily, number>;
-  /** Whether the month held enough evidence to judge each family (a 0 strength then means clean). */
+  /** Whether the month held enough evidence to judge each family (0 strength then means clean). */
   judged: Record<ChurnSignalFamily, boolean>;
   /** Human-readable lines for the families that fired. */
   evidence: string[];
