@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   });
   let closeSink: () => Promise<void> = () => Promise.resolve();
   try {
-    // First, while the outbox is idle: webhook → escalation card.
+    // First, while the outbox holds nothing else (later phases leave card updates for their
+    // conversations that the dispatcher keeps retrying): webhook → escalation card.
     const started = Date.now();
     const { latency: webhook, close } = await measureWebhookToCard(app);
     closeSink = close;
