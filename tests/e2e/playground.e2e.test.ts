@@ -30,19 +30,26 @@ async function freePort(): Promise<number> {
 }
 
 /** Types a message into the Playground's compose box and waits for the bot's next card. */
-async function say(page: Page, text: string): Promise<string> {
+/**
+ * Types `text` and returns the first card after it that contains `marker`. Waiting for the expected
+ * card, not just any new one: the Playground's welcome card (the bot's answer to the conversation
+ * starting) can land after the page settles, and would otherwise pass for the reply.
+ */
+async function say(page: Page, text: string, marker: string): Promise<string> {
   const before = await page.locator('.ac-adaptiveCard').count();
   await page.getByRole('textbox').click();
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('.ac-adaptiveCard').length > n,
-    before,
-    {
-      timeout: 20_000,
-    },
+  const reply = await page.waitForFunction(
+    ([n, expected]) =>
+      Array.from(document.querySelectorAll<HTMLElement>('.ac-adaptiveCard'))
+        .slice(n)
+        .map((card) => card.innerText)
+        .find((cardText) => cardText.includes(expected)) ?? null,
+    [before, marker] as const,
+    { timeout: 20_000 },
   );
-  return page.locator('.ac-adaptiveCard').last().innerText();
+  return (await reply.jsonValue()) as string;
 }
 
 (available ? describe : describe.skip)('a newcomer in the Microsoft 365 Agents Playground', () => {
@@ -110,7 +117,7 @@ async function say(page: Page, text: string): Promise<string> {
   });
 
   test('types /health and sees the portfolio card', async () => {
-    const card = await say(page, '/health');
+    const card = await say(page, '/health', 'Portfolio health');
     await page.screenshot({ path: path.join(ARTEFACTS, 'playground-health.png') });
     expect(card).toContain('Portfolio health');
     expect(card).toMatch(/Red/);
@@ -121,7 +128,7 @@ async function say(page: Page, text: string): Promise<string> {
       `SELECT p.id, p.summary FROM health_snapshots s JOIN halo_projects p ON p.tenant_id = s.tenant_id AND p.id = s.project_id
         WHERE s.tenant_id = 'demo' AND s.rag = 'red' ORDER BY s.score, p.id LIMIT 1`,
     );
-    const card = await say(page, `/health ${project!.id}`);
+    const card = await say(page, `/health ${project!.id}`, project!.summary);
     await page.screenshot({ path: path.join(ARTEFACTS, 'playground-project-health.png') });
     expect(card).toContain(project!.summary);
     expect(card).toMatch(/amber ≥/);
@@ -134,7 +141,7 @@ async function say(page: Page, text: string): Promise<string> {
         WHERE p.tenant_id = 'demo' AND p.date_closed IS NULL AND m.name LIKE 'Gate:%'
         ORDER BY p.id, m.sequence LIMIT 1`,
     );
-    const card = await say(page, `/gate ${gate!.id}`);
+    const card = await say(page, `/gate ${gate!.id}`, 'Request a gate');
     await page.screenshot({ path: path.join(ARTEFACTS, 'playground-gate-form.png') });
     expect(card).toContain(`Request a gate: ${gate!.summary}`);
     expect(card).toContain('Submit the evidence pack');
