@@ -100,6 +100,7 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
     await closeSink();
+    await postgres?.drop();
   }
 }
 
