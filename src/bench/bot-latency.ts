@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { mountEchoBot } from '../../bot/echo-bot';
+import { percentile } from './percentile';
 
 /** A Bot Connector stand-in on loopback that tells who is waiting when a reply arrives. */
 class ConnectorSink {
@@ -77,11 +78,6 @@ async function postActivity(botUrl: string, body: Record<string, unknown>): Prom
   });
   await response.text();
   return response.status;
-}
-
-function p99(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? 0;
 }
 
 /** Runs `rounds` rounds of `concurrency` simultaneous requests; returns per-request milliseconds. */
@@ -241,11 +237,11 @@ export async function measureBotLatency(options: {
           )
         : [];
     return {
-      healthP99: p99(health),
-      echoMessageP99: p99(echoMessage),
-      executeP99: p99(execute),
-      echoExecuteP99: p99(echoExecute),
-      approveP99: approve.length > 0 ? p99(approve) : null,
+      healthP99: percentile(health, 99),
+      echoMessageP99: percentile(echoMessage, 99),
+      executeP99: percentile(execute, 99),
+      echoExecuteP99: percentile(echoExecute, 99),
+      approveP99: approve.length > 0 ? percentile(approve, 99) : null,
       approveSamples: approve.length,
       samples: concurrency * count,
     };

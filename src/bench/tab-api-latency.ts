@@ -19,6 +19,7 @@ import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { SqlDeliveryStore } from '../store/delivery.repository';
 import { SqlDeliveryQueries } from '../store/delivery-queries';
 import { SqlTabQueries } from '../store/tab-queries';
+import { percentile } from './percentile';
 
 /** What the phase measured. */
 export interface TabApiLatency {
@@ -36,11 +37,6 @@ export interface TabApiLatency {
 
 const ENTRA_TID = '00000000-0000-0000-0000-0000000000aa';
 const CLIENT_ID = 'bench-tab';
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 
 /** Evaluates the synced portfolio, then measures both endpoints in alternating rounds. */
 export async function measureTabApiProjects(options: {

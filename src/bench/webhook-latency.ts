@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
 import type { RunningApp } from '../main';
 import { SqlDeliveryStore } from '../store/delivery.repository';
+import { percentile } from './percentile';
 
 /** What the phase measured, in milliseconds. */
 export interface WebhookLatency {
@@ -83,11 +84,6 @@ class CardSink {
 interface Arrival {
   at: number;
   body: string;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
