@@ -1,31 +1,7 @@
-// ESLint flat config. The layer rules below are the checked form of STYLE.md's dependency graph.
+// ESLint flat config. Imports between layers are checked by dependency-cruiser (.dependency-cruiser.cjs);
+// what it cannot see (wall clock, randomness, fetch in the domain and use cases) is checked here.
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
-
-const ioModules = [
-  'fs',
-  'node:fs',
-  'fs/promises',
-  'node:fs/promises',
-  'http',
-  'node:http',
-  'https',
-  'node:https',
-  'net',
-  'node:net',
-  'child_process',
-  'node:child_process',
-  'pg',
-  '@electric-sql/pglite',
-  'restify',
-  'botbuilder',
-  '@microsoft/teams-ai',
-  '@microsoft/microsoft-graph-client',
-  '@azure/identity',
-  'pino',
-  'prom-client',
-  'croner',
-];
 
 export default tseslint.config(
   {
@@ -63,23 +39,12 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    // The domain is pure: no I/O, no SDKs, no wall clock (a clock is passed in).
-    files: ['src/domain/**/*.ts'],
+    // The domain is pure and use cases reach the world through ports: no I/O, no SDKs, no wall
+    // clock, no randomness (a clock and ids are passed in). Imports are checked by dependency-cruiser.
+    files: ['src/domain/**/*.ts', 'src/app/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: ioModules,
-          patterns: [
-            {
-              group: ['**/store/**', '**/halo/**', '**/app/**', '**/api/**', '**/bot/**'],
-              message: 'The domain depends on nothing outside src/domain.',
-            },
-          ],
-        },
-      ],
       'no-restricted-syntax': [
         'error',
         {
@@ -90,29 +55,17 @@ export default tseslint.config(
           selector: "NewExpression[callee.name='Date'][arguments.length=0]",
           message: 'Pass a clock into the domain.',
         },
-      ],
-    },
-  },
-  {
-    // The tab runs in the browser and talks only to /api/v1: it shares DTO types with the server.
-    files: ['tab/src/**/*.ts', 'tab/src/**/*.tsx'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
         {
-          patterns: [
-            { regex: '^node:', message: 'The tab runs in the browser.' },
-            {
-              regex: '(^|/)(src|bot)/(?!api/dto$)',
-              message: 'The tab shares only the DTO types of src/api/dto with the server.',
-            },
-            {
-              regex: '(^|/)src/api/dto$',
-              allowTypeImports: true,
-              message: 'Import the DTOs type-only (import type).',
-            },
-          ],
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Randomness comes through a port.',
         },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'HTTP belongs to an adapter behind a port.' },
+        { name: 'crypto', message: 'Hashes and ids come through a port.' },
+        { name: 'setTimeout', message: 'Time passes through the clock port.' },
+        { name: 'setInterval', message: 'Time passes through the clock port.' },
       ],
     },
   },

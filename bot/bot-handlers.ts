@@ -9,7 +9,8 @@ import type {
 import type { Db } from '../src/store/db';
 import { ActionLogRepository } from '../src/notifications/action-log.repository';
 import { ConversationRoutesRepository } from '../src/notifications/conversation-routes.repository';
-import { NOTIFICATION_STREAMS, type Clock } from '../src/notifications/notification-types';
+import { NOTIFICATION_STREAMS } from '../src/app/ports/notifications.port';
+import type { Clock } from '../src/shared/clock';
 import { enqueue } from '../src/notifications/outbox';
 import { RoleDirectory } from '../src/notifications/role-directory.repository';
 import type { BotLogger } from './bot-adapter';

@@ -9,7 +9,7 @@ import type {
   ActivityRenderer,
   OutboundActivity,
   RenderResult,
-} from '../src/notifications/notification-types';
+} from '../src/app/ports/notifications.port';
 import type { AdaptiveCard } from './cards/card-types';
 import { buildEscalationCard } from './cards/escalation.card';
 import { buildWeeklyReportCard } from './cards/weekly-report.card';

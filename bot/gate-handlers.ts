@@ -3,7 +3,7 @@ import type { Actor } from '../src/app/delivery-views';
 import type { GatePayload, GateService } from '../src/app/gates/gate-service';
 import type { GateRequestInput, GateView } from '../src/app/gates/gate-views';
 import type { GateOutcome } from '../src/domain/gates/gate-decision';
-import type { RenderResult } from '../src/notifications/notification-types';
+import type { RenderResult } from '../src/app/ports/notifications.port';
 import { RoleDirectory } from '../src/notifications/role-directory.repository';
 import type { Db } from '../src/store/db';
 import type { BotLogger } from './bot-adapter';

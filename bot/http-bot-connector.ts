@@ -7,8 +7,8 @@ import type {
   ConnectorResult,
   ConversationRef,
   OutboundActivity,
-} from '../src/notifications/notification-types';
-import { parseRetryAfter } from '../src/notifications/retry-policy';
+} from '../src/app/ports/notifications.port';
+import { parseRetryAfter } from '../src/shared/retry-after';
 import { CONNECTOR_SCOPE, PUBLIC_LOGIN_ENDPOINT } from './bot-auth';
 
 /** What the proactive connector needs. */
@@ -98,7 +98,7 @@ export class HttpBotConnector implements ConnectorPort {
         status: response.status,
         retryAfterMs: parseRetryAfter(
           response.headers.get('retry-after'),
-          (this.options.now ?? (() => new Date()))(),
+          (this.options.now ?? (() => new Date()))().getTime(),
         ),
         message: text.slice(0, 300) || response.statusText,
       };

@@ -1,5 +1,5 @@
 import type { Request, Response, Server } from 'restify';
-import type { ConnectorPort, ActivityRenderer } from '../src/notifications/notification-types';
+import type { ConnectorPort, ActivityRenderer } from '../src/app/ports/notifications.port';
 import { ControlTowerAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-app';
 import { createBotAuthentication, type BotAuthOptions } from './bot-auth';

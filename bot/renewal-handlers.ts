@@ -7,11 +7,8 @@ import { RenewalInsights } from '../src/app/renewals/renewal-insights';
 import { RenewalQueries, type PipelineOrder } from '../src/app/renewals/renewal-queries';
 import { DEFAULT_RENEWAL_POLICY, TIER_APPROVER_ROLES } from '../src/domain/renewals';
 import { ActionLogRepository } from '../src/notifications/action-log.repository';
-import type {
-  Clock,
-  OutboundActivity,
-  RenderResult,
-} from '../src/notifications/notification-types';
+import type { OutboundActivity, RenderResult } from '../src/app/ports/notifications.port';
+import type { Clock } from '../src/shared/clock';
 import type { ConcessionPayload, RenewalStagePayload } from '../src/notifications/renewal-payloads';
 import { RoleDirectory } from '../src/notifications/role-directory.repository';
 import type { Db } from '../src/store/db';

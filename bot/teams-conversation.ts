@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { ConversationRef } from '../src/notifications/notification-types';
+import type { ConversationRef } from '../src/app/ports/notifications.port';
 import type { TeamsUser } from '../src/notifications/role-directory.repository';
 
 interface TeamsChannelData {

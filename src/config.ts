@@ -1,18 +1,10 @@
 import { z } from 'zod';
+import { ROLES } from './domain/shared/roles';
 
 /** Where the configuration came from: demo runs everything embedded, production talks to real systems. */
 export type Mode = 'demo' | 'production';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const ROLES = [
-  'pm',
-  'pmo_lead',
-  'delivery_director',
-  'account_manager',
-  'cs_lead',
-  'msp_owner',
-  'admin',
-] as const;
 const roleAssignmentSchema = z
   .object({
     aadObjectId: z.string().min(1).nullable().default(null),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Role } from '../app/delivery-views';
+import { ROLES, type Role } from '../domain/shared/roles';
 import type { DeliveryStore } from '../app/delivery/delivery-store';
 import { saveDeliveryPolicy } from '../app/delivery/delivery-policy-settings';
 import { DEFAULT_POLICY_CONFIG } from '../app/delivery/evaluate-delivery';
@@ -21,15 +21,6 @@ export interface SettingsRoutesDeps {
 }
 
 const ADMIN: readonly Role[] = ['admin'];
-const ROLE_VALUES = [
-  'pm',
-  'pmo_lead',
-  'delivery_director',
-  'account_manager',
-  'cs_lead',
-  'msp_owner',
-  'admin',
-] as const;
 
 const policyUpdate = z.object({
   config: z.object({
@@ -51,7 +42,7 @@ const rolesUpdate = z.object({
         .object({
           aadObjectId: z.string().trim().min(1).max(100).nullable().default(null),
           email: z.string().trim().email().max(320).nullable().default(null),
-          role: z.enum(ROLE_VALUES),
+          role: z.enum(ROLES),
         })
         .refine((i) => i.aadObjectId !== null || i.email !== null, {
           message: 'needs aadObjectId or email',

@@ -3,11 +3,10 @@
  * Plain data only: no SDK types, no SQL. The delivery engine implements the ports; tests use fakes.
  */
 
-/** Red / amber / green, or `unknown` when the data cannot support a score (never shown as green). */
-export type Rag = 'green' | 'amber' | 'red' | 'unknown';
+import type { Rag, RiskTag } from '../domain/delivery/health-score';
+import type { Role } from '../domain/shared/roles';
 
-/** Risk tags a project health evaluation attaches (SPEC §2.2). */
-export type RiskTag = 'burn' | 'schedule' | 'dependency' | 'scope' | 'resourcing' | 'data-quality';
+export type { Rag, RiskTag };
 
 /** One explainable driver of a health score: its value against the policy threshold. */
 export interface HealthDriverView {
@@ -187,9 +186,7 @@ export interface EscalationView {
   openedAt: string;
 }
 
-/** Roles a person can hold (SPEC §1). */
-export type Role =
-  'pm' | 'pmo_lead' | 'delivery_director' | 'account_manager' | 'cs_lead' | 'msp_owner' | 'admin';
+export type { Role };
 
 /** Who is acting, as the bot resolved them from Teams (Entra object id → roles, e-mail → HaloPSA agent). */
 export interface Actor {

@@ -5,40 +5,10 @@
  * first entry that no longer matches.
  */
 import { createHash } from 'node:crypto';
+import type { AuditActor, AuditEntry, AuditEntryInput, AuditTrail } from '../app/ports/audit.port';
+import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
-import { canonicalJson } from '../store/canonical-json';
-
-/** Who acted; null in an entry means the system (a job, the outbox). */
-export interface AuditActor {
-  aadObjectId: string | null;
-  email: string | null;
-  name: string;
-}
-
-/** What a caller records. */
-export interface AuditEntryInput {
-  /** What the entry is about: `gate`, `concession`, `contract`, `project`, `escalation`, `policy`… */
-  subjectType: string;
-  subjectId: string;
-  /** Dotted verb: `gate.requested`, `gate.approved`, `gate.refused`, `gate.writeback.done`… */
-  action: string;
-  actor: AuditActor | null;
-  detail?: Record<string, unknown>;
-}
-
-/** A stored entry. */
-export interface AuditEntry {
-  tenantId: string;
-  seq: number;
-  at: string;
-  subjectType: string;
-  subjectId: string;
-  action: string;
-  actor: AuditActor | null;
-  detail: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+import { canonicalJson } from '../shared/canonical-json';
 
 /** The `prevHash` of a tenant's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -93,8 +63,17 @@ function toEntry(row: AuditRow): AuditEntry {
 export class AuditLog {
   constructor(
     private readonly tenantId: string,
-    private readonly clock: { now(): Date },
+    private readonly clock: Clock,
   ) {}
+
+  /** The trail bound to `db` (a transaction's, when recording a change), as use cases see it. */
+  on(db: Db): AuditTrail {
+    return {
+      append: (input) => this.append(db, input),
+      timeline: (subjectType, subjectId) => this.timeline(db, subjectType, subjectId),
+      timelineOf: (subjectType, subjectIds) => this.timelineOf(db, subjectType, subjectIds),
+    };
+  }
 
   /**
    * Appends one entry. Pass the transaction's Db when recording a change, so the entry commits or
@@ -253,3 +232,5 @@ export async function auditTenants(db: Db): Promise<string[]> {
   );
   return rows.map((r) => r.tenant_id);
 }
+
+export type { AuditActor, AuditEntry, AuditEntryInput };

@@ -6,7 +6,7 @@ import {
 } from '@azure/identity';
 import type { AppConfig } from '../config';
 import { EvidenceError, type EvidenceStore } from './evidence-store';
-import type { Sleep } from './graph-middleware';
+import type { Sleep } from '../shared/clock';
 import { LocalEvidenceStore } from './local-evidence-store';
 import { SharePointEvidenceStore } from './sharepoint-evidence-store';
 

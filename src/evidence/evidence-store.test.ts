@@ -5,7 +5,6 @@ import {
   toSafeFileName,
   toSafeNamePart,
 } from './evidence-store';
-import { retryAfterMs } from './graph-middleware';
 
 describe('evidence names', () => {
   test.each([
@@ -98,18 +97,5 @@ describe('evidence names', () => {
       'Evidence file "big.zip" is 11 bytes; the limit is 10 bytes.',
     );
     expect(() => assertAcceptableSize('ok.zip', 10, 10)).not.toThrow();
-  });
-});
-
-describe('Retry-After', () => {
-  test.each([
-    ['1', 1000],
-    ['0', 0],
-    ['2.5', 2500],
-    ['Mon, 23 Nov 2026 10:00:03 GMT', 3000],
-    ['', null],
-    ['soon', null],
-  ])('%j asks for %p ms', (header, expected) => {
-    expect(retryAfterMs(header, Date.parse('2026-11-23T10:00:00Z'))).toBe(expected);
   });
 });

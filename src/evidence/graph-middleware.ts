@@ -1,11 +1,7 @@
 import https from 'node:https';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
-
-/** Waits; injected so tests can see the delays without waiting them out. */
-export type Sleep = (ms: number) => Promise<void>;
-
-/** The real sleep. */
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+import type { Sleep } from '../shared/clock';
+import { parseRetryAfter } from '../shared/retry-after';
 
 /** How the retry middleware behaves on throttling and transient failures. */
 export interface GraphRetryOptions {
@@ -40,15 +36,6 @@ function networkCode(error: unknown): string | null {
     e = (e as { cause?: unknown }).cause;
   }
   return null;
-}
-
-/** Milliseconds a Retry-After header asks for (seconds or an HTTP date); null when absent or unreadable. */
-export function retryAfterMs(header: string | null, nowMs: number): number | null {
-  if (header === null || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
 
 /**
@@ -87,7 +74,7 @@ export class GraphRetryMiddleware implements Middleware {
       ) {
         return;
       }
-      const asked = retryAfterMs(response.headers.get('retry-after'), Date.now());
+      const asked = parseRetryAfter(response.headers.get('retry-after'), Date.now());
       const delayMs = Math.min(asked ?? this.backoff(attempt), this.options.maxDelayMs);
       // Drain the refused answer so its socket is released before we ask again.
       await response.arrayBuffer().catch(() => undefined);

@@ -21,7 +21,8 @@ import {
   type EvidenceStore,
   type StoredEvidenceFile,
 } from './evidence-store';
-import { GraphRetryMiddleware, HttpsTransport, realSleep, type Sleep } from './graph-middleware';
+import { realSleep, type Sleep } from '../shared/clock';
+import { GraphRetryMiddleware, HttpsTransport } from './graph-middleware';
 
 /** Files up to this size go in one PUT; larger ones through an upload session (Graph's advice: 4 MB). */
 export const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;

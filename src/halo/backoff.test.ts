@@ -1,32 +1,4 @@
-import { backoffDelayMs, parseRetryAfter } from './backoff';
-
-describe('parseRetryAfter', () => {
-  const now = Date.UTC(2025, 0, 6, 9, 0, 0);
-
-  test.each([
-    ['7', 7_000],
-    ['0', 0],
-    [' 120 ', 120_000],
-    ['1.5', 1_500],
-  ])('reads delta seconds %p as %p ms', (header, expected) => {
-    expect(parseRetryAfter(header, now)).toBe(expected);
-  });
-
-  test('reads an HTTP date relative to now', () => {
-    expect(parseRetryAfter('Mon, 06 Jan 2025 09:00:30 GMT', now)).toBe(30_000);
-  });
-
-  test('an HTTP date in the past means retry now', () => {
-    expect(parseRetryAfter('Mon, 06 Jan 2025 08:59:00 GMT', now)).toBe(0);
-  });
-
-  test.each([[null], [undefined], [''], ['soon'], ['-5'], ['12abc']])(
-    'ignores a missing or unparseable value %p',
-    (header) => {
-      expect(parseRetryAfter(header, now)).toBeNull();
-    },
-  );
-});
+import { backoffDelayMs } from './backoff';
 
 describe('backoffDelayMs', () => {
   test('grows exponentially under full jitter', () => {

@@ -24,22 +24,6 @@ export const DEFAULT_BACKOFF_MAX_MS = 30_000;
 export const DEFAULT_RETRY_AFTER_CAP_MS = 5 * 60 * 1000;
 
 /**
- * Parses a `Retry-After` header (delta seconds or an HTTP date) into milliseconds from `nowMs`.
- * Returns `null` when absent or unparseable; a date in the past gives 0.
- */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | null {
-  if (value === null || value === undefined) return null;
-  const text = value.trim();
-  if (text === '') return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  // An HTTP date always names a weekday or month; refuse bare numbers-with-junk.
-  if (!/[A-Za-z]/.test(text)) return null;
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - nowMs);
-}
-
-/**
  * Delay before retry number `attempt` (0 for the first retry): the `Retry-After` wait when given,
  * capped at `retryAfterCapMs`; otherwise `random() * min(maxMs, baseMs * 2^attempt)` ("full
  * jitter", which spreads concurrent clients better than equal or decorrelated jitter).

@@ -4,7 +4,9 @@
  * timeout on every request and retries with backoff on 429, 5xx, timeouts and network failures.
  * It returns raw JSON; `halo-records.ts` validates it. Secrets and tokens are never logged.
  */
-import { backoffDelayMs, parseRetryAfter } from './backoff';
+import { realSleep } from '../shared/clock';
+import { parseRetryAfter } from '../shared/retry-after';
+import { backoffDelayMs } from './backoff';
 import {
   HaloAuthFailedError,
   HaloBadResponseError,
@@ -156,10 +158,6 @@ const silentLogger: HaloLogger = {
   error: () => undefined,
   debug: () => undefined,
 };
-
-function realSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;

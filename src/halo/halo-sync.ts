@@ -1,7 +1,7 @@
 import type { Db } from '../store/db';
 import { HaloMirrorRepository, type DataQualityIssue } from '../store/halo-mirror.repository';
 import type { MirroredResource } from '../store/halo-mirror';
-import { contentHash } from '../store/canonical-json';
+import { contentHash } from '../store/content-hash';
 import {
   classifyTicket,
   haloResource,

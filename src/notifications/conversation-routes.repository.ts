@@ -3,7 +3,7 @@ import {
   conversationKey,
   type ConversationRef,
   type NotificationStream,
-} from './notification-types';
+} from '../app/ports/notifications.port';
 
 /** One routing rule: a stream (for one client, or for all when `clientId` is null) → a conversation. */
 export interface ConversationRoute {

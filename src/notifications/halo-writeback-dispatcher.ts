@@ -1,7 +1,6 @@
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../store/db';
-import type { Clock, Sleep } from './notification-types';
-import { realSleep, systemClock } from './notification-types';
+import { realSleep, systemClock, type Clock, type Sleep } from '../shared/clock';
 
 /** The HaloPSA writes the write-back needs (HaloClient implements them; tests use the simulator). */
 export interface HaloWriter {

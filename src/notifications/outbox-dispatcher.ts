@@ -1,14 +1,11 @@
 import type { Db } from '../store/db';
 import { OutboxRepository, type OutboxRow } from './outbox';
-import {
-  realSleep,
-  systemClock,
-  type ActivityRenderer,
-  type Clock,
-  type ConnectorPort,
-  type ConnectorResult,
-  type Sleep,
-} from './notification-types';
+import type {
+  ActivityRenderer,
+  ConnectorPort,
+  ConnectorResult,
+} from '../app/ports/notifications.port';
+import { realSleep, systemClock, type Clock, type Sleep } from '../shared/clock';
 import {
   SlidingWindowLimiter,
   TEAMS_CONVERSATION_WINDOWS,

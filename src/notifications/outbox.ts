@@ -3,37 +3,12 @@ import { ConversationRoutesRepository, parseJson } from './conversation-routes.r
 import {
   conversationKey,
   type ConversationRef,
+  type EnqueueResult,
+  type NotificationIntent,
   type NotificationStream,
-} from './notification-types';
-
-/** Where a notification goes: the routed channel of a stream (first routed stream wins), or a fixed conversation. */
-export type NotificationTarget =
-  | { streams: readonly NotificationStream[]; clientId: number | null }
-  | { conversation: ConversationRef };
-
-/**
- * A decision to notify, written to the outbox in the deciding transaction. The dedupe key makes the
- * write idempotent: enqueueing the same key twice stores one row (re-evaluations do not re-post).
- */
-export interface NotificationIntent {
-  /** Unique per tenant, e.g. `escalation:42:opened` or `escalation:42:v3`. */
-  dedupeKey: string;
-  /** How the renderer turns `payload` into an activity (e.g. `escalation`, `weekly-report`). */
-  kind: string;
-  payload: unknown;
-  /** New posts: where to. Ignored for updates, which go where the original went. */
-  target?: NotificationTarget;
-  /** For an in-place update: the dedupe key of the post it replaces. */
-  updateOf?: string;
-  /** For an in-place update of an activity the outbox did not post (e.g. the card a person clicked). */
-  updateActivity?: { conversation: ConversationRef; activityId: string };
-}
-
-/** What enqueue did. */
-export type EnqueueResult =
-  | { status: 'queued'; id: number }
-  | { status: 'duplicate' }
-  | { status: 'unrouted'; id: number; reason: string };
+  type Outbox,
+} from '../app/ports/notifications.port';
+import type { Clock } from '../shared/clock';
 
 /** Statuses of an outbox row. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unrouted' | 'superseded';
@@ -55,6 +30,11 @@ export interface OutboxRow {
   lastError: string | null;
   nextAttemptAt: Date;
   deliveredAt: Date | null;
+}
+
+/** The outbox port bound to a transaction `tx`: what use cases write notifications to. */
+export function outboxOn(tx: Db, tenantId: string, clock: Clock): Outbox {
+  return { enqueue: (intent) => enqueue(tx, tenantId, intent, clock.now()) };
 }
 
 /**

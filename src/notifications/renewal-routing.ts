@@ -4,7 +4,7 @@
  * decision, that were decided while nothing was routed (stored as `unrouted`).
  */
 import type { Db } from '../store/db';
-import { conversationKey, type ConversationRef } from './notification-types';
+import { conversationKey, type ConversationRef } from '../app/ports/notifications.port';
 
 /** Routes the live, unrouted renewal cards (of `clientId`, or every client) to `conversation`. */
 export async function routeLiveRenewalCards(

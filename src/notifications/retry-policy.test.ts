@@ -1,4 +1,4 @@
-import { parseRetryAfter, retryDecision } from './retry-policy';
+import { retryDecision } from './retry-policy';
 
 describe('retryDecision', () => {
   test.each([429, 412, 502, 503, 504, 0])('retries %i', (status) => {
@@ -28,18 +28,5 @@ describe('retryDecision', () => {
     expect(retryDecision({ status: 503, retryAfterMs: null }, 15, () => 0)).toEqual({
       retry: false,
     });
-  });
-});
-
-describe('parseRetryAfter', () => {
-  const now = new Date('2025-03-14T09:00:00Z');
-  test.each([
-    ['2', 2_000],
-    [' 0 ', 0],
-    ['Fri, 14 Mar 2025 09:00:05 GMT', 5_000],
-    ['soon', null],
-    [null, null],
-  ])('%p → %p ms', (header, expected) => {
-    expect(parseRetryAfter(header, now)).toBe(expected);
   });
 });

@@ -33,13 +33,3 @@ export function retryDecision(
   const exponential = Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempts - 1));
   return { retry: true, delayMs: Math.round(exponential / 2 + random() * (exponential / 2)) };
 }
-
-/** Parses `Retry-After` (delta seconds or an HTTP date) into milliseconds from `now`; null if absent or bad. */
-export function parseRetryAfter(header: string | null | undefined, now: Date): number | null {
-  if (header === null || header === undefined || header.trim() === '') return null;
-  const trimmed = header.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - now.getTime());
-}

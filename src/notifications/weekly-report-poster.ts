@@ -1,7 +1,8 @@
 import type { DeliveryQueries } from '../app/delivery-views';
 import type { Db } from '../store/db';
 import type { WeeklyReportPayload } from './notification-payloads';
-import { enqueue, type EnqueueResult } from './outbox';
+import type { EnqueueResult } from '../app/ports/notifications.port';
+import { enqueue } from './outbox';
 
 /**
  * Posts the weekly control report card to the routed `reports` channel, once per week: the dedupe

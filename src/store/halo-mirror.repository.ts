@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import { contentHash } from './canonical-json';
+import { contentHash } from './content-hash';
 import {
   DETAIL_COLUMNS,
   MILESTONE_TABLE,

@@ -10,7 +10,7 @@ import type {
   ProjectMatch,
   WeeklyReportView,
 } from '../../src/app/delivery-views';
-import type { Clock, Sleep } from '../../src/notifications/notification-types';
+import type { Clock, Sleep } from '../../src/shared/clock';
 import {
   escalationView,
   portfolioView,

@@ -1,6 +1,7 @@
 import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
-import type { ConversationRef } from '../../src/notifications/notification-types';
-import { enqueue, OutboxRepository, type NotificationIntent } from '../../src/notifications/outbox';
+import type { ConversationRef } from '../../src/app/ports/notifications.port';
+import type { NotificationIntent } from '../../src/app/ports/notifications.port';
+import { enqueue, OutboxRepository } from '../../src/notifications/outbox';
 import type { DispatcherHooks } from '../../src/notifications/outbox-dispatcher';
 import type { Db } from '../../src/store/db';
 import { ConnectorDouble, type ConnectorRequest } from '../support/connector-double';

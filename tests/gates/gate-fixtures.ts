@@ -6,7 +6,7 @@ import type { Actor } from '../../src/app/delivery-views';
 import { DEFAULT_GATE_POLICY } from '../../src/domain/gates/gate-policy';
 import type { EvidenceStore } from '../../src/evidence/evidence-store';
 import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
-import type { ConversationRef } from '../../src/notifications/notification-types';
+import type { ConversationRef } from '../../src/app/ports/notifications.port';
 import { RoleDirectory } from '../../src/notifications/role-directory.repository';
 import type { Db } from '../../src/store/db';
 import { SqlGateRecords } from '../../src/store/gate-records';

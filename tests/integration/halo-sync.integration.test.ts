@@ -4,7 +4,7 @@ import { HaloSync, type HaloReader } from '../../src/halo/halo-sync';
 import { classifyTicket } from '../../src/halo/halo-resources';
 import { generateDataset } from '../../src/halo/simulator/generator';
 import { startSimulator, type HaloSimulator } from '../../src/halo/simulator/server';
-import { contentHash } from '../../src/store/canonical-json';
+import { contentHash } from '../../src/store/content-hash';
 import { HaloMirrorRepository } from '../../src/store/halo-mirror.repository';
 import type { MirroredResource } from '../../src/store/halo-mirror';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';

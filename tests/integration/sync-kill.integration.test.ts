@@ -1,7 +1,7 @@
 import { classifyTicket } from '../../src/halo/halo-resources';
 import { generateDataset } from '../../src/halo/simulator/generator';
 import { startSimulator, type HaloSimulator } from '../../src/halo/simulator/server';
-import { contentHash } from '../../src/store/canonical-json';
+import { contentHash } from '../../src/store/content-hash';
 import { runWorker, sharedDatabaseTargets } from '../support/worker-process';
 
 const targets = sharedDatabaseTargets();

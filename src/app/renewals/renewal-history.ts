@@ -1,3 +1,4 @@
+import type { Rag } from '../../domain/delivery/health-score';
 /**
  * Everything the mirror knows about the contracts of one tenant and their clients' service history,
  * dated, loaded in one set-based query per table. `buildContractFacts` turns it into the renewal
@@ -91,7 +92,7 @@ export interface ProjectRagRow {
   clientId: number;
   projectId: number;
   day: string;
-  rag: 'green' | 'amber' | 'red' | 'unknown';
+  rag: Rag;
 }
 
 /** The dated renewal history of every contract of a tenant. */

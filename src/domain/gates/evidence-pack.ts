@@ -4,6 +4,7 @@
  * mandatory items and the frozen, hashed form the approvers decide on.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../shared/canonical-json';
 
 /** The mandatory items a gate's policy can ask for. */
 export type EvidenceItem = 'deliverables' | 'qa-outcomes' | 'customer-acceptance' | 'open-risks';
@@ -226,14 +227,4 @@ export function withCompletedTasks(
         taskId: task.id,
       })),
   ];
-}
-
-/** JSON with object keys sorted at every level: the same data always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }

@@ -16,6 +16,7 @@
  * (not yet a client, not synced), never "zero". Identifiers are strings; money is in the tenant's
  * currency; dates are ISO `YYYY-MM-DD`.
  */
+import type { Rag } from '../delivery/health-score';
 import { addDays, dayNumber, type IsoDate } from '../shared/dates';
 
 export type { IsoDate } from '../shared/dates';
@@ -87,7 +88,7 @@ export interface PaymentLatenessMonth {
 
 /** RAG of the client's projects (from the delivery engine), summarised. */
 export interface ProjectHealthSummary {
-  worstRag: 'green' | 'amber' | 'red' | 'unknown';
+  worstRag: Rag;
   redCount: number;
   amberCount: number;
 }

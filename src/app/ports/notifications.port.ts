@@ -1,6 +1,6 @@
 /**
- * The SDK-free vocabulary of proactive delivery: where a notification goes, what is sent, and the
- * port the Teams adapter implements to send it. Nothing here imports botbuilder.
+ * The SDK-free vocabulary of proactive delivery: where a notification goes, what is sent, the outbox
+ * use cases write to, and the connector the Teams adapter implements. Nothing here imports botbuilder.
  */
 
 /** Notification streams an admin can route to a channel with `/subscribe`. */
@@ -80,31 +80,44 @@ export interface ActivityRenderer {
   render(kind: string, payload: unknown): RenderResult;
 }
 
-/** The wall clock, injected so tests control time. */
-export interface Clock {
-  now(): Date;
-}
-
-/** Waits `ms` milliseconds (or until `signal` aborts), injected so tests never really sleep. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/** The real clock. */
-export const systemClock: Clock = { now: () => new Date() };
-
-/** A real sleep that resolves early, without error, when the signal aborts. */
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, Math.max(0, ms));
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 /** The key the rate limiter and the outbox use for one conversation. */
 export function conversationKey(conversation: ConversationRef): string {
   return `${conversation.serviceUrl.replace(/\/+$/, '')}|${conversation.conversationId}`;
+}
+
+/** Where a notification goes: the routed channel of a stream (first routed stream wins), or a fixed conversation. */
+export type NotificationTarget =
+  | { streams: readonly NotificationStream[]; clientId: number | null }
+  | { conversation: ConversationRef };
+
+/**
+ * A decision to notify, written to the outbox in the deciding transaction. The dedupe key makes the
+ * write idempotent: enqueueing the same key twice stores one row (re-evaluations do not re-post).
+ */
+export interface NotificationIntent {
+  /** Unique per tenant, e.g. `escalation:42:opened` or `escalation:42:v3`. */
+  dedupeKey: string;
+  /** How the renderer turns `payload` into an activity (e.g. `escalation`, `weekly-report`). */
+  kind: string;
+  payload: unknown;
+  /** New posts: where to. Ignored for updates, which go where the original went. */
+  target?: NotificationTarget;
+  /** For an in-place update: the dedupe key of the post it replaces. */
+  updateOf?: string;
+  /** For an in-place update of an activity the outbox did not post (e.g. the card a person clicked). */
+  updateActivity?: { conversation: ConversationRef; activityId: string };
+}
+
+/** What enqueue did. */
+export type EnqueueResult =
+  | { status: 'queued'; id: number }
+  | { status: 'duplicate' }
+  | { status: 'unrouted'; id: number; reason: string };
+
+/**
+ * The outbox as a use case sees it, bound to the deciding transaction: a notification written here
+ * commits or rolls back with the decision that caused it, and is sent later by the dispatcher.
+ */
+export interface Outbox {
+  enqueue(intent: NotificationIntent): Promise<EnqueueResult>;
 }
