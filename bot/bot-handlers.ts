@@ -12,7 +12,7 @@ import { ConversationRoutesRepository } from '../src/notifications/conversation-
 import { NOTIFICATION_STREAMS } from '../src/app/ports/notifications.port';
 import type { Clock } from '../src/shared/clock';
 import { enqueue } from '../src/notifications/outbox';
-import { RoleDirectory } from '../src/notifications/role-directory.repository';
+import { SqlRoleDirectory } from '../src/store/role-directory.repository';
 import type { BotLogger } from './bot-adapter';
 import type { EscalationPayload } from './card-activity-renderer';
 import { buildChoiceCard } from './cards/choice.card';
@@ -55,7 +55,7 @@ export type CardActionData = Record<string, unknown>;
  * results into cards; they hold no business rules (who may act on an escalation is the port's call).
  */
 export class BotHandlers {
-  private readonly roles: RoleDirectory;
+  private readonly roles: SqlRoleDirectory;
   private readonly routes: ConversationRoutesRepository;
   private readonly actions: ActionLogRepository;
   /** `/gate`, `/gates` and the gate card actions (bot/gate-handlers.ts). */
@@ -64,7 +64,7 @@ export class BotHandlers {
   readonly renewals: RenewalHandlers;
 
   constructor(private readonly deps: BotHandlerDeps) {
-    this.roles = new RoleDirectory(deps.tenantId);
+    this.roles = new SqlRoleDirectory(deps.db, deps.tenantId);
     this.routes = new ConversationRoutesRepository(deps.tenantId);
     this.actions = new ActionLogRepository(deps.tenantId);
     this.gates = deps.gates ? new GateBotHandlers({ ...deps, gates: deps.gates }) : null;
@@ -412,7 +412,7 @@ export class BotHandlers {
   }
 
   private async actor(context: TurnContext): Promise<Actor> {
-    return this.roles.resolve(this.deps.db, teamsUser(context.activity));
+    return this.roles.resolve(teamsUser(context.activity));
   }
 
   private async log(

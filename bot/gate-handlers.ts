@@ -4,7 +4,7 @@ import type { GatePayload, GateService } from '../src/app/gates/gate-service';
 import type { GateRequestInput, GateView } from '../src/app/gates/gate-views';
 import type { GateOutcome } from '../src/domain/gates/gate-decision';
 import type { RenderResult } from '../src/app/ports/notifications.port';
-import { RoleDirectory } from '../src/notifications/role-directory.repository';
+import { SqlRoleDirectory } from '../src/store/role-directory.repository';
 import type { Db } from '../src/store/db';
 import type { BotLogger } from './bot-adapter';
 import { buildChoiceCard } from './cards/choice.card';
@@ -51,10 +51,10 @@ const OUTCOME: Partial<Record<GateVerb, GateOutcome>> = {
  * missing and what a decision does are the gate service's calls.
  */
 export class GateBotHandlers {
-  private readonly roles: RoleDirectory;
+  private readonly roles: SqlRoleDirectory;
 
   constructor(private readonly deps: GateBotDeps) {
-    this.roles = new RoleDirectory(deps.tenantId);
+    this.roles = new SqlRoleDirectory(deps.db, deps.tenantId);
   }
 
   /** `/gate <project>`: the evidence pack form for the project (or which project?). */
@@ -216,7 +216,7 @@ export class GateBotHandlers {
   }
 
   private actor(context: TurnContext): Promise<Actor> {
-    return this.roles.resolve(this.deps.db, teamsUser(context.activity));
+    return this.roles.resolve(teamsUser(context.activity));
   }
 
   private notice(view: NoticeView): AdaptiveCard {

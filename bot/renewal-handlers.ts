@@ -10,7 +10,7 @@ import { ActionLogRepository } from '../src/notifications/action-log.repository'
 import type { OutboundActivity, RenderResult } from '../src/app/ports/notifications.port';
 import type { Clock } from '../src/shared/clock';
 import type { ConcessionPayload, RenewalStagePayload } from '../src/notifications/renewal-payloads';
-import { RoleDirectory } from '../src/notifications/role-directory.repository';
+import { SqlRoleDirectory } from '../src/store/role-directory.repository';
 import type { Db } from '../src/store/db';
 import type { BotLogger } from './bot-adapter';
 import type { AdaptiveCard } from './cards/card-types';
@@ -63,13 +63,13 @@ export function parseRenewalsCommand(
 
 /** `/renewals` and the concession card's buttons. */
 export class RenewalHandlers {
-  private readonly roles: RoleDirectory;
+  private readonly roles: SqlRoleDirectory;
   private readonly actions: ActionLogRepository;
   private readonly queries: RenewalQueries;
   private readonly concessions: ConcessionService;
 
   constructor(private readonly deps: RenewalHandlerDeps) {
-    this.roles = new RoleDirectory(deps.tenantId);
+    this.roles = new SqlRoleDirectory(deps.db, deps.tenantId);
     this.actions = new ActionLogRepository(deps.tenantId);
     const insights = new RenewalInsights(deps.db, deps.tenantId, DEFAULT_RENEWAL_POLICY);
     this.queries = new RenewalQueries(deps.db, deps.tenantId, insights);
@@ -113,7 +113,7 @@ export class RenewalHandlers {
         this.deps.links,
       );
     }
-    const actor = await this.roles.resolve(this.deps.db, teamsUser(context.activity));
+    const actor = await this.roles.resolve(teamsUser(context.activity));
     if (verb === 'concession.refresh') {
       const view = await this.concessions.get(id);
       if (view === null) {

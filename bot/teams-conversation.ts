@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { ConversationRef } from '../src/app/ports/notifications.port';
-import type { TeamsUser } from '../src/notifications/role-directory.repository';
+import type { TeamsUser } from '../src/app/identity/identity.port';
 
 interface TeamsChannelData {
   channel?: { id?: string; name?: string };

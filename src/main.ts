@@ -21,7 +21,7 @@ import { DEFAULT_RENEWAL_POLICY } from './domain/renewals/renewal-policy';
 import { SqlRenewalHistoryReader } from './store/renewal-history.repository';
 import { escalationNotifier } from './notifications/escalation-notifier';
 import { OutboxDispatcher } from './notifications/outbox-dispatcher';
-import { RoleDirectory } from './notifications/role-directory.repository';
+import { SqlRoleDirectory } from './store/role-directory.repository';
 import { postWeeklyReport } from './notifications/weekly-report-poster';
 import { demoPersonas, personaGrants } from './demo/demo-personas';
 import { JobScheduler } from './jobs/job-scheduler';
@@ -313,7 +313,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     mode: config.mode,
     tenantId: config.tenantId,
     db,
-    roles: new RoleDirectory(config.tenantId),
+    roles: new SqlRoleDirectory(db, config.tenantId),
     sso: config.tabAuth,
     clock,
   });
@@ -406,15 +406,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await evaluateAll();
     await evaluateRenewals();
   }
-  const roles = new RoleDirectory(config.tenantId);
+  const roles = new SqlRoleDirectory(db, config.tenantId);
   await roles.grant(
-    db,
     config.roleAssignments.flatMap((a) =>
       a.roles.map((role) => ({ aadObjectId: a.aadObjectId, email: a.email, role })),
     ),
   );
   if (config.mode === 'demo')
-    await roles.grant(db, personaGrants(await demoPersonas(db, config.tenantId)));
+    await roles.grant(personaGrants(await demoPersonas(db, config.tenantId)));
   dispatcher.start();
   writeback.start();
 

@@ -8,7 +8,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Mode } from '../config';
 import { demoPersonas, type DemoPersona } from '../demo/demo-personas';
-import type { RoleDirectory } from '../notifications/role-directory.repository';
+import type { RoleDirectory } from '../app/identity/identity.port';
 import type { Db } from '../store/db';
 import { ApiError, type ApiActor } from './api-types';
 import type { DemoUserDto, DemoUsersDto } from './dto';
@@ -83,7 +83,7 @@ export class TabAuthenticator implements ApiAuthenticator {
     const personas = await this.demoPersonas();
     const items: DemoUserDto[] = [];
     for (const p of personas) {
-      const actor = await this.options.roles.resolve(this.options.db, {
+      const actor = await this.options.roles.resolve({
         aadObjectId: p.aadObjectId,
         name: p.name,
       });
@@ -127,7 +127,7 @@ export class TabAuthenticator implements ApiAuthenticator {
         `"${who.slice(0, 100)}" is not a demo user; see /api/v1/demo/users.`,
       );
     }
-    const actor = await this.options.roles.resolve(this.options.db, {
+    const actor = await this.options.roles.resolve({
       aadObjectId: persona.aadObjectId,
       name: persona.name,
     });
@@ -185,7 +185,7 @@ export class TabAuthenticator implements ApiAuthenticator {
         : typeof payload.upn === 'string'
           ? payload.upn
           : null;
-    const actor = await this.options.roles.resolve(this.options.db, { aadObjectId: oid, name });
+    const actor = await this.options.roles.resolve({ aadObjectId: oid, name });
     return {
       tenantId: this.options.tenantId,
       aadObjectId: oid,

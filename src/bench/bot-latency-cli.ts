@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../config';
 import type { Actor } from '../app/delivery-views';
 import { startApp, type RunningApp } from '../main';
-import { RoleDirectory } from '../notifications/role-directory.repository';
+import { SqlRoleDirectory } from '../store/role-directory.repository';
 import { postgresSchema } from './bench-schema';
 import { measureBotLatency, type ApproveLoad } from './bot-latency';
 import { measureWebhookToCard } from './webhook-latency';
@@ -54,8 +54,7 @@ async function pendingGates(
     aadObjectId: `bench-approver-${i}`,
     name: `Bench Approver ${i}`,
   }));
-  await new RoleDirectory(app.config.tenantId).grant(
-    app.db,
+  await new SqlRoleDirectory(app.db, app.config.tenantId).grant(
     people.map((p) => ({ aadObjectId: p.aadObjectId, email: null, role: 'pmo_lead' as const })),
   );
   return { gates, approvers: people };

@@ -10,7 +10,7 @@ import { deliveryRoutes } from '../api/delivery-routes';
 import { mountApi } from '../api/mount-api';
 import { TabAuthenticator } from '../api/tab-auth';
 import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
-import { RoleDirectory } from '../notifications/role-directory.repository';
+import { SqlRoleDirectory } from '../store/role-directory.repository';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import { createHttpServer, listen } from '../server/http-server';
@@ -70,7 +70,7 @@ export async function measureTabApiProjects(options: {
   const kid = randomUUID();
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   const oid = randomUUID();
-  await new RoleDirectory(tenantId).grant(db, [
+  await new SqlRoleDirectory(db, tenantId).grant([
     { aadObjectId: oid, email: 'pmo@bench.example', role: 'pmo_lead' },
   ]);
 
@@ -114,7 +114,7 @@ export async function measureTabApiProjects(options: {
       mode: 'production',
       tenantId,
       db,
-      roles: new RoleDirectory(tenantId),
+      roles: new SqlRoleDirectory(db, tenantId),
       sso: {
         clientId: CLIENT_ID,
         appIdUri: null,

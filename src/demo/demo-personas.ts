@@ -1,5 +1,5 @@
 import type { Role } from '../app/delivery-views';
-import type { RoleGrant } from '../notifications/role-directory.repository';
+import type { RoleGrant } from '../app/identity/identity.port';
 import type { Db } from '../store/db';
 
 /** A demo user: a Microsoft 365 Agents Playground persona playing one MSP role. */

@@ -8,7 +8,7 @@ import { deliveryRoutes } from '../../src/api/delivery-routes';
 import { mountApi } from '../../src/api/mount-api';
 import { settingsRoutes } from '../../src/api/settings-routes';
 import { TabAuthenticator } from '../../src/api/tab-auth';
-import { RoleDirectory } from '../../src/notifications/role-directory.repository';
+import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import { createLogger } from '../../src/observability/logger';
 import { SqlDeliveryStore } from '../../src/store/delivery.repository';
 import { SqlDeliveryQueries } from '../../src/store/delivery-queries';
@@ -37,8 +37,8 @@ describe.each(testDatabases())('tab API sign-in in production mode ($name)', (da
     handle = await database.open();
     jwks = await new JwksDouble().start();
     const { db } = handle;
-    const roles = new RoleDirectory(TENANT);
-    await roles.grant(db, [
+    const roles = new SqlRoleDirectory(db, TENANT);
+    await roles.grant([
       { aadObjectId: PM_OID, email: 'pm@msp.example', role: 'pm' },
       { aadObjectId: ADMIN_OID, email: 'admin@msp.example', role: 'admin' },
     ]);

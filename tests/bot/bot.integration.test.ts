@@ -3,7 +3,7 @@ import { ActionLogRepository } from '../../src/notifications/action-log.reposito
 import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
 import { enqueue, OutboxRepository } from '../../src/notifications/outbox';
 import { OutboxDispatcher } from '../../src/notifications/outbox-dispatcher';
-import { RoleDirectory } from '../../src/notifications/role-directory.repository';
+import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import type { Db } from '../../src/store/db';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { cardProblems } from './card-validation';
@@ -20,7 +20,7 @@ import {
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function seedPeople(db: Db): Promise<void> {
-  await new RoleDirectory(TENANT).grant(db, [
+  await new SqlRoleDirectory(db, TENANT).grant([
     { aadObjectId: 'aad-admin', email: 'admin@msp.example', role: 'admin' },
     { aadObjectId: 'aad-pm', email: 'pat@msp.example', role: 'pm' },
     { aadObjectId: 'aad-other-pm', email: 'olive@msp.example', role: 'pm' },

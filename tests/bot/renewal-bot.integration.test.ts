@@ -4,7 +4,7 @@ import { ConcessionService } from '../../src/app/renewals/concession-service';
 import { EvaluateRenewals } from '../../src/app/renewals/evaluate-renewals';
 import { RenewalInsights } from '../../src/app/renewals/renewal-insights';
 import { DEFAULT_RENEWAL_POLICY } from '../../src/domain/renewals';
-import { RoleDirectory } from '../../src/notifications/role-directory.repository';
+import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import { SqlRenewalHistoryReader } from '../../src/store/renewal-history.repository';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { person } from '../renewals/renewal-fixtures';
@@ -28,7 +28,7 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
   beforeAll(async () => {
     handle = await database.open();
     await syncDemo(handle.db, 42, TENANT);
-    await new RoleDirectory(TENANT).grant(handle.db, [
+    await new SqlRoleDirectory(handle.db, TENANT).grant([
       { aadObjectId: 'aad-am', email: 'am@example.com', role: 'account_manager' },
       { aadObjectId: 'aad-owner', email: 'owner@example.com', role: 'msp_owner' },
       { aadObjectId: 'aad-admin', email: 'admin@example.com', role: 'admin' },

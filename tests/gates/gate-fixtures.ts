@@ -7,7 +7,7 @@ import { DEFAULT_GATE_POLICY } from '../../src/domain/gates/gate-policy';
 import type { EvidenceStore } from '../../src/evidence/evidence-store';
 import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
 import type { ConversationRef } from '../../src/app/ports/notifications.port';
-import { RoleDirectory } from '../../src/notifications/role-directory.repository';
+import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import type { Db } from '../../src/store/db';
 import { SqlGateRecords } from '../../src/store/gate-records';
 
@@ -48,7 +48,7 @@ export const PEOPLE = {
 /** An actor as the role directory resolves them. */
 export async function actorOf(db: Db, tenantId: string, who: keyof typeof PEOPLE): Promise<Actor> {
   const p = PEOPLE[who];
-  return new RoleDirectory(tenantId).resolve(db, { aadObjectId: p.aadObjectId, name: p.name });
+  return new SqlRoleDirectory(db, tenantId).resolve({ aadObjectId: p.aadObjectId, name: p.name });
 }
 
 /** Seeds clients, agents, two projects with a gate milestone and a completed task each, and roles. */
@@ -92,8 +92,7 @@ export async function seedGateWorld(
       [tenantId, p.taskId, p.projectId, p.milestoneId, now],
     );
   }
-  await new RoleDirectory(tenantId).grant(
-    db,
+  await new SqlRoleDirectory(db, tenantId).grant(
     Object.values(PEOPLE).flatMap((p) =>
       p.roles.map((role) => ({ aadObjectId: p.aadObjectId, email: p.email, role })),
     ),

@@ -1,32 +1,26 @@
 import type { Actor, Role } from '../app/delivery-views';
-import type { Db } from '../store/db';
-
-/** Who a Teams user is, as the activity tells us. */
-export interface TeamsUser {
-  aadObjectId: string | null;
-  name: string;
-}
-
-/** A role held by a person, for seeding from configuration. */
-export interface RoleGrant {
-  aadObjectId: string | null;
-  email: string | null;
-  role: Role;
-}
+import type { RoleDirectory, RoleGrant, TeamsUser } from '../app/identity/identity.port';
+import type { Db } from './db';
 
 /**
  * Maps Teams users to roles (by Entra object id, `role_assignments`) and to HaloPSA agents (by the
  * e-mail on their role rows, `halo_agents.email`).
  */
-export class RoleDirectory {
-  constructor(private readonly tenantId: string) {}
+export class SqlRoleDirectory implements RoleDirectory {
+  constructor(
+    private readonly db: Db,
+    private readonly tenantId: string,
+  ) {}
 
-  /** Resolves the actor: roles by Entra object id, e-mail from those rows, agent by e-mail. */
-  async resolve(db: Db, user: TeamsUser): Promise<Actor> {
+  async resolve(user: TeamsUser): Promise<Actor> {
     if (user.aadObjectId === null) {
       return { aadObjectId: null, name: user.name, email: null, roles: [], haloAgentId: null };
     }
-    const rows = await db.query<{ role: string; email: string | null; agent_id: number | null }>(
+    const rows = await this.db.query<{
+      role: string;
+      email: string | null;
+      agent_id: number | null;
+    }>(
       `SELECT r.role, r.email,
               (SELECT a.id FROM halo_agents a
                 WHERE a.tenant_id = r.tenant_id AND r.email IS NOT NULL
@@ -48,10 +42,9 @@ export class RoleDirectory {
     };
   }
 
-  /** Adds role grants (idempotent), e.g. from configuration at start-up. */
-  async grant(db: Db, grants: readonly RoleGrant[]): Promise<void> {
+  async grant(grants: readonly RoleGrant[]): Promise<void> {
     for (const grant of grants) {
-      await db.query(
+      await this.db.query(
         `INSERT INTO role_assignments (tenant_id, aad_object_id, email, role)
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
         [this.tenantId, grant.aadObjectId, grant.email, grant.role],
