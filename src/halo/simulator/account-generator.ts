@@ -5,7 +5,8 @@
  * hours against entitlement, billed vs actual quantities).
  */
 import { dayMs, DAY_MS, HOUR_MS, isoDate, isoLocal, isoZ, isWeekend, monthStart } from './calendar';
-import type { ContractIntent, HaloRecord } from './dataset';
+import type { ContractIntent } from './dataset';
+import type { HaloRecord } from './record-collection';
 import type { GeneratorContext } from './generator-context';
 import { CATEGORIES, PRIORITIES, STATUS, TICKET_SUMMARIES, TICKET_TYPE } from './lookups';
 import type { Rng } from './prng';

@@ -1,7 +1,7 @@
 /** Columnar storage for ticket actions (notes, status changes, customer replies, feedback). */
 import { isoZ } from './calendar';
 import { ColumnTable, columnState, StringPool, type ColumnState } from './column-table';
-import type { HaloRecord, RecordCollection } from './dataset';
+import type { HaloRecord, RecordCollection } from './record-collection';
 import { statusName } from './lookups';
 import type { NameBook } from './names';
 

@@ -7,7 +7,8 @@ import {
   type GeneratedAccount,
 } from './account-generator';
 import { dayMs, dayOf, DAY_MS, isoZ } from './calendar';
-import type { HaloDataset, HaloRecord } from './dataset';
+import type { HaloDataset } from './dataset';
+import type { HaloRecord } from './record-collection';
 import type { GeneratorContext } from './generator-context';
 import { priorityRecords, statusRecords, ticketTypeRecords } from './lookups';
 import { NameBook } from './names';

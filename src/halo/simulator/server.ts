@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { DAY_MS, isoLocal, isoZ } from './calendar';
-import { omit, type HaloDataset, type HaloRecord, type HaloResource } from './dataset';
+import type { HaloDataset, HaloResource } from './dataset';
+import { omit, type HaloRecord } from './record-collection';
 import {
   FaultInjector,
   RATE_LIMIT_MESSAGE,

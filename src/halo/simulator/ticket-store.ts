@@ -1,7 +1,7 @@
 /** Columnar storage for tickets, projects and project tasks (all HaloPSA tickets), and their collections. */
 import { isoLocal, isoZ } from './calendar';
 import { ColumnTable, columnState, StringPool, type ColumnState } from './column-table';
-import type { HaloRecord, RecordCollection } from './dataset';
+import type { HaloRecord, RecordCollection } from './record-collection';
 import { CATEGORIES, PRIORITIES, STATUS, statusName, ticketTypeName } from './lookups';
 import { NameBook, siteIdOf } from './names';
 
