@@ -167,7 +167,7 @@ function makeClient(
     budget: { requests: 300, windowMs: 300_000 },
     timeoutMs: 2000,
     maxRetries: 3,
-    now: () => clock.now,
+    clock: { now: () => new Date(clock.now) },
     sleep: async (ms) => {
       sleeps.push(ms);
       clock.now += ms;

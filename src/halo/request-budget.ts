@@ -3,6 +3,7 @@
  * any rolling 5 minutes; spending from a budget just below that keeps a sync from ever hitting the
  * limit in normal operation (429 handling with backoff stays as the safety net).
  */
+import type { Clock, Sleep } from '../shared/clock';
 
 /** Options of a {@link RequestBudget}. */
 export interface RequestBudgetOptions {
@@ -10,10 +11,9 @@ export interface RequestBudgetOptions {
   requests?: number;
   /** Length of the rolling window in milliseconds (default 5 minutes). */
   windowMs?: number;
-  /** Clock in epoch milliseconds. */
-  now: () => number;
-  /** Waits the given number of milliseconds (injected so tests never really wait). */
-  sleep: (ms: number) => Promise<void>;
+  clock: Clock;
+  /** Injected so tests never really wait. */
+  sleep: Sleep;
 }
 
 /** Default number of requests per window: hosted HaloPSA's documented 300. */
@@ -30,8 +30,8 @@ export class RequestBudget {
   readonly requests: number;
   /** Window length in milliseconds. */
   readonly windowMs: number;
-  private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly clock: Clock;
+  private readonly sleep: Sleep;
   /** Acquisition times still inside the window, oldest first. */
   private readonly spent: number[] = [];
   /** Tail of the FIFO queue of pending acquisitions. */
@@ -46,7 +46,7 @@ export class RequestBudget {
     if (!(this.windowMs > 0)) {
       throw new RangeError(`budget windowMs must be positive, got ${this.windowMs}`);
     }
-    this.now = options.now;
+    this.clock = options.clock;
     this.sleep = options.sleep;
   }
 
@@ -82,6 +82,11 @@ export class RequestBudget {
       }
       await this.sleep(wait);
     }
+  }
+
+  /** Epoch milliseconds. */
+  private now(): number {
+    return this.clock.now().getTime();
   }
 
   private prune(now: number): void {
