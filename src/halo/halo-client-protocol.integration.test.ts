@@ -10,7 +10,8 @@ import {
   HaloUnavailableError,
 } from './halo-errors';
 
-// ---- a loopback fake of just enough HaloPSA ----
+// ---- a loopback fake of just enough HaloPSA, scripted per test ----
+// (halo-client.integration.test.ts runs the client against the full simulator instead.)
 
 interface SeenRequest {
   method: string;
