@@ -35,7 +35,6 @@ import { RequestBudget } from './request-budget';
 
 export type { HaloLogger, HaloRequestEvent } from './halo-transport';
 
-/** Options of a {@link HaloClient}. */
 export interface HaloClientOptions {
   /** Instance root, e.g. `https://msp.halopsa.com` (no `/api`). */
   baseUrl: string;
@@ -63,7 +62,6 @@ export interface HaloClientOptions {
   sleep?: Sleep;
   /** Uniform random in [0, 1) for jitter (default `Math.random`). */
   random?: () => number;
-  /** Logger (default silent). */
   logger?: HaloLogger;
   /** Called after every HTTP exchange, including auth requests and failed attempts. */
   onRequest?: (event: HaloRequestEvent) => void;
@@ -79,13 +77,11 @@ export interface HaloPage {
   recordCount?: number;
 }
 
-/** Options of {@link HaloClient.listPages}. */
 export interface HaloListOptions {
   /** First page to read (1-based, default 1): resumes a listing a crashed sync left part-way. */
   startPage?: number;
 }
 
-/** Counters of a {@link HaloClient}. */
 export interface HaloClientStats {
   /** HTTP requests sent, auth included, every attempt counted. */
   requests: number;
@@ -95,9 +91,7 @@ export interface HaloClientStats {
   budgetRemaining: number;
 }
 
-/** Options of {@link HaloClient.post}. */
 export interface HaloPostOptions {
-  /** Query parameters. */
   params?: HaloQueryParams;
   /**
    * Also retry after a timeout, a network failure once sent, or a 5xx other than 503. Off by

@@ -25,7 +25,6 @@ import type { HaloResourceName } from './halo-resources';
 
 /** One problem found in one record: surfaced to the operator, never swallowed. */
 export interface DataQualityIssue {
-  /** Resource the record came from. */
   resource: HaloResourceName;
   /** The record's id as text, or `null` when the id itself is missing or invalid. */
   recordId: string | null;
@@ -164,7 +163,6 @@ export const haloProjectSchema = z
 /** A project task: a child ticket whose `parent_id` is its project. */
 export const haloTaskSchema = z.object({ ...ticketFields, parent_id: id }).passthrough();
 
-/** A service ticket. */
 export const haloTicketSchema = z.object(ticketFields).passthrough();
 
 /** An action on a ticket: a note, a status change or a time entry (`timetaken`, hours). */
@@ -190,7 +188,6 @@ export const haloActionSchema = z
   })
   .passthrough();
 
-/** A timesheet entry. */
 export const haloTimesheetEventSchema = z
   .object({
     id,
@@ -240,7 +237,6 @@ export const haloContractSchema = z
   })
   .passthrough();
 
-/** An invoice line. */
 export const haloInvoiceLineSchema = z
   .object({
     id: ref,
@@ -273,7 +269,6 @@ const invoiceFields = {
 /** A recurring invoice: what is billed each period. */
 export const haloRecurringInvoiceSchema = z.object(invoiceFields).passthrough();
 
-/** An issued invoice. */
 export const haloInvoiceSchema = z.object(invoiceFields).passthrough();
 
 /** A ticket status (lookup). */
@@ -316,7 +311,6 @@ export type HaloRecordOf<R extends HaloResourceName> = z.infer<(typeof HALO_RECO
 
 /** A record that passed validation, with what HaloPSA sent kept alongside. */
 export interface ValidRecord<T> {
-  /** The record's id. */
   id: number;
   /** The parsed, normalised record (unknown fields kept). */
   data: T;

@@ -5,7 +5,6 @@
  */
 import type { Clock, Sleep } from '../shared/clock';
 
-/** Options of a {@link RequestBudget}. */
 export interface RequestBudgetOptions {
   /** Requests allowed in any rolling window (default 300). */
   requests?: number;
@@ -26,9 +25,7 @@ export const DEFAULT_BUDGET_WINDOW_MS = 5 * 60 * 1000;
  * arrival order, so a burst of concurrent callers cannot starve an earlier one.
  */
 export class RequestBudget {
-  /** Requests allowed per window. */
   readonly requests: number;
-  /** Window length in milliseconds. */
   readonly windowMs: number;
   private readonly clock: Clock;
   private readonly sleep: Sleep;

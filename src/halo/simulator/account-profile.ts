@@ -5,7 +5,6 @@
  */
 import type { ContractIntent } from './dataset';
 
-/** A contract/account situation. */
 export type AccountSituation = ContractIntent['situation'];
 
 /** The service signals of an account on one day. */

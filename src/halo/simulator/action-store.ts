@@ -17,7 +17,6 @@ export const OUTCOMES = [
   'Private Note',
 ] as const;
 
-/** An outcome name. */
 export type Outcome = (typeof OUTCOMES)[number];
 
 const SPEC = {
@@ -50,7 +49,6 @@ export interface ActionData {
   notes: string[];
 }
 
-/** Creates empty action data. */
 export function actionData(capacity: number): ActionData {
   return { table: columnState(SPEC, capacity), notes: [''] };
 }

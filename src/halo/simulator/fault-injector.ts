@@ -1,7 +1,6 @@
 /** Injectable HTTP faults (per test, removable) and HaloPSA's optional rolling-window rate limit. */
 import type { Clock } from '../../shared/clock';
 
-/** The kinds of HTTP fault. */
 export type FaultKind =
   'rate-limit' | 'rate-limit-retry-after' | 'server-error' | 'unavailable' | 'slow' | 'hang';
 
@@ -22,17 +21,14 @@ export interface FaultRule {
 export class FaultInjector {
   private rules: Array<FaultRule & { left: number }> = [];
 
-  /** Adds a rule. */
   add(rule: FaultRule): void {
     this.rules.push({ ...rule, left: rule.times ?? Infinity });
   }
 
-  /** Removes every rule. */
   clear(): void {
     this.rules = [];
   }
 
-  /** Number of active rules. */
   get size(): number {
     return this.rules.length;
   }

@@ -17,7 +17,6 @@ import { Rng } from './prng';
 import { ticketData, TicketStore } from './ticket-store';
 import { timesheetData, TimesheetStore } from './timesheet-store';
 
-/** Options of generateDataset. */
 export interface GenerateOptions {
   profile: 'demo' | 'large';
   seed: number;

@@ -10,9 +10,7 @@ export type HaloRecord = Record<string, unknown>;
 export interface RecordCollection {
   /** Records with the same `table` share ids and data overrides (Tickets and Projects share "ticket"). */
   readonly table: string;
-  /** Number of records. */
   readonly length: number;
-  /** The id of the record at an index. */
   id(index: number): number;
   /** The index of an id, or -1. */
   indexOf(id: number): number;

@@ -25,7 +25,6 @@ export class ServedData {
     this.collections = datasetCollections(dataset);
   }
 
-  /** Number of records of a resource. */
   count(res: HaloResource): number {
     return this.collections[res].length + this.extra(res).length;
   }

@@ -28,7 +28,6 @@ import { ServedData } from './served-data';
 import { TokenIssuer } from './token-issuer';
 import { postWebhook, type BasicAuth, type HaloWebhookPayload } from './webhook-sender';
 
-/** Options of startSimulator. */
 export interface SimulatorOptions {
   dataset: HaloDataset;
   /** 0 (default) = an ephemeral port. */
@@ -44,7 +43,6 @@ export interface SimulatorOptions {
   rateLimit?: RateLimitSettings;
 }
 
-/** One logged request. */
 export interface SimulatorRequest {
   method: string;
   path: string;
@@ -52,14 +50,12 @@ export interface SimulatorRequest {
   status: number;
 }
 
-/** A running simulator. */
 export interface HaloSimulator {
   /** Base URL, e.g. http://127.0.0.1:3980. */
   readonly url: string;
   readonly dataset: HaloDataset;
   /** Requests served since start or the last reset. */
   readonly requests: SimulatorRequest[];
-  /** HTTP fault rules. */
   readonly faults: FaultInjector;
   /** Stops the server (hung requests are dropped). */
   close(): Promise<void>;

@@ -20,7 +20,6 @@ export interface TimesheetData {
   table: ColumnState<keyof typeof SPEC>;
 }
 
-/** Creates empty timesheet data. */
 export function timesheetData(capacity: number): TimesheetData {
   return { table: columnState(SPEC, capacity) };
 }
