@@ -143,7 +143,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     db,
     reader,
     tenantId: config.tenantId,
-    now,
+    clock: { now },
     logger: logger.child({ component: 'halo-sync' }),
   });
   const mirror = new HaloMirrorRepository(config.tenantId);
@@ -236,7 +236,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           tenantId: config.tenantId,
           credentials: config.webhook,
           sync,
-          now,
+          clock: { now },
           logger: logger.child({ component: 'halo-webhook' }),
           onTicketChanged: evaluateAfterChange,
         }),

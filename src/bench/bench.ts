@@ -228,7 +228,7 @@ async function main(): Promise<void> {
       db,
       reader: client,
       tenantId: TENANT,
-      now: () => clock.now,
+      clock: { now: () => clock.now },
       logger: silent,
     });
 

@@ -4,7 +4,6 @@
  * and the simulator may send it), in which case that wait is honoured, capped.
  */
 
-/** Options of {@link backoffDelayMs}. */
 export interface BackoffOptions {
   /** Delay ceiling of the first retry in milliseconds (default 500). */
   baseMs?: number;

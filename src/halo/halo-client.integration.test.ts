@@ -44,7 +44,7 @@ function newClient(overrides: { timeoutMs?: number; pageSize?: number } = {}): H
     budget: { requests: 300, windowMs: 300_000 },
     timeoutMs: overrides.timeoutMs ?? 5_000,
     maxRetries: 4,
-    now: () => clock.now,
+    clock: { now: () => new Date(clock.now) },
     sleep: async (ms) => {
       sleeps.push(ms);
       clock.now += ms;
@@ -60,7 +60,7 @@ function ids(records: unknown[]): number[] {
 beforeEach(async () => {
   clock = { now: Date.parse('2026-11-23T08:00:00Z') };
   sleeps = [];
-  sim = await startSimulator({ dataset, port: 0, now: () => new Date(clock.now) });
+  sim = await startSimulator({ dataset, port: 0, clock: { now: () => new Date(clock.now) } });
 });
 
 afterEach(async () => {

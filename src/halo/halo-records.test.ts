@@ -1,4 +1,5 @@
-import { normaliseHaloDate, validateRecords } from './halo-records';
+import { normaliseHaloDate } from './halo-fields';
+import { validateRecords } from './halo-records';
 
 describe('normaliseHaloDate', () => {
   test.each([

@@ -17,7 +17,6 @@
  * `listPages('tasks')` yields only task rows, for callers that want just those.
  */
 
-/** Names of the synced resources. */
 export type HaloResourceName =
   | 'clients'
   | 'agents'
@@ -47,7 +46,6 @@ export interface HaloDetailRead {
   fields: readonly string[];
 }
 
-/** One catalogue entry. */
 export interface HaloResourceSpec {
   /** Control Tower's name for the resource. */
   name: HaloResourceName;

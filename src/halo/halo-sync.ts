@@ -1,3 +1,4 @@
+import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import { HaloMirrorRepository, type DataQualityIssue } from '../store/halo-mirror.repository';
 import type { MirroredResource } from '../store/halo-mirror';
@@ -119,7 +120,7 @@ export class HaloSync {
       db: Db;
       reader: HaloReader;
       tenantId: string;
-      now: () => Date;
+      clock: Clock;
       logger: SyncLogger;
     },
   ) {
@@ -162,7 +163,7 @@ export class HaloSync {
         const detail = await reader.get(spec.path, id, spec.params);
         reads += 1;
         if (!isObject(detail)) continue;
-        const syncedAt = this.deps.now().toISOString();
+        const syncedAt = this.deps.clock.now().toISOString();
         await db.transaction(async (tx) => {
           const issues = await this.mirror.upsertDetail(tx, listing, id, detail, syncedAt);
           await this.mirror.recordIssues(tx, 'milestones', issues, [], syncedAt);
@@ -180,7 +181,7 @@ export class HaloSync {
     ticketId: number,
   ): Promise<'project' | 'task' | 'ticket' | 'invalid' | 'deleted'> {
     const { db, reader } = this.deps;
-    const syncedAt = this.deps.now().toISOString();
+    const syncedAt = this.deps.clock.now().toISOString();
     const raw = await reader.get('Tickets', ticketId, { includedetails: true });
     if (raw === null) {
       // HaloPSA answered 404: the ticket is gone, so is our copy.
@@ -231,7 +232,7 @@ export class HaloSync {
     const unfinished = [...checkpoints.values()].find((c) => !c.completed);
     const run = unfinished
       ? { mode: unfinished.mode, startedAt: unfinished.runStartedAt, resumed: true }
-      : { mode: requested, startedAt: this.deps.now().toISOString(), resumed: false };
+      : { mode: requested, startedAt: this.deps.clock.now().toISOString(), resumed: false };
     const report: SyncReport = {
       mode: run.mode,
       startedAt: run.startedAt,
@@ -287,7 +288,7 @@ export class HaloSync {
     for await (const page of reader.listPages(listing, params, {
       startPage: checkpoint.nextPage,
     })) {
-      const syncedAt = this.deps.now().toISOString();
+      const syncedAt = this.deps.clock.now().toISOString();
       const batches = this.partition(listing, page.records, projectIds);
       const validated = batches.map(({ resource, raw }) => ({
         resource,
@@ -420,7 +421,7 @@ export class HaloSync {
         c.nextPage,
         c.completed,
         c.watermark,
-        this.deps.now().toISOString(),
+        this.deps.clock.now().toISOString(),
       ],
     );
   }

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import type { JsonHandler } from '../server/http-server';
 import type { HaloSync } from './halo-sync';
@@ -9,7 +10,7 @@ export interface HaloWebhookDeps {
   tenantId: string;
   credentials: { username: string; password: string };
   sync: Pick<HaloSync, 'resyncTicket'>;
-  now: () => Date;
+  clock: Clock;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** Called after a re-read changed the mirror (the delivery engine re-evaluates from here). */
   onTicketChanged?: (ticketId: number, kind: 'project' | 'task' | 'ticket') => Promise<void>;
@@ -33,7 +34,7 @@ export function haloWebhookHandler(deps: HaloWebhookDeps): JsonHandler {
     if (!delivery.ok) return { status: 400, body: { error: delivery.error } };
     const { deliveryId, event, objectId } = delivery;
 
-    const receivedAt = deps.now().toISOString();
+    const receivedAt = deps.clock.now().toISOString();
     const existing = await deps.db.query<{ processed_at: Date | null }>(
       `INSERT INTO webhook_deliveries (tenant_id, delivery_id, event, object_id, received_at)
        VALUES ($1, $2, $3, $4, $5)
@@ -48,7 +49,7 @@ export function haloWebhookHandler(deps: HaloWebhookDeps): JsonHandler {
       const kind = await deps.sync.resyncTicket(objectId);
       await deps.db.query(
         `UPDATE webhook_deliveries SET processed_at = $3, error = NULL WHERE tenant_id = $1 AND delivery_id = $2`,
-        [deps.tenantId, deliveryId, deps.now().toISOString()],
+        [deps.tenantId, deliveryId, deps.clock.now().toISOString()],
       );
       if (kind !== 'invalid' && kind !== 'deleted' && deps.onTicketChanged)
         await deps.onTicketChanged(objectId, kind);

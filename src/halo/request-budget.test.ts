@@ -1,10 +1,17 @@
+import type { Clock } from '../shared/clock';
 import { RequestBudget } from './request-budget';
 
-function fakeClock(): { now: () => number; sleep: (ms: number) => Promise<void>; slept: number[] } {
+function fakeClock(): {
+  clock: Clock;
+  nowMs: () => number;
+  sleep: (ms: number) => Promise<void>;
+  slept: number[];
+} {
   let t = 1_000_000;
   const slept: number[] = [];
   return {
-    now: () => t,
+    clock: { now: () => new Date(t) },
+    nowMs: () => t,
     sleep: async (ms) => {
       slept.push(ms);
       t += ms;
@@ -36,14 +43,14 @@ describe('RequestBudget', () => {
   test('waits until the oldest request leaves the window', async () => {
     const clock = fakeClock();
     const budget = new RequestBudget({ ...clock, requests: 2, windowMs: 1_000 });
-    const start = clock.now();
+    const start = clock.nowMs();
     await budget.acquire();
     await clock.sleep(300);
     await budget.acquire();
 
     await budget.acquire();
 
-    expect(clock.now() - start).toBe(1_000);
+    expect(clock.nowMs() - start).toBe(1_000);
     expect(clock.slept).toEqual([300, 700]);
     expect(budget.remaining()).toBe(0);
   });
@@ -55,7 +62,7 @@ describe('RequestBudget', () => {
 
     for (let i = 0; i < 910; i++) {
       await budget.acquire();
-      times.push(clock.now());
+      times.push(clock.nowMs());
       if (i % 7 === 0) await clock.sleep(150);
     }
 

@@ -3,17 +3,16 @@
  * any rolling 5 minutes; spending from a budget just below that keeps a sync from ever hitting the
  * limit in normal operation (429 handling with backoff stays as the safety net).
  */
+import type { Clock, Sleep } from '../shared/clock';
 
-/** Options of a {@link RequestBudget}. */
 export interface RequestBudgetOptions {
   /** Requests allowed in any rolling window (default 300). */
   requests?: number;
   /** Length of the rolling window in milliseconds (default 5 minutes). */
   windowMs?: number;
-  /** Clock in epoch milliseconds. */
-  now: () => number;
-  /** Waits the given number of milliseconds (injected so tests never really wait). */
-  sleep: (ms: number) => Promise<void>;
+  clock: Clock;
+  /** Injected so tests never really wait. */
+  sleep: Sleep;
 }
 
 /** Default number of requests per window: hosted HaloPSA's documented 300. */
@@ -26,12 +25,10 @@ export const DEFAULT_BUDGET_WINDOW_MS = 5 * 60 * 1000;
  * arrival order, so a burst of concurrent callers cannot starve an earlier one.
  */
 export class RequestBudget {
-  /** Requests allowed per window. */
   readonly requests: number;
-  /** Window length in milliseconds. */
   readonly windowMs: number;
-  private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly clock: Clock;
+  private readonly sleep: Sleep;
   /** Acquisition times still inside the window, oldest first. */
   private readonly spent: number[] = [];
   /** Tail of the FIFO queue of pending acquisitions. */
@@ -46,7 +43,7 @@ export class RequestBudget {
     if (!(this.windowMs > 0)) {
       throw new RangeError(`budget windowMs must be positive, got ${this.windowMs}`);
     }
-    this.now = options.now;
+    this.clock = options.clock;
     this.sleep = options.sleep;
   }
 
@@ -82,6 +79,11 @@ export class RequestBudget {
       }
       await this.sleep(wait);
     }
+  }
+
+  /** Epoch milliseconds. */
+  private now(): number {
+    return this.clock.now().getTime();
   }
 
   private prune(now: number): void {

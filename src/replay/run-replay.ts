@@ -1,3 +1,4 @@
+import { systemClock } from '../shared/clock';
 import { HALO_READ_SCOPES } from '../halo/halo-scopes';
 import type { AppConfig } from '../config';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
@@ -78,7 +79,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       logger: silent,
     });
     const tenantId = config.tenantId;
-    await new HaloSync({ db, reader: client, tenantId, now: () => new Date(), logger: silent }).run(
+    await new HaloSync({ db, reader: client, tenantId, clock: systemClock, logger: silent }).run(
       'full',
     );
     const history = await new SqlDeliveryHistoryReader(db).load(tenantId);

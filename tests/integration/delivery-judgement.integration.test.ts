@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/shared/clock';
 import { HALO_READ_SCOPES } from '../../src/halo/halo-scopes';
 import {
   buildProjectFacts,
@@ -44,7 +45,7 @@ async function loadPortfolio(
       db,
       reader: client,
       tenantId: 't',
-      now: () => new Date(),
+      clock: systemClock,
       logger: silent,
     }).run('full');
     return { dataset, history: await new SqlDeliveryHistoryReader(db).load('t') };

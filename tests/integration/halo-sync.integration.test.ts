@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/shared/clock';
 import { HALO_READ_SCOPES } from '../../src/halo/halo-scopes';
 import { HaloClient } from '../../src/halo/halo-client';
 import { HaloSync, type HaloReader } from '../../src/halo/halo-sync';
@@ -31,7 +32,7 @@ function clientFor(
     scopes: [...HALO_READ_SCOPES],
     pageSize: 200,
     budget: { requests: 100_000, windowMs: 300_000 },
-    now: () => fakeNow,
+    clock: { now: () => new Date(fakeNow) },
     sleep: async (ms) => {
       fakeNow += ms;
     },
@@ -92,7 +93,7 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
     sim = await startSimulator({
       dataset: structuredClone(dataset),
       port: 0,
-      now: () => new Date('2026-11-23T08:00:00Z'),
+      clock: { now: () => new Date('2026-11-23T08:00:00Z') },
     });
     currentSim = sim;
     handle = await target.open();
@@ -107,7 +108,7 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
       db: handle.db,
       reader: clientFor(sim),
       tenantId: TENANT,
-      now: () => new Date(),
+      clock: systemClock,
       logger: silent,
     });
     await sync.run('full');
@@ -131,7 +132,7 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
       db: handle.db,
       reader: client,
       tenantId: TENANT,
-      now: () => clock.now,
+      clock: { now: () => clock.now },
       logger: silent,
     });
     await sync.run('full');
@@ -139,7 +140,7 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
 
     // Changes happen an hour later, beyond the overlap margin of the last watermark.
     clock.now = new Date('2026-11-23T09:00:00Z');
-    sim.setNow(() => clock.now);
+    sim.setClock({ now: () => clock.now });
     let changed = 0;
     for (const resource of [
       'clients',
@@ -179,7 +180,7 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
       db: handle.db,
       reader: client,
       tenantId: TENANT,
-      now: () => new Date(),
+      clock: systemClock,
       logger: silent,
     });
     await sync.run('full');
@@ -216,7 +217,7 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
       db: handle.db,
       reader: clientFor(sim),
       tenantId: TENANT,
-      now: () => new Date(),
+      clock: systemClock,
       logger: silent,
     });
     await sync.run('full');
@@ -258,7 +259,7 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
       db: handle.db,
       reader: dying,
       tenantId: TENANT,
-      now: () => new Date(),
+      clock: systemClock,
       logger: silent,
     });
     await expect(first.run('full')).rejects.toThrow('killed');
@@ -273,7 +274,7 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
       db: handle.db,
       reader: clientFor(sim),
       tenantId: TENANT,
-      now: () => new Date(),
+      clock: systemClock,
       logger: silent,
     });
     const report = await second.run('incremental');

@@ -1,4 +1,5 @@
 /** Syncs a generated demo portfolio into a fresh embedded database and loads its renewal history. */
+import { systemClock } from '../../src/shared/clock';
 import type { RenewalHistory } from '../../src/app/renewals/renewal-history';
 import { HALO_READ_SCOPES } from '../../src/halo/halo-scopes';
 import { HaloClient } from '../../src/halo/halo-client';
@@ -38,7 +39,7 @@ export async function syncDemo(
       pageSize: 1000,
       logger: silent,
     });
-    await new HaloSync({ db, reader: client, tenantId, now: () => new Date(), logger: silent }).run(
+    await new HaloSync({ db, reader: client, tenantId, clock: systemClock, logger: silent }).run(
       'full',
     );
     return dataset;

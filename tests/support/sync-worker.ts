@@ -4,6 +4,7 @@
  * With a stop point it announces `paused <listing> <page>` on stdout once every page before it is
  * committed, then hangs until the test kills it.
  */
+import { systemClock } from '../../src/shared/clock';
 import { HALO_READ_SCOPES } from '../../src/halo/halo-scopes';
 import { HaloClient } from '../../src/halo/halo-client';
 import { HaloSync, type HaloReader } from '../../src/halo/halo-sync';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     db,
     reader,
     tenantId: 'acme',
-    now: () => new Date(),
+    clock: systemClock,
     logger: silent,
   }).run('full');
   await db.close();

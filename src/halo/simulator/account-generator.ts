@@ -4,19 +4,19 @@
  * situation shapes the signals (ticket volume, SLA, reopens, feedback, note language, payments,
  * hours against entitlement, billed vs actual quantities).
  */
-import { dayMs, DAY_MS, HOUR_MS, isoDate, isoLocal, isoZ, isWeekend, monthStart } from './calendar';
-import type { ContractIntent, HaloRecord } from './dataset';
+import { accountProfile, type AccountSituation, type Profile } from './account-profile';
+import { dayMs, HOUR_MS, isoDate, isoLocal, isoZ, isWeekend, monthStart } from './calendar';
+import { ADD_ONS, line, makeContract } from './contract-records';
+import type { ContractIntent } from './dataset';
 import type { GeneratorContext } from './generator-context';
-import { CATEGORIES, PRIORITIES, STATUS, TICKET_SUMMARIES, TICKET_TYPE } from './lookups';
 import type { Rng } from './prng';
-import { round2, TICKET_KIND } from './ticket-store';
-
-/** A contract/account situation. */
-export type AccountSituation = ContractIntent['situation'];
+import type { HaloRecord } from './record-collection';
+import { generateTicket } from './service-ticket-generator';
+import { round2 } from './ticket-store';
 
 /** Custom field ids on a Client: the actual user and device counts the MSP manages. */
 export const CF_USER_COUNT_ID = 101;
-/** See CF_USER_COUNT_ID. */
+/** Custom field id of the device count (see CF_USER_COUNT_ID). */
 export const CF_DEVICE_COUNT_ID = 102;
 
 /** Sizing knobs for the account generator. */
@@ -62,47 +62,6 @@ export function accountSituations(rng: Rng, n: number): AccountSituation[] {
   while (out.length < n) out.push('healthy');
   return rng.shuffle(out);
 }
-
-const NEGATIVE = [
-  'This is the third time this has happened, very disappointed.',
-  'Still not fixed. This is unacceptable for what we pay.',
-  'We have been waiting days for a response, frustrated.',
-  'Honestly considering other providers at this point.',
-  'Poor service again, nobody called us back.',
-  'The same issue keeps coming back, this is not good enough.',
-];
-const NEUTRAL = [
-  'Thanks, any update on this?',
-  'User is available after 2pm.',
-  'Please see the attached screenshot.',
-  'Can you call the user directly?',
-];
-const POSITIVE = [
-  'Thanks for the quick fix, much appreciated.',
-  'Great service as always.',
-  'We are opening a new office next quarter and will need more seats.',
-  'We are hiring another ten people, please plan the onboarding.',
-];
-
-interface Profile {
-  volume: number;
-  breach: number;
-  reopen: number;
-  negative: number;
-  feedback: readonly number[];
-  hoursFactor: number;
-  payDelay: [number, number];
-}
-
-const CALM: Profile = {
-  volume: 1,
-  breach: 0.06,
-  reopen: 0.04,
-  negative: 0.03,
-  feedback: [5, 5, 5, 4, 4, 4, 3],
-  hoursFactor: 1,
-  payDelay: [3, 28],
-};
 
 /** Generates one client and everything on its account. */
 export function generateAccount(
@@ -242,7 +201,7 @@ export function generateAccount(
         prof,
         occurred,
         Number(contract.id),
-        sizing,
+        sizing.eventsPerTicket,
         monthHours,
       );
     }
@@ -355,260 +314,4 @@ export function generateAccount(
     last_update: client.last_update,
   };
   return { client, site, contracts, recurringInvoices, invoices, intents };
-}
-
-const ADD_ONS = [
-  'Backup as a Service',
-  'Security Operations',
-  'Microsoft 365 Licensing',
-  'Telephony',
-  'Block Hours',
-  'Firewall Managed Service',
-  'Cloud Hosting',
-] as const;
-
-function line(id: number, desc: string, qty: number, unit: number): HaloRecord {
-  return {
-    id,
-    item_shortdescription: desc,
-    qty_order: qty,
-    unit_price: unit,
-    net_amount: round2(qty * unit),
-  };
-}
-
-function makeContract(
-  ctx: GeneratorContext,
-  id: number,
-  clientId: number,
-  clientName: string,
-  type: string,
-  startDay: number,
-  endDay: number,
-  term: number,
-): HaloRecord {
-  const active = endDay >= ctx.asOfDay && startDay <= ctx.asOfDay;
-  const expired = endDay < ctx.asOfDay;
-  return {
-    id,
-    client_id: clientId,
-    client_name: clientName,
-    ref: `${type.replace(/[^A-Z]/g, '')}-${clientId}-${id}`,
-    start_date: isoLocal(dayMs(startDay)),
-    end_date: isoLocal(dayMs(endDay)),
-    expired,
-    billingperiod: 'Monthly',
-    status: expired ? 'Expired' : active ? 'Active' : 'Pending',
-    contract_status: expired ? 2 : 1,
-    periodchargeamount: 0,
-    next_invoice_date: expired ? null : isoLocal(dayMs(monthStart(ctx.asOfDay, 1))),
-    contracttype_name: type,
-    active,
-    last_modified: isoZ(dayMs(startDay) - 14 * DAY_MS + 10 * HOUR_MS),
-    customfields: [],
-    termmonths: term,
-    rollingcontract: false,
-    costperperiod: 0,
-    chargehoursperperiod: 0,
-    contract_prepaybalance: 0,
-    last_update: isoZ(Math.min(dayMs(startDay) - 14 * DAY_MS + 10 * HOUR_MS, ctx.asOfEndMs)),
-    start_day: startDay,
-    end_day: endDay,
-  };
-}
-
-function accountProfile(
-  situation: AccountSituation,
-  day: number,
-  signalsDay: number | undefined,
-  endDay: number,
-): Profile {
-  if (signalsDay === undefined || day < signalsDay) return CALM;
-  const ramp = Math.min(1, (day - signalsDay) / 60);
-  switch (situation) {
-    case 'churn':
-      return {
-        volume: 1 + 1.4 * ramp,
-        breach: 0.06 + 0.4 * ramp,
-        reopen: 0.04 + 0.22 * ramp,
-        negative: 0.03 + 0.45 * ramp,
-        feedback: ramp > 0.3 ? [1, 1, 2, 2, 3] : [3, 4, 4],
-        hoursFactor: 1.1,
-        payDelay: day - signalsDay > 30 && day < endDay + 60 ? [40, 110] : [5, 35],
-      };
-    case 'at-risk':
-      return {
-        volume: 1 + 0.45 * ramp,
-        breach: 0.06 + 0.16 * ramp,
-        reopen: 0.04 + 0.1 * ramp,
-        negative: 0.03 + 0.12 * ramp,
-        feedback: [2, 3, 3, 4, 4],
-        hoursFactor: 1.05,
-        payDelay: [5, 50],
-      };
-    case 'expanding':
-      return { ...CALM, volume: 1 + 0.4 * ramp, feedback: [4, 5, 5, 5], negative: 0.01 };
-    case 'overrunning':
-      return { ...CALM, volume: 1 + 0.8 * ramp, hoursFactor: 1.35 };
-    default:
-      return CALM;
-  }
-}
-
-function generateTicket(
-  ctx: GeneratorContext,
-  rng: Rng,
-  clientId: number,
-  clientName: string,
-  situation: AccountSituation,
-  prof: Profile,
-  occurred: number,
-  contractId: number,
-  sizing: AccountSizing,
-  monthHours: Map<string, number>,
-): void {
-  const { tickets, actions, timesheets } = ctx;
-  const asOfMs = ctx.asOfEndMs;
-  const r = rng.next();
-  const priority = r < 0.03 * prof.volume ? 1 : r < 0.15 ? 2 : r < 0.62 ? 3 : 4;
-  const category =
-    situation === 'expanding' && rng.chance(0.35) ? 6 : rng.int(0, CATEGORIES.length - 1);
-  const summary = rng.pick(TICKET_SUMMARIES[category] ?? ['Support request']);
-  const type =
-    category === 6
-      ? TICKET_TYPE.serviceRequest
-      : rng.chance(0.9)
-        ? TICKET_TYPE.incident
-        : TICKET_TYPE.problem;
-  const p = PRIORITIES[priority - 1] ?? { response: 4, fix: 24 };
-  const agent = rng.pick(ctx.engineers);
-  const breachResp = rng.chance(prof.breach);
-  const breachFix = rng.chance(prof.breach);
-  const response =
-    occurred + p.response * (breachResp ? rng.float(1.2, 3) : rng.float(0.1, 0.9)) * HOUR_MS;
-  const fixHours = p.fix * (breachFix ? rng.float(1.1, 3) : rng.float(0.1, 0.95));
-  let closed = occurred + fixHours * HOUR_MS;
-  const id = tickets.add({
-    kind: TICKET_KIND.service,
-    client: clientId,
-    agent,
-    type,
-    priority,
-    category,
-    summary: tickets.text.intern(summary),
-    details: tickets.text.intern(`${summary}. Reported by a user at ${clientName}.`),
-    occurred,
-    contract: contractId,
-  });
-  let last = occurred;
-  const add = (
-    at: number,
-    outcome: Parameters<typeof actions.add>[0]['outcome'],
-    note: string,
-    by: number,
-    status?: number,
-  ): boolean => {
-    if (at > asOfMs) return false;
-    actions.add({ ticketId: id, at, outcome, note, agentId: by, newStatus: status, clientId });
-    last = Math.max(last, at);
-    return true;
-  };
-  add(occurred, 'Note', `Logged by user: ${summary}.`, 0, STATUS.new);
-  const responded = add(
-    response,
-    'Agent Response',
-    'Investigating, will update shortly.',
-    agent,
-    STATUS.inProgress,
-  );
-  if (rng.chance(0.35)) {
-    const pool = rng.chance(prof.negative)
-      ? NEGATIVE
-      : situation === 'expanding' && rng.chance(0.3)
-        ? POSITIVE
-        : NEUTRAL;
-    add(
-      occurred + (response - occurred) + rng.float(0.2, 0.9) * (closed - response),
-      'Customer Reply',
-      rng.pick(pool),
-      0,
-    );
-  }
-  let status: number = responded ? STATUS.inProgress : STATUS.new;
-  let closedAt = 0;
-  let reopened = 0;
-  if (add(closed, 'Closed', 'Resolved and confirmed with the user.', agent, STATUS.closed)) {
-    status = STATUS.closed;
-    closedAt = closed;
-    if (rng.chance(prof.reopen)) {
-      const reopenAt = closed + rng.float(1, 5) * DAY_MS;
-      if (
-        add(
-          reopenAt,
-          'Reopened',
-          rng.chance(prof.negative + 0.2) ? rng.pick(NEGATIVE) : 'The issue has come back.',
-          0,
-          STATUS.inProgress,
-        )
-      ) {
-        reopened = 1;
-        status = STATUS.inProgress;
-        closedAt = 0;
-        closed = reopenAt + rng.float(4, 48) * HOUR_MS;
-        if (
-          add(
-            closed,
-            'Closed',
-            'Fixed properly this time, root cause addressed.',
-            agent,
-            STATUS.closed,
-          )
-        ) {
-          status = STATUS.closed;
-          closedAt = closed;
-        }
-      }
-    }
-  }
-  let feedback = 0;
-  if (closedAt > 0 && rng.chance(0.3)) {
-    const score = rng.pick(prof.feedback);
-    const at = closedAt + rng.float(2, 48) * HOUR_MS;
-    const comment =
-      score <= 2 ? rng.pick(NEGATIVE) : score >= 4 ? rng.pick(POSITIVE.slice(0, 2)) : 'OK.';
-    if (add(at, 'Customer Feedback', `Customer rated ${score}/5: ${comment}`, 0)) feedback = score;
-  }
-
-  // Time worked.
-  const n = Math.max(
-    1,
-    Math.floor(sizing.eventsPerTicket) + (rng.chance(sizing.eventsPerTicket % 1) ? 1 : 0),
-  );
-  const end = closedAt > 0 ? closedAt : Math.min(asOfMs, occurred + fixHours * HOUR_MS);
-  let hours = 0;
-  for (let e = 0; e < n; e++) {
-    const start = response + ((end - response) * e) / n;
-    const h = Math.max(
-      0.25,
-      Math.round(rng.float(0.25, 1.25) * prof.hoursFactor * (priority === 1 ? 2 : 1) * 4) / 4,
-    );
-    if (start + h * HOUR_MS > asOfMs) continue;
-    timesheets.add(id, agent, start, h, 110, contractId);
-    hours += h;
-    last = Math.max(last, start + h * HOUR_MS);
-    const key = `${contractId}:${monthStart(Math.floor(start / DAY_MS))}`;
-    monthHours.set(key, (monthHours.get(key) ?? 0) + h);
-  }
-
-  const elapsed = (closedAt > 0 ? closedAt : asOfMs) - occurred;
-  tickets.set('status', id, status);
-  tickets.set('closed', id, closedAt);
-  tickets.set('response', id, responded ? response : 0);
-  tickets.set('sla', id, breachResp && responded ? 2 : responded || response > asOfMs ? 1 : 2);
-  tickets.set('slapct', id, Math.min(999, (elapsed / HOUR_MS / p.fix) * 100));
-  tickets.set('timetaken', id, hours);
-  tickets.set('feedback', id, feedback);
-  tickets.set('reopened', id, reopened);
-  tickets.set('lastUpdate', id, last);
-  tickets.set('lastAction', id, last);
 }

@@ -1,7 +1,7 @@
 /** Columnar storage for ticket actions (notes, status changes, customer replies, feedback). */
 import { isoZ } from './calendar';
 import { ColumnTable, columnState, StringPool, type ColumnState } from './column-table';
-import type { HaloRecord, RecordCollection } from './dataset';
+import type { HaloRecord, RecordCollection } from './record-collection';
 import { statusName } from './lookups';
 import type { NameBook } from './names';
 
@@ -17,7 +17,6 @@ export const OUTCOMES = [
   'Private Note',
 ] as const;
 
-/** An outcome name. */
 export type Outcome = (typeof OUTCOMES)[number];
 
 const SPEC = {
@@ -50,7 +49,6 @@ export interface ActionData {
   notes: string[];
 }
 
-/** Creates empty action data. */
 export function actionData(capacity: number): ActionData {
   return { table: columnState(SPEC, capacity), notes: [''] };
 }

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       } else if (command.cmd === 'touch') {
         if (command.now) {
           const fixed = new Date(command.now);
-          sim.setNow(() => fixed);
+          sim.setClock({ now: () => fixed });
         }
         const changed: Record<string, number> = {};
         for (const r of command.resources ?? []) {

@@ -1,14 +1,13 @@
 /** Opens the served collections over a dataset's plain data. */
 import { ActionStore } from './action-store';
+import type { HaloDataset, HaloResource } from './dataset';
+import { NameBook } from './names';
 import {
   ObjectCollection,
   omit,
-  type HaloDataset,
   type HaloRecord,
-  type HaloResource,
   type RecordCollection,
-} from './dataset';
-import { NameBook } from './names';
+} from './record-collection';
 import { TicketStore } from './ticket-store';
 import { TimesheetStore } from './timesheet-store';
 

@@ -19,7 +19,6 @@ export interface ColumnState<K extends string> {
   cols: Record<K, TypedColumn>;
 }
 
-/** Creates an empty column state. */
 export function columnState<K extends string>(
   spec: Record<K, ColumnKind>,
   capacity = 1024,
@@ -34,7 +33,6 @@ export function columnState<K extends string>(
 export class ColumnTable<K extends string> {
   constructor(readonly state: ColumnState<K>) {}
 
-  /** Number of rows. */
   get length(): number {
     return this.state.length;
   }
@@ -45,12 +43,10 @@ export class ColumnTable<K extends string> {
     return this.state.length++;
   }
 
-  /** Reads a cell. */
   get(col: K, row: number): number {
     return this.state.cols[col][row] ?? 0;
   }
 
-  /** Writes a cell. */
   set(col: K, row: number, value: number): void {
     this.state.cols[col][row] = value;
   }
@@ -88,7 +84,6 @@ export class StringPool {
     return this.items.length - 1;
   }
 
-  /** The string at an index. */
   at(i: number): string {
     return this.items[i] ?? '';
   }

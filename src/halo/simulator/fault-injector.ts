@@ -1,6 +1,6 @@
 /** Injectable HTTP faults (per test, removable) and HaloPSA's optional rolling-window rate limit. */
+import type { Clock } from '../../shared/clock';
 
-/** The kinds of HTTP fault. */
 export type FaultKind =
   'rate-limit' | 'rate-limit-retry-after' | 'server-error' | 'unavailable' | 'slow' | 'hang';
 
@@ -21,17 +21,14 @@ export interface FaultRule {
 export class FaultInjector {
   private rules: Array<FaultRule & { left: number }> = [];
 
-  /** Adds a rule. */
   add(rule: FaultRule): void {
     this.rules.push({ ...rule, left: rule.times ?? Infinity });
   }
 
-  /** Removes every rule. */
   clear(): void {
     this.rules = [];
   }
 
-  /** Number of active rules. */
   get size(): number {
     return this.rules.length;
   }
@@ -66,12 +63,12 @@ export class RollingRateLimiter {
 
   constructor(
     readonly settings: RateLimitSettings,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
   ) {}
 
   /** Records a request; false when it exceeds the limit (the request is then not counted). */
   admit(): boolean {
-    const t = this.now().getTime();
+    const t = this.clock.now().getTime();
     const from = t - this.settings.windowMs;
     while (this.stamps.length > 0 && (this.stamps[0] ?? 0) <= from) this.stamps.shift();
     if (this.stamps.length >= this.settings.requests) return false;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dayOf } from './calendar';
-import { collectionRows, HALO_RESOURCES, type HaloDataset, type HaloRecord } from './dataset';
+import { HALO_RESOURCES, type HaloDataset } from './dataset';
+import { collectionRows, type HaloRecord } from './record-collection';
 import { datasetCollections } from './collections';
 import { generateDataset } from './generator';
 

@@ -7,7 +7,8 @@ import {
   type GeneratedAccount,
 } from './account-generator';
 import { dayMs, dayOf, DAY_MS, isoZ } from './calendar';
-import type { HaloDataset, HaloRecord } from './dataset';
+import type { HaloDataset } from './dataset';
+import type { HaloRecord } from './record-collection';
 import type { GeneratorContext } from './generator-context';
 import { priorityRecords, statusRecords, ticketTypeRecords } from './lookups';
 import { NameBook } from './names';
@@ -16,7 +17,6 @@ import { Rng } from './prng';
 import { ticketData, TicketStore } from './ticket-store';
 import { timesheetData, TimesheetStore } from './timesheet-store';
 
-/** Options of generateDataset. */
 export interface GenerateOptions {
   profile: 'demo' | 'large';
   seed: number;

@@ -124,7 +124,6 @@ export class ListQuery {
 
   constructor(private readonly data: ServedData) {}
 
-  /** Runs a list query. */
   select(res: HaloResource, q: Query): ListSelection {
     const preds = predicates(this.data, res, q);
     let total: number;

@@ -1,5 +1,5 @@
 /** Fixed HaloPSA lookup data the simulator serves (statuses, ticket types, priorities) and text templates. */
-import type { HaloRecord } from './dataset';
+import type { HaloRecord } from './record-collection';
 
 /** Status ids used by the generator. 9 is the only closed status; 4 and 6 are "on hold" statuses. */
 export const STATUS = {

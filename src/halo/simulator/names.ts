@@ -7,7 +7,6 @@ export interface NameData {
   milestones: Map<number, string>;
 }
 
-/** Creates empty name data. */
 export function nameData(): NameData {
   return { clients: new Map(), agents: new Map(), milestones: new Map() };
 }
@@ -16,17 +15,14 @@ export function nameData(): NameData {
 export class NameBook {
   constructor(readonly data: NameData = nameData()) {}
 
-  /** Registers a client name. */
   setClient(id: number, name: string): void {
     this.data.clients.set(id, name);
   }
 
-  /** Registers an agent name. */
   setAgent(id: number, name: string): void {
     this.data.agents.set(id, name);
   }
 
-  /** Registers a milestone name. */
   setMilestone(id: number, name: string): void {
     this.data.milestones.set(id, name);
   }

@@ -1,6 +1,7 @@
 /** Generates the project portfolio: projects, milestones, tasks, their actions and timesheet events. */
 import { addWorkingDays, dayMs, HOUR_MS, isoDate, isoLocal, isoZ, isWeekend } from './calendar';
-import type { HaloRecord, ProjectIntent } from './dataset';
+import type { ProjectIntent } from './dataset';
+import type { HaloRecord } from './record-collection';
 import type { GeneratorContext } from './generator-context';
 import { PROJECT_NAMES, STATUS, TICKET_TYPE } from './lookups';
 import type { Rng } from './prng';

@@ -9,7 +9,6 @@ import type { ProjectIntent } from './dataset';
 import { MILESTONE_PLANS, STATUS, TASK_NAMES } from './lookups';
 import type { Rng } from './prng';
 
-/** A project situation. */
 export type ProjectSituation = ProjectIntent['situation'];
 
 /** Healthy noise that must not be mistaken for trouble. */
@@ -26,7 +25,6 @@ export interface TaskHold {
   reason: string;
 }
 
-/** A simulated task. */
 export interface SimTask {
   name: string;
   milestone: number;

@@ -4,13 +4,8 @@
  * never modified, so several simulators can share one dataset.
  */
 import { datasetCollections } from './collections';
-import {
-  omit,
-  type HaloDataset,
-  type HaloRecord,
-  type HaloResource,
-  type RecordCollection,
-} from './dataset';
+import type { HaloDataset, HaloResource } from './dataset';
+import { omit, type HaloRecord, type RecordCollection } from './record-collection';
 
 interface Override {
   set: HaloRecord;
@@ -30,7 +25,6 @@ export class ServedData {
     this.collections = datasetCollections(dataset);
   }
 
-  /** Number of records of a resource. */
   count(res: HaloResource): number {
     return this.collections[res].length + this.extra(res).length;
   }

@@ -1,7 +1,7 @@
 /** Columnar storage for tickets, projects and project tasks (all HaloPSA tickets), and their collections. */
 import { isoLocal, isoZ } from './calendar';
 import { ColumnTable, columnState, StringPool, type ColumnState } from './column-table';
-import type { HaloRecord, RecordCollection } from './dataset';
+import type { HaloRecord, RecordCollection } from './record-collection';
 import { CATEGORIES, PRIORITIES, STATUS, statusName, ticketTypeName } from './lookups';
 import { NameBook, siteIdOf } from './names';
 
@@ -45,7 +45,6 @@ const SPEC = {
   reopened: 'u8',
 } as const;
 
-/** Column names of the ticket table. */
 export type TicketColumn = keyof typeof SPEC;
 
 /** Custom field id carrying a customer feedback score (1-5) on a closed service ticket. */
@@ -61,7 +60,6 @@ export interface TicketData {
   milestones: Map<number, HaloRecord[]>;
 }
 
-/** Creates empty ticket data. */
 export function ticketData(capacity: number): TicketData {
   return { table: columnState(SPEC, capacity), text: [''], milestones: new Map() };
 }
@@ -94,12 +92,10 @@ export class TicketStore {
     return Number.isInteger(i) && i >= 0 && i < this.table.length ? i : -1;
   }
 
-  /** Reads a column by ticket id. */
   get(col: TicketColumn, id: number): number {
     return this.table.get(col, id - TICKET_ID_BASE);
   }
 
-  /** Writes a column by ticket id. */
   set(col: TicketColumn, id: number, value: number): void {
     this.table.set(col, id - TICKET_ID_BASE, value);
   }

@@ -1,7 +1,7 @@
 /** Columnar storage for timesheet events: where all worked time lives. */
 import { HOUR_MS, isoZ } from './calendar';
 import { ColumnTable, columnState, type ColumnState } from './column-table';
-import type { HaloRecord, RecordCollection } from './dataset';
+import type { HaloRecord, RecordCollection } from './record-collection';
 import { siteIdOf } from './names';
 import type { TicketStore } from './ticket-store';
 import { round2 } from './ticket-store';
@@ -20,7 +20,6 @@ export interface TimesheetData {
   table: ColumnState<keyof typeof SPEC>;
 }
 
-/** Creates empty timesheet data. */
 export function timesheetData(capacity: number): TimesheetData {
   return { table: columnState(SPEC, capacity) };
 }

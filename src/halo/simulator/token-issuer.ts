@@ -1,5 +1,6 @@
 /** OAuth2 client-credentials tokens as HaloPSA issues them (scopes, one-hour expiry on the injected clock). */
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../shared/clock';
 
 /** Scopes HaloPSA knows; one unknown scope rejects the whole request. */
 export const KNOWN_SCOPES = [
@@ -32,7 +33,7 @@ export class TokenIssuer {
     private readonly clientId: string,
     private readonly clientSecret: string,
     private readonly tenant: string | undefined,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
   ) {}
 
   /** Handles a token request's form fields (query `tenant` merged in by the caller). */
@@ -61,7 +62,7 @@ export class TokenIssuer {
     const scopes = requested.length > 0 ? requested : ['all'];
     const token = randomBytes(24).toString('hex');
     this.tokens.set(token, {
-      expiresAt: this.now().getTime() + TOKEN_LIFETIME_S * 1000,
+      expiresAt: this.clock.now().getTime() + TOKEN_LIFETIME_S * 1000,
       scopes: new Set(scopes),
     });
     return {
@@ -81,7 +82,7 @@ export class TokenIssuer {
     if (!m?.[1]) return undefined;
     const t = this.tokens.get(m[1]);
     if (!t) return undefined;
-    if (this.now().getTime() >= t.expiresAt) {
+    if (this.clock.now().getTime() >= t.expiresAt) {
       this.tokens.delete(m[1]);
       return undefined;
     }

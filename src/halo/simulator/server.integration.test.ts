@@ -57,7 +57,7 @@ type Env = { record_count: number } & Record<string, Array<Record<string, unknow
 
 beforeEach(async () => {
   clock = new Date('2026-11-23T08:00:00Z');
-  sim = await startSimulator({ dataset, port: 0, now: () => clock });
+  sim = await startSimulator({ dataset, port: 0, clock: { now: () => clock } });
 });
 afterEach(async () => {
   await sim.close();

@@ -10,7 +10,8 @@ import {
   HaloUnavailableError,
 } from './halo-errors';
 
-// ---- a loopback fake of just enough HaloPSA ----
+// ---- a loopback fake of just enough HaloPSA, scripted per test ----
+// (halo-client.integration.test.ts runs the client against the full simulator instead.)
 
 interface SeenRequest {
   method: string;
@@ -167,7 +168,7 @@ function makeClient(
     budget: { requests: 300, windowMs: 300_000 },
     timeoutMs: 2000,
     maxRetries: 3,
-    now: () => clock.now,
+    clock: { now: () => new Date(clock.now) },
     sleep: async (ms) => {
       sleeps.push(ms);
       clock.now += ms;
