@@ -4,7 +4,7 @@ import {
   evidenceFolderPath,
   toSafeFileName,
   toSafeNamePart,
-} from './evidence-store';
+} from './evidence-paths';
 
 describe('evidence names', () => {
   test.each([
