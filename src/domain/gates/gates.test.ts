@@ -100,6 +100,12 @@ describe('freezing a pack', () => {
     expect(a.shortHash).toBe(a.hash.slice(0, 12));
   });
 
+  test('the hash is the SHA-256 of the canonical text, as before the hash was injected', () => {
+    const frozen = freezePack(pack(), binding, sha256);
+    expect(frozen.hash).toBe('789e55a471e7cc5ea76aa60672129c95ce7ccb0b665112e7bded349b8521115c');
+    expect(frozen.hash).toBe(sha256(frozen.canonical));
+  });
+
   test.each<[string, EvidencePack, typeof binding]>([
     ['a changed note', pack({ customerAcceptanceNotes: 'Accepted by someone else' }), binding],
     [
@@ -114,7 +120,9 @@ describe('freezing a pack', () => {
     ['another version', pack(), { ...binding, version: 2 }],
     ['another gate', pack(), { ...binding, gateId: 'g-1-3', milestoneId: 3 }],
   ])('%s gives another hash', (_name, other, otherBinding) => {
-    expect(freezePack(other, otherBinding, sha256).hash).not.toBe(freezePack(pack(), binding, sha256).hash);
+    expect(freezePack(other, otherBinding, sha256).hash).not.toBe(
+      freezePack(pack(), binding, sha256).hash,
+    );
   });
 });
 
