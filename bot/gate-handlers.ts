@@ -34,7 +34,6 @@ export interface GateBotUseCases {
   queries: GateQueries;
 }
 
-/** What the gate handlers need. */
 export interface GateBotDeps {
   gates: GateBotUseCases;
   roles: RoleDirectory;
@@ -53,7 +52,6 @@ export const GATE_VERBS = [
   'gate.open',
 ] as const satisfies readonly CardVerb[];
 
-/** One of the gate verbs. */
 export type GateVerb = (typeof GATE_VERBS)[number];
 
 const OUTCOME: Partial<Record<GateVerb, GateOutcome>> = {

@@ -18,7 +18,6 @@ export interface GateApiUseCases {
   resolveActor: ResolveGateActor;
 }
 
-/** What the gate routes need. */
 export interface GateRoutesDeps {
   /** The tenant's gate use cases (one deployment serves one tenant; the actor's tenant must match). */
   gates: (tenantId: string) => GateApiUseCases | null;

@@ -6,9 +6,7 @@ import {
 } from '@azure/identity';
 import type { AppConfig } from '../config';
 import type { EvidenceStore } from '../app/gates/evidence-store.port';
-import {
-  EvidenceError,
-} from './evidence-paths';
+import { EvidenceError } from './evidence-paths';
 import type { Clock, Sleep } from '../shared/clock';
 import { LocalEvidenceStore } from './local-evidence-store';
 import { SharePointEvidenceStore } from './sharepoint-evidence-store';

@@ -13,7 +13,6 @@ import {
 
 export { toSafeFileName, toSafeNamePart } from '../domain/gates/evidence-file-name';
 
-/** Stable codes of evidence store failures. */
 export type EvidenceErrorCode =
   | 'EVIDENCE_INVALID_NAME'
   | 'EVIDENCE_INVALID_LOCATION'

@@ -1,7 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { EvidenceLocation, EvidenceStore, StoredEvidenceFile } from '../app/gates/evidence-store.port';
+import type {
+  EvidenceLocation,
+  EvidenceStore,
+  StoredEvidenceFile,
+} from '../app/gates/evidence-store.port';
 import {
   assertAcceptableSize,
   assertValidFileName,

@@ -12,7 +12,11 @@ import {
   type Range,
   type UploadResult,
 } from '@microsoft/microsoft-graph-client';
-import type { EvidenceLocation, EvidenceStore, StoredEvidenceFile } from '../app/gates/evidence-store.port';
+import type {
+  EvidenceLocation,
+  EvidenceStore,
+  StoredEvidenceFile,
+} from '../app/gates/evidence-store.port';
 import {
   assertAcceptableSize,
   assertValidFileName,

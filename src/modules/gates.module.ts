@@ -29,7 +29,6 @@ import { SqlGateWritebacks } from '../store/gate-writebacks.repository';
 import { transactional } from '../store/transactional';
 import type { FeatureModule } from './feature-module';
 
-/** What the gate use cases are built from. */
 export interface GateUseCaseDeps {
   db: Db;
   tenantId: string;
@@ -91,7 +90,6 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
   };
 }
 
-/** The gate policy of the configuration. */
 export function gatePolicyOf(gates: AppConfig['gates']): GatePolicy {
   return {
     ...DEFAULT_GATE_POLICY,
@@ -101,7 +99,6 @@ export function gatePolicyOf(gates: AppConfig['gates']): GatePolicy {
   };
 }
 
-/** What the gates module is built from. */
 export interface GatesModuleDeps {
   config: Pick<
     AppConfig,

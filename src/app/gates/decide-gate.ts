@@ -20,7 +20,6 @@ export interface GateDecisionInput {
   comment: string;
 }
 
-/** What deciding needs. */
 export interface DecideGateDeps {
   /** Records refusals (outside the refused change, which did not happen). */
   audit: AuditTrail;

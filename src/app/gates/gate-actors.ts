@@ -2,7 +2,6 @@ import type { Actor } from '../delivery-views';
 import type { AuditActor, AuditTrail } from '../ports/audit.port';
 import type { GatePerson } from './gate-views';
 
-/** Who may upload evidence and request gates. */
 const REQUESTER_ROLES = ['pm', 'delivery_director', 'admin'];
 
 /** True when the actor may upload evidence and request gates. */

@@ -4,7 +4,6 @@ import type { GateProjectMatch, GateProjects } from './gate-projects.port';
 import type { GateRepository } from './gate-repository.port';
 import type { GateFormView } from './gate-views';
 
-/** What the gate form reads. */
 export interface GateFormDeps {
   projects: GateProjects;
   gates: GateRepository;

@@ -6,7 +6,6 @@ import type { GateRepository } from './gate-repository.port';
 import { gateViewOf } from './gate-view-of';
 import type { GateDetail, GateView, MilestoneGateState, WaitingGates } from './gate-views';
 
-/** What the gate reads need. */
 export interface GateQueriesDeps {
   gates: GateRepository;
   projects: GateProjects;
@@ -19,7 +18,6 @@ export interface GateQueriesDeps {
 export class GateQueries {
   constructor(private readonly deps: GateQueriesDeps) {}
 
-  /** One gate's view, or null. */
   async view(gateId: string): Promise<GateView | null> {
     const gate = await this.deps.gates.find(gateId);
     return gate ? gateViewOf(this.deps, this.deps.policy, gate) : null;

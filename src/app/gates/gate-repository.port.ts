@@ -46,7 +46,6 @@ export interface GateFileRow {
   uploadedBy: GatePerson;
 }
 
-/** Which gates `list` returns. */
 export interface GateListFilter {
   statuses?: GateStatus[];
   /** With `projectManagerAgentId`: gates this person requested or whose project they manage. */

@@ -21,7 +21,6 @@ import { gateViewOf } from './gate-view-of';
 import type { GateRequestInput, GateRequestResult } from './gate-views';
 import type { Sha256 } from './identifiers.port';
 
-/** What requesting a gate needs. */
 export interface RequestGateDeps {
   /** Reads outside the transaction. */
   projects: GateProjects;

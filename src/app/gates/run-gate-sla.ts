@@ -8,7 +8,6 @@ import type { GateRepository } from './gate-repository.port';
 import type { GateTxPorts } from './gate-transaction.port';
 import { gateViewOf } from './gate-view-of';
 
-/** What the SLA job needs. */
 export interface RunGateSlaDeps {
   gates: GateRepository;
   tx: Transactional<GateTxPorts>;

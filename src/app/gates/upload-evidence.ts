@@ -10,7 +10,6 @@ import type { GateFileRow, GateRepository } from './gate-repository.port';
 import type { GateEvidenceFileView } from './gate-views';
 import type { NewId } from './identifiers.port';
 
-/** Upload of one evidence file. */
 export interface GateUploadInput {
   projectId: number;
   milestoneId: number;
@@ -19,12 +18,10 @@ export interface GateUploadInput {
   content: Buffer;
 }
 
-/** The outcome of an upload. */
 export type GateUploadResult =
   | { ok: true; file: GateEvidenceFileView }
   | { ok: false; reason: 'not-found' | 'not-authorised' | 'invalid-input'; message: string };
 
-/** What an upload needs. */
 export interface UploadEvidenceDeps {
   projects: GateProjects;
   /** Where evidence files go; null when uploads are not configured. */
