@@ -11,8 +11,6 @@ import {
   UNPAIRED_SURROGATES,
 } from '../domain/gates/evidence-file-name';
 
-export { toSafeFileName, toSafeNamePart } from '../domain/gates/evidence-file-name';
-
 export type EvidenceErrorCode =
   | 'EVIDENCE_INVALID_NAME'
   | 'EVIDENCE_INVALID_LOCATION'
