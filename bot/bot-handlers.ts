@@ -26,10 +26,9 @@ import { buildProjectHealthCard } from './cards/project-health.card';
 import { buildWeeklyReportCard } from './cards/weekly-report.card';
 import { commandArgument } from './commands';
 import type { TabLinks } from './tab-links';
-import { GateBotHandlers } from './gate-handlers';
+import type { GateBotHandlers } from './gate-handlers';
 import { RenewalHandlers } from './renewal-handlers';
 import { routeLiveRenewalCards } from '../src/notifications/renewal-routing';
-import type { GateService } from '../src/app/gates/gate-service';
 import { conversationRefFrom, teamsUser, thisConversation } from './teams-conversation';
 
 /** What the handlers need; the composition root provides it. */
@@ -43,8 +42,8 @@ export interface BotHandlerDeps {
   clock: Clock;
   /** Called after something was put in the outbox (wire to `OutboxDispatcher.poke`). */
   onOutboxChanged?: () => void;
-  /** Stage gates (`/gate`, `/gates`, gate cards); absent in deployments without gates. */
-  gates?: GateService;
+  /** Stage gates (`/gate`, `/gates`, gate cards), built by the gates module; absent without gates. */
+  gates?: GateBotHandlers;
 }
 
 /** Data a card action carries (Action.Execute `data` merged with the card's inputs). */
@@ -67,7 +66,7 @@ export class BotHandlers {
     this.roles = new SqlRoleDirectory(deps.db, deps.tenantId);
     this.routes = new ConversationRoutesRepository(deps.tenantId);
     this.actions = new ActionLogRepository(deps.tenantId);
-    this.gates = deps.gates ? new GateBotHandlers({ ...deps, gates: deps.gates }) : null;
+    this.gates = deps.gates ?? null;
     this.renewals = new RenewalHandlers(deps);
   }
 

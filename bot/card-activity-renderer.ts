@@ -15,7 +15,7 @@ import { buildEscalationCard } from './cards/escalation.card';
 import { buildWeeklyReportCard } from './cards/weekly-report.card';
 import type { TabLinks } from './tab-links';
 import { renderRenewalNotification } from './renewal-handlers';
-import { GATE_NOTIFICATION_KIND } from '../src/app/gates/gate-service';
+import { GATE_NOTIFICATION_KIND } from '../src/app/gates/gate-payloads';
 import { renderGatePayload } from './gate-handlers';
 
 export type { EscalationPayload, NotificationKind, TextPayload, WeeklyReportPayload };

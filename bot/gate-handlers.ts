@@ -1,14 +1,19 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Actor } from '../src/app/delivery-views';
-import type { GatePayload, GateService } from '../src/app/gates/gate-service';
+import type { DecideGate } from '../src/app/gates/decide-gate';
+import type { GateForm } from '../src/app/gates/gate-form';
+import { GATE_NOTIFICATION_KIND, type GatePayload } from '../src/app/gates/gate-payloads';
+import type { GateQueries } from '../src/app/gates/gate-queries';
 import type { GateRequestInput, GateView } from '../src/app/gates/gate-views';
+import type { RequestGate } from '../src/app/gates/request-gate';
+import type { RoleDirectory } from '../src/app/identity/identity.port';
 import type { GateOutcome } from '../src/domain/gates/gate-decision';
 import type { RenderResult } from '../src/app/ports/notifications.port';
-import { SqlRoleDirectory } from '../src/store/role-directory.repository';
-import type { Db } from '../src/store/db';
 import type { BotLogger } from './bot-adapter';
+import type { BotFeature, CardActionHandler } from './bot-feature';
 import { buildChoiceCard } from './cards/choice.card';
 import type { AdaptiveCard } from './cards/card-types';
+import type { CardVerb } from './cards/card-verbs';
 import {
   buildGateApprovalCard,
   GATE_APPROVAL_INPUTS,
@@ -17,28 +22,37 @@ import {
 import { buildGateFormCard, GATE_FORM_INPUTS } from './cards/gate-form.card';
 import { buildGateListCard } from './cards/gate-list.card';
 import { buildNoticeCard, type NoticeView } from './cards/notice.card';
-import { commandArgument } from './commands';
+import { COMMAND_PATTERNS, commandArgument } from './commands';
 import type { TabLinks } from './tab-links';
 import { teamsUser } from './teams-conversation';
 
-/** What the gate handlers need. */
+/** The gate use cases the bot calls. */
+export interface GateBotUseCases {
+  form: GateForm;
+  request: RequestGate;
+  decide: DecideGate;
+  queries: GateQueries;
+}
+
 export interface GateBotDeps {
-  tenantId: string;
-  db: Db;
-  gates: GateService;
+  gates: GateBotUseCases;
+  roles: RoleDirectory;
   links: TabLinks;
   logger: BotLogger;
 }
 
 /** The gate verbs this module answers. */
-export type GateVerb =
-  | 'gate.form'
-  | 'gate.request'
-  | 'gate.approve'
-  | 'gate.reject'
-  | 'gate.requestChanges'
-  | 'gate.refresh'
-  | 'gate.open';
+export const GATE_VERBS = [
+  'gate.form',
+  'gate.request',
+  'gate.approve',
+  'gate.reject',
+  'gate.requestChanges',
+  'gate.refresh',
+  'gate.open',
+] as const satisfies readonly CardVerb[];
+
+export type GateVerb = (typeof GATE_VERBS)[number];
 
 const OUTCOME: Partial<Record<GateVerb, GateOutcome>> = {
   'gate.approve': 'approve',
@@ -48,14 +62,10 @@ const OUTCOME: Partial<Record<GateVerb, GateOutcome>> = {
 
 /**
  * `/gate <project>`, `/gates` and the gate card actions. Translation only: who may decide, what is
- * missing and what a decision does are the gate service's calls.
+ * missing and what a decision does are the use cases' calls.
  */
 export class GateBotHandlers {
-  private readonly roles: SqlRoleDirectory;
-
-  constructor(private readonly deps: GateBotDeps) {
-    this.roles = new SqlRoleDirectory(deps.db, deps.tenantId);
-  }
+  constructor(private readonly deps: GateBotDeps) {}
 
   /** `/gate <project>`: the evidence pack form for the project (or which project?). */
   async gateCommand(context: TurnContext): Promise<void> {
@@ -70,7 +80,7 @@ export class GateBotHandlers {
         }),
       );
     }
-    const matches = await this.deps.gates.findProjects(text);
+    const matches = await this.deps.gates.form.findProjects(text);
     const exact = matches.filter((m) => m.exact);
     const chosen = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
     if (chosen) return reply(context, await this.formCard(chosen.id));
@@ -105,7 +115,7 @@ export class GateBotHandlers {
   /** `/gates`: what waits for me. */
   async gatesCommand(context: TurnContext): Promise<void> {
     const actor = await this.actor(context);
-    const mine = await this.deps.gates.waitingFor(actor);
+    const mine = await this.deps.gates.queries.waitingFor(actor);
     await reply(
       context,
       buildGateListCard({ ...mine, isApprover: actor.roles.includes('pmo_lead') }, this.deps.links),
@@ -141,7 +151,7 @@ export class GateBotHandlers {
     const outcome = OUTCOME[verb];
     if (outcome === undefined) {
       // gate.open, gate.refresh: the card as this person should see it now.
-      const view = await this.deps.gates.view(gateId);
+      const view = await this.deps.gates.queries.view(gateId);
       return view
         ? this.approvalCard(view, actor, null)
         : this.notice({ tone: 'info', title: 'No such gate', text: 'This gate no longer exists.' });
@@ -152,7 +162,7 @@ export class GateBotHandlers {
         ? GATE_APPROVAL_INPUTS.rejectComment
         : GATE_APPROVAL_INPUTS.changesComment;
     const comment = typeof data[key] === 'string' ? (data[key] as string) : '';
-    const result = await this.deps.gates.decide(actor, {
+    const result = await this.deps.gates.decide.run(actor, {
       gateId,
       packVersion: Number.isInteger(packVersion) ? packVersion : -1,
       outcome,
@@ -174,7 +184,7 @@ export class GateBotHandlers {
     const parsed = parseGateForm(data);
     if (!parsed.ok)
       return this.notice({ tone: 'error', title: 'Check the form', text: parsed.message });
-    const result = await this.deps.gates.request(actor, parsed.input);
+    const result = await this.deps.gates.request.run(actor, parsed.input);
     if (!result.ok) {
       return this.notice({
         tone: 'refused',
@@ -195,7 +205,7 @@ export class GateBotHandlers {
   }
 
   private async formCard(projectId: number): Promise<AdaptiveCard> {
-    const form = await this.deps.gates.form(projectId);
+    const form = await this.deps.gates.form.form(projectId);
     return form
       ? buildGateFormCard(form, this.deps.links)
       : this.notice({
@@ -216,12 +226,31 @@ export class GateBotHandlers {
   }
 
   private actor(context: TurnContext): Promise<Actor> {
-    return this.roles.resolve(teamsUser(context.activity));
+    return this.deps.roles.resolve(teamsUser(context.activity));
   }
 
   private notice(view: NoticeView): AdaptiveCard {
     return buildNoticeCard(view, this.deps.links);
   }
+}
+
+/**
+ * The gate feature of the bot: `/gates` and `/gate <project>` (in that order: `/gates` must win),
+ * the gate card verbs and the renderer of `gate` outbox rows.
+ */
+export function gateBotFeature(handlers: GateBotHandlers, links: TabLinks): BotFeature {
+  const cardActions: Partial<Record<CardVerb, CardActionHandler>> = {};
+  for (const verb of GATE_VERBS) {
+    cardActions[verb] = (context, data) => handlers.cardAction(context, verb, data);
+  }
+  return {
+    commands: [
+      { pattern: COMMAND_PATTERNS.gates, run: (context) => handlers.gatesCommand(context) },
+      { pattern: COMMAND_PATTERNS.gate, run: (context) => handlers.gateCommand(context) },
+    ],
+    cardActions,
+    renderers: { [GATE_NOTIFICATION_KIND]: (payload) => renderGatePayload(payload, links) },
+  };
 }
 
 /** True when this person sees the decision buttons: a listed approver who has not approved this version. */

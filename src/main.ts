@@ -44,13 +44,11 @@ import { settingsRoutes } from './api/settings-routes';
 import { TabAuthenticator } from './api/tab-auth';
 import { SqlTabQueries } from './store/tab-queries';
 import { SqlTabSettings } from './store/tab-settings.repository';
-import { gateRoutes } from './api/gate-routes';
 import { AuditLog } from './audit/audit-log';
-import { GateService } from './app/gates/gate-service';
-import { DEFAULT_GATE_POLICY } from './domain/gates/gate-policy';
-import { createEvidenceStore } from './evidence/create-evidence-store';
+import type { GateUseCases } from './app/gates/gate-use-cases';
+import { createGatesModule } from './modules/gates.module';
+import { ChangeSignal } from './shared/signal';
 import { HaloWritebackDispatcher, haloWriterOf } from './notifications/halo-writeback-dispatcher';
-import { SqlGateRecords } from './store/gate-records';
 
 /** A running Control Tower instance (the composition root's product), closable in tests. */
 export interface RunningApp {
@@ -65,7 +63,7 @@ export interface RunningApp {
   logger: AppLogger;
   simulator: HaloSimulator | null;
   /** Stage gates and the HaloPSA write-back of their decisions. */
-  gates: GateService;
+  gates: GateUseCases;
   writeback: HaloWritebackDispatcher;
   close(): Promise<void>;
 }
@@ -248,22 +246,24 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   const queries = new SqlDeliveryQueries(db, now);
   // Stage gates: evidence store from the factory, decisions written back to HaloPSA from a queue.
   let writeback: HaloWritebackDispatcher | null = null;
-  const gateRecords = new SqlGateRecords(config.tenantId);
-  const gates = new GateService({
+  const outboxChanged = new ChangeSignal();
+  outboxChanged.subscribe(() => dispatcher?.poke());
+  const writebackQueued = new ChangeSignal();
+  writebackQueued.subscribe(() => writeback?.poke());
+  const links = new TabLinks({
+    teamsAppId: config.bot.appId ?? 'control-tower-demo',
+    entityId: 'portfolio',
+    webBaseUrl: `http://localhost:${config.port}`,
+  });
+  const gatesModule = createGatesModule({
+    config,
     db,
-    tenantId: config.tenantId,
-    records: gateRecords,
-    audit: new AuditLog(config.tenantId, clock),
-    evidence: createEvidenceStore(config, { clock }),
-    policy: {
-      ...DEFAULT_GATE_POLICY,
-      twoApproversFromBudget: config.gates.twoApproversFromBudget,
-      reminderAfterHours: config.gates.reminderAfterHours,
-      escalateAfterHours: config.gates.escalateAfterHours,
-    },
     clock,
-    onOutboxChanged: () => dispatcher?.poke(),
-    onWritebackQueued: () => writeback?.poke(),
+    outboxChanged,
+    writebackQueued,
+    roles: new SqlRoleDirectory(db, config.tenantId),
+    links,
+    logger: logger.child({ component: 'bot' }),
   });
   const renewalInsights = new RenewalInsights(db, config.tenantId, DEFAULT_RENEWAL_POLICY);
   const renewalServices: RenewalServices = {
@@ -292,8 +292,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       tab: new SqlTabQueries(db),
       queries,
       kpis: deliveryKpis({ history: new SqlDeliveryHistoryReader(db), now }),
-      milestoneGates: async (tenantId, projectId) =>
-        tenantId === config.tenantId ? gates.milestoneGates(projectId) : new Map(),
+      milestoneGates: gatesModule.milestoneGates,
     }),
     ...settingsRoutes({
       settings: new SqlTabSettings(db, now),
@@ -303,11 +302,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       renewals: (tenantId) => (tenantId === config.tenantId ? renewalServices : null),
       today: () => now().toISOString().slice(0, 10),
     }),
-    ...gateRoutes({
-      gates: (tenantId) => (tenantId === config.tenantId ? gates : null),
-      agentOf: async (tenantId, email) =>
-        email === null ? null : new SqlGateRecords(tenantId).agentByEmail(db, email),
-    }),
+    ...gatesModule.routes,
   ];
   const tabAuth = new TabAuthenticator({
     mode: config.mode,
@@ -328,15 +323,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     db,
     queries,
     escalations: new EscalationActionsService(escalationRecords, now),
-    links: new TabLinks({
-      teamsAppId: config.bot.appId ?? 'control-tower-demo',
-      entityId: 'portfolio',
-      webBaseUrl: `http://localhost:${config.port}`,
-    }),
+    links,
     logger: logger.child({ component: 'bot' }),
     clock,
     onOutboxChanged: () => dispatcher?.poke(),
-    gates,
+    gates: gatesModule.botHandlers,
     auth: { mode: config.mode, ...config.bot, ...options.botAuth },
   });
   dispatcher = new OutboxDispatcher({
@@ -392,11 +383,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           dispatcher?.poke();
         },
       },
-      {
-        name: 'gate-sla',
-        cron: config.gates.slaCron,
-        run: async () => void (await gates.runSla()),
-      },
+      ...gatesModule.jobs,
     ]);
   }
 
@@ -428,7 +415,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     metrics,
     logger,
     simulator,
-    gates,
+    gates: gatesModule.useCases,
     writeback,
     close: async () => {
       scheduler.stop();

@@ -1,14 +1,26 @@
 import { z } from 'zod';
-import type { Actor } from '../app/delivery-views';
-import type { GateService } from '../app/gates/gate-service';
-import { ApiError, type ApiActor, type ApiRoute } from './api-types';
+import type { DecideGate } from '../app/gates/decide-gate';
+import type { GateForm } from '../app/gates/gate-form';
+import type { GateQueries } from '../app/gates/gate-queries';
+import type { RequestGate } from '../app/gates/request-gate';
+import type { ResolveGateActor } from '../app/gates/resolve-gate-actor';
+import type { UploadEvidence } from '../app/gates/upload-evidence';
+import { ApiError, type ApiRoute } from './api-types';
 
-/** What the gate routes need. */
+/** The gate use cases of one tenant. */
+export interface GateApiUseCases {
+  form: GateForm;
+  upload: UploadEvidence;
+  request: RequestGate;
+  decide: DecideGate;
+  queries: GateQueries;
+  /** The actor with their HaloPSA agent (segregation of duties matches PMs by agent). */
+  resolveActor: ResolveGateActor;
+}
+
 export interface GateRoutesDeps {
-  /** The tenant's gate service (one deployment serves one tenant; the actor's tenant must match). */
-  gates: (tenantId: string) => GateService | null;
-  /** The HaloPSA agent with the actor's e-mail (segregation of duties matches PMs by agent). */
-  agentOf: (tenantId: string, email: string | null) => Promise<number | null>;
+  /** The tenant's gate use cases (one deployment serves one tenant; the actor's tenant must match). */
+  gates: (tenantId: string) => GateApiUseCases | null;
 }
 
 /** Largest evidence file accepted through the API (base64 in JSON, under the 10 MB body limit). */
@@ -92,33 +104,29 @@ const REFUSAL_STATUS: Record<string, number> = {
  * Refusals are 4xx `ApiError`s with the service's reason as `code` and the details to show.
  */
 export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
-  const service = (tenantId: string): GateService => {
+  const service = (tenantId: string): GateApiUseCases => {
     const gates = deps.gates(tenantId);
     if (!gates)
       throw new ApiError(404, 'NOT_FOUND', 'Stage gates are not available for this tenant.');
     return gates;
   };
-  const actorOf = async (actor: ApiActor): Promise<Actor> => ({
-    aadObjectId: actor.aadObjectId,
-    name: actor.name,
-    email: actor.email,
-    roles: actor.roles,
-    haloAgentId: await deps.agentOf(actor.tenantId, actor.email),
-  });
   return [
     {
       method: 'get',
       path: '/gates',
-      handler: async ({ actor }) => ({
-        status: 200,
-        body: await service(actor.tenantId).waitingFor(await actorOf(actor)),
-      }),
+      handler: async ({ actor }) => {
+        const gates = service(actor.tenantId);
+        return {
+          status: 200,
+          body: await gates.queries.waitingFor(await gates.resolveActor.run(actor)),
+        };
+      },
     },
     {
       method: 'get',
       path: '/gates/:gateId',
       handler: async ({ actor, params }) => {
-        const detail = await service(actor.tenantId).detail(String(params.gateId));
+        const detail = await service(actor.tenantId).queries.detail(String(params.gateId));
         if (!detail) throw new ApiError(404, 'NOT_FOUND', 'No such gate.');
         return { status: 200, body: detail };
       },
@@ -127,7 +135,7 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       method: 'get',
       path: '/projects/:projectId/gate-form',
       handler: async ({ actor, params }) => {
-        const form = await service(actor.tenantId).form(parse(id, params.projectId));
+        const form = await service(actor.tenantId).form.form(parse(id, params.projectId));
         if (!form) throw new ApiError(404, 'NOT_FOUND', 'No such project.');
         return { status: 200, body: form };
       },
@@ -138,7 +146,8 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       // Roles are the service's call, so a refused request is on the audit timeline too.
       handler: async ({ actor, body }) => {
         const input = parse(requestBody, body);
-        const result = await service(actor.tenantId).request(await actorOf(actor), input);
+        const gates = service(actor.tenantId);
+        const result = await gates.request.run(await gates.resolveActor.run(actor), input);
         if (!result.ok) {
           throw new ApiError(
             REFUSAL_STATUS[result.reason] ?? 400,
@@ -164,7 +173,8 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
             `Evidence files are limited to ${MAX_API_UPLOAD_BYTES} bytes here.`,
           );
         }
-        const result = await service(actor.tenantId).upload(await actorOf(actor), {
+        const gates = service(actor.tenantId);
+        const result = await gates.upload.run(await gates.resolveActor.run(actor), {
           projectId: input.projectId,
           milestoneId: input.milestoneId,
           fileName: input.fileName,
@@ -187,7 +197,8 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       // Roles are the service's call, so a refused decision is on the audit timeline too.
       handler: async ({ actor, params, body }) => {
         const input = parse(decideBody, body);
-        const result = await service(actor.tenantId).decide(await actorOf(actor), {
+        const gates = service(actor.tenantId);
+        const result = await gates.decide.run(await gates.resolveActor.run(actor), {
           gateId: String(params.gateId),
           ...input,
         });

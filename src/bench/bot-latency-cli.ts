@@ -38,7 +38,7 @@ async function pendingGates(
   const gates: ApproveLoad['gates'] = [];
   for (const m of milestones) {
     if (gates.length >= count) break;
-    const result = await app.gates.request(director, {
+    const result = await app.gates.request.run(director, {
       projectId: Number(m.project_id),
       milestoneId: Number(m.milestone_id),
       links: [{ title: 'Acceptance report', url: 'https://contoso.sharepoint.com/acceptance.pdf' }],

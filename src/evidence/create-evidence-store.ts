@@ -5,14 +5,15 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import type { AppConfig } from '../config';
-import { EvidenceError, type EvidenceStore } from './evidence-store';
-import type { Sleep } from '../shared/clock';
+import type { EvidenceStore } from '../app/gates/evidence-store.port';
+import { EvidenceError } from './evidence-paths';
+import type { Clock, Sleep } from '../shared/clock';
 import { LocalEvidenceStore } from './local-evidence-store';
 import { SharePointEvidenceStore } from './sharepoint-evidence-store';
 
 /** Test and wiring overrides; production passes only the clock. */
 export interface EvidenceStoreFactoryOptions {
-  clock: { now(): Date };
+  clock: Clock;
   /** Graph root without version (tests: the double). */
   graphBaseUrl?: string;
   /** Extra trusted CA certificates (tests: the double's certificate). */

@@ -1,16 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type {
+  EvidenceLocation,
+  EvidenceStore,
+  StoredEvidenceFile,
+} from '../app/gates/evidence-store.port';
 import {
   assertAcceptableSize,
   assertValidFileName,
   EvidenceError,
   evidenceFolderSegments,
-  type EvidenceLocation,
-  type EvidenceStore,
   MAX_EVIDENCE_BYTES,
-  type StoredEvidenceFile,
-} from './evidence-store';
+} from './evidence-paths';
 
 /** What the local store remembers beside each file (valid evidence names never start with a dot). */
 interface LocalMeta {

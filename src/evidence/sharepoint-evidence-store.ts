@@ -12,15 +12,17 @@ import {
   type Range,
   type UploadResult,
 } from '@microsoft/microsoft-graph-client';
+import type {
+  EvidenceLocation,
+  EvidenceStore,
+  StoredEvidenceFile,
+} from '../app/gates/evidence-store.port';
 import {
   assertAcceptableSize,
   assertValidFileName,
   EvidenceError,
   evidenceFolderSegments,
-  type EvidenceLocation,
-  type EvidenceStore,
-  type StoredEvidenceFile,
-} from './evidence-store';
+} from './evidence-paths';
 import { realSleep, type Sleep } from '../shared/clock';
 import { GraphRetryMiddleware, HttpsTransport } from './graph-middleware';
 

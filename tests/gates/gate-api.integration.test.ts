@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ApiError, type ApiActor, type ApiRoute } from '../../src/api/api-types';
 import { gateRoutes } from '../../src/api/gate-routes';
 import { AuditLog } from '../../src/audit/audit-log';
-import type { GateService } from '../../src/app/gates/gate-service';
+import type { GateUseCases } from '../../src/app/gates/gate-use-cases';
 import { LocalEvidenceStore } from '../../src/evidence/local-evidence-store';
 import type { HaloSimulator } from '../../src/halo/simulator/server';
 import {
@@ -14,7 +14,6 @@ import {
 } from '../../src/notifications/halo-writeback-dispatcher';
 import { OutboxRepository } from '../../src/notifications/outbox';
 import type { Db } from '../../src/store/db';
-import { SqlGateRecords } from '../../src/store/gate-records';
 import { FakeClock } from '../bot/fakes';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import {
@@ -46,7 +45,7 @@ describe.each(testDatabases())(
     let handle: TestDatabaseHandle;
     let db: Db;
     let clock: FakeClock;
-    let gates: GateService;
+    let gates: GateUseCases;
     let routes: ApiRoute[];
     let evidenceDir: string;
     let sim: HaloSimulator;
@@ -86,13 +85,7 @@ describe.each(testDatabases())(
       await routeGates(db, TENANT, 'http://127.0.0.1:9', clock.now());
       evidenceDir = await mkdtemp(path.join(os.tmpdir(), 'ct-gate-evidence-'));
       gates = gateService(db, TENANT, clock, new LocalEvidenceStore(evidenceDir, clock));
-      routes = gateRoutes({
-        gates: (tenantId) => (tenantId === TENANT ? gates : null),
-        agentOf: (tenantId, email) =>
-          email === null
-            ? Promise.resolve(null)
-            : new SqlGateRecords(tenantId).agentByEmail(db, email),
-      });
+      routes = gateRoutes({ gates: (tenantId) => (tenantId === TENANT ? gates : null) });
     });
     afterAll(async () => {
       await sim.close();
@@ -146,7 +139,7 @@ describe.each(testDatabases())(
       expect(requested.status).toBe(201);
       const gateId = (requested.body as { id: string }).id;
       // The tab's project page shows the gate on its milestone (a file and a link).
-      expect((await gates.milestoneGates(BIG.projectId)).get(BIG.milestoneId)).toEqual({
+      expect((await gates.queries.milestoneGates(BIG.projectId)).get(BIG.milestoneId)).toEqual({
         gateId,
         status: 'pending',
         evidenceCount: 2,
@@ -221,13 +214,13 @@ describe.each(testDatabases())(
 
     test('the SLA job reminds the approvers once, then escalates to the delivery director once', async () => {
       const gateId = `g-${BIG.projectId}-${BIG.milestoneId}`;
-      expect(await gates.runSla()).toEqual({ reminders: 0, escalations: 0 });
+      expect(await gates.sla.run()).toEqual({ reminders: 0, escalations: 0 });
       clock.advance(25 * 3_600_000);
-      expect(await gates.runSla()).toEqual({ reminders: 1, escalations: 0 });
-      expect(await gates.runSla()).toEqual({ reminders: 0, escalations: 0 });
+      expect(await gates.sla.run()).toEqual({ reminders: 1, escalations: 0 });
+      expect(await gates.sla.run()).toEqual({ reminders: 0, escalations: 0 });
       clock.advance(24 * 3_600_000);
-      expect(await gates.runSla()).toEqual({ reminders: 0, escalations: 1 });
-      expect(await gates.runSla()).toEqual({ reminders: 0, escalations: 0 });
+      expect(await gates.sla.run()).toEqual({ reminders: 0, escalations: 1 });
+      expect(await gates.sla.run()).toEqual({ reminders: 0, escalations: 0 });
       const keys = (await new OutboxRepository(TENANT).list(db)).map((r) => r.dedupeKey);
       expect(keys).toEqual(
         expect.arrayContaining([
@@ -252,7 +245,7 @@ describe.each(testDatabases())(
         roles: ['pm' as const],
         haloAgentId: 5,
       };
-      const requested = await gates.request(megan, completeRequest(project));
+      const requested = await gates.request.run(megan, completeRequest(project));
       expect(requested.ok).toBe(true);
       const gateId = `g-${project.projectId}-${project.milestoneId}`;
       const decided = await call('post', '/gates/:gateId/decisions', 'adele', {
@@ -295,7 +288,7 @@ describe.each(testDatabases())(
       expect(
         String((notesWith(sim, project.projectId, marker)[0] as { note: string }).note),
       ).toContain('No customer sign-off document');
-      expect((await gates.view(gateId))!.status).toBe('rejected');
+      expect((await gates.queries.view(gateId))!.status).toBe('rejected');
       const actions = (await new AuditLog(TENANT, clock).timeline(db, 'gate', gateId)).map(
         (e) => e.action,
       );

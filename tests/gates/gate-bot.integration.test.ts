@@ -1,5 +1,5 @@
 import { AuditLog } from '../../src/audit/audit-log';
-import { gateCardKey } from '../../src/app/gates/gate-service';
+import { gateCardKey } from '../../src/app/gates/gate-payloads';
 import { OutboxRepository } from '../../src/notifications/outbox';
 import type { Db } from '../../src/store/db';
 import { executeInvoke, messageActivity, post } from '../bot/bot-harness';
@@ -80,7 +80,7 @@ describe.each(testDatabases())('stage gates through the bot ($name)', (database)
     expect(text).toContain('List the open risks');
     // The milestone's completed HaloPSA task counts as a passed QA outcome: QA is not missing.
     expect(text).not.toContain('QA outcome');
-    expect(await bot.gates.view(`g-${BIG.projectId}-${BIG.milestoneId}`)).toBeNull();
+    expect(await bot.gates.queries.view(`g-${BIG.projectId}-${BIG.milestoneId}`)).toBeNull();
     const refusals = await audit().timeline(db, 'gate', `g-${BIG.projectId}-${BIG.milestoneId}`);
     expect(refusals.map((e) => [e.action, e.detail.reason])).toEqual([
       ['gate.refused', 'missing-evidence'],
@@ -103,7 +103,7 @@ describe.each(testDatabases())('stage gates through the bot ($name)', (database)
       },
       'megan',
     );
-    const gate = await bot.gates.view(`g-${SMALL.projectId}-${SMALL.milestoneId}`);
+    const gate = await bot.gates.queries.view(`g-${SMALL.projectId}-${SMALL.milestoneId}`);
     expect(gate).toMatchObject({ status: 'pending', packVersion: 1, requiredApprovals: 1 });
     expect(gate!.packHash).toMatch(/^[0-9a-f]{64}$/);
     expect(gate!.summary).toEqual({
@@ -144,14 +144,14 @@ describe.each(testDatabases())('stage gates through the bot ($name)', (database)
     const gateId = `g-${SMALL.projectId}-${SMALL.milestoneId}`;
     const body = await invoke('gate.approve', { gateId, packVersion: 1 }, 'megan');
     expect(JSON.stringify(body.value)).toContain('segregation of duties');
-    expect((await bot.gates.view(gateId))!.status).toBe('pending');
+    expect((await bot.gates.queries.view(gateId))!.status).toBe('pending');
     const timeline = await audit().timeline(db, 'gate', gateId);
     expect(timeline.at(-1)).toMatchObject({
       action: 'gate.refused',
       actor: { aadObjectId: 'aad-megan' },
       detail: { reason: 'own-project', attempted: 'gate.approve' },
     });
-    const detail = await bot.gates.detail(gateId);
+    const detail = await bot.gates.queries.detail(gateId);
     expect(detail!.timeline.map((e) => e.action)).toEqual(['gate.requested', 'gate.refused']);
   });
 
@@ -197,7 +197,7 @@ describe.each(testDatabases())('stage gates through the bot ($name)', (database)
 
   test('above the budget threshold two distinct approvers are needed, each decision audited once', async () => {
     const megan = await actorOf(db, TENANT, 'megan');
-    const requested = await bot.gates.request(megan, completeRequest(BIG));
+    const requested = await bot.gates.request.run(megan, completeRequest(BIG));
     expect(requested).toMatchObject({ ok: true, gate: { requiredApprovals: 2 } });
     const gateId = `g-${BIG.projectId}-${BIG.milestoneId}`;
     const bodies = await Promise.all(
@@ -214,7 +214,7 @@ describe.each(testDatabases())('stage gates through the bot ($name)', (database)
       'aad-adele',
       'aad-lynne',
     ]);
-    expect((await bot.gates.view(gateId))!.status).toBe('approved');
+    expect((await bot.gates.queries.view(gateId))!.status).toBe('approved');
     const timeline = await audit().timeline(db, 'gate', gateId);
     const actions = timeline.map((e) => e.action);
     expect(actions.filter((a) => a === 'gate.approval.recorded')).toHaveLength(1);

@@ -137,7 +137,7 @@ describe('a newcomer requests and approves a stage gate in the demo app', () => 
       /Approved by Adele Vance at .* UTC, pack #[0-9a-f]{12}/,
     );
 
-    const detail = await app.gates.detail(gateId);
+    const detail = await app.gates.queries.detail(gateId);
     expect(detail!.timeline.map((e) => e.action)).toEqual([
       'gate.requested',
       'gate.approved',

@@ -1,15 +1,16 @@
 /** Seeded HaloPSA mirror rows, roles and a gate service over a real database, for the gate tests. */
-import { AuditLog } from '../../src/audit/audit-log';
-import { GateService } from '../../src/app/gates/gate-service';
+import type { EvidenceStore } from '../../src/app/gates/evidence-store.port';
+import type { GateUseCases } from '../../src/app/gates/gate-use-cases';
 import type { GateRequestInput } from '../../src/app/gates/gate-views';
 import type { Actor } from '../../src/app/delivery-views';
 import { DEFAULT_GATE_POLICY } from '../../src/domain/gates/gate-policy';
-import type { EvidenceStore } from '../../src/evidence/evidence-store';
+import { createGateUseCases } from '../../src/modules/gates.module';
+import { ChangeSignal } from '../../src/shared/signal';
 import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
 import type { ConversationRef } from '../../src/app/ports/notifications.port';
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
+import type { Clock } from '../../src/shared/clock';
 import type { Db } from '../../src/store/db';
-import { SqlGateRecords } from '../../src/store/gate-records';
 
 /** Projects the fixtures seed: a big one (two approvers) and a small one (one approver). */
 export const BIG = { projectId: 4100, milestoneId: 41001, taskId: 41101, budget: 120_000 };
@@ -124,21 +125,21 @@ export async function routeGates(
   return conversation;
 }
 
-/** A gate service over the database. */
+/** The gate use cases over the database (nothing listens to their signals). */
 export function gateService(
   db: Db,
   tenantId: string,
-  clock: { now(): Date },
+  clock: Clock,
   evidence: EvidenceStore | null = null,
-): GateService {
-  return new GateService({
+): GateUseCases {
+  return createGateUseCases({
     db,
     tenantId,
-    records: new SqlGateRecords(tenantId),
-    audit: new AuditLog(tenantId, clock),
-    evidence,
-    policy: DEFAULT_GATE_POLICY,
     clock,
+    policy: DEFAULT_GATE_POLICY,
+    evidence,
+    outboxChanged: new ChangeSignal(),
+    writebackQueued: new ChangeSignal(),
   });
 }
 

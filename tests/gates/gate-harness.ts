@@ -1,11 +1,13 @@
 import type { Server } from 'restify';
+import { GateBotHandlers } from '../../bot/gate-handlers';
 import { mountBot } from '../../bot/mount-bot';
 import { TabLinks } from '../../bot/tab-links';
-import type { GateService } from '../../src/app/gates/gate-service';
+import type { GateUseCases } from '../../src/app/gates/gate-use-cases';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
 import { createHttpServer, listen } from '../../src/server/http-server';
 import type { Db } from '../../src/store/db';
+import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import { demoAuth } from '../bot/bot-harness';
 import { FakeClock, FakeDeliveryQueries, FakeEscalationActions } from '../bot/fakes';
 import { ConnectorDouble } from '../support/connector-double';
@@ -16,7 +18,7 @@ export interface GateBotHarness {
   botUrl: string;
   connector: ConnectorDouble;
   clock: FakeClock;
-  gates: GateService;
+  gates: GateUseCases;
   links: TabLinks;
   close(): Promise<void>;
 }
@@ -43,7 +45,12 @@ export async function startGateBot(db: Db, tenantId: string): Promise<GateBotHar
     db,
     queries: new FakeDeliveryQueries(),
     escalations: new FakeEscalationActions(clock),
-    gates,
+    gates: new GateBotHandlers({
+      gates,
+      roles: new SqlRoleDirectory(db, tenantId),
+      links,
+      logger,
+    }),
     links,
     logger,
     clock,

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   await seedGateWorld(db, GATE_KILL_TENANT, [project]);
   await routeGates(db, GATE_KILL_TENANT, connectorUrl!, clock.now());
   const gates = gateService(db, GATE_KILL_TENANT, clock);
-  const requested = await gates.request(
+  const requested = await gates.request.run(
     await actorOf(db, GATE_KILL_TENANT, 'megan'),
     completeRequest(project),
   );
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     instanceId: 'before-kill',
     clock,
   }).drain();
-  const decided = await gates.decide(await actorOf(db, GATE_KILL_TENANT, 'adele'), {
+  const decided = await gates.decide.run(await actorOf(db, GATE_KILL_TENANT, 'adele'), {
     gateId: requested.gate.id,
     packVersion: 1,
     outcome: 'approve',

@@ -5,11 +5,10 @@ import path from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { loadConfig } from '../../src/config';
 import { createEvidenceStore } from '../../src/evidence/create-evidence-store';
+import type { EvidenceLocation, EvidenceStore } from '../../src/app/gates/evidence-store.port';
 import {
   EvidenceError,
-  type EvidenceLocation,
-  type EvidenceStore,
-} from '../../src/evidence/evidence-store';
+} from '../../src/evidence/evidence-paths';
 import { LocalEvidenceStore } from '../../src/evidence/local-evidence-store';
 import {
   SharePointEvidenceStore,

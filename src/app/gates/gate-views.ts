@@ -132,3 +132,19 @@ export type GateRequestResult =
 export type GateDecideResult =
   | { ok: true; gate: GateView; notice: string }
   | { ok: false; reason: GateRefusal | GateInputRefusal; message: string; gate: GateView | null };
+
+/** Gates waiting for one person (`/gates`, the tab's gate list). */
+export interface WaitingGates {
+  /** Pending gates this PMO lead may decide. */
+  toDecide: GateView[];
+  /** Gates they requested or whose project they manage. */
+  requested: GateView[];
+}
+
+/** A milestone's gate on the tab's project page. */
+export interface MilestoneGateState {
+  gateId: string;
+  status: string;
+  evidenceCount: number;
+  decidedAt: string | null;
+}

@@ -3,7 +3,6 @@
  * links), QA outcomes, customer acceptance notes and open risks. Pure: validation against the gate's
  * mandatory items and the frozen, hashed form the approvers decide on.
  */
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../shared/canonical-json';
 
 /** The mandatory items a gate's policy can ask for. */
@@ -165,13 +164,16 @@ export interface PackBinding {
   milestoneId: number;
 }
 
+/** Lower-case hex SHA-256 of a text's UTF-8 bytes (the domain receives it; it does no hashing itself). */
+export type Sha256 = (text: string) => string;
+
 /**
  * Freezes a pack: canonical JSON (keys sorted, text trimmed) of the binding and the pack, including
  * each file's SHA-256, then its SHA-256. Equal packs give equal hashes; any change gives another.
  */
-export function freezePack(pack: EvidencePack, binding: PackBinding): FrozenPack {
+export function freezePack(pack: EvidencePack, binding: PackBinding, sha256: Sha256): FrozenPack {
   const canonical = canonicalJson({ binding, pack: normalisePack(pack) });
-  const hash = createHash('sha256').update(canonical).digest('hex');
+  const hash = sha256(canonical);
   return { canonical, hash, shortHash: hash.slice(0, 12) };
 }
 

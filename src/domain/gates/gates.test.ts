@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   freezePack,
   missingEvidence,
@@ -84,17 +85,25 @@ describe('evidence pack validation', () => {
 });
 
 describe('freezing a pack', () => {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
   const binding = { gateId: 'g-1-2', version: 1, projectId: 1, milestoneId: 2 };
 
   test('equal packs hash equally regardless of key order and surrounding whitespace', () => {
-    const a = freezePack(pack(), binding);
+    const a = freezePack(pack(), binding, sha256);
     const b = freezePack(
       { ...pack(), customerAcceptanceNotes: '  Accepted by J. Doe on 2025-03-10 ' },
       binding,
+      sha256,
     );
     expect(a.hash).toBe(b.hash);
     expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(a.shortHash).toBe(a.hash.slice(0, 12));
+  });
+
+  test('the hash is the SHA-256 of the canonical text, as before the hash was injected', () => {
+    const frozen = freezePack(pack(), binding, sha256);
+    expect(frozen.hash).toBe('789e55a471e7cc5ea76aa60672129c95ce7ccb0b665112e7bded349b8521115c');
+    expect(frozen.hash).toBe(sha256(frozen.canonical));
   });
 
   test.each<[string, EvidencePack, typeof binding]>([
@@ -111,7 +120,9 @@ describe('freezing a pack', () => {
     ['another version', pack(), { ...binding, version: 2 }],
     ['another gate', pack(), { ...binding, gateId: 'g-1-3', milestoneId: 3 }],
   ])('%s gives another hash', (_name, other, otherBinding) => {
-    expect(freezePack(other, otherBinding).hash).not.toBe(freezePack(pack(), binding).hash);
+    expect(freezePack(other, otherBinding, sha256).hash).not.toBe(
+      freezePack(pack(), binding, sha256).hash,
+    );
   });
 });
 

@@ -1,14 +1,14 @@
 import type {
   GateDecisionRow,
   GateFileRow,
-  GateProjectContext,
-  GateRecords,
+  GateListFilter,
+  GateRepository,
   GateRow,
-  GateWritebackIntent,
-} from '../app/gates/gate-records';
+  GateSlaNotice,
+} from '../app/gates/gate-repository.port';
+import type { GatePerson } from '../app/gates/gate-views';
 import type { EvidencePack } from '../domain/gates/evidence-pack';
 import type { GateOutcome, GateStatus } from '../domain/gates/gate-decision';
-import type { GatePerson } from '../app/gates/gate-views';
 import type { Db } from './db';
 
 type RawGate = {
@@ -51,101 +51,23 @@ function toGate(raw: RawGate): GateRow {
   };
 }
 
-/** Stage gates in SQL (migration 005): gates, pack versions, files, decisions, SLA notices, write-backs. */
-export class SqlGateRecords implements GateRecords {
-  constructor(private readonly tenantId: string) {}
+/** Stage gates in SQL (migration 005): gates, pack versions, files, decisions, SLA notices. */
+export class SqlGateRepository implements GateRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly tenantId: string,
+  ) {}
 
-  async projectContext(db: Db, projectId: number): Promise<GateProjectContext | null> {
-    const [project] = await db.query<{
-      id: number;
-      summary: string | null;
-      client_id: number | null;
-      client_name: string | null;
-      money_budget: number | null;
-      agent_id: number | null;
-      agent_email: string | null;
-      tickettype_id: number | null;
-    }>(
-      `SELECT p.id, p.summary, p.client_id, c.name AS client_name, p.money_budget, p.agent_id,
-              a.email AS agent_email, p.tickettype_id
-         FROM halo_projects p
-         LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
-         LEFT JOIN halo_agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
-        WHERE p.tenant_id = $1 AND p.id = $2`,
-      [this.tenantId, projectId],
-    );
-    if (!project) return null;
-    const milestones = await db.query<{
-      id: number;
-      name: string | null;
-      target_date: Date | string | null;
-      complete: boolean | null;
-      sequence: number | null;
-    }>(
-      `SELECT id, name, target_date, complete, sequence FROM halo_milestones
-        WHERE tenant_id = $1 AND project_id = $2 ORDER BY sequence NULLS LAST, id`,
-      [this.tenantId, projectId],
-    );
-    const tasks = await db.query<{ id: number; summary: string | null; milestone_id: number }>(
-      `SELECT id, summary, milestone_id FROM halo_tasks
-        WHERE tenant_id = $1 AND project_id = $2 AND milestone_id IS NOT NULL AND date_closed IS NOT NULL
-        ORDER BY id`,
-      [this.tenantId, projectId],
-    );
-    return {
-      project: { id: Number(project.id), name: project.summary ?? `Project ${project.id}` },
-      client: { id: Number(project.client_id ?? 0), name: project.client_name ?? '' },
-      moneyBudget: project.money_budget === null ? null : Number(project.money_budget),
-      projectManager: {
-        agentId: project.agent_id === null ? null : Number(project.agent_id),
-        email: project.agent_email,
-      },
-      ticketTypeId: project.tickettype_id === null ? null : Number(project.tickettype_id),
-      milestones: milestones.map((m) => ({
-        id: Number(m.id),
-        name: m.name ?? `Milestone ${m.id}`,
-        targetDate: m.target_date === null ? null : iso(m.target_date).slice(0, 10),
-        complete: m.complete === true,
-        completedTasks: tasks
-          .filter((t) => Number(t.milestone_id) === Number(m.id))
-          .map((t) => ({ id: Number(t.id), summary: t.summary ?? `Task ${t.id}` })),
-      })),
-    };
-  }
-
-  async findProjects(
-    db: Db,
-    text: string,
-  ): Promise<{ id: number; name: string; clientName: string; exact: boolean }[]> {
-    const rows = await db.query<{ id: number; summary: string | null; client_name: string | null }>(
-      `SELECT p.id, p.summary, c.name AS client_name FROM halo_projects p
-         LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
-        WHERE p.tenant_id = $1 AND p.date_closed IS NULL
-          AND (p.id::text = $2 OR p.summary ILIKE '%' || $2 || '%')
-        ORDER BY (p.id::text = $2 OR lower(p.summary) = lower($2)) DESC, p.summary LIMIT 10`,
-      [this.tenantId, text],
-    );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      name: r.summary ?? `Project ${r.id}`,
-      clientName: r.client_name ?? '',
-      exact: String(r.id) === text || (r.summary ?? '').toLowerCase() === text.toLowerCase(),
-    }));
-  }
-
-  async find(db: Db, gateId: string, forUpdate = false): Promise<GateRow | null> {
-    const rows = await db.query<RawGate>(
+  async find(gateId: string, forUpdate = false): Promise<GateRow | null> {
+    const rows = await this.db.query<RawGate>(
       `SELECT ${GATE_COLUMNS} FROM gates WHERE tenant_id = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
       [this.tenantId, gateId],
     );
     return rows[0] ? toGate(rows[0]) : null;
   }
 
-  async list(
-    db: Db,
-    filter: { statuses?: GateStatus[]; requestedBy?: string; projectManagerAgentId?: number },
-  ): Promise<GateRow[]> {
-    const rows = await db.query<RawGate>(
+  async list(filter: GateListFilter): Promise<GateRow[]> {
+    const rows = await this.db.query<RawGate>(
       `SELECT ${GATE_COLUMNS.split(',')
         .map((c) => `g.${c.trim()}`)
         .join(', ')} FROM gates g
@@ -165,13 +87,12 @@ export class SqlGateRecords implements GateRecords {
   }
 
   async saveRequest(
-    tx: Db,
     gate: Omit<GateRow, 'decidedAt' | 'updatedAt' | 'approvals' | 'status'>,
     pack: EvidencePack,
     canonical: string,
     now: string,
   ): Promise<void> {
-    await tx.query(
+    await this.db.query(
       `INSERT INTO gates (tenant_id, id, project_id, milestone_id, milestone_name, status, pack_version,
                           pack_hash, required_approvals, approvals, requested_by, requested_at, decided_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, 0, $9, $10, NULL, $10)
@@ -191,7 +112,7 @@ export class SqlGateRecords implements GateRecords {
         now,
       ],
     );
-    await tx.query(
+    await this.db.query(
       `INSERT INTO gate_pack_versions (tenant_id, gate_id, version, pack, canonical, hash, submitted_by, submitted_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
@@ -207,8 +128,8 @@ export class SqlGateRecords implements GateRecords {
     );
   }
 
-  async pack(db: Db, gateId: string, version: number): Promise<EvidencePack | null> {
-    const rows = await db.query<{ pack: unknown }>(
+  async pack(gateId: string, version: number): Promise<EvidencePack | null> {
+    const rows = await this.db.query<{ pack: unknown }>(
       'SELECT pack FROM gate_pack_versions WHERE tenant_id = $1 AND gate_id = $2 AND version = $3',
       [this.tenantId, gateId, version],
     );
@@ -216,12 +137,11 @@ export class SqlGateRecords implements GateRecords {
   }
 
   async compareAndSet(
-    tx: Db,
     gateId: string,
     expected: { status: GateStatus; packVersion: number; approvals: number },
     next: { status: GateStatus; approvals: number; decidedAt: string | null; updatedAt: string },
   ): Promise<boolean> {
-    const rows = await tx.query(
+    const rows = await this.db.query(
       `UPDATE gates SET status = $6, approvals = $7, decided_at = $8, updated_at = $9
         WHERE tenant_id = $1 AND id = $2 AND status = $3 AND pack_version = $4 AND approvals = $5
         RETURNING id`,
@@ -240,8 +160,8 @@ export class SqlGateRecords implements GateRecords {
     return rows.length === 1;
   }
 
-  async insertDecision(tx: Db, gateId: string, decision: GateDecisionRow): Promise<boolean> {
-    const rows = await tx.query(
+  async insertDecision(gateId: string, decision: GateDecisionRow): Promise<boolean> {
+    const rows = await this.db.query(
       `INSERT INTO gate_decisions (tenant_id, gate_id, pack_version, slot, outcome, approver_aad_object_id,
                                    approver_name, approver_email, comment, decided_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING slot`,
@@ -261,8 +181,8 @@ export class SqlGateRecords implements GateRecords {
     return rows.length === 1;
   }
 
-  async decisions(db: Db, gateId: string, packVersion?: number): Promise<GateDecisionRow[]> {
-    const rows = await db.query<{
+  async decisions(gateId: string, packVersion?: number): Promise<GateDecisionRow[]> {
+    const rows = await this.db.query<{
       pack_version: number;
       slot: number;
       outcome: GateOutcome;
@@ -287,27 +207,8 @@ export class SqlGateRecords implements GateRecords {
     }));
   }
 
-  async approvers(db: Db): Promise<{ aadObjectId: string; email: string | null }[]> {
-    const rows = await db.query<{ aad_object_id: string; email: string | null }>(
-      `SELECT aad_object_id, max(email) AS email FROM role_assignments
-        WHERE tenant_id = $1 AND role = 'pmo_lead' AND aad_object_id IS NOT NULL
-        GROUP BY aad_object_id ORDER BY aad_object_id LIMIT 60`,
-      [this.tenantId],
-    );
-    return rows.map((r) => ({ aadObjectId: r.aad_object_id, email: r.email }));
-  }
-
-  async agentByEmail(db: Db, email: string): Promise<number | null> {
-    const rows = await db.query<{ id: number }>(
-      `SELECT id FROM halo_agents WHERE tenant_id = $1 AND lower(email) = lower($2) AND NOT inactive
-        ORDER BY id LIMIT 1`,
-      [this.tenantId, email],
-    );
-    return rows[0] ? Number(rows[0].id) : null;
-  }
-
-  async insertFile(tx: Db, file: GateFileRow): Promise<void> {
-    await tx.query(
+  async insertFile(file: GateFileRow): Promise<void> {
+    await this.db.query(
       `INSERT INTO gate_evidence_files (tenant_id, id, gate_id, project_id, milestone_id, name, path, size,
                                         sha256, content_type, web_url, stored_at, uploaded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
@@ -329,8 +230,8 @@ export class SqlGateRecords implements GateRecords {
     );
   }
 
-  async files(db: Db, gateId: string): Promise<GateFileRow[]> {
-    const rows = await db.query<{
+  async files(gateId: string): Promise<GateFileRow[]> {
+    const rows = await this.db.query<{
       id: string;
       gate_id: string;
       project_id: number;
@@ -366,13 +267,12 @@ export class SqlGateRecords implements GateRecords {
   }
 
   async markSlaNotice(
-    tx: Db,
     gateId: string,
     packVersion: number,
-    kind: 'reminder' | 'escalation',
+    kind: GateSlaNotice,
     now: string,
   ): Promise<boolean> {
-    const rows = await tx.query(
+    const rows = await this.db.query(
       `INSERT INTO gate_sla_notices (tenant_id, gate_id, pack_version, kind, sent_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT DO NOTHING RETURNING kind`,
       [this.tenantId, gateId, packVersion, kind, now],
@@ -380,39 +280,16 @@ export class SqlGateRecords implements GateRecords {
     return rows.length === 1;
   }
 
-  async slaNoticesSent(
-    db: Db,
-    gateId: string,
-    packVersion: number,
-  ): Promise<Set<'reminder' | 'escalation'>> {
-    const rows = await db.query<{ kind: 'reminder' | 'escalation' }>(
+  async slaNoticesSent(gateId: string, packVersion: number): Promise<Set<GateSlaNotice>> {
+    const rows = await this.db.query<{ kind: GateSlaNotice }>(
       'SELECT kind FROM gate_sla_notices WHERE tenant_id = $1 AND gate_id = $2 AND pack_version = $3',
       [this.tenantId, gateId, packVersion],
     );
     return new Set(rows.map((r) => r.kind));
   }
 
-  async enqueueWriteback(tx: Db, intent: GateWritebackIntent, now: string): Promise<void> {
-    await tx.query(
-      `INSERT INTO halo_writebacks (tenant_id, dedupe_key, kind, subject_type, subject_id, ticket_id, payload,
-                                    marker, status, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9) ON CONFLICT (tenant_id, dedupe_key) DO NOTHING`,
-      [
-        this.tenantId,
-        intent.dedupeKey,
-        intent.kind,
-        intent.subjectType,
-        intent.subjectId,
-        intent.ticketId,
-        JSON.stringify(intent.payload),
-        intent.marker,
-        now,
-      ],
-    );
-  }
-
-  async byProject(db: Db, projectId: number): Promise<(GateRow & { fileCount: number })[]> {
-    const rows = await db.query<RawGate & { file_count: number | string }>(
+  async byProject(projectId: number): Promise<(GateRow & { fileCount: number })[]> {
+    const rows = await this.db.query<RawGate & { file_count: number | string }>(
       `SELECT ${GATE_COLUMNS.split(',')
         .map((c) => `g.${c.trim()}`)
         .join(', ')},

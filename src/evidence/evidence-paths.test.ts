@@ -1,10 +1,5 @@
-import {
-  assertAcceptableSize,
-  assertValidFileName,
-  evidenceFolderPath,
-  toSafeFileName,
-  toSafeNamePart,
-} from './evidence-store';
+import { assertAcceptableSize, assertValidFileName, evidenceFolderPath } from './evidence-paths';
+import { toSafeFileName, toSafeNamePart } from '../domain/gates/evidence-file-name';
 
 describe('evidence names', () => {
   test.each([

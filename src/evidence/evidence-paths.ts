@@ -1,50 +1,16 @@
 /**
- * The evidence store port: where stage-gate evidence files live (SharePoint in production, a local
- * folder in demo mode). One folder per client / project / gate; ids come first in every folder name so
- * one client's folder can never receive another client's files, whatever the names say.
+ * What both evidence stores share: failures, limits, name validation and the folder layout of a
+ * location (the port is src/app/gates/evidence-store.port.ts).
  */
+import type { EvidenceLocation } from '../app/gates/evidence-store.port';
+import {
+  ILLEGAL_CHARACTERS,
+  MAX_FILE_NAME_LENGTH,
+  RESERVED_NAMES,
+  toSafeNamePart,
+  UNPAIRED_SURROGATES,
+} from '../domain/gates/evidence-file-name';
 
-/** Which client, project and gate a file belongs to (ids are HaloPSA ids; names are for humans). */
-export interface EvidenceLocation {
-  clientId: number;
-  clientName: string;
-  projectId: number;
-  projectName: string;
-  gateKey: string;
-}
-
-/** A file as stored. `path` is the folder path plus "/" plus the name, as the store holds it. */
-export interface StoredEvidenceFile {
-  /** e.g. "Control Tower Evidence/12 Contoso/345 Intranet/gate-uat/uat-signoff.pdf" */
-  path: string;
-  name: string;
-  size: number;
-  /** Lower-case hex SHA-256 of the bytes. */
-  sha256: string;
-  contentType: string;
-  /** Link a person can open (SharePoint); null for the local store. */
-  webUrl: string | null;
-  /** ISO timestamp of when the store received the file. */
-  storedAt: string;
-}
-
-/** Port implemented by the local and SharePoint adapters. */
-export interface EvidenceStore {
-  readonly kind: 'local' | 'sharepoint';
-  /** Stores (or replaces) a file in the location's folder and returns what was stored. */
-  put(
-    location: EvidenceLocation,
-    fileName: string,
-    content: Buffer,
-    contentType: string,
-  ): Promise<StoredEvidenceFile>;
-  /** The file's bytes, or null when the location holds no file of that name. */
-  get(location: EvidenceLocation, fileName: string): Promise<Buffer | null>;
-  /** Every file in the location's folder (empty when the folder does not exist yet). */
-  list(location: EvidenceLocation): Promise<StoredEvidenceFile[]>;
-}
-
-/** Stable codes of evidence store failures. */
 export type EvidenceErrorCode =
   | 'EVIDENCE_INVALID_NAME'
   | 'EVIDENCE_INVALID_LOCATION'
@@ -73,41 +39,6 @@ export const EVIDENCE_ROOT_FOLDER = 'Control Tower Evidence';
 
 /** Largest file the stores accept (SharePoint allows more; evidence never needs it). */
 export const MAX_EVIDENCE_BYTES = 250 * 1024 * 1024;
-
-// SharePoint/OneDrive refuse these characters in names; control characters are never useful.
-const ILLEGAL_CHARACTERS = /["*:<>?/\\|\u0000-\u001f\u007f]/;
-const ILLEGAL_CHARACTERS_GLOBAL = /["*:<>?/\\|\u0000-\u001f\u007f]+/g;
-const UNPAIRED_SURROGATES =
-  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const RESERVED_NAMES = /^(con|prn|aux|nul|com\d|lpt\d|desktop\.ini|\.lock|_vti_)$/i;
-const MAX_SEGMENT_LENGTH = 80;
-const MAX_FILE_NAME_LENGTH = 200;
-
-/** Makes free text safe as part of a folder name: illegal characters become "-", no leading/trailing dots or spaces. */
-export function toSafeNamePart(text: string, maxLength = MAX_SEGMENT_LENGTH): string {
-  let cleaned = text
-    .normalize('NFC')
-    .replace(UNPAIRED_SURROGATES, '')
-    .replace(ILLEGAL_CHARACTERS_GLOBAL, '-')
-    .replace(/\s+/g, ' ');
-  // Trimming can expose another leading dot or "~$" (" ~$.x"): repeat until nothing changes.
-  for (let previous = ''; previous !== cleaned;) {
-    previous = cleaned;
-    cleaned = cleaned
-      .replace(/^[\s.]+|[\s.]+$/g, '')
-      .replace(/^~\$/, '')
-      .slice(0, maxLength)
-      .replace(/[\uD800-\uDBFF]$/, ''); // never cut a character in half
-  }
-  return RESERVED_NAMES.test(cleaned) ? `_${cleaned}` : cleaned;
-}
-
-/** Makes an uploaded file's name acceptable to `put` (callers that take names from users use this). */
-export function toSafeFileName(name: string): string {
-  const base = name.split(/[/\\]/).pop() ?? '';
-  const safe = toSafeNamePart(base, MAX_FILE_NAME_LENGTH);
-  return safe === '' ? 'evidence' : safe;
-}
 
 /** Throws EvidenceError unless `name` is a plain file name the stores accept unchanged. */
 export function assertValidFileName(name: string): void {

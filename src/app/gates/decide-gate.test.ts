@@ -1,0 +1,200 @@
+import { ACTORS, GateWorld, sha256 } from '../../../tests/gates/fakes';
+import { DEFAULT_GATE_POLICY } from '../../domain/gates/gate-policy';
+import { DecideGate } from './decide-gate';
+import { RequestGate } from './request-gate';
+
+const P = { projectId: 10, milestoneId: 11 };
+const GATE = 'g-10-11';
+
+async function setup(budget = 15_000) {
+  const world = new GateWorld();
+  world.addProject({ ...P, budget });
+  world.projects.approverList = [
+    { aadObjectId: 'aad-adele', email: 'adele@msp.example' },
+    { aadObjectId: 'aad-lynne', email: 'lynne@msp.example' },
+  ];
+  const deps = {
+    audit: world.audit,
+    tx: world.tx,
+    policy: DEFAULT_GATE_POLICY,
+    clock: world.clock,
+    outboxChanged: world.outboxChanged,
+    writebackQueued: world.writebackQueued,
+  };
+  const requested = await new RequestGate({
+    ...deps,
+    projects: world.projects,
+    gates: world.gates,
+    sha256,
+  }).run(ACTORS.megan, {
+    ...P,
+    links: [{ title: 'UAT report', url: 'https://sharepoint.example/uat.pdf' }],
+    fileIds: null,
+    qaOutcomes: [],
+    customerAcceptanceNotes: 'Accepted',
+    openRisks: [],
+    noOpenRisks: true,
+  });
+  if (!requested.ok) throw new Error(requested.message);
+  world.state.audit = [];
+  world.state.outbox = [];
+  world.outboxChanged.count = 0;
+  return { world, decide: new DecideGate(deps), hash: requested.gate.packHash };
+}
+
+describe('deciding a gate', () => {
+  test('a final approval updates the gate, audits, updates the card, queues the HaloPSA note and signals both loops', async () => {
+    const { world, decide, hash } = await setup();
+
+    const result = await decide.run(ACTORS.adele, {
+      gateId: GATE,
+      packVersion: 1,
+      outcome: 'approve',
+      comment: '',
+    });
+
+    expect(result).toMatchObject({
+      ok: true,
+      gate: { status: 'approved', decidedAt: '2025-03-14T09:00:00.000Z' },
+      notice: `Approved by Adele Vance at 2025-03-14 09:00 UTC, pack #${hash.slice(0, 12)}`,
+    });
+    expect(world.state.audit.map((e) => e.action)).toEqual(['gate.approved']);
+    expect(world.state.outbox).toEqual([
+      expect.objectContaining({
+        dedupeKey: `gate:${GATE}:v1:decision:1`,
+        updateOf: `gate:${GATE}:v1:card`,
+      }),
+    ]);
+    expect(world.state.writebacks).toHaveLength(1);
+    expect(world.state.writebacks[0]!.intent).toMatchObject({
+      dedupeKey: `gate:${GATE}:v1:note`,
+      kind: 'note',
+      ticketId: 10,
+      marker: `[Control Tower gate ${GATE} v1 approved]`,
+    });
+    expect(world.state.writebacks[0]!.intent.payload.note).toBe(
+      [
+        'Stage gate "Gate: UAT sign-off": approved by Adele Vance at 2025-03-14T09:00:00.000Z.',
+        `Evidence pack version 1, SHA-256 ${hash}.`,
+        `[Control Tower gate ${GATE} v1 approved]`,
+      ].join('\n'),
+    );
+    expect([world.outboxChanged.count, world.writebackQueued.count]).toEqual([1, 1]);
+  });
+
+  test('a big project needs two approvers: the first approval queues no HaloPSA note', async () => {
+    const { world, decide } = await setup(120_000);
+
+    const first = await decide.run(ACTORS.adele, {
+      gateId: GATE,
+      packVersion: 1,
+      outcome: 'approve',
+      comment: '',
+    });
+
+    expect(first).toMatchObject({ ok: true, gate: { status: 'pending' } });
+    expect(first.ok && first.notice).toContain('Approval 1 of 2 by Adele Vance');
+    expect(world.state.audit.map((e) => e.action)).toEqual(['gate.approval.recorded']);
+    expect(world.state.writebacks).toEqual([]);
+  });
+
+  test('a rejection with its comment is recorded and noted in HaloPSA', async () => {
+    const { world, decide } = await setup();
+
+    const result = await decide.run(ACTORS.adele, {
+      gateId: GATE,
+      packVersion: 1,
+      outcome: 'reject',
+      comment: '  Acceptance is not signed  ',
+    });
+
+    expect(result).toMatchObject({ ok: true, gate: { status: 'rejected' } });
+    expect(world.state.audit[0]).toMatchObject({
+      action: 'gate.rejected',
+      detail: { comment: 'Acceptance is not signed' },
+    });
+    expect(String(world.state.writebacks[0]!.intent.payload.note)).toContain(
+      'Comment: Acceptance is not signed',
+    );
+  });
+
+  test('the project manager may not approve their own project: refused, audited, nothing queued', async () => {
+    const { world, decide } = await setup();
+    world.projects.approverList.push({ aadObjectId: 'aad-megan', email: 'megan@msp.example' });
+
+    const result = await decide.run(ACTORS.megan, {
+      gateId: GATE,
+      packVersion: 1,
+      outcome: 'approve',
+      comment: '',
+    });
+
+    expect(result).toMatchObject({ ok: false, gate: { status: 'pending' } });
+    expect(world.state.audit).toEqual([
+      expect.objectContaining({
+        action: 'gate.refused',
+        detail: expect.objectContaining({ attempted: 'gate.approve', currentVersion: 1 }),
+      }),
+    ]);
+    expect(world.state.outbox).toEqual([]);
+    expect([world.outboxChanged.count, world.writebackQueued.count]).toEqual([0, 0]);
+  });
+
+  test('a stale pack version and an unknown gate are refused', async () => {
+    const { decide } = await setup();
+
+    expect(
+      await decide.run(ACTORS.adele, {
+        gateId: GATE,
+        packVersion: 9,
+        outcome: 'approve',
+        comment: '',
+      }),
+    ).toMatchObject({ ok: false, reason: 'stale-pack' });
+    expect(
+      await decide.run(ACTORS.adele, {
+        gateId: 'g-1-1',
+        packVersion: 1,
+        outcome: 'approve',
+        comment: '',
+      }),
+    ).toMatchObject({ ok: false, reason: 'not-found', gate: null });
+  });
+
+  test('someone without a work account cannot decide', async () => {
+    const { decide } = await setup();
+
+    const result = await decide.run(
+      { ...ACTORS.adele, aadObjectId: null },
+      { gateId: GATE, packVersion: 1, outcome: 'approve', comment: '' },
+    );
+
+    expect(result).toMatchObject({ ok: false, reason: 'not-authorised' });
+  });
+
+  test('a decision that lost a race is rolled back and decided again on the new state', async () => {
+    const { world, decide } = await setup();
+    world.gates.conflictsToSimulate = 1;
+
+    const result = await decide.run(ACTORS.adele, {
+      gateId: GATE,
+      packVersion: 1,
+      outcome: 'approve',
+      comment: '',
+    });
+
+    expect(result).toMatchObject({ ok: true, gate: { status: 'approved' } });
+    expect(world.transactions.rolledBack).toBe(1);
+    expect(world.state.audit.map((e) => e.action)).toEqual(['gate.approved']);
+  });
+
+  test('gives up after five lost races', async () => {
+    const { world, decide } = await setup();
+    world.gates.conflictsToSimulate = 5;
+
+    await expect(
+      decide.run(ACTORS.adele, { gateId: GATE, packVersion: 1, outcome: 'approve', comment: '' }),
+    ).rejects.toThrow(`gate ${GATE} kept changing under concurrent decisions`);
+    expect(world.state.gates[0]!.status).toBe('pending');
+  });
+});

@@ -1,0 +1,95 @@
+/** The persistence port of stage gates (the SQL adapter is src/store/gate.repository.ts). */
+import type { EvidencePack } from '../../domain/gates/evidence-pack';
+import type { GateOutcome, GateStatus } from '../../domain/gates/gate-decision';
+import type { GatePerson } from './gate-views';
+
+/** A stored gate. */
+export interface GateRow {
+  id: string;
+  projectId: number;
+  milestoneId: number;
+  milestoneName: string;
+  status: GateStatus;
+  packVersion: number;
+  packHash: string;
+  requiredApprovals: number;
+  approvals: number;
+  requestedBy: GatePerson;
+  requestedAt: string;
+  decidedAt: string | null;
+  updatedAt: string;
+}
+
+/** A stored decision. */
+export interface GateDecisionRow {
+  packVersion: number;
+  slot: number;
+  outcome: GateOutcome;
+  by: GatePerson;
+  at: string;
+  comment: string;
+}
+
+/** A stored evidence file. */
+export interface GateFileRow {
+  id: string;
+  gateId: string;
+  projectId: number;
+  milestoneId: number;
+  name: string;
+  path: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+  webUrl: string | null;
+  storedAt: string;
+  uploadedBy: GatePerson;
+}
+
+export interface GateListFilter {
+  statuses?: GateStatus[];
+  /** With `projectManagerAgentId`: gates this person requested or whose project they manage. */
+  requestedBy?: string;
+  projectManagerAgentId?: number;
+}
+
+/** The SLA notices a gate version can receive, each at most once. */
+export type GateSlaNotice = 'reminder' | 'escalation';
+
+/**
+ * Gates, their pack versions, evidence files, decisions and SLA notices of one tenant, bound to one
+ * connection (a transaction's, inside one).
+ */
+export interface GateRepository {
+  find(gateId: string, forUpdate?: boolean): Promise<GateRow | null>;
+  list(filter: GateListFilter): Promise<GateRow[]>;
+  /** Creates the gate or replaces its pending version, and stores the frozen pack version. */
+  saveRequest(
+    gate: Omit<GateRow, 'decidedAt' | 'updatedAt' | 'approvals' | 'status'>,
+    pack: EvidencePack,
+    canonical: string,
+    now: string,
+  ): Promise<void>;
+  pack(gateId: string, version: number): Promise<EvidencePack | null>;
+  /** Updates the gate only when it still is as `expected`; false when someone changed it first. */
+  compareAndSet(
+    gateId: string,
+    expected: { status: GateStatus; packVersion: number; approvals: number },
+    next: { status: GateStatus; approvals: number; decidedAt: string | null; updatedAt: string },
+  ): Promise<boolean>;
+  /** False when the slot (or the approver on that version) is taken already. */
+  insertDecision(gateId: string, decision: GateDecisionRow): Promise<boolean>;
+  decisions(gateId: string, packVersion?: number): Promise<GateDecisionRow[]>;
+  insertFile(file: GateFileRow): Promise<void>;
+  files(gateId: string): Promise<GateFileRow[]>;
+  /** False when this notice was recorded already. */
+  markSlaNotice(
+    gateId: string,
+    packVersion: number,
+    kind: GateSlaNotice,
+    now: string,
+  ): Promise<boolean>;
+  slaNoticesSent(gateId: string, packVersion: number): Promise<Set<GateSlaNotice>>;
+  /** The gates of one project with their evidence file counts. */
+  byProject(projectId: number): Promise<(GateRow & { fileCount: number })[]>;
+}

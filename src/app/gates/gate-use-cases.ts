@@ -1,0 +1,18 @@
+import type { DecideGate } from './decide-gate';
+import type { GateForm } from './gate-form';
+import type { GateQueries } from './gate-queries';
+import type { RequestGate } from './request-gate';
+import type { ResolveGateActor } from './resolve-gate-actor';
+import type { RunGateSla } from './run-gate-sla';
+import type { UploadEvidence } from './upload-evidence';
+
+/** Every stage-gate use case of one tenant, built once by the gates module. */
+export interface GateUseCases {
+  form: GateForm;
+  upload: UploadEvidence;
+  request: RequestGate;
+  decide: DecideGate;
+  sla: RunGateSla;
+  queries: GateQueries;
+  resolveActor: ResolveGateActor;
+}

@@ -1,0 +1,4 @@
+/** A new unique id (a UUID in production). */
+export type NewId = () => string;
+
+export type { Sha256 } from '../../domain/gates/evidence-pack';
