@@ -327,7 +327,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     tenantId: config.tenantId,
     db,
     queries,
-    escalations: new EscalationActionsService(escalationRecords, now),
+    escalations: new EscalationActionsService(escalationRecords, clock),
     links: new TabLinks({
       teamsAppId: config.bot.appId ?? 'control-tower-demo',
       entityId: 'portfolio',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../domain/shared/roles';
-import type { DeliveryStore } from '../app/delivery/delivery-store';
+import type { DeliveryStore } from '../app/delivery/delivery-store.port';
 import { saveDeliveryPolicy } from '../app/delivery/delivery-policy-settings';
 import { DEFAULT_POLICY_CONFIG } from '../app/delivery/evaluate-delivery';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';

@@ -10,7 +10,7 @@ import type {
   Rag,
   WeeklyReportView,
 } from '../app/delivery-views';
-import { isGateMilestone } from '../app/delivery/build-project-facts';
+import { isGateMilestone } from '../domain/delivery/gate-milestone';
 import type { Escalation } from '../domain/delivery/escalation';
 import type {
   HealthDriver,

@@ -2,7 +2,7 @@ import type {
   DeliveryStore,
   DeliveryUnitOfWork,
   StoredSnapshot,
-} from '../app/delivery/delivery-store';
+} from '../app/delivery/delivery-store.port';
 import type { Escalation, EscalationDecision } from '../domain/delivery/escalation';
 import type { HealthSnapshot } from '../domain/delivery/health-score';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';

@@ -17,7 +17,7 @@ import type {
   TimelineEntryDto,
   TrendPointDto,
 } from '../api/dto';
-import { isGateMilestone } from '../app/delivery/build-project-facts';
+import { isGateMilestone } from '../domain/delivery/gate-milestone';
 import type { Escalation } from '../domain/delivery/escalation';
 import type { HealthDriver, ProjectAssessment } from '../domain/delivery/health-score';
 import type { Db } from './db';

@@ -14,9 +14,12 @@ import {
   resolvePolicy,
   type DeliveryPolicyConfig,
 } from '../../domain/delivery/policy';
-import { buildProjectFacts, indexDeliveryHistory } from './build-project-facts';
-import type { DeliveryStore } from './delivery-store';
-import type { DeliveryHistoryReader } from './project-history';
+import {
+  buildProjectFacts,
+  indexDeliveryHistory,
+} from '../../domain/delivery/build-project-facts';
+import type { DeliveryHistoryReader } from './delivery-history.port';
+import type { DeliveryStore } from './delivery-store.port';
 
 /** What one evaluation run did. */
 export interface EvaluationReport {
