@@ -113,7 +113,6 @@ export async function measureTabApiProjects(options: {
     auth: new TabAuthenticator({
       mode: 'production',
       tenantId,
-      db,
       roles: new SqlRoleDirectory(db, tenantId),
       sso: {
         clientId: CLIENT_ID,
