@@ -18,6 +18,7 @@ import {
   buildProjectFacts,
   indexDeliveryHistory,
 } from '../../domain/delivery/build-project-facts';
+import type { Clock } from '../../shared/clock';
 import type { DeliveryHistoryReader } from './delivery-history.port';
 import type { DeliveryStore } from './delivery-store.port';
 
@@ -40,7 +41,7 @@ export interface EvaluateDeliveryDeps {
   history: DeliveryHistoryReader;
   store: DeliveryStore;
   tenantId: string;
-  now: () => Date;
+  clock: Clock;
   owners: EscalationOwners;
 }
 
@@ -62,8 +63,8 @@ export class EvaluateDelivery {
   async run(
     options: { asOf?: string; projectIds?: readonly number[] } = {},
   ): Promise<EvaluationReport> {
-    const { store, now, owners } = this.deps;
-    const asOf = options.asOf ?? now().toISOString().slice(0, 10);
+    const { store, clock, owners } = this.deps;
+    const asOf = options.asOf ?? clock.now().toISOString().slice(0, 10);
     const history = await this.deps.history.load(this.deps.tenantId);
     const projects = indexDeliveryHistory(history);
     const [policyConfig, baselines, live, previous] = await Promise.all([
@@ -100,7 +101,7 @@ export class EvaluateDelivery {
       const snapshot = toSnapshot(assessment);
       const changes = whatChanged(previous.get(projectId) ?? null, snapshot);
       const decisions = evaluateEscalations({
-        now: now().toISOString(),
+        now: clock.now().toISOString(),
         assessment,
         openEscalations: live.get(projectId) ?? [],
         policy,
