@@ -340,8 +340,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       a.roles.map((role) => ({ aadObjectId: a.aadObjectId, email: a.email, role })),
     ),
   );
-  if (config.mode === 'demo')
-    await roles.grant(personaGrants(await delivery.demoCast.personas()));
+  if (config.mode === 'demo') await roles.grant(personaGrants(await delivery.demoCast.personas()));
   dispatcher.start();
   writeback.start();
 

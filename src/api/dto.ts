@@ -44,6 +44,8 @@ import type {
   RoleAssignmentInput,
   RoleAssignmentView,
 } from '../app/settings/settings-views';
+import type { GateDetail, GatePerson, GateDecisionView, GateView } from '../app/gates/gate-views';
+import type { RenewalPipelineItem } from '../app/renewals/renewal-views';
 import type { EvmFigures } from '../domain/delivery/earned-value';
 import type { KpiMovement, WeeklyKpis } from '../domain/delivery/kpis';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
@@ -179,3 +181,31 @@ export type PilotSettingsDto = PilotSettingsView;
 export type PilotUpdateDto = Omit<PilotSettingsDto, 'version' | 'updatedAt' | 'updatedBy'> & {
   baseVersion?: number | null;
 };
+
+// ─── Stage gates (view models of src/app/gates/gate-views.ts) ─────────────────────────────────────
+
+export type GatePersonDto = GatePerson;
+export type GateDecisionDto = GateDecisionView;
+/** A gate as lists show it. */
+export type GateSummaryDto = GateView;
+
+/** `GET /gates`: gates waiting for my decision, and those I requested. */
+export interface GatesWaitingDto {
+  toDecide: GateSummaryDto[];
+  requested: GateSummaryDto[];
+}
+
+/** `GET /gates/:gateId`. */
+export type GateDetailDto = GateDetail;
+
+// ─── Renewals (view models of src/app/renewals/renewal-views.ts) ─────────────────────────────────
+
+/** One row of `GET /renewals`. */
+export type RenewalPipelineItemDto = RenewalPipelineItem;
+
+/** `GET /renewals?days=&order=&page=&pageSize=`: contracts ending within the window, soonest first. */
+export interface RenewalPipelineDto extends Page<RenewalPipelineItemDto> {
+  days: number;
+  order: string;
+  asOf: string;
+}

@@ -76,7 +76,10 @@ export function settingsRoutes(deps: SettingsRoutesDeps): ApiRoute[] {
       method: 'get',
       path: '/settings/policy',
       roles: ADMIN,
-      handler: async ({ actor }) => ({ status: 200, body: await readPolicySettings(settings, actor.tenantId) }),
+      handler: async ({ actor }) => ({
+        status: 200,
+        body: await readPolicySettings(settings, actor.tenantId),
+      }),
     },
     {
       method: 'put',

@@ -12,10 +12,7 @@ import type { DeliveryQueries, EscalationActions } from '../app/delivery-views';
 import { DeliveryKpis } from '../app/delivery/delivery-kpis';
 import type { DemoCast } from '../app/delivery/demo-cast.port';
 import { EscalationActionsService } from '../app/delivery/escalation-actions';
-import {
-  EvaluateAfterChange,
-  type ChangedTicketKind,
-} from '../app/delivery/evaluate-after-change';
+import { EvaluateAfterChange, type ChangedTicketKind } from '../app/delivery/evaluate-after-change';
 import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { SaveDeliveryPolicy } from '../app/settings/save-delivery-policy';

@@ -1,7 +1,4 @@
-import {
-  buildProjectFacts,
-  indexDeliveryHistory,
-} from '../../domain/delivery/build-project-facts';
+import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
 import { kpiMovement, weeklyKpis } from '../../domain/delivery/kpis';
 import type { ProjectFacts } from '../../domain/delivery/project-facts';
 import { addDays } from '../../domain/shared/dates';

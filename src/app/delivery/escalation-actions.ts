@@ -1,8 +1,4 @@
-import type {
-  Actor,
-  EscalationActionResult,
-  EscalationActions,
-} from '../delivery-views';
+import type { Actor, EscalationActionResult, EscalationActions } from '../delivery-views';
 import {
   acknowledge,
   assignMitigationOwner,

@@ -24,7 +24,9 @@ export class EvaluateAfterChange {
   async run(ticketId: number, kind: ChangedTicketKind): Promise<void> {
     if (kind === 'ticket') return;
     const projectId =
-      kind === 'project' ? ticketId : await this.deps.tasks.projectOfTask(this.deps.tenantId, ticketId);
+      kind === 'project'
+        ? ticketId
+        : await this.deps.tasks.projectOfTask(this.deps.tenantId, ticketId);
     if (projectId) await this.deps.evaluation.run({ projectIds: [projectId] });
     this.deps.outbox.notify();
   }

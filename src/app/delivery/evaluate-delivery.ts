@@ -14,10 +14,7 @@ import {
   resolvePolicy,
   type DeliveryPolicyConfig,
 } from '../../domain/delivery/policy';
-import {
-  buildProjectFacts,
-  indexDeliveryHistory,
-} from '../../domain/delivery/build-project-facts';
+import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
 import type { Clock } from '../../shared/clock';
 import type { DeliveryHistoryReader } from './delivery-history.port';
 import type { DeliveryStore } from './delivery-store.port';
