@@ -12,11 +12,8 @@ import type {
 } from '../app/delivery-views';
 import { isGateMilestone } from '../domain/delivery/gate-milestone';
 import type { Escalation } from '../domain/delivery/escalation';
-import type {
-  HealthDriver,
-  HealthSnapshot,
-  ProjectAssessment,
-} from '../domain/delivery/health-score';
+import type { HealthDriver, ProjectAssessment } from '../domain/delivery/health-score';
+import type { HealthSnapshot } from '../domain/delivery/health-snapshot';
 import { buildWeeklyControlReport } from '../domain/delivery/weekly-report';
 import type { Clock } from '../shared/clock';
 import type { Db } from './db';

@@ -4,7 +4,7 @@ import type {
   StoredSnapshot,
 } from '../app/delivery/delivery-store.port';
 import type { Escalation, EscalationDecision } from '../domain/delivery/escalation';
-import type { HealthSnapshot } from '../domain/delivery/health-score';
+import type { HealthSnapshot } from '../domain/delivery/health-snapshot';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
 import type { ProjectBaseline } from '../domain/delivery/project-facts';
 import type { Clock } from '../shared/clock';

@@ -1,12 +1,12 @@
 import type { Actor, EscalationActionResult, EscalationActions } from '../delivery-views';
+import { type Escalation } from '../../domain/delivery/escalation';
 import {
   acknowledge,
   assignMitigationOwner,
   markFalsePositive,
   snooze,
-  type Escalation,
   type EscalationActionResult as DomainResult,
-} from '../../domain/delivery/escalation';
+} from '../../domain/delivery/escalation-human-actions';
 import type { Clock } from '../../shared/clock';
 import type { EscalationRecords } from './escalation-records.port';
 

@@ -3,12 +3,8 @@ import {
   type EscalationDecision,
   type EscalationOwners,
 } from '../../domain/delivery/escalation';
-import {
-  assessProject,
-  toSnapshot,
-  whatChanged,
-  type Rag,
-} from '../../domain/delivery/health-score';
+import { assessProject, type Rag } from '../../domain/delivery/health-score';
+import { toSnapshot, whatChanged } from '../../domain/delivery/health-snapshot';
 import {
   DEFAULT_DELIVERY_POLICY,
   resolvePolicy,
