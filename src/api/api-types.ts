@@ -5,6 +5,9 @@
  * an `ApiError` into its status with `{ error: { code, message, details } }`.
  */
 import type { Role } from '../app/delivery-views';
+import type { Page } from '../app/delivery/tab-views';
+
+export type { Page };
 
 /** The signed-in caller, resolved server-side; never taken from the request body. */
 export interface ApiActor {
@@ -52,12 +55,4 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
-}
-
-/** A page of a long list: `?page=1&pageSize=50` (1-based page). */
-export interface Page<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DeliveryQueries, WeeklyReportView } from '../app/delivery-views';
+import type { TabQueries } from '../app/delivery/tab-queries.port';
 import type { Mode } from '../config';
-import type { SqlTabQueries } from '../store/tab-queries';
 import { ApiError, type ApiRoute } from './api-types';
 import type {
   ClientsDto,
@@ -23,7 +23,7 @@ export type MilestoneGates = (
 /** What the delivery routes read from. */
 export interface DeliveryRoutesDeps {
   mode: Mode;
-  tab: SqlTabQueries;
+  tab: TabQueries;
   /** The bot's read side, for the weekly report (same content as `/report`). */
   queries: Pick<DeliveryQueries, 'weeklyReport'>;
   /** Weekly delivery KPIs of the last `weeks` ISO weeks, oldest first, with their movement. */

@@ -1,23 +1,22 @@
 import { z } from 'zod';
-import { ROLES, type Role } from '../domain/shared/roles';
-import type { DeliveryStore } from '../app/delivery/delivery-store';
-import { saveDeliveryPolicy } from '../app/delivery/delivery-policy-settings';
-import { DEFAULT_POLICY_CONFIG } from '../app/delivery/evaluate-delivery';
+import type { SaveDeliveryPolicy } from '../app/settings/save-delivery-policy';
+import type { SavePilotSettings } from '../app/settings/save-pilot-settings';
+import type { SaveRoles } from '../app/settings/save-roles';
+import type { SaveRouting } from '../app/settings/save-routing';
+import { readPolicySettings } from '../app/settings/read-policy-settings';
+import type { TabSettings } from '../app/settings/tab-settings.port';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
-import type { SqlTabSettings } from '../store/tab-settings.repository';
+import { ROLES, type Role } from '../domain/shared/roles';
 import { ApiError, type ApiActor, type ApiRoute } from './api-types';
-import type {
-  PilotSettingsDto,
-  PolicySettingsDto,
-  RolesSettingsDto,
-  RoutingSettingsDto,
-} from './dto';
+import type { PilotSettingsDto, RolesSettingsDto, RoutingSettingsDto } from './dto';
 
 /** What the settings routes read and write. */
 export interface SettingsRoutesDeps {
-  settings: SqlTabSettings;
-  /** The tenant's delivery store (policy versions), per tenant. */
-  policyStore: (tenantId: string) => Pick<DeliveryStore, 'savePolicy'>;
+  settings: Pick<TabSettings, 'policy' | 'routes' | 'roles' | 'pilot'>;
+  savePolicy: SaveDeliveryPolicy;
+  saveRouting: SaveRouting;
+  saveRoles: SaveRoles;
+  savePilot: SavePilotSettings;
 }
 
 const ADMIN: readonly Role[] = ['admin'];
@@ -72,16 +71,15 @@ function by(actor: ApiActor): string {
 /** Admin-only settings: delivery policy, conversation routing, roles, pilot scope. */
 export function settingsRoutes(deps: SettingsRoutesDeps): ApiRoute[] {
   const { settings } = deps;
-  const policyBody = async (tenantId: string): Promise<PolicySettingsDto> => {
-    const p = await settings.policy(tenantId);
-    return { ...p, config: p.config ?? DEFAULT_POLICY_CONFIG };
-  };
   return [
     {
       method: 'get',
       path: '/settings/policy',
       roles: ADMIN,
-      handler: async ({ actor }) => ({ status: 200, body: await policyBody(actor.tenantId) }),
+      handler: async ({ actor }) => ({
+        status: 200,
+        body: await readPolicySettings(settings, actor.tenantId),
+      }),
     },
     {
       method: 'put',
@@ -89,23 +87,17 @@ export function settingsRoutes(deps: SettingsRoutesDeps): ApiRoute[] {
       roles: ADMIN,
       handler: async ({ actor, body }) => {
         const update = policyUpdate.parse(body);
-        const current = await settings.policy(actor.tenantId);
-        if ((update.baseVersion ?? 0) !== (current.version ?? 0)) {
-          throw new ApiError(
-            409,
-            'version-conflict',
-            `The policy changed meanwhile (now version ${current.version ?? 'default'}); reload and try again.`,
-          );
-        }
-        const saved = await saveDeliveryPolicy(
-          deps.policyStore(actor.tenantId),
+        const saved = await deps.savePolicy.run(
+          actor.tenantId,
           update.config as unknown as DeliveryPolicyConfig,
+          update.baseVersion,
           by(actor),
         );
         if (!saved.ok) {
-          throw new ApiError(400, 'invalid-policy', 'The policy is not valid.', saved.problems);
+          if (saved.code === 'version-conflict') throw new ApiError(409, saved.code, saved.message);
+          throw new ApiError(400, saved.code, saved.message, saved.problems);
         }
-        return { status: 200, body: await policyBody(actor.tenantId) };
+        return { status: 200, body: saved.settings };
       },
     },
     {
@@ -123,8 +115,9 @@ export function settingsRoutes(deps: SettingsRoutesDeps): ApiRoute[] {
       roles: ADMIN,
       handler: async ({ actor, body }) => {
         const update = routingUpdate.parse(body);
-        await settings.deleteRoutes(actor.tenantId, update.remove);
-        const result: RoutingSettingsDto = { items: await settings.routes(actor.tenantId) };
+        const result: RoutingSettingsDto = {
+          items: await deps.saveRouting.run(actor.tenantId, update.remove),
+        };
         return { status: 200, body: result };
       },
     },
@@ -143,9 +136,9 @@ export function settingsRoutes(deps: SettingsRoutesDeps): ApiRoute[] {
       roles: ADMIN,
       handler: async ({ actor, body }) => {
         const update = rolesUpdate.parse(body);
-        const saved = await settings.replaceRoles(actor.tenantId, update.items);
+        const saved = await deps.saveRoles.run(actor.tenantId, update.items);
         if (!saved.ok) throw new ApiError(400, saved.code, saved.message);
-        const result: RolesSettingsDto = { items: await settings.roles(actor.tenantId) };
+        const result: RolesSettingsDto = { items: saved.items };
         return { status: 200, body: result };
       },
     },
@@ -164,7 +157,7 @@ export function settingsRoutes(deps: SettingsRoutesDeps): ApiRoute[] {
       roles: ADMIN,
       handler: async ({ actor, body }) => {
         const { baseVersion, ...pilot } = pilotUpdate.parse(body);
-        const saved = await settings.savePilot(actor.tenantId, pilot, baseVersion, by(actor));
+        const saved = await deps.savePilot.run(actor.tenantId, pilot, baseVersion, by(actor));
         if (!saved.ok) throw new ApiError(409, saved.code, saved.message);
         return { status: 200, body: saved.settings };
       },

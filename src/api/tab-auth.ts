@@ -6,10 +6,10 @@
  * Demo: header `X-Demo-User` names one of the demo users; production mode refuses that header.
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import type { Mode } from '../config';
-import { demoPersonas, type DemoPersona } from '../demo/demo-personas';
+import type { DemoCast, DemoPersona } from '../app/delivery/demo-cast.port';
 import type { RoleDirectory } from '../app/identity/identity.port';
-import type { Db } from '../store/db';
+import type { Mode } from '../config';
+import type { Clock } from '../shared/clock';
 import { ApiError, type ApiActor } from './api-types';
 import type { DemoUserDto, DemoUsersDto } from './dto';
 import type { ApiAuthenticator } from './mount-api';
@@ -30,10 +30,11 @@ export interface TabAuthOptions {
   mode: Mode;
   /** The data tenant every row of this deployment carries. */
   tenantId: string;
-  db: Db;
   roles: RoleDirectory;
+  /** The demo users (demo mode only; without it no demo sign-in is found). */
+  demoCast?: DemoCast;
   sso: TabSsoSettings;
-  clock: { now(): Date };
+  clock: Clock;
   /** Accepted clock difference for `exp` / `nbf`, in seconds. */
   clockSkewSeconds?: number;
 }
@@ -102,7 +103,7 @@ export class TabAuthenticator implements ApiAuthenticator {
   private demoPersonas(): Promise<DemoPersona[]> {
     const now = this.options.clock.now().getTime();
     if (this.personas === null || now - this.personas.at > 60_000) {
-      const list = demoPersonas(this.options.db, this.options.tenantId);
+      const list = this.options.demoCast?.personas() ?? Promise.resolve([]);
       this.personas = { at: now, list };
       list.catch(() => {
         this.personas = null;

@@ -55,9 +55,9 @@ export async function measureTabApiProjects(options: {
   const started = Date.now();
   await new EvaluateDelivery({
     history: new SqlDeliveryHistoryReader(db),
-    store: new SqlDeliveryStore(db, tenantId, now),
+    store: new SqlDeliveryStore(db, tenantId, { now }),
     tenantId,
-    now,
+    clock: { now },
     owners: { deliveryDirectorAgentId: null, incidentCommanderAgentId: null },
   }).run();
   const [{ n } = { n: 0 }] = await db.query<{ n: number | string }>(
@@ -107,13 +107,12 @@ export async function measureTabApiProjects(options: {
     routes: deliveryRoutes({
       mode: 'production',
       tab: new SqlTabQueries(db),
-      queries: new SqlDeliveryQueries(db, now),
+      queries: new SqlDeliveryQueries(db, { now }),
       kpis: () => Promise.reject(new Error('not measured')),
     }),
     auth: new TabAuthenticator({
       mode: 'production',
       tenantId,
-      db,
       roles: new SqlRoleDirectory(db, tenantId),
       sso: {
         clientId: CLIENT_ID,

@@ -129,7 +129,7 @@ export async function measureWebhookToCard(
   const sink = new CardSink();
   await sink.start();
   try {
-    await new SqlDeliveryStore(app.db, tenantId, () => new Date()).savePolicy(
+    await new SqlDeliveryStore(app.db, tenantId, { now: () => new Date() }).savePolicy(
       {
         default: { ...DEFAULT_DELIVERY_POLICY, persistenceDays: 1 },
         byProjectType: {},

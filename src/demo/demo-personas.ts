@@ -1,15 +1,8 @@
-import type { Role } from '../app/delivery-views';
+import type { DemoCast, DemoPersona } from '../app/delivery/demo-cast.port';
 import type { RoleGrant } from '../app/identity/identity.port';
 import type { Db } from '../store/db';
 
-/** A demo user: a Microsoft 365 Agents Playground persona playing one MSP role. */
-export interface DemoPersona {
-  aadObjectId: string;
-  name: string;
-  /** The HaloPSA agent this persona is, by e-mail (null when the role has no HaloPSA counterpart). */
-  email: string | null;
-  roles: Role[];
-}
+export type { DemoPersona };
 
 /**
  * The demo cast. The Agents Playground's current user is Alex Wilber (…020); its other users are
@@ -55,4 +48,16 @@ export function personaGrants(personas: readonly DemoPersona[]): RoleGrant[] {
   return personas.flatMap((p) =>
     p.roles.map((role) => ({ aadObjectId: p.aadObjectId, email: p.email, role })),
   );
+}
+
+/** The demo cast read from the synced data of one tenant. */
+export class SqlDemoCast implements DemoCast {
+  constructor(
+    private readonly db: Db,
+    private readonly tenantId: string,
+  ) {}
+
+  personas(): Promise<DemoPersona[]> {
+    return demoPersonas(this.db, this.tenantId);
+  }
 }

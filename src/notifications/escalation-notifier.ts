@@ -39,7 +39,7 @@ export function escalationNotifier(deps: {
       return;
     }
     // Tenant pilot settings (tab → Settings → Pilot): off, shadow or outside the allow-list → not posted.
-    const pilot = await new SqlTabSettings(tx, deps.now).pilot(deps.tenantId);
+    const pilot = await new SqlTabSettings(tx, { now: deps.now }).pilot(deps.tenantId);
     const verdict = pilotVerdict(pilot, 'escalations', {
       clientId: Number(e.clientId) || null,
       projectId: Number(e.projectId) || null,

@@ -1,12 +1,12 @@
+import type { DeliveryHistoryReader } from '../app/delivery/delivery-history.port';
 import type {
   DeliveryHistory,
-  DeliveryHistoryReader,
   EffortRow,
   MilestoneRow,
   ProjectRow,
   StatusChange,
   TaskRow,
-} from '../app/delivery/project-history';
+} from '../domain/delivery/delivery-history';
 import type { Db } from './db';
 
 const iso = (v: unknown): string | null =>

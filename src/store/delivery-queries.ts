@@ -10,14 +10,12 @@ import type {
   Rag,
   WeeklyReportView,
 } from '../app/delivery-views';
-import { isGateMilestone } from '../app/delivery/build-project-facts';
+import { isGateMilestone } from '../domain/delivery/gate-milestone';
 import type { Escalation } from '../domain/delivery/escalation';
-import type {
-  HealthDriver,
-  HealthSnapshot,
-  ProjectAssessment,
-} from '../domain/delivery/health-score';
+import type { HealthDriver, ProjectAssessment } from '../domain/delivery/health-score';
+import type { HealthSnapshot } from '../domain/delivery/health-snapshot';
 import { buildWeeklyControlReport } from '../domain/delivery/weekly-report';
+import type { Clock } from '../shared/clock';
 import type { Db } from './db';
 
 const RAG_ORDER: Record<Rag, number> = { red: 0, amber: 1, unknown: 2, green: 3 };
@@ -56,7 +54,7 @@ interface LatestRow {
 export class SqlDeliveryQueries implements DeliveryQueries {
   constructor(
     private readonly db: Db,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
   ) {}
 
   private async latest(tenantId: string, projectId?: number): Promise<LatestRow[]> {
@@ -96,7 +94,7 @@ export class SqlDeliveryQueries implements DeliveryQueries {
     return {
       counts,
       worst: lines.filter((l) => l.rag !== 'green'),
-      evaluatedAt: lastEvaluated(rows, this.now),
+      evaluatedAt: lastEvaluated(rows, this.clock),
     };
   }
 
@@ -214,7 +212,7 @@ export class SqlDeliveryQueries implements DeliveryQueries {
   }
 
   async weeklyReport(tenantId: string): Promise<WeeklyReportView> {
-    const today = this.now().toISOString().slice(0, 10);
+    const today = this.clock.now().toISOString().slice(0, 10);
     const weekAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 7 * 86_400_000)
       .toISOString()
       .slice(0, 10);
@@ -264,14 +262,14 @@ export class SqlDeliveryQueries implements DeliveryQueries {
           (e) => `${e.name} is unknown: ${e.issues.join(', ') || 'data too thin'}`,
         ),
       ],
-      generatedAt: this.now().toISOString(),
+      generatedAt: this.clock.now().toISOString(),
     };
   }
 }
 
-function lastEvaluated(rows: LatestRow[], now: () => Date): string {
+function lastEvaluated(rows: LatestRow[], clock: Clock): string {
   const times = rows.map((r) => new Date(r.created_at).getTime());
-  return new Date(times.length > 0 ? Math.max(...times) : now().getTime()).toISOString();
+  return new Date(times.length > 0 ? Math.max(...times) : clock.now().getTime()).toISOString();
 }
 
 function mondayOf(day: string): string {

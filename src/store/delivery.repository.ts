@@ -2,11 +2,12 @@ import type {
   DeliveryStore,
   DeliveryUnitOfWork,
   StoredSnapshot,
-} from '../app/delivery/delivery-store';
+} from '../app/delivery/delivery-store.port';
 import type { Escalation, EscalationDecision } from '../domain/delivery/escalation';
-import type { HealthSnapshot } from '../domain/delivery/health-score';
+import type { HealthSnapshot } from '../domain/delivery/health-snapshot';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
 import type { ProjectBaseline } from '../domain/delivery/project-facts';
+import type { Clock } from '../shared/clock';
 import type { Db } from './db';
 
 /**
@@ -20,7 +21,7 @@ export class SqlDeliveryStore implements DeliveryStore {
   constructor(
     private readonly db: Db,
     private readonly tenantId: string,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
     private readonly notifier?: DecisionNotifier,
   ) {}
 
@@ -42,7 +43,7 @@ export class SqlDeliveryStore implements DeliveryStore {
       const stamped = { ...config, default: { ...config.default, version } };
       await tx.query(
         'INSERT INTO delivery_policies (tenant_id, version, config, created_at, created_by) VALUES ($1, $2, $3, $4, $5)',
-        [this.tenantId, version, JSON.stringify(stamped), this.now().toISOString(), by],
+        [this.tenantId, version, JSON.stringify(stamped), this.clock.now().toISOString(), by],
       );
       return version;
     });
@@ -71,7 +72,7 @@ export class SqlDeliveryStore implements DeliveryStore {
         projectId,
         baseline.version,
         JSON.stringify(baseline),
-        this.now().toISOString(),
+        this.clock.now().toISOString(),
         reason,
         by,
       ],
@@ -83,7 +84,7 @@ export class SqlDeliveryStore implements DeliveryStore {
       `SELECT project_id, state FROM escalations
         WHERE tenant_id = $1 AND (status IN ('open', 'acknowledged', 'snoozed')
            OR (status = 'false-positive' AND (state->>'suppressedUntil')::timestamptz > $2))`,
-      [this.tenantId, this.now().toISOString()],
+      [this.tenantId, this.clock.now().toISOString()],
     );
     const out = new Map<number, Escalation[]>();
     for (const r of rows)
@@ -105,7 +106,7 @@ export class SqlDeliveryStore implements DeliveryStore {
 
   async inTransaction<T>(work: (uow: DeliveryUnitOfWork) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
-      work(new SqlDeliveryUnitOfWork(tx, this.tenantId, this.now, this.notifier)),
+      work(new SqlDeliveryUnitOfWork(tx, this.tenantId, this.clock, this.notifier)),
     );
   }
 }
@@ -114,7 +115,7 @@ class SqlDeliveryUnitOfWork implements DeliveryUnitOfWork {
   constructor(
     private readonly tx: Db,
     private readonly tenantId: string,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
     private readonly notifier: DecisionNotifier | undefined,
   ) {}
 
@@ -136,7 +137,7 @@ class SqlDeliveryUnitOfWork implements DeliveryUnitOfWork {
         snapshot.riskTags,
         JSON.stringify({ snapshot, assessment: stored.assessment }),
         JSON.stringify(stored.changes),
-        this.now().toISOString(),
+        this.clock.now().toISOString(),
       ],
     );
   }

@@ -1,4 +1,4 @@
-import type { EscalationRecords } from '../app/delivery/escalation-actions';
+import type { EscalationRecords } from '../app/delivery/escalation-records.port';
 import type { EscalationView } from '../app/delivery-views';
 import type { Escalation } from '../domain/delivery/escalation';
 import type { ProjectAssessment } from '../domain/delivery/health-score';

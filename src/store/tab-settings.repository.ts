@@ -2,58 +2,36 @@
  * The tab's admin settings in SQL, per tenant: conversation routes (list, delete), role assignments
  * (list, replace), the pilot settings (`tenant_settings`) and the delivery policy's current version.
  */
-import type {
-  AutomationKey,
-  ConversationRouteDto,
-  NotificationStream,
-  PilotSettingsDto,
-  PilotUpdateDto,
-  PolicySettingsDto,
-  RoleAssignmentDto,
-  RolesUpdateDto,
-} from '../api/dto';
-import type { Role } from '../app/delivery-views';
+import type { TabSettings } from '../app/settings/tab-settings.port';
+import {
+  defaultPilot,
+  type ConversationRouteView,
+  type NotificationStream,
+  type PilotSettingsView,
+  type RoleAssignmentInput,
+  type RoleAssignmentView,
+  type SettingsRefusal,
+  type StoredPolicyVersion,
+} from '../app/settings/settings-views';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
+import type { PilotScope } from '../domain/shared/pilot';
+import type { Role } from '../domain/shared/roles';
+import type { Clock } from '../shared/clock';
 import type { Db } from './db';
 
-/** Every switchable automation, on unless turned off. */
-export const AUTOMATIONS: readonly AutomationKey[] = [
-  'escalations',
-  'weeklyReport',
-  'gates',
-  'renewals',
-];
-
-/** The pilot settings of a tenant that never saved any: everything on, no allow-list, not shadow. */
-export function defaultPilot(): PilotSettingsDto {
-  return {
-    scopeEnabled: false,
-    clientIds: [],
-    projectIds: [],
-    shadowMode: false,
-    automations: { escalations: true, weeklyReport: true, gates: true, renewals: true },
-    version: 0,
-    updatedAt: null,
-    updatedBy: null,
-  };
-}
-
-/** Why a settings write was refused. */
-export type SettingsRefusal = { ok: false; code: string; message: string };
+// Kept importable from here for callers outside the delivery area (the rule lives in the domain).
+export { AUTOMATIONS, pilotVerdict, type PilotVerdict } from '../domain/shared/pilot';
+export { defaultPilot };
 
 /** Settings reads and writes for one tenant. */
-export class SqlTabSettings {
+export class SqlTabSettings implements TabSettings {
   constructor(
     private readonly db: Db,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
   ) {}
 
   /** The newest saved policy version, or null when none was saved. */
-  async policy(tenantId: string): Promise<
-    Omit<PolicySettingsDto, 'config'> & {
-      config: DeliveryPolicyConfig | null;
-    }
-  > {
+  async policy(tenantId: string): Promise<StoredPolicyVersion> {
     const [row] = await this.db.query<{
       version: number;
       config: DeliveryPolicyConfig;
@@ -73,7 +51,7 @@ export class SqlTabSettings {
     };
   }
 
-  async routes(tenantId: string): Promise<ConversationRouteDto[]> {
+  async routes(tenantId: string): Promise<ConversationRouteView[]> {
     const rows = await this.db.query<{
       id: number | string;
       stream: NotificationStream;
@@ -119,7 +97,7 @@ export class SqlTabSettings {
     return rows.length;
   }
 
-  async roles(tenantId: string): Promise<RoleAssignmentDto[]> {
+  async roles(tenantId: string): Promise<RoleAssignmentView[]> {
     const rows = await this.db.query<{
       id: number | string;
       aad_object_id: string | null;
@@ -138,35 +116,24 @@ export class SqlTabSettings {
     }));
   }
 
-  /** Replaces every role assignment of the tenant in one transaction; refuses to leave no admin. */
-  async replaceRoles(
-    tenantId: string,
-    items: RolesUpdateDto['items'],
-  ): Promise<{ ok: true } | SettingsRefusal> {
-    if (!items.some((i) => i.role === 'admin')) {
-      return {
-        ok: false,
-        code: 'last-admin',
-        message: 'Keep at least one admin, or nobody could change the settings again.',
-      };
-    }
+  /** Replaces every role assignment of the tenant in one transaction. */
+  async replaceRoles(tenantId: string, items: readonly RoleAssignmentInput[]): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query('DELETE FROM role_assignments WHERE tenant_id = $1', [tenantId]);
       for (const i of items) {
         await tx.query(
           `INSERT INTO role_assignments (tenant_id, aad_object_id, email, role, created_at)
            VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-          [tenantId, i.aadObjectId, i.email, i.role, this.now().toISOString()],
+          [tenantId, i.aadObjectId, i.email, i.role, this.clock.now().toISOString()],
         );
       }
     });
-    return { ok: true };
   }
 
-  async pilot(tenantId: string, db: Db = this.db): Promise<PilotSettingsDto> {
+  async pilot(tenantId: string, db: Db = this.db): Promise<PilotSettingsView> {
     const [row] = await db.query<{
       version: number;
-      pilot: Partial<PilotUpdateDto>;
+      pilot: Partial<PilotScope>;
       updated_at: Date | string;
       updated_by: string;
     }>('SELECT version, pilot, updated_at, updated_by FROM tenant_settings WHERE tenant_id = $1', [
@@ -187,10 +154,10 @@ export class SqlTabSettings {
   /** Saves the pilot settings as the next version; refused when `baseVersion` is not the current one. */
   async savePilot(
     tenantId: string,
-    pilot: PilotUpdateDto,
+    pilot: PilotScope,
     baseVersion: number | null,
     by: string,
-  ): Promise<{ ok: true; settings: PilotSettingsDto } | SettingsRefusal> {
+  ): Promise<{ ok: true; settings: PilotSettingsView } | SettingsRefusal> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<{ version: number }>(
         'SELECT version FROM tenant_settings WHERE tenant_id = $1 FOR UPDATE',
@@ -204,7 +171,7 @@ export class SqlTabSettings {
           message: `The pilot settings changed meanwhile (now version ${current}); reload and try again.`,
         };
       }
-      const stored: PilotUpdateDto = {
+      const stored: PilotScope = {
         scopeEnabled: pilot.scopeEnabled,
         clientIds: [...new Set(pilot.clientIds)].sort((a, b) => a - b),
         projectIds: [...new Set(pilot.projectIds)].sort((a, b) => a - b),
@@ -216,35 +183,9 @@ export class SqlTabSettings {
          VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (tenant_id) DO UPDATE SET version = EXCLUDED.version, pilot = EXCLUDED.pilot,
            updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-        [tenantId, current + 1, JSON.stringify(stored), this.now().toISOString(), by],
+        [tenantId, current + 1, JSON.stringify(stored), this.clock.now().toISOString(), by],
       );
       return { ok: true as const, settings: await this.pilot(tenantId, tx) };
     });
   }
-}
-
-/** Whether an automation may post for a client/project under the tenant's pilot settings. */
-export type PilotVerdict = 'post' | 'off' | 'shadow' | 'out-of-scope';
-
-/**
- * The pilot rule (SPEC §4): a switched-off automation does nothing visible; in shadow mode it is
- * computed and logged, not posted; with the allow-list on, only listed clients or projects are posted.
- */
-export function pilotVerdict(
-  pilot: Pick<
-    PilotSettingsDto,
-    'scopeEnabled' | 'clientIds' | 'projectIds' | 'shadowMode' | 'automations'
-  >,
-  automation: AutomationKey,
-  target: { clientId: number | null; projectId: number | null },
-): PilotVerdict {
-  if (!pilot.automations[automation]) return 'off';
-  if (pilot.shadowMode) return 'shadow';
-  if (pilot.scopeEnabled) {
-    const inScope =
-      (target.clientId !== null && pilot.clientIds.includes(target.clientId)) ||
-      (target.projectId !== null && pilot.projectIds.includes(target.projectId));
-    if (!inScope) return 'out-of-scope';
-  }
-  return 'post';
 }

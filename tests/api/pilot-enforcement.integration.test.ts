@@ -104,7 +104,7 @@ describe.each(testDatabases())('pilot settings in the escalation notifier ($name
       )
     ).map((r) => r.dedupe_key);
   const save = async (pilot: Partial<ReturnType<typeof defaultPilot>>) => {
-    const settings = new SqlTabSettings(handle.db, () => NOW);
+    const settings = new SqlTabSettings(handle.db, { now: () => NOW });
     const current = await settings.pilot(TENANT);
     const next = { ...current, ...pilot };
     const saved = await settings.savePilot(

@@ -4,16 +4,11 @@
  */
 import restify, { type Server } from 'restify';
 import type { ApiErrorBody, MeDto } from '../../src/api/dto';
-import { deliveryRoutes } from '../../src/api/delivery-routes';
 import { mountApi } from '../../src/api/mount-api';
-import { settingsRoutes } from '../../src/api/settings-routes';
-import { TabAuthenticator } from '../../src/api/tab-auth';
+import { createDeliveryModule } from '../../src/modules/delivery.module';
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import { createLogger } from '../../src/observability/logger';
-import { SqlDeliveryStore } from '../../src/store/delivery.repository';
-import { SqlDeliveryQueries } from '../../src/store/delivery-queries';
-import { SqlTabQueries } from '../../src/store/tab-queries';
-import { SqlTabSettings } from '../../src/store/tab-settings.repository';
+import { ChangeSignal } from '../../src/shared/signal';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { JwksDouble, type TokenClaims } from '../support/jwks-double';
 import { Writable } from 'node:stream';
@@ -46,10 +41,13 @@ describe.each(testDatabases())('tab API sign-in in production mode ($name)', (da
     server = restify.createServer({ handleUncaughtExceptions: false });
     server.use(restify.plugins.queryParser({ mapParams: false }));
     server.use(restify.plugins.bodyParser({ mapParams: false }));
-    const auth = new TabAuthenticator({
-      mode: 'production',
-      tenantId: TENANT,
+    const logger = createLogger('silent', {}, quiet);
+    const delivery = createDeliveryModule({
       db,
+      tenantId: TENANT,
+      mode: 'production',
+      clock: { now },
+      logger,
       roles,
       sso: {
         clientId: CLIENT_ID,
@@ -57,26 +55,11 @@ describe.each(testDatabases())('tab API sign-in in production mode ($name)', (da
         allowedTenantIds: [ENTRA_TID],
         openIdMetadataUrl: jwks.metadataUrl,
       },
-      clock: { now },
+      outbox: new ChangeSignal(),
+      schedules: { evaluate: '0 6 * * *', weeklyReport: '0 7 * * 1' },
+      lastSyncAt: async () => null,
     });
-    mountApi(server, {
-      routes: [
-        ...deliveryRoutes({
-          mode: 'production',
-          tab: new SqlTabQueries(db),
-          queries: new SqlDeliveryQueries(db, now),
-          kpis: async () => {
-            throw new Error('not used here');
-          },
-        }),
-        ...settingsRoutes({
-          settings: new SqlTabSettings(db, now),
-          policyStore: (tenantId) => new SqlDeliveryStore(db, tenantId, now),
-        }),
-      ],
-      auth,
-      logger: createLogger('silent', {}, quiet),
-    });
+    mountApi(server, { routes: delivery.routes, auth: delivery.auth, logger });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${server.address().port}/api/v1`;
   });

@@ -4,7 +4,8 @@
  * and on another one sharing the database; an unchanged portfolio is not queried again.
  */
 import type { Db } from '../../src/store/db';
-import { SqlTabQueries, type ProjectFilter } from '../../src/store/tab-queries';
+import type { ProjectFilter } from '../../src/app/delivery/tab-queries.port';
+import { SqlTabQueries } from '../../src/store/tab-queries';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 
 const ALL: ProjectFilter = { rags: null, clientId: null, text: null, includeClosed: false };

@@ -122,9 +122,9 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       const all = await allProjects();
       expect(all.length).toBeGreaterThan(5);
       expect(new Map(all.map((p) => [p.id, p.health.rag]))).toEqual(shown);
-      const summary = await new SqlDeliveryQueries(app.db, () => new Date()).portfolioSummary(
-        'demo',
-      );
+      const summary = await new SqlDeliveryQueries(app.db, {
+        now: () => new Date(),
+      }).portfolioSummary('demo');
       const counted = { red: 0, amber: 0, green: 0, unknown: 0 };
       for (const rag of shown.values()) counted[rag] += 1;
       expect(counted).toEqual(summary.counts);

@@ -3,8 +3,8 @@ import { HALO_READ_SCOPES } from '../../src/halo/halo-scopes';
 import {
   buildProjectFacts,
   indexDeliveryHistory,
-} from '../../src/app/delivery/build-project-facts';
-import type { DeliveryHistory } from '../../src/app/delivery/project-history';
+} from '../../src/domain/delivery/build-project-facts';
+import type { DeliveryHistory } from '../../src/domain/delivery/delivery-history';
 import { daysBetweenInclusive, replayDelivery } from '../../src/app/delivery/replay-delivery';
 import { assessProject } from '../../src/domain/delivery/health-score';
 import { DEFAULT_DELIVERY_POLICY } from '../../src/domain/delivery/policy';

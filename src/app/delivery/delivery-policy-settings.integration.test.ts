@@ -9,7 +9,7 @@ describe.each(testDatabases())('delivery policy settings on $name', (target) => 
   test('a valid policy set becomes the next version; an invalid one is refused with every problem', async () => {
     const handle = await target.open();
     try {
-      const store = new SqlDeliveryStore(handle.db, 't1', now);
+      const store = new SqlDeliveryStore(handle.db, 't1', { now });
       const valid = {
         default: DEFAULT_DELIVERY_POLICY,
         byProjectType: {},

@@ -1,5 +1,5 @@
 import { validatePolicyConfig, type DeliveryPolicyConfig } from '../../domain/delivery/policy';
-import type { DeliveryStore } from './delivery-store';
+import type { DeliveryStore } from './delivery-store.port';
 
 /** Saving a policy set: the new version, or every problem that stopped it. */
 export type PolicySaveResult = { ok: true; version: number } | { ok: false; problems: string[] };

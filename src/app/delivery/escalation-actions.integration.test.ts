@@ -48,7 +48,7 @@ describe.each(testDatabases())('escalation actions on $name', (target) => {
     const handle = await target.open();
     try {
       await seed(handle.db);
-      const service = new EscalationActionsService(new SqlEscalationRecords(handle.db), now);
+      const service = new EscalationActionsService(new SqlEscalationRecords(handle.db), { now });
 
       const refused = await service.acknowledge(TENANT, escalation.id, actor(99));
       expect(refused).toEqual(expect.objectContaining({ ok: false, reason: 'not-authorised' }));
@@ -80,7 +80,7 @@ describe.each(testDatabases())('escalation actions on $name', (target) => {
     const handle = await target.open();
     try {
       await seed(handle.db);
-      const service = new EscalationActionsService(new SqlEscalationRecords(handle.db), now);
+      const service = new EscalationActionsService(new SqlEscalationRecords(handle.db), { now });
       const results = await Promise.all([
         service.acknowledge(TENANT, escalation.id, actor(40)),
         service.acknowledge(TENANT, escalation.id, actor(12)),

@@ -1,30 +1,14 @@
-import type {
-  Actor,
-  EscalationActionResult,
-  EscalationActions,
-  EscalationView,
-} from '../delivery-views';
+import type { Actor, EscalationActionResult, EscalationActions } from '../delivery-views';
+import { type Escalation } from '../../domain/delivery/escalation';
 import {
   acknowledge,
   assignMitigationOwner,
   markFalsePositive,
   snooze,
-  type Escalation,
   type EscalationActionResult as DomainResult,
-} from '../../domain/delivery/escalation';
-
-/** Persistence the escalation actions need (the SQL adapter lives in src/store). */
-export interface EscalationRecords {
-  /** The escalation and the HaloPSA agent who manages its project, or null when unknown. */
-  find(
-    tenantId: string,
-    escalationId: string,
-  ): Promise<{ escalation: Escalation; pmAgentId: number | null } | null>;
-  /** Saves `next` only if the stored escalation still has `expectedUpdatedAt` (compare-and-set). */
-  compareAndSet(tenantId: string, next: Escalation, expectedUpdatedAt: string): Promise<boolean>;
-  /** The card's view of an escalation. */
-  view(tenantId: string, escalation: Escalation): Promise<EscalationView>;
-}
+} from '../../domain/delivery/escalation-human-actions';
+import type { Clock } from '../../shared/clock';
+import type { EscalationRecords } from './escalation-records.port';
 
 /**
  * Human decisions on escalations (acknowledge, assign, snooze, not a real issue). Who may act: the
@@ -34,7 +18,7 @@ export interface EscalationRecords {
 export class EscalationActionsService implements EscalationActions {
   constructor(
     private readonly records: EscalationRecords,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
   ) {}
 
   acknowledge(
@@ -65,7 +49,7 @@ export class EscalationActionsService implements EscalationActions {
   ): Promise<EscalationActionResult> {
     if (reason.trim() === '')
       return this.refuseInput(tenantId, escalationId, 'A snooze needs a reason.');
-    if (Number.isNaN(Date.parse(until)) || Date.parse(until) <= this.now().getTime()) {
+    if (Number.isNaN(Date.parse(until)) || Date.parse(until) <= this.clock.now().getTime()) {
       return this.refuseInput(tenantId, escalationId, 'Snooze until a date in the future.');
     }
     return this.act(tenantId, escalationId, actor, (e, by, at) =>
@@ -114,7 +98,7 @@ export class EscalationActionsService implements EscalationActions {
       }
       const by =
         actor.haloAgentId !== null ? String(actor.haloAgentId) : (actor.email ?? actor.name);
-      const result = reduce(escalation, by, this.now().toISOString());
+      const result = reduce(escalation, by, this.clock.now().toISOString());
       if (!result.ok) {
         return {
           ok: false,

@@ -3,20 +3,17 @@ import {
   type EscalationDecision,
   type EscalationOwners,
 } from '../../domain/delivery/escalation';
-import {
-  assessProject,
-  toSnapshot,
-  whatChanged,
-  type Rag,
-} from '../../domain/delivery/health-score';
+import { assessProject, type Rag } from '../../domain/delivery/health-score';
+import { toSnapshot, whatChanged } from '../../domain/delivery/health-snapshot';
 import {
   DEFAULT_DELIVERY_POLICY,
   resolvePolicy,
   type DeliveryPolicyConfig,
 } from '../../domain/delivery/policy';
-import { buildProjectFacts, indexDeliveryHistory } from './build-project-facts';
-import type { DeliveryStore } from './delivery-store';
-import type { DeliveryHistoryReader } from './project-history';
+import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
+import type { Clock } from '../../shared/clock';
+import type { DeliveryHistoryReader } from './delivery-history.port';
+import type { DeliveryStore } from './delivery-store.port';
 
 /** What one evaluation run did. */
 export interface EvaluationReport {
@@ -37,7 +34,7 @@ export interface EvaluateDeliveryDeps {
   history: DeliveryHistoryReader;
   store: DeliveryStore;
   tenantId: string;
-  now: () => Date;
+  clock: Clock;
   owners: EscalationOwners;
 }
 
@@ -59,8 +56,8 @@ export class EvaluateDelivery {
   async run(
     options: { asOf?: string; projectIds?: readonly number[] } = {},
   ): Promise<EvaluationReport> {
-    const { store, now, owners } = this.deps;
-    const asOf = options.asOf ?? now().toISOString().slice(0, 10);
+    const { store, clock, owners } = this.deps;
+    const asOf = options.asOf ?? clock.now().toISOString().slice(0, 10);
     const history = await this.deps.history.load(this.deps.tenantId);
     const projects = indexDeliveryHistory(history);
     const [policyConfig, baselines, live, previous] = await Promise.all([
@@ -97,7 +94,7 @@ export class EvaluateDelivery {
       const snapshot = toSnapshot(assessment);
       const changes = whatChanged(previous.get(projectId) ?? null, snapshot);
       const decisions = evaluateEscalations({
-        now: now().toISOString(),
+        now: clock.now().toISOString(),
         assessment,
         openEscalations: live.get(projectId) ?? [],
         policy,

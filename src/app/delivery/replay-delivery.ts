@@ -7,8 +7,8 @@ import {
 import { assessProject } from '../../domain/delivery/health-score';
 import { NAIVE_RULES } from '../../domain/delivery/naive-rules';
 import type { DeliveryPolicy } from '../../domain/delivery/policy';
-import { buildProjectFacts, indexDeliveryHistory } from './build-project-facts';
-import type { DeliveryHistory } from './project-history';
+import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
+import type { DeliveryHistory } from '../../domain/delivery/delivery-history';
 
 /** One state change the replay prints (SPEC §6). */
 export interface ReplayEvent {

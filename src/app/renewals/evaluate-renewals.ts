@@ -129,7 +129,7 @@ export class EvaluateRenewals {
       this.repo.stageTasks(db),
     ]);
     // Tenant pilot settings: renewals switched off, shadow mode or outside the allow-list → not posted.
-    const pilot = await new SqlTabSettings(db, now).pilot(tenantId);
+    const pilot = await new SqlTabSettings(db, { now }).pilot(tenantId);
     this.verdict = (clientId) =>
       this.deps.shadow ? 'shadow' : pilotVerdict(pilot, 'renewals', { clientId, projectId: null });
     const stagesByContract = new Map<number, StageTaskRow[]>();

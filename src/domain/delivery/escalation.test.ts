@@ -1,13 +1,15 @@
 import {
-  acknowledge,
-  assignMitigationOwner,
   evaluateEscalations,
   isActive,
-  markFalsePositive,
-  snooze,
   type Escalation,
   type EscalationDecision,
 } from './escalation';
+import {
+  acknowledge,
+  assignMitigationOwner,
+  markFalsePositive,
+  snooze,
+} from './escalation-human-actions';
 import type { CauseSignal, EscalationCause, ProjectAssessment } from './health-score';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, type Level } from './policy';
 

@@ -267,11 +267,16 @@ function openEscalation(
 }
 
 /** True when ISO date-time `a` is strictly after `b` (parsed, so formats may differ). */
-function after(a: string, b: string): boolean {
+export function isAfter(a: string, b: string): boolean {
   return Date.parse(a) > Date.parse(b);
 }
 
-function withEvent(e: Escalation, ev: EscalationEvent, patch: Partial<Escalation>): Escalation {
+/** `e` with one more event, stamped as updated at the event's time. */
+export function withEvent(
+  e: Escalation,
+  ev: EscalationEvent,
+  patch: Partial<Escalation>,
+): Escalation {
   return { ...e, ...patch, updatedAt: ev.at, events: [...e.events, ev] };
 }
 
@@ -309,7 +314,7 @@ export function evaluateEscalations(input: EvaluateEscalationsInput): Escalation
         e.cause === cause &&
         e.status === 'false-positive' &&
         e.suppressedUntil !== null &&
-        after(e.suppressedUntil, now) &&
+        isAfter(e.suppressedUntil, now) &&
         SEVERITY_RANK[severity] <= SEVERITY_RANK[e.severity],
     );
     if (suppressed) continue;
@@ -354,7 +359,7 @@ function evaluateExisting(
   }
 
   const snoozedNow =
-    e.status === 'snoozed' && e.snoozedUntil !== null && after(e.snoozedUntil, now);
+    e.status === 'snoozed' && e.snoozedUntil !== null && isAfter(e.snoozedUntil, now);
   if (snoozedNow) return null;
   if (e.status === 'snoozed') {
     const severity =
@@ -411,7 +416,7 @@ function evaluateExisting(
   }
 
   const overdueAt = addHours(e.acknowledgeBy, policy.reescalateAfterHours);
-  if (e.status === 'open' && e.reescalatedAt === null && !after(overdueAt, now)) {
+  if (e.status === 'open' && e.reescalatedAt === null && !isAfter(overdueAt, now)) {
     const next = withEvent(
       e,
       { at: now, by: 'engine', action: 're-escalated', note: 'acknowledge SLA missed' },
@@ -428,113 +433,6 @@ function evaluateExisting(
     );
   }
   return null;
-}
-
-/** Result of a human action: the new state, or why it was refused. */
-export type EscalationActionResult =
-  { ok: true; escalation: Escalation } | { ok: false; problem: string };
-
-function refuseClosed(e: Escalation): EscalationActionResult | null {
-  return isActive(e) ? null : { ok: false, problem: `escalation is ${e.status}` };
-}
-
-/** A person acknowledges the escalation (stops the re-escalation clock). */
-export function acknowledge(e: Escalation, by: string, at: string): EscalationActionResult {
-  const refused = refuseClosed(e);
-  if (refused) return refused;
-  if (e.status === 'acknowledged') return { ok: true, escalation: e };
-  return {
-    ok: true,
-    escalation: withEvent(
-      e,
-      { at, by, action: 'acknowledged', note: null },
-      {
-        status: 'acknowledged',
-        acknowledgedAt: at,
-        acknowledgedBy: by,
-      },
-    ),
-  };
-}
-
-/** A person assigns the mitigation owner (also counts as acknowledgement). */
-export function assignMitigationOwner(
-  e: Escalation,
-  ownerAgentId: string,
-  by: string,
-  at: string,
-): EscalationActionResult {
-  const refused = refuseClosed(e);
-  if (refused) return refused;
-  return {
-    ok: true,
-    escalation: withEvent(
-      e,
-      { at, by, action: 'assigned', note: ownerAgentId },
-      {
-        mitigationOwnerAgentId: ownerAgentId,
-        status: e.status === 'snoozed' ? 'snoozed' : 'acknowledged',
-        acknowledgedAt: e.acknowledgedAt ?? at,
-        acknowledgedBy: e.acknowledgedBy ?? by,
-      },
-    ),
-  };
-}
-
-/** A person snoozes the escalation until `until` with a reason (required). */
-export function snooze(
-  e: Escalation,
-  reason: string,
-  until: string,
-  by: string,
-  at: string,
-): EscalationActionResult {
-  const refused = refuseClosed(e);
-  if (refused) return refused;
-  if (reason.trim() === '') return { ok: false, problem: 'a snooze needs a reason' };
-  if (!after(until, at)) return { ok: false, problem: 'snooze end must be in the future' };
-  return {
-    ok: true,
-    escalation: withEvent(
-      e,
-      { at, by, action: 'snoozed', note: `${reason} (until ${until})` },
-      {
-        status: 'snoozed',
-        snoozedUntil: until,
-        snoozeReason: reason,
-      },
-    ),
-  };
-}
-
-/**
- * A person marks the escalation "not a real issue" with a reason (required). It closes, is kept for
- * threshold tuning, and suppresses re-opening at the same or lower severity until `suppressUntil`
- * (default: 10 calendar days).
- */
-export function markFalsePositive(
-  e: Escalation,
-  reason: string,
-  by: string,
-  at: string,
-  suppressUntil?: string,
-): EscalationActionResult {
-  const refused = refuseClosed(e);
-  if (refused) return refused;
-  if (reason.trim() === '') return { ok: false, problem: 'a false-positive mark needs a reason' };
-  return {
-    ok: true,
-    escalation: withEvent(
-      e,
-      { at, by, action: 'false-positive', note: reason },
-      {
-        status: 'false-positive',
-        closedAt: at,
-        falsePositiveReason: reason,
-        suppressedUntil: suppressUntil ?? addHours(at, 240),
-      },
-    ),
-  };
 }
 
 /** The calendar day of an ISO date-time (helper for reports keyed by day). */

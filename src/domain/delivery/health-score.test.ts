@@ -1,12 +1,6 @@
 import { addDays } from '../shared/dates';
-import {
-  assessProject,
-  penaltyPoints,
-  ragForScore,
-  toSnapshot,
-  whatChanged,
-  type HealthSnapshot,
-} from './health-score';
+import { assessProject, penaltyPoints, ragForScore } from './health-score';
+import { toSnapshot, whatChanged, type HealthSnapshot } from './health-snapshot';
 import { DEFAULT_DELIVERY_POLICY } from './policy';
 import type { ProjectFacts, TaskStatus } from './project-facts';
 import { effort, referenceFacts, task } from './testing/facts-builder';

@@ -1,4 +1,5 @@
-import { assessProject, toSnapshot } from './health-score';
+import { assessProject } from './health-score';
+import { toSnapshot } from './health-snapshot';
 import { evaluateEscalations } from './escalation';
 import { DEFAULT_DELIVERY_POLICY } from './policy';
 import { effort, referenceFacts } from './testing/facts-builder';

@@ -7,13 +7,8 @@ import type { IsoDate } from '../shared/dates';
 import type { Escalation } from './escalation';
 import { SEVERITY_RANK } from './policy';
 import { isActive } from './escalation';
-import {
-  whatChanged,
-  type HealthSnapshot,
-  type ProjectAssessment,
-  type Rag,
-  type RiskTag,
-} from './health-score';
+import { type ProjectAssessment, type Rag, type RiskTag } from './health-score';
+import { whatChanged, type HealthSnapshot } from './health-snapshot';
 
 /** One red or amber project in the report. */
 export interface WeeklyReportRow {

@@ -3,7 +3,7 @@ import { Text } from '@fluentui/react-components';
 import { recordsOf, RecordList } from '../components/record-list';
 import { LoadableView } from '../components/states';
 import { instant } from '../format';
-import type { GatesWaitingDto, GateSummaryDto } from '../gate-types';
+import type { GatesWaitingDto, GateSummaryDto } from '../../../src/api/dto';
 import { RouteLink } from '../navigation';
 import { useResource } from '../use-api';
 

@@ -14,7 +14,7 @@ import { useState } from 'react';
 import { ApiFailure } from '../api-client';
 import { Failed, LoadableView } from '../components/states';
 import { instant } from '../format';
-import type { GateDetailDto, GateSummaryDto } from '../gate-types';
+import type { GateDetailDto, GateSummaryDto } from '../../../src/api/dto';
 import { useMe } from '../me';
 import { useApiClient, useResource } from '../use-api';
 

@@ -7,37 +7,7 @@ import { day, percent, score } from '../format';
 import { RouteLink } from '../navigation';
 import { useResource } from '../use-api';
 import { Pager } from './portfolio-view';
-
-/**
- * One row of `GET /renewals` (the renewal module's `RenewalPipelineItem`, not in src/api/dto, the
- * only server file the tab may import: the fields the tab reads).
- */
-interface RenewalPipelineItemDto {
-  contractId: number;
-  ref: string;
-  clientName: string;
-  contractType: string | null;
-  endDate: string | null;
-  daysToEnd: number | null;
-  stage: '90' | '60' | '30' | 'none' | 'expired';
-  score: number | null;
-  band: string;
-  confidence: number | null;
-  ownerName: string | null;
-  flagged: boolean;
-  flagCause: string | null;
-  topDriver: string | null;
-  dataQuality: string[];
-}
-
-interface RenewalPipelineDto {
-  items: RenewalPipelineItemDto[];
-  page: number;
-  pageSize: number;
-  total: number;
-  days: number;
-  asOf: string;
-}
+import type { RenewalPipelineDto } from '../../../src/api/dto';
 
 const WINDOWS = [30, 60, 90, 180, 365];
 

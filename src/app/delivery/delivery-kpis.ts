@@ -1,22 +1,25 @@
-import { buildProjectFacts, indexDeliveryHistory } from '../app/delivery/build-project-facts';
-import type { DeliveryHistoryReader } from '../app/delivery/project-history';
-import { kpiMovement, weeklyKpis } from '../domain/delivery/kpis';
-import type { ProjectFacts } from '../domain/delivery/project-facts';
-import { addDays } from '../domain/shared/dates';
-import type { KpisDto } from './dto';
+import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
+import { kpiMovement, weeklyKpis } from '../../domain/delivery/kpis';
+import type { ProjectFacts } from '../../domain/delivery/project-facts';
+import { addDays } from '../../domain/shared/dates';
+import type { Clock } from '../../shared/clock';
+import type { DeliveryHistoryReader } from './delivery-history.port';
+import type { KpisView } from './tab-views';
 
 /**
  * Delivery KPIs for the tab: the last `weeks` ISO weeks (oldest first, the first being the week-1
  * baseline) computed from every project's facts as of today, with the week-4 and week-8 movement.
  */
-export function deliveryKpis(deps: {
-  history: DeliveryHistoryReader;
-  now: () => Date;
-}): (tenantId: string, weeks: number) => Promise<KpisDto> {
-  return async (tenantId, weeks) => {
-    const now = deps.now();
+export class DeliveryKpis {
+  constructor(
+    private readonly history: DeliveryHistoryReader,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(tenantId: string, weeks: number): Promise<KpisView> {
+    const now = this.clock.now();
     const today = now.toISOString().slice(0, 10);
-    const history = await deps.history.load(tenantId);
+    const history = await this.history.load(tenantId);
     const facts: ProjectFacts[] = [];
     for (const project of indexDeliveryHistory(history).values()) {
       const f = buildProjectFacts(project, history, today);
@@ -27,5 +30,5 @@ export function deliveryKpis(deps: {
       weeklyKpis(addDays(monday, -7 * (weeks - 1 - i)), facts),
     );
     return { weeks: series, movement: kpiMovement(series), generatedAt: now.toISOString() };
-  };
+  }
 }

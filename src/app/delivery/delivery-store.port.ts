@@ -1,5 +1,6 @@
 import type { Escalation, EscalationDecision } from '../../domain/delivery/escalation';
-import type { HealthSnapshot, ProjectAssessment } from '../../domain/delivery/health-score';
+import type { ProjectAssessment } from '../../domain/delivery/health-score';
+import type { HealthSnapshot } from '../../domain/delivery/health-snapshot';
 import type { DeliveryPolicyConfig } from '../../domain/delivery/policy';
 import type { ProjectBaseline } from '../../domain/delivery/project-facts';
 

@@ -1,0 +1,275 @@
+import type {
+  AssignedAgent,
+  DailyEffort,
+  MilestoneBaseline,
+  ProjectFacts,
+  ProjectStatus,
+  ProjectTask,
+  TaskStatus,
+} from './project-facts';
+import type {
+  DeliveryHistory,
+  EffortRow,
+  MilestoneRow,
+  ProjectRow,
+  StatusChange,
+  TaskRow,
+} from './delivery-history';
+import { DEFAULT_GATE_EVIDENCE, isGateMilestone } from './gate-milestone';
+import { classifyStatus, type StatusClass } from './status-class';
+
+/** One project's history, indexed once so facts for many days are cheap. */
+export interface IndexedProject {
+  row: ProjectRow;
+  milestones: MilestoneRow[];
+  tasks: TaskRow[];
+  /** Status changes per ticket (the project and its tasks), ascending by time. */
+  changes: Map<number, StatusChange[]>;
+  /** Effort rows of the project's tickets, ascending by date. */
+  effort: EffortRow[];
+  dataQuality: string[];
+}
+
+/** Indexes a tenant's delivery history per project. */
+export function indexDeliveryHistory(history: DeliveryHistory): Map<number, IndexedProject> {
+  const byProject = new Map<number, IndexedProject>();
+  for (const row of history.projects) {
+    byProject.set(row.id, {
+      row,
+      milestones: [],
+      tasks: [],
+      changes: new Map(),
+      effort: [],
+      dataQuality: history.dataQuality.get(row.id) ?? [],
+    });
+  }
+  const projectOfTicket = new Map<number, number>();
+  for (const p of history.projects) projectOfTicket.set(p.id, p.id);
+  for (const m of history.milestones) byProject.get(m.projectId)?.milestones.push(m);
+  for (const t of history.tasks) {
+    const project = byProject.get(t.projectId);
+    if (!project) continue;
+    project.tasks.push(t);
+    projectOfTicket.set(t.id, t.projectId);
+  }
+  for (const c of history.statusChanges) {
+    const project = byProject.get(projectOfTicket.get(c.ticketId) ?? -1);
+    if (!project) continue;
+    const list = project.changes.get(c.ticketId) ?? [];
+    list.push(c);
+    project.changes.set(c.ticketId, list);
+  }
+  for (const e of history.effort)
+    byProject.get(projectOfTicket.get(e.ticketId) ?? -1)?.effort.push(e);
+  for (const p of byProject.values()) {
+    p.milestones.sort((a, b) => a.sequence - b.sequence || a.id - b.id);
+    p.effort.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    for (const list of p.changes.values())
+      list.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
+  return byProject;
+}
+
+/**
+ * The engine's view of one project as of `asOf` (YYYY-MM-DD): only records dated on or before that
+ * day count, and states are derived from dated status changes, never from today's fields — except
+ * when HaloPSA kept no history for a ticket, where the current state is used once its date has come.
+ * Returns null when the project did not exist yet on that day.
+ */
+export function buildProjectFacts(
+  project: IndexedProject,
+  history: Pick<DeliveryHistory, 'statusNames' | 'dataAsOf'>,
+  asOf: string,
+): ProjectFacts | null {
+  const { row } = project;
+  const startDate = day(row.startDate) ?? day(row.createdAt);
+  if (startDate === null || startDate > asOf) return null;
+  const classOf = (statusId: number | null) =>
+    statusId === null ? 'open' : classifyStatus(history.statusNames.get(statusId));
+
+  const effortByTicket = new Map<number, number>();
+  const firstEffort = new Map<number, string>();
+  const daily = new Map<string, DailyEffort>();
+  // The last day each agent booked time on this project: timesheet completeness is per project.
+  const lastBookedHere = new Map<number, string>();
+  const blendedRate =
+    row.moneyBudget !== null && row.timeBudget !== null && row.timeBudget > 0
+      ? row.moneyBudget / row.timeBudget
+      : null;
+  for (const e of project.effort) {
+    if (e.date > asOf) break;
+    effortByTicket.set(e.ticketId, (effortByTicket.get(e.ticketId) ?? 0) + e.hours);
+    if (!firstEffort.has(e.ticketId)) firstEffort.set(e.ticketId, e.date);
+    const d = daily.get(e.date) ?? { date: e.date, hours: 0, cost: 0 };
+    d.hours += e.hours;
+    d.cost += e.cost > 0 ? e.cost : e.hours * (blendedRate ?? 0);
+    daily.set(e.date, d);
+    if (e.agentId !== null) lastBookedHere.set(e.agentId, e.date);
+  }
+
+  const tasks: ProjectTask[] = [];
+  for (const t of project.tasks) {
+    const createdOn = day(t.createdAt);
+    if (createdOn !== null && createdOn > asOf) continue;
+    const state = stateOn(project.changes.get(t.id), asOf, {
+      currentClass: classOf(t.statusId),
+      closedOn: day(t.closedAt),
+      onHoldNow: t.onHold,
+      classOf,
+    });
+    const started = firstDate(firstEffort.get(t.id) ?? null, state.firstProgressOn);
+    const status: TaskStatus =
+      state.status === 'open' && started !== null ? 'in-progress' : state.status;
+    tasks.push({
+      id: String(t.id),
+      name: t.name,
+      taskType: t.taskType,
+      milestoneId: t.milestoneId === null ? null : String(t.milestoneId),
+      estimateHours: t.estimateHours !== null && t.estimateHours > 0 ? t.estimateHours : null,
+      loggedHours: effortByTicket.get(t.id) ?? 0,
+      status,
+      createdOn,
+      startedOn: started,
+      closedOn: status === 'closed' ? state.since : null,
+      onHoldSince: status === 'on-hold' || status === 'blocked' ? state.since : null,
+      targetDate: day(t.targetDate),
+      agentId: t.agentId === null ? null : String(t.agentId),
+    });
+  }
+
+  const projectState = stateOn(project.changes.get(row.id), asOf, {
+    currentClass: classOf(row.statusId),
+    closedOn: day(row.closedAt),
+    onHoldNow: row.onHold,
+    classOf,
+  });
+  const status: ProjectStatus =
+    projectState.status === 'closed'
+      ? 'closed'
+      : projectState.status === 'on-hold' || projectState.status === 'blocked'
+        ? 'on-hold'
+        : 'active';
+
+  const milestones: MilestoneBaseline[] = project.milestones.map((m) => ({
+    id: String(m.id),
+    name: m.name,
+    sequence: m.sequence,
+    plannedStart: day(m.startDate),
+    plannedEnd: day(m.targetDate),
+    isGate: isGateMilestone(m.name),
+    requiredEvidence: isGateMilestone(m.name) ? [...DEFAULT_GATE_EVIDENCE] : [],
+    ownerAgentId: null,
+    weight: m.value !== null && m.value > 0 ? m.value : 1,
+  }));
+
+  // Assigned = working on an in-progress task, or booked time here in the last four weeks.
+  const recent = new Date(Date.parse(`${asOf}T00:00:00Z`) - 28 * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  const assigned = new Set<number>();
+  for (const t of tasks) {
+    if (t.status === 'in-progress' && t.agentId !== null) assigned.add(Number(t.agentId));
+  }
+  for (const [agentId, last] of lastBookedHere) if (last >= recent) assigned.add(agentId);
+  // Work that progressed with no time ever booked here: whoever did it is missing timesheets.
+  if (lastBookedHere.size === 0) {
+    for (const t of tasks) {
+      if (t.status !== 'open' && t.agentId !== null) assigned.add(Number(t.agentId));
+    }
+  }
+  const assignedAgents: AssignedAgent[] = [...assigned]
+    .sort((a, b) => a - b)
+    .map((agentId) => ({
+      agentId: String(agentId),
+      lastTimesheetDate: lastBookedHere.get(agentId) ?? null,
+    }));
+
+  const dataAsOf =
+    history.dataAsOf === null ? null : history.dataAsOf < asOf ? history.dataAsOf : asOf;
+  return {
+    projectId: String(row.id),
+    name: row.name,
+    clientId: row.clientId === null ? '' : String(row.clientId),
+    projectType: row.projectType,
+    pmAgentId: row.pmAgentId === null ? null : String(row.pmAgentId),
+    status,
+    onHoldSince: status === 'on-hold' ? projectState.since : null,
+    startDate,
+    targetEndDate: day(row.deadlineDate) ?? day(row.targetDate),
+    closedOn: status === 'closed' ? projectState.since : null,
+    asOf,
+    baseline: {
+      version: 1,
+      capturedOn: startDate,
+      plannedHours: row.timeBudget !== null && row.timeBudget > 0 ? row.timeBudget : null,
+      plannedMoney: row.moneyBudget !== null && row.moneyBudget > 0 ? row.moneyBudget : null,
+      blendedRate,
+      plannedRevenue: row.moneyBudget !== null && row.moneyBudget > 0 ? row.moneyBudget : null,
+      milestones,
+      workstreamOwners: [],
+    },
+    tasks,
+    dailyHours: [...daily.values()],
+    assignedAgents,
+    actualRevenue: null,
+    dataAsOf,
+    dataQualityIssues: project.dataQuality,
+  };
+}
+
+interface StateOnDay {
+  status: StatusClass;
+  /** Day the current status began (closure day, hold start), or null when unknown. */
+  since: string | null;
+  /** First day the ticket moved to in progress, if recorded. */
+  firstProgressOn: string | null;
+}
+
+/** The status of a ticket on a day, from its dated status changes (or its current state without any). */
+function stateOn(
+  changes: StatusChange[] | undefined,
+  asOf: string,
+  current: {
+    currentClass: StatusClass;
+    closedOn: string | null;
+    onHoldNow: boolean;
+    classOf: (statusId: number | null) => StatusClass;
+  },
+): StateOnDay {
+  if (!changes || changes.length === 0) {
+    // No recorded history: the current state holds from its date on (closures carry a date).
+    if (current.currentClass === 'closed') {
+      return current.closedOn !== null && current.closedOn <= asOf
+        ? { status: 'closed', since: current.closedOn, firstProgressOn: null }
+        : { status: 'open', since: null, firstProgressOn: null };
+    }
+    if (current.closedOn !== null && current.closedOn <= asOf) {
+      return { status: 'closed', since: current.closedOn, firstProgressOn: null };
+    }
+    return { status: 'open', since: null, firstProgressOn: null };
+  }
+  let status: StatusClass = 'open';
+  let since: string | null = null;
+  let firstProgressOn: string | null = null;
+  for (const c of changes) {
+    const date = c.at.slice(0, 10);
+    if (date > asOf) break;
+    const next = current.classOf(c.statusId);
+    if (next === 'in-progress' && firstProgressOn === null) firstProgressOn = date;
+    if (next !== status) {
+      status = next;
+      since = date;
+    }
+  }
+  return { status, since, firstProgressOn };
+}
+
+function day(value: string | null): string | null {
+  return value === null ? null : value.slice(0, 10);
+}
+
+function firstDate(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a < b ? a : b;
+}

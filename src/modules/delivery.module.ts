@@ -1,0 +1,186 @@
+/**
+ * The delivery loop's composition: its repositories, the daily evaluation and the after-webhook one,
+ * the bot's and the tab's read sides, escalation actions, settings use cases and tab sign-in, built
+ * once so the API, the bot and the jobs share the same instances.
+ */
+import type { ApiRoute } from '../api/api-types';
+import { deliveryRoutes, type MilestoneGates } from '../api/delivery-routes';
+import type { DemoUsersDto } from '../api/dto';
+import { settingsRoutes } from '../api/settings-routes';
+import { TabAuthenticator, type TabSsoSettings } from '../api/tab-auth';
+import type { DeliveryQueries, EscalationActions } from '../app/delivery-views';
+import { DeliveryKpis } from '../app/delivery/delivery-kpis';
+import type { DemoCast } from '../app/delivery/demo-cast.port';
+import { EscalationActionsService } from '../app/delivery/escalation-actions';
+import { EvaluateAfterChange, type ChangedTicketKind } from '../app/delivery/evaluate-after-change';
+import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
+import type { RoleDirectory } from '../app/identity/identity.port';
+import { SaveDeliveryPolicy } from '../app/settings/save-delivery-policy';
+import { SavePilotSettings } from '../app/settings/save-pilot-settings';
+import { SaveRoles } from '../app/settings/save-roles';
+import { SaveRouting } from '../app/settings/save-routing';
+import type { Mode } from '../config';
+import { SqlDemoCast } from '../demo/demo-personas';
+import { escalationNotifier } from '../notifications/escalation-notifier';
+import { postWeeklyReport } from '../notifications/weekly-report-poster';
+import type { AppLogger } from '../observability/logger';
+import type { Readiness } from '../server/http-server';
+import type { Clock } from '../shared/clock';
+import type { Signal } from '../shared/signal';
+import type { Db } from '../store/db';
+import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
+import { SqlDeliveryQueries } from '../store/delivery-queries';
+import { SqlDeliveryStore } from '../store/delivery.repository';
+import { SqlEscalationRecords } from '../store/escalation-records';
+import { HaloMirrorRepository } from '../store/halo-mirror.repository';
+import { SqlTabQueries } from '../store/tab-queries';
+import { SqlTabSettings } from '../store/tab-settings.repository';
+import { SqlTaskProjects } from '../store/task-projects.repository';
+import type { FeatureModule } from './feature-module';
+
+/** What the delivery module is built from (shared adapters and settings from the composition root). */
+export interface DeliveryModuleDeps {
+  db: Db;
+  tenantId: string;
+  mode: Mode;
+  clock: Clock;
+  logger: AppLogger;
+  /** The one identity resolver (tab sign-in resolves actors through it). */
+  roles: RoleDirectory;
+  /** Teams SSO token validation settings (`AppConfig.tabAuth`). */
+  sso: TabSsoSettings;
+  /** Notified after work queued outbox rows (evaluation decisions, the weekly report). */
+  outbox: Signal;
+  /** Cron expressions of the delivery jobs (`AppConfig.schedules`). */
+  schedules: { evaluate: string; weeklyReport: string };
+  /** When the last HaloPSA sync completed (readiness). */
+  lastSyncAt: () => Promise<string | null>;
+  /** Gate states per milestone, for the project page (the gates module provides it). */
+  milestoneGates?: MilestoneGates;
+}
+
+/** The delivery feature: routes, bot feature, jobs, plus what main and the bot plug in. */
+export interface DeliveryModule extends FeatureModule {
+  /** The bot's read side (`/health`, `/report`, `/subscribe`). */
+  queries: DeliveryQueries;
+  /** Decisions on escalation cards. */
+  escalations: EscalationActions;
+  evaluation: EvaluateDelivery;
+  /** Tab API sign-in (Teams SSO, or `X-Demo-User` in demo mode). */
+  auth: TabAuthenticator;
+  /** Demo mode only: the users one can sign in as (`GET /api/v1/demo/users`). */
+  demoUsers: (() => Promise<DemoUsersDto>) | undefined;
+  demoCast: DemoCast;
+  /** Evaluates every project as of today, then notifies the outbox. */
+  evaluateAll(): Promise<void>;
+  /** The webhook's hook: re-evaluates the project a HaloPSA change touched. */
+  evaluateAfterChange(ticketId: number, kind: ChangedTicketKind): Promise<void>;
+  readiness(): Promise<Readiness>;
+  /** Open data-quality exceptions of the mirror (the sync metric). */
+  openDataQualityIssues(): Promise<number>;
+}
+
+/** Builds the delivery feature once. */
+export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
+  const { db, tenantId, clock, outbox } = deps;
+  const now = () => clock.now();
+  const history = new SqlDeliveryHistoryReader(db);
+  const escalationRecords = new SqlEscalationRecords(db);
+  const notifier = escalationNotifier({
+    tenantId,
+    records: escalationRecords,
+    now,
+    logger: deps.logger.child({ component: 'notifications' }),
+  });
+  const evaluation = new EvaluateDelivery({
+    history,
+    store: new SqlDeliveryStore(db, tenantId, clock, notifier),
+    tenantId,
+    clock,
+    owners: { deliveryDirectorAgentId: null, incidentCommanderAgentId: null },
+  });
+  const afterChange = new EvaluateAfterChange({
+    tenantId,
+    tasks: new SqlTaskProjects(db),
+    evaluation,
+    outbox,
+  });
+  const queries = new SqlDeliveryQueries(db, clock);
+  const escalations = new EscalationActionsService(escalationRecords, clock);
+  const kpis = new DeliveryKpis(history, clock);
+  const settings = new SqlTabSettings(db, clock);
+  const demoCast = new SqlDemoCast(db, tenantId);
+  const auth = new TabAuthenticator({
+    mode: deps.mode,
+    tenantId,
+    roles: deps.roles,
+    demoCast,
+    sso: deps.sso,
+    clock,
+  });
+  const mirror = new HaloMirrorRepository(tenantId);
+
+  const routes: ApiRoute[] = [
+    ...deliveryRoutes({
+      mode: deps.mode,
+      tab: new SqlTabQueries(db),
+      queries,
+      kpis: (tenant, weeks) => kpis.run(tenant, weeks),
+      ...(deps.milestoneGates ? { milestoneGates: deps.milestoneGates } : {}),
+    }),
+    ...settingsRoutes({
+      settings,
+      savePolicy: new SaveDeliveryPolicy(
+        settings,
+        (tenant) => new SqlDeliveryStore(db, tenant, clock),
+      ),
+      saveRouting: new SaveRouting(settings),
+      saveRoles: new SaveRoles(settings),
+      savePilot: new SavePilotSettings(settings),
+    }),
+  ];
+
+  const evaluateAll = async () => {
+    await evaluation.run();
+    outbox.notify();
+  };
+
+  return {
+    routes,
+    bot: { commands: [], cardActions: {}, renderers: {} },
+    jobs: [
+      { name: 'delivery-evaluate', cron: deps.schedules.evaluate, run: evaluateAll },
+      {
+        name: 'weekly-report',
+        cron: deps.schedules.weeklyReport,
+        run: async () => {
+          await postWeeklyReport({ db, tenantId, queries, now });
+          outbox.notify();
+        },
+      },
+    ],
+    queries,
+    escalations,
+    evaluation,
+    auth,
+    demoUsers: deps.mode === 'demo' ? () => auth.demoUsers() : undefined,
+    demoCast,
+    evaluateAll,
+    evaluateAfterChange: (ticketId, kind) => afterChange.run(ticketId, kind),
+    readiness: async () => {
+      await db.query('SELECT 1');
+      const lastSync = await deps.lastSyncAt();
+      return {
+        ready: lastSync !== null,
+        checks: {
+          database: 'ok',
+          lastSyncAt: lastSync,
+          lastSyncAgeSeconds: lastSync
+            ? Math.round((clock.now().getTime() - Date.parse(lastSync)) / 1000)
+            : null,
+        },
+      };
+    },
+    openDataQualityIssues: async () => (await mirror.openIssues(db)).length,
+  };
+}
