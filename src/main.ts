@@ -11,14 +11,8 @@ import { TabLinks } from '../bot/tab-links';
 import type { BotAuthOptions } from '../bot/bot-auth';
 import { EscalationActionsService } from './app/delivery/escalation-actions';
 import { EvaluateDelivery } from './app/delivery/evaluate-delivery';
-import { EvaluateRenewals } from './app/renewals/evaluate-renewals';
-import { ConcessionService } from './app/renewals/concession-service';
-import { RenewalInsights } from './app/renewals/renewal-insights';
-import { RenewalQueries } from './app/renewals/renewal-queries';
-import { RenewalWorkflow } from './app/renewals/renewal-workflow';
-import { renewalRoutes, type RenewalServices } from './api/renewal-routes';
-import { DEFAULT_RENEWAL_POLICY } from './domain/renewals/renewal-policy';
-import { SqlRenewalHistoryReader } from './store/renewal-history.repository';
+import { createRenewalsModule } from './modules/renewals.module';
+import { ChangeSignal } from './shared/signal';
 import { escalationNotifier } from './notifications/escalation-notifier';
 import { OutboxDispatcher } from './notifications/outbox-dispatcher';
 import { SqlRoleDirectory } from './store/role-directory.repository';
@@ -196,17 +190,6 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await evaluation.run();
     dispatcher?.poke();
   };
-  const renewalEvaluation = new EvaluateRenewals({
-    db,
-    history: new SqlRenewalHistoryReader(db),
-    tenantId: config.tenantId,
-    now,
-    policy: DEFAULT_RENEWAL_POLICY,
-  });
-  const evaluateRenewals = async () => {
-    await renewalEvaluation.run();
-    dispatcher?.poke();
-  };
 
   const readiness = async (): Promise<Readiness> => {
     await db.query('SELECT 1');
@@ -265,26 +248,23 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     onOutboxChanged: () => dispatcher?.poke(),
     onWritebackQueued: () => writeback?.poke(),
   });
-  const renewalInsights = new RenewalInsights(db, config.tenantId, DEFAULT_RENEWAL_POLICY);
-  const renewalServices: RenewalServices = {
-    queries: new RenewalQueries(db, config.tenantId, renewalInsights),
-    insights: renewalInsights,
-    concessions: new ConcessionService({
-      db,
-      tenantId: config.tenantId,
-      now,
-      policy: DEFAULT_RENEWAL_POLICY,
-      audit: new AuditLog(config.tenantId, clock),
-      onOutboxChanged: () => dispatcher?.poke(),
-    }),
-    workflow: new RenewalWorkflow({
-      db,
-      tenantId: config.tenantId,
-      now,
-      audit: new AuditLog(config.tenantId, clock),
-      onOutboxChanged: () => dispatcher?.poke(),
-    }),
-  };
+  const outboxChanged = new ChangeSignal();
+  outboxChanged.subscribe(() => dispatcher?.poke());
+  const links = new TabLinks({
+    teamsAppId: config.bot.appId ?? 'control-tower-demo',
+    entityId: 'portfolio',
+    webBaseUrl: `http://localhost:${config.port}`,
+  });
+  const renewals = createRenewalsModule({
+    db,
+    tenantId: config.tenantId,
+    clock,
+    outboxChanged,
+    roles: new SqlRoleDirectory(db, config.tenantId),
+    links,
+    logger: logger.child({ component: 'bot' }),
+    evaluateCron: config.schedules.renewalEvaluate,
+  });
   // The tab API: route modules append their `ApiRoute[]` here (gates, renewals, ...).
   const apiRoutes: ApiRoute[] = [
     ...deliveryRoutes({
@@ -299,10 +279,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       settings: new SqlTabSettings(db, now),
       policyStore: (tenantId) => new SqlDeliveryStore(db, tenantId, now),
     }),
-    ...renewalRoutes({
-      renewals: (tenantId) => (tenantId === config.tenantId ? renewalServices : null),
-      today: () => now().toISOString().slice(0, 10),
-    }),
+    ...renewals.routes,
     ...gateRoutes({
       gates: (tenantId) => (tenantId === config.tenantId ? gates : null),
       agentOf: async (tenantId, email) =>
@@ -328,15 +305,13 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     db,
     queries,
     escalations: new EscalationActionsService(escalationRecords, now),
-    links: new TabLinks({
-      teamsAppId: config.bot.appId ?? 'control-tower-demo',
-      entityId: 'portfolio',
-      webBaseUrl: `http://localhost:${config.port}`,
-    }),
+    links,
     logger: logger.child({ component: 'bot' }),
     clock,
     onOutboxChanged: () => dispatcher?.poke(),
     gates,
+    renewals: renewals.bot,
+    liveRenewalCards: renewals.routeLiveCards,
     auth: { mode: config.mode, ...config.bot, ...options.botAuth },
   });
   dispatcher = new OutboxDispatcher({
@@ -379,11 +354,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         cron: config.schedules.evaluate,
         run: evaluateAll,
       },
-      {
-        name: 'renewal-evaluate',
-        cron: config.schedules.renewalEvaluate,
-        run: evaluateRenewals,
-      },
+      ...renewals.jobs,
       {
         name: 'weekly-report',
         cron: config.schedules.weeklyReport,
@@ -404,7 +375,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const hasSynced = (await sync.lastCompletedAt()) !== null;
     await runSync(hasSynced ? 'incremental' : 'full');
     await evaluateAll();
-    await evaluateRenewals();
+    await renewals.evaluate();
   }
   const roles = new SqlRoleDirectory(db, config.tenantId);
   await roles.grant(

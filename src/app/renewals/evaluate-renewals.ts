@@ -20,30 +20,29 @@ import {
   type RenewalPolicy,
 } from '../../domain/renewals';
 import { addDays, daysBetween } from '../../domain/shared/dates';
-import type { Db } from '../../store/db';
-import {
-  RenewalRepository,
-  type ContractLabel,
-  type StageTaskRow,
-} from '../../store/renewal.repository';
-import { enqueue } from '../../notifications/outbox';
-import {
-  pilotVerdict,
-  SqlTabSettings,
-  type PilotVerdict,
-} from '../../store/tab-settings.repository';
-import type { RenewalStagePayload } from '../../notifications/renewal-payloads';
+import type { Clock } from '../../shared/clock';
+import type { Signal } from '../../shared/signal';
+import type { Transactional } from '../ports/transaction.port';
 import { buildAllContractFacts, indexRenewalHistory } from './build-contract-facts';
-import type { RenewalHistoryReader } from './renewal-history';
+import type { ContractLabel } from './contract-catalog.port';
+import type { RenewalHistoryReader } from './renewal-history.port';
+import type { RenewalStagePayload } from './renewal-payloads';
+import type { PilotVerdicts, RenewalPilot } from './renewal-pilot.port';
+import type { StageTaskRow } from './renewal-stages.port';
+import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
 import type { RenewalStageView } from './renewal-views';
 
 /** Dependencies of the evaluation (ports and the tenant's policy). */
 export interface EvaluateRenewalsDeps {
-  db: Db;
+  store: Pick<RenewalStore, 'snapshots' | 'contracts' | 'stages'>;
+  uow: Transactional<RenewalUnitOfWork>;
   history: RenewalHistoryReader;
+  pilot: RenewalPilot;
   tenantId: string;
-  now: () => Date;
+  clock: Clock;
   policy: RenewalPolicy;
+  /** Notified after each run (stage cards and escalations may have been queued in the outbox). */
+  outboxChanged: Signal;
   /** Shadow mode: compute and store, but post nothing. */
   shadow?: boolean;
 }
@@ -108,30 +107,26 @@ export function stageView(
 
 /** The daily renewal evaluation. */
 export class EvaluateRenewals {
-  private readonly repo: RenewalRepository;
-  private verdict: (clientId: number | null) => PilotVerdict = () => 'post';
+  private verdict: PilotVerdicts = () => 'post';
 
-  constructor(private readonly deps: EvaluateRenewalsDeps) {
-    this.repo = new RenewalRepository(deps.tenantId);
-  }
+  constructor(private readonly deps: EvaluateRenewalsDeps) {}
 
   /** Evaluates every contract as of `asOf` (default today, UTC). */
   async run(options: { asOf?: string } = {}): Promise<RenewalEvaluationReport> {
-    const { db, now, policy, tenantId } = this.deps;
-    const asOf = options.asOf ?? now().toISOString().slice(0, 10);
+    const { store, clock, policy, tenantId } = this.deps;
+    const asOf = options.asOf ?? clock.now().toISOString().slice(0, 10);
     const history = indexRenewalHistory(await this.deps.history.load(tenantId));
     const all = buildAllContractFacts(history, asOf).filter(
       (f) => f.endDate === null || f.endDate >= asOf,
     );
     const [previous, labels, openStages] = await Promise.all([
-      this.repo.previousSnapshots(db, asOf),
-      this.repo.contractLabels(db, null),
-      this.repo.stageTasks(db),
+      store.snapshots.previousSnapshots(asOf),
+      store.contracts.contractLabels(null),
+      store.stages.stageTasks(),
     ]);
     // Tenant pilot settings: renewals switched off, shadow mode or outside the allow-list → not posted.
-    const pilot = await new SqlTabSettings(db, now).pilot(tenantId);
-    this.verdict = (clientId) =>
-      this.deps.shadow ? 'shadow' : pilotVerdict(pilot, 'renewals', { clientId, projectId: null });
+    const pilot = await this.deps.pilot.renewalVerdicts();
+    this.verdict = (clientId) => (this.deps.shadow ? 'shadow' : pilot(clientId));
     const stagesByContract = new Map<number, StageTaskRow[]>();
     for (const s of openStages) {
       stagesByContract.set(s.contractId, [...(stagesByContract.get(s.contractId) ?? []), s]);
@@ -158,10 +153,9 @@ export class EvaluateRenewals {
       report.byBand[assessment.band] = (report.byBand[assessment.band] ?? 0) + 1;
       if (exceptions.length > 0) report.dataQuality += 1;
 
-      await db.transaction(async (tx) => {
-        const at = now();
-        await this.repo.saveSnapshot(
-          tx,
+      await this.deps.uow.transaction(async (tx) => {
+        const at = clock.now();
+        await tx.snapshots.saveSnapshot(
           {
             contractId,
             clientId: facts.clientId === '' ? null : Number(facts.clientId),
@@ -207,7 +201,7 @@ export class EvaluateRenewals {
           report,
         );
         for (const o of detectUplift(facts, asOf, policy)) {
-          if (await this.repo.upsertUplift(tx, o, at)) {
+          if (await tx.uplift.upsertUplift(o, at)) {
             report.upliftProposed.push(o.id);
             await this.event(
               tx,
@@ -221,11 +215,12 @@ export class EvaluateRenewals {
         }
       });
     }
+    this.deps.outboxChanged.notify();
     return report;
   }
 
   private async openStage(
-    tx: Db,
+    tx: RenewalUnitOfWork,
     facts: ContractFacts,
     stage: ReturnType<typeof renewalStage>,
     asOf: string,
@@ -265,8 +260,8 @@ export class EvaluateRenewals {
       status: 'open',
       version: 1,
     };
-    const at = this.deps.now();
-    if (!(await this.repo.openStage(tx, row, at))) return;
+    const at = this.deps.clock.now();
+    if (!(await tx.stages.openStage(row, at))) return;
     report.stagesOpened.push({ contractId, stage });
     const label = labels.get(contractId);
     await this.event(
@@ -281,21 +276,16 @@ export class EvaluateRenewals {
     const payload: RenewalStagePayload = {
       stage: stageView(row, label, assessment, flag, asOf, null),
     };
-    await enqueue(
-      tx,
-      this.deps.tenantId,
-      {
-        dedupeKey: stageCardKey(contractId, stage),
-        kind: 'renewal-stage',
-        payload,
-        target: { streams: ['renewals'], clientId: row.clientId },
-      },
-      at,
-    );
+    await tx.outbox.enqueue({
+      dedupeKey: stageCardKey(contractId, stage),
+      kind: 'renewal-stage',
+      payload,
+      target: { streams: ['renewals'], clientId: row.clientId },
+    });
   }
 
   private async escalateMissed(
-    tx: Db,
+    tx: RenewalUnitOfWork,
     stages: readonly StageTaskRow[],
     asOf: string,
     assessment: ReadinessAssessment,
@@ -312,9 +302,8 @@ export class EvaluateRenewals {
       );
       const first = missed[0];
       if (!first) continue;
-      const at = this.deps.now();
-      const moved = await this.repo.updateStage(
-        tx,
+      const at = this.deps.clock.now();
+      const moved = await tx.stages.updateStage(
         stage.contractId,
         stage.stage,
         stage.version,
@@ -346,29 +335,24 @@ export class EvaluateRenewals {
           notice,
         ),
       };
-      await enqueue(
-        tx,
-        this.deps.tenantId,
-        {
-          dedupeKey: `${stageCardKey(stage.contractId, stage.stage)}:escalated`,
-          kind: 'renewal-stage',
-          payload,
-          updateOf: stageCardKey(stage.contractId, stage.stage),
-        },
-        at,
-      );
+      await tx.outbox.enqueue({
+        dedupeKey: `${stageCardKey(stage.contractId, stage.stage)}:escalated`,
+        kind: 'renewal-stage',
+        payload,
+        updateOf: stageCardKey(stage.contractId, stage.stage),
+      });
     }
   }
 
   private event(
-    tx: Db,
+    tx: RenewalUnitOfWork,
     contractId: number,
     at: Date,
     kind: string,
     summary: string,
     detail: Record<string, unknown>,
   ): Promise<void> {
-    return this.repo.addEvent(tx, {
+    return tx.events.addEvent({
       contractId,
       at: at.toISOString(),
       kind,
