@@ -11,7 +11,6 @@ import {
   detectUplift,
   flagRenewalRisk,
   intakeExceptions,
-  missedCheckpoints,
   renewalStage,
   stageTasks,
   whatChanged,
@@ -19,18 +18,19 @@ import {
   type ReadinessAssessment,
   type RenewalPolicy,
 } from '../../domain/renewals';
-import { addDays, daysBetween } from '../../domain/shared/dates';
+import { addDays } from '../../domain/shared/dates';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Transactional } from '../ports/transaction.port';
 import { buildAllContractFacts, indexRenewalHistory } from './build-contract-facts';
+import { escalateMissedCheckpoints } from './escalate-missed-checkpoints';
+import { stageCardKey, stageView } from './renewal-stage-card';
 import type { ContractLabel } from './contract-catalog.port';
 import type { RenewalHistoryReader } from './renewal-history.port';
 import type { RenewalStagePayload } from './renewal-payloads';
 import type { PilotVerdicts, RenewalPilot } from './renewal-pilot.port';
 import type { StageTaskRow } from './renewal-stages.port';
 import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
-import type { RenewalStageView } from './renewal-views';
 
 /** Dependencies of the evaluation (ports and the tenant's policy). */
 export interface EvaluateRenewalsDeps {
@@ -61,49 +61,6 @@ export interface RenewalEvaluationReport {
 
 /** Days a late-opened stage gets before its mandatory tasks count as missed. */
 export const LATE_STAGE_GRACE_DAYS = 7;
-
-/** The outbox dedupe key of a contract's stage card. */
-export function stageCardKey(contractId: number, stage: string): string {
-  return `renewal-stage:${contractId}:${stage}`;
-}
-
-/** The stage card's view from a stored stage, its contract and the latest readiness. */
-export function stageView(
-  stage: StageTaskRow,
-  label: ContractLabel | undefined,
-  assessment: ReadinessAssessment,
-  flag: { flagged: boolean; cause: string | null },
-  asOf: string,
-  notice: string | null,
-): RenewalStageView {
-  return {
-    contractId: stage.contractId,
-    ref: label?.ref ?? `Contract ${stage.contractId}`,
-    clientName: label?.clientName ?? 'Unknown client',
-    stage: stage.stage,
-    endDate: stage.endDate,
-    daysToEnd: daysBetween(asOf, stage.endDate),
-    ownerName: label?.ownerName ?? null,
-    score: assessment.score,
-    band: assessment.band,
-    confidence: assessment.confidence,
-    drivers: assessment.drivers
-      .filter((d) => d.contribution > 0)
-      .slice(0, 3)
-      .map((d) => ({ label: d.label, explanation: d.explanation, contribution: d.contribution })),
-    flagged: flag.flagged,
-    flagCause: flag.cause,
-    tasks: stage.tasks.map((t) => ({
-      title: t.title,
-      dueDate: t.dueDate,
-      mandatory: t.mandatory,
-      done: t.completedOn !== null,
-    })),
-    checkpointDueOn: stage.checkpointDueOn,
-    status: stage.status,
-    notice,
-  };
-}
 
 /** The daily renewal evaluation. */
 export class EvaluateRenewals {
@@ -191,14 +148,19 @@ export class EvaluateRenewals {
           });
         }
         await this.openStage(tx, facts, stage, asOf, assessment, flag, labels, report);
-        await this.escalateMissed(
-          tx,
+        await escalateMissedCheckpoints(
+          {
+            tx,
+            asOf,
+            assessment,
+            flag,
+            labels,
+            policy,
+            clock,
+            verdict: this.verdict,
+          },
           stagesByContract.get(contractId) ?? [],
-          asOf,
-          assessment,
-          flag,
-          labels,
-          report,
+          report.escalated,
         );
         for (const o of detectUplift(facts, asOf, policy)) {
           if (await tx.uplift.upsertUplift(o, at)) {
@@ -282,66 +244,6 @@ export class EvaluateRenewals {
       payload,
       target: { streams: ['renewals'], clientId: row.clientId },
     });
-  }
-
-  private async escalateMissed(
-    tx: RenewalUnitOfWork,
-    stages: readonly StageTaskRow[],
-    asOf: string,
-    assessment: ReadinessAssessment,
-    flag: { flagged: boolean; cause: string | null },
-    labels: Map<number, ContractLabel>,
-    report: RenewalEvaluationReport,
-  ): Promise<void> {
-    for (const stage of stages) {
-      if (stage.status !== 'open') continue;
-      const missed = missedCheckpoints(
-        stage.tasks.filter((t) => t.kind === 'customer-checkpoint'),
-        asOf,
-        this.deps.policy,
-      );
-      const first = missed[0];
-      if (!first) continue;
-      const at = this.deps.clock.now();
-      const moved = await tx.stages.updateStage(
-        stage.contractId,
-        stage.stage,
-        stage.version,
-        { status: 'escalated', escalatedAt: at },
-        at,
-      );
-      if (!moved) continue;
-      const to = first.escalateTo === 'msp_owner' ? 'the msp owner' : 'the cs lead';
-      const notice = `Checkpoint due ${first.dueDate} was not logged: escalated to ${to}`;
-      report.escalated.push({
-        contractId: stage.contractId,
-        stage: stage.stage,
-        escalateTo: first.escalateTo,
-      });
-      await this.event(tx, stage.contractId, at, 'escalation.opened', notice, {
-        stage: stage.stage,
-        escalateTo: first.escalateTo,
-        severity: first.severity,
-        daysOverdue: first.daysOverdue,
-      });
-      if (this.verdict(stage.clientId) !== 'post') continue;
-      const payload: RenewalStagePayload = {
-        stage: stageView(
-          { ...stage, status: 'escalated' },
-          labels.get(stage.contractId),
-          assessment,
-          flag,
-          asOf,
-          notice,
-        ),
-      };
-      await tx.outbox.enqueue({
-        dedupeKey: `${stageCardKey(stage.contractId, stage.stage)}:escalated`,
-        kind: 'renewal-stage',
-        payload,
-        updateOf: stageCardKey(stage.contractId, stage.stage),
-      });
-    }
   }
 
   private event(
