@@ -26,9 +26,10 @@ import { buildProjectHealthCard } from './cards/project-health.card';
 import { buildWeeklyReportCard } from './cards/weekly-report.card';
 import { commandArgument } from './commands';
 import type { TabLinks } from './tab-links';
-import type { GateBotHandlers } from './gate-handlers';
-import { RenewalHandlers } from './renewal-handlers';
-import { routeLiveRenewalCards } from '../src/notifications/renewal-routing';
+import { GateBotHandlers } from './gate-handlers';
+import type { BotFeature } from './bot-feature';
+import type { RouteLiveRenewalCards } from '../src/app/renewals/route-live-renewal-cards';
+import type { GateService } from '../src/app/gates/gate-service';
 import { conversationRefFrom, teamsUser, thisConversation } from './teams-conversation';
 
 /** What the handlers need; the composition root provides it. */
@@ -42,8 +43,12 @@ export interface BotHandlerDeps {
   clock: Clock;
   /** Called after something was put in the outbox (wire to `OutboxDispatcher.poke`). */
   onOutboxChanged?: () => void;
-  /** Stage gates (`/gate`, `/gates`, gate cards), built by the gates module; absent without gates. */
-  gates?: GateBotHandlers;
+  /** Stage gates (`/gate`, `/gates`, gate cards); absent in deployments without gates. */
+  gates?: GateService;
+  /** `/renewals` and the concession card verbs (src/modules/renewals.module.ts); absent: renewals off. */
+  renewals?: BotFeature;
+  /** Re-routes the live renewal cards to a channel newly subscribed to `renewals`. */
+  liveRenewalCards?: RouteLiveRenewalCards;
 }
 
 /** Data a card action carries (Action.Execute `data` merged with the card's inputs). */
@@ -59,20 +64,26 @@ export class BotHandlers {
   private readonly actions: ActionLogRepository;
   /** `/gate`, `/gates` and the gate card actions (bot/gate-handlers.ts). */
   readonly gates: GateBotHandlers | null;
-  /** `/renewals` and the concession card actions (bot/renewal-handlers.ts). */
-  readonly renewals: RenewalHandlers;
 
   constructor(private readonly deps: BotHandlerDeps) {
     this.roles = new SqlRoleDirectory(deps.db, deps.tenantId);
     this.routes = new ConversationRoutesRepository(deps.tenantId);
     this.actions = new ActionLogRepository(deps.tenantId);
-    this.gates = deps.gates ?? null;
-    this.renewals = new RenewalHandlers(deps);
+    this.gates = deps.gates ? new GateBotHandlers({ ...deps, gates: deps.gates }) : null;
   }
 
   /** `/renewals [days]`. */
   async renewalsCommand(context: TurnContext): Promise<void> {
-    await reply(context, await this.renewals.renewalsCard(context.activity.text));
+    const command = this.deps.renewals?.commands[0];
+    if (command) return command.run(context);
+    await reply(
+      context,
+      this.notice({
+        tone: 'error',
+        title: 'Renewals are off',
+        text: 'Renewals are not configured.',
+      }),
+    );
   }
 
   /** `/health` and `/health <project name or id>`. */
@@ -165,7 +176,14 @@ export class BotHandlers {
       case 'concession.approve':
       case 'concession.reject':
       case 'concession.refresh':
-        return this.renewals.concessionAction(context, verb, data);
+        return (
+          this.deps.renewals?.cardActions[verb]?.(context, data) ??
+          this.notice({
+            tone: 'error',
+            title: 'Renewals are off',
+            text: 'Renewals are not configured.',
+          })
+        );
       default:
         return this.notice({
           tone: 'error',
@@ -286,14 +304,7 @@ export class BotHandlers {
     );
     if (stream === 'renewals') {
       // Live renewal cards decided while nothing was routed are posted to the new channel.
-      const routed = await routeLiveRenewalCards(
-        this.deps.db,
-        this.deps.tenantId,
-        client?.id ?? null,
-        conversation,
-        this.deps.clock.now(),
-      );
-      if (routed > 0) this.deps.onOutboxChanged?.();
+      await this.deps.liveRenewalCards?.run(client?.id ?? null, conversation);
     }
     await this.log(
       actor,

@@ -1,18 +1,16 @@
-import { CardFactory, type TurnContext } from 'botbuilder';
-import { AuditLog } from '../src/audit/audit-log';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Actor } from '../src/app/delivery-views';
-import { ConcessionService } from '../src/app/renewals/concession-service';
-import type { ConcessionView } from '../src/app/renewals/renewal-views';
-import { RenewalInsights } from '../src/app/renewals/renewal-insights';
-import { RenewalQueries, type PipelineOrder } from '../src/app/renewals/renewal-queries';
-import { DEFAULT_RENEWAL_POLICY, TIER_APPROVER_ROLES } from '../src/domain/renewals';
-import { ActionLogRepository } from '../src/notifications/action-log.repository';
+import type { RoleDirectory } from '../src/app/identity/identity.port';
 import type { OutboundActivity, RenderResult } from '../src/app/ports/notifications.port';
+import type { AnswerConcessionCard } from '../src/app/renewals/answer-concession-card';
+import type { GetConcession } from '../src/app/renewals/get-concession';
+import type { ConcessionPayload, RenewalStagePayload } from '../src/app/renewals/renewal-payloads';
+import type { PipelineOrder, RenewalQueries } from '../src/app/renewals/renewal-queries';
+import type { ConcessionView } from '../src/app/renewals/renewal-views';
+import { TIER_APPROVER_ROLES } from '../src/domain/renewals';
 import type { Clock } from '../src/shared/clock';
-import type { ConcessionPayload, RenewalStagePayload } from '../src/notifications/renewal-payloads';
-import { SqlRoleDirectory } from '../src/store/role-directory.repository';
-import type { Db } from '../src/store/db';
 import type { BotLogger } from './bot-adapter';
+import type { BotFeature } from './bot-feature';
 import type { AdaptiveCard } from './cards/card-types';
 import { buildConcessionCard, CONCESSION_INPUTS } from './cards/concession.card';
 import { buildNoticeCard } from './cards/notice.card';
@@ -22,14 +20,15 @@ import { COMMAND_PATTERNS, normalise } from './commands';
 import type { TabLinks } from './tab-links';
 import { teamsUser } from './teams-conversation';
 
-/** What the renewal handlers need (a subset of the bot's dependencies). */
+/** What the renewal handlers need: the renewal use cases (built once by the renewals module). */
 export interface RenewalHandlerDeps {
-  tenantId: string;
-  db: Db;
+  queries: RenewalQueries;
+  getConcession: GetConcession;
+  answerConcessionCard: AnswerConcessionCard;
+  roles: RoleDirectory;
   links: TabLinks;
   logger: BotLogger;
   clock: Clock;
-  onOutboxChanged?: () => void;
 }
 
 /** Days `/renewals` looks ahead when none are given. */
@@ -63,25 +62,7 @@ export function parseRenewalsCommand(
 
 /** `/renewals` and the concession card's buttons. */
 export class RenewalHandlers {
-  private readonly roles: SqlRoleDirectory;
-  private readonly actions: ActionLogRepository;
-  private readonly queries: RenewalQueries;
-  private readonly concessions: ConcessionService;
-
-  constructor(private readonly deps: RenewalHandlerDeps) {
-    this.roles = new SqlRoleDirectory(deps.db, deps.tenantId);
-    this.actions = new ActionLogRepository(deps.tenantId);
-    const insights = new RenewalInsights(deps.db, deps.tenantId, DEFAULT_RENEWAL_POLICY);
-    this.queries = new RenewalQueries(deps.db, deps.tenantId, insights);
-    this.concessions = new ConcessionService({
-      db: deps.db,
-      tenantId: deps.tenantId,
-      now: () => deps.clock.now(),
-      policy: DEFAULT_RENEWAL_POLICY,
-      audit: new AuditLog(deps.tenantId, deps.clock),
-      ...(deps.onOutboxChanged ? { onOutboxChanged: deps.onOutboxChanged } : {}),
-    });
-  }
+  constructor(private readonly deps: RenewalHandlerDeps) {}
 
   /** `/renewals [days]`: the card listing contracts renewing within the window. */
   async renewalsCard(text: string | undefined): Promise<AdaptiveCard> {
@@ -93,7 +74,7 @@ export class RenewalHandlers {
       );
     }
     const asOf = this.deps.clock.now().toISOString().slice(0, 10);
-    const items = await this.queries.pipeline(asOf, parsed.days, parsed.order);
+    const items = await this.deps.queries.pipeline(asOf, parsed.days, parsed.order);
     return buildRenewalListCard(
       { days: parsed.days, asOf, order: parsed.order, items },
       this.deps.links,
@@ -113,9 +94,9 @@ export class RenewalHandlers {
         this.deps.links,
       );
     }
-    const actor = await this.roles.resolve(teamsUser(context.activity));
+    const actor = await this.deps.roles.resolve(teamsUser(context.activity));
     if (verb === 'concession.refresh') {
-      const view = await this.concessions.get(id);
+      const view = await this.deps.getConcession.run(id);
       if (view === null) {
         return buildNoticeCard(
           { tone: 'info', title: 'No concession', text: `There is no concession ${id}.` },
@@ -131,22 +112,10 @@ export class RenewalHandlers {
       typeof data[CONCESSION_INPUTS.rejectComment] === 'string'
         ? (data[CONCESSION_INPUTS.rejectComment] as string)
         : undefined;
-    const result = await this.concessions.decide(actor, {
+    const result = await this.deps.answerConcessionCard.run(actor, verb, {
       concessionId: id,
-      decision: verb === 'concession.approve' ? 'approve' : 'reject',
       ...(comment !== undefined ? { comment } : {}),
       ...(Number.isInteger(version) && version > 0 ? { expectedVersion: version } : {}),
-    });
-    await this.actions.record(this.deps.db, {
-      at: this.deps.clock.now(),
-      actorAadObjectId: actor.aadObjectId,
-      actorName: actor.name,
-      action: verb,
-      targetKind: 'concession',
-      targetId: String(id),
-      outcome: result.ok ? 'done' : 'refused',
-      reason: result.ok ? null : result.reason,
-      details: {},
     });
     if (!result.ok) {
       this.deps.logger.info({ verb, id, reason: result.reason }, 'concession action refused');
@@ -222,6 +191,39 @@ export function renderRenewalNotification(
     };
   }
   return null;
+}
+
+/**
+ * The renewals feature of the bot: `/renewals`, the concession card's verbs and the renderers of the
+ * renewal outbox kinds.
+ */
+export function renewalBotFeature(deps: RenewalHandlerDeps): BotFeature {
+  const handlers = new RenewalHandlers(deps);
+  const render = (kind: string) => (payload: object) =>
+    renderRenewalNotification(kind, payload, deps.links) ?? {
+      ok: false as const,
+      reason: `not a renewal kind: ${kind}`,
+    };
+  return {
+    commands: [
+      {
+        pattern: COMMAND_PATTERNS.renewals,
+        run: async (context) => {
+          const card = await handlers.renewalsCard(context.activity.text);
+          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+        },
+      },
+    ],
+    cardActions: {
+      'concession.approve': (context, data) =>
+        handlers.concessionAction(context, 'concession.approve', data),
+      'concession.reject': (context, data) =>
+        handlers.concessionAction(context, 'concession.reject', data),
+      'concession.refresh': (context, data) =>
+        handlers.concessionAction(context, 'concession.refresh', data),
+    },
+    renderers: { 'renewal-stage': render('renewal-stage'), concession: render('concession') },
+  };
 }
 
 function cardActivity(card: AdaptiveCard, summary: string): OutboundActivity {

@@ -9,29 +9,35 @@ import type { HaloSimulator } from './halo/simulator/server';
 import { mountBot } from '../bot/mount-bot';
 import { TabLinks } from '../bot/tab-links';
 import type { BotAuthOptions } from '../bot/bot-auth';
-import { EvaluateRenewals } from './app/renewals/evaluate-renewals';
-import { ConcessionService } from './app/renewals/concession-service';
-import { RenewalInsights } from './app/renewals/renewal-insights';
-import { RenewalQueries } from './app/renewals/renewal-queries';
-import { RenewalWorkflow } from './app/renewals/renewal-workflow';
-import { renewalRoutes, type RenewalServices } from './api/renewal-routes';
-import { DEFAULT_RENEWAL_POLICY } from './domain/renewals/renewal-policy';
-import { SqlRenewalHistoryReader } from './store/renewal-history.repository';
+import { EscalationActionsService } from './app/delivery/escalation-actions';
+import { EvaluateDelivery } from './app/delivery/evaluate-delivery';
+import { createRenewalsModule } from './modules/renewals.module';
+import { ChangeSignal } from './shared/signal';
+import { escalationNotifier } from './notifications/escalation-notifier';
 import { OutboxDispatcher } from './notifications/outbox-dispatcher';
 import { SqlRoleDirectory } from './store/role-directory.repository';
-import type { EvaluateDelivery } from './app/delivery/evaluate-delivery';
-import { personaGrants } from './demo/demo-personas';
-import { createDeliveryModule } from './modules/delivery.module';
-import { ChangeSignal } from './shared/signal';
-import { createHttpServer, listen } from './server/http-server';
+import { postWeeklyReport } from './notifications/weekly-report-poster';
+import { demoPersonas, personaGrants } from './demo/demo-personas';
 import { JobScheduler } from './jobs/job-scheduler';
 import { createLogger, type AppLogger } from './observability/logger';
 import { createMetrics, type AppMetrics } from './observability/metrics';
+import { createHttpServer, listen, type Readiness } from './server/http-server';
 import { mountStaticTab } from './server/static-tab';
 import type { Db } from './store/db';
+import { SqlDeliveryHistoryReader } from './store/delivery-history.repository';
+import { SqlDeliveryStore } from './store/delivery.repository';
+import { SqlDeliveryQueries } from './store/delivery-queries';
+import { SqlEscalationRecords } from './store/escalation-records';
+import { HaloMirrorRepository } from './store/halo-mirror.repository';
 import { openDatabase, type DatabaseTarget } from './store/open-db';
 import type { ApiRoute } from './api/api-types';
+import { deliveryKpis } from './api/delivery-kpis';
+import { deliveryRoutes } from './api/delivery-routes';
 import { mountApi } from './api/mount-api';
+import { settingsRoutes } from './api/settings-routes';
+import { TabAuthenticator } from './api/tab-auth';
+import { SqlTabQueries } from './store/tab-queries';
+import { SqlTabSettings } from './store/tab-settings.repository';
 import { gateRoutes } from './api/gate-routes';
 import { AuditLog } from './audit/audit-log';
 import { GateService } from './app/gates/gate-service';
@@ -134,25 +140,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     now,
     logger: logger.child({ component: 'halo-sync' }),
   });
-  const clock = { now };
-  // Notified by use cases after they queued outbox rows; the dispatcher subscribes once it exists.
-  const outboxSignal = new ChangeSignal();
-  let dispatcher: OutboxDispatcher | null = null;
-  const delivery = createDeliveryModule({
-    db,
-    tenantId: config.tenantId,
-    mode: config.mode,
-    clock,
-    logger,
-    roles: new SqlRoleDirectory(db, config.tenantId),
-    sso: config.tabAuth,
-    outbox: outboxSignal,
-    schedules: config.schedules,
-    lastSyncAt: () => sync.lastCompletedAt(),
-    milestoneGates: async (tenantId, projectId) =>
-      tenantId === config.tenantId ? gates.milestoneGates(projectId) : new Map(),
-  });
-  const evaluation = delivery.evaluation;
+  const mirror = new HaloMirrorRepository(config.tenantId);
 
   const runSync = async (mode: 'full' | 'incremental') => {
     const end = metrics.syncDuration.startTimer({ mode });
@@ -166,26 +154,62 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       throw error;
     } finally {
       metrics.haloBudgetRemaining.set(client.stats().budgetRemaining);
-      metrics.dataQualityExceptions.set(await delivery.openDataQualityIssues());
+      metrics.dataQualityExceptions.set((await mirror.openIssues(db)).length);
     }
   };
 
-  const renewalEvaluation = new EvaluateRenewals({
-    db,
-    history: new SqlRenewalHistoryReader(db),
+  const escalationRecords = new SqlEscalationRecords(db);
+  const notifier = escalationNotifier({
+    tenantId: config.tenantId,
+    records: escalationRecords,
+    now,
+    logger: logger.child({ component: 'notifications' }),
+  });
+  let dispatcher: OutboxDispatcher | null = null;
+  const evaluation = new EvaluateDelivery({
+    history: new SqlDeliveryHistoryReader(db),
+    store: new SqlDeliveryStore(db, config.tenantId, now, notifier),
     tenantId: config.tenantId,
     now,
-    policy: DEFAULT_RENEWAL_POLICY,
+    owners: { deliveryDirectorAgentId: null, incidentCommanderAgentId: null },
   });
-  const evaluateRenewals = async () => {
-    await renewalEvaluation.run();
+  const evaluateAfterChange = async (ticketId: number, kind: 'project' | 'task' | 'ticket') => {
+    if (kind === 'ticket') return;
+    const rows =
+      kind === 'project'
+        ? [{ project_id: ticketId }]
+        : await db.query<{ project_id: number }>(
+            'SELECT project_id FROM halo_tasks WHERE tenant_id = $1 AND id = $2',
+            [config.tenantId, ticketId],
+          );
+    const projectId = rows[0]?.project_id;
+    if (projectId) await evaluation.run({ projectIds: [Number(projectId)] });
     dispatcher?.poke();
+  };
+  const evaluateAll = async () => {
+    await evaluation.run();
+    dispatcher?.poke();
+  };
+
+  const readiness = async (): Promise<Readiness> => {
+    await db.query('SELECT 1');
+    const lastSync = await sync.lastCompletedAt();
+    return {
+      ready: lastSync !== null,
+      checks: {
+        database: 'ok',
+        lastSyncAt: lastSync,
+        lastSyncAgeSeconds: lastSync
+          ? Math.round((now().getTime() - Date.parse(lastSync)) / 1000)
+          : null,
+      },
+    };
   };
 
   const server: Server = createHttpServer({
     logger,
     metrics,
-    readiness: () => delivery.readiness(),
+    readiness,
     routes: [
       {
         method: 'post',
@@ -197,12 +221,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           sync,
           now,
           logger: logger.child({ component: 'halo-webhook' }),
-          onTicketChanged: (ticketId, kind) => delivery.evaluateAfterChange(ticketId, kind),
+          onTicketChanged: evaluateAfterChange,
         }),
       },
     ],
   });
   mountStaticTab(server);
+  const clock = { now };
+  const queries = new SqlDeliveryQueries(db, now);
   // Stage gates: evidence store from the factory, decisions written back to HaloPSA from a queue.
   let writeback: HaloWritebackDispatcher | null = null;
   const gateRecords = new SqlGateRecords(config.tenantId);
@@ -222,59 +248,70 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     onOutboxChanged: () => dispatcher?.poke(),
     onWritebackQueued: () => writeback?.poke(),
   });
-  const renewalInsights = new RenewalInsights(db, config.tenantId, DEFAULT_RENEWAL_POLICY);
-  const renewalServices: RenewalServices = {
-    queries: new RenewalQueries(db, config.tenantId, renewalInsights),
-    insights: renewalInsights,
-    concessions: new ConcessionService({
-      db,
-      tenantId: config.tenantId,
-      now,
-      policy: DEFAULT_RENEWAL_POLICY,
-      audit: new AuditLog(config.tenantId, clock),
-      onOutboxChanged: () => dispatcher?.poke(),
-    }),
-    workflow: new RenewalWorkflow({
-      db,
-      tenantId: config.tenantId,
-      now,
-      audit: new AuditLog(config.tenantId, clock),
-      onOutboxChanged: () => dispatcher?.poke(),
-    }),
-  };
+  const outboxChanged = new ChangeSignal();
+  outboxChanged.subscribe(() => dispatcher?.poke());
+  const links = new TabLinks({
+    teamsAppId: config.bot.appId ?? 'control-tower-demo',
+    entityId: 'portfolio',
+    webBaseUrl: `http://localhost:${config.port}`,
+  });
+  const renewals = createRenewalsModule({
+    db,
+    tenantId: config.tenantId,
+    clock,
+    outboxChanged,
+    roles: new SqlRoleDirectory(db, config.tenantId),
+    links,
+    logger: logger.child({ component: 'bot' }),
+    evaluateCron: config.schedules.renewalEvaluate,
+  });
   // The tab API: route modules append their `ApiRoute[]` here (gates, renewals, ...).
   const apiRoutes: ApiRoute[] = [
-    ...delivery.routes,
-    ...renewalRoutes({
-      renewals: (tenantId) => (tenantId === config.tenantId ? renewalServices : null),
-      today: () => now().toISOString().slice(0, 10),
+    ...deliveryRoutes({
+      mode: config.mode,
+      tab: new SqlTabQueries(db),
+      queries,
+      kpis: deliveryKpis({ history: new SqlDeliveryHistoryReader(db), now }),
+      milestoneGates: async (tenantId, projectId) =>
+        tenantId === config.tenantId ? gates.milestoneGates(projectId) : new Map(),
     }),
+    ...settingsRoutes({
+      settings: new SqlTabSettings(db, now),
+      policyStore: (tenantId) => new SqlDeliveryStore(db, tenantId, now),
+    }),
+    ...renewals.routes,
     ...gateRoutes({
       gates: (tenantId) => (tenantId === config.tenantId ? gates : null),
       agentOf: async (tenantId, email) =>
         email === null ? null : new SqlGateRecords(tenantId).agentByEmail(db, email),
     }),
   ];
+  const tabAuth = new TabAuthenticator({
+    mode: config.mode,
+    tenantId: config.tenantId,
+    db,
+    roles: new SqlRoleDirectory(db, config.tenantId),
+    sso: config.tabAuth,
+    clock,
+  });
   mountApi(server, {
     routes: apiRoutes,
-    auth: delivery.auth,
+    auth: tabAuth,
     logger: logger.child({ component: 'tab-api' }),
-    ...(delivery.demoUsers ? { demoUsers: delivery.demoUsers } : {}),
+    ...(config.mode === 'demo' ? { demoUsers: () => tabAuth.demoUsers() } : {}),
   });
   const bot = mountBot(server, {
     tenantId: config.tenantId,
     db,
-    queries: delivery.queries,
-    escalations: delivery.escalations,
-    links: new TabLinks({
-      teamsAppId: config.bot.appId ?? 'control-tower-demo',
-      entityId: 'portfolio',
-      webBaseUrl: `http://localhost:${config.port}`,
-    }),
+    queries,
+    escalations: new EscalationActionsService(escalationRecords, now),
+    links,
     logger: logger.child({ component: 'bot' }),
     clock,
     onOutboxChanged: () => dispatcher?.poke(),
     gates,
+    renewals: renewals.bot,
+    liveRenewalCards: renewals.routeLiveCards,
     auth: { mode: config.mode, ...config.bot, ...options.botAuth },
   });
   dispatcher = new OutboxDispatcher({
@@ -286,8 +323,6 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     logger: logger.child({ component: 'outbox' }),
     clock,
   });
-  const outboxDispatcher = dispatcher;
-  outboxSignal.subscribe(() => outboxDispatcher.poke());
   writeback = new HaloWritebackDispatcher({
     db,
     tenantId: config.tenantId,
@@ -315,24 +350,32 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         run: async () => void (await sync.refreshDetails()),
       },
       {
-        name: 'renewal-evaluate',
-        cron: config.schedules.renewalEvaluate,
-        run: evaluateRenewals,
+        name: 'delivery-evaluate',
+        cron: config.schedules.evaluate,
+        run: evaluateAll,
+      },
+      ...renewals.jobs,
+      {
+        name: 'weekly-report',
+        cron: config.schedules.weeklyReport,
+        run: async () => {
+          await postWeeklyReport({ db, tenantId: config.tenantId, queries, now });
+          dispatcher?.poke();
+        },
       },
       {
         name: 'gate-sla',
         cron: config.gates.slaCron,
         run: async () => void (await gates.runSla()),
       },
-      ...delivery.jobs,
     ]);
   }
 
   if (!options.skipInitialSync) {
     const hasSynced = (await sync.lastCompletedAt()) !== null;
     await runSync(hasSynced ? 'incremental' : 'full');
-    await delivery.evaluateAll();
-    await evaluateRenewals();
+    await evaluateAll();
+    await renewals.evaluate();
   }
   const roles = new SqlRoleDirectory(db, config.tenantId);
   await roles.grant(
@@ -340,7 +383,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       a.roles.map((role) => ({ aadObjectId: a.aadObjectId, email: a.email, role })),
     ),
   );
-  if (config.mode === 'demo') await roles.grant(personaGrants(await delivery.demoCast.personas()));
+  if (config.mode === 'demo')
+    await roles.grant(personaGrants(await demoPersonas(db, config.tenantId)));
   dispatcher.start();
   writeback.start();
 

@@ -5,24 +5,34 @@
  */
 import { z } from 'zod';
 import type { Actor } from '../app/delivery-views';
-import type { ConcessionResult, ConcessionService } from '../app/renewals/concession-service';
+import type { ConcessionResult } from '../app/renewals/concession-outcome';
+import type { DecideConcession } from '../app/renewals/decide-concession';
+import type { GetConcession } from '../app/renewals/get-concession';
+import type { LogCheckpoint } from '../app/renewals/log-checkpoint';
 import type { RenewalInsights } from '../app/renewals/renewal-insights';
 import type { RenewalQueries } from '../app/renewals/renewal-queries';
-import type { RenewalWorkflow, WorkflowResult } from '../app/renewals/renewal-workflow';
+import type { WorkflowResult } from '../app/renewals/renewal-step';
+import type { RequestConcession } from '../app/renewals/request-concession';
+import type { SetUpliftStatus } from '../app/renewals/set-uplift-status';
 import { ApiError, type ApiActor, type ApiRoute } from './api-types';
 import { pageRequest, toPage } from './mount-api';
 
-/** The renewal use cases of one tenant (null when the tenant has none). */
-export interface RenewalServices {
+/** The renewal use cases the routes call (built once by the renewals module). */
+export interface RenewalUseCases {
   queries: RenewalQueries;
   insights: RenewalInsights;
-  concessions: ConcessionService;
-  workflow: RenewalWorkflow;
+  requestConcession: RequestConcession;
+  decideConcession: DecideConcession;
+  getConcession: GetConcession;
+  logCheckpoint: LogCheckpoint;
+  setUpliftStatus: SetUpliftStatus;
 }
 
 /** What the renewal routes need. */
 export interface RenewalRoutesDeps {
-  renewals: (tenantId: string) => RenewalServices | null;
+  /** The tenant the use cases serve; a caller of any other tenant is answered 404. */
+  tenantId: string;
+  useCases: RenewalUseCases;
   /** Today (UTC, YYYY-MM-DD). */
   today: () => string;
   /** The HaloPSA agent with this e-mail, when there is one. */
@@ -100,10 +110,11 @@ function concessionOrThrow(result: ConcessionResult) {
 
 /** The renewal routes under `/api/v1`. */
 export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
-  const services = (tenantId: string): RenewalServices => {
-    const s = deps.renewals(tenantId);
-    if (!s) throw new ApiError(404, 'NOT_FOUND', 'Renewals are not available for this tenant.');
-    return s;
+  const services = (tenantId: string): RenewalUseCases => {
+    if (tenantId !== deps.tenantId) {
+      throw new ApiError(404, 'NOT_FOUND', 'Renewals are not available for this tenant.');
+    }
+    return deps.useCases;
   };
   const actorOf = async (actor: ApiActor): Promise<Actor> => ({
     aadObjectId: actor.aadObjectId,
@@ -171,7 +182,7 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
         const id = parse(contractId, params.contractId, 'contractId');
         const input = parse(checkpointBody, body, 'checkpoint');
         const logged = unwrap(
-          await services(actor.tenantId).workflow.logCheckpoint(await actorOf(actor), {
+          await services(actor.tenantId).logCheckpoint.run(await actorOf(actor), {
             contractId: id,
             ...input,
           }),
@@ -186,7 +197,7 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       handler: async ({ actor, params, body }) => {
         const id = parse(contractId, params.contractId, 'contractId');
         const input = parse(concessionBody, body, 'concession');
-        const result = await services(actor.tenantId).concessions.request(await actorOf(actor), {
+        const result = await services(actor.tenantId).requestConcession.run(await actorOf(actor), {
           contractId: id,
           ...input,
         });
@@ -198,7 +209,7 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       path: '/concessions/:concessionId',
       handler: async ({ actor, params }) => {
         const id = parse(contractId, params.concessionId, 'concessionId');
-        const view = await services(actor.tenantId).concessions.get(id);
+        const view = await services(actor.tenantId).getConcession.run(id);
         if (!view) throw new ApiError(404, 'NOT_FOUND', `There is no concession ${id}.`);
         return { status: 200, body: view };
       },
@@ -210,7 +221,7 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       handler: async ({ actor, params, body }) => {
         const id = parse(contractId, params.concessionId, 'concessionId');
         const input = parse(decisionBody, body, 'decision');
-        const result = await services(actor.tenantId).concessions.decide(await actorOf(actor), {
+        const result = await services(actor.tenantId).decideConcession.run(await actorOf(actor), {
           concessionId: id,
           decision: input.decision,
           ...(input.comment !== undefined ? { comment: input.comment } : {}),
@@ -228,10 +239,10 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       handler: async ({ actor, params, body }) => {
         const input = parse(upliftBody, body, 'uplift status');
         const opportunityId = decodeURIComponent(String(params.opportunityId ?? ''));
-        const result = await services(actor.tenantId).workflow.setUpliftStatus(
-          await actorOf(actor),
-          { opportunityId, status: input.status },
-        );
+        const result = await services(actor.tenantId).setUpliftStatus.run(await actorOf(actor), {
+          opportunityId,
+          status: input.status,
+        });
         return { status: 200, body: unwrap(result) };
       },
     },

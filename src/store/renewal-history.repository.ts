@@ -1,4 +1,4 @@
-import { classifyStatus } from '../app/delivery/project-history';
+import { classifyStatus } from '../domain/delivery/status-class';
 import { NEGATIVE_TERMS } from '../domain/renewals/sentiment-lexicon';
 import type {
   BilledLineRow,
@@ -13,7 +13,7 @@ import type {
   RenewalHistory,
   RenewalHistoryReader,
   ServiceTicketRow,
-} from '../app/renewals/renewal-history';
+} from '../app/renewals/renewal-history.port';
 import type { Db } from './db';
 
 const iso = (v: unknown): string | null =>

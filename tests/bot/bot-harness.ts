@@ -2,10 +2,13 @@ import type { Server } from 'restify';
 import { mountBot, type MountedBot } from '../../bot/mount-bot';
 import type { BotAuthOptions } from '../../bot/bot-auth';
 import { TabLinks } from '../../bot/tab-links';
+import { createRenewalsModule, type RenewalsModule } from '../../src/modules/renewals.module';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
 import { createHttpServer, listen } from '../../src/server/http-server';
+import { ChangeSignal } from '../../src/shared/signal';
 import type { Db } from '../../src/store/db';
+import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import { ConnectorDouble } from '../support/connector-double';
 import { FakeClock, FakeDeliveryQueries, FakeEscalationActions } from './fakes';
 
@@ -21,6 +24,8 @@ export interface BotHarness {
   clock: FakeClock;
   mounted: MountedBot;
   links: TabLinks;
+  /** The renewals feature the bot is mounted with (its use cases, at the harness clock). */
+  renewals: RenewalsModule;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,16 @@ export async function startBotHarness(
     entityId: 'portfolio',
     webBaseUrl: 'http://localhost:3978',
   });
+  const renewals = createRenewalsModule({
+    db,
+    tenantId: TENANT,
+    clock,
+    outboxChanged: new ChangeSignal(),
+    roles: new SqlRoleDirectory(db, TENANT),
+    links,
+    logger,
+    evaluateCron: '0 6 * * *',
+  });
   const mounted = mountBot(server, {
     tenantId: TENANT,
     db,
@@ -53,6 +68,8 @@ export async function startBotHarness(
     links,
     logger,
     clock,
+    renewals: renewals.bot,
+    liveRenewalCards: renewals.routeLiveCards,
     auth,
   });
   const port = await listen(server, 0);
@@ -64,6 +81,7 @@ export async function startBotHarness(
     clock,
     mounted,
     links,
+    renewals,
     close: async () => {
       server.server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,11 +1,5 @@
 import { CardActivityRenderer } from '../../bot/card-activity-renderer';
-import { AuditLog } from '../../src/audit/audit-log';
-import { ConcessionService } from '../../src/app/renewals/concession-service';
-import { EvaluateRenewals } from '../../src/app/renewals/evaluate-renewals';
-import { RenewalInsights } from '../../src/app/renewals/renewal-insights';
-import { DEFAULT_RENEWAL_POLICY } from '../../src/domain/renewals';
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
-import { SqlRenewalHistoryReader } from '../../src/store/renewal-history.repository';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { person } from '../renewals/renewal-fixtures';
 import { DEMO_AS_OF, syncDemo } from '../renewals/renewal-portfolio';
@@ -41,13 +35,7 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
     bot = await startBotHarness(handle.db);
     // The bot's clock on the demo dataset's day.
     bot.clock.advance(Date.parse(`${DEMO_AS_OF}T08:00:00Z`) - bot.clock.now().getTime());
-    await new EvaluateRenewals({
-      db: handle.db,
-      history: new SqlRenewalHistoryReader(handle.db),
-      tenantId: TENANT,
-      now: () => bot.clock.now(),
-      policy: DEFAULT_RENEWAL_POLICY,
-    }).run({ asOf: DEMO_AS_OF });
+    await bot.renewals.evaluate({ asOf: DEMO_AS_OF });
   }, 300_000);
   afterAll(async () => {
     await bot?.close();
@@ -130,15 +118,9 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
   });
 
   test('a cs lead cannot approve a concession above the cs-lead tier', async () => {
-    const service = new ConcessionService({
-      db: handle.db,
-      tenantId: TENANT,
-      now: () => bot.clock.now(),
-      policy: DEFAULT_RENEWAL_POLICY,
-      audit: new AuditLog(TENANT, bot.clock),
-    });
+    const service = bot.renewals.useCases;
     const am = { ...person('Alex Account', ['account_manager']), aadObjectId: 'aad-am' };
-    const deep = await service.request(am, {
+    const deep = await service.requestConcession.run(am, {
       contractId: 6,
       discountPct: 18,
       reason: 'Budget cut',
@@ -160,19 +142,13 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
     const card = invokeCard(response);
     expect(JSON.stringify(card)).toContain('deeper approval tier');
     expect(cardProblems(card)).toEqual([]);
-    expect((await service.get(deep.concession.id))?.status).toBe('pending');
+    expect((await service.getConcession.run(deep.concession.id))?.status).toBe('pending');
   });
 
   test('20 cs leads approving at once: one decision, on the timeline, the card updated for everyone', async () => {
-    const service = new ConcessionService({
-      db: handle.db,
-      tenantId: TENANT,
-      now: () => bot.clock.now(),
-      policy: DEFAULT_RENEWAL_POLICY,
-      audit: new AuditLog(TENANT, bot.clock),
-    });
+    const service = bot.renewals.useCases;
     const am = { ...person('Alex Account', ['account_manager']), aadObjectId: 'aad-am' };
-    const requested = await service.request(am, {
+    const requested = await service.requestConcession.run(am, {
       contractId: 4,
       discountPct: 6,
       reason: 'Price match',
@@ -210,9 +186,7 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
       [TENANT, requested.concession.id],
     );
     expect(decisions).toHaveLength(1);
-    const timeline = await new RenewalInsights(handle.db, TENANT, DEFAULT_RENEWAL_POLICY).timeline(
-      4,
-    );
+    const timeline = await bot.renewals.useCases.insights.timeline(4);
     expect(timeline.filter((e) => e.kind === 'concession.decided')).toHaveLength(1);
     const update = await handle.db.query<{ update_of: string }>(
       "SELECT update_of FROM outbox WHERE tenant_id = $1 AND kind = 'concession' AND update_of IS NOT NULL",

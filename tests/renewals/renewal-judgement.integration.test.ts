@@ -2,7 +2,7 @@ import {
   buildContractFacts,
   indexRenewalHistory,
 } from '../../src/app/renewals/build-contract-facts';
-import type { RenewalHistory } from '../../src/app/renewals/renewal-history';
+import type { RenewalHistory } from '../../src/app/renewals/renewal-history.port';
 import { replayRenewals, scoreRenewalReplay } from '../../src/app/renewals/replay-renewals';
 import { daysBetweenInclusive } from '../../src/app/delivery/replay-delivery';
 import {

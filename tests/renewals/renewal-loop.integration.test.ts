@@ -1,20 +1,15 @@
 import { AuditLog } from '../../src/audit/audit-log';
-import { ConcessionService } from '../../src/app/renewals/concession-service';
-import { EvaluateRenewals } from '../../src/app/renewals/evaluate-renewals';
-import { mrrMovements, RenewalInsights } from '../../src/app/renewals/renewal-insights';
-import { RenewalQueries } from '../../src/app/renewals/renewal-queries';
-import { RenewalWorkflow } from '../../src/app/renewals/renewal-workflow';
+import { mrrMovements } from '../../src/app/renewals/renewal-insights';
+import { renewalStoreOn } from '../../src/modules/renewals.module';
 import {
-  DEFAULT_RENEWAL_POLICY,
   grossRetention,
   type ReadinessAssessment,
   type ReadinessChange,
 } from '../../src/domain/renewals';
 import { addDays } from '../../src/domain/shared/dates';
-import { RenewalRepository } from '../../src/store/renewal.repository';
-import { SqlRenewalHistoryReader } from '../../src/store/renewal-history.repository';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { person, seedContracts } from './renewal-fixtures';
+import { renewalsOn } from './renewal-module';
 import { DEMO_AS_OF, syncDemo } from './renewal-portfolio';
 
 // Opening PGlite and syncing a demo portfolio take tens of seconds on a shared machine.
@@ -39,19 +34,13 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
     const { db } = handle;
     await syncDemo(db, 42, T);
     const clock = clockAt(`${DEMO_AS_OF}T06:00:00Z`);
-    const evaluate = new EvaluateRenewals({
-      db,
-      history: new SqlRenewalHistoryReader(db),
-      tenantId: T,
-      now: clock.now,
-      policy: DEFAULT_RENEWAL_POLICY,
-    });
-    const first = await evaluate.run({ asOf: DEMO_AS_OF });
+    const renewals = renewalsOn(db, clock);
+    const first = await renewals.evaluate({ asOf: DEMO_AS_OF });
     expect(first.contracts).toBeGreaterThan(20);
     expect(first.stagesOpened.length).toBeGreaterThan(3);
 
-    const repo = new RenewalRepository(T);
-    const stages = await repo.stageTasks(db);
+    const repo = renewalStoreOn(db, T);
+    const stages = await repo.stages.stageTasks();
     expect(stages).toHaveLength(first.stagesOpened.length);
     for (const s of stages) {
       const left = (Date.parse(s.endDate) - Date.parse(DEMO_AS_OF)) / 86_400_000;
@@ -67,7 +56,7 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
     expect(cards).toHaveLength(stages.length);
 
     // Same day again: nothing re-opened, nothing re-posted.
-    const again = await evaluate.run({ asOf: DEMO_AS_OF });
+    const again = await renewals.evaluate({ asOf: DEMO_AS_OF });
     expect(again.stagesOpened).toEqual([]);
     expect(
       await db.query("SELECT 1 FROM outbox WHERE tenant_id = $1 AND kind = 'renewal-stage'", [T]),
@@ -79,7 +68,7 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       .reduce((a, b) => (a.checkpointDueOn < b.checkpointDueOn ? a : b));
     const later = addDays(target.checkpointDueOn, 1);
     clock.set(`${later}T06:00:00Z`);
-    const report = await evaluate.run({ asOf: later });
+    const report = await renewals.evaluate({ asOf: later });
     expect(report.escalated).toContainEqual(
       expect.objectContaining({ contractId: target.contractId, stage: target.stage }),
     );
@@ -88,14 +77,13 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       [T, `renewal-stage:${target.contractId}:${target.stage}:escalated`],
     );
     expect(update[0]?.update_of).toBe(`renewal-stage:${target.contractId}:${target.stage}`);
-    const insights = new RenewalInsights(db, T, DEFAULT_RENEWAL_POLICY);
+    const { insights, queries } = renewals.useCases;
     const timeline = await insights.timeline(target.contractId);
     expect(timeline.map((e) => e.kind)).toEqual(
       expect.arrayContaining(['stage.opened', 'escalation.opened']),
     );
 
     // The pipeline lists the contracts renewing within 90 days, soonest first, with readiness.
-    const queries = new RenewalQueries(db, T, insights);
     const pipeline = await queries.pipeline(later, 90);
     expect(pipeline.length).toBeGreaterThan(0);
     expect(pipeline.every((p) => p.daysToEnd !== null && p.daysToEnd <= 90)).toBe(true);
@@ -115,9 +103,8 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       },
     ]);
     const clock = clockAt('2026-02-01T09:00:00Z');
-    const repo = new RenewalRepository(T);
-    await repo.openStage(
-      db,
+    const repo = renewalStoreOn(db, T);
+    await repo.stages.openStage(
       {
         contractId: 1,
         stage: '30',
@@ -148,14 +135,9 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       },
       clock.now(),
     );
-    const workflow = new RenewalWorkflow({
-      db,
-      tenantId: T,
-      now: clock.now,
-      audit: new AuditLog(T, clock),
-    });
+    const workflow = renewalsOn(db, clock).useCases;
     const am = person('Alex Account', ['account_manager']);
-    const monitor = await workflow.logCheckpoint(am, {
+    const monitor = await workflow.logCheckpoint.run(am, {
       contractId: 1,
       meetingOn: '2026-01-30',
       notes: 'Quarterly review',
@@ -163,8 +145,7 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
     });
     expect(monitor).toMatchObject({ ok: false, reason: 'invalid-input' });
     // The score says ready; the owner calls churn: a disagreement, routed to the cs lead.
-    await repo.saveSnapshot(
-      db,
+    await repo.snapshots.saveSnapshot(
       {
         contractId: 1,
         clientId: 1,
@@ -183,7 +164,7 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       },
       clock.now(),
     );
-    const logged = await workflow.logCheckpoint(am, {
+    const logged = await workflow.logCheckpoint.run(am, {
       contractId: 1,
       meetingOn: '2026-01-30',
       notes: 'They are shopping around',
@@ -198,9 +179,9 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       [T],
     );
     expect(review).toHaveLength(1);
-    const timeline = await new RenewalInsights(db, T, DEFAULT_RENEWAL_POLICY).timeline(1);
+    const timeline = await renewalsOn(db).useCases.insights.timeline(1);
     expect(timeline.map((e) => e.kind)).toEqual(['checkpoint.logged', 'checkpoint.disagreement']);
-    const stage = (await repo.stageTasks(db, { contractId: 1 }))[0]!;
+    const stage = (await repo.stages.stageTasks({ contractId: 1 }))[0]!;
     expect(stage.status).toBe('checkpoint-logged');
     expect(stage.tasks[0]?.completedOn).toBe('2026-01-30');
   });
@@ -219,15 +200,9 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       },
     ]);
     const clock = clockAt('2026-02-01T10:00:00Z');
-    const service = new ConcessionService({
-      db,
-      tenantId: T,
-      now: clock.now,
-      policy: DEFAULT_RENEWAL_POLICY,
-      audit: new AuditLog(T, clock),
-    });
+    const service = renewalsOn(db, clock).useCases;
     const am = person('Alex Account', ['account_manager', 'msp_owner']);
-    const requested = await service.request(am, {
+    const requested = await service.requestConcession.run(am, {
       contractId: 5,
       discountPct: 15,
       reason: 'Competitor offer',
@@ -241,31 +216,42 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
 
     const lead = person('Casey Lead', ['cs_lead']);
     clock.set('2026-02-01T10:01:00Z');
-    expect(await service.decide(lead, { concessionId: c.id, decision: 'approve' })).toMatchObject({
+    expect(
+      await service.decideConcession.run(lead, { concessionId: c.id, decision: 'approve' }),
+    ).toMatchObject({
       ok: false,
       reason: 'wrong-role',
     });
     clock.set('2026-02-01T10:02:00Z');
-    expect(await service.decide(am, { concessionId: c.id, decision: 'approve' })).toMatchObject({
+    expect(
+      await service.decideConcession.run(am, { concessionId: c.id, decision: 'approve' }),
+    ).toMatchObject({
       ok: false,
       reason: 'own-request',
     });
     const owner = person('Morgan Owner', ['msp_owner']);
     clock.set('2026-02-01T10:03:00Z');
-    const approved = await service.decide(owner, { concessionId: c.id, decision: 'approve' });
+    const approved = await service.decideConcession.run(owner, {
+      concessionId: c.id,
+      decision: 'approve',
+    });
     expect(approved).toMatchObject({
       ok: true,
       concession: { status: 'approved', decidedBy: 'Morgan Owner' },
     });
     clock.set('2026-02-01T10:04:00Z');
     expect(
-      await service.decide(owner, { concessionId: c.id, decision: 'reject', comment: 'no' }),
+      await service.decideConcession.run(owner, {
+        concessionId: c.id,
+        decision: 'reject',
+        comment: 'no',
+      }),
     ).toMatchObject({
       ok: false,
       reason: 'already-decided',
     });
 
-    const timeline = await new RenewalInsights(db, T, DEFAULT_RENEWAL_POLICY).timeline(5);
+    const timeline = await renewalsOn(db).useCases.insights.timeline(5);
     expect(timeline.map((e) => e.kind)).toEqual([
       'concession.requested',
       'concession.refused',
@@ -305,27 +291,22 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       },
     ]);
     const clock = clockAt('2026-02-01T10:00:00Z');
-    const deps = {
-      tenantId: T,
-      now: clock.now,
-      policy: DEFAULT_RENEWAL_POLICY,
-      audit: new AuditLog(T, clock),
-    };
-    const service = new ConcessionService({ ...deps, db });
-    const requested = await service.request(person('Alex Account', ['account_manager']), {
-      contractId: 9,
-      discountPct: 5,
-      reason: 'Loyalty',
-    });
+    const service = renewalsOn(db, clock).useCases;
+    const requested = await service.requestConcession.run(
+      person('Alex Account', ['account_manager']),
+      {
+        contractId: 9,
+        discountPct: 5,
+        reason: 'Loyalty',
+      },
+    );
     if (!requested.ok) throw new Error(requested.message);
     // On PostgreSQL each approver gets its own connection pool; PGlite serialises on one connection.
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => {
         const own =
-          database.name === 'postgres'
-            ? new ConcessionService({ ...deps, db: handle.connect() })
-            : service;
-        return own.decide(person(`Lead ${i}`, ['cs_lead']), {
+          database.name === 'postgres' ? renewalsOn(handle.connect(), clock).useCases : service;
+        return own.decideConcession.run(person(`Lead ${i}`, ['cs_lead']), {
           concessionId: requested.concession.id,
           decision: 'approve',
           expectedVersion: 1,
@@ -342,7 +323,7 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       T,
     ]);
     expect(decisions).toHaveLength(1);
-    const timeline = await new RenewalInsights(db, T, DEFAULT_RENEWAL_POLICY).timeline(9);
+    const timeline = await renewalsOn(db).useCases.insights.timeline(9);
     expect(timeline.filter((e) => e.kind === 'concession.decided')).toHaveLength(1);
   });
 
@@ -386,8 +367,8 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
         monthly: 800,
       },
     ]);
-    const repo = new RenewalRepository(T);
-    const moves = mrrMovements(await repo.contractTerms(db), '2025-01-01', '2025-12-31');
+    const repo = renewalStoreOn(db, T);
+    const moves = mrrMovements(await repo.contracts.contractTerms(), '2025-01-01', '2025-12-31');
     expect(grossRetention(moves)).toEqual({
       startingMrr: 4300,
       churnedMrr: 500,
@@ -414,18 +395,13 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       opp('6:c', 6, 70),
       opp('6:d', 6, 30),
     ].entries()) {
-      await repo.upsertUplift(db, o, now);
-      if (i === 0) await repo.decideUplift(db, o.id, 'accepted', 'x', '2025-12-10', now);
-      if (i === 1 || i === 2) await repo.decideUplift(db, o.id, 'declined', 'x', '2025-12-10', now);
+      await repo.uplift.upsertUplift(o, now);
+      if (i === 0) await repo.uplift.decideUplift(o.id, 'accepted', 'x', '2025-12-10', now);
+      if (i === 1 || i === 2)
+        await repo.uplift.decideUplift(o.id, 'declined', 'x', '2025-12-10', now);
     }
     const clock = clockAt('2025-12-01T10:00:00Z');
-    const service = new ConcessionService({
-      db,
-      tenantId: T,
-      now: clock.now,
-      policy: DEFAULT_RENEWAL_POLICY,
-      audit: new AuditLog(T, clock),
-    });
+    const service = renewalsOn(db, clock).useCases;
     const am = person('Alex Account', ['account_manager']);
     const owner = person('Morgan Owner', ['msp_owner']);
     for (const [contractId, pct, decision] of [
@@ -433,11 +409,19 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       [5, 12, 'approve'],
       [6, 20, 'reject'],
     ] as const) {
-      const r = await service.request(am, { contractId, discountPct: pct, reason: 'renewal' });
+      const r = await service.requestConcession.run(am, {
+        contractId,
+        discountPct: pct,
+        reason: 'renewal',
+      });
       if (!r.ok) throw new Error(r.message);
-      await service.decide(owner, { concessionId: r.concession.id, decision, comment: 'decided' });
+      await service.decideConcession.run(owner, {
+        concessionId: r.concession.id,
+        decision,
+        comment: 'decided',
+      });
     }
-    const kpis = await new RenewalInsights(db, T, DEFAULT_RENEWAL_POLICY).kpis('2025-12-31', {
+    const kpis = await renewalsOn(db).useCases.insights.kpis('2025-12-31', {
       capture: true,
     });
     // Active on 2024-12-31: 1, 3, 4, 6 as above → GRR 0.8605. Uplift: 1 accepted of 3 answered.

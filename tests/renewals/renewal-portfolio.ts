@@ -1,6 +1,6 @@
 /** Syncs a generated demo portfolio into a fresh embedded database and loads its renewal history. */
 import { systemClock } from '../../src/shared/clock';
-import type { RenewalHistory } from '../../src/app/renewals/renewal-history';
+import type { RenewalHistory } from '../../src/app/renewals/renewal-history.port';
 import { HALO_READ_SCOPES } from '../../src/halo/halo-scopes';
 import { HaloClient } from '../../src/halo/halo-client';
 import { HaloSync } from '../../src/halo/halo-sync';

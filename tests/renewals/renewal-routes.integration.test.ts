@@ -1,15 +1,7 @@
 import { ApiError, type ApiActor, type ApiRoute } from '../../src/api/api-types';
-import { renewalRoutes, type RenewalServices } from '../../src/api/renewal-routes';
-import { AuditLog } from '../../src/audit/audit-log';
 import type { Role } from '../../src/app/delivery-views';
-import { ConcessionService } from '../../src/app/renewals/concession-service';
-import { EvaluateRenewals } from '../../src/app/renewals/evaluate-renewals';
-import { RenewalInsights } from '../../src/app/renewals/renewal-insights';
-import { RenewalQueries } from '../../src/app/renewals/renewal-queries';
-import { RenewalWorkflow } from '../../src/app/renewals/renewal-workflow';
-import { DEFAULT_RENEWAL_POLICY } from '../../src/domain/renewals';
-import { SqlRenewalHistoryReader } from '../../src/store/renewal-history.repository';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
+import { renewalsOn } from './renewal-module';
 import { DEMO_AS_OF, syncDemo } from './renewal-portfolio';
 
 const T = 't';
@@ -41,29 +33,9 @@ describe.each(testDatabases())('renewal tab API on $name', (database) => {
     handle = await database.open();
     const { db } = handle;
     await syncDemo(db, 7, T);
-    const now = () => new Date(`${DEMO_AS_OF}T09:00:00Z`);
-    await new EvaluateRenewals({
-      db,
-      history: new SqlRenewalHistoryReader(db),
-      tenantId: T,
-      now,
-      policy: DEFAULT_RENEWAL_POLICY,
-    }).run({ asOf: DEMO_AS_OF });
-    const insights = new RenewalInsights(db, T, DEFAULT_RENEWAL_POLICY);
-    const audit = new AuditLog(T, { now });
-    const services: RenewalServices = {
-      queries: new RenewalQueries(db, T, insights),
-      insights,
-      concessions: new ConcessionService({
-        db,
-        tenantId: T,
-        now,
-        policy: DEFAULT_RENEWAL_POLICY,
-        audit,
-      }),
-      workflow: new RenewalWorkflow({ db, tenantId: T, now, audit }),
-    };
-    routes = renewalRoutes({ renewals: () => services, today: () => DEMO_AS_OF });
+    const renewals = renewalsOn(db, { now: () => new Date(`${DEMO_AS_OF}T09:00:00Z`) }, T);
+    await renewals.evaluate({ asOf: DEMO_AS_OF });
+    routes = [...renewals.routes];
   }, 300_000);
   afterAll(async () => {
     await handle?.dispose();
@@ -150,5 +122,13 @@ describe.each(testDatabases())('renewal tab API on $name', (database) => {
     const r = review.body as { retentionRisk: { atRiskCount: number }; month: string };
     expect(r.month).toBe(DEMO_AS_OF.slice(0, 7));
     expect(r.retentionRisk.atRiskCount).toBeGreaterThanOrEqual(0);
+  });
+
+  test('a caller of another tenant is answered 404: the renewals of this tenant are not theirs', async () => {
+    const stranger = { ...actor('sam', ['msp_owner']), tenantId: 'other-tenant' };
+    await expect(call('get', '/renewals', stranger)).rejects.toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
   });
 });

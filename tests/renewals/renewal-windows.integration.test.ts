@@ -1,10 +1,8 @@
-import { EvaluateRenewals } from '../../src/app/renewals/evaluate-renewals';
-import { DEFAULT_RENEWAL_POLICY } from '../../src/domain/renewals';
 import { addDays } from '../../src/domain/shared/dates';
-import { RenewalRepository } from '../../src/store/renewal.repository';
-import { SqlRenewalHistoryReader } from '../../src/store/renewal-history.repository';
+import { renewalStoreOn } from '../../src/modules/renewals.module';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { seedContracts } from './renewal-fixtures';
+import { renewalsOn } from './renewal-module';
 
 const AS_OF = '2026-03-01';
 /** Days from AS_OF to the end date → the stage the daily evaluation opens (none = no stage). */
@@ -53,16 +51,12 @@ describe.each(testDatabases())('renewal windows in the daily evaluation on $name
       },
     ]);
     await handle.db.query('UPDATE halo_clients SET account_manager_id = NULL WHERE id = 99');
-    const report = await new EvaluateRenewals({
-      db: handle.db,
-      history: new SqlRenewalHistoryReader(handle.db),
-      tenantId: 't',
+    const report = await renewalsOn(handle.db, {
       now: () => new Date(`${AS_OF}T06:00:00Z`),
-      policy: DEFAULT_RENEWAL_POLICY,
-    }).run({ asOf: AS_OF });
+    }).evaluate({ asOf: AS_OF });
     expect(report.dataQuality).toBe(1);
     opened = new Map();
-    for (const s of await new RenewalRepository('t').stageTasks(handle.db)) {
+    for (const s of await renewalStoreOn(handle.db, 't').stages.stageTasks()) {
       opened.set(s.contractId, [...(opened.get(s.contractId) ?? []), s.stage]);
     }
   });

@@ -1,5 +1,5 @@
 import { buildContractFacts, indexRenewalHistory } from './build-contract-facts';
-import type { InvoiceRow, RenewalHistory } from './renewal-history';
+import type { InvoiceRow, RenewalHistory } from './renewal-history.port';
 
 /**
  * One client with one contract and a ticket a month from January (the first, partly synced month

@@ -28,7 +28,7 @@ import type {
   InvoiceRow,
   ObservedQuantityRow,
   RenewalHistory,
-} from './renewal-history';
+} from './renewal-history.port';
 
 /** Months of history the facts carry (the contract's convention). */
 const HISTORY_MONTHS = 24;

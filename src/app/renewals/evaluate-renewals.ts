@@ -11,7 +11,6 @@ import {
   detectUplift,
   flagRenewalRisk,
   intakeExceptions,
-  missedCheckpoints,
   renewalStage,
   stageTasks,
   whatChanged,
@@ -19,31 +18,31 @@ import {
   type ReadinessAssessment,
   type RenewalPolicy,
 } from '../../domain/renewals';
-import { addDays, daysBetween } from '../../domain/shared/dates';
-import type { Db } from '../../store/db';
-import {
-  RenewalRepository,
-  type ContractLabel,
-  type StageTaskRow,
-} from '../../store/renewal.repository';
-import { enqueue } from '../../notifications/outbox';
-import {
-  pilotVerdict,
-  SqlTabSettings,
-  type PilotVerdict,
-} from '../../store/tab-settings.repository';
-import type { RenewalStagePayload } from '../../notifications/renewal-payloads';
+import { addDays } from '../../domain/shared/dates';
+import type { Clock } from '../../shared/clock';
+import type { Signal } from '../../shared/signal';
+import type { Transactional } from '../ports/transaction.port';
 import { buildAllContractFacts, indexRenewalHistory } from './build-contract-facts';
-import type { RenewalHistoryReader } from './renewal-history';
-import type { RenewalStageView } from './renewal-views';
+import { escalateMissedCheckpoints } from './escalate-missed-checkpoints';
+import { stageCardKey, stageView } from './renewal-stage-card';
+import type { ContractLabel } from './contract-catalog.port';
+import type { RenewalHistoryReader } from './renewal-history.port';
+import type { RenewalStagePayload } from './renewal-payloads';
+import type { PilotVerdicts, RenewalPilot } from './renewal-pilot.port';
+import type { StageTaskRow } from './renewal-stages.port';
+import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
 
 /** Dependencies of the evaluation (ports and the tenant's policy). */
 export interface EvaluateRenewalsDeps {
-  db: Db;
+  store: Pick<RenewalStore, 'snapshots' | 'contracts' | 'stages'>;
+  uow: Transactional<RenewalUnitOfWork>;
   history: RenewalHistoryReader;
+  pilot: RenewalPilot;
   tenantId: string;
-  now: () => Date;
+  clock: Clock;
   policy: RenewalPolicy;
+  /** Notified after each run (stage cards and escalations may have been queued in the outbox). */
+  outboxChanged: Signal;
   /** Shadow mode: compute and store, but post nothing. */
   shadow?: boolean;
 }
@@ -63,75 +62,28 @@ export interface RenewalEvaluationReport {
 /** Days a late-opened stage gets before its mandatory tasks count as missed. */
 export const LATE_STAGE_GRACE_DAYS = 7;
 
-/** The outbox dedupe key of a contract's stage card. */
-export function stageCardKey(contractId: number, stage: string): string {
-  return `renewal-stage:${contractId}:${stage}`;
-}
-
-/** The stage card's view from a stored stage, its contract and the latest readiness. */
-export function stageView(
-  stage: StageTaskRow,
-  label: ContractLabel | undefined,
-  assessment: ReadinessAssessment,
-  flag: { flagged: boolean; cause: string | null },
-  asOf: string,
-  notice: string | null,
-): RenewalStageView {
-  return {
-    contractId: stage.contractId,
-    ref: label?.ref ?? `Contract ${stage.contractId}`,
-    clientName: label?.clientName ?? 'Unknown client',
-    stage: stage.stage,
-    endDate: stage.endDate,
-    daysToEnd: daysBetween(asOf, stage.endDate),
-    ownerName: label?.ownerName ?? null,
-    score: assessment.score,
-    band: assessment.band,
-    confidence: assessment.confidence,
-    drivers: assessment.drivers
-      .filter((d) => d.contribution > 0)
-      .slice(0, 3)
-      .map((d) => ({ label: d.label, explanation: d.explanation, contribution: d.contribution })),
-    flagged: flag.flagged,
-    flagCause: flag.cause,
-    tasks: stage.tasks.map((t) => ({
-      title: t.title,
-      dueDate: t.dueDate,
-      mandatory: t.mandatory,
-      done: t.completedOn !== null,
-    })),
-    checkpointDueOn: stage.checkpointDueOn,
-    status: stage.status,
-    notice,
-  };
-}
-
 /** The daily renewal evaluation. */
 export class EvaluateRenewals {
-  private readonly repo: RenewalRepository;
-  private verdict: (clientId: number | null) => PilotVerdict = () => 'post';
+  private verdict: PilotVerdicts = () => 'post';
 
-  constructor(private readonly deps: EvaluateRenewalsDeps) {
-    this.repo = new RenewalRepository(deps.tenantId);
-  }
+  constructor(private readonly deps: EvaluateRenewalsDeps) {}
 
   /** Evaluates every contract as of `asOf` (default today, UTC). */
   async run(options: { asOf?: string } = {}): Promise<RenewalEvaluationReport> {
-    const { db, now, policy, tenantId } = this.deps;
-    const asOf = options.asOf ?? now().toISOString().slice(0, 10);
+    const { store, clock, policy, tenantId } = this.deps;
+    const asOf = options.asOf ?? clock.now().toISOString().slice(0, 10);
     const history = indexRenewalHistory(await this.deps.history.load(tenantId));
     const all = buildAllContractFacts(history, asOf).filter(
       (f) => f.endDate === null || f.endDate >= asOf,
     );
     const [previous, labels, openStages] = await Promise.all([
-      this.repo.previousSnapshots(db, asOf),
-      this.repo.contractLabels(db, null),
-      this.repo.stageTasks(db),
+      store.snapshots.previousSnapshots(asOf),
+      store.contracts.contractLabels(null),
+      store.stages.stageTasks(),
     ]);
     // Tenant pilot settings: renewals switched off, shadow mode or outside the allow-list → not posted.
-    const pilot = await new SqlTabSettings(db, { now }).pilot(tenantId);
-    this.verdict = (clientId) =>
-      this.deps.shadow ? 'shadow' : pilotVerdict(pilot, 'renewals', { clientId, projectId: null });
+    const pilot = await this.deps.pilot.renewalVerdicts();
+    this.verdict = (clientId) => (this.deps.shadow ? 'shadow' : pilot(clientId));
     const stagesByContract = new Map<number, StageTaskRow[]>();
     for (const s of openStages) {
       stagesByContract.set(s.contractId, [...(stagesByContract.get(s.contractId) ?? []), s]);
@@ -158,10 +110,9 @@ export class EvaluateRenewals {
       report.byBand[assessment.band] = (report.byBand[assessment.band] ?? 0) + 1;
       if (exceptions.length > 0) report.dataQuality += 1;
 
-      await db.transaction(async (tx) => {
-        const at = now();
-        await this.repo.saveSnapshot(
-          tx,
+      await this.deps.uow.transaction(async (tx) => {
+        const at = clock.now();
+        await tx.snapshots.saveSnapshot(
           {
             contractId,
             clientId: facts.clientId === '' ? null : Number(facts.clientId),
@@ -197,17 +148,22 @@ export class EvaluateRenewals {
           });
         }
         await this.openStage(tx, facts, stage, asOf, assessment, flag, labels, report);
-        await this.escalateMissed(
-          tx,
+        await escalateMissedCheckpoints(
+          {
+            tx,
+            asOf,
+            assessment,
+            flag,
+            labels,
+            policy,
+            clock,
+            verdict: this.verdict,
+          },
           stagesByContract.get(contractId) ?? [],
-          asOf,
-          assessment,
-          flag,
-          labels,
-          report,
+          report.escalated,
         );
         for (const o of detectUplift(facts, asOf, policy)) {
-          if (await this.repo.upsertUplift(tx, o, at)) {
+          if (await tx.uplift.upsertUplift(o, at)) {
             report.upliftProposed.push(o.id);
             await this.event(
               tx,
@@ -221,11 +177,12 @@ export class EvaluateRenewals {
         }
       });
     }
+    this.deps.outboxChanged.notify();
     return report;
   }
 
   private async openStage(
-    tx: Db,
+    tx: RenewalUnitOfWork,
     facts: ContractFacts,
     stage: ReturnType<typeof renewalStage>,
     asOf: string,
@@ -265,8 +222,8 @@ export class EvaluateRenewals {
       status: 'open',
       version: 1,
     };
-    const at = this.deps.now();
-    if (!(await this.repo.openStage(tx, row, at))) return;
+    const at = this.deps.clock.now();
+    if (!(await tx.stages.openStage(row, at))) return;
     report.stagesOpened.push({ contractId, stage });
     const label = labels.get(contractId);
     await this.event(
@@ -281,94 +238,23 @@ export class EvaluateRenewals {
     const payload: RenewalStagePayload = {
       stage: stageView(row, label, assessment, flag, asOf, null),
     };
-    await enqueue(
-      tx,
-      this.deps.tenantId,
-      {
-        dedupeKey: stageCardKey(contractId, stage),
-        kind: 'renewal-stage',
-        payload,
-        target: { streams: ['renewals'], clientId: row.clientId },
-      },
-      at,
-    );
-  }
-
-  private async escalateMissed(
-    tx: Db,
-    stages: readonly StageTaskRow[],
-    asOf: string,
-    assessment: ReadinessAssessment,
-    flag: { flagged: boolean; cause: string | null },
-    labels: Map<number, ContractLabel>,
-    report: RenewalEvaluationReport,
-  ): Promise<void> {
-    for (const stage of stages) {
-      if (stage.status !== 'open') continue;
-      const missed = missedCheckpoints(
-        stage.tasks.filter((t) => t.kind === 'customer-checkpoint'),
-        asOf,
-        this.deps.policy,
-      );
-      const first = missed[0];
-      if (!first) continue;
-      const at = this.deps.now();
-      const moved = await this.repo.updateStage(
-        tx,
-        stage.contractId,
-        stage.stage,
-        stage.version,
-        { status: 'escalated', escalatedAt: at },
-        at,
-      );
-      if (!moved) continue;
-      const to = first.escalateTo === 'msp_owner' ? 'the msp owner' : 'the cs lead';
-      const notice = `Checkpoint due ${first.dueDate} was not logged: escalated to ${to}`;
-      report.escalated.push({
-        contractId: stage.contractId,
-        stage: stage.stage,
-        escalateTo: first.escalateTo,
-      });
-      await this.event(tx, stage.contractId, at, 'escalation.opened', notice, {
-        stage: stage.stage,
-        escalateTo: first.escalateTo,
-        severity: first.severity,
-        daysOverdue: first.daysOverdue,
-      });
-      if (this.verdict(stage.clientId) !== 'post') continue;
-      const payload: RenewalStagePayload = {
-        stage: stageView(
-          { ...stage, status: 'escalated' },
-          labels.get(stage.contractId),
-          assessment,
-          flag,
-          asOf,
-          notice,
-        ),
-      };
-      await enqueue(
-        tx,
-        this.deps.tenantId,
-        {
-          dedupeKey: `${stageCardKey(stage.contractId, stage.stage)}:escalated`,
-          kind: 'renewal-stage',
-          payload,
-          updateOf: stageCardKey(stage.contractId, stage.stage),
-        },
-        at,
-      );
-    }
+    await tx.outbox.enqueue({
+      dedupeKey: stageCardKey(contractId, stage),
+      kind: 'renewal-stage',
+      payload,
+      target: { streams: ['renewals'], clientId: row.clientId },
+    });
   }
 
   private event(
-    tx: Db,
+    tx: RenewalUnitOfWork,
     contractId: number,
     at: Date,
     kind: string,
     summary: string,
     detail: Record<string, unknown>,
   ): Promise<void> {
-    return this.repo.addEvent(tx, {
+    return tx.events.addEvent({
       contractId,
       at: at.toISOString(),
       kind,

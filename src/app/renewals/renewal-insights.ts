@@ -27,9 +27,9 @@ import {
   type UpliftConversion,
 } from '../../domain/renewals';
 import { addDays } from '../../domain/shared/dates';
-import type { Db } from '../../store/db';
-import { RenewalRepository, type ContractTerm } from '../../store/renewal.repository';
 import { billingPeriodMonths } from './build-contract-facts';
+import type { ContractTerm } from './contract-catalog.port';
+import type { RenewalStore } from './renewal-store.port';
 
 /** Days after a contract's end within which a successor (same client and type) counts as its renewal. */
 export const RENEWAL_GRACE_DAYS = 31;
@@ -93,23 +93,21 @@ export interface RenewalKpiView {
 
 /** KPIs, governance review and timelines from stored data. */
 export class RenewalInsights {
-  private readonly repo: RenewalRepository;
-
   constructor(
-    private readonly db: Db,
-    tenantId: string,
+    private readonly store: Pick<
+      RenewalStore,
+      'snapshots' | 'contracts' | 'checkpoints' | 'uplift' | 'concessions' | 'events' | 'kpis'
+    >,
     private readonly policy: RenewalPolicy,
-  ) {
-    this.repo = new RenewalRepository(tenantId);
-  }
+  ) {}
 
   /** KPIs as of `asOf` (GRR over the 12 months before it); `capture` stores them as the day's snapshot. */
   async kpis(asOf: string, options: { capture?: boolean } = {}): Promise<RenewalKpiView> {
     const from = addDays(asOf, -365);
     const [terms, opportunities, concessions] = await Promise.all([
-      this.repo.contractTerms(this.db),
-      this.repo.uplift(this.db, null),
-      this.repo.concessions(this.db, null),
+      this.store.contracts.contractTerms(),
+      this.store.uplift.uplift(null),
+      this.store.concessions.concessions(null),
     ]);
     const retention = grossRetention(mrrMovements(terms, from, asOf));
     const uplift = upliftConversion(opportunities);
@@ -120,9 +118,9 @@ export class RenewalInsights {
       avgConcessionDepthPct: depth.approvedAvgPct,
     };
     if (options.capture) {
-      await this.repo.saveKpis(this.db, asOf, { ...kpis }, { retention, uplift, depth });
+      await this.store.kpis.saveKpis(asOf, { ...kpis }, { retention, uplift, depth });
     }
-    const snapshots = (await this.repo.kpiSnapshots(this.db)).map((s) => ({
+    const snapshots = (await this.store.kpis.kpiSnapshots()).map((s) => ({
       capturedOn: s.capturedOn,
       kpis: s.kpis as unknown as RenewalKpis,
     }));
@@ -143,13 +141,13 @@ export class RenewalInsights {
     const previousEnd = addDays(`${month}-01`, -1);
     const [current, previous, labels, opportunities, concessions, checkpoints, money] =
       await Promise.all([
-        this.repo.latestSnapshots(this.db, end),
-        this.repo.latestSnapshots(this.db, previousEnd),
-        this.repo.contractLabels(this.db, null),
-        this.repo.uplift(this.db, null),
-        this.repo.concessions(this.db, null),
-        this.repo.checkpoints(this.db, null),
-        this.repo.contractMoney(this.db, null),
+        this.store.snapshots.latestSnapshots(end),
+        this.store.snapshots.latestSnapshots(previousEnd),
+        this.store.contracts.contractLabels(null),
+        this.store.uplift.uplift(null),
+        this.store.concessions.concessions(null),
+        this.store.checkpoints.checkpoints(null),
+        this.store.contracts.contractMoney(null),
       ]);
     const before = new Map(previous.map((s) => [s.contractId, s.band as ReadinessBand]));
     const standings: ContractStanding[] = current
@@ -196,7 +194,7 @@ export class RenewalInsights {
 
   /** Every intervention and outcome on one contract, in order. */
   async timeline(contractId: number): Promise<RenewalTimelineEntry[]> {
-    const events = await this.repo.events(this.db, contractId);
+    const events = await this.store.events.events(contractId);
     return renewalTimeline(
       String(contractId),
       events.map((e) => ({

@@ -8,15 +8,12 @@ import {
   type RenewalTimelineEntry,
   type UpliftOpportunity,
 } from '../../domain/renewals';
-import type { Db } from '../../store/db';
-import {
-  RenewalRepository,
-  type CheckpointRow,
-  type ConcessionRow,
-  type RenewalSnapshotRow,
-  type StageTaskRow,
-} from '../../store/renewal.repository';
+import type { ConcessionRow } from './concession-requests.port';
+import type { RenewalSnapshotRow } from './readiness-snapshots.port';
+import type { CheckpointRow } from './renewal-checkpoints.port';
 import type { RenewalInsights } from './renewal-insights';
+import type { StageTaskRow } from './renewal-stages.port';
+import type { RenewalStore } from './renewal-store.port';
 import type { RenewalPipelineItem } from './renewal-views';
 
 /** Pipeline order: soonest end first (default), or newest (latest) end date first. */
@@ -36,15 +33,13 @@ export interface ContractRenewalDetail {
 
 /** Pipeline and contract reads. */
 export class RenewalQueries {
-  private readonly repo: RenewalRepository;
-
   constructor(
-    private readonly db: Db,
-    tenantId: string,
+    private readonly store: Pick<
+      RenewalStore,
+      'snapshots' | 'contracts' | 'stages' | 'checkpoints' | 'uplift' | 'concessions'
+    >,
     private readonly insights: RenewalInsights,
-  ) {
-    this.repo = new RenewalRepository(tenantId);
-  }
+  ) {}
 
   /** Contracts ending within `days` of `asOf` (not yet ended), with their latest readiness. */
   async pipeline(
@@ -53,8 +48,8 @@ export class RenewalQueries {
     order: PipelineOrder = 'soonest',
   ): Promise<RenewalPipelineItem[]> {
     const [snapshots, labels] = await Promise.all([
-      this.repo.latestSnapshots(this.db),
-      this.repo.contractLabels(this.db, null),
+      this.store.snapshots.latestSnapshots(),
+      this.store.contracts.contractLabels(null),
     ]);
     const snap = new Map(snapshots.map((s) => [s.contractId, s]));
     const items: RenewalPipelineItem[] = [];
@@ -73,15 +68,15 @@ export class RenewalQueries {
 
   /** One contract's readiness with drivers, trend, stages, checkpoints, uplift, concessions, timeline. */
   async contract(contractId: number, asOf: string): Promise<ContractRenewalDetail | null> {
-    const labels = await this.repo.contractLabels(this.db, [contractId]);
+    const labels = await this.store.contracts.contractLabels([contractId]);
     const label = labels.get(contractId);
     if (!label) return null;
     const [snapshots, stages, checkpoints, uplift, concessions, timeline] = await Promise.all([
-      this.repo.snapshots(this.db, contractId),
-      this.repo.stageTasks(this.db, { contractId }),
-      this.repo.checkpoints(this.db, contractId),
-      this.repo.uplift(this.db, contractId),
-      this.repo.concessions(this.db, contractId),
+      this.store.snapshots.snapshots(contractId),
+      this.store.stages.stageTasks({ contractId }),
+      this.store.checkpoints.checkpoints(contractId),
+      this.store.uplift.uplift(contractId),
+      this.store.concessions.concessions(contractId),
       this.insights.timeline(contractId),
     ]);
     const latest = snapshots[snapshots.length - 1] ?? null;

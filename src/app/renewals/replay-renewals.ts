@@ -12,7 +12,7 @@ import {
 } from '../../domain/renewals';
 import { addDays } from '../../domain/shared/dates';
 import { buildContractFacts, indexRenewalHistory } from './build-contract-facts';
-import type { RenewalHistory, RenewalHistoryReader } from './renewal-history';
+import type { RenewalHistory, RenewalHistoryReader } from './renewal-history.port';
 
 /** One renewal state change the replay prints (SPEC §6 shape). */
 export interface RenewalReplayEvent {

@@ -5,9 +5,9 @@ import {
   assessReadiness,
   driverLevel,
   driverSeverity,
-  whatChanged,
   type ReadinessAssessment,
 } from './readiness-score';
+import { whatChanged } from './readiness-change';
 import {
   DEFAULT_RENEWAL_POLICY as P,
   READINESS_DRIVER_KEYS,

@@ -1,4 +1,5 @@
-import { DEFAULT_RENEWAL_POLICY, sizeBandOf, validateRenewalPolicy } from './renewal-policy';
+import { DEFAULT_RENEWAL_POLICY, sizeBandOf } from './renewal-policy';
+import { validateRenewalPolicy } from './renewal-policy-validation';
 
 describe('renewal policy', () => {
   test('the default is valid', () => {

@@ -1,5 +1,5 @@
 /** Outbox payloads of the renewal stream (rendered by the bot's renewal and concession cards). */
-import type { ConcessionView, RenewalStageView } from '../app/renewals/renewal-views';
+import type { ConcessionView, RenewalStageView } from './renewal-views';
 
 /** Kinds of renewal outbox rows. */
 export type RenewalNotificationKind = 'renewal-stage' | 'concession';

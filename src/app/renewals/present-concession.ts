@@ -1,0 +1,74 @@
+/** The card / API view of a stored concession, and the decided concessions a new one is compared to. */
+import {
+  TIER_APPROVER_ROLES,
+  type ConcessionAssessment,
+  type ConcessionPrecedent,
+} from '../../domain/renewals';
+import { billingPeriodMonths } from './build-contract-facts';
+import type {
+  ConcessionApprovers,
+  ConcessionRequests,
+  ConcessionRow,
+} from './concession-requests.port';
+import type { ContractCatalog } from './contract-catalog.port';
+import type { ConcessionView } from './renewal-views';
+
+/** The view of `row`, with the approvers who may see the decision buttons. */
+export async function presentConcession(
+  ports: { contracts: ContractCatalog; approvers: ConcessionApprovers },
+  row: ConcessionRow,
+): Promise<ConcessionView> {
+  const a = row.assessment as unknown as ConcessionAssessment;
+  const label = (await ports.contracts.contractLabels([row.contractId])).get(row.contractId);
+  const approvers = await ports.approvers.aadObjectIdsWithRoles(
+    TIER_APPROVER_ROLES[row.approverTier],
+  );
+  return {
+    id: row.id,
+    contractId: row.contractId,
+    ref: label?.ref ?? `Contract ${row.contractId}`,
+    clientName: label?.clientName ?? 'Unknown client',
+    discountPct: row.discountPct,
+    reason: row.reason,
+    monthlyRevenueBefore: a.monthlyRevenueBefore,
+    monthlyRevenueAfter: a.monthlyRevenueAfter,
+    marginBeforePct: a.marginBeforePct,
+    marginAfterPct: a.marginAfterPct,
+    retention: a.expectedRetentionEffect.assumption,
+    expectedMonthlyRevenueDelta: a.expectedRetentionEffect.expectedMonthlyRevenueDelta,
+    precedentAvgDepthPct: a.precedentAvgDepthPct,
+    precedentCount: a.precedentCount,
+    approverTier: row.approverTier,
+    tierReasons: a.tierReasons,
+    status: row.status,
+    version: row.version,
+    requestedBy: row.requestedBy.name,
+    requestedAt: row.requestedAt,
+    decidedBy: row.decidedBy?.name ?? null,
+    decidedAt: row.decidedAt,
+    comment: row.comment,
+    // The requester never sees the approve buttons (segregation of duties).
+    approverAadObjectIds: approvers.filter((id) => id !== row.requestedBy.aadObjectId),
+  };
+}
+
+/** Every decided concession with its contract's monthly value (the precedent for a new one). */
+export async function concessionPrecedents(ports: {
+  concessions: ConcessionRequests;
+  contracts: ContractCatalog;
+}): Promise<ConcessionPrecedent[]> {
+  const decided = (await ports.concessions.concessions(null)).filter((c) => c.status !== 'pending');
+  if (decided.length === 0) return [];
+  const money = await ports.contracts.contractMoney(decided.map((c) => c.contractId));
+  return decided.map((c) => {
+    const m = money.get(c.contractId);
+    const months = billingPeriodMonths(m?.billingPeriod ?? null) ?? 1;
+    return {
+      contractId: String(c.contractId),
+      monthlyValue: (m?.periodCharge ?? 0) / months,
+      contractType: m?.contractType ?? null,
+      discountPct: c.discountPct,
+      outcome: c.status === 'approved' ? 'approved' : 'rejected',
+    };
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * An account manager requests a discount on a contract's renewal, with a reason (SPEC §3.4). The
+ * request is assessed (depth, margin after, expected retention effect, precedent) and routed to the
+ * approver tier the policy names. The request, the contract's timeline event, the audit entry and
+ * the card in the renewals channel are written in one transaction; every refusal is audited too.
+ */
+import { assessConcession, type RenewalPolicy } from '../../domain/renewals';
+import type { Clock } from '../../shared/clock';
+import type { Signal } from '../../shared/signal';
+import type { Actor } from '../delivery-views';
+import type { AuditTrail } from '../ports/audit.port';
+import type { Transactional } from '../ports/transaction.port';
+import { billingPeriodMonths } from './build-contract-facts';
+import {
+  actorKey,
+  auditActor,
+  CONCESSION_REQUESTER_ROLES,
+  concessionCardKey,
+  REFUSAL_TEXT,
+  type ConcessionResult,
+  type ConcessionServiceRefusal,
+} from './concession-outcome';
+import { concessionPrecedents, presentConcession } from './present-concession';
+import type { ConcessionPayload } from './renewal-payloads';
+import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
+
+/** What requesting a concession needs. */
+export interface RequestConcessionDeps {
+  store: Pick<RenewalStore, 'contracts' | 'snapshots' | 'concessions' | 'approvers'>;
+  /** The audit trail outside any transaction (for refusals). */
+  audit: AuditTrail;
+  uow: Transactional<RenewalUnitOfWork>;
+  clock: Clock;
+  policy: RenewalPolicy;
+  /** Notified after the card was queued in the outbox. */
+  outboxChanged: Signal;
+}
+
+/** Request `discountPct` % off a contract's renewal. */
+export class RequestConcession {
+  constructor(private readonly deps: RequestConcessionDeps) {}
+
+  async run(
+    actor: Actor,
+    input: { contractId: number; discountPct: number; reason: string },
+  ): Promise<ConcessionResult> {
+    const { store, clock, policy } = this.deps;
+    const refuse = async (
+      reason: ConcessionServiceRefusal,
+      message: string,
+    ): Promise<ConcessionResult> => {
+      await this.deps.audit.append({
+        subjectType: 'contract',
+        subjectId: String(input.contractId),
+        action: 'concession.request.refused',
+        actor: auditActor(actor),
+        detail: { reason, discountPct: input.discountPct },
+      });
+      return { ok: false, reason, message, concession: null };
+    };
+    if (!actor.roles.some((r) => (CONCESSION_REQUESTER_ROLES as readonly string[]).includes(r))) {
+      return refuse('not-authorised', REFUSAL_TEXT['not-authorised']);
+    }
+    if (!Number.isInteger(input.contractId) || input.contractId <= 0) {
+      return refuse('invalid-input', 'Say which contract (its id).');
+    }
+    if (!Number.isFinite(input.discountPct)) {
+      return refuse('invalid-input', 'The discount must be a number of percent, e.g. 8.');
+    }
+    const money = (await store.contracts.contractMoney([input.contractId])).get(input.contractId);
+    const labels = await store.contracts.contractLabels([input.contractId]);
+    if (!money) return refuse('not-found', `There is no contract ${input.contractId}.`);
+    const months = billingPeriodMonths(money.billingPeriod) ?? 1;
+    const monthlyValue = (money.periodCharge ?? 0) / months;
+    if (!(monthlyValue > 0)) {
+      return refuse('invalid-input', 'The contract has no recurring value to discount.');
+    }
+    const latest = (await store.snapshots.latestSnapshots()).find(
+      (s) => s.contractId === input.contractId,
+    );
+    const at = clock.now();
+    const request = {
+      id: 'new',
+      contractId: String(input.contractId),
+      requestedBy: actorKey(actor),
+      discountPct: input.discountPct,
+      reason: input.reason,
+      requestedAt: at.toISOString(),
+    };
+    const assessment = assessConcession(
+      request,
+      {
+        contractId: String(input.contractId),
+        monthlyValue,
+        monthlyCost:
+          money.costPerPeriod !== null && money.costPerPeriod > 0
+            ? money.costPerPeriod / months
+            : null,
+        contractType: money.contractType,
+        band: (latest?.band as 'ready' | 'watch' | 'at-risk' | 'unknown' | undefined) ?? 'unknown',
+      },
+      await concessionPrecedents(store),
+      policy,
+    );
+    if (assessment.problems.length > 0) {
+      return refuse('invalid-input', `Not requested: ${assessment.problems.join('; ')}.`);
+    }
+    const label = labels.get(input.contractId);
+    const result = await this.deps.uow.transaction(async (tx) => {
+      const id = await tx.concessions.insertConcession({
+        contractId: input.contractId,
+        clientId: label?.clientId ?? null,
+        discountPct: input.discountPct,
+        reason: input.reason.trim(),
+        assessment: assessment as unknown as Record<string, unknown>,
+        approverTier: assessment.approverTier,
+        requestedBy: { name: actor.name, email: actor.email, aadObjectId: actor.aadObjectId },
+        requestedByKey: actorKey(actor),
+        requestedAt: at.toISOString(),
+      });
+      if (id === null) return null;
+      const row = (await tx.concessions.concession(id))!;
+      const view = await presentConcession(tx, row);
+      await tx.events.addEvent({
+        contractId: input.contractId,
+        at: at.toISOString(),
+        kind: 'concession.requested',
+        actor: actor.name,
+        summary: `${actor.name} requested a ${input.discountPct} % concession (${assessment.approverTier.replace('_', ' ')} approves): ${input.reason.trim()}`,
+        detail: { concessionId: id, tier: assessment.approverTier },
+      });
+      await tx.audit.append({
+        subjectType: 'concession',
+        subjectId: String(id),
+        action: 'concession.requested',
+        actor: auditActor(actor),
+        detail: {
+          contractId: input.contractId,
+          discountPct: input.discountPct,
+          reason: input.reason.trim(),
+          approverTier: assessment.approverTier,
+          marginAfterPct: assessment.marginAfterPct,
+        },
+      });
+      const payload: ConcessionPayload = { concession: view, notice: null };
+      await tx.outbox.enqueue({
+        dedupeKey: concessionCardKey(id),
+        kind: 'concession',
+        payload,
+        target: { streams: ['renewals'], clientId: label?.clientId ?? null },
+      });
+      await tx.concessions.setConcessionCard(id, concessionCardKey(id));
+      return view;
+    });
+    if (result === null) return refuse('already-pending', REFUSAL_TEXT['already-pending']);
+    this.deps.outboxChanged.notify();
+    return { ok: true, concession: result };
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The renewal loop's composition: its adapters, use cases, routes, bot feature and the daily
+ * `renewal-evaluate` job, built once so the tab API and the bot share the same instances.
+ */
+import { renewalBotFeature } from '../../bot/renewal-handlers';
+import type { BotLogger } from '../../bot/bot-adapter';
+import type { TabLinks } from '../../bot/tab-links';
+import { renewalRoutes, type RenewalUseCases } from '../api/renewal-routes';
+import type { RoleDirectory } from '../app/identity/identity.port';
+import { AnswerConcessionCard } from '../app/renewals/answer-concession-card';
+import { DecideConcession } from '../app/renewals/decide-concession';
+import { EvaluateRenewals, type RenewalEvaluationReport } from '../app/renewals/evaluate-renewals';
+import { GetConcession } from '../app/renewals/get-concession';
+import { LogCheckpoint } from '../app/renewals/log-checkpoint';
+import { RenewalInsights } from '../app/renewals/renewal-insights';
+import { RenewalQueries } from '../app/renewals/renewal-queries';
+import type { RenewalStore, RenewalUnitOfWork } from '../app/renewals/renewal-store.port';
+import { RequestConcession } from '../app/renewals/request-concession';
+import { RouteLiveRenewalCards } from '../app/renewals/route-live-renewal-cards';
+import { SetUpliftStatus } from '../app/renewals/set-uplift-status';
+import { AuditLog } from '../audit/audit-log';
+import { DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from '../domain/renewals';
+import { ActionLogRepository } from '../notifications/action-log.repository';
+import { outboxOn } from '../notifications/outbox';
+import type { Clock } from '../shared/clock';
+import type { Signal } from '../shared/signal';
+import { ConcessionApproverRepository } from '../store/concession-approver.repository';
+import { ConcessionRepository } from '../store/concession.repository';
+import { ContractCatalogRepository } from '../store/contract-catalog.repository';
+import type { Db } from '../store/db';
+import { LiveRenewalCardsRepository } from '../store/live-renewal-cards.repository';
+import { ReadinessSnapshotRepository } from '../store/readiness-snapshot.repository';
+import { RenewalCheckpointRepository } from '../store/renewal-checkpoint.repository';
+import { RenewalEventRepository } from '../store/renewal-event.repository';
+import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
+import { RenewalKpiRepository } from '../store/renewal-kpi.repository';
+import { RenewalPilotRepository } from '../store/renewal-pilot.repository';
+import { RenewalStageRepository } from '../store/renewal-stage.repository';
+import { transactional } from '../store/transactional';
+import { UpliftRepository } from '../store/uplift.repository';
+import type { FeatureModule } from './feature-module';
+
+/** What the renewals module is built from. */
+export interface RenewalsModuleDeps {
+  db: Db;
+  tenantId: string;
+  clock: Clock;
+  /** Notified after renewal work was queued in the outbox (the dispatcher subscribes). */
+  outboxChanged: Signal;
+  /** The one identity resolver (bot actors). */
+  roles: RoleDirectory;
+  links: TabLinks;
+  logger: BotLogger;
+  /** Cron of the daily `renewal-evaluate` job. */
+  evaluateCron: string;
+  policy?: RenewalPolicy;
+  /** Shadow mode: the evaluation computes and stores, but posts nothing. */
+  shadow?: boolean;
+}
+
+/** The renewals feature, plus what main and the bot call directly. */
+export interface RenewalsModule extends FeatureModule {
+  /** The daily evaluation (main runs it once at start-up after the initial sync). */
+  evaluate(options?: { asOf?: string }): Promise<RenewalEvaluationReport>;
+  /** The subscribe hook: live renewal cards to a channel newly subscribed to `renewals`. */
+  routeLiveCards: RouteLiveRenewalCards;
+  /** The use cases (the routes' and the bot's, shared). */
+  useCases: RenewalUseCases & { answerConcessionCard: AnswerConcessionCard };
+}
+
+/** The renewal store of one tenant bound to `db` (the pool, or one transaction). */
+export function renewalStoreOn(db: Db, tenantId: string): RenewalStore {
+  return {
+    snapshots: new ReadinessSnapshotRepository(db, tenantId),
+    stages: new RenewalStageRepository(db, tenantId),
+    checkpoints: new RenewalCheckpointRepository(db, tenantId),
+    uplift: new UpliftRepository(db, tenantId),
+    concessions: new ConcessionRepository(db, tenantId),
+    approvers: new ConcessionApproverRepository(db, tenantId),
+    contracts: new ContractCatalogRepository(db, tenantId),
+    events: new RenewalEventRepository(db, tenantId),
+    kpis: new RenewalKpiRepository(db, tenantId),
+  };
+}
+
+/** Builds the renewal loop once. */
+export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
+  const { db, tenantId, clock, outboxChanged } = deps;
+  const policy = deps.policy ?? DEFAULT_RENEWAL_POLICY;
+  const audit = new AuditLog(tenantId, clock);
+  const store = renewalStoreOn(db, tenantId);
+  const uow = transactional<RenewalUnitOfWork>(db, (tx) => ({
+    ...renewalStoreOn(tx, tenantId),
+    audit: audit.on(tx),
+    outbox: outboxOn(tx, tenantId, clock),
+  }));
+  const actionLog = new ActionLogRepository(tenantId);
+
+  const insights = new RenewalInsights(store, policy);
+  const decideConcession = new DecideConcession({ store, uow, clock, outboxChanged });
+  const useCases = {
+    queries: new RenewalQueries(store, insights),
+    insights,
+    requestConcession: new RequestConcession({
+      store,
+      audit: audit.on(db),
+      uow,
+      clock,
+      policy,
+      outboxChanged,
+    }),
+    decideConcession,
+    getConcession: new GetConcession(store),
+    logCheckpoint: new LogCheckpoint({ store, uow, clock, outboxChanged }),
+    setUpliftStatus: new SetUpliftStatus({ store, uow, clock }),
+    answerConcessionCard: new AnswerConcessionCard({
+      decide: decideConcession,
+      actions: { record: (entry) => actionLog.record(db, entry) },
+      clock,
+    }),
+  };
+  const evaluation = new EvaluateRenewals({
+    store,
+    uow,
+    history: new SqlRenewalHistoryReader(db),
+    pilot: new RenewalPilotRepository(db, tenantId, clock),
+    tenantId,
+    clock,
+    policy,
+    outboxChanged,
+    ...(deps.shadow !== undefined ? { shadow: deps.shadow } : {}),
+  });
+  return {
+    routes: renewalRoutes({
+      tenantId,
+      useCases,
+      today: () => clock.now().toISOString().slice(0, 10),
+    }),
+    bot: renewalBotFeature({
+      queries: useCases.queries,
+      getConcession: useCases.getConcession,
+      answerConcessionCard: useCases.answerConcessionCard,
+      roles: deps.roles,
+      links: deps.links,
+      logger: deps.logger,
+      clock,
+    }),
+    jobs: [
+      {
+        name: 'renewal-evaluate',
+        cron: deps.evaluateCron,
+        run: async () => void (await evaluation.run()),
+      },
+    ],
+    evaluate: (options) => evaluation.run(options),
+    routeLiveCards: new RouteLiveRenewalCards({
+      cards: new LiveRenewalCardsRepository(db, tenantId),
+      clock,
+      outboxChanged,
+    }),
+    useCases,
+  };
+}

@@ -1,0 +1,20 @@
+import type { ConcessionApprovers } from '../app/renewals/concession-requests.port';
+import type { Db } from './db';
+
+/** Who may approve concessions, from the role assignments. */
+export class ConcessionApproverRepository implements ConcessionApprovers {
+  constructor(
+    private readonly db: Db,
+    readonly tenantId: string,
+  ) {}
+
+  /** Entra object ids of everyone holding one of `roles` (approvers for a card's refresh). */
+  async aadObjectIdsWithRoles(roles: readonly string[]): Promise<string[]> {
+    const rows = await this.db.query(
+      `SELECT DISTINCT aad_object_id FROM role_assignments
+        WHERE tenant_id = $1 AND role = ANY($2::text[]) AND aad_object_id IS NOT NULL ORDER BY aad_object_id`,
+      [this.tenantId, [...roles]],
+    );
+    return rows.map((r) => String(r.aad_object_id));
+  }
+}

@@ -1,0 +1,173 @@
+import { AnswerConcessionCard } from '../../src/app/renewals/answer-concession-card';
+import { DecideConcession } from '../../src/app/renewals/decide-concession';
+import { GetConcession } from '../../src/app/renewals/get-concession';
+import { RequestConcession } from '../../src/app/renewals/request-concession';
+import { DEFAULT_RENEWAL_POLICY } from '../../src/domain/renewals';
+import { FakeClock } from '../bot/fakes';
+import { person } from './renewal-fixtures';
+import { CountingSignal, FakeActionLog, FakeAudit, fakeRenewalPorts } from './renewal-fakes';
+
+function setup() {
+  const { ports, uow } = fakeRenewalPorts();
+  ports.contracts.add(5, 4000, 2400).add(6, 0);
+  ports.approvers.byRole.cs_lead = ['aad-lead'];
+  ports.approvers.byRole.msp_owner = ['aad-owner', 'aad-am'];
+  const clock = new FakeClock('2026-02-01T10:00:00Z');
+  const signal = new CountingSignal();
+  const refusals = new FakeAudit();
+  const request = new RequestConcession({
+    store: ports,
+    audit: refusals,
+    uow,
+    clock,
+    policy: DEFAULT_RENEWAL_POLICY,
+    outboxChanged: signal,
+  });
+  const decide = new DecideConcession({ store: ports, uow, clock, outboxChanged: signal });
+  return { ports, uow, clock, signal, refusals, request, decide };
+}
+
+const am = { ...person('Alex Account', ['account_manager']), aadObjectId: 'aad-am' };
+const lead = { ...person('Casey Lead', ['cs_lead']), aadObjectId: 'aad-lead' };
+const owner = { ...person('Morgan Owner', ['msp_owner']), aadObjectId: 'aad-owner' };
+
+describe('RequestConcession', () => {
+  test('stores the request, its timeline event, audit entry and card in one transaction, then signals', async () => {
+    const { ports, uow, signal, request } = setup();
+    const result = await request.run(am, { contractId: 5, discountPct: 5, reason: ' Loyalty ' });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.concession).toMatchObject({
+      contractId: 5,
+      ref: 'C-5',
+      discountPct: 5,
+      reason: 'Loyalty',
+      status: 'pending',
+      approverTier: 'cs_lead',
+      requestedBy: 'Alex Account',
+    });
+    expect(uow.count).toBe(1);
+    expect(ports.events.rows.map((e) => e.kind)).toEqual(['concession.requested']);
+    expect(ports.audit.entries.map((e) => e.action)).toEqual(['concession.requested']);
+    expect(ports.outbox.intents).toEqual([
+      expect.objectContaining({
+        dedupeKey: `concession:${result.concession.id}`,
+        kind: 'concession',
+        target: { streams: ['renewals'], clientId: 1 },
+      }),
+    ]);
+    expect(await ports.concessions.concessionCard(result.concession.id)).toBe(
+      `concession:${result.concession.id}`,
+    );
+    expect(signal.count).toBe(1);
+  });
+
+  test('the requester is left out of the approvers who see the buttons', async () => {
+    const { request } = setup();
+    const result = await request.run(am, { contractId: 5, discountPct: 18, reason: 'Budget' });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.concession.approverTier).toBe('msp_owner');
+    expect(result.concession.approverAadObjectIds).toEqual(['aad-owner']);
+  });
+
+  test.each([
+    ['a project manager', person('Pat Manager', ['pm']), 5, 'not-authorised'],
+    ['an unknown contract', am, 99, 'not-found'],
+    ['a contract with no recurring value', am, 6, 'invalid-input'],
+  ] as const)('refuses %s, audited outside any transaction', async (_, who, contractId, reason) => {
+    const { uow, refusals, signal, request } = setup();
+    const result = await request.run(who, { contractId, discountPct: 5, reason: 'x' });
+    expect(result).toMatchObject({ ok: false, reason, concession: null });
+    expect(refusals.entries.map((e) => e.action)).toEqual(['concession.request.refused']);
+    expect(uow.count).toBe(0);
+    expect(signal.count).toBe(0);
+  });
+
+  test('refuses a second pending request on the same contract', async () => {
+    const { request, ports } = setup();
+    await request.run(am, { contractId: 5, discountPct: 5, reason: 'a' });
+    const second = await request.run(am, { contractId: 5, discountPct: 4, reason: 'b' });
+    expect(second).toMatchObject({ ok: false, reason: 'already-pending' });
+    expect(ports.outbox.intents).toHaveLength(1);
+  });
+});
+
+describe('DecideConcession', () => {
+  test('approves once, updates the posted card, and refuses the second decision', async () => {
+    const { ports, signal, request, decide } = setup();
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'Loyalty' });
+    if (!requested.ok) throw new Error(requested.message);
+    const id = requested.concession.id;
+    const approved = await decide.run(lead, { concessionId: id, decision: 'approve' });
+    expect(approved).toMatchObject({ ok: true, concession: { status: 'approved', version: 2 } });
+    expect(ports.outbox.intents[1]).toMatchObject({
+      dedupeKey: `concession:${id}:decided`,
+      updateOf: `concession:${id}`,
+      payload: {
+        notice: { tone: 'success', text: 'Approved by Casey Lead at 2026-02-01 10:00 UTC' },
+      },
+    });
+    expect(signal.count).toBe(2);
+    const again = await decide.run(owner, { concessionId: id, decision: 'reject', comment: 'no' });
+    expect(again).toMatchObject({
+      ok: false,
+      reason: 'already-decided',
+      concession: { status: 'approved' },
+    });
+    expect(ports.concessions.decisions).toEqual([{ id, status: 'approved' }]);
+    expect(ports.events.rows.map((e) => e.kind)).toEqual([
+      'concession.requested',
+      'concession.decided',
+      'concession.refused',
+    ]);
+    expect(signal.count).toBe(2);
+  });
+
+  test('the requester may not approve their own concession', async () => {
+    const { request, decide, ports } = setup();
+    const self = { ...am, roles: ['account_manager', 'cs_lead'] as typeof am.roles };
+    const requested = await request.run(self, { contractId: 5, discountPct: 5, reason: 'x' });
+    if (!requested.ok) throw new Error(requested.message);
+    const result = await decide.run(self, {
+      concessionId: requested.concession.id,
+      decision: 'approve',
+    });
+    expect(result).toMatchObject({ ok: false, reason: 'own-request' });
+    expect(ports.audit.entries.map((e) => e.action)).toContain('concession.refused');
+  });
+
+  test('an unknown concession is not found', async () => {
+    const { decide } = setup();
+    expect(await decide.run(lead, { concessionId: 42, decision: 'approve' })).toMatchObject({
+      ok: false,
+      reason: 'not-found',
+      concession: null,
+    });
+  });
+});
+
+describe('GetConcession and AnswerConcessionCard', () => {
+  test('a card click decides and is logged with its outcome', async () => {
+    const { ports, clock, request, decide } = setup();
+    const actions = new FakeActionLog();
+    const answer = new AnswerConcessionCard({ decide, actions, clock });
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'x' });
+    if (!requested.ok) throw new Error(requested.message);
+    const id = requested.concession.id;
+    const first = await answer.run(lead, 'concession.approve', {
+      concessionId: id,
+      expectedVersion: 1,
+    });
+    const second = await answer.run(owner, 'concession.reject', {
+      concessionId: id,
+      comment: 'no',
+    });
+    expect(first.ok).toBe(true);
+    expect(second.ok).toBe(false);
+    expect(actions.entries.map((e) => [e.action, e.targetId, e.outcome, e.reason])).toEqual([
+      ['concession.approve', String(id), 'done', null],
+      ['concession.reject', String(id), 'refused', 'already-decided'],
+    ]);
+    expect((await new GetConcession(ports).run(id))?.status).toBe('approved');
+    expect(await new GetConcession(ports).run(999)).toBeNull();
+  });
+});
