@@ -6,6 +6,7 @@ import type {
   CardElement,
   ExecuteAction,
   OpenUrlAction,
+  ShowCardAction,
   SubmitAction,
   TextBlock,
 } from './card-types';
@@ -168,5 +169,41 @@ export function approverRefresh(
     userIds: approverAadObjectIds
       .slice(0, 60)
       .map((id) => (id.startsWith('8:orgid:') ? id : `8:orgid:${id}`)),
+  };
+}
+
+/** What a button that asks for a required comment before it acts (reject, request changes) needs. */
+export interface CommentActionSpec {
+  /** The button's title, also the title of the action that sends the comment. */
+  title: string;
+  verb: CardVerb;
+  data: Record<string, string | number>;
+  /** The id of the comment input: the handler reads the comment under it. */
+  inputId: string;
+  /** The question above the comment box ("Why is the gate rejected?"). */
+  label: string;
+  style?: 'positive' | 'destructive';
+}
+
+/** A button that opens a required comment box and sends it with `verb` (reject with comment). */
+export function commentAction(spec: CommentActionSpec): ShowCardAction {
+  return {
+    type: 'Action.ShowCard',
+    title: spec.title,
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        {
+          type: 'Input.Text',
+          id: spec.inputId,
+          label: spec.label,
+          isMultiline: true,
+          maxLength: 1000,
+          isRequired: true,
+          errorMessage: 'A comment is required',
+        },
+      ],
+      actions: [executeAction(spec.title, spec.verb, spec.data, spec.style)],
+    },
   };
 }
