@@ -6,7 +6,7 @@ import type { ConcessionView } from '../src/app/renewals/renewal-views';
 import { RenewalInsights } from '../src/app/renewals/renewal-insights';
 import { RenewalQueries, type PipelineOrder } from '../src/app/renewals/renewal-queries';
 import { DEFAULT_RENEWAL_POLICY, TIER_APPROVER_ROLES } from '../src/domain/renewals';
-import { ActionLogRepository } from '../src/notifications/action-log.repository';
+import { ActionLogRepository } from '../src/store/action-log.repository';
 import type { OutboundActivity, RenderResult } from '../src/app/ports/notifications.port';
 import type { Clock } from '../src/shared/clock';
 import type { ConcessionPayload, RenewalStagePayload } from '../src/notifications/renewal-payloads';

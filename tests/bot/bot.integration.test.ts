@@ -1,7 +1,8 @@
 import { CardActivityRenderer } from '../../bot/card-activity-renderer';
-import { ActionLogRepository } from '../../src/notifications/action-log.repository';
-import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
-import { enqueue, OutboxRepository } from '../../src/notifications/outbox';
+import { ActionLogRepository } from '../../src/store/action-log.repository';
+import { ConversationRoutesRepository } from '../../src/store/conversation-routes.repository';
+import { enqueue } from '../../src/notifications/outbox';
+import { OutboxRepository } from '../../src/store/outbox.repository';
 import { OutboxDispatcher } from '../../src/notifications/outbox-dispatcher';
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import type { Db } from '../../src/store/db';

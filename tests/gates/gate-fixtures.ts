@@ -5,7 +5,7 @@ import type { GateRequestInput } from '../../src/app/gates/gate-views';
 import type { Actor } from '../../src/app/delivery-views';
 import { DEFAULT_GATE_POLICY } from '../../src/domain/gates/gate-policy';
 import type { EvidenceStore } from '../../src/evidence/evidence-store';
-import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
+import { ConversationRoutesRepository } from '../../src/store/conversation-routes.repository';
 import type { ConversationRef } from '../../src/app/ports/notifications.port';
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import type { Db } from '../../src/store/db';
