@@ -20,9 +20,10 @@ import { renewalRoutes, type RenewalServices } from './api/renewal-routes';
 import { DEFAULT_RENEWAL_POLICY } from './domain/renewals/renewal-policy';
 import { SqlRenewalHistoryReader } from './store/renewal-history.repository';
 import { escalationNotifier } from './notifications/escalation-notifier';
-import { OutboxDispatcher } from './notifications/outbox-dispatcher';
-import { SqlRoleDirectory } from './store/role-directory.repository';
-import { postWeeklyReport } from './notifications/weekly-report-poster';
+import type { OutboxDispatcher } from './notifications/outbox-dispatcher';
+import { createNotificationsModule } from './modules/notifications.module';
+import { legacyGateFeature, legacyRenewalFeature } from '../bot/legacy-feature-adapters';
+import { routeLiveRenewalCards } from './notifications/renewal-routing';
 import { demoPersonas, personaGrants } from './demo/demo-personas';
 import { JobScheduler } from './jobs/job-scheduler';
 import { createLogger, type AppLogger } from './observability/logger';
@@ -49,7 +50,10 @@ import { AuditLog } from './audit/audit-log';
 import { GateService } from './app/gates/gate-service';
 import { DEFAULT_GATE_POLICY } from './domain/gates/gate-policy';
 import { createEvidenceStore } from './evidence/create-evidence-store';
-import { HaloWritebackDispatcher, haloWriterOf } from './notifications/halo-writeback-dispatcher';
+import {
+  haloWriterOf,
+  type HaloWritebackDispatcher,
+} from './notifications/halo-writeback-dispatcher';
 import { SqlGateRecords } from './store/gate-records';
 
 /** A running Control Tower instance (the composition root's product), closable in tests. */
@@ -171,7 +175,32 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     now,
     logger: logger.child({ component: 'notifications' }),
   });
-  let dispatcher: OutboxDispatcher | null = null;
+  const clock = { now };
+  const queries = new SqlDeliveryQueries(db, now);
+  const links = new TabLinks({
+    teamsAppId: config.bot.appId ?? 'control-tower-demo',
+    entityId: 'portfolio',
+    webBaseUrl: `http://localhost:${config.port}`,
+  });
+  const notifications = createNotificationsModule({
+    db,
+    tenantId: config.tenantId,
+    instanceId,
+    clock,
+    logger,
+    haloWriter: haloWriterOf(client),
+    queries,
+    escalations: new EscalationActionsService(escalationRecords, now),
+    liveCards: {
+      renewals: {
+        routeLiveCards: (clientId, conversation, at) =>
+          routeLiveRenewalCards(db, config.tenantId, clientId, conversation, at),
+      },
+    },
+    links,
+    weeklyReportCron: config.schedules.weeklyReport,
+  });
+  const { outboxSignal, writebackSignal } = notifications;
   const evaluation = new EvaluateDelivery({
     history: new SqlDeliveryHistoryReader(db),
     store: new SqlDeliveryStore(db, config.tenantId, now, notifier),
@@ -190,11 +219,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           );
     const projectId = rows[0]?.project_id;
     if (projectId) await evaluation.run({ projectIds: [Number(projectId)] });
-    dispatcher?.poke();
+    outboxSignal.notify();
   };
   const evaluateAll = async () => {
     await evaluation.run();
-    dispatcher?.poke();
+    outboxSignal.notify();
   };
   const renewalEvaluation = new EvaluateRenewals({
     db,
@@ -205,7 +234,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   });
   const evaluateRenewals = async () => {
     await renewalEvaluation.run();
-    dispatcher?.poke();
+    outboxSignal.notify();
   };
 
   const readiness = async (): Promise<Readiness> => {
@@ -244,10 +273,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     ],
   });
   mountStaticTab(server);
-  const clock = { now };
-  const queries = new SqlDeliveryQueries(db, now);
   // Stage gates: evidence store from the factory, decisions written back to HaloPSA from a queue.
-  let writeback: HaloWritebackDispatcher | null = null;
   const gateRecords = new SqlGateRecords(config.tenantId);
   const gates = new GateService({
     db,
@@ -262,8 +288,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       escalateAfterHours: config.gates.escalateAfterHours,
     },
     clock,
-    onOutboxChanged: () => dispatcher?.poke(),
-    onWritebackQueued: () => writeback?.poke(),
+    onOutboxChanged: () => outboxSignal.notify(),
+    onWritebackQueued: () => writebackSignal.notify(),
   });
   const renewalInsights = new RenewalInsights(db, config.tenantId, DEFAULT_RENEWAL_POLICY);
   const renewalServices: RenewalServices = {
@@ -275,14 +301,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       now,
       policy: DEFAULT_RENEWAL_POLICY,
       audit: new AuditLog(config.tenantId, clock),
-      onOutboxChanged: () => dispatcher?.poke(),
+      onOutboxChanged: () => outboxSignal.notify(),
     }),
     workflow: new RenewalWorkflow({
       db,
       tenantId: config.tenantId,
       now,
       audit: new AuditLog(config.tenantId, clock),
-      onOutboxChanged: () => dispatcher?.poke(),
+      onOutboxChanged: () => outboxSignal.notify(),
     }),
   };
   // The tab API: route modules append their `ApiRoute[]` here (gates, renewals, ...).
@@ -313,7 +339,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     mode: config.mode,
     tenantId: config.tenantId,
     db,
-    roles: new SqlRoleDirectory(db, config.tenantId),
+    roles: notifications.identity,
     sso: config.tabAuth,
     clock,
   });
@@ -323,45 +349,33 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     logger: logger.child({ component: 'tab-api' }),
     ...(config.mode === 'demo' ? { demoUsers: () => tabAuth.demoUsers() } : {}),
   });
+  const botLogger = logger.child({ component: 'bot' });
   const bot = mountBot(server, {
-    tenantId: config.tenantId,
-    db,
-    queries,
-    escalations: new EscalationActionsService(escalationRecords, now),
-    links: new TabLinks({
-      teamsAppId: config.bot.appId ?? 'control-tower-demo',
-      entityId: 'portfolio',
-      webBaseUrl: `http://localhost:${config.port}`,
-    }),
-    logger: logger.child({ component: 'bot' }),
+    features: [
+      notifications.bot,
+      legacyGateFeature({ tenantId: config.tenantId, db, gates, links, logger: botLogger }),
+      legacyRenewalFeature({
+        tenantId: config.tenantId,
+        db,
+        links,
+        logger: botLogger,
+        clock,
+        onOutboxChanged: () => outboxSignal.notify(),
+      }),
+    ],
+    identity: notifications.identity,
+    links,
+    logger: botLogger,
     clock,
-    onOutboxChanged: () => dispatcher?.poke(),
-    gates,
     auth: { mode: config.mode, ...config.bot, ...options.botAuth },
   });
-  dispatcher = new OutboxDispatcher({
-    db,
-    tenantId: config.tenantId,
-    instanceId,
-    connector: bot.connector,
-    renderer: bot.renderer,
-    logger: logger.child({ component: 'outbox' }),
-    clock,
-  });
-  writeback = new HaloWritebackDispatcher({
-    db,
-    tenantId: config.tenantId,
-    instanceId,
-    writer: haloWriterOf(client),
-    audit: new AuditLog(config.tenantId, clock),
-    logger: logger.child({ component: 'halo-writeback' }),
-    clock,
-  });
+  const dispatcher = notifications.connectBot(bot);
+  const writeback = notifications.writeback;
   const host = config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0';
   const port = await listen(server, config.port, host);
   const url = `http://localhost:${port}`;
 
-  const scheduler = new JobScheduler({ db, tenantId: config.tenantId, instanceId, now, logger });
+  const scheduler = new JobScheduler({ db, tenantId: config.tenantId, instanceId, clock, logger });
   if (options.schedule ?? true) {
     scheduler.start([
       {
@@ -384,14 +398,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         cron: config.schedules.renewalEvaluate,
         run: evaluateRenewals,
       },
-      {
-        name: 'weekly-report',
-        cron: config.schedules.weeklyReport,
-        run: async () => {
-          await postWeeklyReport({ db, tenantId: config.tenantId, queries, now });
-          dispatcher?.poke();
-        },
-      },
+      ...notifications.jobs,
       {
         name: 'gate-sla',
         cron: config.gates.slaCron,
@@ -406,7 +413,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await evaluateAll();
     await evaluateRenewals();
   }
-  const roles = new SqlRoleDirectory(db, config.tenantId);
+  const roles = notifications.identity;
   await roles.grant(
     config.roleAssignments.flatMap((a) =>
       a.roles.map((role) => ({ aadObjectId: a.aadObjectId, email: a.email, role })),
@@ -414,8 +421,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   );
   if (config.mode === 'demo')
     await roles.grant(personaGrants(await demoPersonas(db, config.tenantId)));
-  dispatcher.start();
-  writeback.start();
+  notifications.start();
 
   return {
     config,
@@ -432,8 +438,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     writeback,
     close: async () => {
       scheduler.stop();
-      await dispatcher?.stop();
-      await writeback?.stop();
+      await notifications.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await simulator?.close();
       await db.close();

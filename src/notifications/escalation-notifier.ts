@@ -2,7 +2,7 @@ import type { EscalationDecision } from '../domain/delivery/escalation';
 import type { DecisionNotifier } from '../store/delivery.repository';
 import type { Db } from '../store/db';
 import type { SqlEscalationRecords } from '../store/escalation-records';
-import type { EscalationPayload } from './notification-payloads';
+import type { EscalationPayload } from '../app/notifications/notification-payloads';
 import { enqueue } from './outbox';
 import { pilotVerdict, SqlTabSettings } from '../store/tab-settings.repository';
 

@@ -1,7 +1,23 @@
 import type { Server } from 'restify';
 import { mountBot, type MountedBot } from '../../bot/mount-bot';
 import type { BotAuthOptions } from '../../bot/bot-auth';
+import type { BotLogger } from '../../bot/bot-adapter';
+import type { BotFeature } from '../../bot/bot-feature';
+import { createDeliveryBotFeature } from '../../bot/delivery-handlers';
+import { legacyGateFeature, legacyRenewalFeature } from '../../bot/legacy-feature-adapters';
 import { TabLinks } from '../../bot/tab-links';
+import type { DeliveryQueries, EscalationActions } from '../../src/app/delivery-views';
+import type { GateService } from '../../src/app/gates/gate-service';
+import { ActOnEscalation } from '../../src/app/notifications/act-on-escalation';
+import { SubscribeChannel } from '../../src/app/notifications/subscribe-channel';
+import { outboxOn } from '../../src/notifications/outbox';
+import { routeLiveRenewalCards } from '../../src/notifications/renewal-routing';
+import type { Clock } from '../../src/shared/clock';
+import { ChangeSignal } from '../../src/shared/signal';
+import { botActionLogOn } from '../../src/store/action-log.repository';
+import { channelRoutesOn } from '../../src/store/conversation-routes.repository';
+import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
+import { transactional } from '../../src/store/transactional';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
 import { createHttpServer, listen } from '../../src/server/http-server';
@@ -45,7 +61,7 @@ export async function startBotHarness(
     entityId: 'portfolio',
     webBaseUrl: 'http://localhost:3978',
   });
-  const mounted = mountBot(server, {
+  const mounted = mountTestBot(server, {
     tenantId: TENANT,
     db,
     queries,
@@ -70,6 +86,84 @@ export async function startBotHarness(
       await connector.stop();
     },
   };
+}
+
+/** What the test bot is built from: real adapters on `db`, fakes where given. */
+export interface TestBotDeps {
+  tenantId: string;
+  db: Db;
+  queries: DeliveryQueries;
+  escalations: EscalationActions;
+  links: TabLinks;
+  logger: BotLogger;
+  clock: Clock;
+  /** Stage gates; absent: gate buttons answer that gates are off. */
+  gates?: GateService;
+  /** Notified when something was queued in the outbox (default: a signal nothing listens to). */
+  outboxSignal?: ChangeSignal;
+}
+
+/** The bot's features as main builds them, over the test's database and fakes. */
+export function testBotFeatures(deps: TestBotDeps): BotFeature[] {
+  const { tenantId, db, clock, links, logger } = deps;
+  const outboxSignal = deps.outboxSignal ?? new ChangeSignal();
+  const actions = botActionLogOn(db, tenantId);
+  const features = [
+    createDeliveryBotFeature({
+      tenantId,
+      queries: deps.queries,
+      identity: new SqlRoleDirectory(db, tenantId),
+      subscribe: new SubscribeChannel({
+        tenantId,
+        clients: deps.queries,
+        routes: channelRoutesOn(db, tenantId),
+        actions,
+        liveCards: {
+          renewals: {
+            routeLiveCards: (clientId, conversation, at) =>
+              routeLiveRenewalCards(db, tenantId, clientId, conversation, at),
+          },
+        },
+        outboxSignal,
+        clock,
+      }),
+      actOnEscalation: new ActOnEscalation({
+        tenantId,
+        escalations: deps.escalations,
+        actions,
+        outbox: transactional(db, (tx) => ({ outbox: outboxOn(tx, tenantId, clock) })),
+        outboxSignal,
+        clock,
+      }),
+      links,
+      logger,
+    }),
+    legacyGateFeature({ tenantId, db, gates: deps.gates, links, logger }),
+    legacyRenewalFeature({
+      tenantId,
+      db,
+      links,
+      logger,
+      clock,
+      onOutboxChanged: () => outboxSignal.notify(),
+    }),
+  ];
+  return features;
+}
+
+/** Mounts the bot with `testBotFeatures` on `server`. */
+export function mountTestBot(
+  server: Server,
+  deps: TestBotDeps & { auth: BotAuthOptions },
+): MountedBot {
+  return mountBot(server, {
+    features: testBotFeatures(deps),
+    identity: new SqlRoleDirectory(deps.db, deps.tenantId),
+    links: deps.links,
+    logger: deps.logger,
+    clock: deps.clock,
+    auth: deps.auth,
+  });
 }
 
 /** Demo mode: auth off. */

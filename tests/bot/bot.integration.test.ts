@@ -1,4 +1,3 @@
-import { CardActivityRenderer } from '../../bot/card-activity-renderer';
 import { ActionLogRepository } from '../../src/store/action-log.repository';
 import { ConversationRoutesRepository } from '../../src/store/conversation-routes.repository';
 import { enqueue } from '../../src/notifications/outbox';
@@ -200,7 +199,7 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
       tenantId: TENANT,
       instanceId: 'i-1',
       connector: bot.mounted.connector,
-      renderer: new CardActivityRenderer(bot.links),
+      renderer: bot.mounted.renderer,
       logger: silent,
       clock: bot.clock,
       sleep: bot.clock.sleep,
@@ -292,7 +291,7 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
       tenantId: TENANT,
       instanceId: 'i-2',
       connector: bot.mounted.connector,
-      renderer: new CardActivityRenderer(bot.links),
+      renderer: bot.mounted.renderer,
       logger: silent,
       clock: bot.clock,
       sleep: bot.clock.sleep,

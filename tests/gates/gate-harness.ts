@@ -1,12 +1,11 @@
 import type { Server } from 'restify';
-import { mountBot } from '../../bot/mount-bot';
 import { TabLinks } from '../../bot/tab-links';
 import type { GateService } from '../../src/app/gates/gate-service';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
 import { createHttpServer, listen } from '../../src/server/http-server';
 import type { Db } from '../../src/store/db';
-import { demoAuth } from '../bot/bot-harness';
+import { demoAuth, mountTestBot } from '../bot/bot-harness';
 import { FakeClock, FakeDeliveryQueries, FakeEscalationActions } from '../bot/fakes';
 import { ConnectorDouble } from '../support/connector-double';
 import { gateService } from './gate-fixtures';
@@ -38,7 +37,7 @@ export async function startGateBot(db: Db, tenantId: string): Promise<GateBotHar
     webBaseUrl: 'http://localhost:3978',
   });
   const gates = gateService(db, tenantId, clock);
-  mountBot(server, {
+  mountTestBot(server, {
     tenantId,
     db,
     queries: new FakeDeliveryQueries(),

@@ -5,5 +5,9 @@ import type { ConversationRef } from '../ports/notifications.port';
  * subscribed channel; answers how many were queued. The renewals feature implements it.
  */
 export interface LiveCardRouter {
-  routeLiveCards(clientId: number | null, conversation: ConversationRef, now: Date): Promise<number>;
+  routeLiveCards(
+    clientId: number | null,
+    conversation: ConversationRef,
+    now: Date,
+  ): Promise<number>;
 }
