@@ -3,22 +3,23 @@
  * current handler classes into features. The composition root replaces them by those builders.
  */
 import type { TurnContext } from 'botbuilder';
-import type { GateService } from '../src/app/gates/gate-service';
 import { GATE_NOTIFICATION_KIND } from '../src/app/gates/gate-service';
-import type { Clock } from '../src/shared/clock';
-import type { Db } from '../src/store/db';
-import type { BotLogger } from './bot-adapter';
 import type { BotFeature } from './bot-feature';
 import { buildNoticeCard } from './cards/notice.card';
 import { COMMAND_PATTERNS } from './commands';
-import { GateBotHandlers, renderGatePayload, type GateVerb } from './gate-handlers';
+import {
+  GateBotHandlers,
+  renderGatePayload,
+  type GateBotDeps,
+  type GateVerb,
+} from './gate-handlers';
 import { reply } from './reply';
 import {
   RenewalHandlers,
   renderRenewalNotification,
   type ConcessionVerb,
+  type RenewalHandlerDeps,
 } from './renewal-handlers';
-import type { TabLinks } from './tab-links';
 
 const GATE_VERBS: readonly GateVerb[] = [
   'gate.form',
@@ -40,13 +41,9 @@ const CONCESSION_VERBS: readonly ConcessionVerb[] = [
  * `/gate`, `/gates`, the gate card actions and the `gate` posts, from `GateBotHandlers`. Without a
  * gate service (deployments without gates) the buttons say so and the commands are not offered.
  */
-export function legacyGateFeature(deps: {
-  tenantId: string;
-  db: Db;
-  gates?: GateService;
-  links: TabLinks;
-  logger: BotLogger;
-}): BotFeature {
+export function legacyGateFeature(
+  deps: Omit<GateBotDeps, 'gates'> & { gates?: GateBotDeps['gates'] },
+): BotFeature {
   const gates = deps.gates;
   const handlers = gates ? new GateBotHandlers({ ...deps, gates }) : null;
   const cardActions: BotFeature['cardActions'] = {};
@@ -74,14 +71,7 @@ export function legacyGateFeature(deps: {
 }
 
 /** `/renewals`, the concession card actions and the renewal posts, from `RenewalHandlers`. */
-export function legacyRenewalFeature(deps: {
-  tenantId: string;
-  db: Db;
-  links: TabLinks;
-  logger: BotLogger;
-  clock: Clock;
-  onOutboxChanged: () => void;
-}): BotFeature {
+export function legacyRenewalFeature(deps: RenewalHandlerDeps): BotFeature {
   const handlers = new RenewalHandlers(deps);
   const cardActions: BotFeature['cardActions'] = {};
   for (const verb of CONCESSION_VERBS) {
