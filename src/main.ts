@@ -168,14 +168,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     }
   };
 
+  const clock = { now };
   const escalationRecords = new SqlEscalationRecords(db);
   const notifier = escalationNotifier({
     tenantId: config.tenantId,
     records: escalationRecords,
-    now,
+    clock,
     logger: logger.child({ component: 'notifications' }),
   });
-  const clock = { now };
   const queries = new SqlDeliveryQueries(db, now);
   const links = new TabLinks({
     teamsAppId: config.bot.appId ?? 'control-tower-demo',
