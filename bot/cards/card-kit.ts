@@ -65,7 +65,6 @@ export function fitToBudget(
   return last ?? build(0);
 }
 
-/** A heading line. */
 export function heading(text: string): TextBlock {
   return {
     type: 'TextBlock',
@@ -77,7 +76,6 @@ export function heading(text: string): TextBlock {
   };
 }
 
-/** A wrapping text line. */
 export function line(text: string, extra: Partial<TextBlock> = {}): TextBlock {
   return { type: 'TextBlock', text, wrap: true, ...extra };
 }
@@ -114,7 +112,6 @@ export function openInTab(url: string, title = 'Open in Control Tower'): OpenUrl
   return { type: 'Action.OpenUrl', title, url };
 }
 
-/** Colour for a RAG status. */
 export function ragColor(rag: Rag): CardColor {
   return rag === 'green'
     ? 'good'

@@ -42,7 +42,6 @@ export class PollingLoop {
     this.running = this.loop();
   }
 
-  /** Wakes the loop now. */
   poke(): void {
     this.wake.abort();
   }

@@ -136,7 +136,6 @@ export class HaloWritebackDispatcher {
     this.loop.start();
   }
 
-  /** Wakes the loop now. */
   poke(): void {
     this.loop.poke();
   }
