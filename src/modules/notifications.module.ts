@@ -13,7 +13,7 @@ import type {
   NotificationStream,
 } from '../app/ports/notifications.port';
 import { AuditLog } from '../audit/audit-log';
-import type { JobDefinition } from '../jobs/job-scheduler';
+import type { FeatureModule } from './feature-module';
 import {
   HaloWritebackDispatcher,
   type HaloWriter,
@@ -50,7 +50,7 @@ export interface NotificationsModuleDeps {
 }
 
 /** The notifications feature, built once: signals, identity, delivery bot feature, dispatchers. */
-export interface NotificationsModule {
+export interface NotificationsModule extends FeatureModule {
   /** Notified after a commit that queued outbox rows; wakes the outbox dispatcher. */
   outboxSignal: ChangeSignal;
   /** Notified after a commit that queued HaloPSA writes; wakes the write-back dispatcher. */
@@ -59,7 +59,6 @@ export interface NotificationsModule {
   identity: RoleDirectory;
   /** `/health`, `/report`, `/subscribe`, escalation cards and the delivery posts. */
   bot: BotFeature;
-  jobs: readonly JobDefinition[];
   postWeeklyReport: PostWeeklyReport;
   writeback: HaloWritebackDispatcher;
   /** Builds the outbox dispatcher over the mounted bot's connector and renderer (once). */
@@ -126,6 +125,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     outboxSignal,
     writebackSignal,
     identity,
+    routes: [],
     bot,
     jobs: [
       {
