@@ -1,10 +1,24 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
+import type { RoleDirectory } from '../src/app/identity/identity.port';
 import type { BotLogger } from './bot-adapter';
-import { BotHandlers, type BotHandlerDeps, type CardActionData } from './bot-handlers';
+import type { BotFeature, CardActionData, CardActionHandler } from './bot-feature';
 import type { AdaptiveCard } from './cards/card-types';
 import { CARD_VERBS, type CardVerb } from './cards/card-verbs';
+import { buildHelpCard } from './cards/help.card';
+import { buildNoticeCard } from './cards/notice.card';
 import { COMMAND_PATTERNS } from './commands';
+import { reply } from './reply';
+import type { TabLinks } from './tab-links';
+import { teamsUser } from './teams-conversation';
+
+/** What the bot's core needs: the features it routes to, and the help every feature shares. */
+export interface BotApplicationDeps {
+  features: readonly BotFeature[];
+  identity: RoleDirectory;
+  links: TabLinks;
+  logger: BotLogger;
+}
 
 /** The bot's turn logic: the teams-ai Application behind one function, with errors answered. */
 export interface BotApplication {
@@ -13,35 +27,37 @@ export interface BotApplication {
 }
 
 /**
- * Builds the teams-ai Application. Routes only: each closure hands the turn to `BotHandlers`.
- * No storage (the bot is stateless; everything lives in the database), no typing indicator (extra
- * connector calls count against the rate limits).
+ * Builds the teams-ai Application from the features: their commands, card verbs (each answered by
+ * the feature that declares it) and the core's help and welcome. No storage (the bot is stateless;
+ * everything lives in the database), no typing indicator (extra connector calls count against the
+ * rate limits).
  */
-export function createBotApplication(deps: BotHandlerDeps): BotApplication {
-  const handlers = new BotHandlers(deps);
+export function createBotApplication(deps: BotApplicationDeps): BotApplication {
   const app = new Application<TurnState>({
     removeRecipientMention: true,
     startTypingTimer: false,
     longRunningMessages: false,
   });
+  const help = async (context: TurnContext, unrecognised: string | null) => {
+    const actor = await deps.identity.resolve(teamsUser(context.activity));
+    await reply(
+      context,
+      buildHelpCard({ unrecognised, isAdmin: actor.roles.includes('admin') }, deps.links),
+    );
+  };
 
-  app.message(COMMAND_PATTERNS.health, (context) => handlers.health(context));
-  app.message(COMMAND_PATTERNS.report, (context) => handlers.report(context));
-  app.message(COMMAND_PATTERNS.subscribe, (context) => handlers.subscribe(context));
-  app.message(COMMAND_PATTERNS.help, (context) => handlers.help(context, null));
-  app.message(COMMAND_PATTERNS.renewals, (context) => handlers.renewalsCommand(context));
-  const gates = handlers.gates;
-  if (gates) {
-    app.message(COMMAND_PATTERNS.gates, (context) => gates.gatesCommand(context));
-    app.message(COMMAND_PATTERNS.gate, (context) => gates.gateCommand(context));
+  for (const feature of deps.features) {
+    for (const command of feature.commands) app.message(command.pattern, command.run);
   }
+  app.message(COMMAND_PATTERNS.help, (context) => help(context, null));
 
+  const cardAction = cardActionRouter(deps);
   for (const verb of CARD_VERBS) {
     app.adaptiveCards.actionExecute<CardActionData>(verb, (context, _state, data) =>
-      answerInvoke(context, deps.logger, () => handlers.cardAction(context, verb, data)),
+      answerInvoke(context, deps.logger, () => cardAction(context, verb, data)),
     );
     app.adaptiveCards.actionSubmit<CardActionData>(verb, async (context, _state, data) => {
-      const card = await handlers.cardAction(context, verb as CardVerb, data);
+      const card = await cardAction(context, verb as CardVerb, data);
       await context.sendActivity({
         type: ActivityTypes.Message,
         attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
@@ -49,11 +65,16 @@ export function createBotApplication(deps: BotHandlerDeps): BotApplication {
     });
   }
 
-  app.conversationUpdate('membersAdded', (context) => handlers.welcome(context));
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient?.id;
+    const added = context.activity.membersAdded ?? [];
+    if (!added.some((member) => member.id === botId)) return;
+    await reply(context, buildHelpCard({ unrecognised: null, isAdmin: false }, deps.links));
+  });
 
   // Anything else: help for messages, an explicit error for invokes (no answer would be a 501).
   app.activity(ActivityTypes.Message, (context) =>
-    handlers.help(context, context.activity.text?.trim() || null),
+    help(context, context.activity.text?.trim() || null),
   );
   app.activity(ActivityTypes.Invoke, async (context) => {
     await sendInvokeError(
@@ -85,6 +106,30 @@ export function createBotApplication(deps: BotHandlerDeps): BotApplication {
         }
       }
     },
+  };
+}
+
+/** Answers a card verb with the feature that declares it; unknown verbs get a notice. */
+function cardActionRouter(
+  deps: BotApplicationDeps,
+): (context: TurnContext, verb: CardVerb, data: CardActionData) => Promise<AdaptiveCard> {
+  const handlers = new Map<CardVerb, CardActionHandler>();
+  for (const feature of deps.features) {
+    for (const [verb, handler] of Object.entries(feature.cardActions) as [
+      CardVerb,
+      CardActionHandler,
+    ][]) {
+      if (handlers.has(verb)) throw new Error(`two bot features answer "${verb}"`);
+      handlers.set(verb, handler);
+    }
+  }
+  return async (context, verb, data) => {
+    const handler = handlers.get(verb);
+    if (handler) return handler(context, data);
+    return buildNoticeCard(
+      { tone: 'error', title: 'Unknown action', text: `"${String(verb)}" is not known.` },
+      deps.links,
+    );
   };
 }
 

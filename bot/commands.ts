@@ -12,7 +12,6 @@ export const COMMAND_PATTERNS = {
   renewals: /^\s*\/renewals(?:\s+(?<arg>\S.*?))?\s*$/is,
 } as const;
 
-/** A command name. */
 export type CommandName = keyof typeof COMMAND_PATTERNS;
 
 /** The argument text after a command ("" when none). */

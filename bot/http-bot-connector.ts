@@ -10,6 +10,7 @@ import type {
 } from '../src/app/ports/notifications.port';
 import { parseRetryAfter } from '../src/shared/retry-after';
 import { CONNECTOR_SCOPE, PUBLIC_LOGIN_ENDPOINT } from './bot-auth';
+import { systemClock, type Clock } from '../src/shared/clock';
 
 /** What the proactive connector needs. */
 export interface HttpBotConnectorOptions {
@@ -18,7 +19,7 @@ export interface HttpBotConnectorOptions {
   credentialsFactory: ServiceClientCredentialsFactory;
   /** Per-request timeout (default 15 s). */
   timeoutMs?: number;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 /**
@@ -98,7 +99,7 @@ export class HttpBotConnector implements ConnectorPort {
         status: response.status,
         retryAfterMs: parseRetryAfter(
           response.headers.get('retry-after'),
-          (this.options.now ?? (() => new Date()))().getTime(),
+          (this.options.clock ?? systemClock).now().getTime(),
         ),
         message: text.slice(0, 300) || response.statusText,
       };

@@ -1,14 +1,22 @@
 import type { Request, Response, Server } from 'restify';
+import type { RoleDirectory } from '../src/app/identity/identity.port';
 import type { ConnectorPort, ActivityRenderer } from '../src/app/ports/notifications.port';
-import { ControlTowerAdapter } from './bot-adapter';
+import type { Clock } from '../src/shared/clock';
+import { ControlTowerAdapter, type BotLogger } from './bot-adapter';
 import { createBotApplication } from './bot-app';
 import { createBotAuthentication, type BotAuthOptions } from './bot-auth';
-import type { BotHandlerDeps } from './bot-handlers';
+import type { BotFeature } from './bot-feature';
 import { CardActivityRenderer } from './card-activity-renderer';
 import { HttpBotConnector } from './http-bot-connector';
+import type { TabLinks } from './tab-links';
 
-/** Everything `mountBot` needs: the handler dependencies plus how to authenticate. */
-export interface MountBotDeps extends BotHandlerDeps {
+/** Everything `mountBot` needs: the features to route to, who is acting, and how to authenticate. */
+export interface MountBotDeps {
+  features: readonly BotFeature[];
+  identity: RoleDirectory;
+  links: TabLinks;
+  logger: BotLogger;
+  clock: Clock;
   auth: BotAuthOptions;
 }
 
@@ -40,9 +48,9 @@ export function mountBot(server: Server, deps: MountBotDeps): MountedBot {
     connector: new HttpBotConnector({
       appId: auth.enabled ? deps.auth.appId : null,
       credentialsFactory: auth.credentialsFactory,
-      now: () => deps.clock.now(),
+      clock: deps.clock,
     }),
-    renderer: new CardActivityRenderer(deps.links),
+    renderer: new CardActivityRenderer(deps.features),
     authEnabled: auth.enabled,
   };
 }

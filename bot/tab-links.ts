@@ -12,7 +12,6 @@ export interface TabLinkOptions {
 export class TabLinks {
   constructor(private readonly options: TabLinkOptions) {}
 
-  /** The portfolio page. */
   portfolio(): string {
     return this.link('portfolio', '/', 'Portfolio');
   }
@@ -40,12 +39,10 @@ export class TabLinks {
     );
   }
 
-  /** The weekly control report. */
   report(): string {
     return this.link('report', '/report', 'Weekly report');
   }
 
-  /** The renewal pipeline. */
   renewals(): string {
     return this.link('renewals', '/renewals', 'Renewals');
   }

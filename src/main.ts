@@ -1,75 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'restify';
-import { ConfigError, loadConfigFromProcess, type AppConfig } from './config';
-import { HaloClient } from './halo/halo-client';
-import { HALO_SCOPES } from './halo/halo-scopes';
-import { HaloSync, type HaloReader } from './halo/halo-sync';
-import { haloWebhookHandler } from './halo/halo-webhook';
-import type { HaloSimulator } from './halo/simulator/server';
 import { mountBot } from '../bot/mount-bot';
 import { TabLinks } from '../bot/tab-links';
 import type { BotAuthOptions } from '../bot/bot-auth';
-import { EscalationActionsService } from './app/delivery/escalation-actions';
-import { EvaluateDelivery } from './app/delivery/evaluate-delivery';
-import { createRenewalsModule } from './modules/renewals.module';
-import { ChangeSignal } from './shared/signal';
-import { escalationNotifier } from './notifications/escalation-notifier';
-import { OutboxDispatcher } from './notifications/outbox-dispatcher';
-import { SqlRoleDirectory } from './store/role-directory.repository';
-import { postWeeklyReport } from './notifications/weekly-report-poster';
-import { demoPersonas, personaGrants } from './demo/demo-personas';
-import { JobScheduler } from './jobs/job-scheduler';
-import { createLogger, type AppLogger } from './observability/logger';
-import { createMetrics, type AppMetrics } from './observability/metrics';
-import { createHttpServer, listen, type Readiness } from './server/http-server';
-import { mountStaticTab } from './server/static-tab';
-import type { Db } from './store/db';
-import { SqlDeliveryHistoryReader } from './store/delivery-history.repository';
-import { SqlDeliveryStore } from './store/delivery.repository';
-import { SqlDeliveryQueries } from './store/delivery-queries';
-import { SqlEscalationRecords } from './store/escalation-records';
-import { HaloMirrorRepository } from './store/halo-mirror.repository';
-import { openDatabase, type DatabaseTarget } from './store/open-db';
-import type { ApiRoute } from './api/api-types';
-import { deliveryKpis } from './api/delivery-kpis';
-import { deliveryRoutes } from './api/delivery-routes';
 import { mountApi } from './api/mount-api';
-import { settingsRoutes } from './api/settings-routes';
-import { TabAuthenticator } from './api/tab-auth';
-import { SqlTabQueries } from './store/tab-queries';
-import { SqlTabSettings } from './store/tab-settings.repository';
-import { gateRoutes } from './api/gate-routes';
-import { AuditLog } from './audit/audit-log';
-import { GateService } from './app/gates/gate-service';
-import { DEFAULT_GATE_POLICY } from './domain/gates/gate-policy';
-import { createEvidenceStore } from './evidence/create-evidence-store';
-import { HaloWritebackDispatcher, haloWriterOf } from './notifications/halo-writeback-dispatcher';
-import { SqlGateRecords } from './store/gate-records';
-
-/** A running Control Tower instance (the composition root's product), closable in tests. */
-export interface RunningApp {
-  config: AppConfig;
-  url: string;
-  db: Db;
-  sync: HaloSync;
-  evaluation: EvaluateDelivery;
-  dispatcher: OutboxDispatcher;
-  client: HaloClient;
-  metrics: AppMetrics;
-  logger: AppLogger;
-  simulator: HaloSimulator | null;
-  /** Stage gates and the HaloPSA write-back of their decisions. */
-  gates: GateService;
-  writeback: HaloWritebackDispatcher;
-  close(): Promise<void>;
-}
+import { ConfigError, loadConfigFromProcess, type AppConfig } from './config';
+import { personaGrants } from './demo/demo-personas';
+import { JobScheduler } from './jobs/job-scheduler';
+import { createDeliveryModule } from './modules/delivery.module';
+import { createGatesModule } from './modules/gates.module';
+import { createHaloModule } from './modules/halo.module';
+import { createNotificationsModule } from './modules/notifications.module';
+import { createRenewalsModule } from './modules/renewals.module';
+import { createLogger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
+import { createHttpServer, listen } from './server/http-server';
+import { mountStaticTab } from './server/static-tab';
+import { systemClock, type Clock } from './shared/clock';
+import { ChangeSignal } from './shared/signal';
+import { openDatabase, type DatabaseTarget } from './store/open-db';
+import { SqlRoleDirectory } from './store/role-directory.repository';
 
 /** Knobs for tests and the benchmark; production passes none. */
 export interface StartOptions {
   database?: DatabaseTarget;
   /** A HaloPSA to use instead of starting the demo simulator (demo mode only). */
   haloUrl?: string;
-  now?: () => Date;
+  clock?: Clock;
   /** Skip the first sync (tests that drive syncs themselves). */
   skipInitialSync?: boolean;
   /** Start the cron timers (off in tests: they call jobs directly). */
@@ -81,347 +37,140 @@ export interface StartOptions {
   botAuth?: Pick<BotAuthOptions, 'endpoints' | 'credentialsFactory'>;
 }
 
-/** Wires every adapter from the configuration and starts the server. The only file that knows them all. */
-export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
-  const now = options.now ?? (() => new Date());
+/** The composition root: opens the database and composes the feature modules, each built once. */
+export async function startApp(config: AppConfig, options: StartOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const { tenantId } = config;
   const instanceId = randomUUID();
   const logger = createLogger(
     config.logLevel,
-    { app: 'control-tower', tenantId: config.tenantId, instanceId },
+    { app: 'control-tower', tenantId, instanceId },
     options.logDestination,
   );
   const metrics = createMetrics();
   if (config.mode === 'demo')
     logger.warn({}, 'demo mode: embedded HaloPSA simulator, bot auth off');
-
-  let simulator: HaloSimulator | null = null;
-  let haloUrl: string;
-  const givenUrl = config.halo.baseUrl ?? options.haloUrl ?? null;
-  if (givenUrl !== null) {
-    haloUrl = givenUrl;
-  } else {
-    // Demo only: production never loads the simulator.
-    const { generateDataset } = await import('./halo/simulator/generator');
-    const { startSimulator } = await import('./halo/simulator/server');
-    const demo = options.demo ?? { seed: 42, asOf: now().toISOString().slice(0, 10) };
-    simulator = await startSimulator({
-      dataset: generateDataset({ profile: 'demo', seed: demo.seed, asOf: demo.asOf }),
-      port: config.halo.simulatorPort,
-      clientId: config.halo.clientId,
-      clientSecret: config.halo.clientSecret,
-    });
-    haloUrl = simulator.url;
-  }
-
   const db = await openDatabase(
     options.database ??
       (config.database.url ? { url: config.database.url } : { dataDir: config.database.dataDir }),
   );
-
-  const client = new HaloClient({
-    baseUrl: haloUrl,
-    clientId: config.halo.clientId,
-    clientSecret: config.halo.clientSecret,
-    tenant: config.halo.tenant,
-    scopes: [...HALO_SCOPES],
-    // The simulator honours large pages (as HaloAPI asks real HaloPSA for 1000).
-    pageSize: simulator ? 1000 : config.halo.pageSize,
-    budget: config.halo.budget,
-    logger: logger.child({ component: 'halo-client' }),
-    onRequest: (event) => {
-      metrics.haloRequests.inc({ status: String(event.status) });
-    },
-  });
-  const reader: HaloReader = client;
-  const sync = new HaloSync({
-    db,
-    reader,
-    tenantId: config.tenantId,
-    now,
-    logger: logger.child({ component: 'halo-sync' }),
-  });
-  const mirror = new HaloMirrorRepository(config.tenantId);
-
-  const runSync = async (mode: 'full' | 'incremental') => {
-    const end = metrics.syncDuration.startTimer({ mode });
-    try {
-      const report = await sync.run(mode);
-      end({ outcome: 'ok' });
-      metrics.lastSyncSuccess.set(now().getTime() / 1000);
-      return report;
-    } catch (error) {
-      end({ outcome: 'error' });
-      throw error;
-    } finally {
-      metrics.haloBudgetRemaining.set(client.stats().budgetRemaining);
-      metrics.dataQualityExceptions.set((await mirror.openIssues(db)).length);
-    }
-  };
-
-  const escalationRecords = new SqlEscalationRecords(db);
-  const notifier = escalationNotifier({
-    tenantId: config.tenantId,
-    records: escalationRecords,
-    now,
-    logger: logger.child({ component: 'notifications' }),
-  });
-  let dispatcher: OutboxDispatcher | null = null;
-  const evaluation = new EvaluateDelivery({
-    history: new SqlDeliveryHistoryReader(db),
-    store: new SqlDeliveryStore(db, config.tenantId, now, notifier),
-    tenantId: config.tenantId,
-    now,
-    owners: { deliveryDirectorAgentId: null, incidentCommanderAgentId: null },
-  });
-  const evaluateAfterChange = async (ticketId: number, kind: 'project' | 'task' | 'ticket') => {
-    if (kind === 'ticket') return;
-    const rows =
-      kind === 'project'
-        ? [{ project_id: ticketId }]
-        : await db.query<{ project_id: number }>(
-            'SELECT project_id FROM halo_tasks WHERE tenant_id = $1 AND id = $2',
-            [config.tenantId, ticketId],
-          );
-    const projectId = rows[0]?.project_id;
-    if (projectId) await evaluation.run({ projectIds: [Number(projectId)] });
-    dispatcher?.poke();
-  };
-  const evaluateAll = async () => {
-    await evaluation.run();
-    dispatcher?.poke();
-  };
-
-  const readiness = async (): Promise<Readiness> => {
-    await db.query('SELECT 1');
-    const lastSync = await sync.lastCompletedAt();
-    return {
-      ready: lastSync !== null,
-      checks: {
-        database: 'ok',
-        lastSyncAt: lastSync,
-        lastSyncAgeSeconds: lastSync
-          ? Math.round((now().getTime() - Date.parse(lastSync)) / 1000)
-          : null,
-      },
-    };
-  };
-
-  const server: Server = createHttpServer({
-    logger,
-    metrics,
-    readiness,
-    routes: [
-      {
-        method: 'post',
-        path: '/api/halo/webhook',
-        handler: haloWebhookHandler({
-          db,
-          tenantId: config.tenantId,
-          credentials: config.webhook,
-          sync,
-          now,
-          logger: logger.child({ component: 'halo-webhook' }),
-          onTicketChanged: evaluateAfterChange,
-        }),
-      },
-    ],
-  });
-  mountStaticTab(server);
-  const clock = { now };
-  const queries = new SqlDeliveryQueries(db, now);
-  // Stage gates: evidence store from the factory, decisions written back to HaloPSA from a queue.
-  let writeback: HaloWritebackDispatcher | null = null;
-  const gateRecords = new SqlGateRecords(config.tenantId);
-  const gates = new GateService({
-    db,
-    tenantId: config.tenantId,
-    records: gateRecords,
-    audit: new AuditLog(config.tenantId, clock),
-    evidence: createEvidenceStore(config, { clock }),
-    policy: {
-      ...DEFAULT_GATE_POLICY,
-      twoApproversFromBudget: config.gates.twoApproversFromBudget,
-      reminderAfterHours: config.gates.reminderAfterHours,
-      escalateAfterHours: config.gates.escalateAfterHours,
-    },
-    clock,
-    onOutboxChanged: () => dispatcher?.poke(),
-    onWritebackQueued: () => writeback?.poke(),
-  });
-  const outboxChanged = new ChangeSignal();
-  outboxChanged.subscribe(() => dispatcher?.poke());
+  // Everything that queues work notifies these; the dispatchers subscribe. Nothing is late-bound.
+  const outboxSignal = new ChangeSignal();
+  const writebackSignal = new ChangeSignal();
+  const identity = new SqlRoleDirectory(db, tenantId);
   const links = new TabLinks({
     teamsAppId: config.bot.appId ?? 'control-tower-demo',
     entityId: 'portfolio',
     webBaseUrl: `http://localhost:${config.port}`,
   });
+  const botLogger = logger.child({ component: 'bot' });
+
+  const halo = await createHaloModule({
+    ...{ config, db, clock, logger, metrics, haloUrl: options.haloUrl, demo: options.demo },
+  });
+  const gates = createGatesModule({
+    ...{ config, db, clock, roles: identity, links, logger: botLogger },
+    ...{ outboxChanged: outboxSignal, writebackQueued: writebackSignal },
+  });
   const renewals = createRenewalsModule({
-    db,
-    tenantId: config.tenantId,
-    clock,
-    outboxChanged,
-    roles: new SqlRoleDirectory(db, config.tenantId),
-    links,
-    logger: logger.child({ component: 'bot' }),
-    evaluateCron: config.schedules.renewalEvaluate,
+    ...{ db, tenantId, clock, outboxChanged: outboxSignal, roles: identity, links },
+    ...{ logger: botLogger, evaluateCron: config.schedules.renewalEvaluate },
   });
-  // The tab API: route modules append their `ApiRoute[]` here (gates, renewals, ...).
-  const apiRoutes: ApiRoute[] = [
-    ...deliveryRoutes({
-      mode: config.mode,
-      tab: new SqlTabQueries(db),
-      queries,
-      kpis: deliveryKpis({ history: new SqlDeliveryHistoryReader(db), now }),
-      milestoneGates: async (tenantId, projectId) =>
-        tenantId === config.tenantId ? gates.milestoneGates(projectId) : new Map(),
-    }),
-    ...settingsRoutes({
-      settings: new SqlTabSettings(db, now),
-      policyStore: (tenantId) => new SqlDeliveryStore(db, tenantId, now),
-    }),
-    ...renewals.routes,
-    ...gateRoutes({
-      gates: (tenantId) => (tenantId === config.tenantId ? gates : null),
-      agentOf: async (tenantId, email) =>
-        email === null ? null : new SqlGateRecords(tenantId).agentByEmail(db, email),
-    }),
-  ];
-  const tabAuth = new TabAuthenticator({
-    mode: config.mode,
-    tenantId: config.tenantId,
-    db,
-    roles: new SqlRoleDirectory(db, config.tenantId),
-    sso: config.tabAuth,
-    clock,
+  const delivery = createDeliveryModule({
+    ...{ db, tenantId, mode: config.mode, clock, logger, roles: identity, sso: config.tabAuth },
+    ...{ outbox: outboxSignal, schedules: config.schedules, links },
+    lastSyncAt: () => halo.sync.lastCompletedAt(),
+    milestoneGates: gates.milestoneGates,
+    liveCards: { renewals: renewals.routeLiveCards },
   });
+  const notifications = createNotificationsModule({
+    ...{ db, tenantId, instanceId, clock, logger, haloWriter: halo.writer },
+    ...{ outboxSignal, writebackSignal },
+  });
+  const features = [delivery, gates, renewals];
+
+  const server = createHttpServer({
+    logger,
+    metrics,
+    readiness: () => delivery.readiness(),
+    routes: [halo.webhookRoute((id, kind) => delivery.evaluateAfterChange(id, kind))],
+  });
+  mountStaticTab(server);
   mountApi(server, {
-    routes: apiRoutes,
-    auth: tabAuth,
+    routes: features.flatMap((feature) => feature.routes),
+    auth: delivery.auth,
     logger: logger.child({ component: 'tab-api' }),
-    ...(config.mode === 'demo' ? { demoUsers: () => tabAuth.demoUsers() } : {}),
+    ...(delivery.demoUsers ? { demoUsers: delivery.demoUsers } : {}),
   });
   const bot = mountBot(server, {
-    tenantId: config.tenantId,
-    db,
-    queries,
-    escalations: new EscalationActionsService(escalationRecords, now),
-    links,
-    logger: logger.child({ component: 'bot' }),
-    clock,
-    onOutboxChanged: () => dispatcher?.poke(),
-    gates,
-    renewals: renewals.bot,
-    liveRenewalCards: renewals.routeLiveCards,
+    ...{
+      features: features.map((feature) => feature.bot),
+      identity,
+      links,
+      logger: botLogger,
+      clock,
+    },
     auth: { mode: config.mode, ...config.bot, ...options.botAuth },
   });
-  dispatcher = new OutboxDispatcher({
-    db,
-    tenantId: config.tenantId,
-    instanceId,
-    connector: bot.connector,
-    renderer: bot.renderer,
-    logger: logger.child({ component: 'outbox' }),
-    clock,
-  });
-  writeback = new HaloWritebackDispatcher({
-    db,
-    tenantId: config.tenantId,
-    instanceId,
-    writer: haloWriterOf(client),
-    audit: new AuditLog(config.tenantId, clock),
-    logger: logger.child({ component: 'halo-writeback' }),
-    clock,
-  });
-  const host = config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0';
-  const port = await listen(server, config.port, host);
-  const url = `http://localhost:${port}`;
+  const dispatcher = notifications.connectBot(bot);
+  const port = await listen(server, config.port, config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0');
 
-  const scheduler = new JobScheduler({ db, tenantId: config.tenantId, instanceId, now, logger });
+  const scheduler = new JobScheduler({ db, tenantId, instanceId, clock, logger });
   if (options.schedule ?? true) {
-    scheduler.start([
-      {
-        name: 'halo-sync',
-        cron: config.schedules.sync,
-        run: async () => void (await runSync('incremental')),
-      },
-      {
-        name: 'halo-detail-refresh',
-        cron: config.schedules.detailRefresh,
-        run: async () => void (await sync.refreshDetails()),
-      },
-      {
-        name: 'delivery-evaluate',
-        cron: config.schedules.evaluate,
-        run: evaluateAll,
-      },
-      ...renewals.jobs,
-      {
-        name: 'weekly-report',
-        cron: config.schedules.weeklyReport,
-        run: async () => {
-          await postWeeklyReport({ db, tenantId: config.tenantId, queries, now });
-          dispatcher?.poke();
-        },
-      },
-      {
-        name: 'gate-sla',
-        cron: config.gates.slaCron,
-        run: async () => void (await gates.runSla()),
-      },
-    ]);
+    scheduler.start([...halo.jobs, ...features.flatMap((feature) => feature.jobs)]);
   }
-
   if (!options.skipInitialSync) {
-    const hasSynced = (await sync.lastCompletedAt()) !== null;
-    await runSync(hasSynced ? 'incremental' : 'full');
-    await evaluateAll();
+    await halo.runSync((await halo.sync.lastCompletedAt()) !== null ? 'incremental' : 'full');
+    await delivery.evaluateAll();
     await renewals.evaluate();
   }
-  const roles = new SqlRoleDirectory(db, config.tenantId);
-  await roles.grant(
+  await identity.grant(
     config.roleAssignments.flatMap((a) =>
       a.roles.map((role) => ({ aadObjectId: a.aadObjectId, email: a.email, role })),
     ),
   );
   if (config.mode === 'demo')
-    await roles.grant(personaGrants(await demoPersonas(db, config.tenantId)));
-  dispatcher.start();
-  writeback.start();
+    await identity.grant(personaGrants(await delivery.demoCast.personas()));
+  notifications.start();
 
   return {
-    config,
-    url,
-    db,
-    sync,
-    evaluation,
-    dispatcher,
-    client,
-    metrics,
-    logger,
-    simulator,
-    gates,
-    writeback,
+    ...{
+      config,
+      url: `http://localhost:${port}`,
+      db,
+      sync: halo.sync,
+      client: halo.client,
+      metrics,
+      logger,
+    },
+    ...{
+      evaluation: delivery.evaluation,
+      dispatcher,
+      simulator: halo.simulator,
+      gates: gates.useCases,
+    },
+    writeback: notifications.writeback,
     close: async () => {
       scheduler.stop();
-      await dispatcher?.stop();
-      await writeback?.stop();
+      await notifications.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await simulator?.close();
+      await halo.close();
       await db.close();
     },
   };
 }
+
+/** A running Control Tower instance (the composition root's product), closable in tests. */
+export type RunningApp = Awaited<ReturnType<typeof startApp>>;
 
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfigFromProcess();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
   }
   const started = Date.now();
   const app = await startApp(config);
@@ -432,16 +181,14 @@ async function main(): Promise<void> {
     `  Health:         ${app.url}/healthz   ${app.url}/readyz   ${app.url}/metrics`,
     `  HaloPSA webhook ${app.url}/api/halo/webhook`,
   ];
-  if (app.simulator) {
+  if (app.simulator)
     lines.push(`  HaloPSA simulator: ${app.simulator.url} (client id "demo", secret "demo")`);
-  }
   process.stdout.write(`${lines.join('\n')}\n`);
-  const shutdown = () => {
+  const shutdown = () =>
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
-  };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 }

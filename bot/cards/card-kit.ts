@@ -6,6 +6,7 @@ import type {
   CardElement,
   ExecuteAction,
   OpenUrlAction,
+  ShowCardAction,
   SubmitAction,
   TextBlock,
 } from './card-types';
@@ -64,7 +65,6 @@ export function fitToBudget(
   return last ?? build(0);
 }
 
-/** A heading line. */
 export function heading(text: string): TextBlock {
   return {
     type: 'TextBlock',
@@ -76,7 +76,6 @@ export function heading(text: string): TextBlock {
   };
 }
 
-/** A wrapping text line. */
 export function line(text: string, extra: Partial<TextBlock> = {}): TextBlock {
   return { type: 'TextBlock', text, wrap: true, ...extra };
 }
@@ -113,7 +112,6 @@ export function openInTab(url: string, title = 'Open in Control Tower'): OpenUrl
   return { type: 'Action.OpenUrl', title, url };
 }
 
-/** Colour for a RAG status. */
 export function ragColor(rag: Rag): CardColor {
   return rag === 'green'
     ? 'good'
@@ -168,5 +166,41 @@ export function approverRefresh(
     userIds: approverAadObjectIds
       .slice(0, 60)
       .map((id) => (id.startsWith('8:orgid:') ? id : `8:orgid:${id}`)),
+  };
+}
+
+/** What a button that asks for a required comment before it acts (reject, request changes) needs. */
+export interface CommentActionSpec {
+  /** The button's title, also the title of the action that sends the comment. */
+  title: string;
+  verb: CardVerb;
+  data: Record<string, string | number>;
+  /** The id of the comment input: the handler reads the comment under it. */
+  inputId: string;
+  /** The question above the comment box ("Why is the gate rejected?"). */
+  label: string;
+  style?: 'positive' | 'destructive';
+}
+
+/** A button that opens a required comment box and sends it with `verb` (reject with comment). */
+export function commentAction(spec: CommentActionSpec): ShowCardAction {
+  return {
+    type: 'Action.ShowCard',
+    title: spec.title,
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        {
+          type: 'Input.Text',
+          id: spec.inputId,
+          label: spec.label,
+          isMultiline: true,
+          maxLength: 1000,
+          isRequired: true,
+          errorMessage: 'A comment is required',
+        },
+      ],
+      actions: [executeAction(spec.title, spec.verb, spec.data, spec.style)],
+    },
   };
 }

@@ -3,14 +3,12 @@
  * schema rejects. Every property here exists in the official 1.5 schema.
  */
 
-/** Text colours. */
 export type CardColor = 'default' | 'dark' | 'light' | 'accent' | 'good' | 'warning' | 'attention';
 
 /** Spacing before an element. */
 export type CardSpacing =
   'none' | 'small' | 'default' | 'medium' | 'large' | 'extraLarge' | 'padding';
 
-/** A block of text. */
 export interface TextBlock {
   type: 'TextBlock';
   text: string;
@@ -25,7 +23,6 @@ export interface TextBlock {
   style?: 'default' | 'heading';
 }
 
-/** Label/value pairs. */
 export interface FactSet {
   type: 'FactSet';
   facts: { title: string; value: string }[];

@@ -2,7 +2,7 @@ import { testDatabases } from '../../tests/support/databases';
 import { JobScheduler, type JobDefinition } from './job-scheduler';
 
 const silent = { info: () => undefined, error: () => undefined };
-const now = () => new Date('2026-11-23T06:00:00Z');
+const clock = { now: () => new Date('2026-11-23T06:00:00Z') };
 
 describe.each(testDatabases())('job scheduler on $name', (target) => {
   test('runs an occurrence once and refuses a second claim for the same scheduled time', async () => {
@@ -18,7 +18,7 @@ describe.each(testDatabases())('job scheduler on $name', (target) => {
         db: handle.db,
         tenantId: 't1',
         instanceId: 'a',
-        now,
+        clock,
         logger: silent,
       });
       const at = new Date('2026-11-23T06:00:00Z');
@@ -38,7 +38,7 @@ describe.each(testDatabases())('job scheduler on $name', (target) => {
         db: handle.db,
         tenantId: 't1',
         instanceId: 'a',
-        now,
+        clock,
         logger: silent,
       });
       const job: JobDefinition = {
@@ -72,7 +72,7 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
             db: handle.connect(),
             tenantId: 't1',
             instanceId,
-            now,
+            clock,
             logger: silent,
           }),
       );

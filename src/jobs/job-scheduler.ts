@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 
 /** A scheduled job: a name, a cron expression (UTC) and what it does for one scheduled time. */
@@ -29,7 +30,7 @@ export class JobScheduler {
       db: Db;
       tenantId: string;
       instanceId: string;
-      now: () => Date;
+      clock: Clock;
       logger: JobLogger;
     },
   ) {}
@@ -38,7 +39,7 @@ export class JobScheduler {
   start(jobs: readonly JobDefinition[]): void {
     for (const job of jobs) {
       const timer = new Cron(job.cron, { timezone: 'UTC', protect: true }, async (self: Cron) => {
-        const scheduledFor = self.currentRun() ?? this.deps.now();
+        const scheduledFor = self.currentRun() ?? this.deps.clock.now();
         await this.runOccurrence(job, truncateToSecond(scheduledFor));
       });
       this.timers.push(timer);
@@ -56,7 +57,13 @@ export class JobScheduler {
     const claimed = await db.query(
       `INSERT INTO job_runs (tenant_id, job, scheduled_for, instance_id, started_at, status)
        VALUES ($1, $2, $3, $4, $5, 'running') ON CONFLICT DO NOTHING RETURNING job`,
-      [tenantId, job.name, scheduledFor.toISOString(), instanceId, this.deps.now().toISOString()],
+      [
+        tenantId,
+        job.name,
+        scheduledFor.toISOString(),
+        instanceId,
+        this.deps.clock.now().toISOString(),
+      ],
     );
     if (claimed.length === 0) return 'claimed-elsewhere';
     let status: 'succeeded' | 'failed' = 'succeeded';
@@ -75,7 +82,7 @@ export class JobScheduler {
         tenantId,
         job.name,
         scheduledFor.toISOString(),
-        this.deps.now().toISOString(),
+        this.deps.clock.now().toISOString(),
         status,
         message,
       ],

@@ -3,6 +3,9 @@
  * the bot's and the tab's read sides, escalation actions, settings use cases and tab sign-in, built
  * once so the API, the bot and the jobs share the same instances.
  */
+import type { BotFeature } from '../../bot/bot-feature';
+import { createDeliveryBotFeature } from '../../bot/delivery-handlers';
+import type { TabLinks } from '../../bot/tab-links';
 import type { ApiRoute } from '../api/api-types';
 import { deliveryRoutes, type MilestoneGates } from '../api/delivery-routes';
 import type { DemoUsersDto } from '../api/dto';
@@ -15,6 +18,11 @@ import { EscalationActionsService } from '../app/delivery/escalation-actions';
 import { EvaluateAfterChange, type ChangedTicketKind } from '../app/delivery/evaluate-after-change';
 import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
 import type { RoleDirectory } from '../app/identity/identity.port';
+import { ActOnEscalation } from '../app/notifications/act-on-escalation';
+import type { LiveCardRouter } from '../app/notifications/live-card-router.port';
+import { PostWeeklyReport } from '../app/notifications/post-weekly-report';
+import { SubscribeChannel } from '../app/notifications/subscribe-channel';
+import type { NotificationStream } from '../app/ports/notifications.port';
 import { SaveDeliveryPolicy } from '../app/settings/save-delivery-policy';
 import { SavePilotSettings } from '../app/settings/save-pilot-settings';
 import { SaveRoles } from '../app/settings/save-roles';
@@ -22,20 +30,22 @@ import { SaveRouting } from '../app/settings/save-routing';
 import type { Mode } from '../config';
 import { SqlDemoCast } from '../demo/demo-personas';
 import { escalationNotifier } from '../notifications/escalation-notifier';
-import { postWeeklyReport } from '../notifications/weekly-report-poster';
+import { outboxOn } from '../notifications/outbox';
 import type { AppLogger } from '../observability/logger';
 import type { Readiness } from '../server/http-server';
 import type { Clock } from '../shared/clock';
 import type { Signal } from '../shared/signal';
+import { botActionLogOn } from '../store/action-log.repository';
+import { channelRoutesOn } from '../store/conversation-routes.repository';
 import type { Db } from '../store/db';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { SqlDeliveryQueries } from '../store/delivery-queries';
 import { SqlDeliveryStore } from '../store/delivery.repository';
 import { SqlEscalationRecords } from '../store/escalation-records';
-import { HaloMirrorRepository } from '../store/halo-mirror.repository';
 import { SqlTabQueries } from '../store/tab-queries';
 import { SqlTabSettings } from '../store/tab-settings.repository';
 import { SqlTaskProjects } from '../store/task-projects.repository';
+import { transactional } from '../store/transactional';
 import type { FeatureModule } from './feature-module';
 
 /** What the delivery module is built from (shared adapters and settings from the composition root). */
@@ -57,6 +67,10 @@ export interface DeliveryModuleDeps {
   lastSyncAt: () => Promise<string | null>;
   /** Gate states per milestone, for the project page (the gates module provides it). */
   milestoneGates?: MilestoneGates;
+  /** Deep links of the bot's cards into the tab. */
+  links: TabLinks;
+  /** Per stream, what posts live unrouted cards to a newly subscribed channel (renewals). */
+  liveCards: Partial<Record<NotificationStream, LiveCardRouter>>;
 }
 
 /** The delivery feature: routes, bot feature, jobs, plus what main and the bot plug in. */
@@ -76,20 +90,17 @@ export interface DeliveryModule extends FeatureModule {
   /** The webhook's hook: re-evaluates the project a HaloPSA change touched. */
   evaluateAfterChange(ticketId: number, kind: ChangedTicketKind): Promise<void>;
   readiness(): Promise<Readiness>;
-  /** Open data-quality exceptions of the mirror (the sync metric). */
-  openDataQualityIssues(): Promise<number>;
 }
 
 /** Builds the delivery feature once. */
 export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
   const { db, tenantId, clock, outbox } = deps;
-  const now = () => clock.now();
   const history = new SqlDeliveryHistoryReader(db);
   const escalationRecords = new SqlEscalationRecords(db);
   const notifier = escalationNotifier({
     tenantId,
     records: escalationRecords,
-    now,
+    clock,
     logger: deps.logger.child({ component: 'notifications' }),
   });
   const evaluation = new EvaluateDelivery({
@@ -118,7 +129,6 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     sso: deps.sso,
     clock,
   });
-  const mirror = new HaloMirrorRepository(tenantId);
 
   const routes: ApiRoute[] = [
     ...deliveryRoutes({
@@ -144,19 +154,48 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     await evaluation.run();
     outbox.notify();
   };
+  const outboxes = transactional(db, (tx) => ({ outbox: outboxOn(tx, tenantId, clock) }));
+  const actions = botActionLogOn(db, tenantId);
+  const postWeeklyReport = new PostWeeklyReport({
+    tenantId,
+    reports: queries,
+    outbox: outboxes,
+    outboxSignal: outbox,
+  });
+  const bot: BotFeature = createDeliveryBotFeature({
+    tenantId,
+    queries,
+    identity: deps.roles,
+    subscribe: new SubscribeChannel({
+      tenantId,
+      clients: queries,
+      routes: channelRoutesOn(db, tenantId),
+      actions,
+      liveCards: deps.liveCards,
+      outboxSignal: outbox,
+      clock,
+    }),
+    actOnEscalation: new ActOnEscalation({
+      tenantId,
+      escalations,
+      actions,
+      outbox: outboxes,
+      outboxSignal: outbox,
+      clock,
+    }),
+    links: deps.links,
+    logger: deps.logger.child({ component: 'bot' }),
+  });
 
   return {
     routes,
-    bot: { commands: [], cardActions: {}, renderers: {} },
+    bot,
     jobs: [
       { name: 'delivery-evaluate', cron: deps.schedules.evaluate, run: evaluateAll },
       {
         name: 'weekly-report',
         cron: deps.schedules.weeklyReport,
-        run: async () => {
-          await postWeeklyReport({ db, tenantId, queries, now });
-          outbox.notify();
-        },
+        run: async () => void (await postWeeklyReport.run()),
       },
     ],
     queries,
@@ -181,6 +220,5 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
         },
       };
     },
-    openDataQualityIssues: async () => (await mirror.openIssues(db)).length,
   };
 }

@@ -20,7 +20,7 @@ import { RouteLiveRenewalCards } from '../app/renewals/route-live-renewal-cards'
 import { SetUpliftStatus } from '../app/renewals/set-uplift-status';
 import { AuditLog } from '../audit/audit-log';
 import { DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from '../domain/renewals';
-import { ActionLogRepository } from '../notifications/action-log.repository';
+import { ActionLogRepository } from '../store/action-log.repository';
 import { outboxOn } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { Signal } from '../shared/signal';
@@ -34,7 +34,7 @@ import { RenewalCheckpointRepository } from '../store/renewal-checkpoint.reposit
 import { RenewalEventRepository } from '../store/renewal-event.repository';
 import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
 import { RenewalKpiRepository } from '../store/renewal-kpi.repository';
-import { RenewalPilotRepository } from '../store/renewal-pilot.repository';
+import { SqlTabSettings } from '../store/tab-settings.repository';
 import { RenewalStageRepository } from '../store/renewal-stage.repository';
 import { transactional } from '../store/transactional';
 import { UpliftRepository } from '../store/uplift.repository';
@@ -123,7 +123,7 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     store,
     uow,
     history: new SqlRenewalHistoryReader(db),
-    pilot: new RenewalPilotRepository(db, tenantId, clock),
+    pilot: new SqlTabSettings(db, clock),
     tenantId,
     clock,
     policy,
@@ -156,7 +156,6 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     routeLiveCards: new RouteLiveRenewalCards({
       cards: new LiveRenewalCardsRepository(db, tenantId),
       clock,
-      outboxChanged,
     }),
     useCases,
   };

@@ -1,89 +1,41 @@
 import type { EscalationDecision } from '../domain/delivery/escalation';
+import { postEscalationDecision } from '../app/notifications/post-escalation-decision';
+import type { Clock } from '../shared/clock';
 import type { DecisionNotifier } from '../store/delivery.repository';
 import type { Db } from '../store/db';
 import type { SqlEscalationRecords } from '../store/escalation-records';
-import type { EscalationPayload } from './notification-payloads';
-import { enqueue } from './outbox';
+import { outboxOn } from './outbox';
 import { pilotVerdict, SqlTabSettings } from '../store/tab-settings.repository';
 
-const NOTICE: Record<Exclude<EscalationDecision['kind'], 'open'>, string> = {
-  update: 'Updated',
-  resolve: 'Resolved: back below the back-to-green level',
-  're-escalate': 'Re-escalated to the delivery director: not acknowledged within the SLA',
-};
-
 /**
- * Turns escalation decisions into outbox rows in the deciding transaction: an opening is a new post
- * to the routed escalations channel (high severity to the incident commander's channel first); every
- * later state change updates that post in place. Shadow-mode decisions are computed and logged, never posted.
- * The caller pokes the dispatcher after the transaction commits.
+ * The delivery store's notifier: posts each escalation decision through the outbox of the deciding
+ * transaction and logs the ones held back. The caller notifies the outbox signal after the commit.
  */
 export function escalationNotifier(deps: {
   tenantId: string;
   records: SqlEscalationRecords;
-  now: () => Date;
+  clock: Clock;
   logger: { info(obj: object, msg?: string): void };
 }): DecisionNotifier {
+  const { tenantId, records, clock, logger } = deps;
   return async (tx: Db, decision: EscalationDecision) => {
+    const posting = await postEscalationDecision(decision, {
+      pilotVerdict: async (target) =>
+        pilotVerdict(await new SqlTabSettings(tx, clock).pilot(tenantId), 'escalations', target),
+      view: (escalation) => records.view(tenantId, escalation, tx),
+      outbox: outboxOn(tx, tenantId, clock),
+    });
+    if (posting.posted) return;
     const e = decision.escalation;
-    if (decision.shadow) {
-      deps.logger.info(
-        {
-          tenantId: deps.tenantId,
-          escalationId: e.id,
-          kind: decision.kind,
-          reason: decision.reason,
-        },
+    if (posting.why === 'shadow') {
+      logger.info(
+        { tenantId, escalationId: e.id, kind: decision.kind, reason: decision.reason },
         'shadow mode: escalation not posted',
       );
-      return;
-    }
-    // Tenant pilot settings (tab → Settings → Pilot): off, shadow or outside the allow-list → not posted.
-    const pilot = await new SqlTabSettings(tx, { now: deps.now }).pilot(deps.tenantId);
-    const verdict = pilotVerdict(pilot, 'escalations', {
-      clientId: Number(e.clientId) || null,
-      projectId: Number(e.projectId) || null,
-    });
-    if (verdict !== 'post') {
-      deps.logger.info(
-        { tenantId: deps.tenantId, escalationId: e.id, kind: decision.kind, verdict },
-        'pilot settings: escalation not posted',
-      );
-      return;
-    }
-    const view = await deps.records.view(deps.tenantId, e, tx);
-    const opened = `escalation:${e.id}:opened`;
-    if (decision.kind === 'open') {
-      const payload: EscalationPayload = { escalation: view };
-      await enqueue(
-        tx,
-        deps.tenantId,
-        {
-          dedupeKey: opened,
-          kind: 'escalation',
-          payload,
-          target: {
-            streams: e.incidentCommander ? ['incidents', 'escalations'] : ['escalations'],
-            clientId: Number(e.clientId) || null,
-          },
-        },
-        deps.now(),
-      );
     } else {
-      const payload: EscalationPayload = {
-        escalation: view,
-        notice: { tone: 'success', text: NOTICE[decision.kind] },
-      };
-      await enqueue(
-        tx,
-        deps.tenantId,
-        {
-          dedupeKey: `escalation:${e.id}:v${e.events.length}`,
-          kind: 'escalation',
-          payload,
-          updateOf: opened,
-        },
-        deps.now(),
+      logger.info(
+        { tenantId, escalationId: e.id, kind: decision.kind, verdict: posting.verdict },
+        'pilot settings: escalation not posted',
       );
     }
   };

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../store/db';
+import { PollingLoop } from '../jobs/polling-loop';
 import { realSleep, systemClock, type Clock, type Sleep } from '../shared/clock';
 
 /** The HaloPSA writes the write-back needs (HaloClient implements them; tests use the simulator). */
@@ -109,37 +110,39 @@ export class HaloWritebackDispatcher {
   private readonly sleep: Sleep;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
-  private readonly pollMs: number;
-  private running: Promise<void> | null = null;
-  private stopping = false;
-  private wake = new AbortController();
+  private readonly loop: PollingLoop;
 
   constructor(private readonly deps: HaloWritebackDeps) {
     this.clock = deps.clock ?? systemClock;
     this.sleep = deps.sleep ?? realSleep;
     this.leaseMs = deps.leaseMs ?? 60_000;
     this.maxAttempts = deps.maxAttempts ?? 8;
-    this.pollMs = deps.pollMs ?? 5_000;
+    this.loop = new PollingLoop({
+      cycle: async () => {
+        const report = await this.runOnce();
+        if (report.done + report.retried + report.failed > 0) return 'again';
+        return this.nextDueAt();
+      },
+      pollMs: deps.pollMs ?? 5_000,
+      onError: (error) =>
+        deps.logger.error({ tenantId: deps.tenantId, err: error }, 'write-back cycle failed'),
+      clock: this.clock,
+      sleep: this.sleep,
+    });
   }
 
   /** Starts the background loop (idempotent). */
   start(): void {
-    if (this.running) return;
-    this.stopping = false;
-    this.running = this.loop();
+    this.loop.start();
   }
 
-  /** Wakes the loop now. */
   poke(): void {
-    this.wake.abort();
+    this.loop.poke();
   }
 
   /** Stops the loop after the current cycle. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.poke();
-    await this.running;
-    this.running = null;
+    await this.loop.stop();
   }
 
   /** One cycle: claims due rows and performs them; returns how many were done, retried, failed. */
@@ -284,32 +287,6 @@ export class HaloWritebackDispatcher {
     );
     const at = rows[0]?.at ?? null;
     return at === null ? null : new Date(at);
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      let waitMs = this.pollMs;
-      try {
-        const report = await this.runOnce();
-        if (report.done + report.retried + report.failed > 0) continue;
-        const next = await this.nextDueAt();
-        if (next !== null) {
-          waitMs = Math.min(this.pollMs, Math.max(0, next.getTime() - this.clock.now().getTime()));
-        }
-      } catch (error) {
-        this.deps.logger.error(
-          { tenantId: this.deps.tenantId, err: error },
-          'write-back cycle failed',
-        );
-      }
-      if (this.stopping) break;
-      if (this.wake.signal.aborted) {
-        this.wake = new AbortController();
-        continue;
-      }
-      await this.sleep(waitMs, this.wake.signal);
-      if (this.wake.signal.aborted) this.wake = new AbortController();
-    }
   }
 }
 

@@ -1,10 +1,11 @@
 import type { Db } from '../store/db';
-import { OutboxRepository, type OutboxRow } from './outbox';
+import { OutboxRepository, type OutboxRow } from '../store/outbox.repository';
 import type {
   ActivityRenderer,
   ConnectorPort,
   ConnectorResult,
 } from '../app/ports/notifications.port';
+import { PollingLoop } from '../jobs/polling-loop';
 import { realSleep, systemClock, type Clock, type Sleep } from '../shared/clock';
 import {
   SlidingWindowLimiter,
@@ -98,14 +99,11 @@ export class OutboxDispatcher {
   private readonly random: () => number;
   private readonly batchSize: number;
   private readonly leaseMs: number;
-  private readonly pollMs: number;
   private readonly conversations: SlidingWindowLimiter;
   private readonly tenant: SlidingWindowLimiter;
   private readonly retryOptions: RetryPolicyOptions;
+  private readonly loop: PollingLoop;
   private isLeader = false;
-  private running: Promise<void> | null = null;
-  private stopping = false;
-  private wake = new AbortController();
 
   constructor(private readonly deps: OutboxDispatcherDeps) {
     this.repo = new OutboxRepository(deps.tenantId);
@@ -114,32 +112,37 @@ export class OutboxDispatcher {
     this.random = deps.random ?? Math.random;
     this.batchSize = deps.batchSize ?? 25;
     this.leaseMs = deps.leaseMs ?? 60_000;
-    this.pollMs = deps.pollMs ?? 5_000;
     this.conversations = new SlidingWindowLimiter(
       deps.conversationWindows ?? TEAMS_CONVERSATION_WINDOWS,
     );
     this.tenant = new SlidingWindowLimiter(deps.tenantWindows ?? TEAMS_TENANT_WINDOWS);
     this.retryOptions = deps.retry ?? DEFAULT_RETRY_POLICY;
+    this.loop = new PollingLoop({
+      cycle: async () => {
+        const report = await this.runOnce();
+        return report.claimed > 0 ? 'again' : report.nextWakeAt;
+      },
+      pollMs: deps.pollMs ?? 5_000,
+      onError: (error) =>
+        deps.logger.error({ tenantId: deps.tenantId, err: error }, 'outbox cycle failed'),
+      clock: this.clock,
+      sleep: this.sleep,
+    });
   }
 
   /** Starts the background loop (idempotent). */
   start(): void {
-    if (this.running) return;
-    this.stopping = false;
-    this.running = this.loop();
+    this.loop.start();
   }
 
   /** Wakes the background loop now (call after enqueueing something urgent). */
   poke(): void {
-    this.wake.abort();
+    this.loop.poke();
   }
 
   /** Stops the loop, waits for the current cycle, and releases the lease. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.poke();
-    await this.running;
-    this.running = null;
+    await this.loop.stop();
     if (this.isLeader) {
       await this.repo.releaseLease(this.deps.db, this.deps.instanceId);
       this.isLeader = false;
@@ -397,31 +400,5 @@ export class OutboxDispatcher {
       if (next === null || until < next.getTime()) next = new Date(until);
     }
     return next;
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      let waitMs = this.pollMs;
-      try {
-        const report = await this.runOnce();
-        if (report.claimed > 0) continue;
-        if (report.nextWakeAt !== null) {
-          waitMs = Math.min(
-            this.pollMs,
-            Math.max(0, report.nextWakeAt.getTime() - this.clock.now().getTime()),
-          );
-        }
-      } catch (error) {
-        this.deps.logger.error({ tenantId: this.deps.tenantId, err: error }, 'outbox cycle failed');
-      }
-      if (this.stopping) break;
-      if (this.wake.signal.aborted) {
-        // Poked while the cycle ran: run again at once.
-        this.wake = new AbortController();
-        continue;
-      }
-      await this.sleep(waitMs, this.wake.signal);
-      if (this.wake.signal.aborted) this.wake = new AbortController();
-    }
   }
 }

@@ -91,7 +91,7 @@ describe.each(testDatabases())('pilot settings in the escalation notifier ($name
     const notifier = escalationNotifier({
       tenantId: TENANT,
       records: new SqlEscalationRecords(handle.db),
-      now: () => NOW,
+      clock: { now: () => NOW },
       logger: { info: (obj: object) => void logged.push(obj) },
     });
     await handle.db.transaction((tx) => notifier(tx, d));

@@ -2,6 +2,7 @@
  * The tab API in production mode over real HTTP: Teams SSO tokens signed by a local JWKS double are
  * checked for signature, issuer, audience, expiry and tenant; roles come from the role directory.
  */
+import { TabLinks } from '../../bot/tab-links';
 import restify, { type Server } from 'restify';
 import type { ApiErrorBody, MeDto } from '../../src/api/dto';
 import { mountApi } from '../../src/api/mount-api';
@@ -58,6 +59,12 @@ describe.each(testDatabases())('tab API sign-in in production mode ($name)', (da
       outbox: new ChangeSignal(),
       schedules: { evaluate: '0 6 * * *', weeklyReport: '0 7 * * 1' },
       lastSyncAt: async () => null,
+      links: new TabLinks({
+        teamsAppId: null,
+        entityId: 'portfolio',
+        webBaseUrl: 'http://localhost',
+      }),
+      liveCards: {},
     });
     mountApi(server, { routes: delivery.routes, auth: delivery.auth, logger });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

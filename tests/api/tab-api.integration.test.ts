@@ -36,7 +36,7 @@ describe('the tab API of the demo app', () => {
       database: { memory: true },
       schedule: false,
       logDestination: quiet,
-      now: () => NOW,
+      clock: { now: () => NOW },
       demo: { seed: 11, asOf: '2026-11-23' },
     });
     const response = await fetch(`${app.url}/api/v1/demo/users`);

@@ -1,14 +1,27 @@
 import type { Server } from 'restify';
 import { mountBot, type MountedBot } from '../../bot/mount-bot';
 import type { BotAuthOptions } from '../../bot/bot-auth';
+import type { BotLogger } from '../../bot/bot-adapter';
+import type { BotFeature } from '../../bot/bot-feature';
+import { createDeliveryBotFeature } from '../../bot/delivery-handlers';
+import { GateBotHandlers, gateBotFeature } from '../../bot/gate-handlers';
 import { TabLinks } from '../../bot/tab-links';
+import type { DeliveryQueries, EscalationActions } from '../../src/app/delivery-views';
+import type { GateUseCases } from '../../src/app/gates/gate-use-cases';
+import { ActOnEscalation } from '../../src/app/notifications/act-on-escalation';
+import { SubscribeChannel } from '../../src/app/notifications/subscribe-channel';
+import { outboxOn } from '../../src/notifications/outbox';
 import { createRenewalsModule, type RenewalsModule } from '../../src/modules/renewals.module';
+import type { Clock } from '../../src/shared/clock';
+import { ChangeSignal } from '../../src/shared/signal';
+import { botActionLogOn } from '../../src/store/action-log.repository';
+import { channelRoutesOn } from '../../src/store/conversation-routes.repository';
+import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
+import { transactional } from '../../src/store/transactional';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
 import { createHttpServer, listen } from '../../src/server/http-server';
-import { ChangeSignal } from '../../src/shared/signal';
 import type { Db } from '../../src/store/db';
-import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import { ConnectorDouble } from '../support/connector-double';
 import { FakeClock, FakeDeliveryQueries, FakeEscalationActions } from './fakes';
 
@@ -50,17 +63,8 @@ export async function startBotHarness(
     entityId: 'portfolio',
     webBaseUrl: 'http://localhost:3978',
   });
-  const renewals = createRenewalsModule({
-    db,
-    tenantId: TENANT,
-    clock,
-    outboxChanged: new ChangeSignal(),
-    roles: new SqlRoleDirectory(db, TENANT),
-    links,
-    logger,
-    evaluateCron: '0 6 * * *',
-  });
-  const mounted = mountBot(server, {
+  const renewals = testRenewals({ tenantId: TENANT, db, links, logger, clock });
+  const mounted = mountTestBot(server, {
     tenantId: TENANT,
     db,
     queries,
@@ -68,8 +72,7 @@ export async function startBotHarness(
     links,
     logger,
     clock,
-    renewals: renewals.bot,
-    liveRenewalCards: renewals.routeLiveCards,
+    renewals,
     auth,
   });
   const port = await listen(server, 0);
@@ -88,6 +91,95 @@ export async function startBotHarness(
       await connector.stop();
     },
   };
+}
+
+/** What the test bot is built from: real adapters on `db`, fakes where given. */
+export interface TestBotDeps {
+  tenantId: string;
+  db: Db;
+  queries: DeliveryQueries;
+  escalations: EscalationActions;
+  links: TabLinks;
+  logger: BotLogger;
+  clock: Clock;
+  /** Stage gates; absent: no gate feature (gate buttons are unknown actions). */
+  gates?: GateUseCases;
+  /** The renewals module (default: one built over `db` at the test clock). */
+  renewals?: RenewalsModule;
+  /** Notified when something was queued in the outbox (default: a signal nothing listens to). */
+  outboxSignal?: ChangeSignal;
+}
+
+/** The renewals module as main builds it, over the test's database and clock. */
+export function testRenewals(
+  deps: Pick<TestBotDeps, 'tenantId' | 'db' | 'links' | 'logger' | 'clock' | 'outboxSignal'>,
+): RenewalsModule {
+  return createRenewalsModule({
+    db: deps.db,
+    tenantId: deps.tenantId,
+    clock: deps.clock,
+    outboxChanged: deps.outboxSignal ?? new ChangeSignal(),
+    roles: new SqlRoleDirectory(deps.db, deps.tenantId),
+    links: deps.links,
+    logger: deps.logger,
+    evaluateCron: '0 6 * * *',
+  });
+}
+
+/** The bot's features as main builds them, over the test's database and fakes. */
+export function testBotFeatures(deps: TestBotDeps): BotFeature[] {
+  const { tenantId, db, clock, links, logger } = deps;
+  const outboxSignal = deps.outboxSignal ?? new ChangeSignal();
+  const actions = botActionLogOn(db, tenantId);
+  const renewals = deps.renewals ?? testRenewals({ ...deps, outboxSignal });
+  const features: BotFeature[] = [
+    createDeliveryBotFeature({
+      tenantId,
+      queries: deps.queries,
+      identity: new SqlRoleDirectory(db, tenantId),
+      subscribe: new SubscribeChannel({
+        tenantId,
+        clients: deps.queries,
+        routes: channelRoutesOn(db, tenantId),
+        actions,
+        liveCards: { renewals: renewals.routeLiveCards },
+        outboxSignal,
+        clock,
+      }),
+      actOnEscalation: new ActOnEscalation({
+        tenantId,
+        escalations: deps.escalations,
+        actions,
+        outbox: transactional(db, (tx) => ({ outbox: outboxOn(tx, tenantId, clock) })),
+        outboxSignal,
+        clock,
+      }),
+      links,
+      logger,
+    }),
+    renewals.bot,
+  ];
+  if (deps.gates) {
+    const roles = new SqlRoleDirectory(db, tenantId);
+    const handlers = new GateBotHandlers({ gates: deps.gates, roles, links, logger });
+    features.push(gateBotFeature(handlers, links));
+  }
+  return features;
+}
+
+/** Mounts the bot with `testBotFeatures` on `server`. */
+export function mountTestBot(
+  server: Server,
+  deps: TestBotDeps & { auth: BotAuthOptions },
+): MountedBot {
+  return mountBot(server, {
+    features: testBotFeatures(deps),
+    identity: new SqlRoleDirectory(deps.db, deps.tenantId),
+    links: deps.links,
+    logger: deps.logger,
+    clock: deps.clock,
+    auth: deps.auth,
+  });
 }
 
 /** Demo mode: auth off. */

@@ -1,7 +1,7 @@
-import { CardActivityRenderer } from '../../bot/card-activity-renderer';
-import { ActionLogRepository } from '../../src/notifications/action-log.repository';
-import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
-import { enqueue, OutboxRepository } from '../../src/notifications/outbox';
+import { ActionLogRepository } from '../../src/store/action-log.repository';
+import { ConversationRoutesRepository } from '../../src/store/conversation-routes.repository';
+import { enqueue } from '../../src/notifications/outbox';
+import { OutboxRepository } from '../../src/store/outbox.repository';
 import { OutboxDispatcher } from '../../src/notifications/outbox-dispatcher';
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import type { Db } from '../../src/store/db';
@@ -136,6 +136,26 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
     expect((response.body as { statusCode: number }).statusCode).toBe(400);
   });
 
+  test('a card verb no feature answers gets the "Unknown action" notice', async () => {
+    const response = await post(
+      bot.botUrl,
+      executeInvoke(bot.connector.url, 'escalation.refresh', { escalationId: 'esc-1' }),
+    );
+    expect(response.status).toBe(200);
+    const body = response.body as { statusCode: number; value: unknown };
+    expect(body.statusCode).toBe(200);
+    expect(JSON.stringify(body.value)).toContain('Unknown action');
+    expect(JSON.stringify(body.value)).toContain('escalation.refresh');
+  });
+
+  test('gate buttons say gates are off when the bot has no gate service', async () => {
+    const response = await post(
+      bot.botUrl,
+      executeInvoke(bot.connector.url, 'gate.approve', { gateId: 'g-1' }),
+    );
+    expect(JSON.stringify((response.body as { value: unknown }).value)).toContain('Gates are off');
+  });
+
   test('a non-admin /subscribe is refused with a card and recorded as refused', async () => {
     await post(
       bot.botUrl,
@@ -199,7 +219,7 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
       tenantId: TENANT,
       instanceId: 'i-1',
       connector: bot.mounted.connector,
-      renderer: new CardActivityRenderer(bot.links),
+      renderer: bot.mounted.renderer,
       logger: silent,
       clock: bot.clock,
       sleep: bot.clock.sleep,
@@ -291,7 +311,7 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
       tenantId: TENANT,
       instanceId: 'i-2',
       connector: bot.mounted.connector,
-      renderer: new CardActivityRenderer(bot.links),
+      renderer: bot.mounted.renderer,
       logger: silent,
       clock: bot.clock,
       sleep: bot.clock.sleep,

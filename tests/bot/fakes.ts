@@ -10,7 +10,21 @@ import type {
   ProjectMatch,
   WeeklyReportView,
 } from '../../src/app/delivery-views';
+import type { ActionLogEntry, BotActionLog } from '../../src/app/notifications/bot-action-log.port';
+import type {
+  ChannelRoutes,
+  ConversationRoute,
+} from '../../src/app/notifications/channel-routes.port';
+import type { LiveCardRouter } from '../../src/app/notifications/live-card-router.port';
+import type {
+  ConversationRef,
+  NotificationIntent,
+  Outbox,
+} from '../../src/app/ports/notifications.port';
+import type { Transactional } from '../../src/app/ports/transaction.port';
+import type { Role } from '../../src/domain/shared/roles';
 import type { Clock, Sleep } from '../../src/shared/clock';
+import type { Signal } from '../../src/shared/signal';
 import {
   escalationView,
   portfolioView,
@@ -175,4 +189,86 @@ function strip(view: EscalationView & { ownerAgentId: number }): EscalationView 
   const copy: EscalationView & { ownerAgentId?: number } = { ...view };
   delete copy.ownerAgentId;
   return copy;
+}
+
+/** Records bot actions in memory. */
+export class FakeBotActionLog implements BotActionLog {
+  readonly entries: ActionLogEntry[] = [];
+  async record(entry: ActionLogEntry): Promise<void> {
+    this.entries.push(entry);
+  }
+}
+
+/** Channel routing rules in memory (last rule per stream and client wins). */
+export class FakeChannelRoutes implements ChannelRoutes {
+  readonly saved: { route: ConversationRoute; createdBy: string | null; now: Date }[] = [];
+  async upsert(route: ConversationRoute, createdBy: string | null, now: Date): Promise<void> {
+    this.saved.push({ route, createdBy, now });
+  }
+}
+
+/** Counts calls and answers a fixed number of routed cards. */
+export class FakeLiveCardRouter implements LiveCardRouter {
+  readonly calls: { clientId: number | null; conversation: ConversationRef }[] = [];
+  constructor(private readonly routed: number) {}
+  async routeLiveCards(clientId: number | null, conversation: ConversationRef): Promise<number> {
+    this.calls.push({ clientId, conversation });
+    return this.routed;
+  }
+}
+
+/** An outbox in memory behind a unit of work: intents become visible when the work returns. */
+export class FakeOutbox implements Transactional<{ outbox: Outbox }> {
+  readonly committed: NotificationIntent[] = [];
+  async transaction<T>(work: (ports: { outbox: Outbox }) => Promise<T>): Promise<T> {
+    const pending: NotificationIntent[] = [];
+    let id = this.committed.length;
+    const result = await work({
+      outbox: {
+        enqueue: async (intent) => {
+          if ([...this.committed, ...pending].some((i) => i.dedupeKey === intent.dedupeKey))
+            return { status: 'duplicate' };
+          pending.push(intent);
+          id += 1;
+          return { status: 'queued', id };
+        },
+      },
+    });
+    this.committed.push(...pending);
+    return result;
+  }
+}
+
+/** Counts notifications. */
+export class CountingSignal implements Signal {
+  count = 0;
+  notify(): void {
+    this.count += 1;
+  }
+}
+
+/** An actor with the given roles. */
+export function actor(roles: Role[] = [], overrides: Partial<Actor> = {}): Actor {
+  return {
+    aadObjectId: 'aad-pm',
+    name: 'Pat Manager',
+    email: 'pat@example.com',
+    roles,
+    haloAgentId: 11,
+    ...overrides,
+  };
+}
+
+/** A Teams channel conversation. */
+export function channelConversation(overrides: Partial<ConversationRef> = {}): ConversationRef {
+  return {
+    serviceUrl: 'https://smba.example.com/emea/',
+    conversationId: '19:general@thread.tacv2',
+    channelId: 'msteams',
+    tenantId: 'entra-tenant',
+    botId: '28:bot',
+    conversationType: 'channel',
+    label: 'General',
+    ...overrides,
+  };
 }

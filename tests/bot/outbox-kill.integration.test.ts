@@ -1,4 +1,4 @@
-import { OutboxRepository } from '../../src/notifications/outbox';
+import { OutboxRepository } from '../../src/store/outbox.repository';
 import { ConnectorDouble } from '../support/connector-double';
 import { testDispatcher } from '../support/test-dispatcher';
 import { runWorker, sharedDatabaseTargets } from '../support/worker-process';

@@ -1,7 +1,8 @@
-import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
+import { ConversationRoutesRepository } from '../../src/store/conversation-routes.repository';
 import type { ConversationRef } from '../../src/app/ports/notifications.port';
 import type { NotificationIntent } from '../../src/app/ports/notifications.port';
-import { enqueue, OutboxRepository } from '../../src/notifications/outbox';
+import { enqueue } from '../../src/notifications/outbox';
+import { OutboxRepository } from '../../src/store/outbox.repository';
 import type { DispatcherHooks } from '../../src/notifications/outbox-dispatcher';
 import type { Db } from '../../src/store/db';
 import { ConnectorDouble, type ConnectorRequest } from '../support/connector-double';

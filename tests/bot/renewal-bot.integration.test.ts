@@ -1,4 +1,3 @@
-import { CardActivityRenderer } from '../../bot/card-activity-renderer';
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { person } from '../renewals/renewal-fixtures';
@@ -83,7 +82,7 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
       [TENANT],
     );
     expect(rows.length).toBeGreaterThan(0);
-    const renderer = new CardActivityRenderer(bot.links);
+    const renderer = bot.mounted.renderer;
     for (const row of rows) {
       const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
       const rendered = renderer.render(row.kind, payload);
@@ -154,7 +153,7 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
       reason: 'Price match',
     });
     if (!requested.ok) throw new Error(requested.message);
-    const posted = new CardActivityRenderer(bot.links).render('concession', {
+    const posted = bot.mounted.renderer.render('concession', {
       concession: requested.concession,
     });
     if (!posted.ok) throw new Error(posted.reason);

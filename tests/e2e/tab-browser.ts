@@ -63,7 +63,7 @@ export async function startDemoApp(
   const app = await startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'warn' }), {
     database: target,
     schedule: false,
-    now: () => now,
+    clock: { now: () => now },
     logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
     demo: { seed: 11, asOf: DEMO_AS_OF },
   });

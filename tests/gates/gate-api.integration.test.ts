@@ -12,7 +12,7 @@ import {
   HaloWritebackDispatcher,
   haloWriterOf,
 } from '../../src/notifications/halo-writeback-dispatcher';
-import { OutboxRepository } from '../../src/notifications/outbox';
+import { OutboxRepository } from '../../src/store/outbox.repository';
 import type { Db } from '../../src/store/db';
 import { FakeClock } from '../bot/fakes';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';

@@ -1,6 +1,6 @@
 import { AuditLog } from '../../src/audit/audit-log';
 import { gateCardKey } from '../../src/app/gates/gate-payloads';
-import { OutboxRepository } from '../../src/notifications/outbox';
+import { OutboxRepository } from '../../src/store/outbox.repository';
 import type { Db } from '../../src/store/db';
 import { executeInvoke, messageActivity, post } from '../bot/bot-harness';
 import { cardProblems } from '../bot/card-validation';

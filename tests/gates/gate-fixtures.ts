@@ -6,7 +6,7 @@ import type { Actor } from '../../src/app/delivery-views';
 import { DEFAULT_GATE_POLICY } from '../../src/domain/gates/gate-policy';
 import { createGateUseCases } from '../../src/modules/gates.module';
 import { ChangeSignal } from '../../src/shared/signal';
-import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
+import { ConversationRoutesRepository } from '../../src/store/conversation-routes.repository';
 import type { ConversationRef } from '../../src/app/ports/notifications.port';
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import type { Clock } from '../../src/shared/clock';

@@ -1,14 +1,11 @@
 import type { Server } from 'restify';
-import { GateBotHandlers } from '../../bot/gate-handlers';
-import { mountBot } from '../../bot/mount-bot';
 import { TabLinks } from '../../bot/tab-links';
 import type { GateUseCases } from '../../src/app/gates/gate-use-cases';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
 import { createHttpServer, listen } from '../../src/server/http-server';
 import type { Db } from '../../src/store/db';
-import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
-import { demoAuth } from '../bot/bot-harness';
+import { demoAuth, mountTestBot } from '../bot/bot-harness';
 import { FakeClock, FakeDeliveryQueries, FakeEscalationActions } from '../bot/fakes';
 import { ConnectorDouble } from '../support/connector-double';
 import { gateService } from './gate-fixtures';
@@ -40,17 +37,12 @@ export async function startGateBot(db: Db, tenantId: string): Promise<GateBotHar
     webBaseUrl: 'http://localhost:3978',
   });
   const gates = gateService(db, tenantId, clock);
-  mountBot(server, {
+  mountTestBot(server, {
     tenantId,
     db,
     queries: new FakeDeliveryQueries(),
     escalations: new FakeEscalationActions(clock),
-    gates: new GateBotHandlers({
-      gates,
-      roles: new SqlRoleDirectory(db, tenantId),
-      links,
-      logger,
-    }),
+    gates,
     links,
     logger,
     clock,

@@ -6,9 +6,7 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { loadConfig } from '../../src/config';
 import { createEvidenceStore } from '../../src/evidence/create-evidence-store';
 import type { EvidenceLocation, EvidenceStore } from '../../src/app/gates/evidence-store.port';
-import {
-  EvidenceError,
-} from '../../src/evidence/evidence-paths';
+import { EvidenceError } from '../../src/evidence/evidence-paths';
 import { LocalEvidenceStore } from '../../src/evidence/local-evidence-store';
 import {
   SharePointEvidenceStore,

@@ -47,7 +47,6 @@ export class ConnectorDouble {
     return this;
   }
 
-  /** Stops the server. */
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) =>

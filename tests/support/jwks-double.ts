@@ -75,7 +75,6 @@ export class JwksDouble {
     return this;
   }
 
-  /** Stops the server. */
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) =>

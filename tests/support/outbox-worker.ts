@@ -4,7 +4,7 @@
  * It records an escalation decision's notification, claims it (the row is "sending"), announces
  * `claimed` on stdout and hangs before posting, until the test kills it.
  */
-import { ConversationRoutesRepository } from '../../src/notifications/conversation-routes.repository';
+import { ConversationRoutesRepository } from '../../src/store/conversation-routes.repository';
 import { enqueue } from '../../src/notifications/outbox';
 import { FakeClock } from '../bot/fakes';
 import { escalationView } from '../bot/view-fixtures';

@@ -3,8 +3,10 @@ import { CardActivityRenderer } from '../../bot/card-activity-renderer';
 import { HttpBotConnector } from '../../bot/http-bot-connector';
 import { TabLinks } from '../../bot/tab-links';
 import { OutboxDispatcher, type DispatcherHooks } from '../../src/notifications/outbox-dispatcher';
+import { createLogger } from '../../src/observability/logger';
 import type { Db } from '../../src/store/db';
-import type { FakeClock } from '../bot/fakes';
+import { FakeDeliveryQueries, FakeEscalationActions, type FakeClock } from '../bot/fakes';
+import { testBotFeatures } from '../bot/bot-harness';
 
 /** An outbox dispatcher as tests run it: real HTTP connector without credentials, an injected clock. */
 export function testDispatcher(options: {
@@ -22,13 +24,21 @@ export function testDispatcher(options: {
     connector: new HttpBotConnector({
       appId: null,
       credentialsFactory: new UnsignedCredentialsFactory(null),
-      now: () => clock.now(),
+      clock,
     }),
     renderer: new CardActivityRenderer(
-      new TabLinks({
-        teamsAppId: null,
-        entityId: 'portfolio',
-        webBaseUrl: 'http://localhost:3978',
+      testBotFeatures({
+        tenantId: options.tenantId,
+        db: options.db,
+        queries: new FakeDeliveryQueries(),
+        escalations: new FakeEscalationActions(clock),
+        links: new TabLinks({
+          teamsAppId: null,
+          entityId: 'portfolio',
+          webBaseUrl: 'http://localhost:3978',
+        }),
+        logger: createLogger('silent', {}),
+        clock,
       }),
     ),
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },

@@ -11,7 +11,7 @@ import {
 import type { Clock } from '../../shared/clock';
 import type { ContractLabel } from './contract-catalog.port';
 import type { RenewalStagePayload } from './renewal-payloads';
-import type { PilotVerdicts } from './renewal-pilot.port';
+import type { PilotVerdict } from '../../domain/shared/pilot';
 import { stageCardKey, stageView } from './renewal-stage-card';
 import type { StageTaskRow } from './renewal-stages.port';
 import type { RenewalUnitOfWork } from './renewal-store.port';
@@ -25,7 +25,7 @@ export interface EscalationContext {
   labels: Map<number, ContractLabel>;
   policy: RenewalPolicy;
   clock: Clock;
-  verdict: PilotVerdicts;
+  verdict: (clientId: number | null) => PilotVerdict;
 }
 
 /** Escalates the contract's open stages with a missed checkpoint; each one is added to `escalated`. */

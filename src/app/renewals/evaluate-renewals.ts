@@ -28,7 +28,8 @@ import { stageCardKey, stageView } from './renewal-stage-card';
 import type { ContractLabel } from './contract-catalog.port';
 import type { RenewalHistoryReader } from './renewal-history.port';
 import type { RenewalStagePayload } from './renewal-payloads';
-import type { PilotVerdicts, RenewalPilot } from './renewal-pilot.port';
+import { pilotVerdict, type PilotVerdict } from '../../domain/shared/pilot';
+import type { PilotSettings } from '../settings/tab-settings.port';
 import type { StageTaskRow } from './renewal-stages.port';
 import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
 
@@ -37,7 +38,7 @@ export interface EvaluateRenewalsDeps {
   store: Pick<RenewalStore, 'snapshots' | 'contracts' | 'stages'>;
   uow: Transactional<RenewalUnitOfWork>;
   history: RenewalHistoryReader;
-  pilot: RenewalPilot;
+  pilot: Pick<PilotSettings, 'pilot'>;
   tenantId: string;
   clock: Clock;
   policy: RenewalPolicy;
@@ -64,7 +65,7 @@ export const LATE_STAGE_GRACE_DAYS = 7;
 
 /** The daily renewal evaluation. */
 export class EvaluateRenewals {
-  private verdict: PilotVerdicts = () => 'post';
+  private verdict: (clientId: number | null) => PilotVerdict = () => 'post';
 
   constructor(private readonly deps: EvaluateRenewalsDeps) {}
 
@@ -82,8 +83,9 @@ export class EvaluateRenewals {
       store.stages.stageTasks(),
     ]);
     // Tenant pilot settings: renewals switched off, shadow mode or outside the allow-list → not posted.
-    const pilot = await this.deps.pilot.renewalVerdicts();
-    this.verdict = (clientId) => (this.deps.shadow ? 'shadow' : pilot(clientId));
+    const pilot = await this.deps.pilot.pilot(this.deps.tenantId);
+    this.verdict = (clientId) =>
+      this.deps.shadow ? 'shadow' : pilotVerdict(pilot, 'renewals', { clientId, projectId: null });
     const stagesByContract = new Map<number, StageTaskRow[]>();
     for (const s of openStages) {
       stagesByContract.set(s.contractId, [...(stagesByContract.get(s.contractId) ?? []), s]);

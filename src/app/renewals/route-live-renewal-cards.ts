@@ -3,24 +3,16 @@
  * concession cards queued while nothing was routed.
  */
 import type { Clock } from '../../shared/clock';
-import type { Signal } from '../../shared/signal';
+import type { LiveCardRouter } from '../notifications/live-card-router.port';
 import type { ConversationRef } from '../ports/notifications.port';
 import type { LiveRenewalCards } from './live-renewal-cards.port';
 
 /** Route the live, unrouted renewal cards (of a client, or every client) to a conversation. */
-export class RouteLiveRenewalCards {
-  constructor(
-    private readonly deps: { cards: LiveRenewalCards; clock: Clock; outboxChanged: Signal },
-  ) {}
+export class RouteLiveRenewalCards implements LiveCardRouter {
+  constructor(private readonly deps: { cards: LiveRenewalCards; clock: Clock }) {}
 
-  /** How many cards were routed. */
-  async run(clientId: number | null, conversation: ConversationRef): Promise<number> {
-    const routed = await this.deps.cards.routeUnrouted(
-      clientId,
-      conversation,
-      this.deps.clock.now(),
-    );
-    if (routed > 0) this.deps.outboxChanged.notify();
-    return routed;
+  /** How many cards were routed (the subscriber signals the outbox when any were). */
+  async routeLiveCards(clientId: number | null, conversation: ConversationRef): Promise<number> {
+    return this.deps.cards.routeUnrouted(clientId, conversation, this.deps.clock.now());
   }
 }

@@ -1,18 +1,7 @@
-import type { Db } from '../store/db';
+import type { ActionLogEntry, BotActionLog } from '../app/notifications/bot-action-log.port';
+import type { Db } from './db';
 
-/** One action taken from a card or a command, done or refused. */
-export interface ActionLogEntry {
-  at: Date;
-  actorAadObjectId: string | null;
-  actorName: string | null;
-  /** What was attempted (`escalation.acknowledge`, `subscribe`…). */
-  action: string;
-  targetKind: string;
-  targetId: string | null;
-  outcome: 'done' | 'refused';
-  reason: string | null;
-  details?: Record<string, unknown>;
-}
+export type { ActionLogEntry };
 
 /** The `action_log` table: every bot action with its outcome, for audit and threshold tuning. */
 export class ActionLogRepository {
@@ -68,4 +57,10 @@ export class ActionLogRepository {
       details: row.details,
     }));
   }
+}
+
+/** The bot action log port bound to `db`. */
+export function botActionLogOn(db: Db, tenantId: string): BotActionLog {
+  const repository = new ActionLogRepository(tenantId);
+  return { record: (entry) => repository.record(db, entry) };
 }

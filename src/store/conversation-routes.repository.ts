@@ -1,16 +1,12 @@
-import type { Db } from '../store/db';
+import type { ChannelRoutes, ConversationRoute } from '../app/notifications/channel-routes.port';
+import type { Db } from './db';
 import {
   conversationKey,
   type ConversationRef,
   type NotificationStream,
 } from '../app/ports/notifications.port';
 
-/** One routing rule: a stream (for one client, or for all when `clientId` is null) → a conversation. */
-export interface ConversationRoute {
-  stream: NotificationStream;
-  clientId: number | null;
-  conversation: ConversationRef;
-}
+export type { ConversationRoute };
 
 /** Channel routing rows (`conversation_routes`), per tenant. */
 export class ConversationRoutesRepository {
@@ -113,6 +109,12 @@ export class ConversationRoutesRepository {
       conversation: parseJson(row.conversation) as ConversationRef,
     }));
   }
+}
+
+/** The channel routes port bound to `db`. */
+export function channelRoutesOn(db: Db, tenantId: string): ChannelRoutes {
+  const repository = new ConversationRoutesRepository(tenantId);
+  return { upsert: (route, createdBy, now) => repository.upsert(db, route, createdBy, now) };
 }
 
 /** jsonb arrives parsed from both engines; a string (from a text cast) is parsed here. */

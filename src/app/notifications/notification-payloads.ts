@@ -1,4 +1,4 @@
-import type { EscalationView, WeeklyReportView } from '../app/delivery-views';
+import type { EscalationView, WeeklyReportView } from '../delivery-views';
 
 /** Outbox kinds the Teams renderer understands. */
 export type NotificationKind = 'escalation' | 'weekly-report' | 'text';

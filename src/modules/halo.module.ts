@@ -1,0 +1,133 @@
+import type { AppConfig } from '../config';
+import { HaloClient } from '../halo/halo-client';
+import { HALO_SCOPES } from '../halo/halo-scopes';
+import { HaloSync, type SyncMode } from '../halo/halo-sync';
+import { haloWebhookHandler } from '../halo/halo-webhook';
+import type { HaloSimulator } from '../halo/simulator/server';
+import type { JobDefinition } from '../jobs/job-scheduler';
+import { haloWriterOf, type HaloWriter } from '../notifications/halo-writeback-dispatcher';
+import type { AppLogger } from '../observability/logger';
+import type { AppMetrics } from '../observability/metrics';
+import type { Route } from '../server/http-server';
+import type { Clock } from '../shared/clock';
+import type { Db } from '../store/db';
+import { HaloMirrorRepository } from '../store/halo-mirror.repository';
+
+/** What the HaloPSA module is built from. */
+export interface HaloModuleDeps {
+  config: AppConfig;
+  db: Db;
+  clock: Clock;
+  logger: AppLogger;
+  metrics: AppMetrics;
+  /** A HaloPSA to use instead of starting the demo simulator (demo mode only). */
+  haloUrl?: string | undefined;
+  /** Seed and "today" of the demo dataset. */
+  demo?: { seed: number; asOf: string } | undefined;
+}
+
+/** HaloPSA as the rest of the app sees it: the client, the mirror sync, the webhook and its jobs. */
+export interface HaloModule {
+  client: HaloClient;
+  sync: HaloSync;
+  /** The demo's simulator; null in production or when `haloUrl` was given. */
+  simulator: HaloSimulator | null;
+  writer: HaloWriter;
+  /** One sync, with its duration, budget and data-quality metrics. */
+  runSync(mode: SyncMode): Promise<unknown>;
+  /** `POST /api/halo/webhook`, re-evaluating through `onTicketChanged`. */
+  webhookRoute(
+    onTicketChanged: (ticketId: number, kind: 'project' | 'task' | 'ticket') => Promise<void>,
+  ): Route;
+  jobs: readonly JobDefinition[];
+  close(): Promise<void>;
+}
+
+/** Starts the demo simulator when no HaloPSA is configured (never in production), then the client. */
+export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule> {
+  const { config, clock, logger, metrics } = deps;
+  let simulator: HaloSimulator | null = null;
+  let baseUrl = config.halo.baseUrl ?? deps.haloUrl ?? null;
+  if (baseUrl === null) {
+    const { generateDataset } = await import('../halo/simulator/generator');
+    const { startSimulator } = await import('../halo/simulator/server');
+    const demo = deps.demo ?? { seed: 42, asOf: clock.now().toISOString().slice(0, 10) };
+    simulator = await startSimulator({
+      dataset: generateDataset({ profile: 'demo', seed: demo.seed, asOf: demo.asOf }),
+      port: config.halo.simulatorPort,
+      clientId: config.halo.clientId,
+      clientSecret: config.halo.clientSecret,
+    });
+    baseUrl = simulator.url;
+  }
+  const client = new HaloClient({
+    baseUrl,
+    clientId: config.halo.clientId,
+    clientSecret: config.halo.clientSecret,
+    tenant: config.halo.tenant,
+    scopes: [...HALO_SCOPES],
+    // The simulator honours large pages (as HaloAPI asks real HaloPSA for 1000).
+    pageSize: simulator ? 1000 : config.halo.pageSize,
+    budget: config.halo.budget,
+    logger: logger.child({ component: 'halo-client' }),
+    onRequest: (event) => metrics.haloRequests.inc({ status: String(event.status) }),
+  });
+  const sync = new HaloSync({
+    db: deps.db,
+    reader: client,
+    tenantId: config.tenantId,
+    clock,
+    logger: logger.child({ component: 'halo-sync' }),
+  });
+  const mirror = new HaloMirrorRepository(config.tenantId);
+  const runSync = async (mode: SyncMode) => {
+    const end = metrics.syncDuration.startTimer({ mode });
+    try {
+      const report = await sync.run(mode);
+      end({ outcome: 'ok' });
+      metrics.lastSyncSuccess.set(clock.now().getTime() / 1000);
+      return report;
+    } catch (error) {
+      end({ outcome: 'error' });
+      throw error;
+    } finally {
+      metrics.haloBudgetRemaining.set(client.stats().budgetRemaining);
+      metrics.dataQualityExceptions.set((await mirror.openIssues(deps.db)).length);
+    }
+  };
+  return {
+    client,
+    sync,
+    simulator,
+    writer: haloWriterOf(client),
+    runSync,
+    webhookRoute: (onTicketChanged) => ({
+      method: 'post',
+      path: '/api/halo/webhook',
+      handler: haloWebhookHandler({
+        db: deps.db,
+        tenantId: config.tenantId,
+        credentials: config.webhook,
+        sync,
+        clock,
+        logger: logger.child({ component: 'halo-webhook' }),
+        onTicketChanged,
+      }),
+    }),
+    jobs: [
+      {
+        name: 'halo-sync',
+        cron: config.schedules.sync,
+        run: async () => void (await runSync('incremental')),
+      },
+      {
+        name: 'halo-detail-refresh',
+        cron: config.schedules.detailRefresh,
+        run: async () => void (await sync.refreshDetails()),
+      },
+    ],
+    close: async () => {
+      await simulator?.close();
+    },
+  };
+}

@@ -1,0 +1,259 @@
+import type { Db } from './db';
+import { parseJson } from './conversation-routes.repository';
+import type { ConversationRef } from '../app/ports/notifications.port';
+
+/** Statuses of an outbox row. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unrouted' | 'superseded';
+
+/** An outbox row as the dispatcher works with it. */
+export interface OutboxRow {
+  id: number;
+  dedupeKey: string;
+  kind: string;
+  conversation: ConversationRef | null;
+  conversationKey: string | null;
+  updateOf: string | null;
+  /** Set for updates of an activity the outbox did not post itself. */
+  targetActivityId: string | null;
+  payload: unknown;
+  status: OutboxStatus;
+  attempts: number;
+  activityId: string | null;
+  lastError: string | null;
+  nextAttemptAt: Date;
+  deliveredAt: Date | null;
+}
+
+const COLUMNS = `id, dedupe_key, kind, conversation, conversation_key, update_of, target_activity_id, payload, status, attempts,
+                 activity_id, last_error, next_attempt_at, delivered_at`;
+
+type RawRow = {
+  id: number;
+  dedupe_key: string;
+  kind: string;
+  conversation: unknown;
+  conversation_key: string | null;
+  update_of: string | null;
+  target_activity_id: string | null;
+  payload: unknown;
+  status: OutboxStatus;
+  attempts: number;
+  activity_id: string | null;
+  last_error: string | null;
+  next_attempt_at: Date | string;
+  delivered_at: Date | string | null;
+};
+
+function toRow(raw: RawRow): OutboxRow {
+  return {
+    id: Number(raw.id),
+    dedupeKey: raw.dedupe_key,
+    kind: raw.kind,
+    conversation:
+      raw.conversation === null ? null : (parseJson(raw.conversation) as ConversationRef),
+    conversationKey: raw.conversation_key,
+    updateOf: raw.update_of,
+    targetActivityId: raw.target_activity_id,
+    payload: parseJson(raw.payload),
+    status: raw.status,
+    attempts: Number(raw.attempts),
+    activityId: raw.activity_id,
+    lastError: raw.last_error,
+    nextAttemptAt: new Date(raw.next_attempt_at),
+    deliveredAt: raw.delivered_at === null ? null : new Date(raw.delivered_at),
+  };
+}
+
+/** The outbox table's queries, per tenant. Every state change is guarded by the claim holder. */
+export class OutboxRepository {
+  constructor(private readonly tenantId: string) {}
+
+  /**
+   * Claims up to `limit` due rows for `holder` until `leaseUntil`: pending rows whose time has come,
+   * and `sending` rows whose previous holder's lease ran out (it crashed mid-send). One statement with
+   * `FOR UPDATE SKIP LOCKED`, so concurrent claimers on PostgreSQL never share a row (PGlite has one
+   * connection, where the statement is trivially atomic).
+   */
+  async claim(
+    db: Db,
+    holder: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+    excludeConversationKeys: readonly string[],
+  ): Promise<OutboxRow[]> {
+    const rows = await db.query<RawRow>(
+      `UPDATE outbox SET status = 'sending', claimed_by = $2, claimed_until = $4, attempts = attempts + 1
+        WHERE tenant_id = $1 AND id IN (
+          SELECT id FROM outbox
+           WHERE tenant_id = $1
+             AND ((status = 'pending' AND next_attempt_at <= $3) OR (status = 'sending' AND claimed_until <= $3))
+             AND NOT (conversation_key = ANY($6::text[]))
+           ORDER BY next_attempt_at, id
+           LIMIT $5
+           FOR UPDATE SKIP LOCKED)
+        RETURNING ${COLUMNS}`,
+      [
+        this.tenantId,
+        holder,
+        now.toISOString(),
+        leaseUntil.toISOString(),
+        limit,
+        [...excludeConversationKeys],
+      ],
+    );
+    return rows
+      .map(toRow)
+      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+  }
+
+  /** Records a delivered row with the connector's activity id. */
+  async markSent(
+    db: Db,
+    id: number,
+    holder: string,
+    activityId: string,
+    now: Date,
+  ): Promise<boolean> {
+    const rows = await db.query(
+      `UPDATE outbox SET status = 'sent', activity_id = $4, delivered_at = $5, claimed_by = NULL,
+              claimed_until = NULL, last_error = NULL
+        WHERE tenant_id = $1 AND id = $2 AND claimed_by = $3 RETURNING id`,
+      [this.tenantId, id, holder, activityId, now.toISOString()],
+    );
+    return rows.length > 0;
+  }
+
+  /** Puts a claimed row back to wait until `at`; `countAttempt` false when it was never tried. */
+  async reschedule(
+    db: Db,
+    ids: readonly number[],
+    holder: string,
+    at: Date,
+    error: string | null,
+    countAttempt: boolean,
+  ): Promise<void> {
+    if (ids.length === 0) return;
+    await db.query(
+      `UPDATE outbox SET status = 'pending', next_attempt_at = $4, claimed_by = NULL, claimed_until = NULL,
+              last_error = COALESCE($5, last_error),
+              attempts = CASE WHEN $6 THEN attempts ELSE GREATEST(attempts - 1, 0) END
+        WHERE tenant_id = $1 AND id = ANY($2::bigint[]) AND claimed_by = $3`,
+      [this.tenantId, [...ids], holder, at.toISOString(), error, countAttempt],
+    );
+  }
+
+  /** Ends a claimed row without delivery: `failed` (gave up) or `superseded` (a newer update exists). */
+  async finish(
+    db: Db,
+    id: number,
+    holder: string,
+    status: 'failed' | 'superseded',
+    error: string,
+  ): Promise<void> {
+    await db.query(
+      `UPDATE outbox SET status = $4, last_error = $5, claimed_by = NULL, claimed_until = NULL
+        WHERE tenant_id = $1 AND id = $2 AND claimed_by = $3`,
+      [this.tenantId, id, holder, status, error],
+    );
+  }
+
+  /** The row with this dedupe key, if any. */
+  async byDedupeKey(db: Db, dedupeKey: string): Promise<OutboxRow | null> {
+    const rows = await db.query<RawRow>(
+      `SELECT ${COLUMNS} FROM outbox WHERE tenant_id = $1 AND dedupe_key = $2`,
+      [this.tenantId, dedupeKey],
+    );
+    return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  /** True when a newer update of the same original post exists (this one would overwrite it). */
+  async hasNewerUpdate(db: Db, row: OutboxRow): Promise<boolean> {
+    const rows = await db.query(
+      `SELECT 1 FROM outbox WHERE tenant_id = $1 AND update_of = $2 AND id > $3
+          AND status IN ('pending', 'sending', 'sent') LIMIT 1`,
+      [this.tenantId, row.updateOf, row.id],
+    );
+    return rows.length > 0;
+  }
+
+  /** The earliest time a pending or leased row becomes due, ignoring the excluded conversations. */
+  async nextDueAt(db: Db, excludeConversationKeys: readonly string[]): Promise<Date | null> {
+    const rows = await db.query<{ at: Date | string | null }>(
+      `SELECT min(CASE WHEN status = 'pending' THEN next_attempt_at ELSE claimed_until END) AS at
+         FROM outbox
+        WHERE tenant_id = $1 AND status IN ('pending', 'sending')
+          AND NOT (conversation_key = ANY($2::text[]))`,
+      [this.tenantId, [...excludeConversationKeys]],
+    );
+    const at = rows[0]?.at ?? null;
+    return at === null ? null : new Date(at);
+  }
+
+  /** Conversations with work waiting (pending or leased), for wake-up planning. */
+  async waitingConversationKeys(db: Db): Promise<string[]> {
+    const rows = await db.query<{ conversation_key: string }>(
+      `SELECT DISTINCT conversation_key FROM outbox
+        WHERE tenant_id = $1 AND status IN ('pending', 'sending') AND conversation_key IS NOT NULL`,
+      [this.tenantId],
+    );
+    return rows.map((row) => row.conversation_key);
+  }
+
+  /** Deliveries since `since`, to seed the rate limiter when this instance becomes the dispatcher. */
+  async deliveriesSince(db: Db, since: Date): Promise<{ conversationKey: string; at: Date }[]> {
+    const rows = await db.query<{ conversation_key: string; delivered_at: Date | string }>(
+      `SELECT conversation_key, delivered_at FROM outbox
+        WHERE tenant_id = $1 AND delivered_at > $2 AND conversation_key IS NOT NULL
+        ORDER BY delivered_at`,
+      [this.tenantId, since.toISOString()],
+    );
+    return rows.map((row) => ({
+      conversationKey: row.conversation_key,
+      at: new Date(row.delivered_at),
+    }));
+  }
+
+  /**
+   * Takes or renews the tenant's dispatcher lease. When another live instance holds it, says until
+   * when (the earliest moment to try again).
+   */
+  async acquireLease(
+    db: Db,
+    holder: string,
+    now: Date,
+    until: Date,
+  ): Promise<{ held: true } | { held: false; heldUntil: Date }> {
+    const rows = await db.query(
+      `INSERT INTO outbox_dispatch_lease (tenant_id, holder, expires_at) VALUES ($1, $2, $4)
+       ON CONFLICT (tenant_id) DO UPDATE SET holder = $2, expires_at = $4
+        WHERE outbox_dispatch_lease.holder = $2 OR outbox_dispatch_lease.expires_at <= $3
+       RETURNING holder`,
+      [this.tenantId, holder, now.toISOString(), until.toISOString()],
+    );
+    if (rows.length > 0) return { held: true };
+    const current = await db.query<{ expires_at: Date | string }>(
+      'SELECT expires_at FROM outbox_dispatch_lease WHERE tenant_id = $1',
+      [this.tenantId],
+    );
+    return { held: false, heldUntil: new Date(current[0]?.expires_at ?? now) };
+  }
+
+  /** Gives up the lease (clean shutdown), so another instance can take over at once. */
+  async releaseLease(db: Db, holder: string): Promise<void> {
+    await db.query('DELETE FROM outbox_dispatch_lease WHERE tenant_id = $1 AND holder = $2', [
+      this.tenantId,
+      holder,
+    ]);
+  }
+
+  /** Rows by status, oldest first (for the exceptions view and tests). */
+  async list(db: Db, statuses?: readonly OutboxStatus[]): Promise<OutboxRow[]> {
+    const rows = await db.query<RawRow>(
+      `SELECT ${COLUMNS} FROM outbox WHERE tenant_id = $1
+          AND ($2::text[] IS NULL OR status = ANY($2::text[])) ORDER BY id`,
+      [this.tenantId, statuses ? [...statuses] : null],
+    );
+    return rows.map(toRow);
+  }
+}
