@@ -1,8 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { mountBot } from '../bot/mount-bot';
-import { TabLinks } from '../bot/tab-links';
 import type { BotAuthOptions } from '../bot/bot-auth';
-import { mountApi } from './api/mount-api';
 import { ConfigError, loadConfigFromProcess, type AppConfig } from './config';
 import { personaGrants } from './demo/demo-personas';
 import { JobScheduler } from './jobs/job-scheduler';
@@ -10,16 +6,11 @@ import { createDeliveryModule } from './modules/delivery.module';
 import { createGatesModule } from './modules/gates.module';
 import { createHaloModule } from './modules/halo.module';
 import { createNotificationsModule } from './modules/notifications.module';
+import { configuredGrants, openPlatform, readyBanner, serve } from './modules/platform';
 import { createRenewalsModule } from './modules/renewals.module';
-import { createLogger } from './observability/logger';
-import { createMetrics } from './observability/metrics';
-import { createHttpServer, listen } from './server/http-server';
-import { mountStaticTab } from './server/static-tab';
-import { systemClock, type Clock } from './shared/clock';
-import { ChangeSignal } from './shared/signal';
-import { openDatabase, type DatabaseTarget } from './store/open-db';
-import { SqlRoleDirectory } from './store/role-directory.repository';
-
+import type { createLogger } from './observability/logger';
+import type { Clock } from './shared/clock';
+import type { DatabaseTarget } from './store/open-db';
 /** Knobs for tests and the benchmark; production passes none. */
 export interface StartOptions {
   database?: DatabaseTarget;
@@ -37,118 +28,68 @@ export interface StartOptions {
   botAuth?: Pick<BotAuthOptions, 'endpoints' | 'credentialsFactory'>;
 }
 
-/** The composition root: opens the database and composes the feature modules, each built once. */
+/** The composition root: opens the platform and composes the feature modules, each built once. */
 export async function startApp(config: AppConfig, options: StartOptions = {}) {
-  const clock = options.clock ?? systemClock;
+  const platform = await openPlatform(config, options);
+  const { db, clock, logger, instanceId, identity, links, outboxSignal, writebackSignal } =
+    platform;
   const { tenantId } = config;
-  const instanceId = randomUUID();
-  const logger = createLogger(
-    config.logLevel,
-    { app: 'control-tower', tenantId, instanceId },
-    options.logDestination,
-  );
-  const metrics = createMetrics();
-  if (config.mode === 'demo')
-    logger.warn({}, 'demo mode: embedded HaloPSA simulator, bot auth off');
-  const db = await openDatabase(
-    options.database ??
-      (config.database.url ? { url: config.database.url } : { dataDir: config.database.dataDir }),
-  );
-  // Everything that queues work notifies these; the dispatchers subscribe. Nothing is late-bound.
-  const outboxSignal = new ChangeSignal();
-  const writebackSignal = new ChangeSignal();
-  const identity = new SqlRoleDirectory(db, tenantId);
-  const links = new TabLinks({
-    teamsAppId: config.bot.appId ?? 'control-tower-demo',
-    entityId: 'portfolio',
-    webBaseUrl: `http://localhost:${config.port}`,
-  });
-  const botLogger = logger.child({ component: 'bot' });
-
-  const halo = await createHaloModule({
-    ...{ config, db, clock, logger, metrics, haloUrl: options.haloUrl, demo: options.demo },
-  });
+  const { botLogger } = platform;
+  const { metrics } = platform;
+  const { haloUrl, demo } = options;
+  const halo = await createHaloModule({ config, db, clock, logger, metrics, haloUrl, demo });
+  const shared = { db, tenantId, clock, roles: identity, links, outboxChanged: outboxSignal };
   const gates = createGatesModule({
-    ...{ config, db, clock, roles: identity, links, logger: botLogger },
-    ...{ outboxChanged: outboxSignal, writebackQueued: writebackSignal },
+    ...shared,
+    ...{ config, logger: botLogger, writebackQueued: writebackSignal },
   });
   const renewals = createRenewalsModule({
-    ...{ db, tenantId, clock, outboxChanged: outboxSignal, roles: identity, links },
+    ...shared,
     ...{ logger: botLogger, evaluateCron: config.schedules.renewalEvaluate },
   });
   const delivery = createDeliveryModule({
-    ...{ db, tenantId, mode: config.mode, clock, logger, roles: identity, sso: config.tabAuth },
-    ...{ outbox: outboxSignal, schedules: config.schedules, links },
-    lastSyncAt: () => halo.sync.lastCompletedAt(),
-    milestoneGates: gates.milestoneGates,
-    liveCards: { renewals: renewals.routeLiveCards },
+    ...shared,
+    ...{ mode: config.mode, logger, sso: config.tabAuth, outbox: outboxSignal },
+    ...{ schedules: config.schedules, lastSyncAt: () => halo.sync.lastCompletedAt() },
+    ...{ milestoneGates: gates.milestoneGates, liveCards: { renewals: renewals.routeLiveCards } },
   });
   const notifications = createNotificationsModule({
     ...{ db, tenantId, instanceId, clock, logger, haloWriter: halo.writer },
     ...{ outboxSignal, writebackSignal },
   });
   const features = [delivery, gates, renewals];
-
-  const server = createHttpServer({
-    logger,
-    metrics,
-    readiness: () => delivery.readiness(),
+  const { server, bot, port } = await serve(config, platform, {
+    delivery,
+    features,
     routes: [halo.webhookRoute((id, kind) => delivery.evaluateAfterChange(id, kind))],
-  });
-  mountStaticTab(server);
-  mountApi(server, {
-    routes: features.flatMap((feature) => feature.routes),
-    auth: delivery.auth,
-    logger: logger.child({ component: 'tab-api' }),
-    ...(delivery.demoUsers ? { demoUsers: delivery.demoUsers } : {}),
-  });
-  const bot = mountBot(server, {
-    ...{
-      features: features.map((feature) => feature.bot),
-      identity,
-      links,
-      logger: botLogger,
-      clock,
-    },
-    auth: { mode: config.mode, ...config.bot, ...options.botAuth },
+    botAuth: options.botAuth,
   });
   const dispatcher = notifications.connectBot(bot);
-  const port = await listen(server, config.port, config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0');
 
   const scheduler = new JobScheduler({ db, tenantId, instanceId, clock, logger });
-  if (options.schedule ?? true) {
-    scheduler.start([...halo.jobs, ...features.flatMap((feature) => feature.jobs)]);
-  }
+  if (options.schedule ?? true) scheduler.start([...halo.jobs, ...features.flatMap((f) => f.jobs)]);
   if (!options.skipInitialSync) {
     await halo.runSync((await halo.sync.lastCompletedAt()) !== null ? 'incremental' : 'full');
     await delivery.evaluateAll();
     await renewals.evaluate();
   }
-  await identity.grant(
-    config.roleAssignments.flatMap((a) =>
-      a.roles.map((role) => ({ aadObjectId: a.aadObjectId, email: a.email, role })),
-    ),
-  );
+  await identity.grant(configuredGrants(config));
   if (config.mode === 'demo')
     await identity.grant(personaGrants(await delivery.demoCast.personas()));
   notifications.start();
 
   return {
-    ...{
-      config,
-      url: `http://localhost:${port}`,
-      db,
-      sync: halo.sync,
-      client: halo.client,
-      metrics,
-      logger,
-    },
-    ...{
-      evaluation: delivery.evaluation,
-      dispatcher,
-      simulator: halo.simulator,
-      gates: gates.useCases,
-    },
+    config,
+    url: `http://localhost:${port}`,
+    db,
+    sync: halo.sync,
+    client: halo.client,
+    metrics,
+    logger,
+    evaluation: delivery.evaluation,
+    dispatcher,
+    simulator: halo.simulator,
+    gates: gates.useCases,
     writeback: notifications.writeback,
     close: async () => {
       scheduler.stop();
@@ -174,16 +115,7 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   const app = await startApp(config);
-  const lines = [
-    `Control Tower is ready (${config.mode} mode, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
-    `  Tab:            ${app.url}/`,
-    `  Bot endpoint:   ${app.url}/api/messages`,
-    `  Health:         ${app.url}/healthz   ${app.url}/readyz   ${app.url}/metrics`,
-    `  HaloPSA webhook ${app.url}/api/halo/webhook`,
-  ];
-  if (app.simulator)
-    lines.push(`  HaloPSA simulator: ${app.simulator.url} (client id "demo", secret "demo")`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(readyBanner(config, app, (Date.now() - started) / 1000));
   const shutdown = () =>
     app.close().then(
       () => process.exit(0),
