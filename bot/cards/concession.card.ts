@@ -11,6 +11,7 @@ import {
   plain,
   when,
   approverRefresh,
+  commentAction,
 } from './card-kit';
 import type { AdaptiveCard, CardAction, CardColor, CardElement, FactSet } from './card-types';
 
@@ -119,25 +120,16 @@ export function buildConcessionCard(
   const actions: CardAction[] = [];
   if (mode === 'approver' && view.status === 'pending') {
     actions.push(executeAction('Approve', 'concession.approve', data, 'positive'));
-    actions.push({
-      type: 'Action.ShowCard',
-      title: 'Reject',
-      card: {
-        type: 'AdaptiveCard',
-        body: [
-          {
-            type: 'Input.Text',
-            id: CONCESSION_INPUTS.rejectComment,
-            label: 'Why is the concession rejected?',
-            isMultiline: true,
-            maxLength: 1000,
-            isRequired: true,
-            errorMessage: 'A comment is required',
-          },
-        ],
-        actions: [executeAction('Reject', 'concession.reject', data, 'destructive')],
-      },
-    });
+    actions.push(
+      commentAction({
+        title: 'Reject',
+        verb: 'concession.reject',
+        data,
+        inputId: CONCESSION_INPUTS.rejectComment,
+        label: 'Why is the concession rejected?',
+        style: 'destructive',
+      }),
+    );
   }
   actions.push(openInTab(links.contract(view.contractId), 'Open the contract'));
   const result = card(

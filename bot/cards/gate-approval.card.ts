@@ -14,6 +14,7 @@ import {
   plain,
   when,
   approverRefresh,
+  commentAction,
 } from './card-kit';
 import type { AdaptiveCard, CardAction, CardColor, CardElement, FactSet } from './card-types';
 
@@ -112,10 +113,23 @@ export function buildGateApprovalCard(
     if (mode === 'approver' && view.status === 'pending') {
       actions.push(executeAction('Approve', 'gate.approve', data, 'positive'));
       actions.push(
-        commentCard('Reject', 'gate.reject', data, 'Why is the gate rejected?', 'destructive'),
+        commentAction({
+          title: 'Reject',
+          verb: 'gate.reject',
+          data,
+          inputId: GATE_APPROVAL_INPUTS.rejectComment,
+          label: 'Why is the gate rejected?',
+          style: 'destructive',
+        }),
       );
       actions.push(
-        commentCard('Request changes', 'gate.requestChanges', data, 'What must change?'),
+        commentAction({
+          title: 'Request changes',
+          verb: 'gate.requestChanges',
+          data,
+          inputId: GATE_APPROVAL_INPUTS.changesComment,
+          label: 'What must change?',
+        }),
       );
     }
     actions.push(openInTab(links.gate(view.id, view.project.id), 'Open the evidence pack'));
@@ -133,35 +147,4 @@ export function buildGateApprovalCard(
     }
     return result;
   });
-}
-
-function commentCard(
-  title: string,
-  verb: 'gate.reject' | 'gate.requestChanges',
-  data: Record<string, string | number>,
-  label: string,
-  style?: 'destructive',
-): CardAction {
-  return {
-    type: 'Action.ShowCard',
-    title,
-    card: {
-      type: 'AdaptiveCard',
-      body: [
-        {
-          type: 'Input.Text',
-          id:
-            verb === 'gate.reject'
-              ? GATE_APPROVAL_INPUTS.rejectComment
-              : GATE_APPROVAL_INPUTS.changesComment,
-          label,
-          isMultiline: true,
-          maxLength: 1000,
-          isRequired: true,
-          errorMessage: 'A comment is required',
-        },
-      ],
-      actions: [executeAction(title, verb, data, style)],
-    },
-  };
 }

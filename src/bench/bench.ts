@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { buildProjectFacts, indexDeliveryHistory } from '../app/delivery/build-project-facts';
+import { buildProjectFacts, indexDeliveryHistory } from '../domain/delivery/build-project-facts';
 import { assessProject } from '../domain/delivery/health-score';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
 import { HaloClient } from '../halo/halo-client';

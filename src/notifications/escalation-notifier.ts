@@ -5,7 +5,8 @@ import type { DecisionNotifier } from '../store/delivery.repository';
 import type { Db } from '../store/db';
 import type { SqlEscalationRecords } from '../store/escalation-records';
 import { outboxOn } from './outbox';
-import { pilotVerdict, SqlTabSettings } from '../store/tab-settings.repository';
+import { pilotVerdict } from '../domain/shared/pilot';
+import { SqlTabSettings } from '../store/tab-settings.repository';
 
 /**
  * The delivery store's notifier: posts each escalation decision through the outbox of the deciding

@@ -10,7 +10,7 @@ import type {
   Rag,
   WeeklyReportView,
 } from '../app/delivery-views';
-import { isGateMilestone } from '../domain/delivery/gate-milestone';
+import { isGateMilestone } from '../domain/gates/gate-milestone';
 import type { Escalation } from '../domain/delivery/escalation';
 import type { HealthDriver, ProjectAssessment } from '../domain/delivery/health-score';
 import type { HealthSnapshot } from '../domain/delivery/health-snapshot';

@@ -9,7 +9,7 @@ import type {
 } from '../app/delivery/tab-views';
 import type { Escalation } from '../domain/delivery/escalation';
 import type { ProjectAssessment } from '../domain/delivery/health-score';
-import { isGateMilestone } from '../domain/delivery/gate-milestone';
+import { isGateMilestone } from '../domain/gates/gate-milestone';
 import type { Db } from './db';
 import { driverView } from './delivery-queries';
 import { driverDto, isoDay, isoTime, RAGS } from './tab-rows';

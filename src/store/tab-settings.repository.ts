@@ -19,10 +19,6 @@ import type { Role } from '../domain/shared/roles';
 import type { Clock } from '../shared/clock';
 import type { Db } from './db';
 
-// Kept importable from here for callers outside the delivery area (the rule lives in the domain).
-export { AUTOMATIONS, pilotVerdict, type PilotVerdict } from '../domain/shared/pilot';
-export { defaultPilot };
-
 /** Settings reads and writes for one tenant. */
 export class SqlTabSettings implements TabSettings {
   constructor(

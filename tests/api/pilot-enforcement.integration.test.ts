@@ -6,12 +6,9 @@ import type { Escalation, EscalationDecision } from '../../src/domain/delivery/e
 import { escalationNotifier } from '../../src/notifications/escalation-notifier';
 import { SqlEscalationRecords } from '../../src/store/escalation-records';
 import type { PilotSettingsDto } from '../../src/api/dto';
-import {
-  defaultPilot,
-  type PilotVerdict,
-  pilotVerdict,
-  SqlTabSettings,
-} from '../../src/store/tab-settings.repository';
+import { defaultPilot } from '../../src/app/settings/settings-views';
+import { pilotVerdict, type PilotVerdict } from '../../src/domain/shared/pilot';
+import { SqlTabSettings } from '../../src/store/tab-settings.repository';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 
 const TENANT = 'pilot-tenant';

@@ -4,7 +4,8 @@ import type { BotAuthOptions } from '../../bot/bot-auth';
 import type { BotLogger } from '../../bot/bot-adapter';
 import type { BotFeature } from '../../bot/bot-feature';
 import { createDeliveryBotFeature } from '../../bot/delivery-handlers';
-import { GateBotHandlers, gateBotFeature } from '../../bot/gate-handlers';
+import { GateBotHandlers, gateBotFeature, renderGatePayload } from '../../bot/gate-handlers';
+import { GATE_NOTIFICATION_KIND } from '../../src/app/gates/gate-payloads';
 import { TabLinks } from '../../bot/tab-links';
 import type { DeliveryQueries, EscalationActions } from '../../src/app/delivery-views';
 import type { GateUseCases } from '../../src/app/gates/gate-use-cases';
@@ -163,6 +164,10 @@ export function testBotFeatures(deps: TestBotDeps): BotFeature[] {
     const roles = new SqlRoleDirectory(db, tenantId);
     const handlers = new GateBotHandlers({ gates: deps.gates, roles, links, logger });
     features.push(gateBotFeature(handlers, links));
+  } else {
+    // Without gate use cases the bot still renders gate cards the outbox holds (dispatcher tests).
+    const renderers = { [GATE_NOTIFICATION_KIND]: (p: object) => renderGatePayload(p, links) };
+    features.push({ commands: [], cardActions: {}, renderers });
   }
   return features;
 }

@@ -148,12 +148,12 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
     expect(JSON.stringify(body.value)).toContain('escalation.refresh');
   });
 
-  test('gate buttons say gates are off when the bot has no gate service', async () => {
+  test('a button no feature answers gets the unknown-action card', async () => {
     const response = await post(
       bot.botUrl,
       executeInvoke(bot.connector.url, 'gate.approve', { gateId: 'g-1' }),
     );
-    expect(JSON.stringify((response.body as { value: unknown }).value)).toContain('Gates are off');
+    expect(JSON.stringify((response.body as { value: unknown }).value)).toContain('Unknown action');
   });
 
   test('a non-admin /subscribe is refused with a card and recorded as refused', async () => {

@@ -15,7 +15,7 @@ import type {
   StatusChange,
   TaskRow,
 } from './delivery-history';
-import { DEFAULT_GATE_EVIDENCE, isGateMilestone } from './gate-milestone';
+import { DEFAULT_GATE_EVIDENCE, isGateMilestone } from '../gates/gate-milestone';
 import { classifyStatus, type StatusClass } from './status-class';
 
 /** One project's history, indexed once so facts for many days are cheap. */
