@@ -17,8 +17,8 @@ import { createHttpServer, listen } from '../server/http-server';
 import type { Db } from '../store/db';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { SqlDeliveryStore } from '../store/delivery.repository';
-import { SqlDeliveryQueries } from '../store/delivery-queries';
-import { SqlTabQueries } from '../store/tab-queries';
+import { SqlDeliveryQueries } from '../store/delivery-queries.repository';
+import { SqlTabQueries } from '../store/tab-queries.repository';
 import { percentile } from './percentile';
 
 /** What the phase measured. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import { HaloMirrorRepository, type DataQualityIssue } from '../store/halo-mirror.repository';
-import type { MirroredResource } from '../store/halo-mirror';
+import type { MirroredResource } from '../store/halo-mirror-columns';
 import { contentHash } from '../store/content-hash';
 import {
   classifyTicket,

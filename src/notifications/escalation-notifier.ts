@@ -3,7 +3,7 @@ import { postEscalationDecision } from '../app/notifications/post-escalation-dec
 import type { Clock } from '../shared/clock';
 import type { DecisionNotifier } from '../store/delivery.repository';
 import type { Db } from '../store/db';
-import type { SqlEscalationRecords } from '../store/escalation-records';
+import type { SqlEscalationRecords } from '../store/escalation-records.repository';
 import { outboxOn } from './outbox';
 import { pilotVerdict } from '../domain/shared/pilot';
 import { SqlTabSettings } from '../store/tab-settings.repository';

@@ -9,7 +9,7 @@ import {
   type MirrorColumn,
   type MirrorTable,
   type MirroredResource,
-} from './halo-mirror';
+} from './halo-mirror-columns';
 
 /** A validated record ready to mirror: its id, parsed fields and the raw record as served. */
 export interface MirrorRecord {

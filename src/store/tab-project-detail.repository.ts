@@ -11,7 +11,7 @@ import type { Escalation } from '../domain/delivery/escalation';
 import type { ProjectAssessment } from '../domain/delivery/health-score';
 import { isGateMilestone } from '../domain/gates/gate-milestone';
 import type { Db } from './db';
-import { driverView } from './delivery-queries';
+import { driverView } from './delivery-queries.repository';
 import { driverDto, isoDay, isoTime, RAGS } from './tab-rows';
 
 /** SQL read model of the tab's project page. */

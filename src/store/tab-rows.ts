@@ -2,7 +2,7 @@
 import type { Rag } from '../app/delivery-views';
 import type { DriverDetailView } from '../app/delivery/tab-views';
 import type { HealthDriver } from '../domain/delivery/health-score';
-import { driverView } from './delivery-queries';
+import { driverView } from './delivery-queries.repository';
 
 export const RAGS: readonly Rag[] = ['red', 'amber', 'unknown', 'green'];
 export const RAG_ORDER_SQL = `CASE r.rag WHEN 'red' THEN 0 WHEN 'amber' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END`;

@@ -4,7 +4,7 @@
  */
 import type { Escalation, EscalationDecision } from '../../src/domain/delivery/escalation';
 import { escalationNotifier } from '../../src/notifications/escalation-notifier';
-import { SqlEscalationRecords } from '../../src/store/escalation-records';
+import { SqlEscalationRecords } from '../../src/store/escalation-records.repository';
 import type { PilotSettingsDto } from '../../src/api/dto';
 import { defaultPilot } from '../../src/app/settings/settings-views';
 import { pilotVerdict, type PilotVerdict } from '../../src/domain/shared/pilot';

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../src/store/db';
 import type { ProjectFilter } from '../../src/app/delivery/tab-queries.port';
-import { SqlTabQueries } from '../../src/store/tab-queries';
+import { SqlTabQueries } from '../../src/store/tab-queries.repository';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 
 const ALL: ProjectFilter = { rags: null, clientId: null, text: null, includeClosed: false };

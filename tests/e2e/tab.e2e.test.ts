@@ -13,7 +13,7 @@ import type { DemoUsersDto, ProjectDetailDto, ProjectsPageDto, Rag } from '../..
 import type { RunningApp } from '../../src/main';
 import { listen } from '../../src/server/http-server';
 import { mountStaticTab } from '../../src/server/static-tab';
-import { SqlDeliveryQueries } from '../../src/store/delivery-queries';
+import { SqlDeliveryQueries } from '../../src/store/delivery-queries.repository';
 import { buildTab, type TabBuild } from '../../tab/build';
 import {
   ARTEFACTS,

@@ -7,7 +7,7 @@ import { generateDataset } from '../../src/halo/simulator/generator';
 import { startSimulator, type HaloSimulator } from '../../src/halo/simulator/server';
 import { contentHash } from '../../src/store/content-hash';
 import { HaloMirrorRepository } from '../../src/store/halo-mirror.repository';
-import type { MirroredResource } from '../../src/store/halo-mirror';
+import type { MirroredResource } from '../../src/store/halo-mirror-columns';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 
 const TENANT = 'acme';

@@ -1,7 +1,7 @@
 import { testDatabases } from '../../../tests/support/databases';
 import type { Actor } from '../delivery-views';
 import type { Escalation } from '../../domain/delivery/escalation';
-import { SqlEscalationRecords } from '../../store/escalation-records';
+import { SqlEscalationRecords } from '../../store/escalation-records.repository';
 import { EscalationActionsService } from './escalation-actions';
 
 const TENANT = 't1';

@@ -3,7 +3,7 @@ import type { EscalationView } from '../app/delivery-views';
 import type { Escalation } from '../domain/delivery/escalation';
 import type { ProjectAssessment } from '../domain/delivery/health-score';
 import type { Db } from './db';
-import { driverView } from './delivery-queries';
+import { driverView } from './delivery-queries.repository';
 
 const ACTION_WORDS: Record<Escalation['events'][number]['action'], string> = {
   opened: 'opened',
