@@ -13,7 +13,7 @@ import type { BotLogger } from './bot-adapter';
 import type { BotFeature, CardActionHandler } from './bot-feature';
 import { buildChoiceCard } from './cards/choice.card';
 import type { AdaptiveCard } from './cards/card-types';
-import type { CardVerb } from './cards/card-verbs';
+import { CARD_VERBS, type CardVerb } from './cards/card-verbs';
 import {
   buildGateApprovalCard,
   GATE_APPROVAL_INPUTS,
@@ -41,18 +41,12 @@ export interface GateBotDeps {
   logger: BotLogger;
 }
 
-/** The gate verbs this module answers. */
-export const GATE_VERBS = [
-  'gate.form',
-  'gate.request',
-  'gate.approve',
-  'gate.reject',
-  'gate.requestChanges',
-  'gate.refresh',
-  'gate.open',
-] as const satisfies readonly CardVerb[];
+/** The gate verbs this module answers: every `gate.*` card verb. */
+export type GateVerb = Extract<CardVerb, `gate.${string}`>;
 
-export type GateVerb = (typeof GATE_VERBS)[number];
+export const GATE_VERBS: readonly GateVerb[] = CARD_VERBS.filter((verb): verb is GateVerb =>
+  verb.startsWith('gate.'),
+);
 
 const OUTCOME: Partial<Record<GateVerb, GateOutcome>> = {
   'gate.approve': 'approve',

@@ -20,7 +20,7 @@ import { RouteLiveRenewalCards } from '../app/renewals/route-live-renewal-cards'
 import { SetUpliftStatus } from '../app/renewals/set-uplift-status';
 import { AuditLog } from '../audit/audit-log';
 import { DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from '../domain/renewals';
-import { ActionLogRepository } from '../store/action-log.repository';
+import { botActionLogOn } from '../store/action-log.repository';
 import { outboxOn } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { Signal } from '../shared/signal';
@@ -94,7 +94,6 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     audit: audit.on(tx),
     outbox: outboxOn(tx, tenantId, clock),
   }));
-  const actionLog = new ActionLogRepository(tenantId);
 
   const insights = new RenewalInsights(store, policy);
   const decideConcession = new DecideConcession({ store, uow, clock, outboxChanged });
@@ -115,7 +114,7 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     setUpliftStatus: new SetUpliftStatus({ store, uow, clock }),
     answerConcessionCard: new AnswerConcessionCard({
       decide: decideConcession,
-      actions: { record: (entry) => actionLog.record(db, entry) },
+      actions: botActionLogOn(db, tenantId),
       clock,
     }),
   };

@@ -6,7 +6,7 @@ import type {
   Outbox,
 } from '../../src/app/ports/notifications.port';
 import type { Transactional } from '../../src/app/ports/transaction.port';
-import type { CardActionEntry, CardActionLog } from '../../src/app/renewals/card-action-log.port';
+import type { ActionLogEntry, BotActionLog } from '../../src/app/notifications/bot-action-log.port';
 import type {
   ConcessionApprovers,
   ConcessionRequests,
@@ -278,9 +278,9 @@ export class CountingSignal implements Signal {
   }
 }
 
-export class FakeActionLog implements CardActionLog {
-  entries: CardActionEntry[] = [];
-  async record(entry: CardActionEntry) {
+export class FakeActionLog implements BotActionLog {
+  entries: ActionLogEntry[] = [];
+  async record(entry: ActionLogEntry) {
     this.entries.push(entry);
   }
 }

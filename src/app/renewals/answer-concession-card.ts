@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../../shared/clock';
 import type { Actor } from '../delivery-views';
-import type { CardActionLog } from './card-action-log.port';
+import type { BotActionLog } from '../notifications/bot-action-log.port';
 import type { ConcessionResult } from './concession-outcome';
 import type { ConcessionDecisionInput, DecideConcession } from './decide-concession';
 
@@ -14,7 +14,7 @@ export type ConcessionDecisionVerb = 'concession.approve' | 'concession.reject';
 /** Decide from a card click and log the click. */
 export class AnswerConcessionCard {
   constructor(
-    private readonly deps: { decide: DecideConcession; actions: CardActionLog; clock: Clock },
+    private readonly deps: { decide: DecideConcession; actions: BotActionLog; clock: Clock },
   ) {}
 
   async run(
