@@ -11,6 +11,8 @@ describe('parseRetryAfter', () => {
     ['Mon, 06 Jan 2025 09:00:30 GMT', 30_000],
     ['Monday, 06-Jan-25 09:01:00 GMT', 60_000],
     ['Mon Jan  6 09:00:05 2025', 5_000],
+    ['Mon, 06 Jan 2025 09:00:30 UTC', 30_000],
+    ['Mon, 06 Jan 2025 09:00:30 +0000', 30_000],
     ['Mon, 06 Jan 2025 08:59:00 GMT', 0],
   ])('reads %j as %d ms', (header, expected) => {
     expect(parseRetryAfter(header, now)).toBe(expected);

@@ -19,8 +19,8 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
   // and a month; anything else Date.parse would read ("2026", "1e3 GMT") is not one.
   if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i.test(text)) return null;
   if (!/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/i.test(text)) return null;
-  // asctime carries no zone and means GMT; Date.parse would read it as local time.
-  const at = Date.parse(/GMT$/i.test(text) ? text : `${text} GMT`);
+  // asctime ends with the year and carries no zone: it means GMT, Date.parse would read local time.
+  const at = Date.parse(/\d{4}$/.test(text) ? `${text} GMT` : text);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - nowMs);
 }
