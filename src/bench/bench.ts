@@ -331,7 +331,7 @@ async function main(): Promise<void> {
     const tab = await measureTabApiProjects({
       db: servingDb,
       tenantId: TENANT,
-      now: () => clock.now,
+      clock: { now: () => clock.now },
       log,
     });
     log(

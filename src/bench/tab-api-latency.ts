@@ -4,6 +4,7 @@
  * against a static JSON endpoint of the same body served by the same restify server in the same run.
  * The projects' daily snapshots are written first by the real daily evaluation.
  */
+import type { Clock } from '../shared/clock';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { deliveryRoutes } from '../api/delivery-routes';
@@ -42,22 +43,22 @@ const CLIENT_ID = 'bench-tab';
 export async function measureTabApiProjects(options: {
   db: Db;
   tenantId: string;
-  now: () => Date;
+  clock: Clock;
   /** Requests per endpoint. */
   samples?: number;
   concurrency?: number;
   log: (message: string) => void;
 }): Promise<TabApiLatency> {
-  const { db, tenantId, now, log } = options;
+  const { db, tenantId, clock, log } = options;
   const samples = options.samples ?? 2000;
   const concurrency = options.concurrency ?? 10;
 
   const started = Date.now();
   await new EvaluateDelivery({
     history: new SqlDeliveryHistoryReader(db),
-    store: new SqlDeliveryStore(db, tenantId, { now }),
+    store: new SqlDeliveryStore(db, tenantId, clock),
     tenantId,
-    clock: { now },
+    clock,
     owners: { deliveryDirectorAgentId: null, incidentCommanderAgentId: null },
   }).run();
   const [{ n } = { n: 0 }] = await db.query<{ n: number | string }>(
@@ -107,7 +108,7 @@ export async function measureTabApiProjects(options: {
     routes: deliveryRoutes({
       mode: 'production',
       tab: new SqlTabQueries(db),
-      queries: new SqlDeliveryQueries(db, { now }),
+      queries: new SqlDeliveryQueries(db, clock),
       kpis: () => Promise.reject(new Error('not measured')),
     }),
     auth: new TabAuthenticator({

@@ -50,7 +50,7 @@ export async function startBotHarness(
 ): Promise<BotHarness> {
   const clock = new FakeClock();
   const logger = createLogger('silent', {});
-  const connector = await new ConnectorDouble(() => clock.now()).start();
+  const connector = await new ConnectorDouble(clock).start();
   const server: Server = createHttpServer({
     logger,
     metrics: createMetrics(false),

@@ -72,7 +72,7 @@ describe.each(testDatabases())('notification outbox ($name)', (database) => {
       await db.query(`DELETE FROM ${table}`);
     }
     clock = new FakeClock();
-    connector = await new ConnectorDouble(() => clock.now()).start();
+    connector = await new ConnectorDouble(clock).start();
     await new ConversationRoutesRepository(TENANT).upsert(
       db,
       { stream: 'escalations', clientId: null, conversation: channel(connector.url) },

@@ -24,7 +24,7 @@ export interface GateBotHarness {
 export async function startGateBot(db: Db, tenantId: string): Promise<GateBotHarness> {
   const clock = new FakeClock();
   const logger = createLogger('silent', {});
-  const connector = await new ConnectorDouble(() => clock.now()).start();
+  const connector = await new ConnectorDouble(clock).start();
   const server: Server = createHttpServer({
     logger,
     metrics: createMetrics(false),

@@ -81,7 +81,7 @@ async function localHarness(): Promise<Harness> {
 }
 
 async function sharePointHarness(): Promise<Harness & { double: GraphDouble; delays: number[] }> {
-  const double = await new GraphDouble(SITE, 'drive-1', TOKEN, clock.now).start();
+  const double = await new GraphDouble(SITE, 'drive-1', TOKEN, clock).start();
   const delays: number[] = [];
   const store = new SharePointEvidenceStore({
     siteId: SITE,
@@ -465,7 +465,7 @@ describe('createEvidenceStore', () => {
   });
 
   test('production mode stores evidence in the configured SharePoint site', async () => {
-    const double = await new GraphDouble(SITE, 'drive-1', TOKEN, clock.now).start();
+    const double = await new GraphDouble(SITE, 'drive-1', TOKEN, clock).start();
     try {
       const config = loadConfig({
         HALO_URL: 'https://msp.halopsa.com',

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { systemClock, type Clock } from '../../src/shared/clock';
 import type { AddressInfo } from 'node:net';
 
 /** One request the double received. */
@@ -37,7 +38,7 @@ export class ConnectorDouble {
   private server: Server | null = null;
   url = '';
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  constructor(private readonly clock: Clock = systemClock) {}
 
   /** Starts listening on a free loopback port. */
   async start(): Promise<this> {
@@ -117,7 +118,7 @@ export class ConnectorDouble {
       activityId,
       authorization: req.headers.authorization ?? null,
       body,
-      at: this.now(),
+      at: this.clock.now(),
       status,
     });
     if (fault) {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { systemClock, type Clock } from '../../src/shared/clock';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -119,7 +120,7 @@ export class GraphDouble {
     readonly siteId: string,
     readonly driveId: string,
     readonly acceptedToken: string,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {
     this.certificate = selfSignedCertificate();
   }
@@ -268,7 +269,7 @@ export class GraphDouble {
       this.uploadStats.sessions += 1;
       return send(200, {
         uploadUrl: `${this.baseUrl}upload/${id}`,
-        expirationDateTime: new Date(this.now().getTime() + 3_600_000).toISOString(),
+        expirationDateTime: new Date(this.clock.now().getTime() + 3_600_000).toISOString(),
         nextExpectedRanges: ['0-'],
       });
     }
@@ -289,7 +290,7 @@ export class GraphDouble {
     const session = this.sessions.get(id);
     if (session === undefined) return fail(404, 'itemNotFound', 'upload session not found');
     const status = () => ({
-      expirationDateTime: new Date(this.now().getTime() + 3_600_000).toISOString(),
+      expirationDateTime: new Date(this.clock.now().getTime() + 3_600_000).toISOString(),
       nextExpectedRanges: [`${session.nextExpected}-`],
     });
     if (method === 'GET') return send(200, status());
@@ -355,7 +356,7 @@ export class GraphDouble {
   }
 
   private store(filePath: string, content: Buffer): DoubleFile {
-    const at = this.now().toISOString();
+    const at = this.clock.now().toISOString();
     const extension = filePath.split('.').pop()?.toLowerCase() ?? '';
     const file: DoubleFile = {
       path: filePath,
