@@ -1,3 +1,4 @@
+import type { GateWritebackIntent } from '../app/gates/gate-writebacks.port';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../store/db';
 import { PollingLoop } from '../jobs/polling-loop';
@@ -25,15 +26,8 @@ export interface WritebackHooks {
 }
 
 /** A queued HaloPSA write. */
-export interface WritebackRow {
+export interface WritebackRow extends GateWritebackIntent {
   id: number;
-  dedupeKey: string;
-  kind: 'note' | 'milestone-complete';
-  subjectType: string;
-  subjectId: string;
-  ticketId: number;
-  payload: Record<string, unknown>;
-  marker: string;
   status: 'pending' | 'sending' | 'done' | 'failed';
   attempts: number;
   lastError: string | null;

@@ -1,7 +1,7 @@
 /** The persistence port of stage gates (the SQL adapter is src/store/gate.repository.ts). */
 import type { EvidencePack } from '../../domain/gates/evidence-pack';
 import type { GateOutcome, GateStatus } from '../../domain/gates/gate-decision';
-import type { GatePerson } from './gate-views';
+import type { GateEvidenceFileView, GatePerson } from './gate-views';
 
 /** A stored gate. */
 export interface GateRow {
@@ -30,20 +30,11 @@ export interface GateDecisionRow {
   comment: string;
 }
 
-/** A stored evidence file. */
-export interface GateFileRow {
-  id: string;
+/** A stored evidence file: the view of it, bound to its gate and milestone. */
+export interface GateFileRow extends GateEvidenceFileView {
   gateId: string;
   projectId: number;
   milestoneId: number;
-  name: string;
-  path: string;
-  size: number;
-  sha256: string;
-  contentType: string;
-  webUrl: string | null;
-  storedAt: string;
-  uploadedBy: GatePerson;
 }
 
 export interface GateListFilter {
