@@ -7,7 +7,7 @@
  * time may open an embedded database).
  */
 import { auditTenants, verifyAuditChain, type AuditVerification } from './audit/audit-log';
-import { ConfigError, loadConfigFromProcess } from './config';
+import { ConfigError, loadDatabaseConfig } from './config';
 import type { Db } from './store/db';
 import { openDatabase, type DatabaseTarget } from './store/open-db';
 
@@ -44,10 +44,8 @@ async function main(): Promise<void> {
   }
   let target: DatabaseTarget;
   try {
-    const config = loadConfigFromProcess();
-    target = config.database.url
-      ? { url: config.database.url }
-      : { dataDir: config.database.dataDir };
+    const database = loadDatabaseConfig(process.env);
+    target = database.url ? { url: database.url } : { dataDir: database.dataDir };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

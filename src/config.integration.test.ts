@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, loadDatabaseConfig, loadReplayConfig } from './config';
 
 describe('configuration', () => {
   test('no HaloPSA settings means demo mode with working defaults', () => {
@@ -95,6 +95,80 @@ describe('configuration', () => {
       managedIdentityClientId: null,
     });
     expect(() => loadConfig({ ...base, GRAPH_CLIENT_ID: 'g' })).toThrow(/GRAPH_CLIENT_SECRET/);
+  });
+
+  const problemsOf = (load: () => unknown): string[] => {
+    try {
+      load();
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  test('a blank production setting selects production mode and is named, never the demo', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ HALO_URL: '', DATABASE_URL: 'postgres://u@db/ct', BOT_ID: 'bot' }),
+    );
+    expect(problems[0]).toMatch(/^production mode, because HALO_URL, DATABASE_URL, BOT_ID are set/);
+    expect(problems).toContain('HALO_URL: is set but blank (unset it, or give it a value)');
+    expect(problems.some((p) => p.startsWith('HALO_CLIENT_ID: required'))).toBe(true);
+  });
+
+  test.each([
+    ['DATABASE_URL', 'postgres://u@db/ct'],
+    ['BOT_PASSWORD', 'x'],
+    ['ALLOWED_TENANT_IDS', ''],
+  ])('%s alone is a production setting: no demo mode beside it', (name, value) => {
+    const problems = problemsOf(() => loadConfig({ [name]: value }));
+    expect(problems[0]).toContain(`because ${name} is set`);
+    expect(problems.some((p) => p.startsWith('HALO_URL: required in production mode'))).toBe(true);
+  });
+
+  test('blank non-production settings fall back to their defaults in demo mode', () => {
+    const config = loadConfig({ PORT: '', LOG_LEVEL: ' ' });
+    expect(config.mode).toBe('demo');
+    expect(config.port).toBe(3978);
+  });
+
+  test('replay needs HaloPSA settings only, all three or none', () => {
+    const halo = {
+      HALO_URL: 'https://msp.halopsa.com',
+      HALO_CLIENT_ID: 'id',
+      HALO_CLIENT_SECRET: 's',
+    };
+    const config = loadReplayConfig({ ...halo, BOT_ID: '', PORT: 'eighty' });
+    expect(config.halo).toMatchObject({
+      baseUrl: 'https://msp.halopsa.com',
+      clientId: 'id',
+      pageSize: 100,
+    });
+    expect(loadReplayConfig({}).halo.baseUrl).toBeNull();
+    expect(
+      problemsOf(() =>
+        loadReplayConfig({ HALO_URL: 'https://msp.halopsa.com', HALO_CLIENT_SECRET: '' }),
+      ),
+    ).toEqual([
+      'HALO_CLIENT_SECRET: is set but blank (unset it, or give it a value)',
+      'HALO_CLIENT_ID: required to replay a HaloPSA',
+    ]);
+  });
+
+  test('audit:verify needs a database only', () => {
+    expect(loadDatabaseConfig({ HALO_URL: 'https://msp.halopsa.com' })).toEqual({
+      url: null,
+      dataDir: '.data',
+    });
+    expect(loadDatabaseConfig({ DATABASE_URL: 'postgres://u@db/ct', BOT_ID: '' }).url).toBe(
+      'postgres://u@db/ct',
+    );
+    expect(problemsOf(() => loadDatabaseConfig({ DATABASE_URL: '' }))).toEqual([
+      'DATABASE_URL: is set but blank (unset it, or give it a value)',
+    ]);
+    expect(problemsOf(() => loadDatabaseConfig({ DATABASE_URL: 'mysql://x' }))[0]).toMatch(
+      /^DATABASE_URL:/,
+    );
   });
 
   test('the app exits non-zero and prints every problem when production config is invalid', async () => {

@@ -212,47 +212,150 @@ const productionRequired = [
   'ALLOWED_TENANT_IDS',
 ] as const;
 
+/**
+ * Settings only a production deployment has. The presence of any one of them (even blank) selects
+ * production mode, so a half-configured production environment is refused rather than quietly
+ * started as the demo against production systems.
+ */
+const productionOnly: readonly (keyof Env)[] = [
+  ...productionRequired,
+  'HALO_TENANT',
+  'BOT_PASSWORD',
+  'BOT_MANAGED_IDENTITY',
+  'SHAREPOINT_DRIVE_ID',
+  'GRAPH_TENANT_ID',
+  'GRAPH_CLIENT_ID',
+  'GRAPH_CLIENT_SECRET',
+  'GRAPH_MANAGED_IDENTITY_CLIENT_ID',
+  'TAB_SSO_APP_ID_URI',
+];
+
 const haloVariables = ['HALO_URL', 'HALO_CLIENT_ID', 'HALO_CLIENT_SECRET'] as const;
 
-/** Parses the environment once; throws ConfigError listing every missing or invalid variable. */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const parsed = envSchema.safeParse(cleaned);
-  const problems: string[] = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+type RawEnv = Record<string, string | undefined>;
 
-  const mode: Mode = haloVariables.some((name) => cleaned[name] !== undefined)
-    ? 'production'
-    : 'demo';
+/** The variables an entry point reads, present (set, even to an empty string) in the environment. */
+function present(env: RawEnv, names: readonly string[]): string[] {
+  return names.filter((name) => env[name] !== undefined);
+}
+
+/**
+ * Validates the named variables only (an entry point is not refused for a setting it never reads).
+ * Blank values are "unset" for defaults; `blankIsProblem` names the ones where blank is an error.
+ */
+function parseEnv(
+  env: RawEnv,
+  names: readonly (keyof Env)[],
+  blankIsProblem: readonly string[],
+): { env: Partial<Env>; problems: string[] } {
+  const problems = blankIsProblem
+    .filter((name) => env[name] !== undefined && env[name]!.trim() === '')
+    .map((name) => `${name}: is set but blank (unset it, or give it a value)`);
+  const cleaned = Object.fromEntries(
+    names
+      .filter((name) => env[name] !== undefined && env[name]!.trim() !== '')
+      .map((name) => [name, env[name]]),
+  );
+  const mask = Object.fromEntries(names.map((name) => [name, true])) as Partial<
+    Record<keyof Env, true>
+  >;
+  const parsed = envSchema.pick(mask).safeParse(cleaned);
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    return { env: {}, problems };
+  }
+  return { env: parsed.data as Partial<Env>, problems };
+}
+
+const ALL_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
+
+/**
+ * The server's configuration (`npm start`, `node dist/main.js`). Demo mode only when no production
+ * setting is present at all; otherwise production, which requires its whole set. Throws ConfigError
+ * listing every missing or invalid variable.
+ */
+export function loadConfig(env: RawEnv): AppConfig {
+  const productionSet = present(env, productionOnly);
+  const mode: Mode = productionSet.length > 0 ? 'production' : 'demo';
+  const { env: e, problems } = parseEnv(env, ALL_VARIABLES, productionSet);
   if (mode === 'production') {
+    const has = (name: string) => env[name] !== undefined && env[name]!.trim() !== '';
     for (const name of productionRequired) {
-      if (cleaned[name] === undefined) problems.push(`${name}: required in production mode`);
+      if (env[name] === undefined) problems.push(`${name}: required in production mode`);
     }
-    if (cleaned.BOT_PASSWORD === undefined && cleaned.BOT_MANAGED_IDENTITY !== 'true') {
+    if (!has('BOT_PASSWORD') && env.BOT_MANAGED_IDENTITY !== 'true') {
       problems.push('BOT_PASSWORD: required in production mode unless BOT_MANAGED_IDENTITY=true');
     }
-    problems.push(...graphCredentialProblems(cleaned));
+    problems.push(...graphCredentialProblems(env, has));
+    if (problems.length > 0) {
+      problems.unshift(
+        `production mode, because ${productionSet.join(', ')} ${productionSet.length === 1 ? 'is' : 'are'} set (demo mode needs none of them, not even blank)`,
+      );
+    }
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return toAppConfig(e as Env, mode);
+}
 
-  const e = parsed.data;
+/** What `npm run replay` reads: HaloPSA settings only (none → the embedded demo simulator). */
+export interface ReplayConfig {
+  tenantId: string;
+  halo: AppConfig['halo'];
+}
+
+const replayVariables = [
+  'TENANT_ID',
+  'HALO_URL',
+  'HALO_CLIENT_ID',
+  'HALO_CLIENT_SECRET',
+  'HALO_TENANT',
+  'HALO_PAGE_SIZE',
+  'HALO_BUDGET_REQUESTS',
+  'HALO_BUDGET_WINDOW_SECONDS',
+] as const;
+
+/** Parses the replay's settings: the three HaloPSA credentials together, or none of them. */
+export function loadReplayConfig(env: RawEnv): ReplayConfig {
+  const haloSet = present(env, haloVariables);
+  const { env: e, problems } = parseEnv(env, replayVariables, haloSet);
+  if (haloSet.length > 0) {
+    for (const name of haloVariables) {
+      if (env[name] === undefined) problems.push(`${name}: required to replay a HaloPSA`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const picked = e as Pick<Env, (typeof replayVariables)[number]>;
+  return { tenantId: picked.TENANT_ID, halo: haloConfig({ ...picked, HALO_SIM_PORT: 0 }) };
+}
+
+function haloConfig(
+  e: Pick<Env, (typeof replayVariables)[number] | 'HALO_SIM_PORT'>,
+): AppConfig['halo'] {
+  return {
+    baseUrl: e.HALO_URL ?? null,
+    clientId: e.HALO_CLIENT_ID ?? 'demo',
+    clientSecret: e.HALO_CLIENT_SECRET ?? 'demo',
+    tenant: e.HALO_TENANT,
+    pageSize: e.HALO_PAGE_SIZE,
+    budget: { requests: e.HALO_BUDGET_REQUESTS, windowMs: e.HALO_BUDGET_WINDOW_SECONDS * 1000 },
+    simulatorPort: e.HALO_SIM_PORT,
+  };
+}
+
+/** What `npm run audit:verify` reads: the database only. */
+export function loadDatabaseConfig(env: RawEnv): AppConfig['database'] {
+  const { env: e, problems } = parseEnv(env, ['DATABASE_URL', 'DATA_DIR'], ['DATABASE_URL']);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { url: e.DATABASE_URL ?? null, dataDir: e.DATA_DIR ?? '.data' };
+}
+
+function toAppConfig(e: Env, mode: Mode): AppConfig {
   return {
     mode,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     tenantId: e.TENANT_ID,
-    halo: {
-      baseUrl: e.HALO_URL ?? null,
-      clientId: e.HALO_CLIENT_ID ?? 'demo',
-      clientSecret: e.HALO_CLIENT_SECRET ?? 'demo',
-      tenant: e.HALO_TENANT,
-      pageSize: e.HALO_PAGE_SIZE,
-      budget: { requests: e.HALO_BUDGET_REQUESTS, windowMs: e.HALO_BUDGET_WINDOW_SECONDS * 1000 },
-      simulatorPort: e.HALO_SIM_PORT,
-    },
+    halo: haloConfig(e),
     webhook: {
       username: e.HALO_WEBHOOK_USER ?? 'halo',
       password: e.HALO_WEBHOOK_PASSWORD ?? 'demo-webhook',
@@ -299,13 +402,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 }
 
 /** Production evidence needs a Graph credential: a managed identity, or an app id with its secret. */
-function graphCredentialProblems(env: Record<string, string | undefined>): string[] {
-  if (env.GRAPH_MANAGED_IDENTITY_CLIENT_ID !== undefined) return [];
+function graphCredentialProblems(env: RawEnv, has: (name: string) => boolean): string[] {
+  if (has('GRAPH_MANAGED_IDENTITY_CLIENT_ID')) return [];
   const problems: string[] = [];
   const unless = 'required in production mode unless GRAPH_MANAGED_IDENTITY_CLIENT_ID is set';
   if (env.GRAPH_CLIENT_ID === undefined) problems.push(`GRAPH_CLIENT_ID: ${unless}`);
   if (env.GRAPH_CLIENT_SECRET === undefined) problems.push(`GRAPH_CLIENT_SECRET: ${unless}`);
-  if (env.GRAPH_TENANT_ID === undefined && env.BOT_TENANT_ID === undefined) {
+  if (!has('GRAPH_TENANT_ID') && !has('BOT_TENANT_ID')) {
     problems.push(`GRAPH_TENANT_ID: ${unless} (or BOT_TENANT_ID is set)`);
   }
   return problems;

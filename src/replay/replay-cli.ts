@@ -3,7 +3,7 @@
  * once into a throw-away embedded database, then run the engines day by day with the clock set to
  * each day, printing one JSON line per state change and a summary line last.
  */
-import { ConfigError, loadConfigFromProcess } from '../config';
+import { ConfigError, loadReplayConfig } from '../config';
 import { runReplay } from './run-replay';
 
 function argument(args: string[], name: string): string | undefined {
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     process.stderr.write(`replay: ${problems.join('; ')}\n`);
     process.exit(2);
   }
-  const config = loadConfigFromProcess();
+  const config = loadReplayConfig(process.env);
   await runReplay({
     config,
     from,

@@ -1,6 +1,6 @@
 import { systemClock } from '../shared/clock';
 import { HALO_READ_SCOPES } from '../halo/halo-scopes';
-import type { AppConfig } from '../config';
+import type { ReplayConfig } from '../config';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
 import {
   scoreReplay,
@@ -21,7 +21,7 @@ import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
 
 /** Options of one replay run. */
 export interface ReplayOptions {
-  config: AppConfig;
+  config: ReplayConfig;
   from: string;
   to: string;
   /** Demo generator seed (used only when no HaloPSA is configured). */
