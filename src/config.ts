@@ -122,6 +122,10 @@ const envSchema = z.object({
     )
     .pipe(z.array(z.string()).min(1, 'must list at least one tenant id'))
     .optional(),
+  /** Bot Framework OpenID metadata that signs inbound channel tokens; unset → the public cloud's. */
+  BOT_OPENID_METADATA_URL: z.string().url().optional(),
+  /** Microsoft Graph root for evidence (national clouds: https://graph.microsoft.us, …). */
+  GRAPH_URL: z.string().url().default('https://graph.microsoft.com'),
   /** Tenant-independent Entra OpenID metadata (its jwks_uri signs tab SSO tokens). */
   ENTRA_OPENID_METADATA_URL: z
     .string()
@@ -161,11 +165,15 @@ export interface AppConfig {
     password: string | null;
     managedIdentity: boolean;
     tenantId: string | null;
+    /** Bot Framework OpenID metadata URL; null → the public cloud's (the SDK's default). */
+    openIdMetadataUrl: string | null;
   };
   sharepointSiteId: string | null;
   /** Evidence store (SharePoint through Graph in production, a folder under DATA_DIR in demo mode). */
   evidence: {
     driveId: string | null;
+    /** Graph root without version, e.g. https://graph.microsoft.com. */
+    graphUrl: string;
     graph: {
       tenantId: string | null;
       clientId: string | null;
@@ -228,6 +236,7 @@ const productionOnly: readonly (keyof Env)[] = [
   'GRAPH_CLIENT_SECRET',
   'GRAPH_MANAGED_IDENTITY_CLIENT_ID',
   'TAB_SSO_APP_ID_URI',
+  'BOT_OPENID_METADATA_URL',
 ];
 
 const haloVariables = ['HALO_URL', 'HALO_CLIENT_ID', 'HALO_CLIENT_SECRET'] as const;
@@ -374,10 +383,12 @@ function toAppConfig(e: Env, mode: Mode): AppConfig {
       password: e.BOT_PASSWORD ?? null,
       managedIdentity: e.BOT_MANAGED_IDENTITY === 'true',
       tenantId: e.BOT_TENANT_ID ?? null,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL ?? null,
     },
     sharepointSiteId: e.SHAREPOINT_SITE_ID ?? null,
     evidence: {
       driveId: e.SHAREPOINT_DRIVE_ID ?? null,
+      graphUrl: e.GRAPH_URL,
       graph: {
         tenantId: e.GRAPH_TENANT_ID ?? e.BOT_TENANT_ID ?? null,
         clientId: e.GRAPH_CLIENT_ID ?? null,

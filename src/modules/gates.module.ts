@@ -135,7 +135,10 @@ export function createGatesModule(deps: GatesModuleDeps): GatesModule {
     policy: gatePolicyOf(config.gates),
     evidence:
       deps.evidence === undefined
-        ? createEvidenceStore(config, { clock: deps.clock })
+        ? createEvidenceStore(config, {
+            clock: deps.clock,
+            graphBaseUrl: `${config.evidence.graphUrl.replace(/\/+$/, '')}/`,
+          })
         : deps.evidence,
     outboxChanged: deps.outboxChanged,
     writebackQueued: deps.writebackQueued,

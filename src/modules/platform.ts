@@ -61,6 +61,27 @@ export async function openPlatform(
 /** The shared adapters of {@link openPlatform}. */
 export type Platform = Awaited<ReturnType<typeof openPlatform>>;
 
+/**
+ * Bot Framework endpoint settings when the OpenID metadata is not the public cloud's (a sovereign
+ * cloud or a private double): the SDK takes all of them or none, so the rest keep public values.
+ */
+function botEndpoints(bot: AppConfig['bot']): Pick<BotAuthOptions, 'endpoints'> {
+  if (bot.openIdMetadataUrl === null) return {};
+  const channel = 'https://api.botframework.com';
+  return {
+    endpoints: {
+      ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl,
+      ToBotFromEmulatorOpenIdMetadataUrl: bot.openIdMetadataUrl,
+      ToBotFromChannelTokenIssuer: channel,
+      ToChannelFromBotLoginUrl: `https://login.microsoftonline.com/${bot.tenantId ?? 'botframework.com'}`,
+      ToChannelFromBotOAuthScope: channel,
+      OAuthUrl: 'https://api.botframework.com',
+      CallerId: 'urn:botframework:azure',
+      ValidateAuthority: true,
+    },
+  };
+}
+
 /** The one server: health, the HaloPSA webhook, the tab, the tab API and the bot, listening. */
 export async function serve(
   config: AppConfig,
@@ -92,7 +113,7 @@ export async function serve(
     links,
     logger: platform.botLogger,
     clock,
-    auth: { mode: config.mode, ...config.bot, ...parts.botAuth },
+    auth: { mode: config.mode, ...config.bot, ...botEndpoints(config.bot), ...parts.botAuth },
   });
   const port = await listen(server, config.port, config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0');
   return { server, bot, port };
