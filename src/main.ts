@@ -11,6 +11,7 @@ import { createRenewalsModule } from './modules/renewals.module';
 import type { createLogger } from './observability/logger';
 import type { Clock } from './shared/clock';
 import type { DatabaseTarget } from './store/open-db';
+import { DataDirInUseError } from './store/pglite-db';
 /** Knobs for tests and the benchmark; production passes none. */
 export interface StartOptions {
   database?: DatabaseTarget;
@@ -127,8 +128,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
+    const known = error instanceof DataDirInUseError;
     process.stderr.write(
-      `Control Tower failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+      `Control Tower failed to start: ${known ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
     );
     process.exit(1);
   });

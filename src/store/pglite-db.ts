@@ -1,5 +1,60 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import type { Db, Row } from './db';
+
+/** A second process opened the same embedded data directory (PGlite would abort). */
+export class DataDirInUseError extends Error {
+  readonly code = 'DATA_DIR_IN_USE';
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is in use by another Control Tower process (pid ${pid}). ` +
+        'Stop that process first, or set DATA_DIR to another folder.',
+    );
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One process per embedded data directory: a lock file beside it holds the owner's pid. A lock left by
+ * a process that no longer runs (a crash, kill -9) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.lock`);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        try {
+          if (readFileSync(lockFile, 'utf8') === String(process.pid)) unlinkSync(lockFile);
+        } catch {
+          // Already gone: nothing to release.
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockFile, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+        throw new DataDirInUseError(dataDir, owner);
+      }
+      unlinkSync(lockFile);
+    }
+  }
+  throw new DataDirInUseError(dataDir, -1);
+}
 
 const parsers = {
   [types.INT8]: (value: string) => Number(value),
@@ -8,14 +63,23 @@ const parsers = {
 
 /** Opens embedded PGlite: under `dataDir` on disk, or in memory when `dataDir` is null. */
 export async function openPglite(dataDir: string | null): Promise<Db> {
-  const pg = dataDir === null ? new PGlite({ parsers }) : new PGlite(dataDir, { parsers });
-  await pg.waitReady;
-  return new PgliteDb(pg);
+  const release = dataDir === null ? () => undefined : lockDataDir(path.resolve(dataDir));
+  try {
+    const pg = dataDir === null ? new PGlite({ parsers }) : new PGlite(dataDir, { parsers });
+    await pg.waitReady;
+    return new PgliteDb(pg, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 class PgliteDb implements Db {
   readonly engine = 'pglite' as const;
-  constructor(private readonly pg: PGlite) {}
+  constructor(
+    private readonly pg: PGlite,
+    private readonly release: () => void,
+  ) {}
 
   async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     const result = await this.pg.query<R>(sql, params as unknown[]);
@@ -31,7 +95,11 @@ class PgliteDb implements Db {
   }
 
   async close(): Promise<void> {
-    await this.pg.close();
+    try {
+      await this.pg.close();
+    } finally {
+      this.release();
+    }
   }
 }
 
