@@ -99,6 +99,7 @@ export async function serve(
     metrics,
     readiness: () => parts.delivery.readiness(),
     routes: parts.routes,
+    mode: config.mode,
   });
   mountStaticTab(server);
   mountApi(server, {

@@ -1,6 +1,7 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import restify, { type Next, type Request, type Response, type Server } from 'restify';
 import type { AppLogger } from '../observability/logger';
 import type { AppMetrics } from '../observability/metrics';
+import { bodyLimitFor, MAX_BODY_BYTES, securityHeaders } from './security-headers';
 
 /** What /readyz reports: ready only when the database answers and a sync has succeeded. */
 export interface Readiness {
@@ -29,13 +30,39 @@ export interface HttpServerDeps {
   metrics: AppMetrics;
   readiness: () => Promise<Readiness>;
   routes: Route[];
+  /** Production pins HTTPS (HSTS); demo lets the local Agents Playground frame the tab. */
+  mode?: 'demo' | 'production';
 }
 
 /** Creates the one restify server: health, readiness, metrics and the mounted JSON routes. */
 export function createHttpServer(deps: HttpServerDeps): Server {
   const server = restify.createServer({ name: 'control-tower', handleUncaughtExceptions: false });
+  const headers = securityHeaders(deps.mode ?? 'demo');
+  server.pre((req: Request, res: Response, next: Next) => {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    // Bodies are bounded per route before anything reads them (and before authentication).
+    if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
+      const limit = bodyLimitFor(req.getPath());
+      const length = req.headers['content-length'];
+      const chunked = req.headers['transfer-encoding'] !== undefined;
+      if (length === undefined ? chunked && limit < MAX_BODY_BYTES : Number(length) > limit) {
+        res.setHeader('Connection', 'close');
+        res.send(length === undefined ? 411 : 413, {
+          error: {
+            code: length === undefined ? 'LENGTH_REQUIRED' : 'TOO_LARGE',
+            message:
+              length === undefined
+                ? 'Send a Content-Length with the body.'
+                : `Bodies on this route are limited to ${limit} bytes.`,
+          },
+        });
+        return next(false);
+      }
+    }
+    return next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 10 * 1024 * 1024 }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok' });

@@ -1,0 +1,101 @@
+import { request } from 'node:http';
+import { Writable } from 'node:stream';
+import type { Server } from 'restify';
+import { createLogger } from '../observability/logger';
+import { createMetrics } from '../observability/metrics';
+import { createHttpServer, listen } from './http-server';
+
+const quiet = new Writable({ write: (_c, _e, done) => done() });
+
+describe.each(['demo', 'production'] as const)('security headers and body limits (%s)', (mode) => {
+  let server: Server;
+  let url: string;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    const handler = async (input: { body: unknown }) => {
+      seen.push(JSON.stringify(input.body).slice(0, 20));
+      return { status: 201, body: { ok: true } };
+    };
+    server = createHttpServer({
+      logger: createLogger('silent', {}, quiet),
+      metrics: createMetrics(),
+      readiness: async () => ({ ready: true, checks: {} }),
+      routes: [
+        { method: 'post', path: '/api/v1/projects', handler },
+        { method: 'post', path: '/api/v1/gates/evidence', handler },
+      ],
+      mode,
+    });
+    url = `http://127.0.0.1:${await listen(server, 0)}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  test('every answer carries CSP with the Teams frame ancestors, Referrer-Policy and nosniff', async () => {
+    const response = await fetch(`${url}/healthz`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain(
+      "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com",
+    );
+    expect(csp).toContain('https://*.cloud.microsoft');
+    expect(csp).toContain("script-src 'self'");
+    expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('strict-transport-security')).toBe(
+      mode === 'production' ? 'max-age=31536000; includeSubDomains' : null,
+    );
+    expect(csp.includes('http://localhost:*')).toBe(mode === 'demo');
+  });
+
+  test('a 10 MB body to an ordinary route is refused with 413 before it is read', async () => {
+    seen.length = 0;
+    const big = JSON.stringify({ text: 'x'.repeat(10 * 1024 * 1024) });
+    const response = await fetch(`${url}/api/v1/projects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    }).catch((error: unknown) => error);
+    // The server answers and closes without reading: fetch sees either the 413 or a reset.
+    if (response instanceof Response) {
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('TOO_LARGE');
+    }
+    expect(seen).toEqual([]);
+  });
+
+  test('a chunked body without a length is refused on ordinary routes', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/api/v1/projects`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{"a":');
+      req.end('1}');
+    });
+    expect(status).toBe(411);
+  });
+
+  test('the evidence upload route takes a large body; small bodies pass everywhere', async () => {
+    seen.length = 0;
+    const upload = await fetch(`${url}/api/v1/gates/evidence`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ contentBase64: 'A'.repeat(3 * 1024 * 1024) }),
+    });
+    expect(upload.status).toBe(201);
+    const small = await fetch(`${url}/api/v1/projects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'ok' }),
+    });
+    expect(small.status).toBe(201);
+    expect(seen).toHaveLength(2);
+  });
+});
