@@ -61,8 +61,23 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     }
     return next();
   });
+  server.pre((req: Request, res: Response, next: Next) => {
+    // A path or query that does not decode, or that carries NUL, is refused before any route sees it.
+    const problem = undecodable(req.url ?? '/');
+    if (problem === null) return next();
+    res.send(400, { error: { code: 'BAD_REQUEST', message: problem } });
+    return next(false);
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));
+  server.use((req: Request, res: Response, next: Next) => {
+    // PostgreSQL cannot store NUL in text: refuse it at the edge for every route (API, bot, webhook).
+    if (!containsNul(req.body)) return next();
+    res.send(400, {
+      error: { code: 'BAD_REQUEST', message: 'Text may not contain NUL characters.' },
+    });
+    return next(false);
+  });
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok' });
@@ -105,6 +120,27 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     });
   }
   return server;
+}
+
+/** Why a request URL is unusable (broken percent-encoding, NUL), or null. */
+function undecodable(url: string): string | null {
+  try {
+    const decoded = decodeURIComponent(url.replace(/\+/g, ' '));
+    return decoded.includes('\u0000') ? 'The address may not contain NUL characters.' : null;
+  } catch {
+    return 'The address has a broken percent-encoding.';
+  }
+}
+
+/** True when any string (or key) in a parsed JSON body contains NUL. */
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  if (Buffer.isBuffer(value)) return false;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (key.includes('\u0000') || containsNul(item, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** Starts listening; resolves with the bound port (useful when `port` is 0 in tests). */

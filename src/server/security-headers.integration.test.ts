@@ -98,4 +98,21 @@ describe.each(['demo', 'production'] as const)('security headers and body limits
     expect(small.status).toBe(201);
     expect(seen).toHaveLength(2);
   });
+
+  test.each([
+    ['a NUL in the body', '/api/v1/projects', JSON.stringify({ name: 'a\u0000b' })],
+    ['a NUL in a body key', '/api/v1/projects', '{"a\\u0000":1}'],
+    ['a NUL in the query', '/api/v1/projects?q=%00', '{}'],
+    ['a broken percent-encoding', '/api/v1/%E0%A4%A', '{}'],
+  ])('%s → 400 and no route runs', async (_name, path, body) => {
+    seen.length = 0;
+    const response = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
+    expect(seen).toEqual([]);
+  });
 });
