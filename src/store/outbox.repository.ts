@@ -64,15 +64,47 @@ function toRow(raw: RawRow): OutboxRow {
   };
 }
 
+/** New posts before updates of posted cards. */
+const priorityOf = (row: OutboxRow): number =>
+  row.updateOf === null && row.targetActivityId === null ? 0 : 1;
+
+/**
+ * The order claimed rows are sent in: new posts first, conversations taking turns, and within one
+ * conversation new posts, then updates, each oldest first (the order the claim chose them in).
+ */
+export function inDeliveryOrder(rows: OutboxRow[]): OutboxRow[] {
+  const byTime = (a: OutboxRow, b: OutboxRow) =>
+    priorityOf(a) - priorityOf(b) ||
+    a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() ||
+    a.id - b.id;
+  const turns = new Map<string, number>();
+  const turnOf = new Map<number, number>();
+  for (const row of [...rows].sort(byTime)) {
+    const key = `${priorityOf(row)}|${row.conversationKey ?? ''}`;
+    const turn = (turns.get(key) ?? 0) + 1;
+    turns.set(key, turn);
+    turnOf.set(row.id, turn);
+  }
+  return [...rows].sort(
+    (a, b) =>
+      priorityOf(a) - priorityOf(b) ||
+      turnOf.get(a.id)! - turnOf.get(b.id)! ||
+      a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() ||
+      a.id - b.id,
+  );
+}
+
 /** The outbox table's queries, per tenant. Every state change is guarded by the claim holder. */
 export class OutboxRepository {
   constructor(private readonly tenantId: string) {}
 
   /**
    * Claims up to `limit` due rows for `holder` until `leaseUntil`: pending rows whose time has come,
-   * and `sending` rows whose previous holder's lease ran out (it crashed mid-send). One statement with
-   * `FOR UPDATE SKIP LOCKED`, so concurrent claimers on PostgreSQL never share a row (PGlite has one
-   * connection, where the statement is trivially atomic).
+   * and `sending` rows whose previous holder's lease ran out (it crashed mid-send). New posts (alerts,
+   * decisions, requests) go before updates of cards already posted (refreshes), and conversations take
+   * turns, so a pile of refreshes for one channel never holds back a new escalation for another. Rows
+   * are locked with `FOR UPDATE SKIP LOCKED`, so concurrent claimers on PostgreSQL never share a row
+   * (PGlite has one connection, where the statement is trivially atomic).
    */
   async claim(
     db: Db,
@@ -83,14 +115,23 @@ export class OutboxRepository {
     excludeConversationKeys: readonly string[],
   ): Promise<OutboxRow[]> {
     const rows = await db.query<RawRow>(
-      `UPDATE outbox SET status = 'sending', claimed_by = $2, claimed_until = $4, attempts = attempts + 1
+      `WITH due AS (
+         SELECT id, next_attempt_at,
+                CASE WHEN update_of IS NULL AND target_activity_id IS NULL THEN 0 ELSE 1 END AS priority,
+                row_number() OVER (
+                  PARTITION BY conversation_key
+                  ORDER BY CASE WHEN update_of IS NULL AND target_activity_id IS NULL THEN 0 ELSE 1 END,
+                           next_attempt_at, id) AS turn
+           FROM outbox
+          WHERE tenant_id = $1
+            AND ((status = 'pending' AND next_attempt_at <= $3) OR (status = 'sending' AND claimed_until <= $3))
+            AND NOT (conversation_key = ANY($6::text[]))
+       ), chosen AS (
+         SELECT id FROM due ORDER BY priority, turn, next_attempt_at, id LIMIT $5
+       )
+       UPDATE outbox SET status = 'sending', claimed_by = $2, claimed_until = $4, attempts = attempts + 1
         WHERE tenant_id = $1 AND id IN (
-          SELECT id FROM outbox
-           WHERE tenant_id = $1
-             AND ((status = 'pending' AND next_attempt_at <= $3) OR (status = 'sending' AND claimed_until <= $3))
-             AND NOT (conversation_key = ANY($6::text[]))
-           ORDER BY next_attempt_at, id
-           LIMIT $5
+          SELECT id FROM outbox WHERE tenant_id = $1 AND id IN (SELECT id FROM chosen)
            FOR UPDATE SKIP LOCKED)
         RETURNING ${COLUMNS}`,
       [
@@ -102,9 +143,7 @@ export class OutboxRepository {
         [...excludeConversationKeys],
       ],
     );
-    return rows
-      .map(toRow)
-      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+    return inDeliveryOrder(rows.map(toRow));
   }
 
   /** Records a delivered row with the connector's activity id. */

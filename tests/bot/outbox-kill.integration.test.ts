@@ -4,6 +4,9 @@ import { testDispatcher } from '../support/test-dispatcher';
 import { runWorker, sharedDatabaseTargets } from '../support/worker-process';
 import { FakeClock } from './fakes';
 
+// Each case starts processes and a fresh embedded database; the limit only guards against a hang.
+jest.setTimeout(180_000);
+
 const TENANT = 'tenant-kill';
 
 const targets = sharedDatabaseTargets();

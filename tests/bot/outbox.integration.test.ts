@@ -197,6 +197,59 @@ describe.each(testDatabases())('notification outbox ($name)', (database) => {
     expect(row?.lastError).toContain('403');
   });
 
+  test('new posts go before queued card refreshes, and conversations take turns', async () => {
+    const other = channel(connector.url, '19:client-eight@thread.tacv2');
+    await new ConversationRoutesRepository(TENANT).upsert(
+      db,
+      { stream: 'escalations', clientId: 8, conversation: other },
+      'admin',
+      clock.now(),
+    );
+    await db.transaction(async (tx) => {
+      for (let n = 1; n <= 6; n += 1) await enqueue(tx, TENANT, escalationIntent(n), clock.now());
+    });
+    await dispatcher('i-1').drain();
+    // Six refreshes pile up for the first channel, then new escalations arrive for both channels.
+    await db.transaction(async (tx) => {
+      for (let n = 1; n <= 6; n += 1) {
+        await enqueue(
+          tx,
+          TENANT,
+          {
+            dedupeKey: `escalation:esc-${n}:refresh`,
+            kind: 'escalation',
+            payload: { escalation: escalationView({ id: `esc-${n}`, state: 'acknowledged' }) },
+            updateOf: `escalation:esc-${n}:opened`,
+          },
+          clock.now(),
+        );
+      }
+      for (let n = 7; n <= 9; n += 1) await enqueue(tx, TENANT, escalationIntent(n), clock.now());
+      await enqueue(
+        tx,
+        TENANT,
+        { ...escalationIntent(10), target: { streams: ['escalations'], clientId: 8 } },
+        clock.now(),
+      );
+    });
+    const claimed = await new OutboxRepository(TENANT).claim(
+      db,
+      'i-2',
+      clock.now(),
+      new Date(clock.now().getTime() + 60_000),
+      3,
+      [],
+    );
+    const describe = (r: { dedupeKey: string; conversationKey: string | null }) =>
+      `${r.dedupeKey}@${r.conversationKey?.includes('client-eight') ? 'B' : 'A'}`;
+    // New posts first; the second channel's escalation does not wait behind the first's.
+    expect(claimed.map(describe)).toEqual([
+      'escalation:esc-7:opened@A',
+      'escalation:esc-10:opened@B',
+      'escalation:esc-8:opened@A',
+    ]);
+  });
+
   test('an update waits for its original, then replaces it in place; an older update is superseded', async () => {
     await db.transaction(async (tx) => {
       await enqueue(tx, TENANT, escalationIntent(8), clock.now());

@@ -10,6 +10,9 @@ import { testDispatcher } from '../support/test-dispatcher';
 import { runWorker, sharedDatabaseTargets } from '../support/worker-process';
 import { gateHaloClient, notesWith, simulatorProject, startGateSimulator } from './gate-halo';
 
+// Each case starts processes and a fresh embedded database; the limit only guards against a hang.
+jest.setTimeout(180_000);
+
 const TENANT = 'tenant-gate-kill';
 
 describe.each(sharedDatabaseTargets())(

@@ -4,6 +4,9 @@ import { startSimulator, type HaloSimulator } from '../../src/halo/simulator/ser
 import { contentHash } from '../../src/store/content-hash';
 import { runWorker, sharedDatabaseTargets } from '../support/worker-process';
 
+// Each case starts processes and a fresh embedded database; the limit only guards against a hang.
+jest.setTimeout(180_000);
+
 const targets = sharedDatabaseTargets();
 
 describe.each(targets)('a sync process killed mid-way ($name)', (target) => {

@@ -23,7 +23,6 @@ import { ManagedIdentityDouble } from '../support/managed-identity-double';
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const BOT_ID = '7a1f3c55-0b6e-4d0f-9c1a-3d2b8e4f6a01';
 const ENTRA_TENANT = 'entra-tenant';
 const TAB_CLIENT_ID = '5d9e2b11-7c44-4f3e-a2b0-6e1d9c8f4b02';
@@ -51,7 +50,7 @@ function startProcess(
   ready: RegExp,
   output: string[],
 ): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, [TSX, ...args], { cwd: ROOT, env });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
     createInterface({ input: child.stdout! }).on('line', (line) => {

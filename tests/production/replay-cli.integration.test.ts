@@ -10,7 +10,6 @@ import { loadReplayConfig } from '../../src/config';
 import { runReplay } from '../../src/replay/run-replay';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const FROM = '2026-10-01';
 const TO = '2026-12-02';
 
@@ -23,7 +22,7 @@ function run(
   kill: () => void;
   code: Promise<number>;
 } {
-  const child = spawn(process.execPath, [TSX, ...args], { cwd: ROOT, env });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env });
   const lines: string[] = [];
   const errors: string[] = [];
   let first: (line: string) => void = () => undefined;

@@ -73,7 +73,7 @@ export async function openWorkerDatabase(arg: string): Promise<Db> {
   return db;
 }
 
-/** Runs a worker script under tsx: its first stdout line, and how it exited (137 when killed). */
+/** Runs a worker script under tsx (in one process, so a kill is a kill): its first stdout line, and how it exited (137 when killed). */
 export function runWorker(
   script: string,
   args: string[],
@@ -82,9 +82,11 @@ export function runWorker(
   firstLine: Promise<string>;
   exited: Promise<number | null>;
 } {
+  // `node --import tsx` runs the worker in this one process: the tsx CLI would run it in a child,
+  // which SIGKILL of the CLI leaves running (and still holding the database).
   const child = spawn(
     process.execPath,
-    [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, script), ...args],
+    ['--import', 'tsx', path.join(root, script), ...args],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
