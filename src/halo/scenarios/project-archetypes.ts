@@ -267,10 +267,17 @@ export function drawProject(
       return draw(plan);
     }
     case 'quiet-week': {
-      const xmas = christmasIn(lastDay - 330, lastDay - 40);
+      const xmas = christmasIn(lastDay - 365, lastDay - 40);
       if (xmas !== undefined && variant % 2 === 1) {
         const plan = basePlan(rng, team, shape(xmas - rng.int(25, 55), [18, 28]));
-        plan.disturbances.idle.push({ from: xmas - 3, to: xmas + 8, kind: 'holiday' });
+        const holiday = { from: xmas - 3, to: xmas + 8, kind: 'holiday' as const };
+        plan.disturbances.idle.push(holiday);
+        // The plan knows about the holidays: targets after them move by the working days lost.
+        const lost = workingDaysIn(holiday.from, holiday.to);
+        for (const m of plan.milestones) {
+          if (m.start > holiday.to) m.start = addWorkingDays(m.start, lost);
+          if (m.target >= holiday.from) m.target = addWorkingDays(m.target, lost);
+        }
         facts.noise = 'holiday-fortnight';
         return draw(plan);
       }
@@ -435,10 +442,6 @@ export function rejection(
   if (visible !== undefined) return 'untroubled project shows a slip or overrun';
   if (plan.kickoff > lastDay) return 'not started';
   if (archetype === 'healthy-closed' && run.closedOn === undefined) return 'not closed';
-  if (archetype !== 'healthy-closed' && archetype !== 'healthy-new' && run.closedOn !== undefined) {
-    // Most of the portfolio is still running; a closed one is fine but not for the noise cases.
-    if (facts.noise !== undefined) return 'closed before the noise mattered';
-  }
   const windows = [
     ...plan.disturbances.idle,
     ...(plan.disturbances.spike ? [plan.disturbances.spike] : []),
