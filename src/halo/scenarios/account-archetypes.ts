@@ -158,7 +158,7 @@ export function serviceOn(t: AccountTimeline, day: number): ServiceState {
       return BASELINE;
     case 'overrun-expands':
       return s !== undefined && day >= s
-        ? { ...BASELINE, volume: 1.35, hours: 1.45, theme: 0.45 }
+        ? { ...BASELINE, volume: 1.4, hours: 1.6, theme: 0.45 }
         : BASELINE;
     case 'pays-late-renews':
       return { ...BASELINE, pay: [18, 70] };

@@ -176,6 +176,38 @@ describe('independent scenario library', () => {
     },
   );
 
+  test.each(SEEDS)('seed %i: overrunning clients book beyond their entitlement', (seed) => {
+    const ds = dataset(seed);
+    const c = datasetCollections(ds);
+    const events = collectionRows(c.TimesheetEvent);
+    for (const intent of ds.intent.contracts.filter((x) => x.archetype === 'overrun-expands')) {
+      const focus = c.ClientContract.full(c.ClientContract.indexOf(intent.contractId));
+      const entitlement = Number(focus.chargehoursperperiod);
+      const byMonth = new Map<string, number>();
+      for (const e of events) {
+        const start = String(e.start_date);
+        if (Number(e.contract_id) !== intent.contractId || start < intent.signalsStartOn!) continue;
+        byMonth.set(start.slice(0, 7), (byMonth.get(start.slice(0, 7)) ?? 0) + Number(e.timetaken));
+      }
+      // Whole months only: the first and last are partial.
+      const ratios = [...byMonth.entries()]
+        .sort()
+        .slice(1, -1)
+        .map(([, h]) => h / entitlement);
+      let run = 0;
+      let longest = 0;
+      for (const r of ratios) {
+        run = r > 1 ? run + 1 : 0;
+        longest = Math.max(longest, run);
+      }
+      const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+      expect({ id: intent.contractId, overrun: mean > 1.2 && longest >= 2 }).toEqual({
+        id: intent.contractId,
+        overrun: true,
+      });
+    }
+  });
+
   test.each(SEEDS)('seed %i: every record is dated before asOf', (seed) => {
     const c = datasetCollections(dataset(seed));
     const limit = Date.parse(`${AS_OF}T00:00:00Z`);

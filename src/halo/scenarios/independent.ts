@@ -104,7 +104,8 @@ export function generateIndependentDataset(opts: IndependentOptions): HaloDatase
     book.names.setClient(clientId, name);
     const crng = arng.fork(clientId);
     const timeline = drawTimeline(archetype, crng, book.lastDay);
-    const users = crng.int(12, 140);
+    // An overrun has to stand out of month-to-month noise, which swamps the smallest clients.
+    const users = crng.int(archetype === 'overrun-expands' ? 45 : 12, 140);
     const account = writeAccount(
       book,
       {
