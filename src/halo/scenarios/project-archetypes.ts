@@ -99,6 +99,14 @@ const TASK_NAMES = [
   'Hypercare',
   'Decommission old platform',
   'Security review',
+  'Network readiness check',
+  'Data migration dry run',
+  'Licence assignment',
+  'Change advisory board pack',
+  'Site survey',
+  'Backup verification',
+  'Cutover rehearsal',
+  'Service desk handover',
 ] as const;
 
 const BLOCK_REASONS: ReadonlyArray<['client' | 'vendor', string]> = [
@@ -161,6 +169,7 @@ function basePlan(rng: Rng, team: number[], shape: Shape): ProjectPlan {
   const milestones: PlannedMilestone[] = [];
   const tasks: PlannedTask[] = [];
   let from = kickoff;
+  const pool = rng.shuffle([...TASK_NAMES]);
   names.forEach((name, i) => {
     const [lo, hi] = shape.long?.index === i ? shape.long.window : shape.window;
     const wd = rng.int(lo, hi);
@@ -168,7 +177,7 @@ function basePlan(rng: Rng, team: number[], shape: Shape): ProjectPlan {
     milestones.push({ name, start: from, target });
     const total = wd * rng.float(3, 6.5);
     const n = rng.int(2, 4);
-    const taskNames = rng.shuffle([...TASK_NAMES]).slice(0, n);
+    const taskNames = pool.splice(0, n);
     const shares = taskNames.map(() => rng.float(0.6, 1.4));
     const sum = shares.reduce((a, b) => a + b, 0);
     taskNames.forEach((taskName, k) => {
@@ -228,7 +237,7 @@ export function drawProject(
 ): DrawnProject {
   const name = rng.pick(PROJECT_NAMES);
   const healthyEffort: [number, number] = [0.84, 0.97];
-  const shape = (start: number, window: [number, number] = [12, 24]): Shape => ({
+  const shape = (start: number, window: [number, number] = [14, 30]): Shape => ({
     start,
     milestones: rng.int(3, 5),
     window,
@@ -238,7 +247,7 @@ export function drawProject(
   const draw = (plan: ProjectPlan): DrawnProject => ({ archetype, plan, facts });
   switch (archetype) {
     case 'healthy-on-track':
-      return draw(basePlan(rng, team, shape(lastDay - rng.int(40, 200))));
+      return draw(basePlan(rng, team, shape(lastDay - rng.int(20, 200))));
     case 'healthy-closed':
       return draw(
         basePlan(rng, team, { ...shape(lastDay - rng.int(150, 280), [8, 16]), milestones: 3 }),
@@ -251,7 +260,7 @@ export function drawProject(
       );
     case 'burn-spike-recovers': {
       const plan = basePlan(rng, team, {
-        ...shape(lastDay - rng.int(70, 200), [15, 25]),
+        ...shape(lastDay - rng.int(70, 200), [16, 30]),
         effort: [0.8, 0.88],
       });
       const from = midProjectDay(rng, plan, workingDaysBefore(lastDay, 12), 10);
@@ -260,7 +269,7 @@ export function drawProject(
       return draw(plan);
     }
     case 'short-hold': {
-      const plan = basePlan(rng, team, shape(lastDay - rng.int(60, 200), [15, 25]));
+      const plan = basePlan(rng, team, shape(lastDay - rng.int(60, 200), [16, 30]));
       const from = midProjectDay(rng, plan, workingDaysBefore(lastDay, 12), 8);
       plan.disturbances.idle.push({ from, to: addWorkingDays(from, rng.int(2, 6)), kind: 'hold' });
       facts.noise = 'short-hold';
@@ -281,7 +290,7 @@ export function drawProject(
         facts.noise = 'holiday-fortnight';
         return draw(plan);
       }
-      const plan = basePlan(rng, team, shape(lastDay - rng.int(60, 200), [15, 25]));
+      const plan = basePlan(rng, team, shape(lastDay - rng.int(60, 200), [16, 30]));
       const from = midProjectDay(rng, plan, workingDaysBefore(lastDay, 12), 8);
       plan.disturbances.idle.push({ from, to: addWorkingDays(from, 4), kind: 'quiet' });
       facts.noise = 'quiet-week';
@@ -352,7 +361,7 @@ function troubled(
   const milestones = rng.int(3, 5);
   const long = rng.int(1, milestones - 2);
   const plan = basePlan(rng, team, {
-    start: lastDay - rng.int(110, 250),
+    start: lastDay - rng.int(75, 230),
     milestones,
     window: [10, 20],
     long: { index: long, window: [32, 42] },

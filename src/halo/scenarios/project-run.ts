@@ -184,7 +184,8 @@ export function runProject(plan: ProjectPlan, lastDay: number, rng: Rng): Projec
       d0.headroomFrom && day >= d0.headroomFrom.day ? d0.headroomFrom.headroom : plan.headroom;
     const capMult = d0.capacity.reduce((m, w) => (within(w, day) ? m * w.mult : m), 1);
     const capacity = plannedRate * headroom * capMult;
-    const left = workingDaysIn(day, ms.target);
+    // Teams aim to finish a milestone a few working days before its target, not on the day.
+    const left = workingDaysIn(day, ms.target) - Math.max(2, Math.round(window * 0.15));
     const demand =
       left <= 0 ? capacity : Math.max((remaining / left) * 1.12, Math.min(remaining, 3));
     let hours = quarter(Math.min(demand, capacity) * rng.float(0.8, 1.2));
