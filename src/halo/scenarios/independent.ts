@@ -17,6 +17,7 @@ import {
 } from './account-archetypes';
 import { writeAccount, type AccountIds } from './account-records';
 import { allocate, generateProjects } from './project-portfolio';
+import type { ProjectClient } from './project-records';
 import { ScenarioBook } from './scenario-book';
 
 export interface IndependentOptions {
@@ -97,7 +98,7 @@ export function generateIndependentDataset(opts: IndependentOptions): HaloDatase
     Invoice: [] as HaloRecord[],
   };
   const contractIntents: ContractIntent[] = [];
-  const stayingClients: Array<{ id: number; name: string }> = [];
+  const stayingClients: ProjectClient[] = [];
   archetypes.forEach((archetype, i) => {
     const clientId = i + 1;
     const name = names[i] ?? `Client ${clientId}`;
@@ -126,7 +127,9 @@ export function generateIndependentDataset(opts: IndependentOptions): HaloDatase
     objects.RecurringInvoice.push(...account.recurringInvoices);
     objects.Invoice.push(...account.invoices);
     contractIntents.push(contractIntent(account.focusContractId, clientId, timeline, isoDate));
-    if (!CHURNS.has(archetype)) stayingClients.push({ id: clientId, name });
+    if (!CHURNS.has(archetype)) {
+      stayingClients.push({ id: clientId, name, since: timeline.historyStart });
+    }
   });
 
   const projectIntents = generateProjects(book, rng.fork(2), projects, stayingClients);

@@ -52,7 +52,6 @@ export function generateProjects(
     const variant = seen.get(archetype) ?? 0;
     seen.set(archetype, variant + 1);
     const slotRng = rng.fork(slot + 1);
-    const client = slotRng.pick(clients);
     const pm = slotRng.pick(book.staff.pms);
     const team = slotRng.shuffle([...book.staff.engineers]).slice(0, slotRng.int(2, 3));
     let why = '';
@@ -66,6 +65,8 @@ export function generateProjects(
         why = reason;
         continue;
       }
+      const eligible = clients.filter((c) => c.since <= drawn.plan.start - 30);
+      const client = slotRng.pick(eligible.length > 0 ? eligible : clients);
       const owner = drawn.facts.missing === 'no-owner' ? 0 : pm;
       const id = writeProject(book, drawn, run, client, owner);
       intents.push(projectIntent(id, drawn, run, book.lastDay, isoDate));

@@ -10,6 +10,8 @@ import type { ScenarioBook } from './scenario-book';
 export interface ProjectClient {
   id: number;
   name: string;
+  /** First day the client is a customer (no project starts before it). */
+  since: number;
 }
 
 const WEEKLY_NOTES = [
