@@ -504,7 +504,7 @@ function logTicket(
   const inSla = rng.chance(s.slaIn);
   const slapct = inSla ? rng.float(10, 95) : rng.float(105, 240);
   const response = occurred + p.response * HOUR_MS * rng.float(0.1, inSla ? 0.9 : 1.6);
-  let closed = occurred + (p.fix * HOUR_MS * slapct) / 100;
+  let closed = Math.max(occurred + (p.fix * HOUR_MS * slapct) / 100, response + 15 * 60_000);
   const reopened = rng.chance(s.reopen);
   const reopenAt = closed + rng.float(4, 48) * HOUR_MS;
   if (reopened) closed = reopenAt + rng.float(2, 30) * HOUR_MS;
@@ -557,10 +557,11 @@ function logTicket(
   };
   act(occurred, 'Note', `Logged by user: ${summary}.`, 0, STATUS.new);
   act(response, 'Agent Response', 'Investigating, will update shortly.', agent, STATUS.inProgress);
-  const replyAt = response + rng.float(0.5, 6) * HOUR_MS;
+  const firstClose = reopened ? reopenAt - rng.float(2, 4) * HOUR_MS : closed;
+  // A customer writes back while the ticket is being worked.
+  const replyAt = response + (firstClose - response) * rng.float(0.2, 0.8);
   if (rng.chance(s.negative)) act(replyAt, 'Customer Reply', rng.pick(NEGATIVE_REPLIES), 0);
   else if (rng.chance(0.15)) act(replyAt, 'Customer Reply', rng.pick(NEUTRAL_REPLIES), 0);
-  const firstClose = reopened ? reopenAt - rng.float(2, 4) * HOUR_MS : closed;
   act(firstClose, 'Closed', 'Resolved and confirmed with the user.', agent, STATUS.closed);
   if (reopened) {
     act(
