@@ -377,6 +377,36 @@ function writeServiceTickets(
       logTicket(book, plan, rng, s, day, category, summary, contractOn(day)?.id ?? 0, engineers);
     }
   }
+  // An unhappy client also complains directly, whatever its size: about monthly through its rough
+  // patch (up to the notice for a churn, up to the service review for a save).
+  const roughUntil =
+    t.archetype === 'churn-with-warning'
+      ? (t.turningPoint ?? t.end) - 5
+      : t.archetype === 'at-risk-saved'
+        ? (t.turningPoint ?? 0) - 3
+        : undefined;
+  if (roughUntil !== undefined && t.signalsStart !== undefined) {
+    for (
+      let d = t.signalsStart + rng.int(7, 20);
+      d < Math.min(roughUntil, stop);
+      d += rng.int(24, 36)
+    ) {
+      const day = weekday(d);
+      const category = rng.int(0, CATEGORIES.length - 1);
+      const issue = rng.pick(SUMMARIES[category] ?? ['Support request']).toLowerCase();
+      logTicket(
+        book,
+        plan,
+        rng,
+        COMPLAINT,
+        day,
+        category,
+        `Complaint: ${issue} again`,
+        contractOn(day)?.id ?? 0,
+        engineers,
+      );
+    }
+  }
   // New starters beyond the billed user count (under-billed), spread from the signals onwards.
   if (t.archetype === 'under-billed' && t.signalsStart !== undefined) {
     const extra = grownUsers - plan.users;
@@ -476,6 +506,17 @@ const BASELINE_SERVICE: ServiceState = {
   hours: 1,
   theme: 0,
   pay: [-20, -1],
+};
+
+/** A complaint: logged by the client in strong words, worked late, rated poorly. */
+const COMPLAINT: ServiceState = {
+  ...BASELINE_SERVICE,
+  p1: 0,
+  p2: 1,
+  slaIn: 0.3,
+  poorFeedback: 1,
+  negative: 1,
+  reopen: 0.2,
 };
 
 function weekday(day: number): number {

@@ -155,6 +155,38 @@ describe('independent scenario library', () => {
     },
   );
 
+  test.each(SEEDS)('seed %i: warned churns complain months ahead; saved clients stop', (seed) => {
+    const ds = dataset(seed);
+    const tickets = collectionRows(datasetCollections(ds).Tickets);
+    const complaints = (clientId: number, from: number, to: number): number =>
+      tickets.filter((t) => {
+        if (Number(t.client_id) !== clientId || !String(t.summary).startsWith('Complaint:')) {
+          return false;
+        }
+        const d = dayOf(String(t.dateoccurred));
+        return d >= from && d <= to;
+      }).length;
+    for (const intent of ds.intent.contracts) {
+      const end = dayOf(intent.endDate);
+      const label = `${intent.archetype} ${intent.contractId}`;
+      if (intent.archetype === 'churn-with-warning') {
+        const n = complaints(intent.clientId, dayOf(intent.signalsStartOn!), end - 60);
+        expect({ label, enough: n >= 3 }).toEqual({ label, enough: true });
+      }
+      if (intent.archetype === 'at-risk-saved') {
+        const early = complaints(intent.clientId, 0, end - 120);
+        expect({ label, early: early > 0 }).toEqual({ label, early: true });
+        expect({ label, late: complaints(intent.clientId, end - 90, end) }).toEqual({
+          label,
+          late: 0,
+        });
+      }
+      if (intent.archetype === 'renews-quietly') {
+        expect({ label, any: complaints(intent.clientId, 0, end) }).toEqual({ label, any: 0 });
+      }
+    }
+  });
+
   test.each(SEEDS)(
     'seed %i: under-billed clients have more users than they are billed for',
     (seed) => {
