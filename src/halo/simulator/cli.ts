@@ -1,10 +1,12 @@
 /**
- * Starts the HaloPSA simulator standalone: `npx tsx src/halo/simulator/cli.ts --profile demo --seed 7 --port 3980`.
+ * Starts the HaloPSA simulator standalone: `npx tsx src/halo/simulator/cli.ts --profile demo --seed 7 --port 3980`
+ * (`--profile independent` serves the independent scenario library of src/halo/scenarios).
  * With `--control stdin` it also takes JSON-line commands on stdin and answers each with one JSON
  * line on stdout (used by the benchmark, which keeps the simulator's memory out of its own):
  * `{"cmd":"counts"}`, `{"cmd":"touch","resources":["tickets"],"fraction":0.01,"seed":1,"now":"ISO"}`.
  */
 import { createInterface } from 'node:readline';
+import { generateIndependentDataset } from '../scenarios/independent';
 import { generateDataset } from './generator';
 import { startSimulator } from './server';
 
@@ -15,12 +17,17 @@ function arg(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const profile = arg('profile', 'demo');
-  if (profile !== 'demo' && profile !== 'large') throw new Error('--profile must be demo or large');
+  if (profile !== 'demo' && profile !== 'large' && profile !== 'independent') {
+    throw new Error('--profile must be demo, large or independent');
+  }
   const seed = Number(arg('seed', '7'));
   const asOf = arg('as-of', new Date().toISOString().slice(0, 10));
   const port = Number(arg('port', '3980'));
   const started = Date.now();
-  const dataset = generateDataset({ profile, seed, asOf });
+  const dataset =
+    profile === 'independent'
+      ? generateIndependentDataset({ seed, asOf })
+      : generateDataset({ profile, seed, asOf });
   const generatedMs = Date.now() - started;
   const sim = await startSimulator({ dataset, port });
   process.stdout.write(

@@ -41,6 +41,8 @@ export const HALO_RESOURCES: readonly HaloResource[] = [
 /** What the generator meant a project to be; for tests and replay scoring, never read by the app. */
 export interface ProjectIntent {
   projectId: number;
+  /** The scenario that produced the project (independent library), e.g. 'resourcing-gap'. */
+  archetype?: string;
   situation: 'healthy' | 'burning' | 'slipping' | 'blocked' | 'missing-data';
   /** Day (YYYY-MM-DD) the underlying trouble starts (burn drift, velocity drop, blockage). */
   troubleStartsOn?: string;
@@ -61,6 +63,8 @@ export interface ProjectIntent {
 export interface ContractIntent {
   contractId: number;
   clientId: number;
+  /** The scenario that produced the contract (independent library), e.g. 'churn-with-warning'. */
+  archetype?: string;
   situation: 'healthy' | 'at-risk' | 'churn' | 'expanding' | 'overrunning' | 'under-billed';
   churns: boolean;
   expands: boolean;
@@ -96,7 +100,7 @@ export interface DatasetData {
  * `datasetCollections()`. Immutable once generated: the server keeps its own overrides.
  */
 export interface HaloDataset {
-  profile: 'demo' | 'large';
+  profile: 'demo' | 'large' | 'independent';
   seed: number;
   /** The dataset's "today" (YYYY-MM-DD); current-state fields are as of this day. */
   asOf: string;
