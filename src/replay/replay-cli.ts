@@ -1,5 +1,6 @@
 /**
- * `npm run replay -- --from YYYY-MM-DD --to YYYY-MM-DD [--seed N]` (SPEC §6, §9): sync a HaloPSA
+ * `npm run replay -- --from YYYY-MM-DD --to YYYY-MM-DD [--seed N] [--scenarios demo|independent]`
+ * (SPEC §6, §9): sync a HaloPSA
  * once into a throw-away embedded database, then run the engines day by day with the clock set to
  * each day, printing one JSON line per state change and a summary line last.
  */
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
   if (problems.length === 0 && from > to) problems.push('--from must not be after --to');
   const seed = Number(argument(args, 'seed') ?? 42);
   if (!Number.isInteger(seed)) problems.push('--seed must be an integer');
+  const scenarios = argument(args, 'scenarios') ?? 'demo';
+  if (scenarios !== 'demo' && scenarios !== 'independent') {
+    problems.push(`--scenarios must be demo or independent (got "${scenarios}")`);
+  }
   if (problems.length > 0) {
     process.stderr.write(`replay: ${problems.join('; ')}\n`);
     process.exit(2);
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
     from,
     to,
     seed,
+    scenarios: scenarios === 'independent' ? 'independent' : 'demo',
     datasetAsOf: to,
     write: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
   });

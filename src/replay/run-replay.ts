@@ -11,6 +11,7 @@ import { daysBetweenInclusive, replayDelivery } from '../app/delivery/replay-del
 import { HaloClient } from '../halo/halo-client';
 import { HaloSync } from '../halo/halo-sync';
 import type { HaloDataset } from '../halo/simulator/dataset';
+import { generateIndependentDataset } from '../halo/scenarios/independent';
 import { generateDataset } from '../halo/simulator/generator';
 import { startSimulator } from '../halo/simulator/server';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
@@ -24,8 +25,13 @@ export interface ReplayOptions {
   config: ReplayConfig;
   from: string;
   to: string;
-  /** Demo generator seed (used only when no HaloPSA is configured). */
+  /** Generator seed (used only when no HaloPSA is configured). */
   seed: number;
+  /**
+   * Which embedded portfolio to replay when no HaloPSA is configured: the demo generator (which we
+   * tune on) or the independent scenario library (written from the spec alone; never tuned on).
+   */
+  scenarios?: 'demo' | 'independent';
   /** "Today" of the generated demo dataset. */
   datasetAsOf: string;
   write: (line: Record<string, unknown>) => void;
@@ -36,7 +42,7 @@ export interface ReplaySummary {
   kind: 'summary';
   from: string;
   to: string;
-  source: 'demo-simulator' | 'halopsa';
+  source: 'demo-simulator' | 'independent-scenarios' | 'halopsa';
   projectsEvaluated: number;
   unknownProjects: number;
   events: Record<string, number>;
@@ -61,7 +67,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   if (config.halo.baseUrl !== null) {
     baseUrl = config.halo.baseUrl;
   } else {
-    dataset = generateDataset({ profile: 'demo', seed: options.seed, asOf: options.datasetAsOf });
+    dataset =
+      options.scenarios === 'independent'
+        ? generateIndependentDataset({ seed: options.seed, asOf: options.datasetAsOf })
+        : generateDataset({ profile: 'demo', seed: options.seed, asOf: options.datasetAsOf });
     const simulator = await startSimulator({ dataset, port: 0 });
     baseUrl = simulator.url;
     closeSimulator = () => simulator.close();
@@ -113,7 +122,11 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       kind: 'summary',
       from: options.from,
       to: options.to,
-      source: dataset ? 'demo-simulator' : 'halopsa',
+      source: !dataset
+        ? 'halopsa'
+        : options.scenarios === 'independent'
+          ? 'independent-scenarios'
+          : 'demo-simulator',
       projectsEvaluated: delivery.projectsEvaluated,
       unknownProjects: delivery.unknownProjects.length,
       events: counts,
