@@ -95,6 +95,12 @@ const envSchema = z.object({
     })
     .pipe(z.array(roleAssignmentSchema))
     .optional(),
+  // ── Database sign-in (issue 13): a managed identity's Entra token instead of a password ──
+  /** How the app signs in to PostgreSQL: the password in DATABASE_URL, or an Entra access token. */
+  DATABASE_AUTH: z.enum(['password', 'entra']).default('password'),
+  /** Client id of the user-assigned managed identity whose token signs in when DATABASE_AUTH=entra. */
+  DATABASE_MANAGED_IDENTITY_CLIENT_ID: z.string().min(1).optional(),
+  // ──
   /** Cron expression for the nightly re-read of every project's and contract's full record. */
   DETAIL_REFRESH_CRON: cron.default('30 2 * * *'),
   /** Cron expression for posting the weekly control report. */
@@ -147,7 +153,8 @@ export interface AppConfig {
     simulatorPort: number;
   };
   webhook: { username: string; password: string };
-  database: { url: string | null; dataDir: string };
+  /** `entraClientId`: sign in to PostgreSQL with this managed identity's Entra token (null: password). */
+  database: { url: string | null; dataDir: string; entraClientId: string | null };
   schedules: {
     sync: string;
     evaluate: string;
@@ -236,6 +243,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     }
     problems.push(...graphCredentialProblems(cleaned));
   }
+  if (cleaned.DATABASE_AUTH === 'entra') {
+    if (cleaned.DATABASE_URL === undefined)
+      problems.push('DATABASE_URL: required when DATABASE_AUTH=entra');
+    if (cleaned.DATABASE_MANAGED_IDENTITY_CLIENT_ID === undefined)
+      problems.push('DATABASE_MANAGED_IDENTITY_CLIENT_ID: required when DATABASE_AUTH=entra');
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
   const e = parsed.data;
@@ -257,7 +270,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       username: e.HALO_WEBHOOK_USER ?? 'halo',
       password: e.HALO_WEBHOOK_PASSWORD ?? 'demo-webhook',
     },
-    database: { url: e.DATABASE_URL ?? null, dataDir: e.DATA_DIR },
+    database: {
+      url: e.DATABASE_URL ?? null,
+      dataDir: e.DATA_DIR,
+      entraClientId:
+        e.DATABASE_AUTH === 'entra' ? (e.DATABASE_MANAGED_IDENTITY_CLIENT_ID ?? null) : null,
+    },
     schedules: {
       sync: e.SYNC_CRON,
       evaluate: e.EVALUATE_CRON,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Pool, types, type PoolClient, type QueryConfig } from 'pg';
+import { Client, Pool, types, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
 import type { Db, Row } from './db';
 
 // int8 and numeric arrive as strings by default; our counts and sums fit a double.
@@ -28,10 +28,53 @@ function queryConfig(sql: string, params: readonly unknown[]): QueryConfig {
   return { name, text: sql, values };
 }
 
+/** The `application_name` our sessions carry unless the URL names one (visible in pg_stat_activity). */
+export const POSTGRES_APPLICATION_NAME = 'control-tower';
+
+/** Pool settings beyond the URL. */
+export interface PostgresOptions {
+  /** Password for each new connection, asked when one opens (an Entra access token); unset: the URL's. */
+  password?: () => Promise<string>;
+  /** Told when a connection dies while idle in the pool; the pool drops it and opens a new one on demand. */
+  onIdleConnectionLost?: (error: Error) => void;
+}
+
 /** Opens a `pg` pool against PostgreSQL. */
-export function openPostgres(connectionString: string, max = 10): Db {
-  const pool = new Pool({ connectionString, max });
+export function openPostgres(
+  connectionString: string,
+  max = 10,
+  options: PostgresOptions = {},
+): Db {
+  const pool = new Pool({
+    connectionString,
+    max,
+    application_name: POSTGRES_APPLICATION_NAME,
+    ...(options.password ? { Client: clientAskingPassword(options.password) } : {}),
+  });
+  // Without a listener, an idle connection's error (a server restart, a failover, an operator's
+  // pg_terminate_backend) is an unhandled 'error' event that ends the process.
+  const lost = options.onIdleConnectionLost ?? reportLostConnection;
+  pool.on('error', (error) => lost(error));
   return new PoolDb(pool);
+}
+
+/**
+ * A `pg` Client that asks `password` for each sign-in. pg lets the connection string's password (empty
+ * when the URL has none) override a `password` function in the pool's config, so it is set afterwards.
+ */
+function clientAskingPassword(password: () => Promise<string>): new () => Client {
+  return class PasswordAskingClient extends Client {
+    constructor(config?: ClientConfig) {
+      super(config);
+      (this as { password?: unknown }).password = password;
+    }
+  };
+}
+
+function reportLostConnection(error: Error): void {
+  process.stderr.write(
+    `PostgreSQL: an idle pooled connection was lost (${error.message}); the next query opens a new one\n`,
+  );
 }
 
 class PoolDb implements Db {
