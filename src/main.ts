@@ -125,7 +125,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-if (require.main === module) {
+/** Runs the server as this process: `tsx src/main.ts`, or `node dist/main.js` (which calls this). */
+export function runServer(): void {
   main().catch((error: unknown) => {
     process.stderr.write(
       `Control Tower failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
@@ -133,3 +134,5 @@ if (require.main === module) {
     process.exit(1);
   });
 }
+
+if (require.main === module) runServer();
