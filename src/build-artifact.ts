@@ -16,6 +16,14 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** Builds the artefact into `outDir` (replacing it) and returns what is wrong with it (nothing, normally). */
 export async function buildArtifact(outDir: string): Promise<string[]> {
+  // npm ci installs this machine's binaries (restify's optional dtrace-provider compiles natively):
+  // an artefact built on Windows or macOS would carry the wrong ones to the Linux App Service.
+  if (process.platform !== 'linux') {
+    throw new Error(
+      `the App Service runs Linux, this is ${process.platform}: build the artefact on Linux ` +
+        '(the GitHub Actions workflow .github/workflows/deploy.yml, a Linux machine, or WSL)',
+    );
+  }
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   await buildDist(path.join(outDir, 'dist'));
