@@ -277,7 +277,7 @@ var kvRef = {
 }
 
 // The identity's name is its PostgreSQL role; the password is a token the app fetches per connection.
-var databaseUrl = 'postgres://${uriComponent(identityName)}@${postgres.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=require'
+var databaseUrl = 'postgres://${uriComponent(identityName)}@${postgres.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=verify-full'
 
 var botManagedIdentitySettings = [
   {
