@@ -1,10 +1,18 @@
-// Control Tower on Azure: one Linux App Service (≥ 2 instances) serving bot, tab and API; Azure Bot
-// (single tenant) with the Teams channel; PostgreSQL flexible server; Key Vault (RBAC) holding every
-// secret, read by the app through Key Vault references with a user-assigned managed identity, which
-// is also the identity the app uses for Microsoft Graph (SharePoint evidence).
+// Control Tower on Azure: one Linux App Service (Node 22 LTS, ≥ 2 instances) serving bot, tab and API
+// from the built artefact (`npm run build:artifact`: dist/ + production node_modules); Azure Bot with the
+// Teams channel; PostgreSQL flexible server with Microsoft Entra sign-in only; Key Vault (RBAC) holding
+// the remaining secrets; one user-assigned managed identity that is the bot (no secret to expire), signs
+// in to PostgreSQL, reads Key Vault references and calls Microsoft Graph (SharePoint evidence);
+// optionally Application Insights.
+//
+// Two tenants matter: the Azure subscription's (tenant(): Key Vault, the managed identity, PostgreSQL's
+// Entra administrator) and the Microsoft 365 tenant of the Teams users (m365TenantId: the tab's SSO app,
+// the tenants allowed to call the tab API, an app-registration bot). They are often the same.
 //
 // Deployed by the toolkit's arm/deploy (teamsapp.yml) with infra/azure.parameters.json, or by hand:
 //   az deployment group create -g <rg> -f infra/azure.bicep -p infra/azure.parameters.json ...
+// The deployer needs Owner, or Contributor plus Role Based Access Control Administrator, on the
+// resource group (it creates a role assignment); see docs/runbook.md.
 
 @description('Prefix of every resource name: lower-case letters and digits, 3 to 20 characters.')
 @minLength(3)
@@ -27,12 +35,24 @@ param customDomain string = ''
 @description('Tenant key stamped on every row (TENANT_ID).')
 param appTenantKey string = 'msp'
 
-@description('Client id of the bot\'s Entra app registration (BOT_ID).')
-param botAadAppClientId string
+@description('Microsoft 365 tenant id of the Teams users (AAD_APP_TENANT_ID): the SSO app\'s tenant, the tenant allowed to call the tab API, and an app-registration bot\'s tenant.')
+@minLength(36)
+param m365TenantId string
 
-@description('Client secret of the bot\'s Entra app registration; stored in Key Vault.')
+@description('How the bot proves who it is. ManagedIdentity (default; empty means the same): the user-assigned identity, no secret. It lives in the subscription\'s tenant and Teams serves a single-tenant bot only in its own tenant, so use AppRegistration when the Microsoft 365 tenant is another one.')
+@allowed([
+  ''
+  'ManagedIdentity'
+  'AppRegistration'
+])
+param botIdentity string = 'ManagedIdentity'
+
+@description('AppRegistration only: client id of the bot\'s single-tenant app registration in the Microsoft 365 tenant (BOT_ID).')
+param botAadAppClientId string = ''
+
+@description('AppRegistration only: its client secret; stored in Key Vault.')
 @secure()
-param botAadAppClientSecret string
+param botAadAppClientSecret string = ''
 
 @description('Azure Bot SKU: F0 (free) or S1.')
 @allowed([
@@ -70,13 +90,6 @@ param sharepointSiteId string
 @description('ROLE_ASSIGNMENTS JSON, base64-encoded (JSON quotes do not survive the parameter file). Empty: no seeded roles.')
 param roleAssignmentsBase64 string = ''
 
-@description('PostgreSQL administrator login.')
-param postgresAdminLogin string = 'ctadmin'
-
-@description('PostgreSQL administrator password; DATABASE_URL is built from it and stored in Key Vault.')
-@secure()
-param postgresAdminPassword string
-
 @description('PostgreSQL compute SKU name.')
 param postgresSkuName string = 'Standard_B2s'
 
@@ -96,20 +109,31 @@ param postgresStorageGb int = 32
 @maxValue(35)
 param postgresBackupRetentionDays int = 14
 
+@description('Deploy Application Insights (with a Log Analytics workspace) and attach it to the App Service without code changes.')
+param enableApplicationInsights bool = false
+
+@description('Changes the Key Vault\'s generated name. Set a new value to redeploy into a resource group recreated under an old name: a deleted vault keeps its name for 90 days (purge protection).')
+param keyVaultNameSeed string = ''
+
 var webAppName = '${resourceBaseName}-app'
 var appHost = empty(customDomain) ? '${webAppName}.azurewebsites.net' : customDomain
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 var databaseName = 'controltower'
+var identityName = '${resourceBaseName}-id'
+// Key Vault names are global: derived from this subscription, resource group and base name (15 characters).
+var keyVaultName = 'kv${uniqueString(subscription().id, resourceGroup().id, resourceBaseName, keyVaultNameSeed)}'
+var botUsesManagedIdentity = botIdentity != 'AppRegistration'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: '${resourceBaseName}-id'
+  name: identityName
   location: location
 }
 
 resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: '${resourceBaseName}-kv'
+  name: keyVaultName
   location: location
   properties: {
+    // The vault authorises principals of the subscription's tenant (the managed identity).
     tenantId: tenant().tenantId
     sku: {
       family: 'A'
@@ -133,6 +157,7 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// Entra sign-in only: no password exists. The app signs in as the managed identity (DATABASE_AUTH=entra).
 resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: '${resourceBaseName}-pg'
   location: location
@@ -142,8 +167,6 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   }
   properties: {
     version: '16'
-    administratorLogin: postgresAdminLogin
-    administratorLoginPassword: postgresAdminPassword
     storage: {
       storageSizeGB: postgresStorageGb
       autoGrow: 'Enabled'
@@ -155,12 +178,14 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
     highAvailability: {
       mode: 'Disabled'
     }
+    // Public endpoint, closed by the firewall except to the web app's outbound addresses (below).
     network: {
       publicNetworkAccess: 'Enabled'
     }
     authConfig: {
-      activeDirectoryAuth: 'Disabled'
-      passwordAuth: 'Enabled'
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: 'Disabled'
+      tenantId: tenant().tenantId
     }
   }
 }
@@ -174,14 +199,17 @@ resource postgresDatabase 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2
   }
 }
 
-// 0.0.0.0–0.0.0.0 is Azure's "allow Azure services" rule: the App Service outbound addresses.
-resource postgresAllowAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
-  parent: postgres
-  name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
-  properties: {
-    startIpAddress: '0.0.0.0'
-    endIpAddress: '0.0.0.0'
+module postgresEntraAdmin 'modules/postgres-entra-admin.bicep' = {
+  name: 'postgres-entra-admin'
+  params: {
+    serverName: postgres.name
+    principalId: identity.properties.principalId
+    principalName: identity.name
+    tenantId: tenant().tenantId
   }
+  dependsOn: [
+    postgresDatabase
+  ]
 }
 
 resource haloClientSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
@@ -200,7 +228,7 @@ resource haloWebhookPasswordValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01'
   }
 }
 
-resource botPasswordValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource botPasswordValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!botUsesManagedIdentity) {
   parent: keyVault
   name: 'bot-password'
   properties: {
@@ -208,11 +236,24 @@ resource botPasswordValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource databaseUrlValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: keyVault
-  name: 'database-url'
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = if (enableApplicationInsights) {
+  name: '${resourceBaseName}-logs'
+  location: location
   properties: {
-    value: 'postgres://${uriComponent(postgresAdminLogin)}:${uriComponent(postgresAdminPassword)}@${postgres.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=require'
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = if (enableApplicationInsights) {
+  name: '${resourceBaseName}-ai'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
   }
 }
 
@@ -233,9 +274,53 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
 var kvRef = {
   haloClientSecret: '@Microsoft.KeyVault(SecretUri=${haloClientSecretValue.properties.secretUri})'
   haloWebhookPassword: '@Microsoft.KeyVault(SecretUri=${haloWebhookPasswordValue.properties.secretUri})'
-  botPassword: '@Microsoft.KeyVault(SecretUri=${botPasswordValue.properties.secretUri})'
-  databaseUrl: '@Microsoft.KeyVault(SecretUri=${databaseUrlValue.properties.secretUri})'
 }
+
+// The identity's name is its PostgreSQL role; the password is a token the app fetches per connection.
+var databaseUrl = 'postgres://${uriComponent(identityName)}@${postgres.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=verify-full'
+
+var botManagedIdentitySettings = [
+  {
+    name: 'BOT_ID'
+    value: identity.properties.clientId
+  }
+  {
+    name: 'BOT_MANAGED_IDENTITY'
+    value: 'true'
+  }
+  {
+    name: 'BOT_TENANT_ID'
+    value: tenant().tenantId
+  }
+]
+var botAppRegistrationSettings = [
+  {
+    name: 'BOT_ID'
+    value: botAadAppClientId
+  }
+  {
+    name: 'BOT_PASSWORD'
+    value: '@Microsoft.KeyVault(SecretUri=${botPasswordValue.properties.secretUri})'
+  }
+  {
+    name: 'BOT_TENANT_ID'
+    value: m365TenantId
+  }
+]
+var botAppSettings = botUsesManagedIdentity ? botManagedIdentitySettings : botAppRegistrationSettings
+
+// Linux App Service attaches the Application Insights Node.js agent from these two settings.
+var applicationInsightsSettings = [
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: appInsights.properties.ConnectionString
+  }
+  {
+    name: 'ApplicationInsightsAgent_EXTENSION_VERSION'
+    value: '~3'
+  }
+]
+var monitoringAppSettings = enableApplicationInsights ? applicationInsightsSettings : []
 
 resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   name: webAppName
@@ -252,15 +337,15 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       alwaysOn: true
       http20Enabled: true
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       healthCheckPath: '/healthz'
-      // The tab is built at deploy time (teamsapp.yml); start without npm's prestart rebuild.
-      appCommandLine: 'node node_modules/tsx/dist/cli.mjs src/main.ts'
-      appSettings: [
+      // The artefact is built before the upload (npm run build:artifact): the server only starts it.
+      appCommandLine: 'node dist/main.js'
+      appSettings: concat([
         {
           name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
           value: 'false'
@@ -299,19 +384,15 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         }
         {
           name: 'DATABASE_URL'
-          value: kvRef.databaseUrl
+          value: databaseUrl
         }
         {
-          name: 'BOT_ID'
-          value: botAadAppClientId
+          name: 'DATABASE_AUTH'
+          value: 'entra'
         }
         {
-          name: 'BOT_PASSWORD'
-          value: kvRef.botPassword
-        }
-        {
-          name: 'BOT_TENANT_ID'
-          value: tenant().tenantId
+          name: 'DATABASE_MANAGED_IDENTITY_CLIENT_ID'
+          value: identity.properties.clientId
         }
         {
           name: 'SHAREPOINT_SITE_ID'
@@ -331,19 +412,29 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         }
         {
           name: 'ALLOWED_TENANT_IDS'
-          value: tenant().tenantId
+          value: m365TenantId
         }
         {
           name: 'ROLE_ASSIGNMENTS'
           value: empty(roleAssignmentsBase64) ? '[]' : base64ToString(roleAssignmentsBase64)
         }
-      ]
+      ], botAppSettings, monitoringAppSettings)
     }
   }
   dependsOn: [
     secretsUser
-    postgresDatabase
-    postgresAllowAzure
+    postgresEntraAdmin
+  ]
+}
+
+module postgresFirewall 'modules/postgres-firewall.bicep' = {
+  name: 'postgres-firewall'
+  params: {
+    serverName: postgres.name
+    outboundIpAddresses: webApp.properties.possibleOutboundIpAddresses
+  }
+  dependsOn: [
+    postgresEntraAdmin
   ]
 }
 
@@ -357,9 +448,11 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   properties: {
     displayName: 'Control Tower'
     endpoint: 'https://${appHost}/api/messages'
-    msaAppId: botAadAppClientId
-    msaAppType: 'SingleTenant'
-    msaAppTenantId: tenant().tenantId
+    msaAppId: botUsesManagedIdentity ? identity.properties.clientId : botAadAppClientId
+    msaAppType: botUsesManagedIdentity ? 'UserAssignedMSI' : 'SingleTenant'
+    msaAppMSIResourceId: botUsesManagedIdentity ? identity.id : null
+    // A managed identity's tenant is the subscription's; an app registration's is Microsoft 365's.
+    msaAppTenantId: botUsesManagedIdentity ? tenant().tenantId : m365TenantId
   }
 }
 
@@ -381,3 +474,7 @@ output KEY_VAULT_NAME string = keyVault.name
 output POSTGRES_SERVER_FQDN string = postgres.properties.fullyQualifiedDomainName
 output MANAGED_IDENTITY_CLIENT_ID string = identity.properties.clientId
 output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+// The bot's id and tenant: teamsApp/zipAppPackage fills the manifest's bot id from BOT_ID.
+output BOT_ID string = botUsesManagedIdentity ? identity.properties.clientId : botAadAppClientId
+output BOT_TENANT_ID string = botUsesManagedIdentity ? tenant().tenantId : m365TenantId
+output APPLICATION_INSIGHTS_NAME string = enableApplicationInsights ? appInsights.name : ''

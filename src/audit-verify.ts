@@ -7,7 +7,7 @@
  * time may open an embedded database).
  */
 import { auditTenants, verifyAuditChain, type AuditVerification } from './audit/audit-log';
-import { ConfigError, loadDatabaseConfig } from './config';
+import { ConfigError, loadDatabaseConfigFromProcess } from './config';
 import type { Db } from './store/db';
 import { openDatabase, type DatabaseTarget } from './store/open-db';
 
@@ -44,8 +44,10 @@ async function main(): Promise<void> {
   }
   let target: DatabaseTarget;
   try {
-    const database = loadDatabaseConfig(process.env);
-    target = database.url ? { url: database.url } : { dataDir: database.dataDir };
+    const database = loadDatabaseConfigFromProcess();
+    target = database.url
+      ? { url: database.url, entraClientId: database.entraClientId }
+      : { dataDir: database.dataDir };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

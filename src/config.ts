@@ -95,6 +95,12 @@ const envSchema = z.object({
     })
     .pipe(z.array(roleAssignmentSchema))
     .optional(),
+  // ── Database sign-in (issue 13): a managed identity's Entra token instead of a password ──
+  /** How the app signs in to PostgreSQL: the password in DATABASE_URL, or an Entra access token. */
+  DATABASE_AUTH: z.enum(['password', 'entra']).default('password'),
+  /** Client id of the user-assigned managed identity whose token signs in when DATABASE_AUTH=entra. */
+  DATABASE_MANAGED_IDENTITY_CLIENT_ID: z.string().min(1).optional(),
+  // ──
   /** Cron expression for the nightly re-read of every project's and contract's full record. */
   DETAIL_REFRESH_CRON: cron.default('30 2 * * *'),
   /** Cron expression for posting the weekly control report. */
@@ -151,7 +157,8 @@ export interface AppConfig {
     simulatorPort: number;
   };
   webhook: { username: string; password: string };
-  database: { url: string | null; dataDir: string };
+  /** `entraClientId`: sign in to PostgreSQL with this managed identity's Entra token (null: password). */
+  database: { url: string | null; dataDir: string; entraClientId: string | null };
   schedules: {
     sync: string;
     evaluate: string;
@@ -237,6 +244,8 @@ const productionOnly: readonly (keyof Env)[] = [
   'GRAPH_MANAGED_IDENTITY_CLIENT_ID',
   'TAB_SSO_APP_ID_URI',
   'BOT_OPENID_METADATA_URL',
+  'DATABASE_AUTH',
+  'DATABASE_MANAGED_IDENTITY_CLIENT_ID',
 ];
 
 const haloVariables = ['HALO_URL', 'HALO_CLIENT_ID', 'HALO_CLIENT_SECRET'] as const;
@@ -302,8 +311,19 @@ export function loadConfig(env: RawEnv): AppConfig {
       );
     }
   }
+  problems.push(...databaseAuthProblems(env));
   if (problems.length > 0) throw new ConfigError(problems);
   return toAppConfig(e as Env, mode);
+}
+
+/** Entra sign-in to PostgreSQL needs the server and the managed identity that signs in. */
+function databaseAuthProblems(env: RawEnv): string[] {
+  if (env.DATABASE_AUTH?.trim() !== 'entra') return [];
+  const problems: string[] = [];
+  if (!env.DATABASE_URL?.trim()) problems.push('DATABASE_URL: required when DATABASE_AUTH=entra');
+  if (!env.DATABASE_MANAGED_IDENTITY_CLIENT_ID?.trim())
+    problems.push('DATABASE_MANAGED_IDENTITY_CLIENT_ID: required when DATABASE_AUTH=entra');
+  return problems;
 }
 
 /** What `npm run replay` reads: HaloPSA settings only (none → the embedded demo simulator). */
@@ -353,9 +373,21 @@ function haloConfig(
 
 /** What `npm run audit:verify` reads: the database only. */
 export function loadDatabaseConfig(env: RawEnv): AppConfig['database'] {
-  const { env: e, problems } = parseEnv(env, ['DATABASE_URL', 'DATA_DIR'], ['DATABASE_URL']);
+  const names = [
+    'DATABASE_URL',
+    'DATA_DIR',
+    'DATABASE_AUTH',
+    'DATABASE_MANAGED_IDENTITY_CLIENT_ID',
+  ] as const;
+  const { env: e, problems } = parseEnv(env, names, ['DATABASE_URL']);
+  problems.push(...databaseAuthProblems(env));
   if (problems.length > 0) throw new ConfigError(problems);
-  return { url: e.DATABASE_URL ?? null, dataDir: e.DATA_DIR ?? '.data' };
+  return {
+    url: e.DATABASE_URL ?? null,
+    dataDir: e.DATA_DIR ?? '.data',
+    entraClientId:
+      e.DATABASE_AUTH === 'entra' ? (e.DATABASE_MANAGED_IDENTITY_CLIENT_ID ?? null) : null,
+  };
 }
 
 function toAppConfig(e: Env, mode: Mode): AppConfig {
@@ -369,7 +401,12 @@ function toAppConfig(e: Env, mode: Mode): AppConfig {
       username: e.HALO_WEBHOOK_USER ?? 'halo',
       password: e.HALO_WEBHOOK_PASSWORD ?? 'demo-webhook',
     },
-    database: { url: e.DATABASE_URL ?? null, dataDir: e.DATA_DIR },
+    database: {
+      url: e.DATABASE_URL ?? null,
+      dataDir: e.DATA_DIR,
+      entraClientId:
+        e.DATABASE_AUTH === 'entra' ? (e.DATABASE_MANAGED_IDENTITY_CLIENT_ID ?? null) : null,
+    },
     schedules: {
       sync: e.SYNC_CRON,
       evaluate: e.EVALUATE_CRON,
@@ -428,6 +465,16 @@ function graphCredentialProblems(env: RawEnv, has: (name: string) => boolean): s
 /** Parses this process's environment (the composition root's one call). */
 export function loadConfigFromProcess(): AppConfig {
   return loadConfig(process.env);
+}
+
+/** The replay's settings from this process's environment (`npm run replay`). */
+export function loadReplayConfigFromProcess(): ReplayConfig {
+  return loadReplayConfig(process.env);
+}
+
+/** The database settings from this process's environment (`npm run audit:verify`). */
+export function loadDatabaseConfigFromProcess(): AppConfig['database'] {
+  return loadDatabaseConfig(process.env);
 }
 
 /** The values `npm run package` fills into manifest/manifest.json's ${{VAR}} placeholders. */

@@ -126,7 +126,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-if (require.main === module) {
+/** Runs the server as this process: `tsx src/main.ts`, or `node dist/main.js` (which calls this). */
+export function runServer(): void {
   main().catch((error: unknown) => {
     const known = error instanceof DataDirInUseError;
     process.stderr.write(
@@ -135,3 +136,5 @@ if (require.main === module) {
     process.exit(1);
   });
 }
+
+if (require.main === module) runServer();

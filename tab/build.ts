@@ -1,5 +1,5 @@
 /**
- * Builds the Teams tab (`tab/src`) into `tab/dist`: one minified JavaScript file with a content hash in
+ * Builds the Teams tab (`tab/src`) into `dist/tab`: one minified JavaScript file with a content hash in
  * its name (Fluent UI styles are CSS-in-JS, injected at run time) and an `index.html` that loads it.
  * `npm run build:tab` runs this file; tests and the benchmark call `buildTab()`.
  */
@@ -10,8 +10,11 @@ import { gzipSync } from 'node:zlib';
 
 /** Where the tab's sources and built files live. */
 export const TAB_SOURCE_DIR = path.resolve(__dirname, 'src');
-/** The default output folder the server serves (`src/server/static-tab.ts`). */
-export const TAB_DIST_DIR = path.resolve(__dirname, 'dist');
+/**
+ * The default output folder the server serves (`src/server/static-tab.ts`): inside `dist/`, beside the
+ * compiled server, so the deploy artefact (`dist/`) carries it and `npm start` serves the same place.
+ */
+export const TAB_DIST_DIR = path.resolve(__dirname, '..', 'dist', 'tab');
 
 /** What a build produced. */
 export interface TabBuild {

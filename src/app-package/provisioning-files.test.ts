@@ -10,14 +10,30 @@ const bicep = read('infra/azure.bicep');
 const teamsapp = read('teamsapp.yml');
 const teamsappLocal = read('teamsapp.local.yml');
 
-/** `name: 'X'` entries inside the web app's appSettings array, with their value expressions. */
-function appSettings(): Map<string, string> {
-  const block = /appSettings: \[([\s\S]*?)\n {6}\]/.exec(bicep)?.[1] ?? '';
+/** `name: 'X'` / `value: …` pairs in a block of Bicep. */
+function settingsIn(block: string): Map<string, string> {
   const settings = new Map<string, string>();
-  for (const match of block.matchAll(/name: '([A-Z_]+)'\s+value: (.+)/g)) {
+  for (const match of block.matchAll(/name: '([A-Za-z_]+)'\s+value: (.+)/g)) {
     settings.set(match[1]!, match[2]!.trim());
   }
   return settings;
+}
+
+/** The array a `var <name> = [ … ]` declares. */
+function varArray(name: string): string {
+  return new RegExp(`^var ${name} = \\[([\\s\\S]*?)\\n\\]`, 'm').exec(bicep)?.[1] ?? '';
+}
+
+/** The web app's settings: its own list plus the bot's, for one way of running the bot. */
+function appSettings(bot: 'ManagedIdentity' | 'AppRegistration'): Map<string, string> {
+  const own =
+    /appSettings: concat\(\[([\s\S]*?)\n {6}\], botAppSettings, monitoringAppSettings\)/.exec(
+      bicep,
+    )?.[1];
+  expect(own).toBeDefined();
+  const botVar =
+    bot === 'ManagedIdentity' ? 'botManagedIdentitySettings' : 'botAppRegistrationSettings';
+  return new Map([...settingsIn(own ?? ''), ...settingsIn(varArray(botVar))]);
 }
 
 function bicepParams(): Map<string, { hasDefault: boolean; secure: boolean }> {
@@ -47,52 +63,96 @@ const placeholders = (text: string) =>
   new Set([...text.matchAll(/\$\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1]!));
 
 describe('provisioning files', () => {
-  test('the App Service settings make a complete production configuration', () => {
-    const settings = appSettings();
-    // A plausible value per variable, as Key Vault would resolve it.
-    const sample: Record<string, string> = {
-      HALO_URL: 'https://msp.halopsa.com',
-      DATABASE_URL: 'postgres://ctadmin:pw@ct-pg.postgres.database.azure.com:5432/controltower',
-      ROLE_ASSIGNMENTS: '[]',
-      LOG_LEVEL: 'info',
-      ALLOWED_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
-    };
-    const env = Object.fromEntries(
-      [...settings.keys()]
-        .filter((name) => name !== 'SCM_DO_BUILD_DURING_DEPLOYMENT')
-        .map((name) => [name, sample[name] ?? `value-of-${name.toLowerCase()}`]),
-    );
+  test.each(['ManagedIdentity', 'AppRegistration'] as const)(
+    'the App Service settings make a complete production configuration (bot: %s)',
+    (bot) => {
+      const settings = appSettings(bot);
+      // A plausible value per variable, as Key Vault would resolve it; quoted literals as written.
+      const sample: Record<string, string> = {
+        HALO_URL: 'https://msp.halopsa.com',
+        DATABASE_URL: 'postgres://ct-id@ct-pg.postgres.database.azure.com:5432/controltower',
+        ROLE_ASSIGNMENTS: '[]',
+        ALLOWED_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      };
+      const env = Object.fromEntries(
+        [...settings]
+          .filter(([name]) => name !== 'SCM_DO_BUILD_DURING_DEPLOYMENT')
+          .map(([name, value]) => [
+            name,
+            sample[name] ?? /^'([^'$]*)'$/.exec(value)?.[1] ?? `value-of-${name.toLowerCase()}`,
+          ]),
+      );
 
-    const config = loadConfig(env);
+      const config = loadConfig(env);
 
-    expect(config.mode).toBe('production');
-    expect(config.evidence.graph.managedIdentityClientId).not.toBeNull();
-  });
+      expect(config.mode).toBe('production');
+      expect(config.evidence.graph.managedIdentityClientId).not.toBeNull();
+      expect(config.database.entraClientId).not.toBeNull();
+      expect(config.bot.managedIdentity).toBe(bot === 'ManagedIdentity');
+    },
+  );
 
-  test('secrets reach the app only as Key Vault references', () => {
-    const settings = appSettings();
-    for (const name of [
-      'HALO_CLIENT_SECRET',
-      'HALO_WEBHOOK_PASSWORD',
-      'BOT_PASSWORD',
-      'DATABASE_URL',
-    ]) {
-      expect([name, settings.get(name)]).toEqual([name, expect.stringMatching(/^kvRef\./)]);
+  test('secrets reach the app only as Key Vault references; PostgreSQL and the bot need none', () => {
+    const managed = appSettings('ManagedIdentity');
+    for (const name of ['HALO_CLIENT_SECRET', 'HALO_WEBHOOK_PASSWORD']) {
+      expect([name, managed.get(name)]).toEqual([name, expect.stringMatching(/^kvRef\./)]);
     }
+    expect(managed.has('BOT_PASSWORD')).toBe(false);
+    expect(managed.get('BOT_MANAGED_IDENTITY')).toBe("'true'");
+    expect(appSettings('AppRegistration').get('BOT_PASSWORD')).toMatch(
+      /^'@Microsoft\.KeyVault\(SecretUri=\$\{botPasswordValue\.properties\.secretUri\}\)'$/,
+    );
+    expect(managed.get('DATABASE_AUTH')).toBe("'entra'");
+    expect(bicep).toMatch(/^var databaseUrl = 'postgres:\/\/\$\{uriComponent\(identityName\)\}@/m);
+    expect(bicep).toMatch(/passwordAuth: 'Disabled'/);
+    expect(bicep).not.toMatch(/administratorLoginPassword/);
     expect(bicep).toMatch(/enableRbacAuthorization: true/);
     expect(bicep).toMatch(/keyVaultReferenceIdentity: identity\.id/);
   });
 
-  test('the hosting is as the design asks: ≥ 2 Linux instances, Node 20, Always On, HTTPS only, single-tenant bot', () => {
+  test('the hosting is as the design asks: ≥ 2 Linux instances, Node 22 running dist/, Always On, HTTPS only, the managed-identity bot', () => {
     expect(bicep).toMatch(/@minValue\(2\)\nparam webAppInstanceCount int = 2/);
     expect(bicep).toMatch(/capacity: webAppInstanceCount/);
-    expect(bicep).toMatch(/linuxFxVersion: 'NODE\|20-lts'/);
+    expect(bicep).toMatch(/linuxFxVersion: 'NODE\|22-lts'/);
+    expect(bicep).toMatch(/appCommandLine: 'node dist\/main\.js'/);
     expect(bicep).toMatch(/alwaysOn: true/);
     expect(bicep).toMatch(/httpsOnly: true/);
-    expect(bicep).toMatch(/msaAppType: 'SingleTenant'/);
+    expect(bicep).toMatch(
+      /msaAppType: botUsesManagedIdentity \? 'UserAssignedMSI' : 'SingleTenant'/,
+    );
+    expect(bicep).toMatch(/msaAppMSIResourceId: botUsesManagedIdentity \? identity\.id : null/);
+    expect(bicep).toMatch(/param botIdentity string = 'ManagedIdentity'/);
     expect(bicep).toMatch(/channelName: 'MsTeamsChannel'/);
     expect(bicep).toMatch(/version: '16'/);
     expect(bicep).toMatch(/var databaseName = 'controltower'/);
+  });
+
+  test('the Microsoft 365 tenant is a parameter; only Azure-side resources use the subscription tenant', () => {
+    const file = JSON.parse(read('infra/azure.parameters.json')) as {
+      parameters: Record<string, { value: string }>;
+    };
+    expect(file.parameters.m365TenantId?.value).toBe('${{AAD_APP_TENANT_ID}}');
+    expect(appSettings('ManagedIdentity').get('ALLOWED_TENANT_IDS')).toBe('m365TenantId');
+    expect(appSettings('AppRegistration').get('BOT_TENANT_ID')).toBe('m365TenantId');
+    expect(bicep).toMatch(
+      /msaAppTenantId: botUsesManagedIdentity \? tenant\(\)\.tenantId : m365TenantId/,
+    );
+  });
+
+  test('PostgreSQL has no allow-all-Azure rule, the identity is its Entra administrator, Key Vault is uniquely named', () => {
+    const allowAllAzure = /IpAddress: '0\.0\.0\.0'/;
+    expect(bicep).not.toMatch(allowAllAzure);
+    expect(bicep).toMatch(/activeDirectoryAuth: 'Enabled'/);
+    expect(bicep).toMatch(/module postgresEntraAdmin 'modules\/postgres-entra-admin\.bicep'/);
+    expect(bicep).toMatch(/outboundIpAddresses: webApp\.properties\.possibleOutboundIpAddresses/);
+    expect(read('infra/modules/postgres-entra-admin.bicep')).toMatch(
+      /principalType: 'ServicePrincipal'/,
+    );
+    const firewall = read('infra/modules/postgres-firewall.bicep');
+    expect(firewall).not.toMatch(allowAllAzure);
+    expect(firewall).toMatch(/startIpAddress: trim\(address\)/);
+    expect(bicep).toMatch(/^var keyVaultName = 'kv\$\{uniqueString\(/m);
+    expect(bicep).toMatch(/^param enableApplicationInsights bool = false$/m);
   });
 
   test('the parameter file and the Bicep agree: every value declared, every required one given, secrets from SECRET_ variables', () => {
@@ -105,7 +165,7 @@ describe('provisioning files', () => {
       if (params.get(name)!.secure)
         expect([name, value]).toEqual([name, expect.stringMatching(/^\$\{\{SECRET_/)]);
     }
-    expect([...params.values()].filter((p) => p.secure)).toHaveLength(4);
+    expect([...params.values()].filter((p) => p.secure)).toHaveLength(3);
     for (const [name, param] of params) {
       if (!param.hasDefault) expect([name, name in file.parameters]).toEqual([name, true]);
     }
@@ -159,7 +219,6 @@ describe('provisioning files', () => {
     expect(uses('provision')).toEqual([
       'teamsApp/create',
       'aadApp/create',
-      'aadApp/create',
       'arm/deploy',
       'aadApp/update',
       'teamsApp/validateManifest',
@@ -172,6 +231,8 @@ describe('provisioning files', () => {
       'cli/runNpmCommand',
       'azureAppService/zipDeploy',
     ]);
+    expect(teamsapp).toMatch(/args: run build:artifact -- build\/artifact/);
+    expect(teamsapp).toMatch(/artifactFolder: build\/artifact/);
     expect(uses('publish')).toContain('teamsApp/publishAppPackage');
   });
 

@@ -34,9 +34,10 @@ export async function openPlatform(
   );
   if (config.mode === 'demo')
     logger.warn({}, 'demo mode: embedded HaloPSA simulator, bot auth off');
+  const { url, dataDir, entraClientId } = config.database;
   const db: Db = await openDatabase(
-    options.database ??
-      (config.database.url ? { url: config.database.url } : { dataDir: config.database.dataDir }),
+    options.database ?? (url ? { url, entraClientId } : { dataDir }),
+    logger,
   );
   return {
     clock: options.clock ?? systemClock,

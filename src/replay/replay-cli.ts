@@ -4,7 +4,7 @@
  * once into a throw-away embedded database, then run the engines day by day with the clock set to
  * each day, printing one JSON line per state change and a summary line last.
  */
-import { ConfigError, loadReplayConfig } from '../config';
+import { ConfigError, loadReplayConfigFromProcess } from '../config';
 import { runReplay } from './run-replay';
 
 function argument(args: string[], name: string): string | undefined {
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     process.stderr.write(`replay: ${problems.join('; ')}\n`);
     process.exit(2);
   }
-  const config = loadReplayConfig(process.env);
+  const config = loadReplayConfigFromProcess();
   await runReplay({
     config,
     from,

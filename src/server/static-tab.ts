@@ -1,5 +1,5 @@
 /**
- * Serves the built Teams tab (`tab/dist`, made by `npm run build:tab`) on the one restify server:
+ * Serves the built Teams tab (`dist/tab`, made by `npm run build:tab`) on the one restify server:
  * hashed assets as immutable, `index.html` never cached, and `index.html` for every other non-API path
  * so deep links (`/projects/12`, `/config`, `/renewals`) load the single-page app.
  */
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
 
-/** Where the tab's built files are; the default finds `tab/dist` beside the repository's package.json. */
+/** Where the tab's built files are; the default finds `dist/tab` beside the repository's package.json. */
 export interface StaticTabOptions {
   distDir?: string;
 }
@@ -121,9 +121,10 @@ function safePathname(url: string): string | null {
 }
 
 function defaultDistDir(): string {
-  // src/server (tsx) or dist/src/server (compiled): the first ancestor with a package.json is the repo.
+  // src/server (tsx) or dist/src/server (compiled): the first ancestor with a package.json is the repo
+  // (or the deploy artefact's root), and the build puts the tab in its dist/tab.
   let dir = __dirname;
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir)
     dir = path.dirname(dir);
-  return path.join(dir, 'tab', 'dist');
+  return path.join(dir, 'dist', 'tab');
 }
