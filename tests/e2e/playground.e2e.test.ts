@@ -108,7 +108,8 @@ async function say(page: Page, text: string, marker: string): Promise<string> {
     );
     page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(`http://localhost:${port}`, { waitUntil: 'networkidle' });
-  });
+    // Starting the app, the Playground and Chromium: the limit only guards against a hang.
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
