@@ -84,7 +84,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       tenant: config.halo.tenant,
       scopes: [...HALO_READ_SCOPES],
       pageSize: dataset ? 1000 : config.halo.pageSize,
-      budget: config.halo.budget,
+      // The embedded simulator is ours: no request budget to respect (a real HaloPSA's is).
+      budget: dataset
+        ? { requests: 1_000_000, windowMs: config.halo.budget.windowMs }
+        : config.halo.budget,
       logger: silent,
     });
     const tenantId = config.tenantId;
