@@ -35,6 +35,15 @@ export interface ReplayOptions {
   /** "Today" of the generated demo dataset. */
   datasetAsOf: string;
   write: (line: Record<string, unknown>) => void;
+  /** Called with the per-project results behind the score (pooling several seeds). */
+  onProjectResults?: (results: ProjectResults) => void;
+}
+
+/** What a project score is computed from: first escalation (and naive flag) days, and the outcomes. */
+export interface ProjectResults {
+  firstEscalation: ReadonlyMap<string, string>;
+  naiveFirstFlag: Record<string, ReadonlyMap<string, string>>;
+  outcomes: ProjectOutcome[];
 }
 
 /** The summary line: counts always; scores when the generator's known outcomes are available. */
@@ -143,6 +152,11 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
         visibleOn: p.visibleOn ?? null,
       }));
       summary.engine = scoreReplay(delivery.firstEscalation, outcomes);
+      options.onProjectResults?.({
+        firstEscalation: delivery.firstEscalation,
+        naiveFirstFlag: delivery.naiveFirstFlag,
+        outcomes,
+      });
       summary.naive = Object.fromEntries(
         Object.entries(delivery.naiveFirstFlag).map(([rule, flags]) => [
           rule,
