@@ -38,8 +38,7 @@ export interface FilterCheck {
 
 /** A whole-number id from a number or numeric text (`21`, `"21"`, `21.0`), else undefined. */
 function idValue(value: unknown): number | undefined {
-  const n =
-    typeof value === 'string' && /^\s*-?\d+(\.0+)?\s*$/.test(value) ? Number(value) : value;
+  const n = typeof value === 'string' && /^\s*-?\d+(\.0+)?\s*$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
 }
 

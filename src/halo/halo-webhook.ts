@@ -51,7 +51,8 @@ export function haloWebhookHandler(deps: HaloWebhookDeps): JsonHandler {
     const deliveries: ParsedDelivery[] = [];
     for (const [index, item] of body.entries()) {
       const delivery = parseDelivery(item);
-      if (!delivery.ok) return { status: 400, body: { error: `delivery ${index}: ${delivery.error}` } };
+      if (!delivery.ok)
+        return { status: 400, body: { error: `delivery ${index}: ${delivery.error}` } };
       deliveries.push(delivery);
     }
     const outcomes: DeliveryOutcome[] = [];
@@ -59,7 +60,10 @@ export function haloWebhookHandler(deps: HaloWebhookDeps): JsonHandler {
     const failed = outcomes.some((o) => o.status === 'failed');
     return {
       status: failed ? 503 : 200,
-      body: { status: failed ? 'partly failed' : 'processed', deliveries: outcomes.map(outcomeBody) },
+      body: {
+        status: failed ? 'partly failed' : 'processed',
+        deliveries: outcomes.map(outcomeBody),
+      },
     };
   };
 }

@@ -9,7 +9,7 @@
  */
 import { HOUR_MS } from './calendar';
 import type { HaloResource } from './dataset';
-import { honoursLastUpdate, type ServingHabits } from './realistic';
+import { honoursFilter, type ServingHabits } from './realistic';
 import type { ServedData } from './served-data';
 import type { TimesheetStore } from './timesheet-store';
 
@@ -64,32 +64,34 @@ function predicates(
   habits: ServingHabits,
 ): Predicate[] {
   const out: Predicate[] = [];
+  const honours = (param: string): boolean => honoursFilter(habits, res, param);
   for (const [param, field] of EQUALITY) {
     const v = q[param];
-    if (v === undefined || v === '') continue;
+    if (v === undefined || v === '' || !honours(param)) continue;
     const want = Number(v);
     const f = res === 'Actions' && field === 'agent_id' ? 'who_agentid' : field;
     out.push((i) => Number(data.value(res, i, f)) === want);
   }
-  if (q.ticketids) {
+  if (q.ticketids && honours('ticketids')) {
     const ids = new Set(q.ticketids.split(',').map(Number));
     out.push((i) => ids.has(data.id(res, i)));
   }
-  if (q.agents && res === 'TimesheetEvent') {
+  if (q.agents && res === 'TimesheetEvent' && honours('agents')) {
     const ids = new Set(q.agents.split(',').map(Number));
     out.push((i) => ids.has(Number(data.value(res, i, 'agent_id'))));
   }
-  if (truthy(q.open_only)) out.push((i) => Number(data.value(res, i, 'status_id')) !== 9);
-  if (truthy(q.closed_only)) out.push((i) => Number(data.value(res, i, 'status_id')) === 9);
+  if (truthy(q.open_only) && honours('open_only'))
+    out.push((i) => Number(data.value(res, i, 'status_id')) !== 9);
+  if (truthy(q.closed_only) && honours('closed_only'))
+    out.push((i) => Number(data.value(res, i, 'status_id')) === 9);
   if (res === 'Client' && !truthy(q.includeinactive)) {
     out.push((i) => data.value(res, i, 'inactive') !== true);
   }
-  const lastUpdate = honoursLastUpdate(habits, res);
-  if (lastUpdate && q.lastupdatefromdate) {
+  if (q.lastupdatefromdate && honours('lastupdatefromdate')) {
     const from = parseDate(q.lastupdatefromdate, false);
     out.push((i) => data.lastUpdate(res, i) >= from);
   }
-  if (lastUpdate && q.lastupdatetodate) {
+  if (q.lastupdatetodate && honours('lastupdatetodate')) {
     const to = parseDate(q.lastupdatetodate, true);
     out.push((i) => data.lastUpdate(res, i) <= to);
   }

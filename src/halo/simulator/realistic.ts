@@ -29,8 +29,9 @@ export interface RealisticOptions {
    */
   looseIdShare?: number;
   /**
-   * Honour `lastupdatefromdate`/`lastupdatetodate` only where HaloPSA documents them (Tickets,
-   * Projects, Client); elsewhere they are unknown parameters and ignored. Default true.
+   * Apply a row filter only where HaloPSA documents it (e.g. `lastupdatefromdate` on Tickets,
+   * Projects and Client, `ticket_id` on Actions); elsewhere it is an unknown parameter and silently
+   * ignored, so the answer holds every row. Default true.
    */
   documentedFiltersOnly?: boolean;
   /** Seed of the random 429s and of which records are loose. Default 1. */
@@ -82,23 +83,65 @@ export function servingHabits(realistic: boolean | RealisticOptions | undefined)
   const problems: string[] = [];
   if (habits.pageCap !== false && (!Number.isInteger(habits.pageCap) || habits.pageCap < 1))
     problems.push('pageCap must be a positive integer or false');
-  if (!/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/.test(habits.authPath) || /^\/api(\/|$)/i.test(habits.authPath))
+  if (
+    !/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/.test(habits.authPath) ||
+    /^\/api(\/|$)/i.test(habits.authPath)
+  )
     problems.push('authPath must be a path such as /identity, outside /api');
   if (!(habits.tokenLifetimeSeconds > 0)) problems.push('tokenLifetimeSeconds must be positive');
   for (const key of ['rateLimitChance', 'retryAfterShare', 'looseIdShare'] as const) {
     if (!(habits[key] >= 0 && habits[key] <= 1)) problems.push(`${key} must be within 0..1`);
   }
   if (!Number.isInteger(habits.seed)) problems.push('seed must be an integer');
-  if (problems.length > 0) throw new RangeError(`Invalid realistic options: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new RangeError(`Invalid realistic options: ${problems.join('; ')}`);
   return habits;
 }
 
-/** Resources whose `lastupdatefromdate`/`lastupdatetodate` HaloPSA documents. */
-const DOCUMENTED_INCREMENTAL: ReadonlySet<HaloResource> = new Set(['Tickets', 'Projects', 'Client']);
+const TICKET_FILTERS = [
+  'client_id',
+  'agent_id',
+  'status_id',
+  'site_id',
+  'priority_id',
+  'parent_id',
+  'requesttype_id',
+  'tickettype_id',
+  'ticketids',
+  'open_only',
+  'closed_only',
+  'lastupdatefromdate',
+  'lastupdatetodate',
+] as const;
 
-/** Whether a list read of `resource` honours the last-update window under these habits. */
-export function honoursLastUpdate(habits: ServingHabits, resource: HaloResource): boolean {
-  return !habits.documentedFiltersOnly || DOCUMENTED_INCREMENTAL.has(resource);
+/**
+ * The row filters HaloPSA documents (or its public clients use) per list resource; under
+ * `documentedFiltersOnly` any other is an unknown parameter and ignored. Paging, `count`,
+ * `includeinactive`, `includelines` and the date windows of timesheets are handled elsewhere.
+ */
+const DOCUMENTED_FILTERS: Readonly<Record<HaloResource, ReadonlySet<string>>> = {
+  Tickets: new Set(TICKET_FILTERS),
+  Projects: new Set(TICKET_FILTERS),
+  Actions: new Set(['ticket_id']),
+  TimesheetEvent: new Set(['agent_id', 'agents']),
+  Client: new Set(['lastupdatefromdate', 'lastupdatetodate']),
+  Site: new Set(['client_id']),
+  ClientContract: new Set(['client_id']),
+  RecurringInvoice: new Set(['client_id']),
+  Invoice: new Set(['client_id']),
+  Agent: new Set(),
+  Status: new Set(),
+  TicketType: new Set(),
+  Priority: new Set(),
+};
+
+/** Whether a list read of `resource` applies the row filter `param` under these habits. */
+export function honoursFilter(
+  habits: ServingHabits,
+  resource: HaloResource,
+  param: string,
+): boolean {
+  return !habits.documentedFiltersOnly || DOCUMENTED_FILTERS[resource].has(param);
 }
 
 /** A random 429 to serve instead of an answer, or undefined. */
