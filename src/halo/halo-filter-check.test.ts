@@ -53,6 +53,14 @@ describe('checkFilters', () => {
     expect(checked.outsideWindow).toBe(2);
   });
 
+  test('lastupdate (no underscore) is read when last_update is missing', () => {
+    const checked = checkFilters('Tickets', { lastupdatefromdate: '2026-11-22T00:00:00Z' }, [
+      { id: 1, lastupdate: '2026-11-21T00:00:00' },
+      { id: 2, lastupdate: '2026-11-22T00:00:01' },
+    ]);
+    expect(checked.records).toEqual([{ id: 2, lastupdate: '2026-11-22T00:00:01' }]);
+  });
+
   test('a row without last_update is kept: nothing says it is outside the window', () => {
     const checked = checkFilters('Actions', { lastupdatefromdate: '2026-11-22T00:00:00Z' }, [
       { id: 9 },

@@ -89,7 +89,7 @@ export function checkFilters(path: string, params: HaloQueryParams, rows: unknow
   const to = epochMs(params.lastupdatetodate, true);
   if (from === undefined && to === undefined) return { records: rows, outsideWindow: 0 };
   const records = rows.filter((row) => {
-    const at = epochMs(field(row, 'last_update'), false);
+    const at = epochMs(field(row, 'last_update') ?? field(row, 'lastupdate'), false);
     if (at === undefined) return true;
     return (from === undefined || at >= from) && (to === undefined || at <= to);
   });
