@@ -351,6 +351,15 @@ describe('7. unknown query parameters ignored', () => {
     expect(sim.requests.filter((r) => /timesheetevent/i.test(r.path))).toHaveLength(1);
   });
 
+  test('a misspelt filter is refused before it is sent (HaloPSA would answer everything)', async () => {
+    await startRealistic({ ...NO_HABITS, documentedFiltersOnly: true });
+    await expect(newClient().listAll('actions', { ticketid: 1001 })).rejects.toMatchObject({
+      code: 'HALO_UNKNOWN_FILTER',
+      filter: 'ticketid',
+    });
+    expect(sim.requests.filter((r) => /actions/i.test(r.path))).toEqual([]);
+  });
+
   test('a documented filter is applied and passes the check', async () => {
     await startRealistic({ ...NO_HABITS, documentedFiltersOnly: true });
     const ticketId = Number((sim.records('Actions')[0] as { ticket_id: number }).ticket_id);

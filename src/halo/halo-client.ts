@@ -15,7 +15,7 @@ import {
   HaloUnavailableError,
   HaloUnknownResourceError,
 } from './halo-errors';
-import { checkFilters } from './halo-filter-check';
+import { assertKnownParams, checkFilters } from './halo-filter-check';
 import { extractPage, repeatsPage, selectKind } from './halo-paging';
 import {
   haloResource,
@@ -180,7 +180,8 @@ export class HaloClient {
    * shorter than the largest seen (HaloPSA may cap the page size below what was asked). Resources
    * that do not page are read in one request. `params` (e.g. `lastupdatefromdate`) pass through,
    * and every page is checked against them (`halo-filter-check.ts`): a filter HaloPSA ignored is
-   * `HALO_FILTER_IGNORED`, rows outside an ignored last-update window are dropped and counted.
+   * `HALO_FILTER_IGNORED`, rows outside an ignored last-update window are dropped and counted; a
+   * parameter the client does not know (a misspelling) is `HALO_UNKNOWN_FILTER`, never sent.
    * `options.startPage` resumes an interrupted listing at that page.
    *
    * `tickets` yields every row of `/api/Tickets` (service tickets, tasks, and projects if the
@@ -197,6 +198,7 @@ export class HaloClient {
     if (!Number.isInteger(startPage) || startPage < 1) {
       throw new RangeError(`startPage must be a positive integer, got ${startPage}`);
     }
+    assertKnownParams(spec.path, params);
     const query = { ...spec.listParams, ...params };
     if (!spec.pages) {
       if (startPage > 1) return;

@@ -19,6 +19,7 @@ export type HaloErrorCode =
   | 'HALO_NOT_FOUND'
   | 'HALO_REQUEST_REJECTED'
   | 'HALO_FILTER_IGNORED'
+  | 'HALO_UNKNOWN_FILTER'
   | 'HALO_UNKNOWN_RESOURCE';
 
 /** Context attached to a HaloPSA error: what was asked and what came back (never credentials). */
@@ -123,6 +124,22 @@ export class HaloFilterIgnoredError extends HaloError {
   readonly code = 'HALO_FILTER_IGNORED' as const;
   readonly kind = 'bug' as const;
   /** The query parameter that was not applied. */
+  readonly filter: string;
+
+  constructor(message: string, context: HaloErrorContext & { filter: string }) {
+    super(message, context);
+    this.filter = context.filter;
+  }
+}
+
+/**
+ * A list read was asked with a parameter the client does not know (a misspelling such as
+ * `ticketid`): refused before sending, since HaloPSA would ignore it and answer every row.
+ */
+export class HaloUnknownFilterError extends HaloError {
+  readonly code = 'HALO_UNKNOWN_FILTER' as const;
+  readonly kind = 'bug' as const;
+  /** The unknown parameter names, comma-separated. */
   readonly filter: string;
 
   constructor(message: string, context: HaloErrorContext & { filter: string }) {

@@ -1,4 +1,4 @@
-import { checkFilters } from './halo-filter-check';
+import { assertKnownParams, checkFilters } from './halo-filter-check';
 import { HaloFilterIgnoredError } from './halo-errors';
 
 const actions = [
@@ -73,5 +73,19 @@ describe('checkFilters', () => {
       records: actions,
       outsideWindow: 0,
     });
+  });
+});
+
+describe('assertKnownParams', () => {
+  test('known parameters pass, undefined values are not sent and not checked', () => {
+    expect(() =>
+      assertKnownParams('Tickets', { ticket_id: 1, lastupdatefromdate: 'x', typo: undefined }),
+    ).not.toThrow();
+  });
+
+  test('a misspelt parameter is HALO_UNKNOWN_FILTER, every unknown one named', () => {
+    expect(() => assertKnownParams('Actions', { ticketid: 5, clientid: 2 })).toThrow(
+      expect.objectContaining({ code: 'HALO_UNKNOWN_FILTER', filter: 'ticketid,clientid' }),
+    );
   });
 });

@@ -7,9 +7,9 @@
  *   means the endpoint does not honour the window (HaloPSA documents it for Tickets, Projects and
  *   Client only): those rows are dropped and counted, the rows inside the window are kept.
  * Rows that lack the field, or carry it unreadably, cannot be checked and are kept (record
- * validation reports them).
+ * validation reports them). A parameter the client does not know is refused before it is sent.
  */
-import { HaloFilterIgnoredError } from './halo-errors';
+import { HaloFilterIgnoredError, HaloUnknownFilterError } from './halo-errors';
 import { normaliseHaloDate } from './halo-fields';
 import type { HaloQueryParams } from './halo-resources';
 
@@ -27,6 +27,54 @@ const EQUALITY_FILTERS: Readonly<Record<string, string>> = {
   tickettype_id: 'tickettype_id',
   requesttype_id: 'tickettype_id',
 };
+
+/**
+ * Every list parameter the client may send. HaloPSA would silently ignore a misspelt one and answer
+ * everything, and no check of the rows could tell what it meant: so an unlisted name is refused
+ * before sending ({@link assertKnownParams}). Add a parameter here when the app starts to use it.
+ */
+const KNOWN_LIST_PARAMS: ReadonlySet<string> = new Set([
+  ...Object.keys(EQUALITY_FILTERS),
+  'ticketids',
+  'agents',
+  'open_only',
+  'closed_only',
+  'datesearch',
+  'startdate',
+  'enddate',
+  'start_date',
+  'end_date',
+  'lastupdatefromdate',
+  'lastupdatetodate',
+  'includeinactive',
+  'includelines',
+  'includedetails',
+  'includecolumns',
+  'includetimetaken',
+  'includeslatimer',
+  'include_custom_fields',
+  'ticketidonly',
+  'order',
+  'orderdesc',
+  'search',
+  'count',
+  'pageinate',
+  'page_size',
+  'page_no',
+]);
+
+/** Throws {@link HaloUnknownFilterError} naming every list parameter not in the known set. */
+export function assertKnownParams(path: string, params: HaloQueryParams): void {
+  const unknown = Object.keys(params).filter(
+    (name) => params[name] !== undefined && !KNOWN_LIST_PARAMS.has(name),
+  );
+  if (unknown.length === 0) return;
+  throw new HaloUnknownFilterError(
+    `Unknown list parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for /api/${path}: ` +
+      'HaloPSA would ignore it and answer every row (check the spelling, or add it to the known list)',
+    { method: 'GET', path: `/api/${path}`, filter: unknown.join(',') },
+  );
+}
 
 /** What a check kept of a page. */
 export interface FilterCheck {
