@@ -15,6 +15,7 @@ import {
   HaloUnavailableError,
   HaloUnknownResourceError,
 } from './halo-errors';
+import { assertKnownParams, checkFilters } from './halo-filter-check';
 import { extractPage, repeatsPage, selectKind } from './halo-paging';
 import {
   haloResource,
@@ -75,6 +76,11 @@ export interface HaloPage {
   pageNo: number;
   /** Total records of the listing, when the envelope says (`record_count`). */
   recordCount?: number;
+  /**
+   * Rows of this page dropped because they fall outside the `lastupdatefromdate`/`todate` window
+   * asked for: the endpoint ignored the window (see `halo-filter-check.ts`).
+   */
+  outsideWindow: number;
 }
 
 export interface HaloListOptions {
@@ -172,7 +178,10 @@ export class HaloClient {
    * Pages through a catalogued resource (`pageinate=true&page_size&page_no`, 1-based), yielding
    * each page. Stops when `record_count` records have been read, on an empty page, or on a page
    * shorter than the largest seen (HaloPSA may cap the page size below what was asked). Resources
-   * that do not page are read in one request. `params` (e.g. `lastupdatefromdate`) pass through.
+   * that do not page are read in one request. `params` (e.g. `lastupdatefromdate`) pass through,
+   * and every page is checked against them (`halo-filter-check.ts`): a filter HaloPSA ignored is
+   * `HALO_FILTER_IGNORED`, rows outside an ignored last-update window are dropped and counted; a
+   * parameter the client does not know (a misspelling) is `HALO_UNKNOWN_FILTER`, never sent.
    * `options.startPage` resumes an interrupted listing at that page.
    *
    * `tickets` yields every row of `/api/Tickets` (service tickets, tasks, and projects if the
@@ -189,14 +198,23 @@ export class HaloClient {
     if (!Number.isInteger(startPage) || startPage < 1) {
       throw new RangeError(`startPage must be a positive integer, got ${startPage}`);
     }
+    assertKnownParams(spec.path, params);
     const query = { ...spec.listParams, ...params };
     if (!spec.pages) {
       if (startPage > 1) return;
       const body = await this.request('GET', spec.path, query);
       const { records, recordCount } = extractPage(spec, body, 1, this.logger);
-      yield { records: selectKind(spec, records), pageNo: 1, recordCount };
+      const checked = checkFilters(spec.path, params, records);
+      this.warnOutsideWindow(spec.path, checked.outsideWindow, 1);
+      yield {
+        records: selectKind(spec, checked.records),
+        pageNo: 1,
+        recordCount,
+        outsideWindow: checked.outsideWindow,
+      };
       return;
     }
+    let warned = false;
     let read: number | undefined = startPage === 1 ? 0 : undefined;
     let largestThisListing = 0;
     let previous: unknown[] = [];
@@ -222,7 +240,14 @@ export class HaloClient {
       read ??=
         (startPage - 1) * Math.max(records.length, Math.min(this.pageSize, this.largestPageSeen));
       read += records.length;
-      yield { records: selectKind(spec, records), pageNo, recordCount };
+      const checked = checkFilters(spec.path, params, records);
+      if (!warned) warned = this.warnOutsideWindow(spec.path, checked.outsideWindow, pageNo);
+      yield {
+        records: selectKind(spec, checked.records),
+        pageNo,
+        recordCount,
+        outsideWindow: checked.outsideWindow,
+      };
       const shorterThanSeen =
         records.length < largestThisListing ||
         records.length < Math.min(this.pageSize, this.largestPageSeen);
@@ -236,6 +261,16 @@ export class HaloClient {
       if (shorterThanSeen) return;
       previous = records;
     }
+  }
+
+  /** Logs, once per listing, that an endpoint ignored the last-update window; true if it did. */
+  private warnOutsideWindow(path: string, outside: number, pageNo: number): boolean {
+    if (outside === 0) return false;
+    this.logger.warn(
+      { path, pageNo, outside },
+      'HaloPSA ignored the last-update window; rows outside it are dropped',
+    );
+    return true;
   }
 
   /**

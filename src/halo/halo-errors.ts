@@ -18,6 +18,8 @@ export type HaloErrorCode =
   | 'HALO_FORBIDDEN'
   | 'HALO_NOT_FOUND'
   | 'HALO_REQUEST_REJECTED'
+  | 'HALO_FILTER_IGNORED'
+  | 'HALO_UNKNOWN_FILTER'
   | 'HALO_UNKNOWN_RESOURCE';
 
 /** Context attached to a HaloPSA error: what was asked and what came back (never credentials). */
@@ -112,6 +114,38 @@ export class HaloNotFoundError extends HaloError {
 export class HaloRequestRejectedError extends HaloError {
   readonly code = 'HALO_REQUEST_REJECTED' as const;
   readonly kind = 'bug' as const;
+}
+
+/**
+ * A filtered read came back with rows that do not match the filter: HaloPSA ignored the parameter
+ * (it ignores unknown ones silently), so the answer is not what was asked and is not used as data.
+ */
+export class HaloFilterIgnoredError extends HaloError {
+  readonly code = 'HALO_FILTER_IGNORED' as const;
+  readonly kind = 'bug' as const;
+  /** The query parameter that was not applied. */
+  readonly filter: string;
+
+  constructor(message: string, context: HaloErrorContext & { filter: string }) {
+    super(message, context);
+    this.filter = context.filter;
+  }
+}
+
+/**
+ * A list read was asked with a parameter the client does not know (a misspelling such as
+ * `ticketid`): refused before sending, since HaloPSA would ignore it and answer every row.
+ */
+export class HaloUnknownFilterError extends HaloError {
+  readonly code = 'HALO_UNKNOWN_FILTER' as const;
+  readonly kind = 'bug' as const;
+  /** The unknown parameter names, comma-separated. */
+  readonly filter: string;
+
+  constructor(message: string, context: HaloErrorContext & { filter: string }) {
+    super(message, context);
+    this.filter = context.filter;
+  }
 }
 
 /** A resource name that is not in the catalogue was asked for. */

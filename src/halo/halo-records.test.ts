@@ -193,4 +193,43 @@ describe('validateRecords', () => {
 
     expect(records[0]?.data).toMatchObject({ inactive: true, is_vip: false });
   });
+
+  test.each([
+    [21, 21],
+    ['21', 21],
+    [JSON.parse('21.0') as number, 21],
+    ['21.0', 21],
+  ])('reads the id %p as %p', (spelt, expected) => {
+    const { records, exceptions } = validateRecords('tickets', [{ id: spelt, client_id: spelt }]);
+    expect(exceptions).toEqual([]);
+    expect(records[0]?.id).toBe(expected);
+    expect(records[0]?.data).toMatchObject({ id: expected, client_id: expected });
+  });
+
+  test.each([[-1], ['-1'], [0], [null]])('reads the reference %p as none (null)', (none) => {
+    const { records } = validateRecords('tickets', [
+      { id: 5, agent_id: none, client_id: none, contract_id: none, team_id: none },
+    ]);
+    // Declared references (agent_id, client_id) and undeclared ones (contract_id, team_id) alike.
+    expect(records[0]?.data).toMatchObject({
+      agent_id: null,
+      client_id: null,
+      contract_id: null,
+      team_id: null,
+    });
+  });
+
+  test('an undeclared reference that is no id at all is kept as sent', () => {
+    const { records, exceptions } = validateRecords('tickets', [
+      { id: 5, team_id: 'Service desk' },
+    ]);
+    expect(exceptions).toEqual([]);
+    expect(records[0]?.data).toMatchObject({ team_id: 'Service desk' });
+  });
+
+  test('-1 for a reference the record must have is an issue, not a silent none', () => {
+    const { records, exceptions } = validateRecords('projects', [{ id: 5, client_id: -1 }]);
+    expect(records).toEqual([]);
+    expect(exceptions).toEqual([expect.objectContaining({ recordId: '5', field: 'client_id' })]);
+  });
 });

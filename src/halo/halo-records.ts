@@ -332,6 +332,32 @@ function recordIdOf(raw: unknown): string | null {
   return parsed.success ? String(parsed.data) : null;
 }
 
+const declared = new Map<HaloResourceName, ReadonlySet<string>>();
+
+function declaredFields(resource: HaloResourceName): ReadonlySet<string> {
+  let fields = declared.get(resource);
+  if (fields === undefined) {
+    fields = new Set(Object.keys(HALO_RECORD_SCHEMAS[resource].shape));
+    declared.set(resource, fields);
+  }
+  return fields;
+}
+
+/**
+ * Reference fields the schema does not declare (`contract_id` on a ticket, `team_id`…) are read
+ * like declared ones: HaloPSA spells them `21`, `"21"` or `21.0`, and 0 or -1 for "none" (`null`).
+ * A value that is no id at all is kept as sent, like any unknown field.
+ */
+function normaliseUndeclaredReferences<T>(data: T, fields: ReadonlySet<string>): T {
+  const record = data as Record<string, unknown>;
+  for (const [key, value] of Object.entries(record)) {
+    if (fields.has(key) || !key.endsWith('_id')) continue;
+    const parsed = ref.safeParse(value);
+    if (parsed.success) record[key] = parsed.data;
+  }
+  return data;
+}
+
 /**
  * Validates raw records of one resource. Each invalid record yields one issue per bad field (with
  * the record's id, or `null` if the id is itself bad); valid records are parsed and normalised.
@@ -355,7 +381,7 @@ export function validateRecords<R extends HaloResourceName>(
     }
     const parsed = schema.safeParse(item);
     if (parsed.success) {
-      const data = parsed.data;
+      const data = normaliseUndeclaredReferences(parsed.data, declaredFields(resource));
       records.push({ id: (data as { id: number }).id, data, raw: item });
       continue;
     }

@@ -223,7 +223,8 @@ export function haloResource(name: string): HaloResourceSpec | undefined {
 }
 
 function positiveInt(value: unknown): number | null {
-  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  // HaloPSA spells ids as 21, "21" or 21.0.
+  const n = typeof value === 'string' && /^\s*\d+(\.0+)?\s*$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : null;
 }
 

@@ -16,6 +16,8 @@ export interface HaloPage {
   records: unknown[];
   pageNo: number;
   recordCount?: number;
+  /** Rows the reader dropped because they fall outside the last-update window asked for. */
+  outsideWindow?: number;
 }
 
 /** The part of the HaloPSA client the sync needs (the real client implements it). */
@@ -40,7 +42,14 @@ export interface SyncReport {
   resumed: boolean;
   listings: Record<
     string,
-    { pages: number; records: number; exceptions: number; detailReads: number }
+    {
+      pages: number;
+      records: number;
+      exceptions: number;
+      detailReads: number;
+      /** Rows HaloPSA sent outside the last-update window (it ignored the window), not stored. */
+      outsideWindow: number;
+    }
   >;
 }
 
@@ -276,10 +285,11 @@ export class HaloSync {
     checkpoint: Checkpoint,
   ): Promise<SyncReport['listings'][string]> {
     const { db, reader } = this.deps;
-    const stats = { pages: 0, records: 0, exceptions: 0, detailReads: 0 };
+    const stats = { pages: 0, records: 0, exceptions: 0, detailReads: 0, outsideWindow: 0 };
     const spec = haloResource(listing);
     // lastupdatefromdate is documented for Tickets, Projects and Client. It is sent to every listing:
-    // a server that ignores it returns everything, which is slower but still correct.
+    // a server that ignores it returns everything, which is slower but still correct (the client
+    // drops the rows outside the window and counts them in `outsideWindow`).
     const params: HaloQueryParams = checkpoint.since
       ? { lastupdatefromdate: checkpoint.since }
       : {};
@@ -289,6 +299,7 @@ export class HaloSync {
       startPage: checkpoint.nextPage,
     })) {
       const syncedAt = this.deps.clock.now().toISOString();
+      stats.outsideWindow += page.outsideWindow ?? 0;
       const batches = this.partition(listing, page.records, projectIds);
       const validated = batches.map(({ resource, raw }) => ({
         resource,
@@ -356,6 +367,12 @@ export class HaloSync {
     checkpoint.completed = true;
     checkpoint.watermark = checkpoint.runStartedAt;
     await this.saveCheckpoint(db, checkpoint);
+    if (stats.outsideWindow > 0) {
+      this.deps.logger.warn(
+        { tenantId: this.deps.tenantId, listing, outsideWindow: stats.outsideWindow },
+        'HaloPSA ignored lastupdatefromdate on this listing: it was read whole, older rows dropped',
+      );
+    }
     return stats;
   }
 

@@ -18,6 +18,13 @@ export interface HaloCredentials {
   scopes: string[];
 }
 
+/** Where tokens come from, as `/api/authinfo` says. */
+interface AuthServer {
+  url: string;
+  /** The instance's tenant, when authinfo names one. */
+  tenant?: string;
+}
+
 interface CachedToken {
   value: string;
   refreshAt: number;
@@ -28,7 +35,7 @@ const REFRESH_MARGIN_MS = 60_000;
 
 /** Hands out a valid access token, fetching a new one only when the cached one is due. */
 export class HaloTokenSource {
-  private authUrl?: Promise<string>;
+  private authServer?: Promise<AuthServer>;
   private token?: CachedToken;
   private tokenInFlight?: Promise<string>;
 
@@ -53,9 +60,13 @@ export class HaloTokenSource {
     if (this.token?.value === refused) this.token = undefined;
   }
 
-  private discoverAuthUrl(): Promise<string> {
+  /**
+   * `GET /api/authinfo`: the auth server's URL and the instance's tenant (used when none is
+   * configured), cached; falls back to the self-hosted `{base}/auth` when the answer has no URL.
+   */
+  private discoverAuthServer(): Promise<AuthServer> {
     const { baseUrl } = this.credentials;
-    this.authUrl ??= (async () => {
+    this.authServer ??= (async () => {
       const fallback = `${baseUrl}/auth`;
       const url = new URL(`${baseUrl}/api/authinfo`);
       const response = await this.transport.send({
@@ -64,34 +75,42 @@ export class HaloTokenSource {
         headers: { Accept: 'application/json' },
         unsafe: false,
       });
+      let info: { auth_url?: unknown; tenant_id?: unknown } = {};
       if (response.status >= 200 && response.status < 300) {
         try {
-          const info = JSON.parse(response.text) as { auth_url?: unknown };
-          if (typeof info.auth_url === 'string' && info.auth_url.trim() !== '') {
-            return info.auth_url.trim().replace(/\/+$/, '');
-          }
+          const parsed = JSON.parse(response.text) as unknown;
+          if (typeof parsed === 'object' && parsed !== null) info = parsed;
         } catch {
           // An unparseable discovery answer is treated like a missing one: use the fallback.
         }
+      }
+      const tenant =
+        typeof info.tenant_id === 'string' && info.tenant_id.trim() !== ''
+          ? info.tenant_id.trim()
+          : undefined;
+      if (typeof info.auth_url === 'string' && info.auth_url.trim() !== '') {
+        return { url: info.auth_url.trim().replace(/\/+$/, ''), tenant };
       }
       this.logger.info(
         { status: response.status, authUrl: fallback },
         'HaloPSA auth discovery gave no auth_url; using the self-hosted default',
       );
-      return fallback;
+      return { url: fallback, tenant };
     })().catch((error: unknown) => {
       // Let a later call retry discovery rather than caching the failure.
-      this.authUrl = undefined;
+      this.authServer = undefined;
       throw error;
     });
-    return this.authUrl;
+    return this.authServer;
   }
 
   private async fetchToken(): Promise<string> {
     const { clientId, clientSecret, tenant, scopes } = this.credentials;
-    const authUrl = await this.discoverAuthUrl();
-    const url = new URL(`${authUrl}/token`);
-    if (tenant !== undefined) url.searchParams.set('tenant', tenant);
+    const server = await this.discoverAuthServer();
+    const url = new URL(`${server.url}/token`);
+    // A configured tenant wins; otherwise the one authinfo names (Halo-hosted instances).
+    const sentTenant = tenant ?? server.tenant;
+    if (sentTenant !== undefined) url.searchParams.set('tenant', sentTenant);
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: clientId,

@@ -1,6 +1,8 @@
 /**
  * Starts the HaloPSA simulator standalone: `npx tsx src/halo/simulator/cli.ts --profile demo --seed 7 --port 3980`
  * (`--profile independent` serves the independent scenario library of src/halo/scenarios).
+ * `--realistic` serves with hosted HaloPSA's habits (`realistic.ts`), with
+ * `--token-lifetime-seconds N` to shorten its tokens; `--tenant T` names the tenant.
  * With `--control stdin` it also takes JSON-line commands on stdin and answers each with one JSON
  * line on stdout (used by the benchmark, which keeps the simulator's memory out of its own):
  * `{"cmd":"counts"}`, `{"cmd":"touch","resources":["tickets"],"fraction":0.01,"seed":1,"now":"ISO"}`.
@@ -8,11 +10,27 @@
 import { createInterface } from 'node:readline';
 import { generateIndependentDataset } from '../scenarios/independent';
 import { generateDataset } from './generator';
+import type { RealisticOptions } from './realistic';
 import { startSimulator } from './server';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+/** The realistic habits asked for on the command line, or false; throws listing every bad flag. */
+function realisticFlags(): RealisticOptions | false {
+  const lifetime = arg('token-lifetime-seconds', '');
+  const realistic = process.argv.includes('--realistic');
+  if (!realistic) {
+    if (lifetime !== '') throw new Error('--token-lifetime-seconds needs --realistic');
+    return false;
+  }
+  if (lifetime === '') return {};
+  const seconds = Number(lifetime);
+  if (!Number.isInteger(seconds) || seconds < 1)
+    throw new Error('--token-lifetime-seconds must be a positive integer');
+  return { tokenLifetimeSeconds: seconds };
 }
 
 async function main(): Promise<void> {
@@ -23,19 +41,23 @@ async function main(): Promise<void> {
   const seed = Number(arg('seed', '7'));
   const asOf = arg('as-of', new Date().toISOString().slice(0, 10));
   const port = Number(arg('port', '3980'));
+  const realistic = realisticFlags();
+  const tenant = arg('tenant', '') || undefined;
   const started = Date.now();
   const dataset =
     profile === 'independent'
       ? generateIndependentDataset({ seed, asOf })
       : generateDataset({ profile, seed, asOf });
   const generatedMs = Date.now() - started;
-  const sim = await startSimulator({ dataset, port });
+  const sim = await startSimulator({ dataset, port, realistic, tenant });
   process.stdout.write(
     `${JSON.stringify({
       url: sim.url,
       profile,
       seed,
       asOf,
+      realistic: realistic === false ? false : sim.habits,
+      tenant: tenant ?? null,
       clientId: 'demo',
       clientSecret: 'demo',
       generatedMs,

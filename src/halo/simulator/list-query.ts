@@ -3,11 +3,13 @@
  * reads scan once and cache the matching indices per query and data version.
  *
  * Assumption (documented): real HaloPSA documents `lastupdatefromdate`/`lastupdatetodate` for
- * Tickets, Projects and Client only; the simulator honours them on EVERY list resource, because the
- * incremental sync relies on them everywhere and the benchmark measures it.
+ * Tickets, Projects and Client only; the default profile honours them on EVERY list resource, because
+ * the incremental sync asks for them everywhere and the benchmark measures it. The realistic profile
+ * honours them only where documented and ignores them elsewhere, as an unknown parameter.
  */
 import { HOUR_MS } from './calendar';
 import type { HaloResource } from './dataset';
+import { honoursFilter, type ServingHabits } from './realistic';
 import type { ServedData } from './served-data';
 import type { TimesheetStore } from './timesheet-store';
 
@@ -55,33 +57,41 @@ export class QueryError extends Error {}
 
 type Predicate = (i: number) => boolean;
 
-function predicates(data: ServedData, res: HaloResource, q: Query): Predicate[] {
+function predicates(
+  data: ServedData,
+  res: HaloResource,
+  q: Query,
+  habits: ServingHabits,
+): Predicate[] {
   const out: Predicate[] = [];
+  const honours = (param: string): boolean => honoursFilter(habits, res, param);
   for (const [param, field] of EQUALITY) {
     const v = q[param];
-    if (v === undefined || v === '') continue;
+    if (v === undefined || v === '' || !honours(param)) continue;
     const want = Number(v);
     const f = res === 'Actions' && field === 'agent_id' ? 'who_agentid' : field;
     out.push((i) => Number(data.value(res, i, f)) === want);
   }
-  if (q.ticketids) {
+  if (q.ticketids && honours('ticketids')) {
     const ids = new Set(q.ticketids.split(',').map(Number));
     out.push((i) => ids.has(data.id(res, i)));
   }
-  if (q.agents && res === 'TimesheetEvent') {
+  if (q.agents && res === 'TimesheetEvent' && honours('agents')) {
     const ids = new Set(q.agents.split(',').map(Number));
     out.push((i) => ids.has(Number(data.value(res, i, 'agent_id'))));
   }
-  if (truthy(q.open_only)) out.push((i) => Number(data.value(res, i, 'status_id')) !== 9);
-  if (truthy(q.closed_only)) out.push((i) => Number(data.value(res, i, 'status_id')) === 9);
+  if (truthy(q.open_only) && honours('open_only'))
+    out.push((i) => Number(data.value(res, i, 'status_id')) !== 9);
+  if (truthy(q.closed_only) && honours('closed_only'))
+    out.push((i) => Number(data.value(res, i, 'status_id')) === 9);
   if (res === 'Client' && !truthy(q.includeinactive)) {
     out.push((i) => data.value(res, i, 'inactive') !== true);
   }
-  if (q.lastupdatefromdate) {
+  if (q.lastupdatefromdate && honours('lastupdatefromdate')) {
     const from = parseDate(q.lastupdatefromdate, false);
     out.push((i) => data.lastUpdate(res, i) >= from);
   }
-  if (q.lastupdatetodate) {
+  if (q.lastupdatetodate && honours('lastupdatetodate')) {
     const to = parseDate(q.lastupdatetodate, true);
     out.push((i) => data.lastUpdate(res, i) <= to);
   }
@@ -122,10 +132,13 @@ const PAGING_PARAMS = new Set([
 export class ListQuery {
   private readonly cache = new Map<string, { version: number; indices: Int32Array }>();
 
-  constructor(private readonly data: ServedData) {}
+  constructor(
+    private readonly data: ServedData,
+    private readonly habits: ServingHabits,
+  ) {}
 
   select(res: HaloResource, q: Query): ListSelection {
-    const preds = predicates(this.data, res, q);
+    const preds = predicates(this.data, res, q, this.habits);
     let total: number;
     let matching: Int32Array | undefined;
     if (preds.length === 0) total = this.data.count(res);
@@ -141,6 +154,8 @@ export class ListQuery {
     let pageNo = 1;
     if (paged) {
       pageSize = Math.max(1, Number(q.page_size) || 50);
+      // Hosted HaloPSA serves at most its cap whatever page_size asks; page_no counts capped pages.
+      if (this.habits.pageCap !== false) pageSize = Math.min(pageSize, this.habits.pageCap);
       pageNo = Math.max(1, Number(q.page_no) || 1);
       start = (pageNo - 1) * pageSize;
       end = Math.min(total, start + pageSize);

@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { HaloResource } from './dataset';
 import type { ListQuery, Query } from './list-query';
+import type { LooseIds } from './realistic';
 import type { HaloRecord } from './record-collection';
 import { ENVELOPE_KEY } from './resource-names';
 import type { ServedData } from './served-data';
@@ -15,6 +16,7 @@ export function sendList(
   lists: ListQuery,
   resource: HaloResource,
   q: Query,
+  ids: LooseIds,
 ): void {
   const sel = lists.select(resource, q);
   const includeLines = /^(true|1)$/i.test(q.includelines ?? '') && resource === 'RecurringInvoice';
@@ -33,7 +35,7 @@ export function sendList(
     while (k < sel.indices.length) {
       const end = Math.min(sel.indices.length, k + CHUNK_ROWS);
       const parts: string[] = [];
-      for (; k < end; k++) parts.push(JSON.stringify(rowAt(sel.indices[k] ?? 0)));
+      for (; k < end; k++) parts.push(ids.serialise(resource, rowAt(sel.indices[k] ?? 0)));
       const chunk = (k - parts.length > 0 ? ',' : '') + parts.join(',');
       if (!res.write(chunk)) {
         res.once('drain', pump);

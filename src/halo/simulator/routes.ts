@@ -9,6 +9,7 @@ import { HttpError } from './http-error';
 import type { ListQuery, Query } from './list-query';
 import { sendList } from './list-response';
 import { lookupRecords } from './lookups';
+import type { LooseIds, RandomRateLimit } from './realistic';
 import type { SimulatorWrites } from './record-writes';
 import { resolveResource } from './resource-names';
 import type { ServedData } from './served-data';
@@ -39,6 +40,12 @@ export interface RouteContext {
   tokens: TokenIssuer;
   writes: SimulatorWrites;
   tenant: string | undefined;
+  /** Path of the auth server (`/auth` by default): `/api/authinfo` announces it, tokens come from `{path}/token`. */
+  authPath: string;
+  /** Random 429s of the realistic profile (none by default). */
+  randomRateLimit: RandomRateLimit;
+  /** How ids are spelled on the wire (plainly by default). */
+  ids: LooseIds;
   baseUrl(): string;
   limiter(): RollingRateLimiter | undefined;
 }
@@ -60,10 +67,10 @@ export async function route(
     res.end(JSON.stringify(body));
   };
   if (lower === '/api/authinfo' && method === 'GET') {
-    json(200, { auth_url: `${ctx.baseUrl()}/auth`, tenant_id: ctx.tenant ?? '' });
+    json(200, { auth_url: `${ctx.baseUrl()}${ctx.authPath}`, tenant_id: ctx.tenant ?? '' });
     return;
   }
-  if (lower === '/auth/token' && method === 'POST') {
+  if (lower === `${ctx.authPath.toLowerCase()}/token` && method === 'POST') {
     const form = new URLSearchParams(await readBody(req));
     const r = tokens.issue(form, q.tenant);
     json(r.status, r.body);
@@ -79,6 +86,15 @@ export async function route(
   const limiter = ctx.limiter();
   if (limiter && !limiter.admit()) {
     res.writeHead(429, { 'content-type': 'text/plain' });
+    res.end(RATE_LIMIT_MESSAGE);
+    return;
+  }
+  const refusal = ctx.randomRateLimit.draw();
+  if (refusal) {
+    const headers: Record<string, string> = { 'content-type': 'text/plain' };
+    if (refusal.retryAfterSeconds !== undefined)
+      headers['retry-after'] = String(refusal.retryAfterSeconds);
+    res.writeHead(429, headers);
     res.end(RATE_LIMIT_MESSAGE);
     return;
   }
@@ -117,10 +133,11 @@ export async function route(
     if (resource === 'Tickets' && data.indexOf('Tickets', id) < 0) r = 'Projects';
     const i = Number.isInteger(id) ? data.indexOf(r, id) : -1;
     if (i < 0) throw new HttpError(404, `${resource} ${idPart} not found`);
-    json(200, data.full(r, i));
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(ctx.ids.serialise(r, data.full(r, i)));
     return;
   }
-  sendList(res, data, ctx.lists, resource, q);
+  sendList(res, data, ctx.lists, resource, q, ctx.ids);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

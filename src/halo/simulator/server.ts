@@ -20,6 +20,13 @@ import {
 import { HttpError } from './http-error';
 import { ListQuery, QueryError, type Query } from './list-query';
 import { Rng } from './prng';
+import {
+  LooseIds,
+  RandomRateLimit,
+  servingHabits,
+  type RealisticOptions,
+  type ServingHabits,
+} from './realistic';
 import type { HaloRecord } from './record-collection';
 import { SimulatorWrites, type Stamp } from './record-writes';
 import { resolveResource } from './resource-names';
@@ -41,6 +48,11 @@ export interface SimulatorOptions {
   clock?: Clock;
   /** Built-in rate limit like hosted HaloPSA; off by default. */
   rateLimit?: RateLimitSettings;
+  /**
+   * Serve with hosted HaloPSA's habits (`realistic.ts`): `true` for all of them, or the habits to
+   * change. The data served stays the same. Off by default.
+   */
+  realistic?: boolean | RealisticOptions;
 }
 
 export interface SimulatorRequest {
@@ -57,15 +69,22 @@ export interface HaloSimulator {
   /** Requests served since start or the last reset. */
   readonly requests: SimulatorRequest[];
   readonly faults: FaultInjector;
+  /** The habits this simulator serves with (the default profile's, or the realistic ones). */
+  readonly habits: Readonly<ServingHabits>;
   /** Stops the server (hung requests are dropped). */
   close(): Promise<void>;
   resetRequestLog(): void;
   setClock(clock: Clock): void;
+  /** Forgets every issued token, as a HaloPSA that revokes sessions: the next API call is a 401. */
+  revokeTokens(): void;
   /** Turns the built-in rate limiter on (settings) or off (undefined). */
   setRateLimit(settings: RateLimitSettings | undefined): void;
-  /** Every record of a resource exactly as the API serves it as a list row ('Tickets', 'tickets', 'timesheetEvents'…). */
+  /**
+   * Every record of a resource exactly as the API serves it as a list row, parsed ('Tickets',
+   * 'tickets', 'timesheetEvents'…); under the realistic profile with its loosely spelled ids.
+   */
   records(resource: string): HaloRecord[];
-  /** One record as `GET /api/<Resource>/{id}` serves it, or undefined. */
+  /** One record as `GET /api/<Resource>/{id}` serves it, parsed, or undefined. */
   record(resource: string, id: number): HaloRecord | undefined;
   /** Makes a served record malformed: sets `field` to `value` (e.g. id "abc", estimate "lots"). */
   corrupt(resource: string, id: number, field: string, value: unknown): void;
@@ -79,11 +98,14 @@ export interface HaloSimulator {
   addRecord(resource: string, record: HaloRecord): HaloRecord;
   /** A HaloPSA-shaped webhook delivery for a ticket as currently served. */
   webhookPayload(ticketId: number, event?: string): HaloWebhookPayload;
-  /** POSTs a webhook delivery; resolves with the receiver's HTTP status. */
+  /**
+   * POSTs a webhook delivery (one object), or a batch of them (an array, as HaloPSA does with
+   * batching on); resolves with the receiver's HTTP status.
+   */
   sendWebhook(
     targetUrl: string,
     basic: BasicAuth | undefined,
-    payload: HaloWebhookPayload,
+    payload: HaloWebhookPayload | HaloWebhookPayload[],
   ): Promise<number>;
 }
 
@@ -99,15 +121,18 @@ const DEFAULT_PARTIAL: Readonly<Record<string, readonly string[]>> = {
 export async function startSimulator(opts: SimulatorOptions): Promise<HaloSimulator> {
   let current = opts.clock ?? systemClock;
   const clock: Clock = { now: () => current.now() };
+  const habits = servingHabits(opts.realistic);
   const data = new ServedData(opts.dataset);
-  const lists = new ListQuery(data);
+  const lists = new ListQuery(data, habits);
   const faults = new FaultInjector();
   const tokens = new TokenIssuer(
     opts.clientId ?? 'demo',
     opts.clientSecret ?? 'demo',
     opts.tenant,
     clock,
+    habits.tokenLifetimeSeconds,
   );
+  const ids = new LooseIds(habits);
   let limiter = opts.rateLimit ? new RollingRateLimiter(opts.rateLimit, clock) : undefined;
   const requests: SimulatorRequest[] = [];
   const sockets = new Set<Socket>();
@@ -121,6 +146,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<HaloSimula
     tokens,
     writes,
     tenant: opts.tenant,
+    authPath: habits.authPath,
+    randomRateLimit: new RandomRateLimit(habits),
+    ids,
     baseUrl: () => baseUrl,
     limiter: () => limiter,
   };
@@ -240,6 +268,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<HaloSimula
     dataset: opts.dataset,
     requests,
     faults,
+    habits,
     close: async () => {
       for (const r of hung) r.destroy();
       hung.clear();
@@ -252,14 +281,19 @@ export async function startSimulator(opts: SimulatorOptions): Promise<HaloSimula
     setClock: (next) => {
       current = next;
     },
+    revokeTokens: () => tokens.revokeAll(),
     setRateLimit: (settings) => {
       limiter = settings ? new RollingRateLimiter(settings, clock) : undefined;
     },
-    records: (resource) => data.records(must(resource)),
+    records: (resource) => {
+      const r = must(resource);
+      const rows = data.records(r);
+      return ids.active ? rows.map((row) => ids.parsed(r, row)) : rows;
+    },
     record: (resource, id) => {
       const r = must(resource);
       const i = data.indexOf(r, id);
-      return i >= 0 ? data.full(r, i) : undefined;
+      return i >= 0 ? ids.parsed(r, data.full(r, i)) : undefined;
     },
     corrupt: (resource, id, field, value) => {
       const r = must(resource);

@@ -1,4 +1,4 @@
-/** OAuth2 client-credentials tokens as HaloPSA issues them (scopes, one-hour expiry on the injected clock). */
+/** OAuth2 client-credentials tokens as HaloPSA issues them (scopes, expiry on the injected clock). */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../shared/clock';
 
@@ -22,7 +22,7 @@ export interface TokenResponse {
   body: Record<string, unknown>;
 }
 
-/** Lifetime of an access token in seconds. */
+/** Default lifetime of an access token in seconds (about an hour, as HaloPSA issues them). */
 export const TOKEN_LIFETIME_S = 3600;
 
 /** Issues and checks bearer tokens. */
@@ -34,6 +34,8 @@ export class TokenIssuer {
     private readonly clientSecret: string,
     private readonly tenant: string | undefined,
     private readonly clock: Clock,
+    /** Lifetime of an issued token in seconds. */
+    private readonly lifetimeSeconds: number = TOKEN_LIFETIME_S,
   ) {}
 
   /** Handles a token request's form fields (query `tenant` merged in by the caller). */
@@ -62,7 +64,7 @@ export class TokenIssuer {
     const scopes = requested.length > 0 ? requested : ['all'];
     const token = randomBytes(24).toString('hex');
     this.tokens.set(token, {
-      expiresAt: this.clock.now().getTime() + TOKEN_LIFETIME_S * 1000,
+      expiresAt: this.clock.now().getTime() + this.lifetimeSeconds * 1000,
       scopes: new Set(scopes),
     });
     return {
@@ -70,10 +72,15 @@ export class TokenIssuer {
       body: {
         access_token: token,
         token_type: 'Bearer',
-        expires_in: TOKEN_LIFETIME_S,
+        expires_in: this.lifetimeSeconds,
         scope: scopes.join(' '),
       },
     };
+  }
+
+  /** Forgets every issued token (HaloPSA revoking sessions): the next API call with one is a 401. */
+  revokeAll(): void {
+    this.tokens.clear();
   }
 
   /** The scopes of a valid bearer header, or undefined when missing, unknown or expired. */

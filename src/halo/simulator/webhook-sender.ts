@@ -22,11 +22,11 @@ export interface BasicAuth {
   password: string;
 }
 
-/** POSTs a delivery and resolves with the HTTP status. */
+/** POSTs a delivery (or a batch of them, as an array) and resolves with the HTTP status. */
 export function postWebhook(
   targetUrl: string,
   basic: BasicAuth | undefined,
-  payload: HaloWebhookPayload,
+  payload: HaloWebhookPayload | HaloWebhookPayload[],
   timeoutMs = 10_000,
 ): Promise<number> {
   const url = new URL(targetUrl);
