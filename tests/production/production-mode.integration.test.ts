@@ -1,6 +1,6 @@
 /**
  * Production mode end to end, as separate processes configured only by environment (SPEC §6): the
- * HaloPSA simulator runs from its CLI in its own process; the app runs from `src/main.ts` in another,
+ * HaloPSA simulator runs from its CLI in its own process with the realistic profile; the app runs from `src/main.ts` in another,
  * with production settings only — PostgreSQL, Bot Framework OpenID metadata and Entra OpenID metadata
  * from a JWKS double, the App Service managed-identity endpoint double for its outbound tokens, the
  * Bot Connector double (the activities' serviceUrl) and the Graph double (https, trusted through
@@ -98,7 +98,9 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
   const db = async <T>(sql: string, params: unknown[] = []): Promise<T[]> =>
     (await admin.query(sql, params)).rows as T[];
   const haloToken = async () => {
-    const response = await fetch(`${simUrl}/auth/token`, {
+    // Hosted HaloPSA names its auth server in /api/authinfo (the realistic profile moves it).
+    const info = (await (await fetch(`${simUrl}/api/authinfo`)).json()) as { auth_url: string };
+    const response = await fetch(`${info.auth_url}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials&client_id=demo&client_secret=demo&scope=all',
@@ -134,6 +136,9 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
       [
         'src/halo/simulator/cli.ts',
         ...['--profile', 'demo', '--seed', '42', '--as-of', today, '--port', String(simPort)],
+        // Hosted HaloPSA's habits: 100-row pages, discovered auth, short-lived tokens, random 429s,
+        // loosely spelled ids, undocumented filters ignored.
+        ...['--realistic', '--token-lifetime-seconds', '20'],
       ],
       { PATH: process.env.PATH ?? '' },
       /^\{"url"/,
@@ -141,8 +146,10 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
     );
     simulator = sim.child;
     simUrl = (JSON.parse(sim.line) as { url: string }).url;
-    const agentList = await halo<Array<{ id: number; email?: string }>>('Agent');
-    agents = agentList.filter((a) => a.email).map((a) => ({ id: a.id, email: a.email! }));
+    const agentList = await halo<Array<{ id: number | string; email?: string }>>('Agent');
+    agents = agentList
+      .filter((a) => a.email && Number(a.id) > 0)
+      .map((a) => ({ id: Number(a.id), email: a.email! }));
 
     const databaseUrl = new URL(pgUrl!);
     databaseUrl.searchParams.set('options', `-c search_path=${schema}`);

@@ -1,7 +1,9 @@
 /**
  * `npm run replay` as an MSP evaluating us would run it first (SPEC §6): only the three HaloPSA
- * settings in the environment, against a HaloPSA in another process (the simulator's CLI). The engine
- * lines equal those of the replay over the embedded simulator of the same seed.
+ * settings in the environment, against a HaloPSA in another process (the simulator's CLI with hosted
+ * HaloPSA's habits: 100-row pages, discovered auth, 20 s tokens, random 429s, loosely spelled ids).
+ * The engine lines equal those of the replay over the embedded simulator (default profile) of the
+ * same seed.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
