@@ -1,12 +1,15 @@
 /**
  * The renewal half of `npm run replay` (SPEC §6, §9): the renewal engine run day by day over the
  * loaded history with the as-of loader, printing `renewal.flagged` and `uplift.proposed` state
- * changes, and scoring churn flags against known outcomes when the generator's intents are known.
+ * changes, and scoring churn flags and uplift proposals against known outcomes when the generator's
+ * intents are known.
  */
 import {
-  detectUplift,
+  churnBand,
   flagRenewalRisk,
   mergeUplift,
+  proposeUplift,
+  withdrawUplift,
   type RenewalPolicy,
   type UpliftOpportunity,
 } from '../../domain/renewals';
@@ -79,9 +82,13 @@ export function replayRenewals(
           score: flag.score,
         });
       }
+      // No uplift pitched to a client in the churn band; what was proposed is withdrawn (the
+      // replay prints no line for it: a pitch made counts in the scoring, withdrawn or not).
+      const band = churnBand(flag, policy);
+      const kept = withdrawUplift(known.get(facts.contractId) ?? [], band, date);
       const merged = mergeUplift(
-        known.get(facts.contractId) ?? [],
-        detectUplift(facts, date, policy),
+        kept.opportunities,
+        proposeUplift(facts, date, policy, band).opportunities,
       );
       known.set(facts.contractId, merged.opportunities);
       for (const o of merged.newlyProposed) {

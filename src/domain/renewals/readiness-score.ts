@@ -206,12 +206,22 @@ function pct(v: number): string {
   return `${round(v * 100, 1)} %`;
 }
 
+/** One driver as measured, before it is judged against its thresholds. */
+export interface MeasuredDriver {
+  value: number | null;
+  /** False when the driver does not apply to the contract at all (no prepay, no projects). */
+  applicable: boolean;
+  detail: string;
+  /** Why a measured value costs nothing here (the reason is part of the explanation). */
+  excusedBy?: string;
+}
+
 /** The measured value of each driver (null when not measurable) plus whether it applies at all. */
 export function measureDrivers(
   facts: ContractFacts,
   asOf: IsoDate,
   policy: RenewalPolicy,
-): Record<ReadinessDriverKey, { value: number | null; applicable: boolean; detail: string }> {
+): Record<ReadinessDriverKey, MeasuredDriver> {
   const r = policy.readiness;
   const byMonth = ticketsByMonth(facts);
   const win = ticketWindow(byMonth, asOf, 0, r.windowMonths);
@@ -283,7 +293,15 @@ export function measureDrivers(
       detail: `${reopened} reopened of ${opened} tickets, ${w}`,
     },
     p1: { value: hasTickets ? p1 : null, applicable: true, detail: `${p1} P1 tickets, ${w}` },
-    ticketTrend: { value: trend, applicable: true, detail: trendDetail },
+    ticketTrend: {
+      value: trend,
+      applicable: true,
+      detail: trendDetail,
+      // Growth in use above the entitlement is an uplift conversation, not a readiness risk.
+      ...(utilisation !== null && utilisation > 1 + policy.uplift.overrun.tolerance
+        ? { excusedBy: `hours used at ${pct(utilisation)} of the entitlement: growth in use` }
+        : {}),
+    },
     feedback: {
       value: feedback,
       applicable: true,
@@ -349,18 +367,22 @@ export function assessReadiness(
 ): ReadinessAssessment {
   const r = policy.readiness;
   const measured = measureDrivers(facts, asOf, policy);
-  const raw = READINESS_DRIVER_KEYS.map(
-    (k) => r.drivers[k].weight * driverSeverity(measured[k].value, r.drivers[k]),
+  const raw = READINESS_DRIVER_KEYS.map((k) =>
+    measured[k].excusedBy === undefined
+      ? r.drivers[k].weight * driverSeverity(measured[k].value, r.drivers[k])
+      : 0,
   );
   const points = apportion(raw);
   const drivers: ReadinessDriver[] = READINESS_DRIVER_KEYS.map((key, i) => {
     const m = measured[key];
     const t = r.drivers[key];
-    const level = driverLevel(m.value, t);
+    const level = m.excusedBy === undefined ? driverLevel(m.value, t) : 'ok';
     const explanation =
       m.value === null
         ? `${LABEL[key]}: not measured (${m.detail}).`
-        : `${LABEL[key]} ${formatValue(key, m.value)} (${m.detail}); watch at ${formatValue(key, t.watch)}, risk at ${formatValue(key, t.risk)}.`;
+        : m.excusedBy !== undefined
+          ? `${LABEL[key]} ${formatValue(key, m.value)} (${m.detail}); not counted: ${m.excusedBy}, see uplift.`
+          : `${LABEL[key]} ${formatValue(key, m.value)} (${m.detail}); watch at ${formatValue(key, t.watch)}, risk at ${formatValue(key, t.risk)}.`;
     return {
       key,
       group: GROUP[key],
