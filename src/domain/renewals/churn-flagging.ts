@@ -17,8 +17,8 @@
  *
  * Monthly evaluations: each calendar month on its own — the latest complete months and, once
  * `minCurrentMonthDays` into the month, the month to date (volumes prorated). Counts are judged by
- * the edge of their noise band (Poisson for volumes and note hits, Wilson for SLA and reopen rates,
- * standard error for feedback), so small samples need clearer evidence. A contract is flagged when
+ * the edge of their noise band (Poisson for volumes, note hits and hours, Wilson for SLA and reopen
+ * rates, standard error for feedback), so small samples need clearer evidence. A contract is flagged when
  * at least `minFamilies` families, `minLeavingFamilies` of them about leaving, each fire on every one
  * of their last `persistenceMonths` judged evaluations, their weakest strengths summing to
  * `flagScore`: one bad month, one signal on its own, strain without a sign of leaving, or different
@@ -364,8 +364,12 @@ export function evaluateMonth(
       judged['low-utilisation'] = true;
       const util = used / (ent * cov);
       const baseUtil = (median(baseHours) ?? 0) / ent;
-      if (util <= c.utilisation.maxShareOfBaseline * baseUtil) {
-        const s = rampDown(util, c.utilisation.triggerBelow, c.utilisation.fullBelow);
+      // Sampling noise: hours counted like events around the client's usual use (a quiet ten days
+      // of a small client is not disengagement); judge the most use the month is consistent with.
+      const expected = baseUtil * ent * cov;
+      const utilHigh = (used + z * Math.sqrt(Math.max(expected, 1))) / (ent * cov);
+      if (utilHigh <= c.utilisation.maxShareOfBaseline * baseUtil) {
+        const s = rampDown(utilHigh, c.utilisation.triggerBelow, c.utilisation.fullBelow);
         if (s > 0) {
           strengths['low-utilisation'] = s;
           note(
@@ -591,11 +595,11 @@ export interface ChurnBand {
 
 /**
  * The churn band: the contract is flagged, or one of its leaving families (sentiment, payment,
- * disengagement) fired on any of its last `persistenceMonths` judged evaluations. One judged month of
- * leaving evidence enters the band; leaving it takes `persistenceMonths` clean judged months of
- * every leaving family — the flag's own persistence, the other way round, so an uplift is not
- * pitched in a lull between two bad months. Strain (ticket volume, service quality) and usage above
- * the entitlement never put a contract in the band. Read beyond the flag's horizon too.
+ * disengagement) fired on each of its last `persistenceMonths` judged evaluations — the flag's
+ * persistence, without the flag's need for a second, corroborating family: enough to hold back a
+ * pitch, not enough to raise an alarm. A month too thin to judge a family is looked past, as for
+ * the flag. Strain (ticket volume, service quality) and usage above the entitlement never put a
+ * contract in the band. Read beyond the flag's horizon too.
  */
 export function churnBand(flag: ChurnRiskFlag, policy: RenewalPolicy): ChurnBand {
   if (flag.flagged) {
@@ -604,9 +608,9 @@ export function churnBand(flag: ChurnRiskFlag, policy: RenewalPolicy): ChurnBand
   const n = policy.churn.persistenceMonths;
   const lines: string[] = [];
   for (const f of policy.churn.leavingFamilies) {
-    const judged = flag.evaluations.filter((e) => e.judged[f]).slice(0, n);
-    const fired = judged.find((e) => e.strengths[f] > 0);
-    if (fired) lines.push(...(fired.evidenceBy[f] ?? [f]).map((l) => `${l} (${fired.month})`));
+    if (persistingStrength(f, flag.evaluations, n) <= 0) continue;
+    const latest = flag.evaluations.find((e) => e.strengths[f] > 0);
+    if (latest) lines.push(...(latest.evidenceBy[f] ?? [f]).map((l) => `${l} (${latest.month})`));
   }
   return lines.length === 0
     ? { inBand: false, reason: null }

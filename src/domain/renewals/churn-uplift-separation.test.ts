@@ -107,15 +107,38 @@ describe('churn flag: only signals about leaving flag, strain and overrun corrob
       facts: build(strain(2), souring(2)),
     },
     {
-      label: 'one sour month: no flag, but the band holds the pitch',
+      label: 'one sour month: noise, neither a flag nor the band',
+      flagged: false,
+      inBand: false,
+      facts: build(souring(1)),
+    },
+    {
+      label: 'sentiment sour two months, nothing to corroborate it: no flag, but the band',
       flagged: false,
       inBand: true,
-      facts: build(souring(1)),
+      facts: build(souring(2)),
+    },
+    {
+      label: 'disengaging: hours collapse to a tenth of the usual two months running',
+      flagged: false,
+      inBand: true,
+      facts: editHours(build(), 1.6, lastN(2)),
     },
   ])('$label → flagged $flagged, churn band $inBand', ({ facts, flagged, inBand }) => {
     const flag = flagRenewalRisk(facts, asOf, P);
     expect(flag.flagged).toBe(flagged);
     expect(churnBand(flag, P).inBand).toBe(inBand);
+  });
+
+  test('a quiet ten days (2 h against a usual 16 h a month) is within noise, not disengagement', () => {
+    const facts = editHours(build(), 2, (m) => m === '2025-06');
+    const flag = flagRenewalRisk(facts, '2025-06-10', P);
+    expect(flag.evaluations[0]?.month).toBe('2025-06');
+    expect(flag.evaluations[0]?.judged['low-utilisation']).toBe(true);
+    expect(flag.evaluations[0]?.strengths['low-utilisation']).toBe(0);
+    // The same 2 h over the whole month is a collapse.
+    const month = flagRenewalRisk(facts, asOf, P);
+    expect(month.evaluations[0]?.strengths['low-utilisation']).toBeGreaterThan(0);
   });
 
   test('an overrun month explains its extra tickets: ticket volume is no cause of the flag', () => {
@@ -160,8 +183,13 @@ describe('uplift: never pitched in the churn band, and only on persisting eviden
       facts: build(overrun(4), underBilled, souring(2), payingLate(2)),
     },
     {
-      label: 'a client in the churn band (one sour month)',
+      label: 'a client in the churn band (sentiment sour two months, not flagged)',
       kinds: [],
+      facts: build(overrun(4), souring(2)),
+    },
+    {
+      label: 'a client with one sour month (noise: not in the band)',
+      kinds: ['service-overrun'],
       facts: build(overrun(4), souring(1)),
     },
     { label: 'a one-month overrun spike', kinds: [], facts: build(overrun(1)) },
@@ -187,7 +215,7 @@ describe('uplift: never pitched in the churn band, and only on persisting eviden
     );
     expect(first.newlyProposed.map((o) => o.kind)).toEqual(['service-overrun']);
 
-    const souredBand = churnBand(flagRenewalRisk(build(overrun(4), souring(1)), asOf, P), P);
+    const souredBand = churnBand(flagRenewalRisk(build(overrun(4), souring(2)), asOf, P), P);
     const withdrawn = withdrawUplift(first.opportunities, souredBand, asOf);
     expect(withdrawn.withdrawn.map((o) => o.status)).toEqual(['withdrawn']);
 

@@ -4,6 +4,15 @@
  * whole points it takes off a perfect 100 — so `score = 100 − Σ contributions` exactly. A confidence
  * (0–1) drops with missing data (no ticket history, no entitlement, no invoices…); thin data gives
  * `unknown`, and missing key data never gives `ready`.
+ *
+ * Readiness is the whole renewal conversation (SPEC §3's five groups); it is not the churn
+ * judgement. Of its drivers only some say the client may be leaving — feedback and negative
+ * language (sentiment), overdue invoices (payment), low utilisation and unused prepay
+ * (disengagement); service quality, ticket trend and project delivery say how the service is
+ * going. The churn flag and the churn band read their own self-baselined signal families
+ * (`churn-flagging.ts`), never this score. Hours used above the entitlement cost nothing here: the
+ * utilisation driver only charges under-use, and a ticket rise that comes with hours over the
+ * entitlement is growth in use (an uplift conversation), so the trend driver does not charge it.
  */
 import { type IsoDate } from '../shared/dates';
 import { round } from '../shared/numbers';
