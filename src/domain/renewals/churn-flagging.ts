@@ -3,11 +3,12 @@
  * flagged as likely to churn, as of `asOf`?
  *
  * The judgement compares each contract with **its own history** (so it carries over to portfolios it
- * has never seen; absolute floors count only below the contract's own usual level) on five independent signal families that build up over months before a customer
- * leaves: rising ticket volume, falling service quality (SLA attainment, reopens), negative
- * sentiment (feedback scores, negative language), late payment (invoices overdue beyond what is
- * usual for the client, including ones since paid) and falling utilisation. Each family gives a
- * strength 0–1 (0 below its trigger, 0.5 at it, 1 at its "full" level).
+ * has never seen; an absolute floor counts only below the contract's own usual level) on five
+ * independent signal families that build up over months before a customer leaves: rising ticket
+ * volume, falling service quality (SLA attainment, reopens), negative sentiment (feedback scores,
+ * negative language), late payment (invoices overdue beyond what is usual for the client,
+ * including ones since paid) and falling utilisation. Each family gives a strength 0–1 (0 below
+ * its trigger, 0.5 at it, 1 at its "full" level).
  *
  * Only some families are about leaving: sentiment, payment and disengagement (the policy's
  * `leavingFamilies`). Ticket volume and service quality measure strain on the service, which a busy
@@ -18,14 +19,14 @@
  * Monthly evaluations: each calendar month on its own — the latest complete months and, once
  * `minCurrentMonthDays` into the month, the month to date (volumes prorated). Counts are judged by
  * the edge of their noise band (Poisson for volumes, note hits and hours, Wilson for SLA and reopen
- * rates, standard error for feedback), so small samples need clearer evidence. A contract is flagged when
- * at least `minFamilies` families, `minLeavingFamilies` of them about leaving, each fire on every one
- * of their last `persistenceMonths` judged evaluations, their weakest strengths summing to
- * `flagScore`: one bad month, one signal on its own, strain without a sign of leaving, or different
- * noise in different months is not a flag. A month too thin to judge a family
- * (a quiet month with too few SLA outcomes, say) is neither evidence for nor against it: the
- * family's persistence then reads up to `maxSkippedMonths` further back. Almost everything moving
- * at once (`fastTrackScore` with `fastTrackFamilies`, a leaving one among them) flags on the latest
+ * rates, standard error for feedback), so small samples need clearer evidence. A contract is
+ * flagged when at least `minFamilies` families, `minLeavingFamilies` of them about leaving, each
+ * fire on every one of their last `persistenceMonths` judged evaluations, their weakest strengths
+ * summing to `flagScore`: one bad month, one signal on its own, strain without a sign of leaving,
+ * or different noise in different months is not a flag. A month too thin to judge a family (a
+ * quiet month with too few SLA outcomes, say) is neither evidence for nor against it: the family's
+ * persistence then reads up to `maxSkippedMonths` further back. Almost everything moving at once
+ * (`fastTrackScore` with `fastTrackFamilies`, a leaving one among them) flags on the latest
  * evaluation alone. Stateless: persistence comes from history, so any day can be evaluated alone;
  * pass the previous result for hysteresis, which holds on evidence, not on the calendar.
  */
@@ -82,7 +83,7 @@ export interface ChurnRiskFlag {
   risk: number;
   daysToEnd: number | null;
   blockedBy: ChurnBlock | null;
-  /** Latest first. Filled whenever the history allows, even beyond the horizon (for the churn band). */
+  /** Latest first; filled whenever the history allows, beyond the horizon too (the churn band). */
   evaluations: ChurnEvaluation[];
   explanation: string;
 }
