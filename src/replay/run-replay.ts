@@ -117,6 +117,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
             contractId: String(c.contractId),
             churns: c.churns,
             endDate: c.endDate,
+            // Renewal scoring: uplift truth and the archetype the confusion is grouped by.
+            expands: c.expands,
+            archetype: (c as { archetype?: string }).archetype ?? c.situation,
           }))
         : null,
     });

@@ -3,7 +3,11 @@ import {
   indexRenewalHistory,
 } from '../../src/app/renewals/build-contract-facts';
 import type { RenewalHistory } from '../../src/app/renewals/renewal-history.port';
-import { replayRenewals, scoreRenewalReplay } from '../../src/app/renewals/replay-renewals';
+import {
+  replayRenewals,
+  scoreRenewalReplay,
+  scoreUpliftReplay,
+} from '../../src/app/renewals/replay-renewals';
 import { daysBetweenInclusive } from '../../src/app/delivery/replay-delivery';
 import {
   addMonths,
@@ -112,14 +116,16 @@ describe.each(SEEDS)('renewal judgement on demo portfolio seed %i', (seed) => {
       if (intent.situation === 'healthy' && uplift.some((u) => u.kind === 'service-overrun')) {
         problems.push(`${label}: service overrun proposed on a healthy contract`);
       }
-      // An overrun shows only where the hours really exceeded the entitlement two months running
-      // (the generator's smallest clients stay under their 5-hour floor).
+      // An overrun shows only where the hours really exceeded the entitlement (and its tolerance)
+      // in three of the last four complete months, the last among them (the generator's smallest
+      // clients stay under their 5-hour floor).
       const last = monthOf(DEMO_AS_OF);
-      const over = [addMonths(last, -2), addMonths(last, -1)].every(
-        (m) =>
-          (facts.hoursUsedByMonth.find((h) => h.month === m)?.hours ?? 0) >
-          (facts.entitlementHoursPerMonth ?? Infinity),
-      );
+      const { tolerance, windowMonths, minMonths } = DEFAULT_RENEWAL_POLICY.uplift.overrun;
+      const isOver = (m: string) =>
+        (facts.hoursUsedByMonth.find((h) => h.month === m)?.hours ?? 0) >
+        (facts.entitlementHoursPerMonth ?? Infinity) * (1 + tolerance);
+      const window = Array.from({ length: windowMonths }, (_, i) => addMonths(last, -1 - i));
+      const over = isOver(addMonths(last, -1)) && window.filter(isOver).length >= minMonths;
       if (
         intent.situation === 'overrunning' &&
         over &&
@@ -148,6 +154,22 @@ describe.each(SEEDS)('renewal judgement on demo portfolio seed %i', (seed) => {
     const score = scoreRenewalReplay(result.firstFlag, outcomes, { from: FROM, to: TO });
     expect(score.flagged).toBeGreaterThan(0);
     expect(score.precision!).toBeGreaterThanOrEqual(0.8);
+  });
+
+  test('no uplift is proposed to a contract that churns, and every expanding client is proposed one', async () => {
+    const { dataset } = await portfolio(seed);
+    const result = await replay(seed);
+    const evaluated = new Set(result.evaluatedContracts);
+    const outcomes = dataset.intent.contracts.map((c) => ({
+      contractId: String(c.contractId),
+      churns: c.churns,
+      endDate: c.endDate,
+      expands: c.expands,
+    }));
+    const score = scoreUpliftReplay(result.firstProposal, outcomes, evaluated);
+    expect(score.proposedToChurners).toBe(0);
+    expect(score.warranted).toBeGreaterThan(0);
+    expect(score.recall).toBe(1);
   });
 });
 

@@ -2,15 +2,17 @@
  * The daily renewal evaluation (job `renewal-evaluate`): every contract's readiness as of the day
  * is stored as a snapshot; contracts entering the 90/60/30-day windows get their stage's tasks and
  * a stage card in the routed `renewals` channel (one per contract + stage, re-posted only when the
- * stage changes state); missed mandatory checkpoints escalate; uplift opportunities are recorded;
+ * stage changes state); missed mandatory checkpoints escalate; uplift opportunities are recorded,
+ * except while the contract is in the churn band (no uplift is pitched to a client that is leaving);
  * every intervention lands on the contract's renewal timeline. Contracts with data-quality
  * exceptions are snapshotted and listed, never acted on.
  */
 import {
   assessReadiness,
-  detectUplift,
+  churnBand,
   flagRenewalRisk,
   intakeExceptions,
+  proposeUplift,
   renewalStage,
   stageTasks,
   whatChanged,
@@ -58,6 +60,8 @@ export interface RenewalEvaluationReport {
   escalated: Array<{ contractId: number; stage: string; escalateTo: string }>;
   flagged: number[];
   upliftProposed: string[];
+  /** Contracts whose detected uplift was held back because they are in the churn band. */
+  upliftWithheld: Array<{ contractId: number; reason: string }>;
 }
 
 /** Days a late-opened stage gets before its mandatory tasks count as missed. */
@@ -99,6 +103,7 @@ export class EvaluateRenewals {
       escalated: [],
       flagged: [],
       upliftProposed: [],
+      upliftWithheld: [],
     };
 
     for (const facts of all) {
@@ -164,7 +169,12 @@ export class EvaluateRenewals {
           stagesByContract.get(contractId) ?? [],
           report.escalated,
         );
-        for (const o of detectUplift(facts, asOf, policy)) {
+        // No uplift is pitched to a client in the churn band.
+        const uplift = proposeUplift(facts, asOf, policy, churnBand(flag, policy));
+        if (uplift.withheld !== null) {
+          report.upliftWithheld.push({ contractId, reason: uplift.withheld });
+        }
+        for (const o of uplift.opportunities) {
           if (await tx.uplift.upsertUplift(o, at)) {
             report.upliftProposed.push(o.id);
             await this.event(

@@ -1,12 +1,15 @@
 /**
  * The renewal half of `npm run replay` (SPEC §6, §9): the renewal engine run day by day over the
  * loaded history with the as-of loader, printing `renewal.flagged` and `uplift.proposed` state
- * changes, and scoring churn flags against known outcomes when the generator's intents are known.
+ * changes, and scoring churn flags and uplift proposals against known outcomes when the generator's
+ * intents are known.
  */
 import {
-  detectUplift,
+  churnBand,
   flagRenewalRisk,
   mergeUplift,
+  proposeUplift,
+  withdrawUplift,
   type RenewalPolicy,
   type UpliftOpportunity,
 } from '../../domain/renewals';
@@ -29,7 +32,11 @@ export interface RenewalReplayResult {
   events: RenewalReplayEvent[];
   /** First day each contract was flagged as likely to churn. */
   firstFlag: Map<string, string>;
+  /** First day each contract was proposed an uplift (of any kind). */
+  firstProposal: Map<string, string>;
   contractsEvaluated: number;
+  /** Ids of the contracts judged on at least one day (live, with a loadable record). */
+  evaluatedContracts: string[];
   /** Contracts never judged because of data-quality exceptions. */
   dataQualityContracts: string[];
 }
@@ -49,6 +56,7 @@ export function replayRenewals(
   const known = new Map<string, UpliftOpportunity[]>();
   const events: RenewalReplayEvent[] = [];
   const firstFlag = new Map<string, string>();
+  const firstProposal = new Map<string, string>();
   const evaluated = new Set<string>();
   const dataQuality = new Set<string>();
 
@@ -74,12 +82,17 @@ export function replayRenewals(
           score: flag.score,
         });
       }
+      // No uplift pitched to a client in the churn band; what was proposed is withdrawn (the
+      // replay prints no line for it: a pitch made counts in the scoring, withdrawn or not).
+      const band = churnBand(flag, policy);
+      const kept = withdrawUplift(known.get(facts.contractId) ?? [], band, date);
       const merged = mergeUplift(
-        known.get(facts.contractId) ?? [],
-        detectUplift(facts, date, policy),
+        kept.opportunities,
+        proposeUplift(facts, date, policy, band).opportunities,
       );
       known.set(facts.contractId, merged.opportunities);
       for (const o of merged.newlyProposed) {
+        if (!firstProposal.has(facts.contractId)) firstProposal.set(facts.contractId, date);
         events.push({
           date,
           kind: 'uplift.proposed',
@@ -95,7 +108,9 @@ export function replayRenewals(
   return {
     events,
     firstFlag,
+    firstProposal,
     contractsEvaluated: evaluated.size,
+    evaluatedContracts: [...evaluated],
     dataQualityContracts: [...dataQuality],
   };
 }
@@ -105,6 +120,10 @@ export interface ContractOutcome {
   contractId: string;
   churns: boolean;
   endDate: string;
+  /** The client took more at renewal (an uplift was warranted unless it churned); unknown = false. */
+  expands?: boolean;
+  /** The kind of story the contract tells (scenario archetype, else the generator's situation). */
+  archetype?: string;
 }
 
 /** How well churn flags matched known outcomes. */
@@ -167,12 +186,119 @@ export function scoreRenewalReplay(
   };
 }
 
+/** How well uplift proposals matched known outcomes, counted per contract. */
+export interface UpliftReplayScore {
+  /**
+   * Contracts proposed an uplift that expanded and did not churn / contracts proposed an uplift
+   * (null when none). A proposal counts once made, even if later withdrawn: it was pitched.
+   */
+  precision: number | null;
+  /** Warranted contracts proposed an uplift / warranted contracts evaluated (null when none). */
+  recall: number | null;
+  proposed: number;
+  truePositives: number;
+  warranted: number;
+  /** Proposed contracts that went on to churn (never a good pitch). */
+  proposedToChurners: number;
+}
+
+/** Churn flags and uplift proposals against outcomes, for the contracts of one archetype. */
+export interface ContractConfusion {
+  contracts: number;
+  churn: {
+    flaggedChurned: number;
+    flaggedRenewed: number;
+    notFlaggedChurned: number;
+    notFlaggedRenewed: number;
+  };
+  uplift: {
+    proposedWarranted: number;
+    proposedUnwarranted: number;
+    notProposedWarranted: number;
+    notProposedUnwarranted: number;
+  };
+}
+
+/** An uplift is warranted when the client expanded and stayed. */
+function warranted(o: ContractOutcome): boolean {
+  return o.expands === true && !o.churns;
+}
+
+function ratio(n: number, d: number): number | null {
+  return d === 0 ? null : Math.round((n / d) * 1000) / 1000;
+}
+
+/** Scores uplift proposals per contract: any proposal to a churner or a non-expander is a false one. */
+export function scoreUpliftReplay(
+  firstProposal: ReadonlyMap<string, string>,
+  outcomes: readonly ContractOutcome[],
+  evaluated: ReadonlySet<string>,
+): UpliftReplayScore {
+  const byId = new Map(outcomes.map((o) => [o.contractId, o]));
+  let tp = 0;
+  let toChurners = 0;
+  for (const id of firstProposal.keys()) {
+    const o = byId.get(id);
+    if (o !== undefined && warranted(o)) tp += 1;
+    if (o?.churns === true) toChurners += 1;
+  }
+  const due = outcomes.filter((o) => evaluated.has(o.contractId) && warranted(o));
+  const found = due.filter((o) => firstProposal.has(o.contractId)).length;
+  return {
+    precision: ratio(tp, firstProposal.size),
+    recall: ratio(found, due.length),
+    proposed: firstProposal.size,
+    truePositives: tp,
+    warranted: due.length,
+    proposedToChurners: toChurners,
+  };
+}
+
+/**
+ * The confusion per archetype over the contracts the replay evaluated, so a regression names the
+ * kind of contract it hit: flagged or not × churned or not, proposed or not × warranted or not.
+ */
+export function confusionByArchetype(
+  result: Pick<RenewalReplayResult, 'firstFlag' | 'firstProposal'>,
+  outcomes: readonly ContractOutcome[],
+  evaluated: ReadonlySet<string>,
+): Record<string, ContractConfusion> {
+  const out: Record<string, ContractConfusion> = {};
+  const sorted = [...outcomes].sort((a, b) => (a.archetype ?? '').localeCompare(b.archetype ?? ''));
+  for (const o of sorted) {
+    if (!evaluated.has(o.contractId)) continue;
+    const c = (out[o.archetype ?? 'unknown'] ??= {
+      contracts: 0,
+      churn: { flaggedChurned: 0, flaggedRenewed: 0, notFlaggedChurned: 0, notFlaggedRenewed: 0 },
+      uplift: {
+        proposedWarranted: 0,
+        proposedUnwarranted: 0,
+        notProposedWarranted: 0,
+        notProposedUnwarranted: 0,
+      },
+    });
+    c.contracts += 1;
+    const flagged = result.firstFlag.has(o.contractId);
+    if (flagged) c.churn[o.churns ? 'flaggedChurned' : 'flaggedRenewed'] += 1;
+    else c.churn[o.churns ? 'notFlaggedChurned' : 'notFlaggedRenewed'] += 1;
+    const proposed = result.firstProposal.has(o.contractId);
+    const due = warranted(o);
+    if (proposed) c.uplift[due ? 'proposedWarranted' : 'proposedUnwarranted'] += 1;
+    else c.uplift[due ? 'notProposedWarranted' : 'notProposedUnwarranted'] += 1;
+  }
+  return out;
+}
+
 /** The renewal part of the replay summary line. */
 export interface RenewalReplaySummary {
   contractsEvaluated: number;
   dataQualityContracts: number;
   /** Churn scoring against the generator's intents (demo simulator only). */
   churn?: RenewalReplayScore;
+  /** Uplift-proposal scoring against the same intents (truth: expands and does not churn). */
+  uplift?: UpliftReplayScore;
+  /** Confusion per contract archetype (intent archetype, else situation). */
+  byArchetype?: Record<string, ContractConfusion>;
 }
 
 /**
@@ -195,7 +321,10 @@ export async function runRenewalReplay(input: {
   const from = input.days[0];
   const to = input.days[input.days.length - 1];
   if (input.outcomes !== null && from !== undefined && to !== undefined) {
+    const evaluated = new Set(result.evaluatedContracts);
     summary.churn = scoreRenewalReplay(result.firstFlag, input.outcomes, { from, to });
+    summary.uplift = scoreUpliftReplay(result.firstProposal, input.outcomes, evaluated);
+    summary.byArchetype = confusionByArchetype(result, input.outcomes, evaluated);
   }
   return { events: result.events, summary };
 }

@@ -3,24 +3,32 @@
  * flagged as likely to churn, as of `asOf`?
  *
  * The judgement compares each contract with **its own history** (so it carries over to portfolios it
- * has never seen) on five independent signal families that build up over months before a customer
- * leaves: rising ticket volume, falling service quality (SLA attainment, reopens), negative
- * sentiment (feedback scores, negative language), late payment (invoices overdue beyond what is
- * usual for the client, including ones since paid) and falling utilisation. Each family gives a
- * strength 0–1 (0 below its trigger, 0.5 at it, 1 at its "full" level).
+ * has never seen; an absolute floor counts only below the contract's own usual level) on five
+ * independent signal families that build up over months before a customer leaves: rising ticket
+ * volume, falling service quality (SLA attainment, reopens), negative sentiment (feedback scores,
+ * negative language), late payment (invoices overdue beyond what is usual for the client,
+ * including ones since paid) and falling utilisation. Each family gives a strength 0–1 (0 below
+ * its trigger, 0.5 at it, 1 at its "full" level).
+ *
+ * Only some families are about leaving: sentiment, payment and disengagement (the policy's
+ * `leavingFamilies`). Ticket volume and service quality measure strain on the service, which a busy
+ * or overrunning client shows without meaning to go: they corroborate a leaving signal, never flag
+ * on their own. A month whose hours ran above the entitlement explains its extra tickets (growth in
+ * use, an uplift conversation), so its ticket volume is no churn evidence at all.
  *
  * Monthly evaluations: each calendar month on its own — the latest complete months and, once
  * `minCurrentMonthDays` into the month, the month to date (volumes prorated). Counts are judged by
- * the edge of their noise band (Poisson for volumes and note hits, Wilson for SLA and reopen rates,
- * standard error for feedback), so small samples need clearer evidence. A contract is flagged when
- * at least `minFamilies` families each fire on every one of their last `persistenceMonths` judged
- * evaluations, their weakest strengths summing to `flagScore`: one bad month, one signal on its
- * own, or different noise in different months is not a flag. A month too thin to judge a family
- * (a quiet month with too few SLA outcomes, say) is neither evidence for nor against it: the
- * family's persistence then reads up to `maxSkippedMonths` further back. Almost everything moving
- * at once (`fastTrackScore` with `fastTrackFamilies`) flags on the latest evaluation alone.
- * Stateless: persistence comes from history, so any day can be evaluated alone; pass the previous
- * result for hysteresis.
+ * the edge of their noise band (Poisson for volumes, note hits and hours, Wilson for SLA and reopen
+ * rates, standard error for feedback), so small samples need clearer evidence. A contract is
+ * flagged when at least `minFamilies` families, `minLeavingFamilies` of them about leaving, each
+ * fire on every one of their last `persistenceMonths` judged evaluations, their weakest strengths
+ * summing to `flagScore`: one bad month, one signal on its own, strain without a sign of leaving,
+ * or different noise in different months is not a flag. A month too thin to judge a family (a
+ * quiet month with too few SLA outcomes, say) is neither evidence for nor against it: the family's
+ * persistence then reads up to `maxSkippedMonths` further back. Almost everything moving at once
+ * (`fastTrackScore` with `fastTrackFamilies`, a leaving one among them) flags on the latest
+ * evaluation alone. Stateless: persistence comes from history, so any day can be evaluated alone;
+ * pass the previous result for hysteresis, which holds on evidence, not on the calendar.
  */
 import { daysBetween, minDate, type IsoDate } from '../shared/dates';
 import { median, round } from '../shared/numbers';
@@ -37,20 +45,11 @@ import {
   type TicketMonth,
 } from './contract-facts';
 import { assessReadiness } from './readiness-score';
-import { type RenewalPolicy } from './renewal-policy';
-
-/** The signal families. */
-export type ChurnSignalFamily =
-  'ticket-volume' | 'service-quality' | 'sentiment' | 'overdue-invoices' | 'low-utilisation';
-
-/** The families in display order. */
-export const CHURN_SIGNAL_FAMILIES: readonly ChurnSignalFamily[] = [
-  'ticket-volume',
-  'service-quality',
-  'sentiment',
-  'overdue-invoices',
-  'low-utilisation',
-];
+import {
+  CHURN_SIGNAL_FAMILIES,
+  type ChurnSignalFamily,
+  type RenewalPolicy,
+} from './renewal-policy';
 
 /** The signals of one monthly evaluation. */
 export interface ChurnEvaluation {
@@ -63,6 +62,8 @@ export interface ChurnEvaluation {
   judged: Record<ChurnSignalFamily, boolean>;
   /** Human-readable lines for the families that fired. */
   evidence: string[];
+  /** The same lines by family. */
+  evidenceBy: Partial<Record<ChurnSignalFamily, string[]>>;
 }
 
 /** Why a contract was not judged. */
@@ -82,9 +83,14 @@ export interface ChurnRiskFlag {
   risk: number;
   daysToEnd: number | null;
   blockedBy: ChurnBlock | null;
-  /** Latest first. */
+  /** Latest first; filled whenever the history allows, beyond the horizon too (the churn band). */
   evaluations: ChurnEvaluation[];
   explanation: string;
+}
+
+/** Whether a family measures the client leaving (as opposed to strain on the service). */
+export function isLeavingFamily(f: ChurnSignalFamily, policy: RenewalPolicy): boolean {
+  return policy.churn.leavingFamilies.includes(f);
 }
 
 /** 0 below `trigger`, 0.5 at it, rising linearly to 1 at `full` ("higher is worse"). */
@@ -161,6 +167,11 @@ export function evaluateMonth(
   const base = pool(byMonth, baselineMonths, asOf);
   const baseOk = base.months.length >= Math.min(3, c.baselineMonths);
   const evidence: string[] = [];
+  const evidenceBy: Partial<Record<ChurnSignalFamily, string[]>> = {};
+  const note = (f: ChurnSignalFamily, line: string): void => {
+    evidence.push(line);
+    (evidenceBy[f] ??= []).push(line);
+  };
   const strengths: Record<ChurnSignalFamily, number> = {
     'ticket-volume': 0,
     'service-quality': 0,
@@ -176,9 +187,13 @@ export function evaluateMonth(
     'low-utilisation': false,
   };
 
-  // Ticket volume against the contract's own median month.
+  // Ticket volume against the contract's own median month, unless the month's hours ran above the
+  // entitlement: then the extra tickets are growth in use (an uplift conversation), not churn.
   const opened = sumOf(recent, (t) => t.opened);
-  if (baseOk && recent.coverage > 0) {
+  const overrun = overEntitlement(facts, p, asOf, policy);
+  if (baseOk && recent.coverage > 0 && overrun) {
+    judged['ticket-volume'] = true;
+  } else if (baseOk && recent.coverage > 0) {
     judged['ticket-volume'] = true;
     // Poisson noise: judge the volume by its lower bound, so small counts need a clearer rise.
     const vol = Math.max(0, opened - z * Math.sqrt(opened)) / recent.coverage;
@@ -188,7 +203,8 @@ export function evaluateMonth(
       const s = rampUp(ratio, c.volume.triggerRatio, c.volume.fullRatio);
       if (s > 0) {
         strengths['ticket-volume'] = s;
-        evidence.push(
+        note(
+          'ticket-volume',
           `Tickets ${round(opened / recent.coverage, 1)}/month (at least ${round(vol, 1)} allowing for noise) vs a median of ${round(baseVol, 1)} (×${round(ratio, 2)})`,
         );
       }
@@ -208,13 +224,16 @@ export function evaluateMonth(
     const baseTotal = sumOf(base, (t) => t.slaTotal);
     const baseSla = baseTotal >= c.sla.minSample ? sumOf(base, (t) => t.slaMet) / baseTotal : null;
     const drop = baseSla === null ? 0 : baseSla - slaHigh;
+    // The floor is a change only for a contract that used to do better (or has no baseline yet):
+    // a service that has always run at this level is what the client renews, not a signal.
     const s = Math.max(
       rampUp(drop, c.sla.triggerDrop, c.sla.fullDrop),
-      rampDown(slaHigh, c.sla.floor, c.sla.fullFloor),
+      baseSla === null || slaHigh < baseSla ? rampDown(slaHigh, c.sla.floor, c.sla.fullFloor) : 0,
     );
     if (s > 0) {
       service = s;
-      evidence.push(
+      note(
+        'service-quality',
         `SLA attainment ${round(sla * 100, 1)} %${baseSla === null ? '' : ` vs ${round(baseSla * 100, 1)} % before`}`,
       );
     }
@@ -230,7 +249,8 @@ export function evaluateMonth(
       const s = rampUp(rateLow, c.reopen.triggerRate, c.reopen.fullRate);
       if (s > 0) {
         service = Math.max(service, s);
-        evidence.push(
+        note(
+          'service-quality',
           `Reopen rate ${round(rate * 100, 1)} % vs ${round(baseRate * 100, 1)} % before`,
         );
       }
@@ -258,13 +278,17 @@ export function evaluateMonth(
     const baseScores = scoresOf(base);
     const baseAvg =
       baseScores.length >= 2 ? baseScores.reduce((a, b) => a + b, 0) / baseScores.length : null;
+    // As for SLA: low scores are a signal when they are new for the client, not its usual.
     const s = Math.max(
-      rampDown(avgHigh, c.feedback.triggerMax, c.feedback.fullMax),
+      baseAvg === null || avgHigh < baseAvg
+        ? rampDown(avgHigh, c.feedback.triggerMax, c.feedback.fullMax)
+        : 0,
       baseAvg === null ? 0 : rampUp(baseAvg - avgHigh, c.feedback.triggerDrop, c.feedback.fullDrop),
     );
     if (s > 0) {
       sentiment = s;
-      evidence.push(
+      note(
+        'sentiment',
         `Feedback ${round(avg, 2)}/5 over ${scores.length} scores${baseAvg === null ? '' : ` vs ${round(baseAvg, 2)} before`}`,
       );
     }
@@ -284,7 +308,8 @@ export function evaluateMonth(
       );
       if (s > 0) {
         sentiment = Math.max(sentiment, s);
-        evidence.push(
+        note(
+          'sentiment',
           `Negative language ${round(perTicket, 2)} per ticket vs ${round(basePer, 2)} before`,
         );
       }
@@ -312,7 +337,8 @@ export function evaluateMonth(
   const lateStrength = rampUp(late - usual, c.overdue.triggerDays, c.overdue.fullDays);
   if (lateStrength > 0) {
     strengths['overdue-invoices'] = lateStrength;
-    evidence.push(
+    note(
+      'overdue-invoices',
       projected >= recorded && inv !== null
         ? `${inv.count} overdue invoices, oldest ${round(projected)} days past due${usual > 0 ? ` (usually ${round(usual)})` : ''}`
         : `Invoices up to ${round(recorded)} days past due in ${p}${usual > 0 ? ` (usually ${round(usual)})` : ''}`,
@@ -339,11 +365,16 @@ export function evaluateMonth(
       judged['low-utilisation'] = true;
       const util = used / (ent * cov);
       const baseUtil = (median(baseHours) ?? 0) / ent;
-      if (util <= c.utilisation.maxShareOfBaseline * baseUtil) {
-        const s = rampDown(util, c.utilisation.triggerBelow, c.utilisation.fullBelow);
+      // Sampling noise: hours counted like events around the client's usual use (a quiet ten days
+      // of a small client is not disengagement); judge the most use the month is consistent with.
+      const expected = baseUtil * ent * cov;
+      const utilHigh = (used + z * Math.sqrt(Math.max(expected, 1))) / (ent * cov);
+      if (utilHigh <= c.utilisation.maxShareOfBaseline * baseUtil) {
+        const s = rampDown(utilHigh, c.utilisation.triggerBelow, c.utilisation.fullBelow);
         if (s > 0) {
           strengths['low-utilisation'] = s;
-          evidence.push(
+          note(
+            'low-utilisation',
             `Utilisation ${round(util * 100, 1)} % of entitlement vs ${round(baseUtil * 100, 1)} % before`,
           );
         }
@@ -352,7 +383,25 @@ export function evaluateMonth(
   }
 
   const risk = CHURN_SIGNAL_FAMILIES.reduce((a, f) => a + strengths[f], 0);
-  return { month: p, risk: round(risk, 4), strengths, judged, evidence };
+  return { month: p, risk: round(risk, 4), strengths, judged, evidence, evidenceBy };
+}
+
+/**
+ * Whether the hours used in month `p` (prorated for the month to date) ran above the entitlement
+ * beyond the overrun tolerance.
+ */
+function overEntitlement(
+  facts: ContractFacts,
+  p: MonthKey,
+  asOf: IsoDate,
+  policy: RenewalPolicy,
+): boolean {
+  const ent = facts.entitlementHoursPerMonth;
+  if (ent === null || ent <= 0) return false;
+  const used = hoursByMonth(facts).get(p);
+  const cov = monthCoverage(p, asOf);
+  if (used === undefined || cov <= 0) return false;
+  return used / cov > ent * (1 + policy.uplift.overrun.tolerance);
 }
 
 /**
@@ -382,6 +431,45 @@ function persistingStrength(
 
 function families(e: ChurnEvaluation): ChurnSignalFamily[] {
   return CHURN_SIGNAL_FAMILIES.filter((f) => e.strengths[f] > 0);
+}
+
+/**
+ * Each family's latest judged evidence: its strength on the newest evaluation that could judge it
+ * (a month too thin to judge a family says nothing about it, so it neither holds nor clears it).
+ */
+export function latestJudged(
+  evaluations: readonly ChurnEvaluation[],
+): Partial<Record<ChurnSignalFamily, { month: MonthKey; strength: number }>> {
+  const out: Partial<Record<ChurnSignalFamily, { month: MonthKey; strength: number }>> = {};
+  for (const f of CHURN_SIGNAL_FAMILIES) {
+    const e = evaluations.find((x) => x.judged[f]);
+    if (e) out[f] = { month: e.month, strength: e.strengths[f] };
+  }
+  return out;
+}
+
+/**
+ * The months a contract's evaluations read, judged as of `asOf` (latest first), or why it cannot
+ * be compared with itself yet.
+ */
+export function churnEvaluations(
+  facts: ContractFacts,
+  asOf: IsoDate,
+  policy: RenewalPolicy,
+): { ok: true; evaluations: ChurnEvaluation[] } | { ok: false } {
+  const c = policy.churn;
+  const months = evaluationMonths(asOf, policy);
+  const required = months.slice(0, c.persistenceMonths);
+  const byMonth = ticketsByMonth(facts);
+  const oldestNeeded = addMonths(required[required.length - 1] ?? monthOf(asOf), -2);
+  const history = facts.tickets.filter((t) => t.month <= oldestNeeded).length;
+  if (history < Math.min(3, c.baselineMonths) || !required.every((m) => byMonth.has(m))) {
+    return { ok: false };
+  }
+  const evaluations = months
+    .filter((m) => byMonth.has(m))
+    .map((m) => evaluateMonth(facts, m, asOf, policy));
+  return evaluations.length === 0 ? { ok: false } : { ok: true, evaluations };
 }
 
 /**
@@ -420,22 +508,17 @@ export function flagRenewalRisk(
     return none('data-quality', `Not judged: ${issues.join('; ') || 'no end date'}`);
   }
   if (dte < 0) return none('expired', 'Contract has ended');
-  if (dte > c.horizonDays)
-    return none('beyond-horizon', `Ends in ${dte} days (horizon ${c.horizonDays})`);
-
-  const months = evaluationMonths(asOf, policy);
-  const required = months.slice(0, c.persistenceMonths);
-  const byMonth = ticketsByMonth(facts);
-  const oldestNeeded = addMonths(required[required.length - 1] ?? monthOf(asOf), -2);
-  const history = facts.tickets.filter((t) => t.month <= oldestNeeded).length;
-  if (history < Math.min(3, c.baselineMonths) || !required.every((m) => byMonth.has(m))) {
+  const judged = churnEvaluations(facts, asOf, policy);
+  if (!judged.ok) {
     return none('thin-history', 'Not enough ticket history to compare the contract with itself');
   }
-  const evaluations = months
-    .filter((m) => byMonth.has(m))
-    .map((m) => evaluateMonth(facts, m, asOf, policy));
-  const latest = evaluations[0];
-  if (!latest) return none('thin-history', 'No evaluation month');
+  const { evaluations } = judged;
+  if (dte > c.horizonDays) {
+    return none('beyond-horizon', `Ends in ${dte} days (horizon ${c.horizonDays})`, evaluations);
+  }
+  const latest = evaluations[0]!;
+  const leaving = (fs: readonly ChurnSignalFamily[]): number =>
+    fs.filter((f) => isLeavingFamily(f, policy)).length;
 
   // Each family must persist on its own: its weakest strength over its persisted evaluations.
   const persisting = CHURN_SIGNAL_FAMILIES.map((f) => ({
@@ -443,19 +526,30 @@ export function flagRenewalRisk(
     s: persistingStrength(f, evaluations, c.persistenceMonths),
   })).filter((x) => x.s > 0);
   const persistentRisk = persisting.reduce((a, x) => a + x.s, 0);
-  const persistent = persisting.length >= c.minFamilies && persistentRisk >= c.flagScore;
+  const persistent =
+    persisting.length >= c.minFamilies &&
+    leaving(persisting.map((x) => x.f)) >= c.minLeavingFamilies &&
+    persistentRisk >= c.flagScore;
   const fastTrack =
-    latest.risk >= c.fastTrackScore && families(latest).length >= c.fastTrackFamilies;
+    latest.risk >= c.fastTrackScore &&
+    families(latest).length >= c.fastTrackFamilies &&
+    leaving(families(latest)) >= c.minLeavingFamilies;
+  // Hysteresis on evidence: each family as of the newest month that could judge it.
+  const current = latestJudged(evaluations);
+  const showing = CHURN_SIGNAL_FAMILIES.filter((f) => (current[f]?.strength ?? 0) > 0);
+  const currentRisk = showing.reduce((a, f) => a + (current[f]?.strength ?? 0), 0);
   const held =
-    previous?.flagged === true && latest.risk >= c.clearScore && families(latest).length > 0;
+    previous?.flagged === true &&
+    currentRisk >= c.clearScore &&
+    leaving(showing) >= Math.max(1, c.minLeavingFamilies);
   if (!persistent && !fastTrack && !held) {
     return none(
       null,
-      `Risk ${latest.risk} (${families(latest).join(', ') || 'no signals'}); flags at ${c.flagScore} with ${c.minFamilies}+ families for ${c.persistenceMonths} months`,
+      `Risk ${latest.risk} (${families(latest).join(', ') || 'no signals'}); flags at ${c.flagScore} with ${c.minFamilies}+ families, ${c.minLeavingFamilies}+ about leaving (${c.leavingFamilies.join(', ')}), for ${c.persistenceMonths} months`,
       evaluations,
     );
   }
-  const common = persistent ? persisting.map((x) => x.f) : families(latest);
+  const common = persistent ? persisting.map((x) => x.f) : fastTrack ? families(latest) : showing;
   const total = (f: ChurnSignalFamily): number =>
     evaluations.reduce((a, e) => a + e.strengths[f], 0);
   const causes = [...common].sort((a, b) => total(b) - total(a));
@@ -471,6 +565,55 @@ export function flagRenewalRisk(
     daysToEnd: dte,
     blockedBy: null,
     evaluations,
-    explanation: `${persistent ? 'Persistent' : fastTrack ? 'Strong' : 'Still'} churn signals (${causes.join(', ')}); ${latest.evidence.join('; ')}`,
+    explanation: `${persistent ? 'Persistent' : fastTrack ? 'Strong' : 'Still'} churn signals (${causes.join(', ')}); ${evidenceOf(evaluations, causes).join('; ')}`,
   };
+}
+
+/**
+ * The evidence lines of `causes`, each from the newest evaluation where its family fired (the latest
+ * month alone may be too thin to show a family that persists).
+ */
+function evidenceOf(
+  evaluations: readonly ChurnEvaluation[],
+  causes: readonly ChurnSignalFamily[],
+): string[] {
+  const out: string[] = [];
+  for (const f of causes) {
+    const e = evaluations.find((x) => x.strengths[f] > 0);
+    for (const line of e?.evidenceBy[f] ?? []) {
+      out.push(e === evaluations[0] ? line : `${line} (${e?.month})`);
+    }
+  }
+  return out;
+}
+
+/** Whether a contract is in the churn band, where no uplift is pitched. */
+export interface ChurnBand {
+  inBand: boolean;
+  /** Why, in signal terms; null when not in the band. */
+  reason: string | null;
+}
+
+/**
+ * The churn band: the contract is flagged, or one of its leaving families (sentiment, payment,
+ * disengagement) fired on each of its last `persistenceMonths` judged evaluations — the flag's
+ * persistence, without the flag's need for a second, corroborating family: enough to hold back a
+ * pitch, not enough to raise an alarm. A month too thin to judge a family is looked past, as for
+ * the flag. Strain (ticket volume, service quality) and usage above the entitlement never put a
+ * contract in the band. Read beyond the flag's horizon too.
+ */
+export function churnBand(flag: ChurnRiskFlag, policy: RenewalPolicy): ChurnBand {
+  if (flag.flagged) {
+    return { inBand: true, reason: `churn flagged (${flag.causes.join(', ')})` };
+  }
+  const n = policy.churn.persistenceMonths;
+  const lines: string[] = [];
+  for (const f of policy.churn.leavingFamilies) {
+    if (persistingStrength(f, flag.evaluations, n) <= 0) continue;
+    const latest = flag.evaluations.find((e) => e.strengths[f] > 0);
+    if (latest) lines.push(...(latest.evidenceBy[f] ?? [f]).map((l) => `${l} (${latest.month})`));
+  }
+  return lines.length === 0
+    ? { inBand: false, reason: null }
+    : { inBand: true, reason: `leaving signals: ${lines.join('; ')}` };
 }

@@ -4,6 +4,15 @@
  * whole points it takes off a perfect 100 — so `score = 100 − Σ contributions` exactly. A confidence
  * (0–1) drops with missing data (no ticket history, no entitlement, no invoices…); thin data gives
  * `unknown`, and missing key data never gives `ready`.
+ *
+ * Readiness is the whole renewal conversation (SPEC §3's five groups); it is not the churn
+ * judgement. Of its drivers only some say the client may be leaving — feedback and negative
+ * language (sentiment), overdue invoices (payment), low utilisation and unused prepay
+ * (disengagement); service quality, ticket trend and project delivery say how the service is
+ * going. The churn flag and the churn band read their own self-baselined signal families
+ * (`churn-flagging.ts`), never this score. Hours used above the entitlement cost nothing here: the
+ * utilisation driver only charges under-use, and a ticket rise that comes with hours over the
+ * entitlement is growth in use (an uplift conversation), so the trend driver does not charge it.
  */
 import { type IsoDate } from '../shared/dates';
 import { round } from '../shared/numbers';
@@ -206,12 +215,22 @@ function pct(v: number): string {
   return `${round(v * 100, 1)} %`;
 }
 
+/** One driver as measured, before it is judged against its thresholds. */
+export interface MeasuredDriver {
+  value: number | null;
+  /** False when the driver does not apply to the contract at all (no prepay, no projects). */
+  applicable: boolean;
+  detail: string;
+  /** Why a measured value costs nothing here (the reason is part of the explanation). */
+  excusedBy?: string;
+}
+
 /** The measured value of each driver (null when not measurable) plus whether it applies at all. */
 export function measureDrivers(
   facts: ContractFacts,
   asOf: IsoDate,
   policy: RenewalPolicy,
-): Record<ReadinessDriverKey, { value: number | null; applicable: boolean; detail: string }> {
+): Record<ReadinessDriverKey, MeasuredDriver> {
   const r = policy.readiness;
   const byMonth = ticketsByMonth(facts);
   const win = ticketWindow(byMonth, asOf, 0, r.windowMonths);
@@ -283,7 +302,15 @@ export function measureDrivers(
       detail: `${reopened} reopened of ${opened} tickets, ${w}`,
     },
     p1: { value: hasTickets ? p1 : null, applicable: true, detail: `${p1} P1 tickets, ${w}` },
-    ticketTrend: { value: trend, applicable: true, detail: trendDetail },
+    ticketTrend: {
+      value: trend,
+      applicable: true,
+      detail: trendDetail,
+      // Growth in use above the entitlement is an uplift conversation, not a readiness risk.
+      ...(utilisation !== null && utilisation > 1 + policy.uplift.overrun.tolerance
+        ? { excusedBy: `hours used at ${pct(utilisation)} of the entitlement: growth in use` }
+        : {}),
+    },
     feedback: {
       value: feedback,
       applicable: true,
@@ -349,18 +376,22 @@ export function assessReadiness(
 ): ReadinessAssessment {
   const r = policy.readiness;
   const measured = measureDrivers(facts, asOf, policy);
-  const raw = READINESS_DRIVER_KEYS.map(
-    (k) => r.drivers[k].weight * driverSeverity(measured[k].value, r.drivers[k]),
+  const raw = READINESS_DRIVER_KEYS.map((k) =>
+    measured[k].excusedBy === undefined
+      ? r.drivers[k].weight * driverSeverity(measured[k].value, r.drivers[k])
+      : 0,
   );
   const points = apportion(raw);
   const drivers: ReadinessDriver[] = READINESS_DRIVER_KEYS.map((key, i) => {
     const m = measured[key];
     const t = r.drivers[key];
-    const level = driverLevel(m.value, t);
+    const level = m.excusedBy === undefined ? driverLevel(m.value, t) : 'ok';
     const explanation =
       m.value === null
         ? `${LABEL[key]}: not measured (${m.detail}).`
-        : `${LABEL[key]} ${formatValue(key, m.value)} (${m.detail}); watch at ${formatValue(key, t.watch)}, risk at ${formatValue(key, t.risk)}.`;
+        : m.excusedBy !== undefined
+          ? `${LABEL[key]} ${formatValue(key, m.value)} (${m.detail}); not counted: ${m.excusedBy}, see uplift.`
+          : `${LABEL[key]} ${formatValue(key, m.value)} (${m.detail}); watch at ${formatValue(key, t.watch)}, risk at ${formatValue(key, t.risk)}.`;
     return {
       key,
       group: GROUP[key],

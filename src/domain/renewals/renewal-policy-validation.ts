@@ -1,6 +1,6 @@
 /** Validation of a renewal policy as an admin supplies it: shape, ranges and cross-field rules. */
 import { z } from 'zod';
-import { READINESS_DRIVER_KEYS, type RenewalPolicy } from './renewal-policy';
+import { CHURN_SIGNAL_FAMILIES, READINESS_DRIVER_KEYS, type RenewalPolicy } from './renewal-policy';
 
 const num = z.number().finite();
 const nonNeg = num.nonnegative();
@@ -70,9 +70,9 @@ const policySchema = z.object({
       excludedCategories: z.array(z.string()),
     }),
     overrun: z.object({
-      minConsecutiveMonths: intPos,
+      windowMonths: intPos.max(24),
+      minMonths: intPos,
       tolerance: nonNeg,
-      lookbackMonths: intPos.max(24),
       fallbackHourlyRate: nonNeg,
     }),
     underScoped: z.object({ tolerance: nonNeg, minShortfall: nonNeg }),
@@ -93,6 +93,8 @@ const policySchema = z.object({
     gapClosedPerPoint: share,
   }),
   churn: z.object({
+    leavingFamilies: z.array(z.enum(CHURN_SIGNAL_FAMILIES)),
+    minLeavingFamilies: z.number().int().min(0),
     baselineMonths: intPos.max(12),
     persistenceMonths: intPos.max(6),
     maxSkippedMonths: z.number().int().min(0).max(3),
@@ -188,8 +190,8 @@ export function validateRenewalPolicy(input: unknown): RenewalPolicyValidation {
     problems.push('uplift.recurringTheme: minMonths must not exceed windowMonths');
   }
   const o = p.uplift.overrun;
-  if (o.minConsecutiveMonths > o.lookbackMonths) {
-    problems.push('uplift.overrun: minConsecutiveMonths must not exceed lookbackMonths');
+  if (o.minMonths > o.windowMonths) {
+    problems.push('uplift.overrun: minMonths must not exceed windowMonths');
   }
   const c = p.concession;
   if (c.csLeadMaxPct > c.maxPct) problems.push('concession: csLeadMaxPct must not exceed maxPct');
@@ -219,6 +221,12 @@ export function validateRenewalPolicy(input: unknown): RenewalPolicyValidation {
     );
   }
   const ch = p.churn;
+  if (ch.minLeavingFamilies > new Set(ch.leavingFamilies).size) {
+    problems.push('churn: minLeavingFamilies must not exceed the number of leavingFamilies');
+  }
+  if (ch.minLeavingFamilies > ch.minFamilies) {
+    problems.push('churn: minLeavingFamilies must not exceed minFamilies');
+  }
   if (ch.clearScore > ch.flagScore) problems.push('churn: clearScore must not exceed flagScore');
   if (ch.fastTrackScore < ch.flagScore)
     problems.push('churn: fastTrackScore must not be below flagScore');

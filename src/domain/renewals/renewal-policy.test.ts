@@ -26,6 +26,24 @@ describe('renewal policy', () => {
     );
   });
 
+  test('churn leaving families and overrun window are checked against each other', () => {
+    const bad = structuredClone(DEFAULT_RENEWAL_POLICY);
+    bad.churn.leavingFamilies = ['sentiment'];
+    bad.churn.minLeavingFamilies = 2;
+    bad.uplift.overrun.minMonths = 5;
+    const r = validateRenewalPolicy(bad);
+    expect(r.ok === false && r.problems).toEqual([
+      'uplift.overrun: minMonths must not exceed windowMonths',
+      'churn: minLeavingFamilies must not exceed the number of leavingFamilies',
+    ]);
+    const unknown = structuredClone(DEFAULT_RENEWAL_POLICY) as unknown as {
+      churn: { leavingFamilies: string[] };
+    };
+    unknown.churn.leavingFamilies = ['gut-feeling'];
+    const r2 = validateRenewalPolicy(unknown);
+    expect(r2.ok === false && r2.problems.join(' ')).toContain('churn.leavingFamilies');
+  });
+
   test('shape errors name their path', () => {
     const r = validateRenewalPolicy({ ...DEFAULT_RENEWAL_POLICY, version: 0 });
     expect(r.ok === false && r.problems[0]).toContain('version');

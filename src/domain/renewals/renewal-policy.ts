@@ -32,6 +32,18 @@ export const READINESS_DRIVER_KEYS: readonly ReadinessDriverKey[] = [
   'delivery',
 ];
 
+/** The churn signal families, in display order. */
+export const CHURN_SIGNAL_FAMILIES = [
+  'ticket-volume',
+  'service-quality',
+  'sentiment',
+  'overdue-invoices',
+  'low-utilisation',
+] as const;
+
+/** One churn signal family. */
+export type ChurnSignalFamily = (typeof CHURN_SIGNAL_FAMILIES)[number];
+
 /**
  * Three points on a driver's scale. For `higher-is-worse` values `good ≤ watch ≤ risk`; for
  * `lower-is-worse` values `good ≥ watch ≥ risk`. At `good` or better the driver costs nothing, at
@@ -112,12 +124,15 @@ export interface RenewalPolicy {
       excludedCategories: string[];
     };
     overrun: {
-      /** Consecutive months over entitlement needed. */
-      minConsecutiveMonths: number;
+      /** Complete months looked at (ending with the last complete month). */
+      windowMonths: number;
+      /**
+       * Months of the window that must be over the entitlement, the last complete month among
+       * them: the overrun is a pattern still going, not one spike month.
+       */
+      minMonths: number;
       /** Hours within this share over entitlement do not count as overrun. */
       tolerance: number;
-      /** Months looked back for the latest run. */
-      lookbackMonths: number;
       /** Hourly rate when the contract's own (value / entitlement) cannot be derived. */
       fallbackHourlyRate: number;
     };
@@ -142,6 +157,14 @@ export interface RenewalPolicy {
     gapClosedPerPoint: number;
   };
   churn: {
+    /**
+     * Families that are evidence of the client leaving: sentiment, payment beyond its usual,
+     * disengagement. The others (ticket volume, service quality) measure strain on the service,
+     * which an overrunning or growing client shows too: they corroborate, never flag on their own.
+     */
+    leavingFamilies: ChurnSignalFamily[];
+    /** Leaving families a flag needs among those that persist (and a fast-track flag shows). */
+    minLeavingFamilies: number;
     /** Months of the contract's own history used as its baseline. */
     baselineMonths: number;
     /** Consecutive monthly evaluations that must show the risk before it is flagged. */
@@ -166,7 +189,10 @@ export interface RenewalPolicy {
     fastTrackFamilies: number;
     /** Distinct signal families that must each fire on every persisted evaluation. */
     minFamilies: number;
-    /** Once flagged, stays flagged while the latest evaluation keeps at least this strength. */
+    /**
+     * Once flagged, stays flagged while the latest judged evidence of each family sums to at least
+     * this strength with a leaving family still among it (a month too thin to judge clears nothing).
+     */
     clearScore: number;
     /** Only contracts ending within this many days are flagged. */
     horizonDays: number;
@@ -194,10 +220,13 @@ export interface RenewalPolicy {
  * worth a conversation; using under half the included hours means the client may not see the value;
  * invoices 30+ days overdue are a commercial warning, 60+ a serious one. Weights sum to 100 so each
  * driver's contribution reads as points off a perfect score. Churn flagging needs two independent
- * signal families on two consecutive monthly evaluations so one bad month does not flag.
+ * signal families on two consecutive monthly evaluations so one bad month does not flag, one of them
+ * about leaving (a busy or overrunning client strains the service without meaning to go). An
+ * overrun is proposed after three of four months over the entitlement, not on one spike month.
+ * Version 2: churn needs a leaving family, overrun needs 3 of 4 months, no uplift in the churn band.
  */
 export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = {
-  version: 1,
+  version: 2,
   readiness: {
     windowMonths: 3,
     feedbackWindowMonths: 6,
@@ -252,7 +281,7 @@ export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = {
       valuePerTicket: 40,
       excludedCategories: ['general', 'other', 'uncategorised', 'uncategorized'],
     },
-    overrun: { minConsecutiveMonths: 2, tolerance: 0.1, lookbackMonths: 6, fallbackHourlyRate: 95 },
+    overrun: { windowMonths: 4, minMonths: 3, tolerance: 0.1, fallbackHourlyRate: 95 },
     underScoped: { tolerance: 0.05, minShortfall: 1 },
   },
   concession: {
@@ -268,6 +297,8 @@ export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = {
     gapClosedPerPoint: 0.04,
   },
   churn: {
+    leavingFamilies: ['sentiment', 'overdue-invoices', 'low-utilisation'],
+    minLeavingFamilies: 1,
     baselineMonths: 6,
     persistenceMonths: 2,
     maxSkippedMonths: 1,

@@ -48,26 +48,29 @@ describe('recurring issue themes', () => {
 });
 
 describe('service overrun', () => {
+  // Window: the four complete months before the month of asOf (Feb–May at 2025-06-10).
   test.each<[string, number[], boolean]>([
-    ['two consecutive months over', [16, 25, 26], true],
-    ['one month over', [16, 16, 30], false],
-    ['over, then back within tolerance', [25, 30, 22], false],
-    ['within the 10 % tolerance', [22, 22, 22], false],
+    ['three of four months over, the last among them', [25, 16, 25, 26], true],
+    ['every month over', [25, 25, 25, 25], true],
+    ['two consecutive months: not yet a pattern', [16, 16, 25, 26], false],
+    ['one spike month', [16, 16, 16, 30], false],
+    ['over, then back within tolerance', [25, 30, 26, 16], false],
+    ['within the 10 % tolerance', [22, 22, 22, 22], false],
   ])('%s (%p h of 20) → proposed=%p', (_label, hours, proposed) => {
     let f = healthyFacts();
-    ['2025-03', '2025-04', '2025-05'].forEach((m, i) => {
+    ['2025-02', '2025-03', '2025-04', '2025-05'].forEach((m, i) => {
       f = editHours(f, hours[i] ?? 0, (month) => month === m);
     });
-    f = editHours(f, 5, (month) => month === '2025-06');
-    // June (the month of asOf) is complete in the fixture: keep it under so only Mar–May decide.
+    // June to date is already over: a partial month is not judged, so only Feb–May decide.
+    f = editHours(f, 40, (month) => month === '2025-06');
     expect(serviceOverrun(f, '2025-06-10', P) !== null).toBe(proposed);
   });
 
   test('estimate = average excess hours × the contract rate (value ÷ included hours)', () => {
-    const f = editHours(healthyFacts(), 30, (_m, fromEnd) => fromEnd < 2);
+    const f = editHours(healthyFacts(), 30, (_m, fromEnd) => fromEnd < 5);
     const opp = serviceOverrun(f, asOf, P);
     expect(opp?.estimatedMonthlyUplift).toBe(1000); // 10 h × (2000 / 20)
-    expect(opp?.evidence.join(' ')).toContain('2 consecutive months');
+    expect(opp?.evidence.join(' ')).toContain('4 of 4 months over entitlement');
   });
 });
 

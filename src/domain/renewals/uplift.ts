@@ -1,9 +1,12 @@
 /**
  * Uplift opportunities found in a contract's own data: recurring issue themes (a ticket category
- * above a threshold month after month), service overruns (hours beyond the entitlement in
- * consecutive months) and under-scoped entitlements (billed quantity below what is observed in
- * use). Each carries an estimated monthly uplift and the evidence behind it in plain numbers, and a
- * status (proposed → accepted / declined) so conversion can be measured.
+ * above a threshold month after month), service overruns (hours beyond the entitlement in most of
+ * the last months, still going) and under-scoped entitlements (billed quantity below what is
+ * observed in use). Each carries an estimated monthly uplift and the evidence behind it in plain
+ * numbers, and a status (proposed → accepted / declined) so conversion can be measured.
+ *
+ * An uplift is never pitched to a client that is leaving: while the contract is in the churn band
+ * ({@link churnBand}) nothing is proposed, and what was proposed is withdrawn.
  */
 import { type IsoDate } from '../shared/dates';
 import { round } from '../shared/numbers';
@@ -11,19 +14,22 @@ import {
   addMonths,
   hoursByMonth,
   intakeExceptions,
-  monthCoverage,
   monthOf,
   ticketsByMonth,
   type ContractFacts,
   type MonthKey,
 } from './contract-facts';
+import { type ChurnBand } from './churn-flagging';
 import { type RenewalPolicy } from './renewal-policy';
 
 /** Kinds of uplift. */
 export type UpliftKind = 'recurring-theme' | 'service-overrun' | 'under-scoped';
 
-/** Lifecycle of an opportunity. */
-export type UpliftStatus = 'proposed' | 'accepted' | 'declined';
+/**
+ * Lifecycle of an opportunity: `withdrawn` when the contract entered the churn band before the
+ * customer answered (proposed again if the evidence still holds once it has left the band).
+ */
+export type UpliftStatus = 'proposed' | 'accepted' | 'declined' | 'withdrawn';
 
 /** One uplift opportunity on one contract. */
 export interface UpliftOpportunity {
@@ -114,11 +120,12 @@ export function recurringThemes(
 }
 
 /**
- * Service overrun: hours above the entitlement (beyond `tolerance`) in at least
- * `minConsecutiveMonths` consecutive months, the run still going (it includes the last complete
- * month; the month to date counts only once it is already over). Estimate: average excess hours per
- * month in the run × the contract's own hourly rate (monthly value / included hours), or the
- * policy's fallback rate.
+ * Service overrun: hours above the entitlement (beyond `tolerance`) in at least `minMonths` of the
+ * last `windowMonths` complete months, the last complete month among them (the pattern is still
+ * going; one spike month, or a spike straddling two months, is not a pattern). The month to date is
+ * not judged: a partial month cannot show a month's use. Estimate: average excess hours per month
+ * over the months above the entitlement × the contract's own hourly rate (monthly value / included
+ * hours), or the policy's fallback rate.
  */
 export function serviceOverrun(
   facts: ContractFacts,
@@ -130,32 +137,20 @@ export function serviceOverrun(
   if (ent === null || ent <= 0) return null;
   const hours = hoursByMonth(facts);
   const limit = ent * (1 + p.tolerance);
-  const current = monthOf(asOf);
-  const run: { month: MonthKey; hours: number }[] = [];
-  const now = hours.get(current);
-  if (now !== undefined && now > limit) run.push({ month: current, hours: now });
-  for (let i = 1; i <= p.lookbackMonths; i += 1) {
-    const m = addMonths(current, -i);
-    const h = hours.get(m);
-    if (h === undefined || h <= limit) break;
-    run.push({ month: m, hours: h });
-  }
-  if (run.length < p.minConsecutiveMonths) return null;
-  run.reverse();
-  const excess = run.map((r) => r.hours - ent);
+  const months = completeMonths(asOf, p.windowMonths);
+  const used = months.map((m) => hours.get(m));
+  const over = months.filter((_m, i) => (used[i] ?? 0) > limit);
+  const last = months[months.length - 1];
+  if (last === undefined || !over.includes(last) || over.length < p.minMonths) return null;
+  const excess = over.map((m) => (hours.get(m) ?? 0) - ent);
   const avgExcess = excess.reduce((a, b) => a + b, 0) / excess.length;
   const ownRate = facts.monthlyValue > 0 ? facts.monthlyValue / ent : null;
   const rate = ownRate ?? p.fallbackHourlyRate;
   const uplift = avgExcess * rate;
-  const first = run[0];
-  const last = run[run.length - 1];
+  const shown = used.map((h) => (h === undefined ? 'no data' : String(round(h, 1))));
   return opportunity(facts, asOf, 'service-overrun', 'hours', uplift, [
-    `Hours used ${first?.month}…${last?.month}: ${run.map((r) => round(r.hours, 1)).join(', ')} vs ${ent} included per month`,
-    `${run.length} consecutive months over entitlement (+${Math.round(p.tolerance * 100)} % tolerance; threshold: ${p.minConsecutiveMonths})${
-      last?.month === current
-        ? `; ${current} is month to date (${Math.round(monthCoverage(current, asOf) * 100)} % elapsed)`
-        : ''
-    }`,
+    `Hours used ${months[0]}…${last}: ${shown.join(', ')} vs ${ent} included per month`,
+    `${over.length} of ${months.length} months over entitlement, ${last} among them (+${Math.round(p.tolerance * 100)} % tolerance; threshold: ${p.minMonths} of ${p.windowMonths})`,
     `Estimate: ${round(avgExcess, 1)} excess hours/month × ${round(rate, 2)}/hour (${
       ownRate === null ? 'policy fallback rate' : 'contract value ÷ included hours'
     }) = ${round(uplift, 2)}/month`,
@@ -225,10 +220,56 @@ export function detectUplift(
   ].sort((a, b) => b.estimatedMonthlyUplift - a.estimatedMonthlyUplift || a.id.localeCompare(b.id));
 }
 
+/** What to propose on a contract as of `asOf`, or why nothing is. */
+export interface UpliftProposals {
+  /** Detected opportunities to propose (empty while withheld). */
+  opportunities: UpliftOpportunity[];
+  /** Why detected opportunities are not proposed (the churn band's reason); null when they are. */
+  withheld: string | null;
+}
+
+/**
+ * The uplift to propose on a contract: every detected opportunity, unless the contract is in the
+ * churn band — an uplift is not pitched to a client whose own signals say it is leaving.
+ */
+export function proposeUplift(
+  facts: ContractFacts,
+  asOf: IsoDate,
+  policy: RenewalPolicy,
+  band: ChurnBand,
+): UpliftProposals {
+  const detected = detectUplift(facts, asOf, policy);
+  if (band.inBand && detected.length > 0) {
+    return { opportunities: [], withheld: `Uplift withheld: ${band.reason ?? 'churn band'}` };
+  }
+  return { opportunities: detected, withheld: null };
+}
+
+/**
+ * Withdraw the still-proposed opportunities of a contract in the churn band (the customer has not
+ * answered; the pitch is off while the client may be leaving). Decided ones keep their answer.
+ */
+export function withdrawUplift(
+  known: readonly UpliftOpportunity[],
+  band: ChurnBand,
+  on: IsoDate,
+): { opportunities: UpliftOpportunity[]; withdrawn: UpliftOpportunity[] } {
+  if (!band.inBand) return { opportunities: [...known], withdrawn: [] };
+  const withdrawn: UpliftOpportunity[] = [];
+  const opportunities = known.map((o) => {
+    if (o.status !== 'proposed') return o;
+    const w: UpliftOpportunity = { ...o, status: 'withdrawn', decidedOn: on, decidedBy: null };
+    withdrawn.push(w);
+    return w;
+  });
+  return { opportunities, withdrawn };
+}
+
 /**
  * Merge a fresh detection into the known opportunities: known ids keep their status (a declined
- * theme is not re-proposed) and, while still proposed, take the fresh evidence and estimate; new ids
- * are returned as `newlyProposed` (what the replay prints as `uplift.proposed`).
+ * theme is not re-proposed) and, while still proposed, take the fresh evidence and estimate; new ids,
+ * and withdrawn ones whose evidence still holds, are returned as `newlyProposed` (what the replay
+ * prints as `uplift.proposed`).
  */
 export function mergeUplift(
   known: readonly UpliftOpportunity[],
@@ -238,7 +279,7 @@ export function mergeUplift(
   const newlyProposed: UpliftOpportunity[] = [];
   for (const d of detected) {
     const k = byId.get(d.id);
-    if (!k) {
+    if (!k || k.status === 'withdrawn') {
       byId.set(d.id, d);
       newlyProposed.push(d);
     } else if (k.status === 'proposed') {
