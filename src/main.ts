@@ -38,7 +38,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
   const { botLogger } = platform;
   const { metrics } = platform;
   const { haloUrl, demo } = options;
-  const halo = await createHaloModule({ config, db, clock, logger, metrics, haloUrl, demo });
+  const halo = await createHaloModule({
+    ...{ config, db, clock, logger, metrics, instanceId, haloUrl, demo },
+  });
   const shared = { db, tenantId, clock, roles: identity, links, outboxChanged: outboxSignal };
   const gates = createGatesModule({
     ...shared,
@@ -62,7 +64,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
   const { server, bot, port } = await serve(config, platform, {
     delivery,
     features,
-    routes: [halo.webhookRoute((id, kind) => delivery.evaluateAfterChange(id, kind))],
+    routes: [halo.webhookRoute],
     botAuth: options.botAuth,
   });
   const dispatcher = notifications.connectBot(bot);
@@ -78,6 +80,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
   if (config.mode === 'demo')
     await identity.grant(personaGrants(await delivery.demoCast.personas()));
   notifications.start();
+  // Deliveries stored before a restart are processed now; new ones as they arrive.
+  halo.webhooks.start({
+    onTicketChanged: (id, kind) => delivery.evaluateAfterChange(id, kind),
+    onCaughtUp: async () => void (await delivery.evaluateAll()),
+  });
 
   return {
     config,
@@ -90,6 +97,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     evaluation: delivery.evaluation,
     dispatcher,
     simulator: halo.simulator,
+    webhooks: halo.webhooks,
     gates: gates.useCases,
     writeback: notifications.writeback,
     close: async () => {

@@ -199,7 +199,7 @@ export async function measureWebhookToCard(
         app.config.webhook,
         simulator.webhookPayload(id),
       );
-      if (status !== 200) throw new Error(`webhook for project ${id} answered ${status}`);
+      if (status !== 202) throw new Error(`webhook for project ${id} answered ${status}`);
       // The delivery is answered once the project is re-read and re-evaluated: by then an
       // escalation is open, or this project cannot give one (no usable plan), and is skipped.
       const [escalation] = await app.db.query<{ id: string }>(

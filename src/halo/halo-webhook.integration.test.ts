@@ -1,6 +1,7 @@
 /**
  * HaloPSA webhook deliveries, one object or a batched array, POSTed by the realistic simulator to
- * the real HTTP server (restify, as the app mounts it), re-read from the simulator and mirrored.
+ * the real HTTP server (restify, as the app mounts it): stored and answered 202 at once, then
+ * processed by the webhook worker — re-read from the simulator and mirrored, each delivery id once.
  */
 import { Writable } from 'node:stream';
 import type { Server } from 'restify';
@@ -11,7 +12,10 @@ import { createHttpServer, listen } from '../server/http-server';
 import { HaloClient } from './halo-client';
 import { HALO_READ_SCOPES } from './halo-scopes';
 import { HaloSync } from './halo-sync';
+import { ChangeSignal } from '../shared/signal';
 import { haloWebhookHandler, MAX_WEBHOOK_BATCH } from './halo-webhook';
+import { RequestBudget } from './request-budget';
+import { WebhookWorker } from './webhook-worker';
 import { generateDataset } from './simulator/generator';
 import { startSimulator, type HaloSimulator } from './simulator/server';
 import type { HaloWebhookPayload } from './simulator/webhook-sender';
@@ -20,7 +24,8 @@ const TENANT = 'acme';
 const creds = { username: 'halo', password: 'hook-secret' };
 const silent = { info: () => undefined, warn: () => undefined };
 const dataset = generateDataset({ profile: 'demo', seed: 7, asOf: '2026-11-23' });
-const now = new Date('2026-11-23T08:00:00Z');
+let now = new Date('2026-11-23T08:00:00Z');
+const clock = { now: () => now };
 
 describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
   let sim: HaloSimulator;
@@ -28,8 +33,31 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
   let server: Server;
   let hookUrl: string;
   let changed: number[];
+  let caughtUp: number;
+  let budget: RequestBudget;
+  let sync: HaloSync;
+  let stored: ChangeSignal;
+  const worker = (instanceId = 'i-1', collapseAbove = 20) =>
+    new WebhookWorker({
+      db: handle.db,
+      tenantId: TENANT,
+      instanceId,
+      sync,
+      catchUp: () => sync.run('incremental'),
+      budget: {
+        remaining: () => budget.remaining(),
+        total: budget.requests,
+        waitMs: () => budget.waitMs(),
+      },
+      clock,
+      logger: silent,
+      onTicketChanged: async (ticketId) => void changed.push(ticketId),
+      onCaughtUp: async () => void (caughtUp += 1),
+      collapseAbove,
+    });
 
   beforeEach(async () => {
+    now = new Date('2026-11-23T08:00:00Z');
     sim = await startSimulator({
       dataset,
       port: 0,
@@ -38,16 +66,18 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
       realistic: { rateLimitChance: 0 },
     });
     handle = await target.open();
+    budget = new RequestBudget({ requests: 300, clock, sleep: async () => undefined });
     const client = new HaloClient({
       baseUrl: sim.url,
       clientId: 'demo',
       clientSecret: 'demo',
       scopes: [...HALO_READ_SCOPES],
+      budget,
       clock: { now: () => now },
       sleep: async () => undefined,
       logger: { ...silent, error: () => undefined, debug: () => undefined },
     });
-    const sync = new HaloSync({
+    sync = new HaloSync({
       db: handle.db,
       reader: client,
       tenantId: TENANT,
@@ -55,6 +85,8 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
       logger: silent,
     });
     changed = [];
+    caughtUp = 0;
+    stored = new ChangeSignal();
     const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
     server = createHttpServer({
       logger: createLogger('silent', {}, discard),
@@ -68,12 +100,9 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
             db: handle.db,
             tenantId: TENANT,
             credentials: creds,
-            sync,
-            clock: { now: () => now },
+            clock,
             logger: silent,
-            onTicketChanged: async (ticketId) => {
-              changed.push(ticketId);
-            },
+            stored,
           }),
         },
       ],
@@ -113,12 +142,19 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
       )
     ).map((r) => Number(r.id));
 
-  test('one delivery as an object is re-read and mirrored', async () => {
+  test('one delivery as an object is answered 202 at once, then re-read and mirrored by the worker', async () => {
     const [id] = ticketIds(1);
     const payload = sim.webhookPayload(id!, 'Ticket Status Changed');
+    let woken = 0;
+    stored.subscribe(() => (woken += 1));
 
-    expect(await sim.sendWebhook(hookUrl, creds, payload)).toBe(200);
+    expect(await sim.sendWebhook(hookUrl, creds, payload)).toBe(202);
+    expect(woken).toBe(1);
+    // Answered before anything was read from HaloPSA.
+    expect(await processed()).toEqual([]);
+    expect(sim.requests.filter((r) => /\/api\/tickets\//i.test(r.path))).toEqual([]);
 
+    expect(await worker().drain()).toBe(1);
     expect(await mirroredTickets()).toEqual([id]);
     expect(await processed()).toEqual([payload.id]);
     expect(changed).toEqual([id]);
@@ -128,18 +164,90 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
     const ids = ticketIds(3);
     const batch = ids.map((id) => sim.webhookPayload(id, 'Ticket Updated'));
 
-    expect(await sim.sendWebhook(hookUrl, creds, batch)).toBe(200);
+    expect(await sim.sendWebhook(hookUrl, creds, batch)).toBe(202);
+    await worker().drain();
     expect(await mirroredTickets()).toEqual([...ids].sort((a, b) => a - b));
     expect(await processed()).toEqual(batch.map((p) => p.id).sort());
 
-    // HaloPSA delivers the same batch again: nothing is re-read.
+    // HaloPSA delivers the same batch again: nothing is stored or re-read.
     sim.resetRequestLog();
-    expect(await sim.sendWebhook(hookUrl, creds, batch)).toBe(200);
+    expect(await sim.sendWebhook(hookUrl, creds, batch)).toBe(202);
+    expect(await worker().drain()).toBe(0);
     expect(sim.requests).toEqual([]);
     expect(changed).toEqual(ids);
   });
 
-  test('a batch with one malformed delivery is refused whole (400) and changes nothing', async () => {
+  test('20 identical deliveries at once, and two workers: one re-read', async () => {
+    const [id] = ticketIds(1);
+    const payload = sim.webhookPayload(id!, 'Ticket Updated');
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () => sim.sendWebhook(hookUrl, creds, payload)),
+    );
+    expect(statuses.every((s) => s === 202)).toBe(true);
+    sim.resetRequestLog();
+    await Promise.all([worker('i-1').drain(), worker('i-2').drain()]);
+    const reads = sim.requests.filter((r) => /\/api\/tickets\/\d+$/i.test(r.path));
+    expect(reads).toHaveLength(1);
+    expect(changed).toEqual([id]);
+  });
+
+  test('deliveries for one object collapse into one re-read', async () => {
+    const [id] = ticketIds(1);
+    const deliveries = Array.from({ length: 5 }, () => sim.webhookPayload(id!, 'Ticket Updated'));
+    expect(await sim.sendWebhook(hookUrl, creds, deliveries)).toBe(202);
+    sim.resetRequestLog();
+    expect(await worker().drain()).toBe(5);
+    expect(sim.requests.filter((r) => /\/api\/tickets\/\d+$/i.test(r.path))).toHaveLength(1);
+  });
+
+  test('what was stored before a restart is processed by the next process', async () => {
+    const ids = ticketIds(2);
+    expect(
+      await sim.sendWebhook(
+        hookUrl,
+        creds,
+        ids.map((id) => sim.webhookPayload(id)),
+      ),
+    ).toBe(202);
+    // No worker ran in "the first process": a fresh one (another instance id) finds the backlog.
+    expect((await worker('after-restart').backlog()).count).toBe(2);
+    expect(await worker('after-restart').drain()).toBe(2);
+    expect(await mirroredTickets()).toEqual([...ids].sort((a, b) => a - b));
+  });
+
+  test('a burst over many objects is caught up by one incremental sync, not a re-read each', async () => {
+    await sync.run('full');
+    const ids = ticketIds(12);
+    for (let i = 0; i < ids.length; i += 4) {
+      const batch = ids.slice(i, i + 4).map((id) => sim.webhookPayload(id, 'Ticket Updated'));
+      expect(await sim.sendWebhook(hookUrl, creds, batch)).toBe(202);
+    }
+    sim.resetRequestLog();
+    expect(await worker('i-1', 5).drain()).toBe(12);
+    expect(caughtUp).toBe(1);
+    expect(sim.requests.filter((r) => /\/api\/tickets\/\d+$/i.test(r.path))).toEqual([]);
+  });
+
+  test('re-reads spend only their share of the budget: past it they wait, the sync keeps the rest', async () => {
+    const ids = ticketIds(3);
+    expect(
+      await sim.sendWebhook(
+        hookUrl,
+        creds,
+        ids.map((id) => sim.webhookPayload(id)),
+      ),
+    ).toBe(202);
+    // Something else (the sync) has spent half the budget already.
+    for (let i = 0; i < 150; i += 1) await budget.acquire();
+    sim.resetRequestLog();
+    const outcome = await worker().cycle();
+    expect(outcome).toBeInstanceOf(Date);
+    expect(sim.requests).toEqual([]);
+    expect(budget.remaining()).toBe(150);
+    expect((await worker().backlog()).count).toBe(3);
+  });
+
+  test('a batch with one malformed delivery is refused whole (400) and stores nothing', async () => {
     const ids = ticketIds(2);
     const good = sim.webhookPayload(ids[0]!);
     const bad = { ...sim.webhookPayload(ids[1]!), object_id: 'abc', ticket: undefined };
@@ -150,7 +258,7 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
     ]);
 
     expect(status).toBe(400);
-    expect(await processed()).toEqual([]);
+    expect((await worker().backlog()).count).toBe(0);
     expect(await mirroredTickets()).toEqual([]);
   });
 
@@ -159,23 +267,32 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
     expect(await sim.sendWebhook(hookUrl, creds, [])).toBe(400);
     const tooMany = Array.from({ length: MAX_WEBHOOK_BATCH + 1 }, () => sim.webhookPayload(id!));
     expect(await sim.sendWebhook(hookUrl, creds, tooMany)).toBe(400);
-    expect(await processed()).toEqual([]);
+    expect((await worker().backlog()).count).toBe(0);
   });
 
-  test('a batch whose re-read fails answers 503; the redelivery finishes only what was left', async () => {
+  test('a re-read that fails is retried later with backoff; only what was left is read again', async () => {
     const ids = ticketIds(2);
     const batch = ids.map((id) => sim.webhookPayload(id));
     // The second ticket's re-read meets a HaloPSA outage (5xx on every retry).
     sim.faults.add({ path: new RegExp(`/api/tickets/${ids[1]}$`, 'i'), kind: 'unavailable' });
 
-    expect(await sim.sendWebhook(hookUrl, creds, batch)).toBe(503);
+    expect(await sim.sendWebhook(hookUrl, creds, batch)).toBe(202);
+    await worker().drain();
     expect(await processed()).toEqual([batch[0]!.id]);
+    const [failed] = await handle.db.query<{ attempts: number; error: string | null }>(
+      `SELECT attempts, error FROM webhook_deliveries WHERE tenant_id = $1 AND delivery_id = $2`,
+      [TENANT, batch[1]!.id],
+    );
+    expect(failed).toMatchObject({ attempts: 1 });
+    expect(failed!.error).not.toBeNull();
 
     sim.faults.clear();
     sim.resetRequestLog();
-    expect(await sim.sendWebhook(hookUrl, creds, batch)).toBe(200);
+    // Not due yet; due after the backoff.
+    expect(await worker().drain()).toBe(0);
+    now = new Date(now.getTime() + 60_000);
+    expect(await worker().drain()).toBe(1);
     expect(await processed()).toEqual(batch.map((p) => p.id).sort());
-    // Only the unfinished delivery's ticket was read again.
     const reads = sim.requests.filter((r) => /\/api\/tickets\/\d+$/i.test(r.path));
     expect(reads.map((r) => r.path.toLowerCase())).toEqual([`/api/tickets/${ids[1]}`]);
   });

@@ -3,6 +3,11 @@ import { HaloClient } from '../halo/halo-client';
 import { HALO_SCOPES } from '../halo/halo-scopes';
 import { HaloSync, type SyncMode } from '../halo/halo-sync';
 import { haloWebhookHandler } from '../halo/halo-webhook';
+import { RequestBudget } from '../halo/request-budget';
+import { WebhookWorker } from '../halo/webhook-worker';
+import { PollingLoop } from '../jobs/polling-loop';
+import { realSleep } from '../shared/clock';
+import { ChangeSignal } from '../shared/signal';
 import type { HaloSimulator } from '../halo/simulator/server';
 import type { JobDefinition } from '../jobs/job-scheduler';
 import { haloWriterOf, type HaloWriter } from '../notifications/halo-writeback-dispatcher';
@@ -20,10 +25,19 @@ export interface HaloModuleDeps {
   clock: Clock;
   logger: AppLogger;
   metrics: AppMetrics;
+  /** This process (webhook claims carry it). */
+  instanceId: string;
   /** A HaloPSA to use instead of starting the demo simulator (demo mode only). */
   haloUrl?: string | undefined;
   /** Seed and "today" of the demo dataset. */
   demo?: { seed: number; asOf: string } | undefined;
+}
+
+/** What processed webhook deliveries tell the rest of the app. */
+export interface WebhookHooks {
+  onTicketChanged: (ticketId: number, kind: 'project' | 'task' | 'ticket') => Promise<void>;
+  /** After a burst was caught up by one incremental sync. */
+  onCaughtUp: () => Promise<void>;
 }
 
 /** HaloPSA as the rest of the app sees it: the client, the mirror sync, the webhook and its jobs. */
@@ -35,10 +49,14 @@ export interface HaloModule {
   writer: HaloWriter;
   /** One sync, with its duration, budget and data-quality metrics. */
   runSync(mode: SyncMode): Promise<unknown>;
-  /** `POST /api/halo/webhook`, re-evaluating through `onTicketChanged`. */
-  webhookRoute(
-    onTicketChanged: (ticketId: number, kind: 'project' | 'task' | 'ticket') => Promise<void>,
-  ): Route;
+  /** `POST /api/halo/webhook`: stores deliveries and answers 202; the worker processes them. */
+  webhookRoute: Route;
+  /** The webhook worker: re-evaluates through `hooks` once started; resumes what was stored. */
+  webhooks: {
+    start(hooks: WebhookHooks): void;
+    drain(): Promise<number>;
+    backlog(): Promise<{ count: number; oldestAgeSeconds: number | null }>;
+  };
   jobs: readonly JobDefinition[];
   close(): Promise<void>;
 }
@@ -60,6 +78,8 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
     });
     baseUrl = simulator.url;
   }
+  // One budget for the sync, the write-back and the webhook worker (which may spend only a share).
+  const budget = new RequestBudget({ ...config.halo.budget, clock, sleep: realSleep });
   const client = new HaloClient({
     baseUrl,
     clientId: config.halo.clientId,
@@ -68,7 +88,7 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
     scopes: [...HALO_SCOPES],
     // The simulator honours large pages (as HaloAPI asks real HaloPSA for 1000).
     pageSize: simulator ? 1000 : config.halo.pageSize,
-    budget: config.halo.budget,
+    budget,
     logger: logger.child({ component: 'halo-client' }),
     onRequest: (event) => metrics.haloRequests.inc({ status: String(event.status) }),
   });
@@ -95,25 +115,58 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
       metrics.dataQualityExceptions.set((await mirror.openIssues(deps.db)).length);
     }
   };
+  const stored = new ChangeSignal();
+  let hooks: WebhookHooks | null = null;
+  const webhookLogger = logger.child({ component: 'halo-webhook' });
+  const worker = new WebhookWorker({
+    db: deps.db,
+    tenantId: config.tenantId,
+    instanceId: deps.instanceId,
+    sync,
+    catchUp: () => runSync('incremental'),
+    budget: {
+      remaining: () => budget.remaining(),
+      total: budget.requests,
+      waitMs: () => budget.waitMs(),
+    },
+    clock,
+    logger: webhookLogger,
+    onTicketChanged: (id, kind) => hooks?.onTicketChanged(id, kind) ?? Promise.resolve(),
+    onCaughtUp: () => hooks?.onCaughtUp() ?? Promise.resolve(),
+  });
+  const loop = new PollingLoop({
+    cycle: () => worker.cycle(),
+    pollMs: 30_000,
+    onError: (error) => webhookLogger.warn({ err: error }, 'webhook worker cycle failed'),
+    clock,
+  });
+  const unsubscribe = stored.subscribe(() => loop.poke());
   return {
     client,
     sync,
     simulator,
     writer: haloWriterOf(client),
     runSync,
-    webhookRoute: (onTicketChanged) => ({
+    webhookRoute: {
       method: 'post',
       path: '/api/halo/webhook',
       handler: haloWebhookHandler({
         db: deps.db,
         tenantId: config.tenantId,
         credentials: config.webhook,
-        sync,
         clock,
-        logger: logger.child({ component: 'halo-webhook' }),
-        onTicketChanged,
+        logger: webhookLogger,
+        stored,
       }),
-    }),
+    },
+    webhooks: {
+      start: (given) => {
+        hooks = given;
+        loop.start();
+      },
+      drain: () => worker.drain(),
+      backlog: () => worker.backlog(),
+    },
     jobs: [
       {
         name: 'halo-sync',
@@ -127,6 +180,8 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
       },
     ],
     close: async () => {
+      unsubscribe();
+      await loop.stop();
       await simulator?.close();
     },
   };

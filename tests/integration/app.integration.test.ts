@@ -53,24 +53,23 @@ describe('the demo app end to end', () => {
     ).toBe(401);
   });
 
-  test('a status change reaches the store within a second, and a repeated delivery id is processed once', async () => {
+  test('a webhook is answered 202 at once; the worker mirrors the change; a repeated delivery id is processed once', async () => {
     const sim = app.simulator!;
     const taskId = firstTaskId(app);
     sim.setTicketStatus(taskId, 4);
     const payload = sim.webhookPayload(taskId, 'Ticket Status Changed');
 
-    const started = Date.now();
-    expect(await sim.sendWebhook(`${app.url}/api/halo/webhook`, creds, payload)).toBe(200);
-    const elapsed = Date.now() - started;
+    expect(await sim.sendWebhook(`${app.url}/api/halo/webhook`, creds, payload)).toBe(202);
+    await app.webhooks.drain();
     const rows = await app.db.query<{ status_id: number }>(
       'SELECT status_id FROM halo_tasks WHERE tenant_id = $1 AND id = $2',
       ['demo', taskId],
     );
     expect(rows[0]?.status_id).toBe(4);
-    expect(elapsed).toBeLessThan(1000);
 
     sim.resetRequestLog();
-    expect(await sim.sendWebhook(`${app.url}/api/halo/webhook`, creds, payload)).toBe(200);
+    expect(await sim.sendWebhook(`${app.url}/api/halo/webhook`, creds, payload)).toBe(202);
+    await app.webhooks.drain();
     expect(sim.requests.filter((r) => r.path.toLowerCase().includes(`/tickets/${taskId}`))).toEqual(
       [],
     );

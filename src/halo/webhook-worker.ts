@@ -1,0 +1,212 @@
+/**
+ * Processes the stored HaloPSA webhook deliveries (issue 16): each delivery id once, even with several
+ * instances (rows are claimed with `FOR UPDATE SKIP LOCKED`); deliveries for the same object collapse
+ * into one re-read; a burst of many objects becomes one incremental sync (which reads everything
+ * changed since the last one) instead of a re-read each; re-reads spend at most a share of the HaloPSA
+ * request budget, so the scheduled sync always progresses; a failed re-read is retried with backoff;
+ * whatever was stored and not processed is picked up again after a restart.
+ */
+import type { Clock } from '../shared/clock';
+import type { Db } from '../store/db';
+import type { HaloSync } from './halo-sync';
+
+type ChangedKind = 'project' | 'task' | 'ticket';
+
+/** What the worker needs from the composition root. */
+export interface WebhookWorkerDeps {
+  db: Db;
+  tenantId: string;
+  /** This process (claims carry it). */
+  instanceId: string;
+  sync: Pick<HaloSync, 'resyncTicket'>;
+  /** One incremental sync (a burst of many objects is caught up this way). */
+  catchUp: () => Promise<unknown>;
+  /** The HaloPSA request budget shared with the sync. */
+  budget: { remaining(): number; total: number; waitMs(): number };
+  clock: Clock;
+  logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** After a re-read changed the mirror: the delivery engine re-evaluates from here. */
+  onTicketChanged: (ticketId: number, kind: ChangedKind) => Promise<void>;
+  /** After a catch-up sync: everything is re-evaluated. */
+  onCaughtUp: () => Promise<void>;
+  /** More distinct objects than this in one claim → one incremental sync instead (default 20). */
+  collapseAbove?: number;
+  /** Share of the budget webhook re-reads may use (default 0.5): the rest is the sync's. */
+  budgetShare?: number;
+  /** Attempts before a delivery is given up (default 8). */
+  maxAttempts?: number;
+}
+
+type Claimed = {
+  delivery_id: string;
+  object_id: string | number;
+  attempts: number;
+};
+
+/** The outcome of one cycle, for the polling loop: more to do now, later (when), or nothing. */
+export type WebhookCycle = 'again' | Date | null;
+
+export class WebhookWorker {
+  private readonly collapseAbove: number;
+  private readonly budgetShare: number;
+  private readonly maxAttempts: number;
+
+  constructor(private readonly deps: WebhookWorkerDeps) {
+    this.collapseAbove = deps.collapseAbove ?? 20;
+    this.budgetShare = deps.budgetShare ?? 0.5;
+    this.maxAttempts = deps.maxAttempts ?? 8;
+  }
+
+  /** Processes everything due now (tests and shutdown); returns how many deliveries were processed. */
+  async drain(): Promise<number> {
+    let processed = 0;
+    for (;;) {
+      const before = await this.backlog();
+      const outcome = await this.cycle();
+      processed += before.count - (await this.backlog()).count;
+      if (outcome !== 'again') return processed;
+    }
+  }
+
+  /** Deliveries stored and not yet processed, and the oldest one's age in seconds. */
+  async backlog(): Promise<{ count: number; oldestAgeSeconds: number | null }> {
+    const [row] = await this.deps.db.query<{ n: number; oldest: string | Date | null }>(
+      `SELECT count(*)::int AS n, min(received_at) AS oldest FROM webhook_deliveries
+        WHERE tenant_id = $1 AND processed_at IS NULL`,
+      [this.deps.tenantId],
+    );
+    const oldest = row?.oldest ? new Date(row.oldest).getTime() : null;
+    return {
+      count: row?.n ?? 0,
+      oldestAgeSeconds:
+        oldest === null ? null : Math.round((this.deps.clock.now().getTime() - oldest) / 1000),
+    };
+  }
+
+  /** One cycle: claim what is due, process it, say when to come back. */
+  async cycle(): Promise<WebhookCycle> {
+    const now = this.deps.clock.now();
+    const claimed = await this.claim(now);
+    if (claimed.length === 0) return this.nextDue();
+    const byObject = new Map<number, Claimed[]>();
+    for (const row of claimed) {
+      const id = Number(row.object_id);
+      byObject.set(id, [...(byObject.get(id) ?? []), row]);
+    }
+    if (byObject.size > this.collapseAbove) {
+      await this.catchUp(claimed);
+      return 'again';
+    }
+    const reserve = Math.ceil(this.deps.budget.total * (1 - this.budgetShare));
+    for (const [objectId, rows] of [...byObject]) {
+      if (this.deps.budget.remaining() <= reserve) {
+        // The rest of the budget is the scheduled sync's: hand the claims back and wait.
+        const at = new Date(now.getTime() + Math.max(1000, this.deps.budget.waitMs()));
+        await this.release([...byObject.values()].flat(), at);
+        return at;
+      }
+      await this.reread(objectId, rows);
+      byObject.delete(objectId);
+    }
+    return 'again';
+  }
+
+  private async claim(now: Date): Promise<Claimed[]> {
+    return this.deps.db.query<Claimed>(
+      `UPDATE webhook_deliveries SET claimed_by = $2, claimed_until = $4
+        WHERE tenant_id = $1 AND delivery_id IN (
+          SELECT delivery_id FROM webhook_deliveries
+           WHERE tenant_id = $1 AND processed_at IS NULL
+             AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
+             AND (claimed_until IS NULL OR claimed_until <= $3)
+           ORDER BY received_at, delivery_id
+           LIMIT 500
+           FOR UPDATE SKIP LOCKED)
+        RETURNING delivery_id, object_id, attempts`,
+      [
+        this.deps.tenantId,
+        this.deps.instanceId,
+        now.toISOString(),
+        new Date(now.getTime() + 10 * 60_000).toISOString(),
+      ],
+    );
+  }
+
+  private async reread(objectId: number, rows: Claimed[]): Promise<void> {
+    const ids = rows.map((r) => r.delivery_id);
+    try {
+      const kind = await this.deps.sync.resyncTicket(objectId);
+      await this.markProcessed(ids, null);
+      if (kind !== 'invalid' && kind !== 'deleted') await this.deps.onTicketChanged(objectId, kind);
+      this.deps.logger.info(
+        { tenantId: this.deps.tenantId, objectId, deliveries: ids.length, kind },
+        'halo webhook processed',
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
+      if (attempts >= this.maxAttempts) {
+        await this.markProcessed(ids, `gave up after ${attempts} attempts: ${message}`);
+      } else {
+        const delay = Math.min(600_000, 5_000 * 2 ** (attempts - 1));
+        await this.deps.db.query(
+          `UPDATE webhook_deliveries SET attempts = attempts + 1, error = $3, claimed_by = NULL,
+                  claimed_until = NULL, next_attempt_at = $4
+            WHERE tenant_id = $1 AND delivery_id = ANY($2::text[])`,
+          [
+            this.deps.tenantId,
+            ids,
+            message.slice(0, 500),
+            new Date(this.deps.clock.now().getTime() + delay).toISOString(),
+          ],
+        );
+      }
+      this.deps.logger.warn(
+        { tenantId: this.deps.tenantId, objectId, attempts, err: message },
+        'halo webhook re-read failed',
+      );
+    }
+  }
+
+  /** A burst: one incremental sync covers every object changed since the last one. */
+  private async catchUp(claimed: Claimed[]): Promise<void> {
+    const ids = claimed.map((r) => r.delivery_id);
+    try {
+      await this.deps.catchUp();
+      await this.markProcessed(ids, null);
+      await this.deps.onCaughtUp();
+      this.deps.logger.info(
+        { tenantId: this.deps.tenantId, deliveries: ids.length },
+        'halo webhook burst caught up by an incremental sync',
+      );
+    } catch (error) {
+      await this.release(claimed, new Date(this.deps.clock.now().getTime() + 30_000));
+      throw error;
+    }
+  }
+
+  private async markProcessed(ids: string[], error: string | null): Promise<void> {
+    await this.deps.db.query(
+      `UPDATE webhook_deliveries SET processed_at = $3, error = $4, claimed_by = NULL, claimed_until = NULL
+        WHERE tenant_id = $1 AND delivery_id = ANY($2::text[])`,
+      [this.deps.tenantId, ids, this.deps.clock.now().toISOString(), error],
+    );
+  }
+
+  private async release(rows: Claimed[], at: Date): Promise<void> {
+    await this.deps.db.query(
+      `UPDATE webhook_deliveries SET claimed_by = NULL, claimed_until = NULL, next_attempt_at = $3
+        WHERE tenant_id = $1 AND delivery_id = ANY($2::text[]) AND processed_at IS NULL`,
+      [this.deps.tenantId, rows.map((r) => r.delivery_id), at.toISOString()],
+    );
+  }
+
+  private async nextDue(): Promise<Date | null> {
+    const [row] = await this.deps.db.query<{ at: string | Date | null }>(
+      `SELECT min(coalesce(greatest(next_attempt_at, claimed_until), next_attempt_at, claimed_until, received_at)) AS at
+         FROM webhook_deliveries WHERE tenant_id = $1 AND processed_at IS NULL`,
+      [this.deps.tenantId],
+    );
+    return row?.at ? new Date(row.at) : null;
+  }
+}
