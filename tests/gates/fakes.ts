@@ -205,10 +205,6 @@ export class FakeGateProjects implements GateProjects {
   async approvers(): Promise<{ aadObjectId: string; email: string | null }[]> {
     return this.approverList;
   }
-
-  async agentByEmail(email: string): Promise<number | null> {
-    return this.agents.get(email.toLowerCase()) ?? null;
-  }
 }
 
 /** An append-only trail in memory (no hash chain: the audit adapter's tests prove that). */

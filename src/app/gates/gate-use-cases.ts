@@ -2,7 +2,6 @@ import type { DecideGate } from './decide-gate';
 import type { GateForm } from './gate-form';
 import type { GateQueries } from './gate-queries';
 import type { RequestGate } from './request-gate';
-import type { ResolveGateActor } from './resolve-gate-actor';
 import type { RunGateSla } from './run-gate-sla';
 import type { UploadEvidence } from './upload-evidence';
 
@@ -14,5 +13,4 @@ export interface GateUseCases {
   decide: DecideGate;
   sla: RunGateSla;
   queries: GateQueries;
-  resolveActor: ResolveGateActor;
 }

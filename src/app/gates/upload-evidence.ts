@@ -1,6 +1,7 @@
 import { toSafeFileName } from '../../domain/gates/evidence-file-name';
 import { gateIdOf, isGateMilestone } from '../../domain/gates/gate-milestone';
 import type { Actor } from '../delivery-views';
+import { ACCESS_POLICY } from '../identity/access-policy';
 import type { AuditTrail } from '../ports/audit.port';
 import type { Transactional } from '../ports/transaction.port';
 import type { EvidenceStore } from './evidence-store.port';
@@ -60,6 +61,13 @@ export class UploadEvidence {
     const milestone = ctx?.milestones.find((m) => m.id === input.milestoneId);
     if (!ctx || !milestone || !isGateMilestone(milestone.name)) {
       return { ok: false, reason: 'not-found', message: 'No such gate milestone on that project.' };
+    }
+    if (!ACCESS_POLICY.mayChangeGatesOf(actor, ctx.projectManager)) {
+      return {
+        ok: false,
+        reason: 'not-authorised',
+        message: `Only the manager of ${ctx.project.name} (or a delivery director) can upload its evidence.`,
+      };
     }
     const gateId = gateIdOf(input.projectId, input.milestoneId);
     const stored = await evidence.put(
