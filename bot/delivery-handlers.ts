@@ -276,9 +276,14 @@ class DeliveryHandlers {
     const scope = this.deps.access.projectScope(actor);
     if (!scope.ok) return this.refusal(scope);
     const matches = [];
+    let hidden: ReadRefusal | null = null;
     for (const match of await this.deps.queries.findProjects(this.deps.tenantId, text)) {
-      if ((await this.deps.access.project(actor, match.id)).ok) matches.push(match);
+      const allowed = await this.deps.access.project(actor, match.id);
+      if (allowed.ok) matches.push(match);
+      else hidden ??= allowed;
     }
+    // Only projects of others match: say so, rather than that nothing matches.
+    if (matches.length === 0 && hidden !== null) return this.refusal(hidden);
     const exact = matches.filter((match) => match.exact);
     const chosen = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
     if (chosen) return this.projectCard(actor, chosen.id);
