@@ -6,6 +6,7 @@ import { GATE_NOTIFICATION_KIND, type GatePayload } from '../src/app/gates/gate-
 import type { GateQueries } from '../src/app/gates/gate-queries';
 import type { GateRequestInput, GateView } from '../src/app/gates/gate-views';
 import type { RequestGate } from '../src/app/gates/request-gate';
+import type { VerifyPack } from '../src/app/gates/verify-pack';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
 import type { ReadAccess } from '../src/app/identity/read-access';
 import type { GateOutcome } from '../src/domain/gates/gate-decision';
@@ -33,6 +34,8 @@ export interface GateBotUseCases {
   request: RequestGate;
   decide: DecideGate;
   queries: GateQueries;
+  /** Re-verifies the frozen pack's files whenever the card is opened. */
+  verify: VerifyPack;
 }
 
 export interface GateBotDeps {
@@ -161,9 +164,25 @@ export class GateBotHandlers {
         });
       }
       const allowed = await this.deps.access.project(actor, view.project.id);
-      return allowed.ok
-        ? this.approvalCard(view, actor, null)
-        : this.notice({ tone: 'refused', title: 'Not available to you', text: allowed.message });
+      if (!allowed.ok) {
+        return this.notice({
+          tone: 'refused',
+          title: 'Not available to you',
+          text: allowed.message,
+        });
+      }
+      const integrity = await this.deps.gates.verify.run(gateId);
+      const changed = integrity?.files.filter((f) => !f.ok).map((f) => f.name) ?? [];
+      return this.approvalCard(
+        view,
+        actor,
+        integrity?.status === 'mismatch'
+          ? {
+              tone: 'refused',
+              text: `Evidence changed since pack #${view.shortHash} was frozen: ${changed.join(', ')}. This has been recorded on the gate's audit timeline.`,
+            }
+          : null,
+      );
     }
     const packVersion = Number(data.packVersion);
     const key =

@@ -4,6 +4,7 @@ import type { GateForm } from '../app/gates/gate-form';
 import type { GateQueries } from '../app/gates/gate-queries';
 import type { RequestGate } from '../app/gates/request-gate';
 import type { UploadEvidence } from '../app/gates/upload-evidence';
+import type { VerifyPack } from '../app/gates/verify-pack';
 import type { ReadAccess } from '../app/identity/read-access';
 import { ApiError, type ApiRoute } from './api-types';
 import { granted } from './read-guard';
@@ -15,6 +16,8 @@ export interface GateApiUseCases {
   request: RequestGate;
   decide: DecideGate;
   queries: GateQueries;
+  /** Re-verifies a frozen pack's files whenever the pack is opened. */
+  verify: VerifyPack;
 }
 
 export interface GateRoutesDeps {
@@ -127,10 +130,16 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       method: 'get',
       path: '/gates/:gateId',
       handler: async ({ actor, params }) => {
-        const detail = await service(actor.tenantId).queries.detail(String(params.gateId));
+        const gates = service(actor.tenantId);
+        const gateId = String(params.gateId);
+        const view = await gates.queries.view(gateId);
+        if (!view) throw new ApiError(404, 'NOT_FOUND', 'No such gate.');
+        granted(await deps.access.project(actor, view.project.id));
+        // Verified first, so a mismatch it audits is on the timeline the page shows.
+        const integrity = await gates.verify.run(gateId);
+        const detail = await gates.queries.detail(gateId);
         if (!detail) throw new ApiError(404, 'NOT_FOUND', 'No such gate.');
-        granted(await deps.access.project(actor, detail.gate.project.id));
-        return { status: 200, body: detail };
+        return { status: 200, body: { ...detail, integrity } };
       },
     },
     {

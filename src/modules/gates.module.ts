@@ -13,6 +13,7 @@ import type { GateUseCases } from '../app/gates/gate-use-cases';
 import { RequestGate } from '../app/gates/request-gate';
 import { RunGateSla } from '../app/gates/run-gate-sla';
 import { UploadEvidence } from '../app/gates/upload-evidence';
+import { VerifyPack } from '../app/gates/verify-pack';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
 import { AuditLog } from '../audit/audit-log';
@@ -63,6 +64,7 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
     form: new GateForm({ projects, gates, policy }),
     upload: new UploadEvidence({
       projects,
+      gates,
       evidence: deps.evidence,
       tx,
       newId: randomUUID,
@@ -87,6 +89,7 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
     }),
     sla: new RunGateSla({ gates, tx, policy, clock, outboxChanged: deps.outboxChanged }),
     queries: new GateQueries({ gates, projects, audit, policy }),
+    verify: new VerifyPack({ gates, evidence: deps.evidence, audit, clock }),
   };
 }
 

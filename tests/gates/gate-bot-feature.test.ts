@@ -7,6 +7,7 @@ import { DecideGate } from '../../src/app/gates/decide-gate';
 import { GateForm } from '../../src/app/gates/gate-form';
 import { GateQueries } from '../../src/app/gates/gate-queries';
 import { RequestGate } from '../../src/app/gates/request-gate';
+import { VerifyPack } from '../../src/app/gates/verify-pack';
 import type { RoleDirectory, TeamsUser } from '../../src/app/identity/identity.port';
 import { ReadAccess } from '../../src/app/identity/read-access';
 import { DEFAULT_GATE_POLICY } from '../../src/domain/gates/gate-policy';
@@ -77,6 +78,12 @@ function setup() {
         projects: world.projects,
         audit: world.audit,
         policy: DEFAULT_GATE_POLICY,
+      }),
+      verify: new VerifyPack({
+        gates: world.gates,
+        evidence: world.evidence,
+        audit: world.audit,
+        clock: world.clock,
       }),
     },
     roles: new FakeRoleDirectory(),

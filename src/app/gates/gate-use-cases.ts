@@ -4,6 +4,7 @@ import type { GateQueries } from './gate-queries';
 import type { RequestGate } from './request-gate';
 import type { RunGateSla } from './run-gate-sla';
 import type { UploadEvidence } from './upload-evidence';
+import type { VerifyPack } from './verify-pack';
 
 /** Every stage-gate use case of one tenant, built once by the gates module. */
 export interface GateUseCases {
@@ -13,4 +14,5 @@ export interface GateUseCases {
   decide: DecideGate;
   sla: RunGateSla;
   queries: GateQueries;
+  verify: VerifyPack;
 }
