@@ -267,6 +267,40 @@ describe('the tab API of the demo app', () => {
     expect((await call(`/projects/${other!.id}`, lead)).status).toBe(200);
   });
 
+  test("every demo persona's tab pages answer: what their roles show, a 403 saying who to ask for the rest", async () => {
+    const pages = [
+      '/me',
+      '/projects',
+      '/clients',
+      '/kpis',
+      '/report/weekly',
+      '/exceptions',
+      '/gates',
+      '/renewals',
+      '/renewals/kpis',
+      '/renewals/governance',
+      '/settings/roles',
+    ];
+    const seen: Record<string, string[]> = {};
+    for (const user of users) {
+      for (const page of pages) {
+        const r = await call(page, user.signInEmail);
+        expect([user.name, page, [200, 403].includes(r.status)]).toEqual([user.name, page, true]);
+        if (r.status === 200) (seen[user.name] ??= []).push(page);
+        else expect((r.json as ApiErrorBody).error.message).toMatch(/admin/i);
+      }
+    }
+    // Each persona lands somewhere: delivery roles on the portfolio, account roles on renewals.
+    for (const user of users) {
+      const landing = user.roles.some((r) =>
+        ['account_manager', 'cs_lead', 'msp_owner'].includes(r),
+      )
+        ? '/renewals'
+        : '/projects';
+      expect([user.name, seen[user.name]]).toEqual([user.name, expect.arrayContaining([landing])]);
+    }
+  });
+
   test('settings are admin only: a pm is refused, an admin reads every section', async () => {
     for (const section of ['policy', 'routing', 'roles', 'pilot']) {
       const refused = await call(`/settings/${section}`, pm);
