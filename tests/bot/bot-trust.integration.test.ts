@@ -145,7 +145,8 @@ describe.each(testDatabases())('the production bot refuses strangers ($name)', (
       channelData: { tenant: { id: OTHER } },
     };
     await send(mixed);
-    expect(texts()).toEqual([TENANT_REFUSAL]);
+    expect(texts()).toEqual(['Control Tower is not available to your organisation.']);
+    expect(bot.connector.cards()).toHaveLength(0);
   });
 
   test('a card action from another tenant is refused and changes nothing', async () => {
