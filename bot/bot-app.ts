@@ -1,5 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
+import { ACCESS_POLICY, NO_ROLE_MESSAGE } from '../src/app/identity/access-policy';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
 import type { BotLogger } from './bot-adapter';
 import type { BotFeature, CardActionData, CardActionHandler } from './bot-feature';
@@ -10,7 +11,7 @@ import { buildNoticeCard } from './cards/notice.card';
 import { COMMAND_PATTERNS } from './commands';
 import { reply } from './reply';
 import type { TabLinks } from './tab-links';
-import { teamsUser } from './teams-conversation';
+import { activityTenants, teamsUser } from './teams-conversation';
 
 /** What the bot's core needs: the features it routes to, and the help every feature shares. */
 export interface BotApplicationDeps {
@@ -18,7 +19,15 @@ export interface BotApplicationDeps {
   identity: RoleDirectory;
   links: TabLinks;
   logger: BotLogger;
+  /**
+   * The Entra tenants whose users may talk to the bot (`ALLOWED_TENANT_IDS`, production); an
+   * activity from any other tenant, or naming none, is refused. Null: not checked (demo mode).
+   */
+  allowedTenantIds: readonly string[] | null;
 }
+
+/** What the bot answers someone from a tenant it does not serve. */
+export const TENANT_REFUSAL = 'Control Tower is not available to your organisation.';
 
 /** The bot's turn logic: the teams-ai Application behind one function, with errors answered. */
 export interface BotApplication {
@@ -85,9 +94,11 @@ export function createBotApplication(deps: BotApplicationDeps): BotApplication {
     );
   });
 
+  const admit = turnAdmission(deps);
   return {
     run: async (context) => {
       try {
+        if (!(await admit(context))) return;
         await app.run(context);
       } catch (error) {
         deps.logger.error(
@@ -106,6 +117,48 @@ export function createBotApplication(deps: BotApplicationDeps): BotApplication {
         }
       }
     },
+  };
+}
+
+/**
+ * Lets a turn through only from an allowed tenant and, for messages and card actions, from someone
+ * with a role. A refused turn gets one short answer, is logged, and reads and changes nothing.
+ */
+function turnAdmission(deps: BotApplicationDeps): (context: TurnContext) => Promise<boolean> {
+  const refuse = async (context: TurnContext, code: string, text: string) => {
+    if (context.activity.type === ActivityTypes.Message) await context.sendActivity(text);
+    else if (context.activity.type === ActivityTypes.Invoke)
+      await sendInvokeError(context, 403, code, text);
+  };
+  return async (context) => {
+    const { activity } = context;
+    if (deps.allowedTenantIds !== null) {
+      const tenants = activityTenants(activity);
+      const allowed = deps.allowedTenantIds;
+      if (tenants.length === 0 || !tenants.every((t) => allowed.includes(t))) {
+        deps.logger.warn(
+          {
+            tenants,
+            activityType: activity.type,
+            aadObjectId: activity.from?.aadObjectId ?? null,
+          },
+          'bot turn refused: tenant not allowed',
+        );
+        await refuse(context, 'TENANT_NOT_ALLOWED', TENANT_REFUSAL);
+        return false;
+      }
+    }
+    if (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Invoke) {
+      return true;
+    }
+    const actor = await deps.identity.resolve(teamsUser(activity));
+    if (ACCESS_POLICY.hasRole(actor)) return true;
+    deps.logger.info(
+      { activityType: activity.type, aadObjectId: actor.aadObjectId },
+      'bot turn refused: no role',
+    );
+    await refuse(context, 'NO_ROLE', NO_ROLE_MESSAGE);
+    return false;
   };
 }
 

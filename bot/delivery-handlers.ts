@@ -1,6 +1,12 @@
 import type { TurnContext } from 'botbuilder';
-import type { DeliveryQueries } from '../src/app/delivery-views';
+import type { Actor, DeliveryQueries } from '../src/app/delivery-views';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
+import {
+  portfolioForOwned,
+  reportForOwned,
+  type ReadAccess,
+  type ReadRefusal,
+} from '../src/app/identity/read-access';
 import type { ActOnEscalation, EscalationVerb } from '../src/app/notifications/act-on-escalation';
 import type {
   EscalationPayload,
@@ -29,6 +35,8 @@ export interface DeliveryBotDeps {
   tenantId: string;
   queries: DeliveryQueries;
   identity: RoleDirectory;
+  /** The read rules (SPEC §1), shared with the tab API. */
+  access: ReadAccess;
   subscribe: SubscribeChannel;
   actOnEscalation: ActOnEscalation;
   links: TabLinks;
@@ -50,7 +58,7 @@ const ESCALATION_VERBS: readonly EscalationVerb[] = [
 export function createDeliveryBotFeature(deps: DeliveryBotDeps): BotFeature {
   const handlers = new DeliveryHandlers(deps);
   const cardActions: BotFeature['cardActions'] = {
-    'project.health': (_context, data) => handlers.projectAction(data),
+    'project.health': (context, data) => handlers.projectAction(context, data),
     'subscribe.client': (context, data) =>
       handlers.subscribeCard(
         context,
@@ -107,14 +115,19 @@ class DeliveryHandlers {
   /** `/health` and `/health <project name or id>`. */
   async health(context: TurnContext): Promise<void> {
     const text = commandArgument('health', context.activity.text);
+    const actor = await this.actor(context);
     await reply(
       context,
-      text === '' ? await this.portfolioCard() : await this.projectSearchCard(text),
+      text === '' ? await this.portfolioCard(actor) : await this.projectSearchCard(actor, text),
     );
   }
 
+  /** `/report`: the weekly report, with only the lines of the projects this person reads. */
   async report(context: TurnContext): Promise<void> {
-    const view = await this.deps.queries.weeklyReport(this.deps.tenantId);
+    const scope = await this.deps.access.reportScope(await this.actor(context));
+    if (!scope.ok) return reply(context, this.refusal(scope));
+    const whole = await this.deps.queries.weeklyReport(this.deps.tenantId);
+    const view = scope.value === 'all' ? whole : reportForOwned(whole, scope.value);
     await reply(context, buildWeeklyReportCard(view, this.deps.links));
   }
 
@@ -130,15 +143,15 @@ class DeliveryHandlers {
     );
   }
 
-  async projectAction(data: CardActionData): Promise<AdaptiveCard> {
+  async projectAction(context: TurnContext, data: CardActionData): Promise<AdaptiveCard> {
     const projectId = Number(data.projectId);
-    if (!Number.isInteger(projectId))
+    if (!Number.isSafeInteger(projectId))
       return this.notice({
         tone: 'error',
         title: 'Unknown project',
         text: 'That button has no project.',
       });
-    return this.projectCard(projectId);
+    return this.projectCard(await this.actor(context), projectId);
   }
 
   async subscribeCard(
@@ -251,16 +264,29 @@ class DeliveryHandlers {
     });
   }
 
-  private async portfolioCard(): Promise<AdaptiveCard> {
-    const view = await this.deps.queries.portfolioSummary(this.deps.tenantId);
+  private async portfolioCard(actor: Actor): Promise<AdaptiveCard> {
+    const scope = await this.deps.access.reportScope(actor);
+    if (!scope.ok) return this.refusal(scope);
+    const whole = await this.deps.queries.portfolioSummary(this.deps.tenantId);
+    const view = scope.value === 'all' ? whole : portfolioForOwned(whole, scope.value);
     return buildPortfolioSummaryCard(view, this.deps.links);
   }
 
-  private async projectSearchCard(text: string): Promise<AdaptiveCard> {
-    const matches = await this.deps.queries.findProjects(this.deps.tenantId, text);
+  private async projectSearchCard(actor: Actor, text: string): Promise<AdaptiveCard> {
+    const scope = this.deps.access.projectScope(actor);
+    if (!scope.ok) return this.refusal(scope);
+    const matches = [];
+    let hidden: ReadRefusal | null = null;
+    for (const match of await this.deps.queries.findProjects(this.deps.tenantId, text)) {
+      const allowed = await this.deps.access.project(actor, match.id);
+      if (allowed.ok) matches.push(match);
+      else hidden ??= allowed;
+    }
+    // Only projects of others match: say so, rather than that nothing matches.
+    if (matches.length === 0 && hidden !== null) return this.refusal(hidden);
     const exact = matches.filter((match) => match.exact);
     const chosen = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
-    if (chosen) return this.projectCard(chosen.id);
+    if (chosen) return this.projectCard(actor, chosen.id);
     if (matches.length === 0) {
       return this.notice({
         tone: 'info',
@@ -283,7 +309,9 @@ class DeliveryHandlers {
     );
   }
 
-  private async projectCard(projectId: number): Promise<AdaptiveCard> {
+  private async projectCard(actor: Actor, projectId: number): Promise<AdaptiveCard> {
+    const allowed = await this.deps.access.project(actor, projectId);
+    if (!allowed.ok) return this.refusal(allowed);
     const view = await this.deps.queries.projectHealth(this.deps.tenantId, projectId);
     if (view === null) {
       return this.notice({
@@ -297,6 +325,14 @@ class DeliveryHandlers {
 
   private notice(view: NoticeView): AdaptiveCard {
     return buildNoticeCard(view, this.deps.links);
+  }
+
+  private refusal(refusal: ReadRefusal): AdaptiveCard {
+    return this.notice({ tone: 'refused', title: 'Not available to you', text: refusal.message });
+  }
+
+  private actor(context: TurnContext): Promise<Actor> {
+    return this.deps.identity.resolve(teamsUser(context.activity));
   }
 }
 

@@ -6,7 +6,9 @@ import { GATE_NOTIFICATION_KIND, type GatePayload } from '../src/app/gates/gate-
 import type { GateQueries } from '../src/app/gates/gate-queries';
 import type { GateRequestInput, GateView } from '../src/app/gates/gate-views';
 import type { RequestGate } from '../src/app/gates/request-gate';
+import type { VerifyPack } from '../src/app/gates/verify-pack';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
+import type { ReadAccess } from '../src/app/identity/read-access';
 import type { GateOutcome } from '../src/domain/gates/gate-decision';
 import type { RenderResult } from '../src/app/ports/notifications.port';
 import type { BotLogger } from './bot-adapter';
@@ -32,11 +34,15 @@ export interface GateBotUseCases {
   request: RequestGate;
   decide: DecideGate;
   queries: GateQueries;
+  /** Re-verifies the frozen pack's files whenever the card is opened. */
+  verify: VerifyPack;
 }
 
 export interface GateBotDeps {
   gates: GateBotUseCases;
   roles: RoleDirectory;
+  /** The read rules (SPEC §1), shared with the tab API: a gate is read by those who read its project. */
+  access: ReadAccess;
   links: TabLinks;
   logger: BotLogger;
 }
@@ -74,10 +80,14 @@ export class GateBotHandlers {
         }),
       );
     }
-    const matches = await this.deps.gates.form.findProjects(text);
+    const actor = await this.actor(context);
+    const matches = [];
+    for (const match of await this.deps.gates.form.findProjects(text)) {
+      if ((await this.deps.access.project(actor, match.id)).ok) matches.push(match);
+    }
     const exact = matches.filter((m) => m.exact);
     const chosen = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
-    if (chosen) return reply(context, await this.formCard(chosen.id));
+    if (chosen) return reply(context, await this.formCard(actor, chosen.id));
     if (matches.length === 0) {
       return reply(
         context,
@@ -125,8 +135,8 @@ export class GateBotHandlers {
     const actor = await this.actor(context);
     if (verb === 'gate.form') {
       const projectId = Number(data.projectId);
-      return Number.isInteger(projectId)
-        ? this.formCard(projectId)
+      return Number.isSafeInteger(projectId)
+        ? this.formCard(actor, projectId)
         : this.notice({
             tone: 'error',
             title: 'Unknown project',
@@ -146,9 +156,33 @@ export class GateBotHandlers {
     if (outcome === undefined) {
       // gate.open, gate.refresh: the card as this person should see it now.
       const view = await this.deps.gates.queries.view(gateId);
-      return view
-        ? this.approvalCard(view, actor, null)
-        : this.notice({ tone: 'info', title: 'No such gate', text: 'This gate no longer exists.' });
+      if (!view) {
+        return this.notice({
+          tone: 'info',
+          title: 'No such gate',
+          text: 'This gate no longer exists.',
+        });
+      }
+      const allowed = await this.deps.access.project(actor, view.project.id);
+      if (!allowed.ok) {
+        return this.notice({
+          tone: 'refused',
+          title: 'Not available to you',
+          text: allowed.message,
+        });
+      }
+      const integrity = await this.deps.gates.verify.run(gateId);
+      const changed = integrity?.files.filter((f) => !f.ok).map((f) => f.name) ?? [];
+      return this.approvalCard(
+        view,
+        actor,
+        integrity?.status === 'mismatch'
+          ? {
+              tone: 'refused',
+              text: `Evidence changed since pack #${view.shortHash} was frozen: ${changed.join(', ')}. This has been recorded on the gate's audit timeline.`,
+            }
+          : null,
+      );
     }
     const packVersion = Number(data.packVersion);
     const key =
@@ -198,7 +232,11 @@ export class GateBotHandlers {
     });
   }
 
-  private async formCard(projectId: number): Promise<AdaptiveCard> {
+  private async formCard(actor: Actor, projectId: number): Promise<AdaptiveCard> {
+    const allowed = await this.deps.access.project(actor, projectId);
+    if (!allowed.ok) {
+      return this.notice({ tone: 'refused', title: 'Not available to you', text: allowed.message });
+    }
     const form = await this.deps.gates.form.form(projectId);
     return form
       ? buildGateFormCard(form, this.deps.links)

@@ -18,6 +18,8 @@ export interface MountBotDeps {
   logger: BotLogger;
   clock: Clock;
   auth: BotAuthOptions;
+  /** `ALLOWED_TENANT_IDS` in production (activities from other tenants are refused); null in demo mode. */
+  allowedTenantIds: readonly string[] | null;
 }
 
 /** What mounting returns: the ports the outbox dispatcher needs, built on the same credentials. */

@@ -1,6 +1,7 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Actor } from '../src/app/delivery-views';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
+import { isVisible, type ReadAccess } from '../src/app/identity/read-access';
 import type { OutboundActivity, RenderResult } from '../src/app/ports/notifications.port';
 import type { AnswerConcessionCard } from '../src/app/renewals/answer-concession-card';
 import type { GetConcession } from '../src/app/renewals/get-concession';
@@ -26,6 +27,8 @@ export interface RenewalHandlerDeps {
   getConcession: GetConcession;
   answerConcessionCard: AnswerConcessionCard;
   roles: RoleDirectory;
+  /** The read rules (SPEC §1), shared with the tab API: contracts are for account roles. */
+  access: ReadAccess;
   links: TabLinks;
   logger: BotLogger;
   clock: Clock;
@@ -64,9 +67,18 @@ export function parseRenewalsCommand(
 export class RenewalHandlers {
   constructor(private readonly deps: RenewalHandlerDeps) {}
 
-  /** `/renewals [days]`: the card listing contracts renewing within the window. */
-  async renewalsCard(text: string | undefined): Promise<AdaptiveCard> {
-    const parsed = parseRenewalsCommand(text ?? '');
+  /** `/renewals [days]`: the card listing the contracts this person reads renewing within the window. */
+  async renewalsCard(context: TurnContext): Promise<AdaptiveCard> {
+    const visible = await this.deps.access.visibleContractClients(
+      await this.deps.roles.resolve(teamsUser(context.activity)),
+    );
+    if (!visible.ok) {
+      return buildNoticeCard(
+        { tone: 'refused', title: 'Not available to you', text: visible.message },
+        this.deps.links,
+      );
+    }
+    const parsed = parseRenewalsCommand(context.activity.text ?? '');
     if (!parsed.ok) {
       return buildNoticeCard(
         { tone: 'error', title: 'Which window?', text: parsed.message },
@@ -74,7 +86,9 @@ export class RenewalHandlers {
       );
     }
     const asOf = this.deps.clock.now().toISOString().slice(0, 10);
-    const items = await this.deps.queries.pipeline(asOf, parsed.days, parsed.order);
+    const items = (await this.deps.queries.pipeline(asOf, parsed.days, parsed.order)).filter(
+      (item) => isVisible(visible.value, item.clientId),
+    );
     return buildRenewalListCard(
       { days: parsed.days, asOf, order: parsed.order, items },
       this.deps.links,
@@ -100,6 +114,13 @@ export class RenewalHandlers {
       if (view === null) {
         return buildNoticeCard(
           { tone: 'info', title: 'No concession', text: `There is no concession ${id}.` },
+          this.deps.links,
+        );
+      }
+      const allowed = await this.deps.access.contract(actor, view.contractId);
+      if (!allowed.ok) {
+        return buildNoticeCard(
+          { tone: 'refused', title: 'Not available to you', text: allowed.message },
           this.deps.links,
         );
       }
@@ -209,7 +230,7 @@ export function renewalBotFeature(deps: RenewalHandlerDeps): BotFeature {
       {
         pattern: COMMAND_PATTERNS.renewals,
         run: async (context) => {
-          const card = await handlers.renewalsCard(context.activity.text);
+          const card = await handlers.renewalsCard(context);
           await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
         },
       },

@@ -17,6 +17,16 @@ export function teamsUser(activity: Activity): TeamsUser {
 }
 
 /**
+ * The Entra tenants an activity claims to come from: `conversation.tenantId` and
+ * `channelData.tenant.id` (Teams sends both; either may be missing). Empty when it names none.
+ */
+export function activityTenants(activity: Activity): string[] {
+  const channelData = (activity.channelData ?? {}) as TeamsChannelData;
+  const claimed = [activity.conversation?.tenantId, channelData.tenant?.id];
+  return [...new Set(claimed.filter((t): t is string => typeof t === 'string' && t !== ''))];
+}
+
+/**
  * Where proactive posts for this conversation go. In a channel that is the channel itself (a new
  * post), not the thread the command was typed in.
  */

@@ -4,18 +4,17 @@
  * the caller (Teams SSO token in production, `X-Demo-User` in demo mode), enforces `roles`, and turns
  * an `ApiError` into its status with `{ error: { code, message, details } }`.
  */
-import type { Role } from '../app/delivery-views';
+import type { Actor, Role } from '../app/delivery-views';
 import type { Page } from '../app/delivery/tab-views';
 
 export type { Page };
 
-/** The signed-in caller, resolved server-side; never taken from the request body. */
-export interface ApiActor {
+/**
+ * The signed-in caller as the one identity resolver sees them (roles, e-mail, HaloPSA agent),
+ * resolved server-side; never taken from the request body.
+ */
+export interface ApiActor extends Actor {
   tenantId: string;
-  aadObjectId: string | null;
-  email: string | null;
-  name: string;
-  roles: Role[];
 }
 
 /** What a route handler receives. `params` are path parameters, `query` single-valued. */
@@ -39,8 +38,14 @@ export interface ApiRoute {
   method: 'get' | 'post' | 'put' | 'del';
   /** Path under `/api/v1`, restify syntax: `/gates/:gateId/pack`. */
   path: string;
-  /** Any one of these roles may call it; omitted = any signed-in user of the tenant. */
+  /**
+   * Any one of these roles may call it; omitted = any role, the handler applying the read rules
+   * (src/app/identity/access-policy.ts). A person with no role is refused every route but those
+   * marked `signedIn` (who they are, so the tab can say who to ask).
+   */
   roles?: readonly Role[];
+  /** Open to any signed-in person of the tenant, role or not (only `/me`). */
+  signedIn?: true;
   handler(request: ApiRequest): Promise<ApiResult>;
 }
 

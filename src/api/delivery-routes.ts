@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DeliveryQueries, WeeklyReportView } from '../app/delivery-views';
 import type { TabQueries } from '../app/delivery/tab-queries.port';
+import { isVisible, reportForOwned, type ReadAccess } from '../app/identity/read-access';
 import type { Mode } from '../config';
 import { ApiError, type ApiRoute } from './api-types';
 import type {
@@ -13,6 +14,7 @@ import type {
   Rag,
 } from './dto';
 import { pageRequest } from './mount-api';
+import { granted } from './read-guard';
 
 /** Gate states per milestone id of one project; the gates module provides it when it is wired. */
 export type MilestoneGates = (
@@ -29,6 +31,8 @@ export interface DeliveryRoutesDeps {
   /** Weekly delivery KPIs of the last `weeks` ISO weeks, oldest first, with their movement. */
   kpis: (tenantId: string, weeks: number) => Promise<KpisDto>;
   milestoneGates?: MilestoneGates;
+  /** The read rules (SPEC §1), shared with the bot. */
+  access: ReadAccess;
 }
 
 const RAG_VALUES = ['red', 'amber', 'green', 'unknown'] as const;
@@ -55,6 +59,7 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
     {
       method: 'get',
       path: '/me',
+      signedIn: true,
       handler: async ({ actor }) => {
         const body: MeDto = {
           tenantId: actor.tenantId,
@@ -69,6 +74,7 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
       method: 'get',
       path: '/projects',
       handler: async ({ actor, query }) => {
+        const scope = granted(deps.access.projectScope(actor));
         const page = pageRequest(query);
         const filter = projectsQuery.parse(query);
         const body = await deps.tab.projectsPage(
@@ -78,6 +84,13 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
             clientId: filter.clientId ?? null,
             text: filter.q ?? null,
             includeClosed: filter.status === 'all',
+            owners:
+              scope.kind === 'all'
+                ? null
+                : {
+                    pmAgentId: scope.pmAgentId,
+                    accountManagerAgentId: scope.accountManagerAgentId,
+                  },
           },
           { offset: page.offset, limit: page.pageSize },
         );
@@ -89,6 +102,7 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
       path: '/projects/:id',
       handler: async ({ actor, params, query }) => {
         const id = projectId.parse(params.id);
+        granted(await deps.access.project(actor, id));
         const days = z.coerce.number().int().min(1).max(366).default(90).parse(query.days);
         const detail: ProjectDetailDto | null = await deps.tab.projectDetail(
           actor.tenantId,
@@ -107,7 +121,9 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
       method: 'get',
       path: '/clients',
       handler: async ({ actor }) => {
-        const body: ClientsDto = { items: await deps.tab.clients(actor.tenantId) };
+        const visible = granted(await deps.access.visibleProjectClients(actor));
+        const items = await deps.tab.clients(actor.tenantId);
+        const body: ClientsDto = { items: items.filter((c) => isVisible(visible, c.id)) };
         return { status: 200, body };
       },
     },
@@ -115,6 +131,7 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
       method: 'get',
       path: '/kpis',
       handler: async ({ actor, query }) => {
+        granted(deps.access.area(actor, 'delivery-kpis'));
         const weeks = z.coerce.number().int().min(1).max(52).default(9).parse(query.weeks);
         return { status: 200, body: await deps.kpis(actor.tenantId, weeks) };
       },
@@ -123,8 +140,10 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
       method: 'get',
       path: '/report/weekly',
       handler: async ({ actor, query }) => {
+        const scope = granted(await deps.access.reportScope(actor));
         const format = z.enum(['json', 'csv']).default('json').parse(query.format);
-        const report = await deps.queries.weeklyReport(actor.tenantId);
+        const whole = await deps.queries.weeklyReport(actor.tenantId);
+        const report = scope === 'all' ? whole : reportForOwned(whole, scope);
         if (format === 'json') return { status: 200, body: report };
         return {
           status: 200,
@@ -140,6 +159,7 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
       method: 'get',
       path: '/exceptions',
       handler: async ({ actor, query }) => {
+        granted(deps.access.area(actor, 'exceptions'));
         const page = pageRequest(query);
         const type = z
           .enum(['data-quality', 'failed-delivery'])

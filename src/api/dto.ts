@@ -44,7 +44,13 @@ import type {
   RoleAssignmentInput,
   RoleAssignmentView,
 } from '../app/settings/settings-views';
-import type { GateDetail, GatePerson, GateDecisionView, GateView } from '../app/gates/gate-views';
+import type {
+  GateDetail,
+  GatePerson,
+  GateDecisionView,
+  GateView,
+  PackIntegrity,
+} from '../app/gates/gate-views';
 import type { RenewalPipelineItem } from '../app/renewals/renewal-views';
 import type { EvmFigures } from '../domain/delivery/earned-value';
 import type { KpiMovement, WeeklyKpis } from '../domain/delivery/kpis';
@@ -195,8 +201,14 @@ export interface GatesWaitingDto {
   requested: GateSummaryDto[];
 }
 
-/** `GET /gates/:gateId`. */
-export type GateDetailDto = GateDetail;
+/** A frozen pack's files re-verified against the store as the pack was opened. */
+export type PackIntegrityDto = PackIntegrity;
+
+/**
+ * `GET /gates/:gateId`, with the pack's files re-verified against the store (`integrity.status`
+ * `mismatch`: a file changed or is gone since the pack was frozen; the gate's timeline records it).
+ */
+export type GateDetailDto = GateDetail & { integrity: PackIntegrityDto | null };
 
 // ─── Renewals (view models of src/app/renewals/renewal-views.ts) ─────────────────────────────────
 

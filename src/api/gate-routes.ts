@@ -3,9 +3,11 @@ import type { DecideGate } from '../app/gates/decide-gate';
 import type { GateForm } from '../app/gates/gate-form';
 import type { GateQueries } from '../app/gates/gate-queries';
 import type { RequestGate } from '../app/gates/request-gate';
-import type { ResolveGateActor } from '../app/gates/resolve-gate-actor';
 import type { UploadEvidence } from '../app/gates/upload-evidence';
+import type { VerifyPack } from '../app/gates/verify-pack';
+import type { ReadAccess } from '../app/identity/read-access';
 import { ApiError, type ApiRoute } from './api-types';
+import { granted } from './read-guard';
 
 /** The gate use cases of one tenant. */
 export interface GateApiUseCases {
@@ -14,13 +16,15 @@ export interface GateApiUseCases {
   request: RequestGate;
   decide: DecideGate;
   queries: GateQueries;
-  /** The actor with their HaloPSA agent (segregation of duties matches PMs by agent). */
-  resolveActor: ResolveGateActor;
+  /** Re-verifies a frozen pack's files whenever the pack is opened. */
+  verify: VerifyPack;
 }
 
 export interface GateRoutesDeps {
   /** The tenant's gate use cases (one deployment serves one tenant; the actor's tenant must match). */
   gates: (tenantId: string) => GateApiUseCases | null;
+  /** The read rules (SPEC §1), shared with the bot: a gate is read by those who read its project. */
+  access: ReadAccess;
 }
 
 /** Largest evidence file accepted through the API (base64 in JSON, under the 10 MB body limit). */
@@ -118,7 +122,7 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
         const gates = service(actor.tenantId);
         return {
           status: 200,
-          body: await gates.queries.waitingFor(await gates.resolveActor.run(actor)),
+          body: await gates.queries.waitingFor(actor),
         };
       },
     },
@@ -126,16 +130,25 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       method: 'get',
       path: '/gates/:gateId',
       handler: async ({ actor, params }) => {
-        const detail = await service(actor.tenantId).queries.detail(String(params.gateId));
+        const gates = service(actor.tenantId);
+        const gateId = String(params.gateId);
+        const view = await gates.queries.view(gateId);
+        if (!view) throw new ApiError(404, 'NOT_FOUND', 'No such gate.');
+        granted(await deps.access.project(actor, view.project.id));
+        // Verified first, so a mismatch it audits is on the timeline the page shows.
+        const integrity = await gates.verify.run(gateId);
+        const detail = await gates.queries.detail(gateId);
         if (!detail) throw new ApiError(404, 'NOT_FOUND', 'No such gate.');
-        return { status: 200, body: detail };
+        return { status: 200, body: { ...detail, integrity } };
       },
     },
     {
       method: 'get',
       path: '/projects/:projectId/gate-form',
       handler: async ({ actor, params }) => {
-        const form = await service(actor.tenantId).form.form(parse(id, params.projectId));
+        const projectId = parse(id, params.projectId);
+        granted(await deps.access.project(actor, projectId));
+        const form = await service(actor.tenantId).form.form(projectId);
         if (!form) throw new ApiError(404, 'NOT_FOUND', 'No such project.');
         return { status: 200, body: form };
       },
@@ -147,7 +160,7 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       handler: async ({ actor, body }) => {
         const input = parse(requestBody, body);
         const gates = service(actor.tenantId);
-        const result = await gates.request.run(await gates.resolveActor.run(actor), input);
+        const result = await gates.request.run(actor, input);
         if (!result.ok) {
           throw new ApiError(
             REFUSAL_STATUS[result.reason] ?? 400,
@@ -174,7 +187,7 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
           );
         }
         const gates = service(actor.tenantId);
-        const result = await gates.upload.run(await gates.resolveActor.run(actor), {
+        const result = await gates.upload.run(actor, {
           projectId: input.projectId,
           milestoneId: input.milestoneId,
           fileName: input.fileName,
@@ -198,7 +211,7 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       handler: async ({ actor, params, body }) => {
         const input = parse(decideBody, body);
         const gates = service(actor.tenantId);
-        const result = await gates.decide.run(await gates.resolveActor.run(actor), {
+        const result = await gates.decide.run(actor, {
           gateId: String(params.gateId),
           ...input,
         });

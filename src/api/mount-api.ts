@@ -1,5 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import { ZodError } from 'zod';
+import { ACCESS_POLICY, NO_ROLE_MESSAGE } from '../app/identity/access-policy';
 import type { AppLogger } from '../observability/logger';
 import { ApiError, type ApiActor, type ApiRoute, type Page } from './api-types';
 import type { ApiErrorBody, DemoUsersDto } from './dto';
@@ -65,6 +66,9 @@ export function mountApi(server: Server, options: MountApiOptions): void {
     server[route.method](`${API_PREFIX}${route.path}`, async (req: Request, res: Response) => {
       try {
         const actor = await options.auth.authenticate(req.headers);
+        if (route.signedIn !== true && !ACCESS_POLICY.hasRole(actor)) {
+          throw new ApiError(403, 'no-role', NO_ROLE_MESSAGE);
+        }
         if (route.roles && !route.roles.some((role) => actor.roles.includes(role))) {
           throw new ApiError(
             403,

@@ -4,7 +4,6 @@
  * translate HTTP into the use cases; refusals become `ApiError`s with a stable code.
  */
 import { z } from 'zod';
-import type { Actor } from '../app/delivery-views';
 import type { ConcessionResult } from '../app/renewals/concession-outcome';
 import type { DecideConcession } from '../app/renewals/decide-concession';
 import type { GetConcession } from '../app/renewals/get-concession';
@@ -14,8 +13,10 @@ import type { RenewalQueries } from '../app/renewals/renewal-queries';
 import type { WorkflowResult } from '../app/renewals/renewal-step';
 import type { RequestConcession } from '../app/renewals/request-concession';
 import type { SetUpliftStatus } from '../app/renewals/set-uplift-status';
-import { ApiError, type ApiActor, type ApiRoute } from './api-types';
+import { isVisible, type ReadAccess } from '../app/identity/read-access';
+import { ApiError, type ApiRoute } from './api-types';
 import { pageRequest, toPage } from './mount-api';
+import { granted } from './read-guard';
 
 /** The renewal use cases the routes call (built once by the renewals module). */
 export interface RenewalUseCases {
@@ -35,8 +36,8 @@ export interface RenewalRoutesDeps {
   useCases: RenewalUseCases;
   /** Today (UTC, YYYY-MM-DD). */
   today: () => string;
-  /** The HaloPSA agent with this e-mail, when there is one. */
-  agentOf?: (tenantId: string, email: string | null) => Promise<number | null>;
+  /** The read rules (SPEC §1), shared with the bot: contracts and commercials for account roles. */
+  access: ReadAccess;
 }
 
 const contractId = z
@@ -116,21 +117,18 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
     }
     return deps.useCases;
   };
-  const actorOf = async (actor: ApiActor): Promise<Actor> => ({
-    aadObjectId: actor.aadObjectId,
-    name: actor.name,
-    email: actor.email,
-    roles: actor.roles,
-    haloAgentId: deps.agentOf ? await deps.agentOf(actor.tenantId, actor.email) : null,
-  });
+  const { access } = deps;
   return [
     {
       method: 'get',
       path: '/renewals',
       handler: async ({ actor, query }) => {
+        const visible = granted(await access.visibleContractClients(actor));
         const q = parse(pipelineQuery, { days: query.days, order: query.order }, 'query');
         const page = pageRequest(query);
-        const all = await services(actor.tenantId).queries.pipeline(deps.today(), q.days, q.order);
+        const all = (
+          await services(actor.tenantId).queries.pipeline(deps.today(), q.days, q.order)
+        ).filter((item) => isVisible(visible, item.clientId));
         return {
           status: 200,
           body: {
@@ -145,16 +143,16 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
     {
       method: 'get',
       path: '/renewals/kpis',
-      handler: async ({ actor }) => ({
-        status: 200,
-        body: await services(actor.tenantId).insights.kpis(deps.today()),
-      }),
+      handler: async ({ actor }) => {
+        granted(access.area(actor, 'renewal-kpis'));
+        return { status: 200, body: await services(actor.tenantId).insights.kpis(deps.today()) };
+      },
     },
     {
       method: 'get',
       path: '/renewals/governance',
-      roles: ['msp_owner', 'cs_lead', 'admin'],
       handler: async ({ actor, query }) => {
+        granted(access.area(actor, 'governance'));
         const { month } = parse(monthQuery, { month: query.month }, 'query');
         return {
           status: 200,
@@ -169,6 +167,7 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       path: '/contracts/:contractId',
       handler: async ({ actor, params }) => {
         const id = parse(contractId, params.contractId, 'contractId');
+        granted(await access.contract(actor, id));
         const detail = await services(actor.tenantId).queries.contract(id, deps.today());
         if (!detail) throw new ApiError(404, 'NOT_FOUND', `There is no contract ${id}.`);
         return { status: 200, body: detail };
@@ -180,9 +179,10 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       roles: ['account_manager', 'cs_lead', 'msp_owner'],
       handler: async ({ actor, params, body }) => {
         const id = parse(contractId, params.contractId, 'contractId');
+        granted(await access.contract(actor, id));
         const input = parse(checkpointBody, body, 'checkpoint');
         const logged = unwrap(
-          await services(actor.tenantId).logCheckpoint.run(await actorOf(actor), {
+          await services(actor.tenantId).logCheckpoint.run(actor, {
             contractId: id,
             ...input,
           }),
@@ -196,8 +196,9 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       roles: ['account_manager', 'cs_lead', 'msp_owner'],
       handler: async ({ actor, params, body }) => {
         const id = parse(contractId, params.contractId, 'contractId');
+        granted(await access.contract(actor, id));
         const input = parse(concessionBody, body, 'concession');
-        const result = await services(actor.tenantId).requestConcession.run(await actorOf(actor), {
+        const result = await services(actor.tenantId).requestConcession.run(actor, {
           contractId: id,
           ...input,
         });
@@ -209,8 +210,10 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       path: '/concessions/:concessionId',
       handler: async ({ actor, params }) => {
         const id = parse(contractId, params.concessionId, 'concessionId');
+        granted(access.contractScope(actor));
         const view = await services(actor.tenantId).getConcession.run(id);
         if (!view) throw new ApiError(404, 'NOT_FOUND', `There is no concession ${id}.`);
+        granted(await access.contract(actor, view.contractId));
         return { status: 200, body: view };
       },
     },
@@ -221,7 +224,7 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       handler: async ({ actor, params, body }) => {
         const id = parse(contractId, params.concessionId, 'concessionId');
         const input = parse(decisionBody, body, 'decision');
-        const result = await services(actor.tenantId).decideConcession.run(await actorOf(actor), {
+        const result = await services(actor.tenantId).decideConcession.run(actor, {
           concessionId: id,
           decision: input.decision,
           ...(input.comment !== undefined ? { comment: input.comment } : {}),
@@ -239,7 +242,7 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       handler: async ({ actor, params, body }) => {
         const input = parse(upliftBody, body, 'uplift status');
         const opportunityId = decodeURIComponent(String(params.opportunityId ?? ''));
-        const result = await services(actor.tenantId).setUpliftStatus.run(await actorOf(actor), {
+        const result = await services(actor.tenantId).setUpliftStatus.run(actor, {
           opportunityId,
           status: input.status,
         });

@@ -5,8 +5,14 @@
  * with a small clock skew, tenant in the allow-list — then roles from the role directory by object id.
  * Demo: header `X-Demo-User` names one of the demo users; production mode refuses that header.
  */
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import type { DemoCast, DemoPersona } from '../app/delivery/demo-cast.port';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+} from 'jose';
+import { signInEmail, type DemoCast, type DemoPersona } from '../app/delivery/demo-cast.port';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import type { Mode } from '../config';
 import type { Clock } from '../shared/clock';
@@ -128,17 +134,13 @@ export class TabAuthenticator implements ApiAuthenticator {
         `"${who.slice(0, 100)}" is not a demo user; see /api/v1/demo/users.`,
       );
     }
+    // Demo mode only: the persona's e-mail stands in for the one a sign-in token would carry.
     const actor = await this.options.roles.resolve({
       aadObjectId: persona.aadObjectId,
       name: persona.name,
+      verifiedEmail: persona.email ?? signInEmail(persona),
     });
-    return {
-      tenantId: this.options.tenantId,
-      aadObjectId: persona.aadObjectId,
-      email: persona.email ?? signInEmail(persona),
-      name: persona.name,
-      roles: actor.roles,
-    };
+    return { tenantId: this.options.tenantId, ...actor };
   }
 
   private async tokenActor(token: string): Promise<ApiActor> {
@@ -151,6 +153,7 @@ export class TabAuthenticator implements ApiAuthenticator {
         'Teams SSO is not configured on this server (TAB_SSO_CLIENT_ID).',
       );
     }
+    refuseUnsigned(token);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, await this.jwks(), {
@@ -180,20 +183,15 @@ export class TabAuthenticator implements ApiAuthenticator {
     }
     const oid = String(payload.oid);
     const name = typeof payload.name === 'string' ? payload.name : oid;
-    const claimedEmail =
-      typeof payload.preferred_username === 'string'
-        ? payload.preferred_username
-        : typeof payload.upn === 'string'
-          ? payload.upn
-          : null;
-    const actor = await this.options.roles.resolve({ aadObjectId: oid, name });
-    return {
-      tenantId: this.options.tenantId,
+    const claimedEmail = [payload.upn, payload.email, payload.preferred_username].find(
+      (claim): claim is string => typeof claim === 'string' && claim.includes('@'),
+    );
+    const actor = await this.options.roles.resolve({
       aadObjectId: oid,
-      email: actor.email ?? claimedEmail,
       name,
-      roles: actor.roles,
-    };
+      verifiedEmail: claimedEmail ?? null,
+    });
+    return { tenantId: this.options.tenantId, ...actor };
   }
 
   /** The JWKS named by the OpenID metadata, fetched once (again after a failure). */
@@ -217,9 +215,26 @@ export class TabAuthenticator implements ApiAuthenticator {
   }
 }
 
-/** The address a demo persona signs in with: its HaloPSA e-mail, else one made from its name. */
-export function signInEmail(persona: DemoPersona): string {
-  return persona.email ?? `${persona.name.toLowerCase().replace(/[^a-z]+/g, '.')}@demo.invalid`;
+export { signInEmail };
+
+/**
+ * Refuses, before any network call, a token that is not a JWS signed with RS256 (`alg: none`,
+ * HMAC, garbage): fetching the signing keys for it would only turn a forgery into a 503.
+ */
+function refuseUnsigned(token: string): void {
+  let alg: unknown;
+  try {
+    ({ alg } = decodeProtectedHeader(token));
+  } catch {
+    throw new ApiError(401, 'invalid-token', 'The token was refused: it is not a signed JWT.');
+  }
+  if (alg !== 'RS256' || token.split('.').length !== 3 || token.endsWith('.')) {
+    throw new ApiError(
+      401,
+      'invalid-token',
+      'The token was refused: its signature or format is not valid.',
+    );
+  }
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string) {

@@ -12,6 +12,8 @@ import { mountApi } from '../api/mount-api';
 import { TabAuthenticator } from '../api/tab-auth';
 import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
 import { SqlRoleDirectory } from '../store/role-directory.repository';
+import { SqlOwnership } from '../store/ownership.repository';
+import { ReadAccess } from '../app/identity/read-access';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import { createHttpServer, listen } from '../server/http-server';
@@ -110,6 +112,7 @@ export async function measureTabApiProjects(options: {
       tab: new SqlTabQueries(db),
       queries: new SqlDeliveryQueries(db, clock),
       kpis: () => Promise.reject(new Error('not measured')),
+      access: new ReadAccess(new SqlOwnership(db, tenantId)),
     }),
     auth: new TabAuthenticator({
       mode: 'production',

@@ -1,4 +1,4 @@
-import type { DemoCast, DemoPersona } from '../app/delivery/demo-cast.port';
+import { signInEmail, type DemoCast, type DemoPersona } from '../app/delivery/demo-cast.port';
 import type { RoleGrant } from '../app/identity/identity.port';
 import type { Db } from '../store/db';
 
@@ -43,10 +43,13 @@ export async function demoPersonas(db: Db, tenantId: string): Promise<DemoPerson
   ];
 }
 
-/** The personas as role grants. */
+/**
+ * The personas as role grants, each with the e-mail they sign in with, so the bot (whose activities
+ * carry no e-mail) resolves the same person, and the same HaloPSA agent, as the tab.
+ */
 export function personaGrants(personas: readonly DemoPersona[]): RoleGrant[] {
   return personas.flatMap((p) =>
-    p.roles.map((role) => ({ aadObjectId: p.aadObjectId, email: p.email, role })),
+    p.roles.map((role) => ({ aadObjectId: p.aadObjectId, email: signInEmail(p), role })),
   );
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../domain/gates/evidence-file-name';
 
 export type EvidenceErrorCode =
+  | 'EVIDENCE_EXISTS'
   | 'EVIDENCE_INVALID_NAME'
   | 'EVIDENCE_INVALID_LOCATION'
   | 'EVIDENCE_TOO_LARGE'
@@ -106,6 +107,25 @@ export function evidenceFolderSegments(location: EvidenceLocation): string[] {
     named(location.projectId, location.projectName),
     `gate-${gate}`,
   ];
+}
+
+/**
+ * The segments of a stored file's path (as `put` returned it), or an EvidenceError when the path is
+ * not one a store writes: under the root, no empty, dot or illegal segment.
+ */
+export function storedPathSegments(storedPath: string): string[] {
+  const segments = storedPath.split('/');
+  const bad =
+    segments[0] !== EVIDENCE_ROOT_FOLDER ||
+    segments.length < 2 ||
+    segments.some((s) => s === '' || s === '.' || s === '..' || ILLEGAL_CHARACTERS.test(s));
+  if (bad) {
+    throw new EvidenceError(
+      'EVIDENCE_INVALID_LOCATION',
+      `Not an evidence path: ${JSON.stringify(storedPath.slice(0, 300))}.`,
+    );
+  }
+  return segments;
 }
 
 /** The folder path of a location, segments joined with "/". */

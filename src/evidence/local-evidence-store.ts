@@ -12,6 +12,7 @@ import {
   EvidenceError,
   evidenceFolderSegments,
   MAX_EVIDENCE_BYTES,
+  storedPathSegments,
 } from './evidence-paths';
 
 /** What the local store remembers beside each file (valid evidence names never start with a dot). */
@@ -24,7 +25,10 @@ interface LocalMeta {
 
 const metaName = (fileName: string): string => `.${fileName}.meta.json`;
 
-/** Demo-mode evidence: a folder tree under DATA_DIR, each file written atomically (temp + rename). */
+/**
+ * Demo-mode evidence: a folder tree under DATA_DIR. Each file is written to a temporary name, then
+ * hard-linked to its own name, which fails when that name exists: atomic and never a replacement.
+ */
 export class LocalEvidenceStore implements EvidenceStore {
   readonly kind = 'local' as const;
   private readonly root: string;
@@ -56,18 +60,24 @@ export class LocalEvidenceStore implements EvidenceStore {
     };
     try {
       await fs.mkdir(folder, { recursive: true });
-      // Meta first: a crash between the two leaves stale meta that list() re-checks, never a file without meta.
+      await createExclusively(path.join(folder, fileName), content);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new EvidenceError(
+          'EVIDENCE_EXISTS',
+          `${[...segments, fileName].join('/')} exists already; evidence is never replaced.`,
+        );
+      }
+      throw writeError(segments, fileName, this.root, error);
+    }
+    try {
+      // After the bytes: list() checks the meta against them, so a crash here loses only the type.
       await writeAtomically(
         path.join(folder, metaName(fileName)),
         Buffer.from(JSON.stringify(meta)),
       );
-      await writeAtomically(path.join(folder, fileName), content);
     } catch (error) {
-      throw new EvidenceError(
-        'EVIDENCE_UPSTREAM',
-        `Could not write ${[...segments, fileName].join('/')} under ${this.root}: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw writeError(segments, fileName, this.root, error);
     }
     return { path: [...segments, fileName].join('/'), name: fileName, webUrl: null, ...meta };
   }
@@ -113,6 +123,15 @@ export class LocalEvidenceStore implements EvidenceStore {
     return files;
   }
 
+  async sha256Of(storedPath: string): Promise<string | null> {
+    const file = path.resolve(this.root, ...storedPathSegments(storedPath));
+    if (!file.startsWith(this.root + path.sep)) {
+      throw new EvidenceError('EVIDENCE_INVALID_LOCATION', `Evidence path escapes ${this.root}.`);
+    }
+    const content = await readOrNull(file);
+    return content === null ? null : createHash('sha256').update(content).digest('hex');
+  }
+
   /** The folder of a location, checked to be inside the root whatever the names contain. */
   private folderOf(segments: string[]): string {
     const folder = path.resolve(this.root, ...segments);
@@ -132,6 +151,25 @@ async function writeAtomically(target: string, content: Buffer): Promise<void> {
     await fs.rm(temp, { force: true });
     throw error;
   }
+}
+
+/** Writes `content` at `target` only if nothing is there (EEXIST otherwise), all or nothing. */
+async function createExclusively(target: string, content: Buffer): Promise<void> {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);
+  try {
+    await fs.writeFile(temp, content, { flag: 'wx' });
+    await fs.link(temp, target);
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+}
+
+function writeError(segments: string[], fileName: string, root: string, error: unknown) {
+  return new EvidenceError(
+    'EVIDENCE_UPSTREAM',
+    `Could not write ${[...segments, fileName].join('/')} under ${root}: ${(error as Error).message}`,
+    { cause: error },
+  );
 }
 
 async function readOrNull(file: string): Promise<Buffer | null> {

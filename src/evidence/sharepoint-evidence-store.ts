@@ -22,6 +22,7 @@ import {
   assertValidFileName,
   EvidenceError,
   evidenceFolderSegments,
+  storedPathSegments,
 } from './evidence-paths';
 import { realSleep, type Sleep } from '../shared/clock';
 import { GraphRetryMiddleware, HttpsTransport } from './graph-middleware';
@@ -138,15 +139,17 @@ export class SharePointEvidenceStore implements EvidenceStore {
     let stored: DriveItem;
     try {
       if (content.length <= SIMPLE_UPLOAD_LIMIT) {
+        // Write-once: Graph answers 409 instead of replacing a file of that name.
         stored = (await this.client
           .api(`${item}:/content`)
+          .query({ '@microsoft.graph.conflictBehavior': 'fail' })
           .header('Content-Type', contentType)
           .put(content)) as DriveItem;
       } else {
         const session = await LargeFileUploadTask.createUploadSession(
           this.client,
           `${item}:/createUploadSession`,
-          { item: { '@microsoft.graph.conflictBehavior': 'replace' } },
+          { item: { '@microsoft.graph.conflictBehavior': 'fail' } },
         );
         const task = new LargeFileUploadTask(this.client, bufferFile(fileName, content), session, {
           rangeSize: UPLOAD_SLICE_BYTES,
@@ -154,6 +157,13 @@ export class SharePointEvidenceStore implements EvidenceStore {
         stored = (await uploadWithResume(task)).responseBody as DriveItem;
       }
     } catch (error) {
+      if (isConflict(error)) {
+        throw new EvidenceError(
+          'EVIDENCE_EXISTS',
+          `${segments.join('/')} exists already; evidence is never replaced.`,
+          { cause: error, status: 409 },
+        );
+      }
       throw upstreamError(`storing ${segments.join('/')}`, error);
     }
     if (stored.size !== undefined && stored.size !== content.length) {
@@ -176,6 +186,11 @@ export class SharePointEvidenceStore implements EvidenceStore {
   async get(location: EvidenceLocation, fileName: string): Promise<Buffer | null> {
     assertValidFileName(fileName);
     return this.read([...evidenceFolderSegments(location), fileName]);
+  }
+
+  async sha256Of(storedPath: string): Promise<string | null> {
+    const content = await this.read(storedPathSegments(storedPath));
+    return content === null ? null : createHash('sha256').update(content).digest('hex');
   }
 
   private async read(segments: string[]): Promise<Buffer | null> {
@@ -252,6 +267,13 @@ async function uploadWithResume(task: LargeFileUploadTask<Buffer>): Promise<Uplo
       if (resumes >= MAX_RESUMES) throw error;
     }
   }
+}
+
+/** Graph's "that name is taken" (409 nameAlreadyExists), from a PUT or an upload session. */
+function isConflict(error: unknown): boolean {
+  if (error instanceof GraphError) return error.statusCode === 409;
+  const code = (error as { error?: { code?: unknown } } | null)?.error?.code;
+  return code === 'nameAlreadyExists';
 }
 
 function upstreamError(action: string, error: unknown): EvidenceError {

@@ -18,6 +18,7 @@ import { EscalationActionsService } from '../app/delivery/escalation-actions';
 import { EvaluateAfterChange, type ChangedTicketKind } from '../app/delivery/evaluate-after-change';
 import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
 import type { RoleDirectory } from '../app/identity/identity.port';
+import { ReadAccess } from '../app/identity/read-access';
 import { ActOnEscalation } from '../app/notifications/act-on-escalation';
 import type { LiveCardRouter } from '../app/notifications/live-card-router.port';
 import { PostWeeklyReport } from '../app/notifications/post-weekly-report';
@@ -42,6 +43,7 @@ import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { SqlDeliveryQueries } from '../store/delivery-queries.repository';
 import { SqlDeliveryStore } from '../store/delivery.repository';
 import { SqlEscalationRecords } from '../store/escalation-records.repository';
+import { SqlOwnership } from '../store/ownership.repository';
 import { SqlTabQueries } from '../store/tab-queries.repository';
 import { SqlTabSettings } from '../store/tab-settings.repository';
 import { SqlTaskProjects } from '../store/task-projects.repository';
@@ -121,6 +123,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
   const kpis = new DeliveryKpis(history, clock);
   const settings = new SqlTabSettings(db, clock);
   const demoCast = new SqlDemoCast(db, tenantId);
+  const access = new ReadAccess(new SqlOwnership(db, tenantId));
   const auth = new TabAuthenticator({
     mode: deps.mode,
     tenantId,
@@ -136,6 +139,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
       tab: new SqlTabQueries(db),
       queries,
       kpis: (tenant, weeks) => kpis.run(tenant, weeks),
+      access,
       ...(deps.milestoneGates ? { milestoneGates: deps.milestoneGates } : {}),
     }),
     ...settingsRoutes({
@@ -166,6 +170,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     tenantId,
     queries,
     identity: deps.roles,
+    access,
     subscribe: new SubscribeChannel({
       tenantId,
       clients: queries,

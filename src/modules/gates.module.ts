@@ -11,10 +11,11 @@ import type { GateTxPorts } from '../app/gates/gate-transaction.port';
 import type { MilestoneGateState } from '../app/gates/gate-views';
 import type { GateUseCases } from '../app/gates/gate-use-cases';
 import { RequestGate } from '../app/gates/request-gate';
-import { ResolveGateActor } from '../app/gates/resolve-gate-actor';
 import { RunGateSla } from '../app/gates/run-gate-sla';
 import { UploadEvidence } from '../app/gates/upload-evidence';
+import { VerifyPack } from '../app/gates/verify-pack';
 import type { RoleDirectory } from '../app/identity/identity.port';
+import { ReadAccess } from '../app/identity/read-access';
 import { AuditLog } from '../audit/audit-log';
 import type { AppConfig } from '../config';
 import { DEFAULT_GATE_POLICY, type GatePolicy } from '../domain/gates/gate-policy';
@@ -26,6 +27,7 @@ import type { Db } from '../store/db';
 import { SqlGateProjects } from '../store/gate-projects.repository';
 import { SqlGateRepository } from '../store/gate.repository';
 import { SqlGateWritebacks } from '../store/gate-writebacks.repository';
+import { SqlOwnership } from '../store/ownership.repository';
 import { transactional } from '../store/transactional';
 import type { FeatureModule } from './feature-module';
 
@@ -62,6 +64,7 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
     form: new GateForm({ projects, gates, policy }),
     upload: new UploadEvidence({
       projects,
+      gates,
       evidence: deps.evidence,
       tx,
       newId: randomUUID,
@@ -86,7 +89,7 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
     }),
     sla: new RunGateSla({ gates, tx, policy, clock, outboxChanged: deps.outboxChanged }),
     queries: new GateQueries({ gates, projects, audit, policy }),
-    resolveActor: new ResolveGateActor(projects),
+    verify: new VerifyPack({ gates, evidence: deps.evidence, audit, clock }),
   };
 }
 
@@ -143,9 +146,11 @@ export function createGatesModule(deps: GatesModuleDeps): GatesModule {
     outboxChanged: deps.outboxChanged,
     writebackQueued: deps.writebackQueued,
   });
+  const access = new ReadAccess(new SqlOwnership(deps.db, config.tenantId));
   const botHandlers = new GateBotHandlers({
     gates: useCases,
     roles: deps.roles,
+    access,
     links: deps.links,
     logger: deps.logger,
   });
@@ -153,7 +158,7 @@ export function createGatesModule(deps: GatesModuleDeps): GatesModule {
   return {
     useCases,
     botHandlers,
-    routes: gateRoutes({ gates: (tenantId) => (mine(tenantId) ? useCases : null) }),
+    routes: gateRoutes({ gates: (tenantId) => (mine(tenantId) ? useCases : null), access }),
     bot: gateBotFeature(botHandlers, deps.links),
     jobs: [
       {

@@ -116,6 +116,7 @@ export async function serve(
     logger: platform.botLogger,
     clock,
     auth: { mode: config.mode, ...config.bot, ...botEndpoints(config.bot), ...parts.botAuth },
+    allowedTenantIds: config.mode === 'production' ? config.tabAuth.allowedTenantIds : null,
   });
   const port = await listen(server, config.port, config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0');
   return { server, bot, port };

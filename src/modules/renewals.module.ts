@@ -7,6 +7,7 @@ import type { BotLogger } from '../../bot/bot-adapter';
 import type { TabLinks } from '../../bot/tab-links';
 import { renewalRoutes, type RenewalUseCases } from '../api/renewal-routes';
 import type { RoleDirectory } from '../app/identity/identity.port';
+import { ReadAccess } from '../app/identity/read-access';
 import { AnswerConcessionCard } from '../app/renewals/answer-concession-card';
 import { DecideConcession } from '../app/renewals/decide-concession';
 import { EvaluateRenewals, type RenewalEvaluationReport } from '../app/renewals/evaluate-renewals';
@@ -29,6 +30,7 @@ import { ConcessionRepository } from '../store/concession.repository';
 import { ContractCatalogRepository } from '../store/contract-catalog.repository';
 import type { Db } from '../store/db';
 import { LiveRenewalCardsRepository } from '../store/live-renewal-cards.repository';
+import { SqlOwnership } from '../store/ownership.repository';
 import { ReadinessSnapshotRepository } from '../store/readiness-snapshot.repository';
 import { RenewalCheckpointRepository } from '../store/renewal-checkpoint.repository';
 import { RenewalEventRepository } from '../store/renewal-event.repository';
@@ -129,17 +131,20 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     outboxChanged,
     ...(deps.shadow !== undefined ? { shadow: deps.shadow } : {}),
   });
+  const access = new ReadAccess(new SqlOwnership(db, tenantId));
   return {
     routes: renewalRoutes({
       tenantId,
       useCases,
       today: () => clock.now().toISOString().slice(0, 10),
+      access,
     }),
     bot: renewalBotFeature({
       queries: useCases.queries,
       getConcession: useCases.getConcession,
       answerConcessionCard: useCases.answerConcessionCard,
       roles: deps.roles,
+      access,
       links: deps.links,
       logger: deps.logger,
       clock,

@@ -102,13 +102,4 @@ export class SqlGateProjects implements GateProjects {
     );
     return rows.map((r) => ({ aadObjectId: r.aad_object_id, email: r.email }));
   }
-
-  async agentByEmail(email: string): Promise<number | null> {
-    const rows = await this.db.query<{ id: number }>(
-      `SELECT id FROM halo_agents WHERE tenant_id = $1 AND lower(email) = lower($2) AND NOT inactive
-        ORDER BY id LIMIT 1`,
-      [this.tenantId, email],
-    );
-    return rows[0] ? Number(rows[0].id) : null;
-  }
 }

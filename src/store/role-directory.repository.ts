@@ -1,12 +1,18 @@
 import type { Actor, Role } from '../app/delivery-views';
 import type { RoleDirectory, RoleGrant, TeamsUser } from '../app/identity/identity.port';
+import { ROLES } from '../domain/shared/roles';
 import type { Db } from './db';
 
 /**
- * Maps Teams users to roles (by Entra object id, `role_assignments`) and to HaloPSA agents (by the
- * e-mail on their role rows, `halo_agents.email`).
+ * The one identity resolver: Entra object id → person → roles (`role_assignments`) → HaloPSA agent
+ * (`halo_agents.email`). The e-mail is the one on the person's role rows, else the one a validated
+ * sign-in token carried for that object id (`people`, remembered here), so the bot and the tab API
+ * find the same agent for the same person.
  */
 export class SqlRoleDirectory implements RoleDirectory {
+  /** Object ids whose verified e-mail is stored already (saves a write per tab request). */
+  private readonly remembered = new Map<string, string>();
+
   constructor(
     private readonly db: Db,
     private readonly tenantId: string,
@@ -16,29 +22,28 @@ export class SqlRoleDirectory implements RoleDirectory {
     if (user.aadObjectId === null) {
       return { aadObjectId: null, name: user.name, email: null, roles: [], haloAgentId: null };
     }
-    const rows = await this.db.query<{
-      role: string;
-      email: string | null;
-      agent_id: number | null;
+    const verified = normaliseEmail(user.verifiedEmail);
+    if (verified !== null) await this.remember(user.aadObjectId, verified, user.name);
+    const [row] = await this.db.query<{
+      roles: string[] | null;
+      role_email: string | null;
+      person_email: string | null;
     }>(
-      `SELECT r.role, r.email,
-              (SELECT a.id FROM halo_agents a
-                WHERE a.tenant_id = r.tenant_id AND r.email IS NOT NULL
-                  AND lower(a.email) = lower(r.email) AND NOT a.inactive
-                ORDER BY a.id LIMIT 1) AS agent_id
-         FROM role_assignments r
-        WHERE r.tenant_id = $1 AND r.aad_object_id = $2
-        ORDER BY r.role`,
+      `SELECT (SELECT array_agg(DISTINCT r.role ORDER BY r.role) FROM role_assignments r
+                WHERE r.tenant_id = $1 AND r.aad_object_id = $2) AS roles,
+              (SELECT min(r.email) FROM role_assignments r
+                WHERE r.tenant_id = $1 AND r.aad_object_id = $2 AND r.email IS NOT NULL) AS role_email,
+              (SELECT p.email FROM people p
+                WHERE p.tenant_id = $1 AND p.aad_object_id = $2) AS person_email`,
       [this.tenantId, user.aadObjectId],
     );
-    const email = rows.find((row) => row.email !== null)?.email ?? null;
-    const agent = rows.find((row) => row.agent_id !== null)?.agent_id ?? null;
+    const email = row?.role_email ?? row?.person_email ?? verified;
     return {
       aadObjectId: user.aadObjectId,
       name: user.name,
       email,
-      roles: [...new Set(rows.map((row) => row.role as Role))],
-      haloAgentId: agent === null ? null : Number(agent),
+      roles: (row?.roles ?? []).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+      haloAgentId: email === null ? null : await this.agentByEmail(email),
     };
   }
 
@@ -51,4 +56,30 @@ export class SqlRoleDirectory implements RoleDirectory {
       );
     }
   }
+
+  private async agentByEmail(email: string): Promise<number | null> {
+    const [agent] = await this.db.query<{ id: number | string }>(
+      `SELECT id FROM halo_agents WHERE tenant_id = $1 AND lower(email) = lower($2) AND NOT inactive
+        ORDER BY id LIMIT 1`,
+      [this.tenantId, email],
+    );
+    return agent === undefined ? null : Number(agent.id);
+  }
+
+  private async remember(aadObjectId: string, email: string, name: string): Promise<void> {
+    if (this.remembered.get(aadObjectId) === email) return;
+    await this.db.query(
+      `INSERT INTO people (tenant_id, aad_object_id, email, name) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant_id, aad_object_id)
+       DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name, seen_at = now()`,
+      [this.tenantId, aadObjectId, email, name.slice(0, 200)],
+    );
+    this.remembered.set(aadObjectId, email);
+  }
+}
+
+/** A plausible e-mail, trimmed; anything else (a bare object id, an empty claim) is no e-mail. */
+function normaliseEmail(value: string | null | undefined): string | null {
+  const email = value?.trim() ?? '';
+  return /^[^\s@]{1,200}@[^\s@]{1,200}$/.test(email) ? email : null;
 }

@@ -106,6 +106,9 @@ export class SqlPortfolioQueries {
             AND ($4::text IS NULL OR p.id::text = $4 OR p.summary ILIKE '%' || $5 || '%'
                  OR EXISTS (SELECT 1 FROM halo_clients c WHERE c.tenant_id = p.tenant_id
                               AND c.id = p.client_id AND c.name ILIKE '%' || $5 || '%'))
+            AND (NOT $9::boolean OR p.agent_id = $10::bigint
+                 OR EXISTS (SELECT 1 FROM halo_clients c WHERE c.tenant_id = p.tenant_id
+                              AND c.id = p.client_id AND c.account_manager_id = $11::bigint))
        ), page AS (
          SELECT r.*, ${RAG_ORDER_SQL} AS rag_order FROM base r
           WHERE $6::text[] IS NULL OR r.rag = ANY($6::text[])
@@ -131,6 +134,9 @@ export class SqlPortfolioQueries {
         filter.rags,
         slice.limit,
         slice.offset,
+        (filter.owners ?? null) !== null,
+        filter.owners?.pmAgentId ?? null,
+        filter.owners?.accountManagerAgentId ?? null,
       ],
     );
     const counts = ragCounts(row?.counts ?? null);

@@ -30,6 +30,8 @@ describe('the tab API of the demo app', () => {
   let users: DemoUsersDto['items'];
   let admin: string;
   let pm: string;
+  /** A PMO lead: reads every project, the KPIs and the exceptions (a pm reads their own projects). */
+  let lead: string;
 
   beforeAll(async () => {
     app = await startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'warn' }), {
@@ -43,6 +45,7 @@ describe('the tab API of the demo app', () => {
     users = ((await response.json()) as DemoUsersDto).items;
     admin = users.find((u) => u.roles.includes('admin'))!.signInEmail;
     pm = users.find((u) => u.roles.length === 1 && u.roles[0] === 'pm')!.signInEmail;
+    lead = users.find((u) => u.roles.includes('pmo_lead'))!.signInEmail;
     // Start-up syncs and evaluates the demo portfolio: slow on a loaded machine.
   }, 240_000);
   afterAll(async () => {
@@ -97,7 +100,7 @@ describe('the tab API of the demo app', () => {
     const seen: ProjectListItemDto[] = [];
     let first: ProjectsPageDto | null = null;
     for (let page = 1; page <= 100; page += 1) {
-      const r = await call(`/projects?page=${page}&pageSize=4`, pm);
+      const r = await call(`/projects?page=${page}&pageSize=4`, lead);
       expect(r.status).toBe(200);
       const body = r.json as ProjectsPageDto;
       first ??= body;
@@ -191,7 +194,7 @@ describe('the tab API of the demo app', () => {
   });
 
   test('/kpis gives weekly KPIs with the week-1 baseline and week-4/8 movement', async () => {
-    const body = (await call('/kpis?weeks=9', pm)).json as KpisDto;
+    const body = (await call('/kpis?weeks=9', lead)).json as KpisDto;
     expect(body.weeks).toHaveLength(9);
     expect(body.movement.map((m) => m.kpi)).toEqual([
       'onTimeMilestoneRate',
@@ -212,17 +215,17 @@ describe('the tab API of the demo app', () => {
        VALUES ('demo', 'test:failed', 'weekly-report', 'reports', '{}', 'failed', 8, $1, 'connector 403', $1)`,
       [NOW.toISOString()],
     );
-    const body = (await call('/exceptions?type=data-quality&pageSize=200', pm))
+    const body = (await call('/exceptions?type=data-quality&pageSize=200', lead))
       .json as ExceptionsPageDto;
     expect(body.items).toContainEqual(
       expect.objectContaining({ type: 'data-quality', recordId: '4242', field: 'start_date' }),
     );
     expect(body.items.every((i) => i.type === 'data-quality')).toBe(true);
     expect(body.total).toBe(body.counts.dataQuality);
-    const all = (await call('/exceptions?pageSize=1', pm)).json as ExceptionsPageDto;
+    const all = (await call('/exceptions?pageSize=1', lead)).json as ExceptionsPageDto;
     expect(all.total).toBe(all.counts.dataQuality + all.counts.failedDeliveries);
     expect(all.items).toHaveLength(1);
-    const failed = (await call('/exceptions?type=failed-delivery', pm)).json as ExceptionsPageDto;
+    const failed = (await call('/exceptions?type=failed-delivery', lead)).json as ExceptionsPageDto;
     expect(failed.items).toContainEqual(
       expect.objectContaining({
         type: 'failed-delivery',
@@ -231,6 +234,71 @@ describe('the tab API of the demo app', () => {
         lastError: 'connector 403',
       }),
     );
+  });
+
+  test('a pm reads only the projects they manage; KPIs, exceptions and contracts are not theirs', async () => {
+    const [agent] = await app.db.query<{ id: number | string }>(
+      `SELECT id FROM halo_agents WHERE tenant_id = 'demo' AND lower(email) = lower($1)`,
+      [pm],
+    );
+    const agentId = Number(agent!.id);
+    const page = (await call('/projects?pageSize=200&status=all', pm)).json as ProjectsPageDto;
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.every((p) => p.pm?.id === agentId)).toBe(true);
+    const [theirs] = await app.db.query<{ id: number | string }>(
+      `SELECT id FROM halo_projects WHERE tenant_id = 'demo' AND agent_id = $1 ORDER BY id LIMIT 1`,
+      [agentId],
+    );
+    const [other] = await app.db.query<{ id: number | string }>(
+      `SELECT id FROM halo_projects WHERE tenant_id = 'demo' AND agent_id <> $1 ORDER BY id LIMIT 1`,
+      [agentId],
+    );
+    expect((await call(`/projects/${theirs!.id}`, pm)).status).toBe(200);
+    const refused = await call(`/projects/${other!.id}`, pm);
+    expect(refused.status).toBe(403);
+    expect(code(refused.json)).toBe('forbidden');
+    const report = (await call('/report/weekly', pm)).json as WeeklyReportDto;
+    const mine = new Set(page.items.map((p) => p.id));
+    expect(report.lines.every((l) => mine.has(l.projectId))).toBe(true);
+    for (const path of ['/kpis', '/exceptions', '/renewals', '/renewals/kpis']) {
+      expect([path, (await call(path, pm)).status]).toEqual([path, 403]);
+    }
+    // The lead reads the project the pm may not.
+    expect((await call(`/projects/${other!.id}`, lead)).status).toBe(200);
+  });
+
+  test("every demo persona's tab pages answer: what their roles show, a 403 saying who to ask for the rest", async () => {
+    const pages = [
+      '/me',
+      '/projects',
+      '/clients',
+      '/kpis',
+      '/report/weekly',
+      '/exceptions',
+      '/gates',
+      '/renewals',
+      '/renewals/kpis',
+      '/renewals/governance',
+      '/settings/roles',
+    ];
+    const seen: Record<string, string[]> = {};
+    for (const user of users) {
+      for (const page of pages) {
+        const r = await call(page, user.signInEmail);
+        expect([user.name, page, [200, 403].includes(r.status)]).toEqual([user.name, page, true]);
+        if (r.status === 200) (seen[user.name] ??= []).push(page);
+        else expect((r.json as ApiErrorBody).error.message).toMatch(/admin/i);
+      }
+    }
+    // Each persona lands somewhere: delivery roles on the portfolio, account roles on renewals.
+    for (const user of users) {
+      const landing = user.roles.some((r) =>
+        ['account_manager', 'cs_lead', 'msp_owner'].includes(r),
+      )
+        ? '/renewals'
+        : '/projects';
+      expect([user.name, seen[user.name]]).toEqual([user.name, expect.arrayContaining([landing])]);
+    }
   });
 
   test('settings are admin only: a pm is refused, an admin reads every section', async () => {

@@ -18,6 +18,8 @@ import { ChangeSignal } from '../../src/shared/signal';
 import { botActionLogOn } from '../../src/store/action-log.repository';
 import { channelRoutesOn } from '../../src/store/conversation-routes.repository';
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
+import { SqlOwnership } from '../../src/store/ownership.repository';
+import { ReadAccess } from '../../src/app/identity/read-access';
 import { transactional } from '../../src/store/transactional';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
@@ -47,6 +49,7 @@ export interface BotHarness {
 export async function startBotHarness(
   db: Db,
   auth: BotAuthOptions = demoAuth,
+  allowedTenantIds: readonly string[] | null = null,
 ): Promise<BotHarness> {
   const clock = new FakeClock();
   const logger = createLogger('silent', {});
@@ -75,6 +78,7 @@ export async function startBotHarness(
     clock,
     renewals,
     auth,
+    allowedTenantIds,
   });
   const port = await listen(server, 0);
   return {
@@ -133,11 +137,13 @@ export function testBotFeatures(deps: TestBotDeps): BotFeature[] {
   const outboxSignal = deps.outboxSignal ?? new ChangeSignal();
   const actions = botActionLogOn(db, tenantId);
   const renewals = deps.renewals ?? testRenewals({ ...deps, outboxSignal });
+  const access = new ReadAccess(new SqlOwnership(db, tenantId));
   const features: BotFeature[] = [
     createDeliveryBotFeature({
       tenantId,
       queries: deps.queries,
       identity: new SqlRoleDirectory(db, tenantId),
+      access,
       subscribe: new SubscribeChannel({
         tenantId,
         clients: deps.queries,
@@ -162,7 +168,7 @@ export function testBotFeatures(deps: TestBotDeps): BotFeature[] {
   ];
   if (deps.gates) {
     const roles = new SqlRoleDirectory(db, tenantId);
-    const handlers = new GateBotHandlers({ gates: deps.gates, roles, links, logger });
+    const handlers = new GateBotHandlers({ gates: deps.gates, roles, access, links, logger });
     features.push(gateBotFeature(handlers, links));
   } else {
     // Without gate use cases the bot still renders gate cards the outbox holds (dispatcher tests).
@@ -175,7 +181,7 @@ export function testBotFeatures(deps: TestBotDeps): BotFeature[] {
 /** Mounts the bot with `testBotFeatures` on `server`. */
 export function mountTestBot(
   server: Server,
-  deps: TestBotDeps & { auth: BotAuthOptions },
+  deps: TestBotDeps & { auth: BotAuthOptions; allowedTenantIds?: readonly string[] | null },
 ): MountedBot {
   return mountBot(server, {
     features: testBotFeatures(deps),
@@ -184,6 +190,7 @@ export function mountTestBot(
     logger: deps.logger,
     clock: deps.clock,
     auth: deps.auth,
+    allowedTenantIds: deps.allowedTenantIds ?? null,
   });
 }
 

@@ -8,8 +8,11 @@ import type {
   PortfolioSummaryView,
   ProjectHealthView,
   ProjectMatch,
+  Rag,
   WeeklyReportView,
 } from '../../src/app/delivery-views';
+import type { ContractOwners, ProjectOwners } from '../../src/app/identity/access-policy';
+import type { OwnedProject, Ownership } from '../../src/app/identity/ownership.port';
 import type { ActionLogEntry, BotActionLog } from '../../src/app/notifications/bot-action-log.port';
 import type {
   ChannelRoutes,
@@ -271,4 +274,39 @@ export function channelConversation(overrides: Partial<ConversationRef> = {}): C
     label: 'General',
     ...overrides,
   };
+}
+
+/** Project and contract owners in memory (the SQL adapter is src/store/ownership.repository.ts). */
+export class FakeOwnership implements Ownership {
+  readonly projects = new Map<number, ProjectOwners & { rag?: Rag }>();
+  readonly contracts = new Map<number, ContractOwners>();
+
+  async project(projectId: number): Promise<ProjectOwners | null> {
+    return this.projects.get(projectId) ?? null;
+  }
+
+  async contract(contractId: number): Promise<ContractOwners | null> {
+    return this.contracts.get(contractId) ?? null;
+  }
+
+  async ownedProjects(owners: {
+    pmAgentId: number | null;
+    accountManagerAgentId: number | null;
+  }): Promise<OwnedProject[]> {
+    return [...this.projects.entries()]
+      .filter(
+        ([, p]) =>
+          (owners.pmAgentId !== null && p.pmAgentId === owners.pmAgentId) ||
+          (owners.accountManagerAgentId !== null &&
+            p.accountManagerAgentId === owners.accountManagerAgentId),
+      )
+      .map(([id, p]) => ({ id, clientId: p.clientId, rag: p.rag ?? 'unknown' }));
+  }
+
+  async clientsOf(accountManagerAgentId: number): Promise<number[]> {
+    const ids = [...this.projects.values(), ...this.contracts.values()]
+      .filter((o) => o.accountManagerAgentId === accountManagerAgentId && o.clientId !== null)
+      .map((o) => o.clientId as number);
+    return [...new Set(ids)].sort((a, b) => a - b);
+  }
 }

@@ -58,7 +58,10 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
       [TENANT, DEMO_AS_OF],
     );
     expect(expected.length).toBeGreaterThan(3);
-    const response = await post(bot.botUrl, messageActivity(bot.connector.url, '/renewals 90'));
+    const response = await post(
+      bot.botUrl,
+      messageActivity(bot.connector.url, '/renewals 90', { aadObjectId: 'aad-owner' }),
+    );
     expect(response.status).toBe(200);
     const card = lastCard();
     expect(cardProblems(card)).toEqual([]);
@@ -72,7 +75,10 @@ describe.each(testDatabases())('renewals in Teams over HTTP ($name)', (database)
   });
 
   test('/renewals with a bad window says how to ask', async () => {
-    await post(bot.botUrl, messageActivity(bot.connector.url, '/renewals soon'));
+    await post(
+      bot.botUrl,
+      messageActivity(bot.connector.url, '/renewals soon', { aadObjectId: 'aad-owner' }),
+    );
     expect(JSON.stringify(lastCard())).toContain('/renewals [days]');
   });
 

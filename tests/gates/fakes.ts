@@ -30,6 +30,7 @@ import type {
 import type { Transactional } from '../../src/app/ports/transaction.port';
 import type { EvidencePack } from '../../src/domain/gates/evidence-pack';
 import type { Signal } from '../../src/shared/signal';
+import { EvidenceError } from '../../src/evidence/evidence-paths';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -205,10 +206,6 @@ export class FakeGateProjects implements GateProjects {
   async approvers(): Promise<{ aadObjectId: string; email: string | null }[]> {
     return this.approverList;
   }
-
-  async agentByEmail(email: string): Promise<number | null> {
-    return this.agents.get(email.toLowerCase()) ?? null;
-  }
 }
 
 /** An append-only trail in memory (no hash chain: the audit adapter's tests prove that). */
@@ -287,10 +284,12 @@ export class ManualClock {
   }
 }
 
-/** An evidence store that keeps files in memory. */
+/** An evidence store that keeps files in memory; write-once like the real ones. */
 export class FakeEvidenceStore implements EvidenceStore {
   readonly kind = 'local' as const;
   readonly files: { location: EvidenceLocation; file: StoredEvidenceFile }[] = [];
+  /** The bytes at each path, as a store would hold them now. */
+  readonly bytes = new Map<string, Buffer>();
 
   constructor(private readonly clock: ManualClock) {}
 
@@ -300,8 +299,12 @@ export class FakeEvidenceStore implements EvidenceStore {
     content: Buffer,
     contentType: string,
   ): Promise<StoredEvidenceFile> {
+    const path = `evidence/${location.clientId}/${location.projectId}/gate-${location.gateKey}/${fileName}`;
+    if (this.bytes.has(path)) {
+      throw new EvidenceError('EVIDENCE_EXISTS', `${path} exists already`);
+    }
     const file: StoredEvidenceFile = {
-      path: `evidence/${location.clientId}/${location.projectId}/gate-${location.gateKey}/${fileName}`,
+      path,
       name: fileName,
       size: content.length,
       sha256: createHash('sha256').update(content).digest('hex'),
@@ -310,6 +313,7 @@ export class FakeEvidenceStore implements EvidenceStore {
       storedAt: this.clock.now().toISOString(),
     };
     this.files.push({ location, file });
+    this.bytes.set(path, content);
     return file;
   }
 
@@ -319,6 +323,16 @@ export class FakeEvidenceStore implements EvidenceStore {
 
   async list(): Promise<StoredEvidenceFile[]> {
     return this.files.map((f) => f.file);
+  }
+
+  async sha256Of(path: string): Promise<string | null> {
+    const content = this.bytes.get(path);
+    return content === undefined ? null : createHash('sha256').update(content).digest('hex');
+  }
+
+  /** Someone replaced the bytes behind the store's back (by hand in SharePoint, on disk). */
+  tamper(path: string, content: Buffer): void {
+    this.bytes.set(path, content);
   }
 }
 
@@ -341,6 +355,7 @@ export class GateWorld {
   readonly gates = new FakeGateRepository(this);
   readonly projects = new FakeGateProjects();
   readonly audit = new FakeAuditTrail(this);
+  readonly evidence = new FakeEvidenceStore(this.clock);
   readonly outboxChanged = new CountingSignal();
   readonly writebackQueued = new CountingSignal();
   readonly ports: GateTxPorts = {

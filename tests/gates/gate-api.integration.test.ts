@@ -16,7 +16,10 @@ import { OutboxRepository } from '../../src/store/outbox.repository';
 import type { Db } from '../../src/store/db';
 import { FakeClock } from '../bot/fakes';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
+import { ReadAccess } from '../../src/app/identity/read-access';
+import { SqlOwnership } from '../../src/store/ownership.repository';
 import {
+  actorOf,
   BIG,
   completeRequest,
   gateService,
@@ -28,15 +31,9 @@ import { gateHaloClient, notesWith, simulatorProject, startGateSimulator } from 
 
 const TENANT = 'tenant-gate-api';
 
-function apiActor(who: keyof typeof PEOPLE): ApiActor {
-  const p = PEOPLE[who];
-  return {
-    tenantId: TENANT,
-    aadObjectId: p.aadObjectId,
-    email: p.email,
-    name: p.name,
-    roles: [...p.roles],
-  };
+/** The caller as the one identity resolver sees them (roles by object id, agent by e-mail). */
+async function apiActor(db: Db, who: keyof typeof PEOPLE): Promise<ApiActor> {
+  return { tenantId: TENANT, ...(await actorOf(db, TENANT, who)) };
 }
 
 describe.each(testDatabases())(
@@ -60,7 +57,7 @@ describe.each(testDatabases())(
       const route = routes.find((r) => r.method === method && r.path === routePath)!;
       try {
         return await route.handler({
-          actor: apiActor(who),
+          actor: await apiActor(db, who),
           params: init.params ?? {},
           query: {},
           body: init.body ?? null,
@@ -85,7 +82,10 @@ describe.each(testDatabases())(
       await routeGates(db, TENANT, 'http://127.0.0.1:9', clock.now());
       evidenceDir = await mkdtemp(path.join(os.tmpdir(), 'ct-gate-evidence-'));
       gates = gateService(db, TENANT, clock, new LocalEvidenceStore(evidenceDir, clock));
-      routes = gateRoutes({ gates: (tenantId) => (tenantId === TENANT ? gates : null) });
+      routes = gateRoutes({
+        gates: (tenantId) => (tenantId === TENANT ? gates : null),
+        access: new ReadAccess(new SqlOwnership(db, TENANT)),
+      });
     });
     afterAll(async () => {
       await sim.close();

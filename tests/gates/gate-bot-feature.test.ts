@@ -7,8 +7,11 @@ import { DecideGate } from '../../src/app/gates/decide-gate';
 import { GateForm } from '../../src/app/gates/gate-form';
 import { GateQueries } from '../../src/app/gates/gate-queries';
 import { RequestGate } from '../../src/app/gates/request-gate';
+import { VerifyPack } from '../../src/app/gates/verify-pack';
 import type { RoleDirectory, TeamsUser } from '../../src/app/identity/identity.port';
+import { ReadAccess } from '../../src/app/identity/read-access';
 import { DEFAULT_GATE_POLICY } from '../../src/domain/gates/gate-policy';
+import { FakeOwnership } from '../bot/fakes';
 import { ACTORS, GateWorld, seedPendingGate, sha256 } from './fakes';
 
 const links = new TabLinks({
@@ -38,6 +41,13 @@ function setup() {
   const world = new GateWorld();
   world.addProject({ projectId: 10, milestoneId: 11 });
   world.projects.approverList = [{ aadObjectId: 'aad-adele', email: 'adele@msp.example' }];
+  const ownership = new FakeOwnership();
+  ownership.projects.set(10, {
+    clientId: 7,
+    pmAgentId: 5,
+    pmEmail: 'megan@msp.example',
+    accountManagerAgentId: null,
+  });
   const common = {
     audit: world.audit,
     tx: world.tx,
@@ -69,8 +79,15 @@ function setup() {
         audit: world.audit,
         policy: DEFAULT_GATE_POLICY,
       }),
+      verify: new VerifyPack({
+        gates: world.gates,
+        evidence: world.evidence,
+        audit: world.audit,
+        clock: world.clock,
+      }),
     },
     roles: new FakeRoleDirectory(),
+    access: new ReadAccess(ownership),
     links,
     logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });

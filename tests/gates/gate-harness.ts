@@ -1,5 +1,6 @@
 import type { Server } from 'restify';
 import { TabLinks } from '../../bot/tab-links';
+import type { EvidenceStore } from '../../src/app/gates/evidence-store.port';
 import type { GateUseCases } from '../../src/app/gates/gate-use-cases';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
@@ -21,7 +22,11 @@ export interface GateBotHarness {
 }
 
 /** Starts restify on port 0 with the bot (gates wired) at /api/messages. */
-export async function startGateBot(db: Db, tenantId: string): Promise<GateBotHarness> {
+export async function startGateBot(
+  db: Db,
+  tenantId: string,
+  evidence: EvidenceStore | null = null,
+): Promise<GateBotHarness> {
   const clock = new FakeClock();
   const logger = createLogger('silent', {});
   const connector = await new ConnectorDouble(clock).start();
@@ -36,7 +41,7 @@ export async function startGateBot(db: Db, tenantId: string): Promise<GateBotHar
     entityId: 'portfolio',
     webBaseUrl: 'http://localhost:3978',
   });
-  const gates = gateService(db, tenantId, clock);
+  const gates = gateService(db, tenantId, clock, evidence);
   mountTestBot(server, {
     tenantId,
     db,

@@ -108,6 +108,8 @@ describe('the Teams bot on the demo data', () => {
     await connector.stop();
   });
 
+  /** The Playground's default user: a demo admin and delivery director, who reads every project. */
+  const alex = { aadObjectId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' };
   const cardsSent = () =>
     connector.requests
       .flatMap((r) =>
@@ -117,10 +119,23 @@ describe('the Teams bot on the demo data', () => {
       )
       .filter((c): c is Record<string, unknown> => typeof c === 'object' && c !== null);
 
+  test('someone with no role asking /health is told to ask their admin, and sees no project', async () => {
+    const before = connector.requests.length;
+    const response = await post(
+      `${app.url}/api/messages`,
+      messageActivity(connector.url, '/health', { aadObjectId: 'aad-guest', name: 'A Guest' }),
+    );
+    expect(response.status).toBe(200);
+    const replies = connector.requests.slice(before);
+    expect(replies).toHaveLength(1);
+    expect((replies[0]!.body as { text?: string }).text).toMatch(/Ask your Control Tower admin/);
+    expect((replies[0]!.body as { attachments?: unknown[] }).attachments ?? []).toEqual([]);
+  });
+
   test('/health answers with the portfolio card built from the stored evaluation', async () => {
     const response = await post(
       `${app.url}/api/messages`,
-      messageActivity(connector.url, '/health'),
+      messageActivity(connector.url, '/health', alex),
     );
     expect(response.status).toBe(200);
     const card = cardsSent().at(-1)!;
@@ -139,14 +154,12 @@ describe('the Teams bot on the demo data', () => {
       `SELECT id FROM escalations WHERE tenant_id = 'demo' AND status IN ('open', 'acknowledged', 'snoozed')`,
     );
     expect(open.length).toBeGreaterThan(0);
-    const alex = {
-      aadObjectId: '00000000-0000-0000-0000-0000000000020',
-      name: 'Alex Wilber',
-      conversationType: 'channel' as const,
-    };
     const response = await post(
       `${app.url}/api/messages`,
-      messageActivity(connector.url, '<at>Control Tower</at> /subscribe escalations', alex),
+      messageActivity(connector.url, '<at>Control Tower</at> /subscribe escalations', {
+        ...alex,
+        conversationType: 'channel',
+      }),
     );
     expect(response.status).toBe(200);
     await app.dispatcher.drain();
@@ -164,7 +177,7 @@ describe('the Teams bot on the demo data', () => {
     );
     const response = await post(
       `${app.url}/api/messages`,
-      messageActivity(connector.url, `/health ${project!.id}`),
+      messageActivity(connector.url, `/health ${project!.id}`, alex),
     );
     expect(response.status).toBe(200);
     const card = cardsSent().at(-1)!;

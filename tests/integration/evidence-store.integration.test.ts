@@ -158,12 +158,52 @@ describe.each([
     expect(sha256((await harness.store.get(contosoUat, 'load-test.zip'))!)).toBe(sha256(content));
   });
 
-  test('storing the same name again replaces the file', async () => {
-    await harness.store.put(contosoUat, 'plan.txt', Buffer.from('first'), 'text/plain');
-    await harness.store.put(contosoUat, 'plan.txt', Buffer.from('second'), 'text/plain');
+  test('storing the same name again is refused: evidence is never replaced', async () => {
+    const first = await harness.store.put(
+      contosoUat,
+      'plan.txt',
+      Buffer.from('first'),
+      'text/plain',
+    );
 
-    expect((await harness.store.get(contosoUat, 'plan.txt'))?.toString()).toBe('second');
+    const again = harness.store.put(contosoUat, 'plan.txt', Buffer.from('second'), 'text/plain');
+
+    await expect(again).rejects.toMatchObject({ code: 'EVIDENCE_EXISTS', kind: 'user' });
+    expect((await harness.store.get(contosoUat, 'plan.txt'))?.toString()).toBe('first');
     expect((await harness.store.list(contosoUat)).map((f) => f.name)).toEqual(['plan.txt']);
+    expect(await harness.store.sha256Of(first.path)).toBe(sha256(Buffer.from('first')));
+  });
+
+  test('a large file (an upload session) is not replaced either', async () => {
+    const content = bytesOf(SIMPLE_UPLOAD_LIMIT + 1024, 9);
+    const first = await harness.store.put(contosoUat, 'big.zip', content, 'application/zip');
+
+    const again = harness.store.put(
+      contosoUat,
+      'big.zip',
+      bytesOf(SIMPLE_UPLOAD_LIMIT + 2048, 10),
+      'application/zip',
+    );
+
+    await expect(again).rejects.toMatchObject({ code: 'EVIDENCE_EXISTS' });
+    expect(await harness.store.sha256Of(first.path)).toBe(sha256(content));
+  });
+
+  test('the hash of a stored path is re-read from the backend; a path outside the root is refused', async () => {
+    const stored = await harness.store.put(
+      contosoUat,
+      'a.pdf',
+      Buffer.from('a'),
+      'application/pdf',
+    );
+
+    expect(await harness.store.sha256Of(stored.path)).toBe(sha256(Buffer.from('a')));
+    expect(await harness.store.sha256Of(`${CONTOSO_UAT}/missing.pdf`)).toBeNull();
+    for (const hostile of ['../etc/passwd', `${CONTOSO_UAT}/../../x`, '/etc/passwd', '']) {
+      await expect(harness.store.sha256Of(hostile)).rejects.toMatchObject({
+        code: 'EVIDENCE_INVALID_LOCATION',
+      });
+    }
   });
 
   test("one client's files never land in another client's folder, even with the same names", async () => {

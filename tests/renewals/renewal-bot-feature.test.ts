@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { renewalBotFeature } from '../../bot/renewal-handlers';
 import type { Actor } from '../../src/app/delivery-views';
 import type { RoleDirectory, TeamsUser } from '../../src/app/identity/identity.port';
+import { ReadAccess } from '../../src/app/identity/read-access';
 import { AnswerConcessionCard } from '../../src/app/renewals/answer-concession-card';
 import { DecideConcession } from '../../src/app/renewals/decide-concession';
 import { GetConcession } from '../../src/app/renewals/get-concession';
@@ -10,7 +11,7 @@ import { RenewalQueries } from '../../src/app/renewals/renewal-queries';
 import { RequestConcession } from '../../src/app/renewals/request-concession';
 import { DEFAULT_RENEWAL_POLICY } from '../../src/domain/renewals';
 import { createLogger } from '../../src/observability/logger';
-import { FakeClock } from '../bot/fakes';
+import { FakeClock, FakeOwnership } from '../bot/fakes';
 import { person } from './renewal-fixtures';
 import { CountingSignal, FakeActionLog, FakeAudit, fakeRenewalPorts } from './renewal-fakes';
 import { testLinks } from './renewal-module';
@@ -55,6 +56,7 @@ function feature() {
     getConcession: new GetConcession(ports),
     answerConcessionCard: new AnswerConcessionCard({ decide, actions, clock }),
     roles: new FakeRoles([am, lead]),
+    access: new ReadAccess(new FakeOwnership()),
     links: testLinks,
     logger: createLogger('silent', {}),
     clock,

@@ -1,13 +1,21 @@
 import { ApiError, type ApiActor, type ApiRoute } from '../../src/api/api-types';
 import type { Role } from '../../src/app/delivery-views';
+import { SqlOwnership } from '../../src/store/ownership.repository';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { renewalsOn } from './renewal-module';
 import { DEMO_AS_OF, syncDemo } from './renewal-portfolio';
 
 const T = 't';
 
-function actor(name: string, roles: Role[]): ApiActor {
-  return { tenantId: T, aadObjectId: `aad-${name}`, email: `${name}@example.com`, name, roles };
+function actor(name: string, roles: Role[], haloAgentId: number | null = null): ApiActor {
+  return {
+    tenantId: T,
+    aadObjectId: `aad-${name}`,
+    email: `${name}@example.com`,
+    name,
+    roles,
+    haloAgentId,
+  };
 }
 
 describe.each(testDatabases())('renewal tab API on $name', (database) => {
@@ -42,7 +50,7 @@ describe.each(testDatabases())('renewal tab API on $name', (database) => {
   });
 
   test('the pipeline pages contracts renewing within ?days=, and rejects a bad window', async () => {
-    const am = actor('alex', ['account_manager']);
+    const am = actor('casey', ['cs_lead']);
     const all = await call('get', '/renewals', am, { query: { days: '120' } });
     const body = all.body as { items: Array<{ daysToEnd: number }>; total: number };
     expect(body.total).toBeGreaterThan(2);
@@ -57,11 +65,20 @@ describe.each(testDatabases())('renewal tab API on $name', (database) => {
   });
 
   test('one contract shows readiness with drivers, trend, stages and timeline; a checkpoint and a concession go through', async () => {
-    const am = actor('alex', ['account_manager']);
-    const list = (await call('get', '/renewals', am, { query: { days: '90' } })).body as {
+    const lead = actor('casey', ['cs_lead']);
+    const list = (await call('get', '/renewals', lead, { query: { days: '90' } })).body as {
       items: Array<{ contractId: number; stage: string }>;
     };
     const inWindow = list.items.find((i) => i.stage !== 'none')!;
+    // The account manager of that contract's client (account roles read their clients' contracts).
+    const owners = await new SqlOwnership(handle.db, T).contract(inWindow.contractId);
+    const am = actor('alex', ['account_manager'], owners!.accountManagerAgentId);
+    const otherAm = actor('jo', ['account_manager'], -1);
+    await expect(
+      call('get', '/contracts/:contractId', otherAm, {
+        params: { contractId: String(inWindow.contractId) },
+      }),
+    ).rejects.toMatchObject({ status: 403 });
     const detail = await call('get', '/contracts/:contractId', am, {
       params: { contractId: String(inWindow.contractId) },
     });

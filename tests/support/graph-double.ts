@@ -34,6 +34,8 @@ interface Fault {
 
 interface UploadSession {
   filePath: string;
+  /** `@microsoft.graph.conflictBehavior: fail`: completing onto an existing file is a 409. */
+  failOnConflict: boolean;
   received: Buffer[];
   nextExpected: number;
   total: number | null;
@@ -253,6 +255,9 @@ export class GraphDouble {
 
     if (operation === 'content' && method === 'PUT') {
       const existed = this.files.has(itemPath);
+      if (existed && url.searchParams.get('@microsoft.graph.conflictBehavior') === 'fail') {
+        return fail(409, 'nameAlreadyExists', 'The specified item name already exists.');
+      }
       const file = this.store(itemPath, body);
       return send(existed ? 200 : 201, this.driveItem(file));
     }
@@ -264,8 +269,26 @@ export class GraphDouble {
       return send(302, undefined, { location: `${this.baseUrl}download/${token}` });
     }
     if (operation === 'createUploadSession' && method === 'POST') {
+      let failOnConflict = false;
+      try {
+        const request = JSON.parse(body.toString('utf8') || '{}') as {
+          item?: Record<string, unknown>;
+        };
+        failOnConflict = request.item?.['@microsoft.graph.conflictBehavior'] === 'fail';
+      } catch {
+        return fail(400, 'invalidRequest', 'the body is not JSON');
+      }
+      if (failOnConflict && this.files.has(itemPath)) {
+        return fail(409, 'nameAlreadyExists', 'The specified item name already exists.');
+      }
       const id = randomBytes(12).toString('hex');
-      this.sessions.set(id, { filePath: itemPath, received: [], nextExpected: 0, total: null });
+      this.sessions.set(id, {
+        filePath: itemPath,
+        failOnConflict,
+        received: [],
+        nextExpected: 0,
+        total: null,
+      });
       this.uploadStats.sessions += 1;
       return send(200, {
         uploadUrl: `${this.baseUrl}upload/${id}`,
@@ -316,6 +339,9 @@ export class GraphDouble {
     if (session.nextExpected < total) return send(202, status());
     this.sessions.delete(id);
     const existed = this.files.has(session.filePath);
+    if (existed && session.failOnConflict) {
+      return fail(409, 'nameAlreadyExists', 'The specified item name already exists.');
+    }
     const file = this.store(session.filePath, Buffer.concat(session.received));
     return send(existed ? 200 : 201, this.driveItem(file));
   }

@@ -13,3 +13,8 @@ export interface DemoPersona {
 export interface DemoCast {
   personas(): Promise<DemoPersona[]>;
 }
+
+/** The address a demo persona signs in with: its HaloPSA e-mail, else one made from its name. */
+export function signInEmail(persona: Pick<DemoPersona, 'email' | 'name'>): string {
+  return persona.email ?? `${persona.name.toLowerCase().replace(/[^a-z]+/g, '.')}@demo.invalid`;
+}

@@ -15,6 +15,11 @@ export interface ProjectFilter {
   text: string | null;
   /** Closed projects are left out unless asked for. */
   includeClosed: boolean;
+  /**
+   * Only the projects this PM agent manages or whose client this account manager owns (a reader
+   * of some projects, src/app/identity/access-policy.ts); null or absent: every project.
+   */
+  owners?: { pmAgentId: number | null; accountManagerAgentId: number | null } | null;
 }
 
 /** Which slice of a list. */

@@ -97,6 +97,17 @@ export class DecideGate {
         gate: await view(),
       };
     }
+    const pm = ctx?.projectManager ?? { agentId: null, email: null };
+    if ((pm.agentId !== null || pm.email !== null) && actor.email === null) {
+      // Segregation of duties is judged by HaloPSA agent and e-mail: unknown is not "someone else".
+      return {
+        ok: false,
+        reason: 'not-authorised',
+        message:
+          'Control Tower cannot tell whether you manage this project (no e-mail is on file for you). Sign in to the Control Tower tab once, or ask your admin to add your e-mail to your role.',
+        gate: await view(),
+      };
+    }
     const rules = decideGate(
       {
         status: gate.status,

@@ -2,7 +2,7 @@
  * The evidence store port: where stage-gate evidence files live (SharePoint in production, a local
  * folder in demo mode; src/evidence implements it). One folder per client / project / gate; ids come
  * first in every folder name so one client's folder can never receive another client's files,
- * whatever the names say.
+ * whatever the names say. Evidence is write-once: a stored file is never replaced.
  */
 
 /** Which client, project and gate a file belongs to (ids are HaloPSA ids; names are for humans). */
@@ -31,7 +31,10 @@ export interface StoredEvidenceFile {
 
 export interface EvidenceStore {
   readonly kind: 'local' | 'sharepoint';
-  /** Stores (or replaces) a file in the location's folder and returns what was stored. */
+  /**
+   * Stores a new file in the location's folder and returns what was stored. Never replaces a file:
+   * a name already taken fails with the `EVIDENCE_EXISTS` error and leaves the stored bytes as they were.
+   */
   put(
     location: EvidenceLocation,
     fileName: string,
@@ -42,4 +45,9 @@ export interface EvidenceStore {
   get(location: EvidenceLocation, fileName: string): Promise<Buffer | null>;
   /** Every file in the location's folder (empty when the folder does not exist yet). */
   list(location: EvidenceLocation): Promise<StoredEvidenceFile[]>;
+  /**
+   * Lower-case hex SHA-256 of the bytes stored now at `path` (as `put` returned it), or null when
+   * nothing is there: what a frozen pack's hashes are re-verified against.
+   */
+  sha256Of(path: string): Promise<string | null>;
 }

@@ -27,6 +27,4 @@ export interface GateProjects {
   findProjects(text: string): Promise<GateProjectMatch[]>;
   /** The PMO leads who may decide gates. */
   approvers(): Promise<{ aadObjectId: string; email: string | null }[]>;
-  /** The active HaloPSA agent with this e-mail. */
-  agentByEmail(email: string): Promise<number | null>;
 }

@@ -2,9 +2,9 @@ import type { DecideGate } from './decide-gate';
 import type { GateForm } from './gate-form';
 import type { GateQueries } from './gate-queries';
 import type { RequestGate } from './request-gate';
-import type { ResolveGateActor } from './resolve-gate-actor';
 import type { RunGateSla } from './run-gate-sla';
 import type { UploadEvidence } from './upload-evidence';
+import type { VerifyPack } from './verify-pack';
 
 /** Every stage-gate use case of one tenant, built once by the gates module. */
 export interface GateUseCases {
@@ -14,5 +14,5 @@ export interface GateUseCases {
   decide: DecideGate;
   sla: RunGateSla;
   queries: GateQueries;
-  resolveActor: ResolveGateActor;
+  verify: VerifyPack;
 }

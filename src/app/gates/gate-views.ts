@@ -75,6 +75,24 @@ export interface GateTimelineEntry {
   hash: string;
 }
 
+/** A frozen pack's files checked again against the store when the pack is opened. */
+export interface PackIntegrity {
+  /**
+   * verified: every file's stored bytes still match the frozen SHA-256 (or the pack has no file);
+   * mismatch: a file changed or is gone (audited); unavailable: the store could not be read.
+   */
+  status: 'verified' | 'mismatch' | 'unavailable';
+  checkedAt: string;
+  files: {
+    fileId: string;
+    name: string;
+    frozenSha256: string;
+    /** Null when the stored file is gone. */
+    storedSha256: string | null;
+    ok: boolean;
+  }[];
+}
+
 /** Everything about one gate (the tab's pack page). */
 export interface GateDetail {
   gate: GateView;

@@ -10,6 +10,7 @@ import { requiredApprovals, type GatePolicy } from '../../domain/gates/gate-poli
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Actor } from '../delivery-views';
+import { ACCESS_POLICY } from '../identity/access-policy';
 import type { AuditTrail } from '../ports/audit.port';
 import type { Transactional } from '../ports/transaction.port';
 import { auditActor, auditGateRefusal, gatePerson, mayRequestGates } from './gate-actors';
@@ -59,6 +60,11 @@ export class RequestGate {
         reason: 'not-found',
         message: `Project ${input.projectId} has no gate milestone ${input.milestoneId}.`,
       };
+    }
+    if (!ACCESS_POLICY.mayChangeGatesOf(actor, ctx.projectManager)) {
+      const message = `Only the manager of ${ctx.project.name} (or a delivery director) can request or replace its gates.`;
+      await this.refused(gateId, actor, 'not-authorised', message, { projectId: input.projectId });
+      return { ok: false, reason: 'not-authorised', message };
     }
     const files = await this.deps.gates.files(gateId);
     const chosen =

@@ -10,6 +10,7 @@ function setup(options: { store?: boolean; maxUploadBytes?: number } = {}) {
   let ids = 0;
   const upload = new UploadEvidence({
     projects: world.projects,
+    gates: world.gates,
     evidence: options.store === false ? null : store,
     tx: world.tx,
     newId: () => `file-${++ids}`,
@@ -90,5 +91,85 @@ describe('uploading evidence', () => {
     expect(result).toMatchObject({ ok: false, reason });
     expect(store.files).toEqual([]);
     expect(world.state.files).toEqual([]);
+  });
+});
+
+describe('evidence is write-once', () => {
+  test('the same file name twice is stored twice under names that never repeat; neither is replaced', async () => {
+    const { world, store, upload } = setup();
+
+    const first = await upload.run(ACTORS.megan, file({ content: Buffer.from('first') }));
+    const second = await upload.run(ACTORS.megan, file({ content: Buffer.from('second') }));
+
+    expect(first.ok && second.ok).toBe(true);
+    const [a, b] = world.state.files;
+    expect(a!.name).toBe(b!.name);
+    expect(a!.path).not.toBe(b!.path);
+    expect(a!.path).toBe('evidence/7/10/gate-11/file-1.pdf');
+    expect(store.bytes.get(a!.path)?.toString()).toBe('first');
+    expect(store.bytes.get(b!.path)?.toString()).toBe('second');
+  });
+
+  test('hostile names never collide, never leave the gate folder, and lose their bidi and line breaks', async () => {
+    const { world, store, upload } = setup();
+    const names = ['../../etc/passwd', '/etc/passwd', 'invoice\u202Efdp.exe', 'a\r\nb.pdf', '..'];
+
+    for (const fileName of names) {
+      expect((await upload.run(ACTORS.megan, file({ fileName }))).ok).toBe(true);
+    }
+
+    const paths = world.state.files.map((f) => f.path);
+    expect(new Set(paths).size).toBe(names.length);
+    expect(paths.every((p) => /^evidence\/7\/10\/gate-11\/file-\d+(\.[a-z0-9]+)?$/.test(p))).toBe(
+      true,
+    );
+    expect([...store.bytes.keys()].sort()).toEqual([...paths].sort());
+    const shown = world.state.files.map((f) => f.name);
+    expect(shown).toEqual(['passwd', 'passwd', 'invoice-fdp.exe', 'a-b.pdf', 'evidence']);
+    expect(shown.join('')).not.toMatch(/[\u202a-\u202e\r\n/\\]/);
+  });
+
+  test('a content type with parameters or control characters is stored as application/octet-stream', async () => {
+    const { store, upload } = setup();
+
+    await upload.run(ACTORS.megan, file({ contentType: 'text/html\r\nX-Evil: 1' }));
+
+    expect(store.files[0]!.file.contentType).toBe('application/octet-stream');
+  });
+
+  test('no upload to an approved gate: refused as already decided, nothing stored', async () => {
+    const { world, store, upload } = setup();
+    await upload.run(ACTORS.megan, file());
+    world.state.gates.push({
+      id: 'g-10-11',
+      projectId: 10,
+      milestoneId: 11,
+      milestoneName: 'Gate: UAT sign-off',
+      status: 'approved',
+      packVersion: 1,
+      packHash: 'a'.repeat(64),
+      requiredApprovals: 1,
+      approvals: 1,
+      requestedBy: { aadObjectId: 'aad-megan', name: 'Megan Bowen', email: 'megan@msp.example' },
+      requestedAt: '2025-03-14T09:00:00.000Z',
+      decidedAt: '2025-03-14T10:00:00.000Z',
+      updatedAt: '2025-03-14T10:00:00.000Z',
+    });
+
+    const result = await upload.run(ACTORS.megan, file({ content: Buffer.from('replaced') }));
+
+    expect(result).toMatchObject({ ok: false, reason: 'already-decided' });
+    expect(store.files).toHaveLength(1);
+    expect(world.state.files).toHaveLength(1);
+  });
+
+  test('a pm refuses to upload on a project they do not manage', async () => {
+    const { store, upload } = setup();
+    const otherPm = { ...ACTORS.megan, aadObjectId: 'aad-otto', email: 'otto@x', haloAgentId: 9 };
+
+    const result = await upload.run({ ...otherPm, roles: ['pm'] }, file());
+
+    expect(result).toMatchObject({ ok: false, reason: 'not-authorised' });
+    expect(store.files).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * Who is acting: the one identity resolver the bot and the tab API both authorise through. Roles come
- * from role assignments by Entra object id; the HaloPSA agent from the e-mail on those assignments.
+ * Who is acting: the one identity resolver the bot and the tab API both authorise through
+ * (Entra object id → person → roles → HaloPSA agent). Roles come from role assignments by Entra
+ * object id; the e-mail from the role rows, else from the person record a validated sign-in left;
+ * the HaloPSA agent from that e-mail.
  */
 import type { Role } from '../../domain/shared/roles';
 import type { Actor } from '../delivery-views';
@@ -9,6 +11,12 @@ import type { Actor } from '../delivery-views';
 export interface TeamsUser {
   aadObjectId: string | null;
   name: string;
+  /**
+   * The e-mail (UPN) a validated sign-in token carries for this object id; remembered as the
+   * person's record so the bot, whose activities carry none, resolves the same HaloPSA agent.
+   * Never taken from an unauthenticated source.
+   */
+  verifiedEmail?: string | null;
 }
 
 /** A role held by a person, for seeding from configuration. */
