@@ -125,10 +125,11 @@ describe.each(testDatabases())('reads need a role, on every tab API route ($name
       config: {
         tenantId: TENANT,
         mode: 'production',
-        database: { url: null, dataDir: '.data' },
+        database: { url: null, dataDir: '.data', entraClientId: null },
         sharepointSiteId: null,
         evidence: {
           driveId: null,
+          graphUrl: 'https://graph.microsoft.com',
           graph: {
             tenantId: null,
             clientId: null,

@@ -84,14 +84,10 @@ export function runWorker(
 } {
   // `node --import tsx` runs the worker in this one process: the tsx CLI would run it in a child,
   // which SIGKILL of the CLI leaves running (and still holding the database).
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, script), ...args],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const firstLine = new Promise<string>((resolve, reject) => {
