@@ -191,6 +191,8 @@ export interface SignalReading {
   resourcing?: number | null;
   /** True when the project moved that day; absent (treated as evidence) on older readings. */
   evidence?: boolean;
+  /** Tasks closed that day; absent on older readings. */
+  closedTasks?: number;
 }
 
 /** Everything measured on one day: the forecasts, the leading drivers and the reading. */
@@ -218,6 +220,7 @@ function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
       scope: scope.value,
       resourcing: gap.value,
       evidence: isEvidenceDay(facts, facts.asOf),
+      closedTasks: facts.tasks.filter((t) => t.closedOn === facts.asOf).length,
     },
   };
 }
@@ -241,12 +244,22 @@ interface FamilyPoint {
   evidence: boolean;
 }
 
-type Member = { key: DriverKey; pick: (r: SignalReading) => number | null; t: Thresholds };
+/** One driver of a family: how to read it from a day's reading, and its thresholds. */
+export type Member = {
+  key: DriverKey;
+  pick: (r: SignalReading) => number | null;
+  t: Thresholds;
+};
 
 /** A driver family: the members whose worst level is the family's level (main member first). */
-interface Family {
+export interface Family {
   cause: EscalationCause;
   members: readonly [Member, ...Member[]];
+  /**
+   * Days with a task closure the held window must contain: a cost forecast rests on closed tasks'
+   * hours, so it must be re-measured on fresh closures, not repeated from the ones that raised it.
+   */
+  minClosures?: number;
 }
 
 function familyPoint(r: SignalReading, family: Family): FamilyPoint {
@@ -278,7 +291,7 @@ const atLeast = (l: Level | null, min: Level): boolean =>
  * amber one `persistenceDays`, or `persistence.confirmedDays` when another family held at least
  * amber on the same days.
  */
-function persistedSignal(
+export function persistedSignal(
   family: Family,
   others: readonly Family[],
   reading: (i: number) => SignalReading | null,
@@ -305,7 +318,10 @@ function persistedSignal(
     today !== null &&
     atLeast(today.level, min) &&
     evidence.length >= n &&
-    evidence.slice(0, n).every((e) => atLeast(e.point.level, min));
+    evidence.slice(0, n).every((e) => atLeast(e.point.level, min)) &&
+    (family.minClosures === undefined ||
+      evidence.slice(0, n).filter((e) => (e.reading.closedTasks ?? 1) > 0).length >=
+        family.minClosures);
   const otherHeld = (n: number): EscalationCause | null => {
     for (const other of others) {
       const ok =
@@ -480,6 +496,7 @@ export function assessProject(
     : policy.burn;
   const cost: Family = {
     cause: 'burn',
+    minClosures: policy.persistence.costClosures,
     members: [
       { key: 'burn', pick: (r) => r.burn, t: burnThresholds },
       { key: 'scope', pick: (r) => r.scope ?? null, t: policy.scope },
@@ -514,13 +531,19 @@ export function assessProject(
       ownerHintAgentId: scheduleHints.owner,
       recoverBy: scheduleHints.recoverBy,
     },
-    // A blockage value is itself a duration, so it needs no further persistence window.
+    // A blockage value is itself a duration, so it needs no further persistence window (and a
+    // blockage that stops all work leaves no evidence days to count).
     dependency: {
-      ...persistedSignal(blockage, [], (i) => (i === 0 ? now.reading : null), {
-        ...policy,
-        persistenceDays: 1,
-        persistence: { ...policy.persistence, redDays: 1, confirmedDays: 1 },
-      }),
+      ...persistedSignal(
+        blockage,
+        [],
+        (i) => (i === 0 ? { ...now.reading, evidence: true } : null),
+        {
+          ...policy,
+          persistenceDays: 1,
+          persistence: { ...policy.persistence, redDays: 1, confirmedDays: 1 },
+        },
+      ),
       ownerHintAgentId: today.dependency.ownerAgentId,
       recoverBy: null,
     },

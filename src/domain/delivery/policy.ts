@@ -74,6 +74,12 @@ export interface DeliveryPolicy {
     confirmedDays: number;
     /** How far back (working days) evidence days are looked for; older readings are stale. */
     lookbackWorkingDays: number;
+    /**
+     * Days with a task closure a burn level must be re-measured on within its persistence window:
+     * the cost rate rests on closed tasks, so a level carried only by the tasks that first raised
+     * it (a spike) is one reading repeated, not persistence.
+     */
+    costClosures: number;
   };
   /** Minimum evidence before trailing rates are trusted. */
   minEvidence: {
@@ -138,15 +144,15 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   dependency: { amber: 6, red: 12, backToGreen: 2, minShareOfRemaining: 0.1 },
   scope: { amber: 0.1, red: 0.25, backToGreen: 0.05, baselineGraceWorkingDays: 5 },
   resourcing: {
-    amber: 0.35,
-    red: 0.6,
+    amber: 0.2,
+    red: 0.45,
     backToGreen: 0.15,
     windowWorkingDays: 10,
     horizonWorkingDays: 15,
     absenceRunWorkingDays: 3,
   },
   persistenceDays: 6,
-  persistence: { redDays: 6, confirmedDays: 3, lookbackWorkingDays: 20 },
+  persistence: { redDays: 6, confirmedDays: 2, lookbackWorkingDays: 20, costClosures: 2 },
   minEvidence: { workingDaysOfHistory: 5, progressShare: 0.05 },
   confidenceFloor: 0.6,
   minConfidenceForGreen: 0.75,
@@ -185,6 +191,7 @@ const policySchema = z.object({
     redDays: z.number().int().min(1).max(30),
     confirmedDays: z.number().int().min(1).max(30),
     lookbackWorkingDays: z.number().int().min(1).max(60),
+    costClosures: z.number().int().min(0).max(20),
   }),
   minEvidence: z.object({
     workingDaysOfHistory: z.number().int().nonnegative(),
