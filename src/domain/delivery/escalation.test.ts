@@ -63,6 +63,7 @@ function assessment(
     status: 'active',
     asOf: '2025-02-05',
     policyVersion: 1,
+    modelVersion: 'r2.p1',
     baselineVersion: 1,
     score: 60,
     rag: 'amber',

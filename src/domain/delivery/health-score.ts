@@ -110,6 +110,8 @@ export interface ProjectAssessment {
   status: ProjectFacts['status'];
   asOf: IsoDate;
   policyVersion: number;
+  /** Model version (`r<code revision>.p<policy version>`): any rule or weight change moves it. */
+  modelVersion: string;
   baselineVersion: number;
   score: number;
   rag: Rag;
@@ -123,6 +125,18 @@ export interface ProjectAssessment {
   /** Today's raw signal values; store them so tomorrow's assessment can check persistence cheaply. */
   reading: SignalReading;
   dataQualityIssues: string[];
+}
+
+/**
+ * Revision of the judgement code (drivers, weights, persistence rule). Bump it with every change to
+ * how a project is judged, so a trend can tell "the project changed" from "we changed the rules".
+ * 2: persistence in working days with evidence; scope creep and resourcing gap drivers.
+ */
+export const DELIVERY_MODEL_REVISION = 2;
+
+/** The model version a judgement was made under: code revision and tenant policy version. */
+export function deliveryModelVersion(policy: Pick<DeliveryPolicy, 'version'>): string {
+  return `r${DELIVERY_MODEL_REVISION}.p${policy.version}`;
 }
 
 /** Levels from best to worst, for comparisons. */
@@ -304,7 +318,13 @@ export function persistedSignal(
   if (first !== null && today !== null && today.evidence)
     evidence.push({ point: today, reading: first });
   const hot = atLeast(today?.level ?? null, 'amber');
-  for (let i = 1; i <= policy.persistence.lookbackWorkingDays && evidence.length < need; i += 1) {
+  // A hot cost family walks its whole amber run: its closures count wherever they fell in it.
+  const wholeRun = hot && family.minClosures !== undefined;
+  for (
+    let i = 1;
+    i <= policy.persistence.lookbackWorkingDays && (evidence.length < need || wholeRun);
+    i += 1
+  ) {
     const r = reading(i);
     if (r === null) break;
     const p = familyPoint(r, family);
@@ -319,9 +339,16 @@ export function persistedSignal(
     atLeast(today.level, min) &&
     evidence.length >= n &&
     evidence.slice(0, n).every((e) => atLeast(e.point.level, min)) &&
-    (family.minClosures === undefined ||
-      evidence.slice(0, n).filter((e) => (e.reading.closedTasks ?? 1) > 0).length >=
-        family.minClosures);
+    (family.minClosures === undefined || closureDays(min) >= family.minClosures);
+  // Days with a closure over the run of evidence days (from today back) at or above `min`.
+  const closureDays = (min: Level): number => {
+    let count = 0;
+    for (const e of evidence) {
+      if (!atLeast(e.point.level, min)) break;
+      if ((e.reading.closedTasks ?? 1) > 0) count += 1;
+    }
+    return count;
+  };
   const otherHeld = (n: number): EscalationCause | null => {
     for (const other of others) {
       const ok =
@@ -673,6 +700,7 @@ export function assessProject(
     status: facts.status,
     asOf: facts.asOf,
     policyVersion: policy.version,
+    modelVersion: deliveryModelVersion(policy),
     baselineVersion: facts.baseline.version,
     score,
     rag,
