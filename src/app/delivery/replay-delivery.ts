@@ -18,6 +18,8 @@ export interface ReplayEvent {
   cause: string;
   severity: string;
   score: number;
+  /** Why, in driver terms (e.g. "burn amber (driven by scope) for 6 working days with evidence"). */
+  reason: string;
 }
 
 /** What a delivery replay found: every event, and each rule's first flag per project. */
@@ -121,6 +123,7 @@ export function replayDelivery(
           cause: d.escalation.cause,
           severity: d.escalation.severity,
           score: assessment.score,
+          reason: d.reason,
         });
       }
       escalations.set(facts.projectId, current);
