@@ -185,9 +185,7 @@ export function simulateProject(partial: Partial<SimulationOptions> = {}): Simul
         });
       }
     }
-    const staffing = o.understaffed
-      .filter((u) => inRange(i, u))
-      .reduce((f, u) => f * u.factor, 1);
+    const staffing = o.understaffed.filter((u) => inRange(i, u)).reduce((f, u) => f * u.factor, 1);
     const burst = o.bursts.filter((b) => inRange(i, b)).reduce((f, b) => f * b.factor, 1);
     let hours = o.quiet.some((q) => inRange(i, q))
       ? 0
