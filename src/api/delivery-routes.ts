@@ -6,6 +6,7 @@ import type { Mode } from '../config';
 import { ApiError, type ApiRoute } from './api-types';
 import type {
   ClientsDto,
+  DeliveryGovernanceDto,
   ExceptionDto,
   KpisDto,
   MeDto,
@@ -30,6 +31,8 @@ export interface DeliveryRoutesDeps {
   queries: Pick<DeliveryQueries, 'weeklyReport'>;
   /** Weekly delivery KPIs of the last `weeks` ISO weeks, oldest first, with their movement. */
   kpis: (tenantId: string, weeks: number) => Promise<KpisDto>;
+  /** The delivery judgement's record on the tenant's own history (governance view). */
+  governance?: (tenantId: string) => Promise<DeliveryGovernanceDto>;
   milestoneGates?: MilestoneGates;
   /** The read rules (SPEC §1), shared with the bot. */
   access: ReadAccess;
@@ -52,6 +55,16 @@ const projectId = z
   .string()
   .regex(/^\d{1,15}$/, 'must be a HaloPSA project id')
   .transform(Number);
+
+/** `GET /delivery/governance`, for the roles that oversee all projects. */
+function governanceRoute(run: (tenantId: string) => Promise<DeliveryGovernanceDto>): ApiRoute {
+  return {
+    method: 'get',
+    path: '/delivery/governance',
+    roles: ['pmo_lead', 'delivery_director', 'msp_owner', 'admin'],
+    handler: async ({ actor }) => ({ status: 200, body: await run(actor.tenantId) }),
+  };
+}
 
 /** `/me` and the delivery read side of the tab: portfolio, project detail, clients, KPIs, report, exceptions. */
 export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
@@ -136,6 +149,7 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
         return { status: 200, body: await deps.kpis(actor.tenantId, weeks) };
       },
     },
+    ...(deps.governance ? [governanceRoute(deps.governance)] : []),
     {
       method: 'get',
       path: '/report/weekly',

@@ -53,6 +53,7 @@ import type {
 } from '../app/gates/gate-views';
 import type { RenewalPipelineItem } from '../app/renewals/renewal-views';
 import type { EvmFigures } from '../domain/delivery/earned-value';
+import type { JudgementRecord } from '../domain/delivery/judgement-record';
 import type { KpiMovement, WeeklyKpis } from '../domain/delivery/kpis';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
 
@@ -125,6 +126,13 @@ export type ClientDto = ClientSummaryView;
 export interface ClientsDto {
   items: ClientDto[];
 }
+
+/**
+ * `GET /delivery/governance`: how the delivery judgement has done on the tenant's own history —
+ * escalations confirmed by a later slip or overrun, marked "not a real issue", troubles never
+ * escalated — as of `asOf`.
+ */
+export type DeliveryGovernanceDto = JudgementRecord & { asOf: string };
 
 // ─── KPIs, report, exceptions ───────────────────────────────────────────────────────────────────
 

@@ -12,6 +12,7 @@ import type { DemoUsersDto } from '../api/dto';
 import { settingsRoutes } from '../api/settings-routes';
 import { TabAuthenticator, type TabSsoSettings } from '../api/tab-auth';
 import type { DeliveryQueries, EscalationActions } from '../app/delivery-views';
+import { DeliveryJudgement } from '../app/delivery/delivery-judgement';
 import { DeliveryKpis } from '../app/delivery/delivery-kpis';
 import type { DemoCast } from '../app/delivery/demo-cast.port';
 import { EscalationActionsService } from '../app/delivery/escalation-actions';
@@ -39,6 +40,7 @@ import type { Signal } from '../shared/signal';
 import { botActionLogOn } from '../store/action-log.repository';
 import { channelRoutesOn } from '../store/conversation-routes.repository';
 import type { Db } from '../store/db';
+import { SqlEscalationHistory } from '../store/delivery-escalation-history.repository';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { SqlDeliveryQueries } from '../store/delivery-queries.repository';
 import { SqlDeliveryStore } from '../store/delivery.repository';
@@ -121,6 +123,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
   const queries = new SqlDeliveryQueries(db, clock);
   const escalations = new EscalationActionsService(escalationRecords, clock);
   const kpis = new DeliveryKpis(history, clock);
+  const judgement = new DeliveryJudgement(history, new SqlEscalationHistory(db), clock);
   const settings = new SqlTabSettings(db, clock);
   const demoCast = new SqlDemoCast(db, tenantId);
   const access = new ReadAccess(new SqlOwnership(db, tenantId));
@@ -140,6 +143,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
       queries,
       kpis: (tenant, weeks) => kpis.run(tenant, weeks),
       access,
+      governance: (tenant) => judgement.run(tenant),
       ...(deps.milestoneGates ? { milestoneGates: deps.milestoneGates } : {}),
     }),
     ...settingsRoutes({

@@ -67,6 +67,14 @@ const silent = {
   debug: () => undefined,
 };
 
+/** The archetype a project was generated as: the generator's own label, else situation and noise. */
+function projectArchetype(p: HaloDataset['intent']['projects'][number]): string {
+  const own = (p as { archetype?: string }).archetype;
+  if (own !== undefined) return own;
+  const detail = p.noise ?? p.missing;
+  return detail === undefined ? p.situation : `${p.situation}:${detail}`;
+}
+
 /** Syncs once into a throw-away embedded database and replays the engines day by day. */
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
   const { config } = options;
@@ -153,6 +161,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
         projectId: String(p.projectId),
         troubled: p.slipped || p.overran,
         visibleOn: p.visibleOn ?? null,
+        archetype: projectArchetype(p),
       }));
       summary.engine = scoreReplay(delivery.firstEscalation, outcomes);
       options.onProjectResults?.({

@@ -50,7 +50,8 @@ export class SqlProjectDetailQueries {
                         h.assessment->'assessment'->'evm'->'hours'->'spi' AS spi,
                         h.assessment->'assessment'->'evm'->'hoursBurnRatio' AS burn,
                         h.assessment->'assessment'->'evm'->'plannedPercent' AS planned,
-                        h.assessment->'assessment'->'evm'->'percentComplete' AS complete
+                        h.assessment->'assessment'->'evm'->'percentComplete' AS complete,
+                        h.assessment->'snapshot'->>'modelVersion' AS model_version
                    FROM health_snapshots h
                   WHERE h.tenant_id = p.tenant_id AND h.project_id = p.id
                   ORDER BY h.snapshot_date DESC LIMIT $3) t) AS trend,
@@ -153,6 +154,7 @@ export class SqlProjectDetailQueries {
 
 interface RawTrend {
   date: string;
+  model_version?: string | null;
   score: number;
   rag: string;
   cpi: number | null;
@@ -195,6 +197,7 @@ function trendPoint(t: RawTrend): TrendPointView {
     burnPercent: pct(t.burn),
     planPercent: pct(t.planned),
     completePercent: pct(t.complete),
+    modelVersion: t.model_version ?? null,
   };
 }
 

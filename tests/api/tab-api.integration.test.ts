@@ -18,6 +18,7 @@ import type {
   RolesSettingsDto,
   RoutingSettingsDto,
   WeeklyReportDto,
+  DeliveryGovernanceDto,
 } from '../../src/api/dto';
 import { loadConfig } from '../../src/config';
 import { startApp, type RunningApp } from '../../src/main';
@@ -202,6 +203,23 @@ describe('the tab API of the demo app', () => {
       'grossMarginAccuracy',
     ]);
     expect(body.weeks.some((w) => w.milestonesDue > 0)).toBe(true);
+  });
+
+  test('/delivery/governance gives the judgement record to the PMO side and refuses a PM', async () => {
+    expect((await call('/delivery/governance', pm)).status).toBe(403);
+    const res = await call('/delivery/governance', admin);
+    expect(res.status).toBe(200);
+    const body = res.json as DeliveryGovernanceDto;
+    expect(body.asOf).toBe('2026-11-23');
+    // Every line lands in exactly one outcome, and the totals are those lines counted.
+    const count = (o: string) => body.lines.filter((l) => l.outcome === o).length;
+    expect(body.confirmed).toBe(count('confirmed'));
+    expect(body.neverEscalated).toBe(count('never-escalated'));
+    expect(body.escalatedProjects).toBe(
+      body.confirmed + body.notARealIssue + body.unconfirmed + body.escalatedLate,
+    );
+    expect(body.troubledProjects).toBe(body.confirmed + body.escalatedLate + body.neverEscalated);
+    expect(body.troubledProjects).toBeGreaterThan(0);
   });
 
   test('/exceptions pages data-quality exceptions and failed deliveries', async () => {

@@ -4,7 +4,7 @@ import {
   type Escalation,
   type EscalationOwners,
 } from '../../domain/delivery/escalation';
-import { assessProject } from '../../domain/delivery/health-score';
+import { assessProject, type SignalReading } from '../../domain/delivery/health-score';
 import { NAIVE_RULES } from '../../domain/delivery/naive-rules';
 import type { DeliveryPolicy } from '../../domain/delivery/policy';
 import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
@@ -18,6 +18,8 @@ export interface ReplayEvent {
   cause: string;
   severity: string;
   score: number;
+  /** Why, in driver terms (e.g. "burn amber (driven by scope) for 6 working days with evidence"). */
+  reason: string;
 }
 
 /** What a delivery replay found: every event, and each rule's first flag per project. */
@@ -72,6 +74,9 @@ export function replayDelivery(
   };
   const evaluated = new Set<string>();
   const lastRag = new Map<string, string>();
+  // Each day's reading, exactly as judged that day, for the persistence checks of the days after.
+  const readings = new Map<string, SignalReading[]>();
+  const keep = policy.persistence.lookbackWorkingDays * 2 + 10;
 
   for (const date of days) {
     for (const project of projects.values()) {
@@ -80,7 +85,11 @@ export function replayDelivery(
       // A project closed before this day has nothing left to judge.
       if (facts.status === 'closed' && facts.closedOn !== null && facts.closedOn < date) continue;
       evaluated.add(facts.projectId);
-      const assessment = assessProject(facts, policy);
+      const past = readings.get(facts.projectId) ?? [];
+      const assessment = assessProject(facts, policy, past);
+      past.push(assessment.reading);
+      if (past.length > keep) past.splice(0, past.length - keep);
+      readings.set(facts.projectId, past);
       lastRag.set(facts.projectId, assessment.rag);
 
       for (const [rule, fn] of Object.entries(NAIVE_RULES) as Array<
@@ -114,6 +123,7 @@ export function replayDelivery(
           cause: d.escalation.cause,
           severity: d.escalation.severity,
           score: assessment.score,
+          reason: d.reason,
         });
       }
       escalations.set(facts.projectId, current);

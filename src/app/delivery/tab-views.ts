@@ -89,6 +89,8 @@ export interface TrendPointView {
   planPercent: number | null;
   /** % complete by task completion. */
   completePercent: number | null;
+  /** Judgement model version that day (`r2.p3`); null on snapshots stored before versions. */
+  modelVersion: string | null;
 }
 
 /** Earned value as of the latest snapshot. */

@@ -23,6 +23,13 @@ describe('baseline', () => {
     }
   });
 
+  test('keeps the agreed total estimate, from which scope creep is measured', () => {
+    const r = captureBaseline({ ...source(), plannedEstimateHours: 120 }, '2025-01-06');
+    expect(r.ok && r.baseline.plannedEstimateHours).toBe(120);
+    const without = captureBaseline(source(), '2025-01-06');
+    expect(without.ok && 'plannedEstimateHours' in without.baseline).toBe(false);
+  });
+
   test('refuses an invalid plan with every problem', () => {
     const s = source();
     const r = captureBaseline(

@@ -20,6 +20,8 @@ export interface BaselineSource {
   milestones: MilestoneBaseline[];
   workstreamOwners: WorkstreamOwner[];
   burnThresholds?: BaselineBurnThresholds;
+  /** Total task estimate agreed with the plan; scope creep is measured from it. */
+  plannedEstimateHours?: number | null;
 }
 
 /** Result of capturing a baseline: the baseline, or every problem found. */
@@ -94,6 +96,9 @@ function normalise(source: BaselineSource, version: number, capturedOn: IsoDate)
       .map((m) => ({ ...m, requiredEvidence: [...m.requiredEvidence] })),
     workstreamOwners: source.workstreamOwners.map((w) => ({ ...w })),
     ...(source.burnThresholds ? { burnThresholds: { ...source.burnThresholds } } : {}),
+    ...(source.plannedEstimateHours !== undefined
+      ? { plannedEstimateHours: source.plannedEstimateHours }
+      : {}),
   };
 }
 

@@ -30,12 +30,20 @@ function signal(cause: EscalationCause, values: (number | null)[], t = policy[ca
   );
   return {
     cause,
+    driver: cause,
+    evidenceDays: persistent === 'amber' || persistent === 'red' ? values.length : 0,
+    confirmedBy: null,
     value: values[0] ?? null,
     level: levels[0] ?? null,
     persistentLevel: persistent,
     peakLevel: peak,
     recovered: values.every((v) => v !== null && v <= t.backToGreen),
-    history: values.map((v, i) => ({ date: `2025-02-0${5 - i}`, value: v, level: level(v) })),
+    history: values.map((v, i) => ({
+      date: `2025-02-0${5 - i}`,
+      value: v,
+      level: level(v),
+      evidence: true,
+    })),
     ownerHintAgentId: cause === 'schedule' ? 'owner2' : null,
     recoverBy: null,
   };
@@ -55,6 +63,7 @@ function assessment(
     status: 'active',
     asOf: '2025-02-05',
     policyVersion: 1,
+    modelVersion: 'r2.p1',
     baselineVersion: 1,
     score: 60,
     rag: 'amber',

@@ -5,8 +5,9 @@
  * assign, snooze, not-a-real-issue) are pure reducers that record who did what for tuning.
  *
  * Rules:
- * - open when a cause has held amber or red on every one of the last `persistenceDays` evaluations
- *   (never on `unknown` data, never outside pilot scope);
+ * - open when a cause has held amber or red today and on its last `persistenceDays` working days
+ *   with evidence (fewer when a second driver family confirms it; see `CauseSignal`) — never on
+ *   `unknown` data, never outside pilot scope;
  * - re-post only on a state change: severity up when red persists, down when red has not been seen
  *   for the whole window; resolve only once every value in the window is at or below back-to-green;
  * - unacknowledged past acknowledge-by + re-escalation delay → one re-escalation to the delivery
@@ -169,8 +170,18 @@ function isIncident(severity: Severity, policy: DeliveryPolicy): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[policy.incidentCommanderSeverity];
 }
 
+/** The sentence of the driver carrying the cause today (scope creep for burn, a gap for schedule…). */
 function summaryFor(a: ProjectAssessment, cause: EscalationCause): string {
-  return a.drivers.find((d) => d.key === cause)?.explanation ?? cause;
+  const driver = a.signals[cause].driver;
+  return a.drivers.find((d) => d.key === driver)?.explanation ?? cause;
+}
+
+function openReason(signal: CauseSignal): string {
+  const level = signal.persistentLevel ?? 'amber';
+  const via = signal.driver === signal.cause ? '' : ` (driven by ${signal.driver})`;
+  return signal.confirmedBy === null
+    ? `${signal.cause} ${level}${via} for ${signal.evidenceDays} working days with evidence`
+    : `${signal.cause} ${level}${via} for ${signal.evidenceDays} working days with evidence, confirmed by ${signal.confirmedBy}`;
 }
 
 function notify(
@@ -319,15 +330,7 @@ export function evaluateEscalations(input: EvaluateEscalationsInput): Escalation
     );
     if (suppressed) continue;
     const e = openEscalation(now, a, signal, severity, policy, owners);
-    out.push(
-      decision(
-        'open',
-        e,
-        a,
-        `${cause} ${signal.persistentLevel} for ${policy.persistenceDays} working days`,
-        firstRecipient(e, owners),
-      ),
-    );
+    out.push(decision('open', e, a, openReason(signal), firstRecipient(e, owners)));
   }
   return out;
 }

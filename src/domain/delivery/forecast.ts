@@ -485,8 +485,11 @@ export function blockage(facts: ProjectFacts, policy: DeliveryPolicy): Blockage 
 }
 
 /** All three signals for the facts' own day. */
-export function signalsFor(facts: ProjectFacts, policy: DeliveryPolicy): DaySignals {
-  const model = effortModel(facts);
+export function signalsFor(
+  facts: ProjectFacts,
+  policy: DeliveryPolicy,
+  model: EffortModel | null = effortModel(facts),
+): DaySignals {
   const dependency = blockage(facts, policy);
   return {
     date: facts.asOf,

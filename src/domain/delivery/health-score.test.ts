@@ -1,5 +1,5 @@
 import { addDays } from '../shared/dates';
-import { assessProject, penaltyPoints, ragForScore } from './health-score';
+import { DELIVERY_MODEL_REVISION, assessProject, penaltyPoints, ragForScore } from './health-score';
 import { toSnapshot, whatChanged, type HealthSnapshot } from './health-snapshot';
 import { DEFAULT_DELIVERY_POLICY } from './policy';
 import type { ProjectFacts, TaskStatus } from './project-facts';
@@ -223,5 +223,20 @@ describe('what changed', () => {
   test('nothing to report when nothing moved', () => {
     const s = snap({});
     expect(whatChanged(s, s)).toEqual([]);
+  });
+
+  test('a new model version is named first, so a rule change is not mistaken for the project', () => {
+    const prev = snap({ modelVersion: 'r2.p1', rag: 'green', score: 80 });
+    const cur = snap({ modelVersion: 'r2.p2', rag: 'amber', score: 70 });
+    expect(whatChanged(prev, cur)).toEqual([
+      'Judgement model changed r2.p1 → r2.p2',
+      'RAG moved GREEN → AMBER',
+      'Score down 10 (80 → 70)',
+    ]);
+  });
+
+  test('every snapshot records the model version: code revision and policy version', () => {
+    const a = assessProject(referenceFacts(), { ...policy, version: 7 });
+    expect(toSnapshot(a).modelVersion).toBe(`r${DELIVERY_MODEL_REVISION}.p7`);
   });
 });

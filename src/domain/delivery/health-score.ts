@@ -11,9 +11,16 @@ import {
   workingDaysBetween,
   type IsoDate,
 } from '../shared/dates';
-import { clamp, round, sum } from '../shared/numbers';
+import { clamp, round } from '../shared/numbers';
 import { computeEarnedValue, type EarnedValue } from './earned-value';
-import { signalsFor, type DaySignals } from './forecast';
+import { effortModel, signalsFor, type DaySignals } from './forecast';
+import {
+  isEvidenceDay,
+  resourcingGap,
+  scopeCreep,
+  type ResourcingGap,
+  type ScopeCreep,
+} from './leading-drivers';
 import { levelFor, type DeliveryPolicy, type Level, type Thresholds } from './policy';
 import {
   factsAsOf,
@@ -54,18 +61,32 @@ export interface HealthDriver {
   explanation: string;
 }
 
-/** A persisted view of one escalation signal over the last `persistenceDays` working days. */
+/**
+ * A persisted view of one escalation signal. Burn and schedule are driver *families*: burn is the
+ * worse of the burn forecast and scope creep (cost), schedule the worse of the schedule forecast and
+ * the resourcing gap (time). Persistence counts working days with evidence only.
+ */
 export interface CauseSignal {
   cause: EscalationCause;
+  /** The driver carrying today's level (e.g. `scope` for a burn signal driven by scope creep). */
+  driver: DriverKey;
   value: number | null;
   level: Level | null;
-  /** The level held on every one of the last `persistenceDays` evaluations (the lowest of them). */
+  /**
+   * The level that persisted: red or amber when it held on today's reading and on the last
+   * `persistence.redDays` / `persistenceDays` evidence days (or `persistence.confirmedDays` when
+   * another family confirmed it); green when it did not; null when today is unmeasurable.
+   */
   persistentLevel: Level | null;
   /** The highest level over the same window. */
   peakLevel: Level | null;
   /** True when every value in the window was at or below back-to-green. */
   recovered: boolean;
-  history: { date: IsoDate; value: number | null; level: Level | null }[];
+  /** Evidence days over which the persistent level held (0 when it did not). */
+  evidenceDays: number;
+  /** The other family that confirmed the level early, when that is what opened it. */
+  confirmedBy: EscalationCause | null;
+  history: { date: IsoDate; value: number | null; level: Level | null; evidence: boolean }[];
   /** Suggested owner for this cause (milestone/workstream owner), when known. */
   ownerHintAgentId: string | null;
   /** A date by which the cause should be cleared to recover (e.g. the slipping milestone's date). */
@@ -89,6 +110,8 @@ export interface ProjectAssessment {
   status: ProjectFacts['status'];
   asOf: IsoDate;
   policyVersion: number;
+  /** Model version (`r<code revision>.p<policy version>`): any rule or weight change moves it. */
+  modelVersion: string;
   baselineVersion: number;
   score: number;
   rag: Rag;
@@ -102,6 +125,18 @@ export interface ProjectAssessment {
   /** Today's raw signal values; store them so tomorrow's assessment can check persistence cheaply. */
   reading: SignalReading;
   dataQualityIssues: string[];
+}
+
+/**
+ * Revision of the judgement code (drivers, weights, persistence rule). Bump it with every change to
+ * how a project is judged, so a trend can tell "the project changed" from "we changed the rules".
+ * 2: persistence in working days with evidence; scope creep and resourcing gap drivers.
+ */
+export const DELIVERY_MODEL_REVISION = 2;
+
+/** The model version a judgement was made under: code revision and tenant policy version. */
+export function deliveryModelVersion(policy: Pick<DeliveryPolicy, 'version'>): string {
+  return `r${DELIVERY_MODEL_REVISION}.p${policy.version}`;
 }
 
 /** Levels from best to worst, for comparisons. */
@@ -128,8 +163,8 @@ const DRIVER_LABELS: Record<DriverKey, string> = {
   burn: 'Forecast overrun at completion',
   schedule: 'Forecast milestone slip',
   dependency: 'Blocked work',
-  scope: 'Estimate growth over baseline',
-  resourcing: 'Unassigned remaining work',
+  scope: 'Estimate growth against a fixed budget',
+  resourcing: 'Hours booked short of a near milestone',
 };
 
 /**
@@ -158,66 +193,210 @@ function worse(a: Level | null, b: Level | null): Level | null {
   return LEVEL_RANK[a] >= LEVEL_RANK[b] ? a : b;
 }
 
-/** The three signal values on one day, as kept in daily snapshots for persistence checks. */
+/** The signal values on one day, as kept in daily snapshots for persistence checks. */
 export interface SignalReading {
   date: IsoDate;
   burn: number | null;
   schedule: number | null;
   dependency: number | null;
+  /** Scope creep (fraction of budget); absent on readings stored before it existed. */
+  scope?: number | null;
+  /** Resourcing gap (share of the needed rate not booked); absent on older readings. */
+  resourcing?: number | null;
+  /** True when the project moved that day; absent (treated as evidence) on older readings. */
+  evidence?: boolean;
+  /** Tasks closed that day; absent on older readings. */
+  closedTasks?: number;
 }
 
-function readingOf(s: DaySignals): SignalReading {
+/** Everything measured on one day: the forecasts, the leading drivers and the reading. */
+interface DayMeasure {
+  signals: DaySignals;
+  scope: ScopeCreep;
+  gap: ResourcingGap;
+  reading: SignalReading;
+}
+
+function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
+  const model = effortModel(facts);
+  const signals = signalsFor(facts, policy, model);
+  const scope = scopeCreep(facts, policy);
+  const gap = resourcingGap(facts, policy, model);
   return {
-    date: s.date,
-    burn: s.burn.value,
-    schedule: s.schedule.value,
-    dependency: s.dependency.value,
+    signals,
+    scope,
+    gap,
+    reading: {
+      date: facts.asOf,
+      burn: signals.burn.value,
+      schedule: signals.schedule.value,
+      dependency: signals.dependency.value,
+      scope: scope.value,
+      resourcing: gap.value,
+      evidence: isEvidenceDay(facts, facts.asOf),
+      closedTasks: facts.tasks.filter((t) => t.closedOn === facts.asOf).length,
+    },
   };
 }
 
-/** The working days a persistence check looks at, latest first. */
+/** The working days a persistence check looks at, latest first (today first, whatever it is). */
 export function persistenceDates(asOf: IsoDate, days: number): IsoDate[] {
   const last = latestWorkingDayOnOrBefore(asOf);
   const out: IsoDate[] = [asOf];
-  for (let i = 1; i < days; i += 1) out.push(addWorkingDays(last, -i));
+  for (let i = last === asOf ? 1 : 0; out.length < days; i += 1) out.push(addWorkingDays(last, -i));
   return out;
 }
 
-function causeSignal(
-  cause: EscalationCause,
-  history: SignalReading[],
-  current: DaySignals,
-  t: Thresholds,
-): CauseSignal {
-  const points = history.map((s) => ({
-    date: s.date,
-    value: s[cause],
-    level: levelFor(s[cause], t),
-  }));
-  const first = points[0];
-  let persistent: Level | null = first?.level ?? null;
-  let peak: Level | null = null;
-  for (const p of points) {
-    peak = worse(peak, p.level);
-    if (p.level === null || persistent === null) persistent = null;
-    else if (LEVEL_RANK[p.level] < LEVEL_RANK[persistent]) persistent = p.level;
+/** One family's view of a reading: its level, the value and driver carrying it, and calm. */
+interface FamilyPoint {
+  date: IsoDate;
+  driver: DriverKey;
+  value: number | null;
+  level: Level | null;
+  /** Every member measured is at or below back-to-green (the main member must be measured). */
+  calm: boolean;
+  evidence: boolean;
+}
+
+/** One driver of a family: how to read it from a day's reading, and its thresholds. */
+export type Member = {
+  key: DriverKey;
+  pick: (r: SignalReading) => number | null;
+  t: Thresholds;
+};
+
+/** A driver family: the members whose worst level is the family's level (main member first). */
+export interface Family {
+  cause: EscalationCause;
+  members: readonly [Member, ...Member[]];
+  /**
+   * Days with a task closure the held window must contain: a cost forecast rests on closed tasks'
+   * hours, so it must be re-measured on fresh closures, not repeated from the ones that raised it.
+   */
+  minClosures?: number;
+}
+
+function familyPoint(r: SignalReading, family: Family): FamilyPoint {
+  const [main, ...rest] = family.members;
+  let driver = main.key;
+  let value = main.pick(r);
+  let level = levelFor(value, main.t);
+  let calm = value !== null && value <= main.t.backToGreen;
+  for (const m of rest) {
+    const v = m.pick(r);
+    if (v !== null && v > m.t.backToGreen) calm = false;
+    const l = levelFor(v, m.t);
+    if (l !== null && (level === null || LEVEL_RANK[l] > LEVEL_RANK[level])) {
+      driver = m.key;
+      value = v;
+      level = l;
+    }
   }
-  let owner: string | null = null;
-  let recoverBy: IsoDate | null = null;
-  if (cause === 'schedule') {
-    owner = current.schedule.worst?.ownerAgentId ?? null;
-    recoverBy = current.schedule.worst?.plannedEnd ?? null;
-  } else if (cause === 'dependency') owner = current.dependency.ownerAgentId;
+  return { date: r.date, driver, value, level, calm, evidence: r.evidence ?? true };
+}
+
+const atLeast = (l: Level | null, min: Level): boolean =>
+  l !== null && LEVEL_RANK[l] >= LEVEL_RANK[min];
+
+/**
+ * Persistence in working days with evidence. Today's reading always counts (a level that is gone
+ * today does not open anything); earlier readings count only on evidence days, walking back at most
+ * `persistence.lookbackWorkingDays`. A red level must hold `persistence.redDays` evidence days, an
+ * amber one `persistenceDays`, or `persistence.confirmedDays` when another family held at least
+ * amber on the same days.
+ */
+export function persistedSignal(
+  family: Family,
+  others: readonly Family[],
+  reading: (i: number) => SignalReading | null,
+  policy: DeliveryPolicy,
+): Omit<CauseSignal, 'ownerHintAgentId' | 'recoverBy'> {
+  const first = reading(0);
+  const today = first === null ? null : familyPoint(first, family);
+  const need = Math.max(policy.persistenceDays, policy.persistence.redDays);
+  const evidence: { point: FamilyPoint; reading: SignalReading }[] = [];
+  if (first !== null && today !== null && today.evidence)
+    evidence.push({ point: today, reading: first });
+  const hot = atLeast(today?.level ?? null, 'amber');
+  // A hot cost family walks its whole amber run: its closures count wherever they fell in it.
+  const wholeRun = hot && family.minClosures !== undefined;
+  for (
+    let i = 1;
+    i <= policy.persistence.lookbackWorkingDays && (evidence.length < need || wholeRun);
+    i += 1
+  ) {
+    const r = reading(i);
+    if (r === null) break;
+    const p = familyPoint(r, family);
+    if (!p.evidence) continue;
+    evidence.push({ point: p, reading: r });
+    // Neither persistence nor recovery can still be shown: stop looking further back.
+    if (!hot && !p.calm) break;
+    if (hot && !atLeast(p.level, 'amber')) break;
+  }
+  const held = (n: number, min: Level): boolean =>
+    today !== null &&
+    atLeast(today.level, min) &&
+    evidence.length >= n &&
+    evidence.slice(0, n).every((e) => atLeast(e.point.level, min)) &&
+    (family.minClosures === undefined || closureDays(min) >= family.minClosures);
+  // Days with a closure over the run of evidence days (from today back) at or above `min`.
+  const closureDays = (min: Level): number => {
+    let count = 0;
+    for (const e of evidence) {
+      if (!atLeast(e.point.level, min)) break;
+      if ((e.reading.closedTasks ?? 1) > 0) count += 1;
+    }
+    return count;
+  };
+  const otherHeld = (n: number): EscalationCause | null => {
+    for (const other of others) {
+      const ok =
+        first !== null &&
+        atLeast(familyPoint(first, other).level, 'amber') &&
+        evidence.slice(0, n).every((e) => atLeast(familyPoint(e.reading, other).level, 'amber'));
+      if (ok) return other.cause;
+    }
+    return null;
+  };
+  let persistent: Level | null = today?.level ?? null;
+  let days = 0;
+  let confirmedBy: EscalationCause | null = null;
+  if (today !== null && today.level !== null) {
+    if (held(policy.persistence.redDays, 'red')) {
+      persistent = 'red';
+      days = policy.persistence.redDays;
+    } else if (held(policy.persistenceDays, 'amber')) {
+      persistent = 'amber';
+      days = policy.persistenceDays;
+    } else if (held(policy.persistence.confirmedDays, 'amber')) {
+      confirmedBy = otherHeld(policy.persistence.confirmedDays);
+      persistent = confirmedBy === null ? 'green' : 'amber';
+      days = confirmedBy === null ? 0 : policy.persistence.confirmedDays;
+    } else persistent = 'green';
+  }
+  const window = [
+    ...(today !== null && !today.evidence ? [today] : []),
+    ...evidence.slice(0, policy.persistenceDays).map((e) => e.point),
+  ];
+  let peak: Level | null = null;
+  for (const p of window) peak = worse(peak, p.level);
   return {
-    cause,
-    value: first?.value ?? null,
-    level: first?.level ?? null,
+    cause: family.cause,
+    driver: today?.driver ?? family.members[0].key,
+    value: today?.value ?? null,
+    level: today?.level ?? null,
     persistentLevel: persistent,
     peakLevel: peak,
-    recovered: points.every((p) => p.value !== null && p.value <= t.backToGreen),
-    history: points,
-    ownerHintAgentId: owner,
-    recoverBy,
+    recovered: window.length > 0 && window.every((p) => p.calm),
+    evidenceDays: days,
+    confirmedBy,
+    history: window.map((p) => ({
+      date: p.date,
+      value: p.value,
+      level: p.level,
+      evidence: p.evidence,
+    })),
   };
 }
 
@@ -280,7 +459,8 @@ function confidenceOf(
   return out;
 }
 
-function explain(key: DriverKey, value: number | null, s: DaySignals): string {
+function explain(key: DriverKey, value: number | null, m: DayMeasure): string {
+  const s = m.signals;
   if (value === null) return `${DRIVER_LABELS[key]}: not measurable yet`;
   switch (key) {
     case 'burn':
@@ -296,9 +476,11 @@ function explain(key: DriverKey, value: number | null, s: DaySignals): string {
         ? `Task ${s.dependency.worstTaskId ?? '(project)'} blocked for ${value} working days`
         : 'No material blockage';
     case 'scope':
-      return `Total estimate ${round(value * 100, 1)} % over the baseline`;
+      return `Estimates grew from ${round(m.scope.baselineEstimateHours ?? 0, 1)} h to ${round(m.scope.currentEstimateHours ?? 0, 1)} h since the baseline${m.scope.addedTasks > 0 ? ` (${m.scope.addedTasks} tasks added)` : ''} while the budget stayed ${round(m.scope.budgetHours ?? 0, 1)} h: growth of ${round(value * 100, 1)} % of the budget`;
     case 'resourcing':
-      return `${round(value * 100, 1)} % of remaining work has no assignee`;
+      return m.gap.milestoneName === null
+        ? 'Bookings keep pace with the near milestones'
+        : `Booking ${m.gap.bookedPerDay ?? 0} h a day against ${m.gap.neededPerDay ?? 0} h a day needed to finish ${m.gap.milestoneName} by ${m.gap.plannedEnd ?? '?'} (${round(value * 100, 1)} % short)`;
   }
 }
 
@@ -313,13 +495,25 @@ export function assessProject(
   policy: DeliveryPolicy,
   previous: readonly SignalReading[] = [],
 ): ProjectAssessment {
-  const today = signalsFor(facts, policy);
-  const history: SignalReading[] = [readingOf(today)];
-  for (const d of persistenceDates(facts.asOf, policy.persistenceDays).slice(1)) {
-    history.push(
-      previous.find((p) => p.date === d) ?? readingOf(signalsFor(factsAsOf(facts, d), policy)),
-    );
-  }
+  const now = measure(facts, policy);
+  const today = now.signals;
+  // Earlier readings come from `previous` or, lazily and only as far back as needed, from the facts
+  // truncated to that day.
+  const last = latestWorkingDayOnOrBefore(facts.asOf);
+  const offset = last === facts.asOf ? 0 : -1;
+  const cache = new Map<number, SignalReading | null>([[0, now.reading]]);
+  const readingAt = (i: number): SignalReading | null => {
+    const hit = cache.get(i);
+    if (hit !== undefined) return hit;
+    const date = addWorkingDays(last, -(i + offset));
+    const r =
+      date < facts.startDate
+        ? null
+        : (previous.find((p) => p.date === date) ??
+          measure(factsAsOf(facts, date), policy).reading);
+    cache.set(i, r);
+    return r;
+  };
   const burnThresholds: Thresholds = facts.baseline.burnThresholds
     ? {
         amber: facts.baseline.burnThresholds.amber,
@@ -327,28 +521,65 @@ export function assessProject(
         backToGreen: Math.min(policy.burn.backToGreen, facts.baseline.burnThresholds.amber / 2),
       }
     : policy.burn;
-  const signals = {
-    burn: causeSignal('burn', history, today, burnThresholds),
-    schedule: causeSignal('schedule', history, today, policy.schedule),
-    // A blockage value is itself a duration, so it needs no further persistence window.
-    dependency: causeSignal('dependency', history.slice(0, 1), today, policy.dependency),
+  const cost: Family = {
+    cause: 'burn',
+    minClosures: policy.persistence.costClosures,
+    members: [
+      { key: 'burn', pick: (r) => r.burn, t: burnThresholds },
+      { key: 'scope', pick: (r) => r.scope ?? null, t: policy.scope },
+    ],
   };
-
-  const est = effectiveEstimates(facts);
-  const bac = budgetHours(facts);
-  const totalEstimate = est === null ? null : sum([...est.values()]);
-  const scopeValue = bac !== null && totalEstimate !== null ? totalEstimate / bac - 1 : null;
-  const openTasks = facts.tasks.filter((t) => t.status !== 'closed');
-  const remaining = sum(openTasks.map((t) => est?.get(t.id) ?? 1));
-  const unassigned = sum(
-    openTasks.filter((t) => t.agentId === null).map((t) => est?.get(t.id) ?? 1),
-  );
-  const resourcingValue = remaining > 0 ? unassigned / remaining : 0;
+  const time: Family = {
+    cause: 'schedule',
+    members: [
+      { key: 'schedule', pick: (r) => r.schedule, t: policy.schedule },
+      { key: 'resourcing', pick: (r) => r.resourcing ?? null, t: policy.resourcing },
+    ],
+  };
+  const blockage: Family = {
+    cause: 'dependency',
+    members: [{ key: 'dependency', pick: (r) => r.dependency, t: policy.dependency }],
+  };
+  const scheduleHints =
+    now.gap.value !== null && levelFor(now.gap.value, policy.resourcing) !== 'green'
+      ? { owner: null, recoverBy: now.gap.plannedEnd }
+      : {
+          owner: today.schedule.worst?.ownerAgentId ?? null,
+          recoverBy: today.schedule.worst?.plannedEnd ?? null,
+        };
+  const signals: Record<EscalationCause, CauseSignal> = {
+    burn: {
+      ...persistedSignal(cost, [time], readingAt, policy),
+      ownerHintAgentId: null,
+      recoverBy: null,
+    },
+    schedule: {
+      ...persistedSignal(time, [cost], readingAt, policy),
+      ownerHintAgentId: scheduleHints.owner,
+      recoverBy: scheduleHints.recoverBy,
+    },
+    // A blockage value is itself a duration, so it needs no further persistence window (and a
+    // blockage that stops all work leaves no evidence days to count).
+    dependency: {
+      ...persistedSignal(
+        blockage,
+        [],
+        (i) => (i === 0 ? { ...now.reading, evidence: true } : null),
+        {
+          ...policy,
+          persistenceDays: 1,
+          persistence: { ...policy.persistence, redDays: 1, confirmedDays: 1 },
+        },
+      ),
+      ownerHintAgentId: today.dependency.ownerAgentId,
+      recoverBy: null,
+    },
+  };
 
   const raw: Omit<HealthDriver, 'contribution' | 'explanation' | 'label'>[] = [
     {
       key: 'burn',
-      value: signals.burn.value,
+      value: today.burn.value,
       unit: 'fraction',
       threshold: burnThresholds,
       level: null,
@@ -356,7 +587,7 @@ export function assessProject(
     },
     {
       key: 'schedule',
-      value: signals.schedule.value,
+      value: today.schedule.value,
       unit: 'working-days',
       threshold: policy.schedule,
       level: null,
@@ -364,7 +595,7 @@ export function assessProject(
     },
     {
       key: 'dependency',
-      value: signals.dependency.value,
+      value: today.dependency.value,
       unit: 'working-days',
       threshold: policy.dependency,
       level: null,
@@ -372,7 +603,7 @@ export function assessProject(
     },
     {
       key: 'scope',
-      value: scopeValue,
+      value: now.scope.value,
       unit: 'fraction',
       threshold: policy.scope,
       level: null,
@@ -380,7 +611,7 @@ export function assessProject(
     },
     {
       key: 'resourcing',
-      value: resourcingValue,
+      value: now.gap.value,
       unit: 'fraction',
       threshold: policy.resourcing,
       level: null,
@@ -404,7 +635,7 @@ export function assessProject(
         level: levelFor(d.value, t),
         weight,
         contribution: Math.round(weight * penaltyPoints(d.value, t) * 100),
-        explanation: explain(d.key, d.value, today),
+        explanation: explain(d.key, d.value, now),
       };
     })
     .sort((a, b) => b.contribution - a.contribution || CAUSAL_ORDER[a.key] - CAUSAL_ORDER[b.key])
@@ -414,6 +645,8 @@ export function assessProject(
       return { ...d, contribution: c / 100 };
     });
   const score = budget / 100;
+  const bac = budgetHours(facts);
+  const est = effectiveEstimates(facts);
 
   const issues = [...new Set([...intakeExceptions(facts), ...facts.dataQualityIssues])];
   const confidenceFactors = confidenceOf(facts, policy, issues);
@@ -467,6 +700,7 @@ export function assessProject(
     status: facts.status,
     asOf: facts.asOf,
     policyVersion: policy.version,
+    modelVersion: deliveryModelVersion(policy),
     baselineVersion: facts.baseline.version,
     score,
     rag,
@@ -476,7 +710,7 @@ export function assessProject(
     riskTags: tags,
     evm: computeEarnedValue(facts, policy, today.schedule.value),
     signals,
-    reading: history[0] ?? readingOf(today),
+    reading: now.reading,
     dataQualityIssues: issues,
   };
 }

@@ -17,6 +17,8 @@ export interface HealthSnapshot {
   score: number;
   rag: Rag;
   confidence: number;
+  /** Model version the snapshot was judged under; absent on snapshots stored before versions. */
+  modelVersion?: string;
   drivers: { key: DriverKey; label: string; value: number | null; level: Level | null }[];
   riskTags: RiskTag[];
   reading: SignalReading;
@@ -30,6 +32,7 @@ export function toSnapshot(a: ProjectAssessment): HealthSnapshot {
     score: a.score,
     rag: a.rag,
     confidence: a.confidence,
+    modelVersion: a.modelVersion,
     drivers: a.drivers.map((d) => ({ key: d.key, label: d.label, value: d.value, level: d.level })),
     riskTags: a.riskTags,
     reading: a.reading,
@@ -47,6 +50,12 @@ export function whatChanged(
 ): string[] {
   if (prev === null) return [`First assessment: ${current.rag.toUpperCase()} at ${current.score}`];
   const out: string[] = [];
+  // Named first: what follows may be the rules moving, not the project.
+  if ((prev.modelVersion ?? null) !== (current.modelVersion ?? null)) {
+    out.push(
+      `Judgement model changed ${prev.modelVersion ?? 'unversioned'} → ${current.modelVersion ?? 'unversioned'}`,
+    );
+  }
   if (prev.rag !== current.rag) {
     out.push(`RAG moved ${prev.rag.toUpperCase()} → ${current.rag.toUpperCase()}`);
   }

@@ -70,6 +70,11 @@ export interface ProjectBaseline {
   milestones: MilestoneBaseline[];
   workstreamOwners: WorkstreamOwner[];
   burnThresholds?: BaselineBurnThresholds;
+  /**
+   * Total task estimate in hours when the baseline was captured; growth beyond it against an
+   * unchanged budget is scope creep. Absent on baselines captured before it was recorded.
+   */
+  plannedEstimateHours?: number | null;
 }
 
 /** A task (HaloPSA child ticket) of the project, as of `asOf`. */

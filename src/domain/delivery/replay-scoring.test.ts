@@ -36,4 +36,27 @@ describe('replay scoring', () => {
     const s = scoreReplay(new Map(), outcomes);
     expect(s).toMatchObject({ precision: null, recall: 0, f1: null, medianLeadWorkingDays: null });
   });
+
+  test('confusion per archetype: escalated or not, troubled or not, before or after visible', () => {
+    const labelled = [
+      { projectId: 'a', troubled: true, visibleOn: '2025-03-14', archetype: 'burning' },
+      { projectId: 'b', troubled: true, visibleOn: '2025-03-14', archetype: 'burning' },
+      { projectId: 'c', troubled: true, visibleOn: '2025-03-14', archetype: 'creeping-scope' },
+      { projectId: 'd', troubled: false, visibleOn: null, archetype: 'healthy:burn-spike' },
+      { projectId: 'e', troubled: false, visibleOn: null, archetype: 'healthy:burn-spike' },
+      { projectId: 'f', troubled: false, visibleOn: null },
+    ];
+    const first = new Map([
+      ['a', '2025-02-28'],
+      ['b', '2025-03-14'],
+      ['d', '2025-02-01'],
+    ]);
+    const zero = { caughtEarly: 0, caughtLate: 0, missed: 0, falseAlarms: 0, quiet: 0 };
+    expect(scoreReplay(first, labelled).byArchetype).toEqual({
+      burning: { ...zero, projects: 2, caughtEarly: 1, caughtLate: 1 },
+      'creeping-scope': { ...zero, projects: 1, missed: 1 },
+      'healthy:burn-spike': { ...zero, projects: 2, falseAlarms: 1, quiet: 1 },
+      unlabelled: { ...zero, projects: 1, quiet: 1 },
+    });
+  });
 });

@@ -13,6 +13,26 @@ export interface ProjectOutcome {
   troubled: boolean;
   /** Day the trouble became visible in HaloPSA; null when not troubled. */
   visibleOn: IsoDate | null;
+  /** The kind of project (e.g. `healthy:burn-spike`, `slow-resourcing-gap`), for the confusion. */
+  archetype?: string;
+}
+
+/**
+ * Confusion of one archetype: every project lands in exactly one of the five counts, so a
+ * regression names the kind of project it hit.
+ */
+export interface ArchetypeConfusion {
+  projects: number;
+  /** Troubled and first escalated before the trouble was visible. */
+  caughtEarly: number;
+  /** Troubled and first escalated on or after the day it became visible. */
+  caughtLate: number;
+  /** Troubled and never escalated. */
+  missed: number;
+  /** Not troubled but escalated. */
+  falseAlarms: number;
+  /** Not troubled and never escalated. */
+  quiet: number;
 }
 
 /** Replay score. */
@@ -36,6 +56,8 @@ export interface ReplayScore {
   missed: string[];
   /** Escalated projects that were never troubled. */
   falsePositives: string[];
+  /** Confusion per archetype (outcomes without one count under `unlabelled`). */
+  byArchetype: Record<string, ArchetypeConfusion>;
 }
 
 /**
@@ -55,8 +77,22 @@ export function scoreReplay(
   const leads: number[] = [];
   const missed: string[] = [];
   const falsePositives: string[] = [];
+  const byArchetype: Record<string, ArchetypeConfusion> = {};
   for (const o of outcomes) {
     const first = firstEscalations.get(o.projectId);
+    const key = o.archetype ?? 'unlabelled';
+    const c = (byArchetype[key] ??= {
+      projects: 0,
+      caughtEarly: 0,
+      caughtLate: 0,
+      missed: 0,
+      falseAlarms: 0,
+      quiet: 0,
+    });
+    c.projects += 1;
+    if (!o.troubled) c[first === undefined ? 'quiet' : 'falseAlarms'] += 1;
+    else if (first === undefined) c.missed += 1;
+    else c[o.visibleOn === null || first < o.visibleOn ? 'caughtEarly' : 'caughtLate'] += 1;
     if (first !== undefined) {
       flagged += 1;
       if (o.troubled) tp += 1;
@@ -91,5 +127,8 @@ export function scoreReplay(
     medianLeadWorkingDays: median(leads),
     missed,
     falsePositives,
+    byArchetype: Object.fromEntries(
+      Object.entries(byArchetype).sort(([a], [b]) => a.localeCompare(b)),
+    ),
   };
 }

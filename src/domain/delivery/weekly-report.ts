@@ -108,6 +108,7 @@ export function buildWeeklyControlReport(input: {
         score: a.score,
         rag: a.rag,
         confidence: a.confidence,
+        modelVersion: a.modelVersion,
         drivers: a.drivers.map((d) => ({
           key: d.key,
           label: d.label,

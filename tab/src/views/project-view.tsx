@@ -215,20 +215,50 @@ function TrendChart({ trend }: { trend: TrendPointDto[] }) {
       </Text>
     );
   const last = trend[trend.length - 1];
+  const changes = modelChanges(trend);
   return (
-    <LineChart
-      testId="trend-chart"
-      title="Health trend"
-      summary={`Health score over ${trend.length} days, from ${score(trend[0]?.score)} on ${day(trend[0]?.date)} to ${score(last?.score)} on ${day(last?.date)}.`}
-      labels={trend.map((t) => t.date)}
-      series={[
-        { name: 'Score', values: trend.map((t) => t.score), colour: tokens.colorBrandForeground1 },
-      ]}
-      min={0}
-      max={100}
-      format={(v) => String(Math.round(v))}
-    />
+    <>
+      <LineChart
+        testId="trend-chart"
+        title="Health trend"
+        summary={`Health score over ${trend.length} days, from ${score(trend[0]?.score)} on ${day(trend[0]?.date)} to ${score(last?.score)} on ${day(last?.date)}.${changes.length > 0 ? ` The judgement model changed ${changes.length} time(s) in this period.` : ''}`}
+        labels={trend.map((t) => t.date)}
+        series={[
+          {
+            name: 'Score',
+            values: trend.map((t) => t.score),
+            colour: tokens.colorBrandForeground1,
+          },
+        ]}
+        min={0}
+        max={100}
+        format={(v) => String(Math.round(v))}
+      />
+      {changes.length > 0 && (
+        <ul className="ct-note" data-testid="trend-model-changes">
+          {changes.map((c) => (
+            <li key={c.date}>
+              {day(c.date)}: judgement model {c.from ?? 'unversioned'} → {c.to ?? 'unversioned'} (we
+              changed the rules; the project did not necessarily change)
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
+}
+
+/** Days on which the judgement model version differs from the day before. */
+export function modelChanges(
+  trend: TrendPointDto[],
+): { date: string; from: string | null; to: string | null }[] {
+  const out: { date: string; from: string | null; to: string | null }[] = [];
+  for (let i = 1; i < trend.length; i += 1) {
+    const before = trend[i - 1]?.modelVersion ?? null;
+    const now = trend[i]?.modelVersion ?? null;
+    if (before !== now) out.push({ date: trend[i]?.date ?? '', from: before, to: now });
+  }
+  return out;
 }
 
 function BurnChart({ trend }: { trend: TrendPointDto[] }) {

@@ -34,7 +34,7 @@ export function replay(
     const a = assessProject(
       factsOn(date),
       policy,
-      assessments.slice(-policy.persistenceDays).map((x) => x.reading),
+      assessments.slice(-2 * policy.persistence.lookbackWorkingDays).map((x) => x.reading),
     );
     assessments.push(a);
     const out = evaluateEscalations({

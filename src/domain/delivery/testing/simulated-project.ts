@@ -44,8 +44,23 @@ export interface SimulationOptions {
   contingency: number;
   /** Working-day ranges [from, to) (index from start) with extra hours that earn nothing. */
   spikes: { from: number; to: number; extraHoursPerDay: number }[];
+  /**
+   * Working-day ranges [from, to) in which work on tasks costs `factor` times the usual hours (a
+   * burn spike booked on the tasks themselves, e.g. a week of rework).
+   */
+  bursts: { from: number; to: number; factor: number }[];
   /** Working-day ranges with no time logged at all. */
   quiet: { from: number; to: number }[];
+  /**
+   * Working-day ranges [from, to) in which the team books only `factor` of its planned hours (part
+   * of the team pulled elsewhere): a resourcing gap.
+   */
+  understaffed: { from: number; to: number; factor: number }[];
+  /**
+   * Scope creep: from working day `from`, every `every` working days a task of `hours` is added to
+   * the milestone being worked on (created that day); the budget does not change.
+   */
+  creep: { from: number; every: number; hours: number; count: number } | null;
   /** A task index held [from, to): while held, nobody can work on the project if `stopsWork`. */
   holds: { task: number; from: number; to: number; stopsWork: boolean }[];
   /** From this working day on, productivity becomes `laterProductivity`. */
@@ -70,7 +85,10 @@ export const HEALTHY: SimulationOptions = {
   slack: 0.25,
   contingency: 0.1,
   spikes: [],
+  bursts: [],
   quiet: [],
+  understaffed: [],
+  creep: null,
   holds: [],
   changeAt: null,
   laterProductivity: 1,
@@ -94,6 +112,8 @@ export interface SimulatedProject {
 
 interface SimTask {
   id: string;
+  /** Day the task was created (plan tasks: the project start). */
+  createdOn: IsoDate;
   milestone: number;
   estimate: number;
   required: number;
@@ -113,6 +133,7 @@ export function simulateProject(partial: Partial<SimulationOptions> = {}): Simul
       const estimate = 8 + Math.round(rnd() * 32);
       tasks.push({
         id: `t${tasks.length + 1}`,
+        createdOn: o.start,
         milestone: m,
         estimate,
         required: 0,
@@ -144,7 +165,31 @@ export function simulateProject(partial: Partial<SimulationOptions> = {}): Simul
     days.push(day);
     const productivity =
       o.changeAt !== null && i >= o.changeAt ? o.laterProductivity : o.productivity;
-    let hours = o.quiet.some((q) => inRange(i, q)) ? 0 : o.plannedHoursPerDay * o.capacityFactor;
+    if (o.creep !== null && i >= o.creep.from && (i - o.creep.from) % o.creep.every === 0) {
+      const added = tasks.filter((t) => t.createdOn > o.start).length;
+      const current = tasks.find((t) => t.closedOn === null);
+      if (added < o.creep.count && current) {
+        const at = tasks.lastIndexOf(
+          tasks.filter((t) => t.milestone === current.milestone).pop() as SimTask,
+        );
+        tasks.splice(at + 1, 0, {
+          id: `t${tasks.length + 1}`,
+          createdOn: day,
+          milestone: current.milestone,
+          estimate: o.creep.hours,
+          required: 0,
+          logged: [],
+          startedOn: null,
+          closedOn: null,
+          done: 0,
+        });
+      }
+    }
+    const staffing = o.understaffed.filter((u) => inRange(i, u)).reduce((f, u) => f * u.factor, 1);
+    const burst = o.bursts.filter((b) => inRange(i, b)).reduce((f, b) => f * b.factor, 1);
+    let hours = o.quiet.some((q) => inRange(i, q))
+      ? 0
+      : o.plannedHoursPerDay * o.capacityFactor * staffing;
     // A hold lands on its task, or on the first open task when that one is already done.
     for (const [n, h] of o.holds.entries()) {
       if (i === h.from && !heldIndex.has(n)) {
@@ -172,8 +217,8 @@ export function simulateProject(partial: Partial<SimulationOptions> = {}): Simul
         if (t.required === 0) {
           t.required = t.estimate * productivity * (1 + (rnd() * 2 - 1) * o.noise);
         }
-        const h = Math.min(share, t.required - t.done);
-        t.done += h;
+        const h = Math.min(share, (t.required - t.done) * burst);
+        t.done += h / burst;
         budget -= h;
         logged += h;
         const last = t.logged[t.logged.length - 1];
@@ -237,7 +282,7 @@ export function simulateProject(partial: Partial<SimulationOptions> = {}): Simul
         estimateHours: o.withEstimates ? t.estimate : null,
         loggedHours: t.logged.filter((l) => l.date <= date).reduce((s, l) => s + l.hours, 0),
         status,
-        createdOn: o.start,
+        createdOn: t.createdOn,
         startedOn: started ? t.startedOn : null,
         closedOn: closed ? t.closedOn : null,
         onHoldSince: !closed && hold ? (days[hold.from] ?? null) : null,
@@ -279,7 +324,7 @@ export function simulateProject(partial: Partial<SimulationOptions> = {}): Simul
         })),
         workstreamOwners: [{ workstream: 'delivery', agentId: 'owner1' }],
       },
-      tasks: tasks.map(asTask),
+      tasks: tasks.filter((t) => t.createdOn <= date).map(asTask),
       dailyHours: daily
         .filter((d) => d.date <= date && d.hours > 0)
         .map((d) => ({ date: d.date, hours: d.hours, cost: d.hours * 100 })),
