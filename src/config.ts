@@ -128,6 +128,14 @@ const envSchema = z.object({
     )
     .pipe(z.array(z.string()).min(1, 'must list at least one tenant id'))
     .optional(),
+  /** /readyz fails when the last completed HaloPSA sync is older than this. */
+  READY_MAX_SYNC_AGE_MINUTES: z.coerce.number().positive().default(45),
+  /** /readyz fails when HaloPSA has not answered for this long. */
+  READY_HALO_DOWN_MINUTES: z.coerce.number().positive().default(5),
+  /** /readyz fails when a stored webhook delivery has waited this long. */
+  READY_MAX_WEBHOOK_AGE_MINUTES: z.coerce.number().positive().default(15),
+  /** /readyz fails when more notifications than this failed for good in the last 24 hours. */
+  READY_MAX_OUTBOX_FAILED: z.coerce.number().int().min(0).default(50),
   /** Bot Framework OpenID metadata that signs inbound channel tokens; unset → the public cloud's. */
   BOT_OPENID_METADATA_URL: z.string().url().optional(),
   /** Microsoft Graph root for evidence (national clouds: https://graph.microsoft.us, …). */
@@ -194,6 +202,13 @@ export interface AppConfig {
     twoApproversFromBudget: number | null;
     reminderAfterHours: number;
     escalateAfterHours: number;
+  };
+  /** Limits past which /readyz answers 503. */
+  readiness: {
+    maxSyncAgeMinutes: number;
+    haloDownMinutes: number;
+    maxWebhookAgeMinutes: number;
+    maxOutboxFailed: number;
   };
   /** Tab API sign-in: Teams SSO tokens (production) are checked against these. */
   tabAuth: {
@@ -439,6 +454,12 @@ function toAppConfig(e: Env, mode: Mode): AppConfig {
         e.GATE_TWO_APPROVERS_FROM_BUDGET > 0 ? e.GATE_TWO_APPROVERS_FROM_BUDGET : null,
       reminderAfterHours: e.GATE_REMINDER_HOURS,
       escalateAfterHours: Math.max(e.GATE_ESCALATE_HOURS, e.GATE_REMINDER_HOURS),
+    },
+    readiness: {
+      maxSyncAgeMinutes: e.READY_MAX_SYNC_AGE_MINUTES,
+      haloDownMinutes: e.READY_HALO_DOWN_MINUTES,
+      maxWebhookAgeMinutes: e.READY_MAX_WEBHOOK_AGE_MINUTES,
+      maxOutboxFailed: e.READY_MAX_OUTBOX_FAILED,
     },
     tabAuth: {
       clientId: e.TAB_SSO_CLIENT_ID ?? null,

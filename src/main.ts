@@ -7,6 +7,7 @@ import { createGatesModule } from './modules/gates.module';
 import { createHaloModule } from './modules/halo.module';
 import { createNotificationsModule } from './modules/notifications.module';
 import { configuredGrants, openPlatform, readyBanner, serve } from './modules/platform';
+import { readinessCheck } from './modules/readiness';
 import { createRenewalsModule } from './modules/renewals.module';
 import type { createLogger } from './observability/logger';
 import type { Clock } from './shared/clock';
@@ -53,7 +54,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
   const delivery = createDeliveryModule({
     ...shared,
     ...{ mode: config.mode, logger, sso: config.tabAuth, outbox: outboxSignal },
-    ...{ schedules: config.schedules, lastSyncAt: () => halo.sync.lastCompletedAt() },
+    ...{ schedules: config.schedules },
     ...{ milestoneGates: gates.milestoneGates, liveCards: { renewals: renewals.routeLiveCards } },
   });
   const notifications = createNotificationsModule({
@@ -65,6 +66,12 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     delivery,
     features,
     routes: [halo.webhookRoute],
+    readiness: readinessCheck({
+      ...{ db, tenantId, clock, metrics, limits: config.readiness },
+      lastSyncAt: () => halo.sync.lastCompletedAt(),
+      halo: () => halo.reachability(),
+      webhookBacklog: () => halo.webhooks.backlog(),
+    }),
     botAuth: options.botAuth,
   });
   const dispatcher = notifications.connectBot(bot);

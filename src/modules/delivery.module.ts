@@ -34,7 +34,6 @@ import { SqlDemoCast } from '../demo/demo-personas';
 import { escalationNotifier } from '../notifications/escalation-notifier';
 import { outboxOn } from '../notifications/outbox';
 import type { AppLogger } from '../observability/logger';
-import type { Readiness } from '../server/http-server';
 import type { Clock } from '../shared/clock';
 import type { Signal } from '../shared/signal';
 import { botActionLogOn } from '../store/action-log.repository';
@@ -67,8 +66,6 @@ export interface DeliveryModuleDeps {
   outbox: Signal;
   /** Cron expressions of the delivery jobs (`AppConfig.schedules`). */
   schedules: { evaluate: string; weeklyReport: string };
-  /** When the last HaloPSA sync completed (readiness). */
-  lastSyncAt: () => Promise<string | null>;
   /** Gate states per milestone, for the project page (the gates module provides it). */
   milestoneGates?: MilestoneGates;
   /** Deep links of the bot's cards into the tab. */
@@ -93,7 +90,6 @@ export interface DeliveryModule extends FeatureModule {
   evaluateAll(): Promise<void>;
   /** The webhook's hook: re-evaluates the project a HaloPSA change touched. */
   evaluateAfterChange(ticketId: number, kind: ChangedTicketKind): Promise<void>;
-  readiness(): Promise<Readiness>;
 }
 
 /** Builds the delivery feature once. */
@@ -215,19 +211,5 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     demoCast,
     evaluateAll,
     evaluateAfterChange: (ticketId, kind) => afterChange.run(ticketId, kind),
-    readiness: async () => {
-      await db.query('SELECT 1');
-      const lastSync = await deps.lastSyncAt();
-      return {
-        ready: lastSync !== null,
-        checks: {
-          database: 'ok',
-          lastSyncAt: lastSync,
-          lastSyncAgeSeconds: lastSync
-            ? Math.round((clock.now().getTime() - Date.parse(lastSync)) / 1000)
-            : null,
-        },
-      };
-    },
   };
 }

@@ -58,6 +58,8 @@ export interface HaloModule {
     backlog(): Promise<{ count: number; oldestAgeSeconds: number | null }>;
   };
   jobs: readonly JobDefinition[];
+  /** Whether HaloPSA answered its last request, and since when it has been failing. */
+  reachability(): { reachable: boolean; failingSince: string | null; lastAnswerAt: string | null };
   close(): Promise<void>;
 }
 
@@ -78,6 +80,11 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
     });
     baseUrl = simulator.url;
   }
+  // Whether HaloPSA answers (readiness): the last answer, and since when it has been failing.
+  let contact: { lastAnswerAt: string | null; failingSince: string | null } = {
+    lastAnswerAt: null,
+    failingSince: null,
+  };
   // One budget for the sync, the write-back and the webhook worker (which may spend only a share).
   const budget = new RequestBudget({ ...config.halo.budget, clock, sleep: realSleep });
   const client = new HaloClient({
@@ -90,7 +97,13 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
     pageSize: simulator ? 1000 : config.halo.pageSize,
     budget,
     logger: logger.child({ component: 'halo-client' }),
-    onRequest: (event) => metrics.haloRequests.inc({ status: String(event.status) }),
+    onRequest: (event) => {
+      metrics.haloRequests.inc({ status: String(event.status) });
+      const answered = event.status > 0 && event.status < 500;
+      const at = clock.now().toISOString();
+      if (answered) contact = { lastAnswerAt: at, failingSince: null };
+      else contact.failingSince ??= at;
+    },
   });
   const sync = new HaloSync({
     db: deps.db,
@@ -179,6 +192,7 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
         run: async () => void (await sync.refreshDetails()),
       },
     ],
+    reachability: () => ({ reachable: contact.failingSince === null, ...contact }),
     close: async () => {
       unsubscribe();
       await loop.stop();

@@ -7,7 +7,7 @@ import type { RoleGrant } from '../app/identity/identity.port';
 import type { AppConfig } from '../config';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
-import { createHttpServer, listen, type Route } from '../server/http-server';
+import { createHttpServer, type Readiness, listen, type Route } from '../server/http-server';
 import { mountStaticTab } from '../server/static-tab';
 import { systemClock, type Clock } from '../shared/clock';
 import { ChangeSignal } from '../shared/signal';
@@ -91,6 +91,8 @@ export async function serve(
     delivery: DeliveryModule;
     features: readonly FeatureModule[];
     routes: Route[];
+    /** What /readyz answers (see readiness.ts). */
+    readiness: () => Promise<Readiness>;
     botAuth?: Pick<BotAuthOptions, 'endpoints' | 'credentialsFactory'> | undefined;
   },
 ): Promise<{ server: ReturnType<typeof createHttpServer>; bot: MountedBot; port: number }> {
@@ -98,7 +100,7 @@ export async function serve(
   const server = createHttpServer({
     logger,
     metrics,
-    readiness: () => parts.delivery.readiness(),
+    readiness: parts.readiness,
     routes: parts.routes,
     mode: config.mode,
   });

@@ -8,6 +8,12 @@ export interface AppMetrics {
   haloBudgetRemaining: Gauge;
   dataQualityExceptions: Gauge;
   lastSyncSuccess: Gauge;
+  /** Readiness inputs (set on every /readyz and /metrics): */
+  syncAgeSeconds: Gauge;
+  haloReachable: Gauge;
+  webhookBacklog: Gauge;
+  webhookBacklogAgeSeconds: Gauge;
+  outboxFailed: Gauge;
 }
 
 /** Builds a fresh registry (one per app instance, so tests can run several side by side). */
@@ -42,6 +48,31 @@ export function createMetrics(collectDefaults = true): AppMetrics {
     lastSyncSuccess: new Gauge({
       name: 'ct_last_sync_success_timestamp_seconds',
       help: 'Unix time of the last successful HaloPSA sync',
+      registers: [registry],
+    }),
+    syncAgeSeconds: new Gauge({
+      name: 'ct_sync_age_seconds',
+      help: 'Seconds since the last completed HaloPSA sync',
+      registers: [registry],
+    }),
+    haloReachable: new Gauge({
+      name: 'ct_halo_reachable',
+      help: '1 when the last HaloPSA exchange got an answer, 0 while it has been failing',
+      registers: [registry],
+    }),
+    webhookBacklog: new Gauge({
+      name: 'ct_webhook_backlog',
+      help: 'HaloPSA webhook deliveries stored and not yet processed',
+      registers: [registry],
+    }),
+    webhookBacklogAgeSeconds: new Gauge({
+      name: 'ct_webhook_backlog_age_seconds',
+      help: 'Age of the oldest unprocessed HaloPSA webhook delivery',
+      registers: [registry],
+    }),
+    outboxFailed: new Gauge({
+      name: 'ct_outbox_failed',
+      help: 'Notifications that failed for good in the last 24 hours',
       registers: [registry],
     }),
   };

@@ -95,6 +95,8 @@ export function createHttpServer(deps: HttpServerDeps): Server {
   });
 
   server.get('/metrics', async (_req: Request, res: Response) => {
+    // The readiness check refreshes its gauges (sync age, HaloPSA reachability, backlogs).
+    await deps.readiness().catch(() => undefined);
     const body = await deps.metrics.registry.metrics();
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
     res.sendRaw(200, body);

@@ -287,6 +287,15 @@ export class OutboxRepository {
   }
 
   /** Rows by status, oldest first (for the exceptions view and tests). */
+  /** Rows that failed for good since `since` (readiness and metrics). */
+  async countFailedSince(db: Db, since: Date): Promise<number> {
+    const [row] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbox WHERE tenant_id = $1 AND status = 'failed' AND created_at >= $2`,
+      [this.tenantId, since.toISOString()],
+    );
+    return row?.n ?? 0;
+  }
+
   async list(db: Db, statuses?: readonly OutboxStatus[]): Promise<OutboxRow[]> {
     const rows = await db.query<RawRow>(
       `SELECT ${COLUMNS} FROM outbox WHERE tenant_id = $1

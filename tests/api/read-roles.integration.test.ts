@@ -117,7 +117,6 @@ describe.each(testDatabases())('reads need a role, on every tab API route ($name
       },
       outbox,
       schedules: { evaluate: '0 6 * * *', weeklyReport: '0 7 * * 1' },
-      lastSyncAt: async () => null,
       links,
       liveCards: {},
     });

@@ -58,7 +58,6 @@ describe.each(testDatabases())('tab API sign-in in production mode ($name)', (da
       },
       outbox: new ChangeSignal(),
       schedules: { evaluate: '0 6 * * *', weeklyReport: '0 7 * * 1' },
-      lastSyncAt: async () => null,
       links: new TabLinks({
         teamsAppId: null,
         entityId: 'portfolio',
