@@ -149,7 +149,9 @@ export function generateAccount(
       clientId,
       situation,
       churns,
-      expands: situation === 'expanding',
+      // An uplift is warranted where the client uses more than it pays for and stays (SPEC §3).
+      expands:
+        situation === 'expanding' || situation === 'overrunning' || situation === 'under-billed',
       endDate: isoDate(endDay),
       ...(signalsDay !== undefined ? { signalsStartOn: isoDate(signalsDay) } : {}),
     },
