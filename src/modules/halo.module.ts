@@ -147,8 +147,15 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
     onTicketChanged: (id, kind) => hooks?.onTicketChanged(id, kind) ?? Promise.resolve(),
     onCaughtUp: () => hooks?.onCaughtUp() ?? Promise.resolve(),
   });
+  // The loop's cycles and a caller's drain take turns, so a drain waits for work already claimed.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = turn.then(work);
+    turn = result.catch(() => undefined);
+    return result;
+  };
   const loop = new PollingLoop({
-    cycle: () => worker.cycle(),
+    cycle: () => inTurn(() => worker.cycle()),
     pollMs: 30_000,
     onError: (error) => webhookLogger.warn({ err: error }, 'webhook worker cycle failed'),
     clock,
@@ -177,7 +184,7 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
         hooks = given;
         loop.start();
       },
-      drain: () => worker.drain(),
+      drain: () => inTurn(() => worker.drain()),
       backlog: () => worker.backlog(),
     },
     jobs: [
