@@ -1,6 +1,6 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { createServer, type Server, type Socket } from 'node:net';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadDatabaseConfig } from '../../src/config';
 import { openPostgres } from '../../src/store/pg-db';
 import { entraPassword, POSTGRES_ENTRA_SCOPE } from '../../src/store/pg-entra-password';
 
@@ -105,22 +105,22 @@ describe('DATABASE_AUTH', () => {
   const url = 'postgres://ct-prod-id@db.example:5432/controltower?sslmode=require';
 
   test('entra with the identity client id selects token sign-in; password is the default', () => {
-    const entra = loadConfig({
+    const entra = loadDatabaseConfig({
       DATABASE_URL: url,
       DATABASE_AUTH: 'entra',
       DATABASE_MANAGED_IDENTITY_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
     });
-    expect(entra.database).toMatchObject({
+    expect(entra).toMatchObject({
       url,
       entraClientId: '11111111-2222-3333-4444-555555555555',
     });
-    expect(loadConfig({ DATABASE_URL: url }).database.entraClientId).toBeNull();
+    expect(loadDatabaseConfig({ DATABASE_URL: url }).entraClientId).toBeNull();
   });
 
   test('entra without a URL or a client id lists both problems', () => {
     let error: unknown;
     try {
-      loadConfig({ DATABASE_AUTH: 'entra' });
+      loadDatabaseConfig({ DATABASE_AUTH: 'entra' });
     } catch (caught) {
       error = caught;
     }
@@ -132,6 +132,6 @@ describe('DATABASE_AUTH', () => {
   });
 
   test('an unknown value is refused', () => {
-    expect(() => loadConfig({ DATABASE_AUTH: 'kerberos' })).toThrow(/DATABASE_AUTH/);
+    expect(() => loadDatabaseConfig({ DATABASE_AUTH: 'kerberos' })).toThrow(/DATABASE_AUTH/);
   });
 });
