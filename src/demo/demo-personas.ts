@@ -7,7 +7,8 @@ export type { DemoPersona };
 /**
  * The demo cast. The Agents Playground's current user is Alex Wilber (…020); its other users are
  * …021 to …025. Each plays an MSP role against the demo HaloPSA's agents, so a newcomer can try
- * every flow: Alex can subscribe channels and act as delivery director; Megan is a project manager.
+ * every flow: Alex can subscribe channels and act as delivery director and MSP owner (so the
+ * Playground's default user sees both loops, SPEC §1's reads); Megan is a project manager.
  */
 export async function demoPersonas(db: Db, tenantId: string): Promise<DemoPersona[]> {
   // The busiest project manager and account manager in the demo data become Megan and Isaiah.
@@ -28,7 +29,7 @@ export async function demoPersonas(db: Db, tenantId: string): Promise<DemoPerson
       aadObjectId: id(20),
       name: 'Alex Wilber',
       email: null,
-      roles: ['admin', 'delivery_director'],
+      roles: ['admin', 'delivery_director', 'msp_owner'],
     },
     { aadObjectId: id(21), name: 'Megan Bowen', email: pm?.email ?? null, roles: ['pm'] },
     { aadObjectId: id(22), name: 'Adele Vance', email: null, roles: ['pmo_lead'] },
