@@ -159,6 +159,7 @@ describe('configuration', () => {
     expect(loadDatabaseConfig({ HALO_URL: 'https://msp.halopsa.com' })).toEqual({
       url: null,
       dataDir: '.data',
+      entraClientId: null,
     });
     expect(loadDatabaseConfig({ DATABASE_URL: 'postgres://u@db/ct', BOT_ID: '' }).url).toBe(
       'postgres://u@db/ct',
