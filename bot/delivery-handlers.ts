@@ -61,12 +61,7 @@ export function createDeliveryBotFeature(deps: DeliveryBotDeps): BotFeature {
   const cardActions: BotFeature['cardActions'] = {
     'project.health': (context, data) => handlers.projectAction(context, data),
     'subscribe.client': (context, data) =>
-      handlers.subscribeCard(
-        context,
-        String(data.stream ?? ''),
-        '',
-        toRecordId(data.clientId),
-      ),
+      handlers.subscribeCard(context, String(data.stream ?? ''), '', toRecordId(data.clientId)),
   };
   for (const verb of ESCALATION_VERBS) {
     cardActions[verb] = (context, data) => handlers.escalationAction(context, verb, data);

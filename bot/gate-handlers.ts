@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { toRecordId } from '../src/shared/input-schemas';
+import { httpsUrl, toRecordId } from '../src/shared/input-schemas';
 import type { Actor } from '../src/app/delivery-views';
 import type { DecideGate } from '../src/app/gates/decide-gate';
 import type { GateForm } from '../src/app/gates/gate-form';
@@ -24,7 +24,7 @@ import {
 } from './cards/gate-approval.card';
 import { buildGateFormCard, GATE_FORM_INPUTS } from './cards/gate-form.card';
 import { buildGateListCard } from './cards/gate-list.card';
-import { buildNoticeCard, type NoticeView } from './cards/notice.card';
+import { buildNoticeCard, markRefusal, type NoticeView } from './cards/notice.card';
 import { COMMAND_PATTERNS, commandArgument } from './commands';
 import type { TabLinks } from './tab-links';
 import { teamsUser } from './teams-conversation';
@@ -203,7 +203,9 @@ export class GateBotHandlers {
         'gate decision refused',
       );
       return result.gate
-        ? this.approvalCard(result.gate, actor, { tone: 'refused', text: result.message })
+        ? markRefusal(
+            this.approvalCard(result.gate, actor, { tone: 'refused', text: result.message }),
+          )
         : this.notice({ tone: 'refused', title: 'Not done', text: result.message });
     }
     return this.approvalCard(result.gate, actor, { tone: 'success', text: result.notice });
@@ -330,7 +332,7 @@ export function parseGateForm(
   for (const raw of lines(text(GATE_FORM_INPUTS.links))) {
     const [first = '', second] = raw.split('|').map((p) => p.trim());
     const url = second ?? first;
-    if (!/^https?:\/\/\S+$/i.test(url)) {
+    if (!httpsUrl.safeParse(url).success) {
       return { ok: false, message: `"${raw}" is not a link: use "title | https://…" or a URL.` };
     }
     links.push({ title: second === undefined ? url : first || url, url });

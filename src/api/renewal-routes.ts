@@ -14,13 +14,7 @@ import type { WorkflowResult } from '../app/renewals/renewal-step';
 import type { RequestConcession } from '../app/renewals/request-concession';
 import type { SetUpliftStatus } from '../app/renewals/set-uplift-status';
 import { isVisible, type ReadAccess } from '../app/identity/read-access';
-import {
-  calendarDay,
-  recordId,
-  recordIdText,
-  safeText,
-  yearMonth,
-} from '../shared/input-schemas';
+import { calendarDay, recordId, recordIdText, safeText, yearMonth } from '../shared/input-schemas';
 import { ApiError, type ApiRoute } from './api-types';
 import { pageRequest, toPage } from './mount-api';
 import { granted } from './read-guard';

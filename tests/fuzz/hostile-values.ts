@@ -150,7 +150,9 @@ export function declaredFieldNames(root: string): string[] {
   const names = new Set<string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('-routes.ts'))) {
     const source = readFileSync(join(dir, file), 'utf8');
-    for (const match of source.matchAll(/^\s+([a-zA-Z]+): (?:z\.|id\b|text\(|projectId\b)/gm)) {
+    for (const match of source.matchAll(
+      /\b([a-zA-Z]+): (?:z\.|id\b|text\(|safeText\(|httpsUrl\b|record[a-zA-Z]*\b|calendarDay\b|yearMonth\b)/g,
+    )) {
       names.add(match[1]!);
     }
   }
