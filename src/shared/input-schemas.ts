@@ -7,7 +7,6 @@
 import { z } from 'zod';
 
 /** NUL, and the bidirectional embedding / override / isolate controls that disguise text. */
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHARACTERS = /[\u0000\u202A-\u202E\u2066-\u2069]/;
 
 /** True when `text` holds no NUL and no bidirectional override. */
