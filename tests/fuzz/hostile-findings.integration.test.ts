@@ -5,6 +5,7 @@
 import { Writable } from 'node:stream';
 import type { DemoUsersDto } from '../../src/api/dto';
 import { loadConfig } from '../../src/config';
+import { DEFAULT_DELIVERY_POLICY } from '../../src/domain/delivery/policy';
 import { startApp, type RunningApp } from '../../src/main';
 import { ConnectorDouble } from '../support/connector-double';
 
@@ -126,11 +127,21 @@ describe('hostile inputs found by the fuzz suite', () => {
       version: number | null;
     };
     const r = await call('/settings/policy', admin, 'PUT', {
-      config: { default: { burn: { amber: 0.05, red: 1e308, backToGreen: 0 } } },
+      config: {
+        default: {
+          ...DEFAULT_DELIVERY_POLICY,
+          burn: { ...DEFAULT_DELIVERY_POLICY.burn, red: 1e308 },
+        },
+      },
       baseVersion: current.version ?? null,
     });
     expect(r.status).toBe(400);
     expect(r.text).toMatch(/burn\.red/);
+    const valid = await call('/settings/policy', admin, 'PUT', {
+      config: { default: DEFAULT_DELIVERY_POLICY },
+      baseVersion: current.version ?? null,
+    });
+    expect(valid.status).toBe(200);
   });
 
   test('text with NUL or a bidi override in a body is a 400', async () => {
