@@ -24,7 +24,7 @@ import {
 } from './cards/gate-approval.card';
 import { buildGateFormCard, GATE_FORM_INPUTS } from './cards/gate-form.card';
 import { buildGateListCard } from './cards/gate-list.card';
-import { buildNoticeCard, markRefusal, type NoticeView } from './cards/notice.card';
+import { buildNoticeCard, type NoticeView } from './cards/notice.card';
 import { COMMAND_PATTERNS, commandArgument } from './commands';
 import type { TabLinks } from './tab-links';
 import { teamsUser } from './teams-conversation';
@@ -203,9 +203,8 @@ export class GateBotHandlers {
         'gate decision refused',
       );
       return result.gate
-        ? markRefusal(
-            this.approvalCard(result.gate, actor, { tone: 'refused', text: result.message }),
-          )
+        ? // A race lost on a gate one may decide (already decided, stale pack) is not counted.
+          this.approvalCard(result.gate, actor, { tone: 'refused', text: result.message })
         : this.notice({ tone: 'refused', title: 'Not done', text: result.message });
     }
     return this.approvalCard(result.gate, actor, { tone: 'success', text: result.notice });

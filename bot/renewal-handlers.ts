@@ -15,7 +15,7 @@ import type { BotLogger } from './bot-adapter';
 import type { BotFeature } from './bot-feature';
 import type { AdaptiveCard } from './cards/card-types';
 import { buildConcessionCard, CONCESSION_INPUTS } from './cards/concession.card';
-import { buildNoticeCard, markRefusal } from './cards/notice.card';
+import { buildNoticeCard } from './cards/notice.card';
 import { buildRenewalListCard } from './cards/renewal-list.card';
 import { buildRenewalStageCard } from './cards/renewal-stage.card';
 import { COMMAND_PATTERNS, normalise } from './commands';
@@ -147,14 +147,13 @@ export class RenewalHandlers {
           this.deps.links,
         );
       }
-      return markRefusal(
-        buildConcessionCard(
-          result.concession,
-          this.deps.links,
-          this.mode(actor, result.concession),
-          { tone: 'refused', text: result.message },
-          { refresh: false },
-        ),
+      // A race lost on a concession one may decide (already decided, stale) is not counted.
+      return buildConcessionCard(
+        result.concession,
+        this.deps.links,
+        this.mode(actor, result.concession),
+        { tone: 'refused', text: result.message },
+        { refresh: false },
       );
     }
     const c = result.concession;
