@@ -2,12 +2,14 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { ACCESS_POLICY, NO_ROLE_MESSAGE } from '../src/app/identity/access-policy';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
+import { systemClock } from '../src/shared/clock';
+import { RefusalLimiter } from '../src/shared/refusal-limiter';
 import type { BotLogger } from './bot-adapter';
 import type { BotFeature, CardActionData, CardActionHandler } from './bot-feature';
 import type { AdaptiveCard } from './cards/card-types';
 import { CARD_VERBS, type CardVerb } from './cards/card-verbs';
 import { buildHelpCard } from './cards/help.card';
-import { buildNoticeCard } from './cards/notice.card';
+import { buildNoticeCard, isRefusal } from './cards/notice.card';
 import { COMMAND_PATTERNS } from './commands';
 import { reply } from './reply';
 import type { TabLinks } from './tab-links';
@@ -24,6 +26,40 @@ export interface BotApplicationDeps {
    * activity from any other tenant, or naming none, is refused. Null: not checked (demo mode).
    */
   allowedTenantIds: readonly string[] | null;
+  /**
+   * Refused card actions per user (finding 8): past the limit, a click is answered 429 without
+   * running. The composition root should pass one on the app's clock; the default uses the wall clock.
+   */
+  refusals?: RefusalLimiter;
+}
+
+/** What the bot answers a malformed activity (no sender, text that is not text, ...). */
+export const MALFORMED_ACTIVITY = 'That message could not be read.';
+
+/**
+ * Why an activity cannot be handled, or null. Activities are untrusted JSON: a message or card
+ * action needs a sender object with an id, message text must be a string, a card action's value an
+ * object.
+ */
+export function malformedActivity(activity: TurnContext['activity']): string | null {
+  const from = activity.from as unknown;
+  if (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Invoke)
+    return null;
+  if (
+    typeof from !== 'object' ||
+    from === null ||
+    typeof (from as { id?: unknown }).id !== 'string'
+  )
+    return 'no sender';
+  const conversation = activity.conversation as unknown;
+  if (typeof conversation !== 'object' || conversation === null) return 'no conversation';
+  if (typeof (conversation as { id?: unknown }).id !== 'string') return 'no conversation id';
+  const text = activity.text as unknown;
+  if (text !== undefined && text !== null && typeof text !== 'string') return 'text is not text';
+  const value = activity.value as unknown;
+  if (value !== undefined && value !== null && typeof value !== 'object')
+    return 'value is not an object';
+  return null;
 }
 
 /** What the bot answers someone from a tenant it does not serve. */
@@ -66,7 +102,13 @@ export function createBotApplication(deps: BotApplicationDeps): BotApplication {
       answerInvoke(context, deps.logger, () => cardAction(context, verb, data)),
     );
     app.adaptiveCards.actionSubmit<CardActionData>(verb, async (context, _state, data) => {
-      const card = await cardAction(context, verb as CardVerb, data);
+      const card = await cardAction(context, verb as CardVerb, data).catch((error: unknown) => {
+        if (!(error instanceof TooManyRefusals)) throw error;
+        return buildNoticeCard(
+          { tone: 'error', title: 'Too many refused actions', text: TOO_MANY_REFUSALS },
+          deps.links,
+        );
+      });
       await context.sendActivity({
         type: ActivityTypes.Message,
         attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
@@ -98,6 +140,16 @@ export function createBotApplication(deps: BotApplicationDeps): BotApplication {
   return {
     run: async (context) => {
       try {
+        const problem = malformedActivity(context.activity);
+        if (problem !== null) {
+          deps.logger.warn(
+            { activityType: context.activity.type, problem },
+            'bot turn refused: malformed activity',
+          );
+          if (context.activity.type === ActivityTypes.Invoke)
+            await sendInvokeError(context, 400, 'MALFORMED_ACTIVITY', MALFORMED_ACTIVITY);
+          return;
+        }
         if (!(await admit(context))) return;
         await app.run(context);
       } catch (error) {
@@ -176,15 +228,37 @@ function cardActionRouter(
       handlers.set(verb, handler);
     }
   }
+  const refusals = deps.refusals ?? new RefusalLimiter(systemClock);
   return async (context, verb, data) => {
     const handler = handlers.get(verb);
-    if (handler) return handler(context, data);
+    if (handler) {
+      const user = teamsUser(context.activity);
+      const key = `${activityTenants(context.activity).join(',')}:${user.aadObjectId ?? user.name}`;
+      const wait = refusals.blocked(key);
+      if (wait !== null) {
+        deps.logger.warn({ verb, aadObjectId: user.aadObjectId }, 'card action refused: too many');
+        throw new TooManyRefusals(wait);
+      }
+      const card = await handler(context, data);
+      if (isRefusal(card)) refusals.refused(key);
+      return card;
+    }
     return buildNoticeCard(
       { tone: 'error', title: 'Unknown action', text: `"${String(verb)}" is not known.` },
       deps.links,
     );
   };
 }
+
+/** Thrown by the card router when the clicker's refusals are over the limit. */
+class TooManyRefusals extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many refused actions');
+  }
+}
+
+/** What the bot answers a clicker whose actions were refused too often. */
+export const TOO_MANY_REFUSALS = 'Too many refused actions; try again in a minute.';
 
 /** Runs a card action and, when it throws, answers the invoke with an error instead of a 500. */
 async function answerInvoke(
@@ -195,6 +269,10 @@ async function answerInvoke(
   try {
     return await run();
   } catch (error) {
+    if (error instanceof TooManyRefusals) {
+      await sendInvokeError(context, 429, 'TOO_MANY_REFUSALS', TOO_MANY_REFUSALS);
+      return '';
+    }
     logger.error(
       {
         err: error,

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { toRecordId } from '../src/shared/input-schemas';
 import type { Actor, DeliveryQueries } from '../src/app/delivery-views';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
 import {
@@ -60,12 +61,7 @@ export function createDeliveryBotFeature(deps: DeliveryBotDeps): BotFeature {
   const cardActions: BotFeature['cardActions'] = {
     'project.health': (context, data) => handlers.projectAction(context, data),
     'subscribe.client': (context, data) =>
-      handlers.subscribeCard(
-        context,
-        String(data.stream ?? ''),
-        '',
-        Number.isInteger(Number(data.clientId)) ? Number(data.clientId) : null,
-      ),
+      handlers.subscribeCard(context, String(data.stream ?? ''), '', toRecordId(data.clientId)),
   };
   for (const verb of ESCALATION_VERBS) {
     cardActions[verb] = (context, data) => handlers.escalationAction(context, verb, data);
@@ -144,8 +140,8 @@ class DeliveryHandlers {
   }
 
   async projectAction(context: TurnContext, data: CardActionData): Promise<AdaptiveCard> {
-    const projectId = Number(data.projectId);
-    if (!Number.isSafeInteger(projectId))
+    const projectId = toRecordId(data.projectId);
+    if (projectId === null)
       return this.notice({
         tone: 'error',
         title: 'Unknown project',

@@ -1,4 +1,5 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { httpsUrl, toRecordId } from '../src/shared/input-schemas';
 import type { Actor } from '../src/app/delivery-views';
 import type { DecideGate } from '../src/app/gates/decide-gate';
 import type { GateForm } from '../src/app/gates/gate-form';
@@ -134,8 +135,8 @@ export class GateBotHandlers {
   ): Promise<AdaptiveCard> {
     const actor = await this.actor(context);
     if (verb === 'gate.form') {
-      const projectId = Number(data.projectId);
-      return Number.isSafeInteger(projectId)
+      const projectId = toRecordId(data.projectId);
+      return projectId !== null
         ? this.formCard(actor, projectId)
         : this.notice({
             tone: 'error',
@@ -184,7 +185,7 @@ export class GateBotHandlers {
           : null,
       );
     }
-    const packVersion = Number(data.packVersion);
+    const packVersion = toRecordId(data.packVersion) ?? -1;
     const key =
       verb === 'gate.reject'
         ? GATE_APPROVAL_INPUTS.rejectComment
@@ -192,7 +193,7 @@ export class GateBotHandlers {
     const comment = typeof data[key] === 'string' ? (data[key] as string) : '';
     const result = await this.deps.gates.decide.run(actor, {
       gateId,
-      packVersion: Number.isInteger(packVersion) ? packVersion : -1,
+      packVersion,
       outcome,
       comment,
     });
@@ -202,7 +203,8 @@ export class GateBotHandlers {
         'gate decision refused',
       );
       return result.gate
-        ? this.approvalCard(result.gate, actor, { tone: 'refused', text: result.message })
+        ? // A race lost on a gate one may decide (already decided, stale pack) is not counted.
+          this.approvalCard(result.gate, actor, { tone: 'refused', text: result.message })
         : this.notice({ tone: 'refused', title: 'Not done', text: result.message });
     }
     return this.approvalCard(result.gate, actor, { tone: 'success', text: result.notice });
@@ -320,16 +322,16 @@ export function parseGateForm(
   data: Record<string, unknown>,
 ): { ok: true; input: GateRequestInput } | { ok: false; message: string } {
   const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : '');
-  const projectId = Number(data.projectId);
-  const milestoneId = Number(text(GATE_FORM_INPUTS.milestoneId));
-  if (!Number.isInteger(projectId) || !Number.isInteger(milestoneId) || milestoneId <= 0) {
+  const projectId = toRecordId(data.projectId);
+  const milestoneId = toRecordId(text(GATE_FORM_INPUTS.milestoneId));
+  if (projectId === null || milestoneId === null) {
     return { ok: false, message: 'Pick the gate milestone.' };
   }
   const links: { title: string; url: string }[] = [];
   for (const raw of lines(text(GATE_FORM_INPUTS.links))) {
     const [first = '', second] = raw.split('|').map((p) => p.trim());
     const url = second ?? first;
-    if (!/^https?:\/\/\S+$/i.test(url)) {
+    if (!httpsUrl.safeParse(url).success) {
       return { ok: false, message: `"${raw}" is not a link: use "title | https://…" or a URL.` };
     }
     links.push({ title: second === undefined ? url : first || url, url });

@@ -1,4 +1,5 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { toRecordId } from '../src/shared/input-schemas';
 import type { Actor } from '../src/app/delivery-views';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
 import { isVisible, type ReadAccess } from '../src/app/identity/read-access';
@@ -101,8 +102,8 @@ export class RenewalHandlers {
     verb: ConcessionVerb,
     data: Record<string, unknown>,
   ): Promise<AdaptiveCard> {
-    const id = Number(data.concessionId);
-    if (!Number.isInteger(id) || id <= 0) {
+    const id = toRecordId(data.concessionId);
+    if (id === null) {
       return buildNoticeCard(
         { tone: 'error', title: 'Unknown concession', text: 'That button has no concession.' },
         this.deps.links,
@@ -128,7 +129,7 @@ export class RenewalHandlers {
         refresh: false,
       });
     }
-    const version = Number(data.version);
+    const version = toRecordId(data.version);
     const comment =
       typeof data[CONCESSION_INPUTS.rejectComment] === 'string'
         ? (data[CONCESSION_INPUTS.rejectComment] as string)
@@ -136,7 +137,7 @@ export class RenewalHandlers {
     const result = await this.deps.answerConcessionCard.run(actor, verb, {
       concessionId: id,
       ...(comment !== undefined ? { comment } : {}),
-      ...(Number.isInteger(version) && version > 0 ? { expectedVersion: version } : {}),
+      ...(version !== null ? { expectedVersion: version } : {}),
     });
     if (!result.ok) {
       this.deps.logger.info({ verb, id, reason: result.reason }, 'concession action refused');
@@ -146,6 +147,7 @@ export class RenewalHandlers {
           this.deps.links,
         );
       }
+      // A race lost on a concession one may decide (already decided, stale) is not counted.
       return buildConcessionCard(
         result.concession,
         this.deps.links,

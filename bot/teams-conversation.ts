@@ -10,9 +10,19 @@ interface TeamsChannelData {
 
 /** The person who sent the activity (Entra object id and display name). */
 export function teamsUser(activity: Activity): TeamsUser {
+  // The activity is untrusted JSON: `from` may be missing, and its fields need not be strings.
+  const from = (typeof activity.from === 'object' ? activity.from : null) as {
+    aadObjectId?: unknown;
+    name?: unknown;
+  } | null;
+  const aadObjectId = from?.aadObjectId;
+  const name = from?.name;
   return {
-    aadObjectId: activity.from?.aadObjectId ?? null,
-    name: activity.from?.name ?? 'Someone',
+    aadObjectId:
+      typeof aadObjectId === 'string' && aadObjectId !== '' && aadObjectId.length <= 100
+        ? aadObjectId
+        : null,
+    name: typeof name === 'string' && name.trim() !== '' ? name.slice(0, 200) : 'Someone',
   };
 }
 

@@ -3,6 +3,7 @@ import type { DeliveryQueries, WeeklyReportView } from '../app/delivery-views';
 import type { TabQueries } from '../app/delivery/tab-queries.port';
 import { isVisible, reportForOwned, type ReadAccess } from '../app/identity/read-access';
 import type { Mode } from '../config';
+import { recordIdText, safeText } from '../shared/input-schemas';
 import { ApiError, type ApiRoute } from './api-types';
 import type {
   ClientsDto,
@@ -46,15 +47,12 @@ const projectsQuery = z.object({
     .transform((text) => text.split(',').map((r) => r.trim()))
     .pipe(z.array(z.enum(RAG_VALUES)).min(1))
     .optional(),
-  clientId: z.string().regex(/^\d+$/, 'must be a HaloPSA client id').transform(Number).optional(),
-  q: z.string().max(200).optional(),
+  clientId: recordIdText.optional(),
+  q: safeText(200).optional(),
   status: z.enum(['open', 'all']).default('open'),
 });
 
-const projectId = z
-  .string()
-  .regex(/^\d{1,15}$/, 'must be a HaloPSA project id')
-  .transform(Number);
+const projectId = recordIdText;
 
 /** `GET /delivery/governance`, for the roles that oversee all projects. */
 function governanceRoute(run: (tenantId: string) => Promise<DeliveryGovernanceDto>): ApiRoute {

@@ -6,6 +6,7 @@ import type { RequestGate } from '../app/gates/request-gate';
 import type { UploadEvidence } from '../app/gates/upload-evidence';
 import type { VerifyPack } from '../app/gates/verify-pack';
 import type { ReadAccess } from '../app/identity/read-access';
+import { httpsUrl, recordIdLoose, recordIdText, safeText } from '../shared/input-schemas';
 import { ApiError, type ApiRoute } from './api-types';
 import { granted } from './read-guard';
 
@@ -30,21 +31,23 @@ export interface GateRoutesDeps {
 /** Largest evidence file accepted through the API (base64 in JSON, under the 10 MB body limit). */
 export const MAX_API_UPLOAD_BYTES = 5 * 1024 * 1024;
 
-const id = z.coerce.number().int().positive();
-const text = (max: number) => z.string().max(max).default('');
+const id = recordIdLoose;
+const text = (max: number) => safeText(max).default('');
+/** A gate id as the path names it (our own record id: bounded, clean text). */
+const gateIdParam = safeText(100).pipe(z.string().min(1));
 
 const requestBody = z.object({
   projectId: id,
   milestoneId: id,
   links: z
-    .array(z.object({ title: text(200), url: z.string().url().max(2000) }))
+    .array(z.object({ title: text(200), url: httpsUrl }))
     .max(50)
     .default([]),
-  fileIds: z.array(z.string().max(100)).max(50).nullable().default(null),
+  fileIds: z.array(safeText(100)).max(50).nullable().default(null),
   qaOutcomes: z
     .array(
       z.object({
-        name: z.string().min(1).max(200),
+        name: safeText(200).pipe(z.string().min(1)),
         outcome: z.enum(['pass', 'fail']),
         notes: text(2000),
       }),
@@ -62,8 +65,8 @@ const requestBody = z.object({
 const uploadBody = z.object({
   projectId: id,
   milestoneId: id,
-  fileName: z.string().min(1).max(200),
-  contentType: z.string().max(200).default('application/octet-stream'),
+  fileName: safeText(200).pipe(z.string().min(1)),
+  contentType: safeText(200).default('application/octet-stream'),
   /** The file's bytes, base64. */
   contentBase64: z
     .string()
@@ -72,7 +75,7 @@ const uploadBody = z.object({
 });
 
 const decideBody = z.object({
-  packVersion: z.coerce.number().int().positive(),
+  packVersion: recordIdLoose,
   outcome: z.enum(['approve', 'reject', 'request-changes']),
   comment: text(2000),
 });
@@ -131,7 +134,7 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       path: '/gates/:gateId',
       handler: async ({ actor, params }) => {
         const gates = service(actor.tenantId);
-        const gateId = String(params.gateId);
+        const gateId = parse(gateIdParam, params.gateId);
         const view = await gates.queries.view(gateId);
         if (!view) throw new ApiError(404, 'NOT_FOUND', 'No such gate.');
         granted(await deps.access.project(actor, view.project.id));
@@ -146,7 +149,7 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       method: 'get',
       path: '/projects/:projectId/gate-form',
       handler: async ({ actor, params }) => {
-        const projectId = parse(id, params.projectId);
+        const projectId = parse(recordIdText, params.projectId);
         granted(await deps.access.project(actor, projectId));
         const form = await service(actor.tenantId).form.form(projectId);
         if (!form) throw new ApiError(404, 'NOT_FOUND', 'No such project.');
@@ -209,10 +212,11 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       path: '/gates/:gateId/decisions',
       // Roles are the service's call, so a refused decision is on the audit timeline too.
       handler: async ({ actor, params, body }) => {
+        const gateId = parse(gateIdParam, params.gateId);
         const input = parse(decideBody, body);
         const gates = service(actor.tenantId);
         const result = await gates.decide.run(actor, {
-          gateId: String(params.gateId),
+          gateId,
           ...input,
         });
         if (!result.ok) {

@@ -2,6 +2,8 @@ import type { Request, Response, Server } from 'restify';
 import { ZodError } from 'zod';
 import { ACCESS_POLICY, NO_ROLE_MESSAGE } from '../app/identity/access-policy';
 import type { AppLogger } from '../observability/logger';
+import { systemClock } from '../shared/clock';
+import { RefusalLimiter } from '../shared/refusal-limiter';
 import { ApiError, type ApiActor, type ApiRoute, type Page } from './api-types';
 import type { ApiErrorBody, DemoUsersDto } from './dto';
 
@@ -20,6 +22,19 @@ export interface MountApiOptions {
   logger: AppLogger;
   /** Demo mode only: the users one can sign in as (`GET /api/v1/demo/users`, unauthenticated). */
   demoUsers?: () => Promise<DemoUsersDto>;
+  /**
+   * Refused actions per user (finding 8): past the limit, a write route answers 429 without running.
+   * The composition root should pass one on the app's clock; the default uses the wall clock.
+   */
+  refusals?: RefusalLimiter;
+}
+
+/** Statuses of a write the service refused (and may have audited); validation 400s are not counted. */
+const REFUSED_STATUSES: ReadonlySet<number> = new Set([403, 404, 409, 422]);
+
+/** Who a refusal is counted against. */
+export function refusalKey(actor: ApiActor): string {
+  return `${actor.tenantId}:${actor.aadObjectId ?? actor.email ?? actor.name}`;
 }
 
 /**
@@ -51,6 +66,7 @@ export function mountApi(server: Server, options: MountApiOptions): void {
     send(res, status, body, {});
   };
 
+  const refusals = options.refusals ?? new RefusalLimiter(systemClock);
   const demoUsers = options.demoUsers;
   if (demoUsers) {
     server.get(`${API_PREFIX}/demo/users`, async (req: Request, res: Response) => {
@@ -63,13 +79,32 @@ export function mountApi(server: Server, options: MountApiOptions): void {
   }
 
   for (const route of options.routes) {
+    const writes = route.method !== 'get';
     server[route.method](`${API_PREFIX}${route.path}`, async (req: Request, res: Response) => {
+      let actor: ApiActor | null = null;
       try {
-        const actor = await options.auth.authenticate(req.headers);
-        if (route.signedIn !== true && !ACCESS_POLICY.hasRole(actor)) {
+        const caller = await options.auth.authenticate(req.headers);
+        actor = caller;
+        const wait = writes ? refusals.blocked(refusalKey(caller)) : null;
+        if (wait !== null) {
+          send(
+            res,
+            429,
+            {
+              error: {
+                code: 'too-many-refusals',
+                message: 'Too many refused actions; try again shortly.',
+                details: { retryAfterSeconds: wait },
+              },
+            },
+            { 'Retry-After': String(wait) },
+          );
+          return;
+        }
+        if (route.signedIn !== true && !ACCESS_POLICY.hasRole(caller)) {
           throw new ApiError(403, 'no-role', NO_ROLE_MESSAGE);
         }
-        if (route.roles && !route.roles.some((role) => actor.roles.includes(role))) {
+        if (route.roles && !route.roles.some((role) => caller.roles.includes(role))) {
           throw new ApiError(
             403,
             'forbidden',
@@ -78,13 +113,21 @@ export function mountApi(server: Server, options: MountApiOptions): void {
           );
         }
         const result = await route.handler({
-          actor,
+          actor: caller,
           params: singleValues(req.params as Record<string, unknown> | undefined),
           query: singleValues(req.query as Record<string, unknown> | undefined),
           body: req.body ?? null,
         });
         send(res, result.status, result.body, result.headers ?? {});
       } catch (error) {
+        if (
+          writes &&
+          actor !== null &&
+          error instanceof ApiError &&
+          REFUSED_STATUSES.has(error.status)
+        ) {
+          refusals.refused(refusalKey(actor));
+        }
         fail(res, req, route.path, error);
       }
     });

@@ -14,6 +14,7 @@ import type { WorkflowResult } from '../app/renewals/renewal-step';
 import type { RequestConcession } from '../app/renewals/request-concession';
 import type { SetUpliftStatus } from '../app/renewals/set-uplift-status';
 import { isVisible, type ReadAccess } from '../app/identity/read-access';
+import { calendarDay, recordId, recordIdText, safeText, yearMonth } from '../shared/input-schemas';
 import { ApiError, type ApiRoute } from './api-types';
 import { pageRequest, toPage } from './mount-api';
 import { granted } from './read-guard';
@@ -40,10 +41,9 @@ export interface RenewalRoutesDeps {
   access: ReadAccess;
 }
 
-const contractId = z
-  .string()
-  .regex(/^\d{1,15}$/, 'must be a HaloPSA contract id')
-  .transform(Number);
+const contractId = recordIdText;
+/** An uplift opportunity id as the path names it. */
+const opportunityIdParam = safeText(200).pipe(z.string().min(1));
 const pipelineQuery = z.object({
   days: z
     .string()
@@ -54,25 +54,22 @@ const pipelineQuery = z.object({
   order: z.enum(['soonest', 'latest']).default('soonest'),
 });
 const checkpointBody = z.object({
-  meetingOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
-  notes: z.string().trim().min(1, 'meeting notes are required').max(5000),
+  meetingOn: calendarDay,
+  notes: safeText(5000).pipe(z.string().trim().min(1, 'meeting notes are required')),
   ownerCall: z.enum(['renew', 'at-risk', 'churn', 'monitor']),
 });
 const concessionBody = z.object({
   discountPct: z.number().positive().max(100),
-  reason: z.string().trim().min(1, 'a reason is required').max(2000),
+  reason: safeText(2000).pipe(z.string().trim().min(1, 'a reason is required')),
 });
 const decisionBody = z.object({
   decision: z.enum(['approve', 'reject']),
-  comment: z.string().max(2000).optional(),
-  expectedVersion: z.number().int().positive().optional(),
+  comment: safeText(2000).optional(),
+  expectedVersion: recordId.optional(),
 });
 const upliftBody = z.object({ status: z.enum(['accepted', 'declined']) });
 const monthQuery = z.object({
-  month: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM')
-    .optional(),
+  month: yearMonth.optional(),
 });
 
 function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown, what: string): T {
@@ -241,7 +238,8 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       roles: ['account_manager', 'cs_lead', 'msp_owner'],
       handler: async ({ actor, params, body }) => {
         const input = parse(upliftBody, body, 'uplift status');
-        const opportunityId = decodeURIComponent(String(params.opportunityId ?? ''));
+        // The router has already decoded the path segment; decoding again would throw on a '%'.
+        const opportunityId = parse(opportunityIdParam, params.opportunityId, 'opportunityId');
         const result = await services(actor.tenantId).setUpliftStatus.run(actor, {
           opportunityId,
           status: input.status,

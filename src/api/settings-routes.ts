@@ -7,6 +7,7 @@ import { readPolicySettings } from '../app/settings/read-policy-settings';
 import type { TabSettings } from '../app/settings/tab-settings.port';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
 import { ROLES, type Role } from '../domain/shared/roles';
+import { recordId, safeText } from '../shared/input-schemas';
 import { ApiError, type ApiActor, type ApiRoute } from './api-types';
 import type { PilotSettingsDto, RolesSettingsDto, RoutingSettingsDto } from './dto';
 
@@ -27,7 +28,7 @@ const policyUpdate = z.object({
     byProjectType: z.record(z.record(z.unknown())).default({}),
     byClient: z.record(z.record(z.unknown())).default({}),
   }),
-  baseVersion: z.number().int().min(0).nullable(),
+  baseVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
 });
 
 const routingUpdate = z.object({
@@ -39,7 +40,7 @@ const rolesUpdate = z.object({
     .array(
       z
         .object({
-          aadObjectId: z.string().trim().min(1).max(100).nullable().default(null),
+          aadObjectId: safeText(100).pipe(z.string().trim().min(1)).nullable().default(null),
           email: z.string().trim().email().max(320).nullable().default(null),
           role: z.enum(ROLES),
         })
@@ -52,8 +53,8 @@ const rolesUpdate = z.object({
 
 const pilotUpdate = z.object({
   scopeEnabled: z.boolean(),
-  clientIds: z.array(z.number().int().positive()).max(10_000),
-  projectIds: z.array(z.number().int().positive()).max(10_000),
+  clientIds: z.array(recordId).max(10_000),
+  projectIds: z.array(recordId).max(10_000),
   shadowMode: z.boolean(),
   automations: z.object({
     escalations: z.boolean(),
@@ -61,7 +62,7 @@ const pilotUpdate = z.object({
     gates: z.boolean(),
     renewals: z.boolean(),
   }),
-  baseVersion: z.number().int().min(0).nullable().default(null),
+  baseVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null),
 });
 
 function by(actor: ApiActor): string {

@@ -172,17 +172,25 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   shadowMode: false,
 };
 
+/**
+ * The largest value any threshold may take: thresholds are fractions (burn, scope, resourcing) or
+ * working days (schedule, dependency); nothing sane comes near it, and `1e308` is refused.
+ */
+export const MAX_THRESHOLD = 1000;
+/** The largest number of hours or days any other setting may take (a year of hours). */
+export const MAX_PERIOD = 24 * 366;
+
 const thresholds = z.object({
-  amber: z.number().finite(),
-  red: z.number().finite(),
-  backToGreen: z.number().finite(),
+  amber: z.number().finite().min(-MAX_THRESHOLD).max(MAX_THRESHOLD),
+  red: z.number().finite().min(-MAX_THRESHOLD).max(MAX_THRESHOLD),
+  backToGreen: z.number().finite().min(-MAX_THRESHOLD).max(MAX_THRESHOLD),
 });
 const severity = z.enum(['low', 'medium', 'high']);
-const positive = z.number().finite().positive();
-const nonNegative = z.number().finite().nonnegative();
+const positive = z.number().finite().positive().max(MAX_PERIOD);
+const nonNegative = z.number().finite().nonnegative().max(MAX_PERIOD);
 
 const policySchema = z.object({
-  version: z.number().int().positive(),
+  version: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   burn: thresholds,
   schedule: thresholds,
   dependency: thresholds.extend({ minShareOfRemaining: z.number().min(0).max(1) }),
@@ -200,18 +208,21 @@ const policySchema = z.object({
     costClosures: z.number().int().min(0).max(20),
   }),
   minEvidence: z.object({
-    workingDaysOfHistory: z.number().int().nonnegative(),
+    workingDaysOfHistory: z.number().int().nonnegative().max(366),
     progressShare: z.number().min(0).max(1),
   }),
   confidenceFloor: z.number().min(0).max(1),
   minConfidenceForGreen: z.number().min(0).max(1),
   staleAfterDays: positive,
-  timesheetGraceDays: z.number().int().positive(),
+  timesheetGraceDays: z.number().int().positive().max(366),
   acknowledgeSlaHours: z.object({ low: positive, medium: positive, high: positive }),
   reescalateAfterHours: nonNegative,
   severities: z.object({ amber: severity, red: severity }),
   incidentCommanderSeverity: severity,
-  pilot: z.object({ clientIds: z.array(z.string()), projectIds: z.array(z.string()) }),
+  pilot: z.object({
+    clientIds: z.array(z.string().max(20)).max(10_000),
+    projectIds: z.array(z.string().max(20)).max(10_000),
+  }),
   shadowMode: z.boolean(),
 });
 

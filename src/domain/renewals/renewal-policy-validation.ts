@@ -2,11 +2,16 @@
 import { z } from 'zod';
 import { CHURN_SIGNAL_FAMILIES, READINESS_DRIVER_KEYS, type RenewalPolicy } from './renewal-policy';
 
-const num = z.number().finite();
+/**
+ * The magnitude no renewal policy number may exceed (scores, days, counts, money-free ratios):
+ * `1e308` is refused rather than silently breaking every comparison.
+ */
+export const MAX_POLICY_NUMBER = 1_000_000;
+const num = z.number().finite().min(-MAX_POLICY_NUMBER).max(MAX_POLICY_NUMBER);
 const nonNeg = num.nonnegative();
 const pos = num.positive();
 const share = num.min(0).max(1);
-const intPos = z.number().int().positive();
+const intPos = z.number().int().positive().max(MAX_POLICY_NUMBER);
 const driver = z.object({
   direction: z.enum(['higher-is-worse', 'lower-is-worse']),
   good: num,
@@ -55,11 +60,11 @@ const policySchema = z.object({
   }),
   window: z.object({
     checkpointDueDaysBeforeEnd: z.object({
-      '90': z.number().int().nonnegative(),
-      '60': z.number().int().nonnegative(),
-      '30': z.number().int().nonnegative(),
+      '90': z.number().int().nonnegative().max(MAX_POLICY_NUMBER),
+      '60': z.number().int().nonnegative().max(MAX_POLICY_NUMBER),
+      '30': z.number().int().nonnegative().max(MAX_POLICY_NUMBER),
     }),
-    ownerEscalationAfterDays: z.number().int().nonnegative(),
+    ownerEscalationAfterDays: z.number().int().nonnegative().max(MAX_POLICY_NUMBER),
   }),
   uplift: z.object({
     recurringTheme: z.object({
@@ -94,7 +99,7 @@ const policySchema = z.object({
   }),
   churn: z.object({
     leavingFamilies: z.array(z.enum(CHURN_SIGNAL_FAMILIES)),
-    minLeavingFamilies: z.number().int().min(0),
+    minLeavingFamilies: z.number().int().min(0).max(MAX_POLICY_NUMBER),
     baselineMonths: intPos.max(12),
     persistenceMonths: intPos.max(6),
     maxSkippedMonths: z.number().int().min(0).max(3),
@@ -106,7 +111,7 @@ const policySchema = z.object({
     minFamilies: intPos,
     clearScore: nonNeg,
     horizonDays: intPos,
-    highSeverityDays: z.number().int().nonnegative(),
+    highSeverityDays: z.number().int().nonnegative().max(MAX_POLICY_NUMBER),
     volume: z.object({ triggerRatio: pos, fullRatio: pos, minExtraPerMonth: nonNeg }),
     sla: z.object({
       triggerDrop: share,
