@@ -3,7 +3,7 @@ import type { RoleDirectory } from '../src/app/identity/identity.port';
 import type { ConnectorPort, ActivityRenderer } from '../src/app/ports/notifications.port';
 import type { Clock } from '../src/shared/clock';
 import { ControlTowerAdapter, type BotLogger } from './bot-adapter';
-import { createBotApplication } from './bot-app';
+import { createBotApplication, type BotApplicationDeps } from './bot-app';
 import { createBotAuthentication, type BotAuthOptions } from './bot-auth';
 import type { BotFeature } from './bot-feature';
 import { CardActivityRenderer } from './card-activity-renderer';
@@ -20,6 +20,8 @@ export interface MountBotDeps {
   auth: BotAuthOptions;
   /** `ALLOWED_TENANT_IDS` in production (activities from other tenants are refused); null in demo mode. */
   allowedTenantIds: readonly string[] | null;
+  /** Refused card actions per user, on the app's clock (shared with the tab API). */
+  refusals?: BotApplicationDeps['refusals'];
 }
 
 /** What mounting returns: the ports the outbox dispatcher needs, built on the same credentials. */

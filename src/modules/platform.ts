@@ -7,6 +7,7 @@ import type { RoleGrant } from '../app/identity/identity.port';
 import type { AppConfig } from '../config';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
+import { RefusalLimiter } from '../shared/refusal-limiter';
 import { createHttpServer, type Readiness, listen, type Route } from '../server/http-server';
 import { mountStaticTab } from '../server/static-tab';
 import { systemClock, type Clock } from '../shared/clock';
@@ -105,7 +106,10 @@ export async function serve(
     mode: config.mode,
   });
   mountStaticTab(server);
+  // Refused actions per user, counted across the tab API and the bot, on the app's clock.
+  const refusals = new RefusalLimiter(clock);
   mountApi(server, {
+    refusals,
     routes: parts.features.flatMap((feature) => feature.routes),
     auth: parts.delivery.auth,
     logger: logger.child({ component: 'tab-api' }),
@@ -119,6 +123,7 @@ export async function serve(
     clock,
     auth: { mode: config.mode, ...config.bot, ...botEndpoints(config.bot), ...parts.botAuth },
     allowedTenantIds: config.mode === 'production' ? config.tabAuth.allowedTenantIds : null,
+    refusals,
   });
   const port = await listen(server, config.port, config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0');
   return { server, bot, port };
