@@ -112,17 +112,20 @@ export class WebhookWorker {
   }
 
   private async claim(now: Date): Promise<Claimed[]> {
-    return this.deps.db.query<Claimed>(
-      `UPDATE webhook_deliveries SET claimed_by = $2, claimed_until = $4
-        WHERE tenant_id = $1 AND delivery_id IN (
-          SELECT delivery_id FROM webhook_deliveries
-           WHERE tenant_id = $1 AND processed_at IS NULL
-             AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
-             AND (claimed_until IS NULL OR claimed_until <= $3)
-           ORDER BY received_at, delivery_id
-           LIMIT 500
-           FOR UPDATE SKIP LOCKED)
-        RETURNING delivery_id, object_id, attempts`,
+    const rows = await this.deps.db.query<Claimed & { received_at: string | Date }>(
+      // Locked once and updated by a join (an `IN (… FOR UPDATE)` subquery is re-run per row).
+      `WITH locked AS MATERIALIZED (
+         SELECT delivery_id AS locked_id FROM webhook_deliveries
+          WHERE tenant_id = $1 AND processed_at IS NULL
+            AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
+            AND (claimed_until IS NULL OR claimed_until <= $3)
+          ORDER BY received_at, delivery_id
+          LIMIT 500
+          FOR UPDATE SKIP LOCKED)
+       UPDATE webhook_deliveries SET claimed_by = $2, claimed_until = $4
+         FROM locked
+        WHERE tenant_id = $1 AND delivery_id = locked.locked_id
+        RETURNING delivery_id, object_id, attempts, received_at`,
       [
         this.deps.tenantId,
         this.deps.instanceId,
@@ -130,6 +133,9 @@ export class WebhookWorker {
         new Date(now.getTime() + 10 * 60_000).toISOString(),
       ],
     );
+    // In the order they arrived (the join does not keep the claim's order).
+    const at = (r: { received_at: string | Date }) => new Date(r.received_at).getTime();
+    return rows.sort((a, b) => at(a) - at(b) || (a.delivery_id < b.delivery_id ? -1 : 1));
   }
 
   private async reread(objectId: number, rows: Claimed[]): Promise<void> {
