@@ -106,10 +106,9 @@ export async function serve(
     mode: config.mode,
   });
   mountStaticTab(server);
-  // Refused actions per user, counted across the tab API and the bot, on the app's clock.
-  const refusals = new RefusalLimiter(clock);
+  // Refused actions per user and surface, on the app's clock.
   mountApi(server, {
-    refusals,
+    refusals: new RefusalLimiter(clock),
     routes: parts.features.flatMap((feature) => feature.routes),
     auth: parts.delivery.auth,
     logger: logger.child({ component: 'tab-api' }),
@@ -123,7 +122,7 @@ export async function serve(
     clock,
     auth: { mode: config.mode, ...config.bot, ...botEndpoints(config.bot), ...parts.botAuth },
     allowedTenantIds: config.mode === 'production' ? config.tabAuth.allowedTenantIds : null,
-    refusals,
+    refusals: new RefusalLimiter(clock),
   });
   const port = await listen(server, config.port, config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0');
   return { server, bot, port };
