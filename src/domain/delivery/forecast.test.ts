@@ -6,6 +6,7 @@ import {
   signalsFor,
 } from './forecast';
 import { DEFAULT_DELIVERY_POLICY } from './policy';
+import type { ProjectFacts } from './project-facts';
 import { effort, referenceFacts, task } from './testing/facts-builder';
 
 const policy = DEFAULT_DELIVERY_POLICY;
@@ -100,6 +101,126 @@ describe('capacity and schedule forecast', () => {
     expect(m2?.forecastEnd).not.toBeNull();
     expect(s.value).toBe(Math.max(m1?.slipWorkingDays ?? 0, m2?.slipWorkingDays ?? 0));
     expect(s.worst).not.toBeNull();
+  });
+});
+
+describe('schedule forecast by phase', () => {
+  // A long project: design (m1, 30 h of work at 2 h a day) then a build (m2, 240 h planned at
+  // 8 h a day from 2025-03-03). On 2025-02-14 design is on track at the design team's pace.
+  const phased = (patch: Partial<ProjectFacts> = {}): ProjectFacts => {
+    const base = referenceFacts();
+    return referenceFacts({
+      asOf: '2025-02-14',
+      dataAsOf: '2025-02-14',
+      targetEndDate: '2025-04-04',
+      baseline: {
+        ...base.baseline,
+        plannedHours: 300,
+        milestones: [
+          { ...base.baseline.milestones[0]!, plannedStart: '2025-01-06', plannedEnd: '2025-02-28' },
+          { ...base.baseline.milestones[1]!, plannedStart: '2025-03-03', plannedEnd: '2025-04-04' },
+        ],
+      },
+      tasks: [
+        task('d1', {
+          estimateHours: 60,
+          status: 'closed',
+          loggedHours: 60,
+          startedOn: '2025-01-06',
+          closedOn: '2025-02-07',
+        }),
+        task('d2', {
+          estimateHours: 20,
+          status: 'in-progress',
+          loggedHours: 10,
+          startedOn: '2025-02-10',
+        }),
+        task('b1', { estimateHours: 120, milestoneId: 'm2', loggedHours: 0 }),
+        task('b2', { estimateHours: 120, milestoneId: 'm2', loggedHours: 0 }),
+      ],
+      dailyHours: effort('2025-01-06', '2025-02-14', 2),
+      ...patch,
+    });
+  };
+
+  test('a phase not yet begun is forecast on its plan, not at the current phase’s pace', () => {
+    const s = scheduleForecast(phased(), policy);
+    const build = s.milestones.find((m) => m.milestoneId === 'm2');
+    // At 2 h a day the 240 h build would take 120 working days; its own plan gives it 25.
+    expect(build).toMatchObject({ forecastEnd: '2025-04-04', slipWorkingDays: 0 });
+    expect(s.value).toBe(0);
+  });
+
+  test.each<[string, number, number]>([
+    // Design needs 10 h more at 2 h a day: 5 working days, done 02-21, a week early → nothing to carry.
+    ['design on track', 10, 0],
+    // 40 h more at 2 h a day is 20 working days: 03-14, 10 working days late; the build starts
+    // the next working day after design by plan, so it carries all 10.
+    ['design ten working days late', 40, 10],
+  ])(
+    '%s: the build carries the slip of the phase before it (%i h left → %i)',
+    (_n, left, carried) => {
+      const facts = phased();
+      const s = scheduleForecast(
+        {
+          ...facts,
+          tasks: facts.tasks.map((t) =>
+            t.id === 'd2' ? { ...t, estimateHours: 10 + left, loggedHours: 10 } : t,
+          ),
+        },
+        policy,
+      );
+      expect(s.milestones.find((m) => m.milestoneId === 'm2')?.slipWorkingDays).toBe(carried);
+    },
+  );
+
+  test('planned slack between phases absorbs slip before it is carried', () => {
+    const facts = phased();
+    const milestones = facts.baseline.milestones.map((m) =>
+      m.id === 'm2' ? { ...m, plannedStart: '2025-03-10' } : m,
+    );
+    const s = scheduleForecast(
+      {
+        ...facts,
+        baseline: { ...facts.baseline, milestones },
+        tasks: facts.tasks.map((t) =>
+          t.id === 'd2' ? { ...t, estimateHours: 50, loggedHours: 10 } : t,
+        ),
+      },
+      policy,
+    );
+    // Design 10 working days late; the plan leaves 5 working days (03-03 … 03-07) before the build.
+    expect(s.milestones.find((m) => m.milestoneId === 'm2')?.slipWorkingDays).toBe(5);
+  });
+
+  test('a phase that has just begun is on its plan until it has a week of its own history', () => {
+    // Build tasks started on 03-03; on 03-05 the pace is still the design team's 2 h a day.
+    const facts = phased({
+      asOf: '2025-03-05',
+      dataAsOf: '2025-03-05',
+      tasks: phased().tasks.map((t) =>
+        t.id === 'd2'
+          ? { ...t, status: 'closed' as const, loggedHours: 20, closedOn: '2025-02-21' }
+          : t.id === 'b1'
+            ? { ...t, status: 'in-progress' as const, loggedHours: 6, startedOn: '2025-03-03' }
+            : t,
+      ),
+      dailyHours: effort('2025-01-06', '2025-03-05', 2),
+    });
+    expect(
+      scheduleForecast(facts, policy).milestones.find((m) => m.milestoneId === 'm2'),
+    ).toMatchObject({
+      forecastEnd: '2025-04-04',
+      slipWorkingDays: 0,
+    });
+    // Two weeks in at the same pace, the build is forecast from it, and it is late.
+    const later = {
+      ...facts,
+      asOf: '2025-03-17',
+      dataAsOf: '2025-03-17',
+      dailyHours: effort('2025-01-06', '2025-03-17', 2),
+    };
+    expect(scheduleForecast(later, policy).value ?? 0).toBeGreaterThan(policy.schedule.red);
   });
 });
 

@@ -300,22 +300,35 @@ function lastLoggedDay(facts: ProjectFacts): IsoDate | null {
   return last;
 }
 
-/** Forecast every milestone, earliest-due-first. */
+/** An open milestone being forecast. */
+interface OpenMilestone {
+  plannedStart: IsoDate | null;
+  plannedEnd: IsoDate;
+  /** The day its phase began: the earlier of its planned start and its first started task. */
+  begunOn: IsoDate | null;
+  remaining: number;
+  blockedDays: number;
+  blockedRemaining: number;
+  f: MilestoneForecast;
+}
+
+/**
+ * Forecast every milestone. Milestones at work are forecast earliest-due-first from the pace of the
+ * phase at work: all open work due by a milestone's date must be done by then, so its forecast end is
+ * today + that work × rate / capacity, with capacity read from the days since the phase began (the
+ * team on a design phase is not the team the build phase is planned with). A milestone whose phase
+ * has not begun is forecast on its plan, moved by the slip of the open milestones before it beyond
+ * the slack the plan leaves between them.
+ */
 export function scheduleForecast(
   facts: ProjectFacts,
   policy: DeliveryPolicy,
   model: EffortModel | null = effortModel(facts),
   blocked: ReadonlyMap<string, number> = new Map(),
 ): ScheduleForecast {
-  const capacity = capacityHoursPerDay(facts, policy);
   const milestones: MilestoneForecast[] = [];
-  const open: {
-    plannedEnd: IsoDate;
-    remaining: number;
-    blockedDays: number;
-    blockedRemaining: number;
-    f: MilestoneForecast;
-  }[] = [];
+  const open: OpenMilestone[] = [];
+  let previousEnd: IsoDate | null = facts.startDate;
   for (const m of [...facts.baseline.milestones].sort((a, b) => a.sequence - b.sequence)) {
     const tasks = facts.tasks.filter((t) => t.milestoneId === m.id);
     const complete = tasks.length > 0 && tasks.every((t) => t.status === 'closed');
@@ -340,11 +353,25 @@ export function scheduleForecast(
       ownerAgentId: m.ownerAgentId,
     };
     milestones.push(f);
+    const plannedStart = m.plannedStart ?? previousEnd;
+    previousEnd = m.plannedEnd ?? previousEnd;
     if (!complete && tasks.length > 0 && m.plannedEnd !== null) {
       const remaining = model === null ? 0 : sum(tasks.map((t) => model.remainingHours(t)));
       const held = tasks.filter((t) => (blocked.get(t.id) ?? 0) > 0);
+      const firstWork = tasks.reduce<IsoDate | null>((acc, t) => {
+        const d = t.startedOn ?? t.closedOn ?? (t.status === 'open' ? null : facts.asOf);
+        return d !== null && d <= facts.asOf && (acc === null || d < acc) ? d : acc;
+      }, null);
+      const begunOn =
+        plannedStart !== null && plannedStart <= facts.asOf
+          ? firstWork !== null && firstWork < plannedStart
+            ? firstWork
+            : plannedStart
+          : firstWork;
       open.push({
+        plannedStart,
         plannedEnd: m.plannedEnd,
+        begunOn,
         remaining,
         blockedDays: Math.max(0, ...held.map((t) => blocked.get(t.id) ?? 0)),
         blockedRemaining: model === null ? 0 : sum(held.map((t) => model.remainingHours(t))),
@@ -352,17 +379,31 @@ export function scheduleForecast(
       });
     }
   }
+  // A milestone is forecast from the team's pace once it has been at work long enough for that
+  // pace to be its own; before, it is on its plan.
+  const atWork = open.filter(
+    (o) =>
+      o.begunOn !== null &&
+      workingDaysBetween(o.begunOn, facts.asOf) >= policy.minEvidence.workingDaysOfHistory,
+  );
+  const capacity = capacityHoursPerDay(facts, policy);
   let worst: MilestoneForecast | null = null;
-  for (const o of open) {
+  const consider = (f: MilestoneForecast): void => {
+    const s = f.slipWorkingDays;
+    if (s !== null && (worst === null || s > (worst.slipWorkingDays ?? -Infinity))) worst = f;
+  };
+  const blockedDaysFor = (o: OpenMilestone, c: number): number =>
+    // Blocked work waits for the blockage; with no end date known, expect it to last as long
+    // again as it has so far (a blockage that is days old is likely to clear, weeks old is not).
+    o.blockedDays > 0 ? o.blockedDays + Math.ceil(o.blockedRemaining / c) : 0;
+  for (const o of atWork) {
     const overdue = Math.max(0, workingDaysBetween(o.plannedEnd, facts.asOf));
     if (capacity !== null && model !== null) {
-      const due = sum(open.filter((x) => x.plannedEnd <= o.plannedEnd).map((x) => x.remaining));
-      let days = Math.ceil(due / capacity);
-      // Blocked work waits for the blockage; with no end date known, expect it to last as long
-      // again as it has so far (a blockage that is days old is likely to clear, weeks old is not).
-      if (o.blockedDays > 0)
-        days = Math.max(days, o.blockedDays + Math.ceil(o.blockedRemaining / capacity));
-      days = Math.min(MAX_SLIP * 2, days);
+      const due = sum(atWork.filter((x) => x.plannedEnd <= o.plannedEnd).map((x) => x.remaining));
+      const days = Math.min(
+        MAX_SLIP * 2,
+        Math.max(Math.ceil(due / capacity), blockedDaysFor(o, capacity)),
+      );
       o.f.forecastEnd = addWorkingDays(facts.asOf, Math.max(0, days));
       o.f.slipWorkingDays = Math.min(
         MAX_SLIP,
@@ -371,13 +412,41 @@ export function scheduleForecast(
     } else if (overdue > 0) {
       o.f.slipWorkingDays = overdue;
     }
-    const s = o.f.slipWorkingDays;
-    if (s !== null && (worst === null || s > (worst.slipWorkingDays ?? -Infinity))) worst = o.f;
+    consider(o.f);
   }
-  const anyOpenForecastable = open.length > 0 && capacity !== null && model !== null;
+  // Without a pace, a milestone on its plan is known only to be on it or overdue.
+  const paced = capacity !== null && model !== null;
+  open.forEach((o, i) => {
+    if (atWork.includes(o)) return;
+    // Slip carried from the open milestones before it, less the plan's slack in between.
+    let carried = 0;
+    for (const e of open.slice(0, i)) {
+      if (e.f.slipWorkingDays === null || e.plannedEnd > o.plannedEnd) continue;
+      const slack =
+        o.plannedStart === null
+          ? 0
+          : Math.max(0, workingDaysBetween(e.plannedEnd, o.plannedStart) - 1);
+      carried = Math.max(carried, e.f.slipWorkingDays - slack);
+    }
+    let forecastEnd = addWorkingDays(o.plannedEnd, Math.max(0, carried));
+    if (capacity !== null && o.blockedDays > 0) {
+      const held = addWorkingDays(facts.asOf, Math.min(MAX_SLIP * 2, blockedDaysFor(o, capacity)));
+      if (held > forecastEnd) forecastEnd = held;
+    }
+    const overdue = Math.max(0, workingDaysBetween(o.plannedEnd, facts.asOf));
+    if (!paced && forecastEnd === o.plannedEnd && overdue === 0) return;
+    o.f.forecastEnd = forecastEnd;
+    o.f.slipWorkingDays = Math.min(
+      MAX_SLIP,
+      Math.max(0, workingDaysBetween(o.plannedEnd, forecastEnd), overdue),
+    );
+    consider(o.f);
+  });
+  const forecastable = model !== null && open.length > 0 && (paced || atWork.length === 0);
+  const found = worst as MilestoneForecast | null;
   return {
-    value: worst?.slipWorkingDays ?? (anyOpenForecastable ? 0 : null),
-    worst,
+    value: found?.slipWorkingDays ?? (forecastable ? 0 : null),
+    worst: found,
     capacityHoursPerDay: capacity,
     milestones,
   };

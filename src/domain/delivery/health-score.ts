@@ -131,8 +131,10 @@ export interface ProjectAssessment {
  * Revision of the judgement code (drivers, weights, persistence rule). Bump it with every change to
  * how a project is judged, so a trend can tell "the project changed" from "we changed the rules".
  * 2: persistence in working days with evidence; scope creep and resourcing gap drivers.
+ * 3: milestones forecast by phase (a phase not yet at work on its plan, carrying the slip before it);
+ *    scope growth the budget's room absorbs is not creep.
  */
-export const DELIVERY_MODEL_REVISION = 2;
+export const DELIVERY_MODEL_REVISION = 3;
 
 /** The model version a judgement was made under: code revision and tenant policy version. */
 export function deliveryModelVersion(policy: Pick<DeliveryPolicy, 'version'>): string {

@@ -60,6 +60,20 @@ describe('scope creep: estimate growth against a fixed budget', () => {
     else expect(value).toBeCloseTo(expected, 10);
   });
 
+  test.each<[string, number, number]>([
+    // Budget 140 h for 100 h of estimates: room up to 95 % of the budget (133 h).
+    ['growth the budget still absorbs', 20, 0],
+    ['growth up to the reserve', 33, 0],
+    ['growth into the reserve', 40, 7 / 140],
+    ['growth past the budget', 60, 27 / 140],
+  ])('with room in the budget, %s (+%i h) → %f', (_n, added, expected) => {
+    const facts = referenceFacts({
+      baseline: { ...referenceFacts().baseline, plannedHours: 140, plannedEstimateHours: 100 },
+      tasks: [...referenceFacts().tasks, task('t4', { estimateHours: added })],
+    });
+    expect(scopeCreep(facts, policy).value).toBeCloseTo(expected, 10);
+  });
+
   test('the explanation names the growth, the tasks added and the unchanged budget', () => {
     const s = scopeCreep(
       referenceFacts({

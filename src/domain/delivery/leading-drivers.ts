@@ -35,9 +35,19 @@ export interface ScopeCreep {
 }
 
 /**
- * Scope creep as of `facts.asOf`. The baseline estimate is the captured one when the baseline
- * carries it; otherwise the tasks that existed once the plan settled (the first booked hour plus
- * `scope.baselineGraceWorkingDays`). Null without a budget or estimates, or before the plan settled.
+ * Share of the hours budget kept back for what estimates never cover. Estimate growth that still fits
+ * under the rest of the budget is absorbed by the budget's room (an agreed change that raised the
+ * budget with the scope leaves room too); growth that takes the estimate into this reserve or past
+ * the budget is creep against the budget.
+ */
+export const BUDGET_RESERVE_SHARE = 0.05;
+
+/**
+ * Scope creep as of `facts.asOf`: estimate growth since the baseline that the budget's room does
+ * not absorb (see {@link BUDGET_RESERVE_SHARE}), as a fraction of the budget. The baseline estimate
+ * is the captured one when the baseline carries it; otherwise the tasks that existed once the plan
+ * settled (the first booked hour plus `scope.baselineGraceWorkingDays`). Null without a budget or
+ * estimates, or before the plan settled.
  */
 export function scopeCreep(facts: ProjectFacts, policy: DeliveryPolicy): ScopeCreep {
   const bac = budgetHours(facts);
@@ -55,7 +65,7 @@ export function scopeCreep(facts: ProjectFacts, policy: DeliveryPolicy): ScopeCr
   if (captured !== undefined && captured !== null && captured > 0) {
     return {
       ...none,
-      value: Math.max(0, current - captured) / bac,
+      value: unabsorbedGrowth(current, captured, bac),
       baselineEstimateHours: captured,
     };
   }
@@ -72,10 +82,16 @@ export function scopeCreep(facts: ProjectFacts, policy: DeliveryPolicy): ScopeCr
   }
   return {
     ...none,
-    value: Math.max(0, current - baseline) / bac,
+    value: unabsorbedGrowth(current, baseline, bac),
     baselineEstimateHours: baseline,
     addedTasks: added,
   };
+}
+
+/** Growth from `baseline` to `current` beyond the budget's room, as a fraction of `budget`. */
+function unabsorbedGrowth(current: number, baseline: number, budget: number): number {
+  const room = Math.max(baseline, (1 - BUDGET_RESERVE_SHARE) * budget);
+  return Math.max(0, current - room) / budget;
 }
 
 /** Booking rate against the rate the nearest milestones need. */
