@@ -128,6 +128,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
             // Renewal scoring: uplift truth and the archetype the confusion is grouped by.
             expands: c.expands,
             archetype: (c as { archetype?: string }).archetype ?? c.situation,
+            signalsStartOn: c.signalsStartOn,
           }))
         : null,
     });

@@ -1,5 +1,5 @@
-import { buildContractFacts, indexRenewalHistory } from './build-contract-facts';
-import type { InvoiceRow, RenewalHistory } from './renewal-history.port';
+import { buildContractFacts, indexRenewalHistory, mainContractOn } from './build-contract-facts';
+import type { ContractRow, InvoiceRow, RenewalHistory } from './renewal-history.port';
 
 /**
  * One client with one contract and a ticket a month from January (the first, partly synced month
@@ -93,5 +93,40 @@ describe('payment lateness per month, as of a day', () => {
 
   test('no invoice issued yet: no payment history at all', () => {
     expect(lateness([invoice('2025-07-01', '2025-07-31', null)], '2025-06-30')).toEqual({});
+  });
+});
+
+describe("the client's main contract on a day", () => {
+  const row = (id: number, patch: Partial<ContractRow>): ContractRow => ({
+    id,
+    clientId: 1,
+    clientName: 'Contoso',
+    accountManagerAgentId: null,
+    ref: `C-${id}`,
+    contractType: 'Managed',
+    startDate: '2025-01-01',
+    endDate: '2025-12-31',
+    periodCharge: 1000,
+    billingPeriod: 'monthly',
+    costPerPeriod: null,
+    hoursPerPeriod: null,
+    prepayBalance: null,
+    ...patch,
+  });
+  const msa = row(1, { periodCharge: 4000 });
+  const backup = row(2, { periodCharge: 300, endDate: '2026-12-31' });
+  const successor = row(3, { periodCharge: 4800, startDate: '2026-01-01', endDate: '2026-12-31' });
+
+  test.each<[string, string, number | null]>([
+    ['the larger recurring charge while both run', '2025-06-01', 1],
+    ['the successor once the old term has ended', '2026-02-01', 3],
+    ['nobody before any contract started', '2024-06-01', null],
+  ])('%s (%s) → %p', (_label, day, expected) => {
+    expect(mainContractOn([msa, backup, successor], day)).toBe(expected);
+  });
+
+  test('a yearly charge is compared per month; ties go to the contract ending first', () => {
+    const yearly = row(4, { periodCharge: 12_000, billingPeriod: 'yearly', endDate: '2025-09-30' });
+    expect(mainContractOn([row(5, { periodCharge: 1000 }), yearly], '2025-06-01')).toBe(4);
   });
 });

@@ -61,6 +61,8 @@ interface ClientIndex {
   projectRags: Map<number, Array<{ day: string; rag: ProjectHealthSummary['worstRag'] }>>;
   /** Earliest start date of the client's contracts: the client was not served before it. */
   servedSince: string | null;
+  /** The client's contracts (to tell its main contract on a day from its add-ons). */
+  contracts: ContractRow[];
   /** Complete months already aggregated. */
   monthCache: Map<MonthKey, TicketMonth>;
 }
@@ -121,6 +123,7 @@ function newClient(clientId: number): ClientIndex {
     observed: [],
     projectRags: new Map(),
     servedSince: null,
+    contracts: [],
     monthCache: new Map(),
   };
 }
@@ -136,6 +139,7 @@ export function indexRenewalHistory(history: RenewalHistory): IndexedRenewalHist
   for (const c of history.contracts) {
     if (c.clientId === null || c.clientName === null) continue;
     const idx = client(c.clientId);
+    idx.contracts.push(c);
     if (c.startDate !== null && (idx.servedSince === null || c.startDate < idx.servedSince)) {
       idx.servedSince = c.startDate;
     }
@@ -400,8 +404,31 @@ export function buildContractFacts(
         )
       : [],
     projectHealth: client ? projectHealthAsOf(client, asOf) : null,
+    mainForClient: client === null || mainContractOn(client.contracts, asOf) === row.id,
     dataQualityIssues: contract.dataQuality,
   };
+}
+
+/**
+ * The client's main contract on `day`: among its contracts running that day, the largest recurring
+ * charge per month (ties: the one ending first, then the lowest id). Null when none is running.
+ */
+export function mainContractOn(contracts: readonly ContractRow[], day: string): number | null {
+  let best: { id: number; monthly: number; end: string } | null = null;
+  for (const c of contracts) {
+    if (c.startDate === null || c.startDate > day || (c.endDate !== null && c.endDate < day))
+      continue;
+    const monthly = (c.periodCharge ?? 0) / (billingPeriodMonths(c.billingPeriod) ?? 1);
+    const end = c.endDate ?? '9999-12-31';
+    if (
+      best === null ||
+      monthly > best.monthly ||
+      (monthly === best.monthly && (end < best.end || (end === best.end && c.id < best.id)))
+    ) {
+      best = { id: c.id, monthly, end };
+    }
+  }
+  return best?.id ?? null;
 }
 
 /** Facts for every contract that exists as of `asOf`, in contract id order. */

@@ -1,4 +1,9 @@
-import { confusionByArchetype, scoreUpliftReplay, type ContractOutcome } from './replay-renewals';
+import {
+  confusionByArchetype,
+  scoreRenewalReplay,
+  scoreUpliftReplay,
+  type ContractOutcome,
+} from './replay-renewals';
 
 // A hand-counted portfolio: six contracts, four archetypes.
 const outcomes: ContractOutcome[] = [
@@ -77,5 +82,29 @@ describe('confusion per archetype', () => {
         },
       },
     });
+  });
+});
+
+describe('churn-flag scoring', () => {
+  const range = { from: '2026-01-01', to: '2026-12-31' };
+  const churn = (id: string, endDate: string, signalsStartOn?: string): ContractOutcome => ({
+    contractId: id,
+    churns: true,
+    endDate,
+    archetype: 'churns',
+    ...(signalsStartOn === undefined ? {} : { signalsStartOn }),
+  });
+
+  test('a churn whose first sign came after the 60-day deadline is not counted in the in-time recall', () => {
+    const score = scoreRenewalReplay(
+      new Map([['1', '2026-05-01']]),
+      [
+        churn('1', '2026-08-31'), // flagged 122 days ahead: in time
+        churn('2', '2026-09-30', '2026-07-01'), // signs from 07-01, deadline 08-01: judgeable, missed
+        churn('3', '2026-09-30', '2026-09-01'), // acquired: first sign 29 days before the end
+      ],
+      range,
+    );
+    expect(score).toMatchObject({ churnsJudgeable: 2, churnsFlaggedInTime: 1, recallInTime: 0.5 });
   });
 });

@@ -124,6 +124,12 @@ export interface ContractOutcome {
   expands?: boolean;
   /** The kind of story the contract tells (scenario archetype, else the generator's situation). */
   archetype?: string;
+  /**
+   * First day anything in the records pointed to the outcome, when known: a churn whose first sign
+   * came after the lead deadline (an acquisition announced weeks before the end) could not have been
+   * flagged in time by anyone, and is not counted in the in-time recall.
+   */
+  signalsStartOn?: string;
 }
 
 /** How well churn flags matched known outcomes. */
@@ -142,7 +148,10 @@ export interface RenewalReplayScore {
   medianLeadDays: number | null;
 }
 
-/** Scores churn flags: precision over every flag, recall over churns that could be flagged in time. */
+/**
+ * Scores churn flags: precision over every flag, recall over churns that could be flagged in time
+ * (their deadline inside the replay, and a first sign on or before it when the outcome says when).
+ */
 export function scoreRenewalReplay(
   firstFlag: ReadonlyMap<string, string>,
   outcomes: readonly ContractOutcome[],
@@ -163,6 +172,7 @@ export function scoreRenewalReplay(
       leads.push((Date.parse(o.endDate) - Date.parse(first)) / 86_400_000);
     }
     if (deadline < range.from || deadline > range.to) continue;
+    if (o.signalsStartOn !== undefined && o.signalsStartOn > deadline) continue;
     judgeable += 1;
     if (first !== undefined && first <= deadline) inTime += 1;
   }

@@ -57,6 +57,7 @@ export function healthyFacts(overrides: Partial<ContractFacts> = {}): ContractFa
     overdueInvoices: { count: 0, amount: 0, oldestDaysOverdue: 0 },
     paymentLatenessByMonth: months.map((month) => ({ month, worstDaysOverdue: 0 })),
     projectHealth: null,
+    mainForClient: true,
     dataQualityIssues: [],
     ...overrides,
   };

@@ -130,6 +130,12 @@ export interface ContractFacts {
   paymentLatenessByMonth: PaymentLatenessMonth[];
   /** Null when the client has no projects. */
   projectHealth: ProjectHealthSummary | null;
+  /**
+   * True when this is the client's main contract on the day (the largest recurring charge among its
+   * running contracts): evidence about the client as a whole (ticket themes) is raised on it once,
+   * not again on every add-on.
+   */
+  mainForClient: boolean;
   /** Problems the loader found in the source records (partial records, unparseable dates…). */
   dataQualityIssues: string[];
 }

@@ -1,4 +1,5 @@
 import { editHours, editTickets, FIXTURE_AS_OF, healthyFacts } from './contract-facts.fixture';
+import type { ContractFacts } from './contract-facts';
 import { DEFAULT_RENEWAL_POLICY as P } from './renewal-policy';
 import { decideUplift, detectUplift, mergeUplift, serviceOverrun } from './uplift';
 
@@ -71,6 +72,32 @@ describe('service overrun', () => {
     const opp = serviceOverrun(f, asOf, P);
     expect(opp?.estimatedMonthlyUplift).toBe(1000); // 10 h × (2000 / 20)
     expect(opp?.evidence.join(' ')).toContain('4 of 4 months over entitlement');
+  });
+});
+
+describe('whose evidence an uplift rests on', () => {
+  const themed = editTickets(healthyFacts(), (t) => ({
+    categories: { ...t.categories, Backup: 8 },
+  }));
+  const overrunning = editHours(healthyFacts(), 40);
+
+  test.each<[string, Partial<ContractFacts>, boolean]>([
+    ['the main contract, three months into its term', {}, true],
+    ['an add-on running beside the main contract', { mainForClient: false }, false],
+    // A renewal that has just started (e.g. after taking an uplift) has no months of its own yet.
+    ['a successor that started last month', { startDate: '2025-05-01' }, false],
+    ['a contract that started mid-window', { startDate: '2025-03-15' }, false],
+    ['a contract whose term covers the window', { startDate: '2025-03-01' }, true],
+  ])('ticket themes on %s → proposed=%p', (_label, patch, proposed) => {
+    const opps = detectUplift({ ...themed, ...patch }, asOf, P);
+    expect(opps.some((o) => o.kind === 'recurring-theme')).toBe(proposed);
+  });
+
+  test.each<[string, Partial<ContractFacts>, boolean]>([
+    ['its own term', {}, true],
+    ['hours from before the term started', { startDate: '2025-04-01' }, false],
+  ])('service overrun read from %s → proposed=%p', (_label, patch, proposed) => {
+    expect(serviceOverrun({ ...overrunning, ...patch }, asOf, P) !== null).toBe(proposed);
   });
 });
 

@@ -82,8 +82,18 @@ function completeMonths(asOf: IsoDate, n: number): MonthKey[] {
 }
 
 /**
+ * True when all of month `m` falls in the contract's own term. An uplift changes this contract's
+ * terms, so its evidence is what happened under them: a renewal that has just taken an uplift (or a
+ * new contract) shows nothing of its own until months of its term have passed.
+ */
+function withinTerm(facts: ContractFacts, m: MonthKey): boolean {
+  return `${m}-01` >= facts.startDate;
+}
+
+/**
  * Recurring issue themes: a category with at least `minTicketsPerMonth` tickets in at least
- * `minMonths` of the last `windowMonths` complete months. Estimate: average tickets per month in
+ * `minMonths` of the last `windowMonths` complete months of the contract's term, raised on the
+ * client's main contract only (the tickets are the client's, whichever contract they fall under). Estimate: average tickets per month in
  * the category × `valuePerTicket` (the monthly value of a managed fix or service for that theme).
  */
 export function recurringThemes(
@@ -92,9 +102,10 @@ export function recurringThemes(
   policy: RenewalPolicy,
 ): UpliftOpportunity[] {
   const p = policy.uplift.recurringTheme;
+  if (!facts.mainForClient) return [];
   const months = completeMonths(asOf, p.windowMonths);
   const byMonth = ticketsByMonth(facts);
-  if (!months.every((m) => byMonth.has(m))) return [];
+  if (!months.every((m) => byMonth.has(m) && withinTerm(facts, m))) return [];
   const excluded = new Set(p.excludedCategories.map((c) => c.toLowerCase()));
   const categories = new Set<string>();
   for (const m of months) {
@@ -138,6 +149,7 @@ export function serviceOverrun(
   const hours = hoursByMonth(facts);
   const limit = ent * (1 + p.tolerance);
   const months = completeMonths(asOf, p.windowMonths);
+  if (!months.every((m) => withinTerm(facts, m))) return null;
   const used = months.map((m) => hours.get(m));
   const over = months.filter((_m, i) => (used[i] ?? 0) > limit);
   const last = months[months.length - 1];
