@@ -101,7 +101,10 @@ describe('/readyz', () => {
   test('a /metrics scrape refreshes the gauges without the full check, reusing a recent one', async () => {
     let now = NOW;
     let backlogReads = 0;
-    let backlog = { count: 7, oldestAgeSeconds: 90 };
+    let backlog: { count: number; oldestAgeSeconds: number | null } = {
+      count: 7,
+      oldestAgeSeconds: 90,
+    };
     const metrics = createMetrics(false);
     const probe = readinessProbe({
       db,
