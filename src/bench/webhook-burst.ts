@@ -14,6 +14,7 @@
  * Used by `npm run bench` at full scale (2,000 in 60 s) and by the jest integration test at a
  * reduced one.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../config';
 import { generateDataset } from '../halo/simulator/generator';
@@ -59,6 +60,11 @@ export interface WebhookBurstResult {
   answerMaxMs: number;
   /** Real time from the first send to the last answer. */
   sendingMs: number;
+  /**
+   * Longest stall of this process's event loop while sending (the app and the sender share it): an
+   * answer time near it means the answer waited on the app's own work (a catch-up's evaluation).
+   */
+  eventLoopDelayMaxMs: number;
   /** The identical deliveries: how many answers said "accepted" (must be 1) and "duplicate". */
   identical: { accepted: number; duplicate: number };
   /** Rows stored (one per distinct id). */
@@ -127,7 +133,10 @@ export async function runWebhookBurst(options: WebhookBurstOptions): Promise<Web
     virtualNow += config.halo.budget.windowMs;
     sim.faults.add({ path: /^\/api\//i, kind: 'slow', delayMs: options.haloLatencyMs });
 
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     const sending = await sendBurst(first, sim, options, (ms) => (virtualNow += ms), log);
+    stalls.disable();
     log(`webhook burst: ${sending.answers.length} answered in ${Math.round(sending.ms)} ms`);
     await first.close();
 
@@ -166,6 +175,7 @@ export async function runWebhookBurst(options: WebhookBurstOptions): Promise<Web
       answerP99Ms: percentile(answerMs, 99),
       answerMaxMs: Math.max(...answerMs),
       sendingMs: sending.ms,
+      eventLoopDelayMaxMs: stalls.max / 1e6,
       identical: sending.identical,
       stored: final.stored,
       processedBeforeRestart: counted.processed,
