@@ -256,7 +256,7 @@ function webhookBurstFigures(burst: WebhookBurstResult & { database: string }): 
         600_000,
         'ratio <= 1',
         'ms (virtual clock)',
-        `first delivery received → last processed, on the burst's virtual clock: the simulator enforces 300 requests per rolling 5 minutes on it and the app's budget waits advance it instead of really waiting; ${burst.rereads} ticket re-reads and ${burst.catchUps} catch-up syncs, ${burst.haloRequests} HaloPSA requests, ${burst.haloRateLimited} answered 429; reference = the 10-minute target`,
+        `first delivery received → last processed, on the burst's virtual clock: the simulator enforces 300 requests per rolling 5 minutes on it and the app's budget waits advance it instead of really waiting; ${burst.rereads} ticket re-reads and ${burst.catchUps} catch-up syncs, ${burst.haloRequests} HaloPSA requests, ${burst.haloRateLimited} answered 429 (${burst.haloRateLimitedBeforeRestart} before the restart); reference = the 10-minute target`,
       ),
       webhookBurstLostAfterRestart: figure(
         burst.lost,

@@ -72,7 +72,13 @@ export interface WebhookBurstResult {
   processedBeforeRestart: number;
   leftAtRestart: number;
   /** The scheduled sync, run by the second process while its backlog was being worked off. */
-  syncDuringBacklog: { backlogAtStart: number; completed: boolean; virtualMs: number };
+  syncDuringBacklog: {
+    backlogAtStart: number;
+    completed: boolean;
+    /** Why it failed, when it did. */
+    error: string | null;
+    virtualMs: number;
+  };
   /** Virtual time from the first delivery received to the last one processed. */
   virtualMsToAllProcessed: number;
   /** Stored deliveries never processed (must be 0). */
@@ -85,6 +91,8 @@ export interface WebhookBurstResult {
   /** HaloPSA requests, and how many the simulator refused for exceeding 300 per 5 minutes. */
   haloRequests: number;
   haloRateLimited: number;
+  /** Of those 429s, how many the first process met (the second starts with a fresh budget). */
+  haloRateLimitedBeforeRestart: number;
 }
 
 const START = Date.parse('2026-11-23T08:00:00Z');
@@ -135,10 +143,15 @@ export async function runWebhookBurst(options: WebhookBurstOptions): Promise<Web
 
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     stalls.enable();
-    const sending = await sendBurst(first, sim, options, (ms) => (virtualNow += ms), log);
-    stalls.disable();
+    // Stopped right after the last answer: mid-backlog (the worker cannot have kept up).
+    const sending = await sendBurst(first, sim, options, (ms) => (virtualNow += ms), log).finally(
+      async () => {
+        stalls.disable();
+        await first.close();
+      },
+    );
     log(`webhook burst: ${sending.answers.length} answered in ${Math.round(sending.ms)} ms`);
-    await first.close();
+    const rateLimitedBeforeRestart = sim.requests.filter((r) => r.status === 429).length;
 
     const counted = await countDeliveries(options.database, first.config.tenantId);
     log(
@@ -149,11 +162,16 @@ export async function runWebhookBurst(options: WebhookBurstOptions): Promise<Web
     try {
       const backlogAtStart = (await second.webhooks.backlog()).count;
       const syncStarted = virtualNow;
-      const completed = await second.sync.run('incremental').then(
-        () => true,
-        () => false,
+      const error = await second.sync.run('incremental').then(
+        () => null,
+        (failed: unknown) => (failed instanceof Error ? failed.message : String(failed)),
       );
-      syncDuringBacklog = { backlogAtStart, completed, virtualMs: virtualNow - syncStarted };
+      syncDuringBacklog = {
+        backlogAtStart,
+        completed: error === null,
+        error,
+        virtualMs: virtualNow - syncStarted,
+      };
       // Work the rest off; while the worker waits for its budget share, time moves on in steps.
       for (let round = 0; round < MAX_DRAIN_ROUNDS; round += 1) {
         await second.webhooks.drain();
@@ -188,6 +206,7 @@ export async function runWebhookBurst(options: WebhookBurstOptions): Promise<Web
       catchUps: workerLog.catchUps,
       haloRequests: sim.requests.filter((r) => r.path.toLowerCase().startsWith('/api/')).length,
       haloRateLimited: sim.requests.filter((r) => r.status === 429).length,
+      haloRateLimitedBeforeRestart: rateLimitedBeforeRestart,
     };
   } finally {
     await sim.close();
