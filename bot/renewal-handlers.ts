@@ -5,6 +5,7 @@ import type { RoleDirectory } from '../src/app/identity/identity.port';
 import { isVisible, type ReadAccess } from '../src/app/identity/read-access';
 import type { OutboundActivity, RenderResult } from '../src/app/ports/notifications.port';
 import type { AnswerConcessionCard } from '../src/app/renewals/answer-concession-card';
+import type { ConcessionServiceRefusal } from '../src/app/renewals/concession-outcome';
 import type { GetConcession } from '../src/app/renewals/get-concession';
 import type { ConcessionPayload, RenewalStagePayload } from '../src/app/renewals/renewal-payloads';
 import type { PipelineOrder, RenewalQueries } from '../src/app/renewals/renewal-queries';
@@ -15,12 +16,19 @@ import type { BotLogger } from './bot-adapter';
 import type { BotFeature } from './bot-feature';
 import type { AdaptiveCard } from './cards/card-types';
 import { buildConcessionCard, CONCESSION_INPUTS } from './cards/concession.card';
-import { buildNoticeCard } from './cards/notice.card';
+import { buildNoticeCard, markRefusal } from './cards/notice.card';
 import { buildRenewalListCard } from './cards/renewal-list.card';
 import { buildRenewalStageCard } from './cards/renewal-stage.card';
 import { COMMAND_PATTERNS, normalise } from './commands';
 import type { TabLinks } from './tab-links';
 import { teamsUser } from './teams-conversation';
+
+/** Concession refusals that mean the clicker may not decide it (the refusal limit counts them). */
+const UNENTITLED: ReadonlySet<ConcessionServiceRefusal> = new Set([
+  'wrong-role',
+  'own-request',
+  'not-authorised',
+]);
 
 /** What the renewal handlers need: the renewal use cases (built once by the renewals module). */
 export interface RenewalHandlerDeps {
@@ -147,14 +155,16 @@ export class RenewalHandlers {
           this.deps.links,
         );
       }
-      // A race lost on a concession one may decide (already decided, stale) is not counted.
-      return buildConcessionCard(
+      const card = buildConcessionCard(
         result.concession,
         this.deps.links,
         this.mode(actor, result.concession),
         { tone: 'refused', text: result.message },
         { refresh: false },
       );
+      // Counted against the clicker's refusal limit when they may not decide it at all; a race
+      // lost on a concession one may decide (already decided, stale) or a missing comment is not.
+      return UNENTITLED.has(result.reason) ? markRefusal(card) : card;
     }
     const c = result.concession;
     return buildConcessionCard(

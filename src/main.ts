@@ -7,10 +7,10 @@ import { createGatesModule } from './modules/gates.module';
 import { createHaloModule } from './modules/halo.module';
 import { createNotificationsModule } from './modules/notifications.module';
 import { configuredGrants, openPlatform, readyBanner, serve } from './modules/platform';
-import { readinessCheck } from './modules/readiness';
+import { readinessProbe } from './modules/readiness';
 import { createRenewalsModule } from './modules/renewals.module';
 import type { createLogger } from './observability/logger';
-import type { Clock } from './shared/clock';
+import type { Clock, Sleep } from './shared/clock';
 import type { DatabaseTarget } from './store/open-db';
 import { DataDirInUseError } from './store/pglite-db';
 /** Knobs for tests and the benchmark; production passes none. */
@@ -19,6 +19,8 @@ export interface StartOptions {
   /** A HaloPSA to use instead of starting the demo simulator (demo mode only). */
   haloUrl?: string;
   clock?: Clock;
+  /** How HaloPSA requests wait for the budget and retries (a virtual wait on a test clock). */
+  haloSleep?: Sleep;
   /** Skip the first sync (tests that drive syncs themselves). */
   skipInitialSync?: boolean;
   /** Start the cron timers (off in tests: they call jobs directly). */
@@ -38,9 +40,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
   const { tenantId } = config;
   const { botLogger } = platform;
   const { metrics } = platform;
-  const { haloUrl, demo } = options;
+  const { haloUrl, demo, haloSleep: sleep } = options;
   const halo = await createHaloModule({
-    ...{ config, db, clock, logger, metrics, instanceId, haloUrl, demo },
+    ...{ config, db, clock, logger, metrics, instanceId, haloUrl, demo, sleep },
   });
   const shared = { db, tenantId, clock, roles: identity, links, outboxChanged: outboxSignal };
   const gates = createGatesModule({
@@ -62,16 +64,18 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     ...{ outboxSignal, writebackSignal },
   });
   const features = [delivery, gates, renewals];
+  const probe = readinessProbe({
+    ...{ db, tenantId, clock, metrics, limits: config.readiness },
+    lastSyncAt: () => halo.sync.lastCompletedAt(),
+    halo: () => halo.reachability(),
+    webhookBacklog: () => halo.webhooks.backlog(),
+  });
   const { server, bot, port } = await serve(config, platform, {
     delivery,
     features,
     routes: [halo.webhookRoute],
-    readiness: readinessCheck({
-      ...{ db, tenantId, clock, metrics, limits: config.readiness },
-      lastSyncAt: () => halo.sync.lastCompletedAt(),
-      halo: () => halo.reachability(),
-      webhookBacklog: () => halo.webhooks.backlog(),
-    }),
+    readiness: probe.check,
+    refreshMetrics: probe.refreshMetrics,
     botAuth: options.botAuth,
   });
   const dispatcher = notifications.connectBot(bot);

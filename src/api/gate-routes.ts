@@ -6,6 +6,10 @@ import type { RequestGate } from '../app/gates/request-gate';
 import type { UploadEvidence } from '../app/gates/upload-evidence';
 import type { VerifyPack } from '../app/gates/verify-pack';
 import type { ReadAccess } from '../app/identity/read-access';
+import {
+  MAX_EVIDENCE_BASE64_CHARS,
+  MAX_EVIDENCE_UPLOAD_BYTES,
+} from '../shared/evidence-upload-limits';
 import { httpsUrl, recordIdLoose, recordIdText, safeText } from '../shared/input-schemas';
 import { ApiError, type ApiRoute } from './api-types';
 import { granted } from './read-guard';
@@ -27,9 +31,6 @@ export interface GateRoutesDeps {
   /** The read rules (SPEC §1), shared with the bot: a gate is read by those who read its project. */
   access: ReadAccess;
 }
-
-/** Largest evidence file accepted through the API (base64 in JSON, under the 10 MB body limit). */
-export const MAX_API_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 const id = recordIdLoose;
 const text = (max: number) => safeText(max).default('');
@@ -68,10 +69,7 @@ const uploadBody = z.object({
   fileName: safeText(200).pipe(z.string().min(1)),
   contentType: safeText(200).default('application/octet-stream'),
   /** The file's bytes, base64. */
-  contentBase64: z
-    .string()
-    .min(1)
-    .max(Math.ceil((MAX_API_UPLOAD_BYTES * 4) / 3) + 4),
+  contentBase64: z.string().min(1).max(MAX_EVIDENCE_BASE64_CHARS),
 });
 
 const decideBody = z.object({
@@ -182,11 +180,11 @@ export function gateRoutes(deps: GateRoutesDeps): ApiRoute[] {
       handler: async ({ actor, body }) => {
         const input = parse(uploadBody, body);
         const content = Buffer.from(input.contentBase64, 'base64');
-        if (content.length > MAX_API_UPLOAD_BYTES) {
+        if (content.length > MAX_EVIDENCE_UPLOAD_BYTES) {
           throw new ApiError(
             413,
             'TOO_LARGE',
-            `Evidence files are limited to ${MAX_API_UPLOAD_BYTES} bytes here.`,
+            `Evidence files are limited to ${MAX_EVIDENCE_UPLOAD_BYTES} bytes here.`,
           );
         }
         const gates = service(actor.tenantId);

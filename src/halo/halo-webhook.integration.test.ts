@@ -262,6 +262,61 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
     expect(await mirroredTickets()).toEqual([]);
   });
 
+  test('deliveries are read with the shared input rules: hostile ones are a 400 naming the field', async () => {
+    const [id] = ticketIds(1);
+    const good = sim.webhookPayload(id!);
+    const post = async (body: unknown) => {
+      const response = await fetch(hookUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    const refused = [
+      // NUL is refused by the server before any route (http-server.ts); the rest by the parser.
+      [{ ...good, id: 'abc\u0000def' }, /NUL/],
+      [{ ...good, id: `x${'9'.repeat(200)}` }, /"error":"id: /],
+      [{ ...good, id: '   ' }, /"error":"id: missing delivery id/],
+      [{ ...good, id: { nested: true } }, /"error":"id: missing delivery id/],
+      [{ ...good, event: 'Ticket \u202Eupdated' }, /"error":"event: .*bidirectional/],
+      [{ ...good, object_id: 1e20, ticket: undefined }, /"error":"object_id: /],
+      [
+        { ...good, object_id: '99999999999999999999999', ticket: undefined },
+        /"error":"object_id: /,
+      ],
+      [{ ...good, object_id: -4, ticket: undefined }, /"error":"object_id: /],
+      ['just text', /expected a JSON object/],
+    ] as const;
+    for (const [body, message] of refused) {
+      const answer = await post(body);
+      expect({ status: answer.status, text: answer.text }).toEqual({
+        status: 400,
+        text: expect.stringMatching(message),
+      });
+    }
+    expect((await worker().backlog()).count).toBe(0);
+
+    // A numeric id, the id only in the small object, a long event name (kept, cut to 200).
+    const accepted = await post([
+      { ...good, id: 4242 },
+      { id: 'by-ticket', event: 'e'.repeat(500), ticket: { id: String(id) } },
+    ]);
+    expect(accepted.status).toBe(202);
+    const rows = await handle.db.query<{ delivery_id: string; object_id: string; event: string }>(
+      `SELECT delivery_id, object_id::text, event FROM webhook_deliveries WHERE tenant_id = $1
+        ORDER BY delivery_id`,
+      [TENANT],
+    );
+    expect(rows.map((r) => [r.delivery_id, Number(r.object_id), r.event.length])).toEqual([
+      ['4242', id, good.event.length],
+      ['by-ticket', id, 200],
+    ]);
+  });
+
   test('an empty or oversized batch is a 400', async () => {
     const [id] = ticketIds(1);
     expect(await sim.sendWebhook(hookUrl, creds, [])).toBe(400);

@@ -2,6 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import type { JsonHandler } from '../server/http-server';
+import { z } from 'zod';
+import { safeText, toRecordId } from '../shared/input-schemas';
 import type { Signal } from '../shared/signal';
 
 /** What the webhook endpoint needs from the composition root. */
@@ -89,30 +91,59 @@ export function haloWebhookHandler(deps: HaloWebhookDeps): JsonHandler {
   };
 }
 
-type ParsedDelivery = { ok: true; deliveryId: string; event: string | null; objectId: number };
-type Delivery = ParsedDelivery | { ok: false; error: string };
+/** Longest delivery id and event name stored (HaloPSA's are a GUID and a short rule name). */
+export const MAX_DELIVERY_ID_LENGTH = 200;
+const MAX_EVENT_LENGTH = 200;
 
-/** Reads the fields we rely on from the "small object" or the "event only" payload. */
+/**
+ * One delivery as HaloPSA sends it ("small object" or "event only" payload), read with the shared
+ * input rules: an id of clean text, an optional event, and the object id — `object_id`, else the
+ * small object's `ticket.id` — a positive id within bigint. Other fields are ignored.
+ */
+const deliverySchema = z
+  .object(
+    {
+      id: z
+        .union([z.string(), z.number()], {
+          errorMap: () => ({ message: 'missing delivery id (text or a number)' }),
+        })
+        .transform(String)
+        .pipe(
+          safeText(MAX_DELIVERY_ID_LENGTH)
+            .transform((id) => id.trim())
+            .refine((id) => id !== '', 'missing delivery id (blank)'),
+        ),
+      event: safeText(100_000)
+        .transform((event) => event.slice(0, MAX_EVENT_LENGTH))
+        .nullish(),
+      object_id: z.unknown(),
+      ticket: z.unknown(),
+    },
+    { invalid_type_error: 'expected a JSON object (or an array of them)' },
+  )
+  .transform((d, ctx) => {
+    const ticket = typeof d.ticket === 'object' && d.ticket !== null ? d.ticket : {};
+    const objectId = toRecordId(d.object_id ?? (ticket as { id?: unknown }).id);
+    if (objectId === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['object_id'],
+        message: 'missing, or not a positive whole number within bigint',
+      });
+      return z.NEVER;
+    }
+    return { deliveryId: d.id, event: d.event ?? null, objectId };
+  });
+
+type ParsedDelivery = z.output<typeof deliverySchema>;
+type Delivery = ({ ok: true } & ParsedDelivery) | { ok: false; error: string };
+
 function parseDelivery(body: unknown): Delivery {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, error: 'expected a JSON object (or an array of them)' };
-  }
-  const b = body as Record<string, unknown>;
-  const deliveryId =
-    (typeof b.id === 'string' && b.id.trim() !== '') || typeof b.id === 'number'
-      ? String(b.id)
-      : null;
-  if (!deliveryId) return { ok: false, error: 'missing delivery id' };
-  if (deliveryId.length > 200) return { ok: false, error: 'delivery id too long' };
-  const event = typeof b.event === 'string' ? b.event.slice(0, 200) : null;
-  const ticket =
-    typeof b.ticket === 'object' && b.ticket !== null
-      ? (b.ticket as Record<string, unknown>)
-      : null;
-  const objectId = Number(b.object_id ?? ticket?.id);
-  if (!Number.isSafeInteger(objectId) || objectId <= 0)
-    return { ok: false, error: 'missing object_id' };
-  return { ok: true, deliveryId, event, objectId };
+  const parsed = deliverySchema.safeParse(body);
+  if (parsed.success) return { ok: true, ...parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return { ok: false, error: `${where}${issue?.message ?? 'invalid delivery'}` };
 }
 
 function authorised(

@@ -61,10 +61,9 @@ export class WebhookWorker {
   async drain(): Promise<number> {
     let processed = 0;
     for (;;) {
-      const before = await this.backlog();
-      const outcome = await this.cycle();
-      processed += before.count - (await this.backlog()).count;
-      if (outcome !== 'again') return processed;
+      const step = await this.step();
+      processed += step.processed;
+      if (step.outcome !== 'again') return processed;
     }
   }
 
@@ -85,9 +84,14 @@ export class WebhookWorker {
 
   /** One cycle: claim what is due, process it, say when to come back. */
   async cycle(): Promise<WebhookCycle> {
+    return (await this.step()).outcome;
+  }
+
+  /** One cycle, and how many deliveries it marked processed (retried ones are not). */
+  private async step(): Promise<{ outcome: WebhookCycle; processed: number }> {
     const now = this.deps.clock.now();
     const claimed = await this.claim(now);
-    if (claimed.length === 0) return this.nextDue();
+    if (claimed.length === 0) return { outcome: await this.nextDue(), processed: 0 };
     const byObject = new Map<number, Claimed[]>();
     for (const row of claimed) {
       const id = Number(row.object_id);
@@ -95,20 +99,21 @@ export class WebhookWorker {
     }
     if (byObject.size > this.collapseAbove) {
       await this.catchUp(claimed);
-      return 'again';
+      return { outcome: 'again', processed: claimed.length };
     }
+    let processed = 0;
     const reserve = Math.ceil(this.deps.budget.total * (1 - this.budgetShare));
     for (const [objectId, rows] of [...byObject]) {
       if (this.deps.budget.remaining() <= reserve) {
         // The rest of the budget is the scheduled sync's: hand the claims back and wait.
         const at = new Date(now.getTime() + Math.max(1000, this.deps.budget.waitMs()));
         await this.release([...byObject.values()].flat(), at);
-        return at;
+        return { outcome: at, processed };
       }
-      await this.reread(objectId, rows);
+      processed += await this.reread(objectId, rows);
       byObject.delete(objectId);
     }
-    return 'again';
+    return { outcome: 'again', processed };
   }
 
   private async claim(now: Date): Promise<Claimed[]> {
@@ -138,7 +143,8 @@ export class WebhookWorker {
     return rows.sort((a, b) => at(a) - at(b) || (a.delivery_id < b.delivery_id ? -1 : 1));
   }
 
-  private async reread(objectId: number, rows: Claimed[]): Promise<void> {
+  /** Re-reads one object for its deliveries; returns how many of them were marked processed. */
+  private async reread(objectId: number, rows: Claimed[]): Promise<number> {
     const ids = rows.map((r) => r.delivery_id);
     try {
       const kind = await this.deps.sync.resyncTicket(objectId);
@@ -148,10 +154,12 @@ export class WebhookWorker {
         { tenantId: this.deps.tenantId, objectId, deliveries: ids.length, kind },
         'halo webhook processed',
       );
+      return ids.length;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
-      if (attempts >= this.maxAttempts) {
+      const givenUp = attempts >= this.maxAttempts;
+      if (givenUp) {
         await this.markProcessed(ids, `gave up after ${attempts} attempts: ${message}`);
       } else {
         const delay = Math.min(600_000, 5_000 * 2 ** (attempts - 1));
@@ -171,6 +179,7 @@ export class WebhookWorker {
         { tenantId: this.deps.tenantId, objectId, attempts, err: message },
         'halo webhook re-read failed',
       );
+      return givenUp ? ids.length : 0;
     }
   }
 
@@ -207,9 +216,11 @@ export class WebhookWorker {
     );
   }
 
+  /** When the earliest unprocessed delivery may be claimed: retry time and claim, whichever is later. */
   private async nextDue(): Promise<Date | null> {
     const [row] = await this.deps.db.query<{ at: string | Date | null }>(
-      `SELECT min(coalesce(greatest(next_attempt_at, claimed_until), next_attempt_at, claimed_until, received_at)) AS at
+      // greatest() skips NULLs: a delivery never tried nor claimed is due when it arrived.
+      `SELECT min(coalesce(greatest(next_attempt_at, claimed_until), received_at)) AS at
          FROM webhook_deliveries WHERE tenant_id = $1 AND processed_at IS NULL`,
       [this.deps.tenantId],
     );

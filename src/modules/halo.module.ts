@@ -6,7 +6,7 @@ import { haloWebhookHandler } from '../halo/halo-webhook';
 import { RequestBudget } from '../halo/request-budget';
 import { WebhookWorker } from '../halo/webhook-worker';
 import { PollingLoop } from '../jobs/polling-loop';
-import { realSleep } from '../shared/clock';
+import { realSleep, type Sleep } from '../shared/clock';
 import { ChangeSignal } from '../shared/signal';
 import type { HaloSimulator } from '../halo/simulator/server';
 import type { JobDefinition } from '../jobs/job-scheduler';
@@ -31,6 +31,8 @@ export interface HaloModuleDeps {
   haloUrl?: string | undefined;
   /** Seed and "today" of the demo dataset. */
   demo?: { seed: number; asOf: string } | undefined;
+  /** How HaloPSA waits (budget, retries); tests and the bench pass one that moves their clock. */
+  sleep?: Sleep | undefined;
 }
 
 /** What processed webhook deliveries tell the rest of the app. */
@@ -86,7 +88,8 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
     failingSince: null,
   };
   // One budget for the sync, the write-back and the webhook worker (which may spend only a share).
-  const budget = new RequestBudget({ ...config.halo.budget, clock, sleep: realSleep });
+  const sleep = deps.sleep ?? realSleep;
+  const budget = new RequestBudget({ ...config.halo.budget, clock, sleep });
   const client = new HaloClient({
     baseUrl,
     clientId: config.halo.clientId,
@@ -96,6 +99,8 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
     // The simulator honours large pages (as HaloAPI asks real HaloPSA for 1000).
     pageSize: simulator ? 1000 : config.halo.pageSize,
     budget,
+    clock,
+    sleep,
     logger: logger.child({ component: 'halo-client' }),
     onRequest: (event) => {
       metrics.haloRequests.inc({ status: String(event.status) });

@@ -94,6 +94,8 @@ export async function serve(
     routes: Route[];
     /** What /readyz answers (see readiness.ts). */
     readiness: () => Promise<Readiness>;
+    /** What a /metrics scrape refreshes first (see readiness.ts). */
+    refreshMetrics: () => Promise<void>;
     botAuth?: Pick<BotAuthOptions, 'endpoints' | 'credentialsFactory'> | undefined;
   },
 ): Promise<{ server: ReturnType<typeof createHttpServer>; bot: MountedBot; port: number }> {
@@ -102,6 +104,7 @@ export async function serve(
     logger,
     metrics,
     readiness: parts.readiness,
+    refreshMetrics: parts.refreshMetrics,
     routes: parts.routes,
     mode: config.mode,
   });

@@ -1,7 +1,12 @@
 import { createMetrics } from '../observability/metrics';
 import type { Db } from '../store/db';
 import { openDatabase } from '../store/open-db';
-import { readinessCheck, type ReadinessInputs } from './readiness';
+import {
+  METRICS_REUSE_MS,
+  readinessCheck,
+  readinessProbe,
+  type ReadinessInputs,
+} from './readiness';
 
 const NOW = new Date('2026-12-03T09:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
@@ -91,5 +96,47 @@ describe('/readyz', () => {
     const result = await check().run();
     expect(result.ready).toBe(false);
     expect(result.checks.outboxFailedLast24h).toBe(3);
+  });
+
+  test('a /metrics scrape refreshes the gauges without the full check, reusing a recent one', async () => {
+    let now = NOW;
+    let backlogReads = 0;
+    let backlog: { count: number; oldestAgeSeconds: number | null } = {
+      count: 7,
+      oldestAgeSeconds: 90,
+    };
+    const metrics = createMetrics(false);
+    const probe = readinessProbe({
+      db,
+      tenantId: 't1',
+      clock: { now: () => now },
+      metrics,
+      limits,
+      lastSyncAt: async () => minutesAgo(10),
+      halo: () => ({ reachable: true, failingSince: null, lastAnswerAt: minutesAgo(1) }),
+      webhookBacklog: async () => {
+        backlogReads += 1;
+        return backlog;
+      },
+    });
+
+    await probe.refreshMetrics();
+    expect(backlogReads).toBe(1);
+    expect(await metrics.registry.metrics()).toContain('ct_webhook_backlog 7');
+
+    // A probe a moment ago already observed: the scrape reads nothing more.
+    backlog = { count: 3, oldestAgeSeconds: 30 };
+    await probe.check();
+    expect(backlogReads).toBe(2);
+    now = new Date(now.getTime() + METRICS_REUSE_MS - 1);
+    await probe.refreshMetrics();
+    expect(backlogReads).toBe(2);
+    expect(await metrics.registry.metrics()).toContain('ct_webhook_backlog 3');
+
+    backlog = { count: 0, oldestAgeSeconds: null };
+    now = new Date(now.getTime() + METRICS_REUSE_MS);
+    await probe.refreshMetrics();
+    expect(backlogReads).toBe(3);
+    expect(await metrics.registry.metrics()).toContain('ct_webhook_backlog 0');
   });
 });

@@ -22,40 +22,62 @@ export interface ReadinessInputs {
   webhookBacklog: () => Promise<{ count: number; oldestAgeSeconds: number | null }>;
 }
 
+/** A scrape within this long of the last observation reuses it (probes and scrapes overlap). */
+export const METRICS_REUSE_MS = 15_000;
+
 /** Builds the readiness check; each call also refreshes the readiness metrics. */
 export function readinessCheck(inputs: ReadinessInputs): () => Promise<Readiness> {
+  return readinessProbe(inputs).check;
+}
+
+/**
+ * The readiness check for `/readyz`, and the cheaper refresh `/metrics` runs per scrape: the same
+ * observations without the database round trip or the verdict, skipped when a check or a scrape
+ * observed within {@link METRICS_REUSE_MS}.
+ */
+export function readinessProbe(inputs: ReadinessInputs): {
+  check: () => Promise<Readiness>;
+  refreshMetrics: () => Promise<void>;
+} {
   const outbox = new OutboxRepository(inputs.tenantId);
-  return async () => {
-    const now = inputs.clock.now();
-    await inputs.db.query('SELECT 1');
-    const problems: string[] = [];
+  let observedAt = -Infinity;
+
+  const observe = async (now: Date) => {
     const lastSync = await inputs.lastSyncAt();
     const syncAge = lastSync ? Math.round((now.getTime() - Date.parse(lastSync)) / 1000) : null;
-    if (syncAge === null) problems.push('no HaloPSA sync has completed yet');
-    else if (syncAge > inputs.limits.maxSyncAgeMinutes * 60)
-      problems.push(`the last HaloPSA sync is ${Math.round(syncAge / 60)} minutes old`);
     const halo = inputs.halo();
-    const downFor = halo.failingSince ? now.getTime() - Date.parse(halo.failingSince) : 0;
-    if (!halo.reachable && downFor > inputs.limits.haloDownMinutes * 60_000)
-      problems.push(`HaloPSA has not answered since ${halo.failingSince}`);
     const backlog = await inputs.webhookBacklog();
-    if ((backlog.oldestAgeSeconds ?? 0) > inputs.limits.maxWebhookAgeMinutes * 60)
-      problems.push(
-        `${backlog.count} webhook deliveries waiting, the oldest for ${Math.round(backlog.oldestAgeSeconds! / 60)} minutes`,
-      );
     const failed = await outbox.countFailedSince(
       inputs.db,
       new Date(now.getTime() - 24 * 3_600_000),
     );
-    if (failed > inputs.limits.maxOutboxFailed)
-      problems.push(`${failed} notifications failed in the last 24 hours`);
-
     const { metrics } = inputs;
     if (syncAge !== null) metrics.syncAgeSeconds.set(syncAge);
     metrics.haloReachable.set(halo.reachable ? 1 : 0);
     metrics.webhookBacklog.set(backlog.count);
     metrics.webhookBacklogAgeSeconds.set(backlog.oldestAgeSeconds ?? 0);
     metrics.outboxFailed.set(failed);
+    observedAt = now.getTime();
+    return { lastSync, syncAge, halo, backlog, failed };
+  };
+
+  const check = async (): Promise<Readiness> => {
+    const now = inputs.clock.now();
+    await inputs.db.query('SELECT 1');
+    const { lastSync, syncAge, halo, backlog, failed } = await observe(now);
+    const problems: string[] = [];
+    if (syncAge === null) problems.push('no HaloPSA sync has completed yet');
+    else if (syncAge > inputs.limits.maxSyncAgeMinutes * 60)
+      problems.push(`the last HaloPSA sync is ${Math.round(syncAge / 60)} minutes old`);
+    const downFor = halo.failingSince ? now.getTime() - Date.parse(halo.failingSince) : 0;
+    if (!halo.reachable && downFor > inputs.limits.haloDownMinutes * 60_000)
+      problems.push(`HaloPSA has not answered since ${halo.failingSince}`);
+    if ((backlog.oldestAgeSeconds ?? 0) > inputs.limits.maxWebhookAgeMinutes * 60)
+      problems.push(
+        `${backlog.count} webhook deliveries waiting, the oldest for ${Math.round(backlog.oldestAgeSeconds! / 60)} minutes`,
+      );
+    if (failed > inputs.limits.maxOutboxFailed)
+      problems.push(`${failed} notifications failed in the last 24 hours`);
     return {
       ready: problems.length === 0,
       checks: {
@@ -73,4 +95,12 @@ export function readinessCheck(inputs: ReadinessInputs): () => Promise<Readiness
       },
     };
   };
+
+  const refreshMetrics = async (): Promise<void> => {
+    const now = inputs.clock.now();
+    if (now.getTime() - observedAt < METRICS_REUSE_MS) return;
+    await observe(now);
+  };
+
+  return { check, refreshMetrics };
 }

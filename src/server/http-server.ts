@@ -29,6 +29,8 @@ export interface HttpServerDeps {
   logger: AppLogger;
   metrics: AppMetrics;
   readiness: () => Promise<Readiness>;
+  /** Refreshes the gauges a scrape reads (cheaper than `readiness`); none when absent. */
+  refreshMetrics?: () => Promise<void>;
   routes: Route[];
   /** Production pins HTTPS (HSTS); demo lets the local Agents Playground frame the tab. */
   mode?: 'demo' | 'production';
@@ -95,8 +97,10 @@ export function createHttpServer(deps: HttpServerDeps): Server {
   });
 
   server.get('/metrics', async (_req: Request, res: Response) => {
-    // The readiness check refreshes its gauges (sync age, HaloPSA reachability, backlogs).
-    await deps.readiness().catch(() => undefined);
+    // Sync age, HaloPSA reachability and backlogs are read at scrape time, not per event.
+    await deps
+      .refreshMetrics?.()
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'metrics refresh failed'));
     const body = await deps.metrics.registry.metrics();
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
     res.sendRaw(200, body);

@@ -3,6 +3,10 @@ import { Writable } from 'node:stream';
 import type { Server } from 'restify';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
+import {
+  EVIDENCE_UPLOAD_BODY_BYTES,
+  MAX_EVIDENCE_UPLOAD_BYTES,
+} from '../shared/evidence-upload-limits';
 import { createHttpServer, listen } from './http-server';
 
 const quiet = new Writable({ write: (_c, _e, done) => done() });
@@ -49,19 +53,47 @@ describe.each(['demo', 'production'] as const)('security headers and body limits
     expect(csp.includes('http://localhost:*')).toBe(mode === 'demo');
   });
 
+  /**
+   * Announces a body of `bytes` and sends none of it: the server must answer from the headers
+   * alone (a refusal never waits for, nor reads, the body).
+   */
+  const announce = (path: string, bytes: number) =>
+    new Promise<{ status: number; body: { error: { code: string; message: string } } }>(
+      (resolve, reject) => {
+        const req = request(`${url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(bytes) },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+          });
+        });
+        req.on('error', reject);
+        req.flushHeaders();
+      },
+    );
+
   test('a 10 MB body to an ordinary route is refused with 413 before it is read', async () => {
     seen.length = 0;
-    const big = JSON.stringify({ text: 'x'.repeat(10 * 1024 * 1024) });
-    const response = await fetch(`${url}/api/v1/projects`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: big,
-    }).catch((error: unknown) => error);
-    // The server answers and closes without reading: fetch sees either the 413 or a reset.
-    if (response instanceof Response) {
-      expect(response.status).toBe(413);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('TOO_LARGE');
-    }
+    const answer = await announce('/api/v1/projects', 10 * 1024 * 1024);
+    expect(answer.status).toBe(413);
+    expect(answer.body.error.code).toBe('TOO_LARGE');
+    expect(seen).toEqual([]);
+  });
+
+  test('the evidence upload route refuses a body past its one limit, derived from the file limit', async () => {
+    seen.length = 0;
+    expect(EVIDENCE_UPLOAD_BODY_BYTES).toBe(
+      4 * Math.ceil(MAX_EVIDENCE_UPLOAD_BYTES / 3) + 64 * 1024,
+    );
+    const answer = await announce('/api/v1/gates/evidence', EVIDENCE_UPLOAD_BODY_BYTES + 1);
+    expect(answer.status).toBe(413);
+    expect(answer.body.error.message).toContain(`limited to ${EVIDENCE_UPLOAD_BODY_BYTES} bytes`);
     expect(seen).toEqual([]);
   });
 

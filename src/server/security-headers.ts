@@ -4,6 +4,7 @@
  * never leaking its URLs in a Referer; HTTPS is pinned in production. Request bodies are bounded per
  * route before anything reads them: small for everything, large only for the evidence upload.
  */
+import { EVIDENCE_UPLOAD_BODY_BYTES } from '../shared/evidence-upload-limits';
 
 /** Hosts allowed to frame the tab (Teams, Microsoft 365, Outlook; `*.cloud.microsoft` for the new domain). */
 export const TEAMS_FRAME_ANCESTORS = [
@@ -46,12 +47,12 @@ export function securityHeaders(mode: 'demo' | 'production'): Record<string, str
   };
 }
 
+/** The largest limit of any route (the evidence upload's): what the body parser itself is given. */
+export const MAX_BODY_BYTES = EVIDENCE_UPLOAD_BODY_BYTES;
+
 /** Largest request body a route accepts, in bytes (the only large one is the evidence upload). */
 export function bodyLimitFor(path: string): number {
-  if (path === '/api/v1/gates/evidence') return 7 * 1024 * 1024 + 64 * 1024;
+  if (path === '/api/v1/gates/evidence') return MAX_BODY_BYTES;
   if (path === '/api/halo/webhook') return 1024 * 1024;
   return 256 * 1024;
 }
-
-/** The largest limit of any route: what the body parser itself is given. */
-export const MAX_BODY_BYTES = 7 * 1024 * 1024 + 64 * 1024;

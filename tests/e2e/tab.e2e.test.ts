@@ -388,6 +388,10 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       const panel = page.getByTestId('gate-panel');
       await panel.getByText('Design document').waitFor();
       expect(await panel.innerText()).toContain('Signed off by the customer on the call');
+      // The frozen pack was re-verified as it was opened (links only: nothing stored to differ).
+      const integrity = panel.getByTestId('gate-integrity');
+      expect(await integrity.getAttribute('data-integrity')).toBe('verified');
+      expect(await integrity.innerText()).toMatch(/Evidence verified/);
       await shot('gate-pending');
 
       await panel.getByRole('button', { name: 'Approve' }).click();

@@ -180,25 +180,60 @@ describe('hostile inputs found by the fuzz suite', () => {
   });
 
   test('refused card clicks past 20 a minute are answered 429 and write nothing more', async () => {
-    const owner = withRole('msp_owner').aadObjectId;
-    // A concession that does not exist: each click is refused.
-    const refused = async () => click(owner, 'concession.approve', { concessionId: 987654 });
+    // A real pending concession, requested by an account manager, who may not approve it.
+    const am = withRole('account_manager');
+    const pipeline = await call('/renewals?days=365', am.signInEmail);
+    expect(pipeline.status).toBe(200);
+    const items = (JSON.parse(pipeline.text) as { items: Array<{ contractId: number }> }).items;
+    let concessionId: number | null = null;
+    for (const item of items) {
+      const r = await call(`/contracts/${item.contractId}/concessions`, am.signInEmail, 'POST', {
+        discountPct: 5,
+        reason: 'Multi-year commitment',
+      });
+      if (r.status === 201) {
+        concessionId = (JSON.parse(r.text) as { id: number }).id;
+        break;
+      }
+    }
+    expect(concessionId).not.toBeNull();
+    const concession = async () =>
+      (
+        await app.db.query<{ status: string; version: number; decided_at: unknown }>(
+          `SELECT status, version, decided_at FROM concession_requests WHERE id = $1`,
+          [concessionId],
+        )
+      )[0];
+    const pending = await concession();
+    expect(pending).toMatchObject({ status: 'pending', decided_at: null });
+
+    const refused = async () =>
+      click(am.aadObjectId, 'concession.approve', { concessionId, version: pending!.version });
     for (let i = 0; i < 20; i += 1) {
       const r = await refused();
       expect(r.text).not.toMatch(/"statusCode":429/);
     }
     const audit = await count('audit_log');
     const actions = await count('action_log');
+    const timeline = await count('renewal_events');
     for (let i = 0; i < 5; i += 1) {
       const r = await refused();
       expect(r.text).toMatch(/"statusCode":429/);
     }
     expect(await count('audit_log')).toBe(audit);
     expect(await count('action_log')).toBe(actions);
-    // Another person is not held back by it.
-    const other = users.find((u) => u.roles.includes('cs_lead') && u.aadObjectId !== owner)!;
-    const r = await click(other.aadObjectId, 'concession.approve', { concessionId: 987654 });
+    expect(await count('renewal_events')).toBe(timeline);
+    expect(await concession()).toEqual(pending);
+    // Another person is not held back by it: a CS lead decides the same concession.
+    const lead = users.find(
+      (u) => u.roles.includes('cs_lead') && u.aadObjectId !== am.aadObjectId,
+    )!;
+    const r = await click(lead.aadObjectId, 'concession.approve', {
+      concessionId,
+      version: pending!.version,
+    });
     expect(r.text).not.toMatch(/"statusCode":429/);
+    expect((await concession())!.status).toBe('approved');
   });
 
   test('refused API actions past 20 a minute are answered 429 with Retry-After', async () => {

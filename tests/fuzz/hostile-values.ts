@@ -122,6 +122,8 @@ export interface DeclaredRoute {
   method: 'get' | 'post' | 'put' | 'del';
   path: string;
   file: string;
+  /** Whether the route's handler reads its query string (its source mentions `query`). */
+  readsQuery: boolean;
 }
 
 /**
@@ -134,9 +136,17 @@ export function declaredRoutes(root: string): DeclaredRoute[] {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('-routes.ts'))) {
     const source = readFileSync(join(dir, file), 'utf8');
     const pattern = /method: '(get|post|put|del)',\s*path: '([^']+)'/g;
-    for (const match of source.matchAll(pattern)) {
-      routes.push({ method: match[1] as DeclaredRoute['method'], path: match[2]!, file });
-    }
+    const matches = [...source.matchAll(pattern)];
+    matches.forEach((match, i) => {
+      // The route's declaration runs up to the next one's.
+      const declaration = source.slice(match.index, matches[i + 1]?.index ?? source.length);
+      routes.push({
+        method: match[1] as DeclaredRoute['method'],
+        path: match[2]!,
+        file,
+        readsQuery: /\bquery\b/.test(declaration),
+      });
+    });
   }
   return routes;
 }

@@ -16,6 +16,7 @@ import { Failed, LoadableView } from '../components/states';
 import { instant } from '../format';
 import type { GateDetailDto, GateSummaryDto } from '../../../src/api/dto';
 import { useMe } from '../me';
+import { integrityNotice } from './gate-integrity';
 import { useApiClient, useResource } from '../use-api';
 
 const OUTCOMES: { outcome: 'approve' | 'reject' | 'request-changes'; label: string }[] = [
@@ -56,6 +57,7 @@ function GateDetail({ detail, onDecided }: { detail: GateDetailDto; onDecided: (
   const g = detail.gate;
   const me = useMe();
   const mayDecide = g.status === 'pending' && (me?.roles.includes('pmo_lead') ?? false);
+  const integrity = integrityNotice(detail.integrity);
   return (
     <>
       <h2 id="gate-title" className="ct-subtitle">
@@ -71,6 +73,24 @@ function GateDetail({ detail, onDecided }: { detail: GateDetailDto; onDecided: (
         </span>
         {g.decidedAt ? <span>Decided {instant(g.decidedAt)}</span> : null}
       </div>
+      {integrity ? (
+        <MessageBar
+          intent={integrity.intent}
+          data-testid="gate-integrity"
+          data-integrity={detail.integrity?.status}
+        >
+          <MessageBarBody>
+            <strong>{integrity.title}</strong>
+            {integrity.lines.length > 0 ? (
+              <ul className="ct-list">
+                {integrity.lines.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            ) : null}
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       <h3 className="ct-subtitle">Deliverables</h3>
       {detail.pack.deliverables.length === 0 ? (
         <Text>None.</Text>
