@@ -1,0 +1,230 @@
+import type { Clock } from '../../shared/clock';
+import type { Actor } from '../delivery-views';
+import type { EvidenceStore } from '../gates/evidence-store.port';
+import type { GateDetail, PackIntegrity } from '../gates/gate-views';
+import type { ReadAccess, ReadRefusal } from '../identity/read-access';
+import type { AuditTrail } from '../ports/audit.port';
+import {
+  PDF_CONTENT_TYPE,
+  type DocumentBlock,
+  type DocumentRenderer,
+  type ExportedFile,
+} from './document-renderer.port';
+import type { AuditChainCheck, PackArchive, PackArchives } from './pack-archives.port';
+
+export interface ExportEvidencePackDeps {
+  access: ReadAccess;
+  gates: { detail(gateId: string): Promise<GateDetail | null> };
+  verify: { run(gateId: string): Promise<PackIntegrity | null> };
+  chain: AuditChainCheck;
+  renderer: DocumentRenderer;
+  /** Where the archived PDF goes, next to the evidence; null when no store is configured. */
+  evidence: EvidenceStore | null;
+  archives: PackArchives;
+  audit: AuditTrail;
+  clock: Clock;
+  tenantName: string;
+}
+
+/** Why a pack cannot be exported: the read rules, no such gate, or not decided yet. */
+export type PackRefusal =
+  | ReadRefusal
+  | { ok: false; reason: 'not-found' | 'not-decided'; message: string };
+
+/** What archiving a pack did. */
+export type PackArchiveOutcome =
+  | { ok: true; archive: PackArchive; created: boolean }
+  | { ok: false; reason: 'not-found' | 'not-decided' | 'no-store'; message: string };
+
+/**
+ * The evidence pack of a decided gate as a PDF: the pack, the file hashes (re-verified against the
+ * store now), every decision, the gate's audit entries and the tenant's audit chain check. On
+ * approval it is archived into the gate's evidence folder and its SHA-256 recorded and audited.
+ */
+export class ExportEvidencePack {
+  constructor(private readonly deps: ExportEvidencePackDeps) {}
+
+  async run(
+    actor: Actor,
+    gateId: string,
+  ): Promise<{ ok: true; file: ExportedFile } | PackRefusal> {
+    const detail = await this.deps.gates.detail(gateId);
+    if (detail === null) {
+      const any = this.deps.access.anyRole(actor);
+      return any.ok ? { ok: false, reason: 'not-found', message: `There is no gate ${gateId}.` } : any;
+    }
+    const grant = await this.deps.access.project(actor, detail.gate.project.id);
+    if (!grant.ok) return grant;
+    if (detail.gate.status === 'pending') {
+      return {
+        ok: false,
+        reason: 'not-decided',
+        message: 'This gate is still pending: its evidence pack is exported once it is decided.',
+      };
+    }
+    return { ok: true, file: await this.render(detail) };
+  }
+
+  /** Archives the decided gate's pack PDF next to its evidence (once per pack version). */
+  async archive(gateId: string): Promise<PackArchiveOutcome> {
+    const { evidence, archives } = this.deps;
+    const detail = await this.deps.gates.detail(gateId);
+    if (detail === null) return { ok: false, reason: 'not-found', message: `No gate ${gateId}.` };
+    const { gate } = detail;
+    if (gate.status === 'pending') {
+      return { ok: false, reason: 'not-decided', message: `Gate ${gateId} is pending.` };
+    }
+    const existing = await archives.find(gateId, gate.packVersion);
+    if (existing !== null) return { ok: true, archive: existing, created: false };
+    if (evidence === null) {
+      return { ok: false, reason: 'no-store', message: 'No evidence store is configured.' };
+    }
+    const file = await this.render(detail);
+    const stored = await evidence.put(
+      {
+        clientId: gate.client.id,
+        clientName: gate.client.name,
+        projectId: gate.project.id,
+        projectName: gate.project.name,
+        gateKey: String(gate.milestone.id),
+      },
+      file.fileName,
+      file.bytes,
+      file.contentType,
+    );
+    const archive: PackArchive = {
+      gateId,
+      packVersion: gate.packVersion,
+      path: stored.path,
+      webUrl: stored.webUrl,
+      size: stored.size,
+      sha256: stored.sha256,
+      archivedAt: stored.storedAt,
+    };
+    const created = await archives.record(archive);
+    if (created) {
+      await this.deps.audit.append({
+        subjectType: 'gate',
+        subjectId: gateId,
+        action: 'gate.pack.archived',
+        actor: null,
+        detail: { packVersion: gate.packVersion, path: stored.path, sha256: stored.sha256 },
+      });
+    }
+    return { ok: true, archive, created };
+  }
+
+  private async render(detail: GateDetail): Promise<ExportedFile> {
+    const { gate, pack, files, decisions, timeline } = detail;
+    const [integrity, chain] = await Promise.all([
+      this.deps.verify.run(gate.id),
+      this.deps.chain.verify(),
+    ]);
+    const date = this.deps.clock.now().toISOString().slice(0, 10);
+    const stored = new Map(integrity?.files.map((f) => [f.fileId, f]) ?? []);
+    const blocks: DocumentBlock[] = [
+      {
+        kind: 'facts',
+        items: [
+          { label: 'Client', value: gate.client.name },
+          { label: 'Project', value: `${gate.project.name} (${gate.project.id})` },
+          { label: 'Gate milestone', value: gate.milestone.name },
+          { label: 'Status', value: gate.status },
+          { label: 'Pack version', value: String(gate.packVersion) },
+          { label: 'Pack SHA-256', value: gate.packHash },
+          { label: 'Requested', value: `${gate.requestedAt} by ${gate.requestedBy.name}` },
+          { label: 'Decided', value: gate.decidedAt ?? 'not yet' },
+        ],
+      },
+      { kind: 'heading', level: 1, text: 'Deliverables' },
+      pack.deliverables.length === 0
+        ? { kind: 'paragraph', text: 'No deliverables.' }
+        : {
+            kind: 'table',
+            columns: ['Deliverable', 'Kind', 'SHA-256 or link', 'Stored bytes'],
+            rows: pack.deliverables.map((d) =>
+              d.kind === 'file'
+                ? [d.name, 'file', d.sha256, storedWord(stored.get(d.fileId)?.ok, integrity)]
+                : [d.title, 'link', d.url, 'n/a'],
+            ),
+          },
+      { kind: 'heading', level: 1, text: 'QA outcomes' },
+      pack.qaOutcomes.length === 0
+        ? { kind: 'paragraph', text: 'No QA outcomes.' }
+        : {
+            kind: 'table',
+            columns: ['Check', 'Outcome', 'Notes', 'Source'],
+            rows: pack.qaOutcomes.map((q) => [q.name, q.outcome, q.notes, q.source]),
+          },
+      { kind: 'heading', level: 1, text: 'Customer acceptance' },
+      { kind: 'paragraph', text: pack.customerAcceptanceNotes || 'None recorded.' },
+      { kind: 'heading', level: 1, text: 'Open risks' },
+      pack.openRisks.length === 0
+        ? {
+            kind: 'paragraph',
+            text: pack.noOpenRisks ? 'The PM stated there are no open risks.' : 'None listed.',
+          }
+        : {
+            kind: 'table',
+            columns: ['Risk', 'Owner', 'Mitigation'],
+            rows: pack.openRisks.map((r) => [r.description, r.owner, r.mitigation]),
+          },
+      { kind: 'heading', level: 1, text: 'Evidence files' },
+      files.length === 0
+        ? { kind: 'paragraph', text: 'No files uploaded.' }
+        : {
+            kind: 'table',
+            columns: ['File', 'Size (bytes)', 'SHA-256', 'Stored'],
+            rows: files.map((f) => [f.name, String(f.size), f.sha256, f.storedAt]),
+          },
+      {
+        kind: 'paragraph',
+        text: `File hash check at ${integrity?.checkedAt ?? date}: ${integrity?.status ?? 'unavailable'}.`,
+      },
+      { kind: 'heading', level: 1, text: 'Decisions' },
+      decisions.length === 0
+        ? { kind: 'paragraph', text: 'No decisions.' }
+        : {
+            kind: 'table',
+            columns: ['Version', 'Decision', 'By', 'At', 'Comment'],
+            rows: decisions.map((d) => [
+              String(d.packVersion),
+              d.outcome,
+              d.by.name,
+              d.at,
+              d.comment,
+            ]),
+          },
+      { kind: 'heading', level: 1, text: 'Audit entries' },
+      {
+        kind: 'table',
+        columns: ['Seq', 'At', 'Action', 'By', 'Entry hash'],
+        rows: timeline.map((e) => [String(e.seq), e.at, e.action, e.actorName, e.hash]),
+      },
+      { kind: 'heading', level: 1, text: 'Audit chain check' },
+      {
+        kind: 'paragraph',
+        text: chain.ok
+          ? `Audit chain intact: ${chain.entries} entries verified.`
+          : `Audit chain BROKEN: ${chain.problem ?? 'unknown problem'}.`,
+      },
+    ];
+    const bytes = await this.deps.renderer.render({
+      title: `Evidence pack: ${gate.project.name}, ${gate.milestone.name}`,
+      tenantName: this.deps.tenantName,
+      date,
+      blocks,
+    });
+    return {
+      fileName: `evidence-pack-${gate.id}-v${gate.packVersion}.pdf`,
+      contentType: PDF_CONTENT_TYPE,
+      bytes,
+    };
+  }
+}
+
+function storedWord(ok: boolean | undefined, integrity: PackIntegrity | null): string {
+  if (ok === true) return 'verified';
+  if (ok === false) return 'CHANGED OR GONE';
+  return integrity?.status ?? 'unavailable';
+}
