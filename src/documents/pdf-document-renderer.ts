@@ -117,13 +117,21 @@ function body(doc: Doc): Doc {
 function renderTable(doc: Doc, parent: Struct, columns: string[], rows: string[][]): void {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
-  const colWidth = width / Math.max(1, columns.length);
+  // Columns share the width by how long their longest cell is (within bounds), so short codes
+  // do not take the room long text needs.
+  const weights = columns.map((header, i) =>
+    Math.min(40, Math.max(8, header.length, ...rows.map((r) => (r[i] ?? '').length))),
+  );
+  const total = weights.reduce((a, b) => a + b, 0);
+  const widths = weights.map((w) => (width * w) / total);
+  const lefts = widths.map((_, i) => left + widths.slice(0, i).reduce((a, b) => a + b, 0));
   const table = doc.struct('Table');
   parent.add(table);
   const row = (cells: string[], header: boolean) => {
     doc.font(header ? 'Helvetica-Bold' : 'Helvetica').fontSize(BODY_SIZE - 1);
     const height =
-      Math.max(...cells.map((c) => doc.heightOfString(c || ' ', { width: colWidth - 6 }))) + 4;
+      Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - 6 }))) +
+      4;
     if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
     const top = doc.y;
     const tr = doc.struct('TR');
@@ -131,7 +139,7 @@ function renderTable(doc: Doc, parent: Struct, columns: string[], rows: string[]
     cells.forEach((cell, i) => {
       tr.add(
         doc.struct(header ? 'TH' : 'TD', {}, () =>
-          doc.text(cell || ' ', left + i * colWidth, top, { width: colWidth - 6 }),
+          doc.text(cell || ' ', lefts[i]!, top, { width: widths[i]! - 6 }),
         ),
       );
     });

@@ -140,12 +140,11 @@ export class ExportEvidencePack {
       pack.deliverables.length === 0
         ? { kind: 'paragraph', text: 'No deliverables.' }
         : {
-            kind: 'table',
-            columns: ['Deliverable', 'Kind', 'SHA-256 or link', 'Stored bytes'],
-            rows: pack.deliverables.map((d) =>
+            kind: 'list',
+            items: pack.deliverables.map((d) =>
               d.kind === 'file'
-                ? [d.name, 'file', d.sha256, storedWord(stored.get(d.fileId)?.ok, integrity)]
-                : [d.title, 'link', d.url, 'n/a'],
+                ? `${d.name} (file, ${d.size} bytes): SHA-256 ${d.sha256}, stored bytes ${storedWord(stored.get(d.fileId)?.ok, integrity)}`
+                : `${d.title} (link): ${d.url}`,
             ),
           },
       { kind: 'heading', level: 1, text: 'QA outcomes' },
@@ -173,9 +172,10 @@ export class ExportEvidencePack {
       files.length === 0
         ? { kind: 'paragraph', text: 'No files uploaded.' }
         : {
-            kind: 'table',
-            columns: ['File', 'Size (bytes)', 'SHA-256', 'Stored'],
-            rows: files.map((f) => [f.name, String(f.size), f.sha256, f.storedAt]),
+            kind: 'list',
+            items: files.map(
+              (f) => `${f.name}, ${f.size} bytes, stored ${f.storedAt} at ${f.path}: SHA-256 ${f.sha256}`,
+            ),
           },
       {
         kind: 'paragraph',
@@ -197,9 +197,10 @@ export class ExportEvidencePack {
           },
       { kind: 'heading', level: 1, text: 'Audit entries' },
       {
-        kind: 'table',
-        columns: ['Seq', 'At', 'Action', 'By', 'Entry hash'],
-        rows: timeline.map((e) => [String(e.seq), e.at, e.action, e.actorName, e.hash]),
+        kind: 'list',
+        items: timeline.map(
+          (e) => `#${e.seq} ${e.at} ${e.action} by ${e.actorName}: entry hash ${e.hash}`,
+        ),
       },
       { kind: 'heading', level: 1, text: 'Audit chain check' },
       {
