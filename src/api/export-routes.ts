@@ -7,10 +7,11 @@ import { z } from 'zod';
 import type { ExportedFile } from '../app/exports/document-renderer.port';
 import type { ExportEvidencePack } from '../app/exports/export-evidence-pack';
 import type { ExportPilotBrief } from '../app/exports/export-pilot-brief';
+import type { ExportPostProjectReview } from '../app/exports/export-post-project-review';
 import type { ExportWeeklyReport } from '../app/exports/export-weekly-report';
 import { WORKBOOK_LISTS, type ExportWorkbook } from '../app/exports/export-workbook';
 import type { ReadRefusal } from '../app/identity/read-access';
-import { safeText } from '../shared/input-schemas';
+import { recordIdText, safeText } from '../shared/input-schemas';
 import { ApiError, type ApiResult, type ApiRoute } from './api-types';
 
 /** The export use cases (built once by the exports module). */
@@ -19,6 +20,7 @@ export interface ExportUseCases {
   weeklyReport: ExportWeeklyReport;
   pilotBrief: ExportPilotBrief;
   evidencePack: ExportEvidencePack;
+  postProjectReview: ExportPostProjectReview;
 }
 
 export interface ExportRoutesDeps {
@@ -58,7 +60,8 @@ function download(file: ExportedFile): ApiResult {
 type Refusal = ReadRefusal | { ok: false; reason: 'not-found' | 'not-decided'; message: string };
 
 function refused(refusal: Refusal): never {
-  const status = refusal.reason === 'not-found' ? 404 : refusal.reason === 'not-decided' ? 409 : 403;
+  const status =
+    refusal.reason === 'not-found' ? 404 : refusal.reason === 'not-decided' ? 409 : 403;
   throw new ApiError(status, refusal.reason, refusal.message);
 }
 
@@ -100,6 +103,16 @@ export function exportRoutes(deps: ExportRoutesDeps): ApiRoute[] {
       handler: async ({ actor, params }) => {
         const gateId = gateIdParam.parse(params.gateId);
         const result = await services(actor.tenantId).evidencePack.run(actor, gateId);
+        if (!result.ok) refused(result);
+        return download(result.file);
+      },
+    },
+    {
+      method: 'get',
+      path: '/exports/projects/:projectId/post-project-review.pdf',
+      handler: async ({ actor, params }) => {
+        const projectId = recordIdText.parse(params.projectId);
+        const result = await services(actor.tenantId).postProjectReview.run(actor, projectId);
         if (!result.ok) refused(result);
         return download(result.file);
       },

@@ -16,7 +16,8 @@ const BAND = 28;
  * number on every page, marked as pagination artifacts so readers skip them.
  */
 export class PdfDocumentRenderer implements DocumentRenderer {
-  async render(spec: DocumentSpec): Promise<Buffer> {
+  async render(input: DocumentSpec): Promise<Buffer> {
+    const spec = printableSpec(input);
     const doc = new PDFDocument({
       size: 'A4',
       margins: { top: MARGIN + BAND, bottom: MARGIN + BAND, left: MARGIN, right: MARGIN },
@@ -50,6 +51,35 @@ export class PdfDocumentRenderer implements DocumentRenderer {
     doc.end();
     return done;
   }
+}
+
+/** Characters above U+00FF that the standard fonts' WinAnsi encoding still has. */
+const WIN_ANSI_EXTRAS = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+const SPELLED: Record<string, string> = {
+  '→': '->',
+  '←': '<-',
+  '≤': '<=',
+  '≥': '>=',
+  '−': '-',
+  '≈': '~',
+};
+
+/**
+ * Text the built-in PDF fonts can show: they encode WinAnsi only, so other characters are spelled
+ * out (→ as ->), stripped of accents they cannot carry, or shown as "?" rather than as garbage.
+ */
+export function printable(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code <= 0xff || WIN_ANSI_EXTRAS.has(ch)) out += ch;
+    else if (SPELLED[ch] !== undefined) out += SPELLED[ch];
+    else {
+      const base = ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+      out += [...base].every((c) => c.codePointAt(0)! <= 0xff) && base !== '' ? base : '?';
+    }
+  }
+  return out;
 }
 
 type Doc = PDFKit.PDFDocument;
@@ -130,8 +160,7 @@ function renderTable(doc: Doc, parent: Struct, columns: string[], rows: string[]
   const row = (cells: string[], header: boolean) => {
     doc.font(header ? 'Helvetica-Bold' : 'Helvetica').fontSize(BODY_SIZE - 1);
     const height =
-      Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - 6 }))) +
-      4;
+      Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - 6 }))) + 4;
     if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
     const top = doc.y;
     const tr = doc.struct('TR');
@@ -148,7 +177,11 @@ function renderTable(doc: Doc, parent: Struct, columns: string[], rows: string[]
     doc.y = top + height;
   };
   row(columns, true);
-  for (const cells of rows) row(columns.map((_, i) => cells[i] ?? ''), false);
+  for (const cells of rows)
+    row(
+      columns.map((_, i) => cells[i] ?? ''),
+      false,
+    );
   table.end();
 }
 
@@ -167,7 +200,10 @@ function stampPages(doc: Doc, spec: DocumentSpec): void {
       .font('Helvetica')
       .fontSize(8)
       .fillColor('#444444')
-      .text(`${spec.tenantName} · ${spec.title}`, margins.left, MARGIN, { width, lineBreak: false });
+      .text(`${spec.tenantName} · ${spec.title}`, margins.left, MARGIN, {
+        width,
+        lineBreak: false,
+      });
     doc.text(
       `${spec.tenantName} · ${spec.date} · page ${i - range.start + 1} of ${range.count}`,
       margins.left,
@@ -178,4 +214,35 @@ function stampPages(doc: Doc, spec: DocumentSpec): void {
     doc.fillColor('black');
     doc.page.margins.bottom = bottom;
   }
+}
+
+function printableSpec(spec: DocumentSpec): DocumentSpec {
+  return {
+    title: printable(spec.title),
+    tenantName: printable(spec.tenantName),
+    date: spec.date,
+    blocks: spec.blocks.map((block): DocumentBlock => {
+      switch (block.kind) {
+        case 'heading':
+        case 'paragraph':
+          return { ...block, text: printable(block.text) };
+        case 'facts':
+          return {
+            kind: 'facts',
+            items: block.items.map((i) => ({
+              label: printable(i.label),
+              value: printable(i.value),
+            })),
+          };
+        case 'list':
+          return { kind: 'list', items: block.items.map(printable) };
+        case 'table':
+          return {
+            kind: 'table',
+            columns: block.columns.map(printable),
+            rows: block.rows.map((r) => r.map(printable)),
+          };
+      }
+    }),
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The exports' composition (issue 19): the KPI and risk register workbook and its lists, the weekly
- * report and pilot proof brief PDFs, and the gates' evidence pack PDF, behind our rendering ports
+ * report, pilot proof brief and post-project review PDFs, and the gates' evidence pack PDF, behind our rendering ports
  * (exceljs and pdfkit adapters in src/documents).
  */
 import { exportRoutes } from '../api/export-routes';
@@ -9,6 +9,7 @@ import { DeliveryKpis } from '../app/delivery/delivery-kpis';
 import type { DocumentRenderer, WorkbookRenderer } from '../app/exports/document-renderer.port';
 import type { ExportEvidencePack } from '../app/exports/export-evidence-pack';
 import { ExportPilotBrief } from '../app/exports/export-pilot-brief';
+import { ExportPostProjectReview } from '../app/exports/export-post-project-review';
 import { ExportWeeklyReport } from '../app/exports/export-weekly-report';
 import { ExportWorkbook } from '../app/exports/export-workbook';
 import { ReadAccess } from '../app/identity/read-access';
@@ -17,7 +18,9 @@ import { ExcelWorkbookRenderer } from '../documents/excel-workbook-renderer';
 import { PdfDocumentRenderer } from '../documents/pdf-document-renderer';
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
+import { SqlEscalationHistory } from '../store/delivery-escalation-history.repository';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
+import { SqlDeliveryStore } from '../store/delivery.repository';
 import { SqlExportRecords } from '../store/export-records.repository';
 import { SqlOwnership } from '../store/ownership.repository';
 import { SqlTabQueries } from '../store/tab-queries.repository';
@@ -54,7 +57,8 @@ export function createExportsModule(deps: ExportsModuleDeps): FeatureModule {
   const { db, tenantId, clock, tenantName, renderers } = deps;
   const access = new ReadAccess(new SqlOwnership(db, tenantId));
   const records = new SqlExportRecords(db, tenantId);
-  const kpis = new DeliveryKpis(new SqlDeliveryHistoryReader(db), clock);
+  const history = new SqlDeliveryHistoryReader(db);
+  const kpis = new DeliveryKpis(history, clock);
   const deliveryKpis = (tenant: string, weeks: number) => kpis.run(tenant, weeks);
   const renewalKpis = (asOf: string) => deps.renewals.insights.kpis(asOf);
   return {
@@ -90,6 +94,16 @@ export function createExportsModule(deps: ExportsModuleDeps): FeatureModule {
           tenantName,
         }),
         evidencePack: deps.evidencePack,
+        postProjectReview: new ExportPostProjectReview({
+          access,
+          history,
+          escalations: new SqlEscalationHistory(db),
+          delivery: new SqlDeliveryStore(db, tenantId, clock),
+          records,
+          renderer: renderers.document,
+          clock,
+          tenantName,
+        }),
       },
     }),
     bot: { commands: [], cardActions: {}, renderers: {} },

@@ -18,6 +18,14 @@ export class SqlExportRecords implements ExportRecords {
     private readonly tenantId: string,
   ) {}
 
+  async agentNames(): Promise<Map<string, string>> {
+    const rows = await this.db.query<{ id: string | number; name: string }>(
+      `SELECT id, name FROM halo_agents WHERE tenant_id = $1`,
+      [this.tenantId],
+    );
+    return new Map(rows.map((a) => [String(a.id), a.name]));
+  }
+
   async escalationOutcomes(): Promise<EscalationOutcomes> {
     const [row] = await this.db.query<{
       opened: string | number;

@@ -189,7 +189,9 @@ describe('the tab API of the demo app', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const raw = Buffer.from(
       await (
-        await fetch(`${app.url}/api/v1/report/weekly?format=csv`, { headers: { 'X-Demo-User': pm } })
+        await fetch(`${app.url}/api/v1/report/weekly?format=csv`, {
+          headers: { 'X-Demo-User': pm },
+        })
       ).arrayBuffer(),
     );
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel

@@ -130,7 +130,9 @@ describe.each(testDatabases())('the evidence pack PDF of a decided gate ($name)'
     expect(double.paths().filter((p) => p.includes('evidence-pack'))).toHaveLength(1);
 
     if (!poppler) {
-      console.warn('skipped the PDF text checks: poppler-utils is not installed; .ci/run installs it');
+      console.warn(
+        'skipped the PDF text checks: poppler-utils is not installed; .ci/run installs it',
+      );
       return;
     }
     const text = (await pdfText(stored)).replace(/\s+/g, ' ');
@@ -147,12 +149,14 @@ describe.each(testDatabases())('the evidence pack PDF of a decided gate ($name)'
       'Audit chain intact',
       'Licences arrive late',
       'stored bytes verified',
-      ...(await db.query<{ hash: string }>(
-        // Every entry up to the decision (the archive's own entry comes after the PDF).
-        `SELECT hash FROM audit_log WHERE tenant_id = $1 AND subject_id = $2
+      ...(
+        await db.query<{ hash: string }>(
+          // Every entry up to the decision (the archive's own entry comes after the PDF).
+          `SELECT hash FROM audit_log WHERE tenant_id = $1 AND subject_id = $2
             AND action <> 'gate.pack.archived'`,
-        [TENANT, gateId],
-      )).map((e) => e.hash),
+          [TENANT, gateId],
+        )
+      ).map((e) => e.hash),
     ]) {
       expect(text).toContain(words);
     }
@@ -167,6 +171,7 @@ describe.each(testDatabases())('the evidence pack PDF of a decided gate ($name)'
       workbook: { run: unused } as unknown as ExportUseCases['workbook'],
       weeklyReport: { run: unused } as unknown as ExportUseCases['weeklyReport'],
       pilotBrief: { run: unused } as unknown as ExportUseCases['pilotBrief'],
+      postProjectReview: { run: unused } as unknown as ExportUseCases['postProjectReview'],
       evidencePack: gates.evidencePack!,
     };
     const route = exportRoutes({ tenantId: TENANT, useCases }).find((r) =>

@@ -36,9 +36,8 @@ describe('exports of the demo app', () => {
         demo: { seed: 11, asOf: '2026-11-23' },
       },
     );
-    const users = (
-      (await (await fetch(`${app.url}/api/v1/demo/users`)).json()) as DemoUsersDto
-    ).items;
+    const users = ((await (await fetch(`${app.url}/api/v1/demo/users`)).json()) as DemoUsersDto)
+      .items;
     pm = users.find((u) => u.roles.length === 1 && u.roles[0] === 'pm')!.signInEmail;
     lead = users.find((u) => u.roles.includes('pmo_lead'))!.signInEmail;
     owner = users.find((u) => u.roles.includes('msp_owner'))!.signInEmail;
@@ -62,7 +61,8 @@ describe('exports of the demo app', () => {
     ).json()) as T;
   const workbook = async (bytes: Buffer) => {
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(bytes);
+    // exceljs types its input as an ArrayBuffer-like Buffer: hand it the bytes' own ArrayBuffer.
+    await book.xlsx.load(new Uint8Array(bytes).buffer);
     return book;
   };
   /** The data rows of a sheet's one table (header row left out), as plain values. */
@@ -74,7 +74,7 @@ describe('exports of the demo app', () => {
     return rows.filter((r) => r.some((v) => v !== null && v !== undefined));
   };
 
-  test('the msp owner\'s register has every sheet as an Excel table, frozen header, typed cells', async () => {
+  test("the msp owner's register has every sheet as an Excel table, frozen header, typed cells", async () => {
     const file = await download('/exports/register.xlsx', owner);
     expect(file.status).toBe(200);
     expect(file.type).toContain('spreadsheetml');
@@ -154,7 +154,9 @@ describe('exports of the demo app', () => {
 
   test('LibreOffice converts the workbook headless without a repair', async () => {
     if (!tools.soffice) {
-      console.warn('skipped: soffice (Debian libreoffice-calc) is not installed; .ci/run installs it');
+      console.warn(
+        'skipped: soffice (Debian libreoffice-calc) is not installed; .ci/run installs it',
+      );
       return;
     }
     const file = await download('/exports/register.xlsx', owner);
@@ -167,7 +169,9 @@ describe('exports of the demo app', () => {
 
   test('the weekly report PDF has real text, the tenant and date on every page, and renders', async () => {
     if (!tools.poppler) {
-      console.warn('skipped: pdftotext/pdftoppm (Debian poppler-utils) are not installed; .ci/run installs them');
+      console.warn(
+        'skipped: pdftotext/pdftoppm (Debian poppler-utils) are not installed; .ci/run installs them',
+      );
       return;
     }
     const file = await download('/exports/weekly-report.pdf', lead);
@@ -185,14 +189,18 @@ describe('exports of the demo app', () => {
     const pages = await pdfPageImages(file.bytes);
     expect(pages.length).toBeGreaterThan(0);
     expect(pages.every((size) => size > 1000)).toBe(true);
-    const stamps = text.match(new RegExp(`${TENANT_NAME} · 2026-11-23 · page \\d+ of ${pages.length}`, 'g'));
+    const stamps = text.match(
+      new RegExp(`${TENANT_NAME} · 2026-11-23 · page \\d+ of ${pages.length}`, 'g'),
+    );
     expect(stamps).toHaveLength(pages.length);
     expect(file.bytes.toString('latin1')).toContain('/StructTreeRoot');
   });
 
   test('the pilot proof brief shows KPI movement, escalations, gates and concessions', async () => {
     if (!tools.poppler) {
-      console.warn('skipped: pdftotext (Debian poppler-utils) is not installed; .ci/run installs it');
+      console.warn(
+        'skipped: pdftotext (Debian poppler-utils) is not installed; .ci/run installs it',
+      );
       return;
     }
     const file = await download('/exports/pilot-proof-brief.pdf', owner);
@@ -212,5 +220,49 @@ describe('exports of the demo app', () => {
     expect((await pdfPageImages(file.bytes)).length).toBeGreaterThan(0);
     const leadBrief = await pdfText((await download('/exports/pilot-proof-brief.pdf', lead)).bytes);
     expect(leadBrief).not.toContain('Average concession depth');
+  });
+
+  test('the post-project review of a closed project renders its review; a PM reads only theirs', async () => {
+    const open = await json<ProjectsPageDto>('/projects?pageSize=200', lead);
+    const all = await json<ProjectsPageDto>('/projects?pageSize=200&status=all', lead);
+    const openIds = new Set(open.items.map((p) => p.id));
+    const closed = all.items.find((p) => !openIds.has(p.id));
+    expect(closed).toBeDefined();
+    const file = await download(`/exports/projects/${closed!.id}/post-project-review.pdf`, lead);
+    expect(file.status).toBe(200);
+    expect(file.type).toBe('application/pdf');
+    expect(file.disposition).toContain(`post-project-review-${closed!.id}-2026-11-23.pdf`);
+
+    const mine = await json<ProjectsPageDto>('/projects?pageSize=200', pm);
+    const notMine = open.items.find((p) => !mine.items.some((m) => m.id === p.id))!;
+    expect(
+      (await download(`/exports/projects/${notMine.id}/post-project-review.pdf`, pm)).status,
+    ).toBe(403);
+    expect((await download('/exports/projects/abc/post-project-review.pdf', lead)).status).toBe(
+      400,
+    );
+    expect(
+      (await download('/exports/projects/99999999/post-project-review.pdf', lead)).status,
+    ).toBe(404);
+
+    if (!tools.poppler) {
+      console.warn(
+        'skipped the PDF text checks: poppler-utils is not installed; .ci/run installs it',
+      );
+      return;
+    }
+    const text = flat(await pdfText(file.bytes));
+    for (const words of [
+      `Post-project review: ${flat(closed!.name)}`,
+      'Estimate accuracy by task type',
+      'Risk misses',
+      'Corrective actions',
+      'Suggested policy adjustments',
+      `${TENANT_NAME} · 2026-11-23 · page 1 of`,
+    ]) {
+      expect(text).toContain(words);
+    }
+    expect(text).not.toContain('interim review');
+    expect((await pdfPageImages(file.bytes)).length).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,8 @@
  */
 
 /** How a column's cells are typed and shown. Dates are ISO `YYYY-MM-DD`, times ISO timestamps. */
-export type ColumnFormat = 'text' | 'integer' | 'decimal' | 'percent' | 'money' | 'date' | 'datetime';
+export type ColumnFormat =
+  'text' | 'integer' | 'decimal' | 'percent' | 'money' | 'date' | 'datetime';
 
 /** One column of a sheet's table. */
 export interface SheetColumn {

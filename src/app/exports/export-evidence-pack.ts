@@ -28,8 +28,7 @@ export interface ExportEvidencePackDeps {
 
 /** Why a pack cannot be exported: the read rules, no such gate, or not decided yet. */
 export type PackRefusal =
-  | ReadRefusal
-  | { ok: false; reason: 'not-found' | 'not-decided'; message: string };
+  ReadRefusal | { ok: false; reason: 'not-found' | 'not-decided'; message: string };
 
 /** What archiving a pack did. */
 export type PackArchiveOutcome =
@@ -44,14 +43,13 @@ export type PackArchiveOutcome =
 export class ExportEvidencePack {
   constructor(private readonly deps: ExportEvidencePackDeps) {}
 
-  async run(
-    actor: Actor,
-    gateId: string,
-  ): Promise<{ ok: true; file: ExportedFile } | PackRefusal> {
+  async run(actor: Actor, gateId: string): Promise<{ ok: true; file: ExportedFile } | PackRefusal> {
     const detail = await this.deps.gates.detail(gateId);
     if (detail === null) {
       const any = this.deps.access.anyRole(actor);
-      return any.ok ? { ok: false, reason: 'not-found', message: `There is no gate ${gateId}.` } : any;
+      return any.ok
+        ? { ok: false, reason: 'not-found', message: `There is no gate ${gateId}.` }
+        : any;
     }
     const grant = await this.deps.access.project(actor, detail.gate.project.id);
     if (!grant.ok) return grant;
@@ -174,7 +172,8 @@ export class ExportEvidencePack {
         : {
             kind: 'list',
             items: files.map(
-              (f) => `${f.name}, ${f.size} bytes, stored ${f.storedAt} at ${f.path}: SHA-256 ${f.sha256}`,
+              (f) =>
+                `${f.name}, ${f.size} bytes, stored ${f.storedAt} at ${f.path}: SHA-256 ${f.sha256}`,
             ),
           },
       {

@@ -67,6 +67,8 @@ export interface EscalationOutcomes {
 }
 
 export interface ExportRecords {
+  /** HaloPSA agent names by agent id (as text), inactive ones included. */
+  agentNames(): Promise<Map<string, string>>;
   /** Counts over every escalation the tenant ever had. */
   escalationOutcomes(): Promise<EscalationOutcomes>;
   /** Open, acknowledged and snoozed escalations, most severe and oldest first. */

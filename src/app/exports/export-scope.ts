@@ -1,5 +1,10 @@
 import type { Actor } from '../delivery-views';
-import { isVisible, type ReadAccess, type ReadRefusal, type Visible } from '../identity/read-access';
+import {
+  isVisible,
+  type ReadAccess,
+  type ReadRefusal,
+  type Visible,
+} from '../identity/read-access';
 import type { ProjectFilter } from '../delivery/tab-queries.port';
 
 /** What one actor's export may hold, from the one set of read rules (src/app/identity). */

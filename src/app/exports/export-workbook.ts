@@ -212,7 +212,8 @@ export class ExportWorkbook {
           c.flagged ? 'flagged' : 'watch',
           c.ownerName,
           c.ownerName,
-          c.flagCause ?? `Readiness ${c.score ?? 'unknown'}: customer checkpoint before the renewal`,
+          c.flagCause ??
+            `Readiness ${c.score ?? 'unknown'}: customer checkpoint before the renewal`,
           null,
           c.endDate,
         ]);
