@@ -206,6 +206,16 @@ export function createGatesModule(deps: GatesModuleDeps): GatesModule {
         cron: config.gates.slaCron,
         run: async () => void (await useCases.sla.run()),
       },
+      ...(useCases.evidencePack
+        ? [
+            {
+              // Retries the evidence pack archives an approval could not store.
+              name: 'gate-pack-archive',
+              cron: config.gates.slaCron,
+              run: async () => void (await useCases.evidencePack?.archiveMissing()),
+            },
+          ]
+        : []),
     ],
     milestoneGates: async (tenantId, projectId) =>
       mine(tenantId) ? useCases.queries.milestoneGates(projectId) : new Map(),

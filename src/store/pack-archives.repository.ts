@@ -19,6 +19,18 @@ export class SqlPackArchives implements PackArchives {
     return rows.length === 1;
   }
 
+  async unarchived(limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT g.id FROM gates g
+         LEFT JOIN gate_pack_archives a
+           ON a.tenant_id = g.tenant_id AND a.gate_id = g.id AND a.pack_version = g.pack_version
+        WHERE g.tenant_id = $1 AND g.status = 'approved' AND a.gate_id IS NULL
+        ORDER BY g.decided_at, g.id LIMIT $2`,
+      [this.tenantId, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async find(gateId: string, packVersion: number): Promise<PackArchive | null> {
     const [row] = await this.db.query<{
       path: string;

@@ -19,7 +19,14 @@ import type { Db } from '../../src/store/db';
 import { FakeClock } from '../bot/fakes';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { GraphDouble } from '../support/graph-double';
-import { actorOf, CLIENT, completeRequest, seedGateWorld, SMALL } from '../gates/gate-fixtures';
+import {
+  actorOf,
+  BIG,
+  CLIENT,
+  completeRequest,
+  seedGateWorld,
+  SMALL,
+} from '../gates/gate-fixtures';
 import { hasCommand, pdfPageImages, pdfText } from './document-tools';
 
 const TENANT = 'tenant-pack-archive';
@@ -47,7 +54,7 @@ describe.each(testDatabases())('the evidence pack PDF of a decided gate ($name)'
     poppler = (await hasCommand('pdftotext')) && (await hasCommand('pdftoppm'));
     handle = await database.open();
     db = handle.db;
-    await seedGateWorld(db, TENANT, [SMALL]);
+    await seedGateWorld(db, TENANT);
     double = await new GraphDouble(SITE, 'drive-1', TOKEN, clock).start();
     const evidence = new SharePointEvidenceStore({
       siteId: SITE,
@@ -161,6 +168,48 @@ describe.each(testDatabases())('the evidence pack PDF of a decided gate ($name)'
       expect(text).toContain(words);
     }
     expect((await pdfPageImages(stored)).length).toBeGreaterThan(0);
+  });
+
+  test('an archive the store refused at approval is audited, then stored by the retry job', async () => {
+    const bigGate = `g-${BIG.projectId}-${BIG.milestoneId}`;
+    const packPut = (method: string, p: string) => method === 'PUT' && p.includes('evidence-pack');
+    const packs = () => double.paths().filter((p) => p.includes('evidence-pack'));
+    const requested = await gates.request.run(
+      await actorOf(db, TENANT, 'megan'),
+      completeRequest(BIG),
+    );
+    expect(requested.ok).toBe(true);
+    double.failNext(2, 503, null, packPut);
+    for (const approver of ['adele', 'lynne'] as const) {
+      const decided = await gates.decide.run(await actorOf(db, TENANT, approver), {
+        gateId: bigGate,
+        packVersion: 1,
+        outcome: 'approve',
+        comment: '',
+      });
+      expect(decided.ok).toBe(true);
+    }
+    expect((await gates.queries.view(bigGate))!.status).toBe('approved');
+    const failures = await db.query(
+      `SELECT 1 FROM audit_log WHERE tenant_id = $1 AND subject_id = $2 AND action = 'gate.pack.archive-failed'`,
+      [TENANT, bigGate],
+    );
+    expect(failures).toHaveLength(1);
+    expect(packs().filter((p) => p.includes(`${BIG.projectId} `))).toEqual([]);
+
+    // The retry's upload is stored but its answer lost: what is stored is recorded, not a copy.
+    double.loseAnswerNext(1, packPut);
+    expect(await gates.evidencePack!.archiveMissing()).toEqual({ archived: 1, failed: 0 });
+    // The resent upload found the name taken (409): nothing was replaced.
+    expect(double.requests.some((r) => packPut(r.method, r.path) && r.status === 409)).toBe(true);
+    const stored = packs().filter((p) => p.includes(`${BIG.projectId} `));
+    expect(stored).toHaveLength(1);
+    const [archive] = await db.query<{ sha256: string }>(
+      `SELECT sha256 FROM gate_pack_archives WHERE tenant_id = $1 AND gate_id = $2`,
+      [TENANT, bigGate],
+    );
+    expect(archive!.sha256).toBe(sha256(double.files.get(stored[0]!)!.content));
+    expect(await gates.evidencePack!.archiveMissing()).toEqual({ archived: 0, failed: 0 });
   });
 
   test('only someone who reads the project exports the pack; no role is a 403', async () => {

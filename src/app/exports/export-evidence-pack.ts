@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock';
 import type { Actor } from '../delivery-views';
-import type { EvidenceStore } from '../gates/evidence-store.port';
+import type { EvidenceStore, StoredEvidenceFile } from '../gates/evidence-store.port';
 import type { GateDetail, PackIntegrity } from '../gates/gate-views';
 import type { ReadAccess, ReadRefusal } from '../identity/read-access';
 import type { AuditTrail } from '../ports/audit.port';
@@ -78,18 +78,25 @@ export class ExportEvidencePack {
       return { ok: false, reason: 'no-store', message: 'No evidence store is configured.' };
     }
     const file = await this.render(detail);
-    const stored = await evidence.put(
-      {
-        clientId: gate.client.id,
-        clientName: gate.client.name,
-        projectId: gate.project.id,
-        projectName: gate.project.name,
-        gateKey: String(gate.milestone.id),
-      },
-      file.fileName,
-      file.bytes,
-      file.contentType,
-    );
+    const location = {
+      clientId: gate.client.id,
+      clientName: gate.client.name,
+      projectId: gate.project.id,
+      projectName: gate.project.name,
+      gateKey: String(gate.milestone.id),
+    };
+    let stored: StoredEvidenceFile;
+    try {
+      stored = await evidence.put(location, file.fileName, file.bytes, file.contentType);
+    } catch (error) {
+      // A put whose answer was lost stored the file: evidence is write-once, so record what is there.
+      const existing =
+        errorCode(error) === 'EVIDENCE_EXISTS'
+          ? (await evidence.list(location)).find((f) => f.name === file.fileName)
+          : undefined;
+      if (existing === undefined) throw error;
+      stored = existing;
+    }
     const archive: PackArchive = {
       gateId,
       packVersion: gate.packVersion,
@@ -110,6 +117,33 @@ export class ExportEvidencePack {
       });
     }
     return { ok: true, archive, created };
+  }
+
+  /**
+   * Archives the approved gates an approval could not archive (the store was down): the retry of the
+   * after-approval hook, run by the gates module's job. Failures are audited and left for next time.
+   */
+  async archiveMissing(limit = 50): Promise<{ archived: number; failed: number }> {
+    let archived = 0;
+    let failed = 0;
+    for (const gateId of await this.deps.archives.unarchived(limit)) {
+      try {
+        const outcome = await this.archive(gateId);
+        if (outcome.ok) archived += 1;
+        else if (outcome.reason === 'no-store') break;
+        else failed += 1;
+      } catch (error) {
+        failed += 1;
+        await this.deps.audit.append({
+          subjectType: 'gate',
+          subjectId: gateId,
+          action: 'gate.pack.archive-failed',
+          actor: null,
+          detail: { error: error instanceof Error ? error.message : String(error) },
+        });
+      }
+    }
+    return { archived, failed };
   }
 
   private async render(detail: GateDetail): Promise<ExportedFile> {
@@ -227,4 +261,11 @@ function storedWord(ok: boolean | undefined, integrity: PackIntegrity | null): s
   if (ok === true) return 'verified';
   if (ok === false) return 'CHANGED OR GONE';
   return integrity?.status ?? 'unavailable';
+}
+
+/** The stable `code` of an adapter's error (the evidence stores' `EVIDENCE_EXISTS`), if any. */
+function errorCode(error: unknown): string | null {
+  const code: unknown =
+    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : null;
 }

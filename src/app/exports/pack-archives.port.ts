@@ -15,6 +15,8 @@ export interface PackArchives {
   /** Records an archive; false when that pack version was archived already. */
   record(archive: PackArchive): Promise<boolean>;
   find(gateId: string, packVersion: number): Promise<PackArchive | null>;
+  /** Approved gates whose current pack version has no archive yet, oldest decision first. */
+  unarchived(limit: number): Promise<string[]>;
 }
 
 /** The tenant's audit hash chain, checked from the first entry. */
