@@ -48,10 +48,14 @@ export async function pdfPageImages(pdf: Buffer): Promise<number[]> {
 }
 
 /**
- * Converts a workbook headless with LibreOffice (first sheet to CSV) in a throw-away profile and
- * returns the CSV and everything soffice printed (a repair prompt or an error would show there).
+ * Converts a workbook headless with LibreOffice in a throw-away profile (`csv`: the first sheet;
+ * `pdf`: every sheet) and returns the file and everything soffice printed (a repair prompt or an
+ * error would show there).
  */
-export async function libreOfficeCsv(xlsx: Buffer): Promise<{ csv: string; output: string }> {
+export async function libreOfficeConvert(
+  xlsx: Buffer,
+  to: 'csv' | 'pdf',
+): Promise<{ file: Buffer; output: string }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ct-lo-'));
   try {
     const file = path.join(dir, 'book.xlsx');
@@ -63,15 +67,15 @@ export async function libreOfficeCsv(xlsx: Buffer): Promise<{ csv: string; outpu
         '--headless',
         '--norestore',
         '--convert-to',
-        'csv',
+        to,
         '--outdir',
         path.join(dir, 'out'),
         file,
       ],
       { timeout: 120_000 },
     );
-    const csv = await fs.readFile(path.join(dir, 'out', 'book.csv'), 'utf8');
-    return { csv, output: `${stdout}\n${stderr}` };
+    const converted = await fs.readFile(path.join(dir, 'out', `book.${to}`));
+    return { file: converted, output: `${stdout}\n${stderr}` };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

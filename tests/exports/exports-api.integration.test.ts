@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import type { DemoUsersDto, ProjectsPageDto, WeeklyReportDto } from '../../src/api/dto';
 import { loadConfig } from '../../src/config';
 import { startApp, type RunningApp } from '../../src/main';
-import { hasCommand, libreOfficeCsv, pdfPageImages, pdfText } from './document-tools';
+import { hasCommand, libreOfficeConvert, pdfPageImages, pdfText } from './document-tools';
 
 const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -152,7 +152,7 @@ describe('exports of the demo app', () => {
     expect(anonymous.status).toBeLessThan(404);
   });
 
-  test('LibreOffice converts the workbook headless without a repair', async () => {
+  test('LibreOffice converts the workbook headless, every sheet, without a repair', async () => {
     if (!tools.soffice) {
       console.warn(
         'skipped: soffice (Debian libreoffice-calc) is not installed; .ci/run installs it',
@@ -160,11 +160,26 @@ describe('exports of the demo app', () => {
       return;
     }
     const file = await download('/exports/register.xlsx', owner);
-    const { csv, output } = await libreOfficeCsv(file.bytes);
-    expect(output).not.toMatch(/repair|corrupt|error/i);
-    const lines = csv.trim().split(/\r?\n/);
+    const csv = await libreOfficeConvert(file.bytes, 'csv');
+    expect(csv.output).not.toMatch(/repair|corrupt|error/i);
+    const lines = csv.file.toString('utf8').trim().split(/\r?\n/);
     expect(lines[0]).toContain('Baseline');
     expect(lines[1]).toContain('On-time milestone rate');
+    if (!tools.poppler) return;
+    // Every sheet loads: the PDF of the whole workbook holds each table's header.
+    const pdf = await libreOfficeConvert(file.bytes, 'pdf');
+    expect(pdf.output).not.toMatch(/repair|corrupt|error/i);
+    const text = flat(await pdfText(pdf.file));
+    for (const header of [
+      'Better when',
+      'Mitigation owner',
+      'Open escalations',
+      'Days to end',
+      'Approver tier',
+      'Pack SHA-256',
+    ]) {
+      expect(text).toContain(header);
+    }
   }, 180_000);
 
   test('the weekly report PDF has real text, the tenant and date on every page, and renders', async () => {
