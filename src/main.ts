@@ -67,7 +67,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
   const exports = createExportsModule({
     ...{ db, tenantId, tenantName: config.tenantName, clock, renderers },
     ...{ reports: delivery.queries, renewals: renewals.useCases },
-    evidencePack: gates.useCases.evidencePack!,
+    evidencePack: gates.useCases.evidencePack,
     gateSlaHours: config.gates.escalateAfterHours,
   });
   const features = [delivery, gates, renewals, exports];

@@ -19,7 +19,8 @@ export interface ExportUseCases {
   workbook: ExportWorkbook;
   weeklyReport: ExportWeeklyReport;
   pilotBrief: ExportPilotBrief;
-  evidencePack: ExportEvidencePack;
+  /** Absent when the gates feature renders no packs: the route is then not offered. */
+  evidencePack?: ExportEvidencePack;
   postProjectReview: ExportPostProjectReview;
 }
 
@@ -72,7 +73,9 @@ export function exportRoutes(deps: ExportRoutesDeps): ApiRoute[] {
     }
     return deps.useCases;
   };
+  const { evidencePack } = deps.useCases;
   return [
+    ...(evidencePack ? [evidencePackRoute(evidencePack, services)] : []),
     {
       method: 'get',
       path: '/exports/:file',
@@ -99,16 +102,6 @@ export function exportRoutes(deps: ExportRoutesDeps): ApiRoute[] {
     },
     {
       method: 'get',
-      path: '/exports/gates/:gateId/evidence-pack.pdf',
-      handler: async ({ actor, params }) => {
-        const gateId = gateIdParam.parse(params.gateId);
-        const result = await services(actor.tenantId).evidencePack.run(actor, gateId);
-        if (!result.ok) refused(result);
-        return download(result.file);
-      },
-    },
-    {
-      method: 'get',
       path: '/exports/projects/:projectId/post-project-review.pdf',
       handler: async ({ actor, params }) => {
         const projectId = recordIdText.parse(params.projectId);
@@ -118,4 +111,22 @@ export function exportRoutes(deps: ExportRoutesDeps): ApiRoute[] {
       },
     },
   ];
+}
+
+/** `GET /exports/gates/:gateId/evidence-pack.pdf`: a decided gate's pack, for who reads its project. */
+function evidencePackRoute(
+  evidencePack: ExportEvidencePack,
+  services: (tenantId: string) => ExportUseCases,
+): ApiRoute {
+  return {
+    method: 'get',
+    path: '/exports/gates/:gateId/evidence-pack.pdf',
+    handler: async ({ actor, params }) => {
+      services(actor.tenantId);
+      const gateId = gateIdParam.parse(params.gateId);
+      const result = await evidencePack.run(actor, gateId);
+      if (!result.ok) refused(result);
+      return download(result.file);
+    },
+  };
 }

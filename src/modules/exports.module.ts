@@ -36,7 +36,7 @@ export interface ExportsModuleDeps {
   reports: Pick<DeliveryQueries, 'weeklyReport'>;
   renewals: Pick<RenewalUseCases, 'queries' | 'insights'>;
   /** The gates module's evidence pack export (built with {@link exportRenderers}'s PDF renderer). */
-  evidencePack: ExportEvidencePack;
+  evidencePack: ExportEvidencePack | undefined;
   /** Hours a gate may wait for its decision (the gate policy's escalation threshold). */
   gateSlaHours: number;
   renderers: ExportRenderers;
@@ -93,7 +93,7 @@ export function createExportsModule(deps: ExportsModuleDeps): FeatureModule {
           clock,
           tenantName,
         }),
-        evidencePack: deps.evidencePack,
+        ...(deps.evidencePack ? { evidencePack: deps.evidencePack } : {}),
         postProjectReview: new ExportPostProjectReview({
           access,
           history,
