@@ -3,18 +3,18 @@
  *
  *   tab/src ─▶ src/api/dto.ts (types only: the one DTO module)
  *   bot/, src/api ─▶ src/app ─▶ src/domain ─▶ src/shared
- *   src/store, src/halo, src/evidence, src/notifications, src/audit, src/jobs ─▶ src/app (ports)
+ *   src/store, src/halo, src/evidence, src/documents, src/notifications, src/audit, src/jobs ─▶ src/app (ports)
  *   src/modules (one composition module per feature) and src/main.ts compose everything.
  *
  * Tools that run outside the server (bench, replay, CLIs, the app package) are composition roots too.
  */
 const DOMAIN = '^src/(domain|shared)/';
-const ADAPTERS = '^src/(store|halo|evidence|notifications|audit|jobs)/';
+const ADAPTERS = '^src/(store|halo|evidence|documents|notifications|audit|jobs)/';
 const COMPOSITION = '^(src/(main|audit-verify|package-app)\\.ts|src/(modules|bench|replay|demo)/)';
 
 /** Node built-ins and packages that do I/O or carry an SDK: never in the domain or the use cases. */
 const IO_PACKAGES =
-  '^(node_modules/)?(pg|@electric-sql/pglite|restify|botbuilder[^/]*|botframework-[^/]+|@microsoft/teams-ai|@microsoft/microsoft-graph-client|@azure/identity|pino|prom-client|croner|jose|openai)(/|$)';
+  '^(node_modules/)?(pg|@electric-sql/pglite|restify|botbuilder[^/]*|botframework-[^/]+|@microsoft/teams-ai|@microsoft/microsoft-graph-client|@azure/identity|pino|prom-client|croner|jose|openai|exceljs|pdfkit)(/|$)';
 
 module.exports = {
   forbidden: [
@@ -48,7 +48,7 @@ module.exports = {
       from: { path: '^src/app/' },
       to: {
         path: [
-          '^src/(store|halo|evidence|notifications|audit|jobs|api|server|observability|modules|bench|replay|demo)/',
+          '^src/(store|halo|evidence|documents|notifications|audit|jobs|api|server|observability|modules|bench|replay|demo)/',
           '^src/[^/]+\\.ts$',
           '^bot/',
           '^tab/',

@@ -29,6 +29,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Tenant id stamped on every row; one deployment serves one MSP tenant by default. */
   TENANT_ID: z.string().min(1).default('demo'),
+  /** The MSP's name as reports and PDFs print it on every page (defaults to TENANT_ID). */
+  TENANT_NAME: z.string().trim().min(1).max(200).optional(),
   /** HaloPSA base URL, e.g. https://msp.halopsa.com (its presence selects production mode). */
   HALO_URL: optionalUrl,
   /** HaloPSA API application client id (client credentials). */
@@ -155,6 +157,8 @@ export interface AppConfig {
   port: number;
   logLevel: Env['LOG_LEVEL'];
   tenantId: string;
+  /** The MSP's name on reports and PDFs. */
+  tenantName: string;
   halo: {
     baseUrl: string | null;
     clientId: string;
@@ -411,6 +415,7 @@ function toAppConfig(e: Env, mode: Mode): AppConfig {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     tenantId: e.TENANT_ID,
+    tenantName: e.TENANT_NAME ?? e.TENANT_ID,
     halo: haloConfig(e),
     webhook: {
       username: e.HALO_WEBHOOK_USER ?? 'halo',

@@ -3,6 +3,7 @@ import { ConfigError, loadConfigFromProcess, type AppConfig } from './config';
 import { personaGrants } from './demo/demo-personas';
 import { JobScheduler } from './jobs/job-scheduler';
 import { createDeliveryModule } from './modules/delivery.module';
+import { createExportsModule, exportRenderers } from './modules/exports.module';
 import { createGatesModule } from './modules/gates.module';
 import { createHaloModule } from './modules/halo.module';
 import { createNotificationsModule } from './modules/notifications.module';
@@ -45,9 +46,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     ...{ config, db, clock, logger, metrics, instanceId, haloUrl, demo, sleep },
   });
   const shared = { db, tenantId, clock, roles: identity, links, outboxChanged: outboxSignal };
+  const renderers = exportRenderers();
   const gates = createGatesModule({
     ...shared,
     ...{ config, logger: botLogger, writebackQueued: writebackSignal },
+    packDocuments: { renderer: renderers.document, tenantName: config.tenantName },
   });
   const renewals = createRenewalsModule({
     ...shared,
@@ -63,7 +66,13 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     ...{ db, tenantId, instanceId, clock, logger, haloWriter: halo.writer },
     ...{ outboxSignal, writebackSignal },
   });
-  const features = [delivery, gates, renewals];
+  const exports = createExportsModule({
+    ...{ db, tenantId, tenantName: config.tenantName, clock, renderers },
+    ...{ reports: delivery.queries, renewals: renewals.useCases },
+    evidencePack: gates.useCases.evidencePack,
+    gateSlaHours: config.gates.escalateAfterHours,
+  });
+  const features = [delivery, gates, renewals, exports];
   const probe = readinessProbe({
     ...{ db, tenantId, clock, metrics, limits: config.readiness },
     lastSyncAt: () => halo.sync.lastCompletedAt(),

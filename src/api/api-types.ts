@@ -25,7 +25,10 @@ export interface ApiRequest {
   body: unknown;
 }
 
-/** What a route handler returns: an object body is sent as JSON, a string body as is (e.g. CSV). */
+/**
+ * What a route handler returns: an object body is sent as JSON, a string or a Buffer as is (CSV,
+ * `.xlsx`, PDF).
+ */
 export interface ApiResult {
   status: number;
   body: unknown;

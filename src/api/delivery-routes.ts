@@ -187,7 +187,7 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): ApiRoute[] {
   ];
 }
 
-/** The weekly report as CSV (RFC 4180): one line per red or amber project. */
+/** The weekly report as CSV (RFC 4180, UTF-8 with a BOM): one line per red or amber project. */
 export function weeklyReportCsv(report: WeeklyReportView): string {
   const header = [
     'week_of',
@@ -213,7 +213,8 @@ export function weeklyReportCsv(report: WeeklyReportView): string {
     l.recoveryDate ?? '',
     l.changeSinceLastWeek ?? '',
   ]);
-  return `${[header, ...lines].map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  // The byte-order mark makes Excel read the file as UTF-8 (accented client names stay intact).
+  return `\uFEFF${[header, ...lines].map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 function csvCell(value: string): string {

@@ -52,7 +52,7 @@ export function mountApi(server: Server, options: MountApiOptions): void {
   const send = (res: Response, status: number, body: unknown, headers: Record<string, string>) => {
     res.setHeader('Cache-Control', 'no-store');
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    if (typeof body === 'string') {
+    if (typeof body === 'string' || Buffer.isBuffer(body)) {
       if (!res.getHeader('Content-Type'))
         res.setHeader('Content-Type', 'text/plain; charset=utf-8');
       res.sendRaw(status, body);

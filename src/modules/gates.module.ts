@@ -16,7 +16,9 @@ import { UploadEvidence } from '../app/gates/upload-evidence';
 import { VerifyPack } from '../app/gates/verify-pack';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
-import { AuditLog } from '../audit/audit-log';
+import { AuditLog, verifyAuditChain } from '../audit/audit-log';
+import type { DocumentRenderer } from '../app/exports/document-renderer.port';
+import { ExportEvidencePack } from '../app/exports/export-evidence-pack';
 import type { AppConfig } from '../config';
 import { DEFAULT_GATE_POLICY, type GatePolicy } from '../domain/gates/gate-policy';
 import { createEvidenceStore } from '../evidence/create-evidence-store';
@@ -28,6 +30,7 @@ import { SqlGateProjects } from '../store/gate-projects.repository';
 import { SqlGateRepository } from '../store/gate.repository';
 import { SqlGateWritebacks } from '../store/gate-writebacks.repository';
 import { SqlOwnership } from '../store/ownership.repository';
+import { SqlPackArchives } from '../store/pack-archives.repository';
 import { transactional } from '../store/transactional';
 import type { FeatureModule } from './feature-module';
 
@@ -42,6 +45,8 @@ export interface GateUseCaseDeps {
   outboxChanged: Signal;
   /** Notified after a commit that queued HaloPSA write-backs. */
   writebackQueued: Signal;
+  /** Renders the evidence pack PDF archived on approval; omitted: no archive. */
+  packDocuments?: { renderer: DocumentRenderer; tenantName: string };
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -60,6 +65,29 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
     outbox: outboxOn(t, tenantId, clock),
     writebacks: new SqlGateWritebacks(t, tenantId),
   }));
+  const queries = new GateQueries({ gates, projects, audit, policy });
+  const verify = new VerifyPack({ gates, evidence: deps.evidence, audit, clock });
+  const evidencePack = deps.packDocuments
+    ? new ExportEvidencePack({
+        access: new ReadAccess(new SqlOwnership(db, tenantId)),
+        gates: queries,
+        verify,
+        chain: {
+          verify: async () => {
+            const result = await verifyAuditChain(db, tenantId);
+            return result.ok
+              ? { ok: true, entries: result.entries, problem: null }
+              : { ok: false, entries: result.entries, problem: result.problem };
+          },
+        },
+        renderer: deps.packDocuments.renderer,
+        evidence: deps.evidence,
+        archives: new SqlPackArchives(db, tenantId),
+        audit,
+        clock,
+        tenantName: deps.packDocuments.tenantName,
+      })
+    : undefined;
   return {
     form: new GateForm({ projects, gates, policy }),
     upload: new UploadEvidence({
@@ -86,10 +114,19 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
       clock,
       outboxChanged: deps.outboxChanged,
       writebackQueued: deps.writebackQueued,
+      ...(evidencePack
+        ? {
+            afterApproval: async (gateId: string) => {
+              const archived = await evidencePack.archive(gateId);
+              if (!archived.ok && archived.reason !== 'no-store') throw new Error(archived.message);
+            },
+          }
+        : {}),
     }),
     sla: new RunGateSla({ gates, tx, policy, clock, outboxChanged: deps.outboxChanged }),
-    queries: new GateQueries({ gates, projects, audit, policy }),
-    verify: new VerifyPack({ gates, evidence: deps.evidence, audit, clock }),
+    queries,
+    verify,
+    ...(evidencePack ? { evidencePack } : {}),
   };
 }
 
@@ -117,6 +154,8 @@ export interface GatesModuleDeps {
   logger: BotLogger;
   /** Replaces the evidence store built from the configuration (tests). */
   evidence?: EvidenceStore | null;
+  /** Renders the evidence pack PDF archived on approval. */
+  packDocuments?: { renderer: DocumentRenderer; tenantName: string };
 }
 
 /** The gates feature: its routes, bot feature and SLA job, plus what other features read of it. */
@@ -145,6 +184,7 @@ export function createGatesModule(deps: GatesModuleDeps): GatesModule {
         : deps.evidence,
     outboxChanged: deps.outboxChanged,
     writebackQueued: deps.writebackQueued,
+    ...(deps.packDocuments ? { packDocuments: deps.packDocuments } : {}),
   });
   const access = new ReadAccess(new SqlOwnership(deps.db, config.tenantId));
   const botHandlers = new GateBotHandlers({
@@ -166,6 +206,16 @@ export function createGatesModule(deps: GatesModuleDeps): GatesModule {
         cron: config.gates.slaCron,
         run: async () => void (await useCases.sla.run()),
       },
+      ...(useCases.evidencePack
+        ? [
+            {
+              // Retries the evidence pack archives an approval could not store.
+              name: 'gate-pack-archive',
+              cron: config.gates.slaCron,
+              run: async () => void (await useCases.evidencePack?.archiveMissing()),
+            },
+          ]
+        : []),
     ],
     milestoneGates: async (tenantId, projectId) =>
       mine(tenantId) ? useCases.queries.milestoneGates(projectId) : new Map(),

@@ -47,6 +47,7 @@ export const TAB_CSS = `
 .ct-highlight { outline: 2px solid var(--colorBrandStroke1); outline-offset: 2px; border-radius: 4px; }
 .ct-form { display: flex; flex-direction: column; gap: 12px; max-width: 520px; }
 .ct-row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+.ct-export { display: inline-flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 0 0 8px; }
 .ct-kv { display: grid; grid-template-columns: minmax(120px, max-content) minmax(0, 1fr); gap: 4px 12px; margin: 0; }
 .ct-kv dt { color: var(--colorNeutralForeground2); }
 .ct-kv dd { margin: 0; overflow-wrap: anywhere; }

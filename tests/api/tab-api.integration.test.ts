@@ -187,6 +187,14 @@ describe('the tab API of the demo app', () => {
     const csv = await call('/report/weekly?format=csv', pm);
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
+    const raw = Buffer.from(
+      await (
+        await fetch(`${app.url}/api/v1/report/weekly?format=csv`, {
+          headers: { 'X-Demo-User': pm },
+        })
+      ).arrayBuffer(),
+    );
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
     const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).toBe(
       'week_of,project_id,project,client,rag,score,causes,mitigation_owner,recovery_date,change_since_last_week',

@@ -3,7 +3,7 @@
  * portfolio, a red project, the channel tab's configuration and pinned view, themes, the standalone
  * fallback, narrow widths and keyboard use. Screenshots of every view go to tests/artefacts/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,6 +132,23 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       const counts = await page.getByTestId('portfolio-counts').innerText();
       expect(counts).toContain(`${all.length} projects`);
       expect(counts).toContain(`${counted.red} red`);
+    },
+    BROWSER_TEST_MS,
+  );
+
+  (available ? test : test.skip)(
+    "the portfolio's Export button downloads the project list as a workbook",
+    async () => {
+      await page.goto(`${app.url}/`);
+      await page.locator('[data-testid=project-list] > li').first().waitFor();
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export', exact: true }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('projects.xlsx');
+      const file = await download.path();
+      // An .xlsx is a zip: it starts with the local file header "PK\x03\x04".
+      expect([...readFileSync(file).subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
     },
     BROWSER_TEST_MS,
   );

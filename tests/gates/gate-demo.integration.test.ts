@@ -138,11 +138,18 @@ describe('a newcomer requests and approves a stage gate in the demo app', () => 
     );
 
     const detail = await app.gates.queries.detail(gateId);
+    // The approval also archived the evidence pack PDF next to the evidence (local store in demo mode).
     expect(detail!.timeline.map((e) => e.action)).toEqual([
       'gate.requested',
       'gate.approved',
+      'gate.pack.archived',
       'gate.writeback.done',
     ]);
+    const archived = detail!.timeline.find((e) => e.action === 'gate.pack.archived')!;
+    expect(archived.detail).toMatchObject({
+      packVersion: 1,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const notes = app
       .simulator!.records('Actions')
       .filter(

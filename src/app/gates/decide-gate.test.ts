@@ -6,7 +6,7 @@ import { RequestGate } from './request-gate';
 const P = { projectId: 10, milestoneId: 11 };
 const GATE = 'g-10-11';
 
-async function setup(budget = 15_000) {
+async function setup(budget = 15_000, afterApproval?: (gateId: string) => Promise<void>) {
   const world = new GateWorld();
   world.addProject({ ...P, budget });
   world.projects.approverList = [
@@ -39,7 +39,11 @@ async function setup(budget = 15_000) {
   world.state.audit = [];
   world.state.outbox = [];
   world.outboxChanged.count = 0;
-  return { world, decide: new DecideGate(deps), hash: requested.gate.packHash };
+  return {
+    world,
+    decide: new DecideGate(afterApproval ? { ...deps, afterApproval } : deps),
+    hash: requested.gate.packHash,
+  };
 }
 
 describe('deciding a gate', () => {
@@ -196,5 +200,43 @@ describe('deciding a gate', () => {
       decide.run(ACTORS.adele, { gateId: GATE, packVersion: 1, outcome: 'approve', comment: '' }),
     ).rejects.toThrow(`gate ${GATE} kept changing under concurrent decisions`);
     expect(world.state.gates[0]!.status).toBe('pending');
+  });
+
+  test('an approval runs the after-approval hook once; a rejection does not', async () => {
+    const archived: string[] = [];
+    const { decide } = await setup(15_000, async (gateId) => void archived.push(gateId));
+    await decide.run(ACTORS.adele, {
+      gateId: GATE,
+      packVersion: 1,
+      outcome: 'approve',
+      comment: '',
+    });
+    expect(archived).toEqual([GATE]);
+
+    const other = await setup(15_000, async (gateId) => void archived.push(`rejected ${gateId}`));
+    await other.decide.run(ACTORS.adele, {
+      gateId: GATE,
+      packVersion: 1,
+      outcome: 'reject',
+      comment: 'No sign-off',
+    });
+    expect(archived).toEqual([GATE]);
+  });
+
+  test('a failing after-approval hook is audited on the gate and the approval stands', async () => {
+    const { world, decide } = await setup(15_000, async () => {
+      throw new Error('SharePoint answered 503');
+    });
+    const result = await decide.run(ACTORS.adele, {
+      gateId: GATE,
+      packVersion: 1,
+      outcome: 'approve',
+      comment: '',
+    });
+    expect(result).toMatchObject({ ok: true, gate: { status: 'approved' } });
+    expect(world.state.audit.map((e) => [e.action, e.detail])).toEqual([
+      ['gate.approved', expect.anything()],
+      ['gate.pack.archive-failed', { error: 'SharePoint answered 503' }],
+    ]);
   });
 });

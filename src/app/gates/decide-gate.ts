@@ -30,6 +30,8 @@ export interface DecideGateDeps {
   outboxChanged: Signal;
   /** Notified after a decision (maybe) queued its HaloPSA note. */
   writebackQueued: Signal;
+  /** Runs after a decision approved the gate (archives the evidence pack PDF). */
+  afterApproval?: (gateId: string) => Promise<void>;
 }
 
 /** Someone else's decision committed first: roll back and decide again on the new state. */
@@ -57,6 +59,7 @@ export class DecideGate {
       if (outcome.ok) {
         this.deps.outboxChanged.notify();
         this.deps.writebackQueued.notify();
+        if (outcome.gate.status === 'approved') await this.afterApproval(input.gateId);
       } else {
         await auditGateRefusal(this.deps.audit, {
           gateId: input.gateId,
@@ -74,6 +77,25 @@ export class DecideGate {
       return outcome;
     }
     throw new Error(`gate ${input.gateId} kept changing under concurrent decisions`);
+  }
+
+  /**
+   * The approval is committed whatever happens here: a failed follow-up (the evidence store is
+   * down) is audited on the gate so it can be seen and redone, and the decision still stands.
+   */
+  private async afterApproval(gateId: string): Promise<void> {
+    if (!this.deps.afterApproval) return;
+    try {
+      await this.deps.afterApproval(gateId);
+    } catch (error) {
+      await this.deps.audit.append({
+        subjectType: 'gate',
+        subjectId: gateId,
+        action: 'gate.pack.archive-failed',
+        actor: null,
+        detail: { error: error instanceof Error ? error.message : String(error) },
+      });
+    }
   }
 
   private async decideIn(

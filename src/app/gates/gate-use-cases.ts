@@ -1,3 +1,4 @@
+import type { ExportEvidencePack } from '../exports/export-evidence-pack';
 import type { DecideGate } from './decide-gate';
 import type { GateForm } from './gate-form';
 import type { GateQueries } from './gate-queries';
@@ -15,4 +16,6 @@ export interface GateUseCases {
   sla: RunGateSla;
   queries: GateQueries;
   verify: VerifyPack;
+  /** The decided gate's evidence pack as a PDF, archived on approval (when rendering is wired). */
+  evidencePack?: ExportEvidencePack;
 }

@@ -6,6 +6,7 @@ import { instant } from '../format';
 import type { GatesWaitingDto, GateSummaryDto } from '../../../src/api/dto';
 import { RouteLink } from '../navigation';
 import { useResource } from '../use-api';
+import { ExportButton, EXPORTS } from '../components/export-button';
 
 /** `GET /gates` (stage gates) and `GET /concessions` (renewal concessions, when the server has it). */
 export function ApprovalsView() {
@@ -20,6 +21,7 @@ export function ApprovalsView() {
       <h1 id="approvals-title" className="ct-title">
         My approvals
       </h1>
+      <ExportButton {...EXPORTS.gates} /> <ExportButton {...EXPORTS.concessions} />
       <h2 className="ct-subtitle">Stage gates</h2>
       <LoadableView
         value={gates}

@@ -7,6 +7,7 @@ import { FieldList, recordsOf } from '../components/record-list';
 import { LoadableView } from '../components/states';
 import { instant, percent } from '../format';
 import { useResource } from '../use-api';
+import { ExportButton, EXPORTS } from '../components/export-button';
 
 const NAMES: Record<string, string> = {
   onTimeMilestoneRate: 'On-time milestone rate',
@@ -25,6 +26,8 @@ export function KpisView() {
       <h1 id="kpis-title" className="ct-title">
         Delivery KPIs
       </h1>
+      <ExportButton {...EXPORTS.kpis} /> <ExportButton {...EXPORTS.register} />{' '}
+      <ExportButton {...EXPORTS.pilotBrief} />
       <LoadableView value={kpis} what="KPIs" retry={reload}>
         {(data) => (
           <>

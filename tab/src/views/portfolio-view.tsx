@@ -7,6 +7,7 @@ import { LoadableView } from '../components/states';
 import { percent, score } from '../format';
 import { RouteLink } from '../navigation';
 import { useResource } from '../use-api';
+import { ExportButton, EXPORTS } from '../components/export-button';
 
 const RAGS: Rag[] = ['red', 'amber', 'green', 'unknown'];
 const PAGE_SIZES = [25, 50, 100];
@@ -52,6 +53,7 @@ export function PortfolioView({
       <h1 id="portfolio-title" className="ct-title">
         {pinnedClientId === null ? 'Portfolio' : `Projects of ${pinnedName ?? 'this client'}`}
       </h1>
+      <ExportButton {...EXPORTS.projects} />
       <div className="ct-filters" role="search" aria-label="Filter projects">
         <Field label="Search">
           <Input

@@ -8,6 +8,7 @@ import { RouteLink } from '../navigation';
 import { useResource } from '../use-api';
 import { Pager } from './portfolio-view';
 import type { RenewalPipelineDto } from '../../../src/api/dto';
+import { ExportButton, EXPORTS } from '../components/export-button';
 
 const WINDOWS = [30, 60, 90, 180, 365];
 
@@ -24,6 +25,7 @@ export function RenewalsView() {
       <h1 id="renewals-title" className="ct-title">
         Renewals
       </h1>
+      <ExportButton {...EXPORTS.renewals} />
       <div className="ct-filters">
         <Field label="Ending within">
           <Select

@@ -7,6 +7,7 @@ import { LoadableView } from '../components/states';
 import { day, instant, score } from '../format';
 import { RouteLink } from '../navigation';
 import { useApiClient, useResource } from '../use-api';
+import { ExportButton, EXPORTS } from '../components/export-button';
 
 const RAGS: Rag[] = ['red', 'amber', 'green', 'unknown'];
 
@@ -45,6 +46,7 @@ export function ReportView() {
                 {RAGS.map((x) => `${r.counts[x]} ${ragWord(x).toLowerCase()}`).join(', ')}
               </Text>
               <Button onClick={() => void exportCsv()}>Export CSV</Button>
+              <ExportButton {...EXPORTS.weeklyReport} />
             </div>
             {exportError ? <Text role="alert">Export failed: {exportError}</Text> : null}
             {r.changes.length > 0 ? (
