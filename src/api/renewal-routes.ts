@@ -103,7 +103,9 @@ const stakeholdersBody = z
   })
   .strict()
   .refine((m) => Object.keys(m).length > 0, 'name at least one stakeholder');
-const taskIdParam = safeText(200).pipe(z.string().regex(/^\d+:(90|60|30):[a-z-]+$/, 'not a task id'));
+const taskIdParam = safeText(200).pipe(
+  z.string().regex(/^\d+:(90|60|30):[a-z-]+$/, 'not a task id'),
+);
 const ownerBody = z.object({ agentId: recordId });
 const monthQuery = z.object({
   month: yearMonth.optional(),

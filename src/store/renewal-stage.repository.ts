@@ -1,8 +1,4 @@
-import type {
-  RenewalStages,
-  StageChange,
-  StageTaskRow,
-} from '../app/renewals/renewal-stages.port';
+import type { RenewalStages, StageChange, StageTaskRow } from '../app/renewals/renewal-stages.port';
 import type { Db } from './db';
 import { json, dayOf, numOrNull } from './renewal-columns';
 

@@ -42,7 +42,10 @@ export class CompleteRenewalTask {
       return refuse('invalid-input', 'Log the checkpoint (meeting, notes and your call) instead.');
     }
     if (task.kind === 'stakeholder-map') {
-      return refuse('invalid-input', 'Name the decision maker, champion and billing contact instead.');
+      return refuse(
+        'invalid-input',
+        'Name the decision maker, champion and billing contact instead.',
+      );
     }
     if (task.completedOn !== null) {
       return refuse('invalid-state', `This task was completed on ${task.completedOn}.`);

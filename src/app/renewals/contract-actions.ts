@@ -21,7 +21,10 @@ export interface ContractActions {
 }
 
 /** The actions `actor` (who may read the contract) may take on it. */
-export function contractActions(actor: Actor, concessions: readonly ConcessionRow[]): ContractActions {
+export function contractActions(
+  actor: Actor,
+  concessions: readonly ConcessionRow[],
+): ContractActions {
   const renews = runsRenewals(actor);
   return {
     logCheckpoint: renews,

@@ -3,7 +3,11 @@
  * contact, on the stage open today. Naming all three completes the stage's stakeholder-map task.
  * The stage, the timeline and the audit entry are written in one transaction.
  */
-import { missingStakeholders, STAKEHOLDER_ROLES, type StakeholderRole } from '../../domain/renewals';
+import {
+  missingStakeholders,
+  STAKEHOLDER_ROLES,
+  type StakeholderRole,
+} from '../../domain/renewals';
 import type { Clock } from '../../shared/clock';
 import type { Actor } from '../delivery-views';
 import type { Transactional } from '../ports/transaction.port';

@@ -31,7 +31,9 @@ export function mayDecideConcession(actor: Actor, row: ConcessionRow): boolean {
 
 /** List concession requests, newest first. */
 export class ListConcessions {
-  constructor(private readonly store: Pick<RenewalStore, 'concessions' | 'contracts' | 'approvers'>) {}
+  constructor(
+    private readonly store: Pick<RenewalStore, 'concessions' | 'contracts' | 'approvers'>,
+  ) {}
 
   async run(actor: Actor, filter: ConcessionFilter): Promise<ConcessionView[]> {
     const rows = (await this.store.concessions.concessions(null)).filter(

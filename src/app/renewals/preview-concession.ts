@@ -28,7 +28,10 @@ export class PreviewConcession {
     input: { contractId: number; discountPct: number; reason: string },
   ): Promise<WorkflowResult<ConcessionPreview>> {
     if (!actor.roles.some((r) => (CONCESSION_REQUESTER_ROLES as readonly string[]).includes(r))) {
-      return refuse('not-authorised', 'Only account managers, cs leads and msp owners request concessions.');
+      return refuse(
+        'not-authorised',
+        'Only account managers, cs leads and msp owners request concessions.',
+      );
     }
     const { store, policy, clock } = this.deps;
     const assessed = await assessConcessionRequest(store, policy, actor, input, clock.now());

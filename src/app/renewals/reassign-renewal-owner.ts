@@ -8,11 +8,7 @@ import type { Actor } from '../delivery-views';
 import type { Transactional } from '../ports/transaction.port';
 import { auditActor } from './concession-outcome';
 import type { RenewalAgent, RenewalAgents } from './renewal-agents.port';
-import {
-  assignsOwners,
-  refuseStep as refuse,
-  type WorkflowResult,
-} from './renewal-step';
+import { assignsOwners, refuseStep as refuse, type WorkflowResult } from './renewal-step';
 import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
 
 /** What reassigning an owner needs. */
@@ -35,10 +31,9 @@ export class ReassignRenewalOwner {
     if (!assignsOwners(actor)) {
       return refuse('not-authorised', 'Only cs leads and msp owners reassign a renewal owner.');
     }
-    const agent = (await this.deps.agents.activeAgents()).find(
-      (a) => a.agentId === input.agentId,
-    );
-    if (!agent) return refuse('invalid-input', `There is no active HaloPSA agent ${input.agentId}.`);
+    const agent = (await this.deps.agents.activeAgents()).find((a) => a.agentId === input.agentId);
+    if (!agent)
+      return refuse('invalid-input', `There is no active HaloPSA agent ${input.agentId}.`);
     const stages = (await store.stages.stageTasks({ contractId: input.contractId })).filter(
       (s) => s.status !== 'closed',
     );
@@ -51,47 +46,49 @@ export class ReassignRenewalOwner {
     }
     const at = clock.now();
     const today = at.toISOString().slice(0, 10);
-    const moved = await this.deps.uow.transaction(async (tx) => {
-      for (const s of stages) {
-        const tasks = s.tasks.map((t) => ({
-          ...t,
-          ownerAgentId: String(agent.agentId),
-          fallbackRole: null,
-          completedOn:
-            t.kind === 'owner-assignment' && t.completedOn === null ? today : t.completedOn,
-        }));
-        const updated = await tx.stages.updateStage(
-          s.contractId,
-          s.stage,
-          s.version,
-          { status: s.status, tasks, ownerAgentId: agent.agentId },
-          at,
-        );
-        // Throwing rolls every stage back: the owner changes on all stages or on none.
-        if (!updated) throw new StageMoved();
-      }
-      await tx.events.addEvent({
-        contractId: input.contractId,
-        at: at.toISOString(),
-        kind: 'owner.reassigned',
-        actor: actor.name,
-        summary: `${actor.name} made ${agent.name} the renewal owner`,
-        detail: { fromAgentId: previous, toAgentId: agent.agentId },
-      });
-      await tx.audit.append({
-        subjectType: 'contract',
-        subjectId: String(input.contractId),
-        action: 'renewal.owner.reassigned',
-        actor: auditActor(actor),
-        detail: { fromAgentId: previous, toAgentId: agent.agentId, toName: agent.name },
-      });
-    }).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof StageMoved) return false;
-        throw error;
-      },
-    );
+    const moved = await this.deps.uow
+      .transaction(async (tx) => {
+        for (const s of stages) {
+          const tasks = s.tasks.map((t) => ({
+            ...t,
+            ownerAgentId: String(agent.agentId),
+            fallbackRole: null,
+            completedOn:
+              t.kind === 'owner-assignment' && t.completedOn === null ? today : t.completedOn,
+          }));
+          const updated = await tx.stages.updateStage(
+            s.contractId,
+            s.stage,
+            s.version,
+            { status: s.status, tasks, ownerAgentId: agent.agentId },
+            at,
+          );
+          // Throwing rolls every stage back: the owner changes on all stages or on none.
+          if (!updated) throw new StageMoved();
+        }
+        await tx.events.addEvent({
+          contractId: input.contractId,
+          at: at.toISOString(),
+          kind: 'owner.reassigned',
+          actor: actor.name,
+          summary: `${actor.name} made ${agent.name} the renewal owner`,
+          detail: { fromAgentId: previous, toAgentId: agent.agentId },
+        });
+        await tx.audit.append({
+          subjectType: 'contract',
+          subjectId: String(input.contractId),
+          action: 'renewal.owner.reassigned',
+          actor: auditActor(actor),
+          detail: { fromAgentId: previous, toAgentId: agent.agentId, toName: agent.name },
+        });
+      })
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof StageMoved) return false;
+          throw error;
+        },
+      );
     if (!moved) return refuse('invalid-state', 'The stage changed meanwhile; please try again.');
     return { ok: true, value: agent };
   }
