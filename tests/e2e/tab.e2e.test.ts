@@ -219,9 +219,10 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
   (available ? test : test.skip)(
     'a channel tab pinned to the renewal pipeline lists the contracts the API lists, and only them',
     async () => {
-      const pipeline = await api<{ total: number; items: { contractId: number }[] }>(
-        '/renewals?days=90&pageSize=50',
-      );
+      const pipeline = await api<{
+        total: number;
+        items: { contractId: number; clientName: string; ref: string }[];
+      }>('/renewals?days=90&pageSize=50');
       await page.goto(`${app.url}/?pin=renewals&inTeams=1`);
       await page.getByRole('heading', { level: 1, name: 'Renewals' }).waitFor();
       await page.getByText(/contracts? ending within 90 days/).waitFor();
@@ -234,7 +235,10 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       await shot('pinned-renewals');
       if (ids.length > 0) {
         await page.locator('[data-testid=renewal-list] > li a').first().click();
-        await page.getByRole('heading', { level: 1, name: `Contract ${ids[0]}` }).waitFor();
+        const first = pipeline.items[0]!;
+        await page
+          .getByRole('heading', { level: 1, name: `${first.clientName} — ${first.ref}` })
+          .waitFor();
         await page.waitForFunction(() => document.querySelectorAll('.fui-Spinner').length === 0);
         expect(await page.locator('[role=alert]').count()).toBe(0);
         await shot('pinned-contract');

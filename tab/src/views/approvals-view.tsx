@@ -60,7 +60,7 @@ export function ApprovalsView() {
             <Text>No concession waits for your decision.</Text>
           ) : (
             <ul
-              className="ct-cards"
+              className="ct-cards ct-cards-wide"
               aria-label="Concessions waiting for your decision"
               data-testid="concession-approvals"
             >

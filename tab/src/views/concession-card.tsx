@@ -75,7 +75,7 @@ export function ConcessionCard({
         <dt>Retention effect</dt>
         <dd>
           {c.expectedMonthlyRevenueDelta >= 0 ? '+' : ''}
-          {perMonth(c.expectedMonthlyRevenueDelta)} expected. {c.retention}
+          {perMonth(c.expectedMonthlyRevenueDelta)} expected
         </dd>
         <dt>Precedent</dt>
         <dd>
@@ -101,6 +101,7 @@ export function ConcessionCard({
           </>
         ) : null}
       </dl>
+      <p className="ct-explain">{c.retention}</p>
       {mayDecide && c.status === 'pending' ? (
         <ConcessionDecision concession={c} onDecided={onDecided} />
       ) : null}

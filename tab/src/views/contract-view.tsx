@@ -230,7 +230,11 @@ function ContractPage({ detail: d, reload }: { detail: ContractDetailDto; reload
       {d.uplift.length === 0 ? (
         <Text>None detected.</Text>
       ) : (
-        <ul className="ct-cards" aria-label="Uplift opportunities" data-testid="uplift-list">
+        <ul
+          className="ct-cards ct-cards-wide"
+          aria-label="Uplift opportunities"
+          data-testid="uplift-list"
+        >
           {d.uplift.map((u) => (
             <UpliftCard key={u.id} uplift={u} mayAnswer={may.answerUplift} reload={reload} />
           ))}
@@ -543,7 +547,11 @@ function ConcessionList({ detail, reload }: { detail: ContractDetailDto; reload:
   return (
     <LoadableView value={views} what="concessions" retry={reloadViews}>
       {(items) => (
-        <ul className="ct-cards" aria-label="Concessions" data-testid="concession-list">
+        <ul
+          className="ct-cards ct-cards-wide"
+          aria-label="Concessions"
+          data-testid="concession-list"
+        >
           {items.map((c) => (
             <ConcessionCard
               key={c.id}
