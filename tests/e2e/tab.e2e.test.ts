@@ -9,7 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { DemoUsersDto, ProjectDetailDto, ProjectsPageDto, Rag } from '../../src/api/dto';
+import type {
+  DemoUsersDto,
+  ProjectDetailDto,
+  ProjectsPageDto,
+  Rag,
+  RenewalPipelineDto,
+} from '../../src/api/dto';
 import type { RunningApp } from '../../src/main';
 import { listen } from '../../src/server/http-server';
 import { mountStaticTab } from '../../src/server/static-tab';
@@ -314,10 +320,12 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
     'every view renders, fits 320 px without sideways scrolling, and is saved as a screenshot',
     async () => {
       const all = await api<ProjectsPageDto>('/projects?rag=red&pageSize=1');
+      const renewing = await api<RenewalPipelineDto>('/renewals?days=90&pageSize=1');
       const views: [string, string][] = [
         ['portfolio', '/'],
         ['project', `/projects/${all.items[0]!.id}`],
         ['renewals', '/renewals'],
+        ['contract', `/contracts/${renewing.items[0]!.contractId}`],
         ['approvals', '/approvals'],
         ['kpis', '/kpis'],
         ['governance', '/governance'],
