@@ -13,7 +13,7 @@ import type {
   RenewalPipelineDto,
 } from '../../src/api/dto';
 import type { RunningApp } from '../../src/main';
-import { DEMO_AS_OF, startDemoApp, tabTestDatabases } from '../e2e/tab-browser';
+import { DEMO_AS_OF, startDemoApp, tabTestDatabases, TREND_DAYS } from '../e2e/tab-browser';
 
 type Persona = 'am' | 'cs' | 'owner' | 'pm';
 
@@ -93,7 +93,9 @@ describe.each(tabTestDatabases())('contract page actions over HTTP ($name)', ({ 
     });
     expect((await detail('cs')).actions.reassignOwner).toBe(true);
     expect(contract.readiness?.assessment.drivers.length).toBeGreaterThan(0);
-    expect(contract.trend.length).toBeGreaterThan(0);
+    // One readiness snapshot per day of the demo's daily evaluations.
+    expect(contract.trend.map((t) => t.date).at(-1)).toBe(DEMO_AS_OF);
+    expect(contract.trend.length).toBe(TREND_DAYS);
     const pm = await call('pm', 'GET', `/contracts/${id}`);
     expect(pm.status).toBe(403);
   });
