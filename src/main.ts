@@ -115,6 +115,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     metrics,
     logger,
     evaluation: delivery.evaluation,
+    /** The daily renewal evaluation (readiness snapshots, stages, uplift), as its job runs it. */
+    renewals: { evaluate: () => renewals.evaluate() },
     dispatcher,
     simulator: halo.simulator,
     webhooks: halo.webhooks,

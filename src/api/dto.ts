@@ -51,7 +51,16 @@ import type {
   GateView,
   PackIntegrity,
 } from '../app/gates/gate-views';
-import type { RenewalPipelineItem } from '../app/renewals/renewal-views';
+import type { ContractActions } from '../app/renewals/contract-actions';
+import type { StakeholderMapResult } from '../app/renewals/edit-stakeholder-map';
+import type { RenewalAgent } from '../app/renewals/renewal-agents.port';
+import type { ContractRenewalDetail } from '../app/renewals/renewal-queries';
+import type {
+  ConcessionPreview,
+  ConcessionView,
+  RenewalPipelineItem,
+} from '../app/renewals/renewal-views';
+import type { OwnerCall, StakeholderRole } from '../domain/renewals';
 import type { EvmFigures } from '../domain/delivery/earned-value';
 import type { JudgementRecord } from '../domain/delivery/judgement-record';
 import type { KpiMovement, WeeklyKpis } from '../domain/delivery/kpis';
@@ -228,4 +237,53 @@ export interface RenewalPipelineDto extends Page<RenewalPipelineItemDto> {
   days: number;
   order: string;
   asOf: string;
+}
+
+/** What the caller may do on a contract's page (the server refuses everything else). */
+export type ContractActionsDto = ContractActions;
+
+/** A HaloPSA agent a renewal can be assigned to. */
+export type RenewalAgentDto = RenewalAgent;
+
+/** `GET /renewals/owners`: who a cs lead can hand a renewal to. */
+export interface RenewalAgentsDto {
+  items: RenewalAgentDto[];
+}
+
+/** `GET /contracts/:id`: one contract's renewal picture, its owner and what the caller may do. */
+export type ContractDetailDto = ContractRenewalDetail & {
+  renewalOwner: RenewalAgentDto | null;
+  actions: ContractActionsDto;
+};
+
+/** A concession request as the tab shows it. */
+export type ConcessionDto = ConcessionView;
+
+/** `GET /concessions?status=&mine=`: requests the caller reads (or may decide, with `mine=true`). */
+export interface ConcessionsDto {
+  items: ConcessionDto[];
+  total: number;
+}
+
+/** `POST /contracts/:id/concessions/preview`: what a request would come to, before it is made. */
+export type ConcessionPreviewDto = ConcessionPreview;
+
+/** `POST /contracts/:id/checkpoints` body. */
+export interface CheckpointInputDto {
+  meetingOn: string;
+  notes: string;
+  ownerCall: OwnerCall;
+}
+
+/** `PUT /contracts/:id/stakeholders` body: the names to set (others stay). */
+export type StakeholdersInputDto = Partial<Record<StakeholderRole, string>>;
+
+/** `PUT /contracts/:id/stakeholders` answer. */
+export type StakeholderMapDto = StakeholderMapResult;
+
+/** `POST /concessions/:id/decision` body. */
+export interface ConcessionDecisionInputDto {
+  decision: 'approve' | 'reject';
+  comment?: string;
+  expectedVersion?: number;
 }

@@ -1,13 +1,21 @@
 /**
- * The tab API of the renewal loop (`/api/v1`): the pipeline, one contract's picture, checkpoints,
- * concessions (request / decide), uplift answers, KPIs and the monthly governance review. Handlers
- * translate HTTP into the use cases; refusals become `ApiError`s with a stable code.
+ * The tab API of the renewal loop (`/api/v1`): the pipeline, one contract's picture and what the
+ * caller may do on it, checkpoints, stakeholder map, tasks, owner, concessions (preview / request /
+ * list / decide), uplift answers, KPIs and the monthly governance review. Handlers translate HTTP
+ * into the use cases; refusals become `ApiError`s with a stable code.
  */
 import { z } from 'zod';
+import type { CompleteRenewalTask } from '../app/renewals/complete-renewal-task';
 import type { ConcessionResult } from '../app/renewals/concession-outcome';
+import { contractActions } from '../app/renewals/contract-actions';
 import type { DecideConcession } from '../app/renewals/decide-concession';
+import type { EditStakeholderMap } from '../app/renewals/edit-stakeholder-map';
 import type { GetConcession } from '../app/renewals/get-concession';
+import type { ListConcessions } from '../app/renewals/list-concessions';
 import type { LogCheckpoint } from '../app/renewals/log-checkpoint';
+import type { PreviewConcession } from '../app/renewals/preview-concession';
+import type { ReassignRenewalOwner } from '../app/renewals/reassign-renewal-owner';
+import type { RenewalAgents } from '../app/renewals/renewal-agents.port';
 import type { RenewalInsights } from '../app/renewals/renewal-insights';
 import type { RenewalQueries } from '../app/renewals/renewal-queries';
 import type { WorkflowResult } from '../app/renewals/renewal-step';
@@ -28,6 +36,13 @@ export interface RenewalUseCases {
   getConcession: GetConcession;
   logCheckpoint: LogCheckpoint;
   setUpliftStatus: SetUpliftStatus;
+  previewConcession: PreviewConcession;
+  listConcessions: ListConcessions;
+  completeTask: CompleteRenewalTask;
+  editStakeholders: EditStakeholderMap;
+  reassignOwner: ReassignRenewalOwner;
+  /** Who a renewal can be handed to (the owner picker). */
+  agents: RenewalAgents;
 }
 
 /** What the renewal routes need. */
@@ -67,7 +82,31 @@ const decisionBody = z.object({
   comment: safeText(2000).optional(),
   expectedVersion: recordId.optional(),
 });
-const upliftBody = z.object({ status: z.enum(['accepted', 'declined']) });
+const upliftBody = z.object({
+  status: z.enum(['accepted', 'declined']),
+  reason: safeText(2000).pipe(z.string().trim().min(1, 'say why the customer answered so')),
+});
+const previewBody = z.object({
+  discountPct: z.number().positive().max(100),
+  reason: safeText(2000).default(''),
+});
+const concessionsQuery = z.object({
+  status: z.enum(['pending', 'approved', 'rejected']).optional(),
+  mine: z.enum(['true', 'false']).default('false'),
+});
+const stakeholderName = safeText(200).pipe(z.string().trim().max(200));
+const stakeholdersBody = z
+  .object({
+    'decision-maker': stakeholderName.optional(),
+    champion: stakeholderName.optional(),
+    'billing-contact': stakeholderName.optional(),
+  })
+  .strict()
+  .refine((m) => Object.keys(m).length > 0, 'name at least one stakeholder');
+const taskIdParam = safeText(200).pipe(
+  z.string().regex(/^\d+:(90|60|30):[a-z-]+$/, 'not a task id'),
+);
+const ownerBody = z.object({ agentId: recordId });
 const monthQuery = z.object({
   month: yearMonth.optional(),
 });
@@ -165,9 +204,26 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       handler: async ({ actor, params }) => {
         const id = parse(contractId, params.contractId, 'contractId');
         granted(await access.contract(actor, id));
-        const detail = await services(actor.tenantId).queries.contract(id, deps.today());
+        const use = services(actor.tenantId);
+        const detail = await use.queries.contract(id, deps.today());
         if (!detail) throw new ApiError(404, 'NOT_FOUND', `There is no contract ${id}.`);
-        return { status: 200, body: detail };
+        const ownerId = detail.stages[detail.stages.length - 1]?.ownerAgentId ?? null;
+        const owner =
+          ownerId === null
+            ? null
+            : ((await use.agents.activeAgents()).find((a) => a.agentId === ownerId) ?? {
+                agentId: ownerId,
+                name: `Agent ${ownerId}`,
+                email: null,
+              });
+        return {
+          status: 200,
+          body: {
+            ...detail,
+            renewalOwner: owner,
+            actions: contractActions(actor, detail.concessions),
+          },
+        };
       },
     },
     {
@@ -200,6 +256,91 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
           ...input,
         });
         return { status: 201, body: concessionOrThrow(result) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/contracts/:contractId/concessions/preview',
+      roles: ['account_manager', 'cs_lead', 'msp_owner'],
+      handler: async ({ actor, params, body }) => {
+        const id = parse(contractId, params.contractId, 'contractId');
+        granted(await access.contract(actor, id));
+        const input = parse(previewBody, body, 'concession preview');
+        const preview = unwrap(
+          await services(actor.tenantId).previewConcession.run(actor, { contractId: id, ...input }),
+        );
+        return { status: 200, body: preview };
+      },
+    },
+    {
+      method: 'put',
+      path: '/contracts/:contractId/stakeholders',
+      roles: ['account_manager', 'cs_lead', 'msp_owner'],
+      handler: async ({ actor, params, body }) => {
+        const id = parse(contractId, params.contractId, 'contractId');
+        granted(await access.contract(actor, id));
+        const input = parse(stakeholdersBody, body, 'stakeholder map');
+        const map = unwrap(
+          await services(actor.tenantId).editStakeholders.run(actor, {
+            contractId: id,
+            stakeholders: input,
+          }),
+        );
+        return { status: 200, body: map };
+      },
+    },
+    {
+      method: 'post',
+      path: '/contracts/:contractId/tasks/:taskId/complete',
+      roles: ['account_manager', 'cs_lead', 'msp_owner'],
+      handler: async ({ actor, params }) => {
+        const id = parse(contractId, params.contractId, 'contractId');
+        granted(await access.contract(actor, id));
+        const taskId = parse(taskIdParam, params.taskId, 'taskId');
+        const task = unwrap(
+          await services(actor.tenantId).completeTask.run(actor, { contractId: id, taskId }),
+        );
+        return { status: 200, body: task };
+      },
+    },
+    {
+      method: 'put',
+      path: '/contracts/:contractId/owner',
+      roles: ['cs_lead', 'msp_owner'],
+      handler: async ({ actor, params, body }) => {
+        const id = parse(contractId, params.contractId, 'contractId');
+        granted(await access.contract(actor, id));
+        const input = parse(ownerBody, body, 'owner');
+        const owner = unwrap(
+          await services(actor.tenantId).reassignOwner.run(actor, {
+            contractId: id,
+            agentId: input.agentId,
+          }),
+        );
+        return { status: 200, body: owner };
+      },
+    },
+    {
+      method: 'get',
+      path: '/renewals/owners',
+      roles: ['cs_lead', 'msp_owner'],
+      handler: async ({ actor }) => {
+        const items = await services(actor.tenantId).agents.activeAgents();
+        return { status: 200, body: { items } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/concessions',
+      handler: async ({ actor, query }) => {
+        const visibleClients = granted(await access.visibleContractClients(actor));
+        const q = parse(concessionsQuery, { status: query.status, mine: query.mine }, 'query');
+        const items = await services(actor.tenantId).listConcessions.run(actor, {
+          status: q.status ?? null,
+          mine: q.mine === 'true',
+          visibleClients,
+        });
+        return { status: 200, body: { items, total: items.length } };
       },
     },
     {
@@ -240,9 +381,14 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
         const input = parse(upliftBody, body, 'uplift status');
         // The router has already decoded the path segment; decoding again would throw on a '%'.
         const opportunityId = parse(opportunityIdParam, params.opportunityId, 'opportunityId');
+        const onContract = Number(opportunityId.split(':')[0]);
+        if (Number.isSafeInteger(onContract) && onContract > 0) {
+          granted(await access.contract(actor, onContract));
+        }
         const result = await services(actor.tenantId).setUpliftStatus.run(actor, {
           opportunityId,
           status: input.status,
+          reason: input.reason,
         });
         return { status: 200, body: unwrap(result) };
       },

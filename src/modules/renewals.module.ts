@@ -9,10 +9,15 @@ import { renewalRoutes, type RenewalUseCases } from '../api/renewal-routes';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
 import { AnswerConcessionCard } from '../app/renewals/answer-concession-card';
+import { CompleteRenewalTask } from '../app/renewals/complete-renewal-task';
 import { DecideConcession } from '../app/renewals/decide-concession';
+import { EditStakeholderMap } from '../app/renewals/edit-stakeholder-map';
 import { EvaluateRenewals, type RenewalEvaluationReport } from '../app/renewals/evaluate-renewals';
 import { GetConcession } from '../app/renewals/get-concession';
+import { ListConcessions } from '../app/renewals/list-concessions';
 import { LogCheckpoint } from '../app/renewals/log-checkpoint';
+import { PreviewConcession } from '../app/renewals/preview-concession';
+import { ReassignRenewalOwner } from '../app/renewals/reassign-renewal-owner';
 import { RenewalInsights } from '../app/renewals/renewal-insights';
 import { RenewalQueries } from '../app/renewals/renewal-queries';
 import type { RenewalStore, RenewalUnitOfWork } from '../app/renewals/renewal-store.port';
@@ -32,6 +37,7 @@ import type { Db } from '../store/db';
 import { LiveRenewalCardsRepository } from '../store/live-renewal-cards.repository';
 import { SqlOwnership } from '../store/ownership.repository';
 import { ReadinessSnapshotRepository } from '../store/readiness-snapshot.repository';
+import { RenewalAgentsRepository } from '../store/renewal-agents.repository';
 import { RenewalCheckpointRepository } from '../store/renewal-checkpoint.repository';
 import { RenewalEventRepository } from '../store/renewal-event.repository';
 import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
@@ -98,6 +104,7 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
   }));
 
   const insights = new RenewalInsights(store, policy);
+  const agents = new RenewalAgentsRepository(db, tenantId);
   const decideConcession = new DecideConcession({ store, uow, clock, outboxChanged });
   const useCases = {
     queries: new RenewalQueries(store, insights),
@@ -114,6 +121,12 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     getConcession: new GetConcession(store),
     logCheckpoint: new LogCheckpoint({ store, uow, clock, outboxChanged }),
     setUpliftStatus: new SetUpliftStatus({ store, uow, clock }),
+    previewConcession: new PreviewConcession({ store, clock, policy }),
+    listConcessions: new ListConcessions(store),
+    completeTask: new CompleteRenewalTask({ store, uow, clock }),
+    editStakeholders: new EditStakeholderMap({ store, uow, clock }),
+    reassignOwner: new ReassignRenewalOwner({ store, agents, uow, clock }),
+    agents,
     answerConcessionCard: new AnswerConcessionCard({
       decide: decideConcession,
       actions: botActionLogOn(db, tenantId),

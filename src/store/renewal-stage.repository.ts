@@ -1,6 +1,5 @@
-import type { RenewalStages, StageTaskRow } from '../app/renewals/renewal-stages.port';
+import type { RenewalStages, StageChange, StageTaskRow } from '../app/renewals/renewal-stages.port';
 import type { Db } from './db';
-import type { RenewalTask } from '../domain/renewals';
 import { json, dayOf, numOrNull } from './renewal-columns';
 
 /** The 90/60/30-day stages and their tasks (`renewal_stage_tasks`). */
@@ -53,12 +52,14 @@ export class RenewalStageRepository implements RenewalStages {
     contractId: number,
     stage: string,
     version: number,
-    change: { status: StageTaskRow['status']; tasks?: RenewalTask[]; escalatedAt?: Date | null },
+    change: StageChange,
     now: Date,
   ): Promise<boolean> {
     const rows = await this.db.query(
       `UPDATE renewal_stage_tasks SET status = $5, tasks = coalesce($6::jsonb, tasks),
-              escalated_at = coalesce($7, escalated_at), version = version + 1, updated_at = $8
+              escalated_at = coalesce($7, escalated_at), version = version + 1, updated_at = $8,
+              stakeholders = coalesce($9::jsonb, stakeholders),
+              owner_agent_id = coalesce($10::bigint, owner_agent_id)
         WHERE tenant_id = $1 AND contract_id = $2 AND stage = $3 AND version = $4 RETURNING stage`,
       [
         this.tenantId,
@@ -69,6 +70,8 @@ export class RenewalStageRepository implements RenewalStages {
         change.tasks ? JSON.stringify(change.tasks) : null,
         change.escalatedAt ?? null,
         now,
+        change.stakeholders ? JSON.stringify(change.stakeholders) : null,
+        change.ownerAgentId ?? null,
       ],
     );
     return rows.length === 1;

@@ -56,6 +56,7 @@ export class UpliftRepository implements UpliftOpportunities {
       detectedOn: dayOf(r.detected_on),
       decidedOn: r.decided_on === null ? null : dayOf(r.decided_on),
       decidedBy: (r.decided_by as string | null) ?? null,
+      decisionReason: (r.decision_reason as string | null) ?? null,
     }));
   }
 
@@ -66,11 +67,13 @@ export class UpliftRepository implements UpliftOpportunities {
     by: string,
     on: string,
     now: Date,
+    reason: string | null = null,
   ): Promise<boolean> {
     const rows = await this.db.query(
-      `UPDATE uplift_opportunities SET status = $3, decided_by = $4, decided_on = $5, updated_at = $6
+      `UPDATE uplift_opportunities SET status = $3, decided_by = $4, decided_on = $5, updated_at = $6,
+              decision_reason = $7
         WHERE tenant_id = $1 AND id = $2 AND status = 'proposed' RETURNING id`,
-      [this.tenantId, id, status, by, on, now],
+      [this.tenantId, id, status, by, on, now, reason],
     );
     return rows.length === 1;
   }

@@ -15,6 +15,7 @@ export const TAB_CSS = `
 .ct-filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; }
 .ct-filters > * { min-width: 140px; flex: 1 1 160px; max-width: 320px; }
 .ct-cards { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
+.ct-cards-wide { grid-template-columns: repeat(auto-fill, minmax(min(100%, 440px), 1fr)); }
 .ct-card { border: 1px solid var(--colorNeutralStroke1); border-radius: 6px; padding: 10px 12px; background: var(--colorNeutralBackground1); min-width: 0; }
 .ct-card-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 8px; font-weight: 600; overflow-wrap: anywhere; }
 .ct-card-head .fui-Badge, .ct-facts .fui-Badge { flex-shrink: 0; white-space: nowrap; }

@@ -56,8 +56,8 @@ export async function startDemoApp(
       await admin.end();
     };
   }
-  // The clock starts TREND_DAYS before "today" and a sync plus the daily evaluation run once per day up to it,
-  // so projects have a real health trend made of daily snapshots, as in production.
+  // The clock starts TREND_DAYS before "today" and a sync plus the daily evaluations run once per day up to
+  // it, so projects and contracts have real trends made of daily snapshots, as in production.
   const today = Date.parse(`${DEMO_AS_OF}T10:00:00Z`);
   let now = new Date(today - (TREND_DAYS - 1) * DAY_MS);
   const app = await startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'warn' }), {
@@ -71,6 +71,7 @@ export async function startDemoApp(
     now = new Date(now.getTime() + DAY_MS);
     await app.sync.run('incremental');
     await app.evaluation.run();
+    await app.renewals.evaluate();
   }
   return {
     app,

@@ -9,7 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { DemoUsersDto, ProjectDetailDto, ProjectsPageDto, Rag } from '../../src/api/dto';
+import type {
+  DemoUsersDto,
+  ProjectDetailDto,
+  ProjectsPageDto,
+  Rag,
+  RenewalPipelineDto,
+} from '../../src/api/dto';
 import type { RunningApp } from '../../src/main';
 import { listen } from '../../src/server/http-server';
 import { mountStaticTab } from '../../src/server/static-tab';
@@ -236,9 +242,10 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
   (available ? test : test.skip)(
     'a channel tab pinned to the renewal pipeline lists the contracts the API lists, and only them',
     async () => {
-      const pipeline = await api<{ total: number; items: { contractId: number }[] }>(
-        '/renewals?days=90&pageSize=50',
-      );
+      const pipeline = await api<{
+        total: number;
+        items: { contractId: number; clientName: string; ref: string }[];
+      }>('/renewals?days=90&pageSize=50');
       await page.goto(`${app.url}/?pin=renewals&inTeams=1`);
       await page.getByRole('heading', { level: 1, name: 'Renewals' }).waitFor();
       await page.getByText(/contracts? ending within 90 days/).waitFor();
@@ -251,7 +258,10 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
       await shot('pinned-renewals');
       if (ids.length > 0) {
         await page.locator('[data-testid=renewal-list] > li a').first().click();
-        await page.getByRole('heading', { level: 1, name: `Contract ${ids[0]}` }).waitFor();
+        const first = pipeline.items[0]!;
+        await page
+          .getByRole('heading', { level: 1, name: `${first.clientName} — ${first.ref}` })
+          .waitFor();
         await page.waitForFunction(() => document.querySelectorAll('.fui-Spinner').length === 0);
         expect(await page.locator('[role=alert]').count()).toBe(0);
         await shot('pinned-contract');
@@ -327,10 +337,12 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
     'every view renders, fits 320 px without sideways scrolling, and is saved as a screenshot',
     async () => {
       const all = await api<ProjectsPageDto>('/projects?rag=red&pageSize=1');
+      const renewing = await api<RenewalPipelineDto>('/renewals?days=90&pageSize=1');
       const views: [string, string][] = [
         ['portfolio', '/'],
         ['project', `/projects/${all.items[0]!.id}`],
         ['renewals', '/renewals'],
+        ['contract', `/contracts/${renewing.items[0]!.contractId}`],
         ['approvals', '/approvals'],
         ['kpis', '/kpis'],
         ['governance', '/governance'],

@@ -84,6 +84,8 @@ export class FakeStages implements RenewalStages {
     if (!row) return false;
     row.status = change.status;
     if (change.tasks) row.tasks = change.tasks;
+    if (change.stakeholders) row.stakeholders = change.stakeholders;
+    if (change.ownerAgentId !== undefined) row.ownerAgentId = change.ownerAgentId;
     row.version += 1;
     return true;
   }
@@ -113,10 +115,17 @@ export class FakeUplift implements UpliftOpportunities {
       .filter((r) => contractId === null || Number(r.contractId) === contractId)
       .map((r) => ({ ...r }));
   }
-  async decideUplift(id: string, status: 'accepted' | 'declined', by: string, on: string) {
+  async decideUplift(
+    id: string,
+    status: 'accepted' | 'declined',
+    by: string,
+    on: string,
+    _now: Date,
+    reason: string | null = null,
+  ) {
     const row = this.rows.find((r) => r.id === id && r.status === 'proposed');
     if (!row) return false;
-    Object.assign(row, { status, decidedBy: by, decidedOn: on });
+    Object.assign(row, { status, decidedBy: by, decidedOn: on, decisionReason: reason });
     return true;
   }
 }

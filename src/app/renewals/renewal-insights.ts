@@ -218,6 +218,8 @@ export class RenewalInsights {
 const KINDS: readonly RenewalTimelineKind[] = [
   'stage.opened',
   'task.completed',
+  'stakeholders.updated',
+  'owner.reassigned',
   'checkpoint.logged',
   'checkpoint.disagreement',
   'readiness.changed',

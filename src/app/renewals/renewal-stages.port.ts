@@ -15,6 +15,16 @@ export interface StageTaskRow {
   version: number;
 }
 
+/** What a compare-and-set update of a stage may change; omitted fields stay as they are. */
+export interface StageChange {
+  status: StageTaskRow['status'];
+  tasks?: RenewalTask[];
+  escalatedAt?: Date | null;
+  stakeholders?: Record<string, string>;
+  /** The renewal owner (HaloPSA agent) the cs lead assigned. */
+  ownerAgentId?: number;
+}
+
 /** The 90/60/30-day stages of one tenant's contracts. */
 export interface RenewalStages {
   /** Opens a stage once: true when this call opened it, false when it was already open. */
@@ -29,7 +39,7 @@ export interface RenewalStages {
     contractId: number,
     stage: string,
     version: number,
-    change: { status: StageTaskRow['status']; tasks?: RenewalTask[]; escalatedAt?: Date | null },
+    change: StageChange,
     now: Date,
   ): Promise<boolean>;
 }

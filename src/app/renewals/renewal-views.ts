@@ -81,3 +81,23 @@ export interface ConcessionView {
   /** Entra object ids of the people who may decide (the card's `refresh.userIds`). */
   approverAadObjectIds: string[];
 }
+
+/** What a concession request would come to, shown to the requester before they submit it. */
+export interface ConcessionPreview {
+  contractId: number;
+  discountPct: number;
+  monthlyRevenueBefore: number;
+  monthlyRevenueAfter: number;
+  marginBeforePct: number | null;
+  marginAfterPct: number | null;
+  renewalProbabilityBefore: number;
+  renewalProbabilityAfter: number;
+  expectedMonthlyRevenueDelta: number;
+  retention: string;
+  precedentAvgDepthPct: number | null;
+  precedentCount: number;
+  approverTier: 'cs_lead' | 'msp_owner';
+  tierReasons: string[];
+  /** Why it would be refused as it stands (e.g. deeper than the policy allows); empty when fine. */
+  problems: string[];
+}

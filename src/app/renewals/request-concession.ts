@@ -4,13 +4,13 @@
  * approver tier the policy names. The request, the contract's timeline event, the audit entry and
  * the card in the renewals channel are written in one transaction; every refusal is audited too.
  */
-import { assessConcession, type RenewalPolicy } from '../../domain/renewals';
+import type { RenewalPolicy } from '../../domain/renewals';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Actor } from '../delivery-views';
 import type { AuditTrail } from '../ports/audit.port';
 import type { Transactional } from '../ports/transaction.port';
-import { billingPeriodMonths } from './build-contract-facts';
+import { assessConcessionRequest } from './assess-concession-request';
 import {
   actorKey,
   auditActor,
@@ -20,7 +20,7 @@ import {
   type ConcessionResult,
   type ConcessionServiceRefusal,
 } from './concession-outcome';
-import { concessionPrecedents, presentConcession } from './present-concession';
+import { presentConcession } from './present-concession';
 import type { ConcessionPayload } from './renewal-payloads';
 import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
 
@@ -61,51 +61,13 @@ export class RequestConcession {
     if (!actor.roles.some((r) => (CONCESSION_REQUESTER_ROLES as readonly string[]).includes(r))) {
       return refuse('not-authorised', REFUSAL_TEXT['not-authorised']);
     }
-    if (!Number.isInteger(input.contractId) || input.contractId <= 0) {
-      return refuse('invalid-input', 'Say which contract (its id).');
-    }
-    if (!Number.isFinite(input.discountPct)) {
-      return refuse('invalid-input', 'The discount must be a number of percent, e.g. 8.');
-    }
-    const money = (await store.contracts.contractMoney([input.contractId])).get(input.contractId);
-    const labels = await store.contracts.contractLabels([input.contractId]);
-    if (!money) return refuse('not-found', `There is no contract ${input.contractId}.`);
-    const months = billingPeriodMonths(money.billingPeriod) ?? 1;
-    const monthlyValue = (money.periodCharge ?? 0) / months;
-    if (!(monthlyValue > 0)) {
-      return refuse('invalid-input', 'The contract has no recurring value to discount.');
-    }
-    const latest = (await store.snapshots.latestSnapshots()).find(
-      (s) => s.contractId === input.contractId,
-    );
     const at = clock.now();
-    const request = {
-      id: 'new',
-      contractId: String(input.contractId),
-      requestedBy: actorKey(actor),
-      discountPct: input.discountPct,
-      reason: input.reason,
-      requestedAt: at.toISOString(),
-    };
-    const assessment = assessConcession(
-      request,
-      {
-        contractId: String(input.contractId),
-        monthlyValue,
-        monthlyCost:
-          money.costPerPeriod !== null && money.costPerPeriod > 0
-            ? money.costPerPeriod / months
-            : null,
-        contractType: money.contractType,
-        band: (latest?.band as 'ready' | 'watch' | 'at-risk' | 'unknown' | undefined) ?? 'unknown',
-      },
-      await concessionPrecedents(store),
-      policy,
-    );
+    const assessed = await assessConcessionRequest(store, policy, actor, input, at);
+    if (!assessed.ok) return refuse(assessed.reason, assessed.message);
+    const { assessment, label } = assessed;
     if (assessment.problems.length > 0) {
       return refuse('invalid-input', `Not requested: ${assessment.problems.join('; ')}.`);
     }
-    const label = labels.get(input.contractId);
     const result = await this.deps.uow.transaction(async (tx) => {
       const id = await tx.concessions.insertConcession({
         contractId: input.contractId,

@@ -1,6 +1,7 @@
 /**
- * Records the customer's answer (accepted / declined) on a proposed uplift opportunity, once: the
- * answer, the timeline event and the audit entry in one transaction.
+ * Records the customer's answer (accepted / declined) on a proposed uplift opportunity, once, with
+ * the reason the account manager gives: the answer, the timeline event and the audit entry in one
+ * transaction.
  */
 import { decideUplift, type UpliftOpportunity } from '../../domain/renewals';
 import type { Clock } from '../../shared/clock';
@@ -22,7 +23,7 @@ export class SetUpliftStatus {
 
   async run(
     actor: Actor,
-    input: { opportunityId: string; status: string },
+    input: { opportunityId: string; status: string; reason?: string },
   ): Promise<WorkflowResult<UpliftOpportunity>> {
     const { store, clock } = this.deps;
     if (!runsRenewals(actor)) {
@@ -39,6 +40,7 @@ export class SetUpliftStatus {
       ? (await store.uplift.uplift(contractId)).find((o) => o.id === input.opportunityId)
       : undefined;
     if (!opp) return refuse('not-found', 'There is no such uplift opportunity.');
+    const reason = input.reason?.trim() || null;
     const at = clock.now();
     const decided = decideUplift(opp, {
       status: input.status,
@@ -53,6 +55,7 @@ export class SetUpliftStatus {
         actor.name,
         at.toISOString().slice(0, 10),
         at,
+        reason,
       );
       if (!moved) return false;
       await tx.events.addEvent({
@@ -60,19 +63,23 @@ export class SetUpliftStatus {
         at: at.toISOString(),
         kind: 'uplift.decided',
         actor: actor.name,
-        summary: `Uplift ${opp.kind} (${opp.subject}) ${input.status} by ${actor.name}`,
-        detail: { opportunityId: opp.id, status: input.status },
+        summary: `Uplift ${opp.kind} (${opp.subject}) ${input.status} by ${actor.name}${reason ? `: ${reason}` : ''}`,
+        detail: { opportunityId: opp.id, status: input.status, reason },
       });
       await tx.audit.append({
         subjectType: 'contract',
         subjectId: String(contractId),
         action: `uplift.${input.status}`,
         actor: { aadObjectId: actor.aadObjectId, email: actor.email, name: actor.name },
-        detail: { opportunityId: opp.id, estimatedMonthlyUplift: opp.estimatedMonthlyUplift },
+        detail: {
+          opportunityId: opp.id,
+          estimatedMonthlyUplift: opp.estimatedMonthlyUplift,
+          reason,
+        },
       });
       return true;
     });
     if (!done) return refuse('invalid-state', 'Someone answered it first.');
-    return { ok: true, value: decided.opportunity };
+    return { ok: true, value: { ...decided.opportunity, decisionReason: reason } };
   }
 }

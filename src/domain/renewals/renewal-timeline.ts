@@ -8,6 +8,8 @@
 export type RenewalTimelineKind =
   | 'stage.opened'
   | 'task.completed'
+  | 'stakeholders.updated'
+  | 'owner.reassigned'
   | 'checkpoint.logged'
   | 'checkpoint.disagreement'
   | 'readiness.changed'
@@ -43,16 +45,18 @@ const KIND_ORDER: Record<RenewalTimelineKind, number> = {
   'renewal.unflagged': 2,
   'stage.opened': 3,
   'escalation.opened': 4,
-  'task.completed': 5,
-  'checkpoint.logged': 6,
-  'checkpoint.disagreement': 7,
-  'uplift.proposed': 8,
-  'uplift.decided': 9,
-  'concession.requested': 10,
-  'concession.decided': 11,
-  'concession.refused': 12,
-  'note.written-back': 13,
-  outcome: 14,
+  'owner.reassigned': 5,
+  'stakeholders.updated': 6,
+  'task.completed': 7,
+  'checkpoint.logged': 8,
+  'checkpoint.disagreement': 9,
+  'uplift.proposed': 10,
+  'uplift.decided': 11,
+  'concession.requested': 12,
+  'concession.decided': 13,
+  'concession.refused': 14,
+  'note.written-back': 15,
+  outcome: 16,
 };
 
 function instant(at: string): number {

@@ -48,6 +48,8 @@ export interface UpliftOpportunity {
   detectedOn: IsoDate;
   decidedOn: IsoDate | null;
   decidedBy: string | null;
+  /** Why the customer accepted or declined, as the account manager recorded it. */
+  decisionReason?: string | null;
 }
 
 function opportunity(

@@ -1,20 +1,24 @@
-/** My approvals: stage gates waiting for my decision (and those I requested); concessions when served. */
+/**
+ * My approvals in one place: stage gates and concessions waiting for my decision, each with its
+ * decision buttons, and the gates I requested.
+ */
 import { Text } from '@fluentui/react-components';
-import { recordsOf, RecordList } from '../components/record-list';
 import { LoadableView } from '../components/states';
 import { instant } from '../format';
-import type { GatesWaitingDto, GateSummaryDto } from '../../../src/api/dto';
+import type { ConcessionsDto, GatesWaitingDto, GateSummaryDto } from '../../../src/api/dto';
 import { RouteLink } from '../navigation';
 import { useResource } from '../use-api';
 import { ExportButton, EXPORTS } from '../components/export-button';
+import { ConcessionCard } from './concession-card';
+import { GateDecisionForm } from './gate-panel';
 
-/** `GET /gates` (stage gates) and `GET /concessions` (renewal concessions, when the server has it). */
+/** `GET /gates` (stage gates) and `GET /concessions?status=pending&mine=true`. */
 export function ApprovalsView() {
   const [gates, reloadGates] = useResource('approvals:gates', (api) =>
     api.get<GatesWaitingDto>('/gates'),
   );
   const [concessions, reloadConcessions] = useResource('approvals:concessions', (api) =>
-    api.get<unknown>('/concessions'),
+    api.get<ConcessionsDto>('/concessions', { status: 'pending', mine: 'true' }),
   );
   return (
     <section className="ct-view" aria-labelledby="approvals-title">
@@ -35,6 +39,7 @@ export function ApprovalsView() {
               gates={data.toDecide}
               label="Gates waiting for your decision"
               empty="No gate waits for your decision."
+              onDecided={reloadGates}
             />
             <h3 className="ct-subtitle">Gates you requested</h3>
             <GateList
@@ -52,13 +57,27 @@ export function ApprovalsView() {
         retry={reloadConcessions}
         missingRouteMeans="Concession approvals"
       >
-        {(body) => (
-          <RecordList
-            records={recordsOf(body)}
-            label="Concessions"
-            empty="No concession waits for your decision."
-          />
-        )}
+        {(data) =>
+          data.items.length === 0 ? (
+            <Text>No concession waits for your decision.</Text>
+          ) : (
+            <ul
+              className="ct-cards ct-cards-wide"
+              aria-label="Concessions waiting for your decision"
+              data-testid="concession-approvals"
+            >
+              {data.items.map((c) => (
+                <ConcessionCard
+                  key={c.id}
+                  concession={c}
+                  mayDecide
+                  showContract
+                  onDecided={reloadConcessions}
+                />
+              ))}
+            </ul>
+          )
+        }
       </LoadableView>
     </section>
   );
@@ -68,10 +87,13 @@ function GateList({
   gates,
   label,
   empty,
+  onDecided,
 }: {
   gates: GateSummaryDto[];
   label: string;
   empty: string;
+  /** Set on the list of gates waiting for me: each gets the decision buttons. */
+  onDecided?: () => void;
 }) {
   if (gates.length === 0) return <Text>{empty}</Text>;
   return (
@@ -110,6 +132,9 @@ function GateList({
             <dt>Reminder</dt>
             <dd>{instant(g.reminderDueAt)}</dd>
           </dl>
+          {onDecided && g.status === 'pending' ? (
+            <GateDecisionForm gate={g} onDecided={onDecided} />
+          ) : null}
         </li>
       ))}
     </ul>

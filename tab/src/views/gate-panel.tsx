@@ -154,7 +154,7 @@ function GateDetail({ detail, onDecided }: { detail: GateDetailDto; onDecided: (
           ))}
         </ul>
       )}
-      {mayDecide ? <DecisionForm gate={g} onDecided={onDecided} /> : null}
+      {mayDecide ? <GateDecisionForm gate={g} onDecided={onDecided} /> : null}
       <h3 className="ct-subtitle">Audit timeline</h3>
       <ol className="ct-timeline">
         {detail.timeline.map((t) => (
@@ -179,7 +179,14 @@ function fileLink(detail: GateDetailDto, fileId: string, name: string) {
   );
 }
 
-function DecisionForm({ gate, onDecided }: { gate: GateSummaryDto; onDecided: () => void }) {
+/** Approve / reject / request changes on a pending gate (also used by the Approvals view). */
+export function GateDecisionForm({
+  gate,
+  onDecided,
+}: {
+  gate: GateSummaryDto;
+  onDecided: () => void;
+}) {
   const api = useApiClient();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);

@@ -1,7 +1,6 @@
-/** Renewals pipeline and one contract, from the renewal module's routes. */
+/** The renewals pipeline; each row opens its contract's page (contract-view.tsx). */
 import { Badge, Field, Select, Text } from '@fluentui/react-components';
 import { useState } from 'react';
-import { FieldList, recordsOf } from '../components/record-list';
 import { LoadableView } from '../components/states';
 import { day, percent, score } from '../format';
 import { RouteLink } from '../navigation';
@@ -109,34 +108,6 @@ export function RenewalsView() {
             <Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={setPage} />
           </>
         )}
-      </LoadableView>
-    </section>
-  );
-}
-
-/** `GET /contracts/:id`: one contract's readiness and renewal timeline. */
-export function ContractView({ contractId }: { contractId: number }) {
-  const [contract, reload] = useResource(`contract:${contractId}`, (api) =>
-    api.get<unknown>(`/contracts/${contractId}`),
-  );
-  return (
-    <section className="ct-view" aria-labelledby="contract-title">
-      <p className="ct-back">
-        <RouteLink route={{ view: 'renewals' }}>← Renewals</RouteLink>
-      </p>
-      <h1 id="contract-title" className="ct-title">
-        Contract {contractId}
-      </h1>
-      <LoadableView
-        value={contract}
-        what="the contract"
-        retry={reload}
-        missingRouteMeans="Contract detail"
-      >
-        {(body) => {
-          const [record] = recordsOf(body);
-          return record ? <FieldList record={record} /> : null;
-        }}
       </LoadableView>
     </section>
   );
