@@ -179,6 +179,48 @@ describe('assessment', () => {
   });
 });
 
+describe('a whole project on hold persists before it escalates; a blocked task does not wait', () => {
+  const base = referenceFacts();
+  // On 2025-01-24 the hold began on 01-14: 8 working days.
+  const at = (patch: Partial<ProjectFacts>) =>
+    assessProject(
+      referenceFacts({
+        asOf: '2025-01-24',
+        dataAsOf: '2025-01-24',
+        dailyHours: effort('2025-01-06', '2025-01-13', 4),
+        assignedAgents: [{ agentId: 'a1', lastTimesheetDate: '2025-01-13' }],
+        ...patch,
+      }),
+      policy,
+    );
+
+  test.each<[string, Partial<ProjectFacts>, string]>([
+    [
+      'the project On Hold for 8 working days',
+      { status: 'on-hold', onHoldSince: '2025-01-14' },
+      'green',
+    ],
+    [
+      'the project On Hold for 13 working days',
+      { status: 'on-hold', onHoldSince: '2025-01-07' },
+      'amber',
+    ],
+    [
+      'one material task on hold for 8 working days',
+      {
+        tasks: [
+          base.tasks[0]!,
+          { ...base.tasks[1]!, status: 'on-hold', onHoldSince: '2025-01-14' },
+          base.tasks[2]!,
+        ],
+      },
+      'amber',
+    ],
+  ])('%s → dependency persists at %s', (_n, patch, level) => {
+    expect(at(patch).signals.dependency.persistentLevel).toBe(level);
+  });
+});
+
 describe('what changed', () => {
   const snap = (patch: Partial<HealthSnapshot>): HealthSnapshot => ({
     ...toSnapshot(assessProject(referenceFacts(), policy)),

@@ -132,7 +132,8 @@ export interface ProjectAssessment {
  * how a project is judged, so a trend can tell "the project changed" from "we changed the rules".
  * 2: persistence in working days with evidence; scope creep and resourcing gap drivers.
  * 3: milestones forecast by phase (a phase not yet at work on its plan, carrying the slip before it);
- *    scope growth the budget's room absorbs is not creep.
+ *    scope growth the budget's room absorbs is not creep; silence longer than a holiday fortnight is
+ *    evidence of a stall; a whole-project hold persists before it escalates.
  */
 export const DELIVERY_MODEL_REVISION = 3;
 
@@ -538,9 +539,20 @@ export function assessProject(
       { key: 'resourcing', pick: (r) => r.resourcing ?? null, t: policy.resourcing },
     ],
   };
+  // A whole project on hold is a visible, deliberate pause (the client's change freeze, a decision
+  // awaited): like any other signal it must persist before it escalates, so its hold counts only
+  // past the persistence window. A blocked task is hidden trouble and counts from its first day.
+  const projectHold = facts.status === 'on-hold';
+  const holdThresholds = projectHold
+    ? {
+        ...policy.dependency,
+        amber: policy.dependency.amber + policy.persistenceDays,
+        red: policy.dependency.red + policy.persistenceDays,
+      }
+    : policy.dependency;
   const blockage: Family = {
     cause: 'dependency',
-    members: [{ key: 'dependency', pick: (r) => r.dependency, t: policy.dependency }],
+    members: [{ key: 'dependency', pick: (r) => r.dependency, t: holdThresholds }],
   };
   const scheduleHints =
     now.gap.value !== null && levelFor(now.gap.value, policy.resourcing) !== 'green'

@@ -1,6 +1,12 @@
 import { addDays, isWorkingDay, type IsoDate } from '../shared/dates';
 import type { EffortModel } from './forecast';
-import { bookingPace, isEvidenceDay, resourcingGap, scopeCreep } from './leading-drivers';
+import {
+  bookingPace,
+  isEvidenceDay,
+  isStalled,
+  resourcingGap,
+  scopeCreep,
+} from './leading-drivers';
 import { DEFAULT_DELIVERY_POLICY } from './policy';
 import type { DailyEffort, ProjectFacts } from './project-facts';
 import { effort, referenceFacts, task } from './testing/facts-builder';
@@ -203,5 +209,44 @@ describe('evidence days', () => {
       ],
     });
     expect(isEvidenceDay(facts, date)).toBe(expected);
+  });
+});
+
+describe('a stall: quiet for longer than anyone is away', () => {
+  // Worked 4 h a day from 01-06 to 01-17, then only what the patch books.
+  const quiet = (asOf: IsoDate, extra: DailyEffort[] = [], tasks = referenceFacts().tasks) =>
+    referenceFacts({
+      asOf,
+      dataAsOf: asOf,
+      tasks,
+      dailyHours: [...effort('2025-01-06', '2025-01-17', 4), ...extra],
+    });
+
+  test.each<[string, IsoDate, DailyEffort[], boolean]>([
+    ['a working week of silence is absence', '2025-01-24', [], false],
+    ['a holiday fortnight (10 working days) is absence', '2025-01-31', [], false],
+    ['the 11th quiet working day is a stall', '2025-02-03', [], true],
+    [
+      'half an hour of chasing a week does not break it',
+      '2025-02-03',
+      [{ date: '2025-01-29', hours: 0.5, cost: 50 }],
+      true,
+    ],
+    ['a real day of work does', '2025-02-03', [{ date: '2025-01-29', hours: 3, cost: 300 }], false],
+  ])('%s (%s) → stalled=%p', (_n, asOf, extra, stalled) => {
+    const facts = quiet(asOf, extra);
+    expect(isStalled(facts, asOf)).toBe(stalled);
+    expect(isEvidenceDay(facts, asOf)).toBe(stalled || extra.some((d) => d.date === asOf));
+  });
+
+  test('a task closing breaks the silence', () => {
+    const tasks = referenceFacts().tasks.map((t) =>
+      t.id === 't2' ? { ...t, status: 'closed' as const, closedOn: '2025-01-29' } : t,
+    );
+    expect(isStalled(quiet('2025-02-03', [], tasks), '2025-02-03')).toBe(false);
+  });
+
+  test('a project never worked has no stall to show', () => {
+    expect(isStalled(referenceFacts({ dailyHours: [] }), '2025-02-03')).toBe(false);
   });
 });

@@ -208,12 +208,40 @@ export function resourcingGap(
 /**
  * True when the project moved on `date` (as seen in `facts`): hours booked, or a task created,
  * started, closed or put on hold that day. Only evidence days count towards — or break — the
- * persistence of a signal; a day on which nothing happened says nothing new.
+ * persistence of a signal; a day on which nothing happened says nothing new — until nothing has
+ * happened for longer than anyone is away ({@link isStalled}): then each quiet day is evidence of a
+ * stall.
  */
 export function isEvidenceDay(facts: ProjectFacts, date: IsoDate): boolean {
   if (facts.dailyHours.some((d) => d.date === date && d.hours > 0)) return true;
+  return taskMovedOn(facts, date) || isStalled(facts, date);
+}
+
+/** Working days a whole team may be away (a holiday fortnight) before its silence is a stall. */
+export const SILENCE_ALLOWANCE_WORKING_DAYS = 10;
+/** Hours booked on a day below which the day is quiet (an hour of chasing is not progress). */
+export const QUIET_DAY_HOURS = 1;
+
+function taskMovedOn(facts: ProjectFacts, date: IsoDate): boolean {
   return facts.tasks.some(
     (t) =>
       t.createdOn === date || t.startedOn === date || t.closedOn === date || t.onHoldSince === date,
   );
+}
+
+/**
+ * True when `date` ends a run of more than {@link SILENCE_ALLOWANCE_WORKING_DAYS} quiet working days
+ * (no task moved, under {@link QUIET_DAY_HOURS} booked) on a project that had been worked before
+ * the run: longer than a holiday, so the quiet is the project standing still.
+ */
+export function isStalled(facts: ProjectFacts, date: IsoDate): boolean {
+  const first = firstLoggedDay(facts);
+  if (first === null || !isWorkingDay(date)) return false;
+  const hours = new Map(facts.dailyHours.map((d) => [d.date, d.hours]));
+  for (let i = 0; i <= SILENCE_ALLOWANCE_WORKING_DAYS; i += 1) {
+    const day = addWorkingDays(date, -i);
+    if (day <= first) return false;
+    if ((hours.get(day) ?? 0) >= QUIET_DAY_HOURS || taskMovedOn(facts, day)) return false;
+  }
+  return true;
 }
