@@ -103,11 +103,21 @@ describe('flagRenewalRisk on fixed histories', () => {
       expect(flagRenewalRisk(withMay(quiet), asOf, strict).flagged).toBe(false);
     });
 
-    test('a judged clean month between two bad ones is not looked past', () => {
-      const clean = { opened: 10, slaTotal: 10, slaMet: 10, feedbackScores: [5, 5] };
+    const clean = { opened: 10, slaTotal: 10, slaMet: 10, feedbackScores: [5, 5] };
+
+    test('a judged clean month between two bad ones does not reset them: two of three, the latest bad', () => {
       const r = flagRenewalRisk(withMay(clean), asOf, P);
       expect(r.evaluations[1]?.judged['service-quality']).toBe(true);
-      expect(r.flagged).toBe(false);
+      expect(r.flagged).toBe(true);
+    });
+
+    test('two bad months of three with the latest clean is not a flag: it has stopped', () => {
+      const f = editTickets(
+        healthyFacts(),
+        (t) => (t.month === '2025-06' ? clean : bad),
+        (_m, i) => i <= 2,
+      );
+      expect(flagRenewalRisk(f, asOf, P).flagged).toBe(false);
     });
   });
 
@@ -163,7 +173,7 @@ describe('flagRenewalRisk on fixed histories', () => {
     const f = editTickets(
       worse(3)(healthyFacts()),
       (t) => healthyMonthLike(t),
-      (_m, i) => i === 1,
+      (_m, i) => i === 1 || i === 2,
     );
     expect(flagRenewalRisk(f, asOf, P).flagged).toBe(false);
     expect(flagRenewalRisk(f, asOf, P, { flagged: true }).flagged).toBe(true);

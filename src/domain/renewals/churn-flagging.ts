@@ -21,7 +21,8 @@
  * the edge of their noise band (Poisson for volumes, note hits and hours, Wilson for SLA and reopen
  * rates, standard error for feedback), so small samples need clearer evidence. A contract is
  * flagged when at least `minFamilies` families, `minLeavingFamilies` of them about leaving, each
- * fire on every one of their last `persistenceMonths` judged evaluations, their weakest strengths
+ * fire on their latest judged evaluation and on `persistenceMonths` of their last `persistenceMonths + 1`
+ * judged evaluations, their weakest firing strengths
  * summing to `flagScore`: one bad month, one signal on its own, strain without a sign of leaving,
  * or different noise in different months is not a flag. A month too thin to judge a family (a
  * quiet month with too few SLA outcomes, say) is neither evidence for nor against it: the family's
@@ -416,17 +417,20 @@ export function evaluationMonths(asOf: IsoDate, policy: RenewalPolicy): MonthKey
 }
 
 /**
- * A family's persisting strength: its weakest strength over its latest `persistenceMonths` judged
- * evaluations (0 when it was judged fewer times than that within the evaluations).
+ * A family's persisting strength: it must fire on its latest judged evaluation and on
+ * `persistenceMonths` of its latest `persistenceMonths + 1` judged ones (one clean month among
+ * recurring bad ones, in a small client's thin months, does not reset the story); the strength is
+ * the weakest of those firing months. 0 when it was judged fewer than `persistenceMonths` times.
  */
 function persistingStrength(
   f: ChurnSignalFamily,
   evaluations: readonly ChurnEvaluation[],
   persistenceMonths: number,
 ): number {
-  const judged = evaluations.filter((e) => e.judged[f]).slice(0, persistenceMonths);
-  if (judged.length < persistenceMonths) return 0;
-  return Math.min(...judged.map((e) => e.strengths[f]));
+  const judged = evaluations.filter((e) => e.judged[f]).slice(0, persistenceMonths + 1);
+  if (judged.length < persistenceMonths || (judged[0]?.strengths[f] ?? 0) <= 0) return 0;
+  const strongest = judged.map((e) => e.strengths[f]).sort((a, b) => b - a);
+  return Math.min(...strongest.slice(0, persistenceMonths));
 }
 
 function families(e: ChurnEvaluation): ChurnSignalFamily[] {
