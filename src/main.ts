@@ -77,6 +77,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
   });
   const reporting = createReportingModule({
     ...{ db, tenantId, clock, auth: delivery.auth, logger },
+    entraTenantId: config.tabAuth.allowedTenantIds[0] ?? null,
     ...(options.feedPageSize ? { pageSize: options.feedPageSize } : {}),
   });
   const features = [delivery, gates, renewals, exports, reporting];

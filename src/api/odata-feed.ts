@@ -19,8 +19,17 @@ import type { ApiAuthenticator } from './mount-api';
 /** Where the feed is served. */
 export const ODATA_PREFIX = '/odata';
 
-/** What a 401 offers: Power BI's Basic credential with the reporting key, or an Entra token. */
-const CHALLENGE = 'Basic realm="Control Tower reporting", charset="UTF-8", Bearer';
+/**
+ * What a 401 offers: Power BI's Basic credential with the reporting key, and an Entra token. Power
+ * BI's "Organizational account" reads the Bearer challenge's realm and authorization_uri to know
+ * which tenant to sign in to.
+ */
+function challenges(entraTenantId: string | null): string[] {
+  const basic = 'Basic realm="Control Tower reporting", charset="UTF-8"';
+  if (entraTenantId === null) return [basic, 'Bearer'];
+  const authority = `https://login.microsoftonline.com/${entraTenantId}`;
+  return [basic, `Bearer realm="${authority}", authorization_uri="${authority}/oauth2/authorize"`];
+}
 const JSON_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 const HOST = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/;
@@ -34,6 +43,8 @@ export interface ReportingFeedDeps {
   keys: Pick<ReportingKeys, 'verify'>;
   /** The tab API's authenticator, asked only to validate an Entra bearer token. */
   auth: ApiAuthenticator;
+  /** The organisation's Entra tenant (named in the Bearer challenge), when sign-in is configured. */
+  entraTenantId: string | null;
   logger: AppLogger;
 }
 
@@ -64,7 +75,8 @@ export function mountReportingFeed(server: Server, deps: ReportingFeedDeps): voi
         const failure = asFeedError(error);
         if (failure.status >= 500)
           deps.logger.error({ err: error, requestId: req.id() }, 'reporting feed failed');
-        if (failure.status === 401) res.setHeader('WWW-Authenticate', CHALLENGE);
+        if (failure.status === 401)
+          res.setHeader('WWW-Authenticate', challenges(deps.entraTenantId));
         res.setHeader('Content-Type', JSON_TYPE);
         res.sendRaw(
           failure.status,

@@ -22,6 +22,8 @@ export interface ReportingModuleDeps {
   clock: Clock;
   /** The tab API's authenticator (validates Entra bearer tokens for the feed too). */
   auth: ApiAuthenticator;
+  /** The organisation's Entra tenant, named in the feed's Bearer challenge (null: none configured). */
+  entraTenantId: string | null;
   logger: AppLogger;
   /** Rows per feed page before `@odata.nextLink` (tests use a small one). */
   pageSize?: number;
@@ -43,7 +45,7 @@ export function createReportingModule(deps: ReportingModuleDeps): ReportingModul
     jobs: [],
     mountFeed: (server) =>
       mountReportingFeed(server, {
-        ...{ tenantId, feed, keys, auth: deps.auth },
+        ...{ tenantId, feed, keys, auth: deps.auth, entraTenantId: deps.entraTenantId },
         logger: deps.logger.child({ component: 'reporting-feed' }),
       }),
   };

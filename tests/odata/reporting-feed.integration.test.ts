@@ -158,6 +158,7 @@ describe.each(testDatabases())('the Power BI feed ($name)', (database) => {
     });
     const reporting = createReportingModule({
       ...{ db, tenantId: TENANT, clock, auth: delivery.auth, logger, pageSize: PAGE_SIZE },
+      entraTenantId: ENTRA_TID,
     });
     server = restify.createServer({ handleUncaughtExceptions: false });
     server.use(restify.plugins.queryParser({ mapParams: false }));
@@ -463,7 +464,9 @@ describe.each(testDatabases())('the Power BI feed ($name)', (database) => {
     expect(pm.status).toBe(403);
     const forged = await get<ErrorBody>('/odata/Projects', { authorization: 'Bearer not.a.token' });
     expect(forged.status).toBe(401);
-    expect(forged.headers.get('www-authenticate')).toContain('Bearer');
+    expect(forged.headers.get('www-authenticate')).toContain(
+      `Bearer realm="https://login.microsoftonline.com/${ENTRA_TID}", authorization_uri="https://login.microsoftonline.com/${ENTRA_TID}/oauth2/authorize"`,
+    );
   });
 
   test('hostile or unsupported query options are a 400 with an OData error body', async () => {
