@@ -337,6 +337,12 @@ describe.each(testDatabases())('the Power BI feed ($name)', (database) => {
     expect(response.body['@odata.context']).toBe(`${base}/odata/$metadata`);
     expect(response.body.value.map((s) => s.name)).toEqual(ENTITY_SETS.map((s) => s.name));
     expect(response.body.value.every((s) => s.kind === 'EntitySet' && s.url === s.name)).toBe(true);
+    // Typed with a trailing slash, as people paste it into Power BI, the root answers the same.
+    const slashed = await get('/odata/');
+    expect({ status: slashed.status, body: slashed.body }).toEqual({
+      status: 200,
+      body: response.body,
+    });
   });
 
   test('$select returns only the named properties and names them in the context', async () => {
