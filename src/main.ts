@@ -9,6 +9,7 @@ import { createHaloModule } from './modules/halo.module';
 import { createNotificationsModule } from './modules/notifications.module';
 import { configuredGrants, openPlatform, readyBanner, serve } from './modules/platform';
 import { readinessProbe } from './modules/readiness';
+import { createReportingModule } from './modules/reporting.module';
 import { createRenewalsModule } from './modules/renewals.module';
 import type { createLogger } from './observability/logger';
 import type { Clock, Sleep } from './shared/clock';
@@ -31,6 +32,8 @@ export interface StartOptions {
   demo?: { seed: number; asOf: string };
   /** Tests and benchmarks: bot endpoint settings and outbound credentials (see bot/bot-auth.ts). */
   botAuth?: Pick<BotAuthOptions, 'endpoints' | 'credentialsFactory'>;
+  /** Rows per Power BI feed page (tests page through small pages). */
+  feedPageSize?: number;
 }
 
 /** The composition root: opens the platform and composes the feature modules, each built once. */
@@ -72,7 +75,12 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     evidencePack: gates.useCases.evidencePack,
     gateSlaHours: config.gates.escalateAfterHours,
   });
-  const features = [delivery, gates, renewals, exports];
+  const reporting = createReportingModule({
+    ...{ db, tenantId, clock, auth: delivery.auth, logger },
+    entraTenantId: config.tabAuth.allowedTenantIds[0] ?? null,
+    ...(options.feedPageSize ? { pageSize: options.feedPageSize } : {}),
+  });
+  const features = [delivery, gates, renewals, exports, reporting];
   const probe = readinessProbe({
     ...{ db, tenantId, clock, metrics, limits: config.readiness },
     lastSyncAt: () => halo.sync.lastCompletedAt(),
@@ -83,6 +91,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     delivery,
     features,
     routes: [halo.webhookRoute],
+    mounts: [reporting.mountFeed],
     readiness: probe.check,
     refreshMetrics: probe.refreshMetrics,
     botAuth: options.botAuth,

@@ -205,6 +205,24 @@ export type PilotUpdateDto = Omit<PilotSettingsDto, 'version' | 'updatedAt' | 'u
   baseVersion?: number | null;
 };
 
+/**
+ * `GET /settings/reporting-key`: whether the Power BI feed (`/odata`) has a reporting key, and which
+ * (its last four characters); the key itself is shown only once, when it is created.
+ */
+export interface ReportingKeyDto {
+  configured: boolean;
+  hint: string | null;
+  createdAt: string | null;
+  createdBy: string | null;
+  /** The feed's path on this server (Power BI: Get Data → OData feed → this URL). */
+  feedPath: string;
+}
+
+/** `POST /settings/reporting-key`: a new key, shown this once; the previous key stops working. */
+export interface IssuedReportingKeyDto extends ReportingKeyDto {
+  key: string;
+}
+
 // ─── Stage gates (view models of src/app/gates/gate-views.ts) ─────────────────────────────────────
 
 export type GatePersonDto = GatePerson;

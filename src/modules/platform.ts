@@ -97,6 +97,8 @@ export async function serve(
     /** What a /metrics scrape refreshes first (see readiness.ts). */
     refreshMetrics: () => Promise<void>;
     botAuth?: Pick<BotAuthOptions, 'endpoints' | 'credentialsFactory'> | undefined;
+    /** Services outside `/api/v1` and its sign-in (the Power BI feed). */
+    mounts?: ReadonlyArray<(server: ReturnType<typeof createHttpServer>) => void>;
   },
 ): Promise<{ server: ReturnType<typeof createHttpServer>; bot: MountedBot; port: number }> {
   const { logger, metrics, identity, links, clock } = platform;
@@ -109,6 +111,7 @@ export async function serve(
     mode: config.mode,
   });
   mountStaticTab(server);
+  for (const mount of parts.mounts ?? []) mount(server);
   // Refused actions per user and surface, on the app's clock.
   mountApi(server, {
     refusals: new RefusalLimiter(clock),

@@ -477,6 +477,41 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
     },
     BROWSER_TEST_MS,
   );
+
+  (available ? test : test.skip)(
+    'an admin creates the Power BI reporting key in Settings; the feed opens with it until rotated',
+    async () => {
+      await page.goto(`${app.url}/settings`);
+      await page.getByTestId('demo-user').selectOption(admin);
+      const section = page.getByRole('region', { name: 'Power BI reporting key' });
+      /** Clicks the button and reads the key shown once (a different one from `previous`). */
+      const readKey = async (label: RegExp, previous: string) => {
+        await section.getByRole('button', { name: label }).click();
+        const shown = await page.waitForFunction((before) => {
+          const input = document.querySelector<HTMLInputElement>(
+            '[aria-label="New reporting key"]',
+          );
+          return input && input.value !== before ? input.value : null;
+        }, previous);
+        return (await shown.jsonValue()) as string;
+      };
+      const feed = (key: string) =>
+        fetch(`${app.url}/odata/Projects?$top=1`, {
+          headers: { Authorization: `Basic ${Buffer.from(`powerbi:${key}`).toString('base64')}` },
+        });
+      const first = await readKey(/^Create reporting key$/, '');
+      expect(first).toMatch(/^ctrk_/);
+      expect((await feed(first)).status).toBe(200);
+      await section.getByText(`Current key ends in ${first.slice(-4)}`).waitFor();
+      await shot('settings-reporting-key');
+      const second = await readKey(/^Rotate reporting key$/, first);
+      expect(second).not.toBe(first);
+      expect((await feed(first)).status).toBe(401);
+      const rows = (await (await feed(second)).json()) as { value: unknown[] };
+      expect(rows.value).toHaveLength(1);
+    },
+    BROWSER_TEST_MS,
+  );
 });
 
 describe('serving the built tab', () => {

@@ -13,6 +13,7 @@
  * | renewal KPIs                                  | cs_lead, msp_owner                                         |
  * | governance review                             | cs_lead, msp_owner, admin                                  |
  * | settings                                      | admin                                                      |
+ * | the Power BI feed (/odata, all of the tenant) | admin, delivery_director, msp_owner, pmo_lead              |
  *
  * Nobody without a role sees anything but who to ask. Admins read the project and client lists
  * because pilot scope and the channel tab's configuration pick from them.
@@ -39,7 +40,8 @@ export type ContractScope =
   { kind: 'all' } | { kind: 'owned'; accountManagerAgentId: number | null };
 
 /** An area of the product that is readable as a whole (or not at all). */
-export type ReadArea = 'delivery-kpis' | 'exceptions' | 'renewal-kpis' | 'governance' | 'settings';
+export type ReadArea =
+  'delivery-kpis' | 'exceptions' | 'renewal-kpis' | 'governance' | 'settings' | 'reporting-feed';
 
 const ALL_PROJECTS: readonly Role[] = [
   'pmo_lead',
@@ -55,6 +57,7 @@ const AREAS: Record<ReadArea, readonly Role[]> = {
   'renewal-kpis': ['cs_lead', 'msp_owner'],
   governance: ['cs_lead', 'msp_owner', 'admin'],
   settings: ['admin'],
+  'reporting-feed': ['admin', 'delivery_director', 'msp_owner', 'pmo_lead'],
 };
 
 const holds = (actor: Pick<Actor, 'roles'>, roles: readonly Role[]) =>

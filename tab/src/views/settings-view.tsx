@@ -1,11 +1,16 @@
-/** Settings (administrators): delivery policy, channel routing, roles, pilot scope and automations. */
+/**
+ * Settings (administrators): delivery policy, channel routing, roles, pilot scope and automations,
+ * and the Power BI feed's reporting key.
+ */
 import { Button, Checkbox, Field, Input, Switch, Text, Textarea } from '@fluentui/react-components';
 import { useState } from 'react';
 import type {
   AutomationKey,
+  IssuedReportingKeyDto,
   PilotSettingsDto,
   PilotUpdateDto,
   PolicySettingsDto,
+  ReportingKeyDto,
   RolesSettingsDto,
   RoutingSettingsDto,
 } from '../../../src/api/dto';
@@ -25,6 +30,7 @@ export function SettingsView() {
       <RoutingSection />
       <RolesSection />
       <PolicySection />
+      <ReportingKeySection />
     </section>
   );
 }
@@ -319,6 +325,60 @@ function PolicySection() {
             </div>
           );
         }}
+      </LoadableView>
+    </section>
+  );
+}
+
+/** The Power BI feed's reporting key: created or rotated here, shown once. */
+function ReportingKeySection() {
+  const api = useApiClient();
+  const [current, reload] = useResource('settings/reporting-key', (c) =>
+    c.get<ReportingKeyDto>('/settings/reporting-key'),
+  );
+  const [issued, setIssued] = useState<IssuedReportingKeyDto | ApiFailure | null>(null);
+  const rotate = async () => {
+    try {
+      setIssued(await api.post<IssuedReportingKeyDto>('/settings/reporting-key', {}));
+      reload();
+    } catch (error) {
+      setIssued(error instanceof ApiFailure ? error : new ApiFailure(0, 'CLIENT', String(error)));
+    }
+  };
+  return (
+    <section aria-labelledby="reporting-key-title">
+      <h2 id="reporting-key-title" className="ct-subtitle">
+        Power BI reporting key
+      </h2>
+      <LoadableView value={current} what="reporting key" retry={reload}>
+        {(key) => (
+          <div className="ct-form">
+            <Text size={200}>
+              Power BI Desktop: Get Data, OData feed, {window.location.origin}
+              {key.feedPath}, then Basic with any user name and this key as the password.
+            </Text>
+            <div className="ct-row">
+              <Button onClick={() => void rotate()}>
+                {key.configured ? 'Rotate reporting key' : 'Create reporting key'}
+              </Button>
+              <Text size={200}>
+                {key.configured
+                  ? `Current key ends in ${key.hint ?? ''}, created by ${key.createdBy ?? ''} ${instant(key.createdAt)}.`
+                  : 'No reporting key yet.'}
+              </Text>
+            </div>
+            {issued instanceof ApiFailure ? (
+              <Failed error={issued} />
+            ) : issued ? (
+              <Field
+                label="New key (shown once: copy it now; the previous key no longer works)"
+                validationState="warning"
+              >
+                <Input readOnly value={issued.key} aria-label="New reporting key" />
+              </Field>
+            ) : null}
+          </div>
+        )}
       </LoadableView>
     </section>
   );
