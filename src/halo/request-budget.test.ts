@@ -108,7 +108,13 @@ describe('RequestBudget', () => {
     for (let i = 0; i < 5; i++) await (await first.acquire()).settle();
     await clock.sleep(20_000);
 
-    const restarted = new RequestBudget({ ...clock, log, requests: 5, windowMs: 60_000, guardMs: 0 });
+    const restarted = new RequestBudget({
+      ...clock,
+      log,
+      requests: 5,
+      windowMs: 60_000,
+      guardMs: 0,
+    });
     await restarted.load();
 
     expect(restarted.remaining()).toBe(0);
@@ -139,33 +145,30 @@ describe('RequestBudget', () => {
     ['no restart', 0],
     ['a restart after 400 requests', 400],
     ['a restart after 299 requests', 299],
-  ])(
-    'HaloPSA counting on arrival never refuses a request (%s)',
-    async (_name, restartAfter) => {
-      const clock = fakeClock();
-      const log = new InMemoryRequestLog();
-      const halo = new RollingRateLimiter({ requests: 300, windowMs: 300_000 }, clock.clock);
-      const newBudget = () => new RequestBudget({ ...clock, log });
-      let budget = newBudget();
-      let refused = 0;
+  ])('HaloPSA counting on arrival never refuses a request (%s)', async (_name, restartAfter) => {
+    const clock = fakeClock();
+    const log = new InMemoryRequestLog();
+    const halo = new RollingRateLimiter({ requests: 300, windowMs: 300_000 }, clock.clock);
+    const newBudget = () => new RequestBudget({ ...clock, log });
+    let budget = newBudget();
+    let refused = 0;
 
-      for (let i = 0; i < 1_000; i++) {
-        if (i > 0 && i === restartAfter) {
-          budget = newBudget();
-          await budget.load();
-        }
-        const slot = await budget.acquire();
-        // 50 ms to 890 ms in transit (a 7-request cycle, so the window edge meets every latency),
-        // then HaloPSA counts it, then the answer comes back.
-        await clock.sleep(50 + ((i + 3) % 7) * 140);
-        if (!halo.admit()) refused += 1;
-        await clock.sleep(20);
-        await slot.settle();
+    for (let i = 0; i < 1_000; i++) {
+      if (i > 0 && i === restartAfter) {
+        budget = newBudget();
+        await budget.load();
       }
+      const slot = await budget.acquire();
+      // 50 ms to 890 ms in transit (a 7-request cycle, so the window edge meets every latency),
+      // then HaloPSA counts it, then the answer comes back.
+      await clock.sleep(50 + ((i + 3) % 7) * 140);
+      if (!halo.admit()) refused += 1;
+      await clock.sleep(20);
+      await slot.settle();
+    }
 
-      expect(refused).toBe(0);
-    },
-  );
+    expect(refused).toBe(0);
+  });
 
   test('never lets more than the budget through in any rolling window', async () => {
     const clock = fakeClock();
