@@ -13,8 +13,12 @@ export class InMemoryRequestLog implements RequestLog {
       .map(([id, atMs]) => ({ id, atMs }));
   }
 
-  async record(request: LoggedRequest, forgetBeforeMs: number): Promise<void> {
-    this.requests.set(request.id, request.atMs);
+  async record(request: LoggedRequest, forgetBeforeMs?: number): Promise<void> {
+    this.requests.set(
+      request.id,
+      Math.max(request.atMs, this.requests.get(request.id) ?? -Infinity),
+    );
+    if (forgetBeforeMs === undefined) return;
     for (const [id, atMs] of this.requests) if (atMs < forgetBeforeMs) this.requests.delete(id);
   }
 }

@@ -139,7 +139,8 @@ export class RequestBudget {
     const now = this.now();
     const atMs = Math.max(reservedMs, now, this.spent.get(id) ?? reservedMs);
     this.spent.set(id, atMs);
-    await this.log.record({ id, atMs }, now - this.windowMs - this.guardMs);
+    // Pruning once per request (at its reservation) is enough.
+    await this.log.record({ id, atMs });
   }
 
   /** When a request counted from `atMs` stops counting. */

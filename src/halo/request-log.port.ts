@@ -19,6 +19,9 @@ export interface LoggedRequest {
 export interface RequestLog {
   /** Requests counted at or after `sinceMs`, in any order. */
   since(sinceMs: number): Promise<LoggedRequest[]>;
-  /** Adds a request or moves an existing one (same id) to its new time; forgets those before `forgetBeforeMs`. */
-  record(request: LoggedRequest, forgetBeforeMs: number): Promise<void>;
+  /**
+   * Adds a request, or moves an existing one (same id) to a later time; also forgets the requests
+   * counted before `forgetBeforeMs`, when given.
+   */
+  record(request: LoggedRequest, forgetBeforeMs?: number): Promise<void>;
 }

@@ -17,11 +17,13 @@ export class HaloRequestLogRepository implements RequestLog {
     return rows.map((r) => ({ id: r.request_id, atMs: new Date(r.counted_at).getTime() }));
   }
 
-  async record(request: LoggedRequest, forgetBeforeMs: number): Promise<void> {
-    await this.db.query('DELETE FROM halo_request_log WHERE tenant_id = $1 AND counted_at < $2', [
-      this.tenantId,
-      new Date(forgetBeforeMs).toISOString(),
-    ]);
+  async record(request: LoggedRequest, forgetBeforeMs?: number): Promise<void> {
+    if (forgetBeforeMs !== undefined) {
+      await this.db.query('DELETE FROM halo_request_log WHERE tenant_id = $1 AND counted_at < $2', [
+        this.tenantId,
+        new Date(forgetBeforeMs).toISOString(),
+      ]);
+    }
     await this.db.query(
       `INSERT INTO halo_request_log (tenant_id, request_id, counted_at) VALUES ($1, $2, $3)
        ON CONFLICT (tenant_id, request_id) DO UPDATE
