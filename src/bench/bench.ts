@@ -258,6 +258,13 @@ function webhookBurstFigures(burst: WebhookBurstResult & { database: string }): 
         'ms (virtual clock)',
         `first delivery received → last processed, on the burst's virtual clock: the simulator enforces 300 requests per rolling 5 minutes on it and the app's budget waits advance it instead of really waiting; ${burst.rereads} ticket re-reads and ${burst.catchUps} catch-up syncs, ${burst.haloRequests} HaloPSA requests, ${burst.haloRateLimited} answered 429 (${burst.haloRateLimitedBeforeRestart} before the restart); reference = the 10-minute target`,
       ),
+      webhookBurstHaloRateLimited: figure(
+        burst.haloRateLimited,
+        burst.haloRequests,
+        'value = 0',
+        'requests',
+        `HaloPSA requests the simulator refused with 429 for exceeding 300 per rolling 5 minutes (${burst.haloRateLimitedBeforeRestart} before the restart, ${burst.haloRateLimited - burst.haloRateLimitedBeforeRestart} after it: the new process reads what the first spent from the database); reference = HaloPSA requests`,
+      ),
       webhookBurstLostAfterRestart: figure(
         burst.lost,
         burst.stored,

@@ -44,6 +44,17 @@ export interface WebhookBurstOptions {
   concurrency: number;
   /** HaloPSA's answer time for every API request, real milliseconds (hosted HaloPSA: ~50–300). */
   haloLatencyMs: number;
+  /**
+   * Virtual time from the first process's start-up sync to the burst (default HaloPSA's whole
+   * window: the sync's requests have left it). Less keeps them in the window, so the budget is
+   * mostly spent when the burst and the restart come.
+   */
+  quietBeforeBurstMs?: number;
+  /**
+   * HaloPSA's limit per rolling window, and the app's budget with it (default the configured 300):
+   * a lower one makes a reduced burst cross the window edge and restart with the budget spent.
+   */
+  haloRequestLimit?: number;
   /** Progress, if wanted. */
   log?: (message: string) => void;
 }
@@ -91,7 +102,7 @@ export interface WebhookBurstResult {
   /** HaloPSA requests, and how many the simulator refused for exceeding 300 per 5 minutes. */
   haloRequests: number;
   haloRateLimited: number;
-  /** Of those 429s, how many the first process met (the second starts with a fresh budget). */
+  /** Of those 429s, how many the first process met (the rest, the second process). */
   haloRateLimitedBeforeRestart: number;
 }
 
@@ -111,7 +122,12 @@ export async function runWebhookBurst(options: WebhookBurstOptions): Promise<Web
     virtualNow += Math.max(0, ms);
     await new Promise((resolve) => setImmediate(resolve));
   };
-  const config = loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'info' });
+  const config = loadConfig({
+    PORT: '0',
+    HALO_SIM_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...(options.haloRequestLimit ? { HALO_BUDGET_REQUESTS: String(options.haloRequestLimit) } : {}),
+  });
   const sim = await startSimulator({
     dataset: generateDataset({ profile: 'demo', seed: 42, asOf: '2026-11-23' }),
     port: 0,
@@ -137,8 +153,7 @@ export async function runWebhookBurst(options: WebhookBurstOptions): Promise<Web
   try {
     log('webhook burst: starting the first process (full sync)');
     const first = await start(false);
-    // The burst comes a while after start-up: the start-up sync's requests have left the window.
-    virtualNow += config.halo.budget.windowMs;
+    virtualNow += options.quietBeforeBurstMs ?? config.halo.budget.windowMs;
     sim.faults.add({ path: /^\/api\//i, kind: 'slow', delayMs: options.haloLatencyMs });
 
     const stalls = monitorEventLoopDelay({ resolution: 10 });

@@ -1,12 +1,13 @@
 /**
- * One HTTP exchange with HaloPSA: spends from the request budget, times out (body included),
- * retries with backoff on 429, 5xx, timeouts and network failures, counts every attempt.
+ * One HTTP exchange with HaloPSA: spends from the request budget (and settles the slot when the
+ * answer arrives, so the budget counts it from then), times out (body included), retries with
+ * backoff on 429, 5xx, timeouts and network failures, counts every attempt.
  */
 import type { Sleep } from '../shared/clock';
 import { parseRetryAfter } from '../shared/retry-after';
 import { backoffDelayMs } from './backoff';
 import { HaloRateLimitedError, HaloTimeoutError, HaloUnavailableError } from './halo-errors';
-import type { RequestBudget } from './request-budget';
+import type { BudgetSlot, RequestBudget } from './request-budget';
 
 /** The logging surface the client needs; a pino logger fits. */
 export interface HaloLogger {
@@ -102,10 +103,11 @@ export class HaloTransport {
     const { method, url } = request;
     const path = url.pathname;
     for (let attempt = 0; ; attempt++) {
-      await budget.acquire();
+      const slot = await budget.acquire();
       const started = nowMs();
       const outcome = await this.exchange(request);
       const durationMs = nowMs() - started;
+      await this.settle(slot, request);
       const statusKey = 'status' in outcome ? String(outcome.status) : outcome.failure;
       this.requestCount += 1;
       this.statusCounts[statusKey] = (this.statusCounts[statusKey] ?? 0) + 1;
@@ -133,6 +135,18 @@ export class HaloTransport {
         'HaloPSA request failed; retrying',
       );
       await this.options.sleep(delayMs);
+    }
+  }
+
+  /** A slot that cannot be settled still counts from its reservation, guarded: log and go on. */
+  private async settle(slot: BudgetSlot, request: HttpRequest): Promise<void> {
+    try {
+      await slot.settle();
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error, method: request.method, path: request.url.pathname },
+        'HaloPSA request budget: answered request not recorded',
+      );
     }
   }
 

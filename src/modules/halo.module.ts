@@ -17,6 +17,7 @@ import type { Route } from '../server/http-server';
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import { HaloMirrorRepository } from '../store/halo-mirror.repository';
+import { HaloRequestLogRepository } from '../store/halo-request-log.repository';
 
 /** What the HaloPSA module is built from. */
 export interface HaloModuleDeps {
@@ -87,9 +88,16 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
     lastAnswerAt: null,
     failingSince: null,
   };
-  // One budget for the sync, the write-back and the webhook worker (which may spend only a share).
+  // One budget for the sync, the write-back and the webhook worker (which may spend only a share),
+  // kept in the database: HaloPSA still counts what a previous process or another instance spent.
   const sleep = deps.sleep ?? realSleep;
-  const budget = new RequestBudget({ ...config.halo.budget, clock, sleep });
+  const budget = new RequestBudget({
+    ...config.halo.budget,
+    log: new HaloRequestLogRepository(deps.db, config.tenantId),
+    clock,
+    sleep,
+  });
+  await budget.load();
   const client = new HaloClient({
     baseUrl,
     clientId: config.halo.clientId,

@@ -90,7 +90,45 @@ describe(`a webhook burst on ${target.name}`, () => {
       // Repeated objects collapse: fewer HaloPSA re-reads and catch-ups than deliveries.
       expect(result.rereads + result.catchUps).toBeLessThan(result.stored);
       expect(result.virtualMsToAllProcessed).toBeLessThanOrEqual(10 * 60_000);
-      expect(result.haloRateLimited).toBe(0);
+      // The budget held HaloPSA's 300 per 5 minutes before the restart and after it (the second
+      // process read what the first had spent): the simulator refused nothing.
+      expect(result.haloRequests).toBeGreaterThan(0);
+      expect(result.haloRateLimitedBeforeRestart).toBe(0);
+      expect(result.haloRateLimited - result.haloRateLimitedBeforeRestart).toBe(0);
+    } finally {
+      await dispose();
+    }
+  }, 120_000);
+
+  test('a burst and a restart with the budget spent: HaloPSA refuses nothing before or after the restart', async () => {
+    const { database, dispose } = await target.open();
+    try {
+      const result = await runWebhookBurst({
+        database,
+        deliveries: 200,
+        identicalConcurrent: 20,
+        objects: 120,
+        sendOverMs: 0,
+        virtualSpreadMs: 60_000,
+        concurrency: 10,
+        haloLatencyMs: 40,
+        // HaloPSA allows 140 per 5 minutes here, and the start-up sync's requests are still in
+        // its window when the burst and the restart come.
+        haloRequestLimit: 140,
+        quietBeforeBurstMs: 0,
+      });
+      console.log(`webhook burst, budget spent (${target.name}): ${JSON.stringify(result)}`);
+
+      // More requests than one window allows: the budget had to wait, across the restart.
+      expect(result.haloRequests).toBeGreaterThan(140);
+      expect(result.leftAtRestart).toBeGreaterThan(0);
+      expect(result.haloRateLimitedBeforeRestart).toBe(0);
+      expect(result.haloRateLimited - result.haloRateLimitedBeforeRestart).toBe(0);
+      expect(result.lost).toBe(0);
+      expect(result.processedTwice).toBe(0);
+      expect(result.syncDuringBacklog).toMatchObject({ completed: true, error: null });
+      // The second process started from what the first had spent: its sync waited for the window.
+      expect(result.syncDuringBacklog.virtualMs).toBeGreaterThan(0);
     } finally {
       await dispose();
     }
