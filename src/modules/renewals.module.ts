@@ -13,6 +13,7 @@ import { DecideConcession } from '../app/renewals/decide-concession';
 import { EvaluateRenewals, type RenewalEvaluationReport } from '../app/renewals/evaluate-renewals';
 import { GetConcession } from '../app/renewals/get-concession';
 import { LogCheckpoint } from '../app/renewals/log-checkpoint';
+import { RenewalContractCards } from '../app/renewals/renewal-contract-cards';
 import { RenewalInsights } from '../app/renewals/renewal-insights';
 import { RenewalQueries } from '../app/renewals/renewal-queries';
 import type { RenewalStore, RenewalUnitOfWork } from '../app/renewals/renewal-store.port';
@@ -140,6 +141,10 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
       access,
     }),
     bot: renewalBotFeature({
+      contractCards: new RenewalContractCards({ store, policy }),
+      logCheckpoint: useCases.logCheckpoint,
+      requestConcession: useCases.requestConcession,
+      setUpliftStatus: useCases.setUpliftStatus,
       queries: useCases.queries,
       getConcession: useCases.getConcession,
       answerConcessionCard: useCases.answerConcessionCard,

@@ -10,7 +10,7 @@ import type { Signal } from '../../shared/signal';
 import type { Actor } from '../delivery-views';
 import type { AuditTrail } from '../ports/audit.port';
 import type { Transactional } from '../ports/transaction.port';
-import { billingPeriodMonths } from './build-contract-facts';
+import { concessionContract } from './concession-contract';
 import {
   actorKey,
   auditActor,
@@ -67,17 +67,13 @@ export class RequestConcession {
     if (!Number.isFinite(input.discountPct)) {
       return refuse('invalid-input', 'The discount must be a number of percent, e.g. 8.');
     }
-    const money = (await store.contracts.contractMoney([input.contractId])).get(input.contractId);
-    const labels = await store.contracts.contractLabels([input.contractId]);
-    if (!money) return refuse('not-found', `There is no contract ${input.contractId}.`);
-    const months = billingPeriodMonths(money.billingPeriod) ?? 1;
-    const monthlyValue = (money.periodCharge ?? 0) / months;
-    if (!(monthlyValue > 0)) {
-      return refuse('invalid-input', 'The contract has no recurring value to discount.');
+    const subject = await concessionContract(store, input.contractId);
+    if (!subject.ok) {
+      return subject.reason === 'not-found'
+        ? refuse('not-found', `There is no contract ${input.contractId}.`)
+        : refuse('invalid-input', 'The contract has no recurring value to discount.');
     }
-    const latest = (await store.snapshots.latestSnapshots()).find(
-      (s) => s.contractId === input.contractId,
-    );
+    const labels = await store.contracts.contractLabels([input.contractId]);
     const at = clock.now();
     const request = {
       id: 'new',
@@ -89,16 +85,7 @@ export class RequestConcession {
     };
     const assessment = assessConcession(
       request,
-      {
-        contractId: String(input.contractId),
-        monthlyValue,
-        monthlyCost:
-          money.costPerPeriod !== null && money.costPerPeriod > 0
-            ? money.costPerPeriod / months
-            : null,
-        contractType: money.contractType,
-        band: (latest?.band as 'ready' | 'watch' | 'at-risk' | 'unknown' | undefined) ?? 'unknown',
-      },
+      subject.contract,
       await concessionPrecedents(store),
       policy,
     );

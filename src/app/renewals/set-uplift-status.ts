@@ -1,6 +1,6 @@
 /**
- * Records the customer's answer (accepted / declined) on a proposed uplift opportunity, once: the
- * answer, the timeline event and the audit entry in one transaction.
+ * Records the customer's answer (accepted / declined, with the reason when given) on a proposed
+ * uplift opportunity, once: the answer, the timeline event and the audit entry in one transaction.
  */
 import { decideUplift, type UpliftOpportunity } from '../../domain/renewals';
 import type { Clock } from '../../shared/clock';
@@ -22,7 +22,7 @@ export class SetUpliftStatus {
 
   async run(
     actor: Actor,
-    input: { opportunityId: string; status: string },
+    input: { opportunityId: string; status: string; reason?: string },
   ): Promise<WorkflowResult<UpliftOpportunity>> {
     const { store, clock } = this.deps;
     if (!runsRenewals(actor)) {
@@ -39,6 +39,10 @@ export class SetUpliftStatus {
       ? (await store.uplift.uplift(contractId)).find((o) => o.id === input.opportunityId)
       : undefined;
     if (!opp) return refuse('not-found', 'There is no such uplift opportunity.');
+    const reason = input.reason?.trim() ?? '';
+    if (input.status === 'declined' && reason === '' && input.reason !== undefined) {
+      return refuse('invalid-input', 'Say why the customer declined.');
+    }
     const at = clock.now();
     const decided = decideUplift(opp, {
       status: input.status,
@@ -60,15 +64,23 @@ export class SetUpliftStatus {
         at: at.toISOString(),
         kind: 'uplift.decided',
         actor: actor.name,
-        summary: `Uplift ${opp.kind} (${opp.subject}) ${input.status} by ${actor.name}`,
-        detail: { opportunityId: opp.id, status: input.status },
+        summary: `Uplift ${opp.kind} (${opp.subject}) ${input.status} by ${actor.name}${reason === '' ? '' : `: ${reason}`}`,
+        detail: {
+          opportunityId: opp.id,
+          status: input.status,
+          reason: reason === '' ? null : reason,
+        },
       });
       await tx.audit.append({
         subjectType: 'contract',
         subjectId: String(contractId),
         action: `uplift.${input.status}`,
         actor: { aadObjectId: actor.aadObjectId, email: actor.email, name: actor.name },
-        detail: { opportunityId: opp.id, estimatedMonthlyUplift: opp.estimatedMonthlyUplift },
+        detail: {
+          opportunityId: opp.id,
+          estimatedMonthlyUplift: opp.estimatedMonthlyUplift,
+          reason: reason === '' ? null : reason,
+        },
       });
       return true;
     });
