@@ -97,16 +97,19 @@ const checkpointForm = z.object({
 
 /** The concession form's fields (Input.Number arrives as text from Teams). */
 const concessionForm = z.object({
-  [CONCESSION_FORM_INPUTS.discountPct]: z
-    .union([
-      z.number(),
-      z
-        .string()
-        .trim()
-        .regex(/^\d{1,3}(\.\d{1,2})?$/, 'must be a number of percent, e.g. 8')
-        .transform(Number),
-    ])
-    .pipe(z.number().positive('must be above 0 %').max(100, 'must be at most 100 %')),
+  [CONCESSION_FORM_INPUTS.discountPct]: z.preprocess(
+    (value) =>
+      typeof value === 'string' && /^\s*\d{1,3}(\.\d{1,2})?\s*$/.test(value)
+        ? Number(value)
+        : value,
+    z
+      .number({
+        required_error: 'a number of percent is required, e.g. 8',
+        invalid_type_error: 'must be a number of percent, e.g. 8',
+      })
+      .positive('must be above 0 %')
+      .max(100, 'must be at most 100 %'),
+  ),
   [CONCESSION_FORM_INPUTS.reason]: safeText(2000).pipe(
     z.string().trim().min(1, 'a reason is required'),
   ),
