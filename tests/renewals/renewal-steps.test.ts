@@ -46,7 +46,10 @@ function withStage(band: string) {
     date: '2026-01-31',
     score: 85,
     band,
-  } as RenewalSnapshotRow);
+    flagged: false,
+    flagCause: null,
+    assessment: { score: 85, band, confidence: 0.9, drivers: [] },
+  } as unknown as RenewalSnapshotRow);
   const signal = new CountingSignal();
   const log = new LogCheckpoint({
     store: ports,
@@ -71,7 +74,20 @@ describe('LogCheckpoint', () => {
     expect(ports.stages.rows[0]!.tasks[0]!.completedOn).not.toBeNull();
     expect(ports.events.rows.map((e) => e.kind)).toEqual(['checkpoint.logged']);
     expect(ports.audit.entries.map((e) => e.action)).toEqual(['renewal.checkpoint.logged']);
-    expect(ports.outbox.intents).toEqual([]);
+    // The posted stage card is updated for everyone with the logged checkpoint.
+    expect(ports.outbox.intents).toEqual([
+      expect.objectContaining({
+        kind: 'renewal-stage',
+        updateOf: 'renewal-stage:1:30',
+        payload: {
+          stage: expect.objectContaining({
+            status: 'checkpoint-logged',
+            notice: 'Checkpoint logged by Alex Account: "renew"',
+            tasks: [expect.objectContaining({ done: true })],
+          }),
+        },
+      }),
+    ]);
     expect(signal.count).toBe(1);
   });
 
@@ -90,6 +106,7 @@ describe('LogCheckpoint', () => {
     ]);
     expect(ports.outbox.intents).toEqual([
       expect.objectContaining({ kind: 'text', target: { streams: ['renewals'], clientId: 3 } }),
+      expect.objectContaining({ kind: 'renewal-stage', updateOf: 'renewal-stage:1:30' }),
     ]);
   });
 
