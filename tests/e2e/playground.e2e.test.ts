@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -148,3 +148,190 @@ async function say(page: Page, text: string, marker: string): Promise<string> {
     expect(card).toContain('Submit the evidence pack');
   });
 });
+
+/** The Playground started the way a newcomer starts it: `npm run playground -- --as <persona>`. */
+interface PersonaPlayground {
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs `src/demo/playground-cli.ts --as <persona>` (what `npm run playground -- --as` runs) in a
+ * fresh directory, waits for the Playground to listen and opens it in Chromium.
+ */
+async function playgroundAs(persona: string, endpoint: string): Promise<PersonaPlayground> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-playground-'));
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      require.resolve('tsx/cli'),
+      path.resolve(__dirname, '../../src/demo/playground-cli.ts'),
+      '--as',
+      persona,
+      '--port',
+      String(port),
+      '--endpoint',
+      endpoint,
+    ],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const stopChild = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  let output = '';
+  let context: BrowserContext | null = null;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        // The Playground's own line, not the CLI's hint that quotes it.
+        if (new RegExp(`^Listening on ${port}$`, 'm').test(output)) resolve();
+      });
+      child.once('exit', (code) =>
+        reject(new Error(`playground --as ${persona} exited with ${code}: ${output}`)),
+      );
+    });
+    expect(readFileSync(path.join(dir, '.m365agentsplayground.yml'), 'utf8')).toContain(
+      'currentUser:',
+    );
+    context = await chromium.launchPersistentContext(
+      mkdtempSync(path.join(os.tmpdir(), 'ct-pw-')),
+      {
+        executablePath: CHROMIUM,
+        headless: true,
+        viewport: { width: 1280, height: 1400 },
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+      },
+    );
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`http://localhost:${port}`, { waitUntil: 'networkidle' });
+    const opened = context;
+    return {
+      page,
+      close: async () => {
+        await opened.close();
+        await stopChild();
+      },
+    };
+  } catch (error) {
+    await context?.close();
+    await stopChild();
+    throw error;
+  }
+}
+
+/** Waits until some card on the page shows `text`; returns that card's text. */
+async function cardShowing(page: Page, text: string): Promise<string> {
+  const found = await page.waitForFunction(
+    (expected) =>
+      Array.from(document.querySelectorAll<HTMLElement>('.ac-adaptiveCard'))
+        .map((card) => card.innerText)
+        .reverse()
+        .find((cardText) => cardText.includes(expected)) ?? null,
+    text,
+    { timeout: 20_000 },
+  );
+  return (await found.jsonValue()) as string;
+}
+
+(available ? describe : describe.skip)(
+  'the gate walkthrough in the Agents Playground, persona by persona (npm run playground -- --as)',
+  () => {
+    let app: RunningApp;
+
+    beforeAll(async () => {
+      mkdirSync(ARTEFACTS, { recursive: true });
+      app = await startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'warn' }), {
+        database: { memory: true },
+        schedule: false,
+        logDestination: new Writable({ write: (_c, _e, done) => done() }),
+      });
+    }, 180_000);
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    test('Megan requests a gate with /gate and the form; Adele approves it from /gates', async () => {
+      const [target] = await app.db.query<{
+        project_id: number;
+        milestone_id: number;
+        milestone: string;
+        summary: string;
+      }>(
+        `SELECT p.id AS project_id, m.id AS milestone_id, m.name AS milestone, p.summary
+           FROM halo_projects p
+           JOIN halo_agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
+           JOIN role_assignments r ON r.tenant_id = p.tenant_id AND lower(r.email) = lower(a.email)
+           JOIN halo_milestones m ON m.tenant_id = p.tenant_id AND m.project_id = p.id
+          WHERE p.tenant_id = 'demo' AND r.aad_object_id = '00000000-0000-0000-0000-0000000000021'
+            AND p.date_closed IS NULL AND m.name LIKE 'Gate:%' AND NOT coalesce(m.complete, false)
+          ORDER BY p.id, m.sequence LIMIT 1`,
+      );
+      expect(target).toBeDefined();
+      const endpoint = `${app.url}/api/messages`;
+
+      const megan = await playgroundAs('megan', endpoint);
+      try {
+        const form = await say(megan.page, `/gate ${target!.project_id}`, 'Request a gate');
+        expect(form).toContain(target!.summary);
+        const card = megan.page
+          .locator('.ac-adaptiveCard')
+          .filter({ hasText: 'Request a gate' })
+          .last();
+        // The Playground renders cards with Fluent UI: a compact choice set is a combobox.
+        await card.getByRole('combobox').click();
+        await megan.page.getByRole('option', { name: target!.milestone }).first().click();
+        await card
+          .getByLabel(/Deliverables/)
+          .fill('Design document | https://contoso.sharepoint.com/design.docx');
+        await card.getByLabel('Pass', { exact: true }).check();
+        await card.getByLabel('QA notes').fill('Peer review done');
+        await card.getByLabel(/Customer acceptance notes/).fill('Signed off on the design call');
+        await card.getByLabel('There are no open risks').check();
+        await card.getByRole('button', { name: 'Submit the evidence pack' }).click();
+        const requested = await cardShowing(megan.page, 'Requested: pack version');
+        await megan.page.screenshot({ path: path.join(ARTEFACTS, 'playground-gate-megan.png') });
+        // Megan sees her request read-only: no decision buttons on her own gate.
+        expect(requested).toContain(target!.summary);
+        const hers = megan.page
+          .locator('.ac-adaptiveCard')
+          .filter({ hasText: 'Requested: pack version' })
+          .last();
+        await expect(
+          hers.getByRole('button', { name: 'Approve', exact: true }).count(),
+        ).resolves.toBe(0);
+      } finally {
+        await megan.close();
+      }
+
+      const adele = await playgroundAs('adele', endpoint);
+      try {
+        const list = await say(adele.page, '/gates', target!.summary);
+        expect(list).toContain(target!.summary);
+        await adele.page
+          .locator('.ac-adaptiveCard')
+          .filter({ hasText: 'Open' })
+          .last()
+          .getByText(target!.summary)
+          .first()
+          .click();
+        await cardShowing(adele.page, 'Request changes');
+        await adele.page.getByRole('button', { name: 'Approve', exact: true }).last().click();
+        const approved = await cardShowing(adele.page, 'Approved by Adele Vance');
+        await adele.page.screenshot({ path: path.join(ARTEFACTS, 'playground-gate-adele.png') });
+        expect(approved).toMatch(/Approved by Adele Vance at .* UTC/);
+      } finally {
+        await adele.close();
+      }
+      const [gate] = await app.db.query<{ status: string }>(
+        "SELECT status FROM gates WHERE tenant_id = 'demo' AND project_id = $1 AND milestone_id = $2",
+        [target!.project_id, target!.milestone_id],
+      );
+      expect(gate?.status).toBe('approved');
+    }, 180_000);
+  },
+);
