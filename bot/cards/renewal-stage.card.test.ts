@@ -80,6 +80,22 @@ describe('the renewal stage card', () => {
     expect(declineCard.actions?.[0]).toMatchObject({ verb: 'uplift.decline' });
   });
 
+  test('a pending concession opens its approval card (approvers get their buttons there)', () => {
+    const card = buildRenewalStageCard(
+      renewalStageView({ pendingConcession: { id: 12, discountPct: 8, approverTier: 'cs_lead' } }),
+      links,
+    );
+    expect(cardProblems(card)).toEqual([]);
+    const box = card.body.find(
+      (e): e is Container => e.type === 'Container' && JSON.stringify(e).includes('Concession 8 %'),
+    );
+    expect(JSON.stringify(box)).toContain('Concession 8 % waiting for the cs lead');
+    expect(box?.items[1]).toMatchObject({
+      type: 'ActionSet',
+      actions: [{ verb: 'concession.refresh', data: { concessionId: 12 } }],
+    });
+  });
+
   test('a banner says what just happened; a closed stage offers no steps and no refresh', () => {
     const card = buildRenewalStageCard(renewalStageView({ status: 'closed' }), links, 'owner', {
       tone: 'success',

@@ -116,6 +116,26 @@ export function buildRenewalStageCard(
       ? line('Uplift to put to the customer', { weight: 'bolder', separator: true })
       : null,
     ...uplift.slice(0, 5).map((o, i) => upliftLine(o, i, view.contractId, mode)),
+    view.pendingConcession
+      ? {
+          type: 'Container',
+          separator: true,
+          items: [
+            line(
+              `Concession ${view.pendingConcession.discountPct} % waiting for the ${view.pendingConcession.approverTier === 'cs_lead' ? 'cs lead' : 'msp owner'}`,
+              { weight: 'bolder', color: 'warning' },
+            ),
+            {
+              type: 'ActionSet',
+              actions: [
+                executeAction('Open the concession', 'concession.refresh', {
+                  concessionId: view.pendingConcession.id,
+                }),
+              ],
+            },
+          ],
+        }
+      : null,
     mode === 'read-only' && view.status !== 'closed'
       ? line('The contract owner logs the checkpoint and requests concessions from this card.', {
           size: 'small',

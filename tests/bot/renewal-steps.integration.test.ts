@@ -242,6 +242,11 @@ describe.each(testDatabases())('renewal steps from the Teams cards ($name)', (da
     // The requester cannot approve their own request (segregation of duties), nor can a PM.
     const own = await click('concession.approve', { concessionId, version: 1 }, AM);
     expect(own.text).not.toContain('Approved by');
+    // The cs lead finds it on the contract's card and opens it: her view has Approve / Reject.
+    const stage = await click('renewal.open', { contractId: subject.contractId }, LEAD);
+    expect(stage.text).toContain('Concession 8 % waiting for the cs lead');
+    const opened = await click('concession.refresh', { concessionId }, LEAD);
+    expect(opened.text).toContain('"verb":"concession.approve"');
     const approved = await click('concession.approve', { concessionId, version: 1 }, LEAD);
     expect(approved.text).toContain('"text":"Approved by Patti Fernandez');
     const updates = await handle.db.query<{ update_of: string; status: string }>(

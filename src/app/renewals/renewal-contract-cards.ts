@@ -84,10 +84,11 @@ export class RenewalContractCards {
     const { store } = this.deps;
     const label = (await store.contracts.contractLabels([contractId])).get(contractId);
     if (!label) return null;
-    const [[snapshot], stages, uplift] = await Promise.all([
+    const [[snapshot], stages, uplift, concessions] = await Promise.all([
       store.snapshots.snapshots(contractId, 1),
       store.stages.stageTasks({ contractId }),
       store.uplift.uplift(contractId),
+      store.concessions.concessions(contractId),
     ]);
     const now = renewalStage(label.endDate, asOf);
     const current = stages.find((s) => s.stage === now) ?? stages[stages.length - 1];
@@ -123,7 +124,17 @@ export class RenewalContractCards {
         estimatedMonthlyUplift: o.estimatedMonthlyUplift,
         evidence: o.evidence[0] ?? null,
       }));
-    return { kind: 'stage', view: { ...view, uplift: proposed } };
+    const pending = concessions.find((c) => c.status === 'pending');
+    return {
+      kind: 'stage',
+      view: {
+        ...view,
+        uplift: proposed,
+        pendingConcession: pending
+          ? { id: pending.id, discountPct: pending.discountPct, approverTier: pending.approverTier }
+          : null,
+      },
+    };
   }
 
   /**

@@ -58,6 +58,12 @@ export interface RenewalStageView {
   ownerAadObjectIds?: string[];
   /** The uplift opportunities waiting for the customer's answer (absent: not shown). */
   uplift?: UpliftLineView[];
+  /** The concession request waiting for a decision, if any (absent: not shown). */
+  pendingConcession?: {
+    id: number;
+    discountPct: number;
+    approverTier: 'cs_lead' | 'msp_owner';
+  } | null;
 }
 
 /** A proposed uplift opportunity as a card shows it. */
