@@ -3,6 +3,7 @@
  * Playground's `.m365agentsplayground.yml` with that demo persona as the current user (default:
  * Alex Wilber, the Playground's own default), then starts the Playground against the running app.
  * Switching persona is running it again (the Playground reads the file only at start-up).
+ * Run it through `npm run playground`, which sets `TEAMSAPPTESTER_BROWSER=none`.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -44,11 +45,9 @@ const playground = spawn(
     '-p',
     values.port ?? '56150',
   ],
-  {
-    // Without this the Playground tries to open a browser, and crashes where there is none.
-    env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' },
-    stdio: 'inherit',
-  },
+  // The environment is inherited: `npm run playground` sets TEAMSAPPTESTER_BROWSER=none, without
+  // which the Playground tries to open a browser and crashes where there is none.
+  { stdio: 'inherit' },
 );
 const stop = (signal: NodeJS.Signals) => playground.kill(signal);
 process.on('SIGINT', () => stop('SIGINT'));

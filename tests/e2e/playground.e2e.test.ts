@@ -174,7 +174,12 @@ async function playgroundAs(persona: string, endpoint: string): Promise<PersonaP
       '--endpoint',
       endpoint,
     ],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    // As `npm run playground` runs it: no browser of its own (Chromium is driven below).
+    {
+      cwd: dir,
+      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const stopChild = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
