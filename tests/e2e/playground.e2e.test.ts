@@ -338,5 +338,96 @@ async function cardShowing(page: Page, text: string): Promise<string> {
       );
       expect(gate?.status).toBe('approved');
     }, 180_000);
+
+    test('Isaiah logs a checkpoint that disagrees and requests 8 % from the stage card; Patti approves it', async () => {
+      // One of Isaiah's contracts in an open stage, with a known band and room for 8 % at the cs-lead tier.
+      const [target] = await app.db.query<{
+        contract_id: number | string;
+        band: 'ready' | 'watch' | 'at-risk';
+      }>(
+        `SELECT s.contract_id, n.band
+           FROM renewal_stage_tasks s
+           JOIN halo_contracts c ON c.tenant_id = s.tenant_id AND c.id = s.contract_id
+           JOIN halo_clients cl ON cl.tenant_id = c.tenant_id AND cl.id = c.client_id
+           JOIN halo_agents a ON a.tenant_id = cl.tenant_id AND a.id = cl.account_manager_id
+           JOIN role_assignments r ON r.tenant_id = s.tenant_id AND lower(r.email) = lower(a.email)
+           JOIN LATERAL (SELECT band FROM renewal_snapshots x WHERE x.tenant_id = s.tenant_id
+                          AND x.contract_id = s.contract_id ORDER BY snapshot_date DESC LIMIT 1) n ON true
+          WHERE s.tenant_id = 'demo' AND r.aad_object_id = '00000000-0000-0000-0000-0000000000023'
+            AND s.status = 'open' AND n.band <> 'unknown' AND c.period_charge > 0
+            AND (c.cost_per_period IS NULL OR c.cost_per_period <= c.period_charge * 0.92 * 0.8)
+            AND s.stage = (SELECT min(t.stage) FROM renewal_stage_tasks t
+                            WHERE t.tenant_id = s.tenant_id AND t.contract_id = s.contract_id)
+            AND NOT EXISTS (SELECT 1 FROM concession_requests q WHERE q.tenant_id = s.tenant_id
+                             AND q.contract_id = s.contract_id AND q.status = 'pending')
+          ORDER BY s.contract_id LIMIT 1`,
+      );
+      expect(target).toBeDefined();
+      const contractId = Number(target!.contract_id);
+      const call = { ready: 'Churn', watch: 'Churn', 'at-risk': 'Renew' }[target!.band];
+      const endpoint = `${app.url}/api/messages`;
+
+      const isaiah = await playgroundAs('isaiah', endpoint);
+      try {
+        const { page } = isaiah;
+        await say(page, `/renewal ${contractId}`, 'Log checkpoint');
+        await page.getByRole('button', { name: 'Log checkpoint', exact: true }).last().click();
+        const form = page
+          .locator('.ac-adaptiveCard')
+          .filter({ hasText: 'Log the checkpoint:' })
+          .last();
+        await form
+          .getByLabel(/Meeting notes/)
+          .fill('QBR with the IT director: competitor quote on the table.');
+        await form.getByLabel(call, { exact: true }).check();
+        await form.getByRole('button', { name: 'Log the checkpoint', exact: true }).click();
+        const logged = await cardShowing(page, 'which disagrees with the readiness score');
+        expect(logged).toContain('sent to the cs lead for review');
+        await page.screenshot({ path: path.join(ARTEFACTS, 'playground-renewal-checkpoint.png') });
+
+        await page.getByRole('button', { name: 'Request concession', exact: true }).last().click();
+        const concession = page
+          .locator('.ac-adaptiveCard')
+          .filter({ hasText: 'Request a concession:' })
+          .last();
+        expect(await concession.innerText()).toMatch(
+          /8 %\s+[\d,.]+\/month · margin .* · cs lead approves/,
+        );
+        await concession.getByLabel(/Discount/).fill('8');
+        await concession
+          .getByLabel(/Reason/)
+          .fill('Competitor quote 12 % lower; we keep the term.');
+        await concession
+          .getByRole('button', { name: 'Request the concession', exact: true })
+          .click();
+        await cardShowing(page, 'Requested: 8 % is with the cs lead');
+      } finally {
+        await isaiah.close();
+      }
+
+      const patti = await playgroundAs('patti', endpoint);
+      try {
+        const { page } = patti;
+        await say(page, `/renewal ${contractId}`, 'Concession 8 % waiting for the cs lead');
+        await page.getByRole('button', { name: 'Open the concession', exact: true }).last().click();
+        await cardShowing(page, 'CONCESSION · PENDING');
+        await page.getByRole('button', { name: 'Approve', exact: true }).last().click();
+        const approved = await cardShowing(page, 'Approved by Patti Fernandez');
+        await page.screenshot({ path: path.join(ARTEFACTS, 'playground-renewal-concession.png') });
+        expect(approved).toContain('CONCESSION · APPROVED');
+      } finally {
+        await patti.close();
+      }
+      const [row] = await app.db.query<{ status: string; discount_pct: number }>(
+        "SELECT status, discount_pct FROM concession_requests WHERE tenant_id = 'demo' AND contract_id = $1",
+        [contractId],
+      );
+      expect(row).toMatchObject({ status: 'approved' });
+      const [checkpoint] = await app.db.query<{ disagrees: boolean }>(
+        "SELECT disagrees FROM renewal_checkpoints WHERE tenant_id = 'demo' AND contract_id = $1",
+        [contractId],
+      );
+      expect(checkpoint?.disagrees).toBe(true);
+    }, 180_000);
   },
 );
