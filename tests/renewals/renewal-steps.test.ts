@@ -171,6 +171,31 @@ describe('SetUpliftStatus', () => {
     expect(again).toMatchObject({ ok: false, reason: 'invalid-state' });
   });
 
+  test('a decline carries the customer’s reason to the timeline and the audit trail; a blank one is refused', async () => {
+    const { ports, set } = withOpportunity();
+    const blank = await set.run(am, {
+      opportunityId: '4:seats:M365',
+      status: 'declined',
+      reason: '  ',
+    });
+    expect(blank).toMatchObject({ ok: false, reason: 'invalid-input' });
+    expect(ports.events.rows).toEqual([]);
+    const result = await set.run(am, {
+      opportunityId: '4:seats:M365',
+      status: 'declined',
+      reason: ' Budget frozen until Q3 ',
+    });
+    expect(result).toMatchObject({ ok: true, value: { status: 'declined' } });
+    expect(ports.events.rows[0]).toMatchObject({
+      summary: 'Uplift seats (M365) declined by Alex Account: Budget frozen until Q3',
+      detail: { reason: 'Budget frozen until Q3' },
+    });
+    expect(ports.audit.entries[0]).toMatchObject({
+      action: 'uplift.declined',
+      detail: { reason: 'Budget frozen until Q3' },
+    });
+  });
+
   test('refuses an unknown opportunity and a status other than accepted or declined', async () => {
     const { set } = withOpportunity();
     expect(await set.run(am, { opportunityId: '9:x', status: 'accepted' })).toMatchObject({
