@@ -10,6 +10,7 @@ export const COMMAND_PATTERNS = {
   gates: /^\s*\/gates\s*$/i,
   gate: /^\s*\/gate(?:\s+(?<arg>\S.*?))?\s*$/is,
   renewals: /^\s*\/renewals(?:\s+(?<arg>\S.*?))?\s*$/is,
+  renewal: /^\s*\/renewal(?:\s+(?<arg>\S.*?))?\s*$/is,
 } as const;
 
 export type CommandName = keyof typeof COMMAND_PATTERNS;

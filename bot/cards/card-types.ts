@@ -87,6 +87,19 @@ export interface InputDate {
   errorMessage?: string;
 }
 
+/** Number input (a discount in percent). */
+export interface InputNumber {
+  type: 'Input.Number';
+  id: string;
+  label?: string;
+  min?: number;
+  max?: number;
+  value?: number;
+  placeholder?: string;
+  isRequired?: boolean;
+  errorMessage?: string;
+}
+
 /** A choice list. */
 export interface InputChoiceSet {
   type: 'Input.ChoiceSet';
@@ -101,7 +114,15 @@ export interface InputChoiceSet {
 
 /** Every element our cards use. */
 export type CardElement =
-  TextBlock | FactSet | ColumnSet | Container | ActionSet | InputText | InputDate | InputChoiceSet;
+  | TextBlock
+  | FactSet
+  | ColumnSet
+  | Container
+  | ActionSet
+  | InputText
+  | InputDate
+  | InputNumber
+  | InputChoiceSet;
 
 /** Data sent with Action.Submit; `verb` routes it (teams-ai's `actionSubmit` filter). */
 export type SubmitData = { verb: string } & Record<string, string | number | boolean | null>;

@@ -20,6 +20,14 @@ export const CARD_VERBS = [
   'concession.approve',
   'concession.reject',
   'concession.refresh',
+  'renewal.open',
+  'renewal.refresh',
+  'renewal.checkpointForm',
+  'renewal.checkpoint',
+  'renewal.concessionForm',
+  'renewal.concession',
+  'uplift.accept',
+  'uplift.decline',
 ] as const;
 
 /** One of the verbs our cards send. */

@@ -23,6 +23,10 @@ export function buildHelpCard(view: HelpView, links: TabLinks): AdaptiveCard {
       title: '/renewals [days]',
       value: 'Contracts renewing within the window (default 90 days): readiness, stage, owner',
     },
+    {
+      title: '/renewal <client or contract>',
+      value: "One contract's renewal card: log the checkpoint, request a concession, answer uplift",
+    },
     { title: '/gate <project>', value: 'Request a stage gate: the evidence pack form' },
     { title: '/gates', value: 'Stage gates waiting for you (to decide, or that you requested)' },
   ];
@@ -52,6 +56,6 @@ export function buildHelpCard(view: HelpView, links: TabLinks): AdaptiveCard {
   return card(
     body,
     [openInTab(links.portfolio())],
-    'Control Tower commands: /health, /report, /renewals, /gate, /gates, /subscribe, /help',
+    'Control Tower commands: /health, /report, /renewals, /renewal, /gate, /gates, /subscribe, /help',
   );
 }

@@ -1,7 +1,18 @@
-import type { RenewalStageView } from '../../src/app/renewals/renewal-views';
+import type { RenewalStageView, UpliftLineView } from '../../src/app/renewals/renewal-views';
 import type { TabLinks } from '../tab-links';
-import { card, clip, compact, heading, line, openInTab, plain } from './card-kit';
-import type { AdaptiveCard, CardColor, CardElement } from './card-types';
+import {
+  approverRefresh,
+  card,
+  clip,
+  commentAction,
+  compact,
+  executeAction,
+  heading,
+  line,
+  openInTab,
+  plain,
+} from './card-kit';
+import type { AdaptiveCard, CardAction, CardColor, CardElement } from './card-types';
 
 const BAND_COLOR: Record<string, CardColor> = {
   ready: 'good',
@@ -15,13 +26,46 @@ export function readinessLabel(score: number | null, band: string): string {
   return `${score === null ? '—' : Math.round(score)} (${band})`;
 }
 
+/** Who is looking: the contract's owner gets the renewal steps; everyone else reads. */
+export type RenewalStageCardMode = 'owner' | 'read-only';
+
+/** What just happened on the card, or why a click was refused. */
+export interface RenewalStageBanner {
+  tone: 'success' | 'refused';
+  text: string;
+}
+
+/** The id of the decline reason input of the `index`-th uplift line (read back by `uplift.decline`). */
+export function upliftReasonInput(index: number): string {
+  return `upliftDeclineReason${index}`;
+}
+
+const money = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
 /**
  * A renewal stage card: the contract entering its 90/60/30-day window, its readiness with the top
- * drivers, the owner and the stage's tasks with due dates. Posted to the routed renewals channel;
- * updated in place when the stage escalates.
+ * drivers, the owner, the stage's tasks with due dates and the uplift waiting for the customer's
+ * answer. The owner's view carries **Log checkpoint** and **Request concession** (each opens a
+ * form card) and **Accept** / **Decline** on each uplift. The posted (read-only) card carries
+ * `refresh.userIds` with the owner's sign-ins, whose clients fetch their own view; cards answering
+ * an invoke go without `refresh` so the post is not replaced with the clicker's view.
  */
-export function buildRenewalStageCard(view: RenewalStageView, links: TabLinks): AdaptiveCard {
+export function buildRenewalStageCard(
+  view: RenewalStageView,
+  links: TabLinks,
+  mode: RenewalStageCardMode = 'read-only',
+  banner: RenewalStageBanner | null = null,
+  options: { refresh: boolean } = { refresh: true },
+): AdaptiveCard {
+  const uplift = view.uplift ?? [];
   const body: CardElement[] = compact([
+    banner === null
+      ? null
+      : {
+          type: 'Container',
+          style: banner.tone === 'success' ? 'good' : 'attention',
+          items: [line(clip(banner.text, 400), { weight: 'bolder' })],
+        },
     view.notice === null
       ? null
       : {
@@ -68,10 +112,91 @@ export function buildRenewalStageCard(view: RenewalStageView, links: TabLinks): 
         { size: 'small', spacing: 'none' },
       ),
     ),
+    uplift.length > 0
+      ? line('Uplift to put to the customer', { weight: 'bolder', separator: true })
+      : null,
+    ...uplift.slice(0, 5).map((o, i) => upliftLine(o, i, view.contractId, mode)),
+    view.pendingConcession
+      ? {
+          type: 'Container',
+          separator: true,
+          items: [
+            line(
+              `Concession ${view.pendingConcession.discountPct} % waiting for the ${view.pendingConcession.approverTier === 'cs_lead' ? 'cs lead' : 'msp owner'}`,
+              { weight: 'bolder', color: 'warning' },
+            ),
+            {
+              type: 'ActionSet',
+              actions: [
+                executeAction('Open the concession', 'concession.refresh', {
+                  concessionId: view.pendingConcession.id,
+                }),
+              ],
+            },
+          ],
+        }
+      : null,
+    mode === 'read-only' && view.status !== 'closed'
+      ? line('The contract owner logs the checkpoint and requests concessions from this card.', {
+          size: 'small',
+          isSubtle: true,
+          separator: true,
+        })
+      : null,
   ]);
-  return card(
+  const actions: CardAction[] = [];
+  if (mode === 'owner' && view.status !== 'closed') {
+    const data = { contractId: view.contractId };
+    actions.push(executeAction('Log checkpoint', 'renewal.checkpointForm', data, 'positive'));
+    actions.push(executeAction('Request concession', 'renewal.concessionForm', data));
+  }
+  actions.push(openInTab(links.contract(view.contractId), 'Open the contract'));
+  const result = card(
     body,
-    [openInTab(links.contract(view.contractId), 'Open the contract')],
+    actions,
     `Renewal ${view.stage}-day stage: ${view.clientName} ${view.ref} ends ${view.endDate}, readiness ${readinessLabel(view.score, view.band)}`,
   );
+  const owners = view.ownerAadObjectIds ?? [];
+  if (options.refresh && view.status !== 'closed' && owners.length > 0) {
+    result.refresh = approverRefresh('renewal.refresh', { contractId: view.contractId }, owners);
+  }
+  return result;
+}
+
+function upliftLine(
+  o: UpliftLineView,
+  index: number,
+  contractId: number,
+  mode: RenewalStageCardMode,
+): CardElement {
+  const data = { opportunityId: o.id, contractId, reasonInput: upliftReasonInput(index) };
+  return {
+    type: 'Container',
+    spacing: 'small',
+    items: compact<CardElement>([
+      line(
+        `**${plain(clip(o.subject, 60))}** (${o.kind.replace('-', ' ')}) · +${money(o.estimatedMonthlyUplift)}/month`,
+        { size: 'small' },
+      ),
+      o.evidence === null
+        ? null
+        : line(plain(clip(o.evidence, 200)), { size: 'small', isSubtle: true, spacing: 'none' }),
+      mode === 'owner'
+        ? {
+            type: 'ActionSet',
+            actions: [
+              executeAction('Accept', 'uplift.accept', data, 'positive'),
+              commentAction({
+                title: 'Decline',
+                verb: 'uplift.decline',
+                data,
+                inputId: upliftReasonInput(index),
+                label: 'Why did the customer decline?',
+                style: 'destructive',
+              }),
+            ],
+          }
+        : null,
+    ]),
+  };
 }

@@ -1,14 +1,48 @@
 import { signInEmail, type DemoCast, type DemoPersona } from '../app/delivery/demo-cast.port';
 import type { RoleGrant } from '../app/identity/identity.port';
+import type { Role } from '../domain/shared/roles';
 import type { Db } from '../store/db';
 
 export type { DemoPersona };
 
+/** One member of the demo cast, before the demo data names the HaloPSA agent they play. */
+export interface DemoCastMember {
+  aadObjectId: string;
+  name: string;
+  roles: readonly Role[];
+  /** Which HaloPSA agent they are: the busiest project manager or account manager, or none. */
+  plays: 'pm' | 'account_manager' | 'none';
+}
+
+const id = (n: number) => `00000000-0000-0000-0000-00000000000${n}`;
+
 /**
- * The demo cast. The Agents Playground's current user is Alex Wilber (…020); its other users are
- * …021 to …025. Each plays an MSP role against the demo HaloPSA's agents, so a newcomer can try
- * every flow: Alex can subscribe channels and act as delivery director and MSP owner (so the
- * Playground's default user sees both loops, SPEC §1's reads); Megan is a project manager.
+ * The demo cast, the same six people as the Agents Playground's default users (…020 to …025): the
+ * Playground's current user is one of them (`npm run playground -- --as <persona>`).
+ */
+export const DEMO_CAST: readonly DemoCastMember[] = [
+  {
+    aadObjectId: id(20),
+    name: 'Alex Wilber',
+    roles: ['admin', 'delivery_director', 'msp_owner'],
+    plays: 'none',
+  },
+  { aadObjectId: id(21), name: 'Megan Bowen', roles: ['pm'], plays: 'pm' },
+  { aadObjectId: id(22), name: 'Adele Vance', roles: ['pmo_lead'], plays: 'none' },
+  {
+    aadObjectId: id(23),
+    name: 'Isaiah Langer',
+    roles: ['account_manager'],
+    plays: 'account_manager',
+  },
+  { aadObjectId: id(24), name: 'Patti Fernandez', roles: ['cs_lead'], plays: 'none' },
+  { aadObjectId: id(25), name: 'Lynne Robbins', roles: ['msp_owner'], plays: 'none' },
+];
+
+/**
+ * The demo cast with their HaloPSA e-mails. Each plays an MSP role against the demo HaloPSA's
+ * agents, so a newcomer can try every flow: Alex (the Playground's default user) can subscribe
+ * channels and acts as delivery director and MSP owner, so he sees both loops (SPEC §1's reads).
  */
 export async function demoPersonas(db: Db, tenantId: string): Promise<DemoPersona[]> {
   // The busiest project manager and account manager in the demo data become Megan and Isaiah.
@@ -23,25 +57,17 @@ export async function demoPersonas(db: Db, tenantId: string): Promise<DemoPerson
       WHERE c.tenant_id = $1 AND a.email IS NOT NULL GROUP BY a.email ORDER BY count(*) DESC, a.email LIMIT 1`,
     [tenantId],
   );
-  const id = (n: number) => `00000000-0000-0000-0000-00000000000${n}`;
-  return [
-    {
-      aadObjectId: id(20),
-      name: 'Alex Wilber',
-      email: null,
-      roles: ['admin', 'delivery_director', 'msp_owner'],
-    },
-    { aadObjectId: id(21), name: 'Megan Bowen', email: pm?.email ?? null, roles: ['pm'] },
-    { aadObjectId: id(22), name: 'Adele Vance', email: null, roles: ['pmo_lead'] },
-    {
-      aadObjectId: id(23),
-      name: 'Isaiah Langer',
-      email: am?.email ?? null,
-      roles: ['account_manager'],
-    },
-    { aadObjectId: id(24), name: 'Patti Fernandez', email: null, roles: ['cs_lead'] },
-    { aadObjectId: id(25), name: 'Lynne Robbins', email: null, roles: ['msp_owner'] },
-  ];
+  const emails: Record<DemoCastMember['plays'], string | null> = {
+    pm: pm?.email ?? null,
+    account_manager: am?.email ?? null,
+    none: null,
+  };
+  return DEMO_CAST.map(({ plays, aadObjectId, name, roles }) => ({
+    aadObjectId,
+    name,
+    email: emails[plays],
+    roles: [...roles],
+  }));
 }
 
 /**

@@ -18,6 +18,7 @@ import { ListConcessions } from '../app/renewals/list-concessions';
 import { LogCheckpoint } from '../app/renewals/log-checkpoint';
 import { PreviewConcession } from '../app/renewals/preview-concession';
 import { ReassignRenewalOwner } from '../app/renewals/reassign-renewal-owner';
+import { RenewalContractCards } from '../app/renewals/renewal-contract-cards';
 import { RenewalInsights } from '../app/renewals/renewal-insights';
 import { RenewalQueries } from '../app/renewals/renewal-queries';
 import type { RenewalStore, RenewalUnitOfWork } from '../app/renewals/renewal-store.port';
@@ -153,6 +154,10 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
       access,
     }),
     bot: renewalBotFeature({
+      contractCards: new RenewalContractCards({ store, policy }),
+      logCheckpoint: useCases.logCheckpoint,
+      requestConcession: useCases.requestConcession,
+      setUpliftStatus: useCases.setUpliftStatus,
       queries: useCases.queries,
       getConcession: useCases.getConcession,
       answerConcessionCard: useCases.answerConcessionCard,

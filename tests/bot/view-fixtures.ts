@@ -4,6 +4,7 @@ import type {
   ProjectHealthView,
   WeeklyReportView,
 } from '../../src/app/delivery-views';
+import type { ConcessionFormView, RenewalStageView } from '../../src/app/renewals/renewal-views';
 
 const long = (n: number) => `Ünïcødé ${'x'.repeat(n)} «quoted» *stars* [link](x) 🚀`;
 
@@ -156,5 +157,73 @@ export function weeklyReportView(lineCount = 3, textLength = 0): WeeklyReportVie
     })),
     changes: Array.from({ length: textLength > 0 ? 5_000 : 2 }, () => text('2 projects went red')),
     generatedAt: '2025-03-14T06:00:00Z',
+  };
+}
+
+/** A 60-day renewal stage of a watch-band contract with one proposed uplift, owned by `aad-am`. */
+export function renewalStageView(overrides: Partial<RenewalStageView> = {}): RenewalStageView {
+  return {
+    contractId: 4,
+    ref: 'NW-MSA-2024',
+    clientName: 'Northwind Partners',
+    stage: '60',
+    endDate: '2026-03-31',
+    daysToEnd: 48,
+    ownerName: 'Isaiah Langer',
+    score: 61,
+    band: 'watch',
+    confidence: 0.8,
+    drivers: [
+      {
+        label: 'Service quality',
+        explanation: 'SLA attainment 88 % against 95 %',
+        contribution: 14,
+      },
+    ],
+    flagged: false,
+    flagCause: null,
+    tasks: [
+      { title: 'Customer checkpoint', dueDate: '2026-02-20', mandatory: true, done: false },
+      { title: 'Stakeholder map', dueDate: '2026-02-15', mandatory: false, done: true },
+    ],
+    checkpointDueOn: '2026-02-20',
+    status: 'open',
+    notice: null,
+    ownerAadObjectIds: ['aad-am'],
+    uplift: [
+      {
+        id: '4:service-overrun:hours',
+        kind: 'service-overrun',
+        subject: 'hours',
+        estimatedMonthlyUplift: 1250,
+        evidence: '3 of the last 4 months over the 40-hour entitlement',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** The concession form of a 5,000/month contract at 40 % margin, one precedent. */
+export function concessionFormView(
+  overrides: Partial<ConcessionFormView> = {},
+): ConcessionFormView {
+  return {
+    contractId: 4,
+    ref: 'NW-MSA-2024',
+    clientName: 'Northwind Partners',
+    monthlyValue: 5000,
+    marginNowPct: 40,
+    precedentAvgDepthPct: 7.5,
+    precedentCount: 2,
+    csLeadMaxPct: 10,
+    maxPct: 50,
+    minMarginAfterPct: 15,
+    depths: [
+      { depthPct: 5, monthlyAfter: 4750, marginAfterPct: 36.84, approverTier: 'cs_lead' },
+      { depthPct: 8, monthlyAfter: 4600, marginAfterPct: 34.78, approverTier: 'cs_lead' },
+      { depthPct: 15, monthlyAfter: 4250, marginAfterPct: 29.41, approverTier: 'msp_owner' },
+    ],
+    pending: null,
+    ...overrides,
   };
 }

@@ -6,7 +6,10 @@ import { ReadAccess } from '../../src/app/identity/read-access';
 import { AnswerConcessionCard } from '../../src/app/renewals/answer-concession-card';
 import { DecideConcession } from '../../src/app/renewals/decide-concession';
 import { GetConcession } from '../../src/app/renewals/get-concession';
+import { LogCheckpoint } from '../../src/app/renewals/log-checkpoint';
+import { RenewalContractCards } from '../../src/app/renewals/renewal-contract-cards';
 import { RenewalInsights } from '../../src/app/renewals/renewal-insights';
+import { SetUpliftStatus } from '../../src/app/renewals/set-uplift-status';
 import { RenewalQueries } from '../../src/app/renewals/renewal-queries';
 import { RequestConcession } from '../../src/app/renewals/request-concession';
 import { DEFAULT_RENEWAL_POLICY } from '../../src/domain/renewals';
@@ -52,6 +55,10 @@ function feature() {
     outboxChanged: signal,
   });
   const bot = renewalBotFeature({
+    contractCards: new RenewalContractCards({ store: ports, policy: DEFAULT_RENEWAL_POLICY }),
+    logCheckpoint: new LogCheckpoint({ store: ports, uow, clock, outboxChanged: signal }),
+    requestConcession: request,
+    setUpliftStatus: new SetUpliftStatus({ store: ports, uow, clock }),
     queries: new RenewalQueries(ports, new RenewalInsights(ports, DEFAULT_RENEWAL_POLICY)),
     getConcession: new GetConcession(ports),
     answerConcessionCard: new AnswerConcessionCard({ decide, actions, clock }),
@@ -77,13 +84,22 @@ const turn = (text: string, aadObjectId = 'aad-lead') => {
 };
 
 describe('the renewals bot feature', () => {
-  test('answers /renewals, the three concession verbs, and renders both renewal outbox kinds', () => {
+  test('answers /renewals, /renewal, the concession and renewal-step verbs, and renders both renewal outbox kinds', () => {
     const { bot } = feature();
-    expect(bot.commands.map((c) => c.pattern.test('/renewals 60'))).toEqual([true]);
+    expect(bot.commands.map((c) => c.pattern.test('/renewals 60'))).toEqual([true, false]);
+    expect(bot.commands.map((c) => c.pattern.test('/renewal Northwind'))).toEqual([false, true]);
     expect(Object.keys(bot.cardActions).sort()).toEqual([
       'concession.approve',
       'concession.refresh',
       'concession.reject',
+      'renewal.checkpoint',
+      'renewal.checkpointForm',
+      'renewal.concession',
+      'renewal.concessionForm',
+      'renewal.open',
+      'renewal.refresh',
+      'uplift.accept',
+      'uplift.decline',
     ]);
     expect(Object.keys(bot.renderers).sort()).toEqual(['concession', 'renewal-stage']);
     expect(bot.renderers['renewal-stage']!({})).toEqual({

@@ -185,9 +185,17 @@ export class FakeConcessions implements ConcessionRequests {
 }
 
 export class FakeApprovers implements ConcessionApprovers {
-  constructor(readonly byRole: Record<string, string[]> = {}) {}
+  constructor(
+    readonly byRole: Record<string, string[]> = {},
+    /** Entra object ids by sign-in e-mail (lower case). */
+    readonly byEmail: Record<string, string[]> = {},
+  ) {}
   async aadObjectIdsWithRoles(roles: readonly string[]) {
     return [...new Set(roles.flatMap((r) => this.byRole[r] ?? []))].sort();
+  }
+  async aadObjectIdsWithEmail(email: string, roles: readonly string[]) {
+    const withRole = new Set(await this.aadObjectIdsWithRoles(roles));
+    return (this.byEmail[email.toLowerCase()] ?? []).filter((id) => withRole.has(id)).sort();
   }
 }
 

@@ -46,7 +46,10 @@ function withStage(band: string) {
     date: '2026-01-31',
     score: 85,
     band,
-  } as RenewalSnapshotRow);
+    flagged: false,
+    flagCause: null,
+    assessment: { score: 85, band, confidence: 0.9, drivers: [] },
+  } as unknown as RenewalSnapshotRow);
   const signal = new CountingSignal();
   const log = new LogCheckpoint({
     store: ports,
@@ -71,7 +74,20 @@ describe('LogCheckpoint', () => {
     expect(ports.stages.rows[0]!.tasks[0]!.completedOn).not.toBeNull();
     expect(ports.events.rows.map((e) => e.kind)).toEqual(['checkpoint.logged']);
     expect(ports.audit.entries.map((e) => e.action)).toEqual(['renewal.checkpoint.logged']);
-    expect(ports.outbox.intents).toEqual([]);
+    // The posted stage card is updated for everyone with the logged checkpoint.
+    expect(ports.outbox.intents).toEqual([
+      expect.objectContaining({
+        kind: 'renewal-stage',
+        updateOf: 'renewal-stage:1:30',
+        payload: {
+          stage: expect.objectContaining({
+            status: 'checkpoint-logged',
+            notice: 'Checkpoint logged by Alex Account: "renew"',
+            tasks: [expect.objectContaining({ done: true })],
+          }),
+        },
+      }),
+    ]);
     expect(signal.count).toBe(1);
   });
 
@@ -90,6 +106,7 @@ describe('LogCheckpoint', () => {
     ]);
     expect(ports.outbox.intents).toEqual([
       expect.objectContaining({ kind: 'text', target: { streams: ['renewals'], clientId: 3 } }),
+      expect.objectContaining({ kind: 'renewal-stage', updateOf: 'renewal-stage:1:30' }),
     ]);
   });
 
@@ -152,6 +169,31 @@ describe('SetUpliftStatus', () => {
     expect(ports.audit.entries.map((e) => e.action)).toEqual(['uplift.accepted']);
     const again = await set.run(am, { opportunityId: '4:seats:M365', status: 'declined' });
     expect(again).toMatchObject({ ok: false, reason: 'invalid-state' });
+  });
+
+  test('a decline carries the customer’s reason to the timeline and the audit trail; a blank one is refused', async () => {
+    const { ports, set } = withOpportunity();
+    const blank = await set.run(am, {
+      opportunityId: '4:seats:M365',
+      status: 'declined',
+      reason: '  ',
+    });
+    expect(blank).toMatchObject({ ok: false, reason: 'invalid-input' });
+    expect(ports.events.rows).toEqual([]);
+    const result = await set.run(am, {
+      opportunityId: '4:seats:M365',
+      status: 'declined',
+      reason: ' Budget frozen until Q3 ',
+    });
+    expect(result).toMatchObject({ ok: true, value: { status: 'declined' } });
+    expect(ports.events.rows[0]).toMatchObject({
+      summary: 'Uplift seats (M365) declined by Alex Account: Budget frozen until Q3',
+      detail: { reason: 'Budget frozen until Q3' },
+    });
+    expect(ports.audit.entries[0]).toMatchObject({
+      action: 'uplift.declined',
+      detail: { reason: 'Budget frozen until Q3' },
+    });
   });
 
   test('refuses an unknown opportunity and a status other than accepted or declined', async () => {

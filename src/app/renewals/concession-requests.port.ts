@@ -53,7 +53,12 @@ export interface ConcessionRequests {
   concessionCard(id: number): Promise<string | null>;
 }
 
-/** Who may approve: the Entra object ids of everyone holding one of the roles. */
+/** Who may approve or act: the Entra object ids of people holding roles. */
 export interface ConcessionApprovers {
   aadObjectIdsWithRoles(roles: readonly string[]): Promise<string[]>;
+  /**
+   * The Entra object ids of the people who sign in with `email` and hold one of `roles` (the
+   * contract owner's own view of a stage card).
+   */
+  aadObjectIdsWithEmail(email: string, roles: readonly string[]): Promise<string[]>;
 }

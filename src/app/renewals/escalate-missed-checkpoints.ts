@@ -12,7 +12,7 @@ import type { Clock } from '../../shared/clock';
 import type { ContractLabel } from './contract-catalog.port';
 import type { RenewalStagePayload } from './renewal-payloads';
 import type { PilotVerdict } from '../../domain/shared/pilot';
-import { stageCardKey, stageView } from './renewal-stage-card';
+import { ownerAadObjectIds, stageCardKey, stageView } from './renewal-stage-card';
 import type { StageTaskRow } from './renewal-stages.port';
 import type { RenewalUnitOfWork } from './renewal-store.port';
 
@@ -82,6 +82,7 @@ export async function escalateMissedCheckpoints(
         ctx.flag,
         asOf,
         notice,
+        await ownerAadObjectIds(tx.approvers, ctx.labels.get(stage.contractId)),
       ),
     };
     await tx.outbox.enqueue({

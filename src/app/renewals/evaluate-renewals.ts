@@ -26,7 +26,7 @@ import type { Signal } from '../../shared/signal';
 import type { Transactional } from '../ports/transaction.port';
 import { buildAllContractFacts, indexRenewalHistory } from './build-contract-facts';
 import { escalateMissedCheckpoints } from './escalate-missed-checkpoints';
-import { stageCardKey, stageView } from './renewal-stage-card';
+import { ownerAadObjectIds, stageCardKey, stageView } from './renewal-stage-card';
 import type { ContractLabel } from './contract-catalog.port';
 import type { RenewalHistoryReader } from './renewal-history.port';
 import type { RenewalStagePayload } from './renewal-payloads';
@@ -248,7 +248,15 @@ export class EvaluateRenewals {
     );
     if (this.verdict(row.clientId) !== 'post') return;
     const payload: RenewalStagePayload = {
-      stage: stageView(row, label, assessment, flag, asOf, null),
+      stage: stageView(
+        row,
+        label,
+        assessment,
+        flag,
+        asOf,
+        null,
+        await ownerAadObjectIds(tx.approvers, label),
+      ),
     };
     await tx.outbox.enqueue({
       dedupeKey: stageCardKey(contractId, stage),

@@ -2,7 +2,7 @@
  * Logs the customer checkpoint of a contract's current stage: the meeting, its notes and the
  * owner's call. A call that disagrees with the readiness score goes to the cs lead; `monitor` is
  * refused inside 30 days. The stage, the checkpoint, the timeline, the audit entry and the cs lead's
- * notice are written in one transaction.
+ * notice, and the update of the posted stage card, are written in one transaction.
  */
 import {
   evaluateCheckpoint,
@@ -17,6 +17,8 @@ import type { Signal } from '../../shared/signal';
 import type { Actor } from '../delivery-views';
 import type { Transactional } from '../ports/transaction.port';
 import type { CheckpointRow } from './renewal-checkpoints.port';
+import type { RenewalStagePayload } from './renewal-payloads';
+import { ownerAadObjectIds, stageCardKey, stageView } from './renewal-stage-card';
 import { refuseStep as refuse, runsRenewals, type WorkflowResult } from './renewal-step';
 import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
 
@@ -89,14 +91,17 @@ export class LogCheckpoint {
     }
     const result = await this.deps.uow.transaction(async (tx) => {
       const at = clock.now();
+      const after = {
+        ...current,
+        status:
+          current.status === 'escalated' ? ('escalated' as const) : ('checkpoint-logged' as const),
+        tasks: current.tasks.map((t) => (t.id === task.id ? logged.task : t)),
+      };
       const moved = await tx.stages.updateStage(
         current.contractId,
         current.stage,
         current.version,
-        {
-          status: current.status === 'escalated' ? 'escalated' : 'checkpoint-logged',
-          tasks: current.tasks.map((t) => (t.id === task.id ? logged.task : t)),
-        },
+        { status: after.status, tasks: after.tasks },
         at,
       );
       if (!moved) return null;
@@ -145,6 +150,27 @@ export class LogCheckpoint {
             text: `Cs lead review: on contract ${input.contractId} ${actor.name} called "${call}" but the readiness score is ${snapshot?.score ?? '—'} (${band}). ${judged.reason}.`,
           },
           target: { streams: ['renewals'], clientId: current.clientId },
+        });
+      }
+      if (snapshot) {
+        // The posted stage card shows the logged checkpoint to everyone (an update of the post).
+        const label = (await tx.contracts.contractLabels([input.contractId])).get(input.contractId);
+        const payload: RenewalStagePayload = {
+          stage: stageView(
+            after,
+            label,
+            snapshot.assessment,
+            { flagged: snapshot.flagged, cause: snapshot.flagCause },
+            today,
+            `Checkpoint logged by ${actor.name}: "${call}"${judged.agrees ? '' : ' — disagrees with the score, sent to the cs lead'}`,
+            await ownerAadObjectIds(tx.approvers, label),
+          ),
+        };
+        await tx.outbox.enqueue({
+          dedupeKey: `${stageCardKey(input.contractId, current.stage)}:checkpoint:${id}`,
+          kind: 'renewal-stage',
+          payload,
+          updateOf: stageCardKey(input.contractId, current.stage),
         });
       }
       return { ...row, id };

@@ -1,6 +1,7 @@
 /** The stage card of the renewals channel: its outbox key and its view. */
 import { daysBetween } from '../../domain/shared/dates';
 import type { ReadinessAssessment } from '../../domain/renewals';
+import type { ConcessionApprovers } from './concession-requests.port';
 import type { ContractLabel } from './contract-catalog.port';
 import type { StageTaskRow } from './renewal-stages.port';
 import type { RenewalStageView } from './renewal-views';
@@ -8,6 +9,17 @@ import type { RenewalStageView } from './renewal-views';
 /** The outbox dedupe key of a contract's stage card. */
 export function stageCardKey(contractId: number, stage: string): string {
   return `renewal-stage:${contractId}:${stage}`;
+}
+
+/** Roles that own a contract's renewal steps: the account manager named in HaloPSA. */
+export const OWNER_ROLES = ['account_manager'] as const;
+
+/** The Entra object ids of the contract owner's sign-ins (the stage card's `refresh.userIds`). */
+export async function ownerAadObjectIds(
+  approvers: ConcessionApprovers,
+  label: ContractLabel | undefined,
+): Promise<string[]> {
+  return label?.ownerEmail ? approvers.aadObjectIdsWithEmail(label.ownerEmail, OWNER_ROLES) : [];
 }
 
 /** The stage card's view from a stored stage, its contract and the latest readiness. */
@@ -18,6 +30,7 @@ export function stageView(
   flag: { flagged: boolean; cause: string | null },
   asOf: string,
   notice: string | null,
+  ownerAadObjectIds: readonly string[] = [],
 ): RenewalStageView {
   return {
     contractId: stage.contractId,
@@ -45,5 +58,6 @@ export function stageView(
     checkpointDueOn: stage.checkpointDueOn,
     status: stage.status,
     notice,
+    ownerAadObjectIds: [...ownerAadObjectIds],
   };
 }

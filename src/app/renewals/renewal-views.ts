@@ -51,6 +51,54 @@ export interface RenewalStageView {
   status: 'open' | 'checkpoint-logged' | 'escalated' | 'closed';
   /** Why the card changed ("Checkpoint missed: escalated to the cs lead"), if it did. */
   notice: string | null;
+  /**
+   * Entra object ids of the contract's owner (its account manager's sign-ins): the posted card's
+   * `refresh.userIds`, so the owner sees the actions. Absent on cards queued before it existed.
+   */
+  ownerAadObjectIds?: string[];
+  /** The uplift opportunities waiting for the customer's answer (absent: not shown). */
+  uplift?: UpliftLineView[];
+  /** The concession request waiting for a decision, if any (absent: not shown). */
+  pendingConcession?: {
+    id: number;
+    discountPct: number;
+    approverTier: 'cs_lead' | 'msp_owner';
+  } | null;
+}
+
+/** A proposed uplift opportunity as a card shows it. */
+export interface UpliftLineView {
+  id: string;
+  kind: string;
+  subject: string;
+  estimatedMonthlyUplift: number;
+  /** The first line of evidence behind the estimate. */
+  evidence: string | null;
+}
+
+/** What one discount depth would mean, shown on the concession form before submitting. */
+export interface ConcessionDepthPreview {
+  depthPct: number;
+  monthlyAfter: number;
+  marginAfterPct: number | null;
+  approverTier: 'cs_lead' | 'msp_owner';
+}
+
+/** The concession request form: the contract's figures, precedent and what each depth means. */
+export interface ConcessionFormView {
+  contractId: number;
+  ref: string;
+  clientName: string;
+  monthlyValue: number;
+  marginNowPct: number | null;
+  precedentAvgDepthPct: number | null;
+  precedentCount: number;
+  csLeadMaxPct: number;
+  maxPct: number;
+  minMarginAfterPct: number;
+  depths: ConcessionDepthPreview[];
+  /** The request already waiting on this contract (only one may be pending). */
+  pending: { id: number; discountPct: number } | null;
 }
 
 /** A concession request as its approval card shows it. */

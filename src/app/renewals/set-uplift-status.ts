@@ -41,6 +41,9 @@ export class SetUpliftStatus {
       : undefined;
     if (!opp) return refuse('not-found', 'There is no such uplift opportunity.');
     const reason = input.reason?.trim() || null;
+    if (input.status === 'declined' && reason === null && input.reason !== undefined) {
+      return refuse('invalid-input', 'Say why the customer declined.');
+    }
     const at = clock.now();
     const decided = decideUplift(opp, {
       status: input.status,
