@@ -6,11 +6,10 @@
 import {
   assessConcession,
   type ConcessionAssessment,
-  type ReadinessBand,
   type RenewalPolicy,
 } from '../../domain/renewals';
 import type { Actor } from '../delivery-views';
-import { billingPeriodMonths } from './build-contract-facts';
+import { concessionContract } from './concession-contract';
 import { actorKey } from './concession-outcome';
 import type { ContractLabel } from './contract-catalog.port';
 import { concessionPrecedents } from './present-concession';
@@ -39,23 +38,17 @@ export async function assessConcessionRequest(
       message: 'The discount must be a number of percent, e.g. 8.',
     };
   }
-  const money = (await store.contracts.contractMoney([input.contractId])).get(input.contractId);
-  if (!money) {
-    return { ok: false, reason: 'not-found', message: `There is no contract ${input.contractId}.` };
+  const subject = await concessionContract(store, input.contractId);
+  if (!subject.ok) {
+    return subject.reason === 'not-found'
+      ? { ok: false, reason: 'not-found', message: `There is no contract ${input.contractId}.` }
+      : {
+          ok: false,
+          reason: 'invalid-input',
+          message: 'The contract has no recurring value to discount.',
+        };
   }
   const labels = await store.contracts.contractLabels([input.contractId]);
-  const months = billingPeriodMonths(money.billingPeriod) ?? 1;
-  const monthlyValue = (money.periodCharge ?? 0) / months;
-  if (!(monthlyValue > 0)) {
-    return {
-      ok: false,
-      reason: 'invalid-input',
-      message: 'The contract has no recurring value to discount.',
-    };
-  }
-  const latest = (await store.snapshots.latestSnapshots()).find(
-    (s) => s.contractId === input.contractId,
-  );
   const assessment = assessConcession(
     {
       id: 'new',
@@ -65,16 +58,7 @@ export async function assessConcessionRequest(
       reason: input.reason,
       requestedAt: at.toISOString(),
     },
-    {
-      contractId: String(input.contractId),
-      monthlyValue,
-      monthlyCost:
-        money.costPerPeriod !== null && money.costPerPeriod > 0
-          ? money.costPerPeriod / months
-          : null,
-      contractType: money.contractType,
-      band: (latest?.band as ReadinessBand | undefined) ?? 'unknown',
-    },
+    subject.contract,
     await concessionPrecedents(store),
     policy,
   );
