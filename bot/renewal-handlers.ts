@@ -24,6 +24,7 @@ import type { Clock } from '../src/shared/clock';
 import type { BotLogger } from './bot-adapter';
 import type { BotFeature } from './bot-feature';
 import type { AdaptiveCard } from './cards/card-types';
+import { CARD_VERBS, type CardVerb } from './cards/card-verbs';
 import { buildCheckpointFormCard, CHECKPOINT_FORM_INPUTS } from './cards/checkpoint-form.card';
 import { buildChoiceCard } from './cards/choice.card';
 import { buildConcessionCard, CONCESSION_INPUTS } from './cards/concession.card';
@@ -72,27 +73,12 @@ export const MAX_RENEWAL_DAYS = 730;
 /** The verbs of the concession card. */
 export type ConcessionVerb = 'concession.approve' | 'concession.reject' | 'concession.refresh';
 
-/** The verbs of the renewal stage card and its forms. */
-export type RenewalStepVerb =
-  | 'renewal.open'
-  | 'renewal.refresh'
-  | 'renewal.checkpointForm'
-  | 'renewal.checkpoint'
-  | 'renewal.concessionForm'
-  | 'renewal.concession'
-  | 'uplift.accept'
-  | 'uplift.decline';
+/** The verbs of the renewal stage card and its forms (one list: `CARD_VERBS`). */
+export type RenewalStepVerb = Extract<CardVerb, `renewal.${string}` | `uplift.${string}`>;
 
-const RENEWAL_STEP_VERBS: readonly RenewalStepVerb[] = [
-  'renewal.open',
-  'renewal.refresh',
-  'renewal.checkpointForm',
-  'renewal.checkpoint',
-  'renewal.concessionForm',
-  'renewal.concession',
-  'uplift.accept',
-  'uplift.decline',
-];
+const RENEWAL_STEP_VERBS = CARD_VERBS.filter(
+  (v): v is RenewalStepVerb => v.startsWith('renewal.') || v.startsWith('uplift.'),
+);
 
 /** The checkpoint form's fields, as the tab API reads the same step. */
 const checkpointForm = z.object({
