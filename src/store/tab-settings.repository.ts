@@ -173,6 +173,7 @@ export class SqlTabSettings implements TabSettings {
         projectIds: [...new Set(pilot.projectIds)].sort((a, b) => a - b),
         shadowMode: pilot.shadowMode,
         automations: pilot.automations,
+        startsOn: pilot.startsOn ?? null,
       };
       await tx.query(
         `INSERT INTO tenant_settings (tenant_id, version, pilot, updated_at, updated_by)
