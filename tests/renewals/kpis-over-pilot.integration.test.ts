@@ -366,7 +366,7 @@ describe.each(testDatabases())(
       });
     });
 
-    test('the governance review is fed the outcomes, and the renewal KPI view counts them', async () => {
+    test('the renewal KPI view counts the outcomes decided in its period', async () => {
       const view = await renewalsOn(
         db,
         { now: () => new Date(`${day(56)}T08:00:00Z`) },
