@@ -109,6 +109,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     await halo.runSync((await halo.sync.lastCompletedAt()) !== null ? 'incremental' : 'full');
     await delivery.evaluateAll();
     await renewals.evaluate();
+    if (config.mode === 'demo') await kpis.backfillDemo(8);
     await kpis.capture();
   }
   await identity.grant(configuredGrants(config));

@@ -9,6 +9,7 @@ import { ReadAccess } from '../app/identity/read-access';
 import { CaptureKpiSnapshots, type KpiCaptureReport } from '../app/reporting/capture-kpi-snapshots';
 import { ReadKpiProgress } from '../app/reporting/kpi-progress-view';
 import type { RenewalKpiView } from '../app/renewals/renewal-insights';
+import { addDays } from '../domain/shared/dates';
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
@@ -17,8 +18,11 @@ import { SqlOwnership } from '../store/ownership.repository';
 import { SqlTabSettings } from '../store/tab-settings.repository';
 import type { FeatureModule } from './feature-module';
 
-/** Days of delivery history one daily snapshot measures (milestones due, projects closed). */
-export const DELIVERY_KPI_WINDOW_DAYS = 28;
+/**
+ * Days of delivery history one daily snapshot measures: milestones due in the last four weeks,
+ * projects closed in the last twelve (an MSP closes a few projects a month).
+ */
+export const DELIVERY_KPI_WINDOWS = { milestoneDays: 28, closureDays: 84 };
 
 export interface KpisModuleDeps {
   db: Db;
@@ -33,6 +37,12 @@ export interface KpisModuleDeps {
 export interface KpisModule extends FeatureModule {
   /** One capture, as the job runs it (tests pass the simulated day). */
   capture(options?: { asOf?: string }): Promise<KpiCaptureReport>;
+  /**
+   * Demo only: with no snapshot stored yet, captures one a week for the `weeks` weeks before today,
+   * so a fresh demo shows a baseline, week 4 and week 8 (renewal uplift and concession figures are
+   * today's, as nothing older is stored).
+   */
+  backfillDemo(weeks: number): Promise<number>;
 }
 
 export function createKpisModule(deps: KpisModuleDeps): KpisModule {
@@ -47,9 +57,10 @@ export function createKpisModule(deps: KpisModuleDeps): KpisModule {
     clock,
     sources: {
       delivery: async (asOf) => {
-        const { from, to, kpis } = await delivery.trailing(tenantId, asOf, DELIVERY_KPI_WINDOW_DAYS);
-        const { milestonesDue, projectsClosed, ...values } = kpis;
-        return { values, detail: { from, to, milestonesDue, projectsClosed } };
+        const t = await delivery.trailing(tenantId, asOf, DELIVERY_KPI_WINDOWS);
+        const { milestonesDue, projectsClosed, ...values } = t.kpis;
+        const { milestonesFrom, closuresFrom } = t;
+        return { values, detail: { milestonesFrom, closuresFrom, milestonesDue, projectsClosed } };
       },
       renewal: async (asOf) => {
         const view = await deps.renewalKpis(asOf);
@@ -81,5 +92,11 @@ export function createKpisModule(deps: KpisModuleDeps): KpisModule {
       },
     ],
     capture: (options) => capture.run(options),
+    backfillDemo: async (weeks) => {
+      if ((await store.snapshots('delivery')).length > 0) return 0;
+      const today = clock.now().toISOString().slice(0, 10);
+      for (let k = weeks; k >= 1; k--) await capture.run({ asOf: addDays(today, -7 * k) });
+      return weeks;
+    },
   };
 }

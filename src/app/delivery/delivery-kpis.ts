@@ -27,14 +27,32 @@ export class DeliveryKpis {
     return { weeks: series, movement: kpiMovement(series), generatedAt: now.toISOString() };
   }
 
-  /** The KPIs of the `days` days ending `asOf` (what the daily KPI snapshot stores). */
+  /**
+   * The KPIs as of `asOf` (what the daily KPI snapshot stores): the on-time rate of milestones due
+   * in the `milestoneDays` days ending `asOf`; budget variance and gross-margin accuracy of projects
+   * closed in the `closureDays` days ending `asOf` (closures are rarer, so their window is longer).
+   */
   async trailing(
     tenantId: string,
     asOf: string,
-    days: number,
-  ): Promise<{ from: string; to: string; kpis: PeriodKpis }> {
-    const from = addDays(asOf, -(days - 1));
-    return { from, to: asOf, kpis: kpisBetween(from, asOf, await this.portfolio(tenantId, asOf)) };
+    windows: { milestoneDays: number; closureDays: number },
+  ): Promise<{ kpis: PeriodKpis; milestonesFrom: string; closuresFrom: string }> {
+    const facts = await this.portfolio(tenantId, asOf);
+    const milestonesFrom = addDays(asOf, -(windows.milestoneDays - 1));
+    const closuresFrom = addDays(asOf, -(windows.closureDays - 1));
+    const milestones = kpisBetween(milestonesFrom, asOf, facts);
+    const closures = kpisBetween(closuresFrom, asOf, facts);
+    return {
+      kpis: {
+        onTimeMilestoneRate: milestones.onTimeMilestoneRate,
+        milestonesDue: milestones.milestonesDue,
+        budgetVariance: closures.budgetVariance,
+        grossMarginAccuracy: closures.grossMarginAccuracy,
+        projectsClosed: closures.projectsClosed,
+      },
+      milestonesFrom,
+      closuresFrom,
+    };
   }
 
   private async portfolio(tenantId: string, asOf: string): Promise<ProjectFacts[]> {
