@@ -62,7 +62,8 @@ const pilotUpdate = z.object({
     gates: z.boolean(),
     renewals: z.boolean(),
   }),
-  startsOn: calendarDay.nullable().default(null),
+  /** Absent: unchanged; null: no pilot start (the first KPI snapshot is the baseline). */
+  startsOn: calendarDay.nullable().optional(),
   baseVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null),
 });
 
