@@ -8,19 +8,21 @@ import { pilotKey } from './capture-kpi-snapshots';
 import type { KpiFamily, KpiSnapshotStore } from './kpi-snapshots.port';
 
 /** The KPIs of each family, in display order, with the direction that counts as better. */
-export const KPI_DIRECTIONS: Record<KpiFamily, Array<{ kpi: string; better: 'higher' | 'lower' }>> =
-  {
-    delivery: [
-      { kpi: 'onTimeMilestoneRate', better: 'higher' },
-      { kpi: 'budgetVariance', better: 'lower' },
-      { kpi: 'grossMarginAccuracy', better: 'higher' },
-    ],
-    renewal: [
-      { kpi: 'grr', better: 'higher' },
-      { kpi: 'upliftConversion', better: 'higher' },
-      { kpi: 'avgConcessionDepthPct', better: 'lower' },
-    ],
-  };
+export const KPI_DIRECTIONS: Record<
+  KpiFamily,
+  Array<{ kpi: string; better: 'higher' | 'lower' }>
+> = {
+  delivery: [
+    { kpi: 'onTimeMilestoneRate', better: 'higher' },
+    { kpi: 'budgetVariance', better: 'lower' },
+    { kpi: 'grossMarginAccuracy', better: 'higher' },
+  ],
+  renewal: [
+    { kpi: 'grr', better: 'higher' },
+    { kpi: 'upliftConversion', better: 'higher' },
+    { kpi: 'avgConcessionDepthPct', better: 'lower' },
+  ],
+};
 
 /** One family's progress as the tab shows it. */
 export interface KpiProgressView extends KpiProgress {
