@@ -47,9 +47,7 @@ export function mrrMovements(
   outcomes: ReadonlyArray<Pick<RenewalOutcomeRow, 'contractId' | 'outcome' | 'decidedOn'>> = [],
 ): ContractMrrMovement[] {
   const churnedBy = new Set(
-    outcomes
-      .filter((o) => o.outcome === 'churned' && o.decidedOn <= to)
-      .map((o) => o.contractId),
+    outcomes.filter((o) => o.outcome === 'churned' && o.decidedOn <= to).map((o) => o.contractId),
   );
   const monthly = (t: ContractTerm) =>
     (t.periodCharge ?? 0) / (billingPeriodMonths(t.billingPeriod) ?? 1);
@@ -59,7 +57,12 @@ export function mrrMovements(
     if (t.startDate > from || t.endDate < from || !(monthly(t) > 0)) continue;
     const starting = monthly(t);
     if (churnedBy.has(t.contractId)) {
-      out.push({ contractId: String(t.contractId), startingMrr: starting, endingMrr: 0, churned: true });
+      out.push({
+        contractId: String(t.contractId),
+        startingMrr: starting,
+        endingMrr: 0,
+        churned: true,
+      });
       continue;
     }
     if (t.endDate >= to) {
