@@ -315,6 +315,15 @@ describe.each(testDatabases())(
       }>;
       expect(readiness.map((r) => r.window)).toEqual(['90', '60', '30']);
       expect(readiness.map((r) => r.score === null)).toEqual([true, true, true]);
+      // The contract page (what the tab's timeline shows) has it, after the stage and checkpoints.
+      const page = await renewalsOn(
+        db,
+        { now: () => new Date(`${day(56)}T08:00:00Z`) },
+        T,
+      ).useCases.queries.contract(1, day(56));
+      const shown = page!.timeline.filter((e) => e.kind === 'outcome');
+      expect(shown.map((e) => e.summary)).toEqual([churned!.summary]);
+      expect(page!.timeline.findIndex((e) => e.kind === 'outcome')).toBe(page!.timeline.length - 1);
       const inactive = (await store.events.events(6)).filter((e) => e.kind === 'outcome');
       expect(inactive.map((e) => [e.at.slice(0, 10), e.detail.outcome, e.detail.evidence])).toEqual(
         [[day(40), 'churned', 'inactive']],
