@@ -64,6 +64,8 @@ const envSchema = z.object({
   EVALUATE_CRON: cron.default('0 6 * * *'),
   /** Cron expression for the daily renewal evaluation (readiness, 90/60/30 stages, uplift). */
   RENEWAL_EVALUATE_CRON: cron.default('30 6 * * *'),
+  /** Cron expression for the daily KPI snapshots (after both evaluations). */
+  KPI_SNAPSHOT_CRON: cron.default('0 7 * * *'),
   /** Bot (Entra app) id; required in production. */
   BOT_ID: z.string().min(1).optional(),
   /** Bot client secret; production needs it unless BOT_MANAGED_IDENTITY is set. */
@@ -177,6 +179,7 @@ export interface AppConfig {
     weeklyReport: string;
     detailRefresh: string;
     renewalEvaluate: string;
+    kpiSnapshots: string;
   };
   roleAssignments: RoleAssignment[];
   bot: {
@@ -431,6 +434,7 @@ function toAppConfig(e: Env, mode: Mode): AppConfig {
       sync: e.SYNC_CRON,
       evaluate: e.EVALUATE_CRON,
       renewalEvaluate: e.RENEWAL_EVALUATE_CRON,
+      kpiSnapshots: e.KPI_SNAPSHOT_CRON,
       weeklyReport: e.WEEKLY_REPORT_CRON,
       detailRefresh: e.DETAIL_REFRESH_CRON,
     },

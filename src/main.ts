@@ -7,6 +7,7 @@ import { createExportsModule, exportRenderers } from './modules/exports.module';
 import { createGatesModule } from './modules/gates.module';
 import { createHaloModule } from './modules/halo.module';
 import { createNotificationsModule } from './modules/notifications.module';
+import { createKpisModule } from './modules/kpis.module';
 import { configuredGrants, openPlatform, readyBanner, serve } from './modules/platform';
 import { readinessProbe } from './modules/readiness';
 import { createReportingModule } from './modules/reporting.module';
@@ -80,7 +81,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     entraTenantId: config.tabAuth.allowedTenantIds[0] ?? null,
     ...(options.feedPageSize ? { pageSize: options.feedPageSize } : {}),
   });
-  const features = [delivery, gates, renewals, exports, reporting];
+  const kpis = createKpisModule({
+    ...{ db, tenantId, clock, captureCron: config.schedules.kpiSnapshots },
+    renewalKpis: (asOf) => renewals.useCases.insights.kpis(asOf),
+  });
+  const features = [delivery, gates, renewals, exports, reporting, kpis];
   const probe = readinessProbe({
     ...{ db, tenantId, clock, metrics, limits: config.readiness },
     lastSyncAt: () => halo.sync.lastCompletedAt(),
@@ -104,6 +109,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     await halo.runSync((await halo.sync.lastCompletedAt()) !== null ? 'incremental' : 'full');
     await delivery.evaluateAll();
     await renewals.evaluate();
+    if (config.mode === 'demo') await kpis.backfillDemo(8);
+    await kpis.capture();
   }
   await identity.grant(configuredGrants(config));
   if (config.mode === 'demo')
@@ -126,6 +133,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     evaluation: delivery.evaluation,
     /** The daily renewal evaluation (readiness snapshots, stages, uplift), as its job runs it. */
     renewals: { evaluate: () => renewals.evaluate() },
+    /** The daily KPI snapshots, as their job runs them. */
+    kpis: { capture: kpis.capture },
     dispatcher,
     simulator: halo.simulator,
     webhooks: halo.webhooks,

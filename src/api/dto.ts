@@ -64,6 +64,7 @@ import type { OwnerCall, StakeholderRole } from '../domain/renewals';
 import type { EvmFigures } from '../domain/delivery/earned-value';
 import type { JudgementRecord } from '../domain/delivery/judgement-record';
 import type { KpiMovement, WeeklyKpis } from '../domain/delivery/kpis';
+import type { KpiProgressView } from '../app/reporting/kpi-progress-view';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
 
 export type {
@@ -146,6 +147,12 @@ export type DeliveryGovernanceDto = JudgementRecord & { asOf: string };
 // ─── KPIs, report, exceptions ───────────────────────────────────────────────────────────────────
 
 export type KpisDto = KpisView;
+
+/**
+ * `GET /kpis/progress` (delivery) and `GET /renewals/kpis/progress` (renewal): the frozen pilot
+ * baseline, week 4, week 8 and now, from the daily KPI snapshots.
+ */
+export type KpiProgressDto = KpiProgressView;
 
 /** `GET /report/weekly` (JSON); `?format=csv` answers `text/csv` with one line per project. */
 export type WeeklyReportDto = WeeklyReportView;

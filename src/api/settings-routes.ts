@@ -7,7 +7,7 @@ import { readPolicySettings } from '../app/settings/read-policy-settings';
 import type { TabSettings } from '../app/settings/tab-settings.port';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
 import { ROLES, type Role } from '../domain/shared/roles';
-import { recordId, safeText } from '../shared/input-schemas';
+import { calendarDay, recordId, safeText } from '../shared/input-schemas';
 import { ApiError, type ApiActor, type ApiRoute } from './api-types';
 import type { PilotSettingsDto, RolesSettingsDto, RoutingSettingsDto } from './dto';
 
@@ -62,6 +62,8 @@ const pilotUpdate = z.object({
     gates: z.boolean(),
     renewals: z.boolean(),
   }),
+  /** Absent: unchanged; null: no pilot start (the first KPI snapshot is the baseline). */
+  startsOn: calendarDay.nullable().optional(),
   baseVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null),
 });
 

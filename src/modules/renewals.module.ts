@@ -43,6 +43,7 @@ import { RenewalCheckpointRepository } from '../store/renewal-checkpoint.reposit
 import { RenewalEventRepository } from '../store/renewal-event.repository';
 import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
 import { RenewalKpiRepository } from '../store/renewal-kpi.repository';
+import { RenewalOutcomeRepository } from '../store/renewal-outcome.repository';
 import { SqlTabSettings } from '../store/tab-settings.repository';
 import { RenewalStageRepository } from '../store/renewal-stage.repository';
 import { transactional } from '../store/transactional';
@@ -89,6 +90,7 @@ export function renewalStoreOn(db: Db, tenantId: string): RenewalStore {
     contracts: new ContractCatalogRepository(db, tenantId),
     events: new RenewalEventRepository(db, tenantId),
     kpis: new RenewalKpiRepository(db, tenantId),
+    outcomes: new RenewalOutcomeRepository(db, tenantId),
   };
 }
 

@@ -67,7 +67,7 @@ export class ContractCatalogRepository implements ContractCatalog {
   async contractTerms(): Promise<ContractTerm[]> {
     const rows = await this.db.query(
       `SELECT id, client_id, raw->>'contracttype_name' AS contract_type, start_date, end_date,
-              period_charge, billing_period
+              period_charge, billing_period, active
          FROM halo_contracts WHERE tenant_id = $1 ORDER BY id`,
       [this.tenantId],
     );
@@ -79,6 +79,7 @@ export class ContractCatalogRepository implements ContractCatalog {
       endDate: r.end_date === null ? null : isoOf(r.end_date).slice(0, 10),
       periodCharge: numOrNull(r.period_charge),
       billingPeriod: (r.billing_period as string | null) ?? null,
+      active: r.active === null || r.active === undefined ? null : Boolean(r.active),
     }));
   }
 }

@@ -125,6 +125,15 @@ const SOURCES: Record<string, SetSource> = {
       AverageConcessionDepthPct: "(t.kpis->>'avgConcessionDepthPct')::double precision",
     },
   },
+  DeliveryKpiSnapshots: {
+    from: 'delivery_kpi_snapshots t WHERE t.tenant_id = $1',
+    columns: {
+      CapturedOn: 't.captured_on',
+      OnTimeMilestoneRate: "(t.kpis->>'onTimeMilestoneRate')::double precision",
+      BudgetVariance: "(t.kpis->>'budgetVariance')::double precision",
+      GrossMarginAccuracy: "(t.kpis->>'grossMarginAccuracy')::double precision",
+    },
+  },
 };
 
 const SQL_TYPES: Record<EdmType, string> = {

@@ -155,8 +155,8 @@ export class SqlTabSettings implements TabSettings {
     by: string,
   ): Promise<{ ok: true; settings: PilotSettingsView } | SettingsRefusal> {
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ version: number }>(
-        'SELECT version FROM tenant_settings WHERE tenant_id = $1 FOR UPDATE',
+      const [row] = await tx.query<{ version: number; pilot: Partial<PilotScope> }>(
+        'SELECT version, pilot FROM tenant_settings WHERE tenant_id = $1 FOR UPDATE',
         [tenantId],
       );
       const current = row ? Number(row.version) : 0;
@@ -173,6 +173,8 @@ export class SqlTabSettings implements TabSettings {
         projectIds: [...new Set(pilot.projectIds)].sort((a, b) => a - b),
         shadowMode: pilot.shadowMode,
         automations: pilot.automations,
+        // A save that does not mention the pilot start keeps it (older clients never send it).
+        startsOn: pilot.startsOn !== undefined ? pilot.startsOn : (row?.pilot.startsOn ?? null),
       };
       await tx.query(
         `INSERT INTO tenant_settings (tenant_id, version, pilot, updated_at, updated_by)

@@ -41,6 +41,7 @@ const TABLES: Record<string, string> = {
   Contracts: 'halo_contracts',
   RenewalSnapshots: 'renewal_snapshots',
   KpiSnapshots: 'renewal_kpi_snapshots',
+  DeliveryKpiSnapshots: 'delivery_kpi_snapshots',
 };
 
 /**
@@ -109,6 +110,13 @@ async function seed(db: Db, tenant: string, n: number, idBase: number, marker: s
      SELECT $1, date '2026-11-01' + i, jsonb_build_object('grr', 0.9 + i / 100.0,
        'upliftConversion', 0.2, 'avgConcessionDepthPct', null), '{}'::jsonb
      FROM generate_series(0, 2) i`,
+    [tenant],
+  );
+  await db.query(
+    `INSERT INTO delivery_kpi_snapshots (tenant_id, captured_on, kpis, detail)
+     SELECT $1, date '2026-11-01' + i, jsonb_build_object('onTimeMilestoneRate', 0.8,
+       'budgetVariance', 0.1 + i / 100.0, 'grossMarginAccuracy', null), '{}'::jsonb
+     FROM generate_series(0, 1) i`,
     [tenant],
   );
 }
@@ -267,6 +275,21 @@ describe.each(testDatabases())('the Power BI feed ($name)', (database) => {
       UpliftConversionRate: 0.2,
       AverageConcessionDepthPct: null,
     });
+    const delivery = (await readAll('/odata/DeliveryKpiSnapshots')).rows;
+    expect(delivery).toEqual([
+      {
+        CapturedOn: '2026-11-01',
+        OnTimeMilestoneRate: 0.8,
+        BudgetVariance: 0.1,
+        GrossMarginAccuracy: null,
+      },
+      {
+        CapturedOn: '2026-11-02',
+        OnTimeMilestoneRate: 0.8,
+        BudgetVariance: 0.11,
+        GrossMarginAccuracy: null,
+      },
+    ]);
   });
 
   test("another tenant's rows never appear, whatever the filter", async () => {
@@ -311,6 +334,7 @@ describe.each(testDatabases())('the Power BI feed ($name)', (database) => {
       'Contracts',
       'RenewalSnapshots',
       'KpiSnapshots',
+      'DeliveryKpiSnapshots',
     ]);
     for (const set of ENTITY_SETS) {
       expect(sets.get(set.name)).toBe(`ControlTower.${set.entityType}`);

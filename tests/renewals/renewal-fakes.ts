@@ -28,6 +28,10 @@ import type {
 } from '../../src/app/renewals/renewal-checkpoints.port';
 import type { RenewalEventRow, RenewalEvents } from '../../src/app/renewals/renewal-events.port';
 import type { RenewalKpiSnapshots } from '../../src/app/renewals/renewal-kpi-snapshots.port';
+import type {
+  RenewalOutcomeRow,
+  RenewalOutcomes,
+} from '../../src/app/renewals/renewal-outcomes.port';
 import type { RenewalStages, StageTaskRow } from '../../src/app/renewals/renewal-stages.port';
 import type { RenewalUnitOfWork } from '../../src/app/renewals/renewal-store.port';
 import type { UpliftOpportunities } from '../../src/app/renewals/uplift-opportunities.port';
@@ -255,6 +259,20 @@ export class FakeKpis implements RenewalKpiSnapshots {
   }
 }
 
+export class FakeOutcomes implements RenewalOutcomes {
+  rows: RenewalOutcomeRow[] = [];
+  async recordOutcome(row: RenewalOutcomeRow) {
+    if (this.rows.some((r) => r.contractId === row.contractId && r.endDate === row.endDate)) {
+      return false;
+    }
+    this.rows.push(row);
+    return true;
+  }
+  async outcomes() {
+    return this.rows;
+  }
+}
+
 export class FakeAudit implements AuditTrail {
   entries: AuditEntryInput[] = [];
   async append(input: AuditEntryInput): Promise<AuditEntry> {
@@ -314,6 +332,7 @@ export function fakeRenewalPorts() {
     contracts: new FakeContracts(),
     events: new FakeEvents(),
     kpis: new FakeKpis(),
+    outcomes: new FakeOutcomes(),
     audit: new FakeAudit(),
     outbox: new FakeOutbox(),
   };
@@ -338,6 +357,7 @@ export function fakeRenewalPorts() {
       contracts: FakeContracts;
       events: FakeEvents;
       kpis: FakeKpis;
+      outcomes: FakeOutcomes;
       audit: FakeAudit;
       outbox: FakeOutbox;
     },

@@ -1,5 +1,5 @@
 import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
-import { kpiMovement, weeklyKpis } from '../../domain/delivery/kpis';
+import { kpiMovement, kpisBetween, weeklyKpis, type PeriodKpis } from '../../domain/delivery/kpis';
 import type { ProjectFacts } from '../../domain/delivery/project-facts';
 import { addDays } from '../../domain/shared/dates';
 import type { Clock } from '../../shared/clock';
@@ -19,16 +19,49 @@ export class DeliveryKpis {
   async run(tenantId: string, weeks: number): Promise<KpisView> {
     const now = this.clock.now();
     const today = now.toISOString().slice(0, 10);
-    const history = await this.history.load(tenantId);
-    const facts: ProjectFacts[] = [];
-    for (const project of indexDeliveryHistory(history).values()) {
-      const f = buildProjectFacts(project, history, today);
-      if (f !== null) facts.push(f);
-    }
+    const facts = await this.portfolio(tenantId, today);
     const monday = addDays(today, -((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7));
     const series = Array.from({ length: weeks }, (_, i) =>
       weeklyKpis(addDays(monday, -7 * (weeks - 1 - i)), facts),
     );
     return { weeks: series, movement: kpiMovement(series), generatedAt: now.toISOString() };
+  }
+
+  /**
+   * The KPIs as of `asOf` (what the daily KPI snapshot stores): the on-time rate of milestones due
+   * in the `milestoneDays` days ending `asOf`; budget variance and gross-margin accuracy of projects
+   * closed in the `closureDays` days ending `asOf` (closures are rarer, so their window is longer).
+   */
+  async trailing(
+    tenantId: string,
+    asOf: string,
+    windows: { milestoneDays: number; closureDays: number },
+  ): Promise<{ kpis: PeriodKpis; milestonesFrom: string; closuresFrom: string }> {
+    const facts = await this.portfolio(tenantId, asOf);
+    const milestonesFrom = addDays(asOf, -(windows.milestoneDays - 1));
+    const closuresFrom = addDays(asOf, -(windows.closureDays - 1));
+    const milestones = kpisBetween(milestonesFrom, asOf, facts);
+    const closures = kpisBetween(closuresFrom, asOf, facts);
+    return {
+      kpis: {
+        onTimeMilestoneRate: milestones.onTimeMilestoneRate,
+        milestonesDue: milestones.milestonesDue,
+        budgetVariance: closures.budgetVariance,
+        grossMarginAccuracy: closures.grossMarginAccuracy,
+        projectsClosed: closures.projectsClosed,
+      },
+      milestonesFrom,
+      closuresFrom,
+    };
+  }
+
+  private async portfolio(tenantId: string, asOf: string): Promise<ProjectFacts[]> {
+    const history = await this.history.load(tenantId);
+    const facts: ProjectFacts[] = [];
+    for (const project of indexDeliveryHistory(history).values()) {
+      const f = buildProjectFacts(project, history, asOf);
+      if (f !== null) facts.push(f);
+    }
+    return facts;
   }
 }

@@ -28,6 +28,8 @@ export interface ContractTerm {
   endDate: string | null;
   periodCharge: number | null;
   billingPeriod: string | null;
+  /** False when HaloPSA marks the contract inactive; null or absent when unknown. */
+  active?: boolean | null;
 }
 
 /** The mirrored HaloPSA contracts of one tenant, as the renewal loop reads them. */

@@ -4,19 +4,24 @@
  * a stage card in the routed `renewals` channel (one per contract + stage, re-posted only when the
  * stage changes state); missed mandatory checkpoints escalate; uplift opportunities are recorded,
  * except while the contract is in the churn band (no uplift is pitched to a client that is leaving);
- * every intervention lands on the contract's renewal timeline. Contracts with data-quality
- * exceptions are snapshotted and listed, never acted on.
+ * every intervention lands on the contract's renewal timeline. A tracked term that was renewed or
+ * lost gets its outcome written once, with the readiness it had at 90/60/30 days. Contracts with
+ * data-quality exceptions are snapshotted and listed, never acted on.
  */
 import {
   assessReadiness,
   churnBand,
+  decideRenewalOutcome,
   flagRenewalRisk,
   intakeExceptions,
+  outcomeSummary,
   proposeUplift,
+  readinessAtWindows,
   renewalStage,
   stageTasks,
   whatChanged,
   type ContractFacts,
+  type ContractTermNow,
   type ReadinessAssessment,
   type RenewalPolicy,
 } from '../../domain/renewals';
@@ -24,11 +29,16 @@ import { addDays } from '../../domain/shared/dates';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Transactional } from '../ports/transaction.port';
-import { buildAllContractFacts, indexRenewalHistory } from './build-contract-facts';
+import {
+  billingPeriodMonths,
+  buildAllContractFacts,
+  indexRenewalHistory,
+} from './build-contract-facts';
 import { escalateMissedCheckpoints } from './escalate-missed-checkpoints';
 import { ownerAadObjectIds, stageCardKey, stageView } from './renewal-stage-card';
 import type { ContractLabel } from './contract-catalog.port';
 import type { RenewalHistoryReader } from './renewal-history.port';
+import type { RenewalSnapshotRow } from './readiness-snapshots.port';
 import type { RenewalStagePayload } from './renewal-payloads';
 import { pilotVerdict, type PilotVerdict } from '../../domain/shared/pilot';
 import type { PilotSettings } from '../settings/tab-settings.port';
@@ -37,7 +47,7 @@ import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
 
 /** Dependencies of the evaluation (ports and the tenant's policy). */
 export interface EvaluateRenewalsDeps {
-  store: Pick<RenewalStore, 'snapshots' | 'contracts' | 'stages'>;
+  store: Pick<RenewalStore, 'snapshots' | 'contracts' | 'stages' | 'outcomes'>;
   uow: Transactional<RenewalUnitOfWork>;
   history: RenewalHistoryReader;
   pilot: Pick<PilotSettings, 'pilot'>;
@@ -62,6 +72,8 @@ export interface RenewalEvaluationReport {
   upliftProposed: string[];
   /** Contracts whose detected uplift was held back because they are in the churn band. */
   upliftWithheld: Array<{ contractId: number; reason: string }>;
+  /** Terms whose outcome was decided (and written on the timeline) by this run. */
+  outcomes: Array<{ contractId: number; endDate: string; outcome: 'renewed' | 'churned' }>;
 }
 
 /** Days a late-opened stage gets before its mandatory tasks count as missed. */
@@ -104,6 +116,7 @@ export class EvaluateRenewals {
       flagged: [],
       upliftProposed: [],
       upliftWithheld: [],
+      outcomes: [],
     };
 
     for (const facts of all) {
@@ -189,8 +202,67 @@ export class EvaluateRenewals {
         }
       });
     }
+    await this.recordOutcomes(asOf, previous, report);
     this.deps.outboxChanged.notify();
     return report;
+  }
+
+  /**
+   * Decides the outcome of every tracked term still open (one with a snapshot before today and no
+   * stored outcome for the end date it last had) and writes each decided one once, on the timeline.
+   */
+  private async recordOutcomes(
+    asOf: string,
+    previous: Map<number, RenewalSnapshotRow>,
+    report: RenewalEvaluationReport,
+  ): Promise<void> {
+    const { store, clock } = this.deps;
+    const [terms, stored] = await Promise.all([
+      store.contracts.contractTerms(),
+      store.outcomes.outcomes(),
+    ]);
+    const decided = new Set(stored.map((o) => `${o.contractId}:${o.endDate}`));
+    const now: ContractTermNow[] = terms.map((t) => ({
+      contractId: t.contractId,
+      clientId: t.clientId,
+      contractType: t.contractType,
+      startDate: t.startDate,
+      endDate: t.endDate,
+      active: t.active ?? null,
+      monthlyValue: (t.periodCharge ?? 0) / (billingPeriodMonths(t.billingPeriod) ?? 1),
+    }));
+    const byId = new Map(now.map((t) => [t.contractId, t]));
+    for (const [contractId, prev] of previous) {
+      const term = byId.get(contractId);
+      if (term === undefined || prev.endDate === null) continue;
+      if (decided.has(`${contractId}:${prev.endDate}`)) continue;
+      const outcome = decideRenewalOutcome(term, prev.endDate, now, asOf);
+      if (outcome === null) continue;
+      const readiness = readinessAtWindows(
+        outcome.endDate,
+        await store.snapshots.snapshots(contractId, 400),
+      );
+      await this.deps.uow.transaction(async (tx) => {
+        const at = clock.now();
+        const stored = await tx.outcomes.recordOutcome({
+          ...outcome,
+          readiness,
+          recordedAt: at.toISOString(),
+        });
+        if (!stored) return;
+        report.outcomes.push({ contractId, endDate: outcome.endDate, outcome: outcome.outcome });
+        await this.event(tx, contractId, at, 'outcome', outcomeSummary(outcome, readiness), {
+          outcome: outcome.outcome,
+          evidence: outcome.evidence,
+          endDate: outcome.endDate,
+          successorContractId: outcome.successorContractId,
+          newEndDate: outcome.newEndDate,
+          startingMrr: outcome.startingMrr,
+          endingMrr: outcome.endingMrr,
+          readiness,
+        });
+      });
+    }
   }
 
   private async openStage(

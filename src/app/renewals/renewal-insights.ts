@@ -10,6 +10,7 @@ import {
   grossRetention,
   kpiReport,
   monthOf,
+  RENEWAL_GRACE_DAYS,
   renewalTimeline,
   upliftConversion,
   type ContractMrrMovement,
@@ -29,22 +30,25 @@ import {
 import { addDays } from '../../domain/shared/dates';
 import { billingPeriodMonths } from './build-contract-facts';
 import type { ContractTerm } from './contract-catalog.port';
+import type { RenewalOutcomeRow } from './renewal-outcomes.port';
 import type { RenewalStore } from './renewal-store.port';
-
-/** Days after a contract's end within which a successor (same client and type) counts as its renewal. */
-export const RENEWAL_GRACE_DAYS = 31;
 
 /**
  * MRR movement of every contract active on `from`, judged on `to`: still running → unchanged; ended
  * with a successor of the same client and type starting within the grace period → renewed at the
  * successor's value (a decrease is contraction; an increase is expansion, which GRR ignores); ended
- * without one → churned.
+ * without one → churned. A stored "churned" outcome decided by `to` counts as churned even when the
+ * contract's end date is still ahead (it was made inactive).
  */
 export function mrrMovements(
   terms: readonly ContractTerm[],
   from: string,
   to: string,
+  outcomes: ReadonlyArray<Pick<RenewalOutcomeRow, 'contractId' | 'outcome' | 'decidedOn'>> = [],
 ): ContractMrrMovement[] {
+  const churnedBy = new Set(
+    outcomes.filter((o) => o.outcome === 'churned' && o.decidedOn <= to).map((o) => o.contractId),
+  );
   const monthly = (t: ContractTerm) =>
     (t.periodCharge ?? 0) / (billingPeriodMonths(t.billingPeriod) ?? 1);
   const out: ContractMrrMovement[] = [];
@@ -52,6 +56,15 @@ export function mrrMovements(
     if (t.startDate === null || t.endDate === null || t.clientId === null) continue;
     if (t.startDate > from || t.endDate < from || !(monthly(t) > 0)) continue;
     const starting = monthly(t);
+    if (churnedBy.has(t.contractId)) {
+      out.push({
+        contractId: String(t.contractId),
+        startingMrr: starting,
+        endingMrr: 0,
+        churned: true,
+      });
+      continue;
+    }
     if (t.endDate >= to) {
       out.push({
         contractId: String(t.contractId),
@@ -88,6 +101,8 @@ export interface RenewalKpiView {
   grossRetention: GrossRetention;
   uplift: UpliftConversion;
   concessions: ReturnType<typeof averageConcessionDepth>;
+  /** Outcomes of tracked terms decided in the period (written by the daily evaluation). */
+  outcomes: { renewed: number; churned: number };
   report: ReturnType<typeof kpiReport>;
 }
 
@@ -96,7 +111,14 @@ export class RenewalInsights {
   constructor(
     private readonly store: Pick<
       RenewalStore,
-      'snapshots' | 'contracts' | 'checkpoints' | 'uplift' | 'concessions' | 'events' | 'kpis'
+      | 'snapshots'
+      | 'contracts'
+      | 'checkpoints'
+      | 'uplift'
+      | 'concessions'
+      | 'events'
+      | 'kpis'
+      | 'outcomes'
     >,
     private readonly policy: RenewalPolicy,
   ) {}
@@ -104,12 +126,18 @@ export class RenewalInsights {
   /** KPIs as of `asOf` (GRR over the 12 months before it); `capture` stores them as the day's snapshot. */
   async kpis(asOf: string, options: { capture?: boolean } = {}): Promise<RenewalKpiView> {
     const from = addDays(asOf, -365);
-    const [terms, opportunities, concessions] = await Promise.all([
+    const [terms, opportunities, concessions, outcomes] = await Promise.all([
       this.store.contracts.contractTerms(),
       this.store.uplift.uplift(null),
       this.store.concessions.concessions(null),
+      this.store.outcomes.outcomes(),
     ]);
-    const retention = grossRetention(mrrMovements(terms, from, asOf));
+    const retention = grossRetention(mrrMovements(terms, from, asOf, outcomes));
+    const inPeriod = outcomes.filter((o) => o.decidedOn > from && o.decidedOn <= asOf);
+    const decidedOutcomes = {
+      renewed: inPeriod.filter((o) => o.outcome === 'renewed').length,
+      churned: inPeriod.filter((o) => o.outcome === 'churned').length,
+    };
     const uplift = upliftConversion(opportunities);
     const depth = averageConcessionDepth(decided(concessions));
     const kpis: RenewalKpis = {
@@ -118,7 +146,11 @@ export class RenewalInsights {
       avgConcessionDepthPct: depth.approvedAvgPct,
     };
     if (options.capture) {
-      await this.store.kpis.saveKpis(asOf, { ...kpis }, { retention, uplift, depth });
+      await this.store.kpis.saveKpis(
+        asOf,
+        { ...kpis },
+        { retention, uplift, depth, outcomes: decidedOutcomes },
+      );
     }
     const snapshots = (await this.store.kpis.kpiSnapshots()).map((s) => ({
       capturedOn: s.capturedOn,
@@ -131,6 +163,7 @@ export class RenewalInsights {
       grossRetention: retention,
       uplift,
       concessions: depth,
+      outcomes: decidedOutcomes,
       report: kpiReport(snapshots),
     };
   }
@@ -139,7 +172,7 @@ export class RenewalInsights {
   async governance(month: string): Promise<GovernanceReview> {
     const end = addDays(`${addMonths(month, 1)}-01`, -1);
     const previousEnd = addDays(`${month}-01`, -1);
-    const [current, previous, labels, opportunities, concessions, checkpoints, money] =
+    const [current, previous, labels, opportunities, concessions, checkpoints, money, outcomes] =
       await Promise.all([
         this.store.snapshots.latestSnapshots(end),
         this.store.snapshots.latestSnapshots(previousEnd),
@@ -148,6 +181,7 @@ export class RenewalInsights {
         this.store.concessions.concessions(null),
         this.store.checkpoints.checkpoints(null),
         this.store.contracts.contractMoney(null),
+        this.store.outcomes.outcomes(),
       ]);
     const before = new Map(previous.map((s) => [s.contractId, s.band as ReadinessBand]));
     const standings: ContractStanding[] = current
@@ -180,7 +214,7 @@ export class RenewalInsights {
         direction: ['at-risk', 'churn'].includes(c.ownerCall)
           ? 'owner-more-pessimistic'
           : 'owner-more-optimistic',
-        outcome: 'pending',
+        outcome: overrideOutcome(outcomes, c.contractId, c.loggedAt.slice(0, 10), end),
       }));
     return governanceReview({
       month,
@@ -239,6 +273,24 @@ const KINDS: readonly RenewalTimelineKind[] = [
 function timelineKind(kind: string): RenewalTimelineKind {
   if ((KINDS as readonly string[]).includes(kind)) return kind as RenewalTimelineKind;
   return 'outcome';
+}
+
+/**
+ * What became of the term an override was logged on: the first outcome of that contract decided on
+ * or after the call and by the end of the reviewed month; a renewal at a lower value is a contraction.
+ */
+function overrideOutcome(
+  outcomes: readonly RenewalOutcomeRow[],
+  contractId: number,
+  loggedOn: string,
+  monthEnd: string,
+): OverrideLog['outcome'] {
+  const o = outcomes.find(
+    (x) => x.contractId === contractId && x.endDate >= loggedOn && x.decidedOn <= monthEnd,
+  );
+  if (o === undefined) return 'pending';
+  if (o.outcome === 'churned') return 'churned';
+  return o.endingMrr < o.startingMrr ? 'contracted' : 'renewed';
 }
 
 function decided(

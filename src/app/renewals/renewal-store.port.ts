@@ -6,6 +6,7 @@ import type { ReadinessSnapshots } from './readiness-snapshots.port';
 import type { RenewalCheckpoints } from './renewal-checkpoints.port';
 import type { RenewalEvents } from './renewal-events.port';
 import type { RenewalKpiSnapshots } from './renewal-kpi-snapshots.port';
+import type { RenewalOutcomes } from './renewal-outcomes.port';
 import type { RenewalStages } from './renewal-stages.port';
 import type { UpliftOpportunities } from './uplift-opportunities.port';
 
@@ -20,6 +21,7 @@ export interface RenewalStore {
   contracts: ContractCatalog;
   events: RenewalEvents;
   kpis: RenewalKpiSnapshots;
+  outcomes: RenewalOutcomes;
 }
 
 /** What one renewal transaction writes: the store, the audit trail and the outbox, atomically. */

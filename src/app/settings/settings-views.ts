@@ -69,6 +69,7 @@ export function defaultPilot(): PilotSettingsView {
     projectIds: [],
     shadowMode: false,
     automations: { escalations: true, weeklyReport: true, gates: true, renewals: true },
+    startsOn: null,
     version: 0,
     updatedAt: null,
     updatedBy: null,

@@ -3,7 +3,7 @@
  * gross-margin accuracy, with the week-1 baseline and the movement at week 4 and week 8.
  * Computed from as-of facts (milestone completion from task closures, actuals from timesheets).
  */
-import { isoWeek, type IsoDate } from '../shared/dates';
+import { addDays, isoWeek, weekday, type IsoDate } from '../shared/dates';
 import { mean, safeDivide } from '../shared/numbers';
 import type { ProjectFacts } from './project-facts';
 import { actuals, budgetHours } from './progress';
@@ -45,12 +45,28 @@ export function marginOf(facts: ProjectFacts): { planned: number; actual: number
   };
 }
 
+/** The three KPIs over a span of days, with what they were measured on. */
+export type PeriodKpis = Omit<WeeklyKpis, 'week'>;
+
 /**
  * KPIs for the ISO week containing `weekOf`, over the portfolio's facts (as of the end of that week
  * or later: only dated events are used, so later facts give the same answer).
  */
 export function weeklyKpis(weekOf: IsoDate, portfolio: readonly ProjectFacts[]): WeeklyKpis {
-  const week = isoWeek(weekOf);
+  const monday = addDays(weekOf, -((weekday(weekOf) + 6) % 7));
+  return { week: isoWeek(weekOf), ...kpisBetween(monday, addDays(monday, 6), portfolio) };
+}
+
+/**
+ * KPIs over the days `from`..`to` inclusive: milestones planned to end in the span, projects closed
+ * in it (the daily snapshot uses the trailing four weeks, so a quiet week still has a value).
+ */
+export function kpisBetween(
+  from: IsoDate,
+  to: IsoDate,
+  portfolio: readonly ProjectFacts[],
+): PeriodKpis {
+  const inSpan = (d: IsoDate) => d >= from && d <= to;
   let due = 0;
   let onTime = 0;
   const variances: number[] = [];
@@ -58,12 +74,12 @@ export function weeklyKpis(weekOf: IsoDate, portfolio: readonly ProjectFacts[]):
   let closed = 0;
   for (const f of portfolio) {
     for (const m of f.baseline.milestones) {
-      if (m.plannedEnd === null || isoWeek(m.plannedEnd) !== week) continue;
+      if (m.plannedEnd === null || !inSpan(m.plannedEnd)) continue;
       due += 1;
       const done = milestoneCompletion(f, m.id);
       if (done !== null && done <= m.plannedEnd) onTime += 1;
     }
-    if (f.status === 'closed' && f.closedOn !== null && isoWeek(f.closedOn) === week) {
+    if (f.status === 'closed' && f.closedOn !== null && inSpan(f.closedOn)) {
       closed += 1;
       const bac = budgetHours(f);
       const v = safeDivide(actuals(f).hours, bac);
@@ -73,7 +89,6 @@ export function weeklyKpis(weekOf: IsoDate, portfolio: readonly ProjectFacts[]):
     }
   }
   return {
-    week,
     onTimeMilestoneRate: due === 0 ? null : onTime / due,
     milestonesDue: due,
     budgetVariance: mean(variances),

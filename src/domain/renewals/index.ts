@@ -12,3 +12,4 @@ export * from './renewal-kpis';
 export * from './governance-review';
 export * from './renewal-timeline';
 export * from './churn-flagging';
+export * from './renewal-outcome';

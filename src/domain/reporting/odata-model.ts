@@ -164,6 +164,17 @@ export const ENTITY_SETS: readonly EntitySetModel[] = [
       p('AverageConcessionDepthPct', 'Edm.Double'),
     ],
   },
+  {
+    name: 'DeliveryKpiSnapshots',
+    entityType: 'DeliveryKpiSnapshot',
+    key: ['CapturedOn'],
+    properties: [
+      key('CapturedOn', 'Edm.Date'),
+      p('OnTimeMilestoneRate', 'Edm.Double'),
+      p('BudgetVariance', 'Edm.Double'),
+      p('GrossMarginAccuracy', 'Edm.Double'),
+    ],
+  },
 ];
 
 /** The entity set named `name` (case-sensitive, as OData identifiers are), or undefined. */

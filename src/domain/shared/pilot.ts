@@ -18,6 +18,8 @@ export interface PilotScope {
   /** Computed and logged, not posted. */
   shadowMode: boolean;
   automations: Record<AutomationKey, boolean>;
+  /** First day of the pilot (YYYY-MM-DD): the KPI baseline is the first snapshot on or after it. */
+  startsOn?: string | null;
 }
 
 /** Whether an automation may post for a client/project under the tenant's pilot settings. */

@@ -84,7 +84,7 @@ function simulateUntilMatch(
   const troubled = situation !== 'healthy' && situation !== 'missing-data';
   let last: ProjectSim | undefined;
   for (let attempt = 0; attempt < 80; attempt++) {
-    const back = closedTarget ? rng.int(230, 340) : troubled ? rng.int(80, 220) : rng.int(30, 160);
+    const back = closedTarget ? rng.int(110, 190) : troubled ? rng.int(80, 220) : rng.int(30, 160);
     const sim = simulateProject(rng, { situation, noise, startDay: asOfDay - back, asOfDay });
     // Projects not meant to be closed are still running on asOf: the demo portfolio is live.
     const shapeOk = closedTarget || attempt >= 60 || stillRunning(sim, asOfDay);

@@ -4,6 +4,7 @@
  */
 import { tokens } from '@fluentui/react-components';
 import { useId } from 'react';
+import { axisText, visibleLabelIndices } from './axis-labels';
 
 /** One line of the chart. */
 export interface LineSeries {
@@ -24,6 +25,7 @@ export interface ReferenceLine {
 const WIDTH = 640;
 const HEIGHT = 240;
 const PAD = { left: 44, right: 12, top: 14, bottom: 30 };
+const AXIS_FONT_SIZE = 12;
 
 /** Draws `series` over `labels` (dates, weeks) between `min` and `max`. */
 export function LineChart({
@@ -57,7 +59,13 @@ export function LineChart({
   const y = (v: number) =>
     PAD.top + plotH - ((Math.min(max, Math.max(min, v)) - min) / span) * plotH;
   const ticks = [min, min + span / 2, max];
-  const every = Math.max(1, Math.ceil(labels.length / 6));
+  const shownLabels = new Set(
+    visibleLabelIndices(
+      labels,
+      labels.map((_, i) => x(i)),
+      AXIS_FONT_SIZE,
+    ),
+  );
 
   return (
     <figure className="ct-chart" data-testid={testId} aria-labelledby={`${id}-t`}>
@@ -116,9 +124,8 @@ export function LineChart({
           </g>
         ))}
         {labels.map((label, i) => {
+          if (!shownLabels.has(i)) return null;
           const last = i === labels.length - 1;
-          // Every `every`-th label, and the last one unless it would collide with its neighbour.
-          if (!last && (i % every !== 0 || labels.length - 1 - i < every / 2)) return null;
           return (
             <text
               key={label}
@@ -131,10 +138,10 @@ export function LineChart({
                     ? 'start'
                     : 'middle'
               }
-              fontSize={12}
+              fontSize={AXIS_FONT_SIZE}
               fill={tokens.colorNeutralForeground2}
             >
-              {label.length === 10 ? label.slice(5) : label}
+              {axisText(label)}
             </text>
           );
         })}

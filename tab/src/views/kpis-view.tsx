@@ -1,6 +1,6 @@
 /** Delivery KPIs: the weekly series, and week-1 baseline against week 4 and week 8. */
 import { Text, tokens } from '@fluentui/react-components';
-import type { KpiMovement, KpisDto, WeeklyKpis } from '../../../src/api/dto';
+import type { KpiMovement, KpiProgressDto, KpisDto, WeeklyKpis } from '../../../src/api/dto';
 import { BarChart } from '../charts/bar-chart';
 import { LineChart } from '../charts/line-chart';
 import { FieldList, recordsOf } from '../components/record-list';
@@ -8,6 +8,7 @@ import { LoadableView } from '../components/states';
 import { instant, percent } from '../format';
 import { useResource } from '../use-api';
 import { ExportButton, EXPORTS } from '../components/export-button';
+import { KpiProgressTable } from './kpi-progress-table';
 
 const NAMES: Record<string, string> = {
   onTimeMilestoneRate: 'On-time milestone rate',
@@ -21,6 +22,12 @@ export function KpisView() {
   const [renewalKpis, reloadRenewalKpis] = useResource('renewal-kpis', (api) =>
     api.get<unknown>('/renewals/kpis'),
   );
+  const [progress, reloadProgress] = useResource('kpi-progress', (api) =>
+    api.get<KpiProgressDto>('/kpis/progress'),
+  );
+  const [renewalProgress, reloadRenewalProgress] = useResource('renewal-kpi-progress', (api) =>
+    api.get<KpiProgressDto>('/renewals/kpis/progress'),
+  );
   return (
     <section className="ct-view" aria-labelledby="kpis-title">
       <h1 id="kpis-title" className="ct-title">
@@ -28,6 +35,10 @@ export function KpisView() {
       </h1>
       <ExportButton {...EXPORTS.kpis} /> <ExportButton {...EXPORTS.register} />{' '}
       <ExportButton {...EXPORTS.pilotBrief} />
+      <h2 className="ct-subtitle">Pilot progress: delivery</h2>
+      <LoadableView value={progress} what="delivery KPI progress" retry={reloadProgress}>
+        {(data) => <KpiProgressTable progress={data} testId="delivery-kpi-progress" />}
+      </LoadableView>
       <LoadableView value={kpis} what="KPIs" retry={reload}>
         {(data) => (
           <>
@@ -40,6 +51,14 @@ export function KpisView() {
             <p className="ct-note">Generated {instant(data.generatedAt)}.</p>
           </>
         )}
+      </LoadableView>
+      <h2 className="ct-subtitle">Pilot progress: renewals</h2>
+      <LoadableView
+        value={renewalProgress}
+        what="renewal KPI progress"
+        retry={reloadRenewalProgress}
+      >
+        {(data) => <KpiProgressTable progress={data} testId="renewal-kpi-progress" />}
       </LoadableView>
       <h2 className="ct-subtitle">Renewal KPIs</h2>
       <LoadableView

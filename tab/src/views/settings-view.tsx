@@ -62,6 +62,7 @@ function PilotSection() {
             projectIds: current.projectIds,
             shadowMode: current.shadowMode,
             automations: current.automations,
+            startsOn: current.startsOn ?? null,
           };
           const save = async () => {
             try {
@@ -99,6 +100,18 @@ function PilotSection() {
                 checked={value.shadowMode}
                 onChange={(_e, d) => setDraft({ ...value, shadowMode: d.checked })}
               />
+              <Field
+                label="Pilot start (the KPI baseline is the first daily snapshot on or after it)"
+                hint="Leave empty to use the first snapshot."
+              >
+                <Input
+                  type="date"
+                  value={value.startsOn ?? ''}
+                  onChange={(_e, d) =>
+                    setDraft({ ...value, startsOn: d.value === '' ? null : d.value })
+                  }
+                />
+              </Field>
               <fieldset>
                 <legend>Automations on</legend>
                 {AUTOMATIONS.map(([key, label]) => (
