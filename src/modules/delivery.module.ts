@@ -18,6 +18,7 @@ import type { DemoCast } from '../app/delivery/demo-cast.port';
 import { EscalationActionsService } from '../app/delivery/escalation-actions';
 import { EvaluateAfterChange, type ChangedTicketKind } from '../app/delivery/evaluate-after-change';
 import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
+import { RunEscalationSla } from '../app/delivery/run-escalation-sla';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
 import { ActOnEscalation } from '../app/notifications/act-on-escalation';
@@ -64,8 +65,8 @@ export interface DeliveryModuleDeps {
   sso: TabSsoSettings;
   /** Notified after work queued outbox rows (evaluation decisions, the weekly report). */
   outbox: Signal;
-  /** Cron expressions of the delivery jobs (`AppConfig.schedules`). */
-  schedules: { evaluate: string; weeklyReport: string };
+  /** Cron expressions of the delivery jobs (`AppConfig.schedules`); the SLA timer defaults to 5 min. */
+  schedules: { evaluate: string; weeklyReport: string; slaTimer?: string };
   /** Gate states per milestone, for the project page (the gates module provides it). */
   milestoneGates?: MilestoneGates;
   /** Deep links of the bot's cards into the tab. */
@@ -103,13 +104,10 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     clock,
     logger: deps.logger.child({ component: 'notifications' }),
   });
-  const evaluation = new EvaluateDelivery({
-    history,
-    store: new SqlDeliveryStore(db, tenantId, clock, notifier),
-    tenantId,
-    clock,
-    owners: { deliveryDirectorAgentId: null, incidentCommanderAgentId: null },
-  });
+  const store = new SqlDeliveryStore(db, tenantId, clock, notifier);
+  const owners = { deliveryDirectorAgentId: null, incidentCommanderAgentId: null };
+  const evaluation = new EvaluateDelivery({ history, store, tenantId, clock, owners });
+  const escalationSla = new RunEscalationSla({ store, clock, owners });
   const afterChange = new EvaluateAfterChange({
     tenantId,
     tasks: new SqlTaskProjects(db),
@@ -197,6 +195,13 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     bot,
     jobs: [
       { name: 'delivery-evaluate', cron: deps.schedules.evaluate, run: evaluateAll },
+      {
+        name: 'escalation-sla',
+        cron: deps.schedules.slaTimer ?? '*/5 * * * *',
+        run: async () => {
+          if ((await escalationSla.run()).reescalated.length > 0) outbox.notify();
+        },
+      },
       {
         name: 'weekly-report',
         cron: deps.schedules.weeklyReport,
