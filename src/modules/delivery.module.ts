@@ -163,7 +163,9 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     reports: queries,
     outbox: outboxes,
     outboxSignal: outbox,
+    pilot: settings,
   });
+  const notificationsLog = deps.logger.child({ component: 'notifications' });
   const bot: BotFeature = createDeliveryBotFeature({
     tenantId,
     queries,
@@ -205,7 +207,15 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
       {
         name: 'weekly-report',
         cron: deps.schedules.weeklyReport,
-        run: async () => void (await postWeeklyReport.run()),
+        run: async () => {
+          const posting = await postWeeklyReport.run();
+          if (posting.status === 'held') {
+            notificationsLog.info(
+              { tenantId, ...posting },
+              'pilot settings: weekly report not posted',
+            );
+          }
+        },
       },
     ],
     queries,

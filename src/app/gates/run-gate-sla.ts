@@ -1,3 +1,4 @@
+import { postGateNotice } from './post-gate-notice';
 import type { GatePolicy } from '../../domain/gates/gate-policy';
 import { gateSlaState, slaNoticesDue } from '../../domain/gates/gate-sla';
 import type { Clock } from '../../shared/clock';
@@ -63,15 +64,19 @@ export class RunGateSla {
             actor: null,
             detail: { packVersion: gate.packVersion, waitedHours: waited },
           });
-          await tx.outbox.enqueue({
-            dedupeKey: `gate:${gate.id}:v${gate.packVersion}:sla:${kind}`,
-            kind: GATE_NOTIFICATION_KIND,
-            payload: { gate: view, notice: { tone: 'refused', text } } satisfies GatePayload,
-            target: {
-              streams: kind === 'reminder' ? ['gates'] : ['escalations', 'gates'],
-              clientId: view.client.id,
+          await postGateNotice(
+            tx,
+            { id: gate.id, projectId: gate.projectId, clientId: view.client.id },
+            {
+              dedupeKey: `gate:${gate.id}:v${gate.packVersion}:sla:${kind}`,
+              kind: GATE_NOTIFICATION_KIND,
+              payload: { gate: view, notice: { tone: 'refused', text } } satisfies GatePayload,
+              target: {
+                streams: kind === 'reminder' ? ['gates'] : ['escalations', 'gates'],
+                clientId: view.client.id,
+              },
             },
-          });
+          );
           return true;
         });
         if (sent && kind === 'reminder') reminders += 1;
