@@ -27,6 +27,7 @@ import type {
   TimelineEntryView,
   TrendPointView,
 } from '../app/delivery/tab-views';
+import type { DeliveryFailureGroup } from '../app/notifications/delivery-failures';
 import type {
   EscalationSeverity,
   EscalationState,
@@ -154,6 +155,8 @@ export type DataQualityExceptionDto = DataQualityExceptionView;
 export type FailedDeliveryDto = FailedDeliveryView;
 export type ExceptionDto = ExceptionView;
 export type ExceptionsPageDto = ExceptionsPageView;
+/** One group of undelivered notifications (stream and cause) with its fix. */
+export type DeliveryFailureGroupDto = DeliveryFailureGroup;
 
 // ─── Settings (admin only; read models of src/app/settings/settings-views.ts) ───────────────────
 
