@@ -177,9 +177,13 @@ export interface RoutingSettingsDto {
   items: ConversationRouteDto[];
 }
 
-/** `PUT /settings/routing`: the route ids to delete. Answers `RoutingSettingsDto`. */
+/**
+ * `PUT /settings/routing`: the route ids to delete and severity floors to set (a channel gets no card
+ * whose severity is below its floor; null posts everything). Answers `RoutingSettingsDto`.
+ */
 export interface RoutingUpdateDto {
-  remove: string[];
+  remove?: string[];
+  floors?: { id: string; severityFloor: 'low' | 'medium' | 'high' | null }[];
 }
 
 export type RoleAssignmentDto = RoleAssignmentView;

@@ -30,6 +30,7 @@ import { SaveDeliveryPolicy } from '../app/settings/save-delivery-policy';
 import { SavePilotSettings } from '../app/settings/save-pilot-settings';
 import { SaveRoles } from '../app/settings/save-roles';
 import { SaveRouting } from '../app/settings/save-routing';
+import { AuditLog } from '../audit/audit-log';
 import type { Mode } from '../config';
 import { SqlDemoCast } from '../demo/demo-personas';
 import { escalationNotifier } from '../notifications/escalation-notifier';
@@ -146,7 +147,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
         settings,
         (tenant) => new SqlDeliveryStore(db, tenant, clock),
       ),
-      saveRouting: new SaveRouting(settings),
+      saveRouting: new SaveRouting(settings, new AuditLog(tenantId, clock).on(db)),
       saveRoles: new SaveRoles(settings),
       savePilot: new SavePilotSettings(settings),
     }),
