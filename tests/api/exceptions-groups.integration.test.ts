@@ -148,7 +148,7 @@ describe.each(testDatabases())('undelivered notifications grouped ($name)', (dat
   });
 });
 
-describe('the exceptions page of a fresh demo', () => {
+describe('a fresh demo', () => {
   let app: RunningApp;
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 
@@ -180,5 +180,20 @@ describe('the exceptions page of a fresh demo', () => {
     for (const g of page.deliveryFailures.filter((x) => x.cause === 'no-channel')) {
       expect(g.fix).toContain(`/subscribe ${g.stream}`);
     }
+  });
+
+  test('re-evaluating with nothing changed posts nothing again (state changes only)', async () => {
+    const outbox = () =>
+      app.db.query<{ dedupe_key: string; status: string }>(
+        'SELECT dedupe_key, status FROM outbox ORDER BY id',
+      );
+    const before = await outbox();
+    expect(before.length).toBeGreaterThan(0);
+
+    await app.evaluation.run();
+    await app.renewals.evaluate();
+    await app.evaluation.run();
+
+    expect(await outbox()).toEqual(before);
   });
 });
