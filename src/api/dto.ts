@@ -27,7 +27,7 @@ import type {
   TimelineEntryView,
   TrendPointView,
 } from '../app/delivery/tab-views';
-import type { DeliveryFailureGroup } from '../app/notifications/delivery-failures';
+import type { DeliveryFailureGroup } from '../domain/shared/delivery-failures';
 import type {
   EscalationSeverity,
   EscalationState,

@@ -5,7 +5,7 @@ import {
   orderDeliveryFailures,
   type DeliveryFailureCause,
   type DeliveryFailureGroup,
-} from '../app/notifications/delivery-failures';
+} from '../domain/shared/delivery-failures';
 import type { Db } from './db';
 import { isoTime } from './tab-rows';
 

@@ -67,7 +67,14 @@ describe.each(testDatabases())('the weekly report under the pilot settings ($nam
   async function postWith(patch: Partial<PilotScope>) {
     const { db } = handle;
     const settings = new SqlTabSettings(db, clock);
-    const { version: _v, updatedAt: _a, updatedBy: _b, ...scope } = { ...defaultPilot(), ...patch };
+    const next = { ...defaultPilot(), ...patch };
+    const scope: PilotScope = {
+      scopeEnabled: next.scopeEnabled,
+      clientIds: next.clientIds,
+      projectIds: next.projectIds,
+      shadowMode: next.shadowMode,
+      automations: next.automations,
+    };
     expect((await settings.savePilot(TENANT, scope, null, 'admin')).ok).toBe(true);
     const posting = await new PostWeeklyReport({
       tenantId: TENANT,

@@ -44,7 +44,14 @@ describe.each(testDatabases())('gate cards under the pilot settings ($name)', (d
   async function savePilot(patch: Partial<PilotScope>): Promise<void> {
     const settings = new SqlTabSettings(db, clock);
     const current = await settings.pilot(TENANT);
-    const { version: _v, updatedAt: _a, updatedBy: _b, ...scope } = { ...defaultPilot(), ...patch };
+    const next = { ...defaultPilot(), ...patch };
+    const scope: PilotScope = {
+      scopeEnabled: next.scopeEnabled,
+      clientIds: next.clientIds,
+      projectIds: next.projectIds,
+      shadowMode: next.shadowMode,
+      automations: next.automations,
+    };
     const saved = await settings.savePilot(TENANT, scope, current.version, 'admin');
     expect(saved.ok).toBe(true);
   }

@@ -3,7 +3,7 @@
  * plain data, answered from stored snapshots. `src/api/dto.ts` re-exports them as the tab's DTOs.
  * Dates are ISO strings (`YYYY-MM-DD` for days, full ISO timestamps for instants).
  */
-import type { DeliveryFailureGroup } from '../notifications/delivery-failures';
+import type { DeliveryFailureGroup } from '../../domain/shared/delivery-failures';
 import type { EscalationSeverity, EscalationState, Rag, RiskTag } from '../delivery-views';
 import type { EvmFigures } from '../../domain/delivery/earned-value';
 import type { KpiMovement, WeeklyKpis } from '../../domain/delivery/kpis';
