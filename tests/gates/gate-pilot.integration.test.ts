@@ -110,7 +110,7 @@ describe.each(testDatabases())('gate cards under the pilot settings ($name)', (d
     expect(cards.length).toBeGreaterThan(0);
     expect(cards.every((key) => key.includes(inScope))).toBe(true);
     expect(cards.some((key) => key.includes(':sla:reminder'))).toBe(true);
-    expect(sla.reminders).toBe(2);
+    expect(sla.reminders).toBe(1);
     expect((await held()).map((h) => [h.subject_id, h.verdict])).toEqual([
       [outOfScope, 'out-of-scope'],
       [outOfScope, 'out-of-scope'],

@@ -18,7 +18,7 @@ export interface RunGateSlaDeps {
   outboxChanged: Signal;
 }
 
-/** How many notices one run sent. */
+/** How many notices one run sent (a notice the pilot settings held back is not counted). */
 export interface GateSlaRun {
   reminders: number;
   escalations: number;
@@ -64,7 +64,7 @@ export class RunGateSla {
             actor: null,
             detail: { packVersion: gate.packVersion, waitedHours: waited },
           });
-          await postGateNotice(
+          const verdict = await postGateNotice(
             tx,
             { id: gate.id, projectId: gate.projectId, clientId: view.client.id },
             {
@@ -77,7 +77,8 @@ export class RunGateSla {
               },
             },
           );
-          return true;
+          // Held back by the pilot settings: recorded on the gate's trail, not sent.
+          return verdict === 'post';
         });
         if (sent && kind === 'reminder') reminders += 1;
         if (sent && kind === 'escalation') escalations += 1;
