@@ -110,7 +110,9 @@ const envSchema = z.object({
   /** Cron expression for posting the weekly control report. */
   WEEKLY_REPORT_CRON: cron.default('0 7 * * 1'),
   /** Cron expression for the stage-gate SLA check (reminders, then escalations). */
-  GATE_SLA_CRON: cron.default('*/30 * * * *'),
+  GATE_SLA_CRON: cron.default('*/5 * * * *'),
+  /** Cron expression for the escalation SLA timer (re-escalation to the delivery director). */
+  SLA_TIMER_CRON: cron.default('*/5 * * * *'),
   /** Projects with a money budget at or above this need two distinct gate approvers (0 = never). */
   GATE_TWO_APPROVERS_FROM_BUDGET: z.coerce.number().min(0).default(100_000),
   /** Hours a gate may wait for a decision before the approvers get a reminder. */
@@ -180,6 +182,7 @@ export interface AppConfig {
     detailRefresh: string;
     renewalEvaluate: string;
     kpiSnapshots: string;
+    slaTimer: string;
   };
   roleAssignments: RoleAssignment[];
   bot: {
@@ -437,6 +440,7 @@ function toAppConfig(e: Env, mode: Mode): AppConfig {
       kpiSnapshots: e.KPI_SNAPSHOT_CRON,
       weeklyReport: e.WEEKLY_REPORT_CRON,
       detailRefresh: e.DETAIL_REFRESH_CRON,
+      slaTimer: e.SLA_TIMER_CRON,
     },
     roleAssignments: e.ROLE_ASSIGNMENTS ?? [],
     bot: {

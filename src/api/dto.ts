@@ -27,6 +27,7 @@ import type {
   TimelineEntryView,
   TrendPointView,
 } from '../app/delivery/tab-views';
+import type { DeliveryFailureGroup } from '../domain/shared/delivery-failures';
 import type {
   EscalationSeverity,
   EscalationState,
@@ -161,6 +162,8 @@ export type DataQualityExceptionDto = DataQualityExceptionView;
 export type FailedDeliveryDto = FailedDeliveryView;
 export type ExceptionDto = ExceptionView;
 export type ExceptionsPageDto = ExceptionsPageView;
+/** One group of undelivered notifications (stream and cause) with its fix. */
+export type DeliveryFailureGroupDto = DeliveryFailureGroup;
 
 // ─── Settings (admin only; read models of src/app/settings/settings-views.ts) ───────────────────
 
@@ -181,9 +184,13 @@ export interface RoutingSettingsDto {
   items: ConversationRouteDto[];
 }
 
-/** `PUT /settings/routing`: the route ids to delete. Answers `RoutingSettingsDto`. */
+/**
+ * `PUT /settings/routing`: the route ids to delete and severity floors to set (a channel gets no card
+ * whose severity is below its floor; null posts everything). Answers `RoutingSettingsDto`.
+ */
 export interface RoutingUpdateDto {
-  remove: string[];
+  remove?: string[];
+  floors?: { id: string; severityFloor: 'low' | 'medium' | 'high' | null }[];
 }
 
 export type RoleAssignmentDto = RoleAssignmentView;

@@ -31,8 +31,13 @@ const policyUpdate = z.object({
   baseVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
 });
 
+const routeId = z.string().regex(/^\d{1,18}$/, 'must be a route id');
 const routingUpdate = z.object({
-  remove: z.array(z.string().regex(/^\d{1,18}$/, 'must be a route id')).max(500),
+  remove: z.array(routeId).max(500).default([]),
+  floors: z
+    .array(z.object({ id: routeId, severityFloor: z.enum(['low', 'medium', 'high']).nullable() }))
+    .max(500)
+    .default([]),
 });
 
 const rolesUpdate = z.object({
@@ -119,7 +124,11 @@ export function settingsRoutes(deps: SettingsRoutesDeps): ApiRoute[] {
       handler: async ({ actor, body }) => {
         const update = routingUpdate.parse(body);
         const result: RoutingSettingsDto = {
-          items: await deps.saveRouting.run(actor.tenantId, update.remove),
+          items: await deps.saveRouting.run(actor.tenantId, update, {
+            aadObjectId: actor.aadObjectId,
+            email: actor.email,
+            name: actor.name,
+          }),
         };
         return { status: 200, body: result };
       },

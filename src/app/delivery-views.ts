@@ -4,6 +4,7 @@
  */
 
 import type { Rag, RiskTag } from '../domain/delivery/health-score';
+import type { PilotAllowList } from '../domain/shared/pilot';
 import type { Role } from '../domain/shared/roles';
 
 export type { Rag, RiskTag };
@@ -224,8 +225,8 @@ export interface DeliveryQueries {
   findProjects(tenantId: string, text: string): Promise<ProjectMatch[]>;
   /** One project's health, or null when the tenant has no such project. */
   projectHealth(tenantId: string, projectId: number): Promise<ProjectHealthView | null>;
-  /** The weekly control report as of now. */
-  weeklyReport(tenantId: string): Promise<WeeklyReportView>;
+  /** The weekly control report as of now, covering only `allowList` when one is given (pilot scope). */
+  weeklyReport(tenantId: string, allowList?: PilotAllowList): Promise<WeeklyReportView>;
   /** Clients whose id equals `text` or whose name contains it (case-insensitive), best first. */
   findClients(tenantId: string, text: string): Promise<ClientMatch[]>;
 }

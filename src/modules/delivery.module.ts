@@ -18,6 +18,7 @@ import type { DemoCast } from '../app/delivery/demo-cast.port';
 import { EscalationActionsService } from '../app/delivery/escalation-actions';
 import { EvaluateAfterChange, type ChangedTicketKind } from '../app/delivery/evaluate-after-change';
 import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
+import { RunEscalationSla } from '../app/delivery/run-escalation-sla';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
 import { ActOnEscalation } from '../app/notifications/act-on-escalation';
@@ -29,6 +30,7 @@ import { SaveDeliveryPolicy } from '../app/settings/save-delivery-policy';
 import { SavePilotSettings } from '../app/settings/save-pilot-settings';
 import { SaveRoles } from '../app/settings/save-roles';
 import { SaveRouting } from '../app/settings/save-routing';
+import { AuditLog } from '../audit/audit-log';
 import type { Mode } from '../config';
 import { SqlDemoCast } from '../demo/demo-personas';
 import { escalationNotifier } from '../notifications/escalation-notifier';
@@ -64,8 +66,8 @@ export interface DeliveryModuleDeps {
   sso: TabSsoSettings;
   /** Notified after work queued outbox rows (evaluation decisions, the weekly report). */
   outbox: Signal;
-  /** Cron expressions of the delivery jobs (`AppConfig.schedules`). */
-  schedules: { evaluate: string; weeklyReport: string };
+  /** Cron expressions of the delivery jobs (`AppConfig.schedules`); the SLA timer defaults to 5 min. */
+  schedules: { evaluate: string; weeklyReport: string; slaTimer?: string };
   /** Gate states per milestone, for the project page (the gates module provides it). */
   milestoneGates?: MilestoneGates;
   /** Deep links of the bot's cards into the tab. */
@@ -103,13 +105,10 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     clock,
     logger: deps.logger.child({ component: 'notifications' }),
   });
-  const evaluation = new EvaluateDelivery({
-    history,
-    store: new SqlDeliveryStore(db, tenantId, clock, notifier),
-    tenantId,
-    clock,
-    owners: { deliveryDirectorAgentId: null, incidentCommanderAgentId: null },
-  });
+  const store = new SqlDeliveryStore(db, tenantId, clock, notifier);
+  const owners = { deliveryDirectorAgentId: null, incidentCommanderAgentId: null };
+  const evaluation = new EvaluateDelivery({ history, store, tenantId, clock, owners });
+  const escalationSla = new RunEscalationSla({ store, clock, owners });
   const afterChange = new EvaluateAfterChange({
     tenantId,
     tasks: new SqlTaskProjects(db),
@@ -148,7 +147,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
         settings,
         (tenant) => new SqlDeliveryStore(db, tenant, clock),
       ),
-      saveRouting: new SaveRouting(settings),
+      saveRouting: new SaveRouting(settings, new AuditLog(tenantId, clock).on(db)),
       saveRoles: new SaveRoles(settings),
       savePilot: new SavePilotSettings(settings),
     }),
@@ -165,7 +164,9 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     reports: queries,
     outbox: outboxes,
     outboxSignal: outbox,
+    pilot: settings,
   });
+  const notificationsLog = deps.logger.child({ component: 'notifications' });
   const bot: BotFeature = createDeliveryBotFeature({
     tenantId,
     queries,
@@ -198,9 +199,24 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     jobs: [
       { name: 'delivery-evaluate', cron: deps.schedules.evaluate, run: evaluateAll },
       {
+        name: 'escalation-sla',
+        cron: deps.schedules.slaTimer ?? '*/5 * * * *',
+        run: async () => {
+          if ((await escalationSla.run()).reescalated.length > 0) outbox.notify();
+        },
+      },
+      {
         name: 'weekly-report',
         cron: deps.schedules.weeklyReport,
-        run: async () => void (await postWeeklyReport.run()),
+        run: async () => {
+          const posting = await postWeeklyReport.run();
+          if (posting.status === 'held') {
+            notificationsLog.info(
+              { tenantId, ...posting },
+              'pilot settings: weekly report not posted',
+            );
+          }
+        },
       },
     ],
     queries,

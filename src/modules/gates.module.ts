@@ -22,6 +22,7 @@ import { ExportEvidencePack } from '../app/exports/export-evidence-pack';
 import type { AppConfig } from '../config';
 import { DEFAULT_GATE_POLICY, type GatePolicy } from '../domain/gates/gate-policy';
 import { createEvidenceStore } from '../evidence/create-evidence-store';
+import { pilotVerdict } from '../domain/shared/pilot';
 import { outboxOn } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { Signal } from '../shared/signal';
@@ -31,6 +32,7 @@ import { SqlGateRepository } from '../store/gate.repository';
 import { SqlGateWritebacks } from '../store/gate-writebacks.repository';
 import { SqlOwnership } from '../store/ownership.repository';
 import { SqlPackArchives } from '../store/pack-archives.repository';
+import { SqlTabSettings } from '../store/tab-settings.repository';
 import { transactional } from '../store/transactional';
 import type { FeatureModule } from './feature-module';
 
@@ -64,6 +66,10 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
     audit: auditLog.on(t),
     outbox: outboxOn(t, tenantId, clock),
     writebacks: new SqlGateWritebacks(t, tenantId),
+    pilot: {
+      verdict: async (target) =>
+        pilotVerdict(await new SqlTabSettings(t, clock).pilot(tenantId), 'gates', target),
+    },
   }));
   const queries = new GateQueries({ gates, projects, audit, policy });
   const verify = new VerifyPack({ gates, evidence: deps.evidence, audit, clock });

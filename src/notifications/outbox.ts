@@ -9,6 +9,7 @@ import {
   type Outbox,
 } from '../app/ports/notifications.port';
 import type { Clock } from '../shared/clock';
+import { belowSeverityFloor, type Severity } from '../domain/delivery/policy';
 
 /** The outbox port bound to a transaction `tx`: what use cases write notifications to. */
 export function outboxOn(tx: Db, tenantId: string, clock: Clock): Outbox {
@@ -19,6 +20,8 @@ export function outboxOn(tx: Db, tenantId: string, clock: Clock): Outbox {
  * Writes a notification into the outbox using the caller's transaction `tx`, so it commits or rolls
  * back with the decision that caused it. Routing is resolved now (a later `/subscribe` does not move
  * already-decided notifications); with no route the row is kept as `unrouted` for the exceptions view.
+ * A new card whose severity is below the routed channel's floor is stored held back (`superseded`,
+ * never sent; the item stays in the tab) until an update of it reaches the floor.
  */
 export async function enqueue(
   tx: Db,
@@ -33,17 +36,22 @@ export async function enqueue(
 
   let targetActivityId: string | null = null;
   let updateOf: string | null = intent.updateOf ?? null;
+  let floor: Severity | null = null;
   if (intent.updateActivity !== undefined) {
     conversation = intent.updateActivity.conversation;
     targetActivityId = intent.updateActivity.activityId;
     // Updates of one activity supersede each other in order, like updates of one outbox post.
     updateOf = `activity:${conversationKey(conversation)}:${targetActivityId}`;
   } else if (intent.updateOf !== undefined) {
-    const original = await tx.query<{ conversation: unknown }>(
-      'SELECT conversation FROM outbox WHERE tenant_id = $1 AND dedupe_key = $2',
+    const original = await tx.query<OriginalRow>(
+      `SELECT id, conversation, status, stream, client_id, last_error FROM outbox
+        WHERE tenant_id = $1 AND dedupe_key = $2`,
       [tenantId, intent.updateOf],
     );
     const found = original[0];
+    if (found && isHeldBelowFloor(found)) {
+      return updateHeldCard(tx, tenantId, intent, found, now);
+    }
     if (found && found.conversation !== null) {
       conversation = parseJson(found.conversation) as ConversationRef;
     } else {
@@ -64,11 +72,124 @@ export async function enqueue(
       unroutedReason = `no channel subscribed to ${intent.target.streams.join(' or ')}${
         clientId === null ? '' : ` for client ${clientId}`
       }`;
+    } else if (
+      intent.severity !== undefined &&
+      belowSeverityFloor(intent.severity, route.severityFloor ?? null)
+    ) {
+      floor = route.severityFloor ?? null;
     }
   } else {
     unroutedReason = 'the intent has neither a target nor an original post';
   }
+  if (floor !== null) {
+    const id = await insertRow(tx, tenantId, intent, now, {
+      stream,
+      clientId,
+      conversation,
+      updateOf,
+      targetActivityId,
+      status: 'superseded',
+      note: `${BELOW_FLOOR} (${floor})`,
+    });
+    return id === null ? { status: 'duplicate' } : { status: 'below-floor', id, floor };
+  }
 
+  const id = await insertRow(tx, tenantId, intent, now, {
+    stream,
+    clientId,
+    conversation,
+    updateOf,
+    targetActivityId,
+    status: conversation === null ? 'unrouted' : 'pending',
+    note: unroutedReason,
+  });
+  if (id === null) return { status: 'duplicate' };
+  return unroutedReason === null
+    ? { status: 'queued', id }
+    : { status: 'unrouted', id, reason: unroutedReason };
+}
+
+/** The note on a card held back by a channel's severity floor (stored `superseded`, never sent). */
+const BELOW_FLOOR = "below the channel's severity floor";
+
+/** The card an update refers to, as `enqueue` reads it. */
+type OriginalRow = {
+  id: number | string;
+  conversation: unknown;
+  status: string;
+  stream: NotificationStream | null;
+  client_id: number | string | null;
+  last_error: string | null;
+};
+
+function isHeldBelowFloor(row: OriginalRow): boolean {
+  return row.status === 'superseded' && (row.last_error ?? '').startsWith(BELOW_FLOOR);
+}
+
+/**
+ * An update of a card the severity floor held back: once the update's severity reaches the
+ * channel's floor (as routed now), the card itself is posted with the update's content and later
+ * updates edit it; below the floor the update is stored held back too. Updates without a severity
+ * (a person's action on a copy of the card) never post a held card.
+ */
+async function updateHeldCard(
+  tx: Db,
+  tenantId: string,
+  intent: NotificationIntent,
+  card: OriginalRow,
+  now: Date,
+): Promise<EnqueueResult> {
+  const clientId = card.client_id === null ? null : Number(card.client_id);
+  const route =
+    card.stream === null
+      ? null
+      : await new ConversationRoutesRepository(tenantId).resolve(tx, [card.stream], clientId);
+  const floor = route?.severityFloor ?? null;
+  const reaches = intent.severity !== undefined && !belowSeverityFloor(intent.severity, floor);
+  const conversation = route?.conversation ?? (parseJson(card.conversation) as ConversationRef);
+  const marker = await insertRow(tx, tenantId, intent, now, {
+    stream: card.stream,
+    clientId,
+    conversation,
+    updateOf: intent.updateOf ?? null,
+    targetActivityId: null,
+    status: 'superseded',
+    note: reaches ? `posted as the card it updates` : `${BELOW_FLOOR} (${floor ?? 'none'})`,
+  });
+  if (marker === null) return { status: 'duplicate' };
+  if (!reaches) return { status: 'below-floor', id: marker, floor: floor ?? 'low' };
+  await tx.query(
+    `UPDATE outbox SET status = 'pending', payload = $3, conversation = $4, conversation_key = $5,
+            next_attempt_at = $6, last_error = NULL
+      WHERE tenant_id = $1 AND id = $2`,
+    [
+      tenantId,
+      Number(card.id),
+      JSON.stringify(intent.payload ?? null),
+      JSON.stringify(conversation),
+      conversationKey(conversation),
+      now.toISOString(),
+    ],
+  );
+  return { status: 'queued', id: Number(card.id) };
+}
+
+/** Inserts one outbox row; null when the dedupe key was already stored. */
+async function insertRow(
+  tx: Db,
+  tenantId: string,
+  intent: NotificationIntent,
+  now: Date,
+  row: {
+    stream: NotificationStream | null;
+    clientId: number | null;
+    conversation: ConversationRef | null;
+    updateOf: string | null;
+    targetActivityId: string | null;
+    status: 'pending' | 'unrouted' | 'superseded';
+    note: string | null;
+  },
+): Promise<number | null> {
   const rows = await tx.query<{ id: number }>(
     `INSERT INTO outbox (tenant_id, dedupe_key, kind, stream, client_id, conversation, conversation_key,
                          update_of, target_activity_id, payload, status, next_attempt_at, last_error, created_at)
@@ -79,22 +200,18 @@ export async function enqueue(
       tenantId,
       intent.dedupeKey,
       intent.kind,
-      stream,
-      clientId,
-      conversation === null ? null : JSON.stringify(conversation),
-      conversation === null ? null : conversationKey(conversation),
-      updateOf,
+      row.stream,
+      row.clientId,
+      row.conversation === null ? null : JSON.stringify(row.conversation),
+      row.conversation === null ? null : conversationKey(row.conversation),
+      row.updateOf,
       JSON.stringify(intent.payload ?? null),
-      conversation === null ? 'unrouted' : 'pending',
+      row.status,
       now.toISOString(),
-      unroutedReason,
-      targetActivityId,
+      row.note,
+      row.targetActivityId,
     ],
   );
-  const row = rows[0];
-  if (!row) return { status: 'duplicate' };
-  const id = Number(row.id);
-  return unroutedReason === null
-    ? { status: 'queued', id }
-    : { status: 'unrouted', id, reason: unroutedReason };
+  const inserted = rows[0];
+  return inserted ? Number(inserted.id) : null;
 }

@@ -1,4 +1,5 @@
 import type { ChannelRoutes, ConversationRoute } from '../app/notifications/channel-routes.port';
+import type { Severity } from '../domain/delivery/policy';
 import type { Db } from './db';
 import {
   conversationKey,
@@ -20,14 +21,15 @@ export class ConversationRoutesRepository {
     now: Date,
   ): Promise<void> {
     await db.transaction(async (tx) => {
-      await tx.query(
+      const replaced = await tx.query<{ severity_floor: Severity | null }>(
         `DELETE FROM conversation_routes
-          WHERE tenant_id = $1 AND stream = $2 AND COALESCE(client_id, -1) = COALESCE($3::bigint, -1)`,
+          WHERE tenant_id = $1 AND stream = $2 AND COALESCE(client_id, -1) = COALESCE($3::bigint, -1)
+          RETURNING severity_floor`,
         [this.tenantId, route.stream, route.clientId],
       );
       await tx.query(
-        `INSERT INTO conversation_routes (tenant_id, stream, client_id, conversation, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO conversation_routes (tenant_id, stream, client_id, conversation, created_by, created_at, severity_floor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
           this.tenantId,
           route.stream,
@@ -35,6 +37,9 @@ export class ConversationRoutesRepository {
           JSON.stringify(route.conversation),
           createdBy,
           now.toISOString(),
+          route.severityFloor === undefined
+            ? (replaced[0]?.severity_floor ?? null)
+            : route.severityFloor,
         ],
       );
       // A newly routed channel receives what is still open: escalations opened while nothing was
@@ -75,8 +80,9 @@ export class ConversationRoutesRepository {
       stream: string;
       client_id: number | null;
       conversation: unknown;
+      severity_floor: Severity | null;
     }>(
-      `SELECT stream, client_id, conversation FROM conversation_routes
+      `SELECT stream, client_id, conversation, severity_floor FROM conversation_routes
         WHERE tenant_id = $1 AND stream = ANY($2::text[])
           AND (client_id IS NULL OR client_id = $3::bigint)
         ORDER BY array_position($2::text[], stream), client_id NULLS LAST
@@ -89,6 +95,7 @@ export class ConversationRoutesRepository {
       stream: row.stream as NotificationStream,
       clientId: row.client_id === null ? null : Number(row.client_id),
       conversation: parseJson(row.conversation) as ConversationRef,
+      severityFloor: row.severity_floor ?? null,
     };
   }
 

@@ -15,6 +15,7 @@ import type { Escalation } from '../domain/delivery/escalation';
 import type { HealthDriver, ProjectAssessment } from '../domain/delivery/health-score';
 import type { HealthSnapshot } from '../domain/delivery/health-snapshot';
 import { buildWeeklyControlReport } from '../domain/delivery/weekly-report';
+import { inAllowList, type PilotAllowList } from '../domain/shared/pilot';
 import type { Clock } from '../shared/clock';
 import type { Db } from './db';
 
@@ -211,12 +212,15 @@ export class SqlDeliveryQueries implements DeliveryQueries {
     };
   }
 
-  async weeklyReport(tenantId: string): Promise<WeeklyReportView> {
+  async weeklyReport(
+    tenantId: string,
+    allowList: PilotAllowList = null,
+  ): Promise<WeeklyReportView> {
     const today = this.clock.now().toISOString().slice(0, 10);
     const weekAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 7 * 86_400_000)
       .toISOString()
       .slice(0, 10);
-    const [current, lastWeek, escalations, agents] = await Promise.all([
+    const [all, lastWeek, escalations, agents] = await Promise.all([
       this.latest(tenantId),
       this.db.query<{ assessment: { snapshot: HealthSnapshot } }>(
         `SELECT DISTINCT ON (project_id) assessment FROM health_snapshots
@@ -233,6 +237,12 @@ export class SqlDeliveryQueries implements DeliveryQueries {
       ),
     ]);
     const agentName = new Map(agents.map((a) => [String(a.id), a.name]));
+    const current = all.filter((r) =>
+      inAllowList(allowList, {
+        clientId: r.client_id === null ? null : Number(r.client_id),
+        projectId: Number(r.project_id),
+      }),
+    );
     const byId = new Map(current.map((r) => [String(r.project_id), r]));
     const report = buildWeeklyControlReport({
       weekOf: mondayOf(today),

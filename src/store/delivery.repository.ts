@@ -1,9 +1,11 @@
 import type {
   DeliveryStore,
   DeliveryUnitOfWork,
+  OpenEscalationWatch,
   StoredSnapshot,
 } from '../app/delivery/delivery-store.port';
 import type { Escalation, EscalationDecision } from '../domain/delivery/escalation';
+import type { ProjectAssessment } from '../domain/delivery/health-score';
 import type { HealthSnapshot } from '../domain/delivery/health-snapshot';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
 import type { ProjectBaseline } from '../domain/delivery/project-facts';
@@ -92,6 +94,30 @@ export class SqlDeliveryStore implements DeliveryStore {
     return out;
   }
 
+  async unacknowledgedEscalations(): Promise<OpenEscalationWatch[]> {
+    const rows = await this.db.query<{
+      state: Escalation;
+      assessment: ProjectAssessment | null;
+      project_type: string | null;
+    }>(
+      `SELECT e.state, s.assessment->'assessment' AS assessment, p.raw->>'tickettype_name' AS project_type
+         FROM escalations e
+         LEFT JOIN LATERAL (
+           SELECT h.assessment FROM health_snapshots h
+            WHERE h.tenant_id = e.tenant_id AND h.project_id = e.project_id
+            ORDER BY h.snapshot_date DESC LIMIT 1) s ON true
+         LEFT JOIN halo_projects p ON p.tenant_id = e.tenant_id AND p.id = e.project_id
+        WHERE e.tenant_id = $1 AND e.status = 'open' AND e.state->>'reescalatedAt' IS NULL
+        ORDER BY e.opened_at, e.id`,
+      [this.tenantId],
+    );
+    return rows.map((r) => ({
+      escalation: r.state,
+      assessment: r.assessment ?? null,
+      projectType: r.project_type ?? null,
+    }));
+  }
+
   async previousSnapshots(date: string): Promise<Map<number, HealthSnapshot>> {
     const rows = await this.db.query<{
       project_id: number;
@@ -164,5 +190,13 @@ class SqlDeliveryUnitOfWork implements DeliveryUnitOfWork {
       ],
     );
     if (this.notifier) await this.notifier(this.tx, decision);
+  }
+
+  async lockEscalation(id: string): Promise<Escalation | null> {
+    const rows = await this.tx.query<{ state: Escalation }>(
+      'SELECT state FROM escalations WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
+      [this.tenantId, id],
+    );
+    return rows[0]?.state ?? null;
   }
 }

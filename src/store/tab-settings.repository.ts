@@ -10,10 +10,11 @@ import {
   type PilotSettingsView,
   type RoleAssignmentInput,
   type RoleAssignmentView,
+  type RouteSeverityFloor,
   type SettingsRefusal,
   type StoredPolicyVersion,
 } from '../app/settings/settings-views';
-import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
+import type { DeliveryPolicyConfig, Severity } from '../domain/delivery/policy';
 import type { PilotScope } from '../domain/shared/pilot';
 import type { Role } from '../domain/shared/roles';
 import type { Clock } from '../shared/clock';
@@ -56,8 +57,10 @@ export class SqlTabSettings implements TabSettings {
       conversation: { conversationId?: string; label?: string | null } | string;
       created_by: string | null;
       created_at: Date | string;
+      severity_floor: Severity | null;
     }>(
-      `SELECT r.id, r.stream, r.client_id, c.name AS client_name, r.conversation, r.created_by, r.created_at
+      `SELECT r.id, r.stream, r.client_id, c.name AS client_name, r.conversation, r.created_by, r.created_at,
+              r.severity_floor
          FROM conversation_routes r
          LEFT JOIN halo_clients c ON c.tenant_id = r.tenant_id AND c.id = r.client_id
         WHERE r.tenant_id = $1 ORDER BY r.stream, r.client_id NULLS FIRST, r.id`,
@@ -79,8 +82,25 @@ export class SqlTabSettings implements TabSettings {
         conversationName: conversation.label ?? null,
         createdBy: r.created_by,
         createdAt: new Date(r.created_at).toISOString(),
+        severityFloor: r.severity_floor ?? null,
       };
     });
+  }
+
+  async setSeverityFloors(
+    tenantId: string,
+    floors: readonly RouteSeverityFloor[],
+  ): Promise<string[]> {
+    const changed: string[] = [];
+    for (const floor of floors) {
+      const rows = await this.db.query<{ id: number | string }>(
+        `UPDATE conversation_routes SET severity_floor = $3::text
+          WHERE tenant_id = $1 AND id = $2 AND severity_floor IS DISTINCT FROM $3::text RETURNING id`,
+        [tenantId, Number(floor.id), floor.severityFloor],
+      );
+      changed.push(...rows.map((r) => String(r.id)));
+    }
+    return changed;
   }
 
   /** Deletes the tenant's routes with these ids; returns how many went (others' ids never match). */

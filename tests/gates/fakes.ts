@@ -29,6 +29,7 @@ import type {
 } from '../../src/app/ports/notifications.port';
 import type { Transactional } from '../../src/app/ports/transaction.port';
 import type { EvidencePack } from '../../src/domain/gates/evidence-pack';
+import type { PilotVerdict } from '../../src/domain/shared/pilot';
 import type { Signal } from '../../src/shared/signal';
 import { EvidenceError } from '../../src/evidence/evidence-paths';
 
@@ -358,12 +359,15 @@ export class GateWorld {
   readonly evidence = new FakeEvidenceStore(this.clock);
   readonly outboxChanged = new CountingSignal();
   readonly writebackQueued = new CountingSignal();
+  /** The tenant's pilot verdict for gate cards (tests switch it to off, shadow, out-of-scope). */
+  pilotVerdict: PilotVerdict = 'post';
   readonly ports: GateTxPorts = {
     gates: this.gates,
     projects: this.projects,
     audit: this.audit,
     outbox: new FakeOutbox(this),
     writebacks: new FakeGateWritebacks(this),
+    pilot: { verdict: async () => this.pilotVerdict },
   };
   /** Transactions that committed and that rolled back. */
   readonly transactions = { committed: 0, rolledBack: 0 };

@@ -16,6 +16,19 @@ export interface DeliveryUnitOfWork {
   saveSnapshot(projectId: number, date: string, stored: StoredSnapshot): Promise<void>;
   /** Records an escalation decision and the notification it causes, in this unit of work. */
   applyDecision(decision: EscalationDecision): Promise<void>;
+  /**
+   * The escalation's current state, locked until this unit of work ends (so a concurrent
+   * acknowledgement is either seen or waits), or null when it does not exist.
+   */
+  lockEscalation(id: string): Promise<Escalation | null>;
+}
+
+/** An open escalation as the SLA timer sees it: its project's latest judgement and type. */
+export interface OpenEscalationWatch {
+  escalation: Escalation;
+  /** The project's latest stored assessment (null if none was stored). */
+  assessment: ProjectAssessment | null;
+  projectType: string | null;
 }
 
 /** The persistence port of the delivery loop (the SQL adapter lives in src/store). */
@@ -35,6 +48,8 @@ export interface DeliveryStore {
   ): Promise<void>;
   /** Escalations still live (open, acknowledged, snoozed) or suppressed false positives, by project. */
   liveEscalations(): Promise<Map<number, Escalation[]>>;
+  /** Open (unacknowledged, not snoozed) escalations not yet re-escalated, for the SLA timer. */
+  unacknowledgedEscalations(): Promise<OpenEscalationWatch[]>;
   /** The latest snapshot before `date` per project. */
   previousSnapshots(date: string): Promise<Map<number, HealthSnapshot>>;
   /** Runs `work` in one transaction. */

@@ -3,6 +3,7 @@
  * plain data, answered from stored snapshots. `src/api/dto.ts` re-exports them as the tab's DTOs.
  * Dates are ISO strings (`YYYY-MM-DD` for days, full ISO timestamps for instants).
  */
+import type { DeliveryFailureGroup } from '../../domain/shared/delivery-failures';
 import type { EscalationSeverity, EscalationState, Rag, RiskTag } from '../delivery-views';
 import type { EvmFigures } from '../../domain/delivery/earned-value';
 import type { KpiMovement, WeeklyKpis } from '../../domain/delivery/kpis';
@@ -216,7 +217,11 @@ export interface FailedDeliveryView {
 
 export type ExceptionView = DataQualityExceptionView | FailedDeliveryView;
 
-/** `GET /exceptions?type=data-quality|failed-delivery&page=&pageSize=`: newest first. */
+/**
+ * `GET /exceptions?type=data-quality|failed-delivery&page=&pageSize=`: newest first, plus every
+ * undelivered notification grouped by stream and cause with its fix (whatever the page).
+ */
 export interface ExceptionsPageView extends Page<ExceptionView> {
   counts: { dataQuality: number; failedDeliveries: number };
+  deliveryFailures: DeliveryFailureGroup[];
 }

@@ -1,3 +1,4 @@
+import { postGateNotice } from './post-gate-notice';
 import { decideGate, statusWords, type GateOutcome } from '../../domain/gates/gate-decision';
 import type { GatePolicy } from '../../domain/gates/gate-policy';
 import type { Clock } from '../../shared/clock';
@@ -201,12 +202,16 @@ export class DecideGate {
       now,
       decision.comment,
     );
-    await tx.outbox.enqueue({
-      dedupeKey: `gate:${gate.id}:v${gate.packVersion}:decision:${rules.slot}`,
-      kind: GATE_NOTIFICATION_KIND,
-      payload: { gate: updated, notice: { tone: 'success', text: notice } } satisfies GatePayload,
-      updateOf: gateCardKey(gate.id, gate.packVersion),
-    });
+    await postGateNotice(
+      tx,
+      { id: gate.id, projectId: gate.projectId, clientId: updated.client.id },
+      {
+        dedupeKey: `gate:${gate.id}:v${gate.packVersion}:decision:${rules.slot}`,
+        kind: GATE_NOTIFICATION_KIND,
+        payload: { gate: updated, notice: { tone: 'success', text: notice } } satisfies GatePayload,
+        updateOf: gateCardKey(gate.id, gate.packVersion),
+      },
+    );
     if (rules.final) {
       const marker = `[Control Tower gate ${gate.id} v${gate.packVersion} ${rules.status}]`;
       await tx.writebacks.enqueue(

@@ -1,5 +1,6 @@
 import type { AuditTrail } from '../ports/audit.port';
 import type { Outbox } from '../ports/notifications.port';
+import type { GatePilot } from './gate-pilot.port';
 import type { GateProjects } from './gate-projects.port';
 import type { GateRepository } from './gate-repository.port';
 import type { GateWritebacks } from './gate-writebacks.port';
@@ -14,4 +15,6 @@ export interface GateTxPorts {
   audit: AuditTrail;
   outbox: Outbox;
   writebacks: GateWritebacks;
+  /** The pilot settings, read in this transaction, that decide whether a gate card posts. */
+  pilot: GatePilot;
 }

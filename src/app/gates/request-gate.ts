@@ -5,6 +5,7 @@ import {
   type Deliverable,
   type EvidencePack,
 } from '../../domain/gates/evidence-pack';
+import { postGateNotice } from './post-gate-notice';
 import { gateIdOf, isGateMilestone } from '../../domain/gates/gate-milestone';
 import { requiredApprovals, type GatePolicy } from '../../domain/gates/gate-policy';
 import type { Clock } from '../../shared/clock';
@@ -148,7 +149,8 @@ export class RequestGate {
         },
       });
       const gate = await gateViewOf(tx, policy, (await tx.gates.find(gateId))!, ctx);
-      await tx.outbox.enqueue({
+      const subject = { id: gateId, projectId: input.projectId, clientId: gate.client.id };
+      await postGateNotice(tx, subject, {
         dedupeKey: gateCardKey(gateId, version),
         kind: GATE_NOTIFICATION_KIND,
         payload: { gate, notice: null } satisfies GatePayload,
@@ -156,7 +158,7 @@ export class RequestGate {
       });
       if (existing) {
         // The previous version's card says it was replaced (its buttons now act on the new version).
-        await tx.outbox.enqueue({
+        await postGateNotice(tx, subject, {
           dedupeKey: `gate:${gateId}:v${existing.packVersion}:superseded`,
           kind: GATE_NOTIFICATION_KIND,
           payload: {

@@ -1,3 +1,4 @@
+import { postGateNotice } from './post-gate-notice';
 import type { GatePolicy } from '../../domain/gates/gate-policy';
 import { gateSlaState, slaNoticesDue } from '../../domain/gates/gate-sla';
 import type { Clock } from '../../shared/clock';
@@ -17,7 +18,7 @@ export interface RunGateSlaDeps {
   outboxChanged: Signal;
 }
 
-/** How many notices one run sent. */
+/** How many notices one run sent (a notice the pilot settings held back is not counted). */
 export interface GateSlaRun {
   reminders: number;
   escalations: number;
@@ -63,16 +64,21 @@ export class RunGateSla {
             actor: null,
             detail: { packVersion: gate.packVersion, waitedHours: waited },
           });
-          await tx.outbox.enqueue({
-            dedupeKey: `gate:${gate.id}:v${gate.packVersion}:sla:${kind}`,
-            kind: GATE_NOTIFICATION_KIND,
-            payload: { gate: view, notice: { tone: 'refused', text } } satisfies GatePayload,
-            target: {
-              streams: kind === 'reminder' ? ['gates'] : ['escalations', 'gates'],
-              clientId: view.client.id,
+          const verdict = await postGateNotice(
+            tx,
+            { id: gate.id, projectId: gate.projectId, clientId: view.client.id },
+            {
+              dedupeKey: `gate:${gate.id}:v${gate.packVersion}:sla:${kind}`,
+              kind: GATE_NOTIFICATION_KIND,
+              payload: { gate: view, notice: { tone: 'refused', text } } satisfies GatePayload,
+              target: {
+                streams: kind === 'reminder' ? ['gates'] : ['escalations', 'gates'],
+                clientId: view.client.id,
+              },
             },
-          });
-          return true;
+          );
+          // Held back by the pilot settings: recorded on the gate's trail, not sent.
+          return verdict === 'post';
         });
         if (sent && kind === 'reminder') reminders += 1;
         if (sent && kind === 'escalation') escalations += 1;

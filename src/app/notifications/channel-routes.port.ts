@@ -1,3 +1,4 @@
+import type { Severity } from '../../domain/delivery/policy';
 import type { ConversationRef, NotificationStream } from '../ports/notifications.port';
 
 /** One routing rule: a stream (for one client, or for all when `clientId` is null) → a conversation. */
@@ -5,6 +6,11 @@ export interface ConversationRoute {
   stream: NotificationStream;
   clientId: number | null;
   conversation: ConversationRef;
+  /**
+   * Cards with a severity below this are not posted to the channel (null: all are). Omitted on
+   * `upsert`, a re-subscribed route keeps the floor it had.
+   */
+  severityFloor?: Severity | null;
 }
 
 /** Where each notification stream is posted (src/store implements it). */

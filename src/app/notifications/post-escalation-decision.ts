@@ -38,6 +38,7 @@ export async function postEscalationDecision(
       dedupeKey: opened,
       kind: 'escalation',
       payload,
+      severity: e.severity,
       target: {
         streams: e.incidentCommander ? ['incidents', 'escalations'] : ['escalations'],
         clientId: Number(e.clientId) || null,
@@ -53,6 +54,7 @@ export async function postEscalationDecision(
       kind: 'escalation',
       payload,
       updateOf: opened,
+      severity: e.severity,
     });
   }
   return { posted: true };

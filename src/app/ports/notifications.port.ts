@@ -3,6 +3,8 @@
  * use cases write to, and the connector the Teams adapter implements. Nothing here imports botbuilder.
  */
 
+import type { Severity } from '../../domain/delivery/policy';
+
 /** Notification streams an admin can route to a channel with `/subscribe`. */
 export type NotificationStream = 'escalations' | 'gates' | 'renewals' | 'reports' | 'incidents';
 
@@ -106,13 +108,20 @@ export interface NotificationIntent {
   updateOf?: string;
   /** For an in-place update of an activity the outbox did not post (e.g. the card a person clicked). */
   updateActivity?: { conversation: ConversationRef; activityId: string };
+  /**
+   * How severe the item is (escalations). A channel's severity floor holds back a card below it
+   * (and its updates) until an update reaches the floor; without a severity a card always posts.
+   */
+  severity?: Severity;
 }
 
 /** What enqueue did. */
 export type EnqueueResult =
   | { status: 'queued'; id: number }
   | { status: 'duplicate' }
-  | { status: 'unrouted'; id: number; reason: string };
+  | { status: 'unrouted'; id: number; reason: string }
+  /** Stored, not posted: below the routed channel's severity floor (still visible in the tab). */
+  | { status: 'below-floor'; id: number; floor: Severity };
 
 /**
  * The outbox as a use case sees it, bound to the deciding transaction: a notification written here

@@ -11,10 +11,12 @@ import {
   type PilotSettingsView,
   type RoleAssignmentInput,
   type RoleAssignmentView,
+  type RouteSeverityFloor,
   type SettingsRefusal,
   type StoredPolicyVersion,
 } from './settings-views';
 import type { TabSettings } from './tab-settings.port';
+import type { AuditEntryInput, AuditTrail } from '../ports/audit.port';
 import type { PilotScope } from '../../domain/shared/pilot';
 
 /** One tenant's settings in memory; policy versions are shared with `savePolicy`. */
@@ -49,6 +51,20 @@ class InMemoryTabSettings implements TabSettings {
     const before = this.routeList.length;
     this.routeList = this.routeList.filter((r) => !ids.includes(r.id));
     return before - this.routeList.length;
+  }
+
+  async setSeverityFloors(
+    _tenantId: string,
+    floors: readonly RouteSeverityFloor[],
+  ): Promise<string[]> {
+    const changed: string[] = [];
+    this.routeList = this.routeList.map((r) => {
+      const floor = floors.find((f) => f.id === r.id);
+      if (!floor || floor.severityFloor === r.severityFloor) return r;
+      changed.push(r.id);
+      return { ...r, severityFloor: floor.severityFloor };
+    });
+    return changed;
   }
 
   async roles(_tenantId: string): Promise<RoleAssignmentView[]> {
@@ -165,10 +181,62 @@ describe('SaveRouting', () => {
       conversationName: null,
       createdBy: null,
       createdAt: '2026-01-01T00:00:00.000Z',
+      severityFloor: null,
     });
     settings.routeList = [route('1'), route('2'), route('3')];
-    const left = await new SaveRouting(settings).run(TENANT, ['2', '99']);
+    const left = await new SaveRouting(settings).run(TENANT, { remove: ['2', '99'], floors: [] });
     expect(left.map((r) => r.id)).toEqual(['1', '3']);
+  });
+
+  test('sets severity floors and records every change, with who made it, on the audit trail', async () => {
+    const settings = new InMemoryTabSettings();
+    settings.routeList = ['1', '2'].map((id) => ({
+      id,
+      stream: 'escalations' as const,
+      client: null,
+      conversationId: `19:${id}@thread`,
+      conversationName: null,
+      createdBy: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      severityFloor: null,
+    }));
+    const entries: AuditEntryInput[] = [];
+    const audit: AuditTrail = {
+      append: async (input) => {
+        entries.push(input);
+        return {
+          tenantId: TENANT,
+          seq: entries.length,
+          at: '2026-01-05T09:00:00.000Z',
+          ...input,
+          detail: input.detail ?? {},
+          prevHash: '',
+          hash: '',
+        };
+      },
+      timeline: async () => [],
+      timelineOf: async () => [],
+    };
+    const admin = { aadObjectId: 'aad-admin', email: 'admin@msp.example', name: 'Alex' };
+
+    const left = await new SaveRouting(settings, audit).run(
+      TENANT,
+      {
+        remove: ['2'],
+        floors: [
+          { id: '1', severityFloor: 'high' },
+          { id: '2', severityFloor: 'low' },
+          { id: '99', severityFloor: 'low' },
+        ],
+      },
+      admin,
+    );
+
+    expect(left.map((r) => [r.id, r.severityFloor])).toEqual([['1', 'high']]);
+    expect(entries.map((e) => [e.action, e.subjectId, e.detail, e.actor])).toEqual([
+      ['routing.removed', '2', { stream: 'escalations', clientId: null }, admin],
+      ['routing.severity-floor', '1', { stream: 'escalations', from: null, to: 'high' }, admin],
+    ]);
   });
 });
 

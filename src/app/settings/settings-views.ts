@@ -2,7 +2,7 @@
  * Read models of the tab's admin settings (delivery policy, conversation routing, roles, pilot
  * scope): plain data. `src/api/dto.ts` re-exports them as the tab's DTOs.
  */
-import type { DeliveryPolicyConfig } from '../../domain/delivery/policy';
+import type { DeliveryPolicyConfig, Severity } from '../../domain/delivery/policy';
 import type { AutomationKey, PilotScope } from '../../domain/shared/pilot';
 import type { Role } from '../../domain/shared/roles';
 import type { NamedRef } from '../delivery/tab-views';
@@ -35,6 +35,14 @@ export interface ConversationRouteView {
   conversationName: string | null;
   createdBy: string | null;
   createdAt: string;
+  /** Cards with a severity below this are not posted to the channel (null: all are). */
+  severityFloor: Severity | null;
+}
+
+/** A new severity floor for one route (null: post everything). */
+export interface RouteSeverityFloor {
+  id: string;
+  severityFloor: Severity | null;
 }
 
 export interface RoleAssignmentView {

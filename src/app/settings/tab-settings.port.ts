@@ -4,6 +4,7 @@ import type {
   PilotSettingsView,
   RoleAssignmentInput,
   RoleAssignmentView,
+  RouteSeverityFloor,
   SettingsRefusal,
   StoredPolicyVersion,
 } from './settings-views';
@@ -19,6 +20,8 @@ export interface RoutingSettings {
   routes(tenantId: string): Promise<ConversationRouteView[]>;
   /** Deletes the tenant's routes with these ids; returns how many went (others' ids never match). */
   deleteRoutes(tenantId: string, ids: readonly string[]): Promise<number>;
+  /** Sets the severity floor of the tenant's routes with these ids; returns the ids changed. */
+  setSeverityFloors(tenantId: string, floors: readonly RouteSeverityFloor[]): Promise<string[]>;
 }
 
 /** The tenant's role assignments. */

@@ -1,6 +1,8 @@
 import {
   evaluateEscalations,
   isActive,
+  reescalateIfOverdue,
+  reescalationDueAt,
   type Escalation,
   type EscalationDecision,
 } from './escalation';
@@ -229,6 +231,23 @@ describe('lifecycle', () => {
       r.decisions.map((d) => [d.kind, d.notification.kind, d.notification.recipientAgentId]),
     ).toEqual([['re-escalate', 'escalation.reescalated', 'dd1']]);
     expect(step(r.store, '2025-02-07T12:00:00.000Z', a).decisions).toEqual([]);
+  });
+
+  test.each([
+    ['one minute before acknowledge-by + delay', '2025-02-09T07:59:00.000Z', false],
+    ['exactly at acknowledge-by + delay', '2025-02-09T08:00:00.000Z', true],
+    ['a day later', '2025-02-10T08:00:00.000Z', true],
+  ])('the SLA timer step on a high escalation (4 h + 4 h): %s → %p', (_n, now, fires) => {
+    const high = step([], T0, assessment([0.3, 0.3, 0.3])).store[0]!;
+    // A high escalation acknowledged by T0 + 4 h, with the due time moved to test a later clock.
+    const e = { ...high, acknowledgeBy: '2025-02-09T04:00:00.000Z' };
+    expect(reescalationDueAt(high, policy)).toBe('2025-02-05T16:00:00.000Z');
+    const d = reescalateIfOverdue(now, e, assessment([0.3, 0.3, 0.3]), policy, owners);
+    expect(
+      d === null ? null : [d.kind, d.notification.recipientAgentId, d.escalation.reescalatedAt],
+    ).toEqual(fires ? ['re-escalate', 'dd1', now] : null);
+    if (d)
+      expect(reescalateIfOverdue(now, d.escalation, assessment([0.3]), policy, owners)).toBeNull();
   });
 
   test('acknowledged escalations do not re-escalate', () => {

@@ -418,24 +418,48 @@ function evaluateExisting(
     );
   }
 
-  const overdueAt = addHours(e.acknowledgeBy, policy.reescalateAfterHours);
-  if (e.status === 'open' && e.reescalatedAt === null && !isAfter(overdueAt, now)) {
-    const next = withEvent(
-      e,
-      { at: now, by: 'engine', action: 're-escalated', note: 'acknowledge SLA missed' },
-      {
-        reescalatedAt: now,
-      },
-    );
-    return decision(
-      're-escalate',
-      next,
-      a,
-      'not acknowledged within the SLA',
-      owners.deliveryDirectorAgentId,
-    );
-  }
-  return null;
+  return reescalateIfOverdue(now, e, a, policy, owners);
+}
+
+/**
+ * When an escalation still unacknowledged re-escalates to the delivery director (ISO): its
+ * acknowledge-by time (set from the severity's SLA when it opened or was raised) plus the policy's
+ * re-escalation delay. High severity under the default policy: 4 h + 4 h after opening.
+ */
+export function reescalationDueAt(
+  e: Pick<Escalation, 'acknowledgeBy'>,
+  policy: Pick<DeliveryPolicy, 'reescalateAfterHours'>,
+): string {
+  return addHours(e.acknowledgeBy, policy.reescalateAfterHours);
+}
+
+/**
+ * The SLA ladder's one step, shared by the daily evaluation and the 5-minute timer: an open
+ * escalation nobody acknowledged, past its re-escalation time and not yet re-escalated, re-escalates
+ * once to the delivery director. Anything else (acknowledged, snoozed, closed, already re-escalated,
+ * not yet due) yields no decision.
+ */
+export function reescalateIfOverdue(
+  now: string,
+  e: Escalation,
+  a: ProjectAssessment,
+  policy: Pick<DeliveryPolicy, 'reescalateAfterHours'>,
+  owners: EscalationOwners,
+): EscalationDecision | null {
+  if (e.status !== 'open' || e.reescalatedAt !== null) return null;
+  if (isAfter(reescalationDueAt(e, policy), now)) return null;
+  const next = withEvent(
+    e,
+    { at: now, by: 'engine', action: 're-escalated', note: 'acknowledge SLA missed' },
+    { reescalatedAt: now },
+  );
+  return decision(
+    're-escalate',
+    next,
+    a,
+    'not acknowledged within the SLA',
+    owners.deliveryDirectorAgentId,
+  );
 }
 
 /** The calendar day of an ISO date-time (helper for reports keyed by day). */

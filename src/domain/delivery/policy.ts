@@ -266,6 +266,11 @@ export function validatePolicy(input: unknown): PolicyValidation {
 /** Order of severities, low to high. */
 export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
 
+/** True when a channel's severity floor holds back an item of `severity` (no floor: never). */
+export function belowSeverityFloor(severity: Severity, floor: Severity | null): boolean {
+  return floor !== null && SEVERITY_RANK[severity] < SEVERITY_RANK[floor];
+}
+
 /** Apply one override on top of a policy (nested objects merge key by key; arrays replace). */
 export function applyOverride(base: DeliveryPolicy, override: PolicyOverride): DeliveryPolicy {
   const out: Record<string, unknown> = { ...base };

@@ -36,11 +36,40 @@ export function pilotVerdict(
 ): PilotVerdict {
   if (!pilot.automations[automation]) return 'off';
   if (pilot.shadowMode) return 'shadow';
-  if (pilot.scopeEnabled) {
-    const inScope =
-      (target.clientId !== null && pilot.clientIds.includes(target.clientId)) ||
-      (target.projectId !== null && pilot.projectIds.includes(target.projectId));
-    if (!inScope) return 'out-of-scope';
-  }
+  if (pilot.scopeEnabled && !inAllowList(pilot, target)) return 'out-of-scope';
   return 'post';
+}
+
+/** Which clients and projects a portfolio-wide post may show (null: every one). */
+export type PilotAllowList = { clientIds: number[]; projectIds: number[] } | null;
+
+/**
+ * The pilot rule for a portfolio-wide post (the weekly report), which has no single client: a
+ * switched-off automation posts nothing, shadow mode computes and logs it without posting, and with
+ * the allow-list on it is posted covering only the listed clients and projects.
+ */
+export function pilotPortfolioVerdict(
+  pilot: PilotScope,
+  automation: AutomationKey,
+): { verdict: 'post'; allowList: PilotAllowList } | { verdict: 'off' | 'shadow' } {
+  if (!pilot.automations[automation]) return { verdict: 'off' };
+  if (pilot.shadowMode) return { verdict: 'shadow' };
+  return {
+    verdict: 'post',
+    allowList: pilot.scopeEnabled
+      ? { clientIds: [...pilot.clientIds], projectIds: [...pilot.projectIds] }
+      : null,
+  };
+}
+
+/** True when a client/project is covered by an allow-list (null covers everything). */
+export function inAllowList(
+  allowList: PilotAllowList,
+  target: { clientId: number | null; projectId: number | null },
+): boolean {
+  if (allowList === null) return true;
+  return (
+    (target.clientId !== null && allowList.clientIds.includes(target.clientId)) ||
+    (target.projectId !== null && allowList.projectIds.includes(target.projectId))
+  );
 }

@@ -1,17 +1,23 @@
-/** Exceptions: HaloPSA records that failed validation and notifications that could not be delivered. */
-import { Field, Select, Text } from '@fluentui/react-components';
+/**
+ * Exceptions: notifications that could not be delivered, grouped by stream and cause with what to do
+ * about each group, and the HaloPSA records that failed validation.
+ */
+import { Text } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { ExceptionDto, ExceptionsPageDto } from '../../../src/api/dto';
+import type {
+  DataQualityExceptionDto,
+  DeliveryFailureGroupDto,
+  ExceptionsPageDto,
+} from '../../../src/api/dto';
 import { LoadableView } from '../components/states';
 import { instant } from '../format';
 import { useResource } from '../use-api';
 import { Pager } from './portfolio-view';
 
-/** `GET /exceptions`. */
+/** `GET /exceptions?type=data-quality`: its delivery groups and a page of data-quality exceptions. */
 export function ExceptionsView() {
-  const [type, setType] = useState<'' | 'data-quality' | 'failed-delivery'>('');
   const [page, setPage] = useState(1);
-  const query = { type: type || null, page, pageSize: 50 };
+  const query = { type: 'data-quality', page, pageSize: 50 };
   const [list, reload] = useResource(JSON.stringify(query), (api) =>
     api.get<ExceptionsPageDto>('/exceptions', query),
   );
@@ -20,38 +26,38 @@ export function ExceptionsView() {
       <h1 id="exceptions-title" className="ct-title">
         Exceptions
       </h1>
-      <div className="ct-filters">
-        <Field label="Type">
-          <Select
-            value={type}
-            onChange={(_e, d) => {
-              setType(d.value as typeof type);
-              setPage(1);
-            }}
-          >
-            <option value="">All</option>
-            <option value="data-quality">Data quality</option>
-            <option value="failed-delivery">Failed deliveries</option>
-          </Select>
-        </Field>
-      </div>
       <LoadableView value={list} what="exceptions" retry={reload}>
         {(data) => (
           <>
-            <Text>
-              {data.counts.dataQuality} data-quality exception
-              {data.counts.dataQuality === 1 ? '' : 's'}, {data.counts.failedDeliveries} failed
-              deliver{data.counts.failedDeliveries === 1 ? 'y' : 'ies'}.
-            </Text>
-            {data.items.length === 0 ? (
-              <Text>No exception.</Text>
+            <h2 className="ct-subtitle">Undelivered notifications</h2>
+            {data.deliveryFailures.length === 0 ? (
+              <Text>Every notification was delivered.</Text>
             ) : (
-              <ul className="ct-cards" aria-label="Exceptions">
-                {data.items.map((e) => (
-                  <li className="ct-card" key={keyOf(e)}>
-                    <ExceptionCard exception={e} />
+              <ul className="ct-cards" aria-label="Undelivered notifications">
+                {data.deliveryFailures.map((g) => (
+                  <li className="ct-card" key={`${g.stream ?? ''}-${g.cause}`}>
+                    <DeliveryFailureCard group={g} />
                   </li>
                 ))}
+              </ul>
+            )}
+            <h2 className="ct-subtitle">Data quality</h2>
+            <Text>
+              {data.counts.dataQuality} HaloPSA record problem
+              {data.counts.dataQuality === 1 ? '' : 's'}: such records never drive an automated
+              action.
+            </Text>
+            {data.items.length === 0 ? (
+              <Text>No data-quality exception.</Text>
+            ) : (
+              <ul className="ct-cards" aria-label="Data-quality exceptions">
+                {data.items.map((e) =>
+                  e.type === 'data-quality' ? (
+                    <li className="ct-card" key={`dq-${e.resource}-${e.recordId}-${e.field}`}>
+                      <DataQualityCard exception={e} />
+                    </li>
+                  ) : null,
+                )}
               </ul>
             )}
             <Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={setPage} />
@@ -62,42 +68,45 @@ export function ExceptionsView() {
   );
 }
 
-function keyOf(e: ExceptionDto): string {
-  return e.type === 'data-quality' ? `dq-${e.resource}-${e.recordId}-${e.field}` : `fd-${e.id}`;
+function DeliveryFailureCard({ group: g }: { group: DeliveryFailureGroupDto }) {
+  return (
+    <>
+      <div className="ct-card-head">
+        <Text weight="semibold">{g.problem.charAt(0).toUpperCase() + g.problem.slice(1)}</Text>
+      </div>
+      <dl className="ct-kv">
+        <dt>Fix</dt>
+        <dd>{g.fix}</dd>
+        <dt>Notifications</dt>
+        <dd>
+          {g.count}, {instant(g.firstAt)} – {instant(g.lastAt)}
+        </dd>
+        {g.example !== null && g.cause !== 'no-channel' ? (
+          <>
+            <dt>Error</dt>
+            <dd>{g.example}</dd>
+          </>
+        ) : null}
+      </dl>
+    </>
+  );
 }
 
-function ExceptionCard({ exception: e }: { exception: ExceptionDto }) {
-  if (e.type === 'data-quality')
-    return (
-      <dl className="ct-kv">
-        <dt>Record</dt>
-        <dd>
-          {e.resource} {e.recordId}
-        </dd>
-        <dt>Field</dt>
-        <dd>{e.field}</dd>
-        <dt>Problem</dt>
-        <dd>{e.problem}</dd>
-        <dt>Seen</dt>
-        <dd>
-          {instant(e.firstSeen)} – {instant(e.lastSeen)}
-        </dd>
-      </dl>
-    );
+function DataQualityCard({ exception: e }: { exception: DataQualityExceptionDto }) {
   return (
     <dl className="ct-kv">
-      <dt>Notification</dt>
+      <dt>Record</dt>
       <dd>
-        {e.kind} ({e.stream ?? 'no stream'})
+        {e.resource} {e.recordId}
       </dd>
-      <dt>Status</dt>
+      <dt>Field</dt>
+      <dd>{e.field}</dd>
+      <dt>Problem</dt>
+      <dd>{e.problem}</dd>
+      <dt>Seen</dt>
       <dd>
-        {e.status} after {e.attempts} attempt{e.attempts === 1 ? '' : 's'}
+        {instant(e.firstSeen)} – {instant(e.lastSeen)}
       </dd>
-      <dt>Last error</dt>
-      <dd>{e.lastError ?? '—'}</dd>
-      <dt>Created</dt>
-      <dd>{instant(e.createdAt)}</dd>
     </dl>
   );
 }

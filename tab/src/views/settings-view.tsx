@@ -2,7 +2,16 @@
  * Settings (administrators): delivery policy, channel routing, roles, pilot scope and automations,
  * and the Power BI feed's reporting key.
  */
-import { Button, Checkbox, Field, Input, Switch, Text, Textarea } from '@fluentui/react-components';
+import {
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  Select,
+  Switch,
+  Text,
+  Textarea,
+} from '@fluentui/react-components';
 import { useState } from 'react';
 import type {
   AutomationKey,
@@ -13,6 +22,7 @@ import type {
   ReportingKeyDto,
   RolesSettingsDto,
   RoutingSettingsDto,
+  RoutingUpdateDto,
 } from '../../../src/api/dto';
 import { ApiFailure } from '../api-client';
 import { Failed, LoadableView } from '../components/states';
@@ -165,22 +175,25 @@ function RoutingSection() {
     c.get<RoutingSettingsDto>('/settings/routing'),
   );
   const [error, setError] = useState<ApiFailure | null>(null);
-  const remove = async (id: string) => {
+  const change = async (update: RoutingUpdateDto) => {
     try {
-      await api.put<RoutingSettingsDto>('/settings/routing', { remove: [id] });
+      await api.put<RoutingSettingsDto>('/settings/routing', update);
       setError(null);
       reload();
     } catch (e) {
       setError(e instanceof ApiFailure ? e : new ApiFailure(0, 'CLIENT', String(e)));
     }
   };
+  const remove = (id: string) => change({ remove: [id] });
   return (
     <section aria-labelledby="routing-title">
       <h2 id="routing-title" className="ct-subtitle">
         Channel routing
       </h2>
       <Text size={200}>
-        Add routes from Teams with /subscribe in the channel; remove them here.
+        Add routes from Teams with /subscribe in the channel; remove them here. A severity floor
+        keeps a channel quiet: escalations below it are not posted there (they stay in the tab)
+        until they rise to it.
       </Text>
       {error ? <Failed error={error} /> : null}
       <LoadableView value={routing} what="routing" retry={reload}>
@@ -196,6 +209,7 @@ function RoutingSection() {
                     <th scope="col">Client</th>
                     <th scope="col">Conversation</th>
                     <th scope="col">Added</th>
+                    <th scope="col">Severity floor</th>
                     <th scope="col">
                       <span className="ct-sr-only">Actions</span>
                     </th>
@@ -210,6 +224,29 @@ function RoutingSection() {
                       <td>
                         {instant(r.createdAt)}
                         {r.createdBy ? ` by ${r.createdBy}` : ''}
+                      </td>
+                      <td>
+                        <Select
+                          size="small"
+                          value={r.severityFloor ?? ''}
+                          aria-label={`Severity floor of the ${r.stream} route to ${r.conversationName ?? r.conversationId}`}
+                          onChange={(_e, d) =>
+                            void change({
+                              floors: [
+                                {
+                                  id: r.id,
+                                  severityFloor:
+                                    d.value === '' ? null : (d.value as 'low' | 'medium' | 'high'),
+                                },
+                              ],
+                            })
+                          }
+                        >
+                          <option value="">post everything</option>
+                          <option value="low">low and up</option>
+                          <option value="medium">medium and up</option>
+                          <option value="high">high only</option>
+                        </Select>
                       </td>
                       <td>
                         <Button
