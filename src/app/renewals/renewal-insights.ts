@@ -20,7 +20,6 @@ import {
   type OverrideLog,
   type ReadinessBand,
   type RenewalKpis,
-  type RenewalPolicy,
   type RenewalStage,
   type RenewalTimelineEntry,
   type RenewalTimelineKind,
@@ -29,6 +28,7 @@ import {
 import { addDays } from '../../domain/shared/dates';
 import { billingPeriodMonths } from './build-contract-facts';
 import type { ContractTerm } from './contract-catalog.port';
+import { policyNow, type RenewalPolicySource } from './renewal-policies.port';
 import type { RenewalStore } from './renewal-store.port';
 
 /** Days after a contract's end within which a successor (same client and type) counts as its renewal. */
@@ -98,7 +98,7 @@ export class RenewalInsights {
       RenewalStore,
       'snapshots' | 'contracts' | 'checkpoints' | 'uplift' | 'concessions' | 'events' | 'kpis'
     >,
-    private readonly policy: RenewalPolicy,
+    private readonly policy: RenewalPolicySource,
   ) {}
 
   /** KPIs as of `asOf` (GRR over the 12 months before it); `capture` stores them as the day's snapshot. */
@@ -184,7 +184,7 @@ export class RenewalInsights {
       }));
     return governanceReview({
       month,
-      policy: this.policy,
+      policy: await policyNow(this.policy),
       standings,
       opportunities: opportunities.filter((o) => monthOf(o.detectedOn) <= month),
       concessions: decided(concessions).filter((c) => c.decidedAt.slice(0, 7) <= month),
