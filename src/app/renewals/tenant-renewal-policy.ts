@@ -2,7 +2,7 @@ import { DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from '../../domain/renewal
 import type { CurrentRenewalPolicy, RenewalPolicyVersions } from './renewal-policies.port';
 
 /**
- * The tenant's renewal policy: its newest saved version, else the built-in default (version 1).
+ * The tenant's renewal policy: its newest saved version, else the built-in default.
  * Read at each use, so an accepted governance suggestion applies from the next judgement on.
  */
 export class TenantRenewalPolicy implements CurrentRenewalPolicy {

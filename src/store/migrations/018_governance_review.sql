@@ -1,9 +1,9 @@
 -- Versioned renewal policy per tenant and the monthly governance review as a workflow (SPEC §3.6).
 
 -- Each saved renewal policy is a new version; the newest is the one the daily evaluation judges with.
--- With no row the built-in default (version 1) applies.
+-- With no row the built-in default (DEFAULT_RENEWAL_POLICY, its own version) applies.
 CREATE TABLE renewal_policies (
-  tenant_id text NOT NULL, version integer NOT NULL CHECK (version > 1),
+  tenant_id text NOT NULL, version integer NOT NULL CHECK (version > 0),
   policy jsonb NOT NULL, created_at timestamptz NOT NULL, created_by text NOT NULL,
   -- Why this version exists: e.g. the governance suggestion it applies.
   reason text NOT NULL,
