@@ -2,8 +2,10 @@
  * The renewal loop's composition: its adapters, use cases, routes, bot feature and the daily
  * `renewal-evaluate` job, built once so the tab API and the bot share the same instances.
  */
+import { governanceBotFeature } from '../../bot/governance-handlers';
 import { renewalBotFeature } from '../../bot/renewal-handlers';
 import type { BotLogger } from '../../bot/bot-adapter';
+import type { BotFeature } from '../../bot/bot-feature';
 import type { TabLinks } from '../../bot/tab-links';
 import { governanceRoutes, type GovernanceUseCases } from '../api/governance-routes';
 import { renewalRoutes, type RenewalUseCases } from '../api/renewal-routes';
@@ -203,20 +205,31 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
       }),
       ...governanceRoutes({ tenantId, useCases, access }),
     ],
-    bot: renewalBotFeature({
-      contractCards: new RenewalContractCards({ store, policy }),
-      logCheckpoint: useCases.logCheckpoint,
-      requestConcession: useCases.requestConcession,
-      setUpliftStatus: useCases.setUpliftStatus,
-      queries: useCases.queries,
-      getConcession: useCases.getConcession,
-      answerConcessionCard: useCases.answerConcessionCard,
-      roles: deps.roles,
-      access,
-      links: deps.links,
-      logger: deps.logger,
-      clock,
-    }),
+    bot: withGovernance(
+      renewalBotFeature({
+        contractCards: new RenewalContractCards({ store, policy }),
+        logCheckpoint: useCases.logCheckpoint,
+        requestConcession: useCases.requestConcession,
+        setUpliftStatus: useCases.setUpliftStatus,
+        queries: useCases.queries,
+        getConcession: useCases.getConcession,
+        answerConcessionCard: useCases.answerConcessionCard,
+        roles: deps.roles,
+        access,
+        links: deps.links,
+        logger: deps.logger,
+        clock,
+      }),
+      governanceBotFeature({
+        read: useCases.governance,
+        decide: useCases.decideSuggestion,
+        signOff: useCases.signOffReview,
+        roles: deps.roles,
+        access,
+        links: deps.links,
+        logger: deps.logger,
+      }),
+    ),
     jobs: [
       {
         name: 'renewal-evaluate',
@@ -236,5 +249,14 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
       clock,
     }),
     useCases,
+  };
+}
+
+/** The renewal bot feature with the governance review's card actions and renderer added. */
+function withGovernance(renewal: BotFeature, governance: BotFeature): BotFeature {
+  return {
+    commands: [...renewal.commands, ...governance.commands],
+    cardActions: { ...renewal.cardActions, ...governance.cardActions },
+    renderers: { ...renewal.renderers, ...governance.renderers },
   };
 }
