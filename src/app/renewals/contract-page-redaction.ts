@@ -58,6 +58,12 @@ export function redactContractPage(detail: ContractRenewalDetail): ContractRenew
               summary: readiness.changes.summary.filter((line) => !mentionsCommercial(line)),
             },
           },
+    stages: detail.stages.map((stage) => ({
+      ...stage,
+      tasks: stage.tasks.map((t) =>
+        t.checkpoint ? { ...t, checkpoint: { ...t.checkpoint, notes: WITHHELD_NOTES } } : t,
+      ),
+    })),
     checkpoints: detail.checkpoints.map((c) => ({ ...c, notes: WITHHELD_NOTES })),
     uplift: [],
     concessions: [],
