@@ -90,7 +90,7 @@ export function GovernanceView() {
           );
         }}
       </LoadableView>
-      <PolicyVersions />
+      <RenewalPolicyVersions />
       {me?.roles.some((r) => DELIVERY_OVERSIGHT.has(r)) === true && <DeliveryJudgementPanel />}
     </section>
   );
@@ -317,8 +317,11 @@ function Suggestions({ view, onChange }: { view: GovernanceReviewDto; onChange: 
   );
 }
 
-/** The renewal policy versions, newest (in force) first. */
-function PolicyVersions() {
+/**
+ * The renewal policy versions, newest (in force) first: each accepted governance suggestion made
+ * one. Read-only; also shown on the settings page.
+ */
+export function RenewalPolicyVersions() {
   const [versions, reload] = useResource('renewal-policy-versions', (api) =>
     api.get<RenewalPolicyVersionsDto>('/renewals/policy/versions'),
   );
