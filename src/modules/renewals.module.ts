@@ -192,6 +192,7 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     uow: governanceUow,
     clock,
     outboxChanged,
+    pilot: { settings: new SqlTabSettings(db, clock), tenantId },
     ...(deps.shadow !== undefined ? { shadow: deps.shadow } : {}),
   });
   const access = new ReadAccess(new SqlOwnership(db, tenantId));

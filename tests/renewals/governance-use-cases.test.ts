@@ -82,6 +82,15 @@ const lost = (score: number): OverrideLog => ({
   outcome: 'churned',
 });
 const clock = { now: () => new Date('2026-12-01T07:00:00Z') };
+const emptyReview = () =>
+  governanceReview({
+    month: '2026-11',
+    policy: P,
+    standings: [],
+    opportunities: [],
+    concessions: [],
+    overrides: [],
+  });
 const lead = person('Casey Lead', ['cs_lead']);
 const am = person('Alex Account', ['account_manager']);
 
@@ -138,6 +147,40 @@ describe('the governance review use cases', () => {
       },
     ]);
     expect(w.signal.count).toBe(1);
+  });
+
+  test.each([
+    ['renewals switched off', { renewals: false, shadowMode: false }],
+    ['shadow mode', { renewals: true, shadowMode: true }],
+  ])('with %s the review is stored but no card is posted', async (_, mode) => {
+    const w = world();
+    const pilot = {
+      pilot: async () => ({
+        scopeEnabled: true,
+        clientIds: [],
+        projectIds: [],
+        shadowMode: mode.shadowMode,
+        automations: {
+          escalations: true,
+          weeklyReport: true,
+          gates: true,
+          renewals: mode.renewals,
+        },
+        version: 2,
+        updatedAt: null,
+        updatedBy: null,
+      }),
+    };
+    const create = new CreateGovernanceReview({
+      reviews: { governance: async () => emptyReview() },
+      uow: { transaction: (work) => work(w.ports) },
+      clock,
+      outboxChanged: w.signal,
+      pilot: { settings: pilot, tenantId: 't' },
+    });
+    expect(await create.run({ asOf: '2026-12-01' })).toEqual({ created: true, month: '2026-11' });
+    expect(await w.ports.reviews.months()).toEqual(['2026-11']);
+    expect((w.ports.outbox as FakeOutbox).intents).toEqual([]);
   });
 
   test('an accepted threshold suggestion becomes the next policy version, audited, the card updated', async () => {

@@ -7,6 +7,7 @@ import { addMonths, firstWorkingDayOfMonth, type GovernanceReview } from '../../
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Transactional } from '../ports/transaction.port';
+import type { PilotSettings } from '../settings/tab-settings.port';
 import {
   GOVERNANCE_DECIDER_ROLES,
   governanceCardKey,
@@ -25,6 +26,11 @@ export interface CreateGovernanceReviewDeps {
   outboxChanged: Signal;
   /** Shadow mode: store the review, post nothing. */
   shadow?: boolean;
+  /**
+   * The tenant's pilot settings: with renewals switched off or in shadow mode the review is stored
+   * but its card is not posted. (The review is tenant-wide, so the client allow-list does not apply.)
+   */
+  pilot?: { settings: Pick<PilotSettings, 'pilot'>; tenantId: string };
 }
 
 /** What one run did. */
@@ -45,6 +51,7 @@ export class CreateGovernanceReview {
       return { created: false, month, reason: 'before-first-working-day' };
     }
     const review = await this.deps.reviews.governance(month);
+    const posts = await this.posts();
     const created = await this.deps.uow.transaction(async (tx) => {
       const at = clock.now();
       if (!(await tx.reviews.create(month, review, at))) return false;
@@ -59,7 +66,7 @@ export class CreateGovernanceReview {
         },
       });
       const stored = await tx.reviews.review(month);
-      if (stored === null || this.deps.shadow) return true;
+      if (stored === null || !posts) return true;
       const payload: GovernanceReviewPayload = {
         review: governanceReviewView(stored, null),
         deciderAadObjectIds: await tx.approvers.aadObjectIdsWithRoles(GOVERNANCE_DECIDER_ROLES),
@@ -74,5 +81,12 @@ export class CreateGovernanceReview {
     });
     if (created) this.deps.outboxChanged.notify();
     return created ? { created, month } : { created, month, reason: 'exists' };
+  }
+
+  private async posts(): Promise<boolean> {
+    if (this.deps.shadow) return false;
+    if (!this.deps.pilot) return true;
+    const pilot = await this.deps.pilot.settings.pilot(this.deps.pilot.tenantId);
+    return pilot.automations.renewals && !pilot.shadowMode;
   }
 }
