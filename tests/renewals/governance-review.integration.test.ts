@@ -295,7 +295,6 @@ describe.each(testDatabases())('governance review workflow on $name', (database)
       'governance-review.created',
       'governance.suggestion.refused',
       'governance-review.sign-off.refused',
-      'governance.suggestion.refused',
       'governance.suggestion.rejected',
       'governance.suggestion.accepted',
       'governance.suggestion.refused',

@@ -216,16 +216,18 @@ describe('the governance review use cases', () => {
   });
 
   test.each([
-    ['an account manager', am, 'readiness-bands', 'not-authorised'],
-    ['an unknown suggestion', lead, 'nope', 'not-found'],
-  ] as const)('refuses %s, audits it and changes nothing', async (_, who, id, reason) => {
+    ['an account manager (audited)', am, 'readiness-bands', 'not-authorised', 1],
+    ['an unknown suggestion (bad input: nothing written)', lead, 'nope', 'not-found', 0],
+  ] as const)('refuses %s and changes nothing', async (_, who, id, reason, audited) => {
     const w = world();
     await w.create.run({ asOf: '2026-12-01' });
     expect(
       await w.decide.run(who, { month: '2026-11', suggestionId: id, decision: 'accept' }),
     ).toMatchObject({ ok: false, reason });
     expect((w.ports.policies as FakePolicies).saved).toEqual([]);
-    expect(w.refusals.entries.map((e) => e.action)).toEqual(['governance.suggestion.refused']);
+    expect(w.refusals.entries.map((e) => e.action)).toEqual(
+      Array.from({ length: audited }, () => 'governance.suggestion.refused'),
+    );
   });
 
   test('sign-off waits for every answer, happens once, and closes the review to answers', async () => {

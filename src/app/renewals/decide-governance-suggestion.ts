@@ -58,13 +58,17 @@ export class DecideGovernanceSuggestion {
       message: string,
       problems?: string[],
     ): Promise<GovernanceResult> => {
-      await this.deps.audit.append({
-        subjectType: 'governance-review',
-        subjectId: input.month,
-        action: 'governance.suggestion.refused',
-        actor: auditActor(actor),
-        detail: { suggestionId: input.suggestionId, decision: input.decision, reason },
-      });
+      // A refused attempt on a review is audited; a month or suggestion that does not exist is bad
+      // input, answered 404 and leaving nothing behind.
+      if (reason !== 'not-found') {
+        await this.deps.audit.append({
+          subjectType: 'governance-review',
+          subjectId: input.month,
+          action: 'governance.suggestion.refused',
+          actor: auditActor(actor),
+          detail: { suggestionId: input.suggestionId, decision: input.decision, reason },
+        });
+      }
       return { ok: false, reason, message, ...(problems ? { problems } : {}) };
     };
     if (!decidesGovernance(actor)) {

@@ -36,13 +36,17 @@ export class SignOffGovernanceReview {
       reason: GovernanceRefusal,
       message: string,
     ): Promise<GovernanceResult> => {
-      await this.deps.audit.append({
-        subjectType: 'governance-review',
-        subjectId: input.month,
-        action: 'governance-review.sign-off.refused',
-        actor: auditActor(actor),
-        detail: { reason },
-      });
+      // A refused attempt on a review is audited; a month or suggestion that does not exist is bad
+      // input, answered 404 and leaving nothing behind.
+      if (reason !== 'not-found') {
+        await this.deps.audit.append({
+          subjectType: 'governance-review',
+          subjectId: input.month,
+          action: 'governance-review.sign-off.refused',
+          actor: auditActor(actor),
+          detail: { reason },
+        });
+      }
       return { ok: false, reason, message };
     };
     if (!decidesGovernance(actor)) {
