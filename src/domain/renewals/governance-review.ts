@@ -118,7 +118,10 @@ export function tuningFromOverrides(
     out.push({
       id: 'readiness-bands',
       area: 'readiness-bands',
-      suggestion: `Raise readyMinScore above ${b.readyMinScore} or increase the weights of the drivers owners cited: the score was too optimistic`,
+      suggestion:
+        to > b.readyMinScore
+          ? `Raise the ready band's minimum score from ${b.readyMinScore} to ${to}: the score was too optimistic`
+          : 'The score was too optimistic: increase the weights of the drivers owners cited',
       evidence: `${pessRight.length} contracts scored ${avg} on average were called at risk/churn by their owner and were lost`,
       changes:
         to > b.readyMinScore
@@ -133,7 +136,10 @@ export function tuningFromOverrides(
     out.push({
       id: 'readiness-weights',
       area: 'readiness-weights',
-      suggestion: `Lower watchMinScore below ${b.watchMinScore} or relax the thresholds behind these at-risk bands: the score was too pessimistic`,
+      suggestion:
+        to < b.watchMinScore
+          ? `Lower the watch band's minimum score from ${b.watchMinScore} to ${to}: the score was too pessimistic`
+          : 'The score was too pessimistic: relax the thresholds behind these at-risk bands',
       evidence: `${optRight.length} contracts scored ${avg} on average were called renew/monitor by their owner and renewed`,
       changes:
         to < b.watchMinScore
@@ -192,7 +198,10 @@ export function governanceReview(input: {
     suggestions.push({
       id: 'concession-tiers',
       area: 'concession-tiers',
-      suggestion: `Most requests exceed the cs-lead limit of ${policy.concession.csLeadMaxPct} %: review pricing or the tier`,
+      suggestion:
+        to > limit
+          ? `Most requests exceed the cs-lead limit of ${limit} %: raise it to ${to} % so the msp owner sees only the exceptions (or review pricing)`
+          : `Most requests exceed the cs-lead limit of ${limit} %: review pricing`,
       evidence: `${deep.length} of ${input.concessions.length} decided requests were deeper than ${policy.concession.csLeadMaxPct} %`,
       changes: to > limit ? [{ setting: 'concession.csLeadMaxPct', from: limit, to }] : [],
     });
@@ -208,7 +217,7 @@ export function governanceReview(input: {
     suggestions.push({
       id: 'uplift',
       area: 'uplift',
-      suggestion: 'Uplift proposals rarely convert: raise the uplift detection thresholds',
+      suggestion: 'Uplift proposals rarely convert: raise the uplift detection thresholds by half',
       evidence: `${conv.accepted} accepted of ${conv.accepted + conv.declined} answered proposals`,
       changes: [
         {
