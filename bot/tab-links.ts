@@ -52,6 +52,15 @@ export class TabLinks {
     return this.link(`contract:${contractId}`, `/contracts/${contractId}`, 'Contract');
   }
 
+  /** The monthly governance review. */
+  governance(month: string): string {
+    return this.link(
+      `governance:${month}`,
+      `/governance?month=${encodeURIComponent(month)}`,
+      'Governance',
+    );
+  }
+
   /** Settings (channel routing). */
   settings(): string {
     return this.link('settings', '/settings', 'Settings');

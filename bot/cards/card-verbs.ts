@@ -28,6 +28,10 @@ export const CARD_VERBS = [
   'renewal.concession',
   'uplift.accept',
   'uplift.decline',
+  'governance.accept',
+  'governance.reject',
+  'governance.signOff',
+  'governance.refresh',
 ] as const;
 
 /** One of the verbs our cards send. */

@@ -67,6 +67,9 @@ import type { JudgementRecord } from '../domain/delivery/judgement-record';
 import type { KpiMovement, WeeklyKpis } from '../domain/delivery/kpis';
 import type { KpiProgressView } from '../app/reporting/kpi-progress-view';
 import type { DeliveryPolicyConfig } from '../domain/delivery/policy';
+import type { GovernanceReviewView } from '../app/renewals/governance-review-view';
+import type { RenewalPolicyVersionView } from '../app/renewals/read-governance';
+import type { GovernanceReview } from '../domain/renewals';
 
 export type {
   AutomationKey,
@@ -285,6 +288,8 @@ export interface RenewalAgentsDto {
 /** `GET /contracts/:id`: one contract's renewal picture, its owner and what the caller may do. */
 export type ContractDetailDto = ContractRenewalDetail & {
   renewalOwner: RenewalAgentDto | null;
+  /** `redacted`: a PM's read-only view, without commercial figures (SPEC §1). */
+  view: 'full' | 'redacted';
   actions: ContractActionsDto;
 };
 
@@ -318,4 +323,22 @@ export interface ConcessionDecisionInputDto {
   decision: 'approve' | 'reject';
   comment?: string;
   expectedVersion?: number;
+}
+
+// ─── Governance review (view models of src/app/renewals/governance-review-view.ts) ──────────────
+
+/** `GET /governance/reviews/:month` and the answer to a decision or sign-off. */
+export type GovernanceReviewDto = GovernanceReviewView;
+
+/** `GET /renewals/governance`: the month so far, computed live (not yet a stored review). */
+export type GovernanceFiguresDto = GovernanceReview;
+
+/** `GET /governance/reviews`: the months with a stored review, newest first. */
+export interface GovernanceReviewMonthsDto {
+  items: { month: string }[];
+}
+
+/** `GET /renewals/policy/versions`: the renewal policy versions, newest (current) first. */
+export interface RenewalPolicyVersionsDto {
+  items: RenewalPolicyVersionView[];
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { CompleteRenewalTask } from '../app/renewals/complete-renewal-task';
 import type { ConcessionResult } from '../app/renewals/concession-outcome';
 import { contractActions } from '../app/renewals/contract-actions';
+import { redactContractPage } from '../app/renewals/contract-page-redaction';
 import type { DecideConcession } from '../app/renewals/decide-concession';
 import type { EditStakeholderMap } from '../app/renewals/edit-stakeholder-map';
 import type { GetConcession } from '../app/renewals/get-concession';
@@ -203,10 +204,12 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
       path: '/contracts/:contractId',
       handler: async ({ actor, params }) => {
         const id = parse(contractId, params.contractId, 'contractId');
-        granted(await access.contract(actor, id));
+        const view = granted(await access.contractPage(actor, id));
         const use = services(actor.tenantId);
-        const detail = await use.queries.contract(id, deps.today());
-        if (!detail) throw new ApiError(404, 'NOT_FOUND', `There is no contract ${id}.`);
+        const found = await use.queries.contract(id, deps.today());
+        if (!found) throw new ApiError(404, 'NOT_FOUND', `There is no contract ${id}.`);
+        // A PM on a project of the client reads the page without commercial figures (SPEC §1).
+        const detail = view === 'redacted' ? redactContractPage(found) : found;
         const ownerId = detail.stages[detail.stages.length - 1]?.ownerAgentId ?? null;
         const owner =
           ownerId === null
@@ -221,6 +224,7 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
           body: {
             ...detail,
             renewalOwner: owner,
+            view,
             actions: contractActions(actor, detail.concessions),
           },
         };

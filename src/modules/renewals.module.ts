@@ -2,14 +2,23 @@
  * The renewal loop's composition: its adapters, use cases, routes, bot feature and the daily
  * `renewal-evaluate` job, built once so the tab API and the bot share the same instances.
  */
+import { governanceBotFeature } from '../../bot/governance-handlers';
 import { renewalBotFeature } from '../../bot/renewal-handlers';
 import type { BotLogger } from '../../bot/bot-adapter';
+import type { BotFeature } from '../../bot/bot-feature';
 import type { TabLinks } from '../../bot/tab-links';
+import { governanceRoutes, type GovernanceUseCases } from '../api/governance-routes';
 import { renewalRoutes, type RenewalUseCases } from '../api/renewal-routes';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
 import { AnswerConcessionCard } from '../app/renewals/answer-concession-card';
 import { CompleteRenewalTask } from '../app/renewals/complete-renewal-task';
+import { CreateGovernanceReview } from '../app/renewals/create-governance-review';
+import { DecideGovernanceSuggestion } from '../app/renewals/decide-governance-suggestion';
+import type { GovernanceUnitOfWork } from '../app/renewals/governance-unit-of-work';
+import { ReadGovernance } from '../app/renewals/read-governance';
+import { SignOffGovernanceReview } from '../app/renewals/sign-off-governance-review';
+import { TenantRenewalPolicy } from '../app/renewals/tenant-renewal-policy';
 import { DecideConcession } from '../app/renewals/decide-concession';
 import { EditStakeholderMap } from '../app/renewals/edit-stakeholder-map';
 import { EvaluateRenewals, type RenewalEvaluationReport } from '../app/renewals/evaluate-renewals';
@@ -34,6 +43,7 @@ import type { Signal } from '../shared/signal';
 import { ConcessionApproverRepository } from '../store/concession-approver.repository';
 import { ConcessionRepository } from '../store/concession.repository';
 import { ContractCatalogRepository } from '../store/contract-catalog.repository';
+import { GovernanceReviewRepository } from '../store/governance-review.repository';
 import type { Db } from '../store/db';
 import { LiveRenewalCardsRepository } from '../store/live-renewal-cards.repository';
 import { SqlOwnership } from '../store/ownership.repository';
@@ -44,6 +54,7 @@ import { RenewalEventRepository } from '../store/renewal-event.repository';
 import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
 import { RenewalKpiRepository } from '../store/renewal-kpi.repository';
 import { RenewalOutcomeRepository } from '../store/renewal-outcome.repository';
+import { RenewalPolicyRepository } from '../store/renewal-policy.repository';
 import { SqlTabSettings } from '../store/tab-settings.repository';
 import { RenewalStageRepository } from '../store/renewal-stage.repository';
 import { transactional } from '../store/transactional';
@@ -63,6 +74,9 @@ export interface RenewalsModuleDeps {
   logger: BotLogger;
   /** Cron of the daily `renewal-evaluate` job. */
   evaluateCron: string;
+  /** Cron of the daily `governance-review` job (it creates the review on the month's first working day). */
+  governanceCron?: string;
+  /** A fixed policy (tests); by default the tenant's newest stored version, else the built-in one. */
   policy?: RenewalPolicy;
   /** Shadow mode: the evaluation computes and stores, but posts nothing. */
   shadow?: boolean;
@@ -70,12 +84,14 @@ export interface RenewalsModuleDeps {
 
 /** The renewals feature, plus what main and the bot call directly. */
 export interface RenewalsModule extends FeatureModule {
+  /** The monthly governance review's creation (the job's body; tests drive it with `asOf`). */
+  createGovernanceReview: CreateGovernanceReview;
   /** The daily evaluation (main runs it once at start-up after the initial sync). */
   evaluate(options?: { asOf?: string }): Promise<RenewalEvaluationReport>;
   /** The subscribe hook: live renewal cards to a channel newly subscribed to `renewals`. */
   routeLiveCards: RouteLiveRenewalCards;
   /** The use cases (the routes' and the bot's, shared). */
-  useCases: RenewalUseCases & { answerConcessionCard: AnswerConcessionCard };
+  useCases: RenewalUseCases & GovernanceUseCases & { answerConcessionCard: AnswerConcessionCard };
 }
 
 /** The renewal store of one tenant bound to `db` (the pool, or one transaction). */
@@ -97,8 +113,16 @@ export function renewalStoreOn(db: Db, tenantId: string): RenewalStore {
 /** Builds the renewal loop once. */
 export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
   const { db, tenantId, clock, outboxChanged } = deps;
-  const policy = deps.policy ?? DEFAULT_RENEWAL_POLICY;
   const audit = new AuditLog(tenantId, clock);
+  const policyVersions = new RenewalPolicyRepository(db, tenantId);
+  const policy = deps.policy ?? new TenantRenewalPolicy(policyVersions, DEFAULT_RENEWAL_POLICY);
+  const governanceUow = transactional<GovernanceUnitOfWork>(db, (tx) => ({
+    reviews: new GovernanceReviewRepository(tx, tenantId),
+    policies: new RenewalPolicyRepository(tx, tenantId),
+    approvers: new ConcessionApproverRepository(tx, tenantId),
+    audit: audit.on(tx),
+    outbox: outboxOn(tx, tenantId, clock),
+  }));
   const store = renewalStoreOn(db, tenantId);
   const uow = transactional<RenewalUnitOfWork>(db, (tx) => ({
     ...renewalStoreOn(tx, tenantId),
@@ -130,6 +154,24 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     editStakeholders: new EditStakeholderMap({ store, uow, clock }),
     reassignOwner: new ReassignRenewalOwner({ store, agents, uow, clock }),
     agents,
+    governance: new ReadGovernance(
+      new GovernanceReviewRepository(db, tenantId),
+      policyVersions,
+      deps.policy ?? DEFAULT_RENEWAL_POLICY,
+    ),
+    decideSuggestion: new DecideGovernanceSuggestion({
+      uow: governanceUow,
+      audit: audit.on(db),
+      clock,
+      outboxChanged,
+      defaultPolicy: deps.policy ?? DEFAULT_RENEWAL_POLICY,
+    }),
+    signOffReview: new SignOffGovernanceReview({
+      uow: governanceUow,
+      audit: audit.on(db),
+      clock,
+      outboxChanged,
+    }),
     answerConcessionCard: new AnswerConcessionCard({
       decide: decideConcession,
       actions: botActionLogOn(db, tenantId),
@@ -147,40 +189,77 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     outboxChanged,
     ...(deps.shadow !== undefined ? { shadow: deps.shadow } : {}),
   });
+  const createGovernanceReview = new CreateGovernanceReview({
+    reviews: insights,
+    uow: governanceUow,
+    clock,
+    outboxChanged,
+    pilot: { settings: new SqlTabSettings(db, clock), tenantId },
+    ...(deps.shadow !== undefined ? { shadow: deps.shadow } : {}),
+  });
   const access = new ReadAccess(new SqlOwnership(db, tenantId));
   return {
-    routes: renewalRoutes({
-      tenantId,
-      useCases,
-      today: () => clock.now().toISOString().slice(0, 10),
-      access,
-    }),
-    bot: renewalBotFeature({
-      contractCards: new RenewalContractCards({ store, policy }),
-      logCheckpoint: useCases.logCheckpoint,
-      requestConcession: useCases.requestConcession,
-      setUpliftStatus: useCases.setUpliftStatus,
-      queries: useCases.queries,
-      getConcession: useCases.getConcession,
-      answerConcessionCard: useCases.answerConcessionCard,
-      roles: deps.roles,
-      access,
-      links: deps.links,
-      logger: deps.logger,
-      clock,
-    }),
+    routes: [
+      ...renewalRoutes({
+        tenantId,
+        useCases,
+        today: () => clock.now().toISOString().slice(0, 10),
+        access,
+      }),
+      ...governanceRoutes({ tenantId, useCases, access }),
+    ],
+    bot: withGovernance(
+      renewalBotFeature({
+        contractCards: new RenewalContractCards({ store, policy }),
+        logCheckpoint: useCases.logCheckpoint,
+        requestConcession: useCases.requestConcession,
+        setUpliftStatus: useCases.setUpliftStatus,
+        queries: useCases.queries,
+        getConcession: useCases.getConcession,
+        answerConcessionCard: useCases.answerConcessionCard,
+        roles: deps.roles,
+        access,
+        links: deps.links,
+        logger: deps.logger,
+        clock,
+      }),
+      governanceBotFeature({
+        read: useCases.governance,
+        decide: useCases.decideSuggestion,
+        signOff: useCases.signOffReview,
+        roles: deps.roles,
+        access,
+        links: deps.links,
+        logger: deps.logger,
+      }),
+    ),
     jobs: [
       {
         name: 'renewal-evaluate',
         cron: deps.evaluateCron,
         run: async () => void (await evaluation.run()),
       },
+      {
+        name: 'governance-review',
+        cron: deps.governanceCron ?? '0 7 * * 1-5',
+        run: async () => void (await createGovernanceReview.run()),
+      },
     ],
+    createGovernanceReview,
     evaluate: (options) => evaluation.run(options),
     routeLiveCards: new RouteLiveRenewalCards({
       cards: new LiveRenewalCardsRepository(db, tenantId),
       clock,
     }),
     useCases,
+  };
+}
+
+/** The renewal bot feature with the governance review's card actions and renderer added. */
+function withGovernance(renewal: BotFeature, governance: BotFeature): BotFeature {
+  return {
+    commands: [...renewal.commands, ...governance.commands],
+    cardActions: { ...renewal.cardActions, ...governance.cardActions },
+    renderers: { ...renewal.renderers, ...governance.renderers },
   };
 }

@@ -48,14 +48,16 @@ export class ReadinessSnapshotRepository implements ReadinessSnapshots {
   async saveSnapshot(s: RenewalSnapshotRow, now: Date): Promise<void> {
     await this.db.query(
       `INSERT INTO renewal_snapshots (tenant_id, contract_id, snapshot_date, client_id, score, band, confidence,
-          flagged, flag_cause, flag_severity, end_date, stage, assessment, changes, data_quality, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+          flagged, flag_cause, flag_severity, end_date, stage, assessment, changes, data_quality, created_at,
+          policy_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
        ON CONFLICT (tenant_id, contract_id, snapshot_date) DO UPDATE SET
          client_id = EXCLUDED.client_id, score = EXCLUDED.score, band = EXCLUDED.band,
          confidence = EXCLUDED.confidence, flagged = EXCLUDED.flagged, flag_cause = EXCLUDED.flag_cause,
          flag_severity = EXCLUDED.flag_severity, end_date = EXCLUDED.end_date, stage = EXCLUDED.stage,
          assessment = EXCLUDED.assessment, changes = EXCLUDED.changes,
-         data_quality = EXCLUDED.data_quality, created_at = EXCLUDED.created_at`,
+         data_quality = EXCLUDED.data_quality, created_at = EXCLUDED.created_at,
+         policy_version = EXCLUDED.policy_version`,
       [
         this.tenantId,
         s.contractId,
@@ -73,6 +75,7 @@ export class ReadinessSnapshotRepository implements ReadinessSnapshots {
         JSON.stringify(s.changes),
         JSON.stringify(s.dataQuality),
         now,
+        s.policyVersion ?? s.assessment.policyVersion ?? null,
       ],
     );
   }
@@ -94,5 +97,6 @@ function snapshotOf(r: Record<string, unknown>): RenewalSnapshotRow {
     assessment: json(r.assessment),
     changes: json(r.changes),
     dataQuality: json(r.data_quality),
+    policyVersion: numOrNull(r.policy_version),
   };
 }

@@ -117,5 +117,6 @@ export function routeFromSubEntity(subEntityId: string | null): TabRoute | null 
   if (subEntityId === 'settings') return { view: 'settings' };
   if (subEntityId === 'renewals') return { view: 'renewals' };
   if (subEntityId === 'approvals') return { view: 'approvals' };
+  if (/^governance:\d{4}-\d{2}$/.test(subEntityId)) return { view: 'governance' };
   return null;
 }

@@ -270,10 +270,31 @@ describe.each(testDatabases())('reads need a role, on every tab API route ($name
   });
 
   test('contracts and commercial figures: account roles only, an account manager their clients', async () => {
-    for (const path of ['/renewals', '/contracts/900', '/renewals/kpis', '/concessions/1']) {
+    for (const path of ['/renewals', '/renewals/kpis', '/concessions/1']) {
       expect([path, (await get('pm', path)).status]).toEqual([path, 403]);
       expect([path, (await get('lead', path)).status]).toEqual([path, 403]);
     }
+    expect((await get('lead', '/contracts/900')).status).toBe(403);
+    // A PM reads the contract page of a client whose project they manage, read-only and without
+    // commercial figures; not another client's.
+    const pmPage = await get('pm', '/contracts/900');
+    expect(pmPage.status).toBe(200);
+    expect(pmPage.body).toMatchObject({
+      view: 'redacted',
+      uplift: [],
+      concessions: [],
+      actions: {
+        logCheckpoint: false,
+        editStakeholders: false,
+        completeTasks: false,
+        requestConcession: false,
+        answerUplift: false,
+        reassignOwner: false,
+        decideConcessionIds: [],
+      },
+    });
+    expect((await get('pm', '/contracts/901')).status).toBe(403);
+    expect((await get('am', '/contracts/900')).body).toMatchObject({ view: 'full' });
     expect((await get('am', '/contracts/901')).status).toBe(403);
     expect((await get('am', '/contracts/900')).status).not.toBe(403);
     expect((await get('am', '/renewals')).status).toBe(200);

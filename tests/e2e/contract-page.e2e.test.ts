@@ -2,8 +2,8 @@
  * The renewal loop from the tab, in headless Chromium against the demo app: the account manager
  * opens a contract from the Renewals list, logs a checkpoint whose call disagrees with the score
  * and requests an 8 % concession after previewing it; the cs lead approves it from Approvals; the
- * contract's timeline shows the checkpoint, the request and the decision. A PM gets no action on the
- * contract page, and the API refuses them.
+ * contract's timeline shows the checkpoint, the request and the decision. A PM reads the page of
+ * their project's client read-only, without commercial terms, and the API refuses their actions.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -159,12 +159,29 @@ describe.each(tabTestDatabases())(
     );
 
     (available ? test : test.skip)(
-      'a PM gets no action on the contract page, and the API refuses their actions with 403',
+      "a PM sees the contract page of their project's client read-only, without commercial terms; every action is refused with 403",
       async () => {
-        await page.goto(`${app.url}/contracts/${contractId}`);
+        const users = (await (await fetch(`${app.url}/api/v1/demo/users`)).json()) as DemoUsersDto;
+        const pmEmail = users.items.find((u) => u.signInEmail === as.pm)!.haloEmail!;
+        const contractsOf = (managed: boolean) =>
+          app.db.query<{ id: number | string }>(
+            `SELECT k.id FROM halo_contracts k
+              WHERE k.tenant_id = 'demo' AND k.end_date >= $2::date AND ${managed ? '' : 'NOT'} EXISTS (
+                SELECT 1 FROM halo_projects p JOIN halo_agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
+                 WHERE p.tenant_id = k.tenant_id AND p.client_id = k.client_id AND p.date_closed IS NULL
+                   AND lower(a.email) = lower($1))
+              ORDER BY k.end_date, k.id LIMIT 1`,
+            [pmEmail, DEMO_AS_OF],
+          );
+        const [own] = await contractsOf(true);
+        const [other] = await contractsOf(false);
+        if (!own || !other)
+          throw new Error('the demo gives the PM no contract of a managed client');
+        await page.goto(`${app.url}/contracts/${own.id}`);
         await signInAs(as.pm);
         const contract = page.getByTestId('contract-page');
-        await contract.getByRole('alert').waitFor();
+        await contract.getByTestId('read-only-note').waitFor();
+        await contract.getByTestId('readiness').waitFor();
         await shot('pm');
         for (const button of [
           'Log checkpoint',
@@ -172,28 +189,34 @@ describe.each(tabTestDatabases())(
           'Submit request',
           'Approve',
           'Reassign',
+          'Mark done',
+          'Save stakeholders',
         ]) {
           expect({
             button,
             count: await contract.getByRole('button', { name: button }).count(),
           }).toEqual({ button, count: 0 });
         }
+        const page200 = (await (
+          await api(as.pm, 'GET', `/contracts/${own.id}`)
+        ).json()) as ContractDetailDto;
+        expect(page200).toMatchObject({ view: 'redacted', concessions: [], uplift: [] });
         const refused = [
-          await api(as.pm, 'GET', `/contracts/${contractId}`),
-          await api(as.pm, 'POST', `/contracts/${contractId}/checkpoints`, {
+          await api(as.pm, 'GET', `/contracts/${other.id}`),
+          await api(as.pm, 'POST', `/contracts/${own.id}/checkpoints`, {
             meetingOn: DEMO_AS_OF,
             notes: 'x',
             ownerCall: 'renew',
           }),
-          await api(as.pm, 'POST', `/contracts/${contractId}/concessions`, {
+          await api(as.pm, 'POST', `/contracts/${own.id}/concessions`, {
             discountPct: 8,
             reason: 'x',
           }),
-          await api(as.pm, 'PUT', `/contracts/${contractId}/stakeholders`, { champion: 'x' }),
+          await api(as.pm, 'PUT', `/contracts/${own.id}/stakeholders`, { champion: 'x' }),
           await api(as.pm, 'GET', '/concessions?status=pending&mine=true'),
         ];
         expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
-        // The account manager still sees the decision on the same page (nothing else changed it).
+        // The account manager still sees the decision on their contract (nothing else changed it).
         const detail = (await (
           await api(as.am, 'GET', `/contracts/${contractId}`)
         ).json()) as ContractDetailDto;

@@ -82,7 +82,7 @@ describe.each(tabTestDatabases())('contract page actions over HTTP ($name)', ({ 
     await dispose?.();
   });
 
-  test('the contract page says what each role may do; a PM is refused the contract', async () => {
+  test('the contract page says what each role may do; the PM of a project of the client reads it read-only', async () => {
     expect(contract.actions).toMatchObject({
       logCheckpoint: true,
       editStakeholders: true,
@@ -96,8 +96,23 @@ describe.each(tabTestDatabases())('contract page actions over HTTP ($name)', ({ 
     // One readiness snapshot per day of the demo's daily evaluations.
     expect(contract.trend.map((t) => t.date).at(-1)).toBe(DEMO_AS_OF);
     expect(contract.trend.length).toBe(TREND_DAYS);
+    // Megan manages a project of this client: the page without commercial figures, no actions.
     const pm = await call('pm', 'GET', `/contracts/${id}`);
-    expect(pm.status).toBe(403);
+    expect(pm.status).toBe(200);
+    expect(pm.body).toMatchObject({
+      view: 'redacted',
+      uplift: [],
+      concessions: [],
+      actions: {
+        logCheckpoint: false,
+        editStakeholders: false,
+        completeTasks: false,
+        requestConcession: false,
+        answerUplift: false,
+        reassignOwner: false,
+        decideConcessionIds: [],
+      },
+    });
   });
 
   test('the account manager logs a checkpoint whose call disagrees with the score', async () => {

@@ -92,6 +92,29 @@ export class ReadAccess {
   }
 
   /**
+   * How much of a contract's renewal page the actor reads: all of it (the account roles that read
+   * the contract), or `redacted` for a PM who manages an open project of the contract's client —
+   * the page without commercial figures, read-only (SPEC §1 gives those to account roles only).
+   */
+  async contractPage(actor: Actor, contractId: number): Promise<ReadGrant<'full' | 'redacted'>> {
+    const full = await this.contract(actor, contractId);
+    if (full.ok) return { ok: true, value: 'full' };
+    if (!actor.roles.includes('pm') || actor.haloAgentId === null) return full;
+    const owners = await this.ownership.contract(contractId);
+    if (owners === null) return { ok: true, value: 'redacted' };
+    const managed = await this.ownership.ownedProjects({
+      pmAgentId: actor.haloAgentId,
+      accountManagerAgentId: null,
+    });
+    if (owners.clientId !== null && managed.some((p) => p.clientId === owners.clientId)) {
+      return { ok: true, value: 'redacted' };
+    }
+    return forbidden(
+      `Contract ${contractId} is not of a client whose project you manage: ask your Control Tower admin if you need it.`,
+    );
+  }
+
+  /**
    * How much of the weekly report (and the portfolio summary) the actor reads: all of it, or the
    * open projects they own.
    */

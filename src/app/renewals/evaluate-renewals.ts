@@ -42,6 +42,7 @@ import type { RenewalSnapshotRow } from './readiness-snapshots.port';
 import type { RenewalStagePayload } from './renewal-payloads';
 import { pilotVerdict, type PilotVerdict } from '../../domain/shared/pilot';
 import type { PilotSettings } from '../settings/tab-settings.port';
+import { policyNow, type RenewalPolicySource } from './renewal-policies.port';
 import type { StageTaskRow } from './renewal-stages.port';
 import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
 
@@ -53,7 +54,8 @@ export interface EvaluateRenewalsDeps {
   pilot: Pick<PilotSettings, 'pilot'>;
   tenantId: string;
   clock: Clock;
-  policy: RenewalPolicy;
+  /** The tenant's policy, read at the start of each run (a new version applies from the next run). */
+  policy: RenewalPolicySource;
   /** Notified after each run (stage cards and escalations may have been queued in the outbox). */
   outboxChanged: Signal;
   /** Shadow mode: compute and store, but post nothing. */
@@ -87,7 +89,8 @@ export class EvaluateRenewals {
 
   /** Evaluates every contract as of `asOf` (default today, UTC). */
   async run(options: { asOf?: string } = {}): Promise<RenewalEvaluationReport> {
-    const { store, clock, policy, tenantId } = this.deps;
+    const { store, clock, tenantId } = this.deps;
+    const policy = await policyNow(this.deps.policy);
     const asOf = options.asOf ?? clock.now().toISOString().slice(0, 10);
     const history = indexRenewalHistory(await this.deps.history.load(tenantId));
     const all = buildAllContractFacts(history, asOf).filter(
@@ -148,6 +151,7 @@ export class EvaluateRenewals {
             assessment,
             changes: whatChanged(prev?.assessment ?? null, assessment),
             dataQuality: exceptions,
+            policyVersion: policy.version,
           },
           at,
         );
@@ -167,7 +171,7 @@ export class EvaluateRenewals {
             score: flag.score,
           });
         }
-        await this.openStage(tx, facts, stage, asOf, assessment, flag, labels, report);
+        await this.openStage(tx, facts, stage, asOf, assessment, flag, labels, report, policy);
         await escalateMissedCheckpoints(
           {
             tx,
@@ -274,6 +278,7 @@ export class EvaluateRenewals {
     flag: { flagged: boolean; cause: string | null },
     labels: Map<number, ContractLabel>,
     report: RenewalEvaluationReport,
+    policy: RenewalPolicy,
   ): Promise<void> {
     if (stage !== '90' && stage !== '60' && stage !== '30') return;
     if (facts.endDate === null) return;
@@ -285,7 +290,7 @@ export class EvaluateRenewals {
         endDate: facts.endDate,
         accountManagerAgentId: facts.accountManagerAgentId,
       },
-      this.deps.policy,
+      policy,
     );
     // A stage opened late (the contract was synced or fixed inside the window) still gets a week
     // before its mandatory tasks count as missed.

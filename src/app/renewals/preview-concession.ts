@@ -3,7 +3,6 @@
  * depth, margin after, expected retention effect, precedent and who would approve. Nothing is
  * stored; the request itself assesses again with the same function.
  */
-import type { RenewalPolicy } from '../../domain/renewals';
 import type { Clock } from '../../shared/clock';
 import type { Actor } from '../delivery-views';
 import { assessConcessionRequest } from './assess-concession-request';
@@ -11,12 +10,14 @@ import { CONCESSION_REQUESTER_ROLES } from './concession-outcome';
 import type { RenewalStore } from './renewal-store.port';
 import { refuseStep as refuse, type WorkflowResult } from './renewal-step';
 import type { ConcessionPreview } from './renewal-views';
+import { policyNow, type RenewalPolicySource } from './renewal-policies.port';
 
 /** What previewing a concession needs. */
 export interface PreviewConcessionDeps {
   store: Pick<RenewalStore, 'contracts' | 'snapshots' | 'concessions'>;
   clock: Clock;
-  policy: RenewalPolicy;
+  /** The tenant's policy, read at each use. */
+  policy: RenewalPolicySource;
 }
 
 /** Preview a concession request. */
@@ -33,7 +34,8 @@ export class PreviewConcession {
         'Only account managers, cs leads and msp owners request concessions.',
       );
     }
-    const { store, policy, clock } = this.deps;
+    const { store, clock } = this.deps;
+    const policy = await policyNow(this.deps.policy);
     const assessed = await assessConcessionRequest(store, policy, actor, input, clock.now());
     if (!assessed.ok) return refuse(assessed.reason, assessed.message);
     const a = assessed.assessment;

@@ -16,6 +16,8 @@ export interface RenewalSnapshotRow {
   assessment: ReadinessAssessment;
   changes: ReadinessChange;
   dataQuality: string[];
+  /** The renewal policy version the judgement was taken under (defaults to the assessment's). */
+  policyVersion?: number | null;
 }
 
 /** The daily readiness snapshots of one tenant's contracts. */

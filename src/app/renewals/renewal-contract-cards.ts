@@ -3,13 +3,14 @@
  * means, one contract's stage card (with the uplift waiting for an answer), and the concession
  * form with what each discount depth would mean before anything is requested.
  */
-import { assessConcession, renewalStage, type RenewalPolicy } from '../../domain/renewals';
+import { assessConcession, renewalStage } from '../../domain/renewals';
 import { daysBetween } from '../../domain/shared/dates';
 import { concessionContract } from './concession-contract';
 import { concessionPrecedents } from './present-concession';
 import { ownerAadObjectIds, stageView } from './renewal-stage-card';
 import type { RenewalStore } from './renewal-store.port';
 import type { ConcessionFormView, RenewalStageView, UpliftLineView } from './renewal-views';
+import { policyNow, type RenewalPolicySource } from './renewal-policies.port';
 
 /** A contract `/renewal <text>` may mean. */
 export interface ContractMatch {
@@ -48,7 +49,8 @@ export class RenewalContractCards {
         RenewalStore,
         'contracts' | 'stages' | 'snapshots' | 'uplift' | 'approvers' | 'concessions'
       >;
-      policy: RenewalPolicy;
+      /** The tenant's policy, read at each use. */
+      policy: RenewalPolicySource;
     },
   ) {}
 
@@ -143,7 +145,8 @@ export class RenewalContractCards {
    * such contract; `no-value` when it has no recurring value to discount.
    */
   async concessionForm(contractId: number): Promise<ConcessionFormView | null | 'no-value'> {
-    const { store, policy } = this.deps;
+    const { store } = this.deps;
+    const policy = await policyNow(this.deps.policy);
     const subject = await concessionContract(store, contractId);
     if (!subject.ok) return subject.reason === 'not-found' ? null : 'no-value';
     const label = (await store.contracts.contractLabels([contractId])).get(contractId);

@@ -21,7 +21,6 @@ import {
   type OverrideLog,
   type ReadinessBand,
   type RenewalKpis,
-  type RenewalPolicy,
   type RenewalStage,
   type RenewalTimelineEntry,
   type RenewalTimelineKind,
@@ -31,6 +30,7 @@ import { addDays } from '../../domain/shared/dates';
 import { billingPeriodMonths } from './build-contract-facts';
 import type { ContractTerm } from './contract-catalog.port';
 import type { RenewalOutcomeRow } from './renewal-outcomes.port';
+import { policyNow, type RenewalPolicySource } from './renewal-policies.port';
 import type { RenewalStore } from './renewal-store.port';
 
 /**
@@ -120,7 +120,7 @@ export class RenewalInsights {
       | 'kpis'
       | 'outcomes'
     >,
-    private readonly policy: RenewalPolicy,
+    private readonly policy: RenewalPolicySource,
   ) {}
 
   /** KPIs as of `asOf` (GRR over the 12 months before it); `capture` stores them as the day's snapshot. */
@@ -218,7 +218,7 @@ export class RenewalInsights {
       }));
     return governanceReview({
       month,
-      policy: this.policy,
+      policy: await policyNow(this.policy),
       standings,
       opportunities: opportunities.filter((o) => monthOf(o.detectedOn) <= month),
       concessions: decided(concessions).filter((c) => c.decidedAt.slice(0, 7) <= month),

@@ -4,7 +4,6 @@
  * approver tier the policy names. The request, the contract's timeline event, the audit entry and
  * the card in the renewals channel are written in one transaction; every refusal is audited too.
  */
-import type { RenewalPolicy } from '../../domain/renewals';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Actor } from '../delivery-views';
@@ -23,6 +22,7 @@ import {
 import { presentConcession } from './present-concession';
 import type { ConcessionPayload } from './renewal-payloads';
 import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
+import { policyNow, type RenewalPolicySource } from './renewal-policies.port';
 
 /** What requesting a concession needs. */
 export interface RequestConcessionDeps {
@@ -31,7 +31,8 @@ export interface RequestConcessionDeps {
   audit: AuditTrail;
   uow: Transactional<RenewalUnitOfWork>;
   clock: Clock;
-  policy: RenewalPolicy;
+  /** The tenant's policy, read at each use. */
+  policy: RenewalPolicySource;
   /** Notified after the card was queued in the outbox. */
   outboxChanged: Signal;
 }
@@ -44,7 +45,7 @@ export class RequestConcession {
     actor: Actor,
     input: { contractId: number; discountPct: number; reason: string },
   ): Promise<ConcessionResult> {
-    const { store, clock, policy } = this.deps;
+    const { store, clock } = this.deps;
     const refuse = async (
       reason: ConcessionServiceRefusal,
       message: string,
@@ -62,6 +63,7 @@ export class RequestConcession {
       return refuse('not-authorised', REFUSAL_TEXT['not-authorised']);
     }
     const at = clock.now();
+    const policy = await policyNow(this.deps.policy);
     const assessed = await assessConcessionRequest(store, policy, actor, input, at);
     if (!assessed.ok) return refuse(assessed.reason, assessed.message);
     const { assessment, label } = assessed;

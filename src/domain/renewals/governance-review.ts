@@ -5,6 +5,7 @@
  */
 import { round } from '../shared/numbers';
 import { type MonthKey } from './contract-facts';
+import { type PolicyChange } from './policy-tuning';
 import { type ReadinessBand, type RenewalPolicy } from './renewal-policy';
 import { averageConcessionDepth, upliftConversion, type DecidedConcession } from './renewal-kpis';
 import { type RenewalStage, type OwnerCall } from './renewal-window';
@@ -37,10 +38,17 @@ export interface OverrideLog {
 
 /** A suggestion for the policy, with the evidence behind it. */
 export interface TuningSuggestion {
+  /** Stable within a review (the cs lead accepts or rejects it by this id). */
+  id: string;
   area:
     'readiness-bands' | 'readiness-weights' | 'owner-calibration' | 'concession-tiers' | 'uplift';
   suggestion: string;
   evidence: string;
+  /**
+   * The settings accepting it changes (the next policy version); empty when it is advice to people
+   * (owner calibration), which is recorded but changes no threshold.
+   */
+  changes: PolicyChange[];
 }
 
 /** The review model the tab and the governance card render. */
@@ -106,37 +114,59 @@ export function tuningFromOverrides(
   const pessRight = count('owner-more-pessimistic', true);
   if (pessRight.length >= MIN_OVERRIDES_FOR_SUGGESTION) {
     const avg = round(pessRight.reduce((a, o) => a + o.computedScore, 0) / pessRight.length, 1);
+    const to = Math.min(100, Math.max(b.readyMinScore + 5, Math.ceil(avg) + 1));
     out.push({
+      id: 'readiness-bands',
       area: 'readiness-bands',
-      suggestion: `Raise readyMinScore above ${b.readyMinScore} or increase the weights of the drivers owners cited: the score was too optimistic`,
+      suggestion:
+        to > b.readyMinScore
+          ? `Raise the ready band's minimum score from ${b.readyMinScore} to ${to}: the score was too optimistic`
+          : 'The score was too optimistic: increase the weights of the drivers owners cited',
       evidence: `${pessRight.length} contracts scored ${avg} on average were called at risk/churn by their owner and were lost`,
+      changes:
+        to > b.readyMinScore
+          ? [{ setting: 'readiness.bands.readyMinScore', from: b.readyMinScore, to }]
+          : [],
     });
   }
   const optRight = count('owner-more-optimistic', true);
   if (optRight.length >= MIN_OVERRIDES_FOR_SUGGESTION) {
     const avg = round(optRight.reduce((a, o) => a + o.computedScore, 0) / optRight.length, 1);
+    const to = Math.max(0, Math.min(b.watchMinScore - 5, Math.floor(avg) - 1));
     out.push({
+      id: 'readiness-weights',
       area: 'readiness-weights',
-      suggestion: `Lower watchMinScore below ${b.watchMinScore} or relax the thresholds behind these at-risk bands: the score was too pessimistic`,
+      suggestion:
+        to < b.watchMinScore
+          ? `Lower the watch band's minimum score from ${b.watchMinScore} to ${to}: the score was too pessimistic`
+          : 'The score was too pessimistic: relax the thresholds behind these at-risk bands',
       evidence: `${optRight.length} contracts scored ${avg} on average were called renew/monitor by their owner and renewed`,
+      changes:
+        to < b.watchMinScore
+          ? [{ setting: 'readiness.bands.watchMinScore', from: b.watchMinScore, to }]
+          : [],
     });
   }
   const optWrong = count('owner-more-optimistic', false);
   if (optWrong.length >= MIN_OVERRIDES_FOR_SUGGESTION) {
     out.push({
+      id: 'owner-calibration-optimistic',
       area: 'owner-calibration',
       suggestion:
         'Review owner calls with the cs lead: optimistic overrides of an at-risk score were followed by loss',
       evidence: `${optWrong.length} contracts called renew/monitor against the score were lost`,
+      changes: [],
     });
   }
   const pessWrong = count('owner-more-pessimistic', false);
   if (pessWrong.length >= MIN_OVERRIDES_FOR_SUGGESTION) {
     out.push({
+      id: 'owner-calibration-cautious',
       area: 'owner-calibration',
       suggestion:
         'Owners are more cautious than outcomes justify: check whether concessions were offered that were not needed',
       evidence: `${pessWrong.length} contracts called at risk/churn against the score renewed in full`,
+      changes: [],
     });
   }
   return out;
@@ -162,10 +192,18 @@ export function governanceReview(input: {
     input.concessions.length >= MIN_OVERRIDES_FOR_SUGGESTION &&
     deep.length / input.concessions.length > 0.5
   ) {
+    const limit = policy.concession.csLeadMaxPct;
+    const deepAvg = deep.reduce((a, c) => a + c.discountPct, 0) / deep.length;
+    const to = Math.min(policy.concession.maxPct, Math.ceil(deepAvg));
     suggestions.push({
+      id: 'concession-tiers',
       area: 'concession-tiers',
-      suggestion: `Most requests exceed the cs-lead limit of ${policy.concession.csLeadMaxPct} %: review pricing or the tier`,
+      suggestion:
+        to > limit
+          ? `Most requests exceed the cs-lead limit of ${limit} %: raise it to ${to} % so the msp owner sees only the exceptions (or review pricing)`
+          : `Most requests exceed the cs-lead limit of ${limit} %: review pricing`,
       evidence: `${deep.length} of ${input.concessions.length} decided requests were deeper than ${policy.concession.csLeadMaxPct} %`,
+      changes: to > limit ? [{ setting: 'concession.csLeadMaxPct', from: limit, to }] : [],
     });
   }
   const conv = upliftConversion(input.opportunities);
@@ -174,10 +212,21 @@ export function governanceReview(input: {
     conv.accepted + conv.declined >= 5 &&
     conv.conversionRate < 0.1
   ) {
+    const theme = policy.uplift.recurringTheme.minTicketsPerMonth;
+    const tolerance = policy.uplift.overrun.tolerance;
     suggestions.push({
+      id: 'uplift',
       area: 'uplift',
-      suggestion: 'Uplift proposals rarely convert: raise the uplift detection thresholds',
+      suggestion: 'Uplift proposals rarely convert: raise the uplift detection thresholds by half',
       evidence: `${conv.accepted} accepted of ${conv.accepted + conv.declined} answered proposals`,
+      changes: [
+        {
+          setting: 'uplift.recurringTheme.minTicketsPerMonth',
+          from: theme,
+          to: Math.ceil(theme * 1.5),
+        },
+        { setting: 'uplift.overrun.tolerance', from: tolerance, to: round(tolerance + 0.1, 4) },
+      ],
     });
   }
   return {

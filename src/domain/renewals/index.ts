@@ -10,6 +10,7 @@ export * from './uplift';
 export * from './concession';
 export * from './renewal-kpis';
 export * from './governance-review';
+export * from './policy-tuning';
 export * from './renewal-timeline';
 export * from './churn-flagging';
 export * from './renewal-outcome';

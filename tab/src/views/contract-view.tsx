@@ -137,6 +137,16 @@ function ContractPage({ detail: d, reload }: { detail: ContractDetailDto; reload
         ) : null}
       </header>
 
+      {d.view === 'redacted' ? (
+        <MessageBar intent="info" data-testid="read-only-note">
+          <MessageBarBody>
+            Read-only: you see this renewal as the PM of one of the client's projects. Commercial
+            terms (concessions, uplift, utilisation, prepay and invoices) and meeting notes are for
+            the account team.
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+
       {c.dataQuality.length > 0 ? (
         <MessageBar intent="warning">
           <MessageBarBody>Data quality: {c.dataQuality.join('; ')}.</MessageBarBody>
@@ -227,7 +237,9 @@ function ContractPage({ detail: d, reload }: { detail: ContractDetailDto; reload
       ) : null}
 
       <h2 className="ct-subtitle">Uplift opportunities</h2>
-      {d.uplift.length === 0 ? (
+      {d.view === 'redacted' ? (
+        <Text>Withheld: commercial.</Text>
+      ) : d.uplift.length === 0 ? (
         <Text>None detected.</Text>
       ) : (
         <ul
@@ -242,7 +254,9 @@ function ContractPage({ detail: d, reload }: { detail: ContractDetailDto; reload
       )}
 
       <h2 className="ct-subtitle">Concessions</h2>
-      {d.concessions.length === 0 ? (
+      {d.view === 'redacted' ? (
+        <Text>Withheld: commercial.</Text>
+      ) : d.concessions.length === 0 ? (
         <Text>No concession requested.</Text>
       ) : (
         <ConcessionList detail={d} reload={reload} />

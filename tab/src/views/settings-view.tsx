@@ -28,6 +28,7 @@ import { ApiFailure } from '../api-client';
 import { Failed, LoadableView } from '../components/states';
 import { instant } from '../format';
 import { useApiClient, useResource } from '../use-api';
+import { RenewalPolicyVersions } from './governance-view';
 
 /** The settings page; the server refuses every part of it to non-admins. */
 export function SettingsView() {
@@ -40,6 +41,9 @@ export function SettingsView() {
       <RoutingSection />
       <RolesSection />
       <PolicySection />
+      <section aria-label="Renewal policy">
+        <RenewalPolicyVersions />
+      </section>
       <ReportingKeySection />
     </section>
   );
