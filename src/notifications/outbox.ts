@@ -9,6 +9,8 @@ import {
   type Outbox,
 } from '../app/ports/notifications.port';
 import type { Clock } from '../shared/clock';
+import { PersonalNotificationsRepository } from '../store/personal-notifications.repository';
+import { enqueueForPeople } from './personal-fanout';
 
 /** The outbox port bound to a transaction `tx`: what use cases write notifications to. */
 export function outboxOn(tx: Db, tenantId: string, clock: Clock): Outbox {
@@ -26,6 +28,18 @@ export async function enqueue(
   intent: NotificationIntent,
   now: Date,
 ): Promise<EnqueueResult> {
+  if (intent.target && 'people' in intent.target) {
+    return enqueueForPeople(tx, tenantId, intent, intent.target.people, now);
+  }
+  let payload = intent.payload ?? null;
+  if (intent.mentionAgentId != null && typeof payload === 'object' && payload !== null) {
+    const person = await new PersonalNotificationsRepository(tenantId).personOfAgent(
+      tx,
+      intent.mentionAgentId,
+    );
+    // The renderer turns this into `<at>Name</at>` and the card's mention entity.
+    if (person !== null) payload = { ...payload, mention: person };
+  }
   let conversation: ConversationRef | null = null;
   let stream: NotificationStream | null = null;
   let clientId: number | null = null;
@@ -84,7 +98,7 @@ export async function enqueue(
       conversation === null ? null : JSON.stringify(conversation),
       conversation === null ? null : conversationKey(conversation),
       updateOf,
-      JSON.stringify(intent.payload ?? null),
+      JSON.stringify(payload),
       conversation === null ? 'unrouted' : 'pending',
       now.toISOString(),
       unroutedReason,
