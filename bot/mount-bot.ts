@@ -1,6 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
-import type { ConnectorPort, ActivityRenderer } from '../src/app/ports/notifications.port';
+import type { ActivityRenderer } from '../src/app/ports/notifications.port';
 import type { Clock } from '../src/shared/clock';
 import { ControlTowerAdapter, type BotLogger } from './bot-adapter';
 import { createBotApplication, type BotApplicationDeps } from './bot-app';
@@ -26,7 +26,8 @@ export interface MountBotDeps {
 
 /** What mounting returns: the ports the outbox dispatcher needs, built on the same credentials. */
 export interface MountedBot {
-  connector: ConnectorPort;
+  /** Also creates 1:1 conversations (personal delivery). */
+  connector: HttpBotConnector;
   renderer: ActivityRenderer;
   /** False in demo mode (inbound activities are not authenticated). */
   authEnabled: boolean;

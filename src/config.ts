@@ -72,6 +72,14 @@ const envSchema = z.object({
   BOT_MANAGED_IDENTITY: z.enum(['true', 'false']).optional(),
   /** Entra tenant of the single-tenant bot; required in production. */
   BOT_TENANT_ID: z.string().min(1).optional(),
+  /**
+   * The app's id in the tenant's Teams app catalog (after it is published there); with it, people are
+   * messaged 1:1 and in their activity feed (Graph: TeamsAppInstallation.ReadWriteSelfForUser.All,
+   * TeamsActivity.Send). Unset → notifications go to channels only.
+   */
+  TEAMS_APP_CATALOG_ID: z.string().min(1).optional(),
+  /** The Bot Connector that creates 1:1 conversations (the tenant's region). */
+  BOT_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/teams/'),
   /** SharePoint site id that holds evidence packs; required in production. */
   SHAREPOINT_SITE_ID: z.string().min(1).optional(),
   /** Document library (drive) id for evidence; unset → the site's default library. */
@@ -186,6 +194,10 @@ export interface AppConfig {
     tenantId: string | null;
     /** Bot Framework OpenID metadata URL; null → the public cloud's (the SDK's default). */
     openIdMetadataUrl: string | null;
+    /** The app's Teams catalog id; null → no personal delivery (channels only). */
+    catalogAppId: string | null;
+    /** Bot Connector base URL for new 1:1 conversations. */
+    serviceUrl: string;
   };
   sharepointSiteId: string | null;
   /** Evidence store (SharePoint through Graph in production, a folder under DATA_DIR in demo mode). */
@@ -263,6 +275,8 @@ const productionOnly: readonly (keyof Env)[] = [
   'GRAPH_MANAGED_IDENTITY_CLIENT_ID',
   'TAB_SSO_APP_ID_URI',
   'BOT_OPENID_METADATA_URL',
+  'TEAMS_APP_CATALOG_ID',
+  'BOT_SERVICE_URL',
   'DATABASE_AUTH',
   'DATABASE_MANAGED_IDENTITY_CLIENT_ID',
 ];
@@ -441,6 +455,8 @@ function toAppConfig(e: Env, mode: Mode): AppConfig {
       managedIdentity: e.BOT_MANAGED_IDENTITY === 'true',
       tenantId: e.BOT_TENANT_ID ?? null,
       openIdMetadataUrl: e.BOT_OPENID_METADATA_URL ?? null,
+      catalogAppId: e.TEAMS_APP_CATALOG_ID ?? null,
+      serviceUrl: e.BOT_SERVICE_URL,
     },
     sharepointSiteId: e.SHAREPOINT_SITE_ID ?? null,
     evidence: {

@@ -7,6 +7,7 @@ import { createExportsModule, exportRenderers } from './modules/exports.module';
 import { createGatesModule } from './modules/gates.module';
 import { createHaloModule } from './modules/halo.module';
 import { createNotificationsModule } from './modules/notifications.module';
+import { personalDeliveryFor } from './modules/personal-delivery';
 import { configuredGrants, openPlatform, readyBanner, serve } from './modules/platform';
 import { readinessProbe } from './modules/readiness';
 import { createReportingModule } from './modules/reporting.module';
@@ -96,7 +97,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     refreshMetrics: probe.refreshMetrics,
     botAuth: options.botAuth,
   });
-  const dispatcher = notifications.connectBot(bot);
+  const dispatcher = notifications.connectBot({
+    ...bot,
+    personal: personalDeliveryFor(config, { db, connector: bot.connector, links: platform.links }),
+  });
 
   const scheduler = new JobScheduler({ db, tenantId, instanceId, clock, logger });
   if (options.schedule ?? true) scheduler.start([...halo.jobs, ...features.flatMap((f) => f.jobs)]);
