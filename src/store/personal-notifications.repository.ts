@@ -64,6 +64,8 @@ export class PersonalNotificationsRepository {
              ON lower(x.email) = lower(a.email)
           WHERE a.tenant_id = $1 AND a.id = ANY($5::bigint[])
          UNION SELECT unnest($6::text[])
+         UNION SELECT r.aad_object_id FROM role_assignments r
+          WHERE r.tenant_id = $1 AND r.role = ANY($7::text[])
        ), chosen AS (
          SELECT aad_object_id, min(rank::bigint * 1000000000 + ord) AS pos FROM named
           WHERE aad_object_id NOT IN (SELECT aad_object_id FROM excluded WHERE aad_object_id IS NOT NULL)
@@ -79,6 +81,7 @@ export class PersonalNotificationsRepository {
         [...audience.aadObjectIds],
         audience.exceptAgentIds.map(String),
         [...audience.exceptAadObjectIds],
+        [...audience.exceptRoles],
       ],
     );
     return rows.map((row) => ({ aadObjectId: row.aad_object_id, name: row.name ?? '' }));
@@ -92,6 +95,7 @@ export class PersonalNotificationsRepository {
       aadObjectIds: [],
       exceptAgentIds: [],
       exceptAadObjectIds: [],
+      exceptRoles: [],
     });
     if (!row) return null;
     if (row.name !== '') return row;

@@ -20,7 +20,9 @@ import {
   type ReadinessAssessment,
   type RenewalPolicy,
 } from '../../domain/renewals';
+import { churnFlagNotice, upliftProposedNotice } from '../../domain/notifications/personal-notices';
 import { addDays } from '../../domain/shared/dates';
+import { personalIntent } from '../notifications/personal-intent';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Transactional } from '../ports/transaction.port';
@@ -153,6 +155,19 @@ export class EvaluateRenewals {
             severity: flag.severity,
             score: flag.score,
           });
+          if (this.verdict(clientIdOf(facts)) === 'post') {
+            await tx.outbox.enqueue(
+              personalIntent(
+                `renewal:${contractId}:flagged:${asOf}:people`,
+                churnFlagNotice({
+                  contractId,
+                  clientName: facts.clientName,
+                  accountManagerAgentId: agentIdOf(facts),
+                  cause: flag.cause ?? flag.explanation,
+                }),
+              ),
+            );
+          }
         }
         await this.openStage(tx, facts, stage, asOf, assessment, flag, labels, report);
         await escalateMissedCheckpoints(
@@ -185,6 +200,19 @@ export class EvaluateRenewals {
               `Uplift proposed: ${o.kind} (${o.subject}), about ${o.estimatedMonthlyUplift}/month`,
               { opportunityId: o.id, evidence: o.evidence },
             );
+            if (this.verdict(clientIdOf(facts)) === 'post') {
+              await tx.outbox.enqueue(
+                personalIntent(
+                  `uplift:${o.id}:proposed:people`,
+                  upliftProposedNotice({
+                    contractId,
+                    clientName: facts.clientName,
+                    accountManagerAgentId: agentIdOf(facts),
+                    summary: `${o.kind} (${o.subject}), about ${o.estimatedMonthlyUplift}/month`,
+                  }),
+                ),
+              );
+            }
           }
         }
       });
@@ -303,4 +331,12 @@ export async function assessAllContracts(
     assessed += 1;
   }
   return assessed;
+}
+
+function clientIdOf(facts: ContractFacts): number | null {
+  return facts.clientId === '' ? null : Number(facts.clientId);
+}
+
+function agentIdOf(facts: ContractFacts): number | null {
+  return facts.accountManagerAgentId === null ? null : Number(facts.accountManagerAgentId);
 }

@@ -5,7 +5,9 @@
  * the card in the renewals channel are written in one transaction; every refusal is audited too.
  */
 import type { RenewalPolicy } from '../../domain/renewals';
+import { concessionPendingNotice } from '../../domain/notifications/personal-notices';
 import type { Clock } from '../../shared/clock';
+import { peopleKey, personalIntent } from '../notifications/personal-intent';
 import type { Signal } from '../../shared/signal';
 import type { Actor } from '../delivery-views';
 import type { AuditTrail } from '../ports/audit.port';
@@ -111,6 +113,18 @@ export class RequestConcession {
         payload,
         target: { streams: ['renewals'], clientId: label?.clientId ?? null },
       });
+      await tx.outbox.enqueue(
+        personalIntent(
+          peopleKey(concessionCardKey(id)),
+          concessionPendingNotice({
+            contractId: input.contractId,
+            clientName: view.clientName,
+            discountPct: input.discountPct,
+            eligibleApproverAadObjectIds: view.approverAadObjectIds,
+          }),
+          { kind: 'concession', payload },
+        ),
+      );
       await tx.concessions.setConcessionCard(id, concessionCardKey(id));
       return view;
     });

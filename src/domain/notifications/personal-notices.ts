@@ -69,6 +69,8 @@ export interface Audience {
   exceptAgentIds: readonly number[];
   /** Never these people. */
   exceptAadObjectIds: readonly string[];
+  /** Never the holders of these roles (they are told by another notice of the same event). */
+  exceptRoles: readonly Role[];
 }
 
 /** The tab page a notification links to. */
@@ -113,6 +115,7 @@ function audience(parts: Partial<Audience>): Audience {
     aadObjectIds: parts.aadObjectIds ?? [],
     exceptAgentIds: parts.exceptAgentIds ?? [],
     exceptAadObjectIds: parts.exceptAadObjectIds ?? [],
+    exceptRoles: parts.exceptRoles ?? [],
   };
 }
 
@@ -191,7 +194,16 @@ export function escalationOpenedNotices(
     projectId: e.projectId,
   };
   const owner = notice('escalationOwner', parameters, {
-    audience: audience({ agentIds: e.ownerAgentId === null ? [] : [e.ownerAgentId] }),
+    audience: audience({
+      agentIds: e.ownerAgentId === null ? [] : [e.ownerAgentId],
+      // An owner who is also the incident commander is told once, by the incident notice.
+      exceptRoles:
+        e.incidentCommander && e.incidentCommanderAgentId === null ? ['delivery_director'] : [],
+      exceptAgentIds:
+        e.incidentCommander && e.incidentCommanderAgentId !== null
+          ? [e.incidentCommanderAgentId]
+          : [],
+    }),
     stream: 'escalations',
     link,
     actionToday: true,
@@ -248,10 +260,10 @@ export function churnFlagNotice(c: ContractSubject & { cause: string }): Persona
 }
 
 /** Missed mandatory checkpoint → the account manager and the cs leads (needs action today). */
-export function checkpointMissedNotice(c: ContractSubject & { stage: number }): PersonalNotice {
+export function checkpointMissedNotice(c: ContractSubject & { stage: string }): PersonalNotice {
   return notice(
     'checkpointMissed',
-    { client: c.clientName, stage: String(c.stage) },
+    { client: c.clientName, stage: c.stage },
     {
       audience: audience({
         roles: ['cs_lead'],
