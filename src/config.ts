@@ -1,3 +1,4 @@
+import { isTimeZone } from './domain/notifications/digest-schedule';
 import { z } from 'zod';
 import { ROLES } from './domain/shared/roles';
 
@@ -31,6 +32,12 @@ const envSchema = z.object({
   TENANT_ID: z.string().min(1).default('demo'),
   /** The MSP's name as reports and PDFs print it on every page (defaults to TENANT_ID). */
   TENANT_NAME: z.string().trim().min(1).max(200).optional(),
+  /** The MSP's IANA time zone: each person's 08:00 digest uses it unless they chose their own. */
+  TENANT_TIME_ZONE: z
+    .string()
+    .trim()
+    .refine(isTimeZone, 'must be an IANA time zone name, e.g. Europe/London')
+    .default('UTC'),
   /** HaloPSA base URL, e.g. https://msp.halopsa.com (its presence selects production mode). */
   HALO_URL: optionalUrl,
   /** HaloPSA API application client id (client credentials). */
@@ -167,6 +174,8 @@ export interface AppConfig {
   tenantId: string;
   /** The MSP's name on reports and PDFs. */
   tenantName: string;
+  /** The MSP's IANA time zone (the default of each person's digest time). */
+  tenantTimeZone: string;
   halo: {
     baseUrl: string | null;
     clientId: string;
@@ -430,6 +439,7 @@ function toAppConfig(e: Env, mode: Mode): AppConfig {
     logLevel: e.LOG_LEVEL,
     tenantId: e.TENANT_ID,
     tenantName: e.TENANT_NAME ?? e.TENANT_ID,
+    tenantTimeZone: e.TENANT_TIME_ZONE,
     halo: haloConfig(e),
     webhook: {
       username: e.HALO_WEBHOOK_USER ?? 'halo',

@@ -8,6 +8,7 @@ import { createGatesModule } from './modules/gates.module';
 import { createHaloModule } from './modules/halo.module';
 import { createNotificationsModule } from './modules/notifications.module';
 import { personalDeliveryFor } from './modules/personal-delivery';
+import { createPersonalNotificationsModule } from './modules/personal-notifications.module';
 import { configuredGrants, openPlatform, readyBanner, serve } from './modules/platform';
 import { readinessProbe } from './modules/readiness';
 import { createReportingModule } from './modules/reporting.module';
@@ -81,7 +82,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     entraTenantId: config.tabAuth.allowedTenantIds[0] ?? null,
     ...(options.feedPageSize ? { pageSize: options.feedPageSize } : {}),
   });
-  const features = [delivery, gates, renewals, exports, reporting];
+  const personal = createPersonalNotificationsModule({
+    db,
+    tenantId,
+    clock,
+    tenantTimeZone: config.tenantTimeZone,
+    outboxChanged: outboxSignal,
+  });
+  const features = [delivery, gates, renewals, exports, reporting, personal];
   const probe = readinessProbe({
     ...{ db, tenantId, clock, metrics, limits: config.readiness },
     lastSyncAt: () => halo.sync.lastCompletedAt(),

@@ -42,7 +42,7 @@ export async function enqueueForPeople(
   let first: number | null = null;
   for (const person of recipients) {
     const choices = await people.preferences(tx, person.aadObjectId);
-    if (!notice.actionToday || choices[notice.stream] === 'digest') {
+    if (notice.isDigest !== true && (!notice.actionToday || choices[notice.stream] === 'digest')) {
       await people.holdForDigest(
         tx,
         {

@@ -149,11 +149,35 @@ export class PersonalNotificationsRepository {
     return row?.time_zone ?? null;
   }
 
-  /** Sets the time zone of a person already known from a sign-in; false when they are not. */
-  async setTimeZone(db: Db, aadObjectId: string, timeZone: string | null): Promise<boolean> {
+  /**
+   * Sets a person's time zone; a person not met before is recorded with their e-mail. False when
+   * they are unknown and have no e-mail.
+   */
+  async setTimeZone(
+    db: Db,
+    aadObjectId: string,
+    timeZone: string | null,
+    person: { email: string | null; name: string },
+  ): Promise<boolean> {
     const rows = await db.query(
       'UPDATE people SET time_zone = $3 WHERE tenant_id = $1 AND aad_object_id = $2 RETURNING 1',
       [this.tenantId, aadObjectId, timeZone],
+    );
+    if (rows.length > 0) return true;
+    if (person.email === null) return false;
+    await db.query(
+      `INSERT INTO people (tenant_id, aad_object_id, email, name, time_zone) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant_id, aad_object_id) DO UPDATE SET time_zone = EXCLUDED.time_zone`,
+      [this.tenantId, aadObjectId, person.email, person.name.slice(0, 200), timeZone],
+    );
+    return true;
+  }
+
+  /** True when a digest with this key took items already. */
+  async digestTaken(db: Db, aadObjectId: string, digestKey: string): Promise<boolean> {
+    const rows = await db.query(
+      'SELECT 1 FROM digest_items WHERE tenant_id = $1 AND aad_object_id = $2 AND digest_key = $3 LIMIT 1',
+      [this.tenantId, aadObjectId, digestKey],
     );
     return rows.length > 0;
   }

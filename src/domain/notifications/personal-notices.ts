@@ -104,6 +104,8 @@ export interface PersonalNotice {
   link: TabPage;
   /** Needs action today: delivered at once (unless the person chose the digest for the stream). */
   actionToday: boolean;
+  /** The digest itself: always delivered at once, never held for a digest. */
+  isDigest?: true;
 }
 
 const PREVIEW_LIMIT = 150;
@@ -316,6 +318,7 @@ export function dailyDigestNotice(person: { aadObjectId: string; count: number }
       stream: 'approvals',
       link: { page: 'notifications' },
       actionToday: true,
+      isDigest: true,
     },
   );
 }
