@@ -15,6 +15,7 @@ export type TabRoute =
   | { view: 'report' }
   | { view: 'exceptions' }
   | { view: 'settings' }
+  | { view: 'notifications' }
   | { view: 'config' }
   | { view: 'not-found'; path: string };
 
@@ -76,6 +77,8 @@ export function parseRoute(pathname: string, search: URLSearchParams): TabRoute 
       return { view: 'exceptions' };
     case '/settings':
       return { view: 'settings' };
+    case '/notifications':
+      return { view: 'notifications' };
     case '/config':
       return { view: 'config' };
     default:
@@ -117,5 +120,6 @@ export function routeFromSubEntity(subEntityId: string | null): TabRoute | null 
   if (subEntityId === 'settings') return { view: 'settings' };
   if (subEntityId === 'renewals') return { view: 'renewals' };
   if (subEntityId === 'approvals') return { view: 'approvals' };
+  if (subEntityId === 'notifications') return { view: 'notifications' };
   return null;
 }
