@@ -22,6 +22,8 @@ export interface MountBotDeps {
   allowedTenantIds: readonly string[] | null;
   /** Refused card actions per user, on the app's clock (shared with the tab API). */
   refusals?: BotApplicationDeps['refusals'];
+  /** Told of people met in a personal chat (their 1:1 conversation is kept). */
+  personalChats?: BotApplicationDeps['personalChats'];
 }
 
 /** What mounting returns: the ports the outbox dispatcher needs, built on the same credentials. */

@@ -104,10 +104,16 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     readiness: probe.check,
     refreshMetrics: probe.refreshMetrics,
     botAuth: options.botAuth,
+    personalChats: personal.personalChats,
   });
   const dispatcher = notifications.connectBot({
     ...bot,
-    personal: personalDeliveryFor(config, { db, connector: bot.connector, links: platform.links }),
+    personal: personalDeliveryFor(config, {
+      db,
+      connector: bot.connector,
+      links: platform.links,
+      logger: logger.child({ component: 'personal-delivery' }),
+    }),
   });
 
   const scheduler = new JobScheduler({ db, tenantId, instanceId, clock, logger });

@@ -4,6 +4,7 @@
  */
 import { notificationRoutes } from '../api/notification-routes';
 import { MyNotifications } from '../app/notifications/my-notifications';
+import { RememberPersonalChat } from '../app/notifications/remember-personal-chat';
 import { SendDailyDigests } from '../app/notifications/send-daily-digests';
 import { AuditLog } from '../audit/audit-log';
 import { outboxOn } from '../notifications/outbox';
@@ -29,6 +30,8 @@ export interface PersonalNotificationsModuleDeps {
 export interface PersonalNotificationsModule extends FeatureModule {
   digests: SendDailyDigests;
   myNotifications: MyNotifications;
+  /** The bot tells it of people met in a personal chat. */
+  personalChats: RememberPersonalChat;
 }
 
 export function createPersonalNotificationsModule(
@@ -65,9 +68,15 @@ export function createPersonalNotificationsModule(
     })),
     tenantTimeZone: deps.tenantTimeZone,
   });
+  const chats = people.conversations(db);
+  const personalChats = new RememberPersonalChat({
+    store: { ...chats, requeueFor: (aad) => people.requeueFor(db, aad, clock.now()) },
+    outboxChanged: deps.outboxChanged,
+  });
   return {
     digests,
     myNotifications,
+    personalChats,
     routes: notificationRoutes({ myNotifications }),
     bot: { commands: [], cardActions: {}, renderers: {} },
     jobs: [

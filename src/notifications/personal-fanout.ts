@@ -14,8 +14,7 @@ export const feedKey = (dedupeKey: string, aadObjectId: string): string =>
  * Writes a personal notice into the outbox in the caller's transaction: per person of its audience
  * one 1:1 message row (the same card the channel gets) and one activity-feed row, each with its own
  * dedupe key, so nobody gets the same thing twice. What does not need action today, or a stream the
- * person takes as a digest, is held for their 08:00 digest instead. Nobody in the audience: one
- * `unrouted` row says so (for the exceptions view).
+ * person takes as a digest, is held for their 08:00 digest instead.
  */
 export async function enqueueForPeople(
   tx: Db,
@@ -26,18 +25,10 @@ export async function enqueueForPeople(
 ): Promise<EnqueueResult> {
   const people = new PersonalNotificationsRepository(tenantId);
   const recipients = await people.resolveAudience(tx, notice.audience);
+  // Nobody to tell (no role holder, an owner who never signed in): the channel post, queued beside
+  // this notice, still carries the item; a row here would only repeat it in the exceptions view.
   if (recipients.length === 0) {
-    const reason = `nobody to tell personally (${describe(notice)})`;
-    const id = await insertRow(tx, tenantId, {
-      dedupeKey: `${intent.dedupeKey}@nobody`,
-      kind: intent.kind,
-      recipient: null,
-      payload: intent.payload,
-      status: 'unrouted',
-      error: reason,
-      now,
-    });
-    return id === null ? { status: 'duplicate' } : { status: 'unrouted', id, reason };
+    return { status: 'nobody', reason: `nobody to tell personally (${describe(notice)})` };
   }
   let first: number | null = null;
   for (const person of recipients) {
@@ -100,9 +91,9 @@ async function insertRow(
   row: {
     dedupeKey: string;
     kind: string;
-    recipient: string | null;
+    recipient: string;
     payload: unknown;
-    status: 'pending' | 'unrouted';
+    status: 'pending';
     error: string | null;
     now: Date;
   },
@@ -119,9 +110,7 @@ async function insertRow(
       row.kind,
       row.recipient,
       // Each person's messages keep their order and their own rate window; feed entries have theirs.
-      row.recipient === null
-        ? null
-        : `${row.kind === ACTIVITY_FEED_KIND ? 'feed' : 'person'}:${row.recipient}`,
+      `${row.kind === ACTIVITY_FEED_KIND ? 'feed' : 'person'}:${row.recipient}`,
       JSON.stringify(row.payload ?? null),
       row.status,
       row.now.toISOString(),

@@ -202,6 +202,35 @@ describe.each(testDatabases())('who gets what, at the doubles ($name)', (databas
     await graph.stop();
   });
 
+  test('an owner nobody signed in as is told nothing personally, and no row is stored', async () => {
+    const [notice] = escalationOpenedNotices({
+      ...escalation,
+      ownerAgentId: 99,
+      incidentCommander: false,
+      incidentCommanderAgentId: null,
+    });
+
+    const result = await db.transaction((tx) =>
+      enqueue(
+        tx,
+        TENANT,
+        {
+          dedupeKey: 'escalation:e-9:opened:people',
+          kind: 'text',
+          payload: {},
+          target: { people: notice! },
+        },
+        clock.now(),
+      ),
+    );
+
+    expect(result).toEqual({
+      status: 'nobody',
+      reason: 'nobody to tell personally (no signed-in person for HaloPSA agent 99)',
+    });
+    expect(await db.query('SELECT 1 FROM outbox WHERE tenant_id = $1', [TENANT])).toEqual([]);
+  });
+
   test.each(ROWS)('$row', async ({ row, notices, now, digest }) => {
     const intents: NotificationIntent[] = notices.map((notice, i) => ({
       dedupeKey: `${row}:${i}`,

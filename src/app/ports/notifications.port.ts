@@ -123,7 +123,9 @@ export interface NotificationIntent {
 export type EnqueueResult =
   | { status: 'queued'; id: number }
   | { status: 'duplicate' }
-  | { status: 'unrouted'; id: number; reason: string };
+  | { status: 'unrouted'; id: number; reason: string }
+  /** A personal notice whose audience is nobody (no role holder, no signed-in owner): nothing stored. */
+  | { status: 'nobody'; reason: string };
 
 /**
  * The outbox as a use case sees it, bound to the deciding transaction: a notification written here
