@@ -397,7 +397,9 @@ async function cardShowing(page: Page, text: string): Promise<string> {
       }
       const rows = await app.db.query<{ kind: string; status: string }>(
         `SELECT kind, status FROM outbox WHERE tenant_id = 'demo'
-            AND recipient = '00000000-0000-0000-0000-0000000000022' ORDER BY id`,
+            AND recipient = '00000000-0000-0000-0000-0000000000022' AND dedupe_key LIKE $1
+          ORDER BY id`,
+        [`gate:g-${target!.project_id}-%`],
       );
       expect(rows).toEqual([
         { kind: 'gate', status: 'sent' },
