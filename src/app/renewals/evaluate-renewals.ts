@@ -291,6 +291,7 @@ export class EvaluateRenewals {
       kind: 'renewal-stage',
       payload,
       target: { streams: ['renewals'], clientId: row.clientId },
+      mentionAgentId: row.ownerAgentId,
     });
   }
 
