@@ -2,6 +2,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { ACCESS_POLICY, NO_ROLE_MESSAGE } from '../src/app/identity/access-policy';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
+import type { ConversationRef } from '../src/app/ports/notifications.port';
 import { systemClock } from '../src/shared/clock';
 import { RefusalLimiter } from '../src/shared/refusal-limiter';
 import type { BotLogger } from './bot-adapter';
@@ -13,7 +14,7 @@ import { buildNoticeCard, isRefusal } from './cards/notice.card';
 import { COMMAND_PATTERNS } from './commands';
 import { reply } from './reply';
 import type { TabLinks } from './tab-links';
-import { activityTenants, teamsUser } from './teams-conversation';
+import { activityTenants, conversationRefFrom, teamsUser } from './teams-conversation';
 
 /** What the bot's core needs: the features it routes to, and the help every feature shares. */
 export interface BotApplicationDeps {
@@ -31,6 +32,8 @@ export interface BotApplicationDeps {
    * running. The composition root should pass one on the app's clock; the default uses the wall clock.
    */
   refusals?: RefusalLimiter;
+  /** Told of every person met in a personal chat (keeps their 1:1 conversation for proactive messages). */
+  personalChats?: { met(aadObjectId: string, conversation: ConversationRef): Promise<unknown> };
 }
 
 /** What the bot answers a malformed activity (no sender, text that is not text, ...). */
@@ -151,6 +154,7 @@ export function createBotApplication(deps: BotApplicationDeps): BotApplication {
           return;
         }
         if (!(await admit(context))) return;
+        await rememberPersonalChat(deps, context);
         await app.run(context);
       } catch (error) {
         deps.logger.error(
@@ -170,6 +174,21 @@ export function createBotApplication(deps: BotApplicationDeps): BotApplication {
       }
     },
   };
+}
+
+/**
+ * A message or an install in a personal chat tells us the person's 1:1 conversation: the "say hi"
+ * that lets Control Tower message someone Teams would not let it install itself for.
+ */
+async function rememberPersonalChat(deps: BotApplicationDeps, context: TurnContext): Promise<void> {
+  const { activity } = context;
+  if (deps.personalChats === undefined) return;
+  if (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.ConversationUpdate)
+    return;
+  if ((activity.conversation.conversationType ?? 'personal') !== 'personal') return;
+  const person = teamsUser(activity);
+  if (person.aadObjectId === null) return;
+  await deps.personalChats.met(person.aadObjectId, conversationRefFrom(activity));
 }
 
 /**

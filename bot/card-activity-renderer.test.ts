@@ -47,3 +47,40 @@ describe('CardActivityRenderer', () => {
     expect(twice).toThrow('two bot features render "text"');
   });
 });
+
+describe('CardActivityRenderer mentions', () => {
+  const renderer = new CardActivityRenderer([
+    feature({
+      card: () => ({ ok: true, activity: { type: 'message', summary: 'Escalation' } }),
+    }),
+  ]);
+
+  test('@mentions the owner a channel post names, with the <at> text and the mention entity', () => {
+    const result = renderer.render('card', {
+      mention: { aadObjectId: 'aad-pat', name: 'Pat <Lee>' },
+    });
+
+    expect(result).toEqual({
+      ok: true,
+      activity: {
+        type: 'message',
+        summary: 'Escalation',
+        text: '<at>Pat Lee</at> this one is yours.',
+        entities: [
+          {
+            type: 'mention',
+            text: '<at>Pat Lee</at>',
+            mentioned: { id: 'aad-pat', name: 'Pat Lee' },
+          },
+        ],
+      },
+    });
+  });
+
+  test('mentions nobody when the payload names no person', () => {
+    expect(renderer.render('card', { mention: { name: 'no id' } })).toEqual({
+      ok: true,
+      activity: { type: 'message', summary: 'Escalation' },
+    });
+  });
+});

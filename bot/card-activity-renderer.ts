@@ -35,6 +35,36 @@ export class CardActivityRenderer implements ActivityRenderer {
       return { ok: false, reason: 'payload is not an object' };
     const renderer = this.renderers.get(kind);
     if (!renderer) return { ok: false, reason: `unknown kind ${kind}` };
-    return renderer(payload);
+    const rendered = renderer(payload);
+    const mention = mentionOf(payload);
+    return rendered.ok && mention !== null
+      ? { ok: true, activity: withMention(rendered.activity, mention) }
+      : rendered;
   }
+}
+
+/** The person a channel post @mentions (the outbox puts the item's owner in `payload.mention`). */
+function mentionOf(payload: object): { aadObjectId: string; name: string } | null {
+  const mention = (payload as { mention?: unknown }).mention;
+  if (typeof mention !== 'object' || mention === null) return null;
+  const { aadObjectId, name } = mention as { aadObjectId?: unknown; name?: unknown };
+  if (typeof aadObjectId !== 'string' || aadObjectId === '' || typeof name !== 'string')
+    return null;
+  return { aadObjectId, name: name.replace(/[<>]/g, '').trim() || 'owner' };
+}
+
+/** Adds the `<at>` text and the mention entity Teams needs to notify the person. */
+function withMention(
+  activity: OutboundActivity,
+  mention: { aadObjectId: string; name: string },
+): OutboundActivity {
+  const at = `<at>${mention.name}</at>`;
+  return {
+    ...activity,
+    text: `${at} ${activity.text ?? 'this one is yours.'}`,
+    entities: [
+      ...(activity.entities ?? []),
+      { type: 'mention', text: at, mentioned: { id: mention.aadObjectId, name: mention.name } },
+    ],
+  };
 }

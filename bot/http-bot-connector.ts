@@ -58,6 +58,43 @@ export class HttpBotConnector implements ConnectorPort {
     );
   }
 
+  /**
+   * `POST {serviceUrl}/v3/conversations`: the bot's 1:1 conversation with one person (the connector
+   * answers the existing one when it exists). Needs the bot installed for the person.
+   */
+  async createPersonalConversation(
+    serviceUrl: string,
+    person: { aadObjectId: string; tenantId: string | null; botId: string },
+  ): Promise<{ ok: true; conversationId: string } | Extract<ConnectorResult, { ok: false }>> {
+    const body = {
+      isGroup: false,
+      bot: { id: person.botId },
+      members: [{ id: person.aadObjectId }],
+      tenantId: person.tenantId ?? undefined,
+      channelData: person.tenantId === null ? undefined : { tenant: { id: person.tenantId } },
+    };
+    const answer = await this.request(
+      'POST',
+      `${serviceUrl.replace(/\/+$/, '')}/v3/conversations`,
+      body,
+    );
+    if (!answer.ok) return answer;
+    let id: string | undefined;
+    try {
+      id = (JSON.parse(answer.text) as { id?: string }).id;
+    } catch {
+      id = undefined;
+    }
+    return typeof id === 'string' && id !== ''
+      ? { ok: true, conversationId: id }
+      : {
+          ok: false,
+          status: 502,
+          retryAfterMs: null,
+          message: 'the connector answered no conversation id',
+        };
+  }
+
   private async call(
     method: 'POST' | 'PUT',
     conversation: ConversationRef,
@@ -73,6 +110,24 @@ export class HttpBotConnector implements ConnectorPort {
       channelId: conversation.channelId,
       serviceUrl: conversation.serviceUrl,
     };
+    const answer = await this.request(method, url, body);
+    if (!answer.ok) return answer;
+    const text = answer.text;
+    let id: string | undefined;
+    try {
+      id = (JSON.parse(text) as { id?: string }).id;
+    } catch {
+      id = undefined;
+    }
+    return { ok: true, activityId: id ?? fallbackId ?? '' };
+  }
+
+  /** One signed request; a failure carries the status and `Retry-After` the outbox paces by. */
+  private async request(
+    method: 'POST' | 'PUT',
+    url: string,
+    body: unknown,
+  ): Promise<{ ok: true; text: string } | Extract<ConnectorResult, { ok: false }>> {
     let response: Response;
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -104,13 +159,7 @@ export class HttpBotConnector implements ConnectorPort {
         message: text.slice(0, 300) || response.statusText,
       };
     }
-    let id: string | undefined;
-    try {
-      id = (JSON.parse(text) as { id?: string }).id;
-    } catch {
-      id = undefined;
-    }
-    return { ok: true, activityId: id ?? fallbackId ?? '' };
+    return { ok: true, text };
   }
 
   private async authorization(): Promise<string | null> {

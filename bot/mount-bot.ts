@@ -1,6 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
-import type { ConnectorPort, ActivityRenderer } from '../src/app/ports/notifications.port';
+import type { ActivityRenderer } from '../src/app/ports/notifications.port';
 import type { Clock } from '../src/shared/clock';
 import { ControlTowerAdapter, type BotLogger } from './bot-adapter';
 import { createBotApplication, type BotApplicationDeps } from './bot-app';
@@ -22,11 +22,14 @@ export interface MountBotDeps {
   allowedTenantIds: readonly string[] | null;
   /** Refused card actions per user, on the app's clock (shared with the tab API). */
   refusals?: BotApplicationDeps['refusals'];
+  /** Told of people met in a personal chat (their 1:1 conversation is kept). */
+  personalChats?: BotApplicationDeps['personalChats'];
 }
 
 /** What mounting returns: the ports the outbox dispatcher needs, built on the same credentials. */
 export interface MountedBot {
-  connector: ConnectorPort;
+  /** Also creates 1:1 conversations (personal delivery). */
+  connector: HttpBotConnector;
   renderer: ActivityRenderer;
   /** False in demo mode (inbound activities are not authenticated). */
   authEnabled: boolean;

@@ -1,3 +1,5 @@
+import type { TabPage } from '../src/domain/notifications/personal-notices';
+
 /** Where the tab lives, for deep links from cards. */
 export interface TabLinkOptions {
   /** The Teams app id (manifest `id`); null outside Teams (demo), where links open the web tab. */
@@ -59,6 +61,29 @@ export class TabLinks {
       `/governance?month=${encodeURIComponent(month)}`,
       'Governance',
     );
+  }
+
+  /** The person's own notification choices. */
+  notifications(): string {
+    return this.link('notifications', '/notifications', 'My notifications');
+  }
+
+  /** The page a personal notification links to. */
+  page(page: TabPage): string {
+    switch (page.page) {
+      case 'gate':
+        return this.gate(page.gateId, page.projectId);
+      case 'escalation':
+        return this.escalation(page.escalationId, page.projectId);
+      case 'contract':
+        return this.contract(page.contractId);
+      case 'renewals':
+        return this.renewals();
+      case 'notifications':
+        return this.notifications();
+      case 'portfolio':
+        return this.portfolio();
+    }
   }
 
   /** Settings (channel routing). */

@@ -1,3 +1,4 @@
+import { isTimeZone } from './domain/notifications/digest-schedule';
 import { z } from 'zod';
 import { ROLES } from './domain/shared/roles';
 
@@ -31,6 +32,12 @@ const envSchema = z.object({
   TENANT_ID: z.string().min(1).default('demo'),
   /** The MSP's name as reports and PDFs print it on every page (defaults to TENANT_ID). */
   TENANT_NAME: z.string().trim().min(1).max(200).optional(),
+  /** The MSP's IANA time zone: each person's 08:00 digest uses it unless they chose their own. */
+  TENANT_TIME_ZONE: z
+    .string()
+    .trim()
+    .refine(isTimeZone, 'must be an IANA time zone name, e.g. Europe/London')
+    .default('UTC'),
   /** HaloPSA base URL, e.g. https://msp.halopsa.com (its presence selects production mode). */
   HALO_URL: optionalUrl,
   /** HaloPSA API application client id (client credentials). */
@@ -74,6 +81,14 @@ const envSchema = z.object({
   BOT_MANAGED_IDENTITY: z.enum(['true', 'false']).optional(),
   /** Entra tenant of the single-tenant bot; required in production. */
   BOT_TENANT_ID: z.string().min(1).optional(),
+  /**
+   * The app's id in the tenant's Teams app catalog (after it is published there); with it, people are
+   * messaged 1:1 and in their activity feed (Graph: TeamsAppInstallation.ReadWriteSelfForUser.All,
+   * TeamsActivity.Send). Unset → notifications go to channels only.
+   */
+  TEAMS_APP_CATALOG_ID: z.string().min(1).optional(),
+  /** The Bot Connector that creates 1:1 conversations (the tenant's region). */
+  BOT_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/teams/'),
   /** SharePoint site id that holds evidence packs; required in production. */
   SHAREPOINT_SITE_ID: z.string().min(1).optional(),
   /** Document library (drive) id for evidence; unset → the site's default library. */
@@ -163,6 +178,8 @@ export interface AppConfig {
   tenantId: string;
   /** The MSP's name on reports and PDFs. */
   tenantName: string;
+  /** The MSP's IANA time zone (the default of each person's digest time). */
+  tenantTimeZone: string;
   halo: {
     baseUrl: string | null;
     clientId: string;
@@ -192,6 +209,10 @@ export interface AppConfig {
     tenantId: string | null;
     /** Bot Framework OpenID metadata URL; null → the public cloud's (the SDK's default). */
     openIdMetadataUrl: string | null;
+    /** The app's Teams catalog id; null → no personal delivery (channels only). */
+    catalogAppId: string | null;
+    /** Bot Connector base URL for new 1:1 conversations. */
+    serviceUrl: string;
   };
   sharepointSiteId: string | null;
   /** Evidence store (SharePoint through Graph in production, a folder under DATA_DIR in demo mode). */
@@ -269,6 +290,8 @@ const productionOnly: readonly (keyof Env)[] = [
   'GRAPH_MANAGED_IDENTITY_CLIENT_ID',
   'TAB_SSO_APP_ID_URI',
   'BOT_OPENID_METADATA_URL',
+  'TEAMS_APP_CATALOG_ID',
+  'BOT_SERVICE_URL',
   'DATABASE_AUTH',
   'DATABASE_MANAGED_IDENTITY_CLIENT_ID',
 ];
@@ -422,6 +445,7 @@ function toAppConfig(e: Env, mode: Mode): AppConfig {
     logLevel: e.LOG_LEVEL,
     tenantId: e.TENANT_ID,
     tenantName: e.TENANT_NAME ?? e.TENANT_ID,
+    tenantTimeZone: e.TENANT_TIME_ZONE,
     halo: haloConfig(e),
     webhook: {
       username: e.HALO_WEBHOOK_USER ?? 'halo',
@@ -449,6 +473,8 @@ function toAppConfig(e: Env, mode: Mode): AppConfig {
       managedIdentity: e.BOT_MANAGED_IDENTITY === 'true',
       tenantId: e.BOT_TENANT_ID ?? null,
       openIdMetadataUrl: e.BOT_OPENID_METADATA_URL ?? null,
+      catalogAppId: e.TEAMS_APP_CATALOG_ID ?? null,
+      serviceUrl: e.BOT_SERVICE_URL,
     },
     sharepointSiteId: e.SHAREPOINT_SITE_ID ?? null,
     evidence: {

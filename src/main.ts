@@ -8,6 +8,8 @@ import { createGatesModule } from './modules/gates.module';
 import { createHaloModule } from './modules/halo.module';
 import { createNotificationsModule } from './modules/notifications.module';
 import { createKpisModule } from './modules/kpis.module';
+import { personalDeliveryFor } from './modules/personal-delivery';
+import { createPersonalNotificationsModule } from './modules/personal-notifications.module';
 import { configuredGrants, openPlatform, readyBanner, serve } from './modules/platform';
 import { readinessProbe } from './modules/readiness';
 import { createReportingModule } from './modules/reporting.module';
@@ -85,7 +87,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     ...{ db, tenantId, clock, captureCron: config.schedules.kpiSnapshots },
     renewalKpis: (asOf) => renewals.useCases.insights.kpis(asOf),
   });
-  const features = [delivery, gates, renewals, exports, reporting, kpis];
+  const personal = createPersonalNotificationsModule({
+    db,
+    tenantId,
+    clock,
+    tenantTimeZone: config.tenantTimeZone,
+    outboxChanged: outboxSignal,
+  });
+  const features = [delivery, gates, renewals, exports, reporting, kpis, personal];
   const probe = readinessProbe({
     ...{ db, tenantId, clock, metrics, limits: config.readiness },
     lastSyncAt: () => halo.sync.lastCompletedAt(),
@@ -100,8 +109,17 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     readiness: probe.check,
     refreshMetrics: probe.refreshMetrics,
     botAuth: options.botAuth,
+    personalChats: personal.personalChats,
   });
-  const dispatcher = notifications.connectBot(bot);
+  const dispatcher = notifications.connectBot({
+    ...bot,
+    personal: personalDeliveryFor(config, {
+      db,
+      connector: bot.connector,
+      links: platform.links,
+      logger: logger.child({ component: 'personal-delivery' }),
+    }),
+  });
 
   const scheduler = new JobScheduler({ db, tenantId, instanceId, clock, logger });
   if (options.schedule ?? true) scheduler.start([...halo.jobs, ...features.flatMap((f) => f.jobs)]);

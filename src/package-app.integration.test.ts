@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import JSZip from 'jszip';
+import { ACTIVITY_TYPES } from './domain/notifications/personal-notices';
 import {
+  activityTypeProblems,
   buildAppPackage,
   checkIcons,
   officialSchemaPath,
@@ -102,6 +104,15 @@ describe('Teams app package', () => {
         resource: `api://tower.example.com/${realValues.AAD_APP_CLIENT_ID}`,
       });
       expect(manifest.validDomains).toEqual(['tower.example.com']);
+      expect(
+        manifest.activities.activityTypes.map((t: { type: string; templateText: string }) => [
+          t.type,
+          t.templateText,
+        ]),
+      ).toEqual(Object.entries(ACTIVITY_TYPES).map(([type, t]) => [type, t.templateText]));
+      expect(manifest.authorization.permissions.resourceSpecific).toEqual([
+        { name: 'TeamsActivity.Send.User', type: 'Application' },
+      ]);
 
       const color = readPng(await zip.file('color.png')!.async('nodebuffer'));
       const outline = readPng(await zip.file('outline.png')!.async('nodebuffer'));
@@ -194,6 +205,30 @@ describe('Teams app package', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+
+  test('the manifest must declare exactly the activity types the app sends, with their template texts', () => {
+    const declared = Object.entries(ACTIVITY_TYPES).map(([type, t]) => ({
+      type,
+      description: t.description,
+      templateText: t.templateText,
+    }));
+
+    expect(activityTypeProblems({ activities: { activityTypes: declared } })).toEqual([]);
+    expect(
+      activityTypeProblems({
+        activities: {
+          activityTypes: [
+            ...declared.filter((t) => t.type !== 'gateApproval'),
+            { type: 'gossip', description: 'x', templateText: 'x' },
+          ].map((t) => (t.type === 'dailyDigest' ? { ...t, templateText: '{count} items' } : t)),
+        },
+      }),
+    ).toEqual([
+      'manifest activities: activity type gateApproval is not declared',
+      "manifest activities: dailyDigest template text differs from the app's",
+      'manifest activities: gossip is never sent',
+    ]);
   });
 
   test('an outline icon without an alpha channel is refused', () => {

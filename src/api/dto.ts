@@ -6,6 +6,8 @@
  * HaloPSA records are numbers, ids of our own records (escalations, routes, role rows) are strings.
  * Every error is `ApiErrorBody` with a stable `code`.
  */
+import type { MyNotificationsView } from '../app/notifications/my-notifications';
+import type { DeliveryMode, PersonalStream } from '../domain/notifications/personal-notices';
 import type {
   ClientSummaryView,
   DataQualityExceptionView,
@@ -342,3 +344,10 @@ export interface GovernanceReviewMonthsDto {
 export interface RenewalPolicyVersionsDto {
   items: RenewalPolicyVersionView[];
 }
+
+/** `GET /me/notifications` (and the answer of `PUT`): the caller's own notification choices. */
+export type MyNotificationsDto = MyNotificationsView;
+
+/** `PUT /me/notifications` body: one stream's mode, or the digest's time zone (null: the tenant's). */
+export type MyNotificationsChangeDto =
+  { stream: PersonalStream; mode: DeliveryMode } | { timeZone: string | null };

@@ -1,3 +1,4 @@
+import { ACTIVITY_TYPES } from '../domain/notifications/personal-notices';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv-draft-04';
@@ -110,6 +111,32 @@ export function validateManifest(manifest: unknown): string[] {
   });
 }
 
+/**
+ * The manifest's `activities.activityTypes` must be exactly the ones the app sends (ACTIVITY_TYPES),
+ * with the same template texts: Graph refuses a notification whose type or parameters the installed
+ * manifest does not declare.
+ */
+export function activityTypeProblems(manifest: Record<string, unknown>): string[] {
+  const declared = new Map(
+    (
+      ((manifest.activities ?? {}) as { activityTypes?: unknown }).activityTypes as
+        Array<{ type?: unknown; templateText?: unknown }> | undefined
+    )?.map((t) => [String(t.type), String(t.templateText)]) ?? [],
+  );
+  const problems: string[] = [];
+  for (const [type, { templateText }] of Object.entries(ACTIVITY_TYPES)) {
+    const text = declared.get(type);
+    if (text === undefined)
+      problems.push(`manifest activities: activity type ${type} is not declared`);
+    else if (text !== templateText)
+      problems.push(`manifest activities: ${type} template text differs from the app's`);
+  }
+  for (const type of declared.keys()) {
+    if (!(type in ACTIVITY_TYPES)) problems.push(`manifest activities: ${type} is never sent`);
+  }
+  return problems;
+}
+
 /** Checks the icons Teams requires: color 192×192; outline 32×32, white on transparent. */
 export function checkIcons(color: Buffer, outline: Buffer): string[] {
   const problems: string[] = [];
@@ -162,6 +189,7 @@ export async function buildAppPackage(options: AppPackageOptions): Promise<AppPa
     throw new PackagingError('The manifest is not JSON', [(error as Error).message]);
   }
   const problems = validateManifest(manifest).map((p) => `manifest ${p}`);
+  problems.push(...activityTypeProblems(manifest));
   const icons = (manifest.icons ?? {}) as { color?: string; outline?: string };
   const iconBytes = async (name: string | undefined) =>
     name === undefined

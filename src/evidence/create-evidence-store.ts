@@ -51,7 +51,7 @@ export function createEvidenceStore(
 }
 
 /** The app-only Graph credential: the user-assigned managed identity if configured, else the app secret. */
-function graphCredential(graph: AppConfig['evidence']['graph']): TokenCredential {
+export function graphCredential(graph: AppConfig['evidence']['graph']): TokenCredential {
   if (graph.managedIdentityClientId !== null) {
     return new ManagedIdentityCredential({ clientId: graph.managedIdentityClientId });
   }

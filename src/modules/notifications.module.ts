@@ -1,4 +1,5 @@
 import type { ActivityRenderer, ConnectorPort } from '../app/ports/notifications.port';
+import type { PersonalDeliveryPort } from '../app/ports/personal-delivery.port';
 import { AuditLog } from '../audit/audit-log';
 import {
   HaloWritebackDispatcher,
@@ -30,7 +31,12 @@ export interface NotificationsModuleDeps {
 export interface NotificationsModule {
   writeback: HaloWritebackDispatcher;
   /** Builds the outbox dispatcher over the mounted bot's connector and renderer (once). */
-  connectBot(bot: { connector: ConnectorPort; renderer: ActivityRenderer }): OutboxDispatcher;
+  connectBot(bot: {
+    connector: ConnectorPort;
+    renderer: ActivityRenderer;
+    /** Delivery to people; without it personal rows fail (channels only). */
+    personal?: PersonalDeliveryPort | null;
+  }): OutboxDispatcher;
   /** Starts both dispatchers' loops (after `connectBot`). */
   start(): void;
   /** Stops both loops and releases the outbox lease. */
@@ -62,6 +68,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
         instanceId: deps.instanceId,
         connector: mounted.connector,
         renderer: mounted.renderer,
+        personal: mounted.personal ?? undefined,
         logger: logger.child({ component: 'outbox' }),
         clock,
       });

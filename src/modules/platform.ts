@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BotAuthOptions } from '../../bot/bot-auth';
-import { mountBot, type MountedBot } from '../../bot/mount-bot';
+import { mountBot, type MountBotDeps, type MountedBot } from '../../bot/mount-bot';
 import { TabLinks } from '../../bot/tab-links';
 import { mountApi } from '../api/mount-api';
 import type { RoleGrant } from '../app/identity/identity.port';
@@ -97,6 +97,8 @@ export async function serve(
     /** What a /metrics scrape refreshes first (see readiness.ts). */
     refreshMetrics: () => Promise<void>;
     botAuth?: Pick<BotAuthOptions, 'endpoints' | 'credentialsFactory'> | undefined;
+    /** Told of people met in a personal chat (personal delivery keeps their conversation). */
+    personalChats?: MountBotDeps['personalChats'];
     /** Services outside `/api/v1` and its sign-in (the Power BI feed). */
     mounts?: ReadonlyArray<(server: ReturnType<typeof createHttpServer>) => void>;
   },
@@ -129,6 +131,7 @@ export async function serve(
     auth: { mode: config.mode, ...config.bot, ...botEndpoints(config.bot), ...parts.botAuth },
     allowedTenantIds: config.mode === 'production' ? config.tabAuth.allowedTenantIds : null,
     refusals: new RefusalLimiter(clock),
+    ...(parts.personalChats ? { personalChats: parts.personalChats } : {}),
   });
   const port = await listen(server, config.port, config.mode === 'demo' ? '127.0.0.1' : '0.0.0.0');
   return { server, bot, port };

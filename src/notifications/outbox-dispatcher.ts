@@ -4,7 +4,14 @@ import type {
   ActivityRenderer,
   ConnectorPort,
   ConnectorResult,
+  ConversationRef,
+  OutboundActivity,
 } from '../app/ports/notifications.port';
+import {
+  ACTIVITY_FEED_KIND,
+  type ActivityFeedPayload,
+  type PersonalDeliveryPort,
+} from '../app/ports/personal-delivery.port';
 import { PollingLoop } from '../jobs/polling-loop';
 import { realSleep, systemClock, type Clock, type Sleep } from '../shared/clock';
 import {
@@ -38,6 +45,8 @@ export interface OutboxDispatcherDeps {
   instanceId: string;
   connector: ConnectorPort;
   renderer: ActivityRenderer;
+  /** Delivery to people (rows with a recipient); without it such rows fail. */
+  personal?: PersonalDeliveryPort;
   logger: DispatcherLogger;
   clock?: Clock;
   sleep?: Sleep;
@@ -272,7 +281,15 @@ export class OutboxDispatcher {
   ): Promise<'sent' | 'retried' | 'failed' | 'throttled' | 'deferred' | 'skipped'> {
     const { db, instanceId, logger, tenantId } = this.deps;
     const log = { tenantId, outboxId: row.id, dedupeKey: row.dedupeKey, attempts: row.attempts };
-    if (row.conversation === null || row.conversationKey === null) {
+    const feed = row.recipient !== null && row.kind === ACTIVITY_FEED_KIND;
+    let conversation: ConversationRef | null = row.conversation;
+    if (row.recipient !== null) {
+      // A feed entry needs the app installed for the person too, and waits with their messages.
+      const reached = await this.reachPerson(row, row.recipient);
+      if (!reached.ok) return reached.outcome;
+      if (!feed) conversation = reached.conversation;
+    }
+    if ((!feed && conversation === null) || row.conversationKey === null) {
       await this.repo.finish(db, row.id, instanceId, 'failed', 'no conversation');
       return 'failed';
     }
@@ -308,7 +325,9 @@ export class OutboxDispatcher {
       }
     }
 
-    const rendered = this.deps.renderer.render(row.kind, row.payload);
+    const rendered: { ok: true; activity: OutboundActivity } | { ok: false; reason: string } = feed
+      ? { ok: true, activity: { type: 'message' } }
+      : this.deps.renderer.render(row.kind, row.payload);
     if (!rendered.ok) {
       logger.error({ ...log, reason: rendered.reason }, 'outbox row cannot be rendered');
       await this.repo.finish(db, row.id, instanceId, 'failed', `render: ${rendered.reason}`);
@@ -349,10 +368,11 @@ export class OutboxDispatcher {
     };
     this.conversations.record(row.conversationKey, nowMs);
     this.tenant.record(TENANT_KEY, nowMs);
-    const result =
-      targetActivityId === null
-        ? await this.deps.connector.send(row.conversation, activity)
-        : await this.deps.connector.update(row.conversation, targetActivityId, activity);
+    const result = feed
+      ? await this.notifyFeed(row)
+      : targetActivityId === null
+        ? await this.deps.connector.send(conversation!, activity)
+        : await this.deps.connector.update(conversation!, targetActivityId, activity);
 
     if (result.ok) {
       await this.deps.hooks?.afterSend?.(row, result);
@@ -387,6 +407,64 @@ export class OutboxDispatcher {
     logger.error({ ...log, status: result.status, error }, 'delivery failed for good');
     await this.repo.finish(db, row.id, instanceId, 'failed', error);
     return 'failed';
+  }
+
+  /**
+   * The 1:1 conversation of a personal row's person. When the tenant refused the proactive install
+   * the row waits `unrouted` (queued again when the person says hi); a Graph or connector failure
+   * is retried like a failed send.
+   */
+  private async reachPerson(
+    row: OutboxRow,
+    recipient: string,
+  ): Promise<
+    { ok: true; conversation: ConversationRef } | { ok: false; outcome: 'retried' | 'failed' }
+  > {
+    const { db, instanceId, logger, tenantId } = this.deps;
+    const personal = this.deps.personal;
+    if (personal === undefined) {
+      await this.repo.finish(db, row.id, instanceId, 'failed', 'personal delivery is not set up');
+      return { ok: false, outcome: 'failed' };
+    }
+    const reached = await personal.conversationWith(recipient);
+    if (reached.ok) return reached;
+    if (reached.kind === 'not-installed') {
+      await this.repo.finish(db, row.id, instanceId, 'unrouted', reached.message);
+      return { ok: false, outcome: 'failed' };
+    }
+    const failure: ConnectorResult = {
+      ok: false,
+      status: reached.status,
+      retryAfterMs: reached.retryAfterMs,
+      message: reached.message,
+    };
+    const decision = retryDecision(failure, row.attempts, this.random, this.retryOptions);
+    const error = `${reached.status}: ${reached.message}`.slice(0, 500);
+    if (decision.retry) {
+      await this.repo.reschedule(
+        db,
+        [row.id],
+        instanceId,
+        new Date(this.clock.now().getTime() + decision.delayMs),
+        error,
+        true,
+      );
+      return { ok: false, outcome: 'retried' };
+    }
+    logger.error({ tenantId, outboxId: row.id, error }, 'cannot reach the person');
+    await this.repo.finish(db, row.id, instanceId, 'failed', error);
+    return { ok: false, outcome: 'failed' };
+  }
+
+  private notifyFeed(row: OutboxRow): Promise<ConnectorResult> {
+    return this.deps.personal === undefined
+      ? Promise.resolve({
+          ok: false,
+          status: 501,
+          retryAfterMs: null,
+          message: 'personal delivery is not set up',
+        })
+      : this.deps.personal.notifyActivityFeed(row.recipient!, row.payload as ActivityFeedPayload);
   }
 
   private async nextWakeAt(): Promise<Date | null> {

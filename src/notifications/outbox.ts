@@ -10,6 +10,8 @@ import {
 } from '../app/ports/notifications.port';
 import type { Clock } from '../shared/clock';
 import { belowSeverityFloor, type Severity } from '../domain/delivery/policy';
+import { PersonalNotificationsRepository } from '../store/personal-notifications.repository';
+import { enqueueForPeople } from './personal-fanout';
 
 /** The outbox port bound to a transaction `tx`: what use cases write notifications to. */
 export function outboxOn(tx: Db, tenantId: string, clock: Clock): Outbox {
@@ -26,9 +28,13 @@ export function outboxOn(tx: Db, tenantId: string, clock: Clock): Outbox {
 export async function enqueue(
   tx: Db,
   tenantId: string,
-  intent: NotificationIntent,
+  requested: NotificationIntent,
   now: Date,
 ): Promise<EnqueueResult> {
+  if (requested.target && 'people' in requested.target) {
+    return enqueueForPeople(tx, tenantId, requested, requested.target.people, now);
+  }
+  const intent = await withMention(tx, tenantId, requested);
   let conversation: ConversationRef | null = null;
   let stream: NotificationStream | null = null;
   let clientId: number | null = null;
@@ -59,7 +65,7 @@ export async function enqueue(
     }
   } else if (intent.target && 'conversation' in intent.target) {
     conversation = intent.target.conversation;
-  } else if (intent.target) {
+  } else if (intent.target && 'streams' in intent.target) {
     clientId = intent.target.clientId;
     const route = await new ConversationRoutesRepository(tenantId).resolve(
       tx,
@@ -107,6 +113,22 @@ export async function enqueue(
   return unroutedReason === null
     ? { status: 'queued', id }
     : { status: 'unrouted', id, reason: unroutedReason };
+}
+
+/** The intent with its payload's `mention` (the renderer's `<at>Name</at>` and mention entity). */
+async function withMention(
+  tx: Db,
+  tenantId: string,
+  intent: NotificationIntent,
+): Promise<NotificationIntent> {
+  const payload = intent.payload ?? null;
+  if (intent.mentionAgentId == null || typeof payload !== 'object' || payload === null)
+    return intent;
+  const person = await new PersonalNotificationsRepository(tenantId).personOfAgent(
+    tx,
+    intent.mentionAgentId,
+  );
+  return person === null ? intent : { ...intent, payload: { ...payload, mention: person } };
 }
 
 /** The note on a card held back by a channel's severity floor (stored `superseded`, never sent). */

@@ -49,7 +49,7 @@ export class ConversationRoutesRepository {
           `UPDATE outbox o SET conversation = $2, conversation_key = $3, stream = $4, status = 'pending',
                   next_attempt_at = $5, last_error = NULL
             WHERE o.tenant_id = $1 AND o.status = 'unrouted' AND o.kind = 'escalation'
-              AND o.update_of IS NULL AND o.target_activity_id IS NULL
+              AND o.recipient IS NULL AND o.update_of IS NULL AND o.target_activity_id IS NULL
               AND ($6::bigint IS NULL OR o.client_id = $6::bigint)
               AND EXISTS (SELECT 1 FROM escalations e
                            WHERE e.tenant_id = o.tenant_id AND e.id = o.payload->'escalation'->>'id'

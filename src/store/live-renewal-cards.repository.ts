@@ -22,7 +22,7 @@ export class LiveRenewalCardsRepository implements LiveRenewalCards {
     const rows = await this.db.query(
       `UPDATE outbox o SET conversation = $2, conversation_key = $3, stream = 'renewals', status = 'pending',
               next_attempt_at = $4, last_error = NULL
-        WHERE o.tenant_id = $1 AND o.status = 'unrouted' AND o.update_of IS NULL
+        WHERE o.tenant_id = $1 AND o.status = 'unrouted' AND o.update_of IS NULL AND o.recipient IS NULL
           AND o.target_activity_id IS NULL AND ($5::bigint IS NULL OR o.client_id = $5::bigint)
           AND (
             (o.kind = 'renewal-stage' AND EXISTS (

@@ -15,6 +15,8 @@ export interface OutboxRow {
   updateOf: string | null;
   /** Set for updates of an activity the outbox did not post itself. */
   targetActivityId: string | null;
+  /** The person (Entra object id) a personal row is for; null for channel posts. */
+  recipient: string | null;
   payload: unknown;
   status: OutboxStatus;
   attempts: number;
@@ -24,7 +26,7 @@ export interface OutboxRow {
   deliveredAt: Date | null;
 }
 
-const COLUMNS = `id, dedupe_key, kind, conversation, conversation_key, update_of, target_activity_id, payload, status, attempts,
+const COLUMNS = `id, dedupe_key, kind, conversation, conversation_key, update_of, target_activity_id, recipient, payload, status, attempts,
                  activity_id, last_error, next_attempt_at, delivered_at`;
 
 type RawRow = {
@@ -35,6 +37,7 @@ type RawRow = {
   conversation_key: string | null;
   update_of: string | null;
   target_activity_id: string | null;
+  recipient: string | null;
   payload: unknown;
   status: OutboxStatus;
   attempts: number;
@@ -54,6 +57,7 @@ function toRow(raw: RawRow): OutboxRow {
     conversationKey: raw.conversation_key,
     updateOf: raw.update_of,
     targetActivityId: raw.target_activity_id,
+    recipient: raw.recipient,
     payload: parseJson(raw.payload),
     status: raw.status,
     attempts: Number(raw.attempts),
@@ -186,12 +190,15 @@ export class OutboxRepository {
     );
   }
 
-  /** Ends a claimed row without delivery: `failed` (gave up) or `superseded` (a newer update exists). */
+  /**
+   * Ends a claimed row without delivery: `failed` (gave up), `superseded` (a newer update exists) or
+   * `unrouted` (its person cannot be reached until they install the app).
+   */
   async finish(
     db: Db,
     id: number,
     holder: string,
-    status: 'failed' | 'superseded',
+    status: 'failed' | 'superseded' | 'unrouted',
     error: string,
   ): Promise<void> {
     await db.query(

@@ -35,6 +35,7 @@ import { KpisView } from './views/kpis-view';
 import { PortfolioView } from './views/portfolio-view';
 import { ProjectView } from './views/project-view';
 import { ReportView } from './views/report-view';
+import { NotificationsView } from './views/notifications-view';
 import { SettingsView } from './views/settings-view';
 
 const THEMES: Record<ThemeName, Theme> = {
@@ -51,6 +52,7 @@ type NavView =
   | 'governance'
   | 'report'
   | 'exceptions'
+  | 'notifications'
   | 'settings';
 const SECTIONS: { view: NavView; label: string; adminOnly?: boolean }[] = [
   { view: 'portfolio', label: 'Portfolio' },
@@ -60,6 +62,7 @@ const SECTIONS: { view: NavView; label: string; adminOnly?: boolean }[] = [
   { view: 'governance', label: 'Governance' },
   { view: 'report', label: 'Weekly report' },
   { view: 'exceptions', label: 'Exceptions' },
+  { view: 'notifications', label: 'My notifications' },
   { view: 'settings', label: 'Settings', adminOnly: true },
 ];
 
@@ -306,6 +309,8 @@ function Page({
       return <ReportView />;
     case 'exceptions':
       return <ExceptionsView />;
+    case 'notifications':
+      return <NotificationsView />;
     case 'settings':
       return meKnown && !isAdmin ? (
         <MessageBar intent="warning">

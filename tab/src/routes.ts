@@ -15,6 +15,7 @@ export type TabRoute =
   | { view: 'report' }
   | { view: 'exceptions' }
   | { view: 'settings' }
+  | { view: 'notifications' }
   | { view: 'config' }
   | { view: 'not-found'; path: string };
 
@@ -76,6 +77,8 @@ export function parseRoute(pathname: string, search: URLSearchParams): TabRoute 
       return { view: 'exceptions' };
     case '/settings':
       return { view: 'settings' };
+    case '/notifications':
+      return { view: 'notifications' };
     case '/config':
       return { view: 'config' };
     default:
@@ -118,5 +121,6 @@ export function routeFromSubEntity(subEntityId: string | null): TabRoute | null 
   if (subEntityId === 'renewals') return { view: 'renewals' };
   if (subEntityId === 'approvals') return { view: 'approvals' };
   if (/^governance:\d{4}-\d{2}$/.test(subEntityId)) return { view: 'governance' };
+  if (subEntityId === 'notifications') return { view: 'notifications' };
   return null;
 }

@@ -339,6 +339,74 @@ async function cardShowing(page: Page, text: string): Promise<string> {
       expect(gate?.status).toBe('approved');
     }, 180_000);
 
+    test('Adele, a PMO lead, gets the pending-gate message in her personal chat when Megan requests a gate', async () => {
+      const [target] = await app.db.query<{
+        project_id: number;
+        milestone: string;
+        summary: string;
+      }>(
+        `SELECT p.id AS project_id, m.name AS milestone, p.summary
+           FROM halo_projects p
+           JOIN halo_agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
+           JOIN role_assignments r ON r.tenant_id = p.tenant_id AND lower(r.email) = lower(a.email)
+           JOIN halo_milestones m ON m.tenant_id = p.tenant_id AND m.project_id = p.id
+          WHERE p.tenant_id = 'demo' AND r.aad_object_id = '00000000-0000-0000-0000-0000000000021'
+            AND p.date_closed IS NULL AND m.name LIKE 'Gate:%' AND NOT coalesce(m.complete, false)
+            AND NOT EXISTS (SELECT 1 FROM gates g WHERE g.tenant_id = p.tenant_id AND g.project_id = p.id)
+          ORDER BY p.id DESC, m.sequence LIMIT 1`,
+      );
+      expect(target).toBeDefined();
+      const endpoint = `${app.url}/api/messages`;
+
+      // Adele says hi once: the bot keeps her personal chat (demo mode cannot install the app for her).
+      const adele = await playgroundAs('adele', endpoint);
+      try {
+        await say(adele.page, '/help', 'Control Tower');
+        const megan = await playgroundAs('megan', endpoint);
+        try {
+          await say(megan.page, `/gate ${target!.project_id}`, 'Request a gate');
+          const form = megan.page
+            .locator('.ac-adaptiveCard')
+            .filter({ hasText: 'Request a gate' })
+            .last();
+          await form.getByRole('combobox').click();
+          await megan.page.getByRole('option', { name: target!.milestone }).first().click();
+          await form
+            .getByLabel(/Deliverables/)
+            .fill('Runbook | https://contoso.sharepoint.com/runbook.docx');
+          await form.getByLabel('Pass', { exact: true }).check();
+          await form.getByLabel('QA notes').fill('Dry run done');
+          await form.getByLabel(/Customer acceptance notes/).fill('Accepted by email');
+          await form.getByLabel('There are no open risks').check();
+          await form.getByRole('button', { name: 'Submit the evidence pack' }).click();
+          await cardShowing(megan.page, 'Requested: pack version');
+        } finally {
+          await megan.close();
+        }
+
+        // Nobody routed a gates channel: the approver hears of it personally, in her 1:1 chat.
+        const personal = await cardShowing(adele.page, target!.summary);
+        await adele.page.screenshot({ path: path.join(ARTEFACTS, 'playground-gate-personal.png') });
+        expect(personal).toContain(target!.milestone.replace(/^Gate:\s*/, ''));
+        expect(personal).toMatch(/Requested by\s+Megan Bowen/);
+        // The Playground shows the card's shared view (it has no user-specific views, so the
+        // decision buttons of `refresh.userIds` show in Teams only); the tab link is on it.
+        expect(personal).toContain('Open the evidence pack');
+      } finally {
+        await adele.close();
+      }
+      const rows = await app.db.query<{ kind: string; status: string }>(
+        `SELECT kind, status FROM outbox WHERE tenant_id = 'demo'
+            AND recipient = '00000000-0000-0000-0000-0000000000022' AND dedupe_key LIKE $1
+          ORDER BY id`,
+        [`gate:g-${target!.project_id}-%`],
+      );
+      expect(rows).toEqual([
+        { kind: 'gate', status: 'sent' },
+        { kind: 'activity-feed', status: 'sent' },
+      ]);
+    }, 240_000);
+
     test('Isaiah logs a checkpoint that disagrees and requests 8 % from the stage card; Patti approves it', async () => {
       // One of Isaiah's contracts in an open stage, with a known band and room for 8 % at the cs-lead tier.
       const [target] = await app.db.query<{

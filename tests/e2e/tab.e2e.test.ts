@@ -10,6 +10,7 @@ import path from 'node:path';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { BrowserContext, Page } from 'playwright-core';
 import type {
+  MyNotificationsDto,
   DemoUsersDto,
   ProjectDetailDto,
   ProjectsPageDto,
@@ -87,6 +88,32 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
     expect(built.script).toMatch(/^assets\/app-[A-Z0-9]+\.js$/);
     expect(built.scriptGzipBytes).toBeLessThanOrEqual(250 * 1024);
   });
+
+  (available ? test : test.skip)(
+    'My notifications: a person takes approvals as a digest, stored for them and audited',
+    async () => {
+      await page.goto(`${app.url}/notifications`);
+      await page.getByRole('heading', { name: 'My notifications' }).waitFor();
+      const digest = page
+        .getByRole('radiogroup', { name: /Approvals waiting for me/ })
+        .getByLabel('In the daily digest');
+      // The choice shows once the server has stored it (the page reloads the person's settings).
+      await digest.click();
+      await page.getByText('Saved.').waitFor();
+      expect(await digest.isChecked()).toBe(true);
+      await shot('my-notifications');
+
+      const mine = await api<MyNotificationsDto>('/me/notifications');
+      expect(mine.streams).toContainEqual({ stream: 'approvals', mode: 'digest' });
+      expect(mine.streams).toContainEqual({ stream: 'escalations', mode: 'immediate' });
+      const audited = await app.db.query<{ detail: unknown }>(
+        `SELECT detail FROM audit_log WHERE tenant_id = 'demo' AND action = 'notifications.stream.chosen'`,
+      );
+      expect(
+        audited.map((a) => (typeof a.detail === 'string' ? JSON.parse(a.detail) : a.detail)),
+      ).toEqual([{ stream: 'approvals', mode: 'digest' }]);
+    },
+  );
 
   (available ? test : test.skip)(
     'the portfolio lists every demo project with its RAG, as the API and the bot read side do',

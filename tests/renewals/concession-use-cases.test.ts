@@ -54,6 +54,16 @@ describe('RequestConcession', () => {
         kind: 'concession',
         target: { streams: ['renewals'], clientId: 1 },
       }),
+      expect.objectContaining({
+        dedupeKey: `concession:${result.concession.id}:people`,
+        kind: 'concession',
+        target: {
+          people: expect.objectContaining({
+            activityType: 'concessionApproval',
+            audience: expect.objectContaining({ aadObjectIds: ['aad-lead', 'aad-owner'] }),
+          }),
+        },
+      }),
     ]);
     expect(await ports.concessions.concessionCard(result.concession.id)).toBe(
       `concession:${result.concession.id}`,
@@ -87,7 +97,10 @@ describe('RequestConcession', () => {
     await request.run(am, { contractId: 5, discountPct: 5, reason: 'a' });
     const second = await request.run(am, { contractId: 5, discountPct: 4, reason: 'b' });
     expect(second).toMatchObject({ ok: false, reason: 'already-pending' });
-    expect(ports.outbox.intents).toHaveLength(1);
+    expect(ports.outbox.intents.map((i) => i.dedupeKey)).toEqual([
+      'concession:1',
+      'concession:1:people',
+    ]);
   });
 });
 
@@ -99,7 +112,7 @@ describe('DecideConcession', () => {
     const id = requested.concession.id;
     const approved = await decide.run(lead, { concessionId: id, decision: 'approve' });
     expect(approved).toMatchObject({ ok: true, concession: { status: 'approved', version: 2 } });
-    expect(ports.outbox.intents[1]).toMatchObject({
+    expect(ports.outbox.intents[2]).toMatchObject({
       dedupeKey: `concession:${id}:decided`,
       updateOf: `concession:${id}`,
       payload: {

@@ -26,13 +26,27 @@ export interface InjectedFault {
   conversationId?: string;
 }
 
+/** A 1:1 conversation the double created (`POST /v3/conversations`). */
+export interface CreatedConversation {
+  conversationId: string;
+  memberId: string;
+  botId: string;
+  tenantId: string | null;
+}
+
 /**
- * A Bot Connector on 127.0.0.1: `POST /v3/conversations/{id}/activities`,
+ * A Bot Connector on 127.0.0.1: `POST /v3/conversations` (a 1:1 conversation with one member: the
+ * same member gets the same conversation; a request that is not one — a group, no member, several —
+ * is refused 400), `POST /v3/conversations/{id}/activities`,
  * `POST /v3/conversations/{id}/activities/{replyToId}` and `PUT /v3/conversations/{id}/activities/{activityId}`.
  * Records every request; answers injected faults (429 + Retry-After, 412, 5xx) first.
  */
 export class ConnectorDouble {
   readonly requests: ConnectorRequest[] = [];
+  /** Conversations created by `POST /v3/conversations`, by member id. */
+  readonly conversations = new Map<string, CreatedConversation>();
+  /** Every `POST /v3/conversations` answered (the status it got). */
+  readonly conversationRequests: Array<{ body: Record<string, unknown>; status: number }> = [];
   private readonly faults: InjectedFault[] = [];
   private counter = 0;
   private server: Server | null = null;
@@ -58,6 +72,11 @@ export class ConnectorDouble {
   /** Answers the next matching request with this failure (queue several for several failures). */
   inject(fault: InjectedFault): void {
     this.faults.push(fault);
+  }
+
+  /** Successful activity requests into one conversation. */
+  deliveredTo(conversationId: string): ConnectorRequest[] {
+    return this.delivered().filter((request) => request.conversationId === conversationId);
   }
 
   /** Successful requests only. */
@@ -87,6 +106,13 @@ export class ConnectorDouble {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (
+      req.method === 'POST' &&
+      /^\/v3\/conversations\/?$/.test((req.url ?? '').split('?')[0] ?? '')
+    ) {
+      this.createConversation(Buffer.concat(chunks).toString('utf8'), res);
+      return;
+    }
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?\/?$/.exec(
       (req.url ?? '').split('?')[0] ?? '',
     );
@@ -132,5 +158,48 @@ export class ConnectorDouble {
     const id = method === 'PUT' && activityId !== null ? activityId : `activity-${this.counter}`;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id }));
+  }
+
+  private createConversation(text: string, res: ServerResponse): void {
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(text || '{}') as Record<string, unknown>;
+    } catch {
+      answer(400, { error: { code: 'BadSyntax', message: 'not JSON' } });
+      return;
+    }
+    const members = body.members;
+    const bot = body.bot as { id?: unknown } | undefined;
+    const problem =
+      body.isGroup !== false
+        ? 'isGroup must be false for a 1:1 conversation'
+        : !Array.isArray(members) || members.length !== 1
+          ? 'a 1:1 conversation has exactly one member'
+          : typeof (members[0] as { id?: unknown }).id !== 'string' ||
+              (members[0] as { id: string }).id === ''
+            ? 'the member needs an id'
+            : typeof bot?.id !== 'string' || bot.id === ''
+              ? 'bot.id is required'
+              : null;
+    if (problem !== null) {
+      this.conversationRequests.push({ body, status: 400 });
+      answer(400, { error: { code: 'BadArgument', message: problem } });
+      return;
+    }
+    const memberId = (members as Array<{ id: string }>)[0]!.id;
+    const existing = this.conversations.get(memberId);
+    const created = existing ?? {
+      conversationId: `a:1:${memberId}`,
+      memberId,
+      botId: bot!.id as string,
+      tenantId: typeof body.tenantId === 'string' ? body.tenantId : null,
+    };
+    this.conversations.set(memberId, created);
+    this.conversationRequests.push({ body, status: existing ? 200 : 201 });
+    answer(existing ? 200 : 201, { id: created.conversationId });
   }
 }

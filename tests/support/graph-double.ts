@@ -17,6 +17,21 @@ export interface DoubleFile {
   lastModifiedDateTime: string;
 }
 
+/** A manifest activity type (`activities.activityTypes[]`). */
+export interface ActivityTypeDeclaration {
+  type: string;
+  description: string;
+  templateText: string;
+}
+
+/** A `sendActivityNotification` body the double accepted. */
+export interface ActivityNotificationBody {
+  topic: { source: 'text' | 'entityUrl'; value: string; webUrl?: string };
+  activityType: string;
+  previewText: { content: string };
+  templateParameters: Array<{ name: string; value: string }>;
+}
+
 /** A request the double answered (for assertions on how the client behaved). */
 export interface DoubleRequest {
   method: string;
@@ -117,6 +132,27 @@ export class GraphDouble {
   baseUrl = '';
   /** The page size of `children` when the client asks for none ($top). */
   pageSize = 100;
+  /** Teams: the app's id in the tenant catalog (`installedApps` binds to it). */
+  teamsAppCatalogId = 'catalog-control-tower';
+  /** Teams: users the tenant's app policy does not let the app be installed for (403). */
+  readonly installRefusedFor = new Set<string>();
+  /** Teams: the catalog app ids installed per user. */
+  readonly installedApps = new Map<string, Set<string>>();
+  /** Teams: the installed manifest's activity types and their template texts. */
+  readonly declaredActivityTypes = new Map<string, string>();
+  /** Teams: activity-feed notifications accepted, in order. */
+  readonly activityNotifications: Array<{ userId: string; body: ActivityNotificationBody }> = [];
+  /** Teams: `sendActivityNotification` requests refused, with why. */
+  readonly refusedNotifications: Array<{ userId: string; reason: string }> = [];
+
+  /** Declares the activity types of a manifest (its `activities.activityTypes`). */
+  declareActivityTypes(manifest: {
+    activities?: { activityTypes?: ActivityTypeDeclaration[] };
+  }): void {
+    for (const t of manifest.activities?.activityTypes ?? []) {
+      this.declaredActivityTypes.set(t.type, t.templateText);
+    }
+  }
 
   constructor(
     readonly siteId: string,
@@ -234,6 +270,22 @@ export class GraphDouble {
 
     if (!authorized)
       return fail(401, 'InvalidAuthenticationToken', 'Access token is missing or invalid.');
+    const teamwork =
+      /^\/v1\.0\/users\/([^/]+)\/teamwork\/(installedApps|sendActivityNotification)$/.exec(
+        url.pathname,
+      );
+    if (teamwork !== null && method === 'POST') {
+      const userId = decodeURIComponent(teamwork[1]!);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        return fail(400, 'BadRequest', 'the body is not JSON');
+      }
+      return teamwork[2] === 'installedApps'
+        ? this.handleInstall(userId, parsed, send, fail)
+        : this.handleActivityNotification(userId, parsed, send, fail);
+    }
     const item =
       /^\/v1\.0\/(?:sites\/([^/]+)\/drive|drives\/([^/]+))\/root:\/(.+):\/(content|children|createUploadSession)$/.exec(
         url.pathname,
@@ -300,6 +352,99 @@ export class GraphDouble {
       return this.handleChildren(itemPath, url, send, fail);
     }
     return fail(405, 'invalidRequest', `${method} not allowed on ${operation}`);
+  }
+
+  private handleInstall(
+    userId: string,
+    body: unknown,
+    send: (status: number, payload?: unknown) => void,
+    fail: (status: number, code: string, message: string) => void,
+  ): void {
+    const bind = (body as Record<string, unknown> | null)?.['teamsApp@odata.bind'];
+    const match =
+      typeof bind === 'string' ? /\/v1\.0\/appCatalogs\/teamsApps\/([^/]+)$/.exec(bind) : null;
+    if (match === null) {
+      return fail(400, 'BadRequest', 'teamsApp@odata.bind must name /appCatalogs/teamsApps/{id}');
+    }
+    if (match[1] !== this.teamsAppCatalogId)
+      return fail(404, 'NotFound', 'no such app in the catalog');
+    if (this.installRefusedFor.has(userId)) {
+      return fail(
+        403,
+        'Forbidden',
+        'the tenant app policy does not allow installing this app for the user',
+      );
+    }
+    const apps = this.installedApps.get(userId) ?? new Set<string>();
+    if (apps.has(match[1]))
+      return fail(409, 'Conflict', 'the app is already installed for the user');
+    apps.add(match[1]);
+    this.installedApps.set(userId, apps);
+    return send(201, { id: `${userId}-${match[1]}` });
+  }
+
+  /** Validates a request against Graph's `sendActivityNotification` schema and the manifest. */
+  private handleActivityNotification(
+    userId: string,
+    body: unknown,
+    send: (status: number, payload?: unknown) => void,
+    fail: (status: number, code: string, message: string) => void,
+  ): void {
+    const reason = this.activityNotificationProblem(userId, body);
+    if (reason !== null) {
+      this.refusedNotifications.push({ userId, reason });
+      return fail(reason.startsWith('403') ? 403 : 400, 'BadRequest', reason);
+    }
+    this.activityNotifications.push({ userId, body: body as ActivityNotificationBody });
+    return send(204);
+  }
+
+  private activityNotificationProblem(userId: string, body: unknown): string | null {
+    if (typeof body !== 'object' || body === null) return 'the body must be an object';
+    const allowed = new Set([
+      'topic',
+      'activityType',
+      'previewText',
+      'templateParameters',
+      'chainId',
+      'teamsAppId',
+    ]);
+    const extra = Object.keys(body).filter((key) => !allowed.has(key));
+    if (extra.length > 0) return `unknown properties: ${extra.join(', ')}`;
+    const b = body as Record<string, unknown>;
+    const topic = b.topic as Record<string, unknown> | undefined;
+    if (typeof topic !== 'object' || topic === null) return 'topic is required';
+    if (topic.source !== 'text' && topic.source !== 'entityUrl')
+      return 'topic.source must be text or entityUrl';
+    if (typeof topic.value !== 'string' || topic.value === '') return 'topic.value is required';
+    if (
+      topic.source === 'text' &&
+      (typeof topic.webUrl !== 'string' || !/^https?:\/\//.test(topic.webUrl))
+    ) {
+      return 'topic.webUrl is required for a text topic';
+    }
+    if (typeof b.activityType !== 'string') return 'activityType is required';
+    const template = this.declaredActivityTypes.get(b.activityType);
+    if (template === undefined)
+      return `activityType ${b.activityType} is not declared in the app manifest`;
+    const preview = b.previewText as { content?: unknown } | undefined;
+    if (typeof preview?.content !== 'string' || preview.content === '')
+      return 'previewText.content is required';
+    if (preview.content.length > 150) return 'previewText.content is longer than 150 characters';
+    const parameters = b.templateParameters;
+    if (!Array.isArray(parameters)) return 'templateParameters must be an array';
+    const names = parameters.map((p) => (p as { name?: unknown }).name);
+    if (parameters.some((p) => typeof (p as { value?: unknown }).value !== 'string')) {
+      return 'every template parameter needs a string value';
+    }
+    const wanted = [...template.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]).sort();
+    if (JSON.stringify([...names].sort()) !== JSON.stringify(wanted)) {
+      return `templateParameters ${JSON.stringify(names)} do not match the template's ${JSON.stringify(wanted)}`;
+    }
+    if (!this.installedApps.get(userId)?.has(this.teamsAppCatalogId)) {
+      return '403: the app is not installed for the recipient';
+    }
+    return null;
   }
 
   private handleUploadSession(

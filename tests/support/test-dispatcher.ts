@@ -4,6 +4,7 @@ import { HttpBotConnector } from '../../bot/http-bot-connector';
 import { TabLinks } from '../../bot/tab-links';
 import { OutboxDispatcher, type DispatcherHooks } from '../../src/notifications/outbox-dispatcher';
 import { createLogger } from '../../src/observability/logger';
+import type { PersonalDeliveryPort } from '../../src/app/ports/personal-delivery.port';
 import type { Db } from '../../src/store/db';
 import { FakeDeliveryQueries, FakeEscalationActions, type FakeClock } from '../bot/fakes';
 import { testBotFeatures } from '../bot/bot-harness';
@@ -15,6 +16,7 @@ export function testDispatcher(options: {
   instanceId: string;
   clock: FakeClock;
   hooks?: DispatcherHooks;
+  personal?: PersonalDeliveryPort;
 }): OutboxDispatcher {
   const { clock } = options;
   return new OutboxDispatcher({
@@ -46,5 +48,6 @@ export function testDispatcher(options: {
     sleep: clock.sleep,
     random: () => 0.5,
     hooks: options.hooks,
+    personal: options.personal,
   });
 }

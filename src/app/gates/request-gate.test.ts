@@ -64,6 +64,18 @@ describe('requesting a gate', () => {
         kind: 'gate',
         target: { streams: ['gates'], clientId: 7 },
       }),
+      // Personally: the eligible approvers (not the PM), the same card 1:1 and a feed entry.
+      expect.objectContaining({
+        dedupeKey: 'gate:g-10-11:v1:card:people',
+        kind: 'gate',
+        target: {
+          people: expect.objectContaining({
+            activityType: 'gateApproval',
+            audience: expect.objectContaining({ aadObjectIds: ['aad-adele'] }),
+            actionToday: true,
+          }),
+        },
+      }),
     ]);
     expect(world.outboxChanged.count).toBe(1);
   });
@@ -91,7 +103,9 @@ describe('requesting a gate', () => {
     expect(world.state.audit.map((e) => e.action)).toEqual(['gate.requested', 'gate.resubmitted']);
     expect(world.state.outbox.map((i) => [i.dedupeKey, i.updateOf])).toEqual([
       ['gate:g-10-11:v1:card', undefined],
+      ['gate:g-10-11:v1:card:people', undefined],
       ['gate:g-10-11:v2:card', undefined],
+      ['gate:g-10-11:v2:card:people', undefined],
       ['gate:g-10-11:v1:superseded', 'gate:g-10-11:v1:card'],
     ]);
   });

@@ -8,7 +8,9 @@ import {
 import { postGateNotice } from './post-gate-notice';
 import { gateIdOf, isGateMilestone } from '../../domain/gates/gate-milestone';
 import { requiredApprovals, type GatePolicy } from '../../domain/gates/gate-policy';
+import { gatePendingNotice } from '../../domain/notifications/personal-notices';
 import type { Clock } from '../../shared/clock';
+import { peopleKey, personalIntent } from '../notifications/personal-intent';
 import type { Signal } from '../../shared/signal';
 import type { Actor } from '../delivery-views';
 import { ACCESS_POLICY } from '../identity/access-policy';
@@ -155,7 +157,21 @@ export class RequestGate {
         kind: GATE_NOTIFICATION_KIND,
         payload: { gate, notice: null } satisfies GatePayload,
         target: { streams: ['gates'], clientId: ctx.client.id },
+        mentionAgentId: ctx.projectManager.agentId,
       });
+      await tx.outbox.enqueue(
+        personalIntent(
+          peopleKey(gateCardKey(gateId, version)),
+          gatePendingNotice({
+            gateId,
+            projectId: input.projectId,
+            projectName: gate.project.name,
+            milestoneName: gate.milestone.name,
+            eligibleApproverAadObjectIds: gate.approverAadObjectIds,
+          }),
+          { kind: GATE_NOTIFICATION_KIND, payload: { gate, notice: null } satisfies GatePayload },
+        ),
+      );
       if (existing) {
         // The previous version's card says it was replaced (its buttons now act on the new version).
         await postGateNotice(tx, subject, {

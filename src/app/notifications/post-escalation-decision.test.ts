@@ -13,6 +13,7 @@ function decision(
     clientId: '7',
     projectId: '2000',
     incidentCommander: over.incidentCommander ?? false,
+    ownerAgentId: '31',
     events: Array.from({ length: over.events ?? 1 }, () => ({})),
   } as unknown as Escalation;
   return {
@@ -51,13 +52,57 @@ describe('postEscalationDecision', () => {
 
     expect(posting).toEqual({ posted: true });
     expect(asked).toEqual([{ clientId: 7, projectId: 2000 }]);
+    const payload = { escalation: escalationView({ id: 'esc-9' }) };
     expect(queued).toEqual([
       {
         dedupeKey: 'escalation:esc-9:opened',
         kind: 'escalation',
-        payload: { escalation: escalationView({ id: 'esc-9' }) },
+        payload,
         target: { streams: ['escalations'], clientId: 7 },
+        mentionAgentId: 31,
       },
+      {
+        dedupeKey: 'escalation:esc-9:opened:people',
+        kind: 'escalation',
+        payload,
+        target: {
+          people: expect.objectContaining({
+            activityType: 'escalationOwner',
+            audience: expect.objectContaining({ agentIds: [31], roles: [] }),
+            link: { page: 'escalation', escalationId: 'esc-9', projectId: 1042 },
+          }),
+        },
+      },
+    ]);
+  });
+
+  test('tells the incident commander first, then the owner (unless the owner is the commander)', async () => {
+    const { bound, queued } = ports();
+
+    await postEscalationDecision(decision('open', { incidentCommander: true }), bound);
+
+    expect(queued.slice(1).map((i) => [i.dedupeKey, i.target])).toEqual([
+      [
+        'escalation:esc-9:opened:people',
+        {
+          people: expect.objectContaining({
+            activityType: 'incidentCommand',
+            audience: expect.objectContaining({ roles: ['delivery_director'] }),
+          }),
+        },
+      ],
+      [
+        'escalation:esc-9:opened:owner',
+        {
+          people: expect.objectContaining({
+            activityType: 'escalationOwner',
+            audience: expect.objectContaining({
+              agentIds: [31],
+              exceptRoles: ['delivery_director'],
+            }),
+          }),
+        },
+      ],
     ]);
   });
 
@@ -78,14 +123,28 @@ describe('postEscalationDecision', () => {
 
     await postEscalationDecision(decision(kind, { events: 3 }), bound);
 
-    expect(queued).toEqual([
-      {
-        dedupeKey: 'escalation:esc-9:v3',
-        kind: 'escalation',
-        payload: { escalation: escalationView({ id: 'esc-9' }), notice: { tone: 'success', text } },
-        updateOf: 'escalation:esc-9:opened',
-      },
-    ]);
+    expect(queued[0]).toEqual({
+      dedupeKey: 'escalation:esc-9:v3',
+      kind: 'escalation',
+      payload: { escalation: escalationView({ id: 'esc-9' }), notice: { tone: 'success', text } },
+      updateOf: 'escalation:esc-9:opened',
+    });
+    // Only a re-escalation tells someone new: the delivery director, personally.
+    expect(queued.slice(1).map((i) => [i.dedupeKey, i.target])).toEqual(
+      kind === 're-escalate'
+        ? [
+            [
+              'escalation:esc-9:v3:people',
+              {
+                people: expect.objectContaining({
+                  activityType: 'reEscalation',
+                  audience: expect.objectContaining({ roles: ['delivery_director'] }),
+                }),
+              },
+            ],
+          ]
+        : [],
+    );
   });
 
   test('holds back shadow-mode decisions without asking the pilot settings', async () => {

@@ -1,5 +1,11 @@
 import type { EscalationDecision } from '../../domain/delivery/escalation';
+import {
+  escalationOpenedNotices,
+  escalationReEscalatedNotice,
+  type EscalationSubject,
+} from '../../domain/notifications/personal-notices';
 import type { EscalationPayload } from './notification-payloads';
+import { personalIntent } from './personal-intent';
 import type { EscalationPostingPorts } from './escalation-posting.port';
 
 const NOTICE: Record<Exclude<EscalationDecision['kind'], 'open'>, string> = {
@@ -32,6 +38,14 @@ export async function postEscalationDecision(
   if (verdict !== 'post') return { posted: false, why: 'pilot', verdict };
   const view = await ports.view(e);
   const opened = `escalation:${e.id}:opened`;
+  const ownerAgentId = e.ownerAgentId === null ? null : Number(e.ownerAgentId) || null;
+  const subject: EscalationSubject = {
+    escalationId: e.id,
+    projectId: view.project.id,
+    projectName: view.project.name,
+    cause: view.cause,
+    ownerAgentId,
+  };
   if (decision.kind === 'open') {
     const payload: EscalationPayload = { escalation: view };
     await ports.outbox.enqueue({
@@ -43,7 +57,22 @@ export async function postEscalationDecision(
         streams: e.incidentCommander ? ['incidents', 'escalations'] : ['escalations'],
         clientId: Number(e.clientId) || null,
       },
+      mentionAgentId: ownerAgentId,
     });
+    // The incident commander first (high severity), then the owner: one person, one notice.
+    const [first, second] = escalationOpenedNotices({
+      ...subject,
+      incidentCommander: e.incidentCommander,
+      incidentCommanderAgentId: null,
+    });
+    await ports.outbox.enqueue(
+      personalIntent(`${opened}:people`, first!, { kind: 'escalation', payload }),
+    );
+    if (second) {
+      await ports.outbox.enqueue(
+        personalIntent(`${opened}:owner`, second, { kind: 'escalation', payload }),
+      );
+    }
   } else {
     const payload: EscalationPayload = {
       escalation: view,
@@ -56,6 +85,18 @@ export async function postEscalationDecision(
       updateOf: opened,
       severity: e.severity,
     });
+    if (decision.kind === 're-escalate') {
+      await ports.outbox.enqueue(
+        personalIntent(
+          `escalation:${e.id}:v${e.events.length}:people`,
+          escalationReEscalatedNotice(subject),
+          {
+            kind: 'escalation',
+            payload,
+          },
+        ),
+      );
+    }
   }
   return { posted: true };
 }

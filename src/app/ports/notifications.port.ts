@@ -1,3 +1,5 @@
+import type { PersonalNotice } from '../../domain/notifications/personal-notices';
+
 /**
  * The SDK-free vocabulary of proactive delivery: where a notification goes, what is sent, the outbox
  * use cases write to, and the connector the Teams adapter implements. Nothing here imports botbuilder.
@@ -47,6 +49,8 @@ export interface OutboundActivity {
   text?: string;
   summary?: string;
   attachments?: OutboundAttachment[];
+  /** Mentions (`{type: 'mention', text: '<at>Name</at>', mentioned: {id, name}}`) named in `text`. */
+  entities?: Array<Record<string, unknown>>;
   channelData?: Record<string, unknown>;
 }
 
@@ -87,10 +91,15 @@ export function conversationKey(conversation: ConversationRef): string {
   return `${conversation.serviceUrl.replace(/\/+$/, '')}|${conversation.conversationId}`;
 }
 
-/** Where a notification goes: the routed channel of a stream (first routed stream wins), or a fixed conversation. */
+/**
+ * Where a notification goes: the routed channel of a stream (first routed stream wins), a fixed
+ * conversation, or the people a personal notice names (one 1:1 message and one activity-feed row
+ * per person, each with its own dedupe key `<dedupeKey>@<object id>`).
+ */
 export type NotificationTarget =
   | { streams: readonly NotificationStream[]; clientId: number | null }
-  | { conversation: ConversationRef };
+  | { conversation: ConversationRef }
+  | { people: PersonalNotice };
 
 /**
  * A decision to notify, written to the outbox in the deciding transaction. The dedupe key makes the
@@ -104,6 +113,8 @@ export interface NotificationIntent {
   payload: unknown;
   /** New posts: where to. Ignored for updates, which go where the original went. */
   target?: NotificationTarget;
+  /** A channel post: the person to @mention on the card (the item's owner, a HaloPSA agent). */
+  mentionAgentId?: number | null;
   /** For an in-place update: the dedupe key of the post it replaces. */
   updateOf?: string;
   /** For an in-place update of an activity the outbox did not post (e.g. the card a person clicked). */
@@ -121,7 +132,9 @@ export type EnqueueResult =
   | { status: 'duplicate' }
   | { status: 'unrouted'; id: number; reason: string }
   /** Stored, not posted: below the routed channel's severity floor (still visible in the tab). */
-  | { status: 'below-floor'; id: number; floor: Severity };
+  | { status: 'below-floor'; id: number; floor: Severity }
+  /** A personal notice whose audience is nobody (no role holder, no signed-in owner): nothing stored. */
+  | { status: 'nobody'; reason: string };
 
 /**
  * The outbox as a use case sees it, bound to the deciding transaction: a notification written here

@@ -8,7 +8,9 @@ import {
   type ReadinessAssessment,
   type RenewalPolicy,
 } from '../../domain/renewals';
+import { checkpointMissedNotice } from '../../domain/notifications/personal-notices';
 import type { Clock } from '../../shared/clock';
+import { peopleKey, personalIntent } from '../notifications/personal-intent';
 import type { ContractLabel } from './contract-catalog.port';
 import type { RenewalStagePayload } from './renewal-payloads';
 import type { PilotVerdict } from '../../domain/shared/pilot';
@@ -91,5 +93,18 @@ export async function escalateMissedCheckpoints(
       payload,
       updateOf: stageCardKey(stage.contractId, stage.stage),
     });
+    await tx.outbox.enqueue(
+      personalIntent(
+        peopleKey(`${stageCardKey(stage.contractId, stage.stage)}:escalated`),
+        checkpointMissedNotice({
+          contractId: stage.contractId,
+          clientName:
+            ctx.labels.get(stage.contractId)?.clientName ?? `Contract ${stage.contractId}`,
+          accountManagerAgentId: stage.ownerAgentId,
+          stage: stage.stage,
+        }),
+        { kind: 'renewal-stage', payload },
+      ),
+    );
   }
 }

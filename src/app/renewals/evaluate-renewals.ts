@@ -25,7 +25,9 @@ import {
   type ReadinessAssessment,
   type RenewalPolicy,
 } from '../../domain/renewals';
+import { churnFlagNotice, upliftProposedNotice } from '../../domain/notifications/personal-notices';
 import { addDays } from '../../domain/shared/dates';
+import { personalIntent } from '../notifications/personal-intent';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Transactional } from '../ports/transaction.port';
@@ -170,6 +172,19 @@ export class EvaluateRenewals {
             severity: flag.severity,
             score: flag.score,
           });
+          if (this.verdict(clientIdOf(facts)) === 'post') {
+            await tx.outbox.enqueue(
+              personalIntent(
+                `renewal:${contractId}:flagged:${asOf}:people`,
+                churnFlagNotice({
+                  contractId,
+                  clientName: facts.clientName,
+                  accountManagerAgentId: agentIdOf(facts),
+                  cause: flag.cause ?? flag.explanation,
+                }),
+              ),
+            );
+          }
         }
         await this.openStage(tx, facts, stage, asOf, assessment, flag, labels, report, policy);
         await escalateMissedCheckpoints(
@@ -202,6 +217,19 @@ export class EvaluateRenewals {
               `Uplift proposed: ${o.kind} (${o.subject}), about ${o.estimatedMonthlyUplift}/month`,
               { opportunityId: o.id, evidence: o.evidence },
             );
+            if (this.verdict(clientIdOf(facts)) === 'post') {
+              await tx.outbox.enqueue(
+                personalIntent(
+                  `uplift:${o.id}:proposed:people`,
+                  upliftProposedNotice({
+                    contractId,
+                    clientName: facts.clientName,
+                    accountManagerAgentId: agentIdOf(facts),
+                    summary: `${o.kind} (${o.subject}), about ${o.estimatedMonthlyUplift}/month`,
+                  }),
+                ),
+              );
+            }
           }
         }
       });
@@ -340,6 +368,7 @@ export class EvaluateRenewals {
       kind: 'renewal-stage',
       payload,
       target: { streams: ['renewals'], clientId: row.clientId },
+      mentionAgentId: row.ownerAgentId,
     });
   }
 
@@ -380,4 +409,12 @@ export async function assessAllContracts(
     assessed += 1;
   }
   return assessed;
+}
+
+function clientIdOf(facts: ContractFacts): number | null {
+  return facts.clientId === '' ? null : Number(facts.clientId);
+}
+
+function agentIdOf(facts: ContractFacts): number | null {
+  return facts.accountManagerAgentId === null ? null : Number(facts.accountManagerAgentId);
 }

@@ -4,7 +4,9 @@
  * approver tier the policy names. The request, the contract's timeline event, the audit entry and
  * the card in the renewals channel are written in one transaction; every refusal is audited too.
  */
+import { concessionPendingNotice } from '../../domain/notifications/personal-notices';
 import type { Clock } from '../../shared/clock';
+import { peopleKey, personalIntent } from '../notifications/personal-intent';
 import type { Signal } from '../../shared/signal';
 import type { Actor } from '../delivery-views';
 import type { AuditTrail } from '../ports/audit.port';
@@ -113,6 +115,18 @@ export class RequestConcession {
         payload,
         target: { streams: ['renewals'], clientId: label?.clientId ?? null },
       });
+      await tx.outbox.enqueue(
+        personalIntent(
+          peopleKey(concessionCardKey(id)),
+          concessionPendingNotice({
+            contractId: input.contractId,
+            clientName: view.clientName,
+            discountPct: input.discountPct,
+            eligibleApproverAadObjectIds: view.approverAadObjectIds,
+          }),
+          { kind: 'concession', payload },
+        ),
+      );
       await tx.concessions.setConcessionCard(id, concessionCardKey(id));
       return view;
     });
