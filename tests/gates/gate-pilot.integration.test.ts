@@ -55,10 +55,20 @@ describe.each(testDatabases())('gate cards under the pilot settings ($name)', (d
     const saved = await settings.savePilot(TENANT, scope, current.version, 'admin');
     expect(saved.ok).toBe(true);
   }
+  /** Channel gate cards (personal copies to the approvers are counted by `personalCards`). */
   const gateCards = async () =>
     (
       await db.query<{ dedupe_key: string }>(
-        `SELECT dedupe_key FROM outbox WHERE tenant_id = $1 AND kind = 'gate' ORDER BY id`,
+        `SELECT dedupe_key FROM outbox
+          WHERE tenant_id = $1 AND kind = 'gate' AND recipient IS NULL ORDER BY id`,
+        [TENANT],
+      )
+    ).map((r) => r.dedupe_key);
+  const personalCards = async () =>
+    (
+      await db.query<{ dedupe_key: string }>(
+        `SELECT dedupe_key FROM outbox
+          WHERE tenant_id = $1 AND kind = 'gate' AND recipient IS NOT NULL ORDER BY id`,
         [TENANT],
       )
     ).map((r) => r.dedupe_key);
@@ -80,6 +90,7 @@ describe.each(testDatabases())('gate cards under the pilot settings ($name)', (d
   test('with every switch on (the default) the gate card is posted', async () => {
     await request(SMALL);
     expect(await gateCards()).toHaveLength(1);
+    expect((await personalCards()).length).toBeGreaterThan(0);
     expect(await held()).toEqual([]);
   });
 
@@ -89,6 +100,7 @@ describe.each(testDatabases())('gate cards under the pilot settings ($name)', (d
     const id = await request(SMALL);
 
     expect(await gateCards()).toEqual([]);
+    expect(await personalCards()).toEqual([]);
     expect(await held()).toEqual([
       { subject_id: id, verdict: 'off', key: expect.stringContaining(id) },
     ]);
@@ -125,6 +137,7 @@ describe.each(testDatabases())('gate cards under the pilot settings ($name)', (d
     await gates.sla.run();
 
     expect(await gateCards()).toEqual([]);
+    expect(await personalCards()).toEqual([]);
     expect((await held()).map((h) => [h.subject_id, h.verdict, h.key])).toEqual([
       [id, 'shadow', expect.stringMatching(/^gate:/)],
       [id, 'shadow', expect.stringContaining(':sla:reminder')],

@@ -152,26 +152,29 @@ export class RequestGate {
       });
       const gate = await gateViewOf(tx, policy, (await tx.gates.find(gateId))!, ctx);
       const subject = { id: gateId, projectId: input.projectId, clientId: gate.client.id };
-      await postGateNotice(tx, subject, {
+      const verdict = await postGateNotice(tx, subject, {
         dedupeKey: gateCardKey(gateId, version),
         kind: GATE_NOTIFICATION_KIND,
         payload: { gate, notice: null } satisfies GatePayload,
         target: { streams: ['gates'], clientId: ctx.client.id },
         mentionAgentId: ctx.projectManager.agentId,
       });
-      await tx.outbox.enqueue(
-        personalIntent(
-          peopleKey(gateCardKey(gateId, version)),
-          gatePendingNotice({
-            gateId,
-            projectId: input.projectId,
-            projectName: gate.project.name,
-            milestoneName: gate.milestone.name,
-            eligibleApproverAadObjectIds: gate.approverAadObjectIds,
-          }),
-          { kind: GATE_NOTIFICATION_KIND, payload: { gate, notice: null } satisfies GatePayload },
-        ),
-      );
+      // The approvers' own messages follow the channel card's pilot verdict (held with it).
+      if (verdict === 'post') {
+        await tx.outbox.enqueue(
+          personalIntent(
+            peopleKey(gateCardKey(gateId, version)),
+            gatePendingNotice({
+              gateId,
+              projectId: input.projectId,
+              projectName: gate.project.name,
+              milestoneName: gate.milestone.name,
+              eligibleApproverAadObjectIds: gate.approverAadObjectIds,
+            }),
+            { kind: GATE_NOTIFICATION_KIND, payload: { gate, notice: null } satisfies GatePayload },
+          ),
+        );
+      }
       if (existing) {
         // The previous version's card says it was replaced (its buttons now act on the new version).
         await postGateNotice(tx, subject, {
