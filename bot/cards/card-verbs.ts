@@ -28,6 +28,9 @@ export const CARD_VERBS = [
   'renewal.concession',
   'uplift.accept',
   'uplift.decline',
+  'review.acceptTuning',
+  'rebaseline.approve',
+  'rebaseline.reject',
 ] as const;
 
 /** One of the verbs our cards send. */
