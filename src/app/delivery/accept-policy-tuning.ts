@@ -33,7 +33,8 @@ export type AcceptTuningOutcome =
 /**
  * A PMO lead accepts one policy tuning of a post-project review: the tenant's current policy with
  * that threshold changed is saved as the next version (validated like an edit in Settings), the
- * acceptance is audited on the project and the review card shows it. One tuning per review.
+ * acceptance is audited on the project and the review card shows it. One tuning per review. A
+ * refusal about an existing review is audited on its project too.
  */
 export class AcceptPolicyTuning {
   constructor(private readonly deps: AcceptPolicyTuningDeps) {}
@@ -51,13 +52,14 @@ export class AcceptPolicyTuning {
       );
       return { ok: false as const, reason, message };
     };
-    if (!actor.roles.includes('pmo_lead')) {
-      return refuse('not-authorised', 'Only a PMO lead can change the delivery policy.');
-    }
     const stored = await this.deps.tx.transaction(({ reviews }) => reviews.find(projectId));
     const tuning = stored?.tunings.find((t) => t.id === tuningId);
+    // Nothing to put on a timeline: an unknown review or tuning is refused without a trace.
     if (!stored || !tuning) {
-      return refuse('not-found', 'That review or tuning does not exist.');
+      return { ok: false, reason: 'not-found', message: 'That review or tuning does not exist.' };
+    }
+    if (!actor.roles.includes('pmo_lead')) {
+      return refuse('not-authorised', 'Only a PMO lead can change the delivery policy.');
     }
     if (stored.accepted) {
       return refuse(

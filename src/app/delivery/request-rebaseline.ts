@@ -44,7 +44,7 @@ export async function projectToday(
   return project ? buildProjectFacts(project, history, today) : null;
 }
 
-/** Records a refusal on the project's timeline. */
+/** Records a refused decision on an existing request on its project's timeline. */
 export async function auditRebaselineRefusal(
   deps: Pick<RebaselineDeps, 'tx'>,
   actor: Actor,
@@ -74,10 +74,9 @@ export class RequestRebaseline {
 
   async run(actor: Actor, projectId: number, reasonText: string): Promise<RebaselineOutcome> {
     const reason = reasonText.trim();
-    const refuse = async (why: RefusalReason, message: string) => {
-      await auditRebaselineRefusal(this.deps, actor, projectId, 'rebaseline.request', why, message);
-      return { ok: false as const, reason: why, message, request: null };
-    };
+    // A refused request made nothing: it is answered, not recorded (a 4xx changes no row).
+    const refuse = (why: RefusalReason, message: string) =>
+      Promise.resolve({ ok: false as const, reason: why, message, request: null });
     const facts = await projectToday(this.deps, projectId);
     if (!facts) return refuse('not-found', `There is no project ${projectId}.`);
     const manages =
