@@ -32,6 +32,9 @@ export const CARD_VERBS = [
   'governance.reject',
   'governance.signOff',
   'governance.refresh',
+  'review.acceptTuning',
+  'rebaseline.approve',
+  'rebaseline.reject',
 ] as const;
 
 /** One of the verbs our cards send. */

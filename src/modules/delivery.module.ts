@@ -5,13 +5,17 @@
  */
 import type { BotFeature } from '../../bot/bot-feature';
 import { createDeliveryBotFeature } from '../../bot/delivery-handlers';
+import { createReviewBotFeature } from '../../bot/review-handlers';
 import type { TabLinks } from '../../bot/tab-links';
 import type { ApiRoute } from '../api/api-types';
 import { deliveryRoutes, type MilestoneGates } from '../api/delivery-routes';
+import { reviewRoutes } from '../api/review-routes';
 import type { DemoUsersDto } from '../api/dto';
 import { settingsRoutes } from '../api/settings-routes';
 import { TabAuthenticator, type TabSsoSettings } from '../api/tab-auth';
 import type { DeliveryQueries, EscalationActions } from '../app/delivery-views';
+import { AcceptPolicyTuning } from '../app/delivery/accept-policy-tuning';
+import { DecideRebaseline } from '../app/delivery/decide-rebaseline';
 import { DeliveryJudgement } from '../app/delivery/delivery-judgement';
 import { DeliveryKpis } from '../app/delivery/delivery-kpis';
 import type { DemoCast } from '../app/delivery/demo-cast.port';
@@ -19,6 +23,8 @@ import { EscalationActionsService } from '../app/delivery/escalation-actions';
 import { EvaluateAfterChange, type ChangedTicketKind } from '../app/delivery/evaluate-after-change';
 import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
 import { RunEscalationSla } from '../app/delivery/run-escalation-sla';
+import { RequestRebaseline } from '../app/delivery/request-rebaseline';
+import { ReviewClosedProjects } from '../app/delivery/review-closed-projects';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
 import { ActOnEscalation } from '../app/notifications/act-on-escalation';
@@ -47,6 +53,8 @@ import { SqlDeliveryQueries } from '../store/delivery-queries.repository';
 import { SqlDeliveryStore } from '../store/delivery.repository';
 import { SqlEscalationRecords } from '../store/escalation-records.repository';
 import { SqlOwnership } from '../store/ownership.repository';
+import { postProjectReviewsOn } from '../store/post-project-reviews.repository';
+import { rebaselineRequestsOn } from '../store/rebaseline-requests.repository';
 import { SqlTabQueries } from '../store/tab-queries.repository';
 import { SqlTabSettings } from '../store/tab-settings.repository';
 import { SqlTaskProjects } from '../store/task-projects.repository';
@@ -92,6 +100,8 @@ export interface DeliveryModule extends FeatureModule {
   evaluateAll(): Promise<void>;
   /** The webhook's hook: re-evaluates the project a HaloPSA change touched. */
   evaluateAfterChange(ticketId: number, kind: ChangedTicketKind): Promise<void>;
+  /** Produces the post-project reviews of recently closed projects (all, or only `projectIds`). */
+  reviewClosedProjects(projectIds?: readonly number[]): Promise<{ reviewed: number[] }>;
 }
 
 /** Builds the delivery feature once. */
@@ -115,10 +125,36 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     evaluation,
     outbox,
   });
+  // The loop's ends: post-project reviews at closure, policy tunings, re-baseline requests.
+  const auditLog = new AuditLog(tenantId, clock);
+  const loopTx = transactional(db, (tx) => ({
+    reviews: postProjectReviewsOn(tx, tenantId),
+    requests: rebaselineRequestsOn(tx, tenantId),
+    outbox: outboxOn(tx, tenantId, clock),
+    audit: auditLog.on(tx),
+  }));
+  const escalationHistory = new SqlEscalationHistory(db);
+  const reviewClosed = new ReviewClosedProjects({
+    ...{ tenantId, history, clock, tx: loopTx, outboxSignal: outbox },
+    delivery: new SqlDeliveryStore(db, tenantId, clock),
+    escalations: escalationHistory,
+  });
+  const loopEnds = {
+    acceptTuning: new AcceptPolicyTuning({
+      ...{ tx: loopTx, clock, outboxSignal: outbox },
+      policies: new SqlDeliveryStore(db, tenantId, clock),
+    }),
+    requestRebaseline: new RequestRebaseline({
+      ...{ tenantId, history, tx: loopTx, clock, outboxSignal: outbox },
+    }),
+    decideRebaseline: new DecideRebaseline({
+      ...{ tenantId, history, tx: loopTx, clock, outboxSignal: outbox },
+    }),
+  };
   const queries = new SqlDeliveryQueries(db, clock);
   const escalations = new EscalationActionsService(escalationRecords, clock);
   const kpis = new DeliveryKpis(history, clock);
-  const judgement = new DeliveryJudgement(history, new SqlEscalationHistory(db), clock);
+  const judgement = new DeliveryJudgement(history, escalationHistory, clock);
   const settings = new SqlTabSettings(db, clock);
   const demoCast = new SqlDemoCast(db, tenantId);
   const access = new ReadAccess(new SqlOwnership(db, tenantId));
@@ -151,10 +187,12 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
       saveRoles: new SaveRoles(settings),
       savePilot: new SavePilotSettings(settings),
     }),
+    ...reviewRoutes({ useCases: (tenant) => (tenant === tenantId ? loopEnds : null) }),
   ];
 
   const evaluateAll = async () => {
     await evaluation.run();
+    await reviewClosed.run();
     outbox.notify();
   };
   const outboxes = transactional(db, (tx) => ({ outbox: outboxOn(tx, tenantId, clock) }));
@@ -167,7 +205,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     pilot: settings,
   });
   const notificationsLog = deps.logger.child({ component: 'notifications' });
-  const bot: BotFeature = createDeliveryBotFeature({
+  const deliveryBot: BotFeature = createDeliveryBotFeature({
     tenantId,
     queries,
     identity: deps.roles,
@@ -192,6 +230,15 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     links: deps.links,
     logger: deps.logger.child({ component: 'bot' }),
   });
+  const reviewBot = createReviewBotFeature({
+    ...{ identity: deps.roles, links: deps.links, ...loopEnds },
+    logger: deps.logger.child({ component: 'bot' }),
+  });
+  const bot: BotFeature = {
+    commands: [...deliveryBot.commands, ...reviewBot.commands],
+    cardActions: { ...deliveryBot.cardActions, ...reviewBot.cardActions },
+    renderers: { ...deliveryBot.renderers, ...reviewBot.renderers },
+  };
 
   return {
     routes,
@@ -226,6 +273,11 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     demoUsers: deps.mode === 'demo' ? () => auth.demoUsers() : undefined,
     demoCast,
     evaluateAll,
-    evaluateAfterChange: (ticketId, kind) => afterChange.run(ticketId, kind),
+    evaluateAfterChange: async (ticketId, kind) => {
+      await afterChange.run(ticketId, kind);
+      // A project's closure arrives as a change of the project itself.
+      if (kind === 'project') await reviewClosed.run({ projectIds: [ticketId] });
+    },
+    reviewClosedProjects: (projectIds) => reviewClosed.run(projectIds ? { projectIds } : {}),
   };
 }

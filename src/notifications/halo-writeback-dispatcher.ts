@@ -92,7 +92,8 @@ function toRow(raw: Raw): WritebackRow {
 }
 
 /**
- * Performs queued HaloPSA writes (decisions as private notes) after the deciding transaction
+ * Performs queued HaloPSA writes (decisions as private notes, approved gates' milestones marked
+ * complete on the project) after the deciding transaction
  * committed. Each row is claimed under a lease, posted, and marked done with an audit entry in one
  * transaction. Exactly once: a HaloPSA POST is not idempotent, so a row that was claimed before
  * (its sender may have died after HaloPSA applied the write) first looks for its marker among the
@@ -199,7 +200,9 @@ export class HaloWritebackDispatcher {
     const log = { tenantId, writebackId: row.id, dedupeKey: row.dedupeKey, attempts: row.attempts };
     try {
       let haloId: string | null = null;
-      if (row.attempts > 1) {
+      // A milestone completion is an update by id: posting it again is harmless, so only notes
+      // (each POST creates one) look for an earlier attempt that reached HaloPSA.
+      if (row.kind === 'note' && row.attempts > 1) {
         // A previous attempt may have reached HaloPSA before its sender died or timed out.
         const existing = (await writer.actionsOf(row.ticketId)).find(
           (action) => typeof action.note === 'string' && action.note.includes(row.marker),
@@ -208,7 +211,10 @@ export class HaloWritebackDispatcher {
       }
       const already = haloId !== null;
       if (!already) {
-        const answer = await writer.post('Actions', [row.payload]);
+        const answer = await writer.post(
+          row.kind === 'milestone-complete' ? 'Projects' : 'Actions',
+          [row.payload],
+        );
         const created = (Array.isArray(answer) ? answer[0] : answer) as { id?: unknown } | null;
         haloId = created?.id === undefined ? '' : String(created.id);
         await this.deps.hooks?.afterPost?.(row);

@@ -1,5 +1,6 @@
 import type { DeliveryHistoryReader } from '../app/delivery/delivery-history.port';
 import type {
+  BilledRow,
   DeliveryHistory,
   EffortRow,
   MilestoneRow,
@@ -8,6 +9,7 @@ import type {
   TaskRow,
 } from '../domain/delivery/delivery-history';
 import type { Db } from './db';
+import { idOf } from './halo-mirror-columns';
 
 const iso = (v: unknown): string | null =>
   v === null || v === undefined ? null : new Date(v as string).toISOString();
@@ -19,7 +21,7 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
 
   async load(tenantId: string): Promise<DeliveryHistory> {
     const { db } = this;
-    const [projects, milestones, tasks, changes, effort, statuses, sync, issues] =
+    const [projects, milestones, tasks, changes, effort, statuses, sync, issues, invoices] =
       await Promise.all([
         db.query(
           `SELECT p.id, p.summary, p.client_id, tt.name AS project_type, p.agent_id, p.date_occurred, p.start_date,
@@ -30,7 +32,7 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
           [tenantId],
         ),
         db.query(
-          `SELECT id, project_id, name, sequence, start_date, target_date, complete, value
+          `SELECT id, project_id, name, sequence, start_date, target_date, complete, value, agent_id
            FROM halo_milestones WHERE tenant_id = $1`,
           [tenantId],
         ),
@@ -65,6 +67,13 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
         db.query(
           `SELECT record_id, field, problem FROM data_quality_exceptions
           WHERE tenant_id = $1 AND resource = 'projects' AND resolved_at IS NULL AND record_id <> ''`,
+          [tenantId],
+        ),
+        // Invoices HaloPSA raised against a project carry its id as `ticket_id`.
+        db.query(
+          `SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total FROM halo_invoices
+          WHERE tenant_id = $1 AND raw->>'ticket_id' IS NOT NULL AND invoice_date IS NOT NULL
+            AND total IS NOT NULL`,
           [tenantId],
         ),
       ]);
@@ -108,7 +117,16 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
         targetDate: iso(r.target_date),
         complete: r.complete === true,
         value: num(r.value),
+        agentId: num(r.agent_id),
       })),
+      billed: invoices.flatMap((r): BilledRow[] => {
+        const projectId = idOf(r.ticket_id);
+        const date = iso(r.invoice_date);
+        const amount = num(r.total);
+        return projectId === null || date === null || amount === null
+          ? []
+          : [{ projectId, date, amount }];
+      }),
       tasks: tasks.map((r): TaskRow => ({
         id: Number(r.id),
         projectId: Number(r.project_id),

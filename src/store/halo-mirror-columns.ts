@@ -240,5 +240,6 @@ export const MILESTONE_TABLE: MirrorTable = {
     col('target_date', 'timestamptz', date('target_date')),
     col('complete', 'boolean', bool('_complete')),
     col('value', 'double precision', num('milestone_value')),
+    col('agent_id', 'bigint', id('agent_id')),
   ],
 };

@@ -548,6 +548,43 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
     },
     BROWSER_TEST_MS,
   );
+
+  (available ? test : test.skip)(
+    "a PM requests a re-baseline from their project's page; other roles see no such action",
+    async () => {
+      const users = (await (await fetch(`${app.url}/api/v1/demo/users`)).json()) as DemoUsersDto;
+      const megan = users.items.find((u) => u.name === 'Megan Bowen')!;
+      const [target] = await app.db.query<{ id: number }>(
+        `SELECT p.id FROM halo_projects p
+           JOIN halo_agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
+           JOIN project_baselines b ON b.tenant_id = p.tenant_id AND b.project_id = p.id
+          WHERE p.tenant_id = 'demo' AND lower(a.email) = lower($1) AND p.date_closed IS NULL
+          ORDER BY p.id LIMIT 1`,
+        [megan.haloEmail ?? ''],
+      );
+      const projectId = Number(target!.id);
+      await page.goto(`${app.url}/projects/${projectId}`);
+      await page.getByTestId('demo-user').selectOption(admin);
+      await page.getByTestId('project-header').waitFor();
+      expect(await page.getByRole('button', { name: 'Request re-baseline' }).count()).toBe(0);
+
+      await page.getByTestId('demo-user').selectOption(megan.signInEmail);
+      await page.getByRole('button', { name: 'Request re-baseline' }).click();
+      await page
+        .getByLabel('Why does the project need a new baseline?')
+        .fill('The customer added a second site');
+      await page.getByRole('button', { name: 'Send to the PMO lead' }).click();
+      await page.getByText('requested; the PMO lead decides').waitFor();
+      await shot('rebaseline-requested');
+      const rows = await app.db.query<{ reason: string; status: string }>(
+        `SELECT reason, status FROM rebaseline_requests WHERE tenant_id = 'demo' AND project_id = $1`,
+        [projectId],
+      );
+      expect(rows).toEqual([{ reason: 'The customer added a second site', status: 'pending' }]);
+      await page.getByTestId('demo-user').selectOption(admin);
+    },
+    BROWSER_TEST_MS,
+  );
 });
 
 describe('serving the built tab', () => {

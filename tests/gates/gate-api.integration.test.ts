@@ -27,7 +27,14 @@ import {
   routeGates,
   seedGateWorld,
 } from './gate-fixtures';
-import { gateHaloClient, notesWith, simulatorProject, startGateSimulator } from './gate-halo';
+import {
+  gateHaloClient,
+  notesWith,
+  simulatorMilestone,
+  simulatorOpenMilestone,
+  simulatorProject,
+  startGateSimulator,
+} from './gate-halo';
 
 const TENANT = 'tenant-gate-api';
 
@@ -47,6 +54,7 @@ describe.each(testDatabases())(
     let evidenceDir: string;
     let sim: HaloSimulator;
     let project: ReturnType<typeof simulatorProject>;
+    let open: ReturnType<typeof simulatorOpenMilestone>;
 
     const call = async (
       method: ApiRoute['method'],
@@ -78,7 +86,8 @@ describe.each(testDatabases())(
       clock = new FakeClock();
       sim = await startGateSimulator();
       project = simulatorProject(sim);
-      await seedGateWorld(db, TENANT, [BIG, project]);
+      open = simulatorOpenMilestone(sim);
+      await seedGateWorld(db, TENANT, [BIG, project, open]);
       await routeGates(db, TENANT, 'http://127.0.0.1:9', clock.now());
       evidenceDir = await mkdtemp(path.join(os.tmpdir(), 'ct-gate-evidence-'));
       gates = gateService(db, TENANT, clock, new LocalEvidenceStore(evidenceDir, clock));
@@ -293,6 +302,54 @@ describe.each(testDatabases())(
         (e) => e.action,
       );
       expect(actions).toEqual(['gate.requested', 'gate.rejected', 'gate.writeback.done']);
+    });
+
+    test('an approved gate completes its milestone in HaloPSA through the write-back queue, retried without undoing the approval', async () => {
+      expect(simulatorMilestone(sim, open.projectId, open.milestoneId)).toMatchObject({
+        _complete: false,
+      });
+      const requested = await call('post', '/gates', 'megan', { body: completeRequest(open) });
+      expect(requested.status).toBe(201);
+      const gateId = (requested.body as { id: string }).id;
+      const approved = await call('post', '/gates/:gateId/decisions', 'adele', {
+        params: { gateId },
+        body: { packVersion: 1, outcome: 'approve' },
+      });
+      expect(approved).toMatchObject({ status: 201, body: { gate: { status: 'approved' } } });
+
+      sim.faults.add({ path: /\/api\/projects$/i, method: 'POST', kind: 'server-error', times: 2 });
+      const writeback = new HaloWritebackDispatcher({
+        db,
+        tenantId: TENANT,
+        instanceId: 'test',
+        writer: haloWriterOf(gateHaloClient(sim.url)),
+        audit: new AuditLog(TENANT, clock),
+        logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        clock,
+        sleep: clock.sleep,
+      });
+      const report = await writeback.drain();
+      expect(report).toMatchObject({ done: 2, failed: 0 });
+      expect(report.retried).toBeGreaterThanOrEqual(2);
+      const rows = (await writeback.list()).filter((r) => r.subjectId === gateId);
+      expect(rows.map((r) => [r.kind, r.status])).toEqual([
+        ['note', 'done'],
+        ['milestone-complete', 'done'],
+      ]);
+      expect(rows[1]!.attempts).toBeGreaterThan(1);
+      expect(simulatorMilestone(sim, open.projectId, open.milestoneId)).toMatchObject({
+        _complete: true,
+      });
+      expect((await gates.queries.view(gateId))!.status).toBe('approved');
+      const actions = (await new AuditLog(TENANT, clock).timeline(db, 'gate', gateId)).map(
+        (e) => e.action,
+      );
+      expect(actions).toEqual([
+        'gate.requested',
+        'gate.approved',
+        'gate.writeback.done',
+        'gate.writeback.done',
+      ]);
     });
   },
 );

@@ -144,6 +144,7 @@ describe('a newcomer requests and approves a stage gate in the demo app', () => 
       'gate.approved',
       'gate.pack.archived',
       'gate.writeback.done',
+      'gate.writeback.done',
     ]);
     const archived = detail!.timeline.find((e) => e.action === 'gate.pack.archived')!;
     expect(archived.detail).toMatchObject({
@@ -159,5 +160,13 @@ describe('a newcomer requests and approves a stage gate in the demo app', () => 
       );
     expect(notes).toHaveLength(1);
     expect(String(notes[0]!.note)).toContain('approved by Adele Vance');
+    // The milestone the gate guards is complete in HaloPSA.
+    const milestones = app.simulator!.record('Projects', projectId)!.milestones as {
+      id: number;
+      _complete: boolean;
+    }[];
+    expect(milestones.find((m) => Number(m.id) === milestoneId)).toMatchObject({
+      _complete: true,
+    });
   });
 });

@@ -45,3 +45,35 @@ export function simulatorProject(sim: HaloSimulator): {
   // Milestone and task ids only live in our mirror: any ids not used by the seeded fixtures.
   return { projectId, milestoneId: 9_000_001, taskId: 9_000_101, budget: 10_000 };
 }
+
+/** A simulator project other than `simulatorProject`'s and its first open milestone, with real ids. */
+export function simulatorOpenMilestone(sim: HaloSimulator): {
+  projectId: number;
+  milestoneId: number;
+  taskId: number;
+  budget: number;
+} {
+  for (const row of sim.records('Projects').slice(1)) {
+    const projectId = Number(row.id);
+    const milestones = (sim.record('Projects', projectId)?.milestones ?? []) as {
+      id: number;
+      _complete: boolean;
+    }[];
+    const open = milestones.find((m) => !m._complete);
+    if (open) return { projectId, milestoneId: Number(open.id), taskId: 9_000_201, budget: 10_000 };
+  }
+  throw new Error('the demo dataset has no project with an open milestone');
+}
+
+/** The milestone as `GET /api/Projects/{id}` serves it now. */
+export function simulatorMilestone(
+  sim: HaloSimulator,
+  projectId: number,
+  milestoneId: number,
+): Record<string, unknown> | undefined {
+  const milestones = (sim.record('Projects', projectId)?.milestones ?? []) as Record<
+    string,
+    unknown
+  >[];
+  return milestones.find((m) => Number(m.id) === milestoneId);
+}

@@ -33,6 +33,7 @@ const history: DeliveryHistory = {
       targetDate: '2025-01-17T00:00:00.000Z',
       complete: false,
       value: null,
+      agentId: null,
     },
     {
       id: 21,
@@ -43,6 +44,7 @@ const history: DeliveryHistory = {
       targetDate: '2025-03-31T00:00:00.000Z',
       complete: false,
       value: null,
+      agentId: null,
     },
   ],
   tasks: [101, 201].map((id) => ({

@@ -47,7 +47,7 @@ async function setup(budget = 15_000, afterApproval?: (gateId: string) => Promis
 }
 
 describe('deciding a gate', () => {
-  test('a final approval updates the gate, audits, updates the card, queues the HaloPSA note and signals both loops', async () => {
+  test('a final approval updates the gate, audits, updates the card, queues the HaloPSA note and the milestone completion and signals both loops', async () => {
     const { world, decide, hash } = await setup();
 
     const result = await decide.run(ACTORS.adele, {
@@ -69,7 +69,13 @@ describe('deciding a gate', () => {
         updateOf: `gate:${GATE}:v1:card`,
       }),
     ]);
-    expect(world.state.writebacks).toHaveLength(1);
+    expect(world.state.writebacks).toHaveLength(2);
+    expect(world.state.writebacks[1]!.intent).toMatchObject({
+      dedupeKey: `gate:${GATE}:milestone-complete`,
+      kind: 'milestone-complete',
+      ticketId: 10,
+      payload: { id: 10, milestones: [{ id: 11, _complete: true }] },
+    });
     expect(world.state.writebacks[0]!.intent).toMatchObject({
       dedupeKey: `gate:${GATE}:v1:note`,
       kind: 'note',

@@ -8,8 +8,10 @@ import type { AuditTrail } from '../ports/audit.port';
 import type { Transactional } from '../ports/transaction.port';
 import { auditActor, auditGateRefusal, gatePerson } from './gate-actors';
 import { GATE_NOTIFICATION_KIND, gateCardKey, type GatePayload } from './gate-payloads';
+import type { GateProjectContext } from './gate-projects.port';
 import type { GateRow } from './gate-repository.port';
 import type { GateTxPorts } from './gate-transaction.port';
+import type { GateWritebackIntent } from './gate-writebacks.port';
 import { gateViewOf } from './gate-view-of';
 import type { GateDecideResult } from './gate-views';
 
@@ -43,7 +45,8 @@ const MAX_ATTEMPTS = 5;
 /**
  * Records an approver's decision on the pack version they saw. The gate row is locked and updated
  * by compare-and-set on (status, version, approvals); the decision row's unique keys back it up. A
- * final decision queues the HaloPSA private note in the same transaction.
+ * final decision queues the HaloPSA private note in the same transaction; an approval also queues
+ * its milestone's completion in HaloPSA.
  */
 export class DecideGate {
   constructor(private readonly deps: DecideGateDeps) {}
@@ -239,9 +242,33 @@ export class DecideGate {
         },
         now,
       );
+      if (rules.status === 'approved' && ctx) {
+        await tx.writebacks.enqueue(milestoneCompletion(gate, ctx), now);
+      }
     }
     return { ok: true, gate: updated, notice };
   }
+}
+
+/**
+ * The HaloPSA update that marks an approved gate's milestone complete: a project update by id
+ * (HaloPSA wants its ticket type and client on every ticket update) carrying the one milestone.
+ */
+function milestoneCompletion(gate: GateRow, ctx: GateProjectContext): GateWritebackIntent {
+  return {
+    dedupeKey: `gate:${gate.id}:milestone-complete`,
+    kind: 'milestone-complete',
+    subjectType: 'gate',
+    subjectId: gate.id,
+    ticketId: gate.projectId,
+    marker: `[Control Tower gate ${gate.id} milestone ${gate.milestoneId} complete]`,
+    payload: {
+      id: gate.projectId,
+      tickettype_id: ctx.ticketTypeId,
+      client_id: ctx.client.id,
+      milestones: [{ id: gate.milestoneId, _complete: true }],
+    },
+  };
 }
 
 /** "Approved by X at T, pack #hash" and its siblings. */

@@ -8,6 +8,7 @@ import type {
   TaskStatus,
 } from './project-facts';
 import type {
+  BilledRow,
   DeliveryHistory,
   EffortRow,
   MilestoneRow,
@@ -27,6 +28,8 @@ export interface IndexedProject {
   changes: Map<number, StatusChange[]>;
   /** Effort rows of the project's tickets, ascending by date. */
   effort: EffortRow[];
+  /** Invoices raised against the project, ascending by date. */
+  billed: BilledRow[];
   dataQuality: string[];
 }
 
@@ -40,6 +43,7 @@ export function indexDeliveryHistory(history: DeliveryHistory): Map<number, Inde
       tasks: [],
       changes: new Map(),
       effort: [],
+      billed: [],
       dataQuality: history.dataQuality.get(row.id) ?? [],
     });
   }
@@ -61,7 +65,9 @@ export function indexDeliveryHistory(history: DeliveryHistory): Map<number, Inde
   }
   for (const e of history.effort)
     byProject.get(projectOfTicket.get(e.ticketId) ?? -1)?.effort.push(e);
+  for (const b of history.billed ?? []) byProject.get(b.projectId)?.billed.push(b);
   for (const p of byProject.values()) {
+    p.billed.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     p.milestones.sort((a, b) => a.sequence - b.sequence || a.id - b.id);
     p.effort.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     for (const list of p.changes.values())
@@ -150,17 +156,30 @@ export function buildProjectFacts(
         ? 'on-hold'
         : 'active';
 
-  const milestones: MilestoneBaseline[] = project.milestones.map((m) => ({
-    id: String(m.id),
-    name: m.name,
-    sequence: m.sequence,
-    plannedStart: day(m.startDate),
-    plannedEnd: day(m.targetDate),
-    isGate: isGateMilestone(m.name),
-    requiredEvidence: isGateMilestone(m.name) ? [...DEFAULT_GATE_EVIDENCE] : [],
-    ownerAgentId: null,
-    weight: m.value !== null && m.value > 0 ? m.value : 1,
-  }));
+  const milestones: MilestoneBaseline[] = project.milestones.map((m) => {
+    const owner = m.agentId ?? milestoneOwnerFromTasks(project.tasks, m.id);
+    return {
+      id: String(m.id),
+      name: m.name,
+      sequence: m.sequence,
+      plannedStart: day(m.startDate),
+      plannedEnd: day(m.targetDate),
+      isGate: isGateMilestone(m.name),
+      requiredEvidence: isGateMilestone(m.name) ? [...DEFAULT_GATE_EVIDENCE] : [],
+      ownerAgentId: owner === null ? null : String(owner),
+      weight: m.value !== null && m.value > 0 ? m.value : 1,
+    };
+  });
+  // Each milestone is a workstream of the plan; its owner answers for it.
+  const workstreamOwners = milestones.flatMap((m) =>
+    m.ownerAgentId === null ? [] : [{ workstream: m.name, agentId: m.ownerAgentId }],
+  );
+  const plannedRevenue = plannedRevenueOf(project.milestones);
+  let billed: number | null = null;
+  for (const b of project.billed) {
+    if (b.date.slice(0, 10) > asOf) break;
+    billed = (billed ?? 0) + b.amount;
+  }
 
   // Assigned = working on an in-progress task, or booked time here in the last four weeks.
   const recent = new Date(Date.parse(`${asOf}T00:00:00Z`) - 28 * 86_400_000)
@@ -204,17 +223,57 @@ export function buildProjectFacts(
       plannedHours: row.timeBudget !== null && row.timeBudget > 0 ? row.timeBudget : null,
       plannedMoney: row.moneyBudget !== null && row.moneyBudget > 0 ? row.moneyBudget : null,
       blendedRate,
-      plannedRevenue: row.moneyBudget !== null && row.moneyBudget > 0 ? row.moneyBudget : null,
+      plannedRevenue,
       milestones,
-      workstreamOwners: [],
+      workstreamOwners,
     },
     tasks,
     dailyHours: [...daily.values()],
     assignedAgents,
-    actualRevenue: null,
+    actualRevenue: billed,
     dataAsOf,
     dataQualityIssues: project.dataQuality,
   };
+}
+
+/**
+ * The agreed sell price of a project: the sum of its milestones' billing values (HaloPSA
+ * `milestone_value`). Null when no milestone carries a value: the money budget is the planned cost,
+ * never the price, so it does not stand in.
+ */
+export function plannedRevenueOf(milestones: readonly MilestoneRow[]): number | null {
+  let total = 0;
+  for (const m of milestones)
+    if (m.value !== null && Number.isFinite(m.value) && m.value > 0) total += m.value;
+  return total > 0 ? total : null;
+}
+
+/**
+ * The owner of a milestone whose HaloPSA record names no agent: the agent assigned to the largest
+ * share of its tasks' estimated hours (a task without an estimate counts one hour); on a tie, the
+ * agent of the earliest such task. Null when no task of the milestone has an agent.
+ */
+export function milestoneOwnerFromTasks(
+  tasks: readonly TaskRow[],
+  milestoneId: number,
+): number | null {
+  const weight = new Map<number, { hours: number; firstTask: number }>();
+  for (const t of tasks) {
+    if (t.milestoneId !== milestoneId || t.agentId === null) continue;
+    const hours = t.estimateHours !== null && t.estimateHours > 0 ? t.estimateHours : 1;
+    const w = weight.get(t.agentId) ?? { hours: 0, firstTask: t.id };
+    weight.set(t.agentId, { hours: w.hours + hours, firstTask: Math.min(w.firstTask, t.id) });
+  }
+  let best: { agentId: number; hours: number; firstTask: number } | null = null;
+  for (const [agentId, w] of weight) {
+    if (
+      best === null ||
+      w.hours > best.hours ||
+      (w.hours === best.hours && w.firstTask < best.firstTask)
+    )
+      best = { agentId, ...w };
+  }
+  return best?.agentId ?? null;
 }
 
 interface StateOnDay {

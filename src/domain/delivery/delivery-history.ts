@@ -31,7 +31,10 @@ export interface MilestoneRow {
   startDate: string | null;
   targetDate: string | null;
   complete: boolean;
+  /** Billing value of the milestone (HaloPSA `milestone_value`): the price invoiced when it completes. */
   value: number | null;
+  /** Agent HaloPSA assigns to the milestone record, when it carries one. */
+  agentId: number | null;
 }
 
 /** A task (child ticket) row. */
@@ -66,6 +69,14 @@ export interface EffortRow {
   cost: number;
 }
 
+/** An invoice HaloPSA raised against a project (its `ticket_id`), as billed revenue. */
+export interface BilledRow {
+  projectId: number;
+  /** Invoice date (ISO). */
+  date: string;
+  amount: number;
+}
+
 /** The dated history of every project of a tenant. */
 export interface DeliveryHistory {
   projects: ProjectRow[];
@@ -73,6 +84,8 @@ export interface DeliveryHistory {
   tasks: TaskRow[];
   statusChanges: StatusChange[];
   effort: EffortRow[];
+  /** Invoices raised against projects; absent when the loader reads none. */
+  billed?: BilledRow[];
   /** Status id → name, for classification. */
   statusNames: Map<number, string>;
   /** Intake problems per project id found while loading (data-quality exceptions). */

@@ -31,7 +31,11 @@ function milestoneCompletion(facts: ProjectFacts, milestoneId: string): IsoDate 
   return last;
 }
 
-/** Planned and actual gross margin of a closed project (fractions of revenue); null when unknown. */
+/**
+ * Planned and actual gross margin of a closed project (fractions of revenue); null when the price is
+ * unknown. Actual revenue is what was billed against the project; without invoices, the agreed price
+ * (a fixed-price project bills its price).
+ */
 export function marginOf(facts: ProjectFacts): { planned: number; actual: number } | null {
   const b = facts.baseline;
   const revenue = b.plannedRevenue;

@@ -144,13 +144,38 @@ export class SimulatorWrites {
     const id = Number(item.id);
     const res = this.ticketResource(id);
     if (!res) throw new HttpError(404, `Ticket ${id} not found`);
-    const fields = omit(item, ['id']);
+    const fields = omit(item, ['id', 'milestones']);
+    if (item.milestones !== undefined) this.writeMilestones(res, id, item.milestones);
     const previous = Number(data.value(res, data.indexOf(res, id), 'status_id'));
     if (fields.status_id !== undefined && Number(fields.status_id) !== previous) {
       this.setTicketStatus(id, Number(fields.status_id));
     }
     data.patch(res, id, { ...fields, last_update: t.iso });
     return data.full(res, data.indexOf(res, id));
+  }
+
+  /**
+   * Updates milestones of a project's full record by id (e.g. `{ id, _complete: true }`); an
+   * unknown milestone or a malformed list is refused before anything changes.
+   */
+  private writeMilestones(res: HaloResource, projectId: number, value: unknown): void {
+    const { data } = this;
+    if (!Array.isArray(value)) throw new HttpError(400, 'milestones must be an array');
+    const current = data.full(res, data.indexOf(res, projectId)).milestones;
+    const milestones = Array.isArray(current)
+      ? (current as HaloRecord[]).map((m) => ({ ...m }))
+      : [];
+    const t = this.stamp();
+    for (const raw of value as unknown[]) {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        throw new HttpError(400, 'Each milestone must be an object');
+      const update = raw as HaloRecord;
+      const target = milestones.find((m) => Number(m.id) === Number(update.id));
+      if (!target)
+        throw new HttpError(400, `Milestone ${String(update.id)} is not on ticket ${projectId}`);
+      Object.assign(target, omit(update, ['id', 'ticket_id']), { last_update: t.iso });
+    }
+    data.patchFull(res, projectId, { milestones });
   }
 
   private writeGeneric(res: HaloResource, item: HaloRecord): HaloRecord {

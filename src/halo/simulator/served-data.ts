@@ -18,6 +18,8 @@ export class ServedData {
   /** Bumped on every change; query caches key on it. */
   version = 0;
   private readonly overrides = new Map<string, Map<number, Override>>();
+  /** Fields only the full record carries (a project's `milestones[]`), changed by writes. */
+  private readonly fullOverrides = new Map<string, Map<number, HaloRecord>>();
   private readonly extras = new Map<HaloResource, HaloRecord[]>();
   private readonly nextIds = new Map<string, number>();
 
@@ -56,7 +58,22 @@ export class ServedData {
   full(res: HaloResource, i: number): HaloRecord {
     const c = this.collections[res];
     if (i >= c.length) return this.extraRow(res, i - c.length);
-    return this.apply(c.table, c.id(i), c.full(i));
+    const full = this.apply(c.table, c.id(i), c.full(i));
+    const only = this.fullOverrides.get(c.table)?.get(c.id(i));
+    return only ? { ...full, ...only } : full;
+  }
+
+  /** Sets fields of the full record only (by original id); false if the record does not exist. */
+  patchFull(res: HaloResource, id: number, set: HaloRecord): boolean {
+    const i = this.indexOf(res, id);
+    if (i < 0) return false;
+    const c = this.collections[res];
+    if (i >= c.length) return this.patch(res, id, set);
+    this.version++;
+    let byId = this.fullOverrides.get(c.table);
+    if (!byId) this.fullOverrides.set(c.table, (byId = new Map()));
+    byId.set(id, { ...(byId.get(id) ?? {}), ...set });
+    return true;
   }
 
   /** `last_update` of the record at an index, epoch ms. */

@@ -272,6 +272,45 @@ describe('writes', () => {
       403,
     );
   });
+
+  test('POST /api/Projects completes a milestone by id on the full record; an unknown one is a 400 that changes nothing', async () => {
+    const tok = await token();
+    const project = sim
+      .records('Projects')
+      .map((p) => sim.record('Projects', Number(p.id))!)
+      .find((p) => (p.milestones as { _complete: boolean }[]).some((m) => !m._complete))!;
+    const open = (project.milestones as { id: number; _complete: boolean }[]).find(
+      (m) => !m._complete,
+    )!;
+    const base = {
+      id: project.id,
+      tickettype_id: project.tickettype_id,
+      client_id: project.client_id,
+    };
+    const refused = await post(
+      '/api/Projects',
+      [{ ...base, milestones: [{ id: 987_654_321, _complete: true }] }],
+      tok,
+    );
+    expect(refused.status).toBe(400);
+    expect((await post('/api/Projects', [{ ...base, milestones: 'done' }], tok)).status).toBe(400);
+    expect(sim.record('Projects', Number(project.id))!.milestones).toEqual(project.milestones);
+
+    const res = await post(
+      '/api/Projects',
+      [{ ...base, milestones: [{ id: open.id, _complete: true }] }],
+      tok,
+    );
+    expect(res.status).toBe(200);
+    const after = (await get(`/api/Projects/${String(project.id)}`, tok)).body as {
+      milestones: { id: number; _complete: boolean; name: string }[];
+    };
+    const milestone = after.milestones.find((m) => m.id === open.id)!;
+    expect(milestone).toMatchObject({ _complete: true, name: (open as { name?: string }).name });
+    // The list row does not grow a milestones field.
+    const row = sim.records('Projects').find((p) => p.id === project.id)!;
+    expect(row.milestones).toBeUndefined();
+  });
 });
 
 describe('faults', () => {

@@ -18,6 +18,7 @@ import { day, fixed, instant, percent, score, whole } from '../format';
 import { RouteLink } from '../navigation';
 import { useResource } from '../use-api';
 import { GatePanel } from './gate-panel';
+import { RebaselineRequest } from './rebaseline-request';
 
 /** The project page; `escalationId` / `gateId` (deep links) are highlighted and scrolled to. */
 export function ProjectView({
@@ -57,6 +58,7 @@ export function ProjectView({
           <>
             {gateId ? <GatePanel gateId={gateId} onDecided={reload} /> : null}
             <ProjectDetail project={p} highlightEscalation={escalationId} highlightGate={gateId} />
+            <RebaselineRequest projectId={p.id} />
           </>
         )}
       </LoadableView>
