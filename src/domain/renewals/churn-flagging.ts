@@ -23,7 +23,8 @@
  * flagged when at least `minFamilies` families, `minLeavingFamilies` of them about leaving, each
  * fire on their latest judged evaluation and on `persistenceMonths` of their last `persistenceMonths + 1`
  * judged evaluations, their weakest firing strengths
- * summing to `flagScore`: one bad month, one signal on its own, strain without a sign of leaving,
+ * summing to `flagScore` — or one leaving family alone at its full level on each of the last
+ * `persistenceMonths + 1` evaluations (sustained beyond doubt for a quarter): one bad month, one signal on its own, strain without a sign of leaving,
  * or different noise in different months is not a flag. A month too thin to judge a family (a
  * quiet month with too few SLA outcomes, say) is neither evidence for nor against it: the family's
  * persistence then reads up to `maxSkippedMonths` further back. Almost everything moving at once
@@ -604,6 +605,16 @@ export function flagRenewalRisk(
     persisting.length >= c.minFamilies &&
     leaving(persisting.map((x) => x.f)) >= c.minLeavingFamilies &&
     persistentRisk >= c.flagScore;
+  // Corroborated, or sustained: one leaving family at its full level on every one of the last
+  // `persistenceMonths + 1` evaluations (a client unhappy beyond doubt for a quarter) needs no
+  // second family, as a burn that persists needs no second driver.
+  const sustained = c.leavingFamilies.filter(
+    (f) =>
+      evaluations.length >= c.persistenceMonths + 1 &&
+      evaluations
+        .slice(0, c.persistenceMonths + 1)
+        .every((e) => e.judged[f] && e.strengths[f] >= 1),
+  );
   const fastTrack =
     latest.risk >= c.fastTrackScore &&
     families(latest).length >= c.fastTrackFamilies &&
@@ -616,14 +627,20 @@ export function flagRenewalRisk(
     previous?.flagged === true &&
     currentRisk >= c.clearScore &&
     leaving(showing) >= Math.max(1, c.minLeavingFamilies);
-  if (!persistent && !fastTrack && !held) {
+  if (!persistent && sustained.length === 0 && !fastTrack && !held) {
     return none(
       null,
       `Risk ${latest.risk} (${families(latest).join(', ') || 'no signals'}); flags at ${c.flagScore} with ${c.minFamilies}+ families, ${c.minLeavingFamilies}+ about leaving (${c.leavingFamilies.join(', ')}), for ${c.persistenceMonths} months`,
       evaluations,
     );
   }
-  const common = persistent ? persisting.map((x) => x.f) : fastTrack ? families(latest) : showing;
+  const common = persistent
+    ? persisting.map((x) => x.f)
+    : sustained.length > 0
+      ? sustained
+      : fastTrack
+        ? families(latest)
+        : showing;
   const total = (f: ChurnSignalFamily): number =>
     evaluations.reduce((a, e) => a + e.strengths[f], 0);
   const causes = [...common].sort((a, b) => total(b) - total(a));
@@ -639,7 +656,7 @@ export function flagRenewalRisk(
     daysToEnd: dte,
     blockedBy: null,
     evaluations,
-    explanation: `${persistent ? 'Persistent' : fastTrack ? 'Strong' : 'Still'} churn signals (${causes.join(', ')}); ${evidenceOf(evaluations, causes).join('; ')}`,
+    explanation: `${persistent ? 'Persistent' : sustained.length > 0 ? 'Sustained' : fastTrack ? 'Strong' : 'Still'} churn signals (${causes.join(', ')}); ${evidenceOf(evaluations, causes).join('; ')}`,
   };
 }
 

@@ -134,6 +134,19 @@ describe('churn flag: only signals about leaving flag, strain and overrun corrob
       facts: build(souring(2)),
     },
     {
+      label:
+        'sentiment at its full level for a quarter, nothing to corroborate it: sustained, flagged',
+      flagged: true,
+      inBand: true,
+      facts: build(souring(3)),
+    },
+    {
+      label: 'sentiment sour for a quarter but not at its full level every month: the band only',
+      flagged: false,
+      inBand: true,
+      facts: editTickets(build(souring(3)), () => ({ feedbackScores: [4, 3, 4] }), lastN(1)),
+    },
+    {
       label: 'disengaging: hours collapse to a tenth of the usual two months running',
       flagged: false,
       inBand: true,

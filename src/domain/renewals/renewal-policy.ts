@@ -225,7 +225,8 @@ export interface RenewalPolicy {
  * overrun is proposed after three of four months over the entitlement, not on one spike month.
  * Version 2: churn needs a leaving family, overrun needs 3 of 4 months, no uplift in the churn band.
  * Version 3: "usual" is the client's median baseline month (a run-up cannot redefine it); a small
- * client's thin counts widen over up to three months; a client unhappy this month is not pitched;
+ * client's thin counts widen over up to three months; one leaving family at its full level for a
+ * quarter flags without a second family; a client unhappy this month is not pitched;
  * an overrun month must clear a month's noise; a theme that recurred before the term is not
  * re-pitched to the renewal.
  */
