@@ -117,13 +117,18 @@ describe.each(SEEDS)('renewal judgement on demo portfolio seed %i', (seed) => {
         problems.push(`${label}: service overrun proposed on a healthy contract`);
       }
       // An overrun shows only where the hours really exceeded the entitlement (and its tolerance)
-      // in three of the last four complete months, the last among them (the generator's smallest
-      // clients stay under their 5-hour floor).
+      // beyond a month's noise (hours h count as over when h − √h does) in three of the last four
+      // complete months, the last among them (the generator's smallest clients stay under their
+      // 5-hour floor, or within the noise of a few hours).
       const last = monthOf(DEMO_AS_OF);
       const { tolerance, windowMonths, minMonths } = DEFAULT_RENEWAL_POLICY.uplift.overrun;
-      const isOver = (m: string) =>
-        (facts.hoursUsedByMonth.find((h) => h.month === m)?.hours ?? 0) >
-        (facts.entitlementHoursPerMonth ?? Infinity) * (1 + tolerance);
+      const z = DEFAULT_RENEWAL_POLICY.churn.noiseZ;
+      const isOver = (m: string) => {
+        const h = facts.hoursUsedByMonth.find((u) => u.month === m)?.hours ?? 0;
+        return (
+          h - z * Math.sqrt(h) > (facts.entitlementHoursPerMonth ?? Infinity) * (1 + tolerance)
+        );
+      };
       const window = Array.from({ length: windowMonths }, (_, i) => addMonths(last, -1 - i));
       const over = isOver(addMonths(last, -1)) && window.filter(isOver).length >= minMonths;
       if (

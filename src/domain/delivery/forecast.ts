@@ -18,8 +18,8 @@
  * - Progress for rates uses the 50/50 rule (started tasks earn half) so work in progress does not look
  *   like overrun; the reported % complete stays 0/100.
  * - Capacity is the more optimistic of the median week over 6 weeks (after dropping the weakest
- *   week) and the mean of the last 2, in weeks ending at the last day with any time: a quiet week
- *   is absence, not pace; a ramp-up shows in the recent mean; a real slowdown shows once it lasts;
+ *   week) and the mean of the last 2, in weeks ending at the last day with any time, weeks with no
+ *   time at all left out: a quiet week or a holiday fortnight is absence, not pace; a ramp-up shows in the recent mean; a real slowdown shows once it lasts;
  *   a stall shows as forecasts moving later every day.
  * - Milestones are forecast earliest-due-first: all open work due by a milestone's date must be done
  *   by then, so its forecast end is today + that work × rate / capacity.
@@ -280,8 +280,10 @@ export function capacityHoursPerDay(facts: ProjectFacts, policy: DeliveryPolicy)
   // Weeks end at the last day with any time: days with no time at all are absence, not a pace
   // reading. Time still passes, so a real stall shows as forecasts moving later day by day.
   // Only whole weeks after the first logged day count: a partial first week is not a reading.
+  // A week with no time at all (leave, a holiday fortnight the plan allowed for) is absence too,
+  // not a week of zero pace: the team's pace is read from the weeks it worked.
   const weeks = weeklyHours(facts, CAPACITY_WEEKS, last).filter(
-    (_, i) => weeksBefore(last, i + 1) >= first || i === 0,
+    (h, i) => (weeksBefore(last, i + 1) >= first && h > 0) || i === 0,
   );
   // One weak week (leave, a public holiday) is not the team's pace: drop the weakest week first.
   const trimmed = weeks.length >= 3 ? [...weeks].sort((a, b) => a - b).slice(1) : weeks;

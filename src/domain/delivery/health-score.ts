@@ -134,8 +134,9 @@ export interface ProjectAssessment {
  * 3: milestones forecast by phase (a phase not yet at work on its plan, carrying the slip before it);
  *    scope growth the budget's room absorbs is not creep; silence longer than a holiday fortnight is
  *    evidence of a stall; a whole-project hold persists before it escalates.
+ * 4: the team's pace is read from the weeks it worked (a week with no time at all is absence).
  */
-export const DELIVERY_MODEL_REVISION = 3;
+export const DELIVERY_MODEL_REVISION = 4;
 
 /** The model version a judgement was made under: code revision and tenant policy version. */
 export function deliveryModelVersion(policy: Pick<DeliveryPolicy, 'version'>): string {

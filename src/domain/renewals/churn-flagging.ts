@@ -23,7 +23,8 @@
  * flagged when at least `minFamilies` families, `minLeavingFamilies` of them about leaving, each
  * fire on their latest judged evaluation and on `persistenceMonths` of their last `persistenceMonths + 1`
  * judged evaluations, their weakest firing strengths
- * summing to `flagScore`: one bad month, one signal on its own, strain without a sign of leaving,
+ * summing to `flagScore` — or one leaving family alone at its full level on each of the last
+ * `persistenceMonths + 1` evaluations (sustained beyond doubt for a quarter): one bad month, one signal on its own, strain without a sign of leaving,
  * or different noise in different months is not a flag. A month too thin to judge a family (a
  * quiet month with too few SLA outcomes, say) is neither evidence for nor against it: the family's
  * persistence then reads up to `maxSkippedMonths` further back. Almost everything moving at once
@@ -133,6 +134,25 @@ function sumOf(p: Pooled, f: (t: TicketMonth) => number): number {
 }
 
 /**
+ * The client's usual rate `num / den`: the median of its baseline months' own rates (months with
+ * `den` ≥ `minDen`), so a run-up already under way — the first bad months sliding into the
+ * baseline — cannot raise "usual" to meet it; the pooled rate when fewer than three months
+ * qualify; null when the baseline holds less than `minPooled` of `den`.
+ */
+function usualRate(
+  base: Pooled,
+  num: (t: TicketMonth) => number,
+  den: (t: TicketMonth) => number,
+  minDen: number,
+  minPooled: number,
+): number | null {
+  const rates = base.months.filter((t) => den(t) >= minDen).map((t) => num(t) / den(t));
+  if (rates.length >= 3) return median(rates);
+  const total = sumOf(base, den);
+  return total >= minPooled && total > 0 ? sumOf(base, num) / total : null;
+}
+
+/**
  * Wilson score interval of a proportion `k / n` at `z` standard deviations: the range of true rates
  * a sample this size is consistent with. Small samples give wide intervals, so noise cannot flag.
  */
@@ -143,6 +163,31 @@ export function wilson(k: number, n: number, z: number): { low: number; high: nu
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/**
+ * Month `p`'s evidence of a count `of`, needing at least `need` to judge. A small client whose
+ * usual (median baseline) month never holds `need` would never be judged month by month, so its
+ * window widens back a month at a time, at most `maxExtra` months, until it does. A client whose
+ * usual month is big enough is judged on the month alone: a thin month of its own (a quiet month,
+ * a month to date) is not judged, rather than borrowing a bad month already judged.
+ */
+function widened(
+  byMonth: Map<MonthKey, TicketMonth>,
+  base: Pooled,
+  p: MonthKey,
+  asOf: IsoDate,
+  of: (t: TicketMonth) => number,
+  need: number,
+  maxExtra = 2,
+): Pooled {
+  let w = pool(byMonth, [p], asOf);
+  const usual = median(base.months.map(of)) ?? 0;
+  if (usual >= need) return w;
+  for (let extra = 1; sumOf(w, of) < need && extra <= maxExtra; extra += 1) {
+    w = pool(byMonth, back(p, 1 + extra), asOf);
+  }
+  return w;
 }
 
 /** The months `p, p−1, …` back `n` months (newest first). */
@@ -213,7 +258,7 @@ export function evaluateMonth(
   }
 
   // Service quality: SLA attainment and reopens.
-  const slaWin = recent;
+  const slaWin = widened(byMonth, base, p, asOf, (t) => t.slaTotal, c.sla.minSample);
   const slaTotal = sumOf(slaWin, (t) => t.slaTotal);
   let service = 0;
   if (slaTotal >= c.sla.minSample) {
@@ -222,8 +267,13 @@ export function evaluateMonth(
     const sla = slaMet / slaTotal;
     // Binomial noise: the best attainment the sample is consistent with must still be poor.
     const slaHigh = wilson(slaMet, slaTotal, z).high;
-    const baseTotal = sumOf(base, (t) => t.slaTotal);
-    const baseSla = baseTotal >= c.sla.minSample ? sumOf(base, (t) => t.slaMet) / baseTotal : null;
+    const baseSla = usualRate(
+      base,
+      (t) => t.slaMet,
+      (t) => t.slaTotal,
+      c.sla.minSample,
+      c.sla.minSample,
+    );
     const drop = baseSla === null ? 0 : baseSla - slaHigh;
     // The floor is a change only for a contract that used to do better (or has no baseline yet):
     // a service that has always run at this level is what the client renews, not a signal.
@@ -239,13 +289,21 @@ export function evaluateMonth(
       );
     }
   }
-  if (opened >= c.sla.minSample) {
+  const reopenWin = widened(byMonth, base, p, asOf, (t) => t.opened, c.sla.minSample);
+  const reopenOpened = sumOf(reopenWin, (t) => t.opened);
+  if (reopenOpened >= c.sla.minSample) {
     judged['service-quality'] = true;
-    const reopened = sumOf(recent, (t) => t.reopened);
-    const rate = reopened / opened;
-    const rateLow = wilson(Math.min(reopened, opened), opened, z).low;
-    const baseOpened = sumOf(base, (t) => t.opened);
-    const baseRate = baseOpened > 0 ? sumOf(base, (t) => t.reopened) / baseOpened : 0;
+    const reopened = sumOf(reopenWin, (t) => t.reopened);
+    const rate = reopened / reopenOpened;
+    const rateLow = wilson(Math.min(reopened, reopenOpened), reopenOpened, z).low;
+    const baseRate =
+      usualRate(
+        base,
+        (t) => t.reopened,
+        (t) => t.opened,
+        c.sla.minSample,
+        1,
+      ) ?? 0;
     if (rateLow - baseRate >= c.reopen.minRise) {
       const s = rampUp(rateLow, c.reopen.triggerRate, c.reopen.fullRate);
       if (s > 0) {
@@ -276,9 +334,14 @@ export function evaluateMonth(
       Math.sqrt(scores.reduce((a, b) => a + (b - avg) ** 2, 0) / Math.max(1, scores.length - 1)),
     );
     const avgHigh = avg + (z * sd) / Math.sqrt(scores.length);
-    const baseScores = scoresOf(base);
-    const baseAvg =
-      baseScores.length >= 2 ? baseScores.reduce((a, b) => a + b, 0) / baseScores.length : null;
+    // The usual score: the median of the baseline months' own averages (see usualRate).
+    const baseAvg = usualRate(
+      base,
+      (t) => t.feedbackScores.reduce((a, b) => a + b, 0),
+      (t) => t.feedbackScores.length,
+      1,
+      2,
+    );
     // As for SLA: low scores are a signal when they are new for the client, not its usual.
     const s = Math.max(
       baseAvg === null || avgHigh < baseAvg
@@ -294,13 +357,21 @@ export function evaluateMonth(
       );
     }
   }
-  if (opened >= 3) {
+  const langWin = widened(byMonth, base, p, asOf, (t) => t.opened, 3);
+  const langOpened = sumOf(langWin, (t) => t.opened);
+  if (langOpened >= 3) {
     judged.sentiment = true;
-    const hits = sumOf(recent, (t) => t.negativeNoteHits);
-    const perTicket = hits / opened;
-    const perTicketLow = Math.max(0, hits - z * Math.sqrt(hits)) / opened;
-    const baseOpened = sumOf(base, (t) => t.opened);
-    const basePer = baseOpened > 0 ? sumOf(base, (t) => t.negativeNoteHits) / baseOpened : 0;
+    const hits = sumOf(langWin, (t) => t.negativeNoteHits);
+    const perTicket = hits / langOpened;
+    const perTicketLow = Math.max(0, hits - z * Math.sqrt(hits)) / langOpened;
+    const basePer =
+      usualRate(
+        base,
+        (t) => t.negativeNoteHits,
+        (t) => t.opened,
+        3,
+        1,
+      ) ?? 0;
     if (perTicketLow >= c.negativeLanguage.minRiseFactor * basePer) {
       const s = rampUp(
         perTicketLow,
@@ -534,6 +605,16 @@ export function flagRenewalRisk(
     persisting.length >= c.minFamilies &&
     leaving(persisting.map((x) => x.f)) >= c.minLeavingFamilies &&
     persistentRisk >= c.flagScore;
+  // Corroborated, or sustained: one leaving family at its full level on every one of the last
+  // `persistenceMonths + 1` evaluations (a client unhappy beyond doubt for a quarter) needs no
+  // second family, as a burn that persists needs no second driver.
+  const sustained = c.leavingFamilies.filter(
+    (f) =>
+      evaluations.length >= c.persistenceMonths + 1 &&
+      evaluations
+        .slice(0, c.persistenceMonths + 1)
+        .every((e) => e.judged[f] && e.strengths[f] >= 1),
+  );
   const fastTrack =
     latest.risk >= c.fastTrackScore &&
     families(latest).length >= c.fastTrackFamilies &&
@@ -546,14 +627,20 @@ export function flagRenewalRisk(
     previous?.flagged === true &&
     currentRisk >= c.clearScore &&
     leaving(showing) >= Math.max(1, c.minLeavingFamilies);
-  if (!persistent && !fastTrack && !held) {
+  if (!persistent && sustained.length === 0 && !fastTrack && !held) {
     return none(
       null,
       `Risk ${latest.risk} (${families(latest).join(', ') || 'no signals'}); flags at ${c.flagScore} with ${c.minFamilies}+ families, ${c.minLeavingFamilies}+ about leaving (${c.leavingFamilies.join(', ')}), for ${c.persistenceMonths} months`,
       evaluations,
     );
   }
-  const common = persistent ? persisting.map((x) => x.f) : fastTrack ? families(latest) : showing;
+  const common = persistent
+    ? persisting.map((x) => x.f)
+    : sustained.length > 0
+      ? sustained
+      : fastTrack
+        ? families(latest)
+        : showing;
   const total = (f: ChurnSignalFamily): number =>
     evaluations.reduce((a, e) => a + e.strengths[f], 0);
   const causes = [...common].sort((a, b) => total(b) - total(a));
@@ -569,7 +656,7 @@ export function flagRenewalRisk(
     daysToEnd: dte,
     blockedBy: null,
     evaluations,
-    explanation: `${persistent ? 'Persistent' : fastTrack ? 'Strong' : 'Still'} churn signals (${causes.join(', ')}); ${evidenceOf(evaluations, causes).join('; ')}`,
+    explanation: `${persistent ? 'Persistent' : sustained.length > 0 ? 'Sustained' : fastTrack ? 'Strong' : 'Still'} churn signals (${causes.join(', ')}); ${evidenceOf(evaluations, causes).join('; ')}`,
   };
 }
 
@@ -603,8 +690,9 @@ export interface ChurnBand {
  * disengagement) fired on each of its last `persistenceMonths` judged evaluations — the flag's
  * persistence, without the flag's need for a second, corroborating family: enough to hold back a
  * pitch, not enough to raise an alarm. A month too thin to judge a family is looked past, as for
- * the flag. Strain (ticket volume, service quality) and usage above the entitlement never put a
- * contract in the band. Read beyond the flag's horizon too.
+ * the flag; or sentiment firing on its latest judged month alone (a client complaining now is not
+ * pitched more, though one sour month is no flag). Strain (ticket volume, service quality) and
+ * usage above the entitlement never put a contract in the band. Read beyond the flag's horizon too.
  */
 export function churnBand(flag: ChurnRiskFlag, policy: RenewalPolicy): ChurnBand {
   if (flag.flagged) {
@@ -617,7 +705,14 @@ export function churnBand(flag: ChurnRiskFlag, policy: RenewalPolicy): ChurnBand
     const latest = flag.evaluations.find((e) => e.strengths[f] > 0);
     if (latest) lines.push(...(latest.evidenceBy[f] ?? [f]).map((l) => `${l} (${latest.month})`));
   }
-  return lines.length === 0
-    ? { inBand: false, reason: null }
-    : { inBand: true, reason: `leaving signals: ${lines.join('; ')}` };
+  if (lines.length > 0) return { inBand: true, reason: `leaving signals: ${lines.join('; ')}` };
+  // A client unhappy right now (sentiment firing on its latest judged month, persisting or not) is
+  // not pitched more of the same this month: an overrun then is pain to fix before it is growth.
+  const latest = flag.evaluations.find((e) => e.judged.sentiment);
+  if (latest === undefined || latest.strengths.sentiment <= 0)
+    return { inBand: false, reason: null };
+  const unhappy = (latest.evidenceBy.sentiment ?? ['sentiment']).map(
+    (l) => `${l} (${latest.month})`,
+  );
+  return { inBand: true, reason: `client unhappy now: ${unhappy.join('; ')}` };
 }

@@ -32,6 +32,15 @@ const souring =
   (n: number) =>
   (f: ContractFacts): ContractFacts =>
     editTickets(f, () => ({ feedbackScores: [2, 2, 3], negativeNoteHits: 8 }), lastN(n));
+/** One sour month `n` months back (0 = the latest), clean months either side. */
+const sourMonthBack =
+  (n: number) =>
+  (f: ContractFacts): ContractFacts =>
+    editTickets(
+      f,
+      () => ({ feedbackScores: [2, 2, 3], negativeNoteHits: 8 }),
+      (_m, fromEnd) => fromEnd === n,
+    );
 /** Invoices paid 70 days late, against a client that always paid on time. */
 const payingLate =
   (n: number) =>
@@ -107,16 +116,35 @@ describe('churn flag: only signals about leaving flag, strain and overrun corrob
       facts: build(strain(2), souring(2)),
     },
     {
-      label: 'one sour month: noise, neither a flag nor the band',
+      label: 'one sour month, the latest: noise, no flag; the band holds a pitch while it lasts',
+      flagged: false,
+      inBand: true,
+      facts: build(souring(1)),
+    },
+    {
+      label: 'one sour month followed by clean ones: neither a flag nor the band',
       flagged: false,
       inBand: false,
-      facts: build(souring(1)),
+      facts: build(sourMonthBack(2)),
     },
     {
       label: 'sentiment sour two months, nothing to corroborate it: no flag, but the band',
       flagged: false,
       inBand: true,
       facts: build(souring(2)),
+    },
+    {
+      label:
+        'sentiment at its full level for a quarter, nothing to corroborate it: sustained, flagged',
+      flagged: true,
+      inBand: true,
+      facts: build(souring(3)),
+    },
+    {
+      label: 'sentiment sour for a quarter but not at its full level every month: the band only',
+      flagged: false,
+      inBand: true,
+      facts: editTickets(build(souring(3)), () => ({ feedbackScores: [4, 3, 4] }), lastN(1)),
     },
     {
       label: 'disengaging: hours collapse to a tenth of the usual two months running',
@@ -188,9 +216,14 @@ describe('uplift: never pitched in the churn band, and only on persisting eviden
       facts: build(overrun(4), souring(2)),
     },
     {
-      label: 'a client with one sour month (noise: not in the band)',
-      kinds: ['service-overrun'],
+      label: 'a client unhappy this month (not flagged; pitched once a clean month follows)',
+      kinds: [],
       facts: build(overrun(4), souring(1)),
+    },
+    {
+      label: 'a client with one sour month two months ago (noise: not in the band)',
+      kinds: ['service-overrun'],
+      facts: build(overrun(4), sourMonthBack(2)),
     },
     { label: 'a one-month overrun spike', kinds: [], facts: build(overrun(1)) },
     { label: 'a spike straddling two months', kinds: [], facts: build(overrun(2)) },

@@ -224,9 +224,14 @@ export interface RenewalPolicy {
  * about leaving (a busy or overrunning client strains the service without meaning to go). An
  * overrun is proposed after three of four months over the entitlement, not on one spike month.
  * Version 2: churn needs a leaving family, overrun needs 3 of 4 months, no uplift in the churn band.
+ * Version 3: "usual" is the client's median baseline month (a run-up cannot redefine it); a small
+ * client's thin counts widen over up to three months; one leaving family at its full level for a
+ * quarter flags without a second family; a client unhappy this month is not pitched;
+ * an overrun month must clear a month's noise; a theme that recurred before the term is not
+ * re-pitched to the renewal.
  */
 export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = {
-  version: 2,
+  version: 3,
   readiness: {
     windowMonths: 3,
     feedbackWindowMonths: 6,

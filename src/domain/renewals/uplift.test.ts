@@ -51,8 +51,10 @@ describe('recurring issue themes', () => {
 describe('service overrun', () => {
   // Window: the four complete months before the month of asOf (Feb–May at 2025-06-10).
   test.each<[string, number[], boolean]>([
-    ['three of four months over, the last among them', [25, 16, 25, 26], true],
-    ['every month over', [25, 25, 25, 25], true],
+    ['three of four months over, the last among them', [30, 16, 30, 32], true],
+    ['every month over', [30, 30, 30, 30], true],
+    // 25 h is within a month's noise of 22 (25 − √25 = 20): over on paper, not a pattern of use.
+    ["over by less than a month's noise", [25, 25, 25, 25], false],
     ['two consecutive months: not yet a pattern', [16, 16, 25, 26], false],
     ['one spike month', [16, 16, 16, 30], false],
     ['over, then back within tolerance', [25, 30, 26, 16], false],
@@ -87,10 +89,21 @@ describe('whose evidence an uplift rests on', () => {
     // A renewal that has just started (e.g. after taking an uplift) has no months of its own yet.
     ['a successor that started last month', { startDate: '2025-05-01' }, false],
     ['a contract that started mid-window', { startDate: '2025-03-15' }, false],
-    ['a contract whose term covers the window', { startDate: '2025-03-01' }, true],
+    // The theme was recurring before this term began: the renewal dealt with it (priced or declined).
+    ['a renewal whose theme already recurred before its term', { startDate: '2025-03-01' }, false],
   ])('ticket themes on %s → proposed=%p', (_label, patch, proposed) => {
     const opps = detectUplift({ ...themed, ...patch }, asOf, P);
     expect(opps.some((o) => o.kind === 'recurring-theme')).toBe(proposed);
+  });
+
+  test('a theme that began within the term of a renewal is proposed', () => {
+    const newTheme = editTickets(
+      healthyFacts(),
+      (t) => ({ categories: { ...t.categories, Backup: 8 } }),
+      (month) => month >= '2025-03',
+    );
+    const opps = detectUplift({ ...newTheme, startDate: '2025-03-01' }, asOf, P);
+    expect(opps.map((o) => o.kind)).toContain('recurring-theme');
   });
 
   test.each<[string, Partial<ContractFacts>, boolean]>([

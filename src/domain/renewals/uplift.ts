@@ -92,6 +92,14 @@ function withinTerm(facts: ContractFacts, m: MonthKey): boolean {
   return `${m}-01` >= facts.startDate;
 }
 
+/** The `n` complete months before the month the contract's term began, oldest first. */
+function termMonthsBefore(facts: ContractFacts, n: number): MonthKey[] {
+  const start = monthOf(facts.startDate);
+  const out: MonthKey[] = [];
+  for (let i = n; i >= 1; i -= 1) out.push(addMonths(start, -i));
+  return out;
+}
+
 /**
  * Recurring issue themes: a category with at least `minTicketsPerMonth` tickets in at least
  * `minMonths` of the last `windowMonths` complete months of the contract's term, raised on the
@@ -119,6 +127,13 @@ export function recurringThemes(
     const counts = months.map((m) => byMonth.get(m)?.categories[category] ?? 0);
     const above = counts.filter((c) => c >= p.minTicketsPerMonth).length;
     if (above < p.minMonths) continue;
+    // A theme already recurring in the months before this term began was the renewal's business
+    // (priced into the terms the client has just agreed, or declined then): pitched once, not again.
+    const before = termMonthsBefore(facts, p.windowMonths).filter((m) => byMonth.has(m));
+    const beforeAbove = before.filter(
+      (m) => (byMonth.get(m)?.categories[category] ?? 0) >= p.minTicketsPerMonth,
+    ).length;
+    if (before.length === p.windowMonths && beforeAbove >= p.minMonths) continue;
     const avg = counts.reduce((a, b) => a + b, 0) / counts.length;
     const uplift = avg * p.valuePerTicket;
     out.push(
@@ -153,7 +168,13 @@ export function serviceOverrun(
   const months = completeMonths(asOf, p.windowMonths);
   if (!months.every((m) => withinTerm(facts, m))) return null;
   const used = months.map((m) => hours.get(m));
-  const over = months.filter((_m, i) => (used[i] ?? 0) > limit);
+  // Hours counted like events (as the churn judgement does): a month is over only when the least
+  // use it is consistent with is, so a small contract's noisy month is not an overrun.
+  const z = policy.churn.noiseZ;
+  const over = months.filter((_m, i) => {
+    const h = used[i] ?? 0;
+    return h - z * Math.sqrt(h) > limit;
+  });
   const last = months[months.length - 1];
   if (last === undefined || !over.includes(last) || over.length < p.minMonths) return null;
   const excess = over.map((m) => (hours.get(m) ?? 0) - ent);
