@@ -73,6 +73,21 @@ async function seedDelivery(db: Db): Promise<void> {
       [T, id * 10, id, closed && `${closed}T12:00:00Z`, synced],
     );
   }
+  // The closed projects' sell prices: one billing milestone each (HaloPSA `milestone_value`), due
+  // long before the KPI windows so the on-time counts above stay project 101's.
+  const prices: Array<[number, number]> = [
+    [201, 15_000],
+    [202, 7_000],
+    [203, 11_000],
+  ];
+  for (const [projectId, value] of prices) {
+    await db.query(
+      `INSERT INTO halo_milestones (tenant_id, id, project_id, name, sequence, target_date, complete,
+          value, raw, synced_at)
+       VALUES ($1, $2, $3, 'Billing', 1, '2025-12-05T17:00:00Z', true, $4, '{}', $5)`,
+      [T, projectId * 100, projectId, value, synced],
+    );
+  }
   // Hours booked on the closed projects (at 90/h): 120 of 100, 45 of 50, 100 of 80.
   const booked: Array<[number, string, number]> = [
     [201, '2026-01-15', 120],
@@ -255,7 +270,8 @@ describe.each(testDatabases())(
       const accuracy = (projectIds: number[], asOf: string) => {
         const each = projectIds.map((id) => {
           const project = indexDeliveryHistory(history).get(id)!;
-          const m = marginOf(buildProjectFacts(project, history, asOf)!)!;
+          const m = marginOf(buildProjectFacts(project, history, asOf)!);
+          if (m === null) throw new Error(`project ${id} has no margin to measure`);
           return Math.max(0, 1 - Math.abs(m.actual - m.planned));
         });
         return each.reduce((a, b) => a + b, 0) / each.length;
