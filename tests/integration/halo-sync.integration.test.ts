@@ -58,6 +58,7 @@ function expectedContents(
     statuses: hashed(sim.records('statuses')),
     agents: hashed(sim.records('agents')),
     clients: hashed(sim.records('clients')),
+    contacts: hashed(sim.records('contacts')),
     contracts: hashed(sim.records('contracts')),
     projects: hashed(projects),
     tasks: hashed(ticketRows.filter((t) => classifyTicket(t, projectIds) === 'task')),
