@@ -79,6 +79,8 @@ export class TabLinks {
         return this.contract(page.contractId);
       case 'renewals':
         return this.renewals();
+      case 'governance':
+        return this.governance(page.month);
       case 'notifications':
         return this.notifications();
       case 'portfolio':

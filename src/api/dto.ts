@@ -55,7 +55,8 @@ import type {
   PackIntegrity,
 } from '../app/gates/gate-views';
 import type { ContractActions } from '../app/renewals/contract-actions';
-import type { StakeholderMapResult } from '../app/renewals/edit-stakeholder-map';
+import type { StakeholderChoice, StakeholderMapResult } from '../app/renewals/edit-stakeholder-map';
+import type { ClientContact } from '../app/renewals/client-contacts.port';
 import type { RenewalAgent } from '../app/renewals/renewal-agents.port';
 import type { ContractRenewalDetail } from '../app/renewals/renewal-queries';
 import type {
@@ -290,6 +291,8 @@ export interface RenewalAgentsDto {
 /** `GET /contracts/:id`: one contract's renewal picture, its owner and what the caller may do. */
 export type ContractDetailDto = ContractRenewalDetail & {
   renewalOwner: RenewalAgentDto | null;
+  /** The client's active HaloPSA contacts, for whoever may edit the stakeholder map (else empty). */
+  clientContacts: ClientContactDto[];
   /** `redacted`: a PM's read-only view, without commercial figures (SPEC §1). */
   view: 'full' | 'redacted';
   actions: ContractActionsDto;
@@ -314,8 +317,14 @@ export interface CheckpointInputDto {
   ownerCall: OwnerCall;
 }
 
-/** `PUT /contracts/:id/stakeholders` body: the names to set (others stay). */
-export type StakeholdersInputDto = Partial<Record<StakeholderRole, string>>;
+/**
+ * `PUT /contracts/:id/stakeholders` body: per role to set (others stay), one of the client's HaloPSA
+ * contacts (`{ contactId }`, from `clientContacts`) or a name typed in for someone not in HaloPSA.
+ */
+export type StakeholdersInputDto = Partial<Record<StakeholderRole, StakeholderChoice>>;
+
+/** One of the client's HaloPSA contacts, as the stakeholder map offers it. */
+export type ClientContactDto = ClientContact;
 
 /** `PUT /contracts/:id/stakeholders` answer. */
 export type StakeholderMapDto = StakeholderMapResult;

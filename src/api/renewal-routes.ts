@@ -5,6 +5,7 @@
  * into the use cases; refusals become `ApiError`s with a stable code.
  */
 import { z } from 'zod';
+import type { ClientContacts } from '../app/renewals/client-contacts.port';
 import type { CompleteRenewalTask } from '../app/renewals/complete-renewal-task';
 import type { ConcessionResult } from '../app/renewals/concession-outcome';
 import { contractActions } from '../app/renewals/contract-actions';
@@ -44,6 +45,8 @@ export interface RenewalUseCases {
   reassignOwner: ReassignRenewalOwner;
   /** Who a renewal can be handed to (the owner picker). */
   agents: RenewalAgents;
+  /** The client's HaloPSA contacts the stakeholder map offers. */
+  contacts: ClientContacts;
 }
 
 /** What the renewal routes need. */
@@ -95,12 +98,16 @@ const concessionsQuery = z.object({
   status: z.enum(['pending', 'approved', 'rejected']).optional(),
   mine: z.enum(['true', 'false']).default('false'),
 });
-const stakeholderName = safeText(200).pipe(z.string().trim().max(200));
+/** A name typed in (someone not in HaloPSA), or one of the client's HaloPSA contacts by id. */
+const stakeholder = z.union([
+  safeText(200).pipe(z.string().trim().max(200)),
+  z.object({ contactId: recordId }).strict(),
+]);
 const stakeholdersBody = z
   .object({
-    'decision-maker': stakeholderName.optional(),
-    champion: stakeholderName.optional(),
-    'billing-contact': stakeholderName.optional(),
+    'decision-maker': stakeholder.optional(),
+    champion: stakeholder.optional(),
+    'billing-contact': stakeholder.optional(),
   })
   .strict()
   .refine((m) => Object.keys(m).length > 0, 'name at least one stakeholder');
@@ -219,13 +226,21 @@ export function renewalRoutes(deps: RenewalRoutesDeps): ApiRoute[] {
                 name: `Agent ${ownerId}`,
                 email: null,
               });
+        // The stakeholder map's choices: only those who may edit it see the client's people.
+        const actions = contractActions(actor, detail.concessions);
+        const clientId = detail.contract.clientId;
+        const contacts =
+          actions.editStakeholders && clientId !== null
+            ? await use.contacts.activeContacts(clientId)
+            : [];
         return {
           status: 200,
           body: {
             ...detail,
             renewalOwner: owner,
+            clientContacts: contacts,
             view,
-            actions: contractActions(actor, detail.concessions),
+            actions,
           },
         };
       },

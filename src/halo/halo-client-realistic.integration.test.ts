@@ -26,6 +26,7 @@ const NO_HABITS: RealisticOptions = {
 /** The simulator's name of each catalogued listing (for `sim.records`). */
 const SIM_NAME: Record<HaloResourceName, string> = {
   clients: 'Client',
+  contacts: 'Users',
   agents: 'Agent',
   projects: 'Projects',
   tasks: 'Tickets',

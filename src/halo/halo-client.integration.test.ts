@@ -18,6 +18,7 @@ const dataset = generateDataset({ profile: 'demo', seed: 7, asOf: '2026-11-23' }
 /** The simulator's name of each catalogued listing. */
 const SIM_NAME: Record<HaloResourceName, string> = {
   clients: 'Client',
+  contacts: 'Users',
   agents: 'Agent',
   projects: 'Projects',
   tasks: 'Tickets',

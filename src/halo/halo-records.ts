@@ -137,6 +137,25 @@ export const haloClientSchema = z
   })
   .passthrough();
 
+/** A client's person (HaloPSA end-user, `GET /api/Users`): must name its client. */
+export const haloContactSchema = z
+  .object({
+    id,
+    name: requiredText,
+    firstname: text,
+    surname: text,
+    emailaddress: text,
+    jobtitle: text,
+    client_id: id,
+    client_name: text,
+    site_id: ref,
+    site_name: text,
+    inactive: bool,
+    isimportantcontact: bool,
+    last_update: date,
+  })
+  .passthrough();
+
 /** A HaloPSA agent (technician). */
 export const haloAgentSchema = z
   .object({
@@ -277,6 +296,7 @@ export const haloStatusSchema = z
   .passthrough();
 
 export type HaloClientRecord = z.infer<typeof haloClientSchema>;
+export type HaloContact = z.infer<typeof haloContactSchema>;
 export type HaloAgent = z.infer<typeof haloAgentSchema>;
 export type HaloProject = z.infer<typeof haloProjectSchema>;
 export type HaloMilestone = z.infer<typeof haloMilestoneSchema>;
@@ -294,6 +314,7 @@ export type HaloStatus = z.infer<typeof haloStatusSchema>;
 /** The schema of each resource's records. */
 export const HALO_RECORD_SCHEMAS = {
   clients: haloClientSchema,
+  contacts: haloContactSchema,
   agents: haloAgentSchema,
   projects: haloProjectSchema,
   tasks: haloTaskSchema,

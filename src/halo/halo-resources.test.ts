@@ -14,6 +14,7 @@ describe('resource catalogue', () => {
         'actions',
         'agents',
         'clients',
+        'contacts',
         'contracts',
         'invoices',
         'projects',
@@ -29,6 +30,7 @@ describe('resource catalogue', () => {
 
   test.each([
     ['clients', 'Client', 'clients', true],
+    ['contacts', 'Users', 'users', true],
     ['agents', 'Agent', null, false],
     ['projects', 'Projects', 'tickets', true],
     ['tasks', 'Tickets', 'tickets', true],

@@ -19,6 +19,7 @@
 
 export type HaloResourceName =
   | 'clients'
+  | 'contacts'
   | 'agents'
   | 'projects'
   | 'tasks'
@@ -100,6 +101,17 @@ export const HALO_RESOURCES: readonly HaloResourceSpec[] = [
     listParams: { includeinactive: true },
     detail: null,
     notes: 'Inactive clients are kept: their history still counts.',
+  },
+  {
+    name: 'contacts',
+    path: 'Users',
+    envelope: 'users',
+    pages: true,
+    incremental: false,
+    listParams: { includeinactive: true },
+    detail: null,
+    notes:
+      "A client's people (HaloPSA end-users), each naming its client_id; inactive ones are kept.",
   },
   {
     name: 'projects',

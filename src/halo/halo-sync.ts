@@ -64,6 +64,7 @@ const LISTINGS: readonly HaloResourceName[] = [
   'statuses',
   'agents',
   'clients',
+  'contacts',
   'contracts',
   'projects',
   'tickets',

@@ -49,6 +49,7 @@ import { LiveRenewalCardsRepository } from '../store/live-renewal-cards.reposito
 import { SqlOwnership } from '../store/ownership.repository';
 import { ReadinessSnapshotRepository } from '../store/readiness-snapshot.repository';
 import { RenewalAgentsRepository } from '../store/renewal-agents.repository';
+import { ClientContactsRepository } from '../store/client-contacts.repository';
 import { RenewalCheckpointRepository } from '../store/renewal-checkpoint.repository';
 import { RenewalEventRepository } from '../store/renewal-event.repository';
 import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
@@ -132,6 +133,7 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
 
   const insights = new RenewalInsights(store, policy);
   const agents = new RenewalAgentsRepository(db, tenantId);
+  const contacts = new ClientContactsRepository(db, tenantId);
   const decideConcession = new DecideConcession({ store, uow, clock, outboxChanged });
   const useCases = {
     queries: new RenewalQueries(store, insights),
@@ -151,9 +153,10 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     previewConcession: new PreviewConcession({ store, clock, policy }),
     listConcessions: new ListConcessions(store),
     completeTask: new CompleteRenewalTask({ store, uow, clock }),
-    editStakeholders: new EditStakeholderMap({ store, uow, clock }),
+    editStakeholders: new EditStakeholderMap({ store, contacts, uow, clock }),
     reassignOwner: new ReassignRenewalOwner({ store, agents, uow, clock }),
     agents,
+    contacts,
     governance: new ReadGovernance(
       new GovernanceReviewRepository(db, tenantId),
       policyVersions,

@@ -97,6 +97,18 @@ export const MIRROR_TABLES = {
       col('is_vip', 'boolean', bool('is_vip')),
     ],
   },
+  contacts: {
+    table: 'halo_contacts',
+    common: true,
+    columns: [
+      col('client_id', 'bigint', id('client_id')),
+      col('site_id', 'bigint', id('site_id')),
+      col('name', 'text', text('name')),
+      col('email', 'text', text('emailaddress')),
+      col('job_title', 'text', text('jobtitle')),
+      col('inactive', 'boolean', (r) => boolOf(r.inactive) ?? false),
+    ],
+  },
   projects: {
     table: 'halo_projects',
     common: true,

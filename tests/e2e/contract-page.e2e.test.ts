@@ -107,6 +107,21 @@ describe.each(tabTestDatabases())(
           .getByText(/disagrees with .*: sent to the cs lead/)
           .waitFor();
 
+        // The decision maker is one of the client's people in HaloPSA, chosen from the list.
+        const offered = (
+          (await (await api(as.am, 'GET', `/contracts/${contractId}`)).json()) as ContractDetailDto
+        ).clientContacts;
+        const decisionMaker = offered[0]!;
+        const stakeholders = page.getByTestId('stakeholders');
+        await stakeholders
+          .getByLabel('Decision maker from HaloPSA')
+          .selectOption(String(decisionMaker.contactId));
+        await stakeholders.getByRole('button', { name: 'Save stakeholders' }).click();
+        await page
+          .getByTestId('renewal-timeline')
+          .getByText(`decision maker: ${decisionMaker.name}`, { exact: false })
+          .waitFor();
+
         const request = page.getByTestId('concession-form');
         await request.getByLabel('Discount (%)').fill('8');
         await request.getByLabel('Reason').fill('Three-year commitment against the budget cut');

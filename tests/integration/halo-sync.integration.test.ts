@@ -58,6 +58,7 @@ function expectedContents(
     statuses: hashed(sim.records('statuses')),
     agents: hashed(sim.records('agents')),
     clients: hashed(sim.records('clients')),
+    contacts: hashed(sim.records('contacts')),
     contracts: hashed(sim.records('contracts')),
     projects: hashed(projects),
     tasks: hashed(ticketRows.filter((t) => classifyTicket(t, projectIds) === 'task')),
@@ -203,6 +204,10 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
     const actionId = Number((sim.records('actions')[3] as { id: number }).id);
     sim.corrupt('projects', projectId, 'client_id', 'not-a-number');
     sim.corrupt('actions', actionId, 'id', 'abc');
+    // A contact that names no client cannot be offered for any stakeholder map.
+    const [contact, otherContact] = sim.records('contacts') as Array<{ id: number }>;
+    sim.corrupt('contacts', contact!.id, 'client_id', 0);
+    sim.corrupt('contacts', otherContact!.id, 'name', '');
     sim.faults.add({ path: /tickets/i, kind: 'rate-limit', times: 2 });
     sim.faults.add({
       path: /actions/i,
@@ -231,12 +236,26 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
           field: 'client_id',
         }),
         expect.objectContaining({ resource: 'actions', recordId: null, field: 'id' }),
+        expect.objectContaining({
+          resource: 'contacts',
+          recordId: String(contact!.id),
+          field: 'client_id',
+        }),
+        expect.objectContaining({
+          resource: 'contacts',
+          recordId: String(otherContact!.id),
+          field: 'name',
+        }),
       ]),
     );
     const stored = await storedContents(handle);
     const expected = expectedContents(sim);
-    // Everything but the two malformed records, once each.
+    // Everything but the malformed records, once each.
     expect(stored.projects).toEqual(expected.projects.filter((r) => r.id !== projectId));
+    expect(stored.contacts).toEqual(
+      expected.contacts.filter((r) => r.id !== contact!.id && r.id !== otherContact!.id),
+    );
+    expect(stored.contacts!.length).toBeGreaterThan(0);
     expect(stored.actions!.length).toBe(expected.actions.length - 1);
     expect(stored.tickets).toEqual(expected.tickets);
     expect(stored.timesheetEvents).toEqual(expected.timesheetEvents);

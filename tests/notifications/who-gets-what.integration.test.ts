@@ -148,10 +148,10 @@ const ROWS: Array<{
     digest: ['aad-alex'],
   },
   {
-    row: 'governance review → the cs lead, in the digest',
+    row: 'governance review → the cs lead, on the first working day (its answers are due)',
     notices: [governanceReviewNotice({ month: '2026-11' })],
-    now: [],
-    digest: ['aad-casey'],
+    now: [['aad-casey', 'governanceReview']],
+    digest: [],
   },
 ];
 

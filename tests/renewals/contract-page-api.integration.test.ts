@@ -236,6 +236,53 @@ describe.each(tabTestDatabases())('contract page actions over HTTP ($name)', ({ 
     expect(await timelineKinds()).toContain('stakeholders.updated');
   });
 
+  test("the account manager picks a stakeholder from the client's HaloPSA contacts; another client's contact is refused 400", async () => {
+    const path = `/contracts/${id}/stakeholders`;
+    const d = await detail();
+    const clientId = d.contract.clientId!;
+    // The synced demo's people of this client, and nobody else's; a PM is offered none.
+    expect(d.clientContacts.length).toBeGreaterThanOrEqual(3);
+    expect(d.clientContacts.every((c) => c.clientId === clientId)).toBe(true);
+    expect(
+      ((await call('pm', 'GET', `/contracts/${id}`)).body as ContractDetailDto).clientContacts,
+    ).toEqual([]);
+    const [other] = await app.db.query<{ id: string }>(
+      'SELECT id FROM halo_contacts WHERE client_id <> $1 AND NOT inactive ORDER BY id LIMIT 1',
+      [clientId],
+    );
+    const before = (await auditActions('contract', id)).length;
+    const refused = await call('am', 'PUT', path, {
+      'decision-maker': { contactId: Number(other!.id) },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: 'invalid-input' } });
+    expect((await call('am', 'PUT', path, { champion: { contactId: 'x' } })).status).toBe(400);
+    expect((await call('am', 'PUT', path, { champion: { contactId: 1, extra: 1 } })).status).toBe(
+      400,
+    );
+    expect((await auditActions('contract', id)).length).toBe(before);
+
+    const chosen = d.clientContacts[0]!;
+    const picked = await call('am', 'PUT', path, {
+      'decision-maker': { contactId: chosen.contactId },
+      'billing-contact': 'Walter Skinner (external accountant)',
+    });
+    expect(picked.status).toBe(200);
+    expect(picked.body).toMatchObject({
+      stakeholders: {
+        'decision-maker': chosen.name,
+        'billing-contact': 'Walter Skinner (external accountant)',
+      },
+      contacts: { 'decision-maker': { contactId: chosen.contactId } },
+    });
+    const [entry] = await app.db.query<{ detail: { contactIds: Record<string, number> } }>(
+      `SELECT detail FROM audit_log WHERE subject_type = 'contract' AND subject_id = $1
+        AND action = 'renewal.stakeholders.updated' ORDER BY seq DESC LIMIT 1`,
+      [String(id)],
+    );
+    expect(entry!.detail.contactIds).toEqual({ 'decision-maker': chosen.contactId });
+  });
+
   test('the account manager completes a task once; the checkpoint task is logged, not ticked', async () => {
     const d = await detail();
     const tasks = d.stages.flatMap((s) => s.tasks);

@@ -4,6 +4,7 @@ import { EditStakeholderMap } from '../../src/app/renewals/edit-stakeholder-map'
 import { ListConcessions } from '../../src/app/renewals/list-concessions';
 import { PreviewConcession } from '../../src/app/renewals/preview-concession';
 import { ReassignRenewalOwner } from '../../src/app/renewals/reassign-renewal-owner';
+import type { ClientContacts } from '../../src/app/renewals/client-contacts.port';
 import type { RenewalAgents } from '../../src/app/renewals/renewal-agents.port';
 import { DEFAULT_RENEWAL_POLICY, stageTasks } from '../../src/domain/renewals';
 import { FakeClock } from '../bot/fakes';
@@ -69,10 +70,20 @@ describe('CompleteRenewalTask', () => {
   });
 });
 
+/** Client 3's people in HaloPSA, and client 4's. */
+const contacts: ClientContacts = {
+  activeContacts: async (clientId) =>
+    [
+      { contactId: 31, clientId: 3, name: 'Grace Hale', email: 'grace@c3.example', jobTitle: null },
+      { contactId: 32, clientId: 3, name: 'Hugo Lowe', email: null, jobTitle: 'IT Manager' },
+      { contactId: 41, clientId: 4, name: 'Isla Price', email: null, jobTitle: null },
+    ].filter((c) => c.clientId === clientId),
+};
+
 describe('EditStakeholderMap', () => {
   test('keeps earlier names and completes the map task once all three roles are named', async () => {
     const { ports, uow } = withNinetyDayStage();
-    const edit = new EditStakeholderMap({ store: ports, uow, clock });
+    const edit = new EditStakeholderMap({ store: ports, contacts, uow, clock });
     const first = await edit.run(am, {
       contractId: 1,
       stakeholders: { champion: ' Dana ' },
@@ -104,9 +115,59 @@ describe('EditStakeholderMap', () => {
     });
   });
 
+  test("names the client's HaloPSA contacts by id beside a typed-in name, and records which contacts", async () => {
+    const { ports, uow } = withNinetyDayStage();
+    ports.contracts.add(1, 1000, null, 3);
+    const edit = new EditStakeholderMap({ store: ports, contacts, uow, clock });
+    const result = await edit.run(am, {
+      contractId: 1,
+      stakeholders: {
+        'decision-maker': { contactId: 31 },
+        champion: { contactId: 32 },
+        'billing-contact': 'Walter (external accountant)',
+      },
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        stakeholders: {
+          'decision-maker': 'Grace Hale',
+          champion: 'Hugo Lowe',
+          'billing-contact': 'Walter (external accountant)',
+        },
+        missing: [],
+        contacts: { 'decision-maker': { contactId: 31 }, champion: { contactId: 32 } },
+      },
+    });
+    expect(ports.events.rows[0]!.detail).toMatchObject({
+      contactIds: { 'decision-maker': 31, champion: 32 },
+    });
+    expect(ports.audit.entries[0]!.detail).toMatchObject({
+      contactIds: { 'decision-maker': 31, champion: 32 },
+    });
+  });
+
+  test.each([
+    ["another client's contact", 41],
+    ['an unknown contact', 999],
+  ])('refuses %s as bad input and changes nothing', async (_what, contactId) => {
+    const { ports, uow } = withNinetyDayStage();
+    ports.contracts.add(1, 1000, null, 3);
+    const edit = new EditStakeholderMap({ store: ports, contacts, uow, clock });
+    const result = await edit.run(am, {
+      contractId: 1,
+      stakeholders: { champion: 'Dana', 'decision-maker': { contactId } },
+    });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid-input' });
+    expect(ports.stages.rows[0]!.stakeholders).toEqual({});
+    expect(ports.stages.rows[0]!.version).toBe(1);
+    expect(ports.events.rows).toEqual([]);
+    expect(ports.audit.entries).toEqual([]);
+  });
+
   test('refuses a PM and a contract without an open stage', async () => {
     const { ports, uow } = withNinetyDayStage();
-    const edit = new EditStakeholderMap({ store: ports, uow, clock });
+    const edit = new EditStakeholderMap({ store: ports, contacts, uow, clock });
     expect(await edit.run(pm, { contractId: 1, stakeholders: { champion: 'x' } })).toMatchObject({
       ok: false,
       reason: 'not-authorised',

@@ -161,8 +161,19 @@ describe.each(testDatabases())('governance review workflow on $name', (database)
     ]);
   });
 
-  test("the job creates the review of the month just ended once, on the first working day, with its card to the renewals stream; answers are the cs lead's, once each, then the review is signed off", async () => {
+  test("the job creates the review of the month just ended once, on the first working day, with its card to the renewals stream and to each cs lead 1:1; answers are the cs lead's, once each, then the review is signed off", async () => {
     const { db } = handle;
+    // Two cs leads and an account manager: the review goes 1:1 to the cs leads only.
+    for (const [aad, role] of [
+      ['aad-casey', 'cs_lead'],
+      ['aad-robin', 'cs_lead'],
+      ['aad-alex', 'account_manager'],
+    ] as const) {
+      await db.query(
+        'INSERT INTO role_assignments (tenant_id, aad_object_id, email, role) VALUES ($1, $2, $3, $4)',
+        [T, aad, `${aad.slice(4)}@example.com`, role],
+      );
+    }
     const clock = clockAt(`${DEMO_AS_OF}T06:00:00Z`);
     const renewals = renewalsOn(db, clock, T);
     const call = callOn(renewals.routes);
@@ -183,11 +194,43 @@ describe.each(testDatabases())('governance review workflow on $name', (database)
       month: '2026-11',
       reason: 'exists',
     });
-    const cards = await db.query<{ kind: string; stream: string }>(
-      "SELECT kind, stream FROM outbox WHERE tenant_id = $1 AND kind = 'governance-review'",
+    const cards = await db.query<{ dedupe_key: string; kind: string; stream: string | null }>(
+      `SELECT dedupe_key, kind, stream, recipient FROM outbox
+        WHERE tenant_id = $1 AND kind IN ('governance-review', 'activity-feed') ORDER BY dedupe_key`,
       [T],
     );
-    expect(cards).toEqual([{ kind: 'governance-review', stream: 'renewals' }]);
+    expect(cards).toEqual([
+      {
+        dedupe_key: 'governance-review:2026-11',
+        kind: 'governance-review',
+        stream: 'renewals',
+        recipient: null,
+      },
+      {
+        dedupe_key: 'governance-review:2026-11:people@aad-casey',
+        kind: 'governance-review',
+        stream: null,
+        recipient: 'aad-casey',
+      },
+      {
+        dedupe_key: 'governance-review:2026-11:people@aad-casey:feed',
+        kind: 'activity-feed',
+        stream: null,
+        recipient: 'aad-casey',
+      },
+      {
+        dedupe_key: 'governance-review:2026-11:people@aad-robin',
+        kind: 'governance-review',
+        stream: null,
+        recipient: 'aad-robin',
+      },
+      {
+        dedupe_key: 'governance-review:2026-11:people@aad-robin:feed',
+        kind: 'activity-feed',
+        stream: null,
+        recipient: 'aad-robin',
+      },
+    ]);
     expect(renewals.jobs.map((j) => j.name)).toContain('governance-review');
 
     const list = (await call('get', '/governance/reviews', lead)).body as {

@@ -130,7 +130,7 @@ function world() {
 }
 
 describe('the governance review use cases', () => {
-  test('the review is created once, on or after the first working day, with its card for the cs leads', async () => {
+  test('the review is created once, on or after the first working day, with its card to the channel and to each cs lead 1:1', async () => {
     const w = world();
     expect(await w.create.run({ asOf: '2026-11-01' })).toMatchObject({ created: false });
     expect(await w.create.run({ asOf: '2026-12-01' })).toEqual({ created: true, month: '2026-11' });
@@ -144,6 +144,21 @@ describe('the governance review use cases', () => {
         kind: 'governance-review',
         target: { streams: ['renewals'], clientId: null },
         payload: { deciderAadObjectIds: ['aad-casey'] },
+      },
+      {
+        dedupeKey: 'governance-review:2026-11:people',
+        kind: 'governance-review',
+        payload: { deciderAadObjectIds: ['aad-casey'] },
+        target: {
+          people: {
+            audience: { roles: ['cs_lead'], agentIds: [], aadObjectIds: [] },
+            stream: 'governance',
+            activityType: 'governanceReview',
+            templateParameters: { month: '2026-11' },
+            link: { page: 'governance', month: '2026-11' },
+            actionToday: true,
+          },
+        },
       },
     ]);
     expect(w.signal.count).toBe(1);
@@ -201,7 +216,7 @@ describe('the governance review use cases', () => {
       'renewal-policy.saved',
       'governance.suggestion.accepted',
     ]);
-    expect((w.ports.outbox as FakeOutbox).intents[1]).toMatchObject({
+    expect((w.ports.outbox as FakeOutbox).intents[2]).toMatchObject({
       updateOf: 'governance-review:2026-11',
     });
     // Answered once: a second answer changes nothing.

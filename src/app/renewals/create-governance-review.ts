@@ -1,12 +1,14 @@
 /**
  * The monthly governance review (SPEC §3.6), job `governance-review`: on the first working day of a
  * month (or the first run after it) the review of the month just ended is computed, stored once,
- * audited, and sent to the renewals channel as a card the cs leads act on.
+ * audited, and sent to the renewals channel as a card the cs leads act on, and to each cs lead 1:1.
  */
+import { governanceReviewNotice } from '../../domain/notifications/personal-notices';
 import { addMonths, firstWorkingDayOfMonth, type GovernanceReview } from '../../domain/renewals';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Transactional } from '../ports/transaction.port';
+import { peopleKey, personalIntent } from '../notifications/personal-intent';
 import type { PilotSettings } from '../settings/tab-settings.port';
 import {
   GOVERNANCE_DECIDER_ROLES,
@@ -24,11 +26,12 @@ export interface CreateGovernanceReviewDeps {
   clock: Clock;
   /** Notified after the card was queued in the outbox. */
   outboxChanged: Signal;
-  /** Shadow mode: store the review, post nothing. */
+  /** Shadow mode: store the review, post nothing (neither to the channel nor to anyone 1:1). */
   shadow?: boolean;
   /**
    * The tenant's pilot settings: with renewals switched off or in shadow mode the review is stored
-   * but its card is not posted. (The review is tenant-wide, so the client allow-list does not apply.)
+   * but its card is neither posted nor sent to the cs leads. (The review is tenant-wide, so the
+   * client allow-list does not apply.)
    */
   pilot?: { settings: Pick<PilotSettings, 'pilot'>; tenantId: string };
 }
@@ -77,6 +80,12 @@ export class CreateGovernanceReview {
         payload,
         target: { streams: ['renewals'], clientId: null },
       });
+      await tx.outbox.enqueue(
+        personalIntent(peopleKey(governanceCardKey(month)), governanceReviewNotice({ month }), {
+          kind: 'governance-review',
+          payload,
+        }),
+      );
       return true;
     });
     if (created) this.deps.outboxChanged.notify();

@@ -112,7 +112,7 @@ describe('personal notices', () => {
     ['re-escalation', true],
     ['churn', false],
     ['uplift', false],
-    ['governance', false],
+    ['governance', true],
   ])('%s needs action today: %s', (name, today) => {
     expect(EVERY_NOTICE.find(([n]) => n === name)![1].actionToday).toBe(today);
   });

@@ -79,6 +79,7 @@ export type TabPage =
   | { page: 'escalation'; escalationId: string; projectId: number }
   | { page: 'contract'; contractId: number }
   | { page: 'renewals' }
+  | { page: 'governance'; month: string }
   | { page: 'portfolio' }
   | { page: 'notifications' };
 
@@ -294,7 +295,11 @@ export function upliftProposedNotice(c: ContractSubject & { summary: string }): 
   );
 }
 
-/** The monthly governance review is ready → the cs leads. */
+/**
+ * The monthly governance review is ready → the cs leads, on the month's first working day: its
+ * suggestions wait for their answers (a person who takes the governance stream as a digest gets it at
+ * 08:00 instead).
+ */
 export function governanceReviewNotice(review: { month: string }): PersonalNotice {
   return notice(
     'governanceReview',
@@ -302,8 +307,8 @@ export function governanceReviewNotice(review: { month: string }): PersonalNotic
     {
       audience: audience({ roles: ['cs_lead'] }),
       stream: 'governance',
-      link: { page: 'renewals' },
-      actionToday: false,
+      link: { page: 'governance', month: review.month },
+      actionToday: true,
     },
   );
 }

@@ -4,6 +4,7 @@
  * simulator: `startSimulator({ dataset: generateIndependentDataset({ seed: 3, asOf }) })`.
  */
 import { dayMs, isoDate, isoZ } from '../simulator/calendar';
+import { clientContacts } from '../simulator/contact-records';
 import type { ContractIntent, HaloDataset } from '../simulator/dataset';
 import { priorityRecords, statusRecords, ticketTypeRecords } from '../simulator/lookups';
 import { Rng } from '../simulator/prng';
@@ -93,6 +94,7 @@ export function generateIndependentDataset(opts: IndependentOptions): HaloDatase
   const objects = {
     Client: [] as HaloRecord[],
     Site: [] as HaloRecord[],
+    Users: [] as HaloRecord[],
     ClientContract: [] as HaloRecord[],
     RecurringInvoice: [] as HaloRecord[],
     Invoice: [] as HaloRecord[],
@@ -123,6 +125,13 @@ export function generateIndependentDataset(opts: IndependentOptions): HaloDatase
     );
     objects.Client.push(account.client);
     objects.Site.push(account.site);
+    objects.Users.push(
+      ...clientContacts(
+        { id: clientId, name },
+        { id: Number(account.site.id), name: String(account.site.name) },
+        String(account.site.last_update),
+      ),
+    );
     objects.ClientContract.push(...account.contracts);
     objects.RecurringInvoice.push(...account.recurringInvoices);
     objects.Invoice.push(...account.invoices);
@@ -149,6 +158,7 @@ export function generateIndependentDataset(opts: IndependentOptions): HaloDatase
       objects: {
         Client: objects.Client.sort(byId),
         Site: objects.Site.sort(byId),
+        Users: objects.Users.sort(byId),
         ClientContract: objects.ClientContract.sort(byId),
         RecurringInvoice: objects.RecurringInvoice.sort(byId),
         Invoice: objects.Invoice.sort(byId),

@@ -39,6 +39,7 @@ export function datasetCollections(ds: HaloDataset): Record<HaloResource, Record
     TimesheetEvent: new TimesheetStore(tickets, ds.data.timesheets),
     Client: new ObjectCollection('client', o.Client),
     Site: new ObjectCollection('site', o.Site),
+    Users: new ObjectCollection('user', o.Users),
     ClientContract: new ObjectCollection('contract', o.ClientContract, (r) => r, contractRow),
     RecurringInvoice: new ObjectCollection(
       'recurringinvoice',

@@ -13,6 +13,7 @@ export type HaloResource =
   | 'TimesheetEvent'
   | 'Client'
   | 'Site'
+  | 'Users'
   | 'ClientContract'
   | 'RecurringInvoice'
   | 'Invoice'
@@ -29,6 +30,7 @@ export const HALO_RESOURCES: readonly HaloResource[] = [
   'TimesheetEvent',
   'Client',
   'Site',
+  'Users',
   'ClientContract',
   'RecurringInvoice',
   'Invoice',

@@ -1,5 +1,6 @@
 /** Deterministic, seeded HaloPSA dataset generator (profiles `demo` and `large`). */
 import { actionData, ActionStore } from './action-store';
+import { clientContacts } from './contact-records';
 import {
   accountSituations,
   generateAccount,
@@ -268,6 +269,13 @@ export function generateDataset(opts: GenerateOptions): HaloDataset {
       objects: {
         Client: accounts.map((a) => a.client),
         Site: accounts.map((a) => a.site),
+        Users: accounts.flatMap((a) =>
+          clientContacts(
+            { id: Number(a.client.id), name: String(a.client.name) },
+            { id: Number(a.site.id), name: String(a.site.name) },
+            String(a.site.last_update),
+          ),
+        ),
         ClientContract: accounts.flatMap((a) => a.contracts).sort(byId),
         RecurringInvoice: accounts.flatMap((a) => a.recurringInvoices).sort(byId),
         Invoice: accounts.flatMap((a) => a.invoices).sort(byId),

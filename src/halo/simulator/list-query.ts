@@ -84,7 +84,7 @@ function predicates(
     out.push((i) => Number(data.value(res, i, 'status_id')) !== 9);
   if (truthy(q.closed_only) && honours('closed_only'))
     out.push((i) => Number(data.value(res, i, 'status_id')) === 9);
-  if (res === 'Client' && !truthy(q.includeinactive)) {
+  if ((res === 'Client' || res === 'Users') && !truthy(q.includeinactive)) {
     out.push((i) => data.value(res, i, 'inactive') !== true);
   }
   if (q.lastupdatefromdate && honours('lastupdatefromdate')) {

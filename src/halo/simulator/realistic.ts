@@ -126,6 +126,7 @@ const DOCUMENTED_FILTERS: Readonly<Record<HaloResource, ReadonlySet<string>>> = 
   TimesheetEvent: new Set(['agent_id', 'agents']),
   Client: new Set(['lastupdatefromdate', 'lastupdatetodate']),
   Site: new Set(['client_id']),
+  Users: new Set(['client_id', 'site_id']),
   ClientContract: new Set(['client_id']),
   RecurringInvoice: new Set(['client_id']),
   Invoice: new Set(['client_id']),

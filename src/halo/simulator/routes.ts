@@ -24,6 +24,7 @@ const READ_SCOPES: Readonly<Record<HaloResource, readonly string[]>> = {
   TimesheetEvent: ['read:timesheets'],
   Client: ['read:customers'],
   Site: ['read:customers'],
+  Users: ['read:customers'],
   ClientContract: ['read:contracts'],
   RecurringInvoice: ['read:invoices'],
   Invoice: ['read:invoices'],

@@ -31,6 +31,7 @@ import type {
   ContractDetailDto,
   RenewalAgentsDto,
   StakeholdersInputDto,
+  ClientContactDto,
 } from '../../../src/api/dto';
 
 const CALLS: { value: CheckpointInputDto['ownerCall']; label: string }[] = [
@@ -208,6 +209,7 @@ function ContractPage({ detail: d, reload }: { detail: ContractDetailDto; reload
         <StakeholderMap
           contractId={c.contractId}
           named={current.stakeholders}
+          contacts={d.clientContacts}
           mayEdit={may.editStakeholders}
           reload={reload}
         />
@@ -388,14 +390,20 @@ function StageTasks({
   );
 }
 
+/** The select's value for "someone not in HaloPSA": the name is typed in below. */
+const TYPED = '';
+
 function StakeholderMap({
   contractId,
   named,
+  contacts,
   mayEdit,
   reload,
 }: {
   contractId: number;
   named: Record<string, string>;
+  /** The client's HaloPSA contacts to choose from. */
+  contacts: ClientContactDto[];
   mayEdit: boolean;
   reload: () => void;
 }) {
@@ -422,19 +430,49 @@ function StakeholderMap({
       onSubmit={(e) => {
         e.preventDefault();
         const changed = Object.fromEntries(
-          Object.entries(draft).filter(([role, v]) => v !== undefined && v !== named[role]),
+          Object.entries(draft).filter(
+            ([role, v]) => v !== undefined && (typeof v === 'object' || v !== named[role]),
+          ),
         );
         void action.run(() => api.put(`/contracts/${contractId}/stakeholders`, changed));
       }}
     >
-      {STAKEHOLDERS.map((s) => (
-        <Field key={s.role} label={s.label}>
-          <Input
-            value={draft[s.role] ?? named[s.role] ?? ''}
-            onChange={(_e, v) => setDraft({ ...draft, [s.role]: v.value })}
-          />
-        </Field>
-      ))}
+      {STAKEHOLDERS.map((s) => {
+        const choice = draft[s.role];
+        const chosen = typeof choice === 'object' ? String(choice.contactId) : TYPED;
+        return (
+          <div key={s.role} className="ct-row">
+            {contacts.length > 0 && (
+              <Field label={`${s.label} from HaloPSA`}>
+                <Select
+                  value={chosen}
+                  onChange={(_e, v) =>
+                    setDraft({
+                      ...draft,
+                      [s.role]: v.value === TYPED ? undefined : { contactId: Number(v.value) },
+                    })
+                  }
+                >
+                  <option value={TYPED}>Someone not in HaloPSA (type the name)</option>
+                  {contacts.map((c) => (
+                    <option key={c.contactId} value={c.contactId}>
+                      {c.jobTitle ? `${c.name} (${c.jobTitle})` : c.name}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+            )}
+            {chosen === TYPED && (
+              <Field label={s.label}>
+                <Input
+                  value={typeof choice === 'string' ? choice : (named[s.role] ?? '')}
+                  onChange={(_e, v) => setDraft({ ...draft, [s.role]: v.value })}
+                />
+              </Field>
+            )}
+          </div>
+        );
+      })}
       <div className="ct-row">
         <Button type="submit" disabled={action.busy}>
           Save stakeholders
