@@ -33,6 +33,7 @@ import { RenewalQueries } from '../app/renewals/renewal-queries';
 import type { RenewalStore, RenewalUnitOfWork } from '../app/renewals/renewal-store.port';
 import { RequestConcession } from '../app/renewals/request-concession';
 import { RouteLiveRenewalCards } from '../app/renewals/route-live-renewal-cards';
+import { RunCheckpointEscalations } from '../app/renewals/run-checkpoint-escalations';
 import { SetUpliftStatus } from '../app/renewals/set-uplift-status';
 import { AuditLog } from '../audit/audit-log';
 import { DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from '../domain/renewals';
@@ -76,6 +77,8 @@ export interface RenewalsModuleDeps {
   evaluateCron: string;
   /** Cron of the daily `governance-review` job (it creates the review on the month's first working day). */
   governanceCron?: string;
+  /** Cron of the `renewal-timers` job (missed checkpoints between daily runs); every 5 minutes by default. */
+  timersCron?: string;
   /** A fixed policy (tests); by default the tenant's newest stored version, else the built-in one. */
   policy?: RenewalPolicy;
   /** Shadow mode: the evaluation computes and stores, but posts nothing. */
@@ -197,6 +200,15 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     pilot: { settings: new SqlTabSettings(db, clock), tenantId },
     ...(deps.shadow !== undefined ? { shadow: deps.shadow } : {}),
   });
+  const checkpointTimer = new RunCheckpointEscalations({
+    store,
+    uow,
+    pilot: new SqlTabSettings(db, clock),
+    tenantId,
+    clock,
+    policy,
+    ...(deps.shadow !== undefined ? { shadow: deps.shadow } : {}),
+  });
   const access = new ReadAccess(new SqlOwnership(db, tenantId));
   return {
     routes: [
@@ -243,6 +255,13 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
         name: 'governance-review',
         cron: deps.governanceCron ?? '0 7 * * 1-5',
         run: async () => void (await createGovernanceReview.run()),
+      },
+      {
+        name: 'renewal-timers',
+        cron: deps.timersCron ?? '*/5 * * * *',
+        run: async () => {
+          if ((await checkpointTimer.run()).escalated.length > 0) outboxChanged.notify();
+        },
       },
     ],
     createGovernanceReview,
