@@ -22,6 +22,7 @@ import { TenantRenewalPolicy } from '../app/renewals/tenant-renewal-policy';
 import { DecideConcession } from '../app/renewals/decide-concession';
 import { EditStakeholderMap } from '../app/renewals/edit-stakeholder-map';
 import { EvaluateRenewals, type RenewalEvaluationReport } from '../app/renewals/evaluate-renewals';
+import { ExpireConcessions } from '../app/renewals/expire-concessions';
 import { GetConcession } from '../app/renewals/get-concession';
 import { ListConcessions } from '../app/renewals/list-concessions';
 import { LogCheckpoint } from '../app/renewals/log-checkpoint';
@@ -77,7 +78,10 @@ export interface RenewalsModuleDeps {
   evaluateCron: string;
   /** Cron of the daily `governance-review` job (it creates the review on the month's first working day). */
   governanceCron?: string;
-  /** Cron of the `renewal-timers` job (missed checkpoints between daily runs); every 5 minutes by default. */
+  /**
+   * Cron of the `renewal-timers` job (missed checkpoints between daily runs, concession expiry);
+   * every 5 minutes by default.
+   */
   timersCron?: string;
   /** A fixed policy (tests); by default the tenant's newest stored version, else the built-in one. */
   policy?: RenewalPolicy;
@@ -209,6 +213,7 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     policy,
     ...(deps.shadow !== undefined ? { shadow: deps.shadow } : {}),
   });
+  const expireConcessions = new ExpireConcessions({ store, uow, clock, policy });
   const access = new ReadAccess(new SqlOwnership(db, tenantId));
   return {
     routes: [
@@ -260,7 +265,9 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
         name: 'renewal-timers',
         cron: deps.timersCron ?? '*/5 * * * *',
         run: async () => {
-          if ((await checkpointTimer.run()).escalated.length > 0) outboxChanged.notify();
+          const escalated = (await checkpointTimer.run()).escalated;
+          const expired = await expireConcessions.run();
+          if (escalated.length > 0 || expired.length > 0) outboxChanged.notify();
         },
       },
     ],
