@@ -31,6 +31,7 @@ const STATUS_COLOR: Record<ConcessionView['status'], CardColor> = {
   pending: 'warning',
   approved: 'good',
   rejected: 'attention',
+  expired: 'default',
 };
 
 const TIER_WORDS: Record<ConcessionView['approverTier'], string> = {

@@ -1,6 +1,7 @@
 /**
  * The bench's bot-latency phase in a process of its own (the demo app embeds PGlite and the
- * simulator, whose memory is not the large-dataset benchmark's): prints one JSON line.
+ * simulator, whose memory is not the large-dataset benchmark's): prints one JSON line. With
+ * `--webhook-only`, only the webhook → card figures (`npm run bench -- --only webhook`).
  */
 import { Writable } from 'node:stream';
 import { loadConfig } from '../config';
@@ -72,11 +73,19 @@ async function main(): Promise<void> {
     // First, while the outbox holds nothing else (later phases leave card updates for their
     // conversations that the dispatcher keeps retrying): webhook → escalation card.
     const started = Date.now();
-    const { latency: webhook, close } = await measureWebhookToCard(app);
+    const { latency: webhook, close } = await measureWebhookToCard(app, {
+      queuedRefreshes: 500,
+    });
     closeSink = close;
     process.stderr.write(
-      `[bench] webhook → card: ${webhook.webhookSamples} webhooks in ${Date.now() - started} ms\n`,
+      `[bench] webhook → card: ${webhook.webhookSamples} webhooks, then ${webhook.behindRefreshes?.webhookSamples ?? 0} behind ${webhook.behindRefreshes?.queued ?? 0} queued refreshes, in ${Date.now() - started} ms\n`,
     );
+    if (process.argv.includes('--webhook-only')) {
+      process.stdout.write(
+        `${JSON.stringify({ ...webhook, database: postgres ? 'postgres' : 'pglite' })}\n`,
+      );
+      return;
+    }
     const projectIds = (
       await app.db.query<{ project_id: number }>('SELECT DISTINCT project_id FROM health_snapshots')
     ).map((r) => Number(r.project_id));

@@ -4,7 +4,9 @@
  * it, re-evaluates it, opens a burn escalation and the outbox delivers the card to the channel
  * subscribed to escalations. Measured from sending the webhook to the card reaching a connector
  * double, one webhook at a time, against the running demo app (its embedded simulator is the
- * HaloPSA that changes and sends). The first escalating project only warms the path up.
+ * HaloPSA that changes and sends). The first escalating project only warms the path up. A second
+ * figure takes the same path on other projects with 500 card refreshes kept queued in the outbox
+ * (SPEC §8): new posts must go ahead of them.
  *
  * Two things make one webhook enough to open an escalation: the tenant's policy asks for one day of
  * persistence (the default's three days cannot pass within one request), and the project's stored
@@ -15,8 +17,11 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
 import type { RunningApp } from '../main';
+import type { ConversationRef } from '../app/ports/notifications.port';
+import { parseJson } from '../store/conversation-routes.repository';
 import { SqlDeliveryStore } from '../store/delivery.repository';
 import { percentile } from './percentile';
+import { pendingRefreshes, topUpRefreshes, type RefreshBacklog } from './queued-refreshes';
 
 /** What the phase measured, in milliseconds. */
 export interface WebhookLatency {
@@ -25,6 +30,18 @@ export interface WebhookLatency {
   webhookSamples: number;
   /** Projects whose webhook opened no escalation (no usable plan), left out of the samples. */
   skippedProjects: number[];
+  /** The same path with a backlog of card refreshes kept queued in the outbox (null: not asked). */
+  behindRefreshes: {
+    webhookToCardP99: number;
+    webhookToCardP50: number;
+    webhookSamples: number;
+    /** Refreshes kept pending before each webhook. */
+    queued: number;
+    /** Conversations the refreshes were spread over. */
+    conversations: number;
+    /** Refreshes the connector double received while the samples were taken. */
+    refreshesDelivered: number;
+  } | null;
 }
 
 const CHANNEL = '19:bench-escalations@thread.tacv2';
@@ -40,6 +57,8 @@ const ALEX = {
 /** A connector double that timestamps every activity posted to a conversation. */
 class CardSink {
   private server: HttpServer | null = null;
+  /** Card updates (PUT) received so far. */
+  updates = 0;
   private waiter: { conversation: string; resolve: (card: Arrival) => void } | null = null;
   url = '';
 
@@ -55,7 +74,9 @@ class CardSink {
         res.statusCode = 200;
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ id: `card-${Date.now()}` }));
-        if (this.waiter?.conversation === conversation) {
+        // Only a new post is a card reaching the channel; an update is a refresh.
+        if (req.method === 'PUT') this.updates += 1;
+        else if (this.waiter?.conversation === conversation) {
           const { resolve } = this.waiter;
           this.waiter = null;
           resolve({ at, body });
@@ -114,15 +135,101 @@ async function channelIdle(app: RunningApp, conversationId: string): Promise<voi
   }
 }
 
+/** Open projects without an escalation, the candidates of a webhook sample (at most `limit`). */
+async function unescalatedProjects(
+  app: RunningApp,
+  limit: number,
+): Promise<Array<{ id: number | string; hours: number | null }>> {
+  return app.db.query<{ id: number | string; hours: number | null }>(
+    `SELECT p.id, p.time_actual AS hours FROM halo_projects p
+      WHERE p.tenant_id = $1 AND p.date_closed IS NULL AND coalesce(p.time_actual, 0) > 2
+        AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.tenant_id = p.tenant_id
+                          AND e.project_id = p.id AND e.status IN ('open', 'acknowledged', 'snoozed'))
+      ORDER BY p.id LIMIT $2`,
+    [app.config.tenantId, limit],
+  );
+}
+
 /**
- * Measures webhook → escalation card over up to `maxSamples` open projects without an escalation.
- * The connector double stays up until `close` (later card updates for the channel still land
- * there).
+ * One webhook per project, one at a time: the time from sending it to its escalation card reaching
+ * the channel. `beforeEach` runs before each webhook is sent (outside the timing). The first
+ * project warms the path up (JIT, prepared statements) and is not counted.
+ */
+async function sampleWebhooks(
+  app: RunningApp,
+  sink: CardSink,
+  projects: ReadonlyArray<{ id: number | string; hours: number | null }>,
+  beforeEach: () => Promise<void> = () => Promise.resolve(),
+): Promise<{ samples: number[]; skipped: number[] }> {
+  const simulator = app.simulator!;
+  const tenantId = app.config.tenantId;
+  const samples: number[] = [];
+  const skipped: number[] = [];
+  let warmedUp = false;
+  for (const project of projects) {
+    const id = Number(project.id);
+    // A quarter of the hours already booked: the project is now far over its budget.
+    simulator.corrupt('projects', id, 'projecttimebudget', Math.max(1, (project.hours ?? 4) / 4));
+    await app.db.query('DELETE FROM project_baselines WHERE tenant_id = $1 AND project_id = $2', [
+      tenantId,
+      id,
+    ]);
+    await beforeEach();
+    const card = sink.next(CHANNEL);
+    const sent = performance.now();
+    const status = await simulator.sendWebhook(
+      `${app.url}/api/halo/webhook`,
+      app.config.webhook,
+      simulator.webhookPayload(id),
+    );
+    if (status !== 202) throw new Error(`webhook for project ${id} answered ${status}`);
+    // The delivery is answered at once and processed by the webhook worker (poked as it is
+    // stored); a drain waits for that work. Then the project was re-read and re-evaluated: an
+    // escalation is open, or this project cannot give one (no usable plan) and is skipped. The
+    // sink timestamps the card's arrival meanwhile.
+    await withTimeout(app.webhooks.drain(), 30_000, `the webhook for project ${id}`);
+    const [escalation] = await app.db.query<{ id: string }>(
+      `SELECT id FROM escalations WHERE tenant_id = $1 AND project_id = $2 AND status = 'open'`,
+      [tenantId, id],
+    );
+    if (!escalation) {
+      sink.cancel();
+      skipped.push(id);
+      continue;
+    }
+    const arrival = await withTimeout(card, 30_000, `escalation card for project ${id}`);
+    if (!arrival.body.includes(escalation.id)) {
+      throw new Error(`the card after project ${id}'s webhook is not its escalation's`);
+    }
+    if (warmedUp) samples.push(arrival.at - sent);
+    warmedUp = true;
+    // One card per window share (8 per 2 s), so no card waits on the rate limiter.
+    await new Promise((resolve) => setTimeout(resolve, TEAMS_WINDOW_MS / 8));
+  }
+  return { samples, skipped };
+}
+
+/** Options of the webhook phase. */
+export interface WebhookPhaseOptions {
+  /** Webhooks per figure. */
+  maxSamples?: number;
+  /** Card refreshes kept queued for the second figure (0: no second figure). */
+  queuedRefreshes?: number;
+  /** Channels other than the escalations channel that the refreshes are spread over. */
+  refreshChannels?: number;
+}
+
+/**
+ * Measures webhook → escalation card over up to `maxSamples` open projects without an escalation,
+ * first with an idle outbox, then (when `queuedRefreshes` > 0) on as many other projects with that
+ * many card refreshes kept queued for other channels (new posts go ahead of refreshes). The
+ * connector double stays up until `close` (later card updates for the channel still land there).
  */
 export async function measureWebhookToCard(
   app: RunningApp,
-  maxSamples = 40,
+  options: WebhookPhaseOptions = {},
 ): Promise<{ latency: WebhookLatency; close: () => Promise<void> }> {
+  const { maxSamples = 40, queuedRefreshes = 0, refreshChannels = 10 } = options;
   const simulator = app.simulator;
   if (simulator === null) throw new Error('the webhook phase needs the demo app');
   const tenantId = app.config.tenantId;
@@ -170,64 +277,65 @@ export async function measureWebhookToCard(
     await withTimeout(channelIdle(app, CHANNEL), 120_000, 'the open escalations’ cards');
     await new Promise((resolve) => setTimeout(resolve, TEAMS_WINDOW_MS));
 
-    const projects = await app.db.query<{ id: number | string; hours: number | null }>(
-      `SELECT p.id, p.time_actual AS hours FROM halo_projects p
-        WHERE p.tenant_id = $1 AND p.date_closed IS NULL AND coalesce(p.time_actual, 0) > 2
-          AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.tenant_id = p.tenant_id
-                            AND e.project_id = p.id AND e.status IN ('open', 'acknowledged', 'snoozed'))
-        ORDER BY p.id LIMIT $2`,
-      [tenantId, maxSamples],
+    // With a second figure to take, the candidates are dealt out in turn between the two.
+    const candidates = await unescalatedProjects(
+      app,
+      queuedRefreshes > 0 ? 2 * maxSamples : maxSamples,
     );
-    if (projects.length === 0)
+    if (candidates.length === 0)
       throw new Error('no open demo project without an escalation to measure');
-    const samples: number[] = [];
-    const skipped: number[] = [];
-    // The first project warms the path up (JIT, prepared statements) and is not counted.
-    let warmedUp = false;
-    for (const project of projects) {
-      const id = Number(project.id);
-      // A quarter of the hours already booked: the project is now far over its budget.
-      simulator.corrupt('projects', id, 'projecttimebudget', Math.max(1, (project.hours ?? 4) / 4));
-      await app.db.query('DELETE FROM project_baselines WHERE tenant_id = $1 AND project_id = $2', [
-        tenantId,
-        id,
-      ]);
-      const card = sink.next(CHANNEL);
-      const sent = performance.now();
-      const status = await simulator.sendWebhook(
-        `${app.url}/api/halo/webhook`,
-        app.config.webhook,
-        simulator.webhookPayload(id),
-      );
-      if (status !== 202) throw new Error(`webhook for project ${id} answered ${status}`);
-      // The delivery is answered once the project is re-read and re-evaluated: by then an
-      // escalation is open, or this project cannot give one (no usable plan), and is skipped.
-      const [escalation] = await app.db.query<{ id: string }>(
-        `SELECT id FROM escalations WHERE tenant_id = $1 AND project_id = $2 AND status = 'open'`,
-        [tenantId, id],
-      );
-      if (!escalation) {
-        sink.cancel();
-        skipped.push(id);
-        continue;
-      }
-      const arrival = await withTimeout(card, 30_000, `escalation card for project ${id}`);
-      if (!arrival.body.includes(escalation.id)) {
-        throw new Error(`the card after project ${id}'s webhook is not its escalation's`);
-      }
-      if (warmedUp) samples.push(arrival.at - sent);
-      warmedUp = true;
-      // One card per window share (8 per 2 s), so no card waits on the rate limiter.
-      await new Promise((resolve) => setTimeout(resolve, TEAMS_WINDOW_MS / 8));
-    }
+    const projects = candidates.filter((_p, i) => queuedRefreshes === 0 || i % 2 === 0);
+    const { samples, skipped } = await sampleWebhooks(app, sink, projects);
     if (samples.length === 0)
       throw new Error(`no webhook opened an escalation (${skipped.join(', ')})`);
+    let behindRefreshes: WebhookLatency['behindRefreshes'] = null;
+    if (queuedRefreshes > 0) {
+      const [posted] = await app.db.query<{ kind: string; payload: unknown }>(
+        `SELECT kind, payload FROM outbox WHERE tenant_id = $1 AND status = 'sent'
+            AND conversation->>'conversationId' = $2 ORDER BY id DESC LIMIT 1`,
+        [tenantId, CHANNEL],
+      );
+      if (!posted) throw new Error('no escalation card was posted to copy as a refresh');
+      const backlog: RefreshBacklog = {
+        tenantId,
+        conversations: refreshConversations(sink.url, refreshChannels),
+        card: { kind: posted.kind, payload: parseJson(posted.payload) },
+      };
+      const deliveredBefore = sink.updates;
+      const more = candidates.filter((_p, i) => i % 2 === 1);
+      const behind = await sampleWebhooks(app, sink, more, async () => {
+        await topUpRefreshes(app.db, backlog, queuedRefreshes, new Date());
+        app.dispatcher.poke();
+      });
+      skipped.push(...behind.skipped);
+      // Later phases measure on an idle outbox: let the backlog drain first.
+      await withTimeout(
+        (async () => {
+          while ((await pendingRefreshes(app.db, backlog)) > 0) {
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+        })(),
+        300_000,
+        'the queued refreshes',
+      );
+      if (behind.samples.length === 0)
+        throw new Error('no webhook opened an escalation behind the queued refreshes');
+      behindRefreshes = {
+        webhookToCardP99: percentile(behind.samples, 99),
+        webhookToCardP50: percentile(behind.samples, 50),
+        webhookSamples: behind.samples.length,
+        queued: queuedRefreshes,
+        conversations: refreshChannels,
+        refreshesDelivered: sink.updates - deliveredBefore,
+      };
+    }
     return {
       latency: {
         webhookToCardP99: percentile(samples, 99),
         webhookToCardP50: percentile(samples, 50),
         webhookSamples: samples.length,
         skippedProjects: skipped,
+        behindRefreshes,
       },
       close: () => sink.stop(),
     };
@@ -235,4 +343,17 @@ export async function measureWebhookToCard(
     await sink.stop();
     throw error;
   }
+}
+
+/** `count` channels of the bench team whose posted cards the queued refreshes update. */
+export function refreshConversations(serviceUrl: string, count: number): ConversationRef[] {
+  return Array.from({ length: count }, (_, i) => ({
+    serviceUrl,
+    conversationId: `19:bench-refresh-${i}@thread.tacv2`,
+    channelId: 'msteams',
+    tenantId: 'bench-tenant',
+    botId: '28:bot',
+    conversationType: 'channel',
+    label: `Bench refreshes ${i}`,
+  }));
 }

@@ -22,6 +22,7 @@ import { TenantRenewalPolicy } from '../app/renewals/tenant-renewal-policy';
 import { DecideConcession } from '../app/renewals/decide-concession';
 import { EditStakeholderMap } from '../app/renewals/edit-stakeholder-map';
 import { EvaluateRenewals, type RenewalEvaluationReport } from '../app/renewals/evaluate-renewals';
+import { ExpireConcessions } from '../app/renewals/expire-concessions';
 import { GetConcession } from '../app/renewals/get-concession';
 import { ListConcessions } from '../app/renewals/list-concessions';
 import { LogCheckpoint } from '../app/renewals/log-checkpoint';
@@ -33,6 +34,7 @@ import { RenewalQueries } from '../app/renewals/renewal-queries';
 import type { RenewalStore, RenewalUnitOfWork } from '../app/renewals/renewal-store.port';
 import { RequestConcession } from '../app/renewals/request-concession';
 import { RouteLiveRenewalCards } from '../app/renewals/route-live-renewal-cards';
+import { RunCheckpointEscalations } from '../app/renewals/run-checkpoint-escalations';
 import { SetUpliftStatus } from '../app/renewals/set-uplift-status';
 import { AuditLog } from '../audit/audit-log';
 import { DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from '../domain/renewals';
@@ -77,6 +79,11 @@ export interface RenewalsModuleDeps {
   evaluateCron: string;
   /** Cron of the daily `governance-review` job (it creates the review on the month's first working day). */
   governanceCron?: string;
+  /**
+   * Cron of the `renewal-timers` job (missed checkpoints between daily runs, concession expiry);
+   * every 5 minutes by default.
+   */
+  timersCron?: string;
   /** A fixed policy (tests); by default the tenant's newest stored version, else the built-in one. */
   policy?: RenewalPolicy;
   /** Shadow mode: the evaluation computes and stores, but posts nothing. */
@@ -200,6 +207,16 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     pilot: { settings: new SqlTabSettings(db, clock), tenantId },
     ...(deps.shadow !== undefined ? { shadow: deps.shadow } : {}),
   });
+  const checkpointTimer = new RunCheckpointEscalations({
+    store,
+    uow,
+    pilot: new SqlTabSettings(db, clock),
+    tenantId,
+    clock,
+    policy,
+    ...(deps.shadow !== undefined ? { shadow: deps.shadow } : {}),
+  });
+  const expireConcessions = new ExpireConcessions({ store, uow, clock, policy });
   const access = new ReadAccess(new SqlOwnership(db, tenantId));
   return {
     routes: [
@@ -246,6 +263,15 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
         name: 'governance-review',
         cron: deps.governanceCron ?? '0 7 * * 1-5',
         run: async () => void (await createGovernanceReview.run()),
+      },
+      {
+        name: 'renewal-timers',
+        cron: deps.timersCron ?? '*/5 * * * *',
+        run: async () => {
+          const escalated = (await checkpointTimer.run()).escalated;
+          const expired = await expireConcessions.run();
+          if (escalated.length > 0 || expired.length > 0) outboxChanged.notify();
+        },
       },
     ],
     createGovernanceReview,

@@ -90,6 +90,16 @@ export class ConcessionRepository implements ConcessionRequests {
     return true;
   }
 
+  /** Marks a still-pending request (at `expectedVersion`) expired at `at`; false when it moved on. */
+  async expireConcession(id: number, expectedVersion: number, at: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE concession_requests SET status = 'expired', version = version + 1, decided_at = $4
+        WHERE tenant_id = $1 AND id = $2 AND version = $3 AND status = 'pending' RETURNING id`,
+      [this.tenantId, id, expectedVersion, at],
+    );
+    return rows.length === 1;
+  }
+
   /** Remembers which outbox post carries a concession's card. */
   async setConcessionCard(id: number, dedupeKey: string): Promise<void> {
     await this.db.query(

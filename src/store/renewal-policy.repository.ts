@@ -2,7 +2,7 @@ import type {
   RenewalPolicyVersion,
   RenewalPolicyVersions,
 } from '../app/renewals/renewal-policies.port';
-import type { RenewalPolicy } from '../domain/renewals';
+import { upgradeRenewalPolicy, type StoredRenewalPolicy } from '../domain/renewals';
 import type { Db } from './db';
 import { isoOf, json } from './renewal-columns';
 
@@ -49,7 +49,7 @@ export class RenewalPolicyRepository implements RenewalPolicyVersions {
 function versionOf(r: Record<string, unknown>): RenewalPolicyVersion {
   return {
     version: Number(r.version),
-    policy: json<RenewalPolicy>(r.policy),
+    policy: upgradeRenewalPolicy(json<StoredRenewalPolicy>(r.policy)),
     createdAt: isoOf(r.created_at),
     createdBy: String(r.created_by),
     reason: String(r.reason),

@@ -1,5 +1,6 @@
 import { AnswerConcessionCard } from '../../src/app/renewals/answer-concession-card';
 import { DecideConcession } from '../../src/app/renewals/decide-concession';
+import { ExpireConcessions } from '../../src/app/renewals/expire-concessions';
 import { GetConcession } from '../../src/app/renewals/get-concession';
 import { RequestConcession } from '../../src/app/renewals/request-concession';
 import { DEFAULT_RENEWAL_POLICY } from '../../src/domain/renewals';
@@ -182,5 +183,72 @@ describe('GetConcession and AnswerConcessionCard', () => {
     ]);
     expect((await new GetConcession(ports).run(id))?.status).toBe('approved');
     expect(await new GetConcession(ports).run(999)).toBeNull();
+  });
+});
+
+describe('ExpireConcessions', () => {
+  test('expires a request nobody decided within the policy’s days, once: timeline, audit, card, requester', async () => {
+    const { ports, uow, clock, request } = setup();
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'Loyalty' });
+    if (!requested.ok) throw new Error(requested.message);
+    const policy = {
+      ...DEFAULT_RENEWAL_POLICY,
+      concession: { ...DEFAULT_RENEWAL_POLICY.concession, expiryDays: 3 },
+    };
+    const expire = new ExpireConcessions({ store: ports, uow, clock, policy });
+    const id = requested.concession.id;
+
+    clock.advance(3 * 86_400_000 - 1000); // a second short of three days
+    expect(await expire.run()).toEqual([]);
+    clock.advance(1000);
+    expect(await expire.run()).toEqual([id]);
+    expect(await expire.run()).toEqual([]);
+
+    expect((await ports.concessions.concession(id))?.status).toBe('expired');
+    expect(ports.events.rows.map((e) => e.kind)).toEqual([
+      'concession.requested',
+      'concession.expired',
+    ]);
+    expect(ports.audit.entries.map((e) => e.action)).toEqual([
+      'concession.requested',
+      'concession.expired',
+    ]);
+    expect(ports.outbox.intents.slice(2)).toEqual([
+      expect.objectContaining({
+        dedupeKey: `concession:${id}:expired`,
+        updateOf: `concession:${id}`,
+      }),
+      expect.objectContaining({
+        dedupeKey: `concession:${id}:expired:people`,
+        target: {
+          people: expect.objectContaining({
+            activityType: 'concessionExpired',
+            audience: expect.objectContaining({ aadObjectIds: ['aad-am'] }),
+          }),
+        },
+      }),
+    ]);
+  });
+
+  test('a request decided before the tick is left alone', async () => {
+    const { ports, uow, clock, request, decide } = setup();
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'Loyalty' });
+    if (!requested.ok) throw new Error(requested.message);
+    const decided = await decide.run(lead, {
+      concessionId: requested.concession.id,
+      decision: 'approve',
+    });
+    expect(decided.ok).toBe(true);
+    clock.advance(28 * 86_400_000);
+
+    const expired = await new ExpireConcessions({
+      store: ports,
+      uow,
+      clock,
+      policy: DEFAULT_RENEWAL_POLICY,
+    }).run();
+
+    expect(expired).toEqual([]);
+    expect((await ports.concessions.concession(requested.concession.id))?.status).toBe('approved');
   });
 });

@@ -180,6 +180,14 @@ export class FakeConcessions implements ConcessionRequests {
     this.decisions.push({ id, status: d.status });
     return true;
   }
+  async expireConcession(id: number, expectedVersion: number, at: string) {
+    const row = this.rows.find(
+      (r) => r.id === id && r.version === expectedVersion && r.status === 'pending',
+    );
+    if (!row) return false;
+    Object.assign(row, { status: 'expired', version: row.version + 1, decidedAt: at });
+    return true;
+  }
   async setConcessionCard(id: number, dedupeKey: string) {
     if (!this.cards.has(id)) this.cards.set(id, dedupeKey);
   }

@@ -109,7 +109,7 @@ describe('RunEscalationSla', () => {
   test('the tenant policy sets the delay: 1 h instead of 4 h re-escalates at 14:00', async () => {
     const { store, sla } = setUp('2026-11-23T14:00:00.000Z');
     store.config = {
-      default: { ...DEFAULT_DELIVERY_POLICY, reescalateAfterHours: 1 },
+      default: { ...DEFAULT_DELIVERY_POLICY, reescalateAfterHours: { low: 1, medium: 1, high: 1 } },
       byProjectType: {},
       byClient: {},
     };

@@ -14,7 +14,7 @@ export interface ConcessionRow {
   reason: string;
   assessment: Record<string, unknown>;
   approverTier: 'cs_lead' | 'msp_owner';
-  status: 'pending' | 'approved' | 'rejected';
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
   version: number;
   requestedBy: ConcessionPerson;
   requestedByKey: string;
@@ -47,6 +47,11 @@ export interface ConcessionRequests {
       comment: string | null;
     },
   ): Promise<boolean>;
+  /**
+   * Marks a request nobody decided as expired at `at`, if it is still pending at `expectedVersion`
+   * (compare-and-set). False when someone decided (or expired it) first.
+   */
+  expireConcession(id: number, expectedVersion: number, at: string): Promise<boolean>;
   /** Remembers which outbox post carries a concession's card. */
   setConcessionCard(id: number, dedupeKey: string): Promise<void>;
   /** The outbox dedupe key of a concession's posted card, if any. */

@@ -57,7 +57,10 @@ export async function concessionPrecedents(ports: {
   concessions: ConcessionRequests;
   contracts: ContractCatalog;
 }): Promise<ConcessionPrecedent[]> {
-  const decided = (await ports.concessions.concessions(null)).filter((c) => c.status !== 'pending');
+  // An expired request was never decided: it is no precedent either way.
+  const decided = (await ports.concessions.concessions(null)).filter(
+    (c) => c.status === 'approved' || c.status === 'rejected',
+  );
   if (decided.length === 0) return [];
   const money = await ports.contracts.contractMoney(decided.map((c) => c.contractId));
   return decided.map((c) => {

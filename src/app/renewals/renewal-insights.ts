@@ -265,6 +265,7 @@ const KINDS: readonly RenewalTimelineKind[] = [
   'concession.requested',
   'concession.decided',
   'concession.refused',
+  'concession.expired',
   'note.written-back',
   'outcome',
 ];

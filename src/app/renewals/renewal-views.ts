@@ -119,7 +119,7 @@ export interface ConcessionView {
   precedentCount: number;
   approverTier: 'cs_lead' | 'msp_owner';
   tierReasons: string[];
-  status: 'pending' | 'approved' | 'rejected';
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
   version: number;
   requestedBy: string;
   requestedAt: string;

@@ -13,7 +13,7 @@ import {
   snooze,
 } from './escalation-human-actions';
 import type { CauseSignal, EscalationCause, ProjectAssessment } from './health-score';
-import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, type Level } from './policy';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, type Level, type Severity } from './policy';
 
 const policy = DEFAULT_DELIVERY_POLICY;
 const owners = { deliveryDirectorAgentId: 'dd1', incidentCommanderAgentId: 'ic1' };
@@ -249,6 +249,31 @@ describe('lifecycle', () => {
     if (d)
       expect(reescalateIfOverdue(now, d.escalation, assessment([0.3]), policy, owners)).toBeNull();
   });
+
+  test.each<[Severity, number, string]>([
+    ['high', 4, '2025-02-05T16:00:00.000Z'],
+    ['high', 1, '2025-02-05T13:00:00.000Z'],
+    ['medium', 8, '2025-02-06T16:00:00.000Z'],
+  ])(
+    'a %s escalation re-escalates its own severity’s %i h after acknowledge-by',
+    (sev, hours, due) => {
+      const high = step([], T0, assessment([0.3, 0.3, 0.3])).store[0]!;
+      const e = {
+        ...high,
+        severity: sev,
+        acknowledgeBy: sev === 'high' ? '2025-02-05T12:00:00.000Z' : '2025-02-06T08:00:00.000Z',
+      };
+      const perSeverity = {
+        ...policy,
+        reescalateAfterHours: {
+          low: 48,
+          medium: sev === 'medium' ? hours : 2,
+          high: sev === 'high' ? hours : 2,
+        },
+      };
+      expect(reescalationDueAt(e, perSeverity)).toBe(due);
+    },
+  );
 
   test('acknowledged escalations do not re-escalate', () => {
     const ack = acknowledge(opened()[0]!, 'pm1', '2025-02-05T10:00:00.000Z');

@@ -424,13 +424,14 @@ function evaluateExisting(
 /**
  * When an escalation still unacknowledged re-escalates to the delivery director (ISO): its
  * acknowledge-by time (set from the severity's SLA when it opened or was raised) plus the policy's
- * re-escalation delay. High severity under the default policy: 4 h + 4 h after opening.
+ * re-escalation delay for its severity. High severity under the default policy: 4 h + 4 h after
+ * opening.
  */
 export function reescalationDueAt(
-  e: Pick<Escalation, 'acknowledgeBy'>,
+  e: Pick<Escalation, 'acknowledgeBy' | 'severity'>,
   policy: Pick<DeliveryPolicy, 'reescalateAfterHours'>,
 ): string {
-  return addHours(e.acknowledgeBy, policy.reescalateAfterHours);
+  return addHours(e.acknowledgeBy, policy.reescalateAfterHours[e.severity]);
 }
 
 /**

@@ -124,3 +124,52 @@ describe('pilot scope', () => {
     },
   );
 });
+
+describe('re-escalation delay per severity', () => {
+  test('a high escalation re-escalates 4 h after its acknowledge-by under the default', () => {
+    expect(DEFAULT_DELIVERY_POLICY.reescalateAfterHours.high).toBe(4);
+  });
+
+  test('a policy saved with one delay for every severity validates with that delay for each', () => {
+    const older = { ...DEFAULT_DELIVERY_POLICY, reescalateAfterHours: 6 };
+    const r = validatePolicy(older);
+    expect(r.ok && r.policy.reescalateAfterHours).toEqual({ low: 6, medium: 6, high: 6 });
+  });
+
+  test('a stored config with the old single number resolves per severity', () => {
+    const config = {
+      default: { ...DEFAULT_DELIVERY_POLICY, reescalateAfterHours: 2 },
+      byProjectType: { Migration: { reescalateAfterHours: 1 } },
+      byClient: {},
+    } as unknown as DeliveryPolicyConfig;
+    expect(
+      resolvePolicy(config, { clientId: '1', projectType: null }).reescalateAfterHours,
+    ).toEqual({ low: 2, medium: 2, high: 2 });
+    expect(
+      resolvePolicy(config, { clientId: '1', projectType: 'Migration' }).reescalateAfterHours,
+    ).toEqual({ low: 1, medium: 1, high: 1 });
+  });
+
+  test('an override of one severity keeps the others', () => {
+    const config: DeliveryPolicyConfig = {
+      default: DEFAULT_DELIVERY_POLICY,
+      byProjectType: {},
+      byClient: { '7': { reescalateAfterHours: { high: 1 } } },
+    };
+    expect(
+      resolvePolicy(config, { clientId: '7', projectType: null }).reescalateAfterHours,
+    ).toEqual({ low: 4, medium: 4, high: 1 });
+  });
+
+  test.each([
+    [{ low: 4, medium: 4, high: -1 }, 'reescalateAfterHours'],
+    [{ low: 4, medium: 4 }, 'reescalateAfterHours'],
+    [1e308, 'reescalateAfterHours'],
+    [{ low: 4, medium: Number.NaN, high: 4 }, 'reescalateAfterHours'],
+  ])('refuses a re-escalation delay of %p', (value, path) => {
+    const r = validatePolicy({ ...DEFAULT_DELIVERY_POLICY, reescalateAfterHours: value });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.some((p) => p.startsWith(path))).toBe(true);
+  });
+});

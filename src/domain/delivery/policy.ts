@@ -98,8 +98,12 @@ export interface DeliveryPolicy {
   timesheetGraceDays: number;
   /** Hours to acknowledge an escalation, per severity. */
   acknowledgeSlaHours: Record<Severity, number>;
-  /** Extra hours past the acknowledge-by time before re-escalating to the delivery director. */
-  reescalateAfterHours: number;
+  /**
+   * Extra hours past the acknowledge-by time before re-escalating to the delivery director, per
+   * severity (high: 4 h + 4 h after opening, SPEC §4). Policies saved when this was one number for
+   * every severity load with that number for each.
+   */
+  reescalateAfterHours: Record<Severity, number>;
   /** Severity given to an amber and to a red signal. */
   severities: { amber: Severity; red: Severity };
   /** Escalations at or above this severity go to the incident commander first. */
@@ -166,7 +170,7 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   staleAfterDays: 3,
   timesheetGraceDays: 5,
   acknowledgeSlaHours: { low: 72, medium: 24, high: 4 },
-  reescalateAfterHours: 4,
+  reescalateAfterHours: { low: 4, medium: 4, high: 4 },
   severities: { amber: 'medium', red: 'high' },
   incidentCommanderSeverity: 'high',
   pilot: { clientIds: [], projectIds: [] },
@@ -217,7 +221,11 @@ const policySchema = z.object({
   staleAfterDays: positive,
   timesheetGraceDays: z.number().int().positive().max(366),
   acknowledgeSlaHours: z.object({ low: positive, medium: positive, high: positive }),
-  reescalateAfterHours: nonNegative,
+  reescalateAfterHours: z.union([
+    // The single number of policies saved before it was per severity.
+    nonNegative.transform((hours) => ({ low: hours, medium: hours, high: hours })),
+    z.object({ low: nonNegative, medium: nonNegative, high: nonNegative }),
+  ]),
   severities: z.object({ amber: severity, red: severity }),
   incidentCommanderSeverity: severity,
   pilot: z.object({
@@ -271,11 +279,17 @@ export function belowSeverityFloor(severity: Severity, floor: Severity | null): 
   return floor !== null && SEVERITY_RANK[severity] < SEVERITY_RANK[floor];
 }
 
+/** A re-escalation delay as stored: one number for every severity (older policies) or per severity. */
+function perSeverity(stored: unknown): unknown {
+  return typeof stored === 'number' ? { low: stored, medium: stored, high: stored } : stored;
+}
+
 /** Apply one override on top of a policy (nested objects merge key by key; arrays replace). */
 export function applyOverride(base: DeliveryPolicy, override: PolicyOverride): DeliveryPolicy {
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    if (value === undefined) continue;
+  for (const [key, stored] of Object.entries(override)) {
+    if (stored === undefined) continue;
+    const value = key === 'reescalateAfterHours' ? perSeverity(stored) : stored;
     const current = out[key];
     out[key] =
       typeof value === 'object' &&

@@ -15,6 +15,10 @@ export const ACTIVITY_TYPES = {
     description: 'A concession waits for your decision',
     templateText: 'A {depth} concession for {client} waits for your decision',
   },
+  concessionExpired: {
+    description: 'A concession you requested expired undecided',
+    templateText: 'Your {depth} concession for {client} expired: nobody decided within {days} days',
+  },
   escalationOwner: {
     description: 'An escalation you own needs acknowledging',
     templateText: 'Escalation on {project} needs acknowledging: {cause}',
@@ -167,6 +171,33 @@ export function concessionPendingNotice(concession: {
     { depth: `${concession.discountPct} %`, client: concession.clientName },
     {
       audience: audience({ aadObjectIds: concession.eligibleApproverAadObjectIds }),
+      stream: 'approvals',
+      link: { page: 'contract', contractId: concession.contractId },
+      actionToday: true,
+    },
+  );
+}
+
+/** A concession nobody decided within the policy's expiry → its requester (who may ask again). */
+export function concessionExpiredNotice(concession: {
+  contractId: number;
+  clientName: string;
+  discountPct: number;
+  expiryDays: number;
+  requesterAadObjectId: string | null;
+}): PersonalNotice {
+  return notice(
+    'concessionExpired',
+    {
+      depth: `${concession.discountPct} %`,
+      client: concession.clientName,
+      days: String(concession.expiryDays),
+    },
+    {
+      audience: audience({
+        aadObjectIds:
+          concession.requesterAadObjectId === null ? [] : [concession.requesterAadObjectId],
+      }),
       stream: 'approvals',
       link: { page: 'contract', contractId: concession.contractId },
       actionToday: true,

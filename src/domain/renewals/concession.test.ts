@@ -1,6 +1,8 @@
 import {
   assessConcession,
+  concessionExpiresAt,
   decideConcession,
+  isConcessionExpired,
   openConcession,
   type ConcessionContract,
   type ConcessionPrecedent,
@@ -204,5 +206,32 @@ describe('decideConcession', () => {
       ok: false,
       reason: 'already-decided',
     });
+  });
+});
+
+describe('concession expiry', () => {
+  const pending = (): ConcessionState =>
+    openConcession(request(15), assessConcession(request(15), contract, [], P));
+  const expiresAt = concessionExpiresAt(request(15).requestedAt, 14);
+
+  test.each<[string, string, boolean]>([
+    [
+      'a second before the 14 days are up',
+      new Date(Date.parse(expiresAt) - 1000).toISOString(),
+      false,
+    ],
+    ['exactly 14 days after the request', expiresAt, true],
+    ['a day later', new Date(Date.parse(expiresAt) + 86_400_000).toISOString(), true],
+  ])('a pending request is expired %s: %s → %s', (_name, now, expired) => {
+    expect(isConcessionExpired(pending(), now, 14)).toBe(expired);
+  });
+
+  test('a decided request never expires', () => {
+    const decided: ConcessionState = { ...pending(), status: 'approved' };
+    expect(isConcessionExpired(decided, '2099-01-01T00:00:00Z', 14)).toBe(false);
+  });
+
+  test('expires the number of days after the request', () => {
+    expect(concessionExpiresAt('2026-02-01T10:00:00.000Z', 14)).toBe('2026-02-15T10:00:00.000Z');
   });
 });

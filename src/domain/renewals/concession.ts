@@ -174,7 +174,8 @@ export const TIER_APPROVER_ROLES: Record<ApproverTier, readonly string[]> = {
 export interface ConcessionState {
   request: ConcessionRequest;
   approverTier: ApproverTier;
-  status: 'pending' | 'approved' | 'rejected';
+  /** `expired`: nobody decided within the policy's `concession.expiryDays`. */
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
   version: number;
   decidedBy: string | null;
   decidedAt: string | null;
@@ -254,4 +255,21 @@ export function decideConcession(
 /** Convenience for timelines and KPIs: the decided concessions of a list, with their day. */
 export function decidedOn(state: ConcessionState): IsoDate | null {
   return state.decidedAt === null ? null : state.decidedAt.slice(0, 10);
+}
+
+/** When a request made at `requestedAt` expires undecided (ISO instant), `expiryDays` later. */
+export function concessionExpiresAt(requestedAt: string, expiryDays: number): string {
+  return new Date(Date.parse(requestedAt) + expiryDays * 86_400_000).toISOString();
+}
+
+/** A pending request nobody decided within `expiryDays` of its request, as of `now`. */
+export function isConcessionExpired(
+  state: Pick<ConcessionState, 'status' | 'request'>,
+  now: string,
+  expiryDays: number,
+): boolean {
+  return (
+    state.status === 'pending' &&
+    Date.parse(now) >= Date.parse(concessionExpiresAt(state.request.requestedAt, expiryDays))
+  );
 }

@@ -1,6 +1,11 @@
 /** Validation of a renewal policy as an admin supplies it: shape, ranges and cross-field rules. */
 import { z } from 'zod';
-import { CHURN_SIGNAL_FAMILIES, READINESS_DRIVER_KEYS, type RenewalPolicy } from './renewal-policy';
+import {
+  CHURN_SIGNAL_FAMILIES,
+  DEFAULT_CONCESSION_EXPIRY_DAYS,
+  READINESS_DRIVER_KEYS,
+  type RenewalPolicy,
+} from './renewal-policy';
 
 /**
  * The magnitude no renewal policy number may exceed (scores, days, counts, money-free ratios):
@@ -96,6 +101,8 @@ const policySchema = z.object({
       unknown: share,
     }),
     gapClosedPerPoint: share,
+    // Older saved policies have none: the default applies.
+    expiryDays: intPos.max(365).default(DEFAULT_CONCESSION_EXPIRY_DAYS),
   }),
   churn: z.object({
     leavingFamilies: z.array(z.enum(CHURN_SIGNAL_FAMILIES)),

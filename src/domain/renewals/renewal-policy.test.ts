@@ -1,4 +1,9 @@
-import { DEFAULT_RENEWAL_POLICY, sizeBandOf } from './renewal-policy';
+import {
+  DEFAULT_RENEWAL_POLICY,
+  sizeBandOf,
+  upgradeRenewalPolicy,
+  type StoredRenewalPolicy,
+} from './renewal-policy';
 import { validateRenewalPolicy } from './renewal-policy-validation';
 
 describe('renewal policy', () => {
@@ -56,5 +61,25 @@ describe('renewal policy', () => {
     [50000, 'large'],
   ])('%p a month is %s', (value, band) => {
     expect(sizeBandOf(value, DEFAULT_RENEWAL_POLICY.concession.sizeBands)).toBe(band);
+  });
+
+  test.each([0, -1, 1.5, 366])('refuses a concession expiry of %p days', (days) => {
+    const bad = structuredClone(DEFAULT_RENEWAL_POLICY);
+    bad.concession.expiryDays = days;
+    const r = validateRenewalPolicy(bad);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual([expect.stringContaining('concession.expiryDays')]);
+  });
+
+  test('a policy saved before concession expiry existed validates and loads with 14 days', () => {
+    const older: StoredRenewalPolicy = structuredClone(DEFAULT_RENEWAL_POLICY);
+    delete older.concession.expiryDays;
+
+    const validated = validateRenewalPolicy(older);
+
+    expect(validated.ok && validated.policy.concession.expiryDays).toBe(14);
+    expect(upgradeRenewalPolicy(older).concession.expiryDays).toBe(14);
+    expect(upgradeRenewalPolicy(DEFAULT_RENEWAL_POLICY)).toEqual(DEFAULT_RENEWAL_POLICY);
   });
 });

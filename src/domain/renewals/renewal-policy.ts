@@ -67,6 +67,9 @@ export interface SizeBand {
 /** Bands of readiness, best first; `unknown` when the data is too thin. */
 export type ReadinessBand = 'ready' | 'watch' | 'at-risk' | 'unknown';
 
+/** Days a concession request waits for a decision before it expires, unless the policy says otherwise. */
+export const DEFAULT_CONCESSION_EXPIRY_DAYS = 14;
+
 /** A complete renewal policy. */
 export interface RenewalPolicy {
   version: number;
@@ -155,6 +158,8 @@ export interface RenewalPolicy {
     baseRenewalProbability: Record<ReadinessBand, number>;
     /** Share of the remaining churn gap each discount point closes (diminishing, capped at the gap). */
     gapClosedPerPoint: number;
+    /** Days a request may wait for a decision before it expires (the requester is told). */
+    expiryDays: number;
   };
   churn: {
     /**
@@ -300,6 +305,7 @@ export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = {
     ],
     baseRenewalProbability: { ready: 0.95, watch: 0.8, 'at-risk': 0.55, unknown: 0.75 },
     gapClosedPerPoint: 0.04,
+    expiryDays: DEFAULT_CONCESSION_EXPIRY_DAYS,
   },
   churn: {
     leavingFamilies: ['sentiment', 'overdue-invoices', 'low-utilisation'],
@@ -333,4 +339,20 @@ export function sizeBandOf(monthlyValue: number, bands: readonly SizeBand[]): st
     if (b.maxMonthlyValue === null || monthlyValue <= b.maxMonthlyValue) return b.name;
   }
   return bands[bands.length - 1]?.name ?? 'all';
+}
+
+/** A stored policy as versions before a field existed saved it (the fields added later optional). */
+export type StoredRenewalPolicy = Omit<RenewalPolicy, 'concession'> & {
+  concession: Omit<RenewalPolicy['concession'], 'expiryDays'> & { expiryDays?: number };
+};
+
+/** A stored policy with the fields added since it was saved at their defaults. */
+export function upgradeRenewalPolicy(stored: StoredRenewalPolicy): RenewalPolicy {
+  return {
+    ...stored,
+    concession: {
+      ...stored.concession,
+      expiryDays: stored.concession.expiryDays ?? DEFAULT_CONCESSION_EXPIRY_DAYS,
+    },
+  };
 }

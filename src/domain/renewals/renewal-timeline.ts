@@ -21,6 +21,7 @@ export type RenewalTimelineKind =
   | 'concession.requested'
   | 'concession.decided'
   | 'concession.refused'
+  | 'concession.expired'
   | 'note.written-back'
   | 'outcome';
 
@@ -55,8 +56,9 @@ const KIND_ORDER: Record<RenewalTimelineKind, number> = {
   'concession.requested': 12,
   'concession.decided': 13,
   'concession.refused': 14,
-  'note.written-back': 15,
-  outcome: 16,
+  'concession.expired': 15,
+  'note.written-back': 16,
+  outcome: 17,
 };
 
 function instant(at: string): number {
