@@ -2,6 +2,7 @@ import {
   blockage,
   burnForecast,
   capacityHoursPerDay,
+  effortModel,
   scheduleForecast,
   signalsFor,
 } from './forecast';
@@ -60,6 +61,38 @@ describe('burn forecast', () => {
     expect(burnForecast(overrunning, policy).value ?? 0).toBeGreaterThan(
       burnForecast(facts, policy).value ?? 0,
     );
+  });
+});
+
+describe('the cost rate: a regime is every recent task running over, not one spike', () => {
+  // Ten closed tasks of 10 h: six older ones on their estimate, then the latest four; plus open work.
+  const facts = (latest: number[]) =>
+    referenceFacts({
+      asOf: '2025-01-24',
+      tasks: [
+        ...[0, 1, 2, 3, 4, 5].map((i) =>
+          task(`old${i}`, { status: 'closed', loggedHours: 10, closedOn: '2025-01-08' }),
+        ),
+        ...latest.map((h, i) =>
+          task(`new${i}`, { status: 'closed', loggedHours: h, closedOn: `2025-01-2${i}` }),
+        ),
+        task('open1', { estimateHours: 40 }),
+      ],
+    });
+  const rate = (latest: number[]) => effortModel(facts(latest))!.rate;
+
+  test.each<[string, number[]]>([
+    ['one task absorbed a spike', [14, 10, 10, 10]],
+    ['two tasks absorbed a spike', [14, 14, 10, 10]],
+  ])('%s: the recent four do not set the rate', (_label, latest) => {
+    // Below what the latest four alone would give ((Σ latest + prior) / (40 + prior)).
+    const pooledLatest = (latest.reduce((a, b) => a + b, 0) + 7) / (40 + 7);
+    expect(rate(latest)).toBeLessThan(pooledLatest);
+  });
+
+  test('every one of the latest four over its estimate: the new regime is the rate', () => {
+    // (4 × 14 + prior 7) / (40 + 7), prior = 5 % of the 140 h estimate.
+    expect(rate([14, 14, 14, 14])).toBeCloseTo((56 + 7) / 47, 6);
   });
 });
 

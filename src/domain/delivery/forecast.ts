@@ -186,6 +186,8 @@ function taskRate(facts: ProjectFacts, est: Map<string, number>, total: number):
     .sort((a, b) => (b.closedOn ?? '').localeCompare(a.closedOn ?? ''))
     .slice(0, RECENT_TASKS);
   if (latest.length < RECENT_TASKS) return weighted;
+  // One or two tasks that absorbed a spike are not a regime: every one of them must have run over.
+  if (!latest.every((t) => capped(t) > (est.get(t.id) ?? 0))) return weighted;
   const recent =
     (sum(latest.map(capped)) + prior) / (sum(latest.map((t) => est.get(t.id) ?? 0)) + prior);
   return Math.max(weighted, recent);

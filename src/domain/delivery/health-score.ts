@@ -134,7 +134,8 @@ export interface ProjectAssessment {
  * 3: milestones forecast by phase (a phase not yet at work on its plan, carrying the slip before it);
  *    scope growth the budget's room absorbs is not creep; silence longer than a holiday fortnight is
  *    evidence of a stall; a whole-project hold persists before it escalates.
- * 4: the team's pace is read from the weeks it worked (a week with no time at all is absence).
+ * 4: the team's pace is read from the weeks it worked (a week with no time at all is absence); the
+ *    latest tasks set the cost rate only when every one of them ran over (one spiked task is no regime).
  */
 export const DELIVERY_MODEL_REVISION = 4;
 
