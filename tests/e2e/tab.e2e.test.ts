@@ -190,7 +190,7 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
     'opening a red project shows its drivers against their thresholds and its trend chart',
     async () => {
       await page.goto(`${app.url}/`);
-      await page.getByLabel('RAG').selectOption('red');
+      await page.getByLabel('RAG', { exact: true }).selectOption('red');
       const first = page.locator('[data-testid=project-list] > li[data-rag=red]').first();
       await first.waitFor();
       const id = Number(await first.getAttribute('data-project-id'));
