@@ -4,7 +4,7 @@ import type { Db } from './db';
 
 /** Arbitrary constant naming the migration lock, shared by every instance of the app. */
 const MIGRATION_LOCK_KEY = 728_114_301;
-const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
 /**
  * Applies the SQL files in `migrations/` not yet applied, in name order, in one transaction under

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Db } from './db';
 import { migrate } from './migrate';
 import { openPglite } from './pglite-db';
+import { openMigratedMemoryPglite } from './pglite-memory';
 import { openPostgres } from './pg-db';
 import { entraPassword } from './pg-entra-password';
 
@@ -44,7 +45,7 @@ export async function openDatabase(target: DatabaseTarget, log?: DatabaseLog): P
     await mkdir(dir, { recursive: true });
     db = await openPglite(dir);
   } else {
-    db = await openPglite(null);
+    return openMigratedMemoryPglite();
   }
   await migrate(db);
   return db;

@@ -61,11 +61,17 @@ const parsers = {
   [types.NUMERIC]: (value: string) => Number(value),
 };
 
-/** Opens embedded PGlite: under `dataDir` on disk, or in memory when `dataDir` is null. */
-export async function openPglite(dataDir: string | null): Promise<Db> {
+/**
+ * Opens embedded PGlite: under `dataDir` on disk, or in memory when `dataDir` is null — started from
+ * `template` (a dumped data directory) when given, which skips initdb.
+ */
+export async function openPglite(dataDir: string | null, template?: Blob): Promise<Db> {
   const release = dataDir === null ? () => undefined : lockDataDir(path.resolve(dataDir));
   try {
-    const pg = dataDir === null ? new PGlite({ parsers }) : new PGlite(dataDir, { parsers });
+    const pg =
+      dataDir === null
+        ? new PGlite({ parsers, ...(template ? { loadDataDir: template } : {}) })
+        : new PGlite(dataDir, { parsers });
     await pg.waitReady;
     return new PgliteDb(pg, release);
   } catch (error) {
@@ -74,12 +80,22 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
   }
 }
 
+/** The data directory of an embedded database as one tar blob (PGlite's own dump). */
+export async function dumpPglite(db: Db): Promise<Blob> {
+  if (!(db instanceof PgliteDb)) throw new Error('only an embedded PGlite database can be dumped');
+  return db.dump();
+}
+
 class PgliteDb implements Db {
   readonly engine = 'pglite' as const;
   constructor(
     private readonly pg: PGlite,
     private readonly release: () => void,
   ) {}
+
+  dump(): Promise<Blob> {
+    return this.pg.dumpDataDir('none');
+  }
 
   async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     const result = await this.pg.query<R>(sql, params as unknown[]);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Db } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
-import { openPglite } from '../../src/store/pglite-db';
+import { openMigratedMemoryPglite } from '../../src/store/pglite-memory';
 import { openPostgres } from '../../src/store/pg-db';
 
 /** A database a test suite runs against, with a way to open more connections to the same data. */
@@ -35,8 +35,7 @@ export function testDatabases(): TestDatabase[] {
 }
 
 async function openTestPglite(): Promise<TestDatabaseHandle> {
-  const db = await openPglite(null);
-  await migrate(db);
+  const db = await openMigratedMemoryPglite();
   return {
     db,
     connect: () => {
