@@ -136,8 +136,11 @@ export interface ProjectAssessment {
  *    evidence of a stall; a whole-project hold persists before it escalates.
  * 4: the team's pace is read from the weeks it worked (a week with no time at all is absence); the
  *    latest tasks set the cost rate only when every one of them ran over (one spiked task is no regime).
+ * 5: the team's pace is read over the working days it was present (a run of a working week or more
+ *    with nothing booked — a hold, a holiday — is absence, also inside a week); only a task that
+ *    closed over its estimate confirms a cost forecast's level (one closed within it found no overrun).
  */
-export const DELIVERY_MODEL_REVISION = 4;
+export const DELIVERY_MODEL_REVISION = 5;
 
 /** The model version a judgement was made under: code revision and tenant policy version. */
 export function deliveryModelVersion(policy: Pick<DeliveryPolicy, 'version'>): string {
@@ -212,6 +215,11 @@ export interface SignalReading {
   evidence?: boolean;
   /** Tasks closed that day; absent on older readings. */
   closedTasks?: number;
+  /**
+   * Tasks closed that day that ran over their estimate (or whose hours or estimate are unknown, so
+   * that cannot be ruled out); absent on older readings, where every closure counts.
+   */
+  overrunClosures?: number;
 }
 
 /** Everything measured on one day: the forecasts, the leading drivers and the reading. */
@@ -220,6 +228,20 @@ interface DayMeasure {
   scope: ScopeCreep;
   gap: ResourcingGap;
   reading: SignalReading;
+}
+
+/**
+ * Tasks closed on `facts.asOf` that ran over their estimate: a closure within its estimate re-measures
+ * the cost rate and finds no overrun, so it cannot confirm one. A task whose logged hours or estimate
+ * are unknown counts (nothing rules the overrun out).
+ */
+export function overrunClosuresOn(facts: ProjectFacts): number {
+  const est = effectiveEstimates(facts);
+  return facts.tasks.filter((t) => {
+    if (t.closedOn !== facts.asOf) return false;
+    const estimate = est?.get(t.id) ?? null;
+    return t.loggedHours === null || estimate === null || t.loggedHours > estimate;
+  }).length;
 }
 
 function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
@@ -240,6 +262,7 @@ function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
       resourcing: gap.value,
       evidence: isEvidenceDay(facts, facts.asOf),
       closedTasks: facts.tasks.filter((t) => t.closedOn === facts.asOf).length,
+      overrunClosures: overrunClosuresOn(facts),
     },
   };
 }
@@ -345,12 +368,21 @@ export function persistedSignal(
     evidence.length >= n &&
     evidence.slice(0, n).every((e) => atLeast(e.point.level, min)) &&
     (family.minClosures === undefined || closureDays(min) >= family.minClosures);
-  // Days with a closure over the run of evidence days (from today back) at or above `min`.
+  // Days with a confirming closure over the run of evidence days (from today back) at or above
+  // `min`. Where the main member (the cost forecast, which rests on closed tasks) carries the level,
+  // only a task that closed over its estimate confirms it: one closed within its estimate re-measured
+  // the rate and found no overrun. Another member (scope creep, read from estimates) is confirmed by
+  // any closure.
   const closureDays = (min: Level): number => {
     let count = 0;
     for (const e of evidence) {
       if (!atLeast(e.point.level, min)) break;
-      if ((e.reading.closedTasks ?? 1) > 0) count += 1;
+      const closed = e.reading.closedTasks ?? 1;
+      const confirming =
+        e.point.driver === family.members[0].key
+          ? (e.reading.overrunClosures ?? closed)
+          : closed;
+      if (confirming > 0) count += 1;
     }
     return count;
   };
