@@ -259,9 +259,28 @@ export function effortModel(facts: ProjectFacts): EffortModel | null {
   const taskLevel = loggedCoverage(facts) >= 0.8;
   const total = sum([...est.values()]);
   const rate = taskLevel ? taskRate(facts, est, total) : projectRate.rate;
+  return modelAt(facts, est, taskLevel, rate, projectRate.earnedShare);
+}
+
+/**
+ * The same effort model with the cost rate set to `rate`: at 1 (every open task needs its estimate)
+ * it shows how much of a cost forecast the estimates alone carry, whatever the closed tasks' rate.
+ */
+export function withRate(facts: ProjectFacts, model: EffortModel, rate: number): EffortModel {
+  const est = effectiveEstimates(facts) ?? new Map<string, number>();
+  return modelAt(facts, est, model.taskLevel, rate, model.earnedShare);
+}
+
+function modelAt(
+  facts: ProjectFacts,
+  est: ReadonlyMap<string, number>,
+  taskLevel: boolean,
+  rate: number,
+  earnedShare: number,
+): EffortModel {
   return {
     rate,
-    earnedShare: projectRate.earnedShare,
+    earnedShare,
     taskLevel,
     remainingHours(t: ProjectTask): number {
       if (t.status === 'closed') return 0;

@@ -13,7 +13,7 @@ import {
 } from '../shared/dates';
 import { clamp, round } from '../shared/numbers';
 import { computeEarnedValue, type EarnedValue } from './earned-value';
-import { effortModel, signalsFor, type DaySignals } from './forecast';
+import { burnForecast, effortModel, signalsFor, withRate, type DaySignals } from './forecast';
 import {
   isEvidenceDay,
   resourcingGap,
@@ -220,6 +220,11 @@ export interface SignalReading {
    * that cannot be ruled out); absent on older readings, where every closure counts.
    */
   overrunClosures?: number;
+  /**
+   * The burn forecast with every open task needing exactly its estimate (the closed tasks' rate set
+   * aside): how much of the cost forecast the estimates alone carry. Absent on older readings.
+   */
+  planRateBurn?: number | null;
 }
 
 /** Everything measured on one day: the forecasts, the leading drivers and the reading. */
@@ -247,6 +252,8 @@ export function overrunClosuresOn(facts: ProjectFacts): number {
 function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
   const model = effortModel(facts);
   const signals = signalsFor(facts, policy, model);
+  const planRateBurn =
+    model === null ? null : burnForecast(facts, policy, withRate(facts, model, 1)).value;
   const scope = scopeCreep(facts, policy);
   const gap = resourcingGap(facts, policy, model);
   return {
@@ -263,6 +270,7 @@ function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
       evidence: isEvidenceDay(facts, facts.asOf),
       closedTasks: facts.tasks.filter((t) => t.closedOn === facts.asOf).length,
       overrunClosures: overrunClosuresOn(facts),
+      planRateBurn,
     },
   };
 }
@@ -302,6 +310,12 @@ export interface Family {
    * hours, so it must be re-measured on fresh closures, not repeated from the ones that raised it.
    */
   minClosures?: number;
+  /**
+   * The main member's value with the closed tasks' rate set aside (estimates alone). Where that alone
+   * holds the level, any closure re-measures it; where the level rests on the rate, only a closure
+   * that ran over its estimate confirms it.
+   */
+  estimateBorne?: (r: SignalReading) => number | null;
 }
 
 function familyPoint(r: SignalReading, family: Family): FamilyPoint {
@@ -369,19 +383,21 @@ export function persistedSignal(
     evidence.slice(0, n).every((e) => atLeast(e.point.level, min)) &&
     (family.minClosures === undefined || closureDays(min) >= family.minClosures);
   // Days with a confirming closure over the run of evidence days (from today back) at or above
-  // `min`. Where the main member (the cost forecast, which rests on closed tasks) carries the level,
-  // only a task that closed over its estimate confirms it: one closed within its estimate re-measured
-  // the rate and found no overrun. Another member (scope creep, read from estimates) is confirmed by
-  // any closure.
+  // `min`. Where the level rests on the closed tasks' rate (the estimates alone would not hold it),
+  // only a task that closed over its estimate confirms it: one closed within its estimate
+  // re-measured the rate and found no overrun. A level the estimates carry (scope grown past the
+  // budget), or another member's, is re-measured by any closure.
   const closureDays = (min: Level): number => {
     let count = 0;
     for (const e of evidence) {
       if (!atLeast(e.point.level, min)) break;
       const closed = e.reading.closedTasks ?? 1;
-      const confirming =
-        e.point.driver === family.members[0].key
-          ? (e.reading.overrunClosures ?? closed)
-          : closed;
+      const [main] = family.members;
+      const restsOnRate =
+        e.point.driver === main.key &&
+        family.estimateBorne !== undefined &&
+        !atLeast(levelFor(family.estimateBorne(e.reading) ?? null, main.t), min);
+      const confirming = restsOnRate ? (e.reading.overrunClosures ?? closed) : closed;
       if (confirming > 0) count += 1;
     }
     return count;
@@ -561,6 +577,7 @@ export function assessProject(
   const cost: Family = {
     cause: 'burn',
     minClosures: policy.persistence.costClosures,
+    estimateBorne: (r) => r.planRateBurn ?? null,
     members: [
       { key: 'burn', pick: (r) => r.burn, t: burnThresholds },
       { key: 'scope', pick: (r) => r.scope ?? null, t: policy.scope },
