@@ -312,7 +312,7 @@ export const ABSENCE_RUN_WORKING_DAYS = 5;
  * outside every run of {@link ABSENCE_RUN_WORKING_DAYS} or more working days with nothing booked.
  * Runs are followed back before `from` far enough to know their full length.
  */
-export function presentWorkingDays(
+function presentWorkingDays(
   facts: ProjectFacts,
   first: IsoDate,
   from: IsoDate,
