@@ -118,6 +118,44 @@ describe('capacity and schedule forecast', () => {
     expect(capacityHoursPerDay(facts, policy)).toBe(8);
   });
 
+  /** `hours` on every working day from `from` to `to`, less the `off` days. */
+  const booked = (
+    from: string,
+    to: string,
+    hours: number,
+    off: (d: string) => boolean = () => false,
+  ) => effort(from, to, hours).filter((d) => !off(d.date));
+  test.each<[string, ReturnType<typeof effort>, string, number]>([
+    [
+      'back from a hold at 12 h a day: the week it went on hold is read over the days before it',
+      [
+        ...booked('2025-01-06', '2025-02-04', 8),
+        // On hold 02-05 → 02-13 (seven working days with nothing booked), then a catch-up.
+        ...booked('2025-02-16', '2025-02-20', 12),
+      ],
+      '2025-02-20',
+      // Weeks read as 60, 40, 40, 40, 40 h (not 60, 24, 40…): recent mean 50 h a week.
+      10,
+    ],
+    [
+      'a holiday fortnight from mid-week to mid-week is absence: the weeks it cuts are read whole',
+      booked('2025-01-06', '2025-02-28', 8, (d) => d >= '2025-02-12' && d <= '2025-02-25'),
+      '2025-02-28',
+      8,
+    ],
+    [
+      'gaps shorter than a working week are pace: Monday and Thursday bookings are 16 h a week',
+      booked('2025-01-06', '2025-02-21', 8, (d) => ![1, 4].includes(new Date(d).getUTCDay())),
+      '2025-02-21',
+      3.2,
+    ],
+  ])('pace over the days present: %s', (_name, dailyHours, asOf, perDay) => {
+    expect(capacityHoursPerDay(referenceFacts({ asOf, dailyHours }), policy)).toBeCloseTo(
+      perDay,
+      6,
+    );
+  });
+
   test('milestones forecast earliest-due-first against capacity', () => {
     // As of Fri 01-17 at 8 h/day: m1 (due 01-16) still has t2 open; m2 (due 01-26) adds t3.
     const facts = referenceFacts({

@@ -18,13 +18,22 @@
  * - Progress for rates uses the 50/50 rule (started tasks earn half) so work in progress does not look
  *   like overrun; the reported % complete stays 0/100.
  * - Capacity is the more optimistic of the median week over 6 weeks (after dropping the weakest
- *   week) and the mean of the last 2, in weeks ending at the last day with any time, weeks with no
- *   time at all left out: a quiet week or a holiday fortnight is absence, not pace; a ramp-up shows in the recent mean; a real slowdown shows once it lasts;
- *   a stall shows as forecasts moving later every day.
+ *   week) and the mean of the last 2, in weeks ending at the last day with any time, each week read
+ *   over the working days present in it: a run of a working week or more with nothing booked (a
+ *   hold, a quiet week, a holiday fortnight) is absence, not pace; a ramp-up or a catch-up shows in
+ *   the recent mean; a real slowdown shows once it lasts; a stall shows as forecasts moving later
+ *   every day.
  * - Milestones are forecast earliest-due-first: all open work due by a milestone's date must be done
  *   by then, so its forecast end is today + that work × rate / capacity.
  */
-import { addWorkingDays, daysBetween, workingDaysBetween, type IsoDate } from '../shared/dates';
+import {
+  addDays,
+  addWorkingDays,
+  daysBetween,
+  isWorkingDay,
+  workingDaysBetween,
+  type IsoDate,
+} from '../shared/dates';
 import { median, mean, sum } from '../shared/numbers';
 import type { DeliveryPolicy } from './policy';
 import type { ProjectFacts, ProjectTask } from './project-facts';
@@ -250,9 +259,28 @@ export function effortModel(facts: ProjectFacts): EffortModel | null {
   const taskLevel = loggedCoverage(facts) >= 0.8;
   const total = sum([...est.values()]);
   const rate = taskLevel ? taskRate(facts, est, total) : projectRate.rate;
+  return modelAt(facts, est, taskLevel, rate, projectRate.earnedShare);
+}
+
+/**
+ * The same effort model with the cost rate set to `rate`: at 1 (every open task needs its estimate)
+ * it shows how much of a cost forecast the estimates alone carry, whatever the closed tasks' rate.
+ */
+export function withRate(facts: ProjectFacts, model: EffortModel, rate: number): EffortModel {
+  const est = effectiveEstimates(facts) ?? new Map<string, number>();
+  return modelAt(facts, est, model.taskLevel, rate, model.earnedShare);
+}
+
+function modelAt(
+  facts: ProjectFacts,
+  est: ReadonlyMap<string, number>,
+  taskLevel: boolean,
+  rate: number,
+  earnedShare: number,
+): EffortModel {
   return {
     rate,
-    earnedShare: projectRate.earnedShare,
+    earnedShare,
     taskLevel,
     remainingHours(t: ProjectTask): number {
       if (t.status === 'closed') return 0;
@@ -273,6 +301,45 @@ function remainingCredit(t: ProjectTask, date: IsoDate): number {
   return started ? 0.5 : 1;
 }
 
+/**
+ * A run of at least this many working days with nothing booked at all is absence (a project hold, a
+ * holiday fortnight, leave), not pace: a working week, as a week with no time at all always was.
+ */
+export const ABSENCE_RUN_WORKING_DAYS = 5;
+
+/**
+ * Working days from `from` to `to` inclusive (both on or after `first`) that are not absence: days
+ * outside every run of {@link ABSENCE_RUN_WORKING_DAYS} or more working days with nothing booked.
+ * Runs are followed back before `from` far enough to know their full length.
+ */
+function presentWorkingDays(
+  facts: ProjectFacts,
+  first: IsoDate,
+  from: IsoDate,
+  to: IsoDate,
+): Set<IsoDate> {
+  const booked = new Set<IsoDate>();
+  for (const d of facts.dailyHours) if (d.hours > 0) booked.add(d.date);
+  const scanFrom = addWorkingDays(from, -(ABSENCE_RUN_WORKING_DAYS - 1));
+  const start = scanFrom < first ? first : scanFrom;
+  const present = new Set<IsoDate>();
+  let run: IsoDate[] = [];
+  const flush = (): void => {
+    if (run.length < ABSENCE_RUN_WORKING_DAYS) for (const day of run) present.add(day);
+    run = [];
+  };
+  for (let day = start; day <= to; day = addDays(day, 1)) {
+    if (!isWorkingDay(day)) continue;
+    if (booked.has(day)) {
+      flush();
+      present.add(day);
+    } else run.push(day);
+  }
+  flush();
+  for (const day of [...present]) if (day < from) present.delete(day);
+  return present;
+}
+
 /** Hours of work per working day the team is currently sustaining; null without enough history. */
 export function capacityHoursPerDay(facts: ProjectFacts, policy: DeliveryPolicy): number | null {
   const first = firstLoggedDay(facts);
@@ -282,11 +349,20 @@ export function capacityHoursPerDay(facts: ProjectFacts, policy: DeliveryPolicy)
   // Weeks end at the last day with any time: days with no time at all are absence, not a pace
   // reading. Time still passes, so a real stall shows as forecasts moving later day by day.
   // Only whole weeks after the first logged day count: a partial first week is not a reading.
-  // A week with no time at all (leave, a holiday fortnight the plan allowed for) is absence too,
-  // not a week of zero pace: the team's pace is read from the weeks it worked.
-  const weeks = weeklyHours(facts, CAPACITY_WEEKS, last).filter(
-    (h, i) => (weeksBefore(last, i + 1) >= first && h > 0) || i === 0,
-  );
+  // The team's pace is read from the days it worked: a run of a working week or more with nothing
+  // booked (a hold, leave, a holiday fortnight the plan allowed for) is absence, so a week is read
+  // as its hours over the working days present in it (a week with none present is left out) —
+  // the week a project came back from a hold is read at the pace it came back at.
+  const windowStart = addDays(weeksBefore(last, CAPACITY_WEEKS), 1);
+  const present = presentWorkingDays(facts, first, windowStart, last);
+  const hours = weeklyHours(facts, CAPACITY_WEEKS, last);
+  const paces = hours.map((h, i) => {
+    let days = 0;
+    for (let d = addDays(weeksBefore(last, i + 1), 1); d <= weeksBefore(last, i); d = addDays(d, 1))
+      if (present.has(d)) days += 1;
+    return days > 0 ? (h * 5) / days : h;
+  });
+  const weeks = paces.filter((h, i) => (weeksBefore(last, i + 1) >= first && h > 0) || i === 0);
   // One weak week (leave, a public holiday) is not the team's pace: drop the weakest week first.
   const trimmed = weeks.length >= 3 ? [...weeks].sort((a, b) => a - b).slice(1) : weeks;
   const med = median(trimmed) ?? 0;

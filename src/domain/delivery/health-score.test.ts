@@ -1,5 +1,11 @@
 import { addDays } from '../shared/dates';
-import { DELIVERY_MODEL_REVISION, assessProject, penaltyPoints, ragForScore } from './health-score';
+import {
+  DELIVERY_MODEL_REVISION,
+  assessProject,
+  overrunClosuresOn,
+  penaltyPoints,
+  ragForScore,
+} from './health-score';
 import { toSnapshot, whatChanged, type HealthSnapshot } from './health-snapshot';
 import { DEFAULT_DELIVERY_POLICY } from './policy';
 import type { ProjectFacts, TaskStatus } from './project-facts';
@@ -280,5 +286,45 @@ describe('what changed', () => {
   test('every snapshot records the model version: code revision and policy version', () => {
     const a = assessProject(referenceFacts(), { ...policy, version: 7 });
     expect(toSnapshot(a).modelVersion).toBe(`r${DELIVERY_MODEL_REVISION}.p7`);
+  });
+});
+
+describe("what a day's closures say about a cost level", () => {
+  /** The reference project on Friday 2025-01-10, t1 (30 h estimated) closing that day. */
+  const closing = (patch: { loggedHours?: number | null; estimateHours?: number | null }) => {
+    const base = referenceFacts({ asOf: '2025-01-10' });
+    return {
+      ...base,
+      tasks: base.tasks.map((x) => (x.id === 't1' ? { ...x, loggedHours: 30, ...patch } : x)),
+    };
+  };
+  test.each<[string, ProjectFacts, number]>([
+    ['closed over its estimate: confirms', closing({ loggedHours: 36 }), 1],
+    ['closed within its estimate: found no overrun', closing({ loggedHours: 27 }), 0],
+    ['closed exactly on its estimate: found no overrun', closing({ loggedHours: 30 }), 0],
+    ['hours unknown: cannot be ruled out', closing({ loggedHours: null }), 1],
+    [
+      "closed another day: not today's evidence",
+      { ...closing({ loggedHours: 36 }), asOf: '2025-01-13' },
+      0,
+    ],
+  ])('%s', (_name, facts, count) => {
+    expect(overrunClosuresOn(facts)).toBe(count);
+    expect(assessProject(facts, policy).reading.overrunClosures).toBe(count);
+  });
+
+  test("the reading keeps the burn at the plan's rate beside the forecast", () => {
+    // t1 took 36 h for 30, t2 has 4 of its 20 h: the forecast runs at the closed tasks' rate
+    // (17.9 % over, as in the forecast tests), the plan's rate is every open task on its estimate:
+    // 40 h booked + 16 h + 50 h = 106 h against 100 h.
+    const base = referenceFacts();
+    const logged: Record<string, number> = { t1: 36, t2: 4, t3: 0 };
+    const facts = {
+      ...base,
+      tasks: base.tasks.map((x) => ({ ...x, loggedHours: logged[x.id] ?? null })),
+    };
+    const r = assessProject(facts, policy).reading;
+    expect(r.burn).toBeCloseTo(0.179136, 5);
+    expect(r.planRateBurn).toBeCloseTo(0.06, 6);
   });
 });

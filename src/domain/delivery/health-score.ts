@@ -13,7 +13,7 @@ import {
 } from '../shared/dates';
 import { clamp, round } from '../shared/numbers';
 import { computeEarnedValue, type EarnedValue } from './earned-value';
-import { effortModel, signalsFor, type DaySignals } from './forecast';
+import { burnForecast, effortModel, signalsFor, withRate, type DaySignals } from './forecast';
 import {
   isEvidenceDay,
   resourcingGap,
@@ -136,8 +136,11 @@ export interface ProjectAssessment {
  *    evidence of a stall; a whole-project hold persists before it escalates.
  * 4: the team's pace is read from the weeks it worked (a week with no time at all is absence); the
  *    latest tasks set the cost rate only when every one of them ran over (one spiked task is no regime).
+ * 5: the team's pace is read over the working days it was present (a run of a working week or more
+ *    with nothing booked — a hold, a holiday — is absence, also inside a week); only a task that
+ *    closed over its estimate confirms a cost forecast's level (one closed within it found no overrun).
  */
-export const DELIVERY_MODEL_REVISION = 4;
+export const DELIVERY_MODEL_REVISION = 5;
 
 /** The model version a judgement was made under: code revision and tenant policy version. */
 export function deliveryModelVersion(policy: Pick<DeliveryPolicy, 'version'>): string {
@@ -212,6 +215,16 @@ export interface SignalReading {
   evidence?: boolean;
   /** Tasks closed that day; absent on older readings. */
   closedTasks?: number;
+  /**
+   * Tasks closed that day that ran over their estimate (or whose hours or estimate are unknown, so
+   * that cannot be ruled out); absent on older readings, where every closure counts.
+   */
+  overrunClosures?: number;
+  /**
+   * The burn forecast with every open task needing exactly its estimate (the closed tasks' rate set
+   * aside): how much of the cost forecast the estimates alone carry. Absent on older readings.
+   */
+  planRateBurn?: number | null;
 }
 
 /** Everything measured on one day: the forecasts, the leading drivers and the reading. */
@@ -222,9 +235,25 @@ interface DayMeasure {
   reading: SignalReading;
 }
 
+/**
+ * Tasks closed on `facts.asOf` that ran over their estimate: a closure within its estimate re-measures
+ * the cost rate and finds no overrun, so it cannot confirm one. A task whose logged hours or estimate
+ * are unknown counts (nothing rules the overrun out).
+ */
+export function overrunClosuresOn(facts: ProjectFacts): number {
+  const est = effectiveEstimates(facts);
+  return facts.tasks.filter((t) => {
+    if (t.closedOn !== facts.asOf) return false;
+    const estimate = est?.get(t.id) ?? null;
+    return t.loggedHours === null || estimate === null || t.loggedHours > estimate;
+  }).length;
+}
+
 function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
   const model = effortModel(facts);
   const signals = signalsFor(facts, policy, model);
+  const planRateBurn =
+    model === null ? null : burnForecast(facts, policy, withRate(facts, model, 1)).value;
   const scope = scopeCreep(facts, policy);
   const gap = resourcingGap(facts, policy, model);
   return {
@@ -240,6 +269,8 @@ function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
       resourcing: gap.value,
       evidence: isEvidenceDay(facts, facts.asOf),
       closedTasks: facts.tasks.filter((t) => t.closedOn === facts.asOf).length,
+      overrunClosures: overrunClosuresOn(facts),
+      planRateBurn,
     },
   };
 }
@@ -279,6 +310,12 @@ export interface Family {
    * hours, so it must be re-measured on fresh closures, not repeated from the ones that raised it.
    */
   minClosures?: number;
+  /**
+   * The main member's value with the closed tasks' rate set aside (estimates alone). Where that alone
+   * holds the level, any closure re-measures it; where the level rests on the rate, only a closure
+   * that ran over its estimate confirms it.
+   */
+  estimateBorne?: (r: SignalReading) => number | null;
 }
 
 function familyPoint(r: SignalReading, family: Family): FamilyPoint {
@@ -345,12 +382,23 @@ export function persistedSignal(
     evidence.length >= n &&
     evidence.slice(0, n).every((e) => atLeast(e.point.level, min)) &&
     (family.minClosures === undefined || closureDays(min) >= family.minClosures);
-  // Days with a closure over the run of evidence days (from today back) at or above `min`.
+  // Days with a confirming closure over the run of evidence days (from today back) at or above
+  // `min`. Where the level rests on the closed tasks' rate (the estimates alone would not hold it),
+  // only a task that closed over its estimate confirms it: one closed within its estimate
+  // re-measured the rate and found no overrun. A level the estimates carry (scope grown past the
+  // budget), or another member's, is re-measured by any closure.
   const closureDays = (min: Level): number => {
     let count = 0;
     for (const e of evidence) {
       if (!atLeast(e.point.level, min)) break;
-      if ((e.reading.closedTasks ?? 1) > 0) count += 1;
+      const closed = e.reading.closedTasks ?? 1;
+      const [main] = family.members;
+      const restsOnRate =
+        e.point.driver === main.key &&
+        family.estimateBorne !== undefined &&
+        !atLeast(levelFor(family.estimateBorne(e.reading) ?? null, main.t), min);
+      const confirming = restsOnRate ? (e.reading.overrunClosures ?? closed) : closed;
+      if (confirming > 0) count += 1;
     }
     return count;
   };
@@ -529,6 +577,7 @@ export function assessProject(
   const cost: Family = {
     cause: 'burn',
     minClosures: policy.persistence.costClosures,
+    estimateBorne: (r) => r.planRateBurn ?? null,
     members: [
       { key: 'burn', pick: (r) => r.burn, t: burnThresholds },
       { key: 'scope', pick: (r) => r.scope ?? null, t: policy.scope },

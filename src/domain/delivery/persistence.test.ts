@@ -9,6 +9,7 @@ const policy = DEFAULT_DELIVERY_POLICY;
 const cost: Family = {
   cause: 'burn',
   minClosures: policy.persistence.costClosures,
+  estimateBorne: (r) => r.planRateBurn ?? null,
   members: [
     { key: 'burn', pick: (r) => r.burn, t: policy.burn },
     { key: 'scope', pick: (r) => r.scope ?? null, t: policy.scope },
@@ -22,27 +23,37 @@ const time: Family = {
   ],
 };
 
-/** A day: burn value, schedule value, evidence (default yes), tasks closed (default 1), scope. */
+/**
+ * A day: burn value, schedule value, evidence (default yes), tasks closed (default 1), scope, tasks
+ * closed over their estimate and the burn at the plan's rate (both default unknown, as on readings
+ * stored before they existed).
+ */
 type Day = [
   burn: number | null,
   schedule: number,
   evidence?: boolean,
   closed?: number,
   scope?: number | null,
+  overrun?: number,
+  planRate?: number | null,
 ];
 
 /** Readings latest first, one a working day back from 2025-03-14. */
 function readings(days: Day[]): SignalReading[] {
-  return days.map(([burn, schedule, evidence = true, closed = 1, scope = 0], i) => ({
-    date: addWorkingDays('2025-03-14', -i),
-    burn,
-    schedule,
-    dependency: 0,
-    scope,
-    resourcing: 0,
-    evidence,
-    closedTasks: closed,
-  }));
+  return days.map(
+    ([burn, schedule, evidence = true, closed = 1, scope = 0, overrun, planRate], i) => ({
+      date: addWorkingDays('2025-03-14', -i),
+      burn,
+      schedule,
+      dependency: 0,
+      scope,
+      resourcing: 0,
+      evidence,
+      closedTasks: closed,
+      ...(overrun === undefined ? {} : { overrunClosures: overrun }),
+      ...(planRate === undefined ? {} : { planRateBurn: planRate }),
+    }),
+  );
 }
 
 const amber = 0.08;
@@ -94,6 +105,38 @@ describe('persistence in working days with evidence', () => {
       [[amber, 0, true, 3], ...times(5, [amber, 0, true, 0])],
       'green',
       0,
+      null,
+    ],
+    [
+      'a level resting on the rate is not confirmed by closures within their estimates (a spike)',
+      times(6, [amber, 0, true, 1, 0, 0, green]),
+      'green',
+      0,
+      null,
+    ],
+    [
+      'a level resting on the rate is confirmed by closures over their estimates on two days',
+      [
+        [amber, 0, true, 1, 0, 1, green],
+        ...times(4, [amber, 0, true, 1, 0, 0, green]),
+        [amber, 0, true, 1, 0, 1, green],
+      ],
+      'amber',
+      6,
+      null,
+    ],
+    [
+      'one day of closures over their estimates is one reading, whatever closed within them',
+      [[red, 0, true, 2, 0, 2, green], ...times(5, [red, 0, true, 1, 0, 0, green])],
+      'green',
+      0,
+      null,
+    ],
+    [
+      'a level the estimates alone carry is re-measured by any closure',
+      times(6, [amber, 0, true, 1, 0, 0, amber]),
+      'amber',
+      6,
       null,
     ],
     ['gone today: nothing opens', [[green, 0], ...times(8, [red, 0])], 'green', 0, null],

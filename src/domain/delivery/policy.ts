@@ -145,8 +145,8 @@ export interface DeliveryPolicyConfig {
  * confirmation enough. Scope creep at 10 % of the budget eats most of a typical contingency; a
  * resourcing gap of 20 % is a fifth of the needed hours not being booked for the next milestone.
  * Replayed over the demo generator (2025-12-02 → 2026-12-02): seed 42 precision 1, recall 1, median
- * lead 22 working days; seed 7 precision 1, recall 0.93, median lead 18. Over the independent
- * scenario library (never tuned on), seeds 1–5 pooled: precision 0.93, recall 0.93, lead 15.
+ * lead 22 working days; seed 7 precision 1, recall 0.93, median lead 17. Over the independent
+ * scenario library (never tuned on), seeds 1–5 pooled: precision 1, recall 0.93, lead 15 (model r5).
  */
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   version: 1,

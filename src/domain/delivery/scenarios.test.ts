@@ -18,6 +18,51 @@ function run(opts: Partial<SimulationOptions>) {
 }
 
 describe('day-by-day scenarios: noise that is not trouble never escalates', () => {
+  /**
+   * The whole project On Hold for working days [from, to) — nothing booked, nothing due — then the
+   * team catching up at `catchUp` times its planned hours for two weeks.
+   */
+  function shortHold(seed: number, from: number, to: number, catchUp: number) {
+    const sim = simulateProject({
+      seed,
+      quiet: [{ from, to }],
+      understaffed: [{ from: to, to: to + 10, factor: catchUp }],
+    });
+    const onHoldSince = sim.days[from] as string;
+    const resumed = sim.days[to] as string;
+    const factsOn = (date: string) => {
+      const facts = sim.factsOn(date);
+      return date >= onHoldSince && date < resumed
+        ? { ...facts, status: 'on-hold' as const, onHoldSince }
+        : facts;
+    };
+    return { sim, r: replay(sim.days, factsOn, policy) };
+  }
+
+  test.each<[string, number, number, number]>([
+    ['a seven-working-day hold straddling two weeks, caught up at 1.5×', 37, 44, 1.5],
+    ['a five-working-day hold from mid-week, caught up at 1.4×', 43, 48, 1.4],
+  ])('a short hold with nothing booked and nothing due: %s', (_name, from, to, catchUp) => {
+    for (const seed of SEEDS) {
+      const { sim, r } = shortHold(seed, from, to, catchUp);
+      const due = sim
+        .factsOn(sim.days[to] as string)
+        .baseline.milestones.filter(
+          (m) =>
+            m.plannedEnd !== null &&
+            m.plannedEnd >= (sim.days[from] as string) &&
+            m.plannedEnd < (sim.days[to] as string),
+        );
+      // Preconditions: nothing fell due during the hold, and the project did not slip.
+      expect({ seed, due: due.length, visibleOn: sim.visibleOn }).toEqual({
+        seed,
+        due: 0,
+        visibleOn: null,
+      });
+      expect({ seed, first: r.firstEscalation }).toEqual({ seed, first: null });
+    }
+  });
+
   test.each<[string, Partial<SimulationOptions>]>([
     ['a healthy project', {}],
     [
