@@ -12,6 +12,10 @@
  * persistence (the default's three days cannot pass within one request), and the project's stored
  * baseline is dropped so the cut budget becomes the new plan (HaloPSA edits never re-baseline on
  * their own). The rest of the path is the production one.
+ *
+ * The demo has about ten such projects, too few for three rounds of two figures; so after each round
+ * the bench retires the escalations it caused (marks them resolved, as the engine would once the
+ * project recovered) and the next round measures the same projects again, each cut a little further.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -176,16 +180,20 @@ async function sampleWebhooks(
   projects: ReadonlyArray<{ id: number | string; hours: number | null }>,
   beforeEach: () => Promise<void> = () => Promise.resolve(),
   warmUp = false,
-): Promise<{ samples: number[]; skipped: number[] }> {
+  /** How many times these projects were measured before: each time the budget is cut further. */
+  reuse = 0,
+): Promise<{ samples: number[]; skipped: number[]; opened: string[] }> {
   const simulator = app.simulator!;
   const tenantId = app.config.tenantId;
   const samples: number[] = [];
   const skipped: number[] = [];
+  const opened: string[] = [];
   let warmedUp = !warmUp;
   for (const project of projects) {
     const id = Number(project.id);
     // A quarter of the hours already booked: the project is now far over its budget.
-    simulator.corrupt('projects', id, 'projecttimebudget', Math.max(1, (project.hours ?? 4) / 4));
+    const budget = Math.max(1, (project.hours ?? 4) / 4) * 0.9 ** reuse;
+    simulator.corrupt('projects', id, 'projecttimebudget', budget);
     await app.db.query('DELETE FROM project_baselines WHERE tenant_id = $1 AND project_id = $2', [
       tenantId,
       id,
@@ -213,6 +221,7 @@ async function sampleWebhooks(
       skipped.push(id);
       continue;
     }
+    opened.push(escalation.id);
     const arrival = await withTimeout(card, 30_000, `escalation card for project ${id}`);
     if (!arrival.body.includes(escalation.id)) {
       throw new Error(`the card after project ${id}'s webhook is not its escalation's`);
@@ -222,7 +231,17 @@ async function sampleWebhooks(
     // One card per window share (8 per 2 s), so no card waits on the rate limiter.
     await new Promise((resolve) => setTimeout(resolve, TEAMS_WINDOW_MS / 8));
   }
-  return { samples, skipped };
+  return { samples, skipped, opened };
+}
+
+/** Marks the escalations a round opened resolved, so their projects can be measured again. */
+async function retireEscalations(app: RunningApp, ids: readonly string[]): Promise<void> {
+  await app.db.query(
+    `UPDATE escalations SET status = 'resolved', closed_at = now(),
+            state = jsonb_set(state, '{status}', '"resolved"')
+      WHERE tenant_id = $1 AND id = ANY($2::text[])`,
+    [app.config.tenantId, [...ids]],
+  );
 }
 
 /** Options of the webhook phase. */
@@ -239,12 +258,12 @@ export interface WebhookPhaseOptions {
 
 /**
  * Measures webhook → escalation card on open projects without an escalation, in `rounds` rounds:
- * each round first with an idle outbox, then (when `queuedRefreshes` > 0) on other projects with
- * that many card refreshes kept queued for other channels (new posts go ahead of refreshes), drained
- * before the next round. The candidates are dealt out in turn over the rounds and figures (the demo
- * has few, so a round may take only one or two samples; the first escalating project only warms
- * up). The connector double stays up until `close` (later card updates for the channel still land
- * there).
+ * each round deals the candidates out in turn between the idle figure and (when `queuedRefreshes` >
+ * 0) the figure with that many card refreshes kept queued for other channels (new posts and
+ * decisions go ahead of refreshes), drained before the next round; between rounds the escalations
+ * the round opened are retired so the same projects serve again. The first escalating project only
+ * warms up. The connector double stays up until `close` (later card updates for the channel still
+ * land there).
  */
 export async function measureWebhookToCard(
   app: RunningApp,
@@ -299,36 +318,40 @@ export async function measureWebhookToCard(
     await withTimeout(channelIdle(app, CHANNEL), 120_000, 'the open escalations’ cards');
     await new Promise((resolve) => setTimeout(resolve, TEAMS_WINDOW_MS));
 
-    // The candidates are dealt out in turn: round 1 idle, round 1 behind refreshes, round 2 idle, …
     const figuresPerRound = queuedRefreshes > 0 ? 2 : 1;
-    const candidates = await unescalatedProjects(app, rounds * figuresPerRound * maxSamples + 1);
-    if (candidates.length === 0)
-      throw new Error('no open demo project without an escalation to measure');
-    const slots = dealRounds(candidates, rounds * figuresPerRound);
     const idleRounds: WebhookRound[] = [];
     const behindRounds: WebhookRound[] = [];
     const skipped: number[] = [];
     let backlog: RefreshBacklog | null = null;
     let refreshesDelivered = 0;
     for (let r = 0; r < rounds; r += 1) {
-      const idle = await sampleWebhooks(
-        app,
-        sink,
-        slots[r * figuresPerRound]!,
-        undefined,
-        r === 0,
-      );
+      // Each round deals the candidates out in turn between its figures (idle, behind refreshes).
+      const candidates = (
+        await unescalatedProjects(app, figuresPerRound * maxSamples + (r === 0 ? 1 : 0))
+      ).filter((p) => !skipped.includes(Number(p.id)));
+      if (candidates.length === 0)
+        throw new Error('no open demo project without an escalation to measure');
+      const slots = dealRounds(candidates, figuresPerRound);
+      const idle = await sampleWebhooks(app, sink, slots[0]!, undefined, r === 0, r);
       skipped.push(...idle.skipped);
       const idleRound = webhookRound(idle.samples);
       if (idleRound) idleRounds.push(idleRound);
-      if (queuedRefreshes === 0) continue;
-      backlog ??= await refreshBacklog(app, sink.url, refreshChannels);
+      const opened = [...idle.opened];
+      if (queuedRefreshes > 0) {
+        backlog ??= await refreshBacklog(app, sink.url, refreshChannels);
       const queue = backlog;
       const deliveredBefore = sink.updates;
-      const behind = await sampleWebhooks(app, sink, slots[r * figuresPerRound + 1]!, async () => {
-        await topUpRefreshes(app.db, queue, queuedRefreshes, new Date());
-        app.dispatcher.poke();
-      });
+      const behind = await sampleWebhooks(
+        app,
+        sink,
+        slots[1]!,
+        async () => {
+          await topUpRefreshes(app.db, queue, queuedRefreshes, new Date());
+          app.dispatcher.poke();
+        },
+        false,
+        r,
+      );
       skipped.push(...behind.skipped);
       // The next round (and later phases) measure on an idle outbox: let the backlog drain first.
       await withTimeout(
@@ -343,6 +366,9 @@ export async function measureWebhookToCard(
       refreshesDelivered += sink.updates - deliveredBefore;
       const behindRound = webhookRound(behind.samples);
       if (behindRound) behindRounds.push(behindRound);
+      opened.push(...behind.opened);
+      }
+      if (r < rounds - 1) await retireEscalations(app, opened);
     }
     if (idleRounds.length === 0)
       throw new Error(`no webhook opened an escalation (${skipped.join(', ')})`);
