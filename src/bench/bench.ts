@@ -363,7 +363,7 @@ function webhookFigures(latency: WebhookLatency): Record<string, Figure> {
     latency.rounds.map(againstTarget),
     'ratio <= 1',
     'ms',
-    `HaloPSA webhook sent → escalation card at the connector, p99 per round of ${perRound(latency.rounds)} webhooks one at a time after one warm-up: each names a demo project whose budget was just cut below its booked hours (baseline dropped, policy persistence 1 day), so the app re-reads, re-evaluates, opens a burn escalation and the outbox posts the card to the subscribed channel; the demo has about ten such projects, so every round measures the same ones again (the bench retires the escalations a round opened) and a round's p99 is its slowest sample; reference = the 1 s target`,
+    `HaloPSA webhook sent → escalation card at the connector, p99 per round of ${perRound(latency.rounds)} webhooks one at a time after one warm-up: each names a demo project whose budget was just cut below its booked hours (baseline dropped, policy persistence 1 day), so the app re-reads, re-evaluates, opens a burn escalation and the outbox posts the card to the subscribed channel; the demo has about ten such projects, dealt out over the rounds of both figures, so a round's p99 is its slowest of one or two samples; reference = the 1 s target`,
   );
 
   const behind = latency.behindRefreshes;

@@ -13,9 +13,10 @@
  * baseline is dropped so the cut budget becomes the new plan (HaloPSA edits never re-baseline on
  * their own). The rest of the path is the production one.
  *
- * The demo has about ten such projects, too few for three rounds of two figures; so after each round
- * the bench retires the escalations it caused (marks them resolved, as the engine would once the
- * project recovered) and the next round measures the same projects again, each cut a little further.
+ * The demo has about ten such projects (open, with hours booked, no escalation yet, not `unknown`
+ * for missing data, which never escalates), dealt out over three rounds of two figures: each round's
+ * p99 rests on one or two webhooks. (A project cannot simply serve again: once its escalation is
+ * marked resolved behind the engine's back, a second webhook on the same day mostly opens none.)
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -164,6 +165,8 @@ async function unescalatedProjects(
       WHERE p.tenant_id = $1 AND p.date_closed IS NULL AND coalesce(p.time_actual, 0) > 2
         AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.tenant_id = p.tenant_id
                           AND e.project_id = p.id AND e.status IN ('open', 'acknowledged', 'snoozed'))
+        AND NOT EXISTS (SELECT 1 FROM project_health_latest h WHERE h.tenant_id = p.tenant_id
+                          AND h.project_id = p.id AND h.rag = 'unknown')
       ORDER BY p.id LIMIT $2`,
     [app.config.tenantId, limit],
   );
@@ -180,20 +183,16 @@ async function sampleWebhooks(
   projects: ReadonlyArray<{ id: number | string; hours: number | null }>,
   beforeEach: () => Promise<void> = () => Promise.resolve(),
   warmUp = false,
-  /** How many times these projects were measured before: each time the budget is cut further. */
-  reuse = 0,
-): Promise<{ samples: number[]; skipped: number[]; opened: string[] }> {
+): Promise<{ samples: number[]; skipped: number[] }> {
   const simulator = app.simulator!;
   const tenantId = app.config.tenantId;
   const samples: number[] = [];
   const skipped: number[] = [];
-  const opened: string[] = [];
   let warmedUp = !warmUp;
   for (const project of projects) {
     const id = Number(project.id);
     // A quarter of the hours already booked: the project is now far over its budget.
-    const budget = Math.max(1, (project.hours ?? 4) / 4) * 0.9 ** reuse;
-    simulator.corrupt('projects', id, 'projecttimebudget', budget);
+    simulator.corrupt('projects', id, 'projecttimebudget', Math.max(1, (project.hours ?? 4) / 4));
     await app.db.query('DELETE FROM project_baselines WHERE tenant_id = $1 AND project_id = $2', [
       tenantId,
       id,
@@ -221,7 +220,6 @@ async function sampleWebhooks(
       skipped.push(id);
       continue;
     }
-    opened.push(escalation.id);
     const arrival = await withTimeout(card, 30_000, `escalation card for project ${id}`);
     if (!arrival.body.includes(escalation.id)) {
       throw new Error(`the card after project ${id}'s webhook is not its escalation's`);
@@ -231,17 +229,7 @@ async function sampleWebhooks(
     // One card per window share (8 per 2 s), so no card waits on the rate limiter.
     await new Promise((resolve) => setTimeout(resolve, TEAMS_WINDOW_MS / 8));
   }
-  return { samples, skipped, opened };
-}
-
-/** Marks the escalations a round opened resolved, so their projects can be measured again. */
-async function retireEscalations(app: RunningApp, ids: readonly string[]): Promise<void> {
-  await app.db.query(
-    `UPDATE escalations SET status = 'resolved', closed_at = now(),
-            state = jsonb_set(state, '{status}', '"resolved"')
-      WHERE tenant_id = $1 AND id = ANY($2::text[])`,
-    [app.config.tenantId, [...ids]],
-  );
+  return { samples, skipped };
 }
 
 /** Options of the webhook phase. */
@@ -258,12 +246,11 @@ export interface WebhookPhaseOptions {
 
 /**
  * Measures webhook → escalation card on open projects without an escalation, in `rounds` rounds:
- * each round deals the candidates out in turn between the idle figure and (when `queuedRefreshes` >
- * 0) the figure with that many card refreshes kept queued for other channels (new posts and
- * decisions go ahead of refreshes), drained before the next round; between rounds the escalations
- * the round opened are retired so the same projects serve again. The first escalating project only
- * warms up. The connector double stays up until `close` (later card updates for the channel still
- * land there).
+ * after one warm-up project, the candidates are dealt out in turn over the rounds' idle figure and
+ * (when `queuedRefreshes` > 0) their figure with that many card refreshes kept queued for other
+ * channels (new posts and decisions go ahead of refreshes), drained before the next round. A round
+ * whose projects all opened no escalation is left out. The connector double stays up until `close`
+ * (later card updates for the channel still land there).
  */
 export async function measureWebhookToCard(
   app: RunningApp,
@@ -319,38 +306,35 @@ export async function measureWebhookToCard(
     await new Promise((resolve) => setTimeout(resolve, TEAMS_WINDOW_MS));
 
     const figuresPerRound = queuedRefreshes > 0 ? 2 : 1;
+    const candidates = await unescalatedProjects(app, rounds * figuresPerRound * maxSamples + 1);
+    if (candidates.length < 1 + rounds * figuresPerRound)
+      throw new Error(`${candidates.length} open demo projects to measure: too few for the rounds`);
+    // The first project only warms the path up; the rest are dealt out in turn: round 1 idle,
+    // round 1 behind refreshes, round 2 idle, …
+    const warmUp = await sampleWebhooks(app, sink, candidates.slice(0, 1), undefined, true);
+    const skipped: number[] = [...warmUp.skipped];
+    const slots = dealRounds(candidates.slice(1), rounds * figuresPerRound);
     const idleRounds: WebhookRound[] = [];
     const behindRounds: WebhookRound[] = [];
-    const skipped: number[] = [];
     let backlog: RefreshBacklog | null = null;
     let refreshesDelivered = 0;
     for (let r = 0; r < rounds; r += 1) {
-      // Each round deals the candidates out in turn between its figures (idle, behind refreshes).
-      const candidates = (
-        await unescalatedProjects(app, figuresPerRound * maxSamples + (r === 0 ? 1 : 0))
-      ).filter((p) => !skipped.includes(Number(p.id)));
-      if (candidates.length === 0)
-        throw new Error('no open demo project without an escalation to measure');
-      const slots = dealRounds(candidates, figuresPerRound);
-      const idle = await sampleWebhooks(app, sink, slots[0]!, undefined, r === 0, r);
+      const idle = await sampleWebhooks(app, sink, slots[r * figuresPerRound]!);
       skipped.push(...idle.skipped);
       const idleRound = webhookRound(idle.samples);
       if (idleRound) idleRounds.push(idleRound);
-      const opened = [...idle.opened];
-      if (queuedRefreshes > 0) {
-        backlog ??= await refreshBacklog(app, sink.url, refreshChannels);
+      if (queuedRefreshes === 0) continue;
+      backlog ??= await refreshBacklog(app, sink.url, refreshChannels);
       const queue = backlog;
       const deliveredBefore = sink.updates;
       const behind = await sampleWebhooks(
         app,
         sink,
-        slots[1]!,
+        slots[r * figuresPerRound + 1]!,
         async () => {
           await topUpRefreshes(app.db, queue, queuedRefreshes, new Date());
           app.dispatcher.poke();
         },
-        false,
-        r,
       );
       skipped.push(...behind.skipped);
       // The next round (and later phases) measure on an idle outbox: let the backlog drain first.
@@ -366,9 +350,6 @@ export async function measureWebhookToCard(
       refreshesDelivered += sink.updates - deliveredBefore;
       const behindRound = webhookRound(behind.samples);
       if (behindRound) behindRounds.push(behindRound);
-      opened.push(...behind.opened);
-      }
-      if (r < rounds - 1) await retireEscalations(app, opened);
     }
     if (idleRounds.length === 0)
       throw new Error(`no webhook opened an escalation (${skipped.join(', ')})`);
