@@ -418,8 +418,7 @@ function benchOptions(argv: readonly string[]): BenchOptions | null {
     webhookDeliveries: number('webhook-deliveries', 2000),
     webhookSendSeconds: number('webhook-send-seconds', 60),
     out:
-      value('out') ??
-      path.join('bench', only === 'all' ? 'results.json' : `results-${only}.json`),
+      value('out') ?? path.join('bench', only === 'all' ? 'results.json' : `results-${only}.json`),
   };
 }
 

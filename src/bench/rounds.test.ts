@@ -28,6 +28,10 @@ describe('latency figures over three rounds', () => {
   });
 
   test('items are dealt out in turn, so every round gets its share', () => {
-    expect(dealRounds([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([[1, 4, 7], [2, 5], [3, 6]]);
+    expect(dealRounds([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([
+      [1, 4, 7],
+      [2, 5],
+      [3, 6],
+    ]);
   });
 });

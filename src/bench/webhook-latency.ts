@@ -256,8 +256,12 @@ export async function measureWebhookToCard(
   app: RunningApp,
   options: WebhookPhaseOptions = {},
 ): Promise<{ latency: WebhookLatency; close: () => Promise<void> }> {
-  const { maxSamples = 40, rounds = LATENCY_ROUNDS, queuedRefreshes = 0, refreshChannels = 10 } =
-    options;
+  const {
+    maxSamples = 40,
+    rounds = LATENCY_ROUNDS,
+    queuedRefreshes = 0,
+    refreshChannels = 10,
+  } = options;
   const simulator = app.simulator;
   if (simulator === null) throw new Error('the webhook phase needs the demo app');
   const tenantId = app.config.tenantId;
@@ -327,15 +331,10 @@ export async function measureWebhookToCard(
       backlog ??= await refreshBacklog(app, sink.url, refreshChannels);
       const queue = backlog;
       const deliveredBefore = sink.updates;
-      const behind = await sampleWebhooks(
-        app,
-        sink,
-        slots[r * figuresPerRound + 1]!,
-        async () => {
-          await topUpRefreshes(app.db, queue, queuedRefreshes, new Date());
-          app.dispatcher.poke();
-        },
-      );
+      const behind = await sampleWebhooks(app, sink, slots[r * figuresPerRound + 1]!, async () => {
+        await topUpRefreshes(app.db, queue, queuedRefreshes, new Date());
+        app.dispatcher.poke();
+      });
       skipped.push(...behind.skipped);
       // The next round (and later phases) measure on an idle outbox: let the backlog drain first.
       await withTimeout(
