@@ -10,6 +10,7 @@ import { startApp, type RunningApp } from '../main';
 import { SqlRoleDirectory } from '../store/role-directory.repository';
 import { postgresSchema } from './bench-schema';
 import { measureBotLatency, type ApproveLoad } from './bot-latency';
+import { LATENCY_ROUNDS } from './rounds';
 import { measureWebhookToCard } from './webhook-latency';
 
 /**
@@ -61,6 +62,11 @@ async function pendingGates(
   return { gates, approvers: people };
 }
 
+/** This process's peak resident memory so far, in MB (the demo app and its embedded simulator). */
+function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 async function main(): Promise<void> {
   const postgres = await postgresSchema();
   const app = await startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'error' }), {
@@ -77,12 +83,14 @@ async function main(): Promise<void> {
       queuedRefreshes: 500,
     });
     closeSink = close;
+    const samples = (rounds: ReadonlyArray<{ webhookSamples: number }>) =>
+      rounds.map((r) => r.webhookSamples).join('+');
     process.stderr.write(
-      `[bench] webhook → card: ${webhook.webhookSamples} webhooks, then ${webhook.behindRefreshes?.webhookSamples ?? 0} behind ${webhook.behindRefreshes?.queued ?? 0} queued refreshes, in ${Date.now() - started} ms\n`,
+      `[bench] webhook → card: ${samples(webhook.rounds)} webhooks in ${webhook.rounds.length} rounds, then ${samples(webhook.behindRefreshes?.rounds ?? [])} behind ${webhook.behindRefreshes?.queued ?? 0} queued refreshes, in ${Date.now() - started} ms\n`,
     );
     if (process.argv.includes('--webhook-only')) {
       process.stdout.write(
-        `${JSON.stringify({ ...webhook, database: postgres ? 'postgres' : 'pglite' })}\n`,
+        `${JSON.stringify({ webhook, database: postgres ? 'postgres' : 'pglite', peakRssMb: peakRssMb() })}\n`,
       );
       return;
     }
@@ -94,16 +102,16 @@ async function main(): Promise<void> {
         `SELECT id FROM escalations WHERE status IN ('open', 'acknowledged', 'snoozed')`,
       )
     ).map((r) => r.id);
-    const approve = await pendingGates(app, 10, 50);
+    // Five gates per round: 250 Approve clicks per round at 50 approvers a gate.
+    const approve = await pendingGates(app, 5 * LATENCY_ROUNDS, 50);
     const latency = await measureBotLatency({
       botUrl: app.url,
       projectIds,
       escalationIds,
       approve,
     });
-    const peakRssMb = process.resourceUsage().maxRSS / 1024;
     process.stdout.write(
-      `${JSON.stringify({ ...latency, ...webhook, database: postgres ? 'postgres' : 'pglite', projects: projectIds.length, escalations: escalationIds.length, peakRssMb })}\n`,
+      `${JSON.stringify({ bot: latency, webhook, database: postgres ? 'postgres' : 'pglite', projects: projectIds.length, escalations: escalationIds.length, peakRssMb: peakRssMb() })}\n`,
     );
   } finally {
     await app.close();

@@ -1,13 +1,16 @@
 /**
  * Bot latency for the benchmark (SPEC §8): p99 of `/health <project>` (activity in → reply at the
  * connector) and of an escalation `Action.Execute` (→ invoke response) at 50 concurrent
- * conversations, each against a minimal echo bot on the same stack in the same run.
+ * conversations, each against a minimal echo bot on the same stack in the same run. Measured in
+ * three rounds (SPEC §8's "median of three rounds"); each round measures every path and its echo
+ * reference one after the other, so a round's ratio compares like with like.
  */
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { mountEchoBot } from '../../bot/echo-bot';
 import { percentile } from './percentile';
+import { dealRounds, LATENCY_ROUNDS } from './rounds';
 
 /** A Bot Connector stand-in on loopback that tells who is waiting when a reply arrives. */
 class ConnectorSink {
@@ -80,8 +83,8 @@ async function postActivity(botUrl: string, body: Record<string, unknown>): Prom
   return response.status;
 }
 
-/** Runs `rounds` rounds of `concurrency` simultaneous requests; returns per-request milliseconds. */
-async function rounds(
+/** Runs `count` bursts of `concurrency` simultaneous requests; returns per-request milliseconds. */
+async function bursts(
   concurrency: number,
   count: number,
   one: (i: number) => Promise<void>,
@@ -99,19 +102,24 @@ async function rounds(
   return samples;
 }
 
-/** What the latency phase measured, in milliseconds. */
-export interface BotLatency {
+/** What one round of the latency phase measured, in milliseconds. */
+export interface BotLatencyRound {
   healthP99: number;
   echoMessageP99: number;
   executeP99: number;
   echoExecuteP99: number;
-  /** Gate Approve at `concurrency` approvers per gate; null when no gates were given. */
+  /** Gate Approve at `concurrency` approvers per gate; null when the round had no gate. */
   approveP99: number | null;
   approveSamples: number;
-  samples: number;
 }
 
-/** Pending gates for the Approve figure, one per round, and the approvers who press Approve. */
+/** What the latency phase measured: its rounds, and the samples each path took per round. */
+export interface BotLatency {
+  rounds: BotLatencyRound[];
+  samplesPerRound: number;
+}
+
+/** Pending gates for the Approve figure, one per burst (dealt out over the rounds), and the approvers. */
 export interface ApproveLoad {
   gates: { gateId: string; packVersion: number }[];
   approvers: { aadObjectId: string; name: string }[];
@@ -126,11 +134,14 @@ export async function measureBotLatency(options: {
   projectIds: number[];
   escalationIds: string[];
   concurrency?: number;
-  roundsPerFigure?: number;
+  /** Bursts of `concurrency` requests per path and round. */
+  burstsPerRound?: number;
+  latencyRounds?: number;
   approve?: ApproveLoad;
 }): Promise<BotLatency> {
   const concurrency = options.concurrency ?? 50;
-  const count = options.roundsPerFigure ?? 10;
+  const count = options.burstsPerRound ?? 10;
+  const latencyRounds = options.latencyRounds ?? LATENCY_ROUNDS;
   const sink = new ConnectorSink();
   await sink.start();
   const quiet = {
@@ -183,68 +194,75 @@ export async function measureBotLatency(options: {
 
   try {
     // Warm both bots up before measuring.
-    await rounds(
+    await bursts(
       concurrency,
       1,
       messageRound(options.botUrl, () => '/help'),
     );
-    await rounds(
+    await bursts(
       concurrency,
       1,
       messageRound(echoUrl, () => 'hello'),
     );
     const projectAt = (i: number) => options.projectIds[i % options.projectIds.length]!;
     const escalationAt = (i: number) => options.escalationIds[i % options.escalationIds.length]!;
-    const health = await rounds(
-      concurrency,
-      count,
-      messageRound(options.botUrl, (i) => `/health ${projectAt(i)}`),
-    );
-    const echoMessage = await rounds(
-      concurrency,
-      count,
-      messageRound(echoUrl, (i) => `/health ${projectAt(i)}`),
-    );
-    const execute = await rounds(
-      concurrency,
-      count,
-      executeRound(options.botUrl, 'escalation.acknowledge', (i) => ({
-        escalationId: escalationAt(i),
-      })),
-    );
-    const echoExecute = await rounds(
-      concurrency,
-      count,
-      executeRound(echoUrl, 'echo', () => ({})),
-    );
-    // Approve: each round, `concurrency` different PMO leads press Approve on one fresh gate at
-    // once — one decides, the others get the decided card (SPEC §2.4's concurrent clicks).
     const load = options.approve;
-    const approve =
-      load && load.gates.length > 0 && load.approvers.length > 0
-        ? await rounds(
-            concurrency,
-            load.gates.length,
-            executeRound(
-              options.botUrl,
-              'gate.approve',
-              (i) => load.gates[Math.floor(i / concurrency)]!,
-              (i) => {
-                const a = load.approvers[i % load.approvers.length]!;
-                return { id: `29:${a.aadObjectId}`, name: a.name, aadObjectId: a.aadObjectId };
-              },
-            ),
-          )
-        : [];
-    return {
-      healthP99: percentile(health, 99),
-      echoMessageP99: percentile(echoMessage, 99),
-      executeP99: percentile(execute, 99),
-      echoExecuteP99: percentile(echoExecute, 99),
-      approveP99: approve.length > 0 ? percentile(approve, 99) : null,
-      approveSamples: approve.length,
-      samples: concurrency * count,
-    };
+    const gatesByRound =
+      load && load.approvers.length > 0
+        ? dealRounds(load.gates, latencyRounds)
+        : Array.from({ length: latencyRounds }, () => []);
+    const measured: BotLatencyRound[] = [];
+    for (const gates of gatesByRound) {
+      const health = await bursts(
+        concurrency,
+        count,
+        messageRound(options.botUrl, (i) => `/health ${projectAt(i)}`),
+      );
+      const echoMessage = await bursts(
+        concurrency,
+        count,
+        messageRound(echoUrl, (i) => `/health ${projectAt(i)}`),
+      );
+      const execute = await bursts(
+        concurrency,
+        count,
+        executeRound(options.botUrl, 'escalation.acknowledge', (i) => ({
+          escalationId: escalationAt(i),
+        })),
+      );
+      const echoExecute = await bursts(
+        concurrency,
+        count,
+        executeRound(echoUrl, 'echo', () => ({})),
+      );
+      // Approve: each burst, `concurrency` different PMO leads press Approve on one fresh gate at
+      // once — one decides, the others get the decided card (SPEC §2.4's concurrent clicks).
+      const approve =
+        load && gates.length > 0
+          ? await bursts(
+              concurrency,
+              gates.length,
+              executeRound(
+                options.botUrl,
+                'gate.approve',
+                (i) => gates[Math.floor(i / concurrency)]!,
+                (i) => {
+                  const a = load.approvers[i % load.approvers.length]!;
+                  return { id: `29:${a.aadObjectId}`, name: a.name, aadObjectId: a.aadObjectId };
+                },
+              ),
+            )
+          : [];
+      measured.push({
+        healthP99: percentile(health, 99),
+        echoMessageP99: percentile(echoMessage, 99),
+        executeP99: percentile(execute, 99),
+        echoExecuteP99: percentile(echoExecute, 99),
+        approveP99: approve.length > 0 ? percentile(approve, 99) : null,
+        approveSamples: approve.length,
+      });
+    }
+    return { rounds: measured, samplesPerRound: concurrency * count };
   } finally {
     await new Promise<void>((resolve) => echo.close(() => resolve()));
     await sink.stop();

@@ -23,14 +23,21 @@ import { SqlDeliveryStore } from '../store/delivery.repository';
 import { SqlDeliveryQueries } from '../store/delivery-queries.repository';
 import { SqlTabQueries } from '../store/tab-queries.repository';
 import { percentile } from './percentile';
+import { LATENCY_ROUNDS } from './rounds';
 
-/** What the phase measured. */
-export interface TabApiLatency {
+/** One round of the tab API phase, in milliseconds. */
+export interface TabApiRound {
   apiP99: number;
   staticP99: number;
   apiP50: number;
   staticP50: number;
-  samples: number;
+}
+
+/** What the phase measured. */
+export interface TabApiLatency {
+  rounds: TabApiRound[];
+  /** Requests per endpoint and round. */
+  samplesPerRound: number;
   concurrency: number;
   projectsEvaluated: number;
   total: number;
@@ -41,19 +48,24 @@ export interface TabApiLatency {
 const ENTRA_TID = '00000000-0000-0000-0000-0000000000aa';
 const CLIENT_ID = 'bench-tab';
 
-/** Evaluates the synced portfolio, then measures both endpoints in alternating rounds. */
+/**
+ * Evaluates the synced portfolio, then measures both endpoints in `latencyRounds` rounds (SPEC §8's
+ * three), each alternating bursts of the static endpoint and the API.
+ */
 export async function measureTabApiProjects(options: {
   db: Db;
   tenantId: string;
   clock: Clock;
-  /** Requests per endpoint. */
+  /** Requests per endpoint and round. */
   samples?: number;
   concurrency?: number;
+  latencyRounds?: number;
   log: (message: string) => void;
 }): Promise<TabApiLatency> {
   const { db, tenantId, clock, log } = options;
-  const samples = options.samples ?? 2000;
+  const samples = options.samples ?? 1000;
   const concurrency = options.concurrency ?? 10;
+  const latencyRounds = options.latencyRounds ?? LATENCY_ROUNDS;
 
   const started = Date.now();
   await new EvaluateDelivery({
@@ -173,19 +185,25 @@ export async function measureTabApiProjects(options: {
     const staticUrl = `${base}/bench/static-projects`;
     await burst(100, staticUrl);
     await burst(100, apiUrl, { headers });
-    const api: number[] = [];
-    const reference: number[] = [];
-    const rounds = 10;
-    for (let r = 0; r < rounds; r += 1) {
-      reference.push(...(await burst(Math.ceil(samples / rounds), staticUrl)));
-      api.push(...(await burst(Math.ceil(samples / rounds), apiUrl, { headers })));
+    const measured: TabApiRound[] = [];
+    const bursts = 5;
+    for (let round = 0; round < latencyRounds; round += 1) {
+      const api: number[] = [];
+      const reference: number[] = [];
+      for (let b = 0; b < bursts; b += 1) {
+        reference.push(...(await burst(Math.ceil(samples / bursts), staticUrl)));
+        api.push(...(await burst(Math.ceil(samples / bursts), apiUrl, { headers })));
+      }
+      measured.push({
+        apiP99: percentile(api, 99),
+        staticP99: percentile(reference, 99),
+        apiP50: percentile(api, 50),
+        staticP50: percentile(reference, 50),
+      });
     }
     return {
-      apiP99: percentile(api, 99),
-      staticP99: percentile(reference, 99),
-      apiP50: percentile(api, 50),
-      staticP50: percentile(reference, 50),
-      samples: api.length,
+      rounds: measured,
+      samplesPerRound: bursts * Math.ceil(samples / bursts),
       concurrency,
       projectsEvaluated: Number(n),
       total: page.total,

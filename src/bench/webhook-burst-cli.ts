@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       log,
     });
     process.stdout.write(
-      `${JSON.stringify({ database: postgres ? 'postgres' : 'pglite', ...result })}\n`,
+      `${JSON.stringify({ database: postgres ? 'postgres' : 'pglite', ...result, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
     );
   } finally {
     await postgres?.drop();

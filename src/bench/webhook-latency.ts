@@ -12,6 +12,11 @@
  * persistence (the default's three days cannot pass within one request), and the project's stored
  * baseline is dropped so the cut budget becomes the new plan (HaloPSA edits never re-baseline on
  * their own). The rest of the path is the production one.
+ *
+ * The demo has about ten such projects (open, with hours booked, no escalation yet, not `unknown`
+ * for missing data, which never escalates), dealt out over three rounds of two figures: each round's
+ * p99 rests on one or two webhooks. (A project cannot simply serve again: once its escalation is
+ * marked resolved behind the engine's back, a second webhook on the same day mostly opens none.)
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,20 +26,24 @@ import type { ConversationRef } from '../app/ports/notifications.port';
 import { parseJson } from '../store/conversation-routes.repository';
 import { SqlDeliveryStore } from '../store/delivery.repository';
 import { percentile } from './percentile';
+import { dealRounds, LATENCY_ROUNDS } from './rounds';
 import { pendingRefreshes, topUpRefreshes, type RefreshBacklog } from './queued-refreshes';
 
-/** What the phase measured, in milliseconds. */
-export interface WebhookLatency {
+/** One round of webhook → card, in milliseconds. */
+export interface WebhookRound {
   webhookToCardP99: number;
   webhookToCardP50: number;
   webhookSamples: number;
+}
+
+/** What the phase measured: its rounds (a round whose projects all skipped is left out). */
+export interface WebhookLatency {
+  rounds: WebhookRound[];
   /** Projects whose webhook opened no escalation (no usable plan), left out of the samples. */
   skippedProjects: number[];
   /** The same path with a backlog of card refreshes kept queued in the outbox (null: not asked). */
   behindRefreshes: {
-    webhookToCardP99: number;
-    webhookToCardP50: number;
-    webhookSamples: number;
+    rounds: WebhookRound[];
     /** Refreshes kept pending before each webhook. */
     queued: number;
     /** Conversations the refreshes were spread over. */
@@ -42,6 +51,17 @@ export interface WebhookLatency {
     /** Refreshes the connector double received while the samples were taken. */
     refreshesDelivered: number;
   } | null;
+}
+
+/** A round's p99 and p50, or null when it took no sample. */
+function webhookRound(samples: readonly number[]): WebhookRound | null {
+  return samples.length === 0
+    ? null
+    : {
+        webhookToCardP99: percentile(samples, 99),
+        webhookToCardP50: percentile(samples, 50),
+        webhookSamples: samples.length,
+      };
 }
 
 const CHANNEL = '19:bench-escalations@thread.tacv2';
@@ -145,6 +165,8 @@ async function unescalatedProjects(
       WHERE p.tenant_id = $1 AND p.date_closed IS NULL AND coalesce(p.time_actual, 0) > 2
         AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.tenant_id = p.tenant_id
                           AND e.project_id = p.id AND e.status IN ('open', 'acknowledged', 'snoozed'))
+        AND NOT EXISTS (SELECT 1 FROM project_health_latest h WHERE h.tenant_id = p.tenant_id
+                          AND h.project_id = p.id AND h.rag = 'unknown')
       ORDER BY p.id LIMIT $2`,
     [app.config.tenantId, limit],
   );
@@ -152,20 +174,21 @@ async function unescalatedProjects(
 
 /**
  * One webhook per project, one at a time: the time from sending it to its escalation card reaching
- * the channel. `beforeEach` runs before each webhook is sent (outside the timing). The first
- * project warms the path up (JIT, prepared statements) and is not counted.
+ * the channel. `beforeEach` runs before each webhook is sent (outside the timing). With `warmUp`,
+ * the first escalating project warms the path up (JIT, prepared statements) and is not counted.
  */
 async function sampleWebhooks(
   app: RunningApp,
   sink: CardSink,
   projects: ReadonlyArray<{ id: number | string; hours: number | null }>,
   beforeEach: () => Promise<void> = () => Promise.resolve(),
+  warmUp = false,
 ): Promise<{ samples: number[]; skipped: number[] }> {
   const simulator = app.simulator!;
   const tenantId = app.config.tenantId;
   const samples: number[] = [];
   const skipped: number[] = [];
-  let warmedUp = false;
+  let warmedUp = !warmUp;
   for (const project of projects) {
     const id = Number(project.id);
     // A quarter of the hours already booked: the project is now far over its budget.
@@ -211,8 +234,10 @@ async function sampleWebhooks(
 
 /** Options of the webhook phase. */
 export interface WebhookPhaseOptions {
-  /** Webhooks per figure. */
+  /** Webhooks per figure and round, at most. */
   maxSamples?: number;
+  /** Rounds per figure (SPEC §8: three). */
+  rounds?: number;
   /** Card refreshes kept queued for the second figure (0: no second figure). */
   queuedRefreshes?: number;
   /** Channels other than the escalations channel that the refreshes are spread over. */
@@ -220,16 +245,23 @@ export interface WebhookPhaseOptions {
 }
 
 /**
- * Measures webhook → escalation card over up to `maxSamples` open projects without an escalation,
- * first with an idle outbox, then (when `queuedRefreshes` > 0) on as many other projects with that
- * many card refreshes kept queued for other channels (new posts go ahead of refreshes). The
- * connector double stays up until `close` (later card updates for the channel still land there).
+ * Measures webhook → escalation card on open projects without an escalation, in `rounds` rounds:
+ * after one warm-up project, the candidates are dealt out in turn over the rounds' idle figure and
+ * (when `queuedRefreshes` > 0) their figure with that many card refreshes kept queued for other
+ * channels (new posts and decisions go ahead of refreshes), drained before the next round. A round
+ * whose projects all opened no escalation is left out. The connector double stays up until `close`
+ * (later card updates for the channel still land there).
  */
 export async function measureWebhookToCard(
   app: RunningApp,
   options: WebhookPhaseOptions = {},
 ): Promise<{ latency: WebhookLatency; close: () => Promise<void> }> {
-  const { maxSamples = 40, queuedRefreshes = 0, refreshChannels = 10 } = options;
+  const {
+    maxSamples = 40,
+    rounds = LATENCY_ROUNDS,
+    queuedRefreshes = 0,
+    refreshChannels = 10,
+  } = options;
   const simulator = app.simulator;
   if (simulator === null) throw new Error('the webhook phase needs the demo app');
   const tenantId = app.config.tenantId;
@@ -277,72 +309,87 @@ export async function measureWebhookToCard(
     await withTimeout(channelIdle(app, CHANNEL), 120_000, 'the open escalations’ cards');
     await new Promise((resolve) => setTimeout(resolve, TEAMS_WINDOW_MS));
 
-    // With a second figure to take, the candidates are dealt out in turn between the two.
-    const candidates = await unescalatedProjects(
-      app,
-      queuedRefreshes > 0 ? 2 * maxSamples : maxSamples,
-    );
-    if (candidates.length === 0)
-      throw new Error('no open demo project without an escalation to measure');
-    const projects = candidates.filter((_p, i) => queuedRefreshes === 0 || i % 2 === 0);
-    const { samples, skipped } = await sampleWebhooks(app, sink, projects);
-    if (samples.length === 0)
-      throw new Error(`no webhook opened an escalation (${skipped.join(', ')})`);
-    let behindRefreshes: WebhookLatency['behindRefreshes'] = null;
-    if (queuedRefreshes > 0) {
-      const [posted] = await app.db.query<{ kind: string; payload: unknown }>(
-        `SELECT kind, payload FROM outbox WHERE tenant_id = $1 AND status = 'sent'
-            AND conversation->>'conversationId' = $2 ORDER BY id DESC LIMIT 1`,
-        [tenantId, CHANNEL],
-      );
-      if (!posted) throw new Error('no escalation card was posted to copy as a refresh');
-      const backlog: RefreshBacklog = {
-        tenantId,
-        conversations: refreshConversations(sink.url, refreshChannels),
-        card: { kind: posted.kind, payload: parseJson(posted.payload) },
-      };
+    const figuresPerRound = queuedRefreshes > 0 ? 2 : 1;
+    const candidates = await unescalatedProjects(app, rounds * figuresPerRound * maxSamples + 1);
+    if (candidates.length < 1 + rounds * figuresPerRound)
+      throw new Error(`${candidates.length} open demo projects to measure: too few for the rounds`);
+    // The first project only warms the path up; the rest are dealt out in turn: round 1 idle,
+    // round 1 behind refreshes, round 2 idle, …
+    const warmUp = await sampleWebhooks(app, sink, candidates.slice(0, 1), undefined, true);
+    const skipped: number[] = [...warmUp.skipped];
+    const slots = dealRounds(candidates.slice(1), rounds * figuresPerRound);
+    const idleRounds: WebhookRound[] = [];
+    const behindRounds: WebhookRound[] = [];
+    let backlog: RefreshBacklog | null = null;
+    let refreshesDelivered = 0;
+    for (let r = 0; r < rounds; r += 1) {
+      const idle = await sampleWebhooks(app, sink, slots[r * figuresPerRound]!);
+      skipped.push(...idle.skipped);
+      const idleRound = webhookRound(idle.samples);
+      if (idleRound) idleRounds.push(idleRound);
+      if (queuedRefreshes === 0) continue;
+      backlog ??= await refreshBacklog(app, sink.url, refreshChannels);
+      const queue = backlog;
       const deliveredBefore = sink.updates;
-      const more = candidates.filter((_p, i) => i % 2 === 1);
-      const behind = await sampleWebhooks(app, sink, more, async () => {
-        await topUpRefreshes(app.db, backlog, queuedRefreshes, new Date());
+      const behind = await sampleWebhooks(app, sink, slots[r * figuresPerRound + 1]!, async () => {
+        await topUpRefreshes(app.db, queue, queuedRefreshes, new Date());
         app.dispatcher.poke();
       });
       skipped.push(...behind.skipped);
-      // Later phases measure on an idle outbox: let the backlog drain first.
+      // The next round (and later phases) measure on an idle outbox: let the backlog drain first.
       await withTimeout(
         (async () => {
-          while ((await pendingRefreshes(app.db, backlog)) > 0) {
+          while ((await pendingRefreshes(app.db, queue)) > 0) {
             await new Promise((resolve) => setTimeout(resolve, 200));
           }
         })(),
         300_000,
         'the queued refreshes',
       );
-      if (behind.samples.length === 0)
-        throw new Error('no webhook opened an escalation behind the queued refreshes');
-      behindRefreshes = {
-        webhookToCardP99: percentile(behind.samples, 99),
-        webhookToCardP50: percentile(behind.samples, 50),
-        webhookSamples: behind.samples.length,
-        queued: queuedRefreshes,
-        conversations: refreshChannels,
-        refreshesDelivered: sink.updates - deliveredBefore,
-      };
+      refreshesDelivered += sink.updates - deliveredBefore;
+      const behindRound = webhookRound(behind.samples);
+      if (behindRound) behindRounds.push(behindRound);
     }
+    if (idleRounds.length === 0)
+      throw new Error(`no webhook opened an escalation (${skipped.join(', ')})`);
+    if (queuedRefreshes > 0 && behindRounds.length === 0)
+      throw new Error('no webhook opened an escalation behind the queued refreshes');
+    const behindRefreshes: WebhookLatency['behindRefreshes'] =
+      queuedRefreshes > 0
+        ? {
+            rounds: behindRounds,
+            queued: queuedRefreshes,
+            conversations: refreshChannels,
+            refreshesDelivered,
+          }
+        : null;
     return {
-      latency: {
-        webhookToCardP99: percentile(samples, 99),
-        webhookToCardP50: percentile(samples, 50),
-        webhookSamples: samples.length,
-        skippedProjects: skipped,
-        behindRefreshes,
-      },
+      latency: { rounds: idleRounds, skippedProjects: skipped, behindRefreshes },
       close: () => sink.stop(),
     };
   } catch (error) {
     await sink.stop();
     throw error;
   }
+}
+
+/** The refresh backlog: copies of the last card posted to the escalations channel, for other channels. */
+async function refreshBacklog(
+  app: RunningApp,
+  serviceUrl: string,
+  channels: number,
+): Promise<RefreshBacklog> {
+  const [posted] = await app.db.query<{ kind: string; payload: unknown }>(
+    `SELECT kind, payload FROM outbox WHERE tenant_id = $1 AND status = 'sent'
+        AND conversation->>'conversationId' = $2 ORDER BY id DESC LIMIT 1`,
+    [app.config.tenantId, CHANNEL],
+  );
+  if (!posted) throw new Error('no escalation card was posted to copy as a refresh');
+  return {
+    tenantId: app.config.tenantId,
+    conversations: refreshConversations(serviceUrl, channels),
+    card: { kind: posted.kind, payload: parseJson(posted.payload) },
+  };
 }
 
 /** `count` channels of the bench team whose posted cards the queued refreshes update. */

@@ -214,8 +214,9 @@ async function insertRow(
 ): Promise<number | null> {
   const rows = await tx.query<{ id: number }>(
     `INSERT INTO outbox (tenant_id, dedupe_key, kind, stream, client_id, conversation, conversation_key,
-                         update_of, target_activity_id, payload, status, next_attempt_at, last_error, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $13, $9, $10, $11, $12, $11)
+                         update_of, target_activity_id, payload, status, next_attempt_at, last_error, created_at,
+                         decision)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $13, $9, $10, $11, $12, $11, $14)
      ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
      RETURNING id`,
     [
@@ -232,6 +233,7 @@ async function insertRow(
       now.toISOString(),
       row.note,
       row.targetActivityId,
+      intent.decision === true,
     ],
   );
   const inserted = rows[0];

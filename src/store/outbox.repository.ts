@@ -17,6 +17,8 @@ export interface OutboxRow {
   targetActivityId: string | null;
   /** The person (Entra object id) a personal row is for; null for channel posts. */
   recipient: string | null;
+  /** An update showing a person's decision: sent with new posts, ahead of refreshes. */
+  decision: boolean;
   payload: unknown;
   status: OutboxStatus;
   attempts: number;
@@ -26,8 +28,8 @@ export interface OutboxRow {
   deliveredAt: Date | null;
 }
 
-const COLUMNS = `id, dedupe_key, kind, conversation, conversation_key, update_of, target_activity_id, recipient, payload, status, attempts,
-                 activity_id, last_error, next_attempt_at, delivered_at`;
+const COLUMNS = `id, dedupe_key, kind, conversation, conversation_key, update_of, target_activity_id, recipient, decision, payload, status,
+                 attempts, activity_id, last_error, next_attempt_at, delivered_at`;
 
 type RawRow = {
   id: number;
@@ -38,6 +40,7 @@ type RawRow = {
   update_of: string | null;
   target_activity_id: string | null;
   recipient: string | null;
+  decision: boolean | null;
   payload: unknown;
   status: OutboxStatus;
   attempts: number;
@@ -58,6 +61,7 @@ function toRow(raw: RawRow): OutboxRow {
     updateOf: raw.update_of,
     targetActivityId: raw.target_activity_id,
     recipient: raw.recipient,
+    decision: raw.decision === true,
     payload: parseJson(raw.payload),
     status: raw.status,
     attempts: Number(raw.attempts),
@@ -68,13 +72,20 @@ function toRow(raw: RawRow): OutboxRow {
   };
 }
 
-/** New posts before updates of posted cards. */
+/**
+ * New posts (alerts, requests) and updates showing a person's decision (0) before refreshes of posted
+ * cards (1). The claim's SQL computes the same as `PRIORITY_SQL`.
+ */
 const priorityOf = (row: OutboxRow): number =>
-  row.updateOf === null && row.targetActivityId === null ? 0 : 1;
+  row.decision || (row.updateOf === null && row.targetActivityId === null) ? 0 : 1;
+
+const PRIORITY_SQL = `CASE WHEN decision OR (update_of IS NULL AND target_activity_id IS NULL) THEN 0 ELSE 1 END`;
 
 /**
- * The order claimed rows are sent in: new posts first, conversations taking turns, and within one
- * conversation new posts, then updates, each oldest first (the order the claim chose them in).
+ * The order claimed rows are sent in: new posts and decisions first, then refreshes; within each,
+ * conversations take turns (round-robin: every conversation's first row, then every second, …), so
+ * one conversation's backlog never starves another's; within one conversation and priority, oldest
+ * first (the order the claim chose them in).
  */
 export function inDeliveryOrder(rows: OutboxRow[]): OutboxRow[] {
   const byTime = (a: OutboxRow, b: OutboxRow) =>
@@ -105,8 +116,10 @@ export class OutboxRepository {
   /**
    * Claims up to `limit` due rows for `holder` until `leaseUntil`: pending rows whose time has come,
    * and `sending` rows whose previous holder's lease ran out (it crashed mid-send). New posts (alerts,
-   * decisions, requests) go before updates of cards already posted (refreshes), and conversations take
-   * turns, so a pile of refreshes for one channel never holds back a new escalation for another. The
+   * requests) and updates showing a person's decision go before refreshes of cards already posted,
+   * and within a priority conversations take turns (each row's turn is its rank in its conversation
+   * and priority), so a pile of refreshes for one channel never holds back a new escalation for
+   * another, nor another channel's refreshes. The
    * chosen rows are locked once with `FOR UPDATE SKIP LOCKED` and updated by a join (an `IN (… FOR
    * UPDATE)` subquery is re-run per row on fresh, unanalysed tables: a second per claim of 500 rows), so
    * concurrent claimers on PostgreSQL never share a row (PGlite has one connection).
@@ -121,12 +134,10 @@ export class OutboxRepository {
   ): Promise<OutboxRow[]> {
     const rows = await db.query<RawRow>(
       `WITH due AS (
-         SELECT id, next_attempt_at,
-                CASE WHEN update_of IS NULL AND target_activity_id IS NULL THEN 0 ELSE 1 END AS priority,
+         SELECT id, next_attempt_at, ${PRIORITY_SQL} AS priority,
                 row_number() OVER (
-                  PARTITION BY conversation_key
-                  ORDER BY CASE WHEN update_of IS NULL AND target_activity_id IS NULL THEN 0 ELSE 1 END,
-                           next_attempt_at, id) AS turn
+                  PARTITION BY conversation_key, ${PRIORITY_SQL}
+                  ORDER BY next_attempt_at, id) AS turn
            FROM outbox
           WHERE tenant_id = $1
             AND ((status = 'pending' AND next_attempt_at <= $3) OR (status = 'sending' AND claimed_until <= $3))

@@ -250,6 +250,120 @@ describe.each(testDatabases())('notification outbox ($name)', (database) => {
     ]);
   });
 
+  /**
+   * The priority scene of issue 18: channel A's posted card 1, then ten refreshes queued for A and
+   * ten for B (A's first, so older), then a new escalation for C and a person's decision on A's
+   * card. Returns the three conversations and their labels.
+   */
+  async function refreshBacklogWithAlertAndDecision(): Promise<{
+    label: (conversationId: string) => string;
+  }> {
+    const [a, b, c] = ['19:a@thread.tacv2', '19:b@thread.tacv2', '19:c@thread.tacv2'].map((id) =>
+      channel(connector.url, id),
+    );
+    await new ConversationRoutesRepository(TENANT).upsert(
+      db,
+      { stream: 'escalations', clientId: null, conversation: a! },
+      'admin',
+      clock.now(),
+    );
+    await db.transaction(async (tx) => {
+      await enqueue(tx, TENANT, escalationIntent(1), clock.now());
+    });
+    await dispatcher('i-1').drain();
+    await db.transaction(async (tx) => {
+      for (const [conversation, name] of [
+        [a!, 'a'],
+        [b!, 'b'],
+      ] as const) {
+        for (let n = 1; n <= 10; n += 1) {
+          await enqueue(
+            tx,
+            TENANT,
+            {
+              dedupeKey: `refresh:${name}:${n}`,
+              kind: 'escalation',
+              payload: { escalation: escalationView({ id: `esc-${name}-${n}` }) },
+              updateActivity: { conversation, activityId: `${name}-card-${n}` },
+            },
+            clock.now(),
+          );
+        }
+      }
+      await enqueue(
+        tx,
+        TENANT,
+        { ...escalationIntent(2), target: { conversation: c! } },
+        clock.now(),
+      );
+      await enqueue(
+        tx,
+        TENANT,
+        {
+          dedupeKey: 'escalation:esc-1:acknowledged',
+          kind: 'escalation',
+          payload: { escalation: escalationView({ id: 'esc-1', state: 'acknowledged' }) },
+          updateOf: 'escalation:esc-1:opened',
+          decision: true,
+        },
+        clock.now(),
+      );
+    });
+    return {
+      label: (id) => (id === a!.conversationId ? 'A' : id === b!.conversationId ? 'B' : 'C'),
+    };
+  }
+
+  test('a new alert and a decision are claimed ahead of older refreshes; refreshes of A and B take turns', async () => {
+    const { label } = await refreshBacklogWithAlertAndDecision();
+
+    const claimed = await new OutboxRepository(TENANT).claim(
+      db,
+      'i-2',
+      clock.now(),
+      new Date(clock.now().getTime() + 60_000),
+      6,
+      [],
+    );
+
+    expect(claimed.map((r) => `${r.dedupeKey}@${label(r.conversation!.conversationId)}`)).toEqual([
+      'escalation:esc-2:opened@C',
+      'escalation:esc-1:acknowledged@A',
+      'refresh:a:1@A',
+      'refresh:b:1@B',
+      'refresh:a:2@A',
+      'refresh:b:2@B',
+    ]);
+  });
+
+  test('dispatched, the alert and the decision go first, B is not starved by A, and Teams limits hold per conversation', async () => {
+    const { label } = await refreshBacklogWithAlertAndDecision();
+    const before = connector.delivered().length;
+
+    await dispatcher('i-1').drain();
+
+    const sent = connector.delivered().slice(before);
+    const order = sent.map(
+      (r) => `${r.operation}@${label(r.conversationId)}:${r.activityId ?? 'new'}`,
+    );
+    expect(sent).toHaveLength(22);
+    expect(order.slice(0, 2)).toEqual(['send@C:new', 'update@A:activity-1']);
+    // Of the first ten refreshes, each channel got its share while the other still had some.
+    const firstTen = order.slice(2, 12).map((o) => o.split(':')[0]);
+    expect(firstTen.filter((o) => o === 'update@A').length).toBeGreaterThanOrEqual(4);
+    expect(firstTen.filter((o) => o === 'update@B').length).toBeGreaterThanOrEqual(4);
+    for (const id of ['19:a@thread.tacv2', '19:b@thread.tacv2']) {
+      const inConversation = connector.delivered().filter((r) => r.conversationId === id);
+      expect(maxInWindow(inConversation, 1_000)).toBeLessThanOrEqual(7);
+      expect(maxInWindow(inConversation, 2_000)).toBeLessThanOrEqual(8);
+    }
+    // Within a conversation, refreshes keep their order.
+    const aRefreshes = sent
+      .filter((r) => label(r.conversationId) === 'A' && r.activityId !== 'activity-1')
+      .map((r) => r.activityId);
+    expect(aRefreshes).toEqual(Array.from({ length: 10 }, (_, i) => `a-card-${i + 1}`));
+  });
+
   test('an update waits for its original, then replaces it in place; an older update is superseded', async () => {
     await db.transaction(async (tx) => {
       await enqueue(tx, TENANT, escalationIntent(8), clock.now());

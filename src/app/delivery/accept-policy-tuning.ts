@@ -98,6 +98,7 @@ export class AcceptPolicyTuning {
           notice: { tone: 'success', text: notice },
         } satisfies PostProjectReviewPayload,
         updateOf: reviewCardKey(projectId),
+        decision: true,
       });
       return view;
     });

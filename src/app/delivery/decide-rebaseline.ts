@@ -146,6 +146,7 @@ export class DecideRebaseline {
           notice: { tone: 'success', text: notice },
         } satisfies RebaselineRequestPayload,
         updateOf: rebaselineCardKey(requestId),
+        decision: true,
       });
       return { view, notice };
     });

@@ -213,6 +213,7 @@ export class DecideGate {
         kind: GATE_NOTIFICATION_KIND,
         payload: { gate: updated, notice: { tone: 'success', text: notice } } satisfies GatePayload,
         updateOf: gateCardKey(gate.id, gate.packVersion),
+        decision: true,
       },
     );
     if (rules.final) {

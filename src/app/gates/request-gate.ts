@@ -185,6 +185,7 @@ export class RequestGate {
             notice: { tone: 'refused', text: `Replaced by pack version ${version}.` },
           } satisfies GatePayload,
           updateOf: gateCardKey(gateId, existing.packVersion),
+          decision: true,
         });
       }
       return { ok: true, gate };

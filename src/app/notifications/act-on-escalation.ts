@@ -118,6 +118,7 @@ export class ActOnEscalation {
         kind: 'escalation',
         payload,
         updateActivity: { conversation, activityId },
+        decision: true,
       }),
     );
     this.deps.outboxSignal.notify();

@@ -128,6 +128,8 @@ describe('postEscalationDecision', () => {
       kind: 'escalation',
       payload: { escalation: escalationView({ id: 'esc-9' }), notice: { tone: 'success', text } },
       updateOf: 'escalation:esc-9:opened',
+      // A state change goes ahead of card refreshes in the outbox; new figures do not.
+      decision: kind !== 'update',
     });
     // Only a re-escalation tells someone new: the delivery director, personally.
     expect(queued.slice(1).map((i) => [i.dedupeKey, i.target])).toEqual(

@@ -83,6 +83,9 @@ export async function postEscalationDecision(
       kind: 'escalation',
       payload,
       updateOf: opened,
+      // A resolution or a re-escalation changes the item's state and goes ahead of refreshes; an
+      // update only re-renders new figures.
+      decision: decision.kind !== 'update',
       severity: e.severity,
     });
     if (decision.kind === 're-escalate') {

@@ -120,6 +120,12 @@ export interface NotificationIntent {
   /** For an in-place update of an activity the outbox did not post (e.g. the card a person clicked). */
   updateActivity?: { conversation: ConversationRef; activityId: string };
   /**
+   * The update shows a person's decision (approve, acknowledge, a concession's answer): the
+   * dispatcher sends it with new posts, ahead of refreshes that only re-render an evaluation's or a
+   * timer's change. New posts go first without it.
+   */
+  decision?: boolean;
+  /**
    * How severe the item is (escalations). A channel's severity floor holds back a card below it
    * (and its updates) until an update reaches the floor; without a severity a card always posts.
    */

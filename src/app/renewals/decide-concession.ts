@@ -123,6 +123,7 @@ export class DecideConcession {
           kind: 'concession',
           payload,
           updateOf: cardKey,
+          decision: true,
         });
       }
       return { kind: 'decided' as const, view };

@@ -207,6 +207,7 @@ export class DecideGovernanceSuggestion {
       kind: 'governance-review',
       payload,
       updateOf: governanceCardKey(input.month),
+      decision: true,
     });
     return { ok: true, review: governanceReviewView(after, actor) };
   }

@@ -171,6 +171,7 @@ export class LogCheckpoint {
           kind: 'renewal-stage',
           payload,
           updateOf: stageCardKey(input.contractId, current.stage),
+          decision: true,
         });
       }
       return { ...row, id };

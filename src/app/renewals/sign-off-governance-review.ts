@@ -100,6 +100,7 @@ export class SignOffGovernanceReview {
         kind: 'governance-review',
         payload,
         updateOf: governanceCardKey(input.month),
+        decision: true,
       });
       return { ok: true, review: governanceReviewView(after, actor) };
     });
