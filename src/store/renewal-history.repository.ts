@@ -143,6 +143,7 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
             AND ${SCOPED_CLIENT('t.client_id')}`,
         [tenantId, ids, closedIds],
       ),
+      // In time order: a month's scores are listed (and averaged) the same way whatever the plan.
       db.query(
         `SELECT t.client_id, a.action_at, m.parts[1] AS score, m.parts[2] AS scale
            FROM halo_actions a
@@ -150,7 +151,8 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
            CROSS JOIN LATERAL (SELECT regexp_match(a.raw->>'note', '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)') AS parts) m
           WHERE a.tenant_id = $1 AND a.action_at IS NOT NULL AND a.outcome ILIKE '%feedback%'
             AND m.parts IS NOT NULL AND t.client_id IS NOT NULL
-            AND ${SCOPED_CLIENT('t.client_id')}`,
+            AND ${SCOPED_CLIENT('t.client_id')}
+          ORDER BY a.action_at, a.id`,
         [tenantId, ids],
       ),
       // Customer-visible notes written by the customer (no agent), for the negative-language lexicon.
