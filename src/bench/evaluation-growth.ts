@@ -34,6 +34,8 @@ export interface EvaluationMeasure {
   projects: number;
   contracts: number;
   evaluationMs: number;
+  /** The delivery half of `evaluationMs` (the rest is renewal readiness). */
+  deliveryMs: number;
   referenceMs: number;
   /** Highest resident memory sampled while the evaluation ran (MB). */
   evaluationPeakRssMb: number;
@@ -80,6 +82,7 @@ export async function measureEvaluation(
       [tenantId],
     );
   });
+  const started = process.hrtime.bigint();
   const evaluation = await withPeakRss(() =>
     timed(async () => {
       const history = await new SqlDeliveryHistoryReader(db).load(tenantId);
@@ -90,13 +93,14 @@ export async function measureEvaluation(
         assessProject(facts, DEFAULT_DELIVERY_POLICY);
         projects += 1;
       }
+      const deliveryMs = Number(process.hrtime.bigint() - started) / 1e6;
       const contracts = await assessAllContracts(
         new SqlRenewalHistoryReader(db),
         tenantId,
         asOf,
         DEFAULT_RENEWAL_POLICY,
       );
-      return { projects, contracts };
+      return { projects, contracts, deliveryMs };
     }),
   );
   return {

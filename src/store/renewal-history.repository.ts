@@ -48,9 +48,6 @@ const SCOPED_CLIENT = (column: string) => `($2::bigint[] IS NULL OR ${column} = 
 const SCOPED_CONTRACT = (column: string) =>
   `($2::bigint[] IS NULL OR ${column} IN (SELECT sc.id FROM halo_contracts sc
      WHERE sc.tenant_id = $1 AND (sc.client_id = ANY($2::bigint[]) OR ($3::boolean AND sc.client_id IS NULL))))`;
-const SCOPED_TICKET = (column: string) =>
-  `($2::bigint[] IS NULL OR ${column} IN (SELECT st.id FROM halo_tickets st
-     WHERE st.tenant_id = $1 AND st.client_id = ANY($2::bigint[])))`;
 
 /**
  * Loads a tenant's renewal history from the HaloPSA mirror: one set-based query per table (the
@@ -121,49 +118,53 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
                      ELSE t.raw->>'fixbydate' END AS fix_by,
                 fc.first_closed
            FROM halo_tickets t
-           LEFT JOIN (SELECT a.ticket_id, min(a.action_at) AS first_closed FROM halo_actions a
-                       WHERE a.tenant_id = $1 AND a.new_status = ANY($3::bigint[])
-                         AND ${SCOPED_TICKET('a.ticket_id')}
-                       GROUP BY a.ticket_id) fc ON fc.ticket_id = t.id
+           LEFT JOIN LATERAL (SELECT min(a.action_at) AS first_closed FROM halo_actions a
+                       WHERE a.tenant_id = $1 AND a.ticket_id = t.id
+                         AND a.new_status = ANY($3::bigint[])) fc ON true
           WHERE t.tenant_id = $1 AND t.client_id IS NOT NULL AND t.date_occurred IS NOT NULL
             AND ${SCOPED_CLIENT('t.client_id')}`,
         [tenantId, ids, closedIds],
       ),
       // A reopen: a status change to an open status after the ticket had been closed.
       db.query(
-        `SELECT t.client_id, s.action_at FROM (
-            SELECT a.ticket_id, a.action_at, a.new_status = ANY($3::bigint[]) AS closes,
-                   bool_or(a.new_status = ANY($3::bigint[])) OVER (PARTITION BY a.ticket_id
+        `SELECT t.client_id, s.action_at
+           FROM halo_tickets t
+           CROSS JOIN LATERAL (
+            SELECT a.action_at, a.new_status = ANY($3::bigint[]) AS closes,
+                   bool_or(a.new_status = ANY($3::bigint[])) OVER (
                      ORDER BY a.action_at, a.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS was_closed
               FROM halo_actions a
-             WHERE a.tenant_id = $1 AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL
-               AND ${SCOPED_TICKET('a.ticket_id')}) s
-           JOIN halo_tickets t ON t.tenant_id = $1 AND t.id = s.ticket_id
-          WHERE s.was_closed AND NOT s.closes AND t.client_id IS NOT NULL
+             WHERE a.tenant_id = $1 AND a.ticket_id = t.id
+               AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) s
+          WHERE t.tenant_id = $1 AND s.was_closed AND NOT s.closes AND t.client_id IS NOT NULL
             AND ${SCOPED_CLIENT('t.client_id')}`,
         [tenantId, ids, closedIds],
       ),
       // In time order: a month's scores are listed (and averaged) the same way whatever the plan.
       db.query(
         `SELECT t.client_id, a.action_at, m.parts[1] AS score, m.parts[2] AS scale
-           FROM halo_actions a
-           JOIN halo_tickets t ON t.tenant_id = a.tenant_id AND t.id = a.ticket_id
-           CROSS JOIN LATERAL (SELECT regexp_match(a.raw->>'note', '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)') AS parts) m
-          WHERE a.tenant_id = $1 AND a.action_at IS NOT NULL AND a.outcome ILIKE '%feedback%'
-            AND m.parts IS NOT NULL AND t.client_id IS NOT NULL
+           FROM halo_tickets t
+           CROSS JOIN LATERAL (SELECT a.id, a.action_at, a.raw->>'note' AS note FROM halo_actions a
+                                WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
+                                  AND a.action_at IS NOT NULL AND a.outcome ILIKE '%feedback%'
+                                OFFSET 0) a
+           CROSS JOIN LATERAL (SELECT regexp_match(a.note, '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)') AS parts) m
+          WHERE t.tenant_id = $1 AND m.parts IS NOT NULL AND t.client_id IS NOT NULL
             AND ${SCOPED_CLIENT('t.client_id')}
           ORDER BY a.action_at, a.id`,
         [tenantId, ids],
       ),
       // Customer-visible notes written by the customer (no agent), for the negative-language lexicon.
       db.query(
-        `SELECT t.client_id, a.action_at, a.raw->>'note' AS note
-           FROM halo_actions a
-           JOIN halo_tickets t ON t.tenant_id = a.tenant_id AND t.id = a.ticket_id
-          WHERE a.tenant_id = $1 AND a.action_at IS NOT NULL AND a.who_agent_id IS NULL
-            AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
-            AND a.raw->>'note' ~* $3 AND t.client_id IS NOT NULL
-            AND ${SCOPED_CLIENT('t.client_id')}`,
+        `SELECT t.client_id, a.action_at, a.note
+           FROM halo_tickets t
+           CROSS JOIN LATERAL (SELECT a.action_at, a.raw->>'note' AS note FROM halo_actions a
+                                WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
+                                  AND a.action_at IS NOT NULL AND a.who_agent_id IS NULL
+                                  AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
+                                  AND a.raw->>'note' ~* $3
+                                OFFSET 0) a
+          WHERE t.tenant_id = $1 AND t.client_id IS NOT NULL AND ${SCOPED_CLIENT('t.client_id')}`,
         [tenantId, ids, LEXICON_PREFILTER],
       ),
       db.query(
