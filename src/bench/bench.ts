@@ -23,6 +23,7 @@ import { postgresSchema } from './bench-schema';
 import { measureTabApiProjects } from './tab-api-latency';
 import {
   evaluationGrowth,
+  GROWTH_PROJECTS,
   measureEvaluation,
   type EvaluationGrowth,
   type EvaluationMeasure,
@@ -330,12 +331,15 @@ interface BenchOptions {
   only: 'all' | 'webhook-burst' | 'webhook' | 'evaluation';
   webhookDeliveries: number;
   webhookSendSeconds: number;
+  /** Portfolio sizes (projects) of the evaluation growth figure. */
+  evaluationSizes: number[];
 }
 
 const USAGE = `npm run bench [-- options]
   --only webhook-burst          run only the webhook-burst phase (no large dataset)
   --only webhook                run only webhook → card, idle and behind 500 queued refreshes (demo app)
   --only evaluation             run only the evaluation growth figure (500, 2,000, 8,000 projects)
+  --evaluation-sizes A,B,...    the growth figure's sizes in projects (default 500,2000,8000)
   --webhook-deliveries N        deliveries in the burst (default 2000)
   --webhook-send-seconds S      real time to send them over (default 60; 0 = as fast as possible)
   --help                        this text
@@ -360,6 +364,14 @@ function benchOptions(argv: readonly string[]): BenchOptions | null {
     only,
     webhookDeliveries: number('webhook-deliveries', 2000),
     webhookSendSeconds: number('webhook-send-seconds', 60),
+    evaluationSizes: (value('evaluation-sizes') ?? GROWTH_PROJECTS.join(','))
+      .split(',')
+      .map((n) => {
+        const size = Number(n);
+        if (!Number.isInteger(size) || size < 10)
+          throw new Error('--evaluation-sizes takes project counts');
+        return size;
+      }),
   };
 }
 
@@ -443,6 +455,7 @@ async function main(): Promise<void> {
       tenantId: TENANT,
       asOf,
       log,
+      sizes: options.evaluationSizes,
     });
   if (options.only === 'evaluation') {
     const result = await growth();
