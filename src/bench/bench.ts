@@ -18,23 +18,23 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { buildProjectFacts, indexDeliveryHistory } from '../domain/delivery/build-project-facts';
-import { assessProject } from '../domain/delivery/health-score';
-import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
 import { HaloClient } from '../halo/halo-client';
 import { HaloSync } from '../halo/halo-sync';
 import type { Db } from '../store/db';
-import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { migrate } from '../store/migrate';
 import { openPglite } from '../store/pglite-db';
 import { openPostgres } from '../store/pg-db';
 import { postgresSchema } from './bench-schema';
 import { measureTabApiProjects } from './tab-api-latency';
-import { assessAllContracts } from '../app/renewals/evaluate-renewals';
-import { DEFAULT_RENEWAL_POLICY } from '../domain/renewals/renewal-policy';
-import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
 import type { BotLatency } from './bot-latency';
 import { LATENCY_ROUNDS, summariseRounds, type Round } from './rounds';
+import {
+  evaluationGrowth,
+  GROWTH_PROJECTS,
+  measureEvaluation,
+  type EvaluationGrowth,
+  type EvaluationMeasure,
+} from './evaluation-growth';
 import type { WebhookBurstResult } from './webhook-burst';
 import type { WebhookLatency, WebhookRound } from './webhook-latency';
 
@@ -130,6 +130,7 @@ class SimulatorProcess {
     profile: 'large' | 'demo',
     seed: number,
     asOf: string,
+    scale = 1,
   ): Promise<SimulatorProcess> {
     const tsx = require.resolve('tsx/cli');
     const child = spawn(
@@ -147,6 +148,7 @@ class SimulatorProcess {
         asOf,
         '--control',
         'stdin',
+        ...(scale === 1 ? [] : ['--scale', String(scale)]),
       ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
@@ -380,16 +382,20 @@ function webhookFigures(latency: WebhookLatency): Record<string, Figure> {
 
 /** The command line: which phases, and the webhook burst's scale. */
 interface BenchOptions {
-  only: 'all' | 'webhook-burst' | 'webhook';
+  only: 'all' | 'webhook-burst' | 'webhook' | 'evaluation';
   webhookDeliveries: number;
   webhookSendSeconds: number;
   /** Where the JSON is written as well as printed. */
   out: string;
+  /** Portfolio sizes (projects) of the evaluation growth figure. */
+  evaluationSizes: number[];
 }
 
 const USAGE = `npm run bench [-- options]
   --only webhook-burst          run only the webhook-burst phase (no large dataset)
   --only webhook                run only webhook → card, idle and behind 500 queued refreshes (demo app)
+  --only evaluation             run only the evaluation growth figure (500, 2,000, 8,000 projects)
+  --evaluation-sizes A,B,...    the growth figure's sizes in projects (default 500,2000,8000)
   --webhook-deliveries N        deliveries in the burst (default 2000)
   --webhook-send-seconds S      real time to send them over (default 60; 0 = as fast as possible)
   --out PATH                    also write the JSON there (default bench/results.json, or
@@ -411,14 +417,59 @@ function benchOptions(argv: readonly string[]): BenchOptions | null {
     return parsed;
   };
   const only = value('only') ?? 'all';
-  if (only !== 'all' && only !== 'webhook-burst' && only !== 'webhook')
-    throw new Error(`--only takes webhook-burst or webhook, not ${only}`);
+  if (only !== 'all' && only !== 'webhook-burst' && only !== 'webhook' && only !== 'evaluation')
+    throw new Error(`--only takes webhook-burst, webhook or evaluation, not ${only}`);
   return {
     only,
     webhookDeliveries: number('webhook-deliveries', 2000),
     webhookSendSeconds: number('webhook-send-seconds', 60),
     out:
       value('out') ?? path.join('bench', only === 'all' ? 'results.json' : `results-${only}.json`),
+    evaluationSizes: (value('evaluation-sizes') ?? GROWTH_PROJECTS.join(','))
+      .split(',')
+      .map((n) => {
+        const size = Number(n);
+        if (!Number.isInteger(size) || size < 10)
+          throw new Error('--evaluation-sizes takes project counts');
+        return size;
+      }),
+  };
+}
+
+/** The full evaluation against the plain SQL aggregation over the same tables. */
+function evaluationFigure(e: EvaluationMeasure): Figure {
+  return figure(
+    e.evaluationMs,
+    e.referenceMs,
+    'ratio <= 3',
+    'ms',
+    `${e.projects} projects and ${e.contracts} contracts assessed (delivery health + renewal readiness; renewal history one client scope at a time); peak RSS during the evaluation ${Math.round(e.evaluationPeakRssMb)} MB`,
+  );
+}
+
+/** Time per project at 8,000 over 500 projects, and the largest point's evaluation memory. */
+function growthFigures(g: EvaluationGrowth): Record<string, Figure> {
+  const first = g.points[0];
+  const last = g.points[g.points.length - 1];
+  if (!first || !last) return {};
+  const sizes = g.points
+    .map((p) => `${p.projects} projects ${p.msPerProject.toFixed(2)} ms/project`)
+    .join(', ');
+  return {
+    evaluationGrowthPerProject: figure(
+      last.msPerProject,
+      first.msPerProject,
+      'ratio <= 1.3',
+      'ms/project',
+      `full evaluation time per project at ${last.projects} over ${first.projects} projects (${sizes}); each size is the large profile scaled (clients, contracts, tickets, timesheets alike), fully synced over HTTP into a fresh database`,
+    ),
+    evaluationPeakRssLargest: figure(
+      last.evaluationPeakRssMb,
+      512,
+      'ratio <= 1',
+      'MB',
+      `RSS sampled during the evaluation at ${last.projects} projects (${last.contracts} contracts)`,
+    ),
   };
 }
 
@@ -486,6 +537,25 @@ async function main(): Promise<void> {
     return;
   }
   const asOf = new Date().toISOString().slice(0, 10);
+  const growth = () =>
+    evaluationGrowth({
+      startSimulator: (scale) => SimulatorProcess.start('large', 1, asOf, scale),
+      openDatabase: openBenchDatabase,
+      tenantId: TENANT,
+      asOf,
+      log,
+      sizes: options.evaluationSizes,
+    });
+  if (options.only === 'evaluation') {
+    const result = await growth();
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    await report(options.out, {
+      figures: growthFigures(result),
+      evaluationGrowth: result,
+      peakRssMb,
+    });
+    return;
+  }
   const sim = await SimulatorProcess.start('large', 1, asOf);
   const { db, servingDb, engine, dispose } = await openBenchDatabase();
   const figures: Record<string, Figure> = {};
@@ -565,43 +635,11 @@ async function main(): Promise<void> {
     );
 
     // 3. Full evaluation from the database versus one plain SQL aggregation over the same tables.
-    const reference = await timed(async () => {
-      await db.query(
-        `SELECT t.ticket_id, count(*), sum(t.hours), max(t.start_at) FROM halo_timesheet_events t WHERE t.tenant_id = $1 GROUP BY t.ticket_id`,
-        [TENANT],
-      );
-      await db.query(
-        `SELECT k.client_id, count(*), max(k.date_occurred) FROM halo_tickets k WHERE k.tenant_id = $1 GROUP BY k.client_id`,
-        [TENANT],
-      );
-    });
-    const evaluation = await timed(async () => {
-      const history = await new SqlDeliveryHistoryReader(db).load(TENANT);
-      let assessed = 0;
-      for (const project of indexDeliveryHistory(history).values()) {
-        const facts = buildProjectFacts(project, history, asOf);
-        if (facts === null) continue;
-        assessProject(facts, DEFAULT_DELIVERY_POLICY);
-        assessed += 1;
-      }
-      const contracts = await assessAllContracts(
-        new SqlRenewalHistoryReader(db),
-        TENANT,
-        asOf,
-        DEFAULT_RENEWAL_POLICY,
-      );
-      return { projects: assessed, contracts };
-    });
+    const evaluation = await measureEvaluation(db, TENANT, asOf);
     log(
-      `evaluation: ${evaluation.result.projects} projects and ${evaluation.result.contracts} contracts in ${evaluation.ms.toFixed(0)} ms; plain aggregation ${reference.ms.toFixed(0)} ms`,
+      `evaluation: ${evaluation.projects} projects and ${evaluation.contracts} contracts in ${evaluation.evaluationMs.toFixed(0)} ms; plain aggregation ${evaluation.referenceMs.toFixed(0)} ms; peak RSS meanwhile ${Math.round(evaluation.evaluationPeakRssMb)} MB`,
     );
-    figures.fullEvaluation = figure(
-      evaluation.ms,
-      reference.ms,
-      'ratio <= 3',
-      'ms',
-      `${evaluation.result.projects} projects and ${evaluation.result.contracts} contracts assessed (delivery health + renewal readiness)`,
-    );
+    figures.fullEvaluation = evaluationFigure(evaluation);
 
     // 3b. Tab API: GET /api/v1/projects p99 against a static JSON body of the same size, same server.
     // Served from a pool the size the app opens in production (the sync's pool is smaller).
@@ -669,6 +707,10 @@ async function main(): Promise<void> {
       `${tabBuild.script}: ${(tabBuild.scriptBytes / 1024).toFixed(1)} KB minified, gzipped at level 9; reference = the 250 KB target`,
     );
 
+    // 6. How the evaluation grows: 500, 2,000 and 8,000 projects, each synced afresh.
+    const grown = await growth();
+    Object.assign(figures, growthFigures(grown));
+
     const peaks = {
       benchProcess: Math.round(process.resourceUsage().maxRSS / 1024),
       latencyProcess: Math.round(latency.peakRssMb),
@@ -688,6 +730,7 @@ async function main(): Promise<void> {
       figures,
       peakRssMb: peaks,
       webhookBurst: burst.details,
+      evaluationGrowth: grown,
       notYetMeasured: {
         ...(approveRounds.length === 0
           ? { approveExecuteP99: 'no pending demo gate could be requested' }

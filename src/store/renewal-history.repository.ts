@@ -12,6 +12,7 @@ import type {
   ProjectRagRow,
   RenewalHistory,
   RenewalHistoryReader,
+  RenewalHistoryScope,
   ServiceTicketRow,
 } from '../app/renewals/renewal-history.port';
 import type { Db } from './db';
@@ -40,15 +41,43 @@ const OBSERVED_FIELDS: ReadonlyArray<{ pattern: RegExp; item: string }> = [
 ];
 
 /**
+ * The scope filters the queries below share: `$2` the scope's client ids (null: the whole tenant)
+ * and, where contracts are filtered, `$3` whether contracts without a client belong to it.
+ */
+const SCOPED_CLIENT = (column: string) => `($2::bigint[] IS NULL OR ${column} = ANY($2::bigint[]))`;
+const SCOPED_CONTRACT = (column: string) =>
+  `($2::bigint[] IS NULL OR ${column} IN (SELECT sc.id FROM halo_contracts sc
+     WHERE sc.tenant_id = $1 AND (sc.client_id = ANY($2::bigint[]) OR ($3::boolean AND sc.client_id IS NULL))))`;
+
+/**
  * Loads a tenant's renewal history from the HaloPSA mirror: one set-based query per table (the
  * large benchmark dataset has 3,000 contracts and 300,000 tickets), aggregated where the engine
- * only needs totals (hours per contract per day).
+ * only needs totals (hours per contract per day). A scope limits every query to some clients, so
+ * the evaluation holds one scope's tickets at a time (see `RenewalHistoryReader.scopes`).
  */
 export class SqlRenewalHistoryReader implements RenewalHistoryReader {
   constructor(private readonly db: Db) {}
 
-  async load(tenantId: string): Promise<RenewalHistory> {
+  async scopes(tenantId: string, clientsPerScope: number): Promise<RenewalHistoryScope[]> {
+    const rows = await this.db.query(
+      `SELECT DISTINCT client_id FROM halo_contracts
+        WHERE tenant_id = $1 AND client_id IS NOT NULL ORDER BY client_id`,
+      [tenantId],
+    );
+    const ids = rows.map((r) => Number(r.client_id));
+    const size = Math.max(1, Math.floor(clientsPerScope));
+    const out: RenewalHistoryScope[] = [];
+    for (let i = 0; i < ids.length || out.length === 0; i += size) {
+      // The first scope also carries the contracts without a client (they have no history).
+      out.push({ clientIds: ids.slice(i, i + size), withoutClient: out.length === 0 });
+    }
+    return out;
+  }
+
+  async load(tenantId: string, scope?: RenewalHistoryScope): Promise<RenewalHistory> {
     const { db } = this;
+    const ids = scope ? scope.clientIds : null;
+    const withoutClient = scope ? scope.withoutClient : true;
     const statuses = await db.query('SELECT id, name FROM halo_statuses WHERE tenant_id = $1', [
       tenantId,
     ]);
@@ -77,8 +106,11 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
                 c.prepay_balance
            FROM halo_contracts c
            LEFT JOIN halo_clients cl ON cl.tenant_id = c.tenant_id AND cl.id = c.client_id
-          WHERE c.tenant_id = $1 ORDER BY c.id`,
-        [tenantId],
+          WHERE c.tenant_id = $1
+            AND ($2::bigint[] IS NULL OR c.client_id = ANY($2::bigint[])
+                 OR ($3::boolean AND c.client_id IS NULL))
+          ORDER BY c.id`,
+        [tenantId, ids, withoutClient],
       ),
       db.query(
         `SELECT t.id, t.client_id, t.date_occurred, t.priority_id, t.category,
@@ -86,56 +118,70 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
                      ELSE t.raw->>'fixbydate' END AS fix_by,
                 fc.first_closed
            FROM halo_tickets t
-           LEFT JOIN (SELECT a.ticket_id, min(a.action_at) AS first_closed FROM halo_actions a
-                       WHERE a.tenant_id = $1 AND a.new_status = ANY($2::bigint[])
-                       GROUP BY a.ticket_id) fc ON fc.ticket_id = t.id
-          WHERE t.tenant_id = $1 AND t.client_id IS NOT NULL AND t.date_occurred IS NOT NULL`,
-        [tenantId, closedIds],
+           LEFT JOIN LATERAL (SELECT min(a.action_at) AS first_closed FROM halo_actions a
+                       WHERE a.tenant_id = $1 AND a.ticket_id = t.id
+                         AND a.new_status = ANY($3::bigint[])) fc ON true
+          WHERE t.tenant_id = $1 AND t.client_id IS NOT NULL AND t.date_occurred IS NOT NULL
+            AND ${SCOPED_CLIENT('t.client_id')}`,
+        [tenantId, ids, closedIds],
       ),
       // A reopen: a status change to an open status after the ticket had been closed.
       db.query(
-        `SELECT t.client_id, s.action_at FROM (
-            SELECT a.ticket_id, a.action_at, a.new_status = ANY($2::bigint[]) AS closes,
-                   bool_or(a.new_status = ANY($2::bigint[])) OVER (PARTITION BY a.ticket_id
+        `SELECT t.client_id, s.action_at
+           FROM halo_tickets t
+           CROSS JOIN LATERAL (
+            SELECT a.action_at, a.new_status = ANY($3::bigint[]) AS closes,
+                   bool_or(a.new_status = ANY($3::bigint[])) OVER (
                      ORDER BY a.action_at, a.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS was_closed
               FROM halo_actions a
-             WHERE a.tenant_id = $1 AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) s
-           JOIN halo_tickets t ON t.tenant_id = $1 AND t.id = s.ticket_id
-          WHERE s.was_closed AND NOT s.closes AND t.client_id IS NOT NULL`,
-        [tenantId, closedIds],
+             WHERE a.tenant_id = $1 AND a.ticket_id = t.id
+               AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) s
+          WHERE t.tenant_id = $1 AND s.was_closed AND NOT s.closes AND t.client_id IS NOT NULL
+            AND ${SCOPED_CLIENT('t.client_id')}`,
+        [tenantId, ids, closedIds],
       ),
+      // In time order: a month's scores are listed (and averaged) the same way whatever the plan.
       db.query(
         `SELECT t.client_id, a.action_at, m.parts[1] AS score, m.parts[2] AS scale
-           FROM halo_actions a
-           JOIN halo_tickets t ON t.tenant_id = a.tenant_id AND t.id = a.ticket_id
-           CROSS JOIN LATERAL (SELECT regexp_match(a.raw->>'note', '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)') AS parts) m
-          WHERE a.tenant_id = $1 AND a.action_at IS NOT NULL AND a.outcome ILIKE '%feedback%'
-            AND m.parts IS NOT NULL AND t.client_id IS NOT NULL`,
-        [tenantId],
+           FROM halo_tickets t
+           CROSS JOIN LATERAL (SELECT a.id, a.action_at, a.raw->>'note' AS note FROM halo_actions a
+                                WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
+                                  AND a.action_at IS NOT NULL AND a.outcome ILIKE '%feedback%'
+                                OFFSET 0) a
+           CROSS JOIN LATERAL (SELECT regexp_match(a.note, '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)') AS parts) m
+          WHERE t.tenant_id = $1 AND m.parts IS NOT NULL AND t.client_id IS NOT NULL
+            AND ${SCOPED_CLIENT('t.client_id')}
+          ORDER BY a.action_at, a.id`,
+        [tenantId, ids],
       ),
       // Customer-visible notes written by the customer (no agent), for the negative-language lexicon.
       db.query(
-        `SELECT t.client_id, a.action_at, a.raw->>'note' AS note
-           FROM halo_actions a
-           JOIN halo_tickets t ON t.tenant_id = a.tenant_id AND t.id = a.ticket_id
-          WHERE a.tenant_id = $1 AND a.action_at IS NOT NULL AND a.who_agent_id IS NULL
-            AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
-            AND a.raw->>'note' ~* $2 AND t.client_id IS NOT NULL`,
-        [tenantId, LEXICON_PREFILTER],
+        `SELECT t.client_id, a.action_at, a.note
+           FROM halo_tickets t
+           CROSS JOIN LATERAL (SELECT a.action_at, a.raw->>'note' AS note FROM halo_actions a
+                                WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
+                                  AND a.action_at IS NOT NULL AND a.who_agent_id IS NULL
+                                  AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
+                                  AND a.raw->>'note' ~* $3
+                                OFFSET 0) a
+          WHERE t.tenant_id = $1 AND t.client_id IS NOT NULL AND ${SCOPED_CLIENT('t.client_id')}`,
+        [tenantId, ids, LEXICON_PREFILTER],
       ),
       db.query(
         `SELECT contract_id, to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(hours) AS hours
            FROM halo_timesheet_events
           WHERE tenant_id = $1 AND contract_id IS NOT NULL AND start_at IS NOT NULL AND hours IS NOT NULL
+            AND ${SCOPED_CONTRACT('contract_id')}
           GROUP BY 1, 2`,
-        [tenantId],
+        [tenantId, ids, withoutClient],
       ),
       db.query(
         `SELECT client_id, invoice_date, due_date, total, amount_due, raw->>'datepaid' AS date_paid, last_update
            FROM halo_invoices
           WHERE tenant_id = $1 AND client_id IS NOT NULL AND invoice_date IS NOT NULL
-            AND coalesce(raw->>'is_recurring_invoice', 'false') NOT IN ('true', '1')`,
-        [tenantId],
+            AND coalesce(raw->>'is_recurring_invoice', 'false') NOT IN ('true', '1')
+            AND ${SCOPED_CLIENT('client_id')}`,
+        [tenantId, ids],
       ),
       db.query(
         `SELECT r.contract_id, l.value->>'item_shortdescription' AS description,
@@ -143,13 +189,14 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
            FROM halo_recurring_invoices r
            CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(r.raw->'lines') = 'array'
                                                         THEN r.raw->'lines' ELSE '[]'::jsonb END) l
-          WHERE r.tenant_id = $1 AND r.contract_id IS NOT NULL`,
-        [tenantId],
+          WHERE r.tenant_id = $1 AND r.contract_id IS NOT NULL AND ${SCOPED_CONTRACT('r.contract_id')}`,
+        [tenantId, ids, withoutClient],
       ),
       db.query(
         `SELECT id, raw->'customfields' AS customfields FROM halo_clients
-          WHERE tenant_id = $1 AND jsonb_typeof(raw->'customfields') = 'array'`,
-        [tenantId],
+          WHERE tenant_id = $1 AND jsonb_typeof(raw->'customfields') = 'array'
+            AND ${SCOPED_CLIENT('id')}`,
+        [tenantId, ids],
       ),
       // Only the days a project's RAG changed: enough to know its RAG on any day.
       db.query(
@@ -158,14 +205,17 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
                    lag(h.rag) OVER (PARTITION BY h.project_id ORDER BY h.snapshot_date) AS prev
               FROM health_snapshots h
               JOIN halo_projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
-             WHERE h.tenant_id = $1 AND p.client_id IS NOT NULL) s
+             WHERE h.tenant_id = $1 AND p.client_id IS NOT NULL
+               AND ${SCOPED_CLIENT('p.client_id')}) s
           WHERE prev IS DISTINCT FROM rag`,
-        [tenantId],
+        [tenantId, ids],
       ),
       db.query(
         `SELECT record_id, field, problem FROM data_quality_exceptions
-          WHERE tenant_id = $1 AND resource = 'contracts' AND resolved_at IS NULL AND record_id ~ '^[0-9]+$'`,
-        [tenantId],
+          WHERE tenant_id = $1 AND resource = 'contracts' AND resolved_at IS NULL AND record_id ~ '^[0-9]+$'
+            AND ($2::bigint[] IS NULL OR record_id IN (SELECT sc.id::text FROM halo_contracts sc
+              WHERE sc.tenant_id = $1 AND (sc.client_id = ANY($2::bigint[]) OR ($3::boolean AND sc.client_id IS NULL))))`,
+        [tenantId, ids, withoutClient],
       ),
       db.query('SELECT min(date_occurred) AS first FROM halo_tickets WHERE tenant_id = $1', [
         tenantId,

@@ -86,7 +86,11 @@ function history(leaving: boolean, paysLate = leaving): RenewalHistory {
 
 async function evaluate(leaving: boolean, paysLate = leaving) {
   const { ports, uow } = fakeRenewalPorts();
-  const reader: RenewalHistoryReader = { load: async () => history(leaving, paysLate) };
+  // One client, so one scope: the whole history.
+  const reader: RenewalHistoryReader = {
+    load: async () => history(leaving, paysLate),
+    scopes: async () => [{ clientIds: [], withoutClient: true }],
+  };
   const evaluation = new EvaluateRenewals({
     store: ports,
     uow,

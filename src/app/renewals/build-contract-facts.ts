@@ -28,6 +28,7 @@ import type {
   InvoiceRow,
   ObservedQuantityRow,
   RenewalHistory,
+  RenewalHistoryReader,
 } from './renewal-history.port';
 
 /** Months of history the facts carry (the contract's convention). */
@@ -442,4 +443,37 @@ export function buildAllContractFacts(
     if (facts !== null) out.push(facts);
   }
   return out;
+}
+
+/**
+ * Clients per scoped load of the daily evaluation: memory holds about two scopes' tickets (the one
+ * being indexed and the next one loading), not the tenant's; fewer, larger scopes cost fewer
+ * queries.
+ */
+export const CLIENTS_PER_SCOPE = 40;
+
+/**
+ * Facts as of `asOf` for every contract still live that day (not ended before it), one client
+ * scope at a time, in contract id order within a scope. The next scope loads while this one is
+ * indexed and consumed, so the database and the engine work side by side.
+ */
+export async function* liveContractFactsByScope(
+  reader: RenewalHistoryReader,
+  tenantId: string,
+  asOf: string,
+  clientsPerScope = CLIENTS_PER_SCOPE,
+): AsyncGenerator<ContractFacts[]> {
+  const scopes = await reader.scopes(tenantId, clientsPerScope);
+  let next: Promise<RenewalHistory> | null =
+    scopes.length > 0 ? reader.load(tenantId, scopes[0]) : null;
+  for (let i = 0; next !== null; i += 1) {
+    const history: RenewalHistory = await next;
+    const following = scopes[i + 1];
+    next = following === undefined ? null : reader.load(tenantId, following);
+    // Keep the prefetch from surfacing as an unhandled rejection if the consumer stops early.
+    next?.catch(() => undefined);
+    yield buildAllContractFacts(indexRenewalHistory(history), asOf).filter(
+      (f) => f.endDate === null || f.endDate >= asOf,
+    );
+  }
 }

@@ -31,11 +31,7 @@ import { personalIntent } from '../notifications/personal-intent';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Transactional } from '../ports/transaction.port';
-import {
-  billingPeriodMonths,
-  buildAllContractFacts,
-  indexRenewalHistory,
-} from './build-contract-facts';
+import { billingPeriodMonths, liveContractFactsByScope } from './build-contract-facts';
 import { escalateMissedCheckpoints } from './escalate-missed-checkpoints';
 import { ownerAadObjectIds, stageCardKey, stageView } from './renewal-stage-card';
 import type { ContractLabel } from './contract-catalog.port';
@@ -94,10 +90,13 @@ export class EvaluateRenewals {
     const { store, clock, tenantId } = this.deps;
     const policy = await policyNow(this.deps.policy);
     const asOf = options.asOf ?? clock.now().toISOString().slice(0, 10);
-    const history = indexRenewalHistory(await this.deps.history.load(tenantId));
-    const all = buildAllContractFacts(history, asOf).filter(
-      (f) => f.endDate === null || f.endDate >= asOf,
-    );
+    // Facts are built one client scope at a time (the tickets of one scope in memory, not the
+    // tenant's); the per-month facts are kept, and acted on in contract id order as before.
+    const all: ContractFacts[] = [];
+    for await (const facts of liveContractFactsByScope(this.deps.history, tenantId, asOf)) {
+      all.push(...facts);
+    }
+    all.sort((a, b) => Number(a.contractId) - Number(b.contractId));
     const [previous, labels, openStages] = await Promise.all([
       store.snapshots.previousSnapshots(asOf),
       store.contracts.contractLabels(null),
@@ -393,7 +392,8 @@ export class EvaluateRenewals {
 
 /**
  * Readiness of every live contract as of `asOf`, computed and not stored (the benchmark's "full
- * evaluation" figure and dry runs): one bulk load, then pure assessment per contract.
+ * evaluation" figure and dry runs): the daily evaluation's scoped loads, each scope's facts
+ * assessed and dropped before the next scope is indexed.
  */
 export async function assessAllContracts(
   history: RenewalHistoryReader,
@@ -401,12 +401,12 @@ export async function assessAllContracts(
   asOf: string,
   policy: RenewalPolicy,
 ): Promise<number> {
-  const indexed = indexRenewalHistory(await history.load(tenantId));
   let assessed = 0;
-  for (const facts of buildAllContractFacts(indexed, asOf)) {
-    if (facts.endDate !== null && facts.endDate < asOf) continue;
-    assessReadiness(facts, asOf, policy);
-    assessed += 1;
+  for await (const scope of liveContractFactsByScope(history, tenantId, asOf)) {
+    for (const facts of scope) {
+      assessReadiness(facts, asOf, policy);
+      assessed += 1;
+    }
   }
   return assessed;
 }

@@ -113,7 +113,24 @@ export interface RenewalHistory {
   firstTicketDay: string | null;
 }
 
+/**
+ * A part of the tenant's renewal history: the contracts of some clients (and, when
+ * `withoutClient`, the contracts with no client) with those clients' service history. Everything
+ * the engine reads about a contract belongs to its client, so a scope's facts are the same as the
+ * tenant-wide load's.
+ */
+export interface RenewalHistoryScope {
+  clientIds: number[];
+  withoutClient: boolean;
+}
+
 /** The port the use cases load renewal history through (the SQL adapter lives in src/store). */
 export interface RenewalHistoryReader {
-  load(tenantId: string): Promise<RenewalHistory>;
+  /** The whole tenant's history, or only `scope`'s (the sync horizon is always the tenant's). */
+  load(tenantId: string, scope?: RenewalHistoryScope): Promise<RenewalHistory>;
+  /**
+   * Scopes of at most `clientsPerScope` clients covering every contract of the tenant once, so an
+   * evaluation can hold one scope's tickets at a time instead of the tenant's.
+   */
+  scopes(tenantId: string, clientsPerScope: number): Promise<RenewalHistoryScope[]>;
 }

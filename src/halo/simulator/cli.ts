@@ -1,6 +1,7 @@
 /**
  * Starts the HaloPSA simulator standalone: `npx tsx src/halo/simulator/cli.ts --profile demo --seed 7 --port 3980`
- * (`--profile independent` serves the independent scenario library of src/halo/scenarios).
+ * (`--profile independent` serves the independent scenario library of src/halo/scenarios;
+ * `--scale F` sizes `--profile large`, 1 = 2,000 projects).
  * `--realistic` serves with hosted HaloPSA's habits (`realistic.ts`), with
  * `--token-lifetime-seconds N` to shorten its tokens; `--tenant T` names the tenant.
  * With `--control stdin` it also takes JSON-line commands on stdin and answers each with one JSON
@@ -33,6 +34,16 @@ function realisticFlags(): RealisticOptions | false {
   return { tokenLifetimeSeconds: seconds };
 }
 
+/** `--scale F` sizes the large profile (1 = 2,000 projects; clients, tickets and timesheets alike). */
+function scaleFlag(profile: string): number | undefined {
+  const given = arg('scale', '');
+  if (given === '') return undefined;
+  const scale = Number(given);
+  if (profile !== 'large') throw new Error('--scale applies to the large profile only');
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error('--scale must be a positive number');
+  return scale;
+}
+
 async function main(): Promise<void> {
   const profile = arg('profile', 'demo');
   if (profile !== 'demo' && profile !== 'large' && profile !== 'independent') {
@@ -47,7 +58,7 @@ async function main(): Promise<void> {
   const dataset =
     profile === 'independent'
       ? generateIndependentDataset({ seed, asOf })
-      : generateDataset({ profile, seed, asOf });
+      : generateDataset({ profile, seed, asOf, scale: scaleFlag(profile) });
   const generatedMs = Date.now() - started;
   const sim = await startSimulator({ dataset, port, realistic, tenant });
   process.stdout.write(

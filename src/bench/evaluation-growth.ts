@@ -1,0 +1,214 @@
+/**
+ * The benchmark's evaluation figures: the full evaluation (every project's health, every live
+ * contract's readiness) from the database against one plain SQL aggregation over the same tables,
+ * with the resident memory the process reached meanwhile; and how the evaluation's cost grows with
+ * the portfolio (time per project at 500, 2,000 and 8,000 projects, each a fresh database fully
+ * synced over HTTP from the large profile scaled to that size).
+ */
+import { assessAllContracts } from '../app/renewals/evaluate-renewals';
+import { buildProjectFacts, indexDeliveryHistory } from '../domain/delivery/build-project-facts';
+import { assessProject } from '../domain/delivery/health-score';
+import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
+import { DEFAULT_RENEWAL_POLICY } from '../domain/renewals/renewal-policy';
+import { HALO_READ_SCOPES } from '../halo/halo-scopes';
+import { HaloClient } from '../halo/halo-client';
+import { HaloSync } from '../halo/halo-sync';
+import type { Db } from '../store/db';
+import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
+import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
+
+/** Projects of the large profile at scale 1. */
+const LARGE_PROJECTS = 2000;
+/** Evaluations per portfolio size (the point is their median). */
+const ROUNDS = 3;
+/** The portfolio sizes of the growth figure. */
+export const GROWTH_PROJECTS = [500, 2000, 8000] as const;
+
+const silent = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+
+/** One full evaluation against its SQL floor. */
+export interface EvaluationMeasure {
+  projects: number;
+  contracts: number;
+  evaluationMs: number;
+  /** The delivery half of `evaluationMs` (the rest is renewal readiness). */
+  deliveryMs: number;
+  referenceMs: number;
+  /** Highest resident memory sampled while the evaluation ran (MB). */
+  evaluationPeakRssMb: number;
+}
+
+/** Peak RSS over a stretch of work, sampled every 20 ms (maxRSS cannot be reset per phase). */
+async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
+  try {
+    const result = await fn();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, peakMb: peak / 1048576 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = process.hrtime.bigint();
+  const result = await fn();
+  return { result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+/**
+ * The plain SQL floor (timesheets per ticket, tickets per client), then the full evaluation the
+ * daily jobs run: delivery health of every project and readiness of every live contract (the
+ * renewal history one client scope at a time, as the daily job loads it).
+ */
+export async function measureEvaluation(
+  db: Db,
+  tenantId: string,
+  asOf: string,
+): Promise<EvaluationMeasure> {
+  const reference = await timed(async () => {
+    await db.query(
+      `SELECT t.ticket_id, count(*), sum(t.hours), max(t.start_at) FROM halo_timesheet_events t WHERE t.tenant_id = $1 GROUP BY t.ticket_id`,
+      [tenantId],
+    );
+    await db.query(
+      `SELECT k.client_id, count(*), max(k.date_occurred) FROM halo_tickets k WHERE k.tenant_id = $1 GROUP BY k.client_id`,
+      [tenantId],
+    );
+  });
+  const started = process.hrtime.bigint();
+  const evaluation = await withPeakRss(() =>
+    timed(async () => {
+      const history = await new SqlDeliveryHistoryReader(db).load(tenantId);
+      let projects = 0;
+      for (const project of indexDeliveryHistory(history).values()) {
+        const facts = buildProjectFacts(project, history, asOf);
+        if (facts === null) continue;
+        assessProject(facts, DEFAULT_DELIVERY_POLICY);
+        projects += 1;
+      }
+      const deliveryMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const contracts = await assessAllContracts(
+        new SqlRenewalHistoryReader(db),
+        tenantId,
+        asOf,
+        DEFAULT_RENEWAL_POLICY,
+      );
+      return { projects, contracts, deliveryMs };
+    }),
+  );
+  return {
+    ...evaluation.result.result,
+    evaluationMs: evaluation.result.ms,
+    referenceMs: reference.ms,
+    evaluationPeakRssMb: evaluation.peakMb,
+  };
+}
+
+/** A running simulator serving the large profile at some scale. */
+export interface ScaledSimulator {
+  url: string;
+  stop(): void;
+}
+
+/** A fresh database for one point, and how to throw it away. */
+export interface ScratchDatabase {
+  db: Db;
+  dispose(): Promise<void>;
+}
+
+/** One point of the growth figure. */
+export interface GrowthPoint extends EvaluationMeasure {
+  targetProjects: number;
+  syncMs: number;
+  msPerProject: number;
+}
+
+/** The growth figure: its points and time per project at the largest size over the smallest. */
+export interface EvaluationGrowth {
+  points: GrowthPoint[];
+  perProjectRatio: number;
+}
+
+/** Full sync of the simulator at `url` into `db` (the same HaloSync the app runs). */
+async function syncAll(url: string, db: Db, tenantId: string): Promise<number> {
+  const client = new HaloClient({
+    baseUrl: url,
+    clientId: 'demo',
+    clientSecret: 'demo',
+    scopes: [...HALO_READ_SCOPES],
+    pageSize: 1000,
+    budget: { requests: 10_000_000, windowMs: 300_000 },
+    logger: silent,
+  });
+  const sync = new HaloSync({
+    db,
+    reader: client,
+    tenantId,
+    clock: { now: () => new Date() },
+    logger: silent,
+  });
+  return (await timed(() => sync.run('full'))).ms;
+}
+
+/**
+ * Time per project of the full evaluation at each portfolio size: the large profile scaled to
+ * `projects / 2,000` (clients, contracts, tickets and timesheets scale alike), synced over HTTP
+ * into a fresh database, evaluated three times (the median counts); each point's database and simulator are dropped before
+ * the next.
+ */
+export async function evaluationGrowth(deps: {
+  startSimulator: (scale: number) => Promise<ScaledSimulator>;
+  openDatabase: () => Promise<ScratchDatabase>;
+  tenantId: string;
+  asOf: string;
+  log: (message: string) => void;
+  sizes?: readonly number[];
+}): Promise<EvaluationGrowth> {
+  const points: GrowthPoint[] = [];
+  for (const targetProjects of deps.sizes ?? GROWTH_PROJECTS) {
+    const sim = await deps.startSimulator(targetProjects / LARGE_PROJECTS);
+    try {
+      const scratch = await deps.openDatabase();
+      try {
+        const syncMs = await syncAll(sim.url, scratch.db, deps.tenantId);
+        sim.stop();
+        // The machine may be shared: the median of three evaluations of the same database.
+        const rounds: EvaluationMeasure[] = [];
+        for (let i = 0; i < ROUNDS; i += 1) {
+          rounds.push(await measureEvaluation(scratch.db, deps.tenantId, deps.asOf));
+        }
+        rounds.sort((a, b) => a.evaluationMs - b.evaluationMs);
+        const measure = rounds[Math.floor(ROUNDS / 2)]!;
+        const point: GrowthPoint = {
+          targetProjects,
+          syncMs,
+          ...measure,
+          msPerProject: measure.evaluationMs / Math.max(1, measure.projects),
+        };
+        deps.log(
+          `growth (median of ${ROUNDS}: ${rounds.map((r) => Math.round(r.evaluationMs)).join('/')} ms): ${point.projects} projects, ${point.contracts} contracts: evaluation ${Math.round(point.evaluationMs)} ms (${point.msPerProject.toFixed(2)} ms/project; plain SQL ${Math.round(point.referenceMs)} ms; peak RSS ${Math.round(point.evaluationPeakRssMb)} MB; sync ${Math.round(syncMs / 1000)} s)`,
+        );
+        points.push(point);
+      } finally {
+        await scratch.dispose();
+      }
+    } finally {
+      sim.stop();
+    }
+  }
+  const first = points[0];
+  const last = points[points.length - 1];
+  return {
+    points,
+    perProjectRatio: first && last ? last.msPerProject / first.msPerProject : Number.NaN,
+  };
+}
