@@ -70,6 +70,7 @@ function setup() {
       }),
       decide: new DecideGate({
         ...common,
+        reads: { gates: world.gates, projects: world.projects },
         outboxChanged: world.outboxChanged,
         writebackQueued: world.writebackQueued,
       }),
