@@ -128,6 +128,8 @@ describe('a newcomer requests and approves a stage gate in the demo app', () => 
       'Approved by Adele Vance',
     );
 
+    // The pack archive runs after Adele was answered; then the card update and the HaloPSA note.
+    await app.gates.decide.idle();
     connector.clear();
     await app.dispatcher.drain();
     await app.writeback.drain();
@@ -137,8 +139,6 @@ describe('a newcomer requests and approves a stage gate in the demo app', () => 
       /Approved by Adele Vance at .* UTC, pack #[0-9a-f]{12}/,
     );
 
-    // The archive runs after Adele was answered.
-    await app.gates.decide.idle();
     const detail = await app.gates.queries.detail(gateId);
     // The approval also archived the evidence pack PDF next to the evidence (local store in demo mode).
     expect(detail!.timeline.map((e) => e.action)).toEqual([
