@@ -39,7 +39,7 @@ export interface DecideGateDeps {
    * when many approvers click at once, so the module passes a trail that appends them in batches.
    */
   audit: AuditTrail;
-  /** Reads the gate and its view's parts before anything is locked. */
+  /** Reads the gate and its view's parts before anything is locked (on the pool, side by side). */
   reads: GateViewPorts;
   tx: Transactional<GateTxPorts>;
   policy: GatePolicy;
@@ -117,7 +117,7 @@ export class DecideGate {
     for (let attempt = 1; ; attempt++) {
       const gate = await this.deps.reads.gates.find(gateId);
       if (!gate) return null;
-      const parts = await readGateViewParts(this.deps.reads, gate);
+      const parts = await readGateViewParts(this.deps.reads, gate, undefined, true);
       // A gate still moving after a few reads is judged as read: the compare-and-set has the last word.
       if (consistent(parts) || attempt >= MAX_ATTEMPTS) return parts;
     }

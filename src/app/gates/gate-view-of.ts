@@ -22,20 +22,35 @@ export interface GateViewParts {
 }
 
 /**
- * Reads the parts of a gate's view, side by side (on a pool they run on several connections).
+ * Reads the parts of a gate's view. `concurrent` runs the reads side by side, for ports on a pool
+ * (several connections); on one connection (a transaction's) they run one after another.
  * `context` saves a read when the caller has the project already (null: the project is gone).
  */
 export async function readGateViewParts(
   ports: GateViewPorts,
   gate: GateRow,
   context?: GateProjectContext | null,
+  concurrent = false,
 ): Promise<GateViewParts> {
-  const [ctx, pack, decisions, approvers] = await Promise.all([
-    context === undefined ? ports.projects.projectContext(gate.projectId) : context,
-    ports.gates.pack(gate.id, gate.packVersion),
-    ports.gates.decisions(gate.id, gate.packVersion),
-    ports.projects.approvers(),
-  ]);
+  const reads = [
+    () => (context === undefined ? ports.projects.projectContext(gate.projectId) : context),
+    () => ports.gates.pack(gate.id, gate.packVersion),
+    () => ports.gates.decisions(gate.id, gate.packVersion),
+    () => ports.projects.approvers(),
+  ] as const;
+  if (concurrent) {
+    const [ctx, pack, decisions, approvers] = await Promise.all([
+      reads[0](),
+      reads[1](),
+      reads[2](),
+      reads[3](),
+    ]);
+    return { gate, context: ctx, pack, decisions, approvers };
+  }
+  const ctx = await reads[0]();
+  const pack = await reads[1]();
+  const decisions = await reads[2]();
+  const approvers = await reads[3]();
   return { gate, context: ctx, pack, decisions, approvers };
 }
 
