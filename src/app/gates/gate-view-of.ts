@@ -33,7 +33,11 @@ export async function readGateViewParts(
   concurrent = false,
 ): Promise<GateViewParts> {
   const reads = [
-    () => (context === undefined ? ports.projects.projectContext(gate.projectId) : context),
+    // A view shows the project, its client and manager, never its milestones.
+    () =>
+      context === undefined
+        ? ports.projects.projectContext(gate.projectId, { milestones: false })
+        : context,
     () => ports.gates.pack(gate.id, gate.packVersion),
     () => ports.gates.decisions(gate.id, gate.packVersion),
     () => ports.projects.approvers(),
