@@ -1,4 +1,5 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { turnActor } from './turn-actor';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { ACCESS_POLICY, NO_ROLE_MESSAGE } from '../src/app/identity/access-policy';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
@@ -222,7 +223,7 @@ function turnAdmission(deps: BotApplicationDeps): (context: TurnContext) => Prom
     if (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Invoke) {
       return true;
     }
-    const actor = await deps.identity.resolve(teamsUser(activity));
+    const actor = await turnActor(context, deps.identity);
     if (ACCESS_POLICY.hasRole(actor)) return true;
     deps.logger.info(
       { activityType: activity.type, aadObjectId: actor.aadObjectId },

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { turnActor } from './turn-actor';
 import { toRecordId } from '../src/shared/input-schemas';
 import type { Actor, DeliveryQueries } from '../src/app/delivery-views';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
@@ -224,7 +225,7 @@ class DeliveryHandlers {
   ): Promise<AdaptiveCard> {
     const escalationId =
       typeof data.escalationId === 'string' ? data.escalationId : String(data.escalationId ?? '');
-    const actor = await this.deps.identity.resolve(teamsUser(context.activity));
+    const actor = await turnActor(context, this.deps.identity);
     const text = (key: string) =>
       typeof data[key] === 'string' ? (data[key] as string).trim() : '';
     const activityId = context.activity.replyToId;
@@ -328,7 +329,7 @@ class DeliveryHandlers {
   }
 
   private actor(context: TurnContext): Promise<Actor> {
-    return this.deps.identity.resolve(teamsUser(context.activity));
+    return turnActor(context, this.deps.identity);
   }
 }
 

@@ -27,7 +27,7 @@ import { buildGateListCard } from './cards/gate-list.card';
 import { buildNoticeCard, type NoticeView } from './cards/notice.card';
 import { COMMAND_PATTERNS, commandArgument } from './commands';
 import type { TabLinks } from './tab-links';
-import { teamsUser } from './teams-conversation';
+import { turnActor } from './turn-actor';
 
 /** The gate use cases the bot calls. */
 export interface GateBotUseCases {
@@ -260,7 +260,7 @@ export class GateBotHandlers {
   }
 
   private actor(context: TurnContext): Promise<Actor> {
-    return this.deps.roles.resolve(teamsUser(context.activity));
+    return turnActor(context, this.deps.roles);
   }
 
   private notice(view: NoticeView): AdaptiveCard {

@@ -39,6 +39,7 @@ import {
 import { COMMAND_PATTERNS, commandArgument, normalise } from './commands';
 import type { TabLinks } from './tab-links';
 import { teamsUser } from './teams-conversation';
+import { turnActor } from './turn-actor';
 
 /** Concession refusals that mean the clicker may not decide it (the refusal limit counts them). */
 const UNENTITLED: ReadonlySet<ConcessionServiceRefusal> = new Set([
@@ -487,7 +488,7 @@ export class RenewalHandlers {
   }
 
   private actor(context: TurnContext): Promise<Actor> {
-    return this.deps.roles.resolve(teamsUser(context.activity));
+    return turnActor(context, this.deps.roles);
   }
 
   private today(): string {

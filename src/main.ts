@@ -162,6 +162,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
       scheduler.stop();
       await notifications.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Decisions' follow-ups (the evidence pack archive) finish before the database closes.
+      await gates.useCases.decide.idle();
       await halo.close();
       await db.close();
     },

@@ -6,6 +6,8 @@
 import type { Rag, RiskTag } from '../domain/delivery/health-score';
 import type { PilotAllowList } from '../domain/shared/pilot';
 import type { Role } from '../domain/shared/roles';
+import type { BotActionLog } from './notifications/bot-action-log.port';
+import type { Outbox } from './ports/notifications.port';
 
 export type { Rag, RiskTag };
 
@@ -232,6 +234,21 @@ export interface DeliveryQueries {
 }
 
 /**
+ * What a decision on an escalation writes in its own transaction, so the decision, its log entry and
+ * the update of the clicked card for everyone commit together (a crash after the answer loses none).
+ */
+export interface EscalationDecisionPorts {
+  outbox: Outbox;
+  actions: BotActionLog;
+}
+
+/** Writes that belong to a decision, given the decided escalation's view; run in its transaction. */
+export type EscalationDecisionEffects = (
+  decided: EscalationView,
+  ports: EscalationDecisionPorts,
+) => Promise<void>;
+
+/**
  * Decisions on escalations. Implementations decide who may act (the project's PM, the escalation owner,
  * a delivery director) and record the decision; they never throw for an expected refusal: they return
  * it. The bot records every outcome in `action_log`, answers the clicker with the returned view, and
@@ -243,12 +260,16 @@ export interface EscalationActions {
     tenantId: string,
     escalationId: string,
     actor: Actor,
+    /** Run in the decision's transaction when something changed. */
+    effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult>;
   assign(
     tenantId: string,
     escalationId: string,
     actor: Actor,
     agentId: number,
+    /** Run in the decision's transaction when something changed. */
+    effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult>;
   snooze(
     tenantId: string,
@@ -256,11 +277,15 @@ export interface EscalationActions {
     actor: Actor,
     until: string,
     reason: string,
+    /** Run in the decision's transaction when something changed. */
+    effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult>;
   markFalsePositive(
     tenantId: string,
     escalationId: string,
     actor: Actor,
     reason: string,
+    /** Run in the decision's transaction when something changed. */
+    effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult>;
 }

@@ -80,6 +80,16 @@ export class AuditLog {
    * rolls back with it; the head row lock makes concurrent appends queue behind each other.
    */
   async append(db: Db, input: AuditEntryInput): Promise<AuditEntry> {
+    const [entry] = await this.appendMany(db, [input]);
+    return entry!;
+  }
+
+  /**
+   * Appends several entries, chained in order, under one lock of the head and in one insert: a
+   * batch costs one turn behind the head instead of one per entry.
+   */
+  async appendMany(db: Db, inputs: readonly AuditEntryInput[]): Promise<AuditEntry[]> {
+    if (inputs.length === 0) return [];
     return db.transaction(async (tx) => {
       await tx.query(
         'INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING',
@@ -89,41 +99,52 @@ export class AuditLog {
         'SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE',
         [this.tenantId],
       );
-      const unhashed: Omit<AuditEntry, 'hash'> = {
-        tenantId: this.tenantId,
-        seq: Number(head!.seq) + 1,
-        // Millisecond precision survives timestamptz, so the stored entry re-hashes identically.
-        at: new Date(this.clock.now().getTime()).toISOString(),
-        subjectType: input.subjectType,
-        subjectId: input.subjectId,
-        action: input.action,
-        actor: input.actor,
-        // Through JSON once, so the hashed detail is exactly what jsonb will give back.
-        detail: JSON.parse(JSON.stringify(input.detail ?? {})) as Record<string, unknown>,
-        prevHash: head!.hash,
-      };
-      const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
+      // Millisecond precision survives timestamptz, so the stored entry re-hashes identically.
+      const at = new Date(this.clock.now().getTime()).toISOString();
+      const entries: AuditEntry[] = [];
+      let seq = Number(head!.seq);
+      let prevHash = head!.hash;
+      for (const input of inputs) {
+        seq += 1;
+        const unhashed: Omit<AuditEntry, 'hash'> = {
+          tenantId: this.tenantId,
+          seq,
+          at,
+          subjectType: input.subjectType,
+          subjectId: input.subjectId,
+          action: input.action,
+          actor: input.actor,
+          // Through JSON once, so the hashed detail is exactly what jsonb will give back.
+          detail: JSON.parse(JSON.stringify(input.detail ?? {})) as Record<string, unknown>,
+          prevHash,
+        };
+        const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
+        entries.push(entry);
+        prevHash = entry.hash;
+      }
       await tx.query(
-        `INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        `INSERT INTO audit_log (${COLUMNS})
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[],
+                              $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::text[])`,
         [
-          entry.tenantId,
-          entry.seq,
-          entry.at,
-          entry.subjectType,
-          entry.subjectId,
-          entry.action,
-          entry.actor === null ? null : JSON.stringify(entry.actor),
-          JSON.stringify(entry.detail),
-          entry.prevHash,
-          entry.hash,
+          entries.map((e) => e.tenantId),
+          entries.map((e) => e.seq),
+          entries.map((e) => e.at),
+          entries.map((e) => e.subjectType),
+          entries.map((e) => e.subjectId),
+          entries.map((e) => e.action),
+          entries.map((e) => (e.actor === null ? null : JSON.stringify(e.actor))),
+          entries.map((e) => JSON.stringify(e.detail)),
+          entries.map((e) => e.prevHash),
+          entries.map((e) => e.hash),
         ],
       );
       await tx.query('UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1', [
         this.tenantId,
-        entry.seq,
-        entry.hash,
+        seq,
+        prevHash,
       ]);
-      return entry;
+      return entries;
     });
   }
 

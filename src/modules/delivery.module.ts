@@ -108,7 +108,11 @@ export interface DeliveryModule extends FeatureModule {
 export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
   const { db, tenantId, clock, outbox } = deps;
   const history = new SqlDeliveryHistoryReader(db);
-  const escalationRecords = new SqlEscalationRecords(db);
+  // An escalation decision writes its log entry and card update in its own transaction.
+  const escalationRecords = new SqlEscalationRecords(db, (tx) => ({
+    outbox: outboxOn(tx, tenantId, clock),
+    actions: botActionLogOn(tx, tenantId),
+  }));
   const notifier = escalationNotifier({
     tenantId,
     records: escalationRecords,
@@ -223,7 +227,6 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
       tenantId,
       escalations,
       actions,
-      outbox: outboxes,
       outboxSignal: outbox,
       clock,
     }),

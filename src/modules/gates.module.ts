@@ -16,6 +16,7 @@ import { UploadEvidence } from '../app/gates/upload-evidence';
 import { VerifyPack } from '../app/gates/verify-pack';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
+import { batchedAuditTrail } from '../audit/audit-batch';
 import { AuditLog, verifyAuditChain } from '../audit/audit-log';
 import type { DocumentRenderer } from '../app/exports/document-renderer.port';
 import { ExportEvidencePack } from '../app/exports/export-evidence-pack';
@@ -114,7 +115,8 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
       outboxChanged: deps.outboxChanged,
     }),
     decide: new DecideGate({
-      audit,
+      audit: batchedAuditTrail(auditLog, db),
+      reads: { gates, projects },
       tx,
       policy,
       clock,

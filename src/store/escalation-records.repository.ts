@@ -1,4 +1,7 @@
-import type { EscalationRecords } from '../app/delivery/escalation-records.port';
+import type {
+  EscalationDecisionPorts,
+  EscalationRecords,
+} from '../app/delivery/escalation-records.port';
 import type { EscalationView } from '../app/delivery-views';
 import type { Escalation } from '../domain/delivery/escalation';
 import type { ProjectAssessment } from '../domain/delivery/health-score';
@@ -17,29 +20,95 @@ const ACTION_WORDS: Record<Escalation['events'][number]['action'], string> = {
   'false-positive': 'marked it not a real issue',
 };
 
-/** Escalations as the bot's actions read and write them, with compare-and-set on `updatedAt`. */
-export class SqlEscalationRecords implements EscalationRecords {
-  constructor(private readonly db: Db) {}
+/** What an escalation's card shows besides the escalation itself, as read from the mirror. */
+interface CardContext {
+  project: { summary: string | null; client_id: number | null; client_name: string | null } | null;
+  assessment: ProjectAssessment | null;
+  agents: { id: number; name: string }[];
+}
 
+/**
+ * Escalations as the bot's actions read and write them, with compare-and-set on `updatedAt`.
+ * `bind` gives the ports a decision writes in its own transaction (the card update, the action log).
+ */
+export class SqlEscalationRecords implements EscalationRecords {
+  constructor(
+    private readonly db: Db,
+    private readonly bind?: (tx: Db) => EscalationDecisionPorts,
+  ) {}
+
+  /** The escalation, its project's manager and everything its card shows, in one round trip. */
   async find(tenantId: string, escalationId: string) {
-    const rows = await this.db.query<{ state: Escalation; agent_id: number | null }>(
-      `SELECT e.state, p.agent_id FROM escalations e
+    const rows = await this.db.query<{
+      state: Escalation;
+      agent_id: number | null;
+      summary: string | null;
+      client_id: number | null;
+      client_name: string | null;
+      has_project: boolean;
+      assessment: { assessment: ProjectAssessment } | null;
+      agents: { id: number; name: string }[] | string;
+    }>(
+      `SELECT e.state, p.agent_id, p.summary, p.client_id, c.name AS client_name,
+              p.id IS NOT NULL AS has_project,
+              (SELECT s.assessment FROM health_snapshots s
+                WHERE s.tenant_id = e.tenant_id AND s.project_id = e.project_id
+                ORDER BY s.snapshot_date DESC LIMIT 1) AS assessment,
+              (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name) ORDER BY a.name), '[]')
+                 FROM halo_agents a WHERE a.tenant_id = e.tenant_id AND NOT a.inactive) AS agents
+         FROM escalations e
          LEFT JOIN halo_projects p ON p.tenant_id = e.tenant_id AND p.id = e.project_id
+         LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
         WHERE e.tenant_id = $1 AND e.id = $2`,
       [tenantId, escalationId],
     );
     const row = rows[0];
-    return row
-      ? { escalation: row.state, pmAgentId: row.agent_id === null ? null : Number(row.agent_id) }
-      : null;
+    if (!row) return null;
+    const context: CardContext = {
+      project: row.has_project
+        ? { summary: row.summary, client_id: row.client_id, client_name: row.client_name }
+        : null,
+      assessment: row.assessment?.assessment ?? null,
+      agents: typeof row.agents === 'string' ? JSON.parse(row.agents) : row.agents,
+    };
+    return {
+      escalation: row.state,
+      pmAgentId: row.agent_id === null ? null : Number(row.agent_id),
+      view: (e: Escalation) => escalationViewOf(e, context),
+    };
   }
 
   async compareAndSet(
     tenantId: string,
     next: Escalation,
     expectedUpdatedAt: string,
+    alongside?: (ports: EscalationDecisionPorts) => Promise<void>,
   ): Promise<boolean> {
-    const rows = await this.db.query(
+    if (!alongside) return this.swap(this.db, tenantId, next, expectedUpdatedAt);
+    const bind = this.bind;
+    if (!bind) throw new Error('SqlEscalationRecords: no ports to write a decision alongside');
+    return this.db.transaction(async (tx) => {
+      if (!(await this.swap(tx, tenantId, next, expectedUpdatedAt))) return false;
+      await alongside(bind(tx));
+      return true;
+    });
+  }
+
+  async writeAlongside(
+    alongside: (ports: EscalationDecisionPorts) => Promise<void>,
+  ): Promise<void> {
+    const bind = this.bind;
+    if (!bind) throw new Error('SqlEscalationRecords: no ports to write a decision alongside');
+    await this.db.transaction((tx) => alongside(bind(tx)));
+  }
+
+  private async swap(
+    db: Db,
+    tenantId: string,
+    next: Escalation,
+    expectedUpdatedAt: string,
+  ): Promise<boolean> {
+    const rows = await db.query(
       `UPDATE escalations SET state = $3, status = $4, severity = $5, updated_at = $6, closed_at = $7
         WHERE tenant_id = $1 AND id = $2 AND state->>'updatedAt' = $8 RETURNING id`,
       [
@@ -77,33 +146,43 @@ export class SqlEscalationRecords implements EscalationRecords {
       `SELECT id, name FROM halo_agents WHERE tenant_id = $1 AND NOT inactive ORDER BY name`,
       [tenantId],
     );
-    const name = new Map(agents.map((a) => [String(a.id), a.name]));
-    const nameOf = (id: string | null) => (id === null ? null : (name.get(id) ?? id));
-    const a = snapshot?.assessment.assessment;
-    const driver = a?.drivers.find((d) => d.key === e.cause);
-    return {
-      id: e.id,
-      project: { id: Number(e.projectId), name: project?.summary ?? `Project ${e.projectId}` },
-      client: { id: Number(project?.client_id ?? 0), name: project?.client_name ?? '' },
-      cause: e.cause,
-      severity: e.severity,
-      state: e.status === 'acknowledged' && e.mitigationOwnerAgentId ? 'assigned' : e.status,
-      details: driver
-        ? [driver.explanation, `${driverView(driver).value} (${driverView(driver).threshold})`]
-        : [],
-      score: a && a.rag !== 'unknown' ? a.score : null,
-      rag: a?.rag ?? 'unknown',
-      ownerName: nameOf(e.ownerAgentId),
-      mitigationOwnerName: nameOf(e.mitigationOwnerAgentId),
-      acknowledgeBy: e.acknowledgeBy,
-      snoozedUntil: e.snoozedUntil,
-      assignableAgents: agents.map((ag) => ({ id: Number(ag.id), name: ag.name })),
-      history: e.events.map((ev) => ({
-        at: ev.at,
-        actorName: ev.by === 'engine' ? 'Control Tower' : (nameOf(ev.by) ?? ev.by),
-        action: ev.note ? `${ACTION_WORDS[ev.action]}: ${ev.note}` : ACTION_WORDS[ev.action],
-      })),
-      openedAt: e.openedAt,
-    };
+    return escalationViewOf(e, {
+      project: project ?? null,
+      assessment: snapshot?.assessment.assessment ?? null,
+      agents,
+    });
   }
+}
+
+/** The card's view of an escalation from what the card shows besides it; pure. */
+function escalationViewOf(e: Escalation, context: CardContext): EscalationView {
+  const { project, agents } = context;
+  const name = new Map(agents.map((a) => [String(a.id), a.name]));
+  const nameOf = (id: string | null) => (id === null ? null : (name.get(id) ?? id));
+  const a = context.assessment ?? undefined;
+  const driver = a?.drivers.find((d) => d.key === e.cause);
+  return {
+    id: e.id,
+    project: { id: Number(e.projectId), name: project?.summary ?? `Project ${e.projectId}` },
+    client: { id: Number(project?.client_id ?? 0), name: project?.client_name ?? '' },
+    cause: e.cause,
+    severity: e.severity,
+    state: e.status === 'acknowledged' && e.mitigationOwnerAgentId ? 'assigned' : e.status,
+    details: driver
+      ? [driver.explanation, `${driverView(driver).value} (${driverView(driver).threshold})`]
+      : [],
+    score: a && a.rag !== 'unknown' ? a.score : null,
+    rag: a?.rag ?? 'unknown',
+    ownerName: nameOf(e.ownerAgentId),
+    mitigationOwnerName: nameOf(e.mitigationOwnerAgentId),
+    acknowledgeBy: e.acknowledgeBy,
+    snoozedUntil: e.snoozedUntil,
+    assignableAgents: agents.map((ag) => ({ id: Number(ag.id), name: ag.name })),
+    history: e.events.map((ev) => ({
+      at: ev.at,
+      actorName: ev.by === 'engine' ? 'Control Tower' : (nameOf(ev.by) ?? ev.by),
+      action: ev.note ? `${ACTION_WORDS[ev.action]}: ${ev.note}` : ACTION_WORDS[ev.action],
+    })),
+    openedAt: e.openedAt,
+  };
 }

@@ -14,7 +14,10 @@ export class SqlGateProjects implements GateProjects {
     private readonly tenantId: string,
   ) {}
 
-  async projectContext(projectId: number): Promise<GateProjectContext | null> {
+  async projectContext(
+    projectId: number,
+    options: { milestones?: boolean } = {},
+  ): Promise<GateProjectContext | null> {
     const [project] = await this.db.query<{
       id: number;
       summary: string | null;
@@ -34,6 +37,17 @@ export class SqlGateProjects implements GateProjects {
       [this.tenantId, projectId],
     );
     if (!project) return null;
+    const header = {
+      project: { id: Number(project.id), name: project.summary ?? `Project ${project.id}` },
+      client: { id: Number(project.client_id ?? 0), name: project.client_name ?? '' },
+      moneyBudget: project.money_budget === null ? null : Number(project.money_budget),
+      projectManager: {
+        agentId: project.agent_id === null ? null : Number(project.agent_id),
+        email: project.agent_email,
+      },
+      ticketTypeId: project.tickettype_id === null ? null : Number(project.tickettype_id),
+    };
+    if (options.milestones === false) return { ...header, milestones: [] };
     const milestones = await this.db.query<{
       id: number;
       name: string | null;
@@ -52,14 +66,7 @@ export class SqlGateProjects implements GateProjects {
       [this.tenantId, projectId],
     );
     return {
-      project: { id: Number(project.id), name: project.summary ?? `Project ${project.id}` },
-      client: { id: Number(project.client_id ?? 0), name: project.client_name ?? '' },
-      moneyBudget: project.money_budget === null ? null : Number(project.money_budget),
-      projectManager: {
-        agentId: project.agent_id === null ? null : Number(project.agent_id),
-        email: project.agent_email,
-      },
-      ticketTypeId: project.tickettype_id === null ? null : Number(project.tickettype_id),
+      ...header,
       milestones: milestones.map((m) => ({
         id: Number(m.id),
         name: m.name ?? `Milestone ${m.id}`,

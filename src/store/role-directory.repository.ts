@@ -24,26 +24,37 @@ export class SqlRoleDirectory implements RoleDirectory {
     }
     const verified = normaliseEmail(user.verifiedEmail);
     if (verified !== null) await this.remember(user.aadObjectId, verified, user.name);
+    // One round trip: the roles, the e-mail and the HaloPSA agent that e-mail names.
     const [row] = await this.db.query<{
       roles: string[] | null;
-      role_email: string | null;
-      person_email: string | null;
+      email: string | null;
+      agent_id: number | string | null;
     }>(
-      `SELECT (SELECT array_agg(DISTINCT r.role ORDER BY r.role) FROM role_assignments r
-                WHERE r.tenant_id = $1 AND r.aad_object_id = $2) AS roles,
-              (SELECT min(r.email) FROM role_assignments r
-                WHERE r.tenant_id = $1 AND r.aad_object_id = $2 AND r.email IS NOT NULL) AS role_email,
-              (SELECT p.email FROM people p
-                WHERE p.tenant_id = $1 AND p.aad_object_id = $2) AS person_email`,
-      [this.tenantId, user.aadObjectId],
+      `WITH me AS (
+         SELECT (SELECT array_agg(DISTINCT r.role ORDER BY r.role) FROM role_assignments r
+                  WHERE r.tenant_id = $1 AND r.aad_object_id = $2) AS roles,
+                coalesce((SELECT min(r.email) FROM role_assignments r
+                           WHERE r.tenant_id = $1 AND r.aad_object_id = $2 AND r.email IS NOT NULL),
+                         (SELECT p.email FROM people p
+                           WHERE p.tenant_id = $1 AND p.aad_object_id = $2),
+                         $3::text) AS email)
+       SELECT me.roles, me.email,
+              (SELECT a.id FROM halo_agents a
+                WHERE a.tenant_id = $1 AND lower(a.email) = lower(me.email) AND NOT a.inactive
+                ORDER BY a.id LIMIT 1) AS agent_id
+         FROM me`,
+      [this.tenantId, user.aadObjectId, verified],
     );
-    const email = row?.role_email ?? row?.person_email ?? verified;
+    const email = row?.email ?? null;
     return {
       aadObjectId: user.aadObjectId,
       name: user.name,
       email,
       roles: (row?.roles ?? []).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
-      haloAgentId: email === null ? null : await this.agentByEmail(email),
+      haloAgentId:
+        email === null || row?.agent_id === null || row?.agent_id === undefined
+          ? null
+          : Number(row.agent_id),
     };
   }
 
@@ -55,15 +66,6 @@ export class SqlRoleDirectory implements RoleDirectory {
         [this.tenantId, grant.aadObjectId, grant.email, grant.role],
       );
     }
-  }
-
-  private async agentByEmail(email: string): Promise<number | null> {
-    const [agent] = await this.db.query<{ id: number | string }>(
-      `SELECT id FROM halo_agents WHERE tenant_id = $1 AND lower(email) = lower($2) AND NOT inactive
-        ORDER BY id LIMIT 1`,
-      [this.tenantId, email],
-    );
-    return agent === undefined ? null : Number(agent.id);
   }
 
   private async remember(aadObjectId: string, email: string, name: string): Promise<void> {

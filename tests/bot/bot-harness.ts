@@ -1,4 +1,5 @@
 import type { Server } from 'restify';
+import { escalationWritesOn } from '../support/escalation-writes';
 import { mountBot, type MountedBot } from '../../bot/mount-bot';
 import type { BotAuthOptions } from '../../bot/bot-auth';
 import type { BotLogger } from '../../bot/bot-adapter';
@@ -11,7 +12,6 @@ import type { DeliveryQueries, EscalationActions } from '../../src/app/delivery-
 import type { GateUseCases } from '../../src/app/gates/gate-use-cases';
 import { ActOnEscalation } from '../../src/app/notifications/act-on-escalation';
 import { SubscribeChannel } from '../../src/app/notifications/subscribe-channel';
-import { outboxOn } from '../../src/notifications/outbox';
 import { createRenewalsModule, type RenewalsModule } from '../../src/modules/renewals.module';
 import type { Clock } from '../../src/shared/clock';
 import { ChangeSignal } from '../../src/shared/signal';
@@ -20,7 +20,6 @@ import { channelRoutesOn } from '../../src/store/conversation-routes.repository'
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import { SqlOwnership } from '../../src/store/ownership.repository';
 import { ReadAccess } from '../../src/app/identity/read-access';
-import { transactional } from '../../src/store/transactional';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
 import { createHttpServer, listen } from '../../src/server/http-server';
@@ -61,7 +60,7 @@ export async function startBotHarness(
     routes: [],
   });
   const queries = new FakeDeliveryQueries();
-  const escalations = new FakeEscalationActions(clock);
+  const escalations = new FakeEscalationActions(clock, escalationWritesOn(db, TENANT, clock));
   const links = new TabLinks({
     teamsAppId: 'teams-app-id',
     entityId: 'portfolio',
@@ -157,7 +156,6 @@ export function testBotFeatures(deps: TestBotDeps): BotFeature[] {
         tenantId,
         escalations: deps.escalations,
         actions,
-        outbox: transactional(db, (tx) => ({ outbox: outboxOn(tx, tenantId, clock) })),
         outboxSignal,
         clock,
       }),

@@ -4,6 +4,8 @@ import type {
   DeliveryQueries,
   EscalationActionResult,
   EscalationActions,
+  EscalationDecisionEffects,
+  EscalationDecisionPorts,
   EscalationView,
   PortfolioSummaryView,
   ProjectHealthView,
@@ -110,42 +112,74 @@ export class FakeEscalationActions implements EscalationActions {
     ['esc-1', { ...escalationView(), ownerAgentId: 11 }],
   ]);
 
-  constructor(private readonly clock: Clock) {}
+  /**
+   * `writes` runs a decision's effects in one transaction (the test's outbox and action log);
+   * without it, a decision with effects fails loudly rather than dropping them.
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly writes?: (
+      run: (ports: EscalationDecisionPorts) => Promise<void>,
+    ) => Promise<void>,
+  ) {}
 
-  acknowledge(_t: string, id: string, actor: Actor) {
+  acknowledge(_t: string, id: string, actor: Actor, effects?: EscalationDecisionEffects) {
     return this.act(
       'acknowledge',
       id,
       actor,
       (e) => ({ ...e, state: 'acknowledged' }),
       'acknowledged',
+      effects,
     );
   }
-  assign(_t: string, id: string, actor: Actor, agentId: number) {
+  assign(
+    _t: string,
+    id: string,
+    actor: Actor,
+    agentId: number,
+    effects?: EscalationDecisionEffects,
+  ) {
     return this.act(
       'assign',
       id,
       actor,
       (e) => ({ ...e, state: 'assigned', mitigationOwnerName: `agent ${agentId}` }),
       'assigned a mitigation owner',
+      effects,
     );
   }
-  snooze(_t: string, id: string, actor: Actor, until: string, reason: string) {
+  snooze(
+    _t: string,
+    id: string,
+    actor: Actor,
+    until: string,
+    reason: string,
+    effects?: EscalationDecisionEffects,
+  ) {
     return this.act(
       'snooze',
       id,
       actor,
       (e) => ({ ...e, state: 'snoozed', snoozedUntil: `${until}T00:00:00Z` }),
       `snoozed: ${reason}`,
+      effects,
     );
   }
-  markFalsePositive(_t: string, id: string, actor: Actor, reason: string) {
+  markFalsePositive(
+    _t: string,
+    id: string,
+    actor: Actor,
+    reason: string,
+    effects?: EscalationDecisionEffects,
+  ) {
     return this.act(
       'markFalsePositive',
       id,
       actor,
       (e) => ({ ...e, state: 'false-positive' }),
       `marked not a real issue: ${reason}`,
+      effects,
     );
   }
 
@@ -157,6 +191,7 @@ export class FakeEscalationActions implements EscalationActions {
       e: EscalationView & { ownerAgentId: number },
     ) => EscalationView & { ownerAgentId: number },
     words: string,
+    effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult> {
     this.calls.push({ action, escalationId: id, actor });
     const current = this.escalations.get(id);
@@ -183,6 +218,10 @@ export class FakeEscalationActions implements EscalationActions {
       ...next.history,
       { at: this.clock.now().toISOString(), actorName: actor.name, action: words },
     ];
+    if (effects) {
+      if (!this.writes) throw new Error('FakeEscalationActions: effects given but no writes');
+      await this.writes((ports) => effects(strip(next), ports));
+    }
     this.escalations.set(id, next);
     return { ok: true, escalation: strip(next) };
   }

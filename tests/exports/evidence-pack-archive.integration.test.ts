@@ -105,6 +105,8 @@ describe.each(testDatabases())('the evidence pack PDF of a decided gate ($name)'
       comment: 'Meets the exit criteria',
     });
     expect(decided).toMatchObject({ ok: true, gate: { status: 'approved' } });
+    // The archive runs after the decider was answered.
+    await gates.decide.idle();
 
     const packPath = double.paths().find((p) => p.includes('evidence-pack'))!;
     const [evidenceFile] = double.paths().filter((p) => p !== packPath);
@@ -189,6 +191,7 @@ describe.each(testDatabases())('the evidence pack PDF of a decided gate ($name)'
       });
       expect(decided.ok).toBe(true);
     }
+    await gates.decide.idle();
     expect((await gates.queries.view(bigGate))!.status).toBe('approved');
     const failures = await db.query(
       `SELECT 1 FROM audit_log WHERE tenant_id = $1 AND subject_id = $2 AND action = 'gate.pack.archive-failed'`,

@@ -70,6 +70,7 @@ function setup() {
       }),
       decide: new DecideGate({
         ...common,
+        reads: { gates: world.gates, projects: world.projects },
         outboxChanged: world.outboxChanged,
         writebackQueued: world.writebackQueued,
       }),
@@ -95,7 +96,10 @@ function setup() {
 }
 
 const clickBy = (aadObjectId: string) =>
-  ({ activity: { from: { id: '29:x', aadObjectId, name: 'Someone' } } }) as unknown as TurnContext;
+  ({
+    activity: { from: { id: '29:x', aadObjectId, name: 'Someone' } },
+    turnState: new Map(),
+  }) as unknown as TurnContext;
 
 describe('the gate bot feature', () => {
   test('answers /gates before /gate (the longer command must win)', () => {

@@ -128,6 +128,8 @@ describe('a newcomer requests and approves a stage gate in the demo app', () => 
       'Approved by Adele Vance',
     );
 
+    // The pack archive runs after Adele was answered; then the card update and the HaloPSA note.
+    await app.gates.decide.idle();
     connector.clear();
     await app.dispatcher.drain();
     await app.writeback.drain();

@@ -1,4 +1,5 @@
 import type { Server } from 'restify';
+import { escalationWritesOn } from '../support/escalation-writes';
 import { TabLinks } from '../../bot/tab-links';
 import type { EvidenceStore } from '../../src/app/gates/evidence-store.port';
 import type { GateUseCases } from '../../src/app/gates/gate-use-cases';
@@ -46,7 +47,7 @@ export async function startGateBot(
     tenantId,
     db,
     queries: new FakeDeliveryQueries(),
-    escalations: new FakeEscalationActions(clock),
+    escalations: new FakeEscalationActions(clock, escalationWritesOn(db, tenantId, clock)),
     gates,
     links,
     logger,

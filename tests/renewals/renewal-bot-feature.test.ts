@@ -75,6 +75,7 @@ const turn = (text: string, aadObjectId = 'aad-lead') => {
   const sent: unknown[] = [];
   const context = {
     activity: { text, from: { id: '29:x', name: 'Casey Lead', aadObjectId } },
+    turnState: new Map(),
     sendActivity: async (activity: unknown) => {
       sent.push(activity);
       return { id: 'reply' };

@@ -1,4 +1,5 @@
 import { UnsignedCredentialsFactory } from '../../bot/bot-auth';
+import { escalationWritesOn } from './escalation-writes';
 import { CardActivityRenderer } from '../../bot/card-activity-renderer';
 import { HttpBotConnector } from '../../bot/http-bot-connector';
 import { TabLinks } from '../../bot/tab-links';
@@ -33,7 +34,10 @@ export function testDispatcher(options: {
         tenantId: options.tenantId,
         db: options.db,
         queries: new FakeDeliveryQueries(),
-        escalations: new FakeEscalationActions(clock),
+        escalations: new FakeEscalationActions(
+          clock,
+          escalationWritesOn(options.db, options.tenantId, clock),
+        ),
         links: new TabLinks({
           teamsAppId: null,
           entityId: 'portfolio',

@@ -1,4 +1,11 @@
+import { channelConversation, CountingSignal, FakeClock } from '../../../tests/bot/fakes';
+import { ConnectorDouble } from '../../../tests/support/connector-double';
 import { testDatabases } from '../../../tests/support/databases';
+import { testDispatcher } from '../../../tests/support/test-dispatcher';
+import { outboxOn } from '../../notifications/outbox';
+import { botActionLogOn } from '../../store/action-log.repository';
+import type { Db } from '../../store/db';
+import { ActOnEscalation } from '../notifications/act-on-escalation';
 import type { Actor } from '../delivery-views';
 import type { Escalation } from '../../domain/delivery/escalation';
 import { SqlEscalationRecords } from '../../store/escalation-records.repository';
@@ -96,6 +103,89 @@ describe.each(testDatabases())('escalation actions on $name', (target) => {
       expect(actions.filter((a) => a === 'acknowledged')).toHaveLength(1);
       expect(actions.filter((a) => a === 'assigned')).toHaveLength(1);
       expect(row!.state.mitigationOwnerAgentId).toBe('33');
+    } finally {
+      await handle.dispose();
+    }
+  });
+});
+
+describe.each(testDatabases())('an escalation click on $name', (target) => {
+  const click = (act: ActOnEscalation, serviceUrl: string) =>
+    act.run({
+      actor: actor(40),
+      verb: 'escalation.acknowledge',
+      escalationId: escalation.id,
+      inputs: { agentId: '', snoozeUntil: '', snoozeReason: '', falsePositiveReason: '' },
+      clickedCard: { conversation: channelConversation({ serviceUrl }), activityId: 'card-1' },
+    });
+  const acting = (db: Db, records: SqlEscalationRecords) =>
+    new ActOnEscalation({
+      tenantId: TENANT,
+      escalations: new EscalationActionsService(records, { now }),
+      actions: botActionLogOn(db, TENANT),
+      outboxSignal: new CountingSignal(),
+      clock: { now },
+    });
+
+  test('answered, then the process dies: the decision, its log entry and the card update for everyone are all stored, and a new process delivers the update', async () => {
+    const handle = await target.open();
+    const connector = await new ConnectorDouble().start();
+    try {
+      await seed(handle.db);
+      const records = new SqlEscalationRecords(handle.db, (tx) => ({
+        outbox: outboxOn(tx, TENANT, { now }),
+        actions: botActionLogOn(tx, TENANT),
+      }));
+      const outcome = await click(acting(handle.db, records), connector.url);
+      expect(outcome).toMatchObject({ ok: true, escalation: { state: 'acknowledged' } });
+      // Nothing was delivered by the process that answered (it is gone): a new one finds the update.
+      expect(connector.delivered()).toHaveLength(0);
+      const log = await handle.db.query<{ outcome: string }>(
+        `SELECT outcome FROM action_log WHERE tenant_id = $1 AND target_id = $2`,
+        [TENANT, escalation.id],
+      );
+      expect(log.map((l) => l.outcome)).toEqual(['done']);
+
+      const clock = new FakeClock(now().toISOString());
+      await testDispatcher({
+        db: handle.db,
+        tenantId: TENANT,
+        instanceId: 'after-restart',
+        clock,
+      }).drain();
+      const updates = connector.delivered().filter((r) => r.operation === 'update');
+      expect(updates).toHaveLength(1);
+      expect(updates[0]!.activityId).toBe('card-1');
+      expect(JSON.stringify(updates[0]!.body)).toContain('Acknowledged by Agent 40');
+    } finally {
+      await connector.stop();
+      await handle.dispose();
+    }
+  });
+
+  test('a card update that cannot be queued undoes the decision: nothing is acknowledged that the channel will not see', async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const records = new SqlEscalationRecords(handle.db, (tx) => ({
+        outbox: {
+          enqueue: async () => {
+            await tx.query('SELECT 1');
+            throw new Error('outbox unavailable');
+          },
+        },
+        actions: botActionLogOn(tx, TENANT),
+      }));
+      await expect(click(acting(handle.db, records), 'http://127.0.0.1:9')).rejects.toThrow(
+        'outbox unavailable',
+      );
+      const [row] = await handle.db.query<{ status: string }>(
+        'SELECT status FROM escalations WHERE id = $1',
+        [escalation.id],
+      );
+      expect(row?.status).toBe('open');
+      const log = await handle.db.query(`SELECT 1 FROM action_log WHERE tenant_id = $1`, [TENANT]);
+      expect(log).toHaveLength(0);
     } finally {
       await handle.dispose();
     }

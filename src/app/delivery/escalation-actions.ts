@@ -1,4 +1,9 @@
-import type { Actor, EscalationActionResult, EscalationActions } from '../delivery-views';
+import type {
+  Actor,
+  EscalationActionResult,
+  EscalationActions,
+  EscalationDecisionEffects,
+} from '../delivery-views';
 import { type Escalation } from '../../domain/delivery/escalation';
 import {
   acknowledge,
@@ -25,8 +30,9 @@ export class EscalationActionsService implements EscalationActions {
     tenantId: string,
     escalationId: string,
     actor: Actor,
+    effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult> {
-    return this.act(tenantId, escalationId, actor, (e, by, at) => acknowledge(e, by, at));
+    return this.act(tenantId, escalationId, actor, (e, by, at) => acknowledge(e, by, at), effects);
   }
 
   assign(
@@ -34,9 +40,14 @@ export class EscalationActionsService implements EscalationActions {
     escalationId: string,
     actor: Actor,
     agentId: number,
+    effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult> {
-    return this.act(tenantId, escalationId, actor, (e, by, at) =>
-      assignMitigationOwner(e, String(agentId), by, at),
+    return this.act(
+      tenantId,
+      escalationId,
+      actor,
+      (e, by, at) => assignMitigationOwner(e, String(agentId), by, at),
+      effects,
     );
   }
 
@@ -46,14 +57,19 @@ export class EscalationActionsService implements EscalationActions {
     actor: Actor,
     until: string,
     reason: string,
+    effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult> {
     if (reason.trim() === '')
       return this.refuseInput(tenantId, escalationId, 'A snooze needs a reason.');
     if (Number.isNaN(Date.parse(until)) || Date.parse(until) <= this.clock.now().getTime()) {
       return this.refuseInput(tenantId, escalationId, 'Snooze until a date in the future.');
     }
-    return this.act(tenantId, escalationId, actor, (e, by, at) =>
-      snooze(e, reason.trim(), new Date(until).toISOString(), by, at),
+    return this.act(
+      tenantId,
+      escalationId,
+      actor,
+      (e, by, at) => snooze(e, reason.trim(), new Date(until).toISOString(), by, at),
+      effects,
     );
   }
 
@@ -62,19 +78,30 @@ export class EscalationActionsService implements EscalationActions {
     escalationId: string,
     actor: Actor,
     reason: string,
+    effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult> {
     if (reason.trim() === '')
       return this.refuseInput(tenantId, escalationId, 'Say why this is not a real issue.');
-    return this.act(tenantId, escalationId, actor, (e, by, at) =>
-      markFalsePositive(e, reason.trim(), by, at),
+    return this.act(
+      tenantId,
+      escalationId,
+      actor,
+      (e, by, at) => markFalsePositive(e, reason.trim(), by, at),
+      effects,
     );
   }
 
+  /**
+   * One read (the escalation with everything its card shows), the rules, then one transaction: the
+   * compare-and-set with the caller's `effects` (log entry, card update). Views are built from the
+   * read, so a refusal costs no further round trip.
+   */
   private async act(
     tenantId: string,
     escalationId: string,
     actor: Actor,
     reduce: (e: Escalation, by: string, at: string) => DomainResult,
+    effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const found = await this.records.find(tenantId, escalationId);
@@ -86,14 +113,14 @@ export class EscalationActionsService implements EscalationActions {
           escalation: null,
         };
       }
-      const { escalation, pmAgentId } = found;
+      const { escalation, pmAgentId, view } = found;
       if (!mayAct(actor, escalation, pmAgentId)) {
         return {
           ok: false,
           reason: 'not-authorised',
           message:
             'Only the project manager, the escalation owner or mitigation owner, or a delivery director can act on this escalation.',
-          escalation: await this.records.view(tenantId, escalation),
+          escalation: view(escalation),
         };
       }
       const by =
@@ -104,13 +131,26 @@ export class EscalationActionsService implements EscalationActions {
           ok: false,
           reason: 'invalid-state',
           message: `Nothing to do: ${result.problem}.`,
-          escalation: await this.records.view(tenantId, escalation),
+          escalation: view(escalation),
         };
       }
-      if (result.escalation === escalation)
-        return { ok: true, escalation: await this.records.view(tenantId, escalation) };
-      if (await this.records.compareAndSet(tenantId, result.escalation, escalation.updatedAt)) {
-        return { ok: true, escalation: await this.records.view(tenantId, result.escalation) };
+      const decided = view(result.escalation);
+      const alongside = effects
+        ? (ports: Parameters<typeof effects>[1]) => effects(decided, ports)
+        : undefined;
+      if (result.escalation === escalation) {
+        if (alongside) await this.records.writeAlongside(alongside);
+        return { ok: true, escalation: decided };
+      }
+      if (
+        await this.records.compareAndSet(
+          tenantId,
+          result.escalation,
+          escalation.updatedAt,
+          alongside,
+        )
+      ) {
+        return { ok: true, escalation: decided };
       }
       // Someone else changed it meanwhile: decide again on the fresh state.
     }
@@ -127,7 +167,7 @@ export class EscalationActionsService implements EscalationActions {
       ok: false,
       reason: 'invalid-input',
       message,
-      escalation: found ? await this.records.view(tenantId, found.escalation) : null,
+      escalation: found ? found.view(found.escalation) : null,
     };
   }
 }

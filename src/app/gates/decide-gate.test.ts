@@ -15,6 +15,7 @@ async function setup(budget = 15_000, afterApproval?: (gateId: string) => Promis
   ];
   const deps = {
     audit: world.audit,
+    reads: { gates: world.gates, projects: world.projects },
     tx: world.tx,
     policy: DEFAULT_GATE_POLICY,
     clock: world.clock,

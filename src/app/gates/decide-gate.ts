@@ -1,5 +1,10 @@
 import { postGateNotice } from './post-gate-notice';
-import { decideGate, statusWords, type GateOutcome } from '../../domain/gates/gate-decision';
+import {
+  decideGate,
+  statusWords,
+  type GateOutcome,
+  type GateStatus,
+} from '../../domain/gates/gate-decision';
 import type { GatePolicy } from '../../domain/gates/gate-policy';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
@@ -9,10 +14,15 @@ import type { Transactional } from '../ports/transaction.port';
 import { auditActor, auditGateRefusal, gatePerson } from './gate-actors';
 import { GATE_NOTIFICATION_KIND, gateCardKey, type GatePayload } from './gate-payloads';
 import type { GateProjectContext } from './gate-projects.port';
-import type { GateRow } from './gate-repository.port';
+import type { GateDecisionRow, GateRow } from './gate-repository.port';
 import type { GateTxPorts } from './gate-transaction.port';
 import type { GateWritebackIntent } from './gate-writebacks.port';
-import { gateViewOf } from './gate-view-of';
+import {
+  gateViewFrom,
+  readGateViewParts,
+  type GateViewParts,
+  type GateViewPorts,
+} from './gate-view-of';
 import type { GateDecideResult } from './gate-views';
 
 /** An approver's decision on the pack version they saw. */
@@ -24,8 +34,13 @@ export interface GateDecisionInput {
 }
 
 export interface DecideGateDeps {
-  /** Records refusals (outside the refused change, which did not happen). */
+  /**
+   * Records refusals (outside any transaction: a refusal changes nothing). Refusals arrive in bursts
+   * when many approvers click at once, so the module passes a trail that appends them in batches.
+   */
   audit: AuditTrail;
+  /** Reads the gate and its view's parts before anything is locked (on the pool, side by side). */
+  reads: GateViewPorts;
   tx: Transactional<GateTxPorts>;
   policy: GatePolicy;
   clock: Clock;
@@ -33,54 +48,98 @@ export interface DecideGateDeps {
   outboxChanged: Signal;
   /** Notified after a decision (maybe) queued its HaloPSA note. */
   writebackQueued: Signal;
-  /** Runs after a decision approved the gate (archives the evidence pack PDF). */
+  /**
+   * Runs after a decision approved the gate (archives the evidence pack PDF), after the decider has
+   * been answered; a crash before it ran is made good by the archive retry job.
+   */
   afterApproval?: (gateId: string) => Promise<void>;
 }
 
-/** Someone else's decision committed first: roll back and decide again on the new state. */
+/** Someone else's decision committed first: read again and decide on the new state. */
 class Conflict extends Error {}
 
 const MAX_ATTEMPTS = 5;
 
 /**
- * Records an approver's decision on the pack version they saw. The gate row is locked and updated
- * by compare-and-set on (status, version, approvals); the decision row's unique keys back it up. A
- * final decision queues the HaloPSA private note in the same transaction; an approval also queues
- * its milestone's completion in HaloPSA.
+ * Records an approver's decision on the pack version they saw, in one short transaction. The gate
+ * and everything its card shows are read first, without locks, and the rules judge that snapshot: a
+ * refusal (someone else decided first, a stale pack, not an approver) never takes a lock and shows
+ * the card as read. A decision is written by compare-and-set on (status, version, approvals), backed
+ * by the decision row's unique keys, together with everything that must survive a crash once the
+ * decider is told: its audit entry, the card update for everyone (outbox) and, for a final decision,
+ * the HaloPSA private note and an approval's milestone completion (write-back queue). The decider's
+ * card is built from the snapshot and the decision, without reading again.
  */
 export class DecideGate {
+  private readonly followUps = new Set<Promise<void>>();
+
   constructor(private readonly deps: DecideGateDeps) {}
 
   async run(actor: Actor, input: GateDecisionInput): Promise<GateDecideResult> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      let outcome: GateDecideResult;
+      const parts = await this.read(input.gateId);
+      const judged = this.judge(parts, actor, input);
+      if (!judged.ok) {
+        await this.auditRefusal(actor, input, judged);
+        return judged;
+      }
+      let outcome: Extract<GateDecideResult, { ok: true }>;
       try {
-        outcome = await this.deps.tx.transaction((tx) => this.decideIn(tx, actor, input));
+        outcome = await this.deps.tx.transaction((tx) => this.record(tx, actor, input, judged));
       } catch (error) {
         if (error instanceof Conflict) continue;
         throw error;
       }
-      if (outcome.ok) {
-        this.deps.outboxChanged.notify();
-        this.deps.writebackQueued.notify();
-        if (outcome.gate.status === 'approved') await this.afterApproval(input.gateId);
-      } else {
-        await auditGateRefusal(this.deps.audit, {
-          gateId: input.gateId,
-          actor,
-          attempted: `gate.${input.outcome}`,
-          reason: outcome.reason,
-          message: outcome.message,
-          detail: {
-            packVersion: input.packVersion,
-            currentVersion: outcome.gate?.packVersion ?? null,
-            status: outcome.gate?.status ?? null,
-          },
-        });
-      }
+      this.deps.outboxChanged.notify();
+      this.deps.writebackQueued.notify();
+      if (outcome.gate.status === 'approved') this.followUp(this.afterApproval(input.gateId));
       return outcome;
     }
     throw new Error(`gate ${input.gateId} kept changing under concurrent decisions`);
+  }
+
+  /** Resolves when the follow-ups of decisions made so far (the pack archive) have run. */
+  async idle(): Promise<void> {
+    while (this.followUps.size > 0) await Promise.all([...this.followUps]);
+  }
+
+  private followUp(work: Promise<void>): void {
+    const tracked = work.finally(() => this.followUps.delete(tracked));
+    this.followUps.add(tracked);
+  }
+
+  /**
+   * The gate and its view's parts, read side by side without a transaction; null when there is no
+   * such gate. A decision that committed between reading the gate and its decisions shows as a
+   * mismatch between them, and the gate is read again.
+   */
+  private async read(gateId: string): Promise<GateViewParts | null> {
+    for (let attempt = 1; ; attempt++) {
+      const gate = await this.deps.reads.gates.find(gateId);
+      if (!gate) return null;
+      const parts = await readGateViewParts(this.deps.reads, gate, undefined, true);
+      // A gate still moving after a few reads is judged as read: the compare-and-set has the last word.
+      if (consistent(parts) || attempt >= MAX_ATTEMPTS) return parts;
+    }
+  }
+
+  private async auditRefusal(
+    actor: Actor,
+    input: GateDecisionInput,
+    refusal: Extract<GateDecideResult, { ok: false }>,
+  ): Promise<void> {
+    await auditGateRefusal(this.deps.audit, {
+      gateId: input.gateId,
+      actor,
+      attempted: `gate.${input.outcome}`,
+      reason: refusal.reason,
+      message: refusal.message,
+      detail: {
+        packVersion: input.packVersion,
+        currentVersion: refusal.gate?.packVersion ?? null,
+        status: refusal.gate?.status ?? null,
+      },
+    });
   }
 
   /**
@@ -102,47 +161,42 @@ export class DecideGate {
     }
   }
 
-  private async decideIn(
-    tx: GateTxPorts,
+  /** Applies the rules to the snapshot: a refusal with the card as read, or what to record. */
+  private judge(
+    parts: GateViewParts | null,
     actor: Actor,
     input: GateDecisionInput,
-  ): Promise<GateDecideResult> {
-    const { policy } = this.deps;
-    const gate = await tx.gates.find(input.gateId, true);
-    if (!gate) {
+  ): Extract<GateDecideResult, { ok: false }> | Judged {
+    if (!parts) {
       return { ok: false, reason: 'not-found', message: 'This gate does not exist.', gate: null };
     }
-    const ctx = await tx.projects.projectContext(gate.projectId);
-    const current = await tx.gates.decisions(gate.id, gate.packVersion);
-    const view = () => gateViewOf(tx, policy, gate, ctx);
+    const { gate, context: ctx, decisions } = parts;
+    const refuse = (reason: GateRefusalReason, message: string) => ({
+      ok: false as const,
+      reason,
+      message,
+      gate: gateViewFrom(this.deps.policy, parts),
+    });
     if (actor.aadObjectId === null) {
-      return {
-        ok: false,
-        reason: 'not-authorised',
-        message: 'Sign in with your work account to decide gates.',
-        gate: await view(),
-      };
+      return refuse('not-authorised', 'Sign in with your work account to decide gates.');
     }
     const pm = ctx?.projectManager ?? { agentId: null, email: null };
     if ((pm.agentId !== null || pm.email !== null) && actor.email === null) {
       // Segregation of duties is judged by HaloPSA agent and e-mail: unknown is not "someone else".
-      return {
-        ok: false,
-        reason: 'not-authorised',
-        message:
-          'Control Tower cannot tell whether you manage this project (no e-mail is on file for you). Sign in to the Control Tower tab once, or ask your admin to add your e-mail to your role.',
-        gate: await view(),
-      };
+      return refuse(
+        'not-authorised',
+        'Control Tower cannot tell whether you manage this project (no e-mail is on file for you). Sign in to the Control Tower tab once, or ask your admin to add your e-mail to your role.',
+      );
     }
     const rules = decideGate(
       {
         status: gate.status,
         packVersion: gate.packVersion,
         requiredApprovals: gate.requiredApprovals,
-        approvals: current
+        approvals: decisions
           .filter((d) => d.outcome === 'approve')
           .map((d) => ({ aadObjectId: d.by.aadObjectId })),
-        projectManager: ctx?.projectManager ?? { agentId: null, email: null },
+        projectManager: pm,
         requestedBy: { aadObjectId: gate.requestedBy.aadObjectId },
       },
       {
@@ -153,53 +207,55 @@ export class DecideGate {
       },
       input,
     );
-    if (!rules.ok)
-      return { ok: false, reason: rules.reason, message: rules.message, gate: await view() };
+    if (!rules.ok) return refuse(rules.reason, rules.message);
+    return { ok: true, parts, status: rules.status, slot: rules.slot, final: rules.final };
+  }
 
+  /**
+   * Writes the judged decision: the compare-and-set first (a lost race rolls back before anything
+   * else is written), the audit entry last, so the tenant's audit head is held only until commit.
+   */
+  private async record(
+    tx: GateTxPorts,
+    actor: Actor,
+    input: GateDecisionInput,
+    judged: Judged,
+  ): Promise<Extract<GateDecideResult, { ok: true }>> {
+    const { parts, slot, status, final } = judged;
+    const { gate, context: ctx } = parts;
     const now = this.deps.clock.now().toISOString();
-    const decision = {
+    const decision: GateDecisionRow = {
       packVersion: gate.packVersion,
-      slot: rules.slot,
+      slot,
       outcome: input.outcome,
       by: gatePerson(actor),
       at: now,
       comment: input.comment.trim(),
     };
-    if (!(await tx.gates.insertDecision(gate.id, decision))) throw new Conflict();
     const approvals = gate.approvals + (input.outcome === 'approve' ? 1 : 0);
     const swapped = await tx.gates.compareAndSet(
       gate.id,
       { status: gate.status, packVersion: gate.packVersion, approvals: gate.approvals },
-      { status: rules.status, approvals, decidedAt: rules.final ? now : null, updatedAt: now },
+      { status, approvals, decidedAt: final ? now : null, updatedAt: now },
     );
     if (!swapped) throw new Conflict();
-    const after = (await tx.gates.find(gate.id))!;
-    const action =
-      input.outcome === 'approve'
-        ? rules.final
-          ? 'gate.approved'
-          : 'gate.approval.recorded'
-        : input.outcome === 'reject'
-          ? 'gate.rejected'
-          : 'gate.changes.requested';
-    await tx.audit.append({
-      subjectType: 'gate',
-      subjectId: gate.id,
-      action,
-      actor: auditActor(actor),
-      detail: {
-        packVersion: gate.packVersion,
-        packHash: gate.packHash,
-        slot: rules.slot,
-        status: rules.status,
-        comment: decision.comment,
-      },
+    if (!(await tx.gates.insertDecision(gate.id, decision))) throw new Conflict();
+    const after: GateRow = {
+      ...gate,
+      status,
+      approvals,
+      decidedAt: final ? now : null,
+      updatedAt: now,
+    };
+    const updated = gateViewFrom(this.deps.policy, {
+      ...parts,
+      gate: after,
+      decisions: [...parts.decisions, decision],
     });
-    const updated = await gateViewOf(tx, policy, after, ctx);
     const notice = decisionNotice(
       input.outcome,
-      rules.final,
-      rules.slot,
+      final,
+      slot,
       gate,
       actor.name,
       now,
@@ -209,15 +265,15 @@ export class DecideGate {
       tx,
       { id: gate.id, projectId: gate.projectId, clientId: updated.client.id },
       {
-        dedupeKey: `gate:${gate.id}:v${gate.packVersion}:decision:${rules.slot}`,
+        dedupeKey: `gate:${gate.id}:v${gate.packVersion}:decision:${slot}`,
         kind: GATE_NOTIFICATION_KIND,
         payload: { gate: updated, notice: { tone: 'success', text: notice } } satisfies GatePayload,
         updateOf: gateCardKey(gate.id, gate.packVersion),
         decision: true,
       },
     );
-    if (rules.final) {
-      const marker = `[Control Tower gate ${gate.id} v${gate.packVersion} ${rules.status}]`;
+    if (final) {
+      const marker = `[Control Tower gate ${gate.id} v${gate.packVersion} ${status}]`;
       await tx.writebacks.enqueue(
         {
           dedupeKey: `gate:${gate.id}:v${gate.packVersion}:note`,
@@ -232,7 +288,7 @@ export class DecideGate {
             hiddenfromuser: true,
             who: 'Control Tower',
             note: [
-              `Stage gate "${gate.milestoneName}": ${statusWords(rules.status)} by ${actor.name} at ${now}.`,
+              `Stage gate "${gate.milestoneName}": ${statusWords(status)} by ${actor.name} at ${now}.`,
               `Evidence pack version ${gate.packVersion}, SHA-256 ${gate.packHash}.`,
               decision.comment ? `Comment: ${decision.comment}` : null,
               marker,
@@ -243,13 +299,53 @@ export class DecideGate {
         },
         now,
       );
-      if (rules.status === 'approved' && ctx) {
+      if (status === 'approved' && ctx) {
         await tx.writebacks.enqueue(milestoneCompletion(gate, ctx), now);
       }
     }
+    const action =
+      input.outcome === 'approve'
+        ? final
+          ? 'gate.approved'
+          : 'gate.approval.recorded'
+        : input.outcome === 'reject'
+          ? 'gate.rejected'
+          : 'gate.changes.requested';
+    await tx.audit.append({
+      subjectType: 'gate',
+      subjectId: gate.id,
+      action,
+      actor: auditActor(actor),
+      detail: {
+        packVersion: gate.packVersion,
+        packHash: gate.packHash,
+        slot,
+        status,
+        comment: decision.comment,
+      },
+    });
     return { ok: true, gate: updated, notice };
   }
 }
+
+/** True when the decisions read are the ones the gate row counts (nothing committed between the reads). */
+function consistent({ gate, decisions }: GateViewParts): boolean {
+  const approvals = decisions.filter((d) => d.outcome === 'approve').length;
+  return (
+    approvals === gate.approvals && (gate.status !== 'pending' || approvals === decisions.length)
+  );
+}
+
+/** A decision the rules allow on the snapshot it was judged on. */
+interface Judged {
+  ok: true;
+  parts: GateViewParts;
+  status: GateStatus;
+  slot: number;
+  final: boolean;
+}
+
+type GateRefusalReason = Extract<GateDecideResult, { ok: false }>['reason'];
 
 /**
  * The HaloPSA update that marks an approved gate's milestone complete: a project update by id

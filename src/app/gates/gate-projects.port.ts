@@ -22,7 +22,11 @@ export interface GateProjectMatch {
 
 /** Reads around gates, bound to one connection (a transaction's, inside one). */
 export interface GateProjects {
-  projectContext(projectId: number): Promise<GateProjectContext | null>;
+  /** With `milestones: false`, the project alone (`milestones` empty): two reads fewer, for views. */
+  projectContext(
+    projectId: number,
+    options?: { milestones?: boolean },
+  ): Promise<GateProjectContext | null>;
   /** Open projects whose id or name matches `text`, exact matches first, at most 10. */
   findProjects(text: string): Promise<GateProjectMatch[]>;
   /** The PMO leads who may decide gates. */

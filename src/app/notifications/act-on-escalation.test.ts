@@ -11,15 +11,17 @@ import { ActOnEscalation, type EscalationClick } from './act-on-escalation';
 
 function setup() {
   const clock = new FakeClock('2025-03-14T09:12:00Z');
-  const escalations = new FakeEscalationActions(clock);
   const actions = new FakeBotActionLog();
   const outbox = new FakeOutbox();
+  // A decision's log entry and card update commit with it, as in the database.
+  const escalations = new FakeEscalationActions(clock, (run) =>
+    outbox.transaction(({ outbox: tx }) => run({ outbox: tx, actions })),
+  );
   const signal = new CountingSignal();
   const act = new ActOnEscalation({
     tenantId: 'tenant-a',
     escalations,
     actions,
-    outbox,
     outboxSignal: signal,
     clock,
   });

@@ -2,13 +2,13 @@ import type {
   Actor,
   EscalationActionResult,
   EscalationActions,
+  EscalationDecisionEffects,
   EscalationView,
 } from '../delivery-views';
 import type { ConversationRef, Outbox } from '../ports/notifications.port';
-import type { Transactional } from '../ports/transaction.port';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
-import type { BotActionLog } from './bot-action-log.port';
+import type { ActionLogEntry, BotActionLog } from './bot-action-log.port';
 import type { EscalationPayload } from './notification-payloads';
 
 /** The escalation card's buttons. */
@@ -39,8 +39,8 @@ export type EscalationClickOutcome =
 export interface ActOnEscalationDeps {
   tenantId: string;
   escalations: EscalationActions;
+  /** Logs refusals (a decision's entry is written by its `effects`, in its transaction). */
   actions: BotActionLog;
-  outbox: Transactional<{ outbox: Outbox }>;
   outboxSignal: Signal;
   clock: Clock;
 }
@@ -56,38 +56,11 @@ export class ActOnEscalation {
   async run(click: EscalationClick): Promise<EscalationClickOutcome> {
     const { actor, verb, escalationId, inputs } = click;
     const { tenantId, escalations } = this.deps;
-    let result: EscalationActionResult;
+    const at = this.deps.clock.now();
+    const notice = `${capitalise(describe(verb))} by ${actor.name} at ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     let details: Record<string, unknown> = {};
-    if (escalationId === '') {
-      result = invalid('That button has no escalation.');
-    } else if (verb === 'escalation.acknowledge') {
-      result = await escalations.acknowledge(tenantId, escalationId, actor);
-    } else if (verb === 'escalation.assign') {
-      const agentId = Number(inputs.agentId);
-      details = { agentId };
-      result =
-        Number.isInteger(agentId) && agentId > 0
-          ? await escalations.assign(tenantId, escalationId, actor, agentId)
-          : invalid('Pick the mitigation owner first.');
-    } else if (verb === 'escalation.snooze') {
-      const until = inputs.snoozeUntil;
-      const reason = inputs.snoozeReason;
-      details = { until, reason };
-      result =
-        !/^\d{4}-\d{2}-\d{2}/.test(until) || reason === ''
-          ? invalid('A snooze needs an end date and a reason.')
-          : await escalations.snooze(tenantId, escalationId, actor, until, reason);
-    } else {
-      const reason = inputs.falsePositiveReason;
-      details = { reason };
-      result =
-        reason === ''
-          ? invalid('Say why this is not a real issue: the reason tunes the thresholds.')
-          : await escalations.markFalsePositive(tenantId, escalationId, actor, reason);
-    }
-
-    await this.deps.actions.record({
-      at: this.deps.clock.now(),
+    const logEntry = (result: EscalationActionResult): ActionLogEntry => ({
+      at,
       actorAadObjectId: actor.aadObjectId,
       actorName: actor.name,
       action: verb,
@@ -97,31 +70,65 @@ export class ActOnEscalation {
       reason: result.ok ? null : result.reason,
       details,
     });
-    if (!result.ok) return result;
-
-    const notice = `${capitalise(describe(verb))} by ${actor.name} at ${this.deps.clock.now().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    if (click.clickedCard)
-      await this.updateClickedCard(click.clickedCard, result.escalation, notice);
+    // What a decision writes with it, in its transaction: its log entry and the clicked card's
+    // update for everyone in the channel.
+    const effects: EscalationDecisionEffects = async (decided, ports) => {
+      await ports.actions.record(logEntry({ ok: true, escalation: decided }));
+      if (click.clickedCard)
+        await this.updateClickedCard(ports.outbox, click.clickedCard, decided, notice);
+    };
+    let result: EscalationActionResult;
+    if (escalationId === '') {
+      result = invalid('That button has no escalation.');
+    } else if (verb === 'escalation.acknowledge') {
+      result = await escalations.acknowledge(tenantId, escalationId, actor, effects);
+    } else if (verb === 'escalation.assign') {
+      const agentId = Number(inputs.agentId);
+      details = { agentId };
+      result =
+        Number.isInteger(agentId) && agentId > 0
+          ? await escalations.assign(tenantId, escalationId, actor, agentId, effects)
+          : invalid('Pick the mitigation owner first.');
+    } else if (verb === 'escalation.snooze') {
+      const until = inputs.snoozeUntil;
+      const reason = inputs.snoozeReason;
+      details = { until, reason };
+      result =
+        !/^\d{4}-\d{2}-\d{2}/.test(until) || reason === ''
+          ? invalid('A snooze needs an end date and a reason.')
+          : await escalations.snooze(tenantId, escalationId, actor, until, reason, effects);
+    } else {
+      const reason = inputs.falsePositiveReason;
+      details = { reason };
+      result =
+        reason === ''
+          ? invalid('Say why this is not a real issue: the reason tunes the thresholds.')
+          : await escalations.markFalsePositive(tenantId, escalationId, actor, reason, effects);
+    }
+    // A refusal changed nothing: its log entry is written on its own.
+    if (!result.ok) {
+      await this.deps.actions.record(logEntry(result));
+      return result;
+    }
+    if (click.clickedCard) this.deps.outboxSignal.notify();
     return { ok: true, escalation: result.escalation, notice };
   }
 
   private async updateClickedCard(
+    outbox: Outbox,
     clicked: { conversation: ConversationRef; activityId: string },
     escalation: EscalationView,
     notice: string,
   ): Promise<void> {
     const { conversation, activityId } = clicked;
     const payload: EscalationPayload = { escalation, notice: { tone: 'success', text: notice } };
-    await this.deps.outbox.transaction(({ outbox }) =>
-      outbox.enqueue({
-        dedupeKey: `card-update:${conversation.conversationId}:${activityId}:${escalation.state}:${escalation.history.length}`,
-        kind: 'escalation',
-        payload,
-        updateActivity: { conversation, activityId },
-        decision: true,
-      }),
-    );
-    this.deps.outboxSignal.notify();
+    await outbox.enqueue({
+      dedupeKey: `card-update:${conversation.conversationId}:${activityId}:${escalation.state}:${escalation.history.length}`,
+      kind: 'escalation',
+      payload,
+      updateActivity: { conversation, activityId },
+      decision: true,
+    });
   }
 }
 

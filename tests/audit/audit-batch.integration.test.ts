@@ -1,0 +1,58 @@
+import { batchedAuditTrail } from '../../src/audit/audit-batch';
+import { AuditLog, verifyAuditChain } from '../../src/audit/audit-log';
+import type { Db } from '../../src/store/db';
+import { testDatabases } from '../support/databases';
+
+const TENANT = 'tenant-audit-batch';
+const clock = { now: () => new Date('2026-11-23T09:00:00.123Z') };
+
+/** The database, counting the transactions begun on it (each takes the audit head once). */
+function counting(db: Db): { db: Db; transactions: () => number } {
+  let count = 0;
+  const wrapped: Db = Object.create(db) as Db;
+  wrapped.transaction = (fn) => {
+    count += 1;
+    return db.transaction(fn);
+  };
+  return { db: wrapped, transactions: () => count };
+}
+
+describe.each(testDatabases())('refusals audited in batches on $name', (target) => {
+  test('fifty appends at once: every entry stored once, in a few turns behind the head, and the chain verifies', async () => {
+    const handle = await target.open();
+    try {
+      const log = new AuditLog(TENANT, clock);
+      await log.append(handle.db, {
+        subjectType: 'gate',
+        subjectId: 'g-1',
+        action: 'gate.requested',
+        actor: null,
+      });
+      const { db, transactions } = counting(handle.db);
+      const trail = batchedAuditTrail(log, db);
+      const entries = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          trail.append({
+            subjectType: 'gate',
+            subjectId: 'g-1',
+            action: 'gate.refused',
+            actor: { aadObjectId: `aad-${i}`, email: null, name: `Approver ${i}` },
+            detail: { i, reason: 'already-decided' },
+          }),
+        ),
+      );
+      // The first append goes alone; the 49 that queued behind it go as one batch.
+      expect(transactions()).toBe(2);
+      expect(entries.map((e) => e.detail.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(new Set(entries.map((e) => e.seq)).size).toBe(50);
+      const timeline = await log.timeline(handle.db, 'gate', 'g-1');
+      expect(timeline).toHaveLength(51);
+      expect(timeline.slice(1).map((e) => e.actor?.aadObjectId)).toEqual(
+        entries.map((e) => e.actor?.aadObjectId),
+      );
+      expect(await verifyAuditChain(handle.db, TENANT)).toMatchObject({ ok: true, entries: 51 });
+    } finally {
+      await handle.dispose();
+    }
+  });
+});
