@@ -1,5 +1,6 @@
 import {
   evaluateEscalations,
+  type Escalation,
   type EscalationDecision,
   type EscalationOwners,
 } from '../../domain/delivery/escalation';
@@ -13,7 +14,7 @@ import {
 import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
 import type { Clock } from '../../shared/clock';
 import type { DeliveryHistoryReader } from './delivery-history.port';
-import type { DeliveryStore } from './delivery-store.port';
+import type { DeliveryStore, DeliveryUnitOfWork } from './delivery-store.port';
 
 /** What one evaluation run did. */
 export interface EvaluationReport {
@@ -93,19 +94,20 @@ export class EvaluateDelivery {
       const assessment = assessProject(facts, policy);
       const snapshot = toSnapshot(assessment);
       const changes = whatChanged(previous.get(projectId) ?? null, snapshot);
-      const decisions = evaluateEscalations({
-        now: clock.now().toISOString(),
-        assessment,
-        openEscalations: live.get(projectId) ?? [],
-        policy,
-        owners,
-      });
-      await store.inTransaction(async (uow) => {
+      const decisions = await store.inTransaction(async (uow) => {
         await uow.saveSnapshot(projectId, asOf, { snapshot, assessment, changes });
-        for (const decision of decisions) {
+        const made = evaluateEscalations({
+          now: clock.now().toISOString(),
+          assessment,
+          openEscalations: await lockedAsTheyAreNow(uow, live.get(projectId) ?? []),
+          policy,
+          owners,
+        });
+        for (const decision of made) {
           // The store writes the notification intent in this same transaction.
           await uow.applyDecision(decision);
         }
+        return made;
       });
       report.projects += 1;
       report.byRag[assessment.rag] += 1;
@@ -122,4 +124,22 @@ export class EvaluateDelivery {
     }
     return report;
   }
+}
+
+/**
+ * The project's live escalations as they are now, locked until the unit of work ends. The run read
+ * them at its start, and a person may have acknowledged, assigned, snoozed or dismissed one since:
+ * a decision made on that older read would write over what the person was told is done. A person's
+ * click that comes after the lock waits, then finds the escalation changed and decides again.
+ */
+async function lockedAsTheyAreNow(
+  uow: DeliveryUnitOfWork,
+  read: readonly Escalation[],
+): Promise<Escalation[]> {
+  const current: Escalation[] = [];
+  for (const e of read) {
+    const locked = await uow.lockEscalation(e.id);
+    if (locked !== null) current.push(locked);
+  }
+  return current;
 }
