@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { httpsUrl, toRecordId } from '../src/shared/input-schemas';
+import { httpsUrl, toRecordId, toTextId } from '../src/shared/input-schemas';
 import type { Actor } from '../src/app/delivery-views';
 import type { DecideGate } from '../src/app/gates/decide-gate';
 import type { GateForm } from '../src/app/gates/gate-form';
@@ -145,7 +145,7 @@ export class GateBotHandlers {
           });
     }
     if (verb === 'gate.request') return this.request(actor, data);
-    const gateId = typeof data.gateId === 'string' ? data.gateId : '';
+    const gateId = toTextId(data.gateId) ?? '';
     if (gateId === '') {
       return this.notice({
         tone: 'error',

@@ -32,7 +32,8 @@ export function batchedAuditTrail(log: AuditLog, db: Db): AuditTrail {
           );
           batch.forEach((w, i) => w.resolve(entries[i]!));
         } catch (error) {
-          for (const w of batch) w.reject(error);
+          if (batch.length === 1) batch[0]!.reject(error);
+          else await appendOneByOne(log, db, batch);
         }
       }
     } finally {
@@ -49,4 +50,18 @@ export function batchedAuditTrail(log: AuditLog, db: Db): AuditTrail {
     timeline: (subjectType, subjectId) => log.timeline(db, subjectType, subjectId),
     timelineOf: (subjectType, subjectIds) => log.timelineOf(db, subjectType, subjectIds),
   };
+}
+
+/**
+ * A batch the database refused (one hostile entry, a lost connection) is written again entry by
+ * entry, so each caller gets its own outcome: one bad entry must not fail the others' requests.
+ */
+async function appendOneByOne(log: AuditLog, db: Db, batch: readonly Waiting[]): Promise<void> {
+  for (const w of batch) {
+    try {
+      w.resolve(await log.append(db, w.input));
+    } catch (error) {
+      w.reject(error);
+    }
+  }
 }

@@ -44,6 +44,17 @@ export function toRecordId(value: unknown): number | null {
   return parsed.success ? parsed.data : null;
 }
 
+/**
+ * Reads a text id (a gate id) from untrusted card data: the id, or null when it is not clean text
+ * of at most `max` characters. The tab API holds path ids to the same rule; an id past it cannot
+ * name a record, and written to the audit log as a refusal's subject it would fail the insert.
+ */
+export function toTextId(value: unknown, max = 100): string | null {
+  if (typeof value !== 'string') return null;
+  const parsed = safeText(max).safeParse(value);
+  return parsed.success && value !== '' ? value : null;
+}
+
 /** An https link of at most 2000 characters: no javascript:, data:, file:, ms-* or plain http. */
 export const httpsUrl = z
   .string()

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { batchedAuditTrail } from '../../src/audit/audit-batch';
 import { AuditLog, verifyAuditChain } from '../../src/audit/audit-log';
 import type { Db } from '../../src/store/db';
@@ -51,6 +52,43 @@ describe.each(testDatabases())('refusals audited in batches on $name', (target) 
         entries.map((e) => e.actor?.aadObjectId),
       );
       expect(await verifyAuditChain(handle.db, TENANT)).toMatchObject({ ok: true, entries: 51 });
+    } finally {
+      await handle.dispose();
+    }
+  });
+  test('an entry the database refuses fails only its own append, not the others batched with it', async () => {
+    const handle = await target.open();
+    try {
+      const log = new AuditLog(TENANT, clock);
+      const trail = batchedAuditTrail(log, handle.db);
+      const refusal = (subjectId: string, i: number) =>
+        trail.append({
+          subjectType: 'gate',
+          subjectId,
+          action: 'gate.refused',
+          actor: { aadObjectId: `aad-${i}`, email: null, name: `Approver ${i}` },
+          detail: { i },
+        });
+      // Too long for the subject index (incompressible): the insert of any batch holding it fails.
+      const hostile = randomBytes(4500).toString('base64');
+      const outcomes = await Promise.allSettled([
+        refusal('g-1', 0),
+        refusal('g-1', 1),
+        refusal(hostile, 2),
+        refusal('g-1', 3),
+        refusal('g-1', 4),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect((await log.timeline(handle.db, 'gate', 'g-1')).map((e) => e.detail.i)).toEqual([
+        0, 1, 3, 4,
+      ]);
+      expect(await verifyAuditChain(handle.db, TENANT)).toMatchObject({ ok: true, entries: 4 });
     } finally {
       await handle.dispose();
     }
