@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { channelConversation, CountingSignal, FakeClock } from '../../../tests/bot/fakes';
 import { ConnectorDouble } from '../../../tests/support/connector-double';
 import { testDatabases } from '../../../tests/support/databases';
@@ -5,7 +6,7 @@ import { testDispatcher } from '../../../tests/support/test-dispatcher';
 import { outboxOn } from '../../notifications/outbox';
 import { botActionLogOn } from '../../store/action-log.repository';
 import type { Db } from '../../store/db';
-import { ActOnEscalation } from '../notifications/act-on-escalation';
+import { ActOnEscalation, type EscalationClick } from '../notifications/act-on-escalation';
 import type { Actor } from '../delivery-views';
 import type { Escalation } from '../../domain/delivery/escalation';
 import { SqlEscalationRecords } from '../../store/escalation-records.repository';
@@ -186,6 +187,40 @@ describe.each(testDatabases())('an escalation click on $name', (target) => {
       expect(row?.status).toBe('open');
       const log = await handle.db.query(`SELECT 1 FROM action_log WHERE tenant_id = $1`, [TENANT]);
       expect(log).toHaveLength(0);
+    } finally {
+      await handle.dispose();
+    }
+  });
+  test('forged ids in a click (an escalation id or card activity id too long for any index) are answered, never thrown', async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const records = new SqlEscalationRecords(handle.db, (tx) => ({
+        outbox: outboxOn(tx, TENANT, { now }),
+        actions: botActionLogOn(tx, TENANT),
+      }));
+      const act = acting(handle.db, records);
+      const incompressible = randomBytes(4500).toString('base64');
+      const forged = (over: Partial<EscalationClick>) =>
+        act.run({
+          actor: actor(40),
+          verb: 'escalation.acknowledge',
+          escalationId: escalation.id,
+          inputs: { agentId: '', snoozeUntil: '', snoozeReason: '', falsePositiveReason: '' },
+          clickedCard: { conversation: channelConversation(), activityId: 'card-1' },
+          ...over,
+        });
+      await expect(forged({ escalationId: incompressible })).resolves.toMatchObject({
+        ok: false,
+      });
+      // The PM's own click, with a forged card id: the decision stands, no card is updated in place.
+      await expect(
+        forged({
+          clickedCard: { conversation: channelConversation(), activityId: incompressible },
+        }),
+      ).resolves.toMatchObject({ ok: true, escalation: { state: 'acknowledged' } });
+      const outbox = await handle.db.query(`SELECT 1 FROM outbox WHERE tenant_id = $1`, [TENANT]);
+      expect(outbox).toHaveLength(0);
     } finally {
       await handle.dispose();
     }

@@ -7,6 +7,7 @@ import type {
 } from '../delivery-views';
 import type { ConversationRef, Outbox } from '../ports/notifications.port';
 import type { Clock } from '../../shared/clock';
+import { toTextId } from '../../shared/input-schemas';
 import type { Signal } from '../../shared/signal';
 import type { ActionLogEntry, BotActionLog } from './bot-action-log.port';
 import type { EscalationPayload } from './notification-payloads';
@@ -53,7 +54,8 @@ export interface ActOnEscalationDeps {
 export class ActOnEscalation {
   constructor(private readonly deps: ActOnEscalationDeps) {}
 
-  async run(click: EscalationClick): Promise<EscalationClickOutcome> {
+  async run(forgeable: EscalationClick): Promise<EscalationClickOutcome> {
+    const click = withIdsThatCanBeStored(forgeable);
     const { actor, verb, escalationId, inputs } = click;
     const { tenantId, escalations } = this.deps;
     const at = this.deps.clock.now();
@@ -151,4 +153,23 @@ function describe(verb: EscalationVerb): string {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The click with its ids as card data may carry them (an escalation id is under 100 characters, a
+ * Teams activity or conversation id a few hundred): a forged id past that names nothing, and, kept
+ * as the log entry's target or in the card update's key, would fail their indexed inserts. A forged
+ * escalation id reads as none (refused); a forged card reads as unknown (nothing updated in place).
+ */
+function withIdsThatCanBeStored(click: EscalationClick): EscalationClick {
+  const card = click.clickedCard;
+  const cardKnown =
+    card !== null &&
+    toTextId(card.activityId, 256) !== null &&
+    toTextId(card.conversation.conversationId, 1000) !== null;
+  return {
+    ...click,
+    escalationId: toTextId(click.escalationId, 200) ?? '',
+    clickedCard: cardKnown ? card : null,
+  };
 }
