@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { httpsUrl, toRecordId, toTextId } from '../src/shared/input-schemas';
+import { httpsUrl, safeText, toRecordId, toTextId } from '../src/shared/input-schemas';
 import type { Actor } from '../src/app/delivery-views';
 import type { DecideGate } from '../src/app/gates/decide-gate';
 import type { GateForm } from '../src/app/gates/gate-form';
@@ -54,6 +54,9 @@ export type GateVerb = Extract<CardVerb, `gate.${string}`>;
 export const GATE_VERBS: readonly GateVerb[] = CARD_VERBS.filter((verb): verb is GateVerb =>
   verb.startsWith('gate.'),
 );
+
+/** A decision's comment, as the tab API takes it. */
+const DECISION_COMMENT = safeText(2000);
 
 const OUTCOME: Partial<Record<GateVerb, GateOutcome>> = {
   'gate.approve': 'approve',
@@ -190,12 +193,21 @@ export class GateBotHandlers {
       verb === 'gate.reject'
         ? GATE_APPROVAL_INPUTS.rejectComment
         : GATE_APPROVAL_INPUTS.changesComment;
-    const comment = typeof data[key] === 'string' ? (data[key] as string) : '';
+    const typed = data[key] ?? '';
+    const comment = DECISION_COMMENT.safeParse(typed);
+    if (!comment.success) {
+      // The tab API holds comments to the same rule: they go to the audit log and to HaloPSA.
+      return this.notice({
+        tone: 'error',
+        title: 'Check the comment',
+        text: 'A comment is text of at most 2,000 characters, without control or direction-override characters.',
+      });
+    }
     const result = await this.deps.gates.decide.run(actor, {
       gateId,
       packVersion,
       outcome,
-      comment,
+      comment: comment.data,
     });
     if (!result.ok) {
       this.deps.logger.info(

@@ -82,13 +82,22 @@ describe.each(testDatabases())('gate decisions under attack and races ($name)', 
     const forged: Array<[string, Record<string, unknown>]> = [
       ['gate.approve', { gateId: 'a\u0000b', packVersion: 1 }],
       ['gate.approve', { gateId: incompressible, packVersion: 1 }],
-      ['gate.reject', { gateId: SMALL_GATE, packVersion: 1, rejectComment: 'bad\u0000pack' }],
+      ['gate.reject', { gateId: SMALL_GATE, packVersion: 1, gateRejectComment: 'bad\u0000pack' }],
       ['gate.approve', { gateId: SMALL_GATE, packVersion: 9_999_999_999_999 }],
       ['gate.approve', { gateId: SMALL_GATE, packVersion: { $ne: 0 } }],
       ['gate.approve', { gateId: SMALL_GATE, packVersion: '1' }],
       ['gate.approve', { gateId: `${SMALL_GATE}' OR '1'='1`, packVersion: 1 }],
       ['gate.refresh', { gateId: incompressible }],
       ['gate.approve', { gateId: BIG_GATE, packVersion: 1 }],
+      // Comments the tab API refuses (400): a disguised file name, more than 2,000 characters.
+      [
+        'gate.reject',
+        { gateId: SMALL_GATE, packVersion: 1, gateRejectComment: 'fine \u202Eexe.txt' },
+      ],
+      [
+        'gate.requestChanges',
+        { gateId: SMALL_GATE, packVersion: 1, gateChangesComment: 'x'.repeat(2001) },
+      ],
     ];
     // Patti is no PMO lead; Adele is, but every one of these is forged or stale (BIG has no gate).
     expect(
