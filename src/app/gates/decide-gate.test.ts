@@ -246,4 +246,41 @@ describe('deciding a gate', () => {
       ['gate.pack.archive-failed', { error: 'SharePoint answered 503' }],
     ]);
   });
+  test('a follow-up whose failure cannot be audited either (the database went too) is left to the archive job: no unhandled rejection', async () => {
+    const { world } = await setup();
+    const audit = Object.create(world.audit) as typeof world.audit;
+    audit.append = async () => {
+      throw new Error('database unavailable');
+    };
+    const decide = new DecideGate({
+      audit,
+      reads: { gates: world.gates, projects: world.projects },
+      tx: world.tx,
+      policy: DEFAULT_GATE_POLICY,
+      clock: world.clock,
+      outboxChanged: world.outboxChanged,
+      writebackQueued: world.writebackQueued,
+      afterApproval: async () => {
+        throw new Error('SharePoint answered 503');
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const result = await decide.run(ACTORS.adele, {
+        gateId: GATE,
+        packVersion: 1,
+        outcome: 'approve',
+        comment: '',
+      });
+      expect(result).toMatchObject({ ok: true, gate: { status: 'approved' } });
+      await expect(decide.idle()).resolves.toBeUndefined();
+      // Unhandled rejections are reported after the microtask queue drains.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -103,8 +103,15 @@ export class DecideGate {
     while (this.followUps.size > 0) await Promise.all([...this.followUps]);
   }
 
+  /**
+   * Tracks a follow-up run after the answer. Nothing awaits it but `idle`, so a rejection (the
+   * archive failed and its audit entry could not be written either: the database went too) would be
+   * an unhandled rejection, which ends the process; the archive retry job makes that case good.
+   */
   private followUp(work: Promise<void>): void {
-    const tracked = work.finally(() => this.followUps.delete(tracked));
+    const tracked: Promise<void> = work
+      .catch(() => undefined)
+      .finally(() => this.followUps.delete(tracked));
     this.followUps.add(tracked);
   }
 
