@@ -93,4 +93,40 @@ describe.each(testDatabases())('refusals audited in batches on $name', (target) 
       await handle.dispose();
     }
   });
+  test('batches from several processes (pools) and appends inside changes interleave into one chain that verifies', async () => {
+    const handle = await target.open();
+    try {
+      const log = new AuditLog(TENANT, clock);
+      // PGlite is one embedded connection: there the three trails share it.
+      const another = () => (target.name === 'postgres' ? handle.connect() : handle.db);
+      const processes = [handle.db, another(), another()];
+      const trails = processes.map((db) => batchedAuditTrail(log, db));
+      const appends = processes.flatMap((db, p) => [
+        ...Array.from({ length: 20 }, (_, i) =>
+          trails[p]!.append({
+            subjectType: 'gate',
+            subjectId: 'g-1',
+            action: 'gate.refused',
+            actor: null,
+            detail: { p, i },
+          }),
+        ),
+        // A decision's own entry, in its transaction, racing the batches for the head.
+        db.transaction((tx) =>
+          log.append(tx, {
+            subjectType: 'gate',
+            subjectId: 'g-1',
+            action: 'gate.approved',
+            actor: null,
+            detail: { p },
+          }),
+        ),
+      ]);
+      const entries = await Promise.all(appends);
+      expect(new Set(entries.map((e) => e.seq)).size).toBe(63);
+      expect(await verifyAuditChain(handle.db, TENANT)).toMatchObject({ ok: true, entries: 63 });
+    } finally {
+      await handle.dispose();
+    }
+  });
 });
