@@ -3,6 +3,7 @@ import type { AuditEntry, AuditEntryInput, AuditTrail } from '../ports/audit.por
 import type { EnqueueResult, NotificationIntent, Outbox } from '../ports/notifications.port';
 import type { PostProjectReviews, StoredPostProjectReview } from './post-project-reviews.port';
 import { ReviewClosedProjects } from './review-closed-projects';
+import { InMemoryDeliveryHistory } from '../../../tests/support/in-memory-delivery-history';
 
 const NOW = new Date('2025-03-20T09:00:00Z');
 
@@ -80,7 +81,7 @@ class World {
   useCase(): ReviewClosedProjects {
     return new ReviewClosedProjects({
       tenantId: 't',
-      history: { load: async () => history },
+      history: new InMemoryDeliveryHistory(history),
       delivery: { currentPolicy: async () => null, baselines: async () => new Map() },
       escalations: { all: async () => [] },
       tx: { transaction: (work) => work(this.ports) },
