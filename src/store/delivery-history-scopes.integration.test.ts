@@ -1,10 +1,12 @@
 import { deliveryHistoryByScope } from '../app/delivery/delivery-history-scopes';
+import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
 import { buildProjectFacts, indexDeliveryHistory } from '../domain/delivery/build-project-facts';
 import type { ProjectFacts } from '../domain/delivery/project-facts';
 import { testDatabases, type TestDatabaseHandle } from '../../tests/support/databases';
 import { DEMO_AS_OF, syncDemo } from '../../tests/renewals/renewal-portfolio';
 import type { Db } from './db';
 import { SqlDeliveryHistoryReader } from './delivery-history.repository';
+import { SqlDeliveryStore } from './delivery.repository';
 import { HaloMirrorRepository, type MirrorRecord } from './halo-mirror.repository';
 
 /** Days across the demo's projects: early on, midway, and the demo's today. */
@@ -37,16 +39,18 @@ async function scopedFacts(
  * The demo raises no invoice against a project and has no data-quality issue: add some to the
  * first projects, with project ids written the sync's way and other ways HaloPSA may write them.
  */
-async function addInvoicesAndIssues(db: Db): Promise<void> {
+async function addInvoicesAndIssues(db: Db, tenantId: string): Promise<void> {
   const ids = (
-    await db.query(`SELECT id FROM halo_projects WHERE tenant_id = 't' ORDER BY id LIMIT 3`)
+    await db.query(`SELECT id FROM halo_projects WHERE tenant_id = $1 ORDER BY id LIMIT 3`, [
+      tenantId,
+    ])
   ).map((r) => Number(r.id));
   const [a, b, c] = ids as [number, number, number];
   const invoice = (id: number, ticketId: unknown, date: string, total: number): MirrorRecord => {
     const data = { id, client_id: 1, ticket_id: ticketId, invoice_date: date, total };
     return { id, data, raw: data };
   };
-  await new HaloMirrorRepository('t').upsert(
+  await new HaloMirrorRepository(tenantId).upsert(
     db,
     'invoices',
     [
@@ -65,8 +69,8 @@ async function addInvoicesAndIssues(db: Db): Promise<void> {
   ]) {
     await db.query(
       `INSERT INTO data_quality_exceptions (tenant_id, resource, record_id, field, problem, first_seen, last_seen)
-       VALUES ('t', 'projects', $1, $2, 'unreadable', now(), now())`,
-      [recordId, field],
+       VALUES ($1, 'projects', $2, $3, 'unreadable', now(), now())`,
+      [tenantId, recordId, field],
     );
   }
 }
@@ -80,7 +84,10 @@ describe.each(testDatabases())(
     beforeAll(async () => {
       handle = await database.open();
       await syncDemo(handle.db, 42);
-      await addInvoicesAndIssues(handle.db);
+      await addInvoicesAndIssues(handle.db, 't');
+      // The same portfolio again as a second tenant, for the evaluations compared below.
+      await syncDemo(handle.db, 42, 'u');
+      await addInvoicesAndIssues(handle.db, 'u');
       reader = new SqlDeliveryHistoryReader(handle.db);
     }, 120_000);
     afterAll(() => handle.dispose());
@@ -122,6 +129,28 @@ describe.each(testDatabases())(
     test('a scope of unknown projects loads nothing', async () => {
       const scoped = await scopedFacts(reader, DEMO_AS_OF, { projectIds: [987654321] });
       expect(scoped.size).toBe(0);
+    });
+
+    test('the daily evaluation in scopes of 3 projects does what one scope of the whole tenant does', async () => {
+      const clock = { now: () => new Date(`${DEMO_AS_OF}T09:00:00Z`) };
+      const owners = { deliveryDirectorAgentId: null, incidentCommanderAgentId: null };
+      const evaluate = (tenantId: string, projectsPerScope: number) =>
+        new EvaluateDelivery({
+          ...{ history: reader, tenantId, clock, owners, projectsPerScope },
+          store: new SqlDeliveryStore(handle.db, tenantId, clock),
+        }).run();
+      const snapshots = (tenantId: string) =>
+        handle.db.query(
+          `SELECT project_id, snapshot_date, score, rag, confidence, risk_tags, assessment, changes
+             FROM health_snapshots WHERE tenant_id = $1 ORDER BY project_id, snapshot_date`,
+          [tenantId],
+        );
+      const scoped = await evaluate('t', 3);
+      const whole = await evaluate('u', 1000);
+      expect(scoped.projects).toBeGreaterThan(5);
+      expect(scoped.decisions.length).toBeGreaterThan(0);
+      expect(scoped).toEqual(whole);
+      expect(await snapshots('t')).toEqual(await snapshots('u'));
     });
   },
 );
