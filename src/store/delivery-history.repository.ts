@@ -18,8 +18,15 @@ const iso = (v: unknown): string | null =>
   v === null || v === undefined ? null : new Date(v as string).toISOString();
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** A record id as the sync writes it; anything else is read by every scope and kept by its value. */
+/** A record id as the sync writes it. */
 const CANONICAL_ID = '^[1-9][0-9]*$';
+/**
+ * Written some other way yet maybe a project's ('0500', '500.0'): read by every scope, kept by its
+ * value. '0' and '' (HaloPSA's "no ticket") name no project and are left out.
+ */
+function oddId(column: string): string {
+  return `${column} !~ '${CANONICAL_ID}' AND ${column} ~ '[1-9]'`;
+}
 
 /**
  * The tickets of the projects a query reads: with a scope, the scope's projects and their tasks
@@ -82,22 +89,31 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
           ORDER BY id`,
           params,
         ),
-        // Per ticket through halo_actions_ticket: a scope reads its tickets' actions only.
+        // Each ticket's actions and timesheet totals are read through its own index entries
+        // (lateral): a scope costs its tickets, never a scan of the tenant's tables, so walking the
+        // tenant scope by scope stays linear in its size. The whole tenant is read the same way, so
+        // sums add up in the same order either way.
         db.query(
-          `SELECT a.ticket_id, a.action_at, a.new_status
+          `SELECT k.id AS ticket_id, a.action_at, a.new_status
            FROM (${ticketsOf(scoped)}) k
-           JOIN halo_actions a ON a.tenant_id = $1 AND a.ticket_id = k.id
-          WHERE a.new_status IS NOT NULL AND a.action_at IS NOT NULL
-          ORDER BY a.ticket_id, a.action_at, a.id`,
+           CROSS JOIN LATERAL (
+             SELECT a.id, a.action_at, a.new_status FROM halo_actions a
+              WHERE a.tenant_id = $1 AND a.ticket_id = k.id
+                AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) a
+          ORDER BY k.id, a.action_at, a.id`,
           params,
         ),
         db.query(
-          `SELECT e.ticket_id, e.agent_id, to_char(e.start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-                sum(e.hours) AS hours, sum(e.hours * coalesce(e.charge_rate, 0)) AS cost
+          `SELECT k.id AS ticket_id, e.agent_id, e.day, e.hours, e.cost
            FROM (${ticketsOf(scoped)}) k
-           JOIN halo_timesheet_events e ON e.tenant_id = $1 AND e.ticket_id = k.id
-          WHERE e.start_at IS NOT NULL AND e.hours IS NOT NULL
-          GROUP BY 1, 2, 3 ORDER BY 3, 1, 2`,
+           CROSS JOIN LATERAL (
+             SELECT e.agent_id, to_char(e.start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+                    sum(e.hours) AS hours, sum(e.hours * coalesce(e.charge_rate, 0)) AS cost
+               FROM halo_timesheet_events e
+              WHERE e.tenant_id = $1 AND e.ticket_id = k.id
+                AND e.start_at IS NOT NULL AND e.hours IS NOT NULL
+              GROUP BY 1, 2) e
+          ORDER BY e.day, k.id, e.agent_id`,
           params,
         ),
         db.query('SELECT id, name FROM halo_statuses WHERE tenant_id = $1', [tenantId]),
@@ -108,7 +124,7 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
         db.query(
           `SELECT record_id, field, problem FROM data_quality_exceptions
           WHERE tenant_id = $1 AND resource = 'projects' AND resolved_at IS NULL AND record_id <> ''
-            ${scoped ? `AND (record_id = ANY($2::bigint[]::text[]) OR record_id !~ '${CANONICAL_ID}')` : ''}
+            ${scoped ? `AND (record_id = ANY($2::bigint[]::text[]) OR (${oddId('record_id')}))` : ''}
           ORDER BY record_id, field`,
           params,
         ),
@@ -122,7 +138,7 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
                   WHERE tenant_id = $1 AND raw->>'ticket_id' = ANY($2::bigint[]::text[])
                  UNION ALL
                  SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total, id FROM halo_invoices
-                  WHERE tenant_id = $1 AND raw->>'ticket_id' !~ '${CANONICAL_ID}') i
+                  WHERE tenant_id = $1 AND ${oddId("raw->>'ticket_id'")}) i
                WHERE invoice_date IS NOT NULL AND total IS NOT NULL
                ORDER BY invoice_date, id`
             : `SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total FROM halo_invoices
