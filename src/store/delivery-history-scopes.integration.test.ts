@@ -99,9 +99,7 @@ describe.each(testDatabases())(
         `SELECT id FROM halo_projects WHERE tenant_id = 't' ORDER BY id`,
       );
       expect(ids).toEqual(projects.map((r) => Number(r.id)));
-      expect(scopes.every((s) => s.projectIds.length >= 1 && s.projectIds.length <= 4)).toBe(
-        true,
-      );
+      expect(scopes.every((s) => s.projectIds.length >= 1 && s.projectIds.length <= 4)).toBe(true);
     });
 
     test.each(DAYS)(

@@ -107,7 +107,6 @@ function escalation(
   };
 }
 
-
 class FakeEscalations implements EscalationHistory {
   constructor(private readonly rows: Escalation[]) {}
   async all(): Promise<Escalation[]> {

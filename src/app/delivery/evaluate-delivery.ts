@@ -90,7 +90,8 @@ export class EvaluateDelivery {
         // The plan is measured against the baseline captured first; HaloPSA edits do not re-baseline.
         const captured = baselines.get(projectId);
         if (captured) facts.baseline = captured;
-        else await store.saveBaseline(projectId, facts.baseline, 'initial capture', 'control-tower');
+        else
+          await store.saveBaseline(projectId, facts.baseline, 'initial capture', 'control-tower');
 
         const policy = resolvePolicy(config, {
           clientId: facts.clientId,
