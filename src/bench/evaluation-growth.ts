@@ -6,7 +6,8 @@
  * synced over HTTP from the large profile scaled to that size).
  */
 import { assessAllContracts } from '../app/renewals/evaluate-renewals';
-import { buildProjectFacts, indexDeliveryHistory } from '../domain/delivery/build-project-facts';
+import { deliveryHistoryByScope } from '../app/delivery/delivery-history-scopes';
+import { buildProjectFacts } from '../domain/delivery/build-project-facts';
 import { assessProject } from '../domain/delivery/health-score';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
 import { DEFAULT_RENEWAL_POLICY } from '../domain/renewals/renewal-policy';
@@ -67,7 +68,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }
 /**
  * The plain SQL floor (timesheets per ticket, tickets per client), then the full evaluation the
  * daily jobs run: delivery health of every project and readiness of every live contract (the
- * renewal history one client scope at a time, as the daily job loads it).
+ * delivery history one project scope and the renewal history one client scope at a time, as the
+ * daily jobs load them).
  */
 export async function measureEvaluation(
   db: Db,
@@ -87,13 +89,16 @@ export async function measureEvaluation(
   const started = process.hrtime.bigint();
   const evaluation = await withPeakRss(() =>
     timed(async () => {
-      const history = await new SqlDeliveryHistoryReader(db).load(tenantId);
+      // One project scope's history at a time, as the daily job loads it.
       let projects = 0;
-      for (const project of indexDeliveryHistory(history).values()) {
-        const facts = buildProjectFacts(project, history, asOf);
-        if (facts === null) continue;
-        assessProject(facts, DEFAULT_DELIVERY_POLICY);
-        projects += 1;
+      const reader = new SqlDeliveryHistoryReader(db);
+      for await (const { history, projects: scope } of deliveryHistoryByScope(reader, tenantId)) {
+        for (const project of scope.values()) {
+          const facts = buildProjectFacts(project, history, asOf);
+          if (facts === null) continue;
+          assessProject(facts, DEFAULT_DELIVERY_POLICY);
+          projects += 1;
+        }
       }
       const deliveryMs = Number(process.hrtime.bigint() - started) / 1e6;
       const contracts = await assessAllContracts(

@@ -1,4 +1,7 @@
-import type { DeliveryHistoryReader } from '../app/delivery/delivery-history.port';
+import type {
+  DeliveryHistoryReader,
+  DeliveryHistoryScope,
+} from '../app/delivery/delivery-history.port';
 import type {
   BilledRow,
   DeliveryHistory,
@@ -15,12 +18,55 @@ const iso = (v: unknown): string | null =>
   v === null || v === undefined ? null : new Date(v as string).toISOString();
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** Loads a tenant's delivery history from the HaloPSA mirror in a handful of bulk queries. */
+/** A record id as the sync writes it. */
+const CANONICAL_ID = '^[1-9][0-9]*$';
+/**
+ * Written some other way yet maybe a project's ('0500', '500.0'): read by every scope, kept by its
+ * value. '0' and '' (HaloPSA's "no ticket") name no project and are left out.
+ */
+function oddId(column: string): string {
+  return `${column} !~ '${CANONICAL_ID}' AND ${column} ~ '[1-9]'`;
+}
+
+/**
+ * The tickets of the projects a query reads: with a scope, the scope's projects and their tasks
+ * (each then read through its own index entries); without one, the tenant's.
+ */
+function ticketsOf(scoped: boolean): string {
+  return scoped
+    ? `SELECT p.id FROM halo_projects p WHERE p.tenant_id = $1 AND p.id = ANY($2::bigint[])
+       UNION SELECT t.id FROM halo_tasks t WHERE t.tenant_id = $1 AND t.project_id = ANY($2::bigint[])`
+    : `SELECT p.id FROM halo_projects p WHERE p.tenant_id = $1
+       UNION SELECT t.id FROM halo_tasks t WHERE t.tenant_id = $1`;
+}
+
+/**
+ * Loads a tenant's delivery history from the HaloPSA mirror in a handful of bulk queries: the
+ * whole tenant, or one scope of projects (every query then reads only the scope's rows through an
+ * index, so a webhook's one-project evaluation costs that project, not the portfolio). Rows come
+ * in a fixed order so facts do not depend on the plan the database chose.
+ */
 export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
   constructor(private readonly db: Db) {}
 
-  async load(tenantId: string): Promise<DeliveryHistory> {
+  async scopes(tenantId: string, projectsPerScope: number): Promise<DeliveryHistoryScope[]> {
+    const rows = await this.db.query(
+      'SELECT id FROM halo_projects WHERE tenant_id = $1 ORDER BY id',
+      [tenantId],
+    );
+    const size = Math.max(1, Math.floor(projectsPerScope));
+    const scopes: DeliveryHistoryScope[] = [];
+    for (let i = 0; i < rows.length; i += size) {
+      scopes.push({ projectIds: rows.slice(i, i + size).map((r) => Number(r.id)) });
+    }
+    return scopes;
+  }
+
+  async load(tenantId: string, scope?: DeliveryHistoryScope): Promise<DeliveryHistory> {
     const { db } = this;
+    const scoped = scope !== undefined;
+    const params: unknown[] = scoped ? [tenantId, scope.projectIds] : [tenantId];
+    const only = (column: string) => (scoped ? `AND ${column} = ANY($2::bigint[])` : '');
     const [projects, milestones, tasks, changes, effort, statuses, sync, issues, invoices] =
       await Promise.all([
         db.query(
@@ -28,36 +74,47 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
                 p.target_date, p.deadline_date, p.date_closed, p.status_id, p.time_budget, p.money_budget, p.on_hold
            FROM halo_projects p
            LEFT JOIN LATERAL (SELECT p.raw->>'tickettype_name' AS name) tt ON true
-          WHERE p.tenant_id = $1 ORDER BY p.id`,
-          [tenantId],
+          WHERE p.tenant_id = $1 ${only('p.id')} ORDER BY p.id`,
+          params,
         ),
         db.query(
           `SELECT id, project_id, name, sequence, start_date, target_date, complete, value, agent_id
-           FROM halo_milestones WHERE tenant_id = $1`,
-          [tenantId],
+           FROM halo_milestones WHERE tenant_id = $1 ${only('project_id')} ORDER BY id`,
+          params,
         ),
         db.query(
           `SELECT id, project_id, summary, raw->>'tickettype_name' AS task_type, milestone_id, estimate_hours,
                 date_occurred, target_date, date_closed, status_id, agent_id, on_hold
-           FROM halo_tasks WHERE tenant_id = $1 AND project_id IS NOT NULL`,
-          [tenantId],
+           FROM halo_tasks WHERE tenant_id = $1 AND project_id IS NOT NULL ${only('project_id')}
+          ORDER BY id`,
+          params,
+        ),
+        // Each ticket's actions and timesheet totals are read through its own index entries
+        // (lateral): a scope costs its tickets, never a scan of the tenant's tables, so walking the
+        // tenant scope by scope stays linear in its size. The whole tenant is read the same way, so
+        // sums add up in the same order either way.
+        db.query(
+          `SELECT k.id AS ticket_id, a.action_at, a.new_status
+           FROM (${ticketsOf(scoped)}) k
+           CROSS JOIN LATERAL (
+             SELECT a.id, a.action_at, a.new_status FROM halo_actions a
+              WHERE a.tenant_id = $1 AND a.ticket_id = k.id
+                AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) a
+          ORDER BY k.id, a.action_at, a.id`,
+          params,
         ),
         db.query(
-          `SELECT a.ticket_id, a.action_at, a.new_status FROM halo_actions a
-          WHERE a.tenant_id = $1 AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL
-            AND (EXISTS (SELECT 1 FROM halo_tasks t WHERE t.tenant_id = a.tenant_id AND t.id = a.ticket_id)
-              OR EXISTS (SELECT 1 FROM halo_projects p WHERE p.tenant_id = a.tenant_id AND p.id = a.ticket_id))`,
-          [tenantId],
-        ),
-        db.query(
-          `SELECT e.ticket_id, e.agent_id, to_char(e.start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-                sum(e.hours) AS hours, sum(e.hours * coalesce(e.charge_rate, 0)) AS cost
-           FROM halo_timesheet_events e
-          WHERE e.tenant_id = $1 AND e.start_at IS NOT NULL AND e.hours IS NOT NULL
-            AND (EXISTS (SELECT 1 FROM halo_tasks t WHERE t.tenant_id = e.tenant_id AND t.id = e.ticket_id)
-              OR EXISTS (SELECT 1 FROM halo_projects p WHERE p.tenant_id = e.tenant_id AND p.id = e.ticket_id))
-          GROUP BY 1, 2, 3`,
-          [tenantId],
+          `SELECT k.id AS ticket_id, e.agent_id, e.day, e.hours, e.cost
+           FROM (${ticketsOf(scoped)}) k
+           CROSS JOIN LATERAL (
+             SELECT e.agent_id, to_char(e.start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+                    sum(e.hours) AS hours, sum(e.hours * coalesce(e.charge_rate, 0)) AS cost
+               FROM halo_timesheet_events e
+              WHERE e.tenant_id = $1 AND e.ticket_id = k.id
+                AND e.start_at IS NOT NULL AND e.hours IS NOT NULL
+              GROUP BY 1, 2) e
+          ORDER BY e.day, k.id, e.agent_id`,
+          params,
         ),
         db.query('SELECT id, name FROM halo_statuses WHERE tenant_id = $1', [tenantId]),
         db.query(
@@ -66,21 +123,37 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
         ),
         db.query(
           `SELECT record_id, field, problem FROM data_quality_exceptions
-          WHERE tenant_id = $1 AND resource = 'projects' AND resolved_at IS NULL AND record_id <> ''`,
-          [tenantId],
+          WHERE tenant_id = $1 AND resource = 'projects' AND resolved_at IS NULL AND record_id <> ''
+            ${scoped ? `AND (record_id = ANY($2::bigint[]::text[]) OR (${oddId('record_id')}))` : ''}
+          ORDER BY record_id, field`,
+          params,
         ),
-        // Invoices HaloPSA raised against a project carry its id as `ticket_id`.
+        // Invoices HaloPSA raised against a project carry its id as `ticket_id`. A scope reads its
+        // projects' ids through an index (migration 026), plus the few written some other way
+        // ('0500', 500.0: still that project's), which are kept below only for the scope's projects.
         db.query(
-          `SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total FROM halo_invoices
-          WHERE tenant_id = $1 AND raw->>'ticket_id' IS NOT NULL AND invoice_date IS NOT NULL
-            AND total IS NOT NULL`,
-          [tenantId],
+          scoped
+            ? `SELECT * FROM (
+                 SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total, id FROM halo_invoices
+                  WHERE tenant_id = $1 AND raw->>'ticket_id' = ANY($2::bigint[]::text[])
+                 UNION ALL
+                 SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total, id FROM halo_invoices
+                  WHERE tenant_id = $1 AND ${oddId("raw->>'ticket_id'")}) i
+               WHERE invoice_date IS NOT NULL AND total IS NOT NULL
+               ORDER BY invoice_date, id`
+            : `SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total FROM halo_invoices
+                WHERE tenant_id = $1 AND raw->>'ticket_id' IS NOT NULL AND invoice_date IS NOT NULL
+                  AND total IS NOT NULL
+                ORDER BY invoice_date, id`,
+          params,
         ),
       ]);
+    const inScope = scoped ? new Set(scope.projectIds) : null;
 
     const dataQuality = new Map<number, string[]>();
     for (const r of issues) {
       const id = Number(r.record_id);
+      if (inScope && !inScope.has(id)) continue;
       dataQuality.set(id, [
         ...(dataQuality.get(id) ?? []),
         `${String(r.field)}: ${String(r.problem)}`,
@@ -123,7 +196,10 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
         const projectId = idOf(r.ticket_id);
         const date = iso(r.invoice_date);
         const amount = num(r.total);
-        return projectId === null || date === null || amount === null
+        return projectId === null ||
+          date === null ||
+          amount === null ||
+          (inScope !== null && !inScope.has(projectId))
           ? []
           : [{ projectId, date, amount }];
       }),

@@ -1,7 +1,7 @@
 import type { DeliveryHistory } from '../../domain/delivery/delivery-history';
 import type { Escalation } from '../../domain/delivery/escalation';
 import type { Clock } from '../../shared/clock';
-import type { DeliveryHistoryReader } from './delivery-history.port';
+import { InMemoryDeliveryHistory } from '../../../tests/support/in-memory-delivery-history';
 import { DeliveryJudgement } from './delivery-judgement';
 import type { EscalationHistory } from './escalation-history.port';
 
@@ -107,12 +107,6 @@ function escalation(
   };
 }
 
-class FakeHistory implements DeliveryHistoryReader {
-  async load(): Promise<DeliveryHistory> {
-    return history;
-  }
-}
-
 class FakeEscalations implements EscalationHistory {
   constructor(private readonly rows: Escalation[]) {}
   async all(): Promise<Escalation[]> {
@@ -125,7 +119,7 @@ const clock: Clock = { now: () => new Date('2025-02-03T09:00:00.000Z') };
 describe('delivery judgement (governance view)', () => {
   test('confirms an escalation by the slip that followed and keeps a human "not a real issue"', async () => {
     const judgement = new DeliveryJudgement(
-      new FakeHistory(),
+      new InMemoryDeliveryHistory(history),
       new FakeEscalations([
         escalation('1', '2025-01-10'),
         escalation('2', '2025-01-20', {
@@ -155,7 +149,7 @@ describe('delivery judgement (governance view)', () => {
 
   test('a trouble nobody escalated is counted as never escalated', async () => {
     const record = await new DeliveryJudgement(
-      new FakeHistory(),
+      new InMemoryDeliveryHistory(history),
       new FakeEscalations([]),
       clock,
     ).run('t1');

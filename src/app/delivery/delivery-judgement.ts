@@ -1,4 +1,4 @@
-import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
+import { buildProjectFacts } from '../../domain/delivery/build-project-facts';
 import {
   judgementRecord,
   visibleTrouble,
@@ -8,6 +8,7 @@ import {
 import { DEFAULT_DELIVERY_POLICY } from '../../domain/delivery/policy';
 import type { Clock } from '../../shared/clock';
 import type { DeliveryHistoryReader } from './delivery-history.port';
+import { deliveryHistoryByScope } from './delivery-history-scopes';
 import type { EscalationHistory } from './escalation-history.port';
 
 /**
@@ -24,19 +25,19 @@ export class DeliveryJudgement {
 
   async run(tenantId: string): Promise<JudgementRecord & { asOf: string }> {
     const asOf = this.clock.now().toISOString().slice(0, 10);
-    const [history, escalations] = await Promise.all([
-      this.history.load(tenantId),
-      this.escalations.all(tenantId),
-    ]);
+    const escalations = await this.escalations.all(tenantId);
     const projectIds: string[] = [];
     const troubles: VisibleTrouble[] = [];
-    for (const project of indexDeliveryHistory(history).values()) {
-      const facts = buildProjectFacts(project, history, asOf);
-      if (facts === null) continue;
-      projectIds.push(facts.projectId);
-      // Only the plan's structure is read (milestone dates, budget): the default policy serves all.
-      const trouble = visibleTrouble(facts, DEFAULT_DELIVERY_POLICY);
-      if (trouble !== null) troubles.push(trouble);
+    // One project scope's history at a time: only ids and troubles are kept.
+    for await (const { history, projects } of deliveryHistoryByScope(this.history, tenantId)) {
+      for (const project of projects.values()) {
+        const facts = buildProjectFacts(project, history, asOf);
+        if (facts === null) continue;
+        projectIds.push(facts.projectId);
+        // Only the plan's structure is read (milestone dates, budget): the default policy serves all.
+        const trouble = visibleTrouble(facts, DEFAULT_DELIVERY_POLICY);
+        if (trouble !== null) troubles.push(trouble);
+      }
     }
     return { asOf, ...judgementRecord(projectIds, escalations, troubles) };
   }

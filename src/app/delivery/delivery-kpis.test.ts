@@ -1,15 +1,6 @@
 import { DeliveryKpis } from './delivery-kpis';
-import type { DeliveryHistoryReader } from './delivery-history.port';
 import type { DeliveryHistory } from '../../domain/delivery/delivery-history';
-
-class FakeHistory implements DeliveryHistoryReader {
-  loadedFor: string[] = [];
-  constructor(private readonly history: DeliveryHistory) {}
-  async load(tenantId: string): Promise<DeliveryHistory> {
-    this.loadedFor.push(tenantId);
-    return this.history;
-  }
-}
+import { InMemoryDeliveryHistory } from '../../../tests/support/in-memory-delivery-history';
 
 const EMPTY: DeliveryHistory = {
   projects: [],
@@ -24,10 +15,10 @@ const EMPTY: DeliveryHistory = {
 
 describe('DeliveryKpis', () => {
   test('answers the asked number of ISO weeks, oldest first, ending with the current week', async () => {
-    const history = new FakeHistory(EMPTY);
+    const history = new InMemoryDeliveryHistory(EMPTY);
     const clock = { now: () => new Date('2026-01-08T10:00:00Z') }; // a Thursday
     const kpis = await new DeliveryKpis(history, clock).run('t1', 3);
-    expect(history.loadedFor).toEqual(['t1']);
+    expect([...history.tenantsRead]).toEqual(['t1']);
     expect(kpis.weeks).toHaveLength(3);
     expect(kpis.generatedAt).toBe('2026-01-08T10:00:00.000Z');
     expect(kpis.weeks.map((w) => w.week)).toEqual(['2025-W52', '2026-W01', '2026-W02']);

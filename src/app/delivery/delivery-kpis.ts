@@ -1,9 +1,10 @@
-import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
+import { buildProjectFacts } from '../../domain/delivery/build-project-facts';
 import { kpiMovement, kpisBetween, weeklyKpis, type PeriodKpis } from '../../domain/delivery/kpis';
 import type { ProjectFacts } from '../../domain/delivery/project-facts';
 import { addDays } from '../../domain/shared/dates';
 import type { Clock } from '../../shared/clock';
 import type { DeliveryHistoryReader } from './delivery-history.port';
+import { deliveryHistoryByScope } from './delivery-history-scopes';
 import type { KpisView } from './tab-views';
 
 /**
@@ -56,11 +57,13 @@ export class DeliveryKpis {
   }
 
   private async portfolio(tenantId: string, asOf: string): Promise<ProjectFacts[]> {
-    const history = await this.history.load(tenantId);
+    // The portfolio's facts, one project scope's raw history at a time.
     const facts: ProjectFacts[] = [];
-    for (const project of indexDeliveryHistory(history).values()) {
-      const f = buildProjectFacts(project, history, asOf);
-      if (f !== null) facts.push(f);
+    for await (const { history, projects } of deliveryHistoryByScope(this.history, tenantId)) {
+      for (const project of projects.values()) {
+        const f = buildProjectFacts(project, history, asOf);
+        if (f !== null) facts.push(f);
+      }
     }
     return facts;
   }

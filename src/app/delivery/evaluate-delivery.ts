@@ -11,9 +11,10 @@ import {
   resolvePolicy,
   type DeliveryPolicyConfig,
 } from '../../domain/delivery/policy';
-import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
+import { buildProjectFacts } from '../../domain/delivery/build-project-facts';
 import type { Clock } from '../../shared/clock';
 import type { DeliveryHistoryReader } from './delivery-history.port';
+import { deliveryHistoryByScope } from './delivery-history-scopes';
 import type { DeliveryStore, DeliveryUnitOfWork } from './delivery-store.port';
 
 /** What one evaluation run did. */
@@ -37,6 +38,8 @@ export interface EvaluateDeliveryDeps {
   tenantId: string;
   clock: Clock;
   owners: EscalationOwners;
+  /** Projects per scoped load of the full run (default PROJECTS_PER_SCOPE). */
+  projectsPerScope?: number;
 }
 
 /** The tenant's policy set when none was saved yet. */
@@ -59,8 +62,6 @@ export class EvaluateDelivery {
   ): Promise<EvaluationReport> {
     const { store, clock, owners } = this.deps;
     const asOf = options.asOf ?? clock.now().toISOString().slice(0, 10);
-    const history = await this.deps.history.load(this.deps.tenantId);
-    const projects = indexDeliveryHistory(history);
     const [policyConfig, baselines, live, previous] = await Promise.all([
       store.currentPolicy(),
       store.baselines(),
@@ -68,7 +69,6 @@ export class EvaluateDelivery {
       store.previousSnapshots(asOf),
     ]);
     const config = policyConfig ?? DEFAULT_POLICY_CONFIG;
-    const only = options.projectIds ? new Set(options.projectIds) : null;
     const report: EvaluationReport = {
       asOf,
       projects: 0,
@@ -76,50 +76,58 @@ export class EvaluateDelivery {
       decisions: [],
     };
 
-    for (const [projectId, project] of projects) {
-      if (only && !only.has(projectId)) continue;
-      const facts = buildProjectFacts(project, history, asOf);
-      if (facts === null) continue;
-      if (facts.status === 'closed' && facts.closedOn !== null && facts.closedOn < asOf) continue;
+    // One project scope's history at a time, in project id order (the tenant-wide load's order);
+    // a webhook's `projectIds` load only those projects.
+    const scopes = deliveryHistoryByScope(this.deps.history, this.deps.tenantId, {
+      ...(options.projectIds ? { projectIds: options.projectIds } : {}),
+      ...(this.deps.projectsPerScope ? { projectsPerScope: this.deps.projectsPerScope } : {}),
+    });
+    for await (const { history, projects } of scopes) {
+      for (const [projectId, project] of projects) {
+        const facts = buildProjectFacts(project, history, asOf);
+        if (facts === null) continue;
+        if (facts.status === 'closed' && facts.closedOn !== null && facts.closedOn < asOf) continue;
 
-      // The plan is measured against the baseline captured first; HaloPSA edits do not re-baseline.
-      const captured = baselines.get(projectId);
-      if (captured) facts.baseline = captured;
-      else await store.saveBaseline(projectId, facts.baseline, 'initial capture', 'control-tower');
+        // The plan is measured against the baseline captured first; HaloPSA edits do not re-baseline.
+        const captured = baselines.get(projectId);
+        if (captured) facts.baseline = captured;
+        else
+          await store.saveBaseline(projectId, facts.baseline, 'initial capture', 'control-tower');
 
-      const policy = resolvePolicy(config, {
-        clientId: facts.clientId,
-        projectType: facts.projectType,
-      });
-      const assessment = assessProject(facts, policy);
-      const snapshot = toSnapshot(assessment);
-      const changes = whatChanged(previous.get(projectId) ?? null, snapshot);
-      const decisions = await store.inTransaction(async (uow) => {
-        await uow.saveSnapshot(projectId, asOf, { snapshot, assessment, changes });
-        const made = evaluateEscalations({
-          now: clock.now().toISOString(),
-          assessment,
-          openEscalations: await lockedAsTheyAreNow(uow, live.get(projectId) ?? []),
-          policy,
-          owners,
+        const policy = resolvePolicy(config, {
+          clientId: facts.clientId,
+          projectType: facts.projectType,
         });
-        for (const decision of made) {
-          // The store writes the notification intent in this same transaction.
-          await uow.applyDecision(decision);
+        const assessment = assessProject(facts, policy);
+        const snapshot = toSnapshot(assessment);
+        const changes = whatChanged(previous.get(projectId) ?? null, snapshot);
+        const decisions = await store.inTransaction(async (uow) => {
+          await uow.saveSnapshot(projectId, asOf, { snapshot, assessment, changes });
+          const made = evaluateEscalations({
+            now: clock.now().toISOString(),
+            assessment,
+            openEscalations: await lockedAsTheyAreNow(uow, live.get(projectId) ?? []),
+            policy,
+            owners,
+          });
+          for (const decision of made) {
+            // The store writes the notification intent in this same transaction.
+            await uow.applyDecision(decision);
+          }
+          return made;
+        });
+        report.projects += 1;
+        report.byRag[assessment.rag] += 1;
+        for (const d of decisions) {
+          report.decisions.push({
+            kind: d.kind,
+            shadow: d.shadow,
+            reason: d.reason,
+            projectId: d.escalation.projectId,
+            cause: d.escalation.cause,
+            severity: d.escalation.severity,
+          });
         }
-        return made;
-      });
-      report.projects += 1;
-      report.byRag[assessment.rag] += 1;
-      for (const d of decisions) {
-        report.decisions.push({
-          kind: d.kind,
-          shadow: d.shadow,
-          reason: d.reason,
-          projectId: d.escalation.projectId,
-          cause: d.escalation.cause,
-          severity: d.escalation.severity,
-        });
       }
     }
     return report;

@@ -38,7 +38,7 @@ export async function projectToday(
   deps: Pick<RebaselineDeps, 'tenantId' | 'history' | 'clock'>,
   projectId: number,
 ): Promise<ProjectFacts | null> {
-  const history = await deps.history.load(deps.tenantId);
+  const history = await deps.history.load(deps.tenantId, { projectIds: [projectId] });
   const project = indexDeliveryHistory(history).get(projectId);
   const today = deps.clock.now().toISOString().slice(0, 10);
   return project ? buildProjectFacts(project, history, today) : null;

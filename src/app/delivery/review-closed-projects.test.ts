@@ -3,6 +3,7 @@ import type { AuditEntry, AuditEntryInput, AuditTrail } from '../ports/audit.por
 import type { EnqueueResult, NotificationIntent, Outbox } from '../ports/notifications.port';
 import type { PostProjectReviews, StoredPostProjectReview } from './post-project-reviews.port';
 import { ReviewClosedProjects } from './review-closed-projects';
+import { InMemoryDeliveryHistory } from '../../../tests/support/in-memory-delivery-history';
 
 const NOW = new Date('2025-03-20T09:00:00Z');
 
@@ -77,10 +78,13 @@ class World {
     } satisfies AuditTrail,
   };
 
-  useCase(): ReviewClosedProjects {
+  readonly history = new InMemoryDeliveryHistory(history);
+
+  useCase(projectsPerScope?: number): ReviewClosedProjects {
     return new ReviewClosedProjects({
       tenantId: 't',
-      history: { load: async () => history },
+      history: this.history,
+      ...(projectsPerScope ? { projectsPerScope } : {}),
       delivery: { currentPolicy: async () => null, baselines: async () => new Map() },
       escalations: { all: async () => [] },
       tx: { transaction: (work) => work(this.ports) },
@@ -127,5 +131,14 @@ describe('the post-project review at closure', () => {
     expect(world.reviews.size).toBe(0);
     expect(world.outbox).toEqual([]);
     expect(world.signals).toBe(0);
+  });
+
+  test('a webhook review loads only its project; the full run walks the tenant in project scopes', async () => {
+    const world = new World();
+    expect(await world.useCase().run({ projectIds: [3] })).toEqual({ reviewed: [] });
+    expect(world.history.loads).toEqual([{ projectIds: [3] }]);
+
+    expect(await world.useCase(2).run()).toEqual({ reviewed: [1] });
+    expect(world.history.loads.slice(1)).toEqual([{ projectIds: [1, 2] }, { projectIds: [3] }]);
   });
 });

@@ -1,4 +1,4 @@
-import { buildProjectFacts, indexDeliveryHistory } from '../../domain/delivery/build-project-facts';
+import { buildProjectFacts } from '../../domain/delivery/build-project-facts';
 import { resolvePolicy } from '../../domain/delivery/policy';
 import { suggestPolicyTunings } from '../../domain/delivery/policy-tuning';
 import { buildPostProjectReview } from '../../domain/delivery/post-project-review';
@@ -9,6 +9,7 @@ import type { AuditTrail } from '../ports/audit.port';
 import type { Outbox } from '../ports/notifications.port';
 import type { Transactional } from '../ports/transaction.port';
 import type { DeliveryHistoryReader } from './delivery-history.port';
+import { deliveryHistoryByScope } from './delivery-history-scopes';
 import type { DeliveryStore } from './delivery-store.port';
 import type { EscalationHistory } from './escalation-history.port';
 import { DEFAULT_POLICY_CONFIG } from './evaluate-delivery';
@@ -32,6 +33,8 @@ export interface ReviewClosedProjectsDeps {
   clock: Clock;
   /** Notified after a review card was queued. */
   outboxSignal: Signal;
+  /** Projects per scoped load of the full run (default PROJECTS_PER_SCOPE). */
+  projectsPerScope?: number;
 }
 
 /**
@@ -49,15 +52,21 @@ export class ReviewClosedProjects {
     const since = new Date(now.getTime() - REVIEW_WINDOW_DAYS * 86_400_000)
       .toISOString()
       .slice(0, 10);
-    const history = await this.deps.history.load(tenantId);
-    const projects = indexDeliveryHistory(history);
-    const only = options.projectIds ? new Set(options.projectIds) : null;
+    // One project scope at a time (only `projectIds` after a webhook); only the recent closures'
+    // facts are kept, in project id order.
     const closed: { projectId: number; facts: ProjectFacts }[] = [];
-    for (const [projectId, project] of projects) {
-      if (only && !only.has(projectId)) continue;
-      const facts = buildProjectFacts(project, history, today);
-      if (facts?.status !== 'closed' || facts.closedOn === null || facts.closedOn < since) continue;
-      closed.push({ projectId, facts });
+    const scopes = deliveryHistoryByScope(this.deps.history, tenantId, {
+      ...(options.projectIds ? { projectIds: options.projectIds } : {}),
+      ...(this.deps.projectsPerScope ? { projectsPerScope: this.deps.projectsPerScope } : {}),
+    });
+    for await (const { history, projects } of scopes) {
+      for (const [projectId, project] of projects) {
+        const facts = buildProjectFacts(project, history, today);
+        if (facts?.status !== 'closed' || facts.closedOn === null || facts.closedOn < since) {
+          continue;
+        }
+        closed.push({ projectId, facts });
+      }
     }
     if (closed.length === 0) return { reviewed: [] };
     const done = await this.deps.tx.transaction(({ reviews }) =>

@@ -50,7 +50,7 @@ export class ExportPostProjectReview {
     if (!grant.ok) return grant;
     const now = this.deps.clock.now();
     const today = now.toISOString().slice(0, 10);
-    const history = await this.deps.history.load(actor.tenantId);
+    const history = await this.deps.history.load(actor.tenantId, { projectIds: [projectId] });
     const project = indexDeliveryHistory(history).get(projectId);
     const facts = project ? buildProjectFacts(project, history, today) : null;
     if (facts === null) {

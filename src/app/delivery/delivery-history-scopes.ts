@@ -1,0 +1,44 @@
+import {
+  indexDeliveryHistory,
+  type IndexedProject,
+} from '../../domain/delivery/build-project-facts';
+import type { DeliveryHistory } from '../../domain/delivery/delivery-history';
+import type { DeliveryHistoryReader, DeliveryHistoryScope } from './delivery-history.port';
+
+/**
+ * Projects per scoped load of a full evaluation: memory holds about two scopes' history (the one
+ * being evaluated and the next one loading), not the tenant's; larger scopes cost fewer queries.
+ */
+export const PROJECTS_PER_SCOPE = 250;
+
+/** One loaded scope: its history (status names, horizon) and its projects indexed, by id order. */
+export interface LoadedScope {
+  history: DeliveryHistory;
+  projects: Map<number, IndexedProject>;
+}
+
+/**
+ * The delivery history one project scope at a time, in ascending project id order (the order of
+ * the tenant-wide load): only `projectIds` (one scope, e.g. after a webhook) or every project of
+ * the tenant in scopes of `projectsPerScope`. The next scope loads while this one is consumed.
+ */
+export async function* deliveryHistoryByScope(
+  reader: DeliveryHistoryReader,
+  tenantId: string,
+  options: { projectIds?: readonly number[]; projectsPerScope?: number } = {},
+): AsyncGenerator<LoadedScope> {
+  const scopes: DeliveryHistoryScope[] = options.projectIds
+    ? [{ projectIds: [...new Set(options.projectIds)].sort((a, b) => a - b) }]
+    : await reader.scopes(tenantId, options.projectsPerScope ?? PROJECTS_PER_SCOPE);
+  const wanted = scopes.filter((s) => s.projectIds.length > 0);
+  let next: Promise<DeliveryHistory> | null =
+    wanted.length > 0 ? reader.load(tenantId, wanted[0]) : null;
+  for (let i = 0; next !== null; i += 1) {
+    const history: DeliveryHistory = await next;
+    const following = wanted[i + 1];
+    next = following === undefined ? null : reader.load(tenantId, following);
+    // Keep the prefetch from surfacing as an unhandled rejection if the consumer stops early.
+    next?.catch(() => undefined);
+    yield { history, projects: indexDeliveryHistory(history) };
+  }
+}
