@@ -1,3 +1,4 @@
+import { loadOneAhead } from '../../shared/load-one-ahead';
 import {
   indexDeliveryHistory,
   type IndexedProject,
@@ -31,14 +32,7 @@ export async function* deliveryHistoryByScope(
     ? [{ projectIds: [...new Set(options.projectIds)].sort((a, b) => a - b) }]
     : await reader.scopes(tenantId, options.projectsPerScope ?? PROJECTS_PER_SCOPE);
   const wanted = scopes.filter((s) => s.projectIds.length > 0);
-  let next: Promise<DeliveryHistory> | null =
-    wanted.length > 0 ? reader.load(tenantId, wanted[0]) : null;
-  for (let i = 0; next !== null; i += 1) {
-    const history: DeliveryHistory = await next;
-    const following = wanted[i + 1];
-    next = following === undefined ? null : reader.load(tenantId, following);
-    // Keep the prefetch from surfacing as an unhandled rejection if the consumer stops early.
-    next?.catch(() => undefined);
+  for await (const history of loadOneAhead(wanted, (scope) => reader.load(tenantId, scope))) {
     yield { history, projects: indexDeliveryHistory(history) };
   }
 }

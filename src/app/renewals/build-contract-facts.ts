@@ -7,6 +7,7 @@
  * The history is indexed once per load; each calendar month before the month of `asOf` is
  * aggregated once and cached, so a day-by-day replay only re-reads the month to date.
  */
+import { loadOneAhead } from '../../shared/load-one-ahead';
 import {
   addMonths,
   lastDayOfMonth,
@@ -464,14 +465,7 @@ export async function* liveContractFactsByScope(
   clientsPerScope = CLIENTS_PER_SCOPE,
 ): AsyncGenerator<ContractFacts[]> {
   const scopes = await reader.scopes(tenantId, clientsPerScope);
-  let next: Promise<RenewalHistory> | null =
-    scopes.length > 0 ? reader.load(tenantId, scopes[0]) : null;
-  for (let i = 0; next !== null; i += 1) {
-    const history: RenewalHistory = await next;
-    const following = scopes[i + 1];
-    next = following === undefined ? null : reader.load(tenantId, following);
-    // Keep the prefetch from surfacing as an unhandled rejection if the consumer stops early.
-    next?.catch(() => undefined);
+  for await (const history of loadOneAhead(scopes, (scope) => reader.load(tenantId, scope))) {
     yield buildAllContractFacts(indexRenewalHistory(history), asOf).filter(
       (f) => f.endDate === null || f.endDate >= asOf,
     );
