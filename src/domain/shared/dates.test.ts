@@ -1,13 +1,64 @@
+import fc from 'fast-check';
 import {
   addDays,
   addWorkingDays,
+  dayNumber,
   daysBetween,
+  fromDayNumber,
   isIsoDate,
   isoWeek,
   isWorkingDay,
   workingDaysBetween,
 } from './dates';
 import { median, round, safeDivide } from './numbers';
+
+/** The Date-based definitions the arithmetic fast paths must agree with. */
+const viaDate = {
+  dayNumber: (date: string): number => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date)!;
+    return Math.round(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
+  },
+  fromDayNumber: (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10),
+};
+const digits = (n: number) =>
+  fc.integer({ min: 0, max: 10 ** n - 1 }).map((v) => String(v).padStart(n, '0'));
+
+describe('day numbers', () => {
+  it('dayNumber agrees with Date.UTC for any YYYY-MM-DD prefix, odd months and days included', () => {
+    fc.assert(
+      fc.property(
+        digits(4),
+        digits(2),
+        digits(2),
+        fc.constantFrom('', 'T10:00:00Z', 'x'),
+        (y, m, d, tail) => {
+          const date = `${y}-${m}-${d}${tail}`;
+          expect(dayNumber(date)).toBe(viaDate.dayNumber(date));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('fromDayNumber agrees with Date for days inside and outside its cache, and inverts dayNumber', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -800_000, max: 2_900_000 }), (day) => {
+        expect(fromDayNumber(day)).toBe(viaDate.fromDayNumber(day));
+        expect(fromDayNumber(day)).toBe(viaDate.fromDayNumber(day));
+        if (day >= -600_000) expect(dayNumber(fromDayNumber(day))).toBe(day);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const day of [0, 99_999, 100_000, -1, 20_000]) {
+      expect(fromDayNumber(day)).toBe(viaDate.fromDayNumber(day));
+    }
+  });
+
+  it('rejects what is not a date', () => {
+    expect(() => dayNumber('2024/01/01')).toThrow(RangeError);
+    expect(() => dayNumber('')).toThrow(RangeError);
+  });
+});
 
 describe('dates', () => {
   test.each([

@@ -9,15 +9,50 @@ export type IsoDate = string;
 const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
 
+/** Digit value of the character at `i`, or NaN when it is not 0–9. */
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : Number.NaN;
+}
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date with month 1–12 (any day, counted on from the
+ * first of the month), by integer arithmetic (the civil-days algorithm): no Date, no allocation.
+ */
+function civilDays(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 /** Days since 1970-01-01 for an ISO date (or the date part of an ISO timestamp). Throws on garbage. */
 export function dayNumber(date: IsoDate): number {
+  // The engine calls this millions of times per evaluation: the common shape is read digit by
+  // digit; anything else (a year before 100, a month out of range) goes the Date.UTC way.
+  if (date.length >= 10 && date.charCodeAt(4) === 45 && date.charCodeAt(7) === 45) {
+    const year =
+      digitAt(date, 0) * 1000 + digitAt(date, 1) * 100 + digitAt(date, 2) * 10 + digitAt(date, 3);
+    const month = digitAt(date, 5) * 10 + digitAt(date, 6);
+    const day = digitAt(date, 8) * 10 + digitAt(date, 9);
+    if (year >= 100 && month >= 1 && month <= 12 && day >= 0) return civilDays(year, month, day);
+  }
   const m = ISO_DATE.exec(date);
   if (!m) throw new RangeError(`not an ISO date: ${date}`);
   return Math.round(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY);
 }
 
+/** Day numbers whose ISO dates are cached: 1970-01-01 to 2243 (dates are immutable strings). */
+const CACHED_DAYS = 100_000;
+const isoOfDay: string[] = [];
+
 /** The ISO date for a day number (inverse of {@link dayNumber}). */
 export function fromDayNumber(day: number): IsoDate {
+  if (Number.isInteger(day) && day >= 0 && day < CACHED_DAYS) {
+    return (isoOfDay[day] ??= new Date(day * MS_PER_DAY).toISOString().slice(0, 10));
+  }
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
