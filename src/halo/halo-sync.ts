@@ -103,6 +103,9 @@ function materialHash(listing: 'projects' | 'contracts', raw: unknown): string {
   return contentHash(Object.fromEntries(Object.entries(raw).filter(([key]) => !volatile.has(key))));
 }
 
+/** An incremental sync writing at least this many records refreshes the planner's statistics. */
+const STATISTICS_AFTER_RECORDS = 50_000;
+
 /** Records changed within this margin before a watermark are read again (clock skew, in-flight writes). */
 const OVERLAP_MS = 5 * 60 * 1000;
 
@@ -276,6 +279,12 @@ export class HaloSync {
         await this.saveCheckpoint(db, checkpoint);
       }
       report.listings[listing] = await this.syncListing(listing, checkpoint);
+    }
+    // A full sync (or a large catch-up) changes the tables' sizes by orders of magnitude: the
+    // planner learns it now, not whenever autovacuum runs.
+    const written = Object.values(report.listings).reduce((sum, l) => sum + l.records, 0);
+    if (run.mode === 'full' || written >= STATISTICS_AFTER_RECORDS) {
+      await this.mirror.refreshStatistics(db);
     }
     logger.info({ tenantId, report }, 'halo sync finished');
     return report;

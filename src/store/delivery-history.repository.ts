@@ -90,7 +90,8 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
           params,
         ),
         // Each ticket's actions and timesheet totals are read through its own index entries
-        // (lateral): a scope costs its tickets, never a scan of the tenant's tables, so walking the
+        // (lateral; OFFSET 0 keeps the planner from turning it into a join that scans the
+        // tenant's actions, as it does while the statistics are stale): a scope costs its tickets, never a scan of the tenant's tables, so walking the
         // tenant scope by scope stays linear in its size. The whole tenant is read the same way, so
         // sums add up in the same order either way.
         db.query(
@@ -99,7 +100,8 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
            CROSS JOIN LATERAL (
              SELECT a.id, a.action_at, a.new_status FROM halo_actions a
               WHERE a.tenant_id = $1 AND a.ticket_id = k.id
-                AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) a
+                AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL
+             OFFSET 0) a
           ORDER BY k.id, a.action_at, a.id`,
           params,
         ),

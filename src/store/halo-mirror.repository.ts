@@ -129,6 +129,17 @@ export class HaloMirrorRepository {
   }
 
   /** Ids of every mirrored project or contract (for the nightly full-record refresh). */
+  /**
+   * Refreshes the planner's statistics of the mirror tables. After a bulk load the database still
+   * believes the tables near empty and plans the engines' per-ticket reads as whole-table scans
+   * (once per scope, so the evaluation grows with the square of the portfolio) until autovacuum
+   * gets round to them.
+   */
+  async refreshStatistics(db: Db): Promise<void> {
+    const tables = [...Object.values(MIRROR_TABLES).map((t) => t.table), MILESTONE_TABLE.table];
+    await db.exec(`ANALYZE ${tables.join(', ')}`);
+  }
+
   async ids(db: Db, resource: 'projects' | 'contracts'): Promise<number[]> {
     const rows = await db.query<{ id: number }>(
       `SELECT id FROM ${MIRROR_TABLES[resource].table} WHERE tenant_id = $1 ORDER BY id`,

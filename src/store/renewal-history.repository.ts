@@ -13,6 +13,7 @@ import type {
   RenewalHistory,
   RenewalHistoryReader,
   RenewalHistoryScope,
+  ServiceMonthRow,
   ServiceTicketRow,
 } from '../app/renewals/renewal-history.port';
 import type { Db } from './db';
@@ -74,7 +75,11 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
     return out;
   }
 
-  async load(tenantId: string, scope?: RenewalHistoryScope): Promise<RenewalHistory> {
+  async load(
+    tenantId: string,
+    scope?: RenewalHistoryScope,
+    options: { serviceAsOf?: string } = {},
+  ): Promise<RenewalHistory> {
     const { db } = this;
     const ids = scope ? scope.clientIds : null;
     const withoutClient = scope ? scope.withoutClient : true;
@@ -84,23 +89,12 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
     const closedIds = statuses
       .filter((s) => classifyStatus(String(s.name ?? '')) === 'closed')
       .map((s) => Number(s.id));
+    const asOf = options.serviceAsOf;
 
-    const [
-      contracts,
-      tickets,
-      reopens,
-      feedback,
-      notes,
-      hours,
-      invoices,
-      lines,
-      clients,
-      rags,
-      issues,
-      first,
-    ] = await Promise.all([
-      db.query(
-        `SELECT c.id, c.client_id, cl.name AS client_name, cl.account_manager_id, c.ref,
+    const [contracts, service, hours, invoices, lines, clients, rags, issues, first] =
+      await Promise.all([
+        db.query(
+          `SELECT c.id, c.client_id, cl.name AS client_name, cl.account_manager_id, c.ref,
                 c.raw->>'contracttype_name' AS contract_type, c.start_date, c.end_date,
                 c.period_charge, c.billing_period, c.cost_per_period, c.hours_per_period,
                 c.prepay_balance
@@ -110,97 +104,51 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
             AND ($2::bigint[] IS NULL OR c.client_id = ANY($2::bigint[])
                  OR ($3::boolean AND c.client_id IS NULL))
           ORDER BY c.id`,
-        [tenantId, ids, withoutClient],
-      ),
-      db.query(
-        `SELECT t.id, t.client_id, t.date_occurred, t.priority_id, t.category,
-                CASE WHEN coalesce(t.raw->>'excludefromsla', 'false') IN ('true', '1') THEN NULL
-                     ELSE t.raw->>'fixbydate' END AS fix_by,
-                fc.first_closed
-           FROM halo_tickets t
-           LEFT JOIN LATERAL (SELECT min(a.action_at) AS first_closed FROM halo_actions a
-                       WHERE a.tenant_id = $1 AND a.ticket_id = t.id
-                         AND a.new_status = ANY($3::bigint[])) fc ON true
-          WHERE t.tenant_id = $1 AND t.client_id IS NOT NULL AND t.date_occurred IS NOT NULL
-            AND ${SCOPED_CLIENT('t.client_id')}`,
-        [tenantId, ids, closedIds],
-      ),
-      // A reopen: a status change to an open status after the ticket had been closed.
-      db.query(
-        `SELECT t.client_id, s.action_at
-           FROM halo_tickets t
-           CROSS JOIN LATERAL (
-            SELECT a.action_at, a.new_status = ANY($3::bigint[]) AS closes,
-                   bool_or(a.new_status = ANY($3::bigint[])) OVER (
-                     ORDER BY a.action_at, a.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS was_closed
-              FROM halo_actions a
-             WHERE a.tenant_id = $1 AND a.ticket_id = t.id
-               AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) s
-          WHERE t.tenant_id = $1 AND s.was_closed AND NOT s.closes AND t.client_id IS NOT NULL
-            AND ${SCOPED_CLIENT('t.client_id')}`,
-        [tenantId, ids, closedIds],
-      ),
-      // In time order: a month's scores are listed (and averaged) the same way whatever the plan.
-      db.query(
-        `SELECT t.client_id, a.action_at, m.parts[1] AS score, m.parts[2] AS scale
-           FROM halo_tickets t
-           CROSS JOIN LATERAL (SELECT a.id, a.action_at, a.raw->>'note' AS note FROM halo_actions a
-                                WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
-                                  AND a.action_at IS NOT NULL AND a.outcome ILIKE '%feedback%'
-                                OFFSET 0) a
-           CROSS JOIN LATERAL (SELECT regexp_match(a.note, '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)') AS parts) m
-          WHERE t.tenant_id = $1 AND m.parts IS NOT NULL AND t.client_id IS NOT NULL
-            AND ${SCOPED_CLIENT('t.client_id')}
-          ORDER BY a.action_at, a.id`,
-        [tenantId, ids],
-      ),
-      // Customer-visible notes written by the customer (no agent), for the negative-language lexicon.
-      db.query(
-        `SELECT t.client_id, a.action_at, a.note
-           FROM halo_tickets t
-           CROSS JOIN LATERAL (SELECT a.action_at, a.raw->>'note' AS note FROM halo_actions a
-                                WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
-                                  AND a.action_at IS NOT NULL AND a.who_agent_id IS NULL
-                                  AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
-                                  AND a.raw->>'note' ~* $3
-                                OFFSET 0) a
-          WHERE t.tenant_id = $1 AND t.client_id IS NOT NULL AND ${SCOPED_CLIENT('t.client_id')}`,
-        [tenantId, ids, LEXICON_PREFILTER],
-      ),
-      db.query(
-        `SELECT contract_id, to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(hours) AS hours
+          [tenantId, ids, withoutClient],
+        ),
+        asOf === undefined
+          ? serviceRows(db, tenantId, ids, closedIds)
+          : serviceMonths(db, tenantId, ids, closedIds, asOf).then((months) => ({
+              tickets: [],
+              reopens: [],
+              feedback: [],
+              notes: [],
+              serviceAsOf: { asOf, months },
+            })),
+        db.query(
+          `SELECT contract_id, to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(hours) AS hours
            FROM halo_timesheet_events
           WHERE tenant_id = $1 AND contract_id IS NOT NULL AND start_at IS NOT NULL AND hours IS NOT NULL
             AND ${SCOPED_CONTRACT('contract_id')}
           GROUP BY 1, 2`,
-        [tenantId, ids, withoutClient],
-      ),
-      db.query(
-        `SELECT client_id, invoice_date, due_date, total, amount_due, raw->>'datepaid' AS date_paid, last_update
+          [tenantId, ids, withoutClient],
+        ),
+        db.query(
+          `SELECT client_id, invoice_date, due_date, total, amount_due, raw->>'datepaid' AS date_paid, last_update
            FROM halo_invoices
           WHERE tenant_id = $1 AND client_id IS NOT NULL AND invoice_date IS NOT NULL
             AND coalesce(raw->>'is_recurring_invoice', 'false') NOT IN ('true', '1')
             AND ${SCOPED_CLIENT('client_id')}`,
-        [tenantId, ids],
-      ),
-      db.query(
-        `SELECT r.contract_id, l.value->>'item_shortdescription' AS description,
+          [tenantId, ids],
+        ),
+        db.query(
+          `SELECT r.contract_id, l.value->>'item_shortdescription' AS description,
                 l.value->>'qty_order' AS qty, l.value->>'unit_price' AS unit_price
            FROM halo_recurring_invoices r
            CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(r.raw->'lines') = 'array'
                                                         THEN r.raw->'lines' ELSE '[]'::jsonb END) l
           WHERE r.tenant_id = $1 AND r.contract_id IS NOT NULL AND ${SCOPED_CONTRACT('r.contract_id')}`,
-        [tenantId, ids, withoutClient],
-      ),
-      db.query(
-        `SELECT id, raw->'customfields' AS customfields FROM halo_clients
+          [tenantId, ids, withoutClient],
+        ),
+        db.query(
+          `SELECT id, raw->'customfields' AS customfields FROM halo_clients
           WHERE tenant_id = $1 AND jsonb_typeof(raw->'customfields') = 'array'
             AND ${SCOPED_CLIENT('id')}`,
-        [tenantId, ids],
-      ),
-      // Only the days a project's RAG changed: enough to know its RAG on any day.
-      db.query(
-        `SELECT client_id, project_id, to_char(snapshot_date, 'YYYY-MM-DD') AS day, rag FROM (
+          [tenantId, ids],
+        ),
+        // Only the days a project's RAG changed: enough to know its RAG on any day.
+        db.query(
+          `SELECT client_id, project_id, to_char(snapshot_date, 'YYYY-MM-DD') AS day, rag FROM (
             SELECT p.client_id, h.project_id, h.snapshot_date, h.rag,
                    lag(h.rag) OVER (PARTITION BY h.project_id ORDER BY h.snapshot_date) AS prev
               FROM health_snapshots h
@@ -208,19 +156,19 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
              WHERE h.tenant_id = $1 AND p.client_id IS NOT NULL
                AND ${SCOPED_CLIENT('p.client_id')}) s
           WHERE prev IS DISTINCT FROM rag`,
-        [tenantId, ids],
-      ),
-      db.query(
-        `SELECT record_id, field, problem FROM data_quality_exceptions
+          [tenantId, ids],
+        ),
+        db.query(
+          `SELECT record_id, field, problem FROM data_quality_exceptions
           WHERE tenant_id = $1 AND resource = 'contracts' AND resolved_at IS NULL AND record_id ~ '^[0-9]+$'
             AND ($2::bigint[] IS NULL OR record_id IN (SELECT sc.id::text FROM halo_contracts sc
               WHERE sc.tenant_id = $1 AND (sc.client_id = ANY($2::bigint[]) OR ($3::boolean AND sc.client_id IS NULL))))`,
-        [tenantId, ids, withoutClient],
-      ),
-      db.query('SELECT min(date_occurred) AS first FROM halo_tickets WHERE tenant_id = $1', [
-        tenantId,
-      ]),
-    ]);
+          [tenantId, ids, withoutClient],
+        ),
+        db.query('SELECT min(date_occurred) AS first FROM halo_tickets WHERE tenant_id = $1', [
+          tenantId,
+        ]),
+      ]);
 
     const dataQuality = new Map<number, string[]>();
     for (const r of issues) {
@@ -250,6 +198,7 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
     }
 
     return {
+      ...service,
       contracts: contracts.map((r): ContractRow => ({
         id: Number(r.id),
         clientId: num(r.client_id),
@@ -264,39 +213,6 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
         costPerPeriod: num(r.cost_per_period),
         hoursPerPeriod: num(r.hours_per_period),
         prepayBalance: num(r.prepay_balance),
-      })),
-      tickets: tickets.map((r): ServiceTicketRow => ({
-        id: Number(r.id),
-        clientId: Number(r.client_id),
-        occurredAt: iso(r.date_occurred)!,
-        priorityId: num(r.priority_id),
-        category: (r.category as string | null) ?? null,
-        fixByAt: parseHaloDate(r.fix_by),
-        firstClosedAt: iso(r.first_closed),
-      })),
-      reopens: reopens.map((r): ClientEventRow => ({
-        clientId: Number(r.client_id),
-        at: iso(r.action_at)!,
-      })),
-      feedback: feedback.flatMap((r): FeedbackRow[] => {
-        const score = num(r.score);
-        const scale = num(r.scale);
-        if (score === null || scale === null || scale < 2 || score > scale) return [];
-        // "4/5" on a 1–5 scale, "8/10" on 0–10; the domain normalises to 1–5.
-        const min = scale === 5 ? 1 : 0;
-        const normalised = 1 + (4 * (score - min)) / (scale - min);
-        return [
-          {
-            clientId: Number(r.client_id),
-            at: iso(r.action_at)!,
-            score: Math.min(5, Math.max(1, normalised)),
-          },
-        ];
-      }),
-      notes: notes.map((r): NoteRow => ({
-        clientId: Number(r.client_id),
-        at: iso(r.action_at)!,
-        text: String(r.note ?? ''),
       })),
       hours: hours.map((r): ContractHoursRow => ({
         contractId: Number(r.contract_id),
@@ -340,6 +256,276 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
       firstTicketDay: day(first[0]?.first),
     };
   }
+}
+
+/*
+ * The clients' service history. Every query below takes `$1` the tenant and `$2` the scope's client
+ * ids (null: the whole tenant); those reading statuses take `$3` the ids of the closed statuses;
+ * totalled as of a day, the day comes last. Each is written once and read either as dated rows (the replay) or totalled per
+ * client and month by the database (the daily evaluation).
+ */
+
+/** Tickets of the scope's clients. */
+const CLIENT_TICKETS = `t.tenant_id = $1 AND t.client_id IS NOT NULL AND ${SCOPED_CLIENT('t.client_id')}`;
+/** …with an open date: the service tickets. */
+const SERVICE_TICKETS = `${CLIENT_TICKETS} AND t.date_occurred IS NOT NULL`;
+
+/** The fix-by time HaloPSA set, unless the ticket is excluded from SLA. */
+const FIX_BY = `CASE WHEN coalesce(t.raw->>'excludefromsla', 'false') IN ('true', '1') THEN NULL
+  ELSE t.raw->>'fixbydate' END`;
+
+/** When the ticket first entered a closed status (`fc.first_closed`). */
+const FIRST_CLOSED = `LEFT JOIN LATERAL (SELECT min(a.action_at) AS first_closed FROM halo_actions a
+   WHERE a.tenant_id = $1 AND a.ticket_id = t.id AND a.new_status = ANY($3::bigint[])) fc ON true`;
+
+/** The same, computed once per ticket however often the query refers to it. */
+const FIRST_CLOSED_ONCE = FIRST_CLOSED.replace(') fc ON true', ' OFFSET 0) fc ON true');
+
+/** A reopen: a status change to an open status after the ticket had been closed. */
+const REOPENS = `SELECT t.client_id, s.action_at
+   FROM halo_tickets t
+   CROSS JOIN LATERAL (
+    SELECT a.action_at, a.new_status = ANY($3::bigint[]) AS closes,
+           bool_or(a.new_status = ANY($3::bigint[])) OVER (
+             ORDER BY a.action_at, a.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS was_closed
+      FROM halo_actions a
+     WHERE a.tenant_id = $1 AND a.ticket_id = t.id
+       AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) s
+  WHERE s.was_closed AND NOT s.closes AND ${CLIENT_TICKETS}`;
+
+/** Feedback scores written in an action's note ("4/5", "8/10"). */
+const FEEDBACK = `SELECT t.client_id, a.id, a.action_at, m.parts[1] AS score, m.parts[2] AS scale
+   FROM halo_tickets t
+   CROSS JOIN LATERAL (SELECT a.id, a.action_at, a.raw->>'note' AS note FROM halo_actions a
+                        WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
+                          AND a.action_at IS NOT NULL AND a.outcome ILIKE '%feedback%'
+                        OFFSET 0) a
+   CROSS JOIN LATERAL (SELECT regexp_match(a.note, '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)') AS parts) m
+  WHERE m.parts IS NOT NULL AND ${CLIENT_TICKETS}`;
+
+/** Customer-visible notes written by the customer (no agent) that may hold lexicon terms. */
+const NOTES = `SELECT t.client_id, a.action_at, a.note
+   FROM halo_tickets t
+   CROSS JOIN LATERAL (SELECT a.action_at, a.raw->>'note' AS note FROM halo_actions a
+                        WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
+                          AND a.action_at IS NOT NULL AND a.who_agent_id IS NULL
+                          AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
+                          AND a.raw->>'note' ~* '${LEXICON_PREFILTER.replace(/'/g, "''")}'
+                        OFFSET 0) a
+  WHERE ${CLIENT_TICKETS}`;
+
+/** Dated up to the day (`$n`, a date) in UTC: a bound the database computes once, not per row. */
+const upToDay = (column: string, n: number) =>
+  `${column} < ($${n}::date + 1)::timestamp AT TIME ZONE 'UTC'`;
+/** The UTC calendar month of a timestamp column (a group key; `monthKey` formats it). */
+const monthOfColumn = (column: string) => `date_trunc('month', ${column} AT TIME ZONE 'UTC')`;
+const monthKey = (column: string) => `to_char(${column}, 'YYYY-MM')`;
+
+/**
+ * A fix-by string as a timestamp where the database reads it exactly as `parseHaloDate` does (ISO
+ * date and time, optional milliseconds and offset, a real calendar day); null for any other
+ * shape, which is then read by `parseHaloDate` itself.
+ */
+const CANONICAL_FIX_BY = `CASE
+  WHEN x.fix_by !~ '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$'
+    THEN NULL
+  WHEN substr(x.fix_by, 9, 2) > '28' AND substr(x.fix_by, 9, 2)::int > extract(day from
+         make_date(substr(x.fix_by, 1, 4)::int, substr(x.fix_by, 6, 2)::int, 1) + interval '1 month - 1 day')
+    THEN NULL
+  WHEN right(x.fix_by, 1) = 'Z' OR substr(x.fix_by, length(x.fix_by) - 5, 1) IN ('+', '-')
+    THEN x.fix_by::timestamptz
+  ELSE x.fix_by::timestamp AT TIME ZONE 'UTC' END`;
+
+/** A feedback score normalised to 1–5, or null when it is not a score ("4/5" on 1–5, "8/10" on 0–10). */
+function normalisedScore(score: number | null, scale: number | null): number | null {
+  if (score === null || scale === null || scale < 2 || score > scale) return null;
+  const min = scale === 5 ? 1 : 0;
+  return Math.min(5, Math.max(1, 1 + (4 * (score - min)) / (scale - min)));
+}
+
+type ServiceLists = Pick<RenewalHistory, 'tickets' | 'reopens' | 'feedback' | 'notes'>;
+
+/** The clients' service history as dated rows. */
+async function serviceRows(
+  db: Db,
+  tenantId: string,
+  ids: number[] | null,
+  closedIds: number[],
+): Promise<ServiceLists> {
+  const params = [tenantId, ids];
+  const withStatuses = [tenantId, ids, closedIds];
+  const [tickets, reopens, feedback, notes] = await Promise.all([
+    db.query(
+      `SELECT t.id, t.client_id, t.date_occurred, t.priority_id, t.category,
+              ${FIX_BY} AS fix_by, fc.first_closed
+         FROM halo_tickets t ${FIRST_CLOSED}
+        WHERE ${SERVICE_TICKETS}`,
+      withStatuses,
+    ),
+    db.query(REOPENS, withStatuses),
+    // In time order: a month's scores are listed (and averaged) the same way whatever the plan.
+    db.query(`${FEEDBACK} ORDER BY a.action_at, a.id`, params),
+    db.query(NOTES, params),
+  ]);
+  return {
+    tickets: tickets.map((r): ServiceTicketRow => ({
+      id: Number(r.id),
+      clientId: Number(r.client_id),
+      occurredAt: iso(r.date_occurred)!,
+      priorityId: num(r.priority_id),
+      category: (r.category as string | null) ?? null,
+      fixByAt: parseHaloDate(r.fix_by),
+      firstClosedAt: iso(r.first_closed),
+    })),
+    reopens: reopens.map((r): ClientEventRow => ({
+      clientId: Number(r.client_id),
+      at: iso(r.action_at)!,
+    })),
+    feedback: feedback.flatMap((r): FeedbackRow[] => {
+      const score = normalisedScore(num(r.score), num(r.scale));
+      return score === null
+        ? []
+        : [{ clientId: Number(r.client_id), at: iso(r.action_at)!, score }];
+    }),
+    notes: notes.map((r): NoteRow => ({
+      clientId: Number(r.client_id),
+      at: iso(r.action_at)!,
+      text: String(r.note ?? ''),
+    })),
+  };
+}
+
+/**
+ * The clients' service history totalled per client and month as of `$4` (a day): what the engine
+ * counts from the dated rows for that day — tickets opened up to the day, SLA judged on fix-by
+ * days before it (or on it, when already met), reopens, feedback and notes up to the day — so the
+ * daily evaluation moves a few rows per client and month instead of every ticket.
+ */
+async function serviceMonths(
+  db: Db,
+  tenantId: string,
+  ids: number[] | null,
+  closedIds: number[],
+  asOf: string,
+): Promise<ServiceMonthRow[]> {
+  const params = [tenantId, ids, asOf];
+  const withStatuses = [tenantId, ids, closedIds, asOf];
+  const [opened, sla, reopens, feedback, notes] = await Promise.all([
+    db.query(
+      `SELECT client_id, ${monthKey('month')} AS month, category, n, p1
+         FROM (SELECT t.client_id, ${monthOfColumn('t.date_occurred')} AS month,
+                      coalesce(t.category, 'Other') AS category, count(*) AS n,
+                      count(*) FILTER (WHERE t.priority_id = 1) AS p1
+                 FROM halo_tickets t
+                WHERE ${SERVICE_TICKETS} AND ${upToDay('t.date_occurred', 3)}
+                GROUP BY 1, 2, 3) m`,
+      params,
+    ),
+    // Fix-by times the database reads are totalled (judged on days before $4, or on it when
+    // met; HaloPSA's 1900 "none" left out); any other shape comes back as is (odd_*).
+    db.query(
+      `SELECT client_id, ${monthKey('month')} AS month, odd_fix_by, odd_first_closed,
+              count(*) AS total, count(*) FILTER (WHERE met) AS met
+         FROM (SELECT t.client_id, ${monthOfColumn('p.at')} AS month,
+                      fc.first_closed <= p.at AS met, p.at,
+                      CASE WHEN p.at IS NULL THEN x.fix_by END AS odd_fix_by,
+                      CASE WHEN p.at IS NULL THEN fc.first_closed END AS odd_first_closed
+                 FROM halo_tickets t
+                 CROSS JOIN LATERAL (SELECT ${FIX_BY} AS fix_by OFFSET 0) x
+                 CROSS JOIN LATERAL (SELECT ${CANONICAL_FIX_BY} AS at OFFSET 0) p
+                 ${FIRST_CLOSED_ONCE}
+                WHERE ${SERVICE_TICKETS} AND x.fix_by IS NOT NULL AND btrim(x.fix_by) <> '') s
+        WHERE s.at IS NULL
+           OR (s.at >= '1901-01-01T00:00:00Z'
+               AND (s.at < $4::timestamp AT TIME ZONE 'UTC' OR (${upToDay('s.at', 4)} AND s.met)))
+        GROUP BY 1, 2, 3, 4`,
+      withStatuses,
+    ),
+    db.query(
+      `SELECT client_id, ${monthKey(monthOfColumn('action_at'))} AS month, count(*) AS n
+         FROM (${REOPENS}) r WHERE ${upToDay('action_at', 4)}
+        GROUP BY client_id, ${monthOfColumn('action_at')}`,
+      withStatuses,
+    ),
+    db.query(
+      `SELECT client_id, ${monthKey(monthOfColumn('action_at'))} AS month,
+              array_agg(score ORDER BY action_at, id) AS scores,
+              array_agg(scale ORDER BY action_at, id) AS scales
+         FROM (${FEEDBACK}) f WHERE ${upToDay('action_at', 3)}
+        GROUP BY client_id, ${monthOfColumn('action_at')}`,
+      params,
+    ),
+    db.query(
+      `SELECT client_id, ${monthKey(monthOfColumn('action_at'))} AS month, note, count(*) AS n
+         FROM (${NOTES}) n WHERE ${upToDay('action_at', 3)}
+        GROUP BY client_id, ${monthOfColumn('action_at')}, note`,
+      params,
+    ),
+  ]);
+
+  const months = new Map<string, ServiceMonthRow>();
+  const monthRow = (clientId: number, month: string): ServiceMonthRow => {
+    const key = `${clientId}|${month}`;
+    let row = months.get(key);
+    if (!row) {
+      row = {
+        clientId,
+        month,
+        opened: 0,
+        p1: 0,
+        categories: {},
+        slaTotal: 0,
+        slaMet: 0,
+        reopened: 0,
+        feedbackScores: [],
+        notes: [],
+      };
+      months.set(key, row);
+    }
+    return row;
+  };
+  for (const r of opened) {
+    const row = monthRow(Number(r.client_id), String(r.month));
+    const n = Number(r.n);
+    row.opened += n;
+    row.p1 += Number(r.p1);
+    row.categories[String(r.category)] = n;
+  }
+  for (const r of sla) {
+    let month = r.month as string | null;
+    let met = Number(r.met);
+    const total = Number(r.total);
+    if (r.odd_fix_by !== null && r.odd_fix_by !== undefined) {
+      // Read the way the dated rows are: met when first closed by the fix-by time.
+      const fixByAt = parseHaloDate(r.odd_fix_by);
+      if (fixByAt === null) continue;
+      const firstClosedAt = iso(r.odd_first_closed);
+      const isMet = firstClosedAt !== null && firstClosedAt <= fixByAt;
+      const fixDay = fixByAt.slice(0, 10);
+      if (!(fixDay < asOf || (fixDay === asOf && isMet))) continue;
+      month = fixDay.slice(0, 7);
+      met = isMet ? total : 0;
+    }
+    const row = monthRow(Number(r.client_id), String(month));
+    row.slaTotal += total;
+    row.slaMet += met;
+  }
+  for (const r of reopens) monthRow(Number(r.client_id), String(r.month)).reopened += Number(r.n);
+  for (const r of feedback) {
+    const row = monthRow(Number(r.client_id), String(r.month));
+    const scales = r.scales as unknown[];
+    (r.scores as unknown[]).forEach((score, i) => {
+      const normalised = normalisedScore(num(score), num(scales[i]));
+      if (normalised !== null) row.feedbackScores.push(normalised);
+    });
+  }
+  for (const r of notes) {
+    monthRow(Number(r.client_id), String(r.month)).notes.push({
+      text: String(r.note ?? ''),
+      count: Number(r.n),
+    });
+  }
+  return [...months.values()];
 }
 
 /** A HaloPSA date string (zone-less means UTC; year ≤ 1900 means none) as an ISO timestamp. */

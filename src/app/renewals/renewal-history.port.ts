@@ -95,9 +95,44 @@ export interface ProjectRagRow {
   rag: Rag;
 }
 
-/** The dated renewal history of every contract of a tenant. */
+/**
+ * One client's service in one calendar month (`YYYY-MM`) as of a day, totalled by the database:
+ * the same figures the engine would count from that client's tickets, reopens, feedback and notes
+ * dated up to the day (see `ServiceHistoryAsOf`).
+ */
+export interface ServiceMonthRow {
+  clientId: number;
+  month: string;
+  opened: number;
+  p1: number;
+  /** Tickets opened per category ('Other' when none). */
+  categories: Record<string, number>;
+  slaTotal: number;
+  slaMet: number;
+  reopened: number;
+  /** Feedback scores normalised to 1–5, in time order. */
+  feedbackScores: number[];
+  /** The customer-visible notes of the month (each distinct text once, with how often it came). */
+  notes: Array<{ text: string; count: number }>;
+}
+
+/**
+ * A client service history already totalled per month as of one day: loaded so for the daily
+ * evaluation (one day), where the replay loads the dated rows to see every day.
+ */
+export interface ServiceHistoryAsOf {
+  asOf: string;
+  months: ServiceMonthRow[];
+}
+
+/**
+ * The dated renewal history of every contract of a tenant. Loaded as of a day, the service lists
+ * (`tickets`, `reopens`, `feedback`, `notes`) are empty and `serviceAsOf` carries their monthly
+ * totals instead.
+ */
 export interface RenewalHistory {
   contracts: ContractRow[];
+  serviceAsOf?: ServiceHistoryAsOf;
   tickets: ServiceTicketRow[];
   reopens: ClientEventRow[];
   feedback: FeedbackRow[];
@@ -126,8 +161,16 @@ export interface RenewalHistoryScope {
 
 /** The port the use cases load renewal history through (the SQL adapter lives in src/store). */
 export interface RenewalHistoryReader {
-  /** The whole tenant's history, or only `scope`'s (the sync horizon is always the tenant's). */
-  load(tenantId: string, scope?: RenewalHistoryScope): Promise<RenewalHistory>;
+  /**
+   * The whole tenant's history, or only `scope`'s (the sync horizon is always the tenant's). With
+   * `serviceAsOf`, the clients' service history comes totalled per month as of that day (facts can
+   * then be built for that day only).
+   */
+  load(
+    tenantId: string,
+    scope?: RenewalHistoryScope,
+    options?: { serviceAsOf?: string },
+  ): Promise<RenewalHistory>;
   /**
    * Scopes of at most `clientsPerScope` clients covering every contract of the tenant once, so an
    * evaluation can hold one scope's tickets at a time instead of the tenant's.
