@@ -278,9 +278,6 @@ const FIX_BY = `CASE WHEN coalesce(t.raw->>'excludefromsla', 'false') IN ('true'
 const FIRST_CLOSED = `LEFT JOIN LATERAL (SELECT min(a.action_at) AS first_closed FROM halo_actions a
    WHERE a.tenant_id = $1 AND a.ticket_id = t.id AND a.new_status = ANY($3::bigint[])) fc ON true`;
 
-/** The same, computed once per ticket however often the query refers to it. */
-const FIRST_CLOSED_ONCE = FIRST_CLOSED.replace(') fc ON true', ' OFFSET 0) fc ON true');
-
 /** A reopen: a status change to an open status after the ticket had been closed. */
 const REOPENS = `SELECT t.client_id, s.action_at
    FROM halo_tickets t
@@ -293,6 +290,9 @@ const REOPENS = `SELECT t.client_id, s.action_at
        AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) s
   WHERE s.was_closed AND NOT s.closes AND ${CLIENT_TICKETS}`;
 
+/** A score in a feedback note: "4/5", "8 / 10", "4.5/5". */
+const FEEDBACK_SCORE = '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)';
+
 /** Feedback scores written in an action's note ("4/5", "8/10"). */
 const FEEDBACK = `SELECT t.client_id, a.id, a.action_at, m.parts[1] AS score, m.parts[2] AS scale
    FROM halo_tickets t
@@ -300,7 +300,7 @@ const FEEDBACK = `SELECT t.client_id, a.id, a.action_at, m.parts[1] AS score, m.
                         WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
                           AND a.action_at IS NOT NULL AND a.outcome ILIKE '%feedback%'
                         OFFSET 0) a
-   CROSS JOIN LATERAL (SELECT regexp_match(a.note, '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)') AS parts) m
+   CROSS JOIN LATERAL (SELECT regexp_match(a.note, '${FEEDBACK_SCORE}') AS parts) m
   WHERE m.parts IS NOT NULL AND ${CLIENT_TICKETS}`;
 
 /** Customer-visible notes written by the customer (no agent) that may hold lexicon terms. */
@@ -410,7 +410,9 @@ async function serviceMonths(
 ): Promise<ServiceMonthRow[]> {
   const params = [tenantId, ids, asOf];
   const withStatuses = [tenantId, ids, closedIds, asOf];
-  const [opened, sla, reopens, feedback, notes] = await Promise.all([
+  // Each ticket's actions are read twice, not once per figure: its status changes (first close,
+  // reopens) in one query, its notes (feedback scores, customer notes) in the other.
+  const [opened, statuses, notes] = await Promise.all([
     db.query(
       `SELECT client_id, ${monthKey('month')} AS month, category, n, p1
          FROM (SELECT t.client_id, ${monthOfColumn('t.date_occurred')} AS month,
@@ -421,47 +423,81 @@ async function serviceMonths(
                 GROUP BY 1, 2, 3) m`,
       params,
     ),
-    // Fix-by times the database reads are totalled (judged on days before $4, or on it when
+    // SLA: fix-by times the database reads are totalled (judged on days before $4, or on it when
     // met; HaloPSA's 1900 "none" left out); any other shape comes back as is (odd_*).
+    // Reopens: a status change to an open status after the ticket had been closed.
     db.query(
-      `SELECT client_id, ${monthKey('month')} AS month, odd_fix_by, odd_first_closed,
-              count(*) AS total, count(*) FILTER (WHERE met) AS met
-         FROM (SELECT t.client_id, ${monthOfColumn('p.at')} AS month,
-                      fc.first_closed <= p.at AS met, p.at,
-                      CASE WHEN p.at IS NULL THEN x.fix_by END AS odd_fix_by,
-                      CASE WHEN p.at IS NULL THEN fc.first_closed END AS odd_first_closed
-                 FROM halo_tickets t
-                 CROSS JOIN LATERAL (SELECT ${FIX_BY} AS fix_by OFFSET 0) x
-                 CROSS JOIN LATERAL (SELECT ${CANONICAL_FIX_BY} AS at OFFSET 0) p
-                 ${FIRST_CLOSED_ONCE}
-                WHERE ${SERVICE_TICKETS} AND x.fix_by IS NOT NULL AND btrim(x.fix_by) <> '') s
-        WHERE s.at IS NULL
-           OR (s.at >= '1901-01-01T00:00:00Z'
-               AND (s.at < $4::timestamp AT TIME ZONE 'UTC' OR (${upToDay('s.at', 4)} AND s.met)))
-        GROUP BY 1, 2, 3, 4`,
+      `WITH ticket AS MATERIALIZED (
+         SELECT t.client_id, t.date_occurred IS NOT NULL AS served, x.fix_by, p.at,
+                st.first_closed, st.reopens
+           FROM halo_tickets t
+           CROSS JOIN LATERAL (SELECT ${FIX_BY} AS fix_by OFFSET 0) x
+           CROSS JOIN LATERAL (SELECT ${CANONICAL_FIX_BY} AS at OFFSET 0) p
+           CROSS JOIN LATERAL (
+             SELECT min(s.action_at) FILTER (WHERE s.closes) AS first_closed,
+                    array_agg(s.action_at) FILTER (WHERE s.was_closed AND NOT s.closes) AS reopens
+               FROM (SELECT a.action_at, a.new_status = ANY($3::bigint[]) AS closes,
+                            bool_or(a.new_status = ANY($3::bigint[])) OVER (
+                              ORDER BY a.action_at, a.id
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS was_closed
+                       FROM halo_actions a
+                      WHERE a.tenant_id = $1 AND a.ticket_id = t.id
+                        AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) s) st
+          WHERE ${CLIENT_TICKETS})
+       SELECT 'sla' AS kind, client_id, ${monthKey(monthOfColumn('at'))} AS month,
+              CASE WHEN at IS NULL THEN fix_by END AS odd_fix_by,
+              CASE WHEN at IS NULL THEN first_closed END AS odd_first_closed,
+              count(*) AS total, count(*) FILTER (WHERE first_closed <= at) AS met
+         FROM ticket
+        WHERE served AND fix_by IS NOT NULL AND btrim(fix_by) <> ''
+          AND (at IS NULL
+               OR (at >= '1901-01-01T00:00:00Z'
+                   AND (at < $4::timestamp AT TIME ZONE 'UTC'
+                        OR (${upToDay('at', 4)} AND first_closed <= at))))
+        GROUP BY 2, 3, 4, 5
+       UNION ALL
+       SELECT 'reopen', client_id, ${monthKey(monthOfColumn('r.at'))}, NULL, NULL, count(*), NULL
+         FROM ticket CROSS JOIN LATERAL unnest(reopens) r(at)
+        WHERE ${upToDay('r.at', 4)}
+        GROUP BY 2, 3`,
       withStatuses,
     ),
+    // Feedback scores ("4/5", "8/10") in time order; customer-visible notes by the customer (no
+    // agent) that may hold lexicon terms, each distinct text once with its count.
     db.query(
-      `SELECT client_id, ${monthKey(monthOfColumn('action_at'))} AS month, count(*) AS n
-         FROM (${REOPENS}) r WHERE ${upToDay('action_at', 4)}
-        GROUP BY client_id, ${monthOfColumn('action_at')}`,
-      withStatuses,
-    ),
-    db.query(
-      `SELECT client_id, ${monthKey(monthOfColumn('action_at'))} AS month,
-              array_agg(score ORDER BY action_at, id) AS scores,
-              array_agg(scale ORDER BY action_at, id) AS scales
-         FROM (${FEEDBACK}) f WHERE ${upToDay('action_at', 3)}
-        GROUP BY client_id, ${monthOfColumn('action_at')}`,
-      params,
-    ),
-    db.query(
-      `SELECT client_id, ${monthKey(monthOfColumn('action_at'))} AS month, note, count(*) AS n
-         FROM (${NOTES}) n WHERE ${upToDay('action_at', 3)}
-        GROUP BY client_id, ${monthOfColumn('action_at')}, note`,
+      `WITH action AS MATERIALIZED (
+         SELECT t.client_id, a.id, a.action_at, a.feedback, a.customer, a.note
+           FROM halo_tickets t
+           CROSS JOIN LATERAL (
+             SELECT a.id, a.action_at, a.outcome ILIKE '%feedback%' AS feedback,
+                    a.who_agent_id IS NULL
+                      AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1') AS customer,
+                    a.raw->>'note' AS note
+               FROM halo_actions a
+              WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id AND a.action_at IS NOT NULL
+                AND (a.outcome ILIKE '%feedback%' OR a.who_agent_id IS NULL)
+             OFFSET 0) a
+          WHERE ${CLIENT_TICKETS} AND ${upToDay('a.action_at', 3)})
+       SELECT 'feedback' AS kind, client_id, ${monthKey(monthOfColumn('action_at'))} AS month,
+              NULL AS note, NULL::bigint AS n,
+              array_agg(m.parts[1] ORDER BY action_at, id) AS scores,
+              array_agg(m.parts[2] ORDER BY action_at, id) AS scales
+         FROM action
+         CROSS JOIN LATERAL (SELECT regexp_match(note, '${FEEDBACK_SCORE}') AS parts) m
+        WHERE feedback AND m.parts IS NOT NULL
+        GROUP BY 2, 3
+       UNION ALL
+       SELECT 'note', client_id, ${monthKey(monthOfColumn('action_at'))}, note, count(*), NULL, NULL
+         FROM action
+        WHERE customer AND note ~* '${LEXICON_PREFILTER.replace(/'/g, "''")}'
+        GROUP BY 2, 3, 4`,
       params,
     ),
   ]);
+  const sla = statuses.filter((r) => r.kind === 'sla');
+  const reopens = statuses.filter((r) => r.kind === 'reopen');
+  const feedback = notes.filter((r) => r.kind === 'feedback');
+  const customerNotes = notes.filter((r) => r.kind === 'note');
 
   const months = new Map<string, ServiceMonthRow>();
   const monthRow = (clientId: number, month: string): ServiceMonthRow => {
@@ -510,7 +546,9 @@ async function serviceMonths(
     row.slaTotal += total;
     row.slaMet += met;
   }
-  for (const r of reopens) monthRow(Number(r.client_id), String(r.month)).reopened += Number(r.n);
+  for (const r of reopens) {
+    monthRow(Number(r.client_id), String(r.month)).reopened += Number(r.total);
+  }
   for (const r of feedback) {
     const row = monthRow(Number(r.client_id), String(r.month));
     const scales = r.scales as unknown[];
@@ -519,7 +557,7 @@ async function serviceMonths(
       if (normalised !== null) row.feedbackScores.push(normalised);
     });
   }
-  for (const r of notes) {
+  for (const r of customerNotes) {
     monthRow(Number(r.client_id), String(r.month)).notes.push({
       text: String(r.note ?? ''),
       count: Number(r.n),
