@@ -100,6 +100,21 @@ describe.each(testDatabases())(
       },
     );
 
+    test('a full sync leaves the planner statistics of the mirror tables current', async () => {
+      // Never analysed, reltuples is -1 (or 0): the planner would read the tenant's actions once
+      // per scope instead of per ticket.
+      for (const table of ['halo_actions', 'halo_tickets', 'halo_timesheet_events']) {
+        const [{ count }] = await handle.db.query<{ count: string }>(
+          `SELECT count(*) AS count FROM ${table}`,
+        );
+        const [{ reltuples }] = await handle.db.query<{ reltuples: number }>(
+          `SELECT reltuples FROM pg_class WHERE oid = $1::regclass`,
+          [table],
+        );
+        expect(Number(reltuples)).toBe(Number(count));
+      }
+    });
+
     test('loaded as of a day, the service history comes totalled per client and month', async () => {
       const [scope] = await reader.scopes('t', 1000);
       const history = await reader.load('t', scope, { serviceAsOf: DEMO_AS_OF });

@@ -469,14 +469,17 @@ async function serviceMonths(
          SELECT t.client_id, a.id, a.action_at, a.feedback, a.customer, a.note
            FROM halo_tickets t
            CROSS JOIN LATERAL (
-             SELECT a.id, a.action_at, a.outcome ILIKE '%feedback%' AS feedback,
-                    a.who_agent_id IS NULL
-                      AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1') AS customer,
-                    a.raw->>'note' AS note
-               FROM halo_actions a
-              WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id AND a.action_at IS NOT NULL
-                AND (a.outcome ILIKE '%feedback%' OR a.who_agent_id IS NULL)
-             OFFSET 0) a
+             SELECT * FROM (
+               SELECT a.id, a.action_at, a.outcome ILIKE '%feedback%' AS feedback,
+                      a.who_agent_id IS NULL
+                        AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
+                        AND a.raw->>'note' ~* '${LEXICON_PREFILTER.replace(/'/g, "''")}' AS customer,
+                      a.raw->>'note' AS note
+                 FROM halo_actions a
+                WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id AND a.action_at IS NOT NULL
+                  AND (a.outcome ILIKE '%feedback%' OR a.who_agent_id IS NULL)
+               OFFSET 0) a
+              WHERE a.feedback OR a.customer) a
           WHERE ${CLIENT_TICKETS} AND ${upToDay('a.action_at', 3)})
        SELECT 'feedback' AS kind, client_id, ${monthKey(monthOfColumn('action_at'))} AS month,
               NULL AS note, NULL::bigint AS n,
@@ -489,7 +492,7 @@ async function serviceMonths(
        UNION ALL
        SELECT 'note', client_id, ${monthKey(monthOfColumn('action_at'))}, note, count(*), NULL, NULL
          FROM action
-        WHERE customer AND note ~* '${LEXICON_PREFILTER.replace(/'/g, "''")}'
+        WHERE customer
         GROUP BY 2, 3, 4`,
       params,
     ),
