@@ -104,14 +104,13 @@ export class DecideConcession {
         comment,
       });
       if (!swapped) return false;
-      const verb = status;
       await tx.events.addEvent({
         contractId: row.contractId,
         at,
         kind: 'concession.decided',
         actor: actor.name,
-        summary: `${actor.name} ${verb} the ${row.discountPct} % concession${comment ? `: ${comment}` : ''}`,
-        detail: { concessionId: row.id, status: verb },
+        summary: `${actor.name} ${status} the ${row.discountPct} % concession${comment ? `: ${comment}` : ''}`,
+        detail: { concessionId: row.id, status },
       });
       const cardKey = await tx.concessions.concessionCard(row.id);
       if (cardKey !== null) {
@@ -119,7 +118,7 @@ export class DecideConcession {
           concession: view,
           notice: {
             tone: 'success',
-            text: `${verb[0]!.toUpperCase()}${verb.slice(1)} by ${actor.name} at ${at.slice(0, 16).replace('T', ' ')} UTC`,
+            text: `${status[0]!.toUpperCase()}${status.slice(1)} by ${actor.name} at ${at.slice(0, 16).replace('T', ' ')} UTC`,
           },
         };
         await tx.outbox.enqueue({
@@ -133,7 +132,7 @@ export class DecideConcession {
       await tx.audit.append({
         subjectType: 'concession',
         subjectId: String(row.id),
-        action: `concession.${verb}`,
+        action: `concession.${status}`,
         actor: auditActor(actor),
         detail: {
           contractId: row.contractId,
