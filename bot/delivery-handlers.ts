@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { turnActor } from './turn-actor';
 import { toRecordId } from '../src/shared/input-schemas';
-import type { Actor, DeliveryQueries } from '../src/app/delivery-views';
+import type { Actor, DeliveryQueries, ProjectHealthView } from '../src/app/delivery-views';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
 import {
   portfolioForOwned,
@@ -272,10 +272,13 @@ class DeliveryHandlers {
   private async projectSearchCard(actor: Actor, text: string): Promise<AdaptiveCard> {
     const scope = this.deps.access.projectScope(actor);
     if (!scope.ok) return this.refusal(scope);
+    // One read: the candidates with their owners, judged here by the same rule as any project
+    // read, and the first one's view, used when it is the one chosen.
+    const found = await this.deps.queries.searchProjects(this.deps.tenantId, text);
     const matches = [];
     let hidden: ReadRefusal | null = null;
-    for (const match of await this.deps.queries.findProjects(this.deps.tenantId, text)) {
-      const allowed = await this.deps.access.project(actor, match.id);
+    for (const match of found.matches) {
+      const allowed = this.deps.access.projectOwnedBy(actor, match.id, match.owners);
       if (allowed.ok) matches.push(match);
       else hidden ??= allowed;
     }
@@ -283,7 +286,13 @@ class DeliveryHandlers {
     if (matches.length === 0 && hidden !== null) return this.refusal(hidden);
     const exact = matches.filter((match) => match.exact);
     const chosen = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
-    if (chosen) return this.projectCard(actor, chosen.id);
+    if (chosen) {
+      const view =
+        found.firstView?.id === chosen.id
+          ? found.firstView
+          : await this.deps.queries.projectHealth(this.deps.tenantId, chosen.id);
+      return this.healthCard(chosen.id, view);
+    }
     if (matches.length === 0) {
       return this.notice({
         tone: 'info',
@@ -309,7 +318,13 @@ class DeliveryHandlers {
   private async projectCard(actor: Actor, projectId: number): Promise<AdaptiveCard> {
     const allowed = await this.deps.access.project(actor, projectId);
     if (!allowed.ok) return this.refusal(allowed);
-    const view = await this.deps.queries.projectHealth(this.deps.tenantId, projectId);
+    return this.healthCard(
+      projectId,
+      await this.deps.queries.projectHealth(this.deps.tenantId, projectId),
+    );
+  }
+
+  private healthCard(projectId: number, view: ProjectHealthView | null): AdaptiveCard {
     if (view === null) {
       return this.notice({
         tone: 'info',

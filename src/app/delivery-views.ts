@@ -6,6 +6,7 @@
 import type { Rag, RiskTag } from '../domain/delivery/health-score';
 import type { PilotAllowList } from '../domain/shared/pilot';
 import type { Role } from '../domain/shared/roles';
+import type { ProjectOwners } from './identity/ownership.port';
 import type { BotActionLog } from './notifications/bot-action-log.port';
 import type { Outbox } from './ports/notifications.port';
 
@@ -109,6 +110,21 @@ export interface ProjectMatch {
   rag: Rag;
   /** True when the text matched the id or the whole name exactly (case-insensitive). */
   exact: boolean;
+}
+
+/** A candidate of `/health <text>`, with its owners (whether the asker reads it is judged on them). */
+export interface ProjectCandidate extends ProjectMatch {
+  /** Null when the HaloPSA mirror does not know them (read as "no such project"). */
+  owners: ProjectOwners | null;
+}
+
+/**
+ * `/health <text>` read at once: the candidates, and the health view of the first (best) one,
+ * null when there is none or it has no evaluation yet.
+ */
+export interface ProjectSearch {
+  matches: ProjectCandidate[];
+  firstView: ProjectHealthView | null;
 }
 
 /** A candidate client for `/subscribe <stream> <client>`. */
@@ -223,8 +239,11 @@ export type EscalationActionResult =
 export interface DeliveryQueries {
   /** Counts by RAG and the worst projects. */
   portfolioSummary(tenantId: string): Promise<PortfolioSummaryView>;
-  /** Projects whose id equals `text` or whose name contains it (case-insensitive), best first. */
-  findProjects(tenantId: string, text: string): Promise<ProjectMatch[]>;
+  /**
+   * Projects whose id equals `text` or whose name contains it (case-insensitive), best first, with
+   * their owners and the first one's view: `/health <text>` in one round trip.
+   */
+  searchProjects(tenantId: string, text: string): Promise<ProjectSearch>;
   /** One project's health, or null when the tenant has no such project. */
   projectHealth(tenantId: string, projectId: number): Promise<ProjectHealthView | null>;
   /** The weekly control report as of now, covering only `allowList` when one is given (pilot scope). */

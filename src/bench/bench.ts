@@ -13,11 +13,11 @@
  * (`--out` to change it) and a Markdown summary table to stderr.
  */
 import { HALO_READ_SCOPES } from '../halo/halo-scopes';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
+import { createInterface } from 'node:readline';
 import { HaloClient } from '../halo/halo-client';
 import { HaloSync } from '../halo/halo-sync';
 import type { Db } from '../store/db';
@@ -25,6 +25,7 @@ import { migrate } from '../store/migrate';
 import { openPglite } from '../store/pglite-db';
 import { openPostgres } from '../store/pg-db';
 import { postgresSchema } from './bench-schema';
+import { nextLine, SimulatorProcess } from './simulator-process';
 import { measureTabApiProjects } from './tab-api-latency';
 import type { BotLatency } from './bot-latency';
 import { LATENCY_ROUNDS, summariseRounds, type Round } from './rounds';
@@ -118,73 +119,6 @@ function round(n: number, digits = 2): number {
   return Math.round(n * f) / f;
 }
 
-/** The simulator child process and its JSON-line control channel. */
-class SimulatorProcess {
-  private constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
-    private readonly lines: Interface,
-    readonly url: string,
-  ) {}
-
-  static async start(
-    profile: 'large' | 'demo',
-    seed: number,
-    asOf: string,
-    scale = 1,
-  ): Promise<SimulatorProcess> {
-    const tsx = require.resolve('tsx/cli');
-    const child = spawn(
-      process.execPath,
-      [
-        tsx,
-        path.join(__dirname, '../halo/simulator/cli.ts'),
-        '--profile',
-        profile,
-        '--seed',
-        String(seed),
-        '--port',
-        '0',
-        '--as-of',
-        asOf,
-        '--control',
-        'stdin',
-        ...(scale === 1 ? [] : ['--scale', String(scale)]),
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    const lines = createInterface({ input: child.stdout });
-    const first = await nextLine(lines);
-    const started = JSON.parse(first) as { url: string; generatedMs: number; rssMb: number };
-    log(
-      `simulator ${profile} up at ${started.url} (generated in ${started.generatedMs} ms, ${started.rssMb} MB)`,
-    );
-    return new SimulatorProcess(child, lines, started.url);
-  }
-
-  async command<T>(cmd: Record<string, unknown>): Promise<T> {
-    const answer = nextLine(this.lines);
-    this.child.stdin.write(`${JSON.stringify(cmd)}\n`);
-    return JSON.parse(await answer) as T;
-  }
-
-  stop(): void {
-    this.child.kill('SIGTERM');
-  }
-}
-
-function nextLine(lines: Interface): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onLine = (line: string) => {
-      lines.off('close', onClose);
-      resolve(line);
-    };
-    const onClose = () => reject(new Error('simulator exited'));
-    lines.once('line', onLine);
-    lines.once('close', onClose);
-  });
-}
-
 /** A fresh database for the run, and how to throw it away. */
 async function openBenchDatabase(): Promise<{
   db: Db;
@@ -228,7 +162,10 @@ async function openBenchDatabase(): Promise<{
 interface WebhookPhaseResult {
   webhook: WebhookLatency;
   database: string;
-  /** The latency process's peak RSS (the demo app, its embedded simulator and PGlite if used). */
+  /**
+   * The latency process's peak RSS (the demo app, the echo bot and the load it is measured under,
+   * PGlite if used; the demo simulator runs in a child process of its own).
+   */
   peakRssMb: number;
 }
 
@@ -721,7 +658,7 @@ async function main(): Promise<void> {
       512,
       'ratio <= 1',
       'MB',
-      `the highest peak RSS of the app's processes during the benchmark: bench process (sync, evaluation, tab API on the large dataset) ${peaks.benchProcess} MB, latency process (demo app with its embedded simulator) ${peaks.latencyProcess} MB, webhook-burst process (two demo apps in turn, their simulator) ${peaks.webhookBurstProcess} MB; the child process that only generates and serves the large dataset (the HaloPSA simulator) is not the app and is left out; reference = the 512 MB target`,
+      `the highest peak RSS of the app's processes during the benchmark: bench process (sync, evaluation, tab API on the large dataset) ${peaks.benchProcess} MB, latency process (demo app, echo bot and the load; its simulator in a child process) ${peaks.latencyProcess} MB, webhook-burst process (two demo apps in turn, their simulator) ${peaks.webhookBurstProcess} MB; the child process that only generates and serves the large dataset (the HaloPSA simulator) is not the app and is left out; reference = the 512 MB target`,
     );
 
     await report(options.out, {

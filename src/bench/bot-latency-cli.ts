@@ -1,7 +1,8 @@
 /**
- * The bench's bot-latency phase in a process of its own (the demo app embeds PGlite and the
- * simulator, whose memory is not the large-dataset benchmark's): prints one JSON line. With
- * `--webhook-only`, only the webhook → card figures (`npm run bench -- --only webhook`).
+ * The bench's bot-latency phase in a process of its own: the demo app, syncing from the demo
+ * HaloPSA simulator in a child process (as the large-dataset bench does), so this process's peak
+ * memory is the app's. Prints one JSON line. With `--webhook-only`, only the webhook → card
+ * figures (`npm run bench -- --only webhook`).
  */
 import { Writable } from 'node:stream';
 import { loadConfig } from '../config';
@@ -9,6 +10,7 @@ import type { Actor } from '../app/delivery-views';
 import { startApp, type RunningApp } from '../main';
 import { SqlRoleDirectory } from '../store/role-directory.repository';
 import { postgresSchema } from './bench-schema';
+import { SimulatorProcess } from './simulator-process';
 import { measureBotLatency, type ApproveLoad } from './bot-latency';
 import { LATENCY_ROUNDS } from './rounds';
 import { measureWebhookToCard } from './webhook-latency';
@@ -62,24 +64,31 @@ async function pendingGates(
   return { gates, approvers: people };
 }
 
-/** This process's peak resident memory so far, in MB (the demo app and its embedded simulator). */
+/** This process's peak resident memory so far, in MB (the demo app; the simulator is a child). */
 function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
 async function main(): Promise<void> {
   const postgres = await postgresSchema();
-  const app = await startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'error' }), {
-    database: postgres ? { url: postgres.url } : { memory: true },
-    schedule: false,
-    logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
-  });
+  // The demo app's own dataset (startApp's default seed and "today"), served from another process.
+  const simulator = await SimulatorProcess.start('demo', 42, new Date().toISOString().slice(0, 10));
+  let app: RunningApp | null = null;
   let closeSink: () => Promise<void> = () => Promise.resolve();
   try {
+    // Pages of 1000, as the demo app asks of its own simulator: the sync leaves the HaloPSA
+    // request budget to the webhook re-reads this phase measures.
+    const config = loadConfig({ PORT: '0', LOG_LEVEL: 'error', HALO_PAGE_SIZE: '1000' });
+    app = await startApp(config, {
+      database: postgres ? { url: postgres.url } : { memory: true },
+      haloUrl: simulator.url,
+      schedule: false,
+      logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    });
     // First, while the outbox holds nothing else (later phases leave card updates for their
     // conversations that the dispatcher keeps retrying): webhook → escalation card.
     const started = Date.now();
-    const { latency: webhook, close } = await measureWebhookToCard(app, {
+    const { latency: webhook, close } = await measureWebhookToCard(app, simulator, {
       queuedRefreshes: 500,
     });
     closeSink = close;
@@ -114,8 +123,9 @@ async function main(): Promise<void> {
       `${JSON.stringify({ bot: latency, webhook, database: postgres ? 'postgres' : 'pglite', projects: projectIds.length, escalations: escalationIds.length, peakRssMb: peakRssMb() })}\n`,
     );
   } finally {
-    await app.close();
+    await app?.close();
     await closeSink();
+    simulator.stop();
     await postgres?.drop();
   }
 }

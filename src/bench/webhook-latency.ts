@@ -3,8 +3,8 @@
  * names a project whose budget has just been cut below the hours already booked; the app re-reads
  * it, re-evaluates it, opens a burn escalation and the outbox delivers the card to the channel
  * subscribed to escalations. Measured from sending the webhook to the card reaching a connector
- * double, one webhook at a time, against the running demo app (its embedded simulator is the
- * HaloPSA that changes and sends). The first escalating project only warms the path up. A second
+ * double, one webhook at a time, against the running demo app (the simulator it syncs from is the
+ * HaloPSA that changes; the webhook is its payload, sent from here). The first escalating project only warms the path up. A second
  * figure takes the same path on other projects with 500 card refreshes kept queued in the outbox
  * (SPEC §8): new posts must go ahead of them.
  *
@@ -21,6 +21,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
+import { postWebhook, type HaloWebhookPayload } from '../halo/simulator/webhook-sender';
 import type { RunningApp } from '../main';
 import type { ConversationRef } from '../app/ports/notifications.port';
 import { parseJson } from '../store/conversation-routes.repository';
@@ -28,6 +29,15 @@ import { SqlDeliveryStore } from '../store/delivery.repository';
 import { percentile } from './percentile';
 import { dealRounds, LATENCY_ROUNDS } from './rounds';
 import { pendingRefreshes, topUpRefreshes, type RefreshBacklog } from './queued-refreshes';
+
+/**
+ * The HaloPSA the app syncs from, as this phase drives it: the simulator, in a process of its own
+ * (src/bench/simulator-process.ts) so its dataset is not in the measured app's memory.
+ */
+export interface WebhookHalo {
+  corrupt(resource: string, id: number, field: string, value: unknown): Promise<void>;
+  webhookPayload(ticketId: number): Promise<HaloWebhookPayload>;
+}
 
 /** One round of webhook → card, in milliseconds. */
 export interface WebhookRound {
@@ -179,12 +189,12 @@ async function unescalatedProjects(
  */
 async function sampleWebhooks(
   app: RunningApp,
+  halo: WebhookHalo,
   sink: CardSink,
   projects: ReadonlyArray<{ id: number | string; hours: number | null }>,
   beforeEach: () => Promise<void> = () => Promise.resolve(),
   warmUp = false,
 ): Promise<{ samples: number[]; skipped: number[] }> {
-  const simulator = app.simulator!;
   const tenantId = app.config.tenantId;
   const samples: number[] = [];
   const skipped: number[] = [];
@@ -192,19 +202,16 @@ async function sampleWebhooks(
   for (const project of projects) {
     const id = Number(project.id);
     // A quarter of the hours already booked: the project is now far over its budget.
-    simulator.corrupt('projects', id, 'projecttimebudget', Math.max(1, (project.hours ?? 4) / 4));
+    await halo.corrupt('projects', id, 'projecttimebudget', Math.max(1, (project.hours ?? 4) / 4));
     await app.db.query('DELETE FROM project_baselines WHERE tenant_id = $1 AND project_id = $2', [
       tenantId,
       id,
     ]);
     await beforeEach();
+    const payload = await halo.webhookPayload(id);
     const card = sink.next(CHANNEL);
     const sent = performance.now();
-    const status = await simulator.sendWebhook(
-      `${app.url}/api/halo/webhook`,
-      app.config.webhook,
-      simulator.webhookPayload(id),
-    );
+    const status = await postWebhook(`${app.url}/api/halo/webhook`, app.config.webhook, payload);
     if (status !== 202) throw new Error(`webhook for project ${id} answered ${status}`);
     // The delivery is answered at once and processed by the webhook worker (poked as it is
     // stored); a drain waits for that work. Then the project was re-read and re-evaluated: an
@@ -254,6 +261,7 @@ export interface WebhookPhaseOptions {
  */
 export async function measureWebhookToCard(
   app: RunningApp,
+  halo: WebhookHalo,
   options: WebhookPhaseOptions = {},
 ): Promise<{ latency: WebhookLatency; close: () => Promise<void> }> {
   const {
@@ -262,8 +270,6 @@ export async function measureWebhookToCard(
     queuedRefreshes = 0,
     refreshChannels = 10,
   } = options;
-  const simulator = app.simulator;
-  if (simulator === null) throw new Error('the webhook phase needs the demo app');
   const tenantId = app.config.tenantId;
   const sink = new CardSink();
   await sink.start();
@@ -315,7 +321,7 @@ export async function measureWebhookToCard(
       throw new Error(`${candidates.length} open demo projects to measure: too few for the rounds`);
     // The first project only warms the path up; the rest are dealt out in turn: round 1 idle,
     // round 1 behind refreshes, round 2 idle, …
-    const warmUp = await sampleWebhooks(app, sink, candidates.slice(0, 1), undefined, true);
+    const warmUp = await sampleWebhooks(app, halo, sink, candidates.slice(0, 1), undefined, true);
     const skipped: number[] = [...warmUp.skipped];
     const slots = dealRounds(candidates.slice(1), rounds * figuresPerRound);
     const idleRounds: WebhookRound[] = [];
@@ -323,7 +329,7 @@ export async function measureWebhookToCard(
     let backlog: RefreshBacklog | null = null;
     let refreshesDelivered = 0;
     for (let r = 0; r < rounds; r += 1) {
-      const idle = await sampleWebhooks(app, sink, slots[r * figuresPerRound]!);
+      const idle = await sampleWebhooks(app, halo, sink, slots[r * figuresPerRound]!);
       skipped.push(...idle.skipped);
       const idleRound = webhookRound(idle.samples);
       if (idleRound) idleRounds.push(idleRound);
@@ -331,10 +337,16 @@ export async function measureWebhookToCard(
       backlog ??= await refreshBacklog(app, sink.url, refreshChannels);
       const queue = backlog;
       const deliveredBefore = sink.updates;
-      const behind = await sampleWebhooks(app, sink, slots[r * figuresPerRound + 1]!, async () => {
-        await topUpRefreshes(app.db, queue, queuedRefreshes, new Date());
-        app.dispatcher.poke();
-      });
+      const behind = await sampleWebhooks(
+        app,
+        halo,
+        sink,
+        slots[r * figuresPerRound + 1]!,
+        async () => {
+          await topUpRefreshes(app.db, queue, queuedRefreshes, new Date());
+          app.dispatcher.poke();
+        },
+      );
       skipped.push(...behind.skipped);
       // The next round (and later phases) measure on an idle outbox: let the backlog drain first.
       await withTimeout(

@@ -68,9 +68,11 @@ export function createPersonalNotificationsModule(
     })),
     tenantTimeZone: deps.tenantTimeZone,
   });
-  const chats = people.conversations(db);
   const personalChats = new RememberPersonalChat({
-    store: { ...chats, requeueFor: (aad) => people.requeueFor(db, aad, clock.now()) },
+    store: {
+      keepConversation: (aad, conversation) =>
+        people.keepConversation(db, aad, conversation, clock.now()),
+    },
     outboxChanged: deps.outboxChanged,
   });
   return {

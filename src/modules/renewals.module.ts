@@ -11,6 +11,7 @@ import { governanceRoutes, type GovernanceUseCases } from '../api/governance-rou
 import { renewalRoutes, type RenewalUseCases } from '../api/renewal-routes';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
+import { batchedAuditTrail } from '../audit/audit-batch';
 import { AnswerConcessionCard } from '../app/renewals/answer-concession-card';
 import { CompleteRenewalTask } from '../app/renewals/complete-renewal-task';
 import { CreateGovernanceReview } from '../app/renewals/create-governance-review';
@@ -141,7 +142,14 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
   const insights = new RenewalInsights(store, policy);
   const agents = new RenewalAgentsRepository(db, tenantId);
   const contacts = new ClientContactsRepository(db, tenantId);
-  const decideConcession = new DecideConcession({ store, uow, clock, outboxChanged });
+  const decideConcession = new DecideConcession({
+    store,
+    // Refusals come in bursts when several approvers click at once: appended in batches.
+    audit: batchedAuditTrail(audit, db),
+    uow,
+    clock,
+    outboxChanged,
+  });
   const useCases = {
     queries: new RenewalQueries(store, insights),
     insights,

@@ -6,7 +6,7 @@ import type {
   PortfolioProjectLine,
   PortfolioSummaryView,
   ProjectHealthView,
-  ProjectMatch,
+  ProjectSearch,
   Rag,
   WeeklyReportView,
 } from '../app/delivery-views';
@@ -18,6 +18,11 @@ import { buildWeeklyControlReport } from '../domain/delivery/weekly-report';
 import { inAllowList, type PilotAllowList } from '../domain/shared/pilot';
 import type { Clock } from '../shared/clock';
 import type { Db } from './db';
+import {
+  PROJECT_OWNER_COLUMNS,
+  projectOwnersOf,
+  type ProjectOwnerRow,
+} from './ownership.repository';
 
 const RAG_ORDER: Record<Rag, number> = { red: 0, amber: 1, unknown: 2, green: 3 };
 
@@ -35,6 +40,85 @@ export function driverView(d: HealthDriver): HealthDriverView {
 
 function round1(n: number): number {
   return Math.round(n * 10) / 10;
+}
+
+/** The row {@link healthViewSql} selects: what the `/health <project>` card shows. */
+type HealthViewRow = {
+  assessment: Pick<
+    ProjectAssessment,
+    'name' | 'rag' | 'score' | 'confidence' | 'riskTags' | 'drivers'
+  >;
+  changes: string[];
+  created_at: Date | string;
+  project_name: string | null;
+  client_id: number | null;
+  client_name: string | null;
+  trend: Array<{ date: string; score: number; rag: Rag }> | null;
+  next_milestone: { name: string; target_date: string } | null;
+  escalations: Escalation[] | null;
+};
+
+/**
+ * One project's latest health view as one row (tenant `$1`): the project `projectId` (a parameter
+ * or a column of an enclosing query), selected only when `when` holds.
+ */
+function healthViewSql(projectId: string, when = 'true'): string {
+  return `SELECT jsonb_build_object('name', s.assessment->'assessment'->'name', 'rag', s.rag, 'score', s.score,
+                'confidence', s.confidence, 'riskTags', s.assessment->'assessment'->'riskTags',
+                'drivers', s.assessment->'assessment'->'drivers') AS assessment,
+              s.changes, s.created_at, p.summary AS project_name, p.client_id, c.name AS client_name,
+              (SELECT json_agg(t ORDER BY t.date) FROM (
+                 SELECT to_char(h.snapshot_date, 'YYYY-MM-DD') AS date, h.score, h.rag FROM health_snapshots h
+                  WHERE h.tenant_id = s.tenant_id AND h.project_id = s.project_id
+                  ORDER BY h.snapshot_date DESC LIMIT 30) t) AS trend,
+              (SELECT json_build_object('name', m.name, 'target_date', m.target_date) FROM halo_milestones m
+                WHERE m.tenant_id = s.tenant_id AND m.project_id = s.project_id
+                  AND coalesce(m.complete, false) = false AND m.target_date IS NOT NULL
+                ORDER BY m.target_date LIMIT 1) AS next_milestone,
+              (SELECT json_agg(e.state ORDER BY e.opened_at) FROM escalations e
+                WHERE e.tenant_id = s.tenant_id AND e.project_id = s.project_id
+                  AND e.status IN ('open', 'acknowledged', 'snoozed')) AS escalations
+         FROM health_snapshots s
+         JOIN halo_projects p ON p.tenant_id = s.tenant_id AND p.id = s.project_id
+         LEFT JOIN halo_clients c ON c.tenant_id = s.tenant_id AND c.id = p.client_id
+        WHERE s.tenant_id = $1 AND s.project_id = ${projectId} AND ${when}
+        ORDER BY s.snapshot_date DESC LIMIT 1`;
+}
+
+/** The `/health <project>` view of a {@link HealthViewRow}. */
+function healthView(projectId: number, row: HealthViewRow): ProjectHealthView {
+  const a = row.assessment;
+  const next = row.next_milestone;
+  return {
+    id: projectId,
+    name: row.project_name ?? a.name,
+    client: { id: Number(row.client_id ?? 0), name: row.client_name ?? '' },
+    score: a.rag === 'unknown' ? null : a.score,
+    rag: a.rag,
+    confidence: a.confidence,
+    riskTags: a.riskTags,
+    drivers: a.drivers.map(driverView),
+    changes: row.changes,
+    trend: (row.trend ?? []).map((t) => ({
+      date: t.date,
+      score: t.rag === 'unknown' ? null : t.score,
+    })),
+    nextMilestone: next
+      ? {
+          name: next.name,
+          dueDate: new Date(next.target_date).toISOString().slice(0, 10),
+          isGate: isGateMilestone(next.name),
+        }
+      : null,
+    openEscalations: (row.escalations ?? []).map((e): EscalationSummaryView => ({
+      id: e.id,
+      cause: e.cause,
+      severity: e.severity,
+      state: e.mitigationOwnerAgentId && e.status === 'acknowledged' ? 'assigned' : e.status,
+      openedAt: e.openedAt,
+    })),
+    evaluatedAt: new Date(row.created_at).toISOString(),
+  };
 }
 
 interface LatestRow {
@@ -99,30 +183,49 @@ export class SqlDeliveryQueries implements DeliveryQueries {
     };
   }
 
-  async findProjects(tenantId: string, text: string): Promise<ProjectMatch[]> {
+  async searchProjects(tenantId: string, text: string): Promise<ProjectSearch> {
     const query = text.trim();
-    const rows = await this.db.query<{
-      id: number;
-      summary: string;
-      client_name: string | null;
-      rag: Rag | null;
-    }>(
-      `SELECT p.id, p.summary, c.name AS client_name,
-              (SELECT s.rag FROM health_snapshots s WHERE s.tenant_id = p.tenant_id AND s.project_id = p.id
-                ORDER BY s.snapshot_date DESC LIMIT 1) AS rag
-         FROM halo_projects p LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
-        WHERE p.tenant_id = $1 AND (p.id::text = $2 OR p.summary ILIKE '%' || $3 || '%')
-        ORDER BY (p.id::text = $2 OR lower(p.summary) = lower($2)) DESC, p.date_closed IS NOT NULL, p.summary
-        LIMIT 25`,
+    // One round trip: the candidates with their owners (the caller judges who reads which) and the
+    // first one's health view (the best match: the one shown unless the caller chooses another).
+    const rows = await this.db.query<
+      ProjectOwnerRow & {
+        id: number | string;
+        summary: string;
+        client_name: string | null;
+        rag: Rag | null;
+        view: HealthViewRow | null;
+      }
+    >(
+      `WITH m AS (
+         SELECT p.id, p.summary, c.name AS client_name, ${PROJECT_OWNER_COLUMNS},
+                (SELECT s.rag FROM health_snapshots s WHERE s.tenant_id = p.tenant_id AND s.project_id = p.id
+                  ORDER BY s.snapshot_date DESC LIMIT 1) AS rag,
+                row_number() OVER (ORDER BY (p.id::text = $2 OR lower(p.summary) = lower($2)) DESC,
+                                            p.date_closed IS NOT NULL, p.summary) AS ord
+           FROM halo_projects p
+           LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
+           LEFT JOIN halo_agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
+          WHERE p.tenant_id = $1 AND (p.id::text = $2 OR p.summary ILIKE '%' || $3 || '%')
+          ORDER BY ord LIMIT 25)
+       SELECT m.id, m.summary, m.client_name, m.client_id, m.agent_id, m.agent_email, m.am_id, m.rag,
+              to_jsonb(v) AS view
+         FROM m LEFT JOIN LATERAL (${healthViewSql('m.id', 'm.ord = 1')}) v ON true
+        ORDER BY m.ord`,
       [tenantId, query, escapeLike(query)],
     );
-    return rows.map((r) => ({
+    const matches = rows.map((r) => ({
       id: Number(r.id),
       name: r.summary,
       clientName: r.client_name ?? '',
       rag: r.rag ?? 'unknown',
       exact: String(r.id) === query || r.summary.toLowerCase() === query.toLowerCase(),
+      owners: projectOwnersOf(r),
     }));
+    const first = rows[0];
+    return {
+      matches,
+      firstView: first?.view ? healthView(Number(first.id), first.view) : null,
+    };
   }
 
   async findClients(tenantId: string, text: string): Promise<ClientMatch[]> {
@@ -141,75 +244,8 @@ export class SqlDeliveryQueries implements DeliveryQueries {
 
   async projectHealth(tenantId: string, projectId: number): Promise<ProjectHealthView | null> {
     // One round trip, and only what the card shows: this answers `/health <project>`.
-    const [row] = await this.db.query<{
-      assessment: Pick<
-        ProjectAssessment,
-        'name' | 'rag' | 'score' | 'confidence' | 'riskTags' | 'drivers'
-      >;
-      changes: string[];
-      created_at: Date;
-      project_name: string | null;
-      client_id: number | null;
-      client_name: string | null;
-      trend: Array<{ date: string; score: number; rag: Rag }> | null;
-      next_milestone: { name: string; target_date: string } | null;
-      escalations: Escalation[] | null;
-    }>(
-      `SELECT jsonb_build_object('name', s.assessment->'assessment'->'name', 'rag', s.rag, 'score', s.score,
-                'confidence', s.confidence, 'riskTags', s.assessment->'assessment'->'riskTags',
-                'drivers', s.assessment->'assessment'->'drivers') AS assessment,
-              s.changes, s.created_at, p.summary AS project_name, p.client_id, c.name AS client_name,
-              (SELECT json_agg(t ORDER BY t.date) FROM (
-                 SELECT to_char(h.snapshot_date, 'YYYY-MM-DD') AS date, h.score, h.rag FROM health_snapshots h
-                  WHERE h.tenant_id = s.tenant_id AND h.project_id = s.project_id
-                  ORDER BY h.snapshot_date DESC LIMIT 30) t) AS trend,
-              (SELECT json_build_object('name', m.name, 'target_date', m.target_date) FROM halo_milestones m
-                WHERE m.tenant_id = s.tenant_id AND m.project_id = s.project_id
-                  AND coalesce(m.complete, false) = false AND m.target_date IS NOT NULL
-                ORDER BY m.target_date LIMIT 1) AS next_milestone,
-              (SELECT json_agg(e.state ORDER BY e.opened_at) FROM escalations e
-                WHERE e.tenant_id = s.tenant_id AND e.project_id = s.project_id
-                  AND e.status IN ('open', 'acknowledged', 'snoozed')) AS escalations
-         FROM health_snapshots s
-         JOIN halo_projects p ON p.tenant_id = s.tenant_id AND p.id = s.project_id
-         LEFT JOIN halo_clients c ON c.tenant_id = s.tenant_id AND c.id = p.client_id
-        WHERE s.tenant_id = $1 AND s.project_id = $2
-        ORDER BY s.snapshot_date DESC LIMIT 1`,
-      [tenantId, projectId],
-    );
-    if (!row) return null;
-    const a = row.assessment;
-    const next = row.next_milestone;
-    return {
-      id: projectId,
-      name: row.project_name ?? a.name,
-      client: { id: Number(row.client_id ?? 0), name: row.client_name ?? '' },
-      score: a.rag === 'unknown' ? null : a.score,
-      rag: a.rag,
-      confidence: a.confidence,
-      riskTags: a.riskTags,
-      drivers: a.drivers.map(driverView),
-      changes: row.changes,
-      trend: (row.trend ?? []).map((t) => ({
-        date: t.date,
-        score: t.rag === 'unknown' ? null : t.score,
-      })),
-      nextMilestone: next
-        ? {
-            name: next.name,
-            dueDate: new Date(next.target_date).toISOString().slice(0, 10),
-            isGate: isGateMilestone(next.name),
-          }
-        : null,
-      openEscalations: (row.escalations ?? []).map((e): EscalationSummaryView => ({
-        id: e.id,
-        cause: e.cause,
-        severity: e.severity,
-        state: e.mitigationOwnerAgentId && e.status === 'acknowledged' ? 'assigned' : e.status,
-        openedAt: e.openedAt,
-      })),
-      evaluatedAt: new Date(row.created_at).toISOString(),
-    };
+    const [row] = await this.db.query<HealthViewRow>(healthViewSql('$2'), [tenantId, projectId]);
+    return row ? healthView(projectId, row) : null;
   }
 
   async weeklyReport(

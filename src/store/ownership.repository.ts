@@ -11,6 +11,31 @@ const RAGS: readonly Rag[] = ['red', 'amber', 'green', 'unknown'];
 const num = (value: number | string | null): number | null =>
   value === null ? null : Number(value);
 
+/**
+ * A project's owner columns, for a query joining `p` (halo_projects), `a` (its PM's halo_agents
+ * row) and `c` (its client's halo_clients row); {@link projectOwnersOf} reads them.
+ */
+export const PROJECT_OWNER_COLUMNS =
+  'p.client_id, p.agent_id, a.email AS agent_email, c.account_manager_id AS am_id';
+
+/** The row {@link PROJECT_OWNER_COLUMNS} selects. */
+export type ProjectOwnerRow = {
+  client_id: number | string | null;
+  agent_id: number | string | null;
+  agent_email: string | null;
+  am_id: number | string | null;
+};
+
+/** The owners of a project from its {@link PROJECT_OWNER_COLUMNS}. */
+export function projectOwnersOf(row: ProjectOwnerRow): ProjectOwners {
+  return {
+    clientId: num(row.client_id),
+    pmAgentId: num(row.agent_id),
+    pmEmail: row.agent_email,
+    accountManagerAgentId: num(row.am_id),
+  };
+}
+
 /** Project and contract owners from the HaloPSA mirror: the PM agent, the client's account manager. */
 export class SqlOwnership implements Ownership {
   constructor(
@@ -20,26 +45,15 @@ export class SqlOwnership implements Ownership {
 
   async project(projectId: number): Promise<ProjectOwners | null> {
     if (!Number.isSafeInteger(projectId)) return null;
-    const [row] = await this.db.query<{
-      client_id: number | string | null;
-      agent_id: number | string | null;
-      agent_email: string | null;
-      am_id: number | string | null;
-    }>(
-      `SELECT p.client_id, p.agent_id, a.email AS agent_email, c.account_manager_id AS am_id
+    const [row] = await this.db.query<ProjectOwnerRow>(
+      `SELECT ${PROJECT_OWNER_COLUMNS}
          FROM halo_projects p
          LEFT JOIN halo_agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
          LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
         WHERE p.tenant_id = $1 AND p.id = $2`,
       [this.tenantId, projectId],
     );
-    if (row === undefined) return null;
-    return {
-      clientId: num(row.client_id),
-      pmAgentId: num(row.agent_id),
-      pmEmail: row.agent_email,
-      accountManagerAgentId: num(row.am_id),
-    };
+    return row === undefined ? null : projectOwnersOf(row);
   }
 
   async contract(contractId: number): Promise<ContractOwners | null> {

@@ -1,4 +1,4 @@
-import type { ConversationRef } from '../app/ports/notifications.port';
+import { conversationKey, type ConversationRef } from '../app/ports/notifications.port';
 import type {
   PersonalConversationRecord,
   PersonalConversationStore,
@@ -316,15 +316,41 @@ export class PersonalNotificationsRepository {
   }
 
   /**
-   * A person now reachable (they said hi to the bot, or were installed): their personal rows that
-   * waited `unrouted` for them are queued again.
+   * A person met in a personal chat, in one statement: the chat is kept as theirs unless the one
+   * on file has the same key (`conversationKey`: service URL without trailing slashes, and
+   * conversation id); when it was kept, their personal rows that waited `unrouted` for them are
+   * queued again. Returns how many were.
    */
-  async requeueFor(db: Db, aadObjectId: string, now: Date): Promise<number> {
-    const rows = await db.query(
-      `UPDATE outbox SET status = 'pending', next_attempt_at = $3, last_error = NULL
-        WHERE tenant_id = $1 AND recipient = $2 AND status = 'unrouted' RETURNING id`,
-      [this.tenantId, aadObjectId, now.toISOString()],
+  async keepConversation(
+    db: Db,
+    aadObjectId: string,
+    conversation: ConversationRef,
+    now: Date,
+  ): Promise<number> {
+    const [row] = await db.query<{ requeued: number | string }>(
+      `WITH known AS (
+         SELECT 1 FROM personal_conversations
+          WHERE tenant_id = $1 AND aad_object_id = $2 AND conversation IS NOT NULL
+            AND rtrim(conversation->>'serviceUrl', '/') || '|' || (conversation->>'conversationId') = $4),
+       kept AS (
+         INSERT INTO personal_conversations (tenant_id, aad_object_id, conversation, install_state)
+         SELECT $1, $2, $3, 'installed' WHERE NOT EXISTS (SELECT 1 FROM known)
+         ON CONFLICT (tenant_id, aad_object_id)
+         DO UPDATE SET conversation = EXCLUDED.conversation, install_state = 'installed', updated_at = now()
+         RETURNING 1),
+       requeued AS (
+         UPDATE outbox SET status = 'pending', next_attempt_at = $5, last_error = NULL
+          WHERE tenant_id = $1 AND recipient = $2 AND status = 'unrouted' AND EXISTS (SELECT 1 FROM kept)
+         RETURNING 1)
+       SELECT count(*) AS requeued FROM requeued`,
+      [
+        this.tenantId,
+        aadObjectId,
+        JSON.stringify(conversation),
+        conversationKey(conversation),
+        now.toISOString(),
+      ],
     );
-    return rows.length;
+    return Number(row?.requeued ?? 0);
   }
 }

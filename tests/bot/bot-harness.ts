@@ -59,7 +59,8 @@ export async function startBotHarness(
     readiness: async () => ({ ready: true, checks: {} }),
     routes: [],
   });
-  const queries = new FakeDeliveryQueries();
+  const ownership = new SqlOwnership(db, TENANT);
+  const queries = new FakeDeliveryQueries((id) => ownership.project(id));
   const escalations = new FakeEscalationActions(clock, escalationWritesOn(db, TENANT, clock));
   const links = new TabLinks({
     teamsAppId: 'teams-app-id',

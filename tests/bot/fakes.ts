@@ -8,8 +8,9 @@ import type {
   EscalationDecisionPorts,
   EscalationView,
   PortfolioSummaryView,
+  ProjectCandidate,
   ProjectHealthView,
-  ProjectMatch,
+  ProjectSearch,
   Rag,
   WeeklyReportView,
 } from '../../src/app/delivery-views';
@@ -57,6 +58,12 @@ export class FakeClock implements Clock {
 
 /** In-memory delivery read side: a few projects and clients. */
 export class FakeDeliveryQueries implements DeliveryQueries {
+  /** `owners`: who owns a project (e.g. the test database's SqlOwnership); none by default. */
+  constructor(
+    private readonly owners: (projectId: number) => Promise<ProjectOwners | null> = async () =>
+      null,
+  ) {}
+
   readonly projects: ProjectHealthView[] = [
     projectHealthView(),
     projectHealthView({
@@ -79,17 +86,23 @@ export class FakeDeliveryQueries implements DeliveryQueries {
   async portfolioSummary(): Promise<PortfolioSummaryView> {
     return portfolioView(4);
   }
-  async findProjects(_tenantId: string, text: string): Promise<ProjectMatch[]> {
+  async searchProjects(_tenantId: string, text: string): Promise<ProjectSearch> {
     const needle = text.toLowerCase();
-    return this.projects
-      .filter((p) => String(p.id) === text || p.name.toLowerCase().includes(needle))
-      .map((p) => ({
+    const found = this.projects.filter(
+      (p) => String(p.id) === text || p.name.toLowerCase().includes(needle),
+    );
+    const matches: ProjectCandidate[] = [];
+    for (const p of found) {
+      matches.push({
         id: p.id,
         name: p.name,
         clientName: p.client.name,
         rag: p.rag,
         exact: String(p.id) === text || p.name.toLowerCase() === needle,
-      }));
+        owners: await this.owners(p.id),
+      });
+    }
+    return { matches, firstView: found[0] ?? null };
   }
   async projectHealth(_tenantId: string, projectId: number): Promise<ProjectHealthView | null> {
     return this.projects.find((p) => p.id === projectId) ?? null;

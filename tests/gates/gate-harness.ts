@@ -8,6 +8,7 @@ import { createMetrics } from '../../src/observability/metrics';
 import { createHttpServer, listen } from '../../src/server/http-server';
 import type { Db } from '../../src/store/db';
 import { demoAuth, mountTestBot } from '../bot/bot-harness';
+import { SqlOwnership } from '../../src/store/ownership.repository';
 import { FakeClock, FakeDeliveryQueries, FakeEscalationActions } from '../bot/fakes';
 import { ConnectorDouble } from '../support/connector-double';
 import { gateService } from './gate-fixtures';
@@ -46,7 +47,7 @@ export async function startGateBot(
   mountTestBot(server, {
     tenantId,
     db,
-    queries: new FakeDeliveryQueries(),
+    queries: new FakeDeliveryQueries((id) => new SqlOwnership(db, tenantId).project(id)),
     escalations: new FakeEscalationActions(clock, escalationWritesOn(db, tenantId, clock)),
     gates,
     links,

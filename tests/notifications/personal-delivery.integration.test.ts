@@ -194,16 +194,20 @@ describe.each(testDatabases())(
 
       // The person said hi (the bot met them in a personal chat): their waiting rows go out.
       graph.installedApps.set('aad-priya', new Set([graph.teamsAppCatalogId]));
-      await people.conversations(db).saveConversation('aad-priya', {
+      const saidHi = {
         serviceUrl: connector.url,
         conversationId: 'a:1:said-hi',
         channelId: 'msteams',
         tenantId: 'entra-tenant',
         botId: '28:bot-app-id',
-        conversationType: 'personal',
+        conversationType: 'personal' as const,
         label: null,
-      });
-      expect(await people.requeueFor(db, 'aad-priya', clock.now())).toBe(4);
+      };
+      expect(await people.keepConversation(db, 'aad-priya', saidHi, clock.now())).toBe(4);
+      // The same chat again (the key ignores trailing slashes of the service URL): nothing to do.
+      const again = { ...saidHi, serviceUrl: `${connector.url}/` };
+      expect(await people.keepConversation(db, 'aad-priya', again, clock.now())).toBe(0);
+      expect((await people.conversations(db).find('aad-priya'))?.conversation).toEqual(saidHi);
       await dispatcher().drain();
       expect(connector.deliveredTo('a:1:said-hi')).toHaveLength(2);
       expect(graph.activityNotifications).toHaveLength(2);

@@ -24,7 +24,13 @@ function setup() {
     policy: DEFAULT_RENEWAL_POLICY,
     outboxChanged: signal,
   });
-  const decide = new DecideConcession({ store: ports, uow, clock, outboxChanged: signal });
+  const decide = new DecideConcession({
+    store: ports,
+    audit: refusals,
+    uow,
+    clock,
+    outboxChanged: signal,
+  });
   return { ports, uow, clock, signal, refusals, request, decide };
 }
 
@@ -137,7 +143,7 @@ describe('DecideConcession', () => {
   });
 
   test('the requester may not approve their own concession', async () => {
-    const { request, decide, ports } = setup();
+    const { request, decide, ports, refusals } = setup();
     const self = { ...am, roles: ['account_manager', 'cs_lead'] as typeof am.roles };
     const requested = await request.run(self, { contractId: 5, discountPct: 5, reason: 'x' });
     if (!requested.ok) throw new Error(requested.message);
@@ -146,7 +152,75 @@ describe('DecideConcession', () => {
       decision: 'approve',
     });
     expect(result).toMatchObject({ ok: false, reason: 'own-request' });
-    expect(ports.audit.entries.map((e) => e.action)).toContain('concession.refused');
+    expect(refusals.entries.map((e) => e.action)).toEqual(['concession.refused']);
+    expect(ports.audit.entries.map((e) => e.action)).not.toContain('concession.refused');
+  });
+
+  test('a refusal opens no transaction: judged on what was read, recorded outside', async () => {
+    const { ports, uow, request, decide, refusals, signal } = setup();
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'x' });
+    if (!requested.ok) throw new Error(requested.message);
+    const before = uow.count;
+    const result = await decide.run(lead, {
+      concessionId: requested.concession.id,
+      decision: 'approve',
+      expectedVersion: 0,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'stale-version',
+      concession: { id: requested.concession.id, status: 'pending', version: 1 },
+    });
+    expect(uow.count).toBe(before);
+    expect(refusals.entries).toEqual([
+      expect.objectContaining({
+        action: 'concession.refused',
+        detail: expect.objectContaining({ reason: 'stale-version' }),
+      }),
+    ]);
+    expect(ports.events.rows.map((e) => e.kind)).toEqual([
+      'concession.requested',
+      'concession.refused',
+    ]);
+    expect(signal.count).toBe(1);
+  });
+
+  test('a decision lost to a concurrent one writes nothing and answers with the decided card', async () => {
+    const { ports, uow, request, decide, refusals } = setup();
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'x' });
+    if (!requested.ok) throw new Error(requested.message);
+    const id = requested.concession.id;
+    // The other approver's decision commits between this one's read and its compare-and-set.
+    const read = ports.concessions.concession.bind(ports.concessions);
+    let raced = false;
+    ports.concessions.concession = async (cid) => {
+      const row = await read(cid);
+      if (!raced && row) {
+        raced = true;
+        await ports.concessions.decideConcession(cid, row.version, {
+          status: 'approved',
+          decidedBy: { name: 'Morgan Owner', email: null, aadObjectId: 'aad-owner' },
+          decidedAt: '2026-02-01T09:59:00.000Z',
+          comment: null,
+        });
+      }
+      return row;
+    };
+    const before = { transactions: uow.count, audit: ports.audit.entries.length };
+
+    const result = await decide.run(lead, { concessionId: id, decision: 'approve' });
+
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'already-decided',
+      concession: { status: 'approved', decidedBy: 'Morgan Owner' },
+    });
+    expect(uow.count).toBe(before.transactions + 1);
+    expect(ports.audit.entries).toHaveLength(before.audit);
+    expect(ports.outbox.intents.map((i) => i.dedupeKey)).not.toContain(`concession:${id}:decided`);
+    expect(refusals.entries.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ reason: 'already-decided' }),
+    ]);
   });
 
   test('an unknown concession is not found', async () => {

@@ -45,7 +45,13 @@ function feature() {
   const clock = new FakeClock('2026-02-01T10:00:00Z');
   const signal = new CountingSignal();
   const actions = new FakeActionLog();
-  const decide = new DecideConcession({ store: ports, uow, clock, outboxChanged: signal });
+  const decide = new DecideConcession({
+    store: ports,
+    audit: new FakeAudit(),
+    uow,
+    clock,
+    outboxChanged: signal,
+  });
   const request = new RequestConcession({
     store: ports,
     audit: new FakeAudit(),

@@ -1,4 +1,4 @@
-import { AuditLog } from '../../src/audit/audit-log';
+import { AuditLog, verifyAuditChain } from '../../src/audit/audit-log';
 import { mrrMovements } from '../../src/app/renewals/renewal-insights';
 import { renewalStoreOn } from '../../src/modules/renewals.module';
 import {
@@ -325,6 +325,75 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
     expect(decisions).toHaveLength(1);
     const timeline = await renewalsOn(db).useCases.insights.timeline(9);
     expect(timeline.filter((e) => e.kind === 'concession.decided')).toHaveLength(1);
+  });
+
+  test('30 concurrent deciders: one decides, the others get the decided card, every refusal is audited', async () => {
+    const { db } = handle;
+    await seedContracts(db, T, [
+      {
+        id: 10,
+        clientId: 3,
+        type: 'Managed Services',
+        start: '2025-03-01',
+        end: '2026-03-31',
+        monthly: 2000,
+        cost: 1000,
+      },
+    ]);
+    const clock = clockAt('2026-02-01T10:00:00Z');
+    const service = renewalsOn(db, clock).useCases;
+    const requested = await service.requestConcession.run(
+      person('Alex Account', ['account_manager']),
+      { contractId: 10, discountPct: 5, reason: 'Loyalty' },
+    );
+    if (!requested.ok) throw new Error(requested.message);
+    const id = requested.concession.id;
+    // On PostgreSQL the deciders share five pools (as five app instances); PGlite has one connection.
+    const instances =
+      database.name === 'postgres'
+        ? Array.from({ length: 5 }, () => renewalsOn(handle.connect(), clock).useCases)
+        : [service];
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        instances[i % instances.length]!.answerConcessionCard.run(
+          person(`Lead ${i}`, ['cs_lead']),
+          'concession.approve',
+          { concessionId: id, expectedVersion: 1 },
+        ),
+      ),
+    );
+
+    const winners = results.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    const decidedBy = winners[0]!.concession!.decidedBy;
+    for (const refused of results.filter((r) => !r.ok)) {
+      expect(refused).toMatchObject({
+        reason: 'already-decided',
+        concession: { id, status: 'approved', version: 2, decidedBy },
+      });
+    }
+    const audit = await new AuditLog(T, clock).timeline(db, 'concession', String(id));
+    expect(audit.filter((e) => e.action === 'concession.approved')).toHaveLength(1);
+    expect(audit.filter((e) => e.action === 'concession.refused')).toHaveLength(29);
+    expect(new Set(audit.map((e) => e.actor?.name)).size).toBe(31);
+    expect((await verifyAuditChain(db, T)).ok).toBe(true);
+    const timeline = await renewalsOn(db).useCases.insights.timeline(10);
+    expect(timeline.filter((e) => e.kind === 'concession.decided')).toHaveLength(1);
+    expect(timeline.filter((e) => e.kind === 'concession.refused')).toHaveLength(29);
+    const outbox = await db.query(
+      `SELECT dedupe_key FROM outbox WHERE tenant_id = $1 AND update_of = $2`,
+      [T, `concession:${id}`],
+    );
+    expect(outbox.map((r) => r.dedupe_key)).toEqual([`concession:${id}:decided`]);
+    const clicks = await db.query(
+      `SELECT outcome, count(*)::int AS n FROM action_log WHERE tenant_id = $1 AND target_id = $2
+        GROUP BY outcome ORDER BY outcome`,
+      [T, String(id)],
+    );
+    expect(clicks).toEqual([
+      { outcome: 'done', n: 1 },
+      { outcome: 'refused', n: 29 },
+    ]);
   });
 
   test('GRR, uplift conversion and concession depth match hand-computed values', async () => {

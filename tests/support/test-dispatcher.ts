@@ -7,6 +7,7 @@ import { OutboxDispatcher, type DispatcherHooks } from '../../src/notifications/
 import { createLogger } from '../../src/observability/logger';
 import type { PersonalDeliveryPort } from '../../src/app/ports/personal-delivery.port';
 import type { Db } from '../../src/store/db';
+import { SqlOwnership } from '../../src/store/ownership.repository';
 import { FakeDeliveryQueries, FakeEscalationActions, type FakeClock } from '../bot/fakes';
 import { testBotFeatures } from '../bot/bot-harness';
 
@@ -33,7 +34,9 @@ export function testDispatcher(options: {
       testBotFeatures({
         tenantId: options.tenantId,
         db: options.db,
-        queries: new FakeDeliveryQueries(),
+        queries: new FakeDeliveryQueries((id) =>
+          new SqlOwnership(options.db, options.tenantId).project(id),
+        ),
         escalations: new FakeEscalationActions(
           clock,
           escalationWritesOn(options.db, options.tenantId, clock),

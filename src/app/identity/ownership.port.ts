@@ -1,5 +1,5 @@
 /** Who owns projects and contracts, read from the HaloPSA mirror (src/store/ownership.repository.ts). */
-import type { Rag } from '../delivery-views';
+import type { Rag } from '../../domain/delivery/health-score';
 
 /** The owners of a project, as the HaloPSA mirror records them. */
 export interface ProjectOwners {

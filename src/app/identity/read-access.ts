@@ -7,7 +7,7 @@ import {
   type ProjectScope,
   type ReadArea,
 } from './access-policy';
-import type { OwnedProject, Ownership } from './ownership.port';
+import type { OwnedProject, Ownership, ProjectOwners } from './ownership.port';
 
 /** Why a read was refused: no role at all, or not this record or area. */
 export interface ReadRefusal {
@@ -70,7 +70,16 @@ export class ReadAccess {
     const scope = this.projectScope(actor);
     if (!scope.ok) return scope;
     if (scope.value.kind === 'all') return { ok: true, value: true };
-    const owners = await this.ownership.project(projectId);
+    return this.projectOwnedBy(actor, projectId, await this.ownership.project(projectId));
+  }
+
+  /**
+   * {@link project} for owners already read (null: no such project), e.g. with the search that
+   * found the project: the same rule, without reading them again.
+   */
+  projectOwnedBy(actor: Actor, projectId: number, owners: ProjectOwners | null): ReadGrant<true> {
+    const scope = this.projectScope(actor);
+    if (!scope.ok) return scope;
     if (owners === null || ACCESS_POLICY.inProjectScope(scope.value, owners)) {
       return { ok: true, value: true };
     }

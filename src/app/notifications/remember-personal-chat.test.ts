@@ -1,4 +1,4 @@
-import type { ConversationRef } from '../ports/notifications.port';
+import { conversationKey, type ConversationRef } from '../ports/notifications.port';
 import type { PersonalConversationRecord } from '../ports/personal-delivery.port';
 import { RememberPersonalChat, type PersonalChatStore } from './remember-personal-chat';
 
@@ -15,18 +15,20 @@ const chat = (id: string): ConversationRef => ({
 class FakeChats implements PersonalChatStore {
   readonly records = new Map<string, PersonalConversationRecord>();
   readonly waiting = new Map<string, number>();
-  async find(aad: string) {
-    return this.records.get(aad) ?? null;
-  }
-  async saveConversation(aad: string, conversation: ConversationRef) {
+  async keepConversation(aad: string, conversation: ConversationRef) {
+    const known = this.records.get(aad)?.conversation;
+    if (known && conversationKey(known) === conversationKey(conversation)) return 0;
     this.records.set(aad, {
       aadObjectId: aad,
       conversation,
       installState: 'installed',
       sayHiLink: null,
     });
+    const n = this.waiting.get(aad) ?? 0;
+    this.waiting.set(aad, 0);
+    return n;
   }
-  async recordRefused(aad: string, sayHiLink: string) {
+  recordRefused(aad: string, sayHiLink: string) {
     this.records.set(aad, {
       aadObjectId: aad,
       conversation: null,
@@ -34,17 +36,12 @@ class FakeChats implements PersonalChatStore {
       sayHiLink,
     });
   }
-  async requeueFor(aad: string) {
-    const n = this.waiting.get(aad) ?? 0;
-    this.waiting.set(aad, 0);
-    return n;
-  }
 }
 
 describe('RememberPersonalChat', () => {
   test('a person whose install was refused says hi: the chat is kept and their waiting rows go out', async () => {
     const store = new FakeChats();
-    await store.recordRefused('aad-1', 'https://teams.microsoft.com/l/app/x');
+    store.recordRefused('aad-1', 'https://teams.microsoft.com/l/app/x');
     store.waiting.set('aad-1', 2);
     let pokes = 0;
     const remember = new RememberPersonalChat({
@@ -62,7 +59,7 @@ describe('RememberPersonalChat', () => {
 
   test('the same chat again changes nothing and wakes nobody', async () => {
     const store = new FakeChats();
-    await store.saveConversation('aad-1', chat('a:1'));
+    await store.keepConversation('aad-1', chat('a:1'));
     let pokes = 0;
     const remember = new RememberPersonalChat({
       store,

@@ -1,11 +1,14 @@
 import type { Signal } from '../../shared/signal';
-import { conversationKey, type ConversationRef } from '../ports/notifications.port';
-import type { PersonalConversationStore } from '../ports/personal-delivery.port';
+import type { ConversationRef } from '../ports/notifications.port';
 
-/** The per-person conversation store, plus the rows that waited for the person. */
-export interface PersonalChatStore extends PersonalConversationStore {
-  /** Queues again the person's rows that waited `unrouted` (no install); returns how many. */
-  requeueFor(aadObjectId: string): Promise<number>;
+/** Where the per-person 1:1 conversation is kept. */
+export interface PersonalChatStore {
+  /**
+   * Keeps `conversation` as the person's chat unless the one on file is the same
+   * (`conversationKey`); when it was kept, queues again the person's rows that waited `unrouted`
+   * (no install). Returns how many were queued again. One round trip: it runs on every message.
+   */
+  keepConversation(aadObjectId: string, conversation: ConversationRef): Promise<number>;
 }
 
 /**
@@ -17,15 +20,7 @@ export class RememberPersonalChat {
   constructor(private readonly deps: { store: PersonalChatStore; outboxChanged: Signal }) {}
 
   async met(aadObjectId: string, conversation: ConversationRef): Promise<{ requeued: number }> {
-    const known = await this.deps.store.find(aadObjectId);
-    if (
-      known?.conversation &&
-      conversationKey(known.conversation) === conversationKey(conversation)
-    ) {
-      return { requeued: 0 };
-    }
-    await this.deps.store.saveConversation(aadObjectId, conversation);
-    const requeued = await this.deps.store.requeueFor(aadObjectId);
+    const requeued = await this.deps.store.keepConversation(aadObjectId, conversation);
     if (requeued > 0) this.deps.outboxChanged.notify();
     return { requeued };
   }

@@ -1,15 +1,22 @@
 /**
- * Approve or reject a concession (SPEC §3.4). The decision is taken once: the domain refuses the
- * wrong role, the requester, a stale card and a decided request; the store applies it with
- * compare-and-set, so of any number of concurrent clicks exactly one decides. The decision or the
- * refusal is written to the audit trail and the contract's renewal timeline, and the posted card is
- * updated for everyone through the outbox, all in the deciding transaction.
+ * Approve or reject a concession (SPEC §3.4), in one short transaction. The request and everything
+ * its card shows are read first, without locks, and the domain judges that snapshot: a refusal (the
+ * wrong role, the requester, a stale card, a decided request) never opens a transaction and shows
+ * the card as read. A decision is written by compare-and-set on (status, version), so of any number
+ * of concurrent clicks exactly one decides, together with everything that must survive a crash once
+ * the decider is told: the contract's timeline event, the card update for everyone (outbox) and the
+ * audit entry, last, so the tenant's audit head is held only until commit. A click that lost the
+ * race is refused as already decided with the card as it now stands. Refusals are recorded outside
+ * any transaction, in the audit trail (batched: many approvers clicking at once are refused at
+ * once) and on the contract's timeline.
  */
 import { decideConcession, type ConcessionRefusal } from '../../domain/renewals';
 import type { Clock } from '../../shared/clock';
 import type { Signal } from '../../shared/signal';
 import type { Actor } from '../delivery-views';
+import type { AuditTrail } from '../ports/audit.port';
 import type { Transactional } from '../ports/transaction.port';
+import type { ConcessionRow } from './concession-requests.port';
 import {
   actorKey,
   auditActor,
@@ -17,13 +24,23 @@ import {
   REFUSAL_TEXT,
   type ConcessionResult,
 } from './concession-outcome';
-import { presentConcession } from './present-concession';
+import {
+  concessionViewFrom,
+  readConcessionViewParts,
+  type ConcessionViewParts,
+} from './present-concession';
 import type { ConcessionPayload } from './renewal-payloads';
 import type { RenewalStore, RenewalUnitOfWork } from './renewal-store.port';
 
 /** What deciding a concession needs. */
 export interface DecideConcessionDeps {
-  store: Pick<RenewalStore, 'concessions' | 'contracts' | 'approvers'>;
+  /** Reads before the decision, and the refusals' timeline events (on the pool). */
+  store: Pick<RenewalStore, 'concessions' | 'contracts' | 'approvers' | 'events'>;
+  /**
+   * Records refusals (outside any transaction: a refusal changes nothing). The module passes a
+   * trail that appends them in batches: many approvers refused at once take the audit head once.
+   */
+  audit: AuditTrail;
   uow: Transactional<RenewalUnitOfWork>;
   clock: Clock;
   /** Notified after the card update was queued in the outbox. */
@@ -45,69 +62,55 @@ export class DecideConcession {
 
   async run(actor: Actor, input: ConcessionDecisionInput): Promise<ConcessionResult> {
     const { store, clock } = this.deps;
-    const outcome = await this.deps.uow.transaction(async (tx) => {
-      const row = await tx.concessions.concession(input.concessionId);
-      if (!row) return { kind: 'not-found' as const };
-      const at = clock.now().toISOString();
-      const decided = decideConcession(concessionStateOf(row), {
-        actor: actorKey(actor),
-        actorRoles: actor.roles,
-        decision: input.decision,
-        at,
-        ...(input.comment !== undefined ? { comment: input.comment } : {}),
-        ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
+    const row = await store.concessions.concession(input.concessionId);
+    if (!row) {
+      return {
+        ok: false,
+        reason: 'not-found',
+        message: REFUSAL_TEXT['not-found'],
+        concession: null,
+      };
+    }
+    const parts = await readConcessionViewParts(store, row);
+    const at = clock.now().toISOString();
+    const judged = decideConcession(concessionStateOf(row), {
+      actor: actorKey(actor),
+      actorRoles: actor.roles,
+      decision: input.decision,
+      at,
+      ...(input.comment !== undefined ? { comment: input.comment } : {}),
+      ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
+    });
+    if (!judged.ok) return this.refuse(actor, input, row, parts, judged.reason, at);
+    const status = judged.state.status === 'approved' ? 'approved' : 'rejected';
+    const decidedBy = { name: actor.name, email: actor.email, aadObjectId: actor.aadObjectId };
+    const comment = judged.state.comment;
+    // The request as the compare-and-set leaves it: the card is built without reading it again.
+    const decided: ConcessionRow = {
+      ...row,
+      status,
+      version: judged.expectedVersion + 1,
+      decidedBy,
+      decidedAt: at,
+      comment,
+    };
+    const view = concessionViewFrom(decided, parts);
+    const applied = await this.deps.uow.transaction(async (tx) => {
+      // The compare-and-set first: a lost race writes nothing and holds nothing.
+      const swapped = await tx.concessions.decideConcession(row.id, judged.expectedVersion, {
+        status,
+        decidedBy,
+        decidedAt: at,
+        comment,
       });
-      let reason: ConcessionRefusal | null = decided.ok ? null : decided.reason;
-      if (decided.ok) {
-        const applied = await tx.concessions.decideConcession(row.id, decided.expectedVersion, {
-          status: decided.state.status === 'approved' ? 'approved' : 'rejected',
-          decidedBy: { name: actor.name, email: actor.email, aadObjectId: actor.aadObjectId },
-          decidedAt: at,
-          comment: decided.state.comment,
-        });
-        // Someone else decided between our read and our write.
-        if (!applied) reason = 'already-decided';
-      }
-      if (reason !== null) {
-        await tx.audit.append({
-          subjectType: 'concession',
-          subjectId: String(row.id),
-          action: 'concession.refused',
-          actor: auditActor(actor),
-          detail: { contractId: row.contractId, reason, decision: input.decision },
-        });
-        await tx.events.addEvent({
-          contractId: row.contractId,
-          at,
-          kind: 'concession.refused',
-          actor: actor.name,
-          summary: `${actor.name} could not ${input.decision} concession ${row.id}: ${REFUSAL_TEXT[reason]}`,
-          detail: { concessionId: row.id, reason },
-        });
-        return { kind: 'refused' as const, reason, id: row.id };
-      }
-      const stored = (await tx.concessions.concession(row.id))!;
-      const view = await presentConcession(tx, stored);
-      const verb = stored.status === 'approved' ? 'approved' : 'rejected';
+      if (!swapped) return false;
       await tx.events.addEvent({
         contractId: row.contractId,
         at,
         kind: 'concession.decided',
         actor: actor.name,
-        summary: `${actor.name} ${verb} the ${row.discountPct} % concession${stored.comment ? `: ${stored.comment}` : ''}`,
-        detail: { concessionId: row.id, status: stored.status },
-      });
-      await tx.audit.append({
-        subjectType: 'concession',
-        subjectId: String(row.id),
-        action: `concession.${verb}`,
-        actor: auditActor(actor),
-        detail: {
-          contractId: row.contractId,
-          discountPct: row.discountPct,
-          comment: stored.comment,
-          approverTier: row.approverTier,
-        },
+        summary: `${actor.name} ${status} the ${row.discountPct} % concession${comment ? `: ${comment}` : ''}`,
+        detail: { concessionId: row.id, status },
       });
       const cardKey = await tx.concessions.concessionCard(row.id);
       if (cardKey !== null) {
@@ -115,7 +118,7 @@ export class DecideConcession {
           concession: view,
           notice: {
             tone: 'success',
-            text: `${verb[0]!.toUpperCase()}${verb.slice(1)} by ${actor.name} at ${at.slice(0, 16).replace('T', ' ')} UTC`,
+            text: `${status[0]!.toUpperCase()}${status.slice(1)} by ${actor.name} at ${at.slice(0, 16).replace('T', ' ')} UTC`,
           },
         };
         await tx.outbox.enqueue({
@@ -126,26 +129,60 @@ export class DecideConcession {
           decision: true,
         });
       }
-      return { kind: 'decided' as const, view };
+      await tx.audit.append({
+        subjectType: 'concession',
+        subjectId: String(row.id),
+        action: `concession.${status}`,
+        actor: auditActor(actor),
+        detail: {
+          contractId: row.contractId,
+          discountPct: row.discountPct,
+          comment,
+          approverTier: row.approverTier,
+        },
+      });
+      return true;
     });
-    if (outcome.kind === 'not-found') {
-      return {
-        ok: false,
-        reason: 'not-found',
-        message: REFUSAL_TEXT['not-found'],
-        concession: null,
-      };
-    }
-    if (outcome.kind === 'refused') {
-      const row = await store.concessions.concession(outcome.id);
-      return {
-        ok: false,
-        reason: outcome.reason,
-        message: REFUSAL_TEXT[outcome.reason],
-        concession: row ? await presentConcession(store, row) : null,
-      };
+    if (!applied) {
+      // Someone else decided between our read and our write: show the card as it now stands.
+      const now = (await store.concessions.concession(row.id)) ?? row;
+      return this.refuse(actor, input, now, parts, 'already-decided', at);
     }
     this.deps.outboxChanged.notify();
-    return { ok: true, concession: outcome.view };
+    return { ok: true, concession: view };
+  }
+
+  /** Records a refusal (audit trail and timeline, side by side) and answers with the card as read. */
+  private async refuse(
+    actor: Actor,
+    input: ConcessionDecisionInput,
+    row: ConcessionRow,
+    parts: ConcessionViewParts,
+    reason: ConcessionRefusal,
+    at: string,
+  ): Promise<ConcessionResult> {
+    await Promise.all([
+      this.deps.audit.append({
+        subjectType: 'concession',
+        subjectId: String(row.id),
+        action: 'concession.refused',
+        actor: auditActor(actor),
+        detail: { contractId: row.contractId, reason, decision: input.decision },
+      }),
+      this.deps.store.events.addEvent({
+        contractId: row.contractId,
+        at,
+        kind: 'concession.refused',
+        actor: actor.name,
+        summary: `${actor.name} could not ${input.decision} concession ${row.id}: ${REFUSAL_TEXT[reason]}`,
+        detail: { concessionId: row.id, reason },
+      }),
+    ]);
+    return {
+      ok: false,
+      reason,
+      message: REFUSAL_TEXT[reason],
+      concession: concessionViewFrom(row, parts),
+    };
   }
 }

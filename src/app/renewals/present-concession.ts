@@ -10,19 +10,42 @@ import type {
   ConcessionRequests,
   ConcessionRow,
 } from './concession-requests.port';
-import type { ContractCatalog } from './contract-catalog.port';
+import type { ContractCatalog, ContractLabel } from './contract-catalog.port';
 import type { ConcessionView } from './renewal-views';
+
+/** What a concession's view shows besides its row: its contract's label and its tier's approvers. */
+export interface ConcessionViewParts {
+  label: ContractLabel | undefined;
+  /** Entra object ids holding a role of the request's approver tier. */
+  approvers: string[];
+}
 
 /** The view of `row`, with the approvers who may see the decision buttons. */
 export async function presentConcession(
   ports: { contracts: ContractCatalog; approvers: ConcessionApprovers },
   row: ConcessionRow,
 ): Promise<ConcessionView> {
+  return concessionViewFrom(row, await readConcessionViewParts(ports, row));
+}
+
+/** The parts of `row`'s view besides the row, read side by side. */
+export async function readConcessionViewParts(
+  ports: { contracts: ContractCatalog; approvers: ConcessionApprovers },
+  row: Pick<ConcessionRow, 'contractId' | 'approverTier'>,
+): Promise<ConcessionViewParts> {
+  const [labels, approvers] = await Promise.all([
+    ports.contracts.contractLabels([row.contractId]),
+    ports.approvers.aadObjectIdsWithRoles(TIER_APPROVER_ROLES[row.approverTier]),
+  ]);
+  return { label: labels.get(row.contractId), approvers };
+}
+
+/** The view of `row` from parts already read (no reads: e.g. a decision's card, built as it commits). */
+export function concessionViewFrom(
+  row: ConcessionRow,
+  { label, approvers }: ConcessionViewParts,
+): ConcessionView {
   const a = row.assessment as unknown as ConcessionAssessment;
-  const label = (await ports.contracts.contractLabels([row.contractId])).get(row.contractId);
-  const approvers = await ports.approvers.aadObjectIdsWithRoles(
-    TIER_APPROVER_ROLES[row.approverTier],
-  );
   return {
     id: row.id,
     contractId: row.contractId,

@@ -6,7 +6,10 @@
  * `--token-lifetime-seconds N` to shorten its tokens; `--tenant T` names the tenant.
  * With `--control stdin` it also takes JSON-line commands on stdin and answers each with one JSON
  * line on stdout (used by the benchmark, which keeps the simulator's memory out of its own):
- * `{"cmd":"counts"}`, `{"cmd":"touch","resources":["tickets"],"fraction":0.01,"seed":1,"now":"ISO"}`.
+ * `{"cmd":"counts"}`, `{"cmd":"touch","resources":["tickets"],"fraction":0.01,"seed":1,"now":"ISO"}`,
+ * `{"cmd":"corrupt","resources":["projects"],"id":1,"field":"projecttimebudget","value":2}` (one
+ * record, as `HaloSimulator.corrupt`), `{"cmd":"webhook","ticketId":1}` (the webhook payload of a
+ * ticket as served, to be sent by the asker).
  */
 import { createInterface } from 'node:readline';
 import { generateIndependentDataset } from '../scenarios/independent';
@@ -84,6 +87,10 @@ async function main(): Promise<void> {
         fraction?: number;
         seed?: number;
         now?: string;
+        id?: number;
+        field?: string;
+        value?: unknown;
+        ticketId?: number;
       };
       if (command.cmd === 'counts') {
         const names = [
@@ -110,6 +117,22 @@ async function main(): Promise<void> {
           changed[r] = sim.touch(r, command.fraction ?? 0.01, command.seed ?? 1).length;
         }
         process.stdout.write(`${JSON.stringify({ changed })}\n`);
+      } else if (command.cmd === 'corrupt') {
+        try {
+          sim.corrupt(
+            command.resources?.[0] ?? '',
+            Number(command.id),
+            String(command.field),
+            command.value,
+          );
+          process.stdout.write(`${JSON.stringify({ ok: true })}\n`);
+        } catch (error) {
+          process.stdout.write(`${JSON.stringify({ error: (error as Error).message })}\n`);
+        }
+      } else if (command.cmd === 'webhook') {
+        process.stdout.write(
+          `${JSON.stringify({ payload: sim.webhookPayload(Number(command.ticketId)) })}\n`,
+        );
       } else {
         process.stdout.write(`${JSON.stringify({ error: `unknown command ${command.cmd}` })}\n`);
       }
