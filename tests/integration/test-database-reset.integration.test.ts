@@ -4,7 +4,7 @@
  * extra PostgreSQL pools a test opened.
  */
 import type { Db } from '../../src/store/db';
-import { testDatabases } from '../support/databases';
+import { reusedDatabase, testDatabases } from '../support/databases';
 
 /** Row counts of every table and the state of every sequence: equal for equal databases. */
 async function digest(db: Db): Promise<string> {
@@ -72,6 +72,24 @@ describe.each(testDatabases())('a reset test database ($name)', (target) => {
       await fresh.dispose();
       await used.dispose();
     }
+  });
+
+  describe('reused by a block', () => {
+    const reused = reusedDatabase(target);
+    test('each lease is the same database, empty again; one lease at a time', async () => {
+      const first = await reused.open();
+      await write(first.db);
+      await expect(reused.open()).rejects.toThrow(/still leased/);
+      await first.dispose();
+      const second = await reused.open();
+      try {
+        expect(second.db).toBe(first.db);
+        const rows = await second.db.query('SELECT 1 FROM role_assignments');
+        expect(rows).toEqual([]);
+      } finally {
+        await second.dispose();
+      }
+    });
   });
 
   if (target.name === 'postgres') {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { channelConversation, CountingSignal, FakeClock } from '../../../tests/bot/fakes';
 import { ConnectorDouble } from '../../../tests/support/connector-double';
-import { testDatabases } from '../../../tests/support/databases';
+import { reusedDatabase, testDatabases } from '../../../tests/support/databases';
 import { anEscalation } from '../../../tests/support/escalations';
 import { testDispatcher } from '../../../tests/support/test-dispatcher';
 import { outboxOn } from '../../notifications/outbox';
@@ -26,7 +26,9 @@ const actor = (haloAgentId: number | null, roles: Actor['roles'] = ['pm']): Acto
   haloAgentId,
 });
 
-describe.each(testDatabases())('escalation actions on $name', (target) => {
+describe.each(testDatabases())('escalation actions on $name', (database) => {
+  // One database for the block, reset for each test (tests/support/databases.ts).
+  const target = reusedDatabase(database);
   test('refuses a person who neither manages the project nor owns the escalation, and lets the PM act', async () => {
     const handle = await target.open();
     try {
@@ -85,7 +87,9 @@ describe.each(testDatabases())('escalation actions on $name', (target) => {
   });
 });
 
-describe.each(testDatabases())('an escalation click on $name', (target) => {
+describe.each(testDatabases())('an escalation click on $name', (database) => {
+  // One database for the block, reset for each test (tests/support/databases.ts).
+  const target = reusedDatabase(database);
   const click = (act: ActOnEscalation, serviceUrl: string) =>
     act.run({
       actor: actor(40),
