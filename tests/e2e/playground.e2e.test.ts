@@ -18,24 +18,6 @@ if (!available) {
   );
 }
 
-/**
- * The demo app both describe blocks talk to, started once for the file (a start is the full demo
- * sync and evaluation): the first block only reads (/health, the /gate form), so the walkthroughs
- * after it meet the state a fresh app has.
- */
-let sharedApp: Promise<RunningApp> | null = null;
-function demoApp(): Promise<RunningApp> {
-  sharedApp ??= startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'warn' }), {
-    database: { memory: true },
-    schedule: false,
-    logDestination: new Writable({ write: (_c, _e, done) => done() }),
-  });
-  return sharedApp;
-}
-afterAll(async () => {
-  await (await sharedApp?.catch(() => null))?.close();
-}, 60_000);
-
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -78,7 +60,11 @@ async function say(page: Page, text: string, marker: string): Promise<string> {
 
   beforeAll(async () => {
     mkdirSync(ARTEFACTS, { recursive: true });
-    app = await demoApp();
+    app = await startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'warn' }), {
+      database: { memory: true },
+      schedule: false,
+      logDestination: new Writable({ write: (_c, _e, done) => done() }),
+    });
     const port = await freePort();
     playground = spawn(
       process.execPath,
@@ -128,6 +114,7 @@ async function say(page: Page, text: string, marker: string): Promise<string> {
   afterAll(async () => {
     await browser?.close();
     playground?.kill('SIGTERM');
+    await app?.close();
   });
 
   test('types /health and sees the portfolio card', async () => {
@@ -263,8 +250,15 @@ async function cardShowing(page: Page, text: string): Promise<string> {
 
     beforeAll(async () => {
       mkdirSync(ARTEFACTS, { recursive: true });
-      app = await demoApp();
+      app = await startApp(loadConfig({ PORT: '0', HALO_SIM_PORT: '0', LOG_LEVEL: 'warn' }), {
+        database: { memory: true },
+        schedule: false,
+        logDestination: new Writable({ write: (_c, _e, done) => done() }),
+      });
     }, 180_000);
+    afterAll(async () => {
+      await app?.close();
+    });
 
     test('Megan requests a gate with /gate and the form; Adele approves it from /gates', async () => {
       const [target] = await app.db.query<{
