@@ -12,14 +12,16 @@ const path = require('node:path');
 
 /** Seconds per file, for files far slower than their size suggests. Keep the slowest listed. */
 const KNOWN_SECONDS = {
-  'tests/e2e/tab.e2e.test.ts': 160,
-  'tests/e2e/playground.e2e.test.ts': 140,
+  'tests/integration/halo-sync.integration.test.ts': 190,
+  'tests/e2e/playground.e2e.test.ts': 175,
+  'tests/e2e/tab.e2e.test.ts': 165,
+  'tests/e2e/contract-page.e2e.test.ts': 140,
   'tests/fuzz/api-fuzz.integration.test.ts': 120,
-  'tests/e2e/contract-page.e2e.test.ts': 80,
-  'tests/e2e/governance-page.e2e.test.ts': 80,
-  'tests/renewals/contract-page-api.integration.test.ts': 50,
-  'src/halo/halo-webhook.integration.test.ts': 40,
-  'tests/renewals/renewal-loop.integration.test.ts': 35,
+  'tests/e2e/governance-page.e2e.test.ts': 100,
+  'tests/renewals/governance-review.integration.test.ts': 65,
+  'tests/renewals/contract-page-api.integration.test.ts': 52,
+  'src/app/delivery/escalation-actions.integration.test.ts': 30,
+  'src/halo/halo-webhook.integration.test.ts': 30,
 };
 /** A size-based guess for the rest: about a second per kilobyte of test. */
 const MS_PER_BYTE = 1;
