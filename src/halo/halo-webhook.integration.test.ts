@@ -56,6 +56,14 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
       collapseAbove,
     });
 
+  // One database per engine, emptied before each test (as good as a fresh one, and far cheaper).
+  beforeAll(async () => {
+    handle = await target.open();
+  });
+  afterAll(async () => {
+    await handle.dispose();
+  });
+
   beforeEach(async () => {
     now = new Date('2026-11-23T08:00:00Z');
     sim = await startSimulator({
@@ -65,7 +73,7 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
       // Realistic, without the random 429s, so retries do not need real waits.
       realistic: { rateLimitChance: 0 },
     });
-    handle = await target.open();
+    await handle.reset();
     budget = new RequestBudget({ requests: 300, clock, sleep: async () => undefined });
     const client = new HaloClient({
       baseUrl: sim.url,
@@ -113,7 +121,6 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
   afterEach(async () => {
     server.close();
     await sim.close();
-    await handle.dispose();
   });
 
   const ticketIds = (n: number): number[] =>

@@ -1,10 +1,12 @@
-import { testDatabases } from '../../tests/support/databases';
+import { reusedDatabase, testDatabases } from '../../tests/support/databases';
 import { JobScheduler, type JobDefinition } from './job-scheduler';
 
 const silent = { info: () => undefined, error: () => undefined };
 const clock = { now: () => new Date('2026-11-23T06:00:00Z') };
 
-describe.each(testDatabases())('job scheduler on $name', (target) => {
+describe.each(testDatabases())('job scheduler on $name', (database) => {
+  // One database for the block, reset for each test (tests/support/databases.ts).
+  const target = reusedDatabase(database);
   test('runs an occurrence once and refuses a second claim for the same scheduled time', async () => {
     const handle = await target.open();
     try {

@@ -1,36 +1,18 @@
 import { testDatabases } from '../../tests/support/databases';
+import { anEscalation } from '../../tests/support/escalations';
 import type { Escalation } from '../domain/delivery/escalation';
 import { SqlEscalationHistory } from './delivery-escalation-history.repository';
 
 function escalation(id: string, openedAt: string, patch: Partial<Escalation> = {}): Escalation {
-  return {
+  return anEscalation({
     id,
-    projectId: '501',
-    clientId: '7',
-    cause: 'burn',
-    severity: 'medium',
-    status: 'open',
     openedAt,
-    updatedAt: openedAt,
-    closedAt: null,
-    ownerAgentId: '12',
-    mitigationOwnerAgentId: null,
     acknowledgeBy: openedAt,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    reescalatedAt: null,
-    snoozedUntil: null,
-    snoozeReason: null,
-    falsePositiveReason: null,
-    suppressedUntil: null,
-    incidentCommander: false,
-    shadow: false,
     lastValue: 0.08,
     lastScore: 70,
-    policyVersion: 1,
     events: [],
     ...patch,
-  };
+  });
 }
 
 describe.each(testDatabases())('escalation history on $name', (target) => {

@@ -1,10 +1,12 @@
-import { testDatabases } from '../../tests/support/databases';
+import { reusedDatabase, testDatabases } from '../../tests/support/databases';
 import { RequestBudget } from '../halo/request-budget';
 import { HaloRequestLogRepository } from './halo-request-log.repository';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 
-describe.each(testDatabases())('HaloPSA request log on $name', (target) => {
+describe.each(testDatabases())('HaloPSA request log on $name', (database) => {
+  // One database for the block, reset for each test (tests/support/databases.ts).
+  const target = reusedDatabase(database);
   test('keeps requests per tenant, moves one to its later time and forgets those past the window', async () => {
     const handle = await target.open();
     try {

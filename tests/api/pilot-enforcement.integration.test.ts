@@ -10,38 +10,22 @@ import { defaultPilot } from '../../src/app/settings/settings-views';
 import { pilotVerdict, type PilotVerdict } from '../../src/domain/shared/pilot';
 import { SqlTabSettings } from '../../src/store/tab-settings.repository';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
+import { anEscalation } from '../support/escalations';
 
 const TENANT = 'pilot-tenant';
 const NOW = new Date('2026-11-23T09:00:00Z');
 
 function decision(id: string, clientId: string, projectId: string): EscalationDecision {
-  const escalation: Escalation = {
+  const escalation: Escalation = anEscalation({
     id,
     projectId,
     clientId,
-    cause: 'burn',
-    severity: 'medium',
-    status: 'open',
     openedAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-    closedAt: null,
     ownerAgentId: null,
-    mitigationOwnerAgentId: null,
-    acknowledgeBy: '2026-11-24T09:00:00.000Z',
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    reescalatedAt: null,
-    snoozedUntil: null,
-    snoozeReason: null,
-    falsePositiveReason: null,
-    suppressedUntil: null,
-    incidentCommander: false,
-    shadow: false,
     lastValue: 0.3,
     lastScore: 40,
-    policyVersion: 1,
-    events: [{ at: NOW.toISOString(), by: 'engine', action: 'opened', note: null }],
-  };
+  });
+
   return {
     kind: 'open',
     escalation,

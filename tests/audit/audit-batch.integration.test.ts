@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { batchedAuditTrail } from '../../src/audit/audit-batch';
 import { AuditLog, verifyAuditChain } from '../../src/audit/audit-log';
 import type { Db } from '../../src/store/db';
-import { testDatabases } from '../support/databases';
+import { reusedDatabase, testDatabases } from '../support/databases';
 
 const TENANT = 'tenant-audit-batch';
 const clock = { now: () => new Date('2026-11-23T09:00:00.123Z') };
@@ -18,7 +18,9 @@ function counting(db: Db): { db: Db; transactions: () => number } {
   return { db: wrapped, transactions: () => count };
 }
 
-describe.each(testDatabases())('refusals audited in batches on $name', (target) => {
+describe.each(testDatabases())('refusals audited in batches on $name', (database) => {
+  // One database for the block, reset for each test (tests/support/databases.ts).
+  const target = reusedDatabase(database);
   test('fifty appends at once: every entry stored once, in a few turns behind the head, and the chain verifies', async () => {
     const handle = await target.open();
     try {

@@ -10,9 +10,9 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ContractDetailDto, DemoUsersDto, RenewalPipelineDto } from '../../src/api/dto';
 import type { RunningApp } from '../../src/main';
-import { buildTab } from '../../tab/build';
 import {
   ARTEFACTS,
+  buildTabOnce,
   chromiumAvailable,
   DEMO_AS_OF,
   launchLoopbackBrowser,
@@ -55,7 +55,7 @@ describe.each(tabTestDatabases())(
 
     beforeAll(async () => {
       mkdirSync(ARTEFACTS, { recursive: true });
-      await buildTab();
+      await buildTabOnce();
       ({ app, dispose } = await startDemoApp(dbUrl));
       const users = (await (await fetch(`${app.url}/api/v1/demo/users`)).json()) as DemoUsersDto;
       const pick = (persona: string) => users.items.find((u) => u.name === persona)!.signInEmail;

@@ -14,9 +14,9 @@ import {
 } from '../../src/domain/renewals';
 import type { RunningApp } from '../../src/main';
 import { GovernanceReviewRepository } from '../../src/store/governance-review.repository';
-import { buildTab } from '../../tab/build';
 import {
   ARTEFACTS,
+  buildTabOnce,
   chromiumAvailable,
   launchLoopbackBrowser,
   startDemoApp,
@@ -68,7 +68,7 @@ describe.each(tabTestDatabases())(
 
     beforeAll(async () => {
       mkdirSync(ARTEFACTS, { recursive: true });
-      await buildTab();
+      await buildTabOnce();
       ({ app, dispose } = await startDemoApp(dbUrl));
       const users = (await (await fetch(`${app.url}/api/v1/demo/users`)).json()) as DemoUsersDto;
       const pick = (persona: string) => users.items.find((u) => u.name === persona)!.signInEmail;

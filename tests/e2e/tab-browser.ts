@@ -12,6 +12,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { startApp, type RunningApp } from '../../src/main';
 import type { DatabaseTarget } from '../../src/store/open-db';
+import { buildTab, type TabBuild } from '../../tab/build';
 
 /** Debian's Chromium (`.ci/run` installs it). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -29,6 +30,16 @@ export function chromiumAvailable(suite: string): boolean {
   if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
   console.warn(`${CHROMIUM} is not installed: skipping ${suite} (apt-get install -y chromium).`);
   return false;
+}
+
+let tabBuild: Promise<TabBuild> | null = null;
+/**
+ * The tab's production build, made once per test file: a build takes seconds, and each database's
+ * run of a file serves the same one (the output is the same for the same sources).
+ */
+export function buildTabOnce(): Promise<TabBuild> {
+  tabBuild ??= buildTab();
+  return tabBuild;
 }
 
 /** The databases the suite runs on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */

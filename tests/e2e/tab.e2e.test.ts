@@ -21,9 +21,10 @@ import type { RunningApp } from '../../src/main';
 import { listen } from '../../src/server/http-server';
 import { mountStaticTab } from '../../src/server/static-tab';
 import { SqlDeliveryQueries } from '../../src/store/delivery-queries.repository';
-import { buildTab, type TabBuild } from '../../tab/build';
+import type { TabBuild } from '../../tab/build';
 import {
   ARTEFACTS,
+  buildTabOnce,
   chromiumAvailable,
   launchLoopbackBrowser,
   startDemoApp,
@@ -64,7 +65,7 @@ describe.each(tabTestDatabases())('the Teams tab in a browser ($name)', ({ name,
 
   beforeAll(async () => {
     mkdirSync(ARTEFACTS, { recursive: true });
-    built = await buildTab();
+    built = await buildTabOnce();
     ({ app, dispose } = await startDemoApp(dbUrl));
     const users = (await (await fetch(`${app.url}/api/v1/demo/users`)).json()) as DemoUsersDto;
     const adminUser = users.items.find((u) => u.roles.includes('admin'));

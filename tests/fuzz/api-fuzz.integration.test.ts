@@ -30,7 +30,22 @@ import {
 
 const ROOT = join(__dirname, '../..');
 const SEED = 16_016;
-const RUNS = 200;
+/**
+ * Cases per route, verb and surface: 200 (issue 16's floor), or FUZZ_RUNS for a deeper local run
+ * (`FUZZ_RUNS=2000 npm run jest -- tests/fuzz/api-fuzz`). A case costs a request (3-60 ms by route on
+ * the loaded 2-core machine); the app is started once for the file.
+ */
+const RUNS = fuzzRuns(process.env.FUZZ_RUNS);
+
+function fuzzRuns(value: string | undefined): number {
+  if (value === undefined || value === '') return 200;
+  const runs = Number(value);
+  if (!Number.isSafeInteger(runs) || runs < 1)
+    throw new Error(`FUZZ_RUNS=${value}: a whole number ≥ 1`);
+  return runs;
+}
+/** Each fuzz test's time limit, grown with the runs. */
+const FUZZ_TIMEOUT = 120_000 * Math.max(1, RUNS / 200);
 
 const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -216,36 +231,40 @@ describe('hostile inputs never hurt (fuzz)', () => {
       );
       await alive();
     },
-    120_000,
+    FUZZ_TIMEOUT,
   );
 
   const basic = `Basic ${Buffer.from('halo:demo-webhook').toString('base64')}`;
-  test('POST /api/halo/webhook: never 5xx, refused deliveries store nothing', async () => {
-    const delivery = fc.oneof(
-      hostileBody(['id', 'event', 'object_id', 'ticket']),
-      fc.record({ id: hostileValue, event: hostileValue, object_id: hostileValue }),
-      fc.record({ id: hostileValue, ticket: fc.record({ id: hostileValue }) }),
-    );
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(delivery, fc.array(delivery, { maxLength: 3 })), async (body) => {
-        const rowsBefore = await before();
-        const response = await fetch(`${app.url}/api/halo/webhook`, {
-          method: 'POST',
-          headers: { authorization: basic, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-        await response.text();
-        if (response.status >= 500)
-          fivexx.push(`webhook ${response.status} ${stringify(body).slice(0, 200)}`);
-        expect(response.status).toBeLessThan(500);
-        const moved = await after(rowsBefore);
-        if (response.status >= 400)
-          expect(moved).toEqual({ changed: false, rows: expect.any(String) });
-      }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
-    );
-    await alive();
-  }, 120_000);
+  test(
+    'POST /api/halo/webhook: never 5xx, refused deliveries store nothing',
+    async () => {
+      const delivery = fc.oneof(
+        hostileBody(['id', 'event', 'object_id', 'ticket']),
+        fc.record({ id: hostileValue, event: hostileValue, object_id: hostileValue }),
+        fc.record({ id: hostileValue, ticket: fc.record({ id: hostileValue }) }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(delivery, fc.array(delivery, { maxLength: 3 })), async (body) => {
+          const rowsBefore = await before();
+          const response = await fetch(`${app.url}/api/halo/webhook`, {
+            method: 'POST',
+            headers: { authorization: basic, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          await response.text();
+          if (response.status >= 500)
+            fivexx.push(`webhook ${response.status} ${stringify(body).slice(0, 200)}`);
+          expect(response.status).toBeLessThan(500);
+          const moved = await after(rowsBefore);
+          if (response.status >= 400)
+            expect(moved).toEqual({ changed: false, rows: expect.any(String) });
+        }),
+        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      );
+      await alive();
+    },
+    FUZZ_TIMEOUT,
+  );
 
   const dataKeys = [
     'gateId',
@@ -331,41 +350,45 @@ describe('hostile inputs never hurt (fuzz)', () => {
       );
       await alive();
     },
-    120_000,
+    FUZZ_TIMEOUT,
   );
 
-  test('message activities: no from, text as an object, hostile commands — never 5xx', async () => {
-    const commands = ['/health', '/renewals', '/report', '/gates', '/subscribe', '/help', ''];
-    const text = fc.oneof(
-      hostileValue,
-      fc.tuple(fc.constantFrom(...commands), hostileSegment).map(([c, a]) => `${c} ${a}`),
-    );
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...users.map((u) => u.aadObjectId)),
-        text,
-        fc.constantFrom('keep', 'no-from', 'from-null', 'from-string', 'no-conversation'),
-        async (aad, messageText, shape) => {
-          const base: Record<string, unknown> = activity(aad, {
-            type: 'message',
-            text: messageText,
-          });
-          if (shape === 'no-from') delete base.from;
-          if (shape === 'from-null') base.from = null;
-          if (shape === 'from-string') base.from = 'someone';
-          if (shape === 'no-conversation') delete base.conversation;
-          const sent = connector.requests.length;
-          const r = await postBot(base);
-          const replies = connector.requests.slice(sent).map((q) => JSON.stringify(q.body));
-          const failed =
-            r.status >= 500 || replies.some((t) => t.includes('Sorry, that did not work'));
-          if (failed)
-            fivexx.push(`message ${shape} ${r.status} ${stringify(messageText).slice(0, 200)}`);
-          expect(failed).toBe(false);
-        },
-      ),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
-    );
-    await alive();
-  }, 120_000);
+  test(
+    'message activities: no from, text as an object, hostile commands — never 5xx',
+    async () => {
+      const commands = ['/health', '/renewals', '/report', '/gates', '/subscribe', '/help', ''];
+      const text = fc.oneof(
+        hostileValue,
+        fc.tuple(fc.constantFrom(...commands), hostileSegment).map(([c, a]) => `${c} ${a}`),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...users.map((u) => u.aadObjectId)),
+          text,
+          fc.constantFrom('keep', 'no-from', 'from-null', 'from-string', 'no-conversation'),
+          async (aad, messageText, shape) => {
+            const base: Record<string, unknown> = activity(aad, {
+              type: 'message',
+              text: messageText,
+            });
+            if (shape === 'no-from') delete base.from;
+            if (shape === 'from-null') base.from = null;
+            if (shape === 'from-string') base.from = 'someone';
+            if (shape === 'no-conversation') delete base.conversation;
+            const sent = connector.requests.length;
+            const r = await postBot(base);
+            const replies = connector.requests.slice(sent).map((q) => JSON.stringify(q.body));
+            const failed =
+              r.status >= 500 || replies.some((t) => t.includes('Sorry, that did not work'));
+            if (failed)
+              fivexx.push(`message ${shape} ${r.status} ${stringify(messageText).slice(0, 200)}`);
+            expect(failed).toBe(false);
+          },
+        ),
+        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      );
+      await alive();
+    },
+    FUZZ_TIMEOUT,
+  );
 });

@@ -29,16 +29,20 @@ describe.each(testDatabases())('gate cards under the pilot settings ($name)', (d
   let clock: FakeClock;
   let gates: GateUseCases;
 
-  beforeEach(async () => {
+  // One database per engine for the file, emptied before each test (as a fresh one, far cheaper).
+  beforeAll(async () => {
     handle = await database.open();
+  });
+  afterAll(async () => {
+    await handle?.dispose();
+  });
+  beforeEach(async () => {
+    await handle.reset();
     db = handle.db;
     clock = new FakeClock();
     await seedGateWorld(db, TENANT);
     await routeGates(db, TENANT, 'http://127.0.0.1:9/connector/', clock.now());
     gates = gateService(db, TENANT, clock);
-  });
-  afterEach(async () => {
-    await handle.dispose();
   });
 
   async function savePilot(patch: Partial<PilotScope>): Promise<void> {

@@ -14,6 +14,7 @@ import { SqlEscalationRecords } from '../../src/store/escalation-records.reposit
 import { HaloMirrorRepository, type MirrorRecord } from '../../src/store/halo-mirror.repository';
 import { FakeClock } from '../bot/fakes';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
+import { anEscalation } from '../support/escalations';
 
 const TENANT = 'tenant-escalation-race';
 const PROJECT = 610;
@@ -33,33 +34,14 @@ const rec = (data: Record<string, unknown>): MirrorRecord => ({
 
 /** An open escalation, as the engine opened it. */
 function openEscalation(cause: Escalation['cause'], at: string): Escalation {
-  return {
+  return anEscalation({
     id: `esc-${PROJECT}-${cause}`,
     projectId: String(PROJECT),
-    clientId: '7',
     cause,
-    severity: 'medium',
-    status: 'open',
     openedAt: at,
-    updatedAt: at,
-    closedAt: null,
     ownerAgentId: '5',
-    mitigationOwnerAgentId: null,
     acknowledgeBy: '2025-03-20T09:00:00.000Z',
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    reescalatedAt: null,
-    snoozedUntil: null,
-    snoozeReason: null,
-    falsePositiveReason: null,
-    suppressedUntil: null,
-    incidentCommander: false,
-    shadow: false,
-    lastValue: null,
-    lastScore: 50,
-    policyVersion: 1,
-    events: [{ at, by: 'engine', action: 'opened', note: null }],
-  };
+  });
 }
 
 describe.each(testDatabases())(

@@ -90,6 +90,13 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
   let sim: HaloSimulator;
   let handle: TestDatabaseHandle;
 
+  // One database per engine for the file, emptied before each test (as a fresh one, far cheaper).
+  beforeAll(async () => {
+    handle = await target.open();
+  });
+  afterAll(async () => {
+    await handle?.dispose();
+  });
   beforeEach(async () => {
     sim = await startSimulator({
       dataset: structuredClone(dataset),
@@ -97,11 +104,10 @@ describe.each(testDatabases())('HaloPSA sync into $name', (target) => {
       clock: { now: () => new Date('2026-11-23T08:00:00Z') },
     });
     currentSim = sim;
-    handle = await target.open();
+    await handle.reset();
   });
   afterEach(async () => {
     await sim.close();
-    await handle.dispose();
   });
 
   test('a full sync leaves the store holding exactly the simulator records (counts and checksums)', async () => {

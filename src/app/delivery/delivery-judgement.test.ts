@@ -1,4 +1,5 @@
 import type { DeliveryHistory } from '../../domain/delivery/delivery-history';
+import { anEscalation } from '../../../tests/support/escalations';
 import type { Escalation } from '../../domain/delivery/escalation';
 import type { Clock } from '../../shared/clock';
 import { InMemoryDeliveryHistory } from '../../../tests/support/in-memory-delivery-history';
@@ -77,34 +78,20 @@ function escalation(
   patch: Partial<Escalation> = {},
 ): Escalation {
   const at = `${openedOn}T06:00:00.000Z`;
-  return {
+  return anEscalation({
     id: `${projectId}:schedule:${at}`,
     projectId,
     clientId: '9',
     cause: 'schedule',
-    severity: 'medium',
     status: 'resolved',
     openedAt: at,
-    updatedAt: at,
-    closedAt: null,
     ownerAgentId: '5',
-    mitigationOwnerAgentId: null,
     acknowledgeBy: at,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    reescalatedAt: null,
-    snoozedUntil: null,
-    snoozeReason: null,
-    falsePositiveReason: null,
-    suppressedUntil: null,
-    incidentCommander: false,
-    shadow: false,
     lastValue: 3,
     lastScore: 70,
-    policyVersion: 1,
     events: [],
     ...patch,
-  };
+  });
 }
 
 class FakeEscalations implements EscalationHistory {

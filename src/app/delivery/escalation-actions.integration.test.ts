@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { channelConversation, CountingSignal, FakeClock } from '../../../tests/bot/fakes';
 import { ConnectorDouble } from '../../../tests/support/connector-double';
-import { testDatabases } from '../../../tests/support/databases';
+import { reusedDatabase, testDatabases } from '../../../tests/support/databases';
+import { anEscalation } from '../../../tests/support/escalations';
 import { testDispatcher } from '../../../tests/support/test-dispatcher';
 import { outboxOn } from '../../notifications/outbox';
 import { botActionLogOn } from '../../store/action-log.repository';
@@ -15,33 +16,7 @@ import { EscalationActionsService } from './escalation-actions';
 const TENANT = 't1';
 const now = () => new Date('2026-11-23T09:00:00Z');
 
-const escalation: Escalation = {
-  id: '501:burn:2026-11-20T06:00:00.000Z',
-  projectId: '501',
-  clientId: '7',
-  cause: 'burn',
-  severity: 'medium',
-  status: 'open',
-  openedAt: '2026-11-20T06:00:00.000Z',
-  updatedAt: '2026-11-20T06:00:00.000Z',
-  closedAt: null,
-  ownerAgentId: '12',
-  mitigationOwnerAgentId: null,
-  acknowledgeBy: '2026-11-21T06:00:00.000Z',
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  reescalatedAt: null,
-  snoozedUntil: null,
-  snoozeReason: null,
-  falsePositiveReason: null,
-  suppressedUntil: null,
-  incidentCommander: false,
-  shadow: false,
-  lastValue: 0.18,
-  lastScore: 64,
-  policyVersion: 1,
-  events: [{ at: '2026-11-20T06:00:00.000Z', by: 'engine', action: 'opened', note: null }],
-};
+const escalation: Escalation = anEscalation({ lastValue: 0.18, lastScore: 64 });
 
 const actor = (haloAgentId: number | null, roles: Actor['roles'] = ['pm']): Actor => ({
   aadObjectId: `aad-${haloAgentId}`,
@@ -51,7 +26,9 @@ const actor = (haloAgentId: number | null, roles: Actor['roles'] = ['pm']): Acto
   haloAgentId,
 });
 
-describe.each(testDatabases())('escalation actions on $name', (target) => {
+describe.each(testDatabases())('escalation actions on $name', (database) => {
+  // One database for the block, reset for each test (tests/support/databases.ts).
+  const target = reusedDatabase(database);
   test('refuses a person who neither manages the project nor owns the escalation, and lets the PM act', async () => {
     const handle = await target.open();
     try {
@@ -110,7 +87,9 @@ describe.each(testDatabases())('escalation actions on $name', (target) => {
   });
 });
 
-describe.each(testDatabases())('an escalation click on $name', (target) => {
+describe.each(testDatabases())('an escalation click on $name', (database) => {
+  // One database for the block, reset for each test (tests/support/databases.ts).
+  const target = reusedDatabase(database);
   const click = (act: ActOnEscalation, serviceUrl: string) =>
     act.run({
       actor: actor(40),

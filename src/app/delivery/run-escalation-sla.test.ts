@@ -1,3 +1,4 @@
+import { anEscalation } from '../../../tests/support/escalations';
 import type { Escalation, EscalationDecision } from '../../domain/delivery/escalation';
 import { assessProject } from '../../domain/delivery/health-score';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicyConfig } from '../../domain/delivery/policy';
@@ -12,34 +13,16 @@ const assessment = assessProject(
 );
 
 function escalation(patch: Partial<Escalation> = {}): Escalation {
-  return {
-    id: `501:burn:${OPENED}`,
-    projectId: '501',
-    clientId: '7',
-    cause: 'burn',
-    severity: 'high',
-    status: 'open',
+  return anEscalation({
     openedAt: OPENED,
-    updatedAt: OPENED,
-    closedAt: null,
+    severity: 'high',
     ownerAgentId: '40',
-    mitigationOwnerAgentId: null,
     acknowledgeBy: '2026-11-23T13:00:00.000Z',
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    reescalatedAt: null,
-    snoozedUntil: null,
-    snoozeReason: null,
-    falsePositiveReason: null,
-    suppressedUntil: null,
     incidentCommander: true,
-    shadow: false,
     lastValue: 0.3,
     lastScore: 40,
-    policyVersion: 1,
-    events: [{ at: OPENED, by: 'engine', action: 'opened', note: null }],
     ...patch,
-  };
+  });
 }
 
 /** The escalations table in memory; a unit of work reads the current row, as the lock would. */
