@@ -344,7 +344,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       ftpsState: 'Disabled'
       healthCheckPath: '/healthz'
       // The artefact is built before the upload (npm run build:artifact): the server only starts it.
-      appCommandLine: 'node dist/main.js'
+      appCommandLine: 'node --max-old-space-size=320 dist/main.js'
       appSettings: concat([
         {
           name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'

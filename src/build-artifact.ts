@@ -32,7 +32,7 @@ export async function buildArtifact(outDir: string): Promise<string[]> {
     unknown
   >;
   // App Service runs `npm start` unless told otherwise: in the artefact that is the compiled server.
-  manifest.scripts = { start: 'node dist/main.js' };
+  manifest.scripts = { start: 'node --max-old-space-size=320 dist/main.js' };
   await writeFile(path.join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await copyFile(path.join(ROOT, 'package-lock.json'), path.join(outDir, 'package-lock.json'));
   await copyFile(path.join(ROOT, '.npmrc'), path.join(outDir, '.npmrc'));

@@ -14,6 +14,7 @@
  */
 import { HALO_READ_SCOPES } from '../halo/halo-scopes';
 import { spawn } from 'node:child_process';
+import { APP_HEAP_FLAG } from './app-heap';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -180,7 +181,12 @@ type LatencyPhaseResult = WebhookPhaseResult & {
 async function latencyProcess(args: readonly string[]): Promise<unknown> {
   const child = spawn(
     process.execPath,
-    [require.resolve('tsx/cli'), path.join(__dirname, 'bot-latency-cli.ts'), ...args],
+    [
+      APP_HEAP_FLAG,
+      require.resolve('tsx/cli'),
+      path.join(__dirname, 'bot-latency-cli.ts'),
+      ...args,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -211,6 +217,7 @@ async function runWebhookBurstPhase(
   const child = spawn(
     process.execPath,
     [
+      APP_HEAP_FLAG,
       require.resolve('tsx/cli'),
       path.join(__dirname, 'webhook-burst-cli.ts'),
       '--deliveries',
