@@ -13,16 +13,16 @@
  * (`--out` to change it) and a Markdown summary table to stderr.
  */
 import { HALO_READ_SCOPES } from '../halo/halo-scopes';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
+import type { Interface } from 'node:readline';
 import { HaloClient } from '../halo/halo-client';
 import { HaloSync } from '../halo/halo-sync';
 import type { Db } from '../store/db';
 import { migrate } from '../store/migrate';
-import { openPglite } from '../store/pglite-db';
+import { openDatabase, type DatabaseTarget } from '../store/open-db';
 import { openPostgres } from '../store/pg-db';
 import { postgresSchema } from './bench-schema';
 import { measureTabApiProjects } from './tab-api-latency';
@@ -35,11 +35,13 @@ import {
   type EvaluationGrowth,
   type EvaluationMeasure,
 } from './evaluation-growth';
+import { nextLine, runJsonLineProcess, startTsx } from './json-line-process';
+import { BENCH_PAGE_SIZE, loadScaledInChild } from './scaled-load';
 import type { WebhookBurstResult } from './webhook-burst';
 import type { WebhookLatency, WebhookRound } from './webhook-latency';
 
 const TENANT = 'bench';
-const PAGE_SIZE = 1000;
+const PAGE_SIZE = BENCH_PAGE_SIZE;
 const BUDGET_PER_5_MIN = 300;
 const silent = {
   info: () => undefined,
@@ -132,28 +134,19 @@ class SimulatorProcess {
     asOf: string,
     scale = 1,
   ): Promise<SimulatorProcess> {
-    const tsx = require.resolve('tsx/cli');
-    const child = spawn(
-      process.execPath,
-      [
-        tsx,
-        path.join(__dirname, '../halo/simulator/cli.ts'),
-        '--profile',
-        profile,
-        '--seed',
-        String(seed),
-        '--port',
-        '0',
-        '--as-of',
-        asOf,
-        '--control',
-        'stdin',
-        ...(scale === 1 ? [] : ['--scale', String(scale)]),
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    const lines = createInterface({ input: child.stdout });
+    const { child, lines } = startTsx(path.join(__dirname, '../halo/simulator/cli.ts'), [
+      '--profile',
+      profile,
+      '--seed',
+      String(seed),
+      '--port',
+      '0',
+      '--as-of',
+      asOf,
+      '--control',
+      'stdin',
+      ...(scale === 1 ? [] : ['--scale', String(scale)]),
+    ]);
     const first = await nextLine(lines);
     const started = JSON.parse(first) as { url: string; generatedMs: number; rssMb: number };
     log(
@@ -173,16 +166,24 @@ class SimulatorProcess {
   }
 }
 
-function nextLine(lines: Interface): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onLine = (line: string) => {
-      lines.off('close', onClose);
-      resolve(line);
-    };
-    const onClose = () => reject(new Error('simulator exited'));
-    lines.once('line', onLine);
-    lines.once('close', onClose);
-  });
+/**
+ * Where a fresh database for the bench lives: a new schema of PostgreSQL (BENCH_DATABASE_URL,
+ * default the local server), or a PGlite folder on disk when none is reachable; and how to drop it.
+ */
+async function benchTarget(): Promise<{
+  target: DatabaseTarget;
+  engine: 'postgres' | 'pglite';
+  drop: () => Promise<void>;
+}> {
+  const postgres = await postgresSchema();
+  if (postgres) return { target: { url: postgres.url }, engine: 'postgres', drop: postgres.drop };
+  log('PostgreSQL not reachable; using PGlite on disk');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ct-bench-'));
+  return {
+    target: { dataDir: dir },
+    engine: 'pglite',
+    drop: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A fresh database for the run, and how to throw it away. */
@@ -193,33 +194,30 @@ async function openBenchDatabase(): Promise<{
   engine: string;
   dispose: () => Promise<void>;
 }> {
-  const postgres = await postgresSchema();
-  if (postgres) {
-    const db = openPostgres(postgres.url, 4);
+  const { target, engine, drop } = await benchTarget();
+  if ('url' in target) {
+    const db = openPostgres(target.url, 4);
     await migrate(db);
-    const servingDb = openPostgres(postgres.url);
+    const servingDb = openPostgres(target.url);
     return {
       db,
       servingDb,
-      engine: 'postgres',
+      engine,
       dispose: async () => {
         await servingDb.close();
         await db.close();
-        await postgres.drop();
+        await drop();
       },
     };
   }
-  log('PostgreSQL not reachable; using PGlite on disk');
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'ct-bench-'));
-  const db = await openPglite(dir);
-  await migrate(db);
+  const db = await openDatabase(target);
   return {
     db,
     servingDb: db,
-    engine: 'pglite',
+    engine,
     dispose: async () => {
       await db.close();
-      await rm(dir, { recursive: true, force: true });
+      await drop();
     },
   };
 }
@@ -240,17 +238,8 @@ type LatencyPhaseResult = WebhookPhaseResult & {
 };
 
 /** Runs bot-latency-cli.ts (with `args`) in a child process and parses its one JSON line. */
-async function latencyProcess(args: readonly string[]): Promise<unknown> {
-  const child = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), path.join(__dirname, 'bot-latency-cli.ts'), ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  const line = await nextLine(createInterface({ input: child.stdout }));
-  return JSON.parse(line);
+function latencyProcess(args: readonly string[]): Promise<unknown> {
+  return runJsonLineProcess(path.join(__dirname, 'bot-latency-cli.ts'), args);
 }
 
 /** The whole bot-latency phase. */
@@ -271,21 +260,12 @@ async function runWebhookBurstPhase(
   deliveries: number,
   sendOverSeconds: number,
 ): Promise<BurstPhaseResult> {
-  const child = spawn(
-    process.execPath,
-    [
-      require.resolve('tsx/cli'),
-      path.join(__dirname, 'webhook-burst-cli.ts'),
-      '--deliveries',
-      String(deliveries),
-      '--send-over-seconds',
-      String(sendOverSeconds),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  const line = await nextLine(createInterface({ input: child.stdout }));
-  return JSON.parse(line);
+  return runJsonLineProcess(path.join(__dirname, 'webhook-burst-cli.ts'), [
+    '--deliveries',
+    String(deliveries),
+    '--send-over-seconds',
+    String(sendOverSeconds),
+  ]);
 }
 
 /**
@@ -461,7 +441,7 @@ function growthFigures(g: EvaluationGrowth): Record<string, Figure> {
       first.msPerProject,
       'ratio <= 1.3',
       'ms/project',
-      `full evaluation time per project at ${last.projects} over ${first.projects} projects (${sizes}); each size is the large profile scaled (clients, contracts, tickets, timesheets alike), fully synced over HTTP into a fresh database`,
+      `full evaluation time per project at ${last.projects} over ${first.projects} projects (${sizes}); each size is the large profile scaled (clients, contracts, tickets, timesheets alike), loaded into a fresh database by the app's full sync reading the generated pages in a child process (no HTTP)`,
     ),
     evaluationPeakRssLargest: figure(
       last.evaluationPeakRssMb,
@@ -539,8 +519,12 @@ async function main(): Promise<void> {
   const asOf = new Date().toISOString().slice(0, 10);
   const growth = () =>
     evaluationGrowth({
-      startSimulator: (scale) => SimulatorProcess.start('large', 1, asOf, scale),
-      openDatabase: openBenchDatabase,
+      loadScaled: (scale, target) =>
+        loadScaledInChild({ scale, seed: 1, asOf, tenantId: TENANT, target }),
+      scratchDatabase: async () => {
+        const { target, drop } = await benchTarget();
+        return { target, open: () => openDatabase(target), drop };
+      },
       tenantId: TENANT,
       asOf,
       log,

@@ -2,8 +2,8 @@
  * The benchmark's evaluation figures: the full evaluation (every project's health, every live
  * contract's readiness) from the database against one plain SQL aggregation over the same tables,
  * with the resident memory the process reached meanwhile; and how the evaluation's cost grows with
- * the portfolio (time per project at 500, 2,000 and 8,000 projects, each a fresh database fully
- * synced over HTTP from the large profile scaled to that size).
+ * the portfolio (time per project at 500, 2,000 and 8,000 projects, each a fresh database loaded
+ * with the large profile scaled to that size by the app's sync, in a child process: `scaled-load.ts`).
  */
 import { assessAllContracts } from '../app/renewals/evaluate-renewals';
 import { deliveryHistoryByScope } from '../app/delivery/delivery-history-scopes';
@@ -11,26 +11,16 @@ import { buildProjectFacts } from '../domain/delivery/build-project-facts';
 import { assessProject } from '../domain/delivery/health-score';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
 import { DEFAULT_RENEWAL_POLICY } from '../domain/renewals/renewal-policy';
-import { HALO_READ_SCOPES } from '../halo/halo-scopes';
-import { HaloClient } from '../halo/halo-client';
-import { HaloSync } from '../halo/halo-sync';
 import type { Db } from '../store/db';
+import type { DatabaseTarget } from '../store/open-db';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
+import { LARGE_PROJECTS, type ScaledLoad } from './scaled-load';
 
-/** Projects of the large profile at scale 1. */
-const LARGE_PROJECTS = 2000;
 /** Evaluations per portfolio size (the point is their median). */
 const ROUNDS = 3;
 /** The portfolio sizes of the growth figure. */
 export const GROWTH_PROJECTS = [500, 2000, 8000] as const;
-
-const silent = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  debug: () => undefined,
-};
 
 /** One full evaluation against its SQL floor. */
 export interface EvaluationMeasure {
@@ -118,22 +108,21 @@ export async function measureEvaluation(
   };
 }
 
-/** A running simulator serving the large profile at some scale. */
-export interface ScaledSimulator {
-  url: string;
-  stop(): void;
-}
-
-/** A fresh database for one point, and how to throw it away. */
+/** A fresh database for one point: where it is (for the loading child), opening it, dropping it. */
 export interface ScratchDatabase {
-  db: Db;
-  dispose(): Promise<void>;
+  target: DatabaseTarget;
+  open(): Promise<Db>;
+  drop(): Promise<void>;
 }
 
 /** One point of the growth figure. */
 export interface GrowthPoint extends EvaluationMeasure {
   targetProjects: number;
+  /** The loading child's sync of the scaled dataset (generation not included). */
   syncMs: number;
+  generatedMs: number;
+  /** The loading child's peak RSS (not the app's evaluation: a bench helper). */
+  loadPeakRssMb: number;
   msPerProject: number;
 }
 
@@ -143,36 +132,16 @@ export interface EvaluationGrowth {
   perProjectRatio: number;
 }
 
-/** Full sync of the simulator at `url` into `db` (the same HaloSync the app runs). */
-async function syncAll(url: string, db: Db, tenantId: string): Promise<number> {
-  const client = new HaloClient({
-    baseUrl: url,
-    clientId: 'demo',
-    clientSecret: 'demo',
-    scopes: [...HALO_READ_SCOPES],
-    pageSize: 1000,
-    budget: { requests: 10_000_000, windowMs: 300_000 },
-    logger: silent,
-  });
-  const sync = new HaloSync({
-    db,
-    reader: client,
-    tenantId,
-    clock: { now: () => new Date() },
-    logger: silent,
-  });
-  return (await timed(() => sync.run('full'))).ms;
-}
-
 /**
  * Time per project of the full evaluation at each portfolio size: the large profile scaled to
- * `projects / 2,000` (clients, contracts, tickets and timesheets scale alike), synced over HTTP
- * into a fresh database, evaluated three times (the median counts); each point's database and simulator are dropped before
- * the next.
+ * `projects / 2,000` (clients, contracts, tickets and timesheets scale alike), loaded into a fresh
+ * database by a child process (the app's HaloSync reading the generated pages in process), evaluated
+ * three times (the median counts); each point's database is dropped before the next.
  */
 export async function evaluationGrowth(deps: {
-  startSimulator: (scale: number) => Promise<ScaledSimulator>;
-  openDatabase: () => Promise<ScratchDatabase>;
+  /** Generates the scaled dataset and syncs it into `target`, in another process. */
+  loadScaled: (scale: number, target: DatabaseTarget) => Promise<ScaledLoad>;
+  scratchDatabase: () => Promise<ScratchDatabase>;
   tenantId: string;
   asOf: string;
   log: (message: string) => void;
@@ -180,34 +149,38 @@ export async function evaluationGrowth(deps: {
 }): Promise<EvaluationGrowth> {
   const points: GrowthPoint[] = [];
   for (const targetProjects of deps.sizes ?? GROWTH_PROJECTS) {
-    const sim = await deps.startSimulator(targetProjects / LARGE_PROJECTS);
+    const scratch = await deps.scratchDatabase();
     try {
-      const scratch = await deps.openDatabase();
+      const load = await deps.loadScaled(targetProjects / LARGE_PROJECTS, scratch.target);
+      deps.log(
+        `growth: ${targetProjects} projects generated in ${Math.round(load.generatedMs / 1000)} s and loaded in ${Math.round(load.syncMs / 1000)} s (${load.pages} pages, ${Object.values(load.records).reduce((a, b) => a + b, 0)} records; loader's peak RSS ${load.peakRssMb} MB)`,
+      );
+      const db = await scratch.open();
       try {
-        const syncMs = await syncAll(sim.url, scratch.db, deps.tenantId);
-        sim.stop();
         // The machine may be shared: the median of three evaluations of the same database.
         const rounds: EvaluationMeasure[] = [];
         for (let i = 0; i < ROUNDS; i += 1) {
-          rounds.push(await measureEvaluation(scratch.db, deps.tenantId, deps.asOf));
+          rounds.push(await measureEvaluation(db, deps.tenantId, deps.asOf));
         }
         rounds.sort((a, b) => a.evaluationMs - b.evaluationMs);
         const measure = rounds[Math.floor(ROUNDS / 2)]!;
         const point: GrowthPoint = {
           targetProjects,
-          syncMs,
+          syncMs: load.syncMs,
+          generatedMs: load.generatedMs,
+          loadPeakRssMb: load.peakRssMb,
           ...measure,
           msPerProject: measure.evaluationMs / Math.max(1, measure.projects),
         };
         deps.log(
-          `growth (median of ${ROUNDS}: ${rounds.map((r) => Math.round(r.evaluationMs)).join('/')} ms): ${point.projects} projects, ${point.contracts} contracts: evaluation ${Math.round(point.evaluationMs)} ms (${point.msPerProject.toFixed(2)} ms/project; plain SQL ${Math.round(point.referenceMs)} ms; peak RSS ${Math.round(point.evaluationPeakRssMb)} MB; sync ${Math.round(syncMs / 1000)} s)`,
+          `growth (median of ${ROUNDS}: ${rounds.map((r) => Math.round(r.evaluationMs)).join('/')} ms): ${point.projects} projects, ${point.contracts} contracts: evaluation ${Math.round(point.evaluationMs)} ms (${point.msPerProject.toFixed(2)} ms/project; plain SQL ${Math.round(point.referenceMs)} ms; peak RSS ${Math.round(point.evaluationPeakRssMb)} MB)`,
         );
         points.push(point);
       } finally {
-        await scratch.dispose();
+        await db.close();
       }
     } finally {
-      sim.stop();
+      await scratch.drop();
     }
   }
   const first = points[0];
