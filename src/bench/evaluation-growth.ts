@@ -15,6 +15,9 @@ import type { Db } from '../store/db';
 import type { DatabaseTarget } from '../store/open-db';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
+import path from 'node:path';
+import { snapshotAtHeap, type HeapSnapshotRequest, type HeapSummary } from './heap-snapshot';
+import { runJsonLineProcess } from './json-line-process';
 import { LARGE_PROJECTS, type ScaledLoad } from './scaled-load';
 
 /** Evaluations per portfolio size (the point is their median). */
@@ -32,18 +35,30 @@ export interface EvaluationMeasure {
   referenceMs: number;
   /** Highest resident memory sampled while the evaluation ran (MB). */
   evaluationPeakRssMb: number;
+  /** Highest V8 heap in use sampled meanwhile (MB; garbage not yet collected included). */
+  evaluationPeakHeapUsedMb: number;
 }
 
-/** Peak RSS over a stretch of work, sampled every 20 ms (maxRSS cannot be reset per phase). */
-async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
+/**
+ * Peak RSS and heap in use over a stretch of work, sampled every 20 ms (maxRSS cannot be reset per
+ * phase).
+ */
+async function withPeakMemory<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; peakRssMb: number; peakHeapUsedMb: number }> {
+  let rss = 0;
+  let heap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    rss = Math.max(rss, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  };
+  sample();
+  const timer = setInterval(sample, 20);
   try {
     const result = await fn();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, peakMb: peak / 1048576 };
+    sample();
+    return { result, peakRssMb: rss / 1048576, peakHeapUsedMb: heap / 1048576 };
   } finally {
     clearInterval(timer);
   }
@@ -76,36 +91,69 @@ export async function measureEvaluation(
       [tenantId],
     );
   });
-  const started = process.hrtime.bigint();
-  const evaluation = await withPeakRss(() =>
-    timed(async () => {
-      // One project scope's history at a time, as the daily job loads it.
-      let projects = 0;
-      const reader = new SqlDeliveryHistoryReader(db);
-      for await (const { history, projects: scope } of deliveryHistoryByScope(reader, tenantId)) {
-        for (const project of scope.values()) {
-          const facts = buildProjectFacts(project, history, asOf);
-          if (facts === null) continue;
-          assessProject(facts, DEFAULT_DELIVERY_POLICY);
-          projects += 1;
-        }
-      }
-      const deliveryMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const contracts = await assessAllContracts(
-        new SqlRenewalHistoryReader(db),
-        tenantId,
-        asOf,
-        DEFAULT_RENEWAL_POLICY,
-      );
-      return { projects, contracts, deliveryMs };
-    }),
+  const evaluation = await withPeakMemory(() =>
+    timed(() => evaluateEverything(db, tenantId, asOf)),
   );
   return {
     ...evaluation.result.result,
     evaluationMs: evaluation.result.ms,
     referenceMs: reference.ms,
-    evaluationPeakRssMb: evaluation.peakMb,
+    evaluationPeakRssMb: evaluation.peakRssMb,
+    evaluationPeakHeapUsedMb: evaluation.peakHeapUsedMb,
   };
+}
+
+/** Every project's health and every live contract's readiness, one scope at a time. */
+async function evaluateEverything(
+  db: Db,
+  tenantId: string,
+  asOf: string,
+): Promise<{ projects: number; contracts: number; deliveryMs: number }> {
+  const started = process.hrtime.bigint();
+  // One project scope's history at a time, as the daily job loads it.
+  let projects = 0;
+  const reader = new SqlDeliveryHistoryReader(db);
+  for await (const { history, projects: scope } of deliveryHistoryByScope(reader, tenantId)) {
+    for (const project of scope.values()) {
+      const facts = buildProjectFacts(project, history, asOf);
+      if (facts === null) continue;
+      assessProject(facts, DEFAULT_DELIVERY_POLICY);
+      projects += 1;
+    }
+  }
+  const deliveryMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const contracts = await assessAllContracts(
+    new SqlRenewalHistoryReader(db),
+    tenantId,
+    asOf,
+    DEFAULT_RENEWAL_POLICY,
+  );
+  return { projects, contracts, deliveryMs };
+}
+
+/**
+ * The heap snapshot check (`--heap-snapshot DIR`): one more full evaluation, untimed, during which a
+ * V8 heap snapshot is written the first time the heap in use reaches 90 % of the peak a measured
+ * evaluation reached; then its summary, read in a child process. Null if the heap never got there.
+ */
+export async function evaluationHeapSnapshot(
+  db: Db,
+  tenantId: string,
+  asOf: string,
+  request: HeapSnapshotRequest,
+  measured: EvaluationMeasure,
+): Promise<(HeapSummary & { heapUsedAtSnapshotMb: number }) | null> {
+  const taken = await snapshotAtHeap(
+    request,
+    measured.evaluationPeakHeapUsedMb * 0.9 * 1048576,
+    () => evaluateEverything(db, tenantId, asOf),
+  );
+  if (taken.file === null) return null;
+  const summary = await runJsonLineProcess<HeapSummary>(
+    path.join(__dirname, 'heap-summary-cli.ts'),
+    [taken.file],
+  );
+  return { ...summary, heapUsedAtSnapshotMb: Math.round(taken.heapUsedBytes / 1048576) };
 }
 
 /** A fresh database for one point: where it is (for the loading child), opening it, dropping it. */
@@ -124,6 +172,8 @@ export interface GrowthPoint extends EvaluationMeasure {
   /** The loading child's peak RSS (not the app's evaluation: a bench helper). */
   loadPeakRssMb: number;
   msPerProject: number;
+  /** The heap snapshot check at this size (`--heap-snapshot`, the largest size only). */
+  heapSnapshot?: Awaited<ReturnType<typeof evaluationHeapSnapshot>>;
 }
 
 /** The growth figure: its points and time per project at the largest size over the smallest. */
@@ -146,9 +196,12 @@ export async function evaluationGrowth(deps: {
   asOf: string;
   log: (message: string) => void;
   sizes?: readonly number[];
+  /** Where to write a heap snapshot of the evaluation at the largest size (off when unset). */
+  heapSnapshotDir?: string;
 }): Promise<EvaluationGrowth> {
   const points: GrowthPoint[] = [];
-  for (const targetProjects of deps.sizes ?? GROWTH_PROJECTS) {
+  const sizes = deps.sizes ?? GROWTH_PROJECTS;
+  for (const [at, targetProjects] of sizes.entries()) {
     const scratch = await deps.scratchDatabase();
     try {
       const load = await deps.loadScaled(targetProjects / LARGE_PROJECTS, scratch.target);
@@ -172,6 +225,15 @@ export async function evaluationGrowth(deps: {
           ...measure,
           msPerProject: measure.evaluationMs / Math.max(1, measure.projects),
         };
+        if (deps.heapSnapshotDir !== undefined && at === sizes.length - 1) {
+          point.heapSnapshot = await evaluationHeapSnapshot(
+            db,
+            deps.tenantId,
+            deps.asOf,
+            { dir: deps.heapSnapshotDir, label: `evaluation-${targetProjects}` },
+            measure,
+          );
+        }
         deps.log(
           `growth (median of ${ROUNDS}: ${rounds.map((r) => Math.round(r.evaluationMs)).join('/')} ms): ${point.projects} projects, ${point.contracts} contracts: evaluation ${Math.round(point.evaluationMs)} ms (${point.msPerProject.toFixed(2)} ms/project; plain SQL ${Math.round(point.referenceMs)} ms; peak RSS ${Math.round(point.evaluationPeakRssMb)} MB)`,
         );
