@@ -132,9 +132,9 @@ async function evaluateEverything(
 }
 
 /**
- * The heap snapshot check (`--heap-snapshot DIR`): one more full evaluation, untimed, during which a
- * V8 heap snapshot is written the first time the heap in use reaches 90 % of the peak a measured
- * evaluation reached; then its summary, read in a child process. Null if the heap never got there.
+ * The heap snapshot check (`--heap-snapshot DIR`): one more full evaluation, untimed, during which
+ * V8 heap snapshots are written as the heap in use rises past half the peak a measured evaluation
+ * reached (the last one, nearest the peak, is kept); then its summary, read in a child process.
  */
 export async function evaluationHeapSnapshot(
   db: Db,
@@ -142,10 +142,10 @@ export async function evaluationHeapSnapshot(
   asOf: string,
   request: HeapSnapshotRequest,
   measured: EvaluationMeasure,
-): Promise<(HeapSummary & { heapUsedAtSnapshotMb: number }) | null> {
+): Promise<(HeapSummary & { heapUsedAtSnapshotMb: number; snapshots: number }) | null> {
   const taken = await snapshotAtHeap(
     request,
-    measured.evaluationPeakHeapUsedMb * 0.9 * 1048576,
+    measured.evaluationPeakHeapUsedMb * 0.5 * 1048576,
     () => evaluateEverything(db, tenantId, asOf),
   );
   if (taken.file === null) return null;
@@ -153,7 +153,11 @@ export async function evaluationHeapSnapshot(
     path.join(__dirname, 'heap-summary-cli.ts'),
     [taken.file],
   );
-  return { ...summary, heapUsedAtSnapshotMb: Math.round(taken.heapUsedBytes / 1048576) };
+  return {
+    ...summary,
+    heapUsedAtSnapshotMb: Math.round(taken.heapUsedBytes / 1048576),
+    snapshots: taken.snapshots,
+  };
 }
 
 /** A fresh database for one point: where it is (for the loading child), opening it, dropping it. */

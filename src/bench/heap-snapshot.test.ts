@@ -37,6 +37,7 @@ describe('the heap snapshot check', () => {
     );
     expect(taken.result).toBe(200_000);
     expect(taken.file).not.toBeNull();
+    expect(taken.snapshots).toBe(1);
 
     const summary = await summariseHeapSnapshot(taken.file!);
     expect(summary.totalMb).toBeGreaterThan(5);

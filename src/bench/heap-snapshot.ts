@@ -5,7 +5,7 @@
  * the top constructors by self size, and the largest single objects — a whole-table array would be
  * one of those (an array's elements are one object of 8 bytes per element).
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 
@@ -16,34 +16,38 @@ export interface HeapSnapshotRequest {
 }
 
 /**
- * Samples the heap every 20 ms while `fn` runs and writes one snapshot the first time the used heap
- * reaches `atHeapUsedBytes` (the peak a previous run of the same work reached, less a margin); the
- * snapshot's own collection keeps only what is live. Returns the file, or null if never reached.
+ * Samples the heap every 20 ms while `fn` runs and writes a snapshot each time the heap in use
+ * passes the bar, which starts at `fromHeapUsedBytes` and rises to 15 % above the heap at each
+ * snapshot: the last file is the one nearest the run's peak (the earlier ones are deleted), and a
+ * few snapshots at most are taken (a bar that starts at half the peak of a previous run of the same
+ * work is passed about five times). The snapshot's own collection keeps only what is live.
  * `every` schedules the checks (tests run them by hand) and returns how to stop them.
  */
 export async function snapshotAtHeap<T>(
   request: HeapSnapshotRequest,
-  atHeapUsedBytes: number,
+  fromHeapUsedBytes: number,
   fn: () => Promise<T>,
   every: (check: () => void) => () => void = everyTwentyMs,
-): Promise<{ result: T; file: string | null; heapUsedBytes: number }> {
+): Promise<{ result: T; file: string | null; heapUsedBytes: number; snapshots: number }> {
   let file: string | null = null;
   let heapUsedBytes = 0;
+  let bar = fromHeapUsedBytes;
+  let snapshots = 0;
   const take = () => {
     const used = process.memoryUsage().heapUsed;
-    if (file !== null || used < atHeapUsedBytes) return;
-    heapUsedBytes = used;
+    if (used < bar) return;
+    const previous = file;
     file = writeHeapSnapshot(
-      path.join(
-        request.dir,
-        `${request.label}-${new Date().toISOString().replace(/[:.]/g, '-')}.heapsnapshot`,
-      ),
+      path.join(request.dir, `${request.label}-${++snapshots}.heapsnapshot`),
     );
+    if (previous !== null) rmSync(previous, { force: true });
+    heapUsedBytes = used;
+    bar = used * 1.15;
   };
   const stop = every(take);
   try {
     const result = await fn();
-    return { result, file, heapUsedBytes };
+    return { result, file, heapUsedBytes, snapshots };
   } finally {
     stop();
   }
