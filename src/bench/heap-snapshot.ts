@@ -67,7 +67,7 @@ export interface HeapEntry {
 
 /**
  * The single largest objects: their kind, self size, outgoing references (elements) and what holds
- * them (two steps up: `Array.elements ← SomeClass.rows`).
+ * them (up to four steps up: `Array.elements ← Result.rows ← Query._result ← …`).
  */
 export interface HeapObject {
   name: string;
@@ -87,6 +87,9 @@ export interface HeapSummary {
   topConstructors: HeapEntry[];
   largestObjects: HeapObject[];
 }
+
+/** How many holders up the chain of each largest object is followed. */
+const HOLDER_STEPS = 4;
 
 interface SnapshotMeta {
   node_fields: string[];
@@ -249,7 +252,7 @@ export async function summariseHeapSnapshot(file: string, top = 10): Promise<Hea
   const edgeTypes = meta.edge_types[0];
   let targets = new Set(largest.map((l) => l.index));
   const isRoot = (n: number) => types[nodes[n + typeAt]!] === 'synthetic';
-  for (let step = 0; step < 2; step++) {
+  for (let step = 0; step < HOLDER_STEPS; step++) {
     for (let n = 0, e = 0; n < nodes.length; n += fields) {
       const end = e + nodes[n + edgesAt]! * edgeFields;
       for (; e < end; e += edgeFields) {
@@ -289,17 +292,17 @@ export async function summariseHeapSnapshot(file: string, top = 10): Promise<Hea
     largestObjects: largest.map(({ index, self }) => {
       const { type } = nameOf(index);
       const own = strings[nodes[index + nameAt]!] ?? '';
-      const up = holders.get(index);
-      const upper = up === undefined ? undefined : holders.get(up.from);
+      const chain: Array<{ from: number; edge: string }> = [];
+      for (let at = holders.get(index); at !== undefined && chain.length < HOLDER_STEPS;) {
+        chain.push(at);
+        at = isRoot(at.from) ? undefined : holders.get(at.from);
+      }
       return {
         name: short(own),
         type,
         selfMb: mb(self),
         references: nodes[index + edgesAt]!,
-        heldBy: [up, upper]
-          .filter((h) => h !== undefined)
-          .map((h) => `${short(nameOf(h.from).name)}.${h.edge}`)
-          .join(' ← '),
+        heldBy: chain.map((h) => `${short(nameOf(h.from).name)}.${h.edge}`).join(' ← '),
       };
     }),
   };
