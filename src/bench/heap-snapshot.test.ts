@@ -44,7 +44,9 @@ describe('the heap snapshot check', () => {
     expect(summary.nodes).toBeGreaterThan(200_000);
     const rows = summary.largestObjects[0]!;
     expect(rows.references).toBeGreaterThanOrEqual(200_000);
-    expect(rows.heldBy).toMatch(/^Array\.elements ← WholeTableHolder\.rows ← system \/ Context\.holder/);
+    expect(rows.heldBy).toMatch(
+      /^Array\.elements ← WholeTableHolder\.rows ← system \/ Context\.holder/,
+    );
     const objects = summary.topConstructors.find((c) => c.name === 'Object');
     expect(objects?.count).toBeGreaterThanOrEqual(200_000);
     expect(holder).not.toBeNull();
