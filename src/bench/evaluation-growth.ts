@@ -2,8 +2,8 @@
  * The benchmark's evaluation figures: the full evaluation (every project's health, every live
  * contract's readiness) from the database against one plain SQL aggregation over the same tables,
  * with the resident memory the process reached meanwhile; and how the evaluation's cost grows with
- * the portfolio (time per project at 500, 2,000 and 8,000 projects, each a fresh database fully
- * synced over HTTP from the large profile scaled to that size).
+ * the portfolio (time per project at 500, 2,000 and 8,000 projects, each a fresh database loaded
+ * with the large profile scaled to that size by the app's sync, in a child process: `scaled-load.ts`).
  */
 import { assessAllContracts } from '../app/renewals/evaluate-renewals';
 import { deliveryHistoryByScope } from '../app/delivery/delivery-history-scopes';
@@ -11,26 +11,19 @@ import { buildProjectFacts } from '../domain/delivery/build-project-facts';
 import { assessProject } from '../domain/delivery/health-score';
 import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery/policy';
 import { DEFAULT_RENEWAL_POLICY } from '../domain/renewals/renewal-policy';
-import { HALO_READ_SCOPES } from '../halo/halo-scopes';
-import { HaloClient } from '../halo/halo-client';
-import { HaloSync } from '../halo/halo-sync';
 import type { Db } from '../store/db';
+import type { DatabaseTarget } from '../store/open-db';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
+import path from 'node:path';
+import { snapshotAtHeap, type HeapSnapshotRequest, type HeapSummary } from './heap-snapshot';
+import { runJsonLineProcess } from './json-line-process';
+import { LARGE_PROJECTS, type ScaledLoad } from './scaled-load';
 
-/** Projects of the large profile at scale 1. */
-const LARGE_PROJECTS = 2000;
 /** Evaluations per portfolio size (the point is their median). */
 const ROUNDS = 3;
 /** The portfolio sizes of the growth figure. */
 export const GROWTH_PROJECTS = [500, 2000, 8000] as const;
-
-const silent = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  debug: () => undefined,
-};
 
 /** One full evaluation against its SQL floor. */
 export interface EvaluationMeasure {
@@ -42,18 +35,30 @@ export interface EvaluationMeasure {
   referenceMs: number;
   /** Highest resident memory sampled while the evaluation ran (MB). */
   evaluationPeakRssMb: number;
+  /** Highest V8 heap in use sampled meanwhile (MB; garbage not yet collected included). */
+  evaluationPeakHeapUsedMb: number;
 }
 
-/** Peak RSS over a stretch of work, sampled every 20 ms (maxRSS cannot be reset per phase). */
-async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
+/**
+ * Peak RSS and heap in use over a stretch of work, sampled every 20 ms (maxRSS cannot be reset per
+ * phase).
+ */
+async function withPeakMemory<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; peakRssMb: number; peakHeapUsedMb: number }> {
+  let rss = 0;
+  let heap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    rss = Math.max(rss, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  };
+  sample();
+  const timer = setInterval(sample, 20);
   try {
     const result = await fn();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, peakMb: peak / 1048576 };
+    sample();
+    return { result, peakRssMb: rss / 1048576, peakHeapUsedMb: heap / 1048576 };
   } finally {
     clearInterval(timer);
   }
@@ -86,55 +91,93 @@ export async function measureEvaluation(
       [tenantId],
     );
   });
-  const started = process.hrtime.bigint();
-  const evaluation = await withPeakRss(() =>
-    timed(async () => {
-      // One project scope's history at a time, as the daily job loads it.
-      let projects = 0;
-      const reader = new SqlDeliveryHistoryReader(db);
-      for await (const { history, projects: scope } of deliveryHistoryByScope(reader, tenantId)) {
-        for (const project of scope.values()) {
-          const facts = buildProjectFacts(project, history, asOf);
-          if (facts === null) continue;
-          assessProject(facts, DEFAULT_DELIVERY_POLICY);
-          projects += 1;
-        }
-      }
-      const deliveryMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const contracts = await assessAllContracts(
-        new SqlRenewalHistoryReader(db),
-        tenantId,
-        asOf,
-        DEFAULT_RENEWAL_POLICY,
-      );
-      return { projects, contracts, deliveryMs };
-    }),
+  const evaluation = await withPeakMemory(() =>
+    timed(() => evaluateEverything(db, tenantId, asOf)),
   );
   return {
     ...evaluation.result.result,
     evaluationMs: evaluation.result.ms,
     referenceMs: reference.ms,
-    evaluationPeakRssMb: evaluation.peakMb,
+    evaluationPeakRssMb: evaluation.peakRssMb,
+    evaluationPeakHeapUsedMb: evaluation.peakHeapUsedMb,
   };
 }
 
-/** A running simulator serving the large profile at some scale. */
-export interface ScaledSimulator {
-  url: string;
-  stop(): void;
+/** Every project's health and every live contract's readiness, one scope at a time. */
+async function evaluateEverything(
+  db: Db,
+  tenantId: string,
+  asOf: string,
+): Promise<{ projects: number; contracts: number; deliveryMs: number }> {
+  const started = process.hrtime.bigint();
+  // One project scope's history at a time, as the daily job loads it.
+  let projects = 0;
+  const reader = new SqlDeliveryHistoryReader(db);
+  for await (const { history, projects: scope } of deliveryHistoryByScope(reader, tenantId)) {
+    for (const project of scope.values()) {
+      const facts = buildProjectFacts(project, history, asOf);
+      if (facts === null) continue;
+      assessProject(facts, DEFAULT_DELIVERY_POLICY);
+      projects += 1;
+    }
+  }
+  const deliveryMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const contracts = await assessAllContracts(
+    new SqlRenewalHistoryReader(db),
+    tenantId,
+    asOf,
+    DEFAULT_RENEWAL_POLICY,
+  );
+  return { projects, contracts, deliveryMs };
 }
 
-/** A fresh database for one point, and how to throw it away. */
+/**
+ * The heap snapshot check (`--heap-snapshot DIR`): one more full evaluation, untimed, during which
+ * V8 heap snapshots are written as the heap in use rises past half the peak a measured evaluation
+ * reached (the last one, nearest the peak, is kept); then its summary, read in a child process.
+ */
+export async function evaluationHeapSnapshot(
+  db: Db,
+  tenantId: string,
+  asOf: string,
+  request: HeapSnapshotRequest,
+  measured: EvaluationMeasure,
+): Promise<(HeapSummary & { heapUsedAtSnapshotMb: number; snapshots: number }) | null> {
+  const taken = await snapshotAtHeap(
+    request,
+    measured.evaluationPeakHeapUsedMb * 0.5 * 1048576,
+    () => evaluateEverything(db, tenantId, asOf),
+  );
+  if (taken.file === null) return null;
+  const summary = await runJsonLineProcess<HeapSummary>(
+    path.join(__dirname, 'heap-summary-cli.ts'),
+    [taken.file],
+  );
+  return {
+    ...summary,
+    heapUsedAtSnapshotMb: Math.round(taken.heapUsedBytes / 1048576),
+    snapshots: taken.snapshots,
+  };
+}
+
+/** A fresh database for one point: where it is (for the loading child), opening it, dropping it. */
 export interface ScratchDatabase {
-  db: Db;
-  dispose(): Promise<void>;
+  target: DatabaseTarget;
+  open(): Promise<Db>;
+  drop(): Promise<void>;
 }
 
 /** One point of the growth figure. */
 export interface GrowthPoint extends EvaluationMeasure {
   targetProjects: number;
+  /** The loading child's sync of the scaled dataset (generation not included). */
   syncMs: number;
+  generatedMs: number;
+  /** The loading child's peak RSS (not the app's evaluation: a bench helper). */
+  loadPeakRssMb: number;
   msPerProject: number;
+  /** The heap snapshot check at this size (`--heap-snapshot`, the largest size only). */
+  heapSnapshot?: Awaited<ReturnType<typeof evaluationHeapSnapshot>>;
 }
 
 /** The growth figure: its points and time per project at the largest size over the smallest. */
@@ -143,71 +186,67 @@ export interface EvaluationGrowth {
   perProjectRatio: number;
 }
 
-/** Full sync of the simulator at `url` into `db` (the same HaloSync the app runs). */
-async function syncAll(url: string, db: Db, tenantId: string): Promise<number> {
-  const client = new HaloClient({
-    baseUrl: url,
-    clientId: 'demo',
-    clientSecret: 'demo',
-    scopes: [...HALO_READ_SCOPES],
-    pageSize: 1000,
-    budget: { requests: 10_000_000, windowMs: 300_000 },
-    logger: silent,
-  });
-  const sync = new HaloSync({
-    db,
-    reader: client,
-    tenantId,
-    clock: { now: () => new Date() },
-    logger: silent,
-  });
-  return (await timed(() => sync.run('full'))).ms;
-}
-
 /**
  * Time per project of the full evaluation at each portfolio size: the large profile scaled to
- * `projects / 2,000` (clients, contracts, tickets and timesheets scale alike), synced over HTTP
- * into a fresh database, evaluated three times (the median counts); each point's database and simulator are dropped before
- * the next.
+ * `projects / 2,000` (clients, contracts, tickets and timesheets scale alike), loaded into a fresh
+ * database by a child process (the app's HaloSync reading the generated pages in process), evaluated
+ * three times (the median counts); each point's database is dropped before the next.
  */
 export async function evaluationGrowth(deps: {
-  startSimulator: (scale: number) => Promise<ScaledSimulator>;
-  openDatabase: () => Promise<ScratchDatabase>;
+  /** Generates the scaled dataset and syncs it into `target`, in another process. */
+  loadScaled: (scale: number, target: DatabaseTarget) => Promise<ScaledLoad>;
+  scratchDatabase: () => Promise<ScratchDatabase>;
   tenantId: string;
   asOf: string;
   log: (message: string) => void;
   sizes?: readonly number[];
+  /** Where to write a heap snapshot of the evaluation at the largest size (off when unset). */
+  heapSnapshotDir?: string;
 }): Promise<EvaluationGrowth> {
   const points: GrowthPoint[] = [];
-  for (const targetProjects of deps.sizes ?? GROWTH_PROJECTS) {
-    const sim = await deps.startSimulator(targetProjects / LARGE_PROJECTS);
+  const sizes = deps.sizes ?? GROWTH_PROJECTS;
+  for (const [at, targetProjects] of sizes.entries()) {
+    const scratch = await deps.scratchDatabase();
     try {
-      const scratch = await deps.openDatabase();
+      const load = await deps.loadScaled(targetProjects / LARGE_PROJECTS, scratch.target);
+      deps.log(
+        `growth: ${targetProjects} projects generated in ${Math.round(load.generatedMs / 1000)} s and loaded in ${Math.round(load.syncMs / 1000)} s (${load.pages} pages, ${Object.values(load.records).reduce((a, b) => a + b, 0)} records; loader's peak RSS ${load.peakRssMb} MB)`,
+      );
+      const db = await scratch.open();
       try {
-        const syncMs = await syncAll(sim.url, scratch.db, deps.tenantId);
-        sim.stop();
         // The machine may be shared: the median of three evaluations of the same database.
         const rounds: EvaluationMeasure[] = [];
         for (let i = 0; i < ROUNDS; i += 1) {
-          rounds.push(await measureEvaluation(scratch.db, deps.tenantId, deps.asOf));
+          rounds.push(await measureEvaluation(db, deps.tenantId, deps.asOf));
         }
         rounds.sort((a, b) => a.evaluationMs - b.evaluationMs);
         const measure = rounds[Math.floor(ROUNDS / 2)]!;
         const point: GrowthPoint = {
           targetProjects,
-          syncMs,
+          syncMs: load.syncMs,
+          generatedMs: load.generatedMs,
+          loadPeakRssMb: load.peakRssMb,
           ...measure,
           msPerProject: measure.evaluationMs / Math.max(1, measure.projects),
         };
+        if (deps.heapSnapshotDir !== undefined && at === sizes.length - 1) {
+          point.heapSnapshot = await evaluationHeapSnapshot(
+            db,
+            deps.tenantId,
+            deps.asOf,
+            { dir: deps.heapSnapshotDir, label: `evaluation-${targetProjects}` },
+            measure,
+          );
+        }
         deps.log(
-          `growth (median of ${ROUNDS}: ${rounds.map((r) => Math.round(r.evaluationMs)).join('/')} ms): ${point.projects} projects, ${point.contracts} contracts: evaluation ${Math.round(point.evaluationMs)} ms (${point.msPerProject.toFixed(2)} ms/project; plain SQL ${Math.round(point.referenceMs)} ms; peak RSS ${Math.round(point.evaluationPeakRssMb)} MB; sync ${Math.round(syncMs / 1000)} s)`,
+          `growth (median of ${ROUNDS}: ${rounds.map((r) => Math.round(r.evaluationMs)).join('/')} ms): ${point.projects} projects, ${point.contracts} contracts: evaluation ${Math.round(point.evaluationMs)} ms (${point.msPerProject.toFixed(2)} ms/project; plain SQL ${Math.round(point.referenceMs)} ms; peak RSS ${Math.round(point.evaluationPeakRssMb)} MB)`,
         );
         points.push(point);
       } finally {
-        await scratch.dispose();
+        await db.close();
       }
     } finally {
-      sim.stop();
+      await scratch.drop();
     }
   }
   const first = points[0];

@@ -3,10 +3,11 @@
  * the dataset it generates and serves is not counted in the memory of the process that measures
  * the app. Commands go as JSON lines on its stdin; each is answered by one JSON line.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
+import type { Interface } from 'node:readline';
 import type { HaloWebhookPayload } from '../halo/simulator/webhook-sender';
+import { nextLine, startTsx } from './json-line-process';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -27,28 +28,19 @@ export class SimulatorProcess {
     asOf: string,
     scale = 1,
   ): Promise<SimulatorProcess> {
-    const tsx = require.resolve('tsx/cli');
-    const child = spawn(
-      process.execPath,
-      [
-        tsx,
-        path.join(__dirname, '../halo/simulator/cli.ts'),
-        '--profile',
-        profile,
-        '--seed',
-        String(seed),
-        '--port',
-        '0',
-        '--as-of',
-        asOf,
-        '--control',
-        'stdin',
-        ...(scale === 1 ? [] : ['--scale', String(scale)]),
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    const lines = createInterface({ input: child.stdout });
+    const { child, lines } = startTsx(path.join(__dirname, '../halo/simulator/cli.ts'), [
+      '--profile',
+      profile,
+      '--seed',
+      String(seed),
+      '--port',
+      '0',
+      '--as-of',
+      asOf,
+      '--control',
+      'stdin',
+      ...(scale === 1 ? [] : ['--scale', String(scale)]),
+    ]);
     const first = await nextLine(lines);
     const started = JSON.parse(first) as { url: string; generatedMs: number; rssMb: number };
     log(
@@ -85,17 +77,4 @@ export class SimulatorProcess {
   stop(): void {
     this.child.kill('SIGTERM');
   }
-}
-
-/** The next line `lines` reads; rejects when the stream closes first. */
-export function nextLine(lines: Interface): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onLine = (line: string) => {
-      lines.off('close', onClose);
-      resolve(line);
-    };
-    const onClose = () => reject(new Error('simulator exited'));
-    lines.once('line', onLine);
-    lines.once('close', onClose);
-  });
 }

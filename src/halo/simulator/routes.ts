@@ -129,16 +129,29 @@ export async function route(
   if (need.length > 0 && !scopes.has('all') && !need.some((s) => scopes.has(s)))
     throw new HttpError(403, '');
   if (idPart !== undefined) {
-    const id = Number(idPart);
-    let r: HaloResource = resource;
-    if (resource === 'Tickets' && data.indexOf('Tickets', id) < 0) r = 'Projects';
-    const i = Number.isInteger(id) ? data.indexOf(r, id) : -1;
-    if (i < 0) throw new HttpError(404, `${resource} ${idPart} not found`);
+    const text = recordText(data, ctx.ids, resource, Number(idPart));
+    if (text === undefined) throw new HttpError(404, `${resource} ${idPart} not found`);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(ctx.ids.serialise(r, data.full(r, i)));
+    res.end(text);
     return;
   }
   sendList(res, data, ctx.lists, resource, q, ctx.ids);
+}
+
+/**
+ * What `GET /api/<Resource>/{id}` answers (the full record as JSON text), or undefined for a 404.
+ * `/api/Tickets/{id}` serves any ticket, projects included.
+ */
+export function recordText(
+  data: ServedData,
+  ids: LooseIds,
+  resource: HaloResource,
+  id: number,
+): string | undefined {
+  let r: HaloResource = resource;
+  if (resource === 'Tickets' && data.indexOf('Tickets', id) < 0) r = 'Projects';
+  const i = Number.isInteger(id) ? data.indexOf(r, id) : -1;
+  return i < 0 ? undefined : ids.serialise(r, data.full(r, i));
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { snapshotAtHeap, summariseHeapSnapshot } from './heap-snapshot';
+
+/** Something that holds a whole-table array, as a loader that reads a whole table would. */
+class WholeTableHolder {
+  constructor(readonly rows: Array<{ id: number; name: string }>) {}
+}
+
+describe('the heap snapshot check', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ct-heap-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  test('a snapshot taken at the heap asked for names a whole-table array, its size and its holder', async () => {
+    let holder: WholeTableHolder | null = null;
+    let check = () => undefined as void;
+    const taken = await snapshotAtHeap(
+      { dir, label: 'test' },
+      0,
+      async () => {
+        holder = new WholeTableHolder(
+          Array.from({ length: 200_000 }, (_, id) => ({ id, name: `row ${id}` })),
+        );
+        // A sample while the array is held, as the timer's samples come during an evaluation.
+        check();
+        check();
+        return holder.rows.length;
+      },
+      (take) => {
+        check = take;
+        return () => undefined;
+      },
+    );
+    expect(taken.result).toBe(200_000);
+    expect(taken.file).not.toBeNull();
+    expect(taken.snapshots).toBe(1);
+
+    const summary = await summariseHeapSnapshot(taken.file!);
+    expect(summary.totalMb).toBeGreaterThan(5);
+    expect(summary.nodes).toBeGreaterThan(200_000);
+    const rows = summary.largestObjects[0]!;
+    expect(rows.references).toBeGreaterThanOrEqual(200_000);
+    expect(rows.heldBy).toMatch(
+      /^Array\.elements ← WholeTableHolder\.rows ← system \/ Context\.holder/,
+    );
+    const objects = summary.topConstructors.find((c) => c.name === 'Object');
+    expect(objects?.count).toBeGreaterThanOrEqual(200_000);
+    expect(holder).not.toBeNull();
+  });
+
+  test('no snapshot when the heap never reaches the mark', async () => {
+    const taken = await snapshotAtHeap(
+      { dir, label: 'never' },
+      Number.MAX_SAFE_INTEGER,
+      async () => 1,
+    );
+    expect(taken.file).toBeNull();
+  });
+});
