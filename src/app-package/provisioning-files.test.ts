@@ -114,7 +114,7 @@ describe('provisioning files', () => {
     expect(bicep).toMatch(/@minValue\(2\)\nparam webAppInstanceCount int = 2/);
     expect(bicep).toMatch(/capacity: webAppInstanceCount/);
     expect(bicep).toMatch(/linuxFxVersion: 'NODE\|22-lts'/);
-    expect(bicep).toMatch(/appCommandLine: 'node dist\/main\.js'/);
+    expect(bicep).toMatch(/appCommandLine: 'node --max-old-space-size=\d+ dist\/main\.js'/);
     expect(bicep).toMatch(/alwaysOn: true/);
     expect(bicep).toMatch(/httpsOnly: true/);
     expect(bicep).toMatch(
