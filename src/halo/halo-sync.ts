@@ -286,6 +286,9 @@ export class HaloSync {
     if (run.mode === 'full' || written >= STATISTICS_AFTER_RECORDS) {
       await this.mirror.refreshStatistics(db);
     }
+    // What the engines derive from the records written (service facts), now rather than at the
+    // next evaluation.
+    await this.mirror.refreshServiceFacts(db);
     logger.info({ tenantId, report }, 'halo sync finished');
     return report;
   }

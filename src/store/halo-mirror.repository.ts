@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import { contentHash } from './content-hash';
+import { queueServiceFacts, serviceFactsUpToDate } from './service-facts';
 import {
   DETAIL_COLUMNS,
   MILESTONE_TABLE,
@@ -46,6 +47,14 @@ export class HaloMirrorRepository {
       row.last_update = dateOf(r.data.last_update ?? r.data.lastupdate ?? r.data.last_modified);
       return row;
     });
+    // A timesheet event moved to another contract changes the hours of the one it leaves too.
+    const leftContracts =
+      resource === 'timesheetEvents'
+        ? await db.query<{ contract_id: number | null }>(
+            `SELECT contract_id FROM halo_timesheet_events WHERE tenant_id = $1 AND id = ANY($2::bigint[])`,
+            [this.tenantId, rows.map((r) => r.id)],
+          )
+        : [];
     const columns: MirrorColumn[] = [...table.columns];
     const extra = [
       ['raw', 'jsonb'],
@@ -60,6 +69,28 @@ export class HaloMirrorRepository {
       [...columns.map((c) => [c.name, c.type] as const), ...extra],
       rows,
     );
+    // A client ticket's service facts are derived from its row and its actions, and a contract's
+    // hours per day from its timesheet events.
+    if (resource === 'tickets') {
+      await queueServiceFacts(
+        db,
+        this.tenantId,
+        'ticket',
+        records.map((r) => r.id),
+      );
+    } else if (resource === 'actions') {
+      await queueServiceFacts(
+        db,
+        this.tenantId,
+        'ticket',
+        rows.map((r) => r.ticket_id as number | null),
+      );
+    } else if (resource === 'timesheetEvents') {
+      await queueServiceFacts(db, this.tenantId, 'contract', [
+        ...leftContracts.map((r) => (r.contract_id === null ? null : Number(r.contract_id))),
+        ...rows.map((r) => r.contract_id as number | null),
+      ]);
+    }
   }
 
   /** Stores a full record read (project milestones, contract entitlements) next to its list row. */
@@ -160,6 +191,12 @@ export class HaloMirrorRepository {
       this.tenantId,
       ticketId,
     ]);
+    await queueServiceFacts(db, this.tenantId, 'ticket', [ticketId]);
+  }
+
+  /** Derives the service facts of the tickets written since the last time (`service-facts.ts`). */
+  async refreshServiceFacts(db: Db): Promise<void> {
+    await serviceFactsUpToDate(db, this.tenantId);
   }
 
   /**

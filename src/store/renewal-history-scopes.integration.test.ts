@@ -7,6 +7,7 @@ import type { ContractFacts } from '../domain/renewals';
 import { testDatabases, type TestDatabaseHandle } from '../../tests/support/databases';
 import { DEMO_AS_OF, syncDemo } from '../../tests/renewals/renewal-portfolio';
 import { SqlRenewalHistoryReader } from './renewal-history.repository';
+import { queueServiceFacts } from './service-facts';
 
 /** Days across the demo's history: past months (cached aggregates) and the current month to date. */
 const DAYS = ['2025-06-15', '2026-02-01', '2026-09-30', DEMO_AS_OF];
@@ -57,6 +58,17 @@ describe.each(testDatabases())(
           WHERE t.tenant_id = $1 AND t.id % 11 = 0 AND t.id % 7 <> 0`,
         ['t', `${DEMO_AS_OF}T12:00:00`, '2026-09-30T06:00:00'],
       );
+      // Written behind the mirror's back: queued as the mirror queues the tickets it writes.
+      const changed = await handle.db.query(
+        `SELECT id FROM halo_tickets WHERE tenant_id = $1 AND (id % 7 = 0 OR id % 11 = 0)`,
+        ['t'],
+      );
+      await queueServiceFacts(
+        handle.db,
+        't',
+        'ticket',
+        changed.map((r) => Number(r.id)),
+      );
       reader = new SqlRenewalHistoryReader(handle.db);
     }, 120_000);
     afterAll(() => handle.dispose());
@@ -99,6 +111,20 @@ describe.each(testDatabases())(
         expect(await scopedFacts(reader, asOf, 1000)).toEqual(whole);
       },
     );
+
+    test('the odd fix-by shapes reach the service facts the history is read from', async () => {
+      const [odd] = await handle.db.query(
+        `SELECT count(*) AS n FROM service_ticket_facts
+          WHERE tenant_id = 't' AND fix_by_at IS NULL AND btrim(fix_by) <> ''`,
+      );
+      // 'soon', the rolled-over day, the offset without colon, no 'T', the lower-case zone, 1900.
+      expect(Number(odd!.n)).toBeGreaterThan(20);
+      await reader.load('t', (await reader.scopes('t', 1000))[0], { serviceAsOf: DEMO_AS_OF });
+      const [queued] = await handle.db.query(
+        `SELECT count(*) AS n FROM service_facts_pending WHERE tenant_id = 't'`,
+      );
+      expect(Number(queued!.n)).toBe(0);
+    });
 
     test('a full sync leaves the planner statistics of the mirror tables current', async () => {
       // Never analysed, reltuples is -1 (or 0): the planner would read the tenant's actions once

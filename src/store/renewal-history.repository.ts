@@ -1,5 +1,3 @@
-import { classifyStatus } from '../domain/delivery/status-class';
-import { NEGATIVE_TERMS } from '../domain/renewals/sentiment-lexicon';
 import type {
   BilledLineRow,
   ClientEventRow,
@@ -17,6 +15,7 @@ import type {
   ServiceTicketRow,
 } from '../app/renewals/renewal-history.port';
 import type { Db } from './db';
+import { serviceFactsUpToDate } from './service-facts';
 
 const iso = (v: unknown): string | null =>
   v === null || v === undefined ? null : new Date(v as string).toISOString();
@@ -26,14 +25,6 @@ const num = (v: unknown): number | null => {
   const n = Number(v);
   return Number.isFinite(n) ? n : null;
 };
-
-/**
- * Only notes containing the first word of some lexicon phrase can score: a superset the database
- * filters cheaply (the lexicon itself runs on the loaded text).
- */
-const LEXICON_PREFILTER = `\\m(${[
-  ...new Set(NEGATIVE_TERMS.map((t) => t.phrase.split(' ')[0]!.replace(/[^a-z0-9']/g, ''))),
-].join('|')})`;
 
 /** Client custom fields that count what the MSP manages (HaloPSA names, case-insensitive). */
 const OBSERVED_FIELDS: ReadonlyArray<{ pattern: RegExp; item: string }> = [
@@ -83,12 +74,9 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
     const { db } = this;
     const ids = scope ? scope.clientIds : null;
     const withoutClient = scope ? scope.withoutClient : true;
-    const statuses = await db.query('SELECT id, name FROM halo_statuses WHERE tenant_id = $1', [
-      tenantId,
-    ]);
-    const closedIds = statuses
-      .filter((s) => classifyStatus(String(s.name ?? '')) === 'closed')
-      .map((s) => Number(s.id));
+    // The service history is read from facts derived when tickets change: any still queued are
+    // derived first (nothing to do after a sync, which derives what it wrote).
+    await serviceFactsUpToDate(db, tenantId);
     const asOf = options.serviceAsOf;
 
     const [contracts, service, hours, invoices, lines, clients, rags, issues, first] =
@@ -107,20 +95,18 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
           [tenantId, ids, withoutClient],
         ),
         asOf === undefined
-          ? serviceRows(db, tenantId, ids, closedIds)
-          : serviceMonths(db, tenantId, ids, closedIds, asOf).then((months) => ({
+          ? serviceRows(db, tenantId, ids)
+          : serviceMonths(db, tenantId, ids, asOf).then((months) => ({
               tickets: [],
               reopens: [],
               feedback: [],
               notes: [],
               serviceAsOf: { asOf, months },
             })),
+        // Hours per contract and day, derived when timesheet events are written.
         db.query(
-          `SELECT contract_id, to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(hours) AS hours
-           FROM halo_timesheet_events
-          WHERE tenant_id = $1 AND contract_id IS NOT NULL AND start_at IS NOT NULL AND hours IS NOT NULL
-            AND ${SCOPED_CONTRACT('contract_id')}
-          GROUP BY 1, 2`,
+          `SELECT contract_id, to_char(day, 'YYYY-MM-DD') AS day, hours FROM contract_day_hours
+          WHERE tenant_id = $1 AND ${SCOPED_CONTRACT('contract_id')}`,
           [tenantId, ids, withoutClient],
         ),
         db.query(
@@ -259,60 +245,18 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
 }
 
 /*
- * The clients' service history. Every query below takes `$1` the tenant and `$2` the scope's client
- * ids (null: the whole tenant); those reading statuses take `$3` the ids of the closed statuses;
- * totalled as of a day, the day comes last. Each is written once and read either as dated rows (the replay) or totalled per
- * client and month by the database (the daily evaluation).
+ * The clients' service history, read from the service facts derived when tickets change
+ * (`service-facts.ts`: each client ticket's row, and the reopens, feedback scores and customer
+ * notes in its actions). Every query below takes `$1` the tenant and `$2` the scope's client ids
+ * (null: the whole tenant); totalled as of a day, the day comes last. Read either as dated rows
+ * (the replay) or totalled per client and month by the database (the daily evaluation).
  */
 
-/** Tickets of the scope's clients. */
-const CLIENT_TICKETS = `t.tenant_id = $1 AND t.client_id IS NOT NULL AND ${SCOPED_CLIENT('t.client_id')}`;
-/** …with an open date: the service tickets. */
-const SERVICE_TICKETS = `${CLIENT_TICKETS} AND t.date_occurred IS NOT NULL`;
-
-/** The fix-by time HaloPSA set, unless the ticket is excluded from SLA. */
-const FIX_BY = `CASE WHEN coalesce(t.raw->>'excludefromsla', 'false') IN ('true', '1') THEN NULL
-  ELSE t.raw->>'fixbydate' END`;
-
-/** When the ticket first entered a closed status (`fc.first_closed`). */
-const FIRST_CLOSED = `LEFT JOIN LATERAL (SELECT min(a.action_at) AS first_closed FROM halo_actions a
-   WHERE a.tenant_id = $1 AND a.ticket_id = t.id AND a.new_status = ANY($3::bigint[])) fc ON true`;
-
-/** A reopen: a status change to an open status after the ticket had been closed. */
-const REOPENS = `SELECT t.client_id, s.action_at
-   FROM halo_tickets t
-   CROSS JOIN LATERAL (
-    SELECT a.action_at, a.new_status = ANY($3::bigint[]) AS closes,
-           bool_or(a.new_status = ANY($3::bigint[])) OVER (
-             ORDER BY a.action_at, a.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS was_closed
-      FROM halo_actions a
-     WHERE a.tenant_id = $1 AND a.ticket_id = t.id
-       AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) s
-  WHERE s.was_closed AND NOT s.closes AND ${CLIENT_TICKETS}`;
-
-/** A score in a feedback note: "4/5", "8 / 10", "4.5/5". */
-const FEEDBACK_SCORE = '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)';
-
-/** Feedback scores written in an action's note ("4/5", "8/10"). */
-const FEEDBACK = `SELECT t.client_id, a.id, a.action_at, m.parts[1] AS score, m.parts[2] AS scale
-   FROM halo_tickets t
-   CROSS JOIN LATERAL (SELECT a.id, a.action_at, a.raw->>'note' AS note FROM halo_actions a
-                        WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
-                          AND a.action_at IS NOT NULL AND a.outcome ILIKE '%feedback%'
-                        OFFSET 0) a
-   CROSS JOIN LATERAL (SELECT regexp_match(a.note, '${FEEDBACK_SCORE}') AS parts) m
-  WHERE m.parts IS NOT NULL AND ${CLIENT_TICKETS}`;
-
-/** Customer-visible notes written by the customer (no agent) that may hold lexicon terms. */
-const NOTES = `SELECT t.client_id, a.action_at, a.note
-   FROM halo_tickets t
-   CROSS JOIN LATERAL (SELECT a.action_at, a.raw->>'note' AS note FROM halo_actions a
-                        WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
-                          AND a.action_at IS NOT NULL AND a.who_agent_id IS NULL
-                          AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
-                          AND a.raw->>'note' ~* '${LEXICON_PREFILTER.replace(/'/g, "''")}'
-                        OFFSET 0) a
-  WHERE ${CLIENT_TICKETS}`;
+/** Service facts of the scope's client tickets (`f`). */
+const CLIENT_FACTS = `f.tenant_id = $1 AND ${SCOPED_CLIENT('f.client_id')}`;
+/** Signals of one kind in the scope's client tickets (`s`). */
+const SIGNALS = (kind: 'reopen' | 'feedback' | 'note') =>
+  `s.tenant_id = $1 AND ${SCOPED_CLIENT('s.client_id')} AND s.kind = '${kind}'`;
 
 /** Dated up to the day (`$n`, a date) in UTC: a bound the database computes once, not per row. */
 const upToDay = (column: string, n: number) =>
@@ -320,21 +264,6 @@ const upToDay = (column: string, n: number) =>
 /** The UTC calendar month of a timestamp column (a group key; `monthKey` formats it). */
 const monthOfColumn = (column: string) => `date_trunc('month', ${column} AT TIME ZONE 'UTC')`;
 const monthKey = (column: string) => `to_char(${column}, 'YYYY-MM')`;
-
-/**
- * A fix-by string as a timestamp where the database reads it exactly as `parseHaloDate` does (ISO
- * date and time, optional milliseconds and offset, a real calendar day); null for any other
- * shape, which is then read by `parseHaloDate` itself.
- */
-const CANONICAL_FIX_BY = `CASE
-  WHEN x.fix_by !~ '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$'
-    THEN NULL
-  WHEN substr(x.fix_by, 9, 2) > '28' AND substr(x.fix_by, 9, 2)::int > extract(day from
-         make_date(substr(x.fix_by, 1, 4)::int, substr(x.fix_by, 6, 2)::int, 1) + interval '1 month - 1 day')
-    THEN NULL
-  WHEN right(x.fix_by, 1) = 'Z' OR substr(x.fix_by, length(x.fix_by) - 5, 1) IN ('+', '-')
-    THEN x.fix_by::timestamptz
-  ELSE x.fix_by::timestamp AT TIME ZONE 'UTC' END`;
 
 /** A feedback score normalised to 1–5, or null when it is not a score ("4/5" on 1–5, "8/10" on 0–10). */
 function normalisedScore(score: number | null, scale: number | null): number | null {
@@ -346,26 +275,30 @@ function normalisedScore(score: number | null, scale: number | null): number | n
 type ServiceLists = Pick<RenewalHistory, 'tickets' | 'reopens' | 'feedback' | 'notes'>;
 
 /** The clients' service history as dated rows. */
-async function serviceRows(
-  db: Db,
-  tenantId: string,
-  ids: number[] | null,
-  closedIds: number[],
-): Promise<ServiceLists> {
+async function serviceRows(db: Db, tenantId: string, ids: number[] | null): Promise<ServiceLists> {
   const params = [tenantId, ids];
-  const withStatuses = [tenantId, ids, closedIds];
   const [tickets, reopens, feedback, notes] = await Promise.all([
     db.query(
-      `SELECT t.id, t.client_id, t.date_occurred, t.priority_id, t.category,
-              ${FIX_BY} AS fix_by, fc.first_closed
-         FROM halo_tickets t ${FIRST_CLOSED}
-        WHERE ${SERVICE_TICKETS}`,
-      withStatuses,
+      `SELECT f.ticket_id AS id, f.client_id, f.occurred_at AS date_occurred, f.priority_id,
+              f.category, f.fix_by, f.first_closed_at AS first_closed
+         FROM service_ticket_facts f
+        WHERE ${CLIENT_FACTS} AND f.occurred_at IS NOT NULL`,
+      params,
     ),
-    db.query(REOPENS, withStatuses),
+    db.query(
+      `SELECT s.client_id, s.at AS action_at FROM service_signals s WHERE ${SIGNALS('reopen')}`,
+      params,
+    ),
     // In time order: a month's scores are listed (and averaged) the same way whatever the plan.
-    db.query(`${FEEDBACK} ORDER BY a.action_at, a.id`, params),
-    db.query(NOTES, params),
+    db.query(
+      `SELECT s.client_id, s.at AS action_at, s.score, s.scale FROM service_signals s
+        WHERE ${SIGNALS('feedback')} ORDER BY s.at, s.action_id`,
+      params,
+    ),
+    db.query(
+      `SELECT s.client_id, s.at AS action_at, s.note FROM service_signals s WHERE ${SIGNALS('note')}`,
+      params,
+    ),
   ]);
   return {
     tickets: tickets.map((r): ServiceTicketRow => ({
@@ -405,94 +338,57 @@ async function serviceMonths(
   db: Db,
   tenantId: string,
   ids: number[] | null,
-  closedIds: number[],
   asOf: string,
 ): Promise<ServiceMonthRow[]> {
   const params = [tenantId, ids, asOf];
-  const withStatuses = [tenantId, ids, closedIds, asOf];
-  // Each ticket's actions are read twice, not once per figure: its status changes (first close,
-  // reopens) in one query, its notes (feedback scores, customer notes) in the other.
   const [opened, statuses, notes] = await Promise.all([
     db.query(
       `SELECT client_id, ${monthKey('month')} AS month, category, n, p1
-         FROM (SELECT t.client_id, ${monthOfColumn('t.date_occurred')} AS month,
-                      coalesce(t.category, 'Other') AS category, count(*) AS n,
-                      count(*) FILTER (WHERE t.priority_id = 1) AS p1
-                 FROM halo_tickets t
-                WHERE ${SERVICE_TICKETS} AND ${upToDay('t.date_occurred', 3)}
-                GROUP BY 1, 2, 3) m`,
+         FROM (SELECT f.client_id, ${monthOfColumn('f.occurred_at')} AS month,
+                      coalesce(f.category, 'Other') AS category, count(*) AS n,
+                      count(*) FILTER (WHERE f.priority_id = 1) AS p1
+                 FROM service_ticket_facts f
+                WHERE ${CLIENT_FACTS} AND f.occurred_at IS NOT NULL AND ${upToDay('f.occurred_at', 3)}
+                GROUP BY 1, 2, 3) m
+        ORDER BY 1, 2, 3`,
       params,
     ),
-    // SLA: fix-by times the database reads are totalled (judged on days before $4, or on it when
+    // SLA: fix-by times the database reads are totalled (judged on days before $3, or on it when
     // met; HaloPSA's 1900 "none" left out); any other shape comes back as is (odd_*).
-    // Reopens: a status change to an open status after the ticket had been closed.
     db.query(
-      `WITH ticket AS MATERIALIZED (
-         SELECT t.client_id, t.date_occurred IS NOT NULL AS served, x.fix_by, p.at,
-                st.first_closed, st.reopens
-           FROM halo_tickets t
-           CROSS JOIN LATERAL (SELECT ${FIX_BY} AS fix_by OFFSET 0) x
-           CROSS JOIN LATERAL (SELECT ${CANONICAL_FIX_BY} AS at OFFSET 0) p
-           CROSS JOIN LATERAL (
-             SELECT min(s.action_at) FILTER (WHERE s.closes) AS first_closed,
-                    array_agg(s.action_at) FILTER (WHERE s.was_closed AND NOT s.closes) AS reopens
-               FROM (SELECT a.action_at, a.new_status = ANY($3::bigint[]) AS closes,
-                            bool_or(a.new_status = ANY($3::bigint[])) OVER (
-                              ORDER BY a.action_at, a.id
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS was_closed
-                       FROM halo_actions a
-                      WHERE a.tenant_id = $1 AND a.ticket_id = t.id
-                        AND a.new_status IS NOT NULL AND a.action_at IS NOT NULL) s) st
-          WHERE ${CLIENT_TICKETS})
-       SELECT 'sla' AS kind, client_id, ${monthKey(monthOfColumn('at'))} AS month,
-              CASE WHEN at IS NULL THEN fix_by END AS odd_fix_by,
-              CASE WHEN at IS NULL THEN first_closed END AS odd_first_closed,
-              count(*) AS total, count(*) FILTER (WHERE first_closed <= at) AS met
-         FROM ticket
-        WHERE served AND fix_by IS NOT NULL AND btrim(fix_by) <> ''
-          AND (at IS NULL
-               OR (at >= '1901-01-01T00:00:00Z'
-                   AND (at < $4::timestamp AT TIME ZONE 'UTC'
-                        OR (${upToDay('at', 4)} AND first_closed <= at))))
+      `SELECT 'sla' AS kind, f.client_id, ${monthKey(monthOfColumn('f.fix_by_at'))} AS month,
+              CASE WHEN f.fix_by_at IS NULL THEN f.fix_by END AS odd_fix_by,
+              CASE WHEN f.fix_by_at IS NULL THEN f.first_closed_at END AS odd_first_closed,
+              count(*) AS total, count(*) FILTER (WHERE f.first_closed_at <= f.fix_by_at) AS met
+         FROM service_ticket_facts f
+        WHERE ${CLIENT_FACTS} AND f.occurred_at IS NOT NULL
+          AND f.fix_by IS NOT NULL AND btrim(f.fix_by) <> ''
+          AND (f.fix_by_at IS NULL
+               OR (f.fix_by_at >= '1901-01-01T00:00:00Z'
+                   AND (f.fix_by_at < $3::timestamp AT TIME ZONE 'UTC'
+                        OR (${upToDay('f.fix_by_at', 3)} AND f.first_closed_at <= f.fix_by_at))))
         GROUP BY 2, 3, 4, 5
        UNION ALL
-       SELECT 'reopen', client_id, ${monthKey(monthOfColumn('r.at'))}, NULL, NULL, count(*), NULL
-         FROM ticket CROSS JOIN LATERAL unnest(reopens) r(at)
-        WHERE ${upToDay('r.at', 4)}
+       SELECT 'reopen', s.client_id, ${monthKey(monthOfColumn('s.at'))}, NULL, NULL, count(*), NULL
+         FROM service_signals s
+        WHERE ${SIGNALS('reopen')} AND ${upToDay('s.at', 3)}
         GROUP BY 2, 3`,
-      withStatuses,
+      params,
     ),
-    // Feedback scores ("4/5", "8/10") in time order; customer-visible notes by the customer (no
-    // agent) that may hold lexicon terms, each distinct text once with its count.
+    // Feedback scores ("4/5", "8/10") in time order; customer notes, each distinct text once with
+    // its count.
     db.query(
-      `WITH action AS MATERIALIZED (
-         SELECT t.client_id, a.id, a.action_at, a.feedback, a.customer, a.note
-           FROM halo_tickets t
-           CROSS JOIN LATERAL (
-             SELECT * FROM (
-               SELECT a.id, a.action_at, a.outcome ILIKE '%feedback%' AS feedback,
-                      a.who_agent_id IS NULL
-                        AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
-                        AND a.raw->>'note' ~* '${LEXICON_PREFILTER.replace(/'/g, "''")}' AS customer,
-                      a.raw->>'note' AS note
-                 FROM halo_actions a
-                WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id AND a.action_at IS NOT NULL
-                  AND (a.outcome ILIKE '%feedback%' OR a.who_agent_id IS NULL)
-               OFFSET 0) a
-              WHERE a.feedback OR a.customer) a
-          WHERE ${CLIENT_TICKETS} AND ${upToDay('a.action_at', 3)})
-       SELECT 'feedback' AS kind, client_id, ${monthKey(monthOfColumn('action_at'))} AS month,
+      `SELECT 'feedback' AS kind, s.client_id, ${monthKey(monthOfColumn('s.at'))} AS month,
               NULL AS note, NULL::bigint AS n,
-              array_agg(m.parts[1] ORDER BY action_at, id) AS scores,
-              array_agg(m.parts[2] ORDER BY action_at, id) AS scales
-         FROM action
-         CROSS JOIN LATERAL (SELECT regexp_match(note, '${FEEDBACK_SCORE}') AS parts) m
-        WHERE feedback AND m.parts IS NOT NULL
+              array_agg(s.score ORDER BY s.at, s.action_id) AS scores,
+              array_agg(s.scale ORDER BY s.at, s.action_id) AS scales
+         FROM service_signals s
+        WHERE ${SIGNALS('feedback')} AND ${upToDay('s.at', 3)}
         GROUP BY 2, 3
        UNION ALL
-       SELECT 'note', client_id, ${monthKey(monthOfColumn('action_at'))}, note, count(*), NULL, NULL
-         FROM action
-        WHERE customer
+       SELECT 'note', s.client_id, ${monthKey(monthOfColumn('s.at'))}, s.note, count(*), NULL, NULL
+         FROM service_signals s
+        WHERE ${SIGNALS('note')} AND ${upToDay('s.at', 3)}
         GROUP BY 2, 3, 4`,
       params,
     ),

@@ -1,0 +1,210 @@
+import { classifyStatus } from '../domain/delivery/status-class';
+import { NEGATIVE_TERMS } from '../domain/renewals/sentiment-lexicon';
+import type { Db } from './db';
+
+/*
+ * Facts the renewal engine reads, derived from the HaloPSA mirror when it changes: each client
+ * ticket's service facts (open date, priority, category, fix-by time, first close), the dated
+ * signals in its actions (reopens, feedback scores, customer notes that may hold lexicon terms) and
+ * each contract's hours per day. The engine reads these narrow rows per client
+ * (`renewal-history.repository.ts`) instead of every ticket's actions and every timesheet on each
+ * evaluation: those are read once, when they arrive.
+ *
+ * The mirror queues a ticket whenever it writes the ticket or its actions, and a contract whenever
+ * it writes a timesheet event booked to it (before or after); `serviceFactsUpToDate` derives what is
+ * queued (the sync calls it when it finishes; the reader before it reads, so it never reads a
+ * stale fact).
+ */
+
+/**
+ * Only notes containing the first word of some lexicon phrase can score: a superset the database
+ * filters cheaply (the lexicon itself runs on the loaded text).
+ */
+const LEXICON_PREFILTER = `\\m(${[
+  ...new Set(NEGATIVE_TERMS.map((t) => t.phrase.split(' ')[0]!.replace(/[^a-z0-9']/g, ''))),
+].join('|')})`;
+
+/** A score in a feedback note: "4/5", "8 / 10", "4.5/5". */
+const FEEDBACK_SCORE = '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)';
+
+/**
+ * What the facts are derived with; stored facts derived with anything else are derived again for
+ * the whole tenant. Bump the version when a definition below changes.
+ */
+function basisOf(closedIds: readonly number[]): string {
+  return JSON.stringify({
+    version: 3,
+    closed: [...closedIds].sort((a, b) => a - b),
+    lexicon: LEXICON_PREFILTER,
+  });
+}
+
+/**
+ * A fix-by string as a timestamp where the database reads it exactly as `parseHaloDate` does (ISO
+ * date and time, optional milliseconds and offset, a real calendar day); null for any other
+ * shape, which is then read by `parseHaloDate` itself.
+ */
+const CANONICAL_FIX_BY = `CASE
+  WHEN x.fix_by !~ '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$'
+    THEN NULL
+  WHEN substr(x.fix_by, 9, 2) > '28' AND substr(x.fix_by, 9, 2)::int > extract(day from
+         make_date(substr(x.fix_by, 1, 4)::int, substr(x.fix_by, 6, 2)::int, 1) + interval '1 month - 1 day')
+    THEN NULL
+  WHEN right(x.fix_by, 1) = 'Z' OR substr(x.fix_by, length(x.fix_by) - 5, 1) IN ('+', '-')
+    THEN x.fix_by::timestamptz
+  ELSE x.fix_by::timestamp AT TIME ZONE 'UTC' END`;
+
+/** Derivations of at least this many queued tickets and contracts refresh the planner's statistics. */
+const STATISTICS_AFTER_SUBJECTS = 50_000;
+
+/** What is queued: a ticket (its service facts and signals) or a contract (its hours per day). */
+export type FactSubject = 'ticket' | 'contract';
+
+/*
+ * The derivations. `$1` the tenant, `$2` the queue position up to which queued subjects are derived
+ * (null: every one of the tenant) and, where statuses matter, `$3` the closed status ids.
+ */
+const QUEUED = (subject: FactSubject, column: string) =>
+  `($2::bigint IS NULL OR ${column} IN (SELECT q.id FROM service_facts_pending q
+     WHERE q.tenant_id = $1 AND q.subject = '${subject}' AND q.seq <= $2))`;
+/** The client tickets being derived. */
+const TICKETS = `t.tenant_id = $1 AND t.client_id IS NOT NULL AND ${QUEUED('ticket', 't.id')}`;
+/** Their actions (with a time). */
+const ACTIONS = `a.tenant_id = $1 AND a.action_at IS NOT NULL AND ${QUEUED('ticket', 'a.ticket_id')}`;
+
+/** Clearing what is derived again, before `DERIVE`. */
+const CLEAR = [
+  `DELETE FROM service_ticket_facts WHERE tenant_id = $1 AND ${QUEUED('ticket', 'ticket_id')}`,
+  `DELETE FROM service_signals WHERE tenant_id = $1 AND ${QUEUED('ticket', 'ticket_id')}`,
+  `DELETE FROM contract_day_hours WHERE tenant_id = $1 AND ${QUEUED('contract', 'contract_id')}`,
+];
+
+const DERIVE = [
+  // The ticket: the fix-by time HaloPSA set unless it is excluded from SLA, and when it first
+  // entered a closed status.
+  `INSERT INTO service_ticket_facts (tenant_id, ticket_id, client_id, occurred_at, priority_id,
+                                     category, fix_by, fix_by_at, first_closed_at)
+   SELECT t.tenant_id, t.id, t.client_id, t.date_occurred, t.priority_id, t.category,
+          x.fix_by, ${CANONICAL_FIX_BY}, fc.first_closed
+     FROM halo_tickets t
+     CROSS JOIN LATERAL (SELECT CASE WHEN coalesce(t.raw->>'excludefromsla', 'false') IN ('true', '1')
+                                     THEN NULL ELSE t.raw->>'fixbydate' END AS fix_by) x
+     LEFT JOIN (SELECT a.ticket_id, min(a.action_at) AS first_closed FROM halo_actions a
+                 WHERE ${ACTIONS} AND a.new_status = ANY($3::bigint[])
+                 GROUP BY a.ticket_id) fc ON fc.ticket_id = t.id
+    WHERE ${TICKETS}`,
+  // A reopen: a status change to an open status after the ticket had been closed.
+  `INSERT INTO service_signals (tenant_id, action_id, kind, ticket_id, client_id, at)
+   SELECT t.tenant_id, s.id, 'reopen', t.id, t.client_id, s.action_at
+     FROM (SELECT a.id, a.ticket_id, a.action_at, a.new_status = ANY($3::bigint[]) AS closes,
+                  bool_or(a.new_status = ANY($3::bigint[])) OVER (
+                    PARTITION BY a.ticket_id ORDER BY a.action_at, a.id
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS was_closed
+             FROM halo_actions a
+            WHERE ${ACTIONS} AND a.new_status IS NOT NULL) s
+     JOIN halo_tickets t ON t.tenant_id = $1 AND t.id = s.ticket_id
+    WHERE s.was_closed AND NOT s.closes AND ${TICKETS}`,
+  // A feedback score written in an action's note ("4/5", "8/10").
+  `INSERT INTO service_signals (tenant_id, action_id, kind, ticket_id, client_id, at, score, scale)
+   SELECT t.tenant_id, a.id, 'feedback', t.id, t.client_id, a.action_at, m.parts[1], m.parts[2]
+     FROM halo_actions a
+     CROSS JOIN LATERAL (SELECT regexp_match(a.raw->>'note', '${FEEDBACK_SCORE}') AS parts) m
+     JOIN halo_tickets t ON t.tenant_id = $1 AND t.id = a.ticket_id
+    WHERE ${ACTIONS} AND a.outcome ILIKE '%feedback%' AND m.parts IS NOT NULL AND ${TICKETS}`,
+  // A customer-visible note written by the customer (no agent) that may hold lexicon terms.
+  `INSERT INTO service_signals (tenant_id, action_id, kind, ticket_id, client_id, at, note)
+   SELECT t.tenant_id, a.id, 'note', t.id, t.client_id, a.action_at, a.raw->>'note'
+     FROM halo_actions a
+     JOIN halo_tickets t ON t.tenant_id = $1 AND t.id = a.ticket_id
+    WHERE ${ACTIONS} AND a.who_agent_id IS NULL
+      AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
+      AND a.raw->>'note' ~* '${LEXICON_PREFILTER.replace(/'/g, "''")}'
+      AND ${TICKETS}`,
+  // A contract's hours per UTC day.
+  `INSERT INTO contract_day_hours (tenant_id, contract_id, day, hours)
+   SELECT e.tenant_id, e.contract_id, (e.start_at AT TIME ZONE 'UTC')::date, sum(e.hours)
+     FROM halo_timesheet_events e
+    WHERE e.tenant_id = $1 AND e.contract_id IS NOT NULL AND e.start_at IS NOT NULL
+      AND e.hours IS NOT NULL AND ${QUEUED('contract', 'e.contract_id')}
+    GROUP BY 1, 2, 3`,
+];
+
+/** Queues tickets or contracts whose facts change with what is written (in the writer's transaction). */
+export async function queueServiceFacts(
+  db: Db,
+  tenantId: string,
+  subject: FactSubject,
+  ids: ReadonlyArray<number | null>,
+): Promise<void> {
+  const unique = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (unique.length === 0) return;
+  // Queued again, a subject gets a new position, so a derivation already under way on its older
+  // copy does not clear it (see `serviceFactsUpToDate`).
+  await db.query(
+    `INSERT INTO service_facts_pending (tenant_id, subject, id)
+     SELECT $1, $2, unnest($3::bigint[])
+     ON CONFLICT (tenant_id, subject, id) DO UPDATE SET seq = DEFAULT`,
+    [tenantId, subject, unique],
+  );
+}
+
+/**
+ * Derives the queued tickets' and contracts' facts again, or the whole tenant's when the stored
+ * facts were derived with other closed statuses or another lexicon; one caller at a time per tenant
+ * (the basis row is locked), and a subject queued again meanwhile waits for this to commit and
+ * stays queued. Cheap when nothing is queued (four short statements).
+ */
+export async function serviceFactsUpToDate(
+  db: Db,
+  tenantId: string,
+): Promise<{ derived: 'none' | 'queued' | 'all'; subjects: number }> {
+  return db.transaction(async (tx) => {
+    const statuses = await tx.query('SELECT id, name FROM halo_statuses WHERE tenant_id = $1', [
+      tenantId,
+    ]);
+    const closedIds = statuses
+      .filter((s) => classifyStatus(String(s.name ?? '')) === 'closed')
+      .map((s) => Number(s.id));
+    const basis = basisOf(closedIds);
+    await tx.query(
+      `INSERT INTO service_facts_basis (tenant_id, basis) VALUES ($1, '') ON CONFLICT DO NOTHING`,
+      [tenantId],
+    );
+    const [stored] = await tx.query<{ basis: string }>(
+      'SELECT basis FROM service_facts_basis WHERE tenant_id = $1 FOR UPDATE',
+      [tenantId],
+    );
+    const all = stored!.basis !== basis;
+    const [queue] = await tx.query<{ upto: string | null }>(
+      `SELECT max(seq) AS upto FROM (SELECT seq FROM service_facts_pending
+        WHERE tenant_id = $1 FOR UPDATE) q`,
+      [tenantId],
+    );
+    const upto = queue!.upto;
+    if (!all && upto === null) return { derived: 'none', subjects: 0 };
+    // Derived again: everything of the tenant, or what is queued.
+    const scope = all ? null : upto;
+    for (const sql of CLEAR) await tx.query(sql, [tenantId, scope]);
+    for (const sql of DERIVE) {
+      await tx.query(sql, sql.includes('$3') ? [tenantId, scope, closedIds] : [tenantId, scope]);
+    }
+    const [cleared] = await tx.query<{ n: string }>(
+      `WITH d AS (DELETE FROM service_facts_pending WHERE tenant_id = $1 AND seq <= $2 RETURNING 1)
+       SELECT count(*) AS n FROM d`,
+      [tenantId, upto ?? 0],
+    );
+    const subjects = Number(cleared!.n);
+    if (all) {
+      await tx.query('UPDATE service_facts_basis SET basis = $2 WHERE tenant_id = $1', [
+        tenantId,
+        basis,
+      ]);
+    }
+    // Derived for the whole tenant (or a large catch-up), the tables' sizes change by orders of
+    // magnitude: the planner learns it now.
+    if (all || subjects >= STATISTICS_AFTER_SUBJECTS) {
+      await tx.exec('ANALYZE service_ticket_facts, service_signals, contract_day_hours');
+    }
+    return { derived: all ? 'all' : 'queued', subjects };
+  });
+}
