@@ -137,7 +137,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
   // Deliveries stored before a restart are processed now; new ones as they arrive.
   halo.webhooks.start({
     onTicketChanged: (id, kind) => delivery.evaluateAfterChange(id, kind),
-    onCaughtUp: async () => void (await delivery.evaluateAll()),
+    onSynced: async () => void (await delivery.evaluateChanged()),
   });
 
   return {

@@ -20,6 +20,8 @@ import { DeliveryJudgement } from '../app/delivery/delivery-judgement';
 import { DeliveryKpis } from '../app/delivery/delivery-kpis';
 import type { DemoCast } from '../app/delivery/demo-cast.port';
 import { EscalationActionsService } from '../app/delivery/escalation-actions';
+import { EvaluateChanged } from '../app/delivery/evaluate-changed';
+import { SqlDeliveryChanges } from '../store/delivery-changes.repository';
 import { EvaluateAfterChange, type ChangedTicketKind } from '../app/delivery/evaluate-after-change';
 import { EvaluateDelivery } from '../app/delivery/evaluate-delivery';
 import { RunEscalationSla } from '../app/delivery/run-escalation-sla';
@@ -98,6 +100,11 @@ export interface DeliveryModule extends FeatureModule {
   demoCast: DemoCast;
   /** Evaluates every project as of today, then notifies the outbox. */
   evaluateAll(): Promise<void>;
+  /**
+   * After a sync: evaluates only the projects whose HaloPSA records changed since they were last
+   * evaluated (then reviews those of them just closed).
+   */
+  evaluateChanged(): Promise<{ projects: number }>;
   /** The webhook's hook: re-evaluates the project a HaloPSA change touched. */
   evaluateAfterChange(ticketId: number, kind: ChangedTicketKind): Promise<void>;
   /** Produces the post-project reviews of recently closed projects (all, or only `projectIds`). */
@@ -194,8 +201,14 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     ...reviewRoutes({ useCases: (tenant) => (tenant === tenantId ? loopEnds : null) }),
   ];
 
+  const scheduled = new EvaluateChanged({
+    tenantId,
+    changes: new SqlDeliveryChanges(db),
+    evaluation,
+    outbox,
+  });
   const evaluateAll = async () => {
-    await evaluation.run();
+    await scheduled.all();
     await reviewClosed.run();
     outbox.notify();
   };
@@ -276,6 +289,11 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     demoUsers: deps.mode === 'demo' ? () => auth.demoUsers() : undefined,
     demoCast,
     evaluateAll,
+    evaluateChanged: async () => {
+      const { projectIds } = await scheduled.changed();
+      if (projectIds.length > 0) await reviewClosed.run({ projectIds });
+      return { projects: projectIds.length };
+    },
     evaluateAfterChange: async (ticketId, kind) => {
       await afterChange.run(ticketId, kind);
       // A project's closure arrives as a change of the project itself.

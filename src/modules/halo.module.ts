@@ -39,8 +39,11 @@ export interface HaloModuleDeps {
 /** What processed webhook deliveries tell the rest of the app. */
 export interface WebhookHooks {
   onTicketChanged: (ticketId: number, kind: 'project' | 'task' | 'ticket') => Promise<void>;
-  /** After a burst was caught up by one incremental sync. */
-  onCaughtUp: () => Promise<void>;
+  /**
+   * After an incremental sync wrote what changed in HaloPSA (the scheduled one, or one catching up
+   * a burst of webhooks): what it changed is evaluated.
+   */
+  onSynced: () => Promise<void>;
 }
 
 /** HaloPSA as the rest of the app sees it: the client, the mirror sync, the webhook and its jobs. */
@@ -158,7 +161,7 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
     clock,
     logger: webhookLogger,
     onTicketChanged: (id, kind) => hooks?.onTicketChanged(id, kind) ?? Promise.resolve(),
-    onCaughtUp: () => hooks?.onCaughtUp() ?? Promise.resolve(),
+    onCaughtUp: () => hooks?.onSynced() ?? Promise.resolve(),
   });
   // The loop's cycles and a caller's drain take turns, so a drain waits for work already claimed.
   let turn: Promise<unknown> = Promise.resolve();
@@ -204,7 +207,10 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
       {
         name: 'halo-sync',
         cron: config.schedules.sync,
-        run: async () => void (await runSync('incremental')),
+        run: async () => {
+          await runSync('incremental');
+          await hooks?.onSynced();
+        },
       },
       {
         name: 'halo-detail-refresh',

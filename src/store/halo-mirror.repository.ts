@@ -1,6 +1,7 @@
 import type { Db } from './db';
 import { contentHash } from './content-hash';
-import { queueServiceFacts, serviceFactsUpToDate } from './service-facts';
+import { queueChanges } from './mirror-changes';
+import { serviceFactsUpToDate } from './service-facts';
 import {
   DETAIL_COLUMNS,
   MILESTONE_TABLE,
@@ -47,11 +48,12 @@ export class HaloMirrorRepository {
       row.last_update = dateOf(r.data.last_update ?? r.data.lastupdate ?? r.data.last_modified);
       return row;
     });
-    // A timesheet event moved to another contract changes the hours of the one it leaves too.
-    const leftContracts =
+    // A timesheet event moved to another ticket or contract changes the one it leaves too.
+    const before =
       resource === 'timesheetEvents'
-        ? await db.query<{ contract_id: number | null }>(
-            `SELECT contract_id FROM halo_timesheet_events WHERE tenant_id = $1 AND id = ANY($2::bigint[])`,
+        ? await db.query<{ ticket_id: number | null; contract_id: number | null }>(
+            `SELECT ticket_id, contract_id FROM halo_timesheet_events
+              WHERE tenant_id = $1 AND id = ANY($2::bigint[])`,
             [this.tenantId, rows.map((r) => r.id)],
           )
         : [];
@@ -69,27 +71,51 @@ export class HaloMirrorRepository {
       [...columns.map((c) => [c.name, c.type] as const), ...extra],
       rows,
     );
-    // A client ticket's service facts are derived from its row and its actions, and a contract's
-    // hours per day from its timesheet events.
-    if (resource === 'tickets') {
-      await queueServiceFacts(
-        db,
-        this.tenantId,
-        'ticket',
-        records.map((r) => r.id),
+    await this.queueWritten(db, resource, rows, before);
+  }
+
+  /**
+   * What the written rows change (`mirror-changes.ts`): a client ticket's service facts come from
+   * its row and its actions, a contract's hours per day from its timesheet events, and a project's
+   * evaluation from its own row, its tasks, their actions, timesheets and invoices.
+   */
+  private async queueWritten(
+    db: Db,
+    resource: MirroredResource,
+    rows: ReadonlyArray<Record<string, unknown>>,
+    before: ReadonlyArray<{ ticket_id: number | null; contract_id: number | null }>,
+  ): Promise<void> {
+    const ids = (column: string, earlier: ReadonlyArray<Record<string, unknown>> = []) =>
+      [...earlier, ...rows].map((r) =>
+        r[column] === null || r[column] === undefined ? null : Number(r[column]),
       );
-    } else if (resource === 'actions') {
-      await queueServiceFacts(
-        db,
-        this.tenantId,
-        'ticket',
-        rows.map((r) => r.ticket_id as number | null),
-      );
-    } else if (resource === 'timesheetEvents') {
-      await queueServiceFacts(db, this.tenantId, 'contract', [
-        ...leftContracts.map((r) => (r.contract_id === null ? null : Number(r.contract_id))),
-        ...rows.map((r) => r.contract_id as number | null),
-      ]);
+    const { tenantId } = this;
+    switch (resource) {
+      case 'tickets':
+        await queueChanges(db, tenantId, 'ticket', ids('id'));
+        return;
+      case 'projects':
+      case 'tasks':
+        await queueChanges(db, tenantId, 'delivery', ids('id'));
+        return;
+      case 'actions':
+        await queueChanges(db, tenantId, 'ticket', ids('ticket_id'));
+        await queueChanges(db, tenantId, 'delivery', ids('ticket_id'));
+        return;
+      case 'timesheetEvents':
+        await queueChanges(db, tenantId, 'contract', ids('contract_id', before));
+        await queueChanges(db, tenantId, 'delivery', ids('ticket_id', before));
+        return;
+      case 'invoices':
+        await queueChanges(
+          db,
+          tenantId,
+          'delivery',
+          rows.map((r) => idOf((r.raw as Record<string, unknown> | null)?.ticket_id)),
+        );
+        return;
+      default:
+        return;
     }
   }
 
@@ -108,6 +134,8 @@ export class HaloMirrorRepository {
       [this.tenantId, id, detail, ...columns.map((c) => c.from(detail))],
     );
     if (resource !== 'projects') return [];
+    // A project's full record (milestones, budgets) is part of its evaluation.
+    await queueChanges(db, this.tenantId, 'delivery', [id]);
     const issues: DataQualityIssue[] = [];
     const milestones: Record<string, unknown>[] = [];
     for (const m of Array.isArray(detail.milestones) ? detail.milestones : []) {
@@ -191,7 +219,8 @@ export class HaloMirrorRepository {
       this.tenantId,
       ticketId,
     ]);
-    await queueServiceFacts(db, this.tenantId, 'ticket', [ticketId]);
+    await queueChanges(db, this.tenantId, 'ticket', [ticketId]);
+    await queueChanges(db, this.tenantId, 'delivery', [ticketId]);
   }
 
   /** Derives the service facts of the tickets written since the last time (`service-facts.ts`). */

@@ -7,7 +7,7 @@ import type { ContractFacts } from '../domain/renewals';
 import { testDatabases, type TestDatabaseHandle } from '../../tests/support/databases';
 import { DEMO_AS_OF, syncDemo } from '../../tests/renewals/renewal-portfolio';
 import { SqlRenewalHistoryReader } from './renewal-history.repository';
-import { queueServiceFacts } from './service-facts';
+import { queueChanges } from './mirror-changes';
 
 /** Days across the demo's history: past months (cached aggregates) and the current month to date. */
 const DAYS = ['2025-06-15', '2026-02-01', '2026-09-30', DEMO_AS_OF];
@@ -63,7 +63,7 @@ describe.each(testDatabases())(
         `SELECT id FROM halo_tickets WHERE tenant_id = $1 AND (id % 7 = 0 OR id % 11 = 0)`,
         ['t'],
       );
-      await queueServiceFacts(
+      await queueChanges(
         handle.db,
         't',
         'ticket',
@@ -121,7 +121,7 @@ describe.each(testDatabases())(
       expect(Number(odd!.n)).toBeGreaterThan(20);
       await reader.load('t', (await reader.scopes('t', 1000))[0], { serviceAsOf: DEMO_AS_OF });
       const [queued] = await handle.db.query(
-        `SELECT count(*) AS n FROM service_facts_pending WHERE tenant_id = 't'`,
+        `SELECT count(*) AS n FROM mirror_changes WHERE tenant_id = 't' AND subject IN ('ticket', 'contract')`,
       );
       expect(Number(queued!.n)).toBe(0);
     });

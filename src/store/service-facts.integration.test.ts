@@ -77,7 +77,7 @@ describe.each(testDatabases())('service facts derived from the mirror ($name)', 
 
   test('the sync leaves nothing queued, and what it derived is what a derivation from scratch gives', async () => {
     const [queued] = await db.query(
-      'SELECT count(*) AS n FROM service_facts_pending WHERE tenant_id = $1',
+      `SELECT count(*) AS n FROM mirror_changes WHERE tenant_id = $1 AND subject IN ('ticket', 'contract')`,
       [T],
     );
     expect(Number(queued!.n)).toBe(0);
@@ -215,7 +215,7 @@ describe.each(testDatabases())('service facts derived from the mirror ($name)', 
     await mirror.upsert(db, 'tickets', [], SYNCED);
     const queue = async () =>
       db.query<{ seq: string }>(
-        `SELECT seq FROM service_facts_pending WHERE tenant_id = $1 AND subject = 'ticket' AND id = $2`,
+        `SELECT seq FROM mirror_changes WHERE tenant_id = $1 AND subject = 'ticket' AND id = $2`,
         [T, TICKET],
       );
     const raw = { id: TICKET, client_id: clients[1], dateoccurred: '2026-10-01T08:00:00Z' };

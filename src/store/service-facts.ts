@@ -1,6 +1,7 @@
 import { classifyStatus } from '../domain/delivery/status-class';
 import { NEGATIVE_TERMS } from '../domain/renewals/sentiment-lexicon';
 import type { Db } from './db';
+import { clearChanges } from './mirror-changes';
 
 /*
  * Facts the renewal engine reads, derived from the HaloPSA mirror when it changes: each client
@@ -10,7 +11,7 @@ import type { Db } from './db';
  * (`renewal-history.repository.ts`) instead of every ticket's actions and every timesheet on each
  * evaluation: those are read once, when they arrive.
  *
- * The mirror queues a ticket whenever it writes the ticket or its actions, and a contract whenever
+ * The mirror queues (`mirror-changes.ts`) a ticket whenever it writes the ticket or its actions, and a contract whenever
  * it writes a timesheet event booked to it (before or after); `serviceFactsUpToDate` derives what is
  * queued (the sync calls it when it finishes; the reader before it reads, so it never reads a
  * stale fact).
@@ -57,15 +58,16 @@ const CANONICAL_FIX_BY = `CASE
 /** Derivations of at least this many queued tickets and contracts refresh the planner's statistics. */
 const STATISTICS_AFTER_SUBJECTS = 50_000;
 
-/** What is queued: a ticket (its service facts and signals) or a contract (its hours per day). */
-export type FactSubject = 'ticket' | 'contract';
+/** What is derived here: a ticket's service facts and signals, a contract's hours per day. */
+type FactSubject = 'ticket' | 'contract';
+const SUBJECTS: readonly FactSubject[] = ['ticket', 'contract'];
 
 /*
  * The derivations. `$1` the tenant, `$2` the queue position up to which queued subjects are derived
  * (null: every one of the tenant) and, where statuses matter, `$3` the closed status ids.
  */
 const QUEUED = (subject: FactSubject, column: string) =>
-  `($2::bigint IS NULL OR ${column} IN (SELECT q.id FROM service_facts_pending q
+  `($2::bigint IS NULL OR ${column} IN (SELECT q.id FROM mirror_changes q
      WHERE q.tenant_id = $1 AND q.subject = '${subject}' AND q.seq <= $2))`;
 /** The client tickets being derived. */
 const TICKETS = `t.tenant_id = $1 AND t.client_id IS NOT NULL AND ${QUEUED('ticket', 't.id')}`;
@@ -129,25 +131,6 @@ const DERIVE = [
     GROUP BY 1, 2, 3`,
 ];
 
-/** Queues tickets or contracts whose facts change with what is written (in the writer's transaction). */
-export async function queueServiceFacts(
-  db: Db,
-  tenantId: string,
-  subject: FactSubject,
-  ids: ReadonlyArray<number | null>,
-): Promise<void> {
-  const unique = [...new Set(ids.filter((id): id is number => id !== null))];
-  if (unique.length === 0) return;
-  // Queued again, a subject gets a new position, so a derivation already under way on its older
-  // copy does not clear it (see `serviceFactsUpToDate`).
-  await db.query(
-    `INSERT INTO service_facts_pending (tenant_id, subject, id)
-     SELECT $1, $2, unnest($3::bigint[])
-     ON CONFLICT (tenant_id, subject, id) DO UPDATE SET seq = DEFAULT`,
-    [tenantId, subject, unique],
-  );
-}
-
 /**
  * Derives the queued tickets' and contracts' facts again, or the whole tenant's when the stored
  * facts were derived with other closed statuses or another lexicon; one caller at a time per tenant
@@ -176,9 +159,9 @@ export async function serviceFactsUpToDate(
     );
     const all = stored!.basis !== basis;
     const [queue] = await tx.query<{ upto: string | null }>(
-      `SELECT max(seq) AS upto FROM (SELECT seq FROM service_facts_pending
-        WHERE tenant_id = $1 FOR UPDATE) q`,
-      [tenantId],
+      `SELECT max(seq) AS upto FROM (SELECT seq FROM mirror_changes
+        WHERE tenant_id = $1 AND subject = ANY($2::text[]) FOR UPDATE) q`,
+      [tenantId, SUBJECTS],
     );
     const upto = queue!.upto;
     if (!all && upto === null) return { derived: 'none', subjects: 0 };
@@ -188,12 +171,7 @@ export async function serviceFactsUpToDate(
     for (const sql of DERIVE) {
       await tx.query(sql, sql.includes('$3') ? [tenantId, scope, closedIds] : [tenantId, scope]);
     }
-    const [cleared] = await tx.query<{ n: string }>(
-      `WITH d AS (DELETE FROM service_facts_pending WHERE tenant_id = $1 AND seq <= $2 RETURNING 1)
-       SELECT count(*) AS n FROM d`,
-      [tenantId, upto ?? 0],
-    );
-    const subjects = Number(cleared!.n);
+    const subjects = upto === null ? 0 : await clearChanges(tx, tenantId, SUBJECTS, upto);
     if (all) {
       await tx.query('UPDATE service_facts_basis SET basis = $2 WHERE tenant_id = $1', [
         tenantId,

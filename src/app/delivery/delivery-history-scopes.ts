@@ -20,17 +20,21 @@ export interface LoadedScope {
 
 /**
  * The delivery history one project scope at a time, in ascending project id order (the order of
- * the tenant-wide load): only `projectIds` (one scope, e.g. after a webhook) or every project of
- * the tenant in scopes of `projectsPerScope`. The next scope loads while this one is consumed.
+ * the tenant-wide load): only `projectIds` (e.g. after a webhook or a sync) or every project of
+ * the tenant, in scopes of `projectsPerScope`. The next scope loads while this one is consumed.
  */
 export async function* deliveryHistoryByScope(
   reader: DeliveryHistoryReader,
   tenantId: string,
   options: { projectIds?: readonly number[]; projectsPerScope?: number } = {},
 ): AsyncGenerator<LoadedScope> {
-  const scopes: DeliveryHistoryScope[] = options.projectIds
-    ? [{ projectIds: [...new Set(options.projectIds)].sort((a, b) => a - b) }]
-    : await reader.scopes(tenantId, options.projectsPerScope ?? PROJECTS_PER_SCOPE);
+  const perScope = Math.max(1, Math.floor(options.projectsPerScope ?? PROJECTS_PER_SCOPE));
+  const given = options.projectIds ? [...new Set(options.projectIds)].sort((a, b) => a - b) : null;
+  const scopes: DeliveryHistoryScope[] = given
+    ? Array.from({ length: Math.ceil(given.length / perScope) }, (_, i) => ({
+        projectIds: given.slice(i * perScope, (i + 1) * perScope),
+      }))
+    : await reader.scopes(tenantId, perScope);
   const wanted = scopes.filter((s) => s.projectIds.length > 0);
   for await (const history of loadOneAhead(wanted, (scope) => reader.load(tenantId, scope))) {
     yield { history, projects: indexDeliveryHistory(history) };

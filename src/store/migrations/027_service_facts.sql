@@ -2,12 +2,15 @@
 -- customer notes) and each contract's hours per day, derived from the mirror when it changes
 -- (`service-facts.ts`), so the renewal engine reads narrow rows per client instead of every
 -- ticket's actions and every timesheet event. `fix_by_at` is the fix-by time where the database
--- reads it as the engine does (else null, and the engine reads `fix_by`). A ticket is queued in
--- `service_facts_pending` whenever its row or its actions are written, a contract whenever a
--- timesheet event booked to it is; `seq` is renewed on every queueing, so work done on an older
--- copy never clears a newer change. `service_facts_basis` names what the facts were derived with
--- (the closed statuses, the lexicon prefilter): when it differs, they are derived again for the
--- whole tenant.
+-- reads it as the engine does (else null, and the engine reads `fix_by`).
+--
+-- `mirror_changes` is what the mirror's writes leave to catch up on (`mirror-changes.ts`): tickets
+-- whose row or actions were written and contracts a written timesheet event is booked to (their
+-- facts are derived again), and tickets, tasks and projects whose project is evaluated again after
+-- the next sync (`delivery`). `seq` is renewed on every queueing, so work done on an older copy
+-- never clears a newer change. `service_facts_basis` names what the facts were derived with (the
+-- closed statuses, the lexicon prefilter): when it differs, they are derived again for the whole
+-- tenant.
 
 CREATE TABLE service_ticket_facts (
   tenant_id text NOT NULL, ticket_id bigint NOT NULL,
@@ -33,8 +36,9 @@ CREATE TABLE contract_day_hours (
   PRIMARY KEY (tenant_id, contract_id, day)
 );
 
-CREATE TABLE service_facts_pending (
-  tenant_id text NOT NULL, subject text NOT NULL CHECK (subject IN ('ticket', 'contract')),
+CREATE TABLE mirror_changes (
+  tenant_id text NOT NULL,
+  subject text NOT NULL CHECK (subject IN ('ticket', 'contract', 'delivery')),
   id bigint NOT NULL, seq bigserial NOT NULL,
   PRIMARY KEY (tenant_id, subject, id)
 );
