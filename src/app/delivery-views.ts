@@ -222,7 +222,12 @@ export type RefusalReason = 'not-authorised' | 'not-found' | 'invalid-state' | '
 
 /** The outcome of an escalation action: the updated escalation, or a refusal with a reason. */
 export type EscalationActionResult =
-  | { ok: true; escalation: EscalationView }
+  | {
+      ok: true;
+      escalation: EscalationView;
+      /** False when it already was so (a second Acknowledge): nothing was written. */
+      changed: boolean;
+    }
   | {
       ok: false;
       reason: RefusalReason;

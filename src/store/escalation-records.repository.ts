@@ -94,14 +94,6 @@ export class SqlEscalationRecords implements EscalationRecords {
     });
   }
 
-  async writeAlongside(
-    alongside: (ports: EscalationDecisionPorts) => Promise<void>,
-  ): Promise<void> {
-    const bind = this.bind;
-    if (!bind) throw new Error('SqlEscalationRecords: no ports to write a decision alongside');
-    await this.db.transaction((tx) => alongside(bind(tx)));
-  }
-
   private async swap(
     db: Db,
     tenantId: string,

@@ -236,7 +236,7 @@ export class FakeEscalationActions implements EscalationActions {
       await this.writes((ports) => effects(strip(next), ports));
     }
     this.escalations.set(id, next);
-    return { ok: true, escalation: strip(next) };
+    return { ok: true, escalation: strip(next), changed: true };
   }
 }
 

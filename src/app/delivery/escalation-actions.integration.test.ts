@@ -143,6 +143,41 @@ describe.each(testDatabases())('an escalation click on $name', (database) => {
     }
   });
 
+  test('a second Acknowledge changes nothing: its click is logged, and no card update is queued or signalled', async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const records = new SqlEscalationRecords(handle.db, (tx) => ({
+        outbox: outboxOn(tx, TENANT, { now }),
+        actions: botActionLogOn(tx, TENANT),
+      }));
+      const signal = new CountingSignal();
+      const act = new ActOnEscalation({
+        tenantId: TENANT,
+        escalations: new EscalationActionsService(records, { now }),
+        actions: botActionLogOn(handle.db, TENANT),
+        outboxSignal: signal,
+        clock: { now },
+      });
+      await click(act, 'https://smba.example');
+      const second = await click(act, 'https://smba.example');
+      expect(second).toMatchObject({ ok: true, escalation: { state: 'acknowledged' } });
+      const log = await handle.db.query<{ outcome: string }>(
+        `SELECT outcome FROM action_log WHERE tenant_id = $1 AND target_id = $2 ORDER BY id`,
+        [TENANT, escalation.id],
+      );
+      expect(log.map((l) => l.outcome)).toEqual(['done', 'done']);
+      const [queued] = await handle.db.query<{ n: string }>(
+        'SELECT count(*) AS n FROM outbox WHERE tenant_id = $1',
+        [TENANT],
+      );
+      expect(Number(queued!.n)).toBe(1);
+      expect(signal.count).toBe(1);
+    } finally {
+      await handle.dispose();
+    }
+  });
+
   test('a card update that cannot be queued undoes the decision: nothing is acknowledged that the channel will not see', async () => {
     const handle = await target.open();
     try {

@@ -138,10 +138,9 @@ export class EscalationActionsService implements EscalationActions {
       const alongside = effects
         ? (ports: Parameters<typeof effects>[1]) => effects(decided, ports)
         : undefined;
-      if (result.escalation === escalation) {
-        if (alongside) await this.records.writeAlongside(alongside);
-        return { ok: true, escalation: decided };
-      }
+      // Already so (a second Acknowledge): nothing to decide, so nothing is written alongside.
+      if (result.escalation === escalation)
+        return { ok: true, escalation: decided, changed: false };
       if (
         await this.records.compareAndSet(
           tenantId,
@@ -150,7 +149,7 @@ export class EscalationActionsService implements EscalationActions {
           alongside,
         )
       ) {
-        return { ok: true, escalation: decided };
+        return { ok: true, escalation: decided, changed: true };
       }
       // Someone else changed it meanwhile: decide again on the fresh state.
     }

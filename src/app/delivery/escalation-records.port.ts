@@ -27,8 +27,6 @@ export interface EscalationRecords {
     expectedUpdatedAt: string,
     alongside?: (ports: EscalationDecisionPorts) => Promise<void>,
   ): Promise<boolean>;
-  /** Runs `alongside` in a transaction of its own (a decision that changed nothing). */
-  writeAlongside(alongside: (ports: EscalationDecisionPorts) => Promise<void>): Promise<void>;
   /** The card's view of an escalation. */
   view(tenantId: string, escalation: Escalation): Promise<EscalationView>;
 }

@@ -75,7 +75,7 @@ export class ActOnEscalation {
     // What a decision writes with it, in its transaction: its log entry and the clicked card's
     // update for everyone in the channel.
     const effects: EscalationDecisionEffects = async (decided, ports) => {
-      await ports.actions.record(logEntry({ ok: true, escalation: decided }));
+      await ports.actions.record(logEntry({ ok: true, escalation: decided, changed: true }));
       if (click.clickedCard)
         await this.updateClickedCard(ports.outbox, click.clickedCard, decided, notice);
     };
@@ -107,10 +107,15 @@ export class ActOnEscalation {
           ? invalid('Say why this is not a real issue: the reason tunes the thresholds.')
           : await escalations.markFalsePositive(tenantId, escalationId, actor, reason, effects);
     }
-    // A refusal changed nothing: its log entry is written on its own.
+    // A refusal, or a click on what already was so, changed nothing: its log entry is written on
+    // its own, and the card everyone sees stays as it is.
     if (!result.ok) {
       await this.deps.actions.record(logEntry(result));
       return result;
+    }
+    if (!result.changed) {
+      await this.deps.actions.record(logEntry(result));
+      return { ok: true, escalation: result.escalation, notice };
     }
     if (click.clickedCard) this.deps.outboxSignal.notify();
     return { ok: true, escalation: result.escalation, notice };
