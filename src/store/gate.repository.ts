@@ -51,6 +51,28 @@ function toGate(raw: RawGate): GateRow {
   };
 }
 
+type RawDecision = {
+  pack_version: number;
+  slot: number;
+  outcome: GateOutcome;
+  approver_aad_object_id: string;
+  approver_name: string;
+  approver_email: string | null;
+  comment: string;
+  decided_at: Date | string;
+};
+
+function toDecision(r: RawDecision): GateDecisionRow {
+  return {
+    packVersion: Number(r.pack_version),
+    slot: Number(r.slot),
+    outcome: r.outcome,
+    by: { aadObjectId: r.approver_aad_object_id, name: r.approver_name, email: r.approver_email },
+    at: iso(r.decided_at),
+    comment: r.comment,
+  };
+}
+
 /** Stage gates in SQL (migration 005): gates, pack versions, files, decisions, SLA notices. */
 export class SqlGateRepository implements GateRepository {
   constructor(
@@ -64,6 +86,35 @@ export class SqlGateRepository implements GateRepository {
       [this.tenantId, gateId],
     );
     return rows[0] ? toGate(rows[0]) : null;
+  }
+
+  async findCurrent(
+    gateId: string,
+  ): Promise<{ gate: GateRow; pack: EvidencePack | null; decisions: GateDecisionRow[] } | null> {
+    const rows = await this.db.query<
+      RawGate & { current_pack: unknown; current_decisions: unknown }
+    >(
+      `SELECT ${GATE_COLUMNS},
+              (SELECT v.pack FROM gate_pack_versions v
+                WHERE v.tenant_id = g.tenant_id AND v.gate_id = g.id AND v.version = g.pack_version) AS current_pack,
+              (SELECT coalesce(json_agg(json_build_object(
+                        'pack_version', d.pack_version, 'slot', d.slot, 'outcome', d.outcome,
+                        'approver_aad_object_id', d.approver_aad_object_id, 'approver_name', d.approver_name,
+                        'approver_email', d.approver_email, 'comment', d.comment, 'decided_at', d.decided_at)
+                      ORDER BY d.slot), '[]')
+                 FROM gate_decisions d
+                WHERE d.tenant_id = g.tenant_id AND d.gate_id = g.id AND d.pack_version = g.pack_version
+              ) AS current_decisions
+         FROM gates g WHERE g.tenant_id = $1 AND g.id = $2`,
+      [this.tenantId, gateId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      gate: toGate(row),
+      pack: row.current_pack === null ? null : json<EvidencePack>(row.current_pack),
+      decisions: json<RawDecision[]>(row.current_decisions).map(toDecision),
+    };
   }
 
   async list(filter: GateListFilter): Promise<GateRow[]> {
@@ -182,29 +233,13 @@ export class SqlGateRepository implements GateRepository {
   }
 
   async decisions(gateId: string, packVersion?: number): Promise<GateDecisionRow[]> {
-    const rows = await this.db.query<{
-      pack_version: number;
-      slot: number;
-      outcome: GateOutcome;
-      approver_aad_object_id: string;
-      approver_name: string;
-      approver_email: string | null;
-      comment: string;
-      decided_at: Date | string;
-    }>(
+    const rows = await this.db.query<RawDecision>(
       `SELECT pack_version, slot, outcome, approver_aad_object_id, approver_name, approver_email, comment, decided_at
          FROM gate_decisions WHERE tenant_id = $1 AND gate_id = $2 AND ($3::int IS NULL OR pack_version = $3::int)
         ORDER BY pack_version, slot`,
       [this.tenantId, gateId, packVersion ?? null],
     );
-    return rows.map((r) => ({
-      packVersion: Number(r.pack_version),
-      slot: Number(r.slot),
-      outcome: r.outcome,
-      by: { aadObjectId: r.approver_aad_object_id, name: r.approver_name, email: r.approver_email },
-      at: iso(r.decided_at),
-      comment: r.comment,
-    }));
+    return rows.map(toDecision);
   }
 
   async insertFile(file: GateFileRow): Promise<void> {

@@ -63,6 +63,18 @@ export class FakeGateRepository implements GateRepository {
     return gate ? { ...gate } : null;
   }
 
+  async findCurrent(
+    gateId: string,
+  ): Promise<{ gate: GateRow; pack: EvidencePack | null; decisions: GateDecisionRow[] } | null> {
+    const gate = await this.find(gateId);
+    if (!gate) return null;
+    return {
+      gate,
+      pack: await this.pack(gateId, gate.packVersion),
+      decisions: await this.decisions(gateId, gate.packVersion),
+    };
+  }
+
   async list(filter: GateListFilter): Promise<GateRow[]> {
     return this.s.gates
       .filter((g) => !filter.statuses || filter.statuses.includes(g.status))

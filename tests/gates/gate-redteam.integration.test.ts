@@ -117,11 +117,11 @@ describe.each(testDatabases())('gate decisions under attack and races ($name)', 
   });
   test('a new pack version committed between the read and the compare-and-set: the decision is refused as stale, nothing is decided', async () => {
     const reads = (bot.gates.decide as unknown as { deps: DecideGateDeps }).deps.reads.gates;
-    const decisionsOf = reads.decisions;
-    // The PM resubmits right after Adele's click read the gate's decisions.
-    reads.decisions = async (...args) => {
-      reads.decisions = decisionsOf;
-      const read = await decisionsOf.apply(reads, args);
+    const findCurrent = reads.findCurrent;
+    // The PM resubmits right after Adele's click read the gate and its decisions.
+    reads.findCurrent = async (...args) => {
+      reads.findCurrent = findCurrent;
+      const read = await findCurrent.apply(reads, args);
       expect(await bot.gates.request.run(megan, completeRequest(SMALL))).toMatchObject({
         ok: true,
         gate: { packVersion: 2 },
@@ -135,7 +135,7 @@ describe.each(testDatabases())('gate decisions under attack and races ($name)', 
       outcome: 'approve',
       comment: '',
     });
-    expect(reads.decisions).toBe(decisionsOf);
+    expect(reads.findCurrent).toBe(findCurrent);
     expect(result).toMatchObject({
       ok: false,
       reason: 'stale-pack',

@@ -17,12 +17,7 @@ import type { GateProjectContext } from './gate-projects.port';
 import type { GateDecisionRow, GateRow } from './gate-repository.port';
 import type { GateTxPorts } from './gate-transaction.port';
 import type { GateWritebackIntent } from './gate-writebacks.port';
-import {
-  gateViewFrom,
-  readGateViewParts,
-  type GateViewParts,
-  type GateViewPorts,
-} from './gate-view-of';
+import { gateViewFrom, type GateViewParts, type GateViewPorts } from './gate-view-of';
 import type { GateDecideResult } from './gate-views';
 
 /** An approver's decision on the pack version they saw. */
@@ -116,18 +111,20 @@ export class DecideGate {
   }
 
   /**
-   * The gate and its view's parts, read side by side without a transaction; null when there is no
-   * such gate. A decision that committed between reading the gate and its decisions shows as a
-   * mismatch between them, and the gate is read again.
+   * The gate and its view's parts, without a transaction; null when there is no such gate. The
+   * gate, its current pack and the decisions on it are read in one statement (one snapshot, so a
+   * decision committing meanwhile is seen whole or not at all); the project and the approvers
+   * beside it.
    */
   private async read(gateId: string): Promise<GateViewParts | null> {
-    for (let attempt = 1; ; attempt++) {
-      const gate = await this.deps.reads.gates.find(gateId);
-      if (!gate) return null;
-      const parts = await readGateViewParts(this.deps.reads, gate, undefined, true);
-      // A gate still moving after a few reads is judged as read: the compare-and-set has the last word.
-      if (consistent(parts) || attempt >= MAX_ATTEMPTS) return parts;
-    }
+    const current = await this.deps.reads.gates.findCurrent(gateId);
+    if (!current) return null;
+    const { gate, pack, decisions } = current;
+    const [context, approvers] = await Promise.all([
+      this.deps.reads.projects.projectContext(gate.projectId, { milestones: false }),
+      this.deps.reads.projects.approvers(),
+    ]);
+    return { gate, context, pack, decisions, approvers };
   }
 
   private async auditRefusal(
@@ -333,14 +330,6 @@ export class DecideGate {
     });
     return { ok: true, gate: updated, notice };
   }
-}
-
-/** True when the decisions read are the ones the gate row counts (nothing committed between the reads). */
-function consistent({ gate, decisions }: GateViewParts): boolean {
-  const approvals = decisions.filter((d) => d.outcome === 'approve').length;
-  return (
-    approvals === gate.approvals && (gate.status !== 'pending' || approvals === decisions.length)
-  );
 }
 
 /** A decision the rules allow on the snapshot it was judged on. */

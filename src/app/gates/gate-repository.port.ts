@@ -53,6 +53,10 @@ export type GateSlaNotice = 'reminder' | 'escalation';
  */
 export interface GateRepository {
   find(gateId: string, forUpdate?: boolean): Promise<GateRow | null>;
+  /** The gate with its current pack version and the decisions on it, read together (one snapshot). */
+  findCurrent(
+    gateId: string,
+  ): Promise<{ gate: GateRow; pack: EvidencePack | null; decisions: GateDecisionRow[] } | null>;
   list(filter: GateListFilter): Promise<GateRow[]>;
   /** Creates the gate or replaces its pending version, and stores the frozen pack version. */
   saveRequest(
