@@ -96,6 +96,19 @@ describe.each(testDatabases())('service facts derived from the mirror ($name)', 
     const day = '2026-10-05';
     const before = await hoursOf(db, contracts[0]!, day);
     const otherBefore = await hoursOf(db, contracts[1]!, day);
+    /** The event: 2.5 hours on the day, booked to a client's contract. */
+    const event = (clientId: number, contractId: number) => {
+      const raw = {
+        id: EVENT,
+        ticket_id: TICKET,
+        agent_id: 2,
+        client_id: clientId,
+        contract_id: contractId,
+        start_date: `${day}T09:00:00Z`,
+        timetaken: 2.5,
+      };
+      return { id: EVENT, data: raw, raw };
+    };
     const ticket = (clientId: number) => {
       const raw = {
         id: TICKET,
@@ -129,16 +142,7 @@ describe.each(testDatabases())('service facts derived from the mirror ($name)', 
         ],
         SYNCED,
       );
-      const event = {
-        id: EVENT,
-        ticket_id: TICKET,
-        agent_id: 2,
-        client_id: clients[0],
-        contract_id: contracts[0],
-        start_date: `${day}T09:00:00Z`,
-        timetaken: 2.5,
-      };
-      await mirror.upsert(tx, 'timesheetEvents', [{ id: EVENT, data: event, raw: event }], SYNCED);
+      await mirror.upsert(tx, 'timesheetEvents', [event(clients[0]!, contracts[0]!)], SYNCED);
     });
     expect(await serviceFactsUpToDate(db, T)).toEqual({ derived: 'queued', subjects: 2 });
     const [facts] = await db.query(
@@ -168,16 +172,7 @@ describe.each(testDatabases())('service facts derived from the mirror ($name)', 
     // contract the event left loses its hours.
     await db.transaction(async (tx) => {
       await mirror.upsert(tx, 'tickets', [ticket(clients[1]!)], SYNCED);
-      const event = {
-        id: EVENT,
-        ticket_id: TICKET,
-        agent_id: 2,
-        client_id: clients[1],
-        contract_id: contracts[1],
-        start_date: `${day}T09:00:00Z`,
-        timetaken: 2.5,
-      };
-      await mirror.upsert(tx, 'timesheetEvents', [{ id: EVENT, data: event, raw: event }], SYNCED);
+      await mirror.upsert(tx, 'timesheetEvents', [event(clients[1]!, contracts[1]!)], SYNCED);
     });
     expect((await serviceFactsUpToDate(db, T)).derived).toBe('queued');
     const moved = await db.query(

@@ -98,24 +98,27 @@ describe.each(testDatabases())('an escalation click on $name', (database) => {
       inputs: { agentId: '', snoozeUntil: '', snoozeReason: '', falsePositiveReason: '' },
       clickedCard: { conversation: channelConversation({ serviceUrl }), activityId: 'card-1' },
     });
-  const acting = (db: Db, records: SqlEscalationRecords) =>
+  const acting = (db: Db, records: SqlEscalationRecords, signal = new CountingSignal()) =>
     new ActOnEscalation({
       tenantId: TENANT,
       escalations: new EscalationActionsService(records, { now }),
       actions: botActionLogOn(db, TENANT),
-      outboxSignal: new CountingSignal(),
+      outboxSignal: signal,
       clock: { now },
     });
+  /** Escalation records whose decisions write their log entry and card update in their transaction. */
+  const recordsOn = (db: Db) =>
+    new SqlEscalationRecords(db, (tx) => ({
+      outbox: outboxOn(tx, TENANT, { now }),
+      actions: botActionLogOn(tx, TENANT),
+    }));
 
   test('answered, then the process dies: the decision, its log entry and the card update for everyone are all stored, and a new process delivers the update', async () => {
     const handle = await target.open();
     const connector = await new ConnectorDouble().start();
     try {
       await seed(handle.db);
-      const records = new SqlEscalationRecords(handle.db, (tx) => ({
-        outbox: outboxOn(tx, TENANT, { now }),
-        actions: botActionLogOn(tx, TENANT),
-      }));
+      const records = recordsOn(handle.db);
       const outcome = await click(acting(handle.db, records), connector.url);
       expect(outcome).toMatchObject({ ok: true, escalation: { state: 'acknowledged' } });
       // Nothing was delivered by the process that answered (it is gone): a new one finds the update.
@@ -147,18 +150,8 @@ describe.each(testDatabases())('an escalation click on $name', (database) => {
     const handle = await target.open();
     try {
       await seed(handle.db);
-      const records = new SqlEscalationRecords(handle.db, (tx) => ({
-        outbox: outboxOn(tx, TENANT, { now }),
-        actions: botActionLogOn(tx, TENANT),
-      }));
       const signal = new CountingSignal();
-      const act = new ActOnEscalation({
-        tenantId: TENANT,
-        escalations: new EscalationActionsService(records, { now }),
-        actions: botActionLogOn(handle.db, TENANT),
-        outboxSignal: signal,
-        clock: { now },
-      });
+      const act = acting(handle.db, recordsOn(handle.db), signal);
       await click(act, 'https://smba.example');
       const second = await click(act, 'https://smba.example');
       expect(second).toMatchObject({ ok: true, escalation: { state: 'acknowledged' } });
@@ -209,10 +202,7 @@ describe.each(testDatabases())('an escalation click on $name', (database) => {
     const handle = await target.open();
     try {
       await seed(handle.db);
-      const records = new SqlEscalationRecords(handle.db, (tx) => ({
-        outbox: outboxOn(tx, TENANT, { now }),
-        actions: botActionLogOn(tx, TENANT),
-      }));
+      const records = recordsOn(handle.db);
       const act = acting(handle.db, records);
       const incompressible = randomBytes(4500).toString('base64');
       const forged = (over: Partial<EscalationClick>) =>
