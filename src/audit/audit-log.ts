@@ -91,13 +91,12 @@ export class AuditLog {
   async appendMany(db: Db, inputs: readonly AuditEntryInput[]): Promise<AuditEntry[]> {
     if (inputs.length === 0) return [];
     return db.transaction(async (tx) => {
-      await tx.query(
-        'INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING',
-        [this.tenantId, GENESIS_HASH],
-      );
+      // The head, created at genesis the first time, read and locked in one statement (the no-op
+      // update takes the row lock, as FOR UPDATE would).
       const [head] = await tx.query<{ seq: string | number; hash: string }>(
-        'SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE',
-        [this.tenantId],
+        `INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)
+         ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_heads.seq RETURNING seq, hash`,
+        [this.tenantId, GENESIS_HASH],
       );
       // Millisecond precision survives timestamptz, so the stored entry re-hashes identically.
       const at = new Date(this.clock.now().getTime()).toISOString();
@@ -122,10 +121,13 @@ export class AuditLog {
         entries.push(entry);
         prevHash = entry.hash;
       }
+      // The entries and the new head in one statement.
       await tx.query(
-        `INSERT INTO audit_log (${COLUMNS})
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[],
-                              $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::text[])`,
+        `WITH appended AS (
+           INSERT INTO audit_log (${COLUMNS})
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[],
+                                $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::text[]))
+         UPDATE audit_heads SET seq = $12, hash = $13 WHERE tenant_id = $11`,
         [
           entries.map((e) => e.tenantId),
           entries.map((e) => e.seq),
@@ -137,13 +139,11 @@ export class AuditLog {
           entries.map((e) => JSON.stringify(e.detail)),
           entries.map((e) => e.prevHash),
           entries.map((e) => e.hash),
+          this.tenantId,
+          seq,
+          prevHash,
         ],
       );
-      await tx.query('UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1', [
-        this.tenantId,
-        seq,
-        prevHash,
-      ]);
       return entries;
     });
   }
