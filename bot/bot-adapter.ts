@@ -1,5 +1,11 @@
 import { CloudAdapter, type Activity, type TurnContext } from 'botbuilder';
-import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  ConnectorFactory,
+  type AuthenticateRequestResult,
+  type BotFrameworkAuthentication,
+  type ConnectorClient,
+} from 'botframework-connector';
 import type { Request, Response } from 'restify';
 
 /** Logging the bot needs (pino's shape). */
@@ -22,6 +28,8 @@ export class BadActivityError extends Error {
  * without details, and everything is logged through our logger instead of `console.error`.
  */
 export class ControlTowerAdapter extends CloudAdapter {
+  private readonly clients = new ConnectorClients();
+
   constructor(
     authentication: BotFrameworkAuthentication,
     private readonly logger: BotLogger,
@@ -64,13 +72,61 @@ export class ControlTowerAdapter extends CloudAdapter {
     }
 
     try {
-      const invokeResponse = await this.processActivity(authenticated, activity, logic);
+      const invokeResponse = await this.processActivity(
+        { ...authenticated, connectorFactory: this.clients.factory(authenticated) },
+        activity,
+        logic,
+      );
       if (invokeResponse) res.send(invokeResponse.status, invokeResponse.body);
       else res.send(200);
     } catch (error) {
       this.logger.error({ err: error, activityType: activity.type }, 'bot turn failed');
       if (!res.headersSent) res.send(500, { error: 'internal error' });
     }
+  }
+}
+
+/** Connector clients kept (a service URL per Teams region and cloud: a handful, bounded anyway). */
+const MAX_CONNECTOR_CLIENTS = 64;
+
+/**
+ * The connector clients replies go through, built once per (bot app id, service URL, audience)
+ * and reused: the SDK's factory builds a client, its credentials and its HTTP pipeline on every
+ * turn. The app id comes from the request's validated claims, so a client only ever serves the
+ * identity it was built for.
+ */
+export class ConnectorClients {
+  private readonly built = new Map<string, Promise<ConnectorClient>>();
+
+  /** How many clients are kept. */
+  get size(): number {
+    return this.built.size;
+  }
+
+  factory(authenticated: AuthenticateRequestResult): ConnectorFactory | undefined {
+    const inner = authenticated.connectorFactory;
+    if (!inner) return undefined;
+    // As the SDK's factory names the bot: the token's audience (the emulator's: its app id claim).
+    const claims = authenticated.claimsIdentity;
+    const appId =
+      claims?.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+      claims?.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+      null;
+    const built = this.built;
+    return new (class extends ConnectorFactory {
+      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        const key = JSON.stringify([appId, serviceUrl, audience ?? null]);
+        let client = built.get(key);
+        if (!client) {
+          if (built.size >= MAX_CONNECTOR_CLIENTS) built.delete(built.keys().next().value!);
+          client = inner.create(serviceUrl, audience);
+          built.set(key, client);
+          // A client that could not be built is not kept: the next turn tries again.
+          client.catch(() => built.delete(key));
+        }
+        return client;
+      }
+    })();
   }
 }
 
