@@ -27,10 +27,11 @@
  *   by then, so its forecast end is today + that work × rate / capacity.
  */
 import {
-  addDays,
+  addWorkingDayNumbers,
   addWorkingDays,
+  dayNumber,
   daysBetween,
-  isWorkingDay,
+  isWorkingDayNumber,
   workingDaysBetween,
   type IsoDate,
 } from '../shared/dates';
@@ -43,6 +44,7 @@ import {
   effectiveEstimates,
   firstLoggedDay,
   progressOf,
+  totalEstimate,
   weeklyHours,
   weeksBefore,
 } from './progress';
@@ -125,8 +127,11 @@ function winsorise(values: number[]): number[] {
 /**
  * Actual hours per estimated hour, smoothed and shrunk towards 1. Null when nothing is estimated.
  */
-export function costRate(facts: ProjectFacts): { rate: number | null; earnedShare: number | null } {
-  const now = progressOf(facts);
+export function costRate(
+  facts: ProjectFacts,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): { rate: number | null; earnedShare: number | null } {
+  const now = progressOf(facts, facts.asOf, est);
   if (now.totalEstimateHours === null || now.creditedPercent === null) {
     return { rate: null, earnedShare: null };
   }
@@ -137,10 +142,12 @@ export function costRate(facts: ProjectFacts): { rate: number | null; earnedShar
   const cumulative = (ac + prior) / (earnedNow + prior);
 
   const windowStart = weeksBefore(facts.asOf, RATE_WINDOW_WEEKS);
-  const earnedThen = (progressOf(facts, windowStart).creditedPercent ?? 0) * total;
+  const earnedThen = (progressOf(facts, windowStart, est).creditedPercent ?? 0) * total;
   const first = firstLoggedDay(facts);
+  const firstDay = first === null ? null : dayNumber(first);
+  const asOfDay = dayNumber(facts.asOf);
   const weeks = weeklyHours(facts, RATE_WINDOW_WEEKS).filter(
-    (_, i) => first === null || weeksBefore(facts.asOf, i) >= first,
+    (_, i) => firstDay === null || asOfDay - 7 * i >= firstDay,
   );
   const windowHours = sum(winsorise(weeks));
   const trailing = (windowHours + prior) / (Math.max(0, earnedNow - earnedThen) + prior);
@@ -171,7 +178,7 @@ function loggedCoverage(facts: ProjectFacts): number {
  * trend) and shrunk towards 1 by a prior worth {@link PRIOR_SHARE} of the total estimate (so one odd
  * early task cannot swing it); the latest {@link RECENT_TASKS} tasks alone can raise it.
  */
-function taskRate(facts: ProjectFacts, est: Map<string, number>, total: number): number {
+function taskRate(facts: ProjectFacts, est: ReadonlyMap<string, number>, total: number): number {
   const prior = PRIOR_SHARE * total;
   const closed = facts.tasks.filter(
     (t) => t.status === 'closed' && t.loggedHours !== null && (est.get(t.id) ?? 0) > 0,
@@ -251,13 +258,18 @@ export interface EffortModel {
   remainingHours(t: ProjectTask): number;
 }
 
-/** The effort model for the facts' day; null when nothing is estimated. */
-export function effortModel(facts: ProjectFacts): EffortModel | null {
-  const est = effectiveEstimates(facts);
-  const projectRate = costRate(facts);
+/**
+ * The effort model for the facts' day; null when nothing is estimated. `est` is the facts' effective
+ * estimates when the caller already has them.
+ */
+export function effortModel(
+  facts: ProjectFacts,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): EffortModel | null {
+  const projectRate = costRate(facts, est);
   if (est === null || projectRate.rate === null || projectRate.earnedShare === null) return null;
   const taskLevel = loggedCoverage(facts) >= 0.8;
-  const total = sum([...est.values()]);
+  const total = totalEstimate(est);
   const rate = taskLevel ? taskRate(facts, est, total) : projectRate.rate;
   return modelAt(facts, est, taskLevel, rate, projectRate.earnedShare);
 }
@@ -266,9 +278,13 @@ export function effortModel(facts: ProjectFacts): EffortModel | null {
  * The same effort model with the cost rate set to `rate`: at 1 (every open task needs its estimate)
  * it shows how much of a cost forecast the estimates alone carry, whatever the closed tasks' rate.
  */
-export function withRate(facts: ProjectFacts, model: EffortModel, rate: number): EffortModel {
-  const est = effectiveEstimates(facts) ?? new Map<string, number>();
-  return modelAt(facts, est, model.taskLevel, rate, model.earnedShare);
+export function withRate(
+  facts: ProjectFacts,
+  model: EffortModel,
+  rate: number,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): EffortModel {
+  return modelAt(facts, est ?? new Map<string, number>(), model.taskLevel, rate, model.earnedShare);
 }
 
 function modelAt(
@@ -308,36 +324,45 @@ function remainingCredit(t: ProjectTask, date: IsoDate): number {
 export const ABSENCE_RUN_WORKING_DAYS = 5;
 
 /**
- * Working days from `from` to `to` inclusive (both on or after `first`) that are not absence: days
- * outside every run of {@link ABSENCE_RUN_WORKING_DAYS} or more working days with nothing booked.
- * Runs are followed back before `from` far enough to know their full length.
+ * Working days from day `from` to day `to` inclusive (day numbers, both on or after `first`) that are
+ * not absence: days outside every run of {@link ABSENCE_RUN_WORKING_DAYS} or more working days with
+ * nothing booked. Runs are followed back before `from` far enough to know their full length.
+ * `booked[day - bookedFrom]` is 1 on a day with time booked; the result holds one flag per day from
+ * `from`.
  */
 function presentWorkingDays(
-  facts: ProjectFacts,
-  first: IsoDate,
-  from: IsoDate,
-  to: IsoDate,
-): Set<IsoDate> {
-  const booked = new Set<IsoDate>();
-  for (const d of facts.dailyHours) if (d.hours > 0) booked.add(d.date);
-  const scanFrom = addWorkingDays(from, -(ABSENCE_RUN_WORKING_DAYS - 1));
+  booked: Uint8Array,
+  bookedFrom: number,
+  first: number,
+  from: number,
+  to: number,
+): Uint8Array {
+  const scanFrom = addWorkingDayNumbers(from, -(ABSENCE_RUN_WORKING_DAYS - 1));
   const start = scanFrom < first ? first : scanFrom;
-  const present = new Set<IsoDate>();
-  let run: IsoDate[] = [];
-  const flush = (): void => {
-    if (run.length < ABSENCE_RUN_WORKING_DAYS) for (const day of run) present.add(day);
-    run = [];
-  };
-  for (let day = start; day <= to; day = addDays(day, 1)) {
-    if (!isWorkingDay(day)) continue;
-    if (booked.has(day)) {
-      flush();
-      present.add(day);
-    } else run.push(day);
+  const present = new Uint8Array(Math.max(0, to - from + 1));
+  let runStart = start;
+  let runLength = 0;
+  for (let day = start; day <= to; day += 1) {
+    if (!isWorkingDayNumber(day)) continue;
+    if (booked[day - bookedFrom] === 1) {
+      if (runLength > 0 && runLength < ABSENCE_RUN_WORKING_DAYS)
+        markWorkingDays(present, from, runStart, day);
+      runLength = 0;
+      if (day >= from) present[day - from] = 1;
+    } else {
+      if (runLength === 0) runStart = day;
+      runLength += 1;
+    }
   }
-  flush();
-  for (const day of [...present]) if (day < from) present.delete(day);
+  if (runLength > 0 && runLength < ABSENCE_RUN_WORKING_DAYS)
+    markWorkingDays(present, from, runStart, to + 1);
   return present;
+}
+
+/** Flags the working days of `[start, end)` on or after `from` in `present` (one flag per day from `from`). */
+function markWorkingDays(present: Uint8Array, from: number, start: number, end: number): void {
+  for (let day = Math.max(start, from); day < end; day += 1)
+    if (isWorkingDayNumber(day)) present[day - from] = 1;
 }
 
 /** Hours of work per working day the team is currently sustaining; null without enough history. */
@@ -353,16 +378,30 @@ export function capacityHoursPerDay(facts: ProjectFacts, policy: DeliveryPolicy)
   // booked (a hold, leave, a holiday fortnight the plan allowed for) is absence, so a week is read
   // as its hours over the working days present in it (a week with none present is left out) —
   // the week a project came back from a hold is read at the pace it came back at.
-  const windowStart = addDays(weeksBefore(last, CAPACITY_WEEKS), 1);
-  const present = presentWorkingDays(facts, first, windowStart, last);
-  const hours = weeklyHours(facts, CAPACITY_WEEKS, last);
+  // Day numbers throughout: this runs for every project on every day a persistence check reads.
+  const firstDay = dayNumber(first);
+  const lastDay = dayNumber(last);
+  const windowStart = lastDay - 7 * CAPACITY_WEEKS + 1;
+  // A week before the window covers the working days a run is followed back.
+  const scanStart = windowStart - 7;
+  const bookedDays = new Uint8Array(lastDay - scanStart + 1);
+  const hours = new Array<number>(CAPACITY_WEEKS).fill(0);
+  for (const d of facts.dailyHours) {
+    const day = dayNumber(d.date);
+    const age = lastDay - day;
+    if (age < 0) continue;
+    if (d.hours > 0 && day >= scanStart) bookedDays[day - scanStart] = 1;
+    const i = Math.floor(age / 7);
+    if (i < CAPACITY_WEEKS) hours[i] = (hours[i] ?? 0) + d.hours;
+  }
+  const present = presentWorkingDays(bookedDays, scanStart, firstDay, windowStart, lastDay);
   const paces = hours.map((h, i) => {
     let days = 0;
-    for (let d = addDays(weeksBefore(last, i + 1), 1); d <= weeksBefore(last, i); d = addDays(d, 1))
-      if (present.has(d)) days += 1;
+    for (let d = lastDay - 7 * (i + 1) + 1; d <= lastDay - 7 * i; d += 1)
+      days += present[d - windowStart] ?? 0;
     return days > 0 ? (h * 5) / days : h;
   });
-  const weeks = paces.filter((h, i) => (weeksBefore(last, i + 1) >= first && h > 0) || i === 0);
+  const weeks = paces.filter((h, i) => (lastDay - 7 * (i + 1) >= firstDay && h > 0) || i === 0);
   // One weak week (leave, a public holiday) is not the team's pace: drop the weakest week first.
   const trimmed = weeks.length >= 3 ? [...weeks].sort((a, b) => a - b).slice(1) : weeks;
   const med = median(trimmed) ?? 0;
@@ -536,8 +575,11 @@ export function scheduleForecast(
 const MILESTONE_HOLD_SHARE = 0.25;
 
 /** Longest material blockage: held or blocked tasks, overdue dependencies, or the whole project on hold. */
-export function blockage(facts: ProjectFacts, policy: DeliveryPolicy): Blockage {
-  const est = effectiveEstimates(facts);
+export function blockage(
+  facts: ProjectFacts,
+  policy: DeliveryPolicy,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): Blockage {
   const byId = new Map(facts.tasks.map((t) => [t.id, t]));
   const ownerOf = (t: ProjectTask): string | null =>
     facts.baseline.milestones.find((m) => m.id === t.milestoneId)?.ownerAgentId ?? t.agentId;
@@ -638,8 +680,9 @@ export function signalsFor(
   facts: ProjectFacts,
   policy: DeliveryPolicy,
   model: EffortModel | null = effortModel(facts),
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
 ): DaySignals {
-  const dependency = blockage(facts, policy);
+  const dependency = blockage(facts, policy, est);
   return {
     date: facts.asOf,
     burn: burnForecast(facts, policy, model),

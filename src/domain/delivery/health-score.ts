@@ -240,8 +240,10 @@ interface DayMeasure {
  * the cost rate and finds no overrun, so it cannot confirm one. A task whose logged hours or estimate
  * are unknown counts (nothing rules the overrun out).
  */
-export function overrunClosuresOn(facts: ProjectFacts): number {
-  const est = effectiveEstimates(facts);
+export function overrunClosuresOn(
+  facts: ProjectFacts,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): number {
   return facts.tasks.filter((t) => {
     if (t.closedOn !== facts.asOf) return false;
     const estimate = est?.get(t.id) ?? null;
@@ -250,11 +252,12 @@ export function overrunClosuresOn(facts: ProjectFacts): number {
 }
 
 function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
-  const model = effortModel(facts);
-  const signals = signalsFor(facts, policy, model);
+  const est = effectiveEstimates(facts);
+  const model = effortModel(facts, est);
+  const signals = signalsFor(facts, policy, model, est);
   const planRateBurn =
-    model === null ? null : burnForecast(facts, policy, withRate(facts, model, 1)).value;
-  const scope = scopeCreep(facts, policy);
+    model === null ? null : burnForecast(facts, policy, withRate(facts, model, 1, est)).value;
+  const scope = scopeCreep(facts, policy, est);
   const gap = resourcingGap(facts, policy, model);
   return {
     signals,
@@ -269,7 +272,7 @@ function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
       resourcing: gap.value,
       evidence: isEvidenceDay(facts, facts.asOf),
       closedTasks: facts.tasks.filter((t) => t.closedOn === facts.asOf).length,
-      overrunClosures: overrunClosuresOn(facts),
+      overrunClosures: overrunClosuresOn(facts, est),
       planRateBurn,
     },
   };

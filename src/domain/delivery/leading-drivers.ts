@@ -21,7 +21,7 @@ import { round, sum } from '../shared/numbers';
 import type { EffortModel } from './forecast';
 import type { DeliveryPolicy } from './policy';
 import type { ProjectFacts } from './project-facts';
-import { budgetHours, effectiveEstimates, firstLoggedDay } from './progress';
+import { budgetHours, effectiveEstimates, firstLoggedDay, totalEstimate } from './progress';
 
 /** Estimate growth since the baseline against a fixed budget. */
 export interface ScopeCreep {
@@ -49,18 +49,21 @@ export const BUDGET_RESERVE_SHARE = 0.05;
  * settled (the first booked hour plus `scope.baselineGraceWorkingDays`). Null without a budget or
  * estimates, or before the plan settled.
  */
-export function scopeCreep(facts: ProjectFacts, policy: DeliveryPolicy): ScopeCreep {
+export function scopeCreep(
+  facts: ProjectFacts,
+  policy: DeliveryPolicy,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): ScopeCreep {
   const bac = budgetHours(facts);
-  const est = effectiveEstimates(facts);
   const none: ScopeCreep = {
     value: null,
     baselineEstimateHours: null,
-    currentEstimateHours: est === null ? null : sum([...est.values()]),
+    currentEstimateHours: est === null ? null : totalEstimate(est),
     budgetHours: bac,
     addedTasks: 0,
   };
   if (bac === null || est === null) return none;
-  const current = sum([...est.values()]);
+  const current = totalEstimate(est);
   const captured = facts.baseline.plannedEstimateHours;
   if (captured !== undefined && captured !== null && captured > 0) {
     return {
