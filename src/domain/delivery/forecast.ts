@@ -31,6 +31,7 @@ import {
   addWorkingDays,
   dayNumber,
   daysBetween,
+  fromDayNumber,
   isWorkingDayNumber,
   workingDaysBetween,
   type IsoDate,
@@ -185,14 +186,12 @@ function taskRate(facts: ProjectFacts, est: ReadonlyMap<string, number>, total: 
   );
   const typical = median(closed.map((t) => (t.loggedHours ?? 0) / (est.get(t.id) ?? 1))) ?? 1;
   const cap = OUTLIER_CAP * Math.max(1, typical);
-  const capped = (t: ProjectTask): number =>
-    Math.min(t.loggedHours ?? 0, (est.get(t.id) ?? 0) * cap);
   let logged = 0;
   let estimated = 0;
   for (const t of closed) {
     const ageWeeks = t.closedOn === null ? 0 : Math.max(0, daysBetween(t.closedOn, facts.asOf)) / 7;
     const w = 0.5 ** (ageWeeks / TASK_HALF_LIFE_WEEKS);
-    logged += w * capped(t);
+    logged += w * cappedHours(t, est, cap);
     estimated += w * (est.get(t.id) ?? 0);
   }
   const weighted = (logged + prior) / (estimated + prior);
@@ -203,10 +202,16 @@ function taskRate(facts: ProjectFacts, est: ReadonlyMap<string, number>, total: 
     .slice(0, RECENT_TASKS);
   if (latest.length < RECENT_TASKS) return weighted;
   // One or two tasks that absorbed a spike are not a regime: every one of them must have run over.
-  if (!latest.every((t) => capped(t) > (est.get(t.id) ?? 0))) return weighted;
+  if (!latest.every((t) => cappedHours(t, est, cap) > (est.get(t.id) ?? 0))) return weighted;
   const recent =
-    (sum(latest.map(capped)) + prior) / (sum(latest.map((t) => est.get(t.id) ?? 0)) + prior);
+    (sum(latest.map((t) => cappedHours(t, est, cap))) + prior) /
+    (sum(latest.map((t) => est.get(t.id) ?? 0)) + prior);
   return Math.max(weighted, recent);
+}
+
+/** A closed task's logged hours, capped at `cap` times its estimate. */
+function cappedHours(t: ProjectTask, est: ReadonlyMap<string, number>, cap: number): number {
+  return Math.min(t.loggedHours ?? 0, (est.get(t.id) ?? 0) * cap);
 }
 
 /**
@@ -386,7 +391,10 @@ export function capacityHoursPerDay(facts: ProjectFacts, policy: DeliveryPolicy)
   const scanStart = windowStart - 7;
   const bookedDays = new Uint8Array(lastDay - scanStart + 1);
   const hours = new Array<number>(CAPACITY_WEEKS).fill(0);
+  // Days before the scan are passed over by their ISO text, without reading a day number.
+  const oldest = fromDayNumber(scanStart);
   for (const d of facts.dailyHours) {
+    if (d.date > last || d.date < oldest) continue;
     const day = dayNumber(d.date);
     const age = lastDay - day;
     if (age < 0) continue;
@@ -507,14 +515,6 @@ export function scheduleForecast(
   );
   const capacity = capacityHoursPerDay(facts, policy);
   let worst: MilestoneForecast | null = null;
-  const consider = (f: MilestoneForecast): void => {
-    const s = f.slipWorkingDays;
-    if (s !== null && (worst === null || s > (worst.slipWorkingDays ?? -Infinity))) worst = f;
-  };
-  const blockedDaysFor = (o: OpenMilestone, c: number): number =>
-    // Blocked work waits for the blockage; with no end date known, expect it to last as long
-    // again as it has so far (a blockage that is days old is likely to clear, weeks old is not).
-    o.blockedDays > 0 ? o.blockedDays + Math.ceil(o.blockedRemaining / c) : 0;
   for (const o of atWork) {
     const overdue = Math.max(0, workingDaysBetween(o.plannedEnd, facts.asOf));
     if (capacity !== null && model !== null) {
@@ -531,7 +531,7 @@ export function scheduleForecast(
     } else if (overdue > 0) {
       o.f.slipWorkingDays = overdue;
     }
-    consider(o.f);
+    worst = laterOf(worst, o.f);
   }
   // Without a pace, a milestone on its plan is known only to be on it or overdue.
   const paced = capacity !== null && model !== null;
@@ -559,16 +559,33 @@ export function scheduleForecast(
       MAX_SLIP,
       Math.max(0, workingDaysBetween(o.plannedEnd, forecastEnd), overdue),
     );
-    consider(o.f);
+    worst = laterOf(worst, o.f);
   });
   const forecastable = model !== null && open.length > 0 && (paced || atWork.length === 0);
-  const found = worst as MilestoneForecast | null;
   return {
-    value: found?.slipWorkingDays ?? (forecastable ? 0 : null),
-    worst: found,
+    value: worst?.slipWorkingDays ?? (forecastable ? 0 : null),
+    worst,
     capacityHoursPerDay: capacity,
     milestones,
   };
+}
+
+/** The forecast slipping further of `worst` and `f` (`worst` on a tie or when `f` has no slip). */
+function laterOf(
+  worst: MilestoneForecast | null,
+  f: MilestoneForecast,
+): MilestoneForecast | null {
+  const s = f.slipWorkingDays;
+  return s !== null && (worst === null || s > (worst.slipWorkingDays ?? -Infinity)) ? f : worst;
+}
+
+/**
+ * Working days an open milestone's blocked work holds it at capacity `c`: blocked work waits for the
+ * blockage; with no end date known, expect it to last as long again as it has so far (a blockage
+ * that is days old is likely to clear, weeks old is not).
+ */
+function blockedDaysFor(o: OpenMilestone, c: number): number {
+  return o.blockedDays > 0 ? o.blockedDays + Math.ceil(o.blockedRemaining / c) : 0;
 }
 
 /** Share of a milestone's remaining work a hold must carry to count when it is small for the project. */
@@ -581,8 +598,6 @@ export function blockage(
   est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
 ): Blockage {
   const byId = new Map(facts.tasks.map((t) => [t.id, t]));
-  const ownerOf = (t: ProjectTask): string | null =>
-    facts.baseline.milestones.find((m) => m.id === t.milestoneId)?.ownerAgentId ?? t.agentId;
   const openTasks = facts.tasks.filter((t) => t.status !== 'closed');
   const remaining = sum(openTasks.map((t) => est?.get(t.id) ?? 1));
   if (facts.status === 'on-hold' && facts.onHoldSince !== null) {
@@ -604,20 +619,6 @@ export function blockage(
       dependents.set(depId, list);
     }
   }
-  const downstream = (root: string): Set<string> => {
-    const seen = new Set<string>([root]);
-    const stack = [root];
-    while (stack.length > 0) {
-      const id = stack.pop() as string;
-      for (const next of dependents.get(id) ?? []) {
-        if (!seen.has(next)) {
-          seen.add(next);
-          stack.push(next);
-        }
-      }
-    }
-    return seen;
-  };
   let value = 0;
   const blockedIds = new Set<string>();
   const blockedDays = new Map<string, number>();
@@ -639,7 +640,7 @@ export function blockage(
       }
     }
     if (since === null) continue;
-    const affected = downstream(t.id);
+    const affected = downstreamOf(dependents, t.id);
     const days = Math.max(0, workingDaysBetween(since, facts.asOf));
     for (const id of affected) {
       blockedIds.add(id);
@@ -670,9 +671,30 @@ export function blockage(
     value,
     blockedShare: remaining > 0 ? Math.min(1, blockedWork / remaining) : 0,
     worstTaskId: worst?.id ?? null,
-    ownerAgentId: worst ? ownerOf(worst) : null,
+    ownerAgentId: worst ? ownerOf(facts, worst) : null,
     blockedDaysByTask: blockedDays,
   };
+}
+
+/** The owner of a held task: its milestone's owner, else its own agent. */
+function ownerOf(facts: ProjectFacts, t: ProjectTask): string | null {
+  return facts.baseline.milestones.find((m) => m.id === t.milestoneId)?.ownerAgentId ?? t.agentId;
+}
+
+/** `root` and every open task waiting on it through `dependents` (reverse dependency edges). */
+function downstreamOf(dependents: ReadonlyMap<string, string[]>, root: string): Set<string> {
+  const seen = new Set<string>([root]);
+  const stack = [root];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    for (const next of dependents.get(id) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return seen;
 }
 
 /** All three signals for the facts' own day. */

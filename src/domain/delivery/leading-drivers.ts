@@ -11,7 +11,10 @@
  * day (hours booked, a task created, started, closed or put on hold).
  */
 import {
+  addWorkingDayNumbers,
   addWorkingDays,
+  dayNumber,
+  fromDayNumber,
   isWorkingDay,
   latestWorkingDayOnOrBefore,
   workingDaysBetween,
@@ -125,6 +128,7 @@ export function bookingPace(
   const first = firstLoggedDay(facts);
   if (first === null) return null;
   const last = latestWorkingDayOnOrBefore(facts.asOf);
+  const lastDay = dayNumber(last);
   const start = addWorkingDays(last, -(window - 1));
   if (start <= first) return null;
   const byDay = new Map<IsoDate, number>();
@@ -135,22 +139,19 @@ export function bookingPace(
   let hours = 0;
   let present = 0;
   let run = 0;
-  const flush = (): void => {
-    if (run < absenceRun) present += run;
-    run = 0;
-  };
   for (let i = window - 1; i >= 0; i -= 1) {
-    const day = addWorkingDays(last, -i);
+    const day = fromDayNumber(addWorkingDayNumbers(lastDay, -i));
     const h = byDay.get(day) ?? 0;
     // Weekend bookings count as hours, never as days.
     if (h > 0) {
-      flush();
+      if (run < absenceRun) present += run;
+      run = 0;
       hours += h;
       present += 1;
     } else run += 1;
   }
   // A trailing empty run counts as absence only once it is long enough to be one.
-  flush();
+  if (run < absenceRun) present += run;
   for (const [date, h] of byDay) if (!isWorkingDay(date)) hours += h;
   return present * 2 >= window ? hours / present : null;
 }
@@ -240,11 +241,20 @@ function taskMovedOn(facts: ProjectFacts, date: IsoDate): boolean {
 export function isStalled(facts: ProjectFacts, date: IsoDate): boolean {
   const first = firstLoggedDay(facts);
   if (first === null || !isWorkingDay(date)) return false;
-  const hours = new Map(facts.dailyHours.map((d) => [d.date, d.hours]));
+  const dateDay = dayNumber(date);
   for (let i = 0; i <= SILENCE_ALLOWANCE_WORKING_DAYS; i += 1) {
-    const day = addWorkingDays(date, -i);
+    const day = fromDayNumber(addWorkingDayNumbers(dateDay, -i));
     if (day <= first) return false;
-    if ((hours.get(day) ?? 0) >= QUIET_DAY_HOURS || taskMovedOn(facts, day)) return false;
+    if (hoursOn(facts, day) >= QUIET_DAY_HOURS || taskMovedOn(facts, day)) return false;
   }
   return true;
+}
+
+/** Hours of the last daily entry dated `date` (0 without one). */
+function hoursOn(facts: ProjectFacts, date: IsoDate): number {
+  for (let i = facts.dailyHours.length - 1; i >= 0; i -= 1) {
+    const d = facts.dailyHours[i];
+    if (d !== undefined && d.date === date) return d.hours;
+  }
+  return 0;
 }

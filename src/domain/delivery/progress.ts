@@ -3,7 +3,7 @@
  * estimates, % complete from task completion (never from hours burned), planned % by date from
  * milestone windows, budget at completion and actual effort.
  */
-import { addDays, dayNumber, type IsoDate } from '../shared/dates';
+import { addDays, dayNumber, fromDayNumber, type IsoDate } from '../shared/dates';
 import { clamp, sum } from '../shared/numbers';
 import type { ProjectFacts, ProjectTask } from './project-facts';
 
@@ -251,7 +251,10 @@ export function weeklyHours(
 ): number[] {
   const out = new Array<number>(weeks).fill(0);
   const end = dayNumber(asOf);
+  // Days outside the blocks are passed over by their ISO text, without reading a day number.
+  const oldest = fromDayNumber(end - 7 * weeks + 1);
   for (const d of facts.dailyHours) {
+    if (d.date > asOf || d.date < oldest) continue;
     const age = end - dayNumber(d.date);
     if (age < 0) continue;
     const i = Math.floor(age / 7);
