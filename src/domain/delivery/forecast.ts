@@ -159,8 +159,12 @@ export function costRate(
     (t) => t.status === 'closed' && t.loggedHours !== null && (t.estimateHours ?? 0) > 0,
   );
   if (closed.length >= 3) {
-    const logged = sum(closed.map((t) => t.loggedHours ?? 0));
-    const estimated = sum(closed.map((t) => t.estimateHours ?? 0));
+    let logged = 0;
+    let estimated = 0;
+    for (const t of closed) {
+      logged += t.loggedHours ?? 0;
+      estimated += t.estimateHours ?? 0;
+    }
     estimators.push((logged + prior) / (estimated + prior));
   }
   return { rate: mean(estimators), earnedShare: now.creditedPercent };
@@ -483,8 +487,9 @@ export function scheduleForecast(
     const plannedStart = m.plannedStart ?? previousEnd;
     previousEnd = m.plannedEnd ?? previousEnd;
     if (!complete && tasks.length > 0 && m.plannedEnd !== null) {
-      const remaining = model === null ? 0 : sum(tasks.map((t) => model.remainingHours(t)));
-      const held = tasks.filter((t) => (blocked.get(t.id) ?? 0) > 0);
+      let remaining = 0;
+      if (model !== null) for (const t of tasks) remaining += model.remainingHours(t);
+      const held = blocked.size === 0 ? [] : tasks.filter((t) => (blocked.get(t.id) ?? 0) > 0);
       const firstWork = tasks.reduce<IsoDate | null>((acc, t) => {
         const d = t.startedOn ?? t.closedOn ?? (t.status === 'open' ? null : facts.asOf);
         return d !== null && d <= facts.asOf && (acc === null || d < acc) ? d : acc;
@@ -597,9 +602,11 @@ export function blockage(
   policy: DeliveryPolicy,
   est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
 ): Blockage {
-  const byId = new Map(facts.tasks.map((t) => [t.id, t]));
+  // Tasks by id, built only when some open task names a dependency.
+  let byId: Map<string, ProjectTask> | null = null;
   const openTasks = facts.tasks.filter((t) => t.status !== 'closed');
-  const remaining = sum(openTasks.map((t) => est?.get(t.id) ?? 1));
+  let remaining = 0;
+  for (const t of openTasks) remaining += est?.get(t.id) ?? 1;
   if (facts.status === 'on-hold' && facts.onHoldSince !== null) {
     const days = Math.max(0, workingDaysBetween(facts.onHoldSince, facts.asOf));
     return {
@@ -629,6 +636,7 @@ export function blockage(
       since = t.onHoldSince;
     }
     for (const depId of t.dependsOnTaskIds ?? []) {
+      byId ??= new Map(facts.tasks.map((task) => [task.id, task]));
       const dep = byId.get(depId);
       if (
         dep &&

@@ -251,6 +251,13 @@ export function overrunClosuresOn(
   }).length;
 }
 
+/** Tasks closed on `facts.asOf`. */
+function closuresOn(facts: ProjectFacts): number {
+  let closed = 0;
+  for (const t of facts.tasks) if (t.closedOn === facts.asOf) closed += 1;
+  return closed;
+}
+
 function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
   const est = effectiveEstimates(facts);
   const model = effortModel(facts, est);
@@ -271,7 +278,7 @@ function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
       scope: scope.value,
       resourcing: gap.value,
       evidence: isEvidenceDay(facts, facts.asOf),
-      closedTasks: facts.tasks.filter((t) => t.closedOn === facts.asOf).length,
+      closedTasks: closuresOn(facts),
       overrunClosures: overrunClosuresOn(facts, est),
       planRateBurn,
     },
