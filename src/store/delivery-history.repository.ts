@@ -159,7 +159,8 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
         // ('0500', 500.0: still that project's), which are kept below only for the scope's projects.
         db.query(
           scoped
-            ? `SELECT i.ticket_id, ${isoTimestamp('i.invoice_date')} AS invoice_date, i.total, i.id FROM (
+            ? `SELECT i.ticket_id, ${isoTimestamp('i.invoice_date')} AS invoice_date, i.total, i.id
+               FROM (
                  SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total, id FROM halo_invoices
                   WHERE tenant_id = $1 AND raw->>'ticket_id' = ANY($2::bigint[]::text[])
                  UNION ALL
@@ -167,10 +168,11 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
                   WHERE tenant_id = $1 AND ${oddId("raw->>'ticket_id'")}) i
                WHERE i.invoice_date IS NOT NULL AND i.total IS NOT NULL
                ORDER BY i.invoice_date, i.id`
-            : `SELECT raw->>'ticket_id' AS ticket_id, ${isoTimestamp('v.invoice_date')} AS invoice_date,
-                      total FROM halo_invoices v
-                WHERE tenant_id = $1 AND raw->>'ticket_id' IS NOT NULL AND v.invoice_date IS NOT NULL
-                  AND total IS NOT NULL
+            : `SELECT raw->>'ticket_id' AS ticket_id,
+                      ${isoTimestamp('v.invoice_date')} AS invoice_date, total
+                 FROM halo_invoices v
+                WHERE tenant_id = $1 AND raw->>'ticket_id' IS NOT NULL
+                  AND v.invoice_date IS NOT NULL AND total IS NOT NULL
                 ORDER BY v.invoice_date, id`,
           params,
         ),

@@ -268,8 +268,8 @@ export interface EffortModel {
 }
 
 /**
- * The effort model for the facts' day; null when nothing is estimated. `est` is the facts' effective
- * estimates when the caller already has them.
+ * The effort model for the facts' day; null when nothing is estimated. `est` is the facts'
+ * effective estimates when the caller already has them.
  */
 export function effortModel(
   facts: ProjectFacts,
@@ -333,11 +333,11 @@ function remainingCredit(t: ProjectTask, date: IsoDate): number {
 export const ABSENCE_RUN_WORKING_DAYS = 5;
 
 /**
- * Working days from day `from` to day `to` inclusive (day numbers, both on or after `first`) that are
- * not absence: days outside every run of {@link ABSENCE_RUN_WORKING_DAYS} or more working days with
- * nothing booked. Runs are followed back before `from` far enough to know their full length.
- * `booked[day - bookedFrom]` is 1 on a day with time booked; the result holds one flag per day from
- * `from`.
+ * Working days from day `from` to day `to` inclusive (day numbers, both on or after `first`)
+ * that are not absence: days outside every run of {@link ABSENCE_RUN_WORKING_DAYS} or more working
+ * days with nothing booked. Runs are followed back before `from` far enough to know their full
+ * length. `booked[day - bookedFrom]` is 1 on a day with time booked; the result holds one flag per
+ * day from `from`.
  */
 function presentWorkingDays(
   booked: Uint8Array,
@@ -368,7 +368,7 @@ function presentWorkingDays(
   return present;
 }
 
-/** Flags the working days of `[start, end)` on or after `from` in `present` (one flag per day from `from`). */
+/** Flags in `present` (one flag per day from `from`) the working days of `[start, end)`. */
 function markWorkingDays(present: Uint8Array, from: number, start: number, end: number): void {
   for (let day = Math.max(start, from); day < end; day += 1)
     if (isWorkingDayNumber(day)) present[day - from] = 1;
@@ -576,18 +576,15 @@ export function scheduleForecast(
 }
 
 /** The forecast slipping further of `worst` and `f` (`worst` on a tie or when `f` has no slip). */
-function laterOf(
-  worst: MilestoneForecast | null,
-  f: MilestoneForecast,
-): MilestoneForecast | null {
+function laterOf(worst: MilestoneForecast | null, f: MilestoneForecast): MilestoneForecast | null {
   const s = f.slipWorkingDays;
   return s !== null && (worst === null || s > (worst.slipWorkingDays ?? -Infinity)) ? f : worst;
 }
 
 /**
- * Working days an open milestone's blocked work holds it at capacity `c`: blocked work waits for the
- * blockage; with no end date known, expect it to last as long again as it has so far (a blockage
- * that is days old is likely to clear, weeks old is not).
+ * Working days an open milestone's blocked work holds it at capacity `c`: blocked work waits for
+ * the blockage; with no end date known, expect it to last as long again as it has so far (a
+ * blockage that is days old is likely to clear, weeks old is not).
  */
 function blockedDaysFor(o: OpenMilestone, c: number): number {
   return o.blockedDays > 0 ? o.blockedDays + Math.ceil(o.blockedRemaining / c) : 0;
