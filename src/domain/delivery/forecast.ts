@@ -231,27 +231,36 @@ export function burnForecast(
 ): BurnForecast {
   const bac = budgetHours(facts);
   const ac = actuals(facts).hours;
-  const base = {
-    budgetHours: bac,
-    actualHours: ac,
-    rate: model?.rate ?? null,
-    earnedShare: model?.earnedShare ?? null,
-  };
-  if (bac === null) return { ...base, value: null, eacHours: null, basis: 'no-budget' };
+  if (bac === null) return burnOf(bac, ac, model, null, null, 'no-budget');
   const enough = model !== null && model.earnedShare >= policy.minEvidence.progressShare;
   if (!enough) {
     return ac > bac
-      ? { ...base, value: ac / bac - 1, eacHours: ac, basis: 'already-over-budget' }
-      : { ...base, value: null, eacHours: null, basis: 'insufficient-evidence' };
+      ? burnOf(bac, ac, model, ac / bac - 1, ac, 'already-over-budget')
+      : burnOf(bac, ac, model, null, null, 'insufficient-evidence');
   }
   let remaining = 0;
   for (const t of facts.tasks) remaining += model.remainingHours(t);
   const eac = ac + remaining;
+  return burnOf(bac, ac, model, eac / bac - 1, eac, ac > bac ? 'already-over-budget' : 'forecast');
+}
+
+/** A burn forecast built in one literal (spreading a shared base cost more than the forecast). */
+function burnOf(
+  bac: number | null,
+  ac: number,
+  model: EffortModel | null,
+  value: number | null,
+  eacHours: number | null,
+  basis: BurnForecast['basis'],
+): BurnForecast {
   return {
-    ...base,
-    value: eac / bac - 1,
-    eacHours: eac,
-    basis: ac > bac ? 'already-over-budget' : 'forecast',
+    budgetHours: bac,
+    actualHours: ac,
+    rate: model?.rate ?? null,
+    earnedShare: model?.earnedShare ?? null,
+    value,
+    eacHours,
+    basis,
   };
 }
 

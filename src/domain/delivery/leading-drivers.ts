@@ -70,9 +70,11 @@ export function scopeCreep(
   const captured = facts.baseline.plannedEstimateHours;
   if (captured !== undefined && captured !== null && captured > 0) {
     return {
-      ...none,
       value: unabsorbedGrowth(current, captured, bac),
       baselineEstimateHours: captured,
+      currentEstimateHours: none.currentEstimateHours,
+      budgetHours: bac,
+      addedTasks: 0,
     };
   }
   const first = firstLoggedDay(facts);
@@ -87,9 +89,10 @@ export function scopeCreep(
     else baseline += e;
   }
   return {
-    ...none,
     value: unabsorbedGrowth(current, baseline, bac),
     baselineEstimateHours: baseline,
+    currentEstimateHours: none.currentEstimateHours,
+    budgetHours: bac,
     addedTasks: added,
   };
 }
@@ -181,7 +184,14 @@ export function resourcingGap(
   const open = [...facts.baseline.milestones]
     .filter((m) => m.plannedEnd !== null && m.plannedEnd > facts.asOf)
     .sort((a, b) => (a.plannedEnd ?? '').localeCompare(b.plannedEnd ?? ''));
-  let worst: ResourcingGap = { ...none, bookedPerDay: round(pace, 2) };
+  let worst: ResourcingGap = {
+    value: null,
+    milestoneId: null,
+    milestoneName: null,
+    plannedEnd: null,
+    bookedPerDay: round(pace, 2),
+    neededPerDay: null,
+  };
   for (const m of open) {
     const end = m.plannedEnd as IsoDate;
     const daysLeft = workingDaysBetween(facts.asOf, end);
