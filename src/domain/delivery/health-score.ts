@@ -622,33 +622,26 @@ export function assessProject(
           owner: today.schedule.worst?.ownerAgentId ?? null,
           recoverBy: today.schedule.worst?.plannedEnd ?? null,
         };
+  // The hints are added to each fresh signal (a spread that adds keys costs microseconds here).
   const signals: Record<EscalationCause, CauseSignal> = {
-    burn: {
-      ...persistedSignal(cost, [time], readingAt, policy),
+    burn: Object.assign(persistedSignal(cost, [time], readingAt, policy), {
       ownerHintAgentId: null,
       recoverBy: null,
-    },
-    schedule: {
-      ...persistedSignal(time, [cost], readingAt, policy),
+    }),
+    schedule: Object.assign(persistedSignal(time, [cost], readingAt, policy), {
       ownerHintAgentId: scheduleHints.owner,
       recoverBy: scheduleHints.recoverBy,
-    },
+    }),
     // A blockage value is itself a duration, so it needs no further persistence window (and a
     // blockage that stops all work leaves no evidence days to count).
-    dependency: {
-      ...persistedSignal(
-        blockage,
-        [],
-        (i) => (i === 0 ? { ...now.reading, evidence: true } : null),
-        {
-          ...policy,
-          persistenceDays: 1,
-          persistence: { ...policy.persistence, redDays: 1, confirmedDays: 1 },
-        },
-      ),
-      ownerHintAgentId: today.dependency.ownerAgentId,
-      recoverBy: null,
-    },
+    dependency: Object.assign(
+      persistedSignal(blockage, [], (i) => (i === 0 ? { ...now.reading, evidence: true } : null), {
+        ...policy,
+        persistenceDays: 1,
+        persistence: { ...policy.persistence, redDays: 1, confirmedDays: 1 },
+      }),
+      { ownerHintAgentId: today.dependency.ownerAgentId, recoverBy: null },
+    ),
   };
 
   const raw: Omit<HealthDriver, 'contribution' | 'explanation' | 'label'>[] = [
