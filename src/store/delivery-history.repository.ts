@@ -14,8 +14,24 @@ import type {
 import type { Db } from './db';
 import { idOf } from './halo-mirror-columns';
 
+/**
+ * A timestamptz column read as text in exactly the form `Date#toISOString` gives
+ * (`2026-01-05T10:00:00.000Z`, milliseconds truncated as pg's parser truncates them), so no Date is
+ * built per value. Outside years 1–9999, where that form differs (`+010000-…`, BC, infinity), the
+ * column comes as epoch milliseconds and {@link iso} turns it the old way.
+ */
+function isoTimestamp(column: string): string {
+  return `CASE WHEN ${column} >= '0001-01-01 00:00:00+00' AND ${column} < '10000-01-01 00:00:00+00'
+    THEN to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+    ELSE floor(extract(epoch FROM ${column}) * 1000)::text END`;
+}
+/** A column read through {@link isoTimestamp}: its ISO text, or null. */
 const iso = (v: unknown): string | null =>
-  v === null || v === undefined ? null : new Date(v as string).toISOString();
+  v === null || v === undefined
+    ? null
+    : typeof v === 'string' && v.endsWith('Z')
+      ? v
+      : new Date(Number(v)).toISOString();
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** A record id as the sync writes it. */
@@ -70,21 +86,29 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
     const [projects, milestones, tasks, changes, effort, statuses, sync, issues, invoices] =
       await Promise.all([
         db.query(
-          `SELECT p.id, p.summary, p.client_id, tt.name AS project_type, p.agent_id, p.date_occurred, p.start_date,
-                p.target_date, p.deadline_date, p.date_closed, p.status_id, p.time_budget, p.money_budget, p.on_hold
+          `SELECT p.id, p.summary, p.client_id, tt.name AS project_type, p.agent_id,
+                ${isoTimestamp('p.date_occurred')} AS date_occurred,
+                ${isoTimestamp('p.start_date')} AS start_date,
+                ${isoTimestamp('p.target_date')} AS target_date,
+                ${isoTimestamp('p.deadline_date')} AS deadline_date,
+                ${isoTimestamp('p.date_closed')} AS date_closed,
+                p.status_id, p.time_budget, p.money_budget, p.on_hold
            FROM halo_projects p
            LEFT JOIN LATERAL (SELECT p.raw->>'tickettype_name' AS name) tt ON true
           WHERE p.tenant_id = $1 ${only('p.id')} ORDER BY p.id`,
           params,
         ),
         db.query(
-          `SELECT id, project_id, name, sequence, start_date, target_date, complete, value, agent_id
+          `SELECT id, project_id, name, sequence, ${isoTimestamp('start_date')} AS start_date,
+                ${isoTimestamp('target_date')} AS target_date, complete, value, agent_id
            FROM halo_milestones WHERE tenant_id = $1 ${only('project_id')} ORDER BY id`,
           params,
         ),
         db.query(
           `SELECT id, project_id, summary, raw->>'tickettype_name' AS task_type, milestone_id, estimate_hours,
-                date_occurred, target_date, date_closed, status_id, agent_id, on_hold
+                ${isoTimestamp('date_occurred')} AS date_occurred,
+                ${isoTimestamp('target_date')} AS target_date,
+                ${isoTimestamp('date_closed')} AS date_closed, status_id, agent_id, on_hold
            FROM halo_tasks WHERE tenant_id = $1 AND project_id IS NOT NULL ${only('project_id')}
           ORDER BY id`,
           params,
@@ -95,7 +119,7 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
         // tenant scope by scope stays linear in its size. The whole tenant is read the same way, so
         // sums add up in the same order either way.
         db.query(
-          `SELECT k.id AS ticket_id, a.action_at, a.new_status
+          `SELECT k.id AS ticket_id, ${isoTimestamp('a.action_at')} AS action_at, a.new_status
            FROM (${ticketsOf(scoped)}) k
            CROSS JOIN LATERAL (
              SELECT a.id, a.action_at, a.new_status FROM halo_actions a
@@ -135,18 +159,21 @@ export class SqlDeliveryHistoryReader implements DeliveryHistoryReader {
         // ('0500', 500.0: still that project's), which are kept below only for the scope's projects.
         db.query(
           scoped
-            ? `SELECT * FROM (
+            ? `SELECT i.ticket_id, ${isoTimestamp('i.invoice_date')} AS invoice_date, i.total, i.id
+               FROM (
                  SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total, id FROM halo_invoices
                   WHERE tenant_id = $1 AND raw->>'ticket_id' = ANY($2::bigint[]::text[])
                  UNION ALL
                  SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total, id FROM halo_invoices
                   WHERE tenant_id = $1 AND ${oddId("raw->>'ticket_id'")}) i
-               WHERE invoice_date IS NOT NULL AND total IS NOT NULL
-               ORDER BY invoice_date, id`
-            : `SELECT raw->>'ticket_id' AS ticket_id, invoice_date, total FROM halo_invoices
-                WHERE tenant_id = $1 AND raw->>'ticket_id' IS NOT NULL AND invoice_date IS NOT NULL
-                  AND total IS NOT NULL
-                ORDER BY invoice_date, id`,
+               WHERE i.invoice_date IS NOT NULL AND i.total IS NOT NULL
+               ORDER BY i.invoice_date, i.id`
+            : `SELECT raw->>'ticket_id' AS ticket_id,
+                      ${isoTimestamp('v.invoice_date')} AS invoice_date, total
+                 FROM halo_invoices v
+                WHERE tenant_id = $1 AND raw->>'ticket_id' IS NOT NULL
+                  AND v.invoice_date IS NOT NULL AND total IS NOT NULL
+                ORDER BY v.invoice_date, id`,
           params,
         ),
       ]);

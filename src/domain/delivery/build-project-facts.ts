@@ -90,8 +90,7 @@ export function buildProjectFacts(
   const { row } = project;
   const startDate = day(row.startDate) ?? day(row.createdAt);
   if (startDate === null || startDate > asOf) return null;
-  const classOf = (statusId: number | null) =>
-    statusId === null ? 'open' : classifyStatus(history.statusNames.get(statusId));
+  const classOf = statusClasses(history.statusNames);
 
   const effortByTicket = new Map<number, number>();
   const firstEffort = new Map<number, string>();
@@ -321,6 +320,25 @@ function stateOn(
     }
   }
   return { status, since, firstProgressOn };
+}
+
+/**
+ * The class of a status id (`open` for none), each id's name classified once: a project's tickets
+ * and their status changes share a handful of statuses.
+ */
+function statusClasses(
+  statusNames: ReadonlyMap<number, string>,
+): (statusId: number | null) => StatusClass {
+  const known = new Map<number, StatusClass>();
+  return (statusId) => {
+    if (statusId === null) return 'open';
+    let statusClass = known.get(statusId);
+    if (statusClass === undefined) {
+      statusClass = classifyStatus(statusNames.get(statusId));
+      known.set(statusId, statusClass);
+    }
+    return statusClass;
+  };
 }
 
 function day(value: string | null): string | null {

@@ -27,10 +27,12 @@
  *   by then, so its forecast end is today + that work × rate / capacity.
  */
 import {
-  addDays,
+  addWorkingDayNumbers,
   addWorkingDays,
+  dayNumber,
   daysBetween,
-  isWorkingDay,
+  fromDayNumber,
+  isWorkingDayNumber,
   workingDaysBetween,
   type IsoDate,
 } from '../shared/dates';
@@ -43,6 +45,7 @@ import {
   effectiveEstimates,
   firstLoggedDay,
   progressOf,
+  totalEstimate,
   weeklyHours,
   weeksBefore,
 } from './progress';
@@ -125,8 +128,11 @@ function winsorise(values: number[]): number[] {
 /**
  * Actual hours per estimated hour, smoothed and shrunk towards 1. Null when nothing is estimated.
  */
-export function costRate(facts: ProjectFacts): { rate: number | null; earnedShare: number | null } {
-  const now = progressOf(facts);
+export function costRate(
+  facts: ProjectFacts,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): { rate: number | null; earnedShare: number | null } {
+  const now = progressOf(facts, facts.asOf, est);
   if (now.totalEstimateHours === null || now.creditedPercent === null) {
     return { rate: null, earnedShare: null };
   }
@@ -137,10 +143,12 @@ export function costRate(facts: ProjectFacts): { rate: number | null; earnedShar
   const cumulative = (ac + prior) / (earnedNow + prior);
 
   const windowStart = weeksBefore(facts.asOf, RATE_WINDOW_WEEKS);
-  const earnedThen = (progressOf(facts, windowStart).creditedPercent ?? 0) * total;
+  const earnedThen = (progressOf(facts, windowStart, est).creditedPercent ?? 0) * total;
   const first = firstLoggedDay(facts);
+  const firstDay = first === null ? null : dayNumber(first);
+  const asOfDay = dayNumber(facts.asOf);
   const weeks = weeklyHours(facts, RATE_WINDOW_WEEKS).filter(
-    (_, i) => first === null || weeksBefore(facts.asOf, i) >= first,
+    (_, i) => firstDay === null || asOfDay - 7 * i >= firstDay,
   );
   const windowHours = sum(winsorise(weeks));
   const trailing = (windowHours + prior) / (Math.max(0, earnedNow - earnedThen) + prior);
@@ -151,8 +159,12 @@ export function costRate(facts: ProjectFacts): { rate: number | null; earnedShar
     (t) => t.status === 'closed' && t.loggedHours !== null && (t.estimateHours ?? 0) > 0,
   );
   if (closed.length >= 3) {
-    const logged = sum(closed.map((t) => t.loggedHours ?? 0));
-    const estimated = sum(closed.map((t) => t.estimateHours ?? 0));
+    let logged = 0;
+    let estimated = 0;
+    for (const t of closed) {
+      logged += t.loggedHours ?? 0;
+      estimated += t.estimateHours ?? 0;
+    }
     estimators.push((logged + prior) / (estimated + prior));
   }
   return { rate: mean(estimators), earnedShare: now.creditedPercent };
@@ -171,21 +183,19 @@ function loggedCoverage(facts: ProjectFacts): number {
  * trend) and shrunk towards 1 by a prior worth {@link PRIOR_SHARE} of the total estimate (so one odd
  * early task cannot swing it); the latest {@link RECENT_TASKS} tasks alone can raise it.
  */
-function taskRate(facts: ProjectFacts, est: Map<string, number>, total: number): number {
+function taskRate(facts: ProjectFacts, est: ReadonlyMap<string, number>, total: number): number {
   const prior = PRIOR_SHARE * total;
   const closed = facts.tasks.filter(
     (t) => t.status === 'closed' && t.loggedHours !== null && (est.get(t.id) ?? 0) > 0,
   );
   const typical = median(closed.map((t) => (t.loggedHours ?? 0) / (est.get(t.id) ?? 1))) ?? 1;
   const cap = OUTLIER_CAP * Math.max(1, typical);
-  const capped = (t: ProjectTask): number =>
-    Math.min(t.loggedHours ?? 0, (est.get(t.id) ?? 0) * cap);
   let logged = 0;
   let estimated = 0;
   for (const t of closed) {
     const ageWeeks = t.closedOn === null ? 0 : Math.max(0, daysBetween(t.closedOn, facts.asOf)) / 7;
     const w = 0.5 ** (ageWeeks / TASK_HALF_LIFE_WEEKS);
-    logged += w * capped(t);
+    logged += w * cappedHours(t, est, cap);
     estimated += w * (est.get(t.id) ?? 0);
   }
   const weighted = (logged + prior) / (estimated + prior);
@@ -196,10 +206,16 @@ function taskRate(facts: ProjectFacts, est: Map<string, number>, total: number):
     .slice(0, RECENT_TASKS);
   if (latest.length < RECENT_TASKS) return weighted;
   // One or two tasks that absorbed a spike are not a regime: every one of them must have run over.
-  if (!latest.every((t) => capped(t) > (est.get(t.id) ?? 0))) return weighted;
+  if (!latest.every((t) => cappedHours(t, est, cap) > (est.get(t.id) ?? 0))) return weighted;
   const recent =
-    (sum(latest.map(capped)) + prior) / (sum(latest.map((t) => est.get(t.id) ?? 0)) + prior);
+    (sum(latest.map((t) => cappedHours(t, est, cap))) + prior) /
+    (sum(latest.map((t) => est.get(t.id) ?? 0)) + prior);
   return Math.max(weighted, recent);
+}
+
+/** A closed task's logged hours, capped at `cap` times its estimate. */
+function cappedHours(t: ProjectTask, est: ReadonlyMap<string, number>, cap: number): number {
+  return Math.min(t.loggedHours ?? 0, (est.get(t.id) ?? 0) * cap);
 }
 
 /**
@@ -215,27 +231,36 @@ export function burnForecast(
 ): BurnForecast {
   const bac = budgetHours(facts);
   const ac = actuals(facts).hours;
-  const base = {
-    budgetHours: bac,
-    actualHours: ac,
-    rate: model?.rate ?? null,
-    earnedShare: model?.earnedShare ?? null,
-  };
-  if (bac === null) return { ...base, value: null, eacHours: null, basis: 'no-budget' };
+  if (bac === null) return burnOf(bac, ac, model, null, null, 'no-budget');
   const enough = model !== null && model.earnedShare >= policy.minEvidence.progressShare;
   if (!enough) {
     return ac > bac
-      ? { ...base, value: ac / bac - 1, eacHours: ac, basis: 'already-over-budget' }
-      : { ...base, value: null, eacHours: null, basis: 'insufficient-evidence' };
+      ? burnOf(bac, ac, model, ac / bac - 1, ac, 'already-over-budget')
+      : burnOf(bac, ac, model, null, null, 'insufficient-evidence');
   }
   let remaining = 0;
   for (const t of facts.tasks) remaining += model.remainingHours(t);
   const eac = ac + remaining;
+  return burnOf(bac, ac, model, eac / bac - 1, eac, ac > bac ? 'already-over-budget' : 'forecast');
+}
+
+/** A burn forecast built in one literal (spreading a shared base cost more than the forecast). */
+function burnOf(
+  bac: number | null,
+  ac: number,
+  model: EffortModel | null,
+  value: number | null,
+  eacHours: number | null,
+  basis: BurnForecast['basis'],
+): BurnForecast {
   return {
-    ...base,
-    value: eac / bac - 1,
-    eacHours: eac,
-    basis: ac > bac ? 'already-over-budget' : 'forecast',
+    budgetHours: bac,
+    actualHours: ac,
+    rate: model?.rate ?? null,
+    earnedShare: model?.earnedShare ?? null,
+    value,
+    eacHours,
+    basis,
   };
 }
 
@@ -251,13 +276,18 @@ export interface EffortModel {
   remainingHours(t: ProjectTask): number;
 }
 
-/** The effort model for the facts' day; null when nothing is estimated. */
-export function effortModel(facts: ProjectFacts): EffortModel | null {
-  const est = effectiveEstimates(facts);
-  const projectRate = costRate(facts);
+/**
+ * The effort model for the facts' day; null when nothing is estimated. `est` is the facts'
+ * effective estimates when the caller already has them.
+ */
+export function effortModel(
+  facts: ProjectFacts,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): EffortModel | null {
+  const projectRate = costRate(facts, est);
   if (est === null || projectRate.rate === null || projectRate.earnedShare === null) return null;
   const taskLevel = loggedCoverage(facts) >= 0.8;
-  const total = sum([...est.values()]);
+  const total = totalEstimate(est);
   const rate = taskLevel ? taskRate(facts, est, total) : projectRate.rate;
   return modelAt(facts, est, taskLevel, rate, projectRate.earnedShare);
 }
@@ -266,9 +296,13 @@ export function effortModel(facts: ProjectFacts): EffortModel | null {
  * The same effort model with the cost rate set to `rate`: at 1 (every open task needs its estimate)
  * it shows how much of a cost forecast the estimates alone carry, whatever the closed tasks' rate.
  */
-export function withRate(facts: ProjectFacts, model: EffortModel, rate: number): EffortModel {
-  const est = effectiveEstimates(facts) ?? new Map<string, number>();
-  return modelAt(facts, est, model.taskLevel, rate, model.earnedShare);
+export function withRate(
+  facts: ProjectFacts,
+  model: EffortModel,
+  rate: number,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): EffortModel {
+  return modelAt(facts, est ?? new Map<string, number>(), model.taskLevel, rate, model.earnedShare);
 }
 
 function modelAt(
@@ -308,36 +342,45 @@ function remainingCredit(t: ProjectTask, date: IsoDate): number {
 export const ABSENCE_RUN_WORKING_DAYS = 5;
 
 /**
- * Working days from `from` to `to` inclusive (both on or after `first`) that are not absence: days
- * outside every run of {@link ABSENCE_RUN_WORKING_DAYS} or more working days with nothing booked.
- * Runs are followed back before `from` far enough to know their full length.
+ * Working days from day `from` to day `to` inclusive (day numbers, both on or after `first`)
+ * that are not absence: days outside every run of {@link ABSENCE_RUN_WORKING_DAYS} or more working
+ * days with nothing booked. Runs are followed back before `from` far enough to know their full
+ * length. `booked[day - bookedFrom]` is 1 on a day with time booked; the result holds one flag per
+ * day from `from`.
  */
 function presentWorkingDays(
-  facts: ProjectFacts,
-  first: IsoDate,
-  from: IsoDate,
-  to: IsoDate,
-): Set<IsoDate> {
-  const booked = new Set<IsoDate>();
-  for (const d of facts.dailyHours) if (d.hours > 0) booked.add(d.date);
-  const scanFrom = addWorkingDays(from, -(ABSENCE_RUN_WORKING_DAYS - 1));
+  booked: Uint8Array,
+  bookedFrom: number,
+  first: number,
+  from: number,
+  to: number,
+): Uint8Array {
+  const scanFrom = addWorkingDayNumbers(from, -(ABSENCE_RUN_WORKING_DAYS - 1));
   const start = scanFrom < first ? first : scanFrom;
-  const present = new Set<IsoDate>();
-  let run: IsoDate[] = [];
-  const flush = (): void => {
-    if (run.length < ABSENCE_RUN_WORKING_DAYS) for (const day of run) present.add(day);
-    run = [];
-  };
-  for (let day = start; day <= to; day = addDays(day, 1)) {
-    if (!isWorkingDay(day)) continue;
-    if (booked.has(day)) {
-      flush();
-      present.add(day);
-    } else run.push(day);
+  const present = new Uint8Array(Math.max(0, to - from + 1));
+  let runStart = start;
+  let runLength = 0;
+  for (let day = start; day <= to; day += 1) {
+    if (!isWorkingDayNumber(day)) continue;
+    if (booked[day - bookedFrom] === 1) {
+      if (runLength > 0 && runLength < ABSENCE_RUN_WORKING_DAYS)
+        markWorkingDays(present, from, runStart, day);
+      runLength = 0;
+      if (day >= from) present[day - from] = 1;
+    } else {
+      if (runLength === 0) runStart = day;
+      runLength += 1;
+    }
   }
-  flush();
-  for (const day of [...present]) if (day < from) present.delete(day);
+  if (runLength > 0 && runLength < ABSENCE_RUN_WORKING_DAYS)
+    markWorkingDays(present, from, runStart, to + 1);
   return present;
+}
+
+/** Flags in `present` (one flag per day from `from`) the working days of `[start, end)`. */
+function markWorkingDays(present: Uint8Array, from: number, start: number, end: number): void {
+  for (let day = Math.max(start, from); day < end; day += 1)
+    if (isWorkingDayNumber(day)) present[day - from] = 1;
 }
 
 /** Hours of work per working day the team is currently sustaining; null without enough history. */
@@ -353,16 +396,33 @@ export function capacityHoursPerDay(facts: ProjectFacts, policy: DeliveryPolicy)
   // booked (a hold, leave, a holiday fortnight the plan allowed for) is absence, so a week is read
   // as its hours over the working days present in it (a week with none present is left out) —
   // the week a project came back from a hold is read at the pace it came back at.
-  const windowStart = addDays(weeksBefore(last, CAPACITY_WEEKS), 1);
-  const present = presentWorkingDays(facts, first, windowStart, last);
-  const hours = weeklyHours(facts, CAPACITY_WEEKS, last);
+  // Day numbers throughout: this runs for every project on every day a persistence check reads.
+  const firstDay = dayNumber(first);
+  const lastDay = dayNumber(last);
+  const windowStart = lastDay - 7 * CAPACITY_WEEKS + 1;
+  // A week before the window covers the working days a run is followed back.
+  const scanStart = windowStart - 7;
+  const bookedDays = new Uint8Array(lastDay - scanStart + 1);
+  const hours = new Array<number>(CAPACITY_WEEKS).fill(0);
+  // Days before the scan are passed over by their ISO text, without reading a day number.
+  const oldest = fromDayNumber(scanStart);
+  for (const d of facts.dailyHours) {
+    if (d.date > last || d.date < oldest) continue;
+    const day = dayNumber(d.date);
+    const age = lastDay - day;
+    if (age < 0) continue;
+    if (d.hours > 0 && day >= scanStart) bookedDays[day - scanStart] = 1;
+    const i = Math.floor(age / 7);
+    if (i < CAPACITY_WEEKS) hours[i] = (hours[i] ?? 0) + d.hours;
+  }
+  const present = presentWorkingDays(bookedDays, scanStart, firstDay, windowStart, lastDay);
   const paces = hours.map((h, i) => {
     let days = 0;
-    for (let d = addDays(weeksBefore(last, i + 1), 1); d <= weeksBefore(last, i); d = addDays(d, 1))
-      if (present.has(d)) days += 1;
+    for (let d = lastDay - 7 * (i + 1) + 1; d <= lastDay - 7 * i; d += 1)
+      days += present[d - windowStart] ?? 0;
     return days > 0 ? (h * 5) / days : h;
   });
-  const weeks = paces.filter((h, i) => (weeksBefore(last, i + 1) >= first && h > 0) || i === 0);
+  const weeks = paces.filter((h, i) => (lastDay - 7 * (i + 1) >= firstDay && h > 0) || i === 0);
   // One weak week (leave, a public holiday) is not the team's pace: drop the weakest week first.
   const trimmed = weeks.length >= 3 ? [...weeks].sort((a, b) => a - b).slice(1) : weeks;
   const med = median(trimmed) ?? 0;
@@ -436,8 +496,9 @@ export function scheduleForecast(
     const plannedStart = m.plannedStart ?? previousEnd;
     previousEnd = m.plannedEnd ?? previousEnd;
     if (!complete && tasks.length > 0 && m.plannedEnd !== null) {
-      const remaining = model === null ? 0 : sum(tasks.map((t) => model.remainingHours(t)));
-      const held = tasks.filter((t) => (blocked.get(t.id) ?? 0) > 0);
+      let remaining = 0;
+      if (model !== null) for (const t of tasks) remaining += model.remainingHours(t);
+      const held = blocked.size === 0 ? [] : tasks.filter((t) => (blocked.get(t.id) ?? 0) > 0);
       const firstWork = tasks.reduce<IsoDate | null>((acc, t) => {
         const d = t.startedOn ?? t.closedOn ?? (t.status === 'open' ? null : facts.asOf);
         return d !== null && d <= facts.asOf && (acc === null || d < acc) ? d : acc;
@@ -468,14 +529,6 @@ export function scheduleForecast(
   );
   const capacity = capacityHoursPerDay(facts, policy);
   let worst: MilestoneForecast | null = null;
-  const consider = (f: MilestoneForecast): void => {
-    const s = f.slipWorkingDays;
-    if (s !== null && (worst === null || s > (worst.slipWorkingDays ?? -Infinity))) worst = f;
-  };
-  const blockedDaysFor = (o: OpenMilestone, c: number): number =>
-    // Blocked work waits for the blockage; with no end date known, expect it to last as long
-    // again as it has so far (a blockage that is days old is likely to clear, weeks old is not).
-    o.blockedDays > 0 ? o.blockedDays + Math.ceil(o.blockedRemaining / c) : 0;
   for (const o of atWork) {
     const overdue = Math.max(0, workingDaysBetween(o.plannedEnd, facts.asOf));
     if (capacity !== null && model !== null) {
@@ -492,7 +545,7 @@ export function scheduleForecast(
     } else if (overdue > 0) {
       o.f.slipWorkingDays = overdue;
     }
-    consider(o.f);
+    worst = laterOf(worst, o.f);
   }
   // Without a pace, a milestone on its plan is known only to be on it or overdue.
   const paced = capacity !== null && model !== null;
@@ -520,29 +573,46 @@ export function scheduleForecast(
       MAX_SLIP,
       Math.max(0, workingDaysBetween(o.plannedEnd, forecastEnd), overdue),
     );
-    consider(o.f);
+    worst = laterOf(worst, o.f);
   });
   const forecastable = model !== null && open.length > 0 && (paced || atWork.length === 0);
-  const found = worst as MilestoneForecast | null;
   return {
-    value: found?.slipWorkingDays ?? (forecastable ? 0 : null),
-    worst: found,
+    value: worst?.slipWorkingDays ?? (forecastable ? 0 : null),
+    worst,
     capacityHoursPerDay: capacity,
     milestones,
   };
+}
+
+/** The forecast slipping further of `worst` and `f` (`worst` on a tie or when `f` has no slip). */
+function laterOf(worst: MilestoneForecast | null, f: MilestoneForecast): MilestoneForecast | null {
+  const s = f.slipWorkingDays;
+  return s !== null && (worst === null || s > (worst.slipWorkingDays ?? -Infinity)) ? f : worst;
+}
+
+/**
+ * Working days an open milestone's blocked work holds it at capacity `c`: blocked work waits for
+ * the blockage; with no end date known, expect it to last as long again as it has so far (a
+ * blockage that is days old is likely to clear, weeks old is not).
+ */
+function blockedDaysFor(o: OpenMilestone, c: number): number {
+  return o.blockedDays > 0 ? o.blockedDays + Math.ceil(o.blockedRemaining / c) : 0;
 }
 
 /** Share of a milestone's remaining work a hold must carry to count when it is small for the project. */
 const MILESTONE_HOLD_SHARE = 0.25;
 
 /** Longest material blockage: held or blocked tasks, overdue dependencies, or the whole project on hold. */
-export function blockage(facts: ProjectFacts, policy: DeliveryPolicy): Blockage {
-  const est = effectiveEstimates(facts);
-  const byId = new Map(facts.tasks.map((t) => [t.id, t]));
-  const ownerOf = (t: ProjectTask): string | null =>
-    facts.baseline.milestones.find((m) => m.id === t.milestoneId)?.ownerAgentId ?? t.agentId;
+export function blockage(
+  facts: ProjectFacts,
+  policy: DeliveryPolicy,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): Blockage {
+  // Tasks by id, built only when some open task names a dependency.
+  let byId: Map<string, ProjectTask> | null = null;
   const openTasks = facts.tasks.filter((t) => t.status !== 'closed');
-  const remaining = sum(openTasks.map((t) => est?.get(t.id) ?? 1));
+  let remaining = 0;
+  for (const t of openTasks) remaining += est?.get(t.id) ?? 1;
   if (facts.status === 'on-hold' && facts.onHoldSince !== null) {
     const days = Math.max(0, workingDaysBetween(facts.onHoldSince, facts.asOf));
     return {
@@ -562,20 +632,6 @@ export function blockage(facts: ProjectFacts, policy: DeliveryPolicy): Blockage 
       dependents.set(depId, list);
     }
   }
-  const downstream = (root: string): Set<string> => {
-    const seen = new Set<string>([root]);
-    const stack = [root];
-    while (stack.length > 0) {
-      const id = stack.pop() as string;
-      for (const next of dependents.get(id) ?? []) {
-        if (!seen.has(next)) {
-          seen.add(next);
-          stack.push(next);
-        }
-      }
-    }
-    return seen;
-  };
   let value = 0;
   const blockedIds = new Set<string>();
   const blockedDays = new Map<string, number>();
@@ -586,6 +642,7 @@ export function blockage(facts: ProjectFacts, policy: DeliveryPolicy): Blockage 
       since = t.onHoldSince;
     }
     for (const depId of t.dependsOnTaskIds ?? []) {
+      byId ??= new Map(facts.tasks.map((task) => [task.id, task]));
       const dep = byId.get(depId);
       if (
         dep &&
@@ -597,7 +654,7 @@ export function blockage(facts: ProjectFacts, policy: DeliveryPolicy): Blockage 
       }
     }
     if (since === null) continue;
-    const affected = downstream(t.id);
+    const affected = downstreamOf(dependents, t.id);
     const days = Math.max(0, workingDaysBetween(since, facts.asOf));
     for (const id of affected) {
       blockedIds.add(id);
@@ -628,9 +685,30 @@ export function blockage(facts: ProjectFacts, policy: DeliveryPolicy): Blockage 
     value,
     blockedShare: remaining > 0 ? Math.min(1, blockedWork / remaining) : 0,
     worstTaskId: worst?.id ?? null,
-    ownerAgentId: worst ? ownerOf(worst) : null,
+    ownerAgentId: worst ? ownerOf(facts, worst) : null,
     blockedDaysByTask: blockedDays,
   };
+}
+
+/** The owner of a held task: its milestone's owner, else its own agent. */
+function ownerOf(facts: ProjectFacts, t: ProjectTask): string | null {
+  return facts.baseline.milestones.find((m) => m.id === t.milestoneId)?.ownerAgentId ?? t.agentId;
+}
+
+/** `root` and every open task waiting on it through `dependents` (reverse dependency edges). */
+function downstreamOf(dependents: ReadonlyMap<string, string[]>, root: string): Set<string> {
+  const seen = new Set<string>([root]);
+  const stack = [root];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    for (const next of dependents.get(id) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return seen;
 }
 
 /** All three signals for the facts' own day. */
@@ -638,8 +716,9 @@ export function signalsFor(
   facts: ProjectFacts,
   policy: DeliveryPolicy,
   model: EffortModel | null = effortModel(facts),
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
 ): DaySignals {
-  const dependency = blockage(facts, policy);
+  const dependency = blockage(facts, policy, est);
   return {
     date: facts.asOf,
     burn: burnForecast(facts, policy, model),

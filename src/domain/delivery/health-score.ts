@@ -240,8 +240,10 @@ interface DayMeasure {
  * the cost rate and finds no overrun, so it cannot confirm one. A task whose logged hours or estimate
  * are unknown counts (nothing rules the overrun out).
  */
-export function overrunClosuresOn(facts: ProjectFacts): number {
-  const est = effectiveEstimates(facts);
+export function overrunClosuresOn(
+  facts: ProjectFacts,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): number {
   return facts.tasks.filter((t) => {
     if (t.closedOn !== facts.asOf) return false;
     const estimate = est?.get(t.id) ?? null;
@@ -249,12 +251,20 @@ export function overrunClosuresOn(facts: ProjectFacts): number {
   }).length;
 }
 
+/** Tasks closed on `facts.asOf`. */
+function closuresOn(facts: ProjectFacts): number {
+  let closed = 0;
+  for (const t of facts.tasks) if (t.closedOn === facts.asOf) closed += 1;
+  return closed;
+}
+
 function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
-  const model = effortModel(facts);
-  const signals = signalsFor(facts, policy, model);
+  const est = effectiveEstimates(facts);
+  const model = effortModel(facts, est);
+  const signals = signalsFor(facts, policy, model, est);
   const planRateBurn =
-    model === null ? null : burnForecast(facts, policy, withRate(facts, model, 1)).value;
-  const scope = scopeCreep(facts, policy);
+    model === null ? null : burnForecast(facts, policy, withRate(facts, model, 1, est)).value;
+  const scope = scopeCreep(facts, policy, est);
   const gap = resourcingGap(facts, policy, model);
   return {
     signals,
@@ -268,8 +278,8 @@ function measure(facts: ProjectFacts, policy: DeliveryPolicy): DayMeasure {
       scope: scope.value,
       resourcing: gap.value,
       evidence: isEvidenceDay(facts, facts.asOf),
-      closedTasks: facts.tasks.filter((t) => t.closedOn === facts.asOf).length,
-      overrunClosures: overrunClosuresOn(facts),
+      closedTasks: closuresOn(facts),
+      overrunClosures: overrunClosuresOn(facts, est),
       planRateBurn,
     },
   };
@@ -612,33 +622,26 @@ export function assessProject(
           owner: today.schedule.worst?.ownerAgentId ?? null,
           recoverBy: today.schedule.worst?.plannedEnd ?? null,
         };
+  // The hints are added to each fresh signal (a spread that adds keys costs microseconds here).
   const signals: Record<EscalationCause, CauseSignal> = {
-    burn: {
-      ...persistedSignal(cost, [time], readingAt, policy),
+    burn: Object.assign(persistedSignal(cost, [time], readingAt, policy), {
       ownerHintAgentId: null,
       recoverBy: null,
-    },
-    schedule: {
-      ...persistedSignal(time, [cost], readingAt, policy),
+    }),
+    schedule: Object.assign(persistedSignal(time, [cost], readingAt, policy), {
       ownerHintAgentId: scheduleHints.owner,
       recoverBy: scheduleHints.recoverBy,
-    },
+    }),
     // A blockage value is itself a duration, so it needs no further persistence window (and a
     // blockage that stops all work leaves no evidence days to count).
-    dependency: {
-      ...persistedSignal(
-        blockage,
-        [],
-        (i) => (i === 0 ? { ...now.reading, evidence: true } : null),
-        {
-          ...policy,
-          persistenceDays: 1,
-          persistence: { ...policy.persistence, redDays: 1, confirmedDays: 1 },
-        },
-      ),
-      ownerHintAgentId: today.dependency.ownerAgentId,
-      recoverBy: null,
-    },
+    dependency: Object.assign(
+      persistedSignal(blockage, [], (i) => (i === 0 ? { ...now.reading, evidence: true } : null), {
+        ...policy,
+        persistenceDays: 1,
+        persistence: { ...policy.persistence, redDays: 1, confirmedDays: 1 },
+      }),
+      { ownerHintAgentId: today.dependency.ownerAgentId, recoverBy: null },
+    ),
   };
 
   const raw: Omit<HealthDriver, 'contribution' | 'explanation' | 'label'>[] = [
@@ -693,22 +696,25 @@ export function assessProject(
         red: d.threshold.red,
         backToGreen: d.threshold.backToGreen,
       };
+      // One literal, keys in the order of `raw` then the added ones: cheaper than a spread.
       return {
-        ...d,
+        key: d.key,
+        value: d.value,
+        unit: d.unit,
         threshold: t,
-        label: DRIVER_LABELS[d.key],
         level: levelFor(d.value, t),
         weight,
+        label: DRIVER_LABELS[d.key],
         contribution: Math.round(weight * penaltyPoints(d.value, t) * 100),
         explanation: explain(d.key, d.value, now),
       };
     })
-    .sort((a, b) => b.contribution - a.contribution || CAUSAL_ORDER[a.key] - CAUSAL_ORDER[b.key])
-    .map((d) => {
-      const c = Math.min(d.contribution, budget);
-      budget -= c;
-      return { ...d, contribution: c / 100 };
-    });
+    .sort((a, b) => b.contribution - a.contribution || CAUSAL_ORDER[a.key] - CAUSAL_ORDER[b.key]);
+  for (const d of drivers) {
+    const c = Math.min(d.contribution, budget);
+    budget -= c;
+    d.contribution = c / 100;
+  }
   const score = budget / 100;
   const bac = budgetHours(facts);
   const est = effectiveEstimates(facts);

@@ -11,7 +11,10 @@
  * day (hours booked, a task created, started, closed or put on hold).
  */
 import {
+  addWorkingDayNumbers,
   addWorkingDays,
+  dayNumber,
+  fromDayNumber,
   isWorkingDay,
   latestWorkingDayOnOrBefore,
   workingDaysBetween,
@@ -21,7 +24,7 @@ import { round, sum } from '../shared/numbers';
 import type { EffortModel } from './forecast';
 import type { DeliveryPolicy } from './policy';
 import type { ProjectFacts } from './project-facts';
-import { budgetHours, effectiveEstimates, firstLoggedDay } from './progress';
+import { budgetHours, effectiveEstimates, firstLoggedDay, totalEstimate } from './progress';
 
 /** Estimate growth since the baseline against a fixed budget. */
 export interface ScopeCreep {
@@ -49,24 +52,29 @@ export const BUDGET_RESERVE_SHARE = 0.05;
  * settled (the first booked hour plus `scope.baselineGraceWorkingDays`). Null without a budget or
  * estimates, or before the plan settled.
  */
-export function scopeCreep(facts: ProjectFacts, policy: DeliveryPolicy): ScopeCreep {
+export function scopeCreep(
+  facts: ProjectFacts,
+  policy: DeliveryPolicy,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): ScopeCreep {
   const bac = budgetHours(facts);
-  const est = effectiveEstimates(facts);
   const none: ScopeCreep = {
     value: null,
     baselineEstimateHours: null,
-    currentEstimateHours: est === null ? null : sum([...est.values()]),
+    currentEstimateHours: est === null ? null : totalEstimate(est),
     budgetHours: bac,
     addedTasks: 0,
   };
   if (bac === null || est === null) return none;
-  const current = sum([...est.values()]);
+  const current = totalEstimate(est);
   const captured = facts.baseline.plannedEstimateHours;
   if (captured !== undefined && captured !== null && captured > 0) {
     return {
-      ...none,
       value: unabsorbedGrowth(current, captured, bac),
       baselineEstimateHours: captured,
+      currentEstimateHours: none.currentEstimateHours,
+      budgetHours: bac,
+      addedTasks: 0,
     };
   }
   const first = firstLoggedDay(facts);
@@ -81,9 +89,10 @@ export function scopeCreep(facts: ProjectFacts, policy: DeliveryPolicy): ScopeCr
     else baseline += e;
   }
   return {
-    ...none,
     value: unabsorbedGrowth(current, baseline, bac),
     baselineEstimateHours: baseline,
+    currentEstimateHours: none.currentEstimateHours,
+    budgetHours: bac,
     addedTasks: added,
   };
 }
@@ -122,6 +131,7 @@ export function bookingPace(
   const first = firstLoggedDay(facts);
   if (first === null) return null;
   const last = latestWorkingDayOnOrBefore(facts.asOf);
+  const lastDay = dayNumber(last);
   const start = addWorkingDays(last, -(window - 1));
   if (start <= first) return null;
   const byDay = new Map<IsoDate, number>();
@@ -132,22 +142,19 @@ export function bookingPace(
   let hours = 0;
   let present = 0;
   let run = 0;
-  const flush = (): void => {
-    if (run < absenceRun) present += run;
-    run = 0;
-  };
   for (let i = window - 1; i >= 0; i -= 1) {
-    const day = addWorkingDays(last, -i);
+    const day = fromDayNumber(addWorkingDayNumbers(lastDay, -i));
     const h = byDay.get(day) ?? 0;
     // Weekend bookings count as hours, never as days.
     if (h > 0) {
-      flush();
+      if (run < absenceRun) present += run;
+      run = 0;
       hours += h;
       present += 1;
     } else run += 1;
   }
   // A trailing empty run counts as absence only once it is long enough to be one.
-  flush();
+  if (run < absenceRun) present += run;
   for (const [date, h] of byDay) if (!isWorkingDay(date)) hours += h;
   return present * 2 >= window ? hours / present : null;
 }
@@ -177,7 +184,14 @@ export function resourcingGap(
   const open = [...facts.baseline.milestones]
     .filter((m) => m.plannedEnd !== null && m.plannedEnd > facts.asOf)
     .sort((a, b) => (a.plannedEnd ?? '').localeCompare(b.plannedEnd ?? ''));
-  let worst: ResourcingGap = { ...none, bookedPerDay: round(pace, 2) };
+  let worst: ResourcingGap = {
+    value: null,
+    milestoneId: null,
+    milestoneName: null,
+    plannedEnd: null,
+    bookedPerDay: round(pace, 2),
+    neededPerDay: null,
+  };
   for (const m of open) {
     const end = m.plannedEnd as IsoDate;
     const daysLeft = workingDaysBetween(facts.asOf, end);
@@ -237,11 +251,20 @@ function taskMovedOn(facts: ProjectFacts, date: IsoDate): boolean {
 export function isStalled(facts: ProjectFacts, date: IsoDate): boolean {
   const first = firstLoggedDay(facts);
   if (first === null || !isWorkingDay(date)) return false;
-  const hours = new Map(facts.dailyHours.map((d) => [d.date, d.hours]));
+  const dateDay = dayNumber(date);
   for (let i = 0; i <= SILENCE_ALLOWANCE_WORKING_DAYS; i += 1) {
-    const day = addWorkingDays(date, -i);
+    const day = fromDayNumber(addWorkingDayNumbers(dateDay, -i));
     if (day <= first) return false;
-    if ((hours.get(day) ?? 0) >= QUIET_DAY_HOURS || taskMovedOn(facts, day)) return false;
+    if (hoursOn(facts, day) >= QUIET_DAY_HOURS || taskMovedOn(facts, day)) return false;
   }
   return true;
+}
+
+/** Hours of the last daily entry dated `date` (0 without one). */
+function hoursOn(facts: ProjectFacts, date: IsoDate): number {
+  for (let i = facts.dailyHours.length - 1; i >= 0; i -= 1) {
+    const d = facts.dailyHours[i];
+    if (d !== undefined && d.date === date) return d.hours;
+  }
+  return 0;
 }

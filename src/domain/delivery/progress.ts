@@ -3,7 +3,7 @@
  * estimates, % complete from task completion (never from hours burned), planned % by date from
  * milestone windows, budget at completion and actual effort.
  */
-import { addDays, dayNumber, type IsoDate } from '../shared/dates';
+import { addDays, dayNumber, fromDayNumber, type IsoDate } from '../shared/dates';
 import { clamp, sum } from '../shared/numbers';
 import type { ProjectFacts, ProjectTask } from './project-facts';
 
@@ -23,9 +23,17 @@ export function estimateCoverage(facts: ProjectFacts): number {
  * they still count. Null when no task is estimated.
  */
 export function effectiveEstimates(facts: ProjectFacts): Map<string, number> | null {
-  const known = facts.tasks.map((t) => t.estimateHours ?? 0).filter((e) => e > 0);
-  if (known.length === 0) return null;
-  const fallback = sum(known) / known.length;
+  let known = 0;
+  let knownHours = 0;
+  for (const t of facts.tasks) {
+    const e = t.estimateHours ?? 0;
+    if (e > 0) {
+      known += 1;
+      knownHours += e;
+    }
+  }
+  if (known === 0) return null;
+  const fallback = knownHours / known;
   const out = new Map<string, number>();
   for (const t of facts.tasks) {
     const e = t.estimateHours ?? 0;
@@ -105,11 +113,24 @@ export function taskCredit(t: ProjectTask, date: IsoDate, half: boolean): number
   return 0;
 }
 
-/** % complete as of `date` (default `facts.asOf`), estimate-weighted. */
-export function progressOf(facts: ProjectFacts, date: IsoDate = facts.asOf): Progress {
-  const est = effectiveEstimates(facts);
+/** Sum of the effective estimates, in task order. */
+export function totalEstimate(est: ReadonlyMap<string, number>): number {
+  let total = 0;
+  for (const e of est.values()) total += e;
+  return total;
+}
+
+/**
+ * % complete as of `date` (default `facts.asOf`), estimate-weighted; `est` is the facts' effective
+ * estimates when the caller already has them.
+ */
+export function progressOf(
+  facts: ProjectFacts,
+  date: IsoDate = facts.asOf,
+  est: ReadonlyMap<string, number> | null = effectiveEstimates(facts),
+): Progress {
   if (est !== null) {
-    const total = sum([...est.values()]);
+    const total = totalEstimate(est);
     let done = 0;
     let credited = 0;
     for (const t of facts.tasks) {
@@ -230,7 +251,10 @@ export function weeklyHours(
 ): number[] {
   const out = new Array<number>(weeks).fill(0);
   const end = dayNumber(asOf);
+  // Days outside the blocks are passed over by their ISO text, without reading a day number.
+  const oldest = fromDayNumber(end - 7 * weeks + 1);
   for (const d of facts.dailyHours) {
+    if (d.date > asOf || d.date < oldest) continue;
     const age = end - dayNumber(d.date);
     if (age < 0) continue;
     const i = Math.floor(age / 7);

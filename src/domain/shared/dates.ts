@@ -101,15 +101,31 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
 }
 
 /**
- * The date `n` working days after `date` (before it when negative). `n = 0` returns `date` itself
- * when it is a working day, otherwise the next working day.
+ * Day numbers whose ISO dates read back to the same day number (years 100–9999): inside it, working
+ * days are counted on day numbers alone.
  */
-export function addWorkingDays(date: IsoDate, n: number): IsoDate {
-  let day = dayNumber(date);
-  const isWd = (d: number): boolean => isWorkingDay(fromDayNumber(d));
+const ROUND_TRIP_FIRST = civilDays(100, 1, 1);
+const ROUND_TRIP_LAST = civilDays(9999, 12, 31);
+
+/** True for a day number falling Monday–Friday. */
+export function isWorkingDayNumber(day: number): boolean {
+  const d = (((day + 4) % 7) + 7) % 7;
+  return d >= 1 && d <= 5;
+}
+
+/**
+ * The day number `n` working days after day number `day` (before it when negative), by the rule of
+ * {@link addWorkingDays}.
+ */
+export function addWorkingDayNumbers(day: number, n: number): number {
+  return walkWorkingDays(day, n, isWorkingDayNumber);
+}
+
+function walkWorkingDays(start: number, n: number, isWd: (day: number) => boolean): number {
+  let day = start;
   if (n === 0) {
     while (!isWd(day)) day += 1;
-    return fromDayNumber(day);
+    return day;
   }
   const step = n > 0 ? 1 : -1;
   let left = Math.abs(Math.trunc(n));
@@ -123,7 +139,21 @@ export function addWorkingDays(date: IsoDate, n: number): IsoDate {
     day += step;
     if (isWd(day)) left -= 1;
   }
-  return fromDayNumber(day);
+  return day;
+}
+
+/**
+ * The date `n` working days after `date` (before it when negative). `n = 0` returns `date` itself
+ * when it is a working day, otherwise the next working day.
+ */
+export function addWorkingDays(date: IsoDate, n: number): IsoDate {
+  const start = dayNumber(date);
+  const end = walkWorkingDays(start, n, isWorkingDayNumber);
+  if (Math.min(start, end) >= ROUND_TRIP_FIRST && Math.max(start, end) <= ROUND_TRIP_LAST) {
+    return fromDayNumber(end);
+  }
+  // Beyond the round trip, each day is judged by its ISO date read back, as it always was.
+  return fromDayNumber(walkWorkingDays(start, n, (d) => isWorkingDay(fromDayNumber(d))));
 }
 
 /** The most recent working day on or before `date`. */
