@@ -13,25 +13,9 @@ import type {
 } from '../domain/delivery/delivery-history';
 import type { Db } from './db';
 import { idOf } from './halo-mirror-columns';
+import { isoOf, isoTimestamp } from './iso-timestamp';
 
-/**
- * A timestamptz column read as text in exactly the form `Date#toISOString` gives
- * (`2026-01-05T10:00:00.000Z`, milliseconds truncated as pg's parser truncates them), so no Date is
- * built per value. Outside years 1–9999, where that form differs (`+010000-…`, BC, infinity), the
- * column comes as epoch milliseconds and {@link iso} turns it the old way.
- */
-function isoTimestamp(column: string): string {
-  return `CASE WHEN ${column} >= '0001-01-01 00:00:00+00' AND ${column} < '10000-01-01 00:00:00+00'
-    THEN to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-    ELSE floor(extract(epoch FROM ${column}) * 1000)::text END`;
-}
-/** A column read through {@link isoTimestamp}: its ISO text, or null. */
-const iso = (v: unknown): string | null =>
-  v === null || v === undefined
-    ? null
-    : typeof v === 'string' && v.endsWith('Z')
-      ? v
-      : new Date(Number(v)).toISOString();
+const iso = isoOf;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** A record id as the sync writes it. */

@@ -15,10 +15,10 @@ import type {
   ServiceTicketRow,
 } from '../app/renewals/renewal-history.port';
 import type { Db } from './db';
+import { isoOf, isoTimestamp } from './iso-timestamp';
 import { serviceFactsUpToDate } from './service-facts';
 
-const iso = (v: unknown): string | null =>
-  v === null || v === undefined ? null : new Date(v as string).toISOString();
+const iso = isoOf;
 const day = (v: unknown): string | null => iso(v)?.slice(0, 10) ?? null;
 const num = (v: unknown): number | null => {
   if (v === null || v === undefined || v === '') return null;
@@ -83,7 +83,8 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
       await Promise.all([
         db.query(
           `SELECT c.id, c.client_id, cl.name AS client_name, cl.account_manager_id, c.ref,
-                c.raw->>'contracttype_name' AS contract_type, c.start_date, c.end_date,
+                c.raw->>'contracttype_name' AS contract_type,
+                ${isoTimestamp('c.start_date')} AS start_date, ${isoTimestamp('c.end_date')} AS end_date,
                 c.period_charge, c.billing_period, c.cost_per_period, c.hours_per_period,
                 c.prepay_balance
            FROM halo_contracts c
@@ -110,7 +111,9 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
           [tenantId, ids, withoutClient],
         ),
         db.query(
-          `SELECT client_id, invoice_date, due_date, total, amount_due, raw->>'datepaid' AS date_paid, last_update
+          `SELECT client_id, ${isoTimestamp('invoice_date')} AS invoice_date,
+                ${isoTimestamp('due_date')} AS due_date, total, amount_due, raw->>'datepaid' AS date_paid,
+                ${isoTimestamp('last_update')} AS last_update
            FROM halo_invoices
           WHERE tenant_id = $1 AND client_id IS NOT NULL AND invoice_date IS NOT NULL
             AND coalesce(raw->>'is_recurring_invoice', 'false') NOT IN ('true', '1')
