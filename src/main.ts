@@ -122,7 +122,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
   });
 
   const scheduler = new JobScheduler({ db, tenantId, instanceId, clock, logger });
-  if (options.schedule ?? true) scheduler.start([...halo.jobs, ...features.flatMap((f) => f.jobs)]);
+  const jobs = [...halo.jobs, ...features.flatMap((f) => f.jobs)];
+  if (options.schedule ?? true) scheduler.start(jobs);
   if (!options.skipInitialSync) {
     await halo.runSync((await halo.sync.lastCompletedAt()) !== null ? 'incremental' : 'full');
     await delivery.evaluateAll();
@@ -146,6 +147,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     db,
     sync: halo.sync,
     client: halo.client,
+    /** The scheduled jobs, as the scheduler runs them (tests run one directly). */
+    jobs,
     metrics,
     logger,
     evaluation: delivery.evaluation,

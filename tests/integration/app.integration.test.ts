@@ -80,6 +80,28 @@ describe('the demo app end to end', () => {
     expect(deliveries[0]!.n).toBe(1);
   });
 
+  test('the scheduled sync mirrors a change no webhook announced and evaluates only the changed projects', async () => {
+    const sim = app.simulator!;
+    const task = sim
+      .records('tickets')
+      .filter((t) => Number(t.parent_id) > 0 && Number(t.status_id) !== 9)
+      .at(-1)!;
+    sim.setTicketStatus(Number(task.id), 4);
+    const job = app.jobs.find((j) => j.name === 'halo-sync')!;
+    await job.run(new Date());
+    const [mirrored] = await app.db.query<{ status_id: number }>(
+      'SELECT status_id FROM halo_tasks WHERE tenant_id = $1 AND id = $2',
+      ['demo', Number(task.id)],
+    );
+    expect(Number(mirrored!.status_id)).toBe(4);
+    // What the sync changed was evaluated after it (and the queue of changed projects settled).
+    const [pending] = await app.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM mirror_changes WHERE tenant_id = $1 AND subject = 'delivery'`,
+      ['demo'],
+    );
+    expect(pending!.n).toBe(0);
+  });
+
   test('the daily evaluation stored a snapshot for every running project', async () => {
     const rows = await app.db.query<{ n: number }>(
       'SELECT count(DISTINCT project_id)::int AS n FROM health_snapshots WHERE tenant_id = $1',
