@@ -81,10 +81,12 @@ const CLEAR = [
   `DELETE FROM contract_day_hours WHERE tenant_id = $1 AND ${QUEUED('contract', 'contract_id')}`,
 ];
 
-const DERIVE = [
+/** Each derivation, and whether it takes the closed status ids (`$3`). */
+const DERIVE: ReadonlyArray<{ sql: string; closedStatuses: boolean }> = [
   // The ticket: the fix-by time HaloPSA set unless it is excluded from SLA, and when it first
   // entered a closed status.
-  `INSERT INTO service_ticket_facts (tenant_id, ticket_id, client_id, occurred_at, priority_id,
+  {
+    sql: `INSERT INTO service_ticket_facts (tenant_id, ticket_id, client_id, occurred_at, priority_id,
                                      category, fix_by, fix_by_at, first_closed_at)
    SELECT t.tenant_id, t.id, t.client_id, t.date_occurred, t.priority_id, t.category,
           x.fix_by, ${CANONICAL_FIX_BY}, fc.first_closed
@@ -95,8 +97,11 @@ const DERIVE = [
                  WHERE ${ACTIONS} AND a.new_status = ANY($3::bigint[])
                  GROUP BY a.ticket_id) fc ON fc.ticket_id = t.id
     WHERE ${TICKETS}`,
+    closedStatuses: true,
+  },
   // A reopen: a status change to an open status after the ticket had been closed.
-  `INSERT INTO service_signals (tenant_id, action_id, kind, ticket_id, client_id, at)
+  {
+    sql: `INSERT INTO service_signals (tenant_id, action_id, kind, ticket_id, client_id, at)
    SELECT t.tenant_id, s.id, 'reopen', t.id, t.client_id, s.action_at
      FROM (SELECT a.id, a.ticket_id, a.action_at, a.new_status = ANY($3::bigint[]) AS closes,
                   bool_or(a.new_status = ANY($3::bigint[])) OVER (
@@ -106,15 +111,21 @@ const DERIVE = [
             WHERE ${ACTIONS} AND a.new_status IS NOT NULL) s
      JOIN halo_tickets t ON t.tenant_id = $1 AND t.id = s.ticket_id
     WHERE s.was_closed AND NOT s.closes AND ${TICKETS}`,
+    closedStatuses: true,
+  },
   // A feedback score written in an action's note ("4/5", "8/10").
-  `INSERT INTO service_signals (tenant_id, action_id, kind, ticket_id, client_id, at, score, scale)
+  {
+    sql: `INSERT INTO service_signals (tenant_id, action_id, kind, ticket_id, client_id, at, score, scale)
    SELECT t.tenant_id, a.id, 'feedback', t.id, t.client_id, a.action_at, m.parts[1], m.parts[2]
      FROM halo_actions a
      CROSS JOIN LATERAL (SELECT regexp_match(a.raw->>'note', '${FEEDBACK_SCORE}') AS parts) m
      JOIN halo_tickets t ON t.tenant_id = $1 AND t.id = a.ticket_id
     WHERE ${ACTIONS} AND a.outcome ILIKE '%feedback%' AND m.parts IS NOT NULL AND ${TICKETS}`,
+    closedStatuses: false,
+  },
   // A customer-visible note written by the customer (no agent) that may hold lexicon terms.
-  `INSERT INTO service_signals (tenant_id, action_id, kind, ticket_id, client_id, at, note)
+  {
+    sql: `INSERT INTO service_signals (tenant_id, action_id, kind, ticket_id, client_id, at, note)
    SELECT t.tenant_id, a.id, 'note', t.id, t.client_id, a.action_at, a.raw->>'note'
      FROM halo_actions a
      JOIN halo_tickets t ON t.tenant_id = $1 AND t.id = a.ticket_id
@@ -122,13 +133,18 @@ const DERIVE = [
       AND coalesce(a.raw->>'hiddenfromuser', 'false') NOT IN ('true', '1')
       AND a.raw->>'note' ~* '${LEXICON_PREFILTER.replace(/'/g, "''")}'
       AND ${TICKETS}`,
+    closedStatuses: false,
+  },
   // A contract's hours per UTC day.
-  `INSERT INTO contract_day_hours (tenant_id, contract_id, day, hours)
+  {
+    sql: `INSERT INTO contract_day_hours (tenant_id, contract_id, day, hours)
    SELECT e.tenant_id, e.contract_id, (e.start_at AT TIME ZONE 'UTC')::date, sum(e.hours)
      FROM halo_timesheet_events e
     WHERE e.tenant_id = $1 AND e.contract_id IS NOT NULL AND e.start_at IS NOT NULL
       AND e.hours IS NOT NULL AND ${QUEUED('contract', 'e.contract_id')}
     GROUP BY 1, 2, 3`,
+    closedStatuses: false,
+  },
 ];
 
 /**
@@ -168,8 +184,8 @@ export async function serviceFactsUpToDate(
     // Derived again: everything of the tenant, or what is queued.
     const scope = all ? null : upto;
     for (const sql of CLEAR) await tx.query(sql, [tenantId, scope]);
-    for (const sql of DERIVE) {
-      await tx.query(sql, sql.includes('$3') ? [tenantId, scope, closedIds] : [tenantId, scope]);
+    for (const { sql, closedStatuses } of DERIVE) {
+      await tx.query(sql, closedStatuses ? [tenantId, scope, closedIds] : [tenantId, scope]);
     }
     const subjects = upto === null ? 0 : await clearChanges(tx, tenantId, SUBJECTS, upto);
     if (all) {
