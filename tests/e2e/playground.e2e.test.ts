@@ -29,7 +29,21 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Types a message into the Playground's compose box and waits for the bot's next card. */
+/**
+ * Waits for the bot's welcome, its answer to the Playground opening the conversation: until then a
+ * typed message races the conversation's start (on a loaded CI machine one went unanswered).
+ */
+async function welcomed(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll<HTMLElement>('.ac-adaptiveCard')).some((card) =>
+        card.innerText.includes('Control Tower'),
+      ),
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
 /**
  * Types `text` and returns the first card after it that contains `marker`. Waiting for the expected
  * card, not just any new one: the Playground's welcome card (the bot's answer to the conversation
@@ -108,6 +122,7 @@ async function say(page: Page, text: string, marker: string): Promise<string> {
     );
     page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(`http://localhost:${port}`, { waitUntil: 'networkidle' });
+    await welcomed(page);
     // Starting the app, the Playground and Chromium: the limit only guards against a hang.
   }, 180_000);
 
@@ -214,6 +229,7 @@ async function playgroundAs(persona: string, endpoint: string): Promise<PersonaP
     );
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`http://localhost:${port}`, { waitUntil: 'networkidle' });
+    await welcomed(page);
     const opened = context;
     return {
       page,
