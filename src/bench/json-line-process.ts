@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 
 /** The next line of a child's stdout; rejects if the child's stdout closes first. */
 export function nextLine(lines: Interface): Promise<string> {
@@ -19,7 +20,12 @@ export function nextLine(lines: Interface): Promise<string> {
   });
 }
 
-/** Starts `script` (a .ts file) under tsx with `args` (and Node's `nodeArgs`); its stderr goes to ours. */
+/**
+ * Starts `script` (a .ts file) with tsx's loader with `args` (and Node's `nodeArgs`); its stderr
+ * goes to ours. One process, Node with the loader imported: tsx's CLI would run the script in a
+ * process of its own that does not inherit `nodeArgs` (a heap limit given to it never reached the
+ * app it stands in for).
+ */
 export function startTsx(
   script: string,
   args: readonly string[],
@@ -27,7 +33,7 @@ export function startTsx(
 ): { child: ChildProcessWithoutNullStreams; lines: Interface } {
   const child = spawn(
     process.execPath,
-    [...nodeArgs, require.resolve('tsx/cli'), script, ...args],
+    [...nodeArgs, '--import', pathToFileURL(require.resolve('tsx')).href, script, ...args],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
