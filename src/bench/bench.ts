@@ -389,14 +389,18 @@ function benchOptions(argv: readonly string[]): BenchOptions | null {
   };
 }
 
-/** The full evaluation against the plain SQL aggregation over the same tables. */
-function evaluationFigure(e: EvaluationMeasure): Figure {
-  return figure(
-    e.evaluationMs,
-    e.referenceMs,
+/**
+ * The full evaluation against the plain SQL aggregation over the same tables: one round per
+ * evaluation, each against the floor measured just before it (under the same machine load).
+ */
+function evaluationFigure(rounds: readonly EvaluationMeasure[]): Figure {
+  const first = rounds[0]!;
+  const peakRssMb = Math.max(...rounds.map((e) => e.evaluationPeakRssMb));
+  return roundsFigure(
+    rounds.map((e) => ({ value: e.evaluationMs, reference: e.referenceMs })),
     'ratio <= 3',
     'ms',
-    `${e.projects} projects and ${e.contracts} contracts assessed (delivery health + renewal readiness; renewal history one client scope at a time); peak RSS during the evaluation ${Math.round(e.evaluationPeakRssMb)} MB`,
+    `${first.projects} projects and ${first.contracts} contracts assessed (delivery health + renewal readiness; renewal history one client scope at a time), each round one full evaluation against the plain SQL aggregation timed just before it; peak RSS during the evaluations ${Math.round(peakRssMb)} MB`,
   );
 }
 
@@ -637,11 +641,17 @@ async function main(): Promise<void> {
     );
 
     // 3. Full evaluation from the database versus one plain SQL aggregation over the same tables.
-    const evaluation = await measureEvaluation(db, TENANT, asOf);
-    log(
-      `evaluation: ${evaluation.projects} projects and ${evaluation.contracts} contracts in ${evaluation.evaluationMs.toFixed(0)} ms; plain aggregation ${evaluation.referenceMs.toFixed(0)} ms; peak RSS meanwhile ${Math.round(evaluation.evaluationPeakRssMb)} MB`,
-    );
-    figures.fullEvaluation = evaluationFigure(evaluation);
+    // Rounds as for the latency figures: the machine may be shared, one run can be an outlier.
+    const evaluations: EvaluationMeasure[] = [];
+    for (let i = 0; i < LATENCY_ROUNDS; i += 1) {
+      const evaluation = await measureEvaluation(db, TENANT, asOf);
+      log(
+        `evaluation round ${i + 1}: ${evaluation.projects} projects and ${evaluation.contracts} contracts in ${evaluation.evaluationMs.toFixed(0)} ms; plain aggregation ${evaluation.referenceMs.toFixed(0)} ms; peak RSS meanwhile ${Math.round(evaluation.evaluationPeakRssMb)} MB`,
+      );
+      evaluations.push(evaluation);
+    }
+    const evaluation = evaluations[0]!;
+    figures.fullEvaluation = evaluationFigure(evaluations);
     memory.mark('evaluation');
     const heapSnapshot =
       options.heapSnapshotDir === undefined
