@@ -46,7 +46,7 @@ import { outboxOn } from '../notifications/outbox';
 import type { AppLogger } from '../observability/logger';
 import type { Clock } from '../shared/clock';
 import type { Signal } from '../shared/signal';
-import { botActionLogOn } from '../store/action-log.repository';
+import { batchedBotActionLogOn, botActionLogOn } from '../store/action-log.repository';
 import { channelRoutesOn } from '../store/conversation-routes.repository';
 import type { Db } from '../store/db';
 import { SqlEscalationHistory } from '../store/delivery-escalation-history.repository';
@@ -213,7 +213,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     outbox.notify();
   };
   const outboxes = transactional(db, (tx) => ({ outbox: outboxOn(tx, tenantId, clock) }));
-  const actions = botActionLogOn(db, tenantId);
+  const actions = batchedBotActionLogOn(db, tenantId);
   const postWeeklyReport = new PostWeeklyReport({
     tenantId,
     reports: queries,

@@ -39,7 +39,7 @@ import { RunCheckpointEscalations } from '../app/renewals/run-checkpoint-escalat
 import { SetUpliftStatus } from '../app/renewals/set-uplift-status';
 import { AuditLog } from '../audit/audit-log';
 import { DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from '../domain/renewals';
-import { botActionLogOn } from '../store/action-log.repository';
+import { batchedBotActionLogOn } from '../store/action-log.repository';
 import { outboxOn } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { Signal } from '../shared/signal';
@@ -192,7 +192,7 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     }),
     answerConcessionCard: new AnswerConcessionCard({
       decide: decideConcession,
-      actions: botActionLogOn(db, tenantId),
+      actions: batchedBotActionLogOn(db, tenantId),
       clock,
     }),
   };

@@ -1,4 +1,5 @@
 import type { ActionLogEntry, BotActionLog } from '../app/notifications/bot-action-log.port';
+import { groupCommit } from '../shared/group-commit';
 import type { Db } from './db';
 
 export type { ActionLogEntry };
@@ -9,12 +10,16 @@ export class ActionLogRepository {
 
   /** Records one action. */
   async record(db: Db, entry: ActionLogEntry): Promise<void> {
-    await db.query(
-      `INSERT INTO action_log
-         (tenant_id, at, actor_aad_object_id, actor_name, action, target_kind, target_id, outcome, reason, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        this.tenantId,
+    await this.recordMany(db, [entry]);
+  }
+
+  /** Records several actions in one insert, in the order given. */
+  async recordMany(db: Db, entries: readonly ActionLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const params: unknown[] = [this.tenantId];
+    const rows = entries.map((entry) => {
+      const first = params.length + 1;
+      params.push(
         entry.at.toISOString(),
         entry.actorAadObjectId,
         entry.actorName,
@@ -24,7 +29,14 @@ export class ActionLogRepository {
         entry.outcome,
         entry.reason,
         JSON.stringify(entry.details ?? {}),
-      ],
+      );
+      return `($1, ${Array.from({ length: 9 }, (_, i) => `$${first + i}`).join(', ')})`;
+    });
+    await db.query(
+      `INSERT INTO action_log
+         (tenant_id, at, actor_aad_object_id, actor_name, action, target_kind, target_id, outcome, reason, details)
+       VALUES ${rows.join(', ')}`,
+      params,
     );
   }
 
@@ -59,8 +71,24 @@ export class ActionLogRepository {
   }
 }
 
-/** The bot action log port bound to `db`. */
+/** The bot action log port bound to `db` (inside a transaction: the entry commits with it). */
 export function botActionLogOn(db: Db, tenantId: string): BotActionLog {
   const repository = new ActionLogRepository(tenantId);
   return { record: (entry) => repository.record(db, entry) };
+}
+
+/**
+ * The bot action log port on `db` for entries written on their own (refusals, clicks on what
+ * already was so), group-committed: many people clicking at once cost a few inserts, not one each.
+ */
+export function batchedBotActionLogOn(db: Db, tenantId: string): BotActionLog {
+  const repository = new ActionLogRepository(tenantId);
+  const record = groupCommit(
+    async (entries: readonly ActionLogEntry[]) => {
+      await repository.recordMany(db, entries);
+      return entries.map(() => undefined);
+    },
+    (entry: ActionLogEntry) => repository.record(db, entry),
+  );
+  return { record };
 }
