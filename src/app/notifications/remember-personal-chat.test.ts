@@ -15,7 +15,9 @@ const chat = (id: string): ConversationRef => ({
 class FakeChats implements PersonalChatStore {
   readonly records = new Map<string, PersonalConversationRecord>();
   readonly waiting = new Map<string, number>();
+  asked = 0;
   async keepConversation(aad: string, conversation: ConversationRef) {
+    this.asked += 1;
     const known = this.records.get(aad)?.conversation;
     if (known && conversationKey(known) === conversationKey(conversation)) return 0;
     this.records.set(aad, {
@@ -68,5 +70,22 @@ describe('RememberPersonalChat', () => {
 
     expect(await remember.met('aad-1', chat('a:1'))).toEqual({ requeued: 0 });
     expect(pokes).toBe(0);
+  });
+
+  test('a chat this process already kept is not asked about again; another chat is', async () => {
+    const store = new FakeChats();
+    const remember = new RememberPersonalChat({ store, outboxChanged: { notify: () => 0 } });
+
+    await remember.met('aad-1', chat('a:1'));
+    await remember.met('aad-1', chat('a:1'));
+    await remember.met('aad-2', chat('a:2'));
+    expect(store.asked).toBe(2);
+
+    await remember.met('aad-1', chat('a:3'));
+    expect(store.asked).toBe(3);
+    expect(store.records.get('aad-1')?.conversation).toEqual(chat('a:3'));
+    // Its service URL written with a trailing slash is the same chat.
+    await remember.met('aad-1', { ...chat('a:3'), serviceUrl: 'https://smba.example/teams/' });
+    expect(store.asked).toBe(3);
   });
 });
