@@ -700,13 +700,13 @@ async function main(): Promise<void> {
         bot.map((r) => ({ value: r.healthP99, reference: r.echoMessageP99 })),
         'ratio <= 1.5',
         'ms',
-        `/health <project> activity in → reply at the connector, p99 of ${latency.bot.samplesPerRound} per round at 50 concurrent conversations, against a minimal echo bot on the same stack (restify, CloudAdapter, teams-ai) in the same round`,
+        `/health <project> activity in → reply at the connector, p99 of ${latency.bot.samplesPerRound} per round at 50 concurrent conversations (each the 1:1 chat of a different delivery director), against a minimal echo bot on the same stack (restify, CloudAdapter, teams-ai) in the same round`,
       );
       figures.escalationExecuteP99 = roundsFigure(
         bot.map((r) => ({ value: r.executeP99, reference: r.echoExecuteP99 })),
         'ratio <= 1.5',
         'ms',
-        `escalation Acknowledge Action.Execute → invoke response, p99 of ${latency.bot.samplesPerRound} per round at 50 concurrent conversations, against the echo bot's Action.Execute in the same round`,
+        `escalation Acknowledge Action.Execute → invoke response, p99 of ${latency.bot.samplesPerRound} per round at 50 concurrent conversations (each a different delivery director), against the echo bot's Action.Execute in the same round`,
       );
       approveRounds = bot.filter((r) => r.approveP99 !== null);
       if (approveRounds.length > 0) {

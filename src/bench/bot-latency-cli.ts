@@ -8,10 +8,11 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../config';
 import type { Actor } from '../app/delivery-views';
 import { startApp, type RunningApp } from '../main';
+import type { Role } from '../domain/shared/roles';
 import { SqlRoleDirectory } from '../store/role-directory.repository';
 import { postgresSchema } from './bench-schema';
 import { SimulatorProcess } from './simulator-process';
-import { measureBotLatency, type ApproveLoad } from './bot-latency';
+import { measureBotLatency, type ApproveLoad, type BenchPerson } from './bot-latency';
 import { LATENCY_ROUNDS } from './rounds';
 import { measureWebhookToCard } from './webhook-latency';
 
@@ -54,14 +55,24 @@ async function pendingGates(
     });
     if (result.ok) gates.push({ gateId: result.gate.id, packVersion: result.gate.packVersion });
   }
-  const people = Array.from({ length: approvers }, (_, i) => ({
-    aadObjectId: `bench-approver-${i}`,
-    name: `Bench Approver ${i}`,
+  return { gates, approvers: await benchPeople(app, 'pmo_lead', 'bench-approver', approvers) };
+}
+
+/** `count` bench users granted `role` (ids `<prefix>-<i>`). */
+async function benchPeople(
+  app: RunningApp,
+  role: Role,
+  prefix: string,
+  count: number,
+): Promise<BenchPerson[]> {
+  const people = Array.from({ length: count }, (_, i) => ({
+    aadObjectId: `${prefix}-${i}`,
+    name: `${prefix.replace(/^bench-/, 'Bench ')} ${i}`,
   }));
   await new SqlRoleDirectory(app.db, app.config.tenantId).grant(
-    people.map((p) => ({ aadObjectId: p.aadObjectId, email: null, role: 'pmo_lead' as const })),
+    people.map((p) => ({ aadObjectId: p.aadObjectId, email: null, role })),
   );
-  return { gates, approvers: people };
+  return people;
 }
 
 /** This process's peak resident memory so far, in MB (the demo app; the simulator is a child). */
@@ -117,6 +128,7 @@ async function main(): Promise<void> {
       botUrl: app.url,
       projectIds,
       escalationIds,
+      people: await benchPeople(app, 'delivery_director', 'bench-director', 50),
       approve,
     });
     process.stdout.write(

@@ -47,12 +47,23 @@ class ConnectorSink {
 
 let sequence = 0;
 
-/** The Playground's Alex Wilber (admin, delivery director): the default sender. */
+/** The Playground's Alex Wilber (admin, delivery director): the sender when no people are given. */
 const ALEX = {
   id: '29:bench',
   name: 'Alex Wilber',
   aadObjectId: '00000000-0000-0000-0000-0000000000020',
 };
+
+/** Someone the bot knows: an Entra object id and a display name. */
+export interface BenchPerson {
+  aadObjectId: string;
+  name: string;
+}
+
+/** `person` as the `from` of an activity. */
+function sender(person: BenchPerson): Record<string, unknown> {
+  return { id: `29:${person.aadObjectId}`, name: person.name, aadObjectId: person.aadObjectId };
+}
 
 function activity(
   serviceUrl: string,
@@ -122,7 +133,7 @@ export interface BotLatency {
 /** Pending gates for the Approve figure, one per burst (dealt out over the rounds), and the approvers. */
 export interface ApproveLoad {
   gates: { gateId: string; packVersion: number }[];
-  approvers: { aadObjectId: string; name: string }[];
+  approvers: BenchPerson[];
 }
 
 /**
@@ -133,6 +144,12 @@ export async function measureBotLatency(options: {
   botUrl: string;
   projectIds: number[];
   escalationIds: string[];
+  /**
+   * Who is in the conversations (conversation i is person i's 1:1 chat, as in Teams, where a
+   * personal chat with the bot is one person's): delivery directors; Alex Wilber in all of them
+   * when not given.
+   */
+  people?: readonly BenchPerson[];
   concurrency?: number;
   /** Bursts of `concurrency` requests per path and round. */
   burstsPerRound?: number;
@@ -160,12 +177,15 @@ export async function measureBotLatency(options: {
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   const echoUrl = `http://127.0.0.1:${echo.address().port}`;
 
+  const people = options.people ?? [];
+  const personIn = (i: number) =>
+    people.length === 0 ? ALEX : sender(people[(i % concurrency) % people.length]!);
   const messageRound = (botUrl: string, text: (i: number) => string) => async (i: number) => {
     const conversation = `a:bench-${i % concurrency}`;
     const replied = sink.replyTo(conversation);
     const status = await postActivity(
       botUrl,
-      activity(sink.url, conversation, { type: 'message', text: text(i) }),
+      activity(sink.url, conversation, { from: personIn(i), type: 'message', text: text(i) }),
     );
     if (status >= 400) throw new Error(`bot answered ${status}`);
     await replied;
@@ -175,7 +195,7 @@ export async function measureBotLatency(options: {
       botUrl: string,
       verb: string,
       data: (i: number) => Record<string, unknown>,
-      from: (i: number) => Record<string, unknown> = () => ALEX,
+      from: (i: number) => Record<string, unknown> = personIn,
     ) =>
     async (i: number) => {
       const conversation = `a:bench-${i % concurrency}`;
@@ -246,10 +266,7 @@ export async function measureBotLatency(options: {
                 options.botUrl,
                 'gate.approve',
                 (i) => gates[Math.floor(i / concurrency)]!,
-                (i) => {
-                  const a = load.approvers[i % load.approvers.length]!;
-                  return { id: `29:${a.aadObjectId}`, name: a.name, aadObjectId: a.aadObjectId };
-                },
+                (i) => sender(load.approvers[i % load.approvers.length]!),
               ),
             )
           : [];
