@@ -95,7 +95,7 @@ const previewBody = z.object({
   reason: safeText(2000).default(''),
 });
 const concessionsQuery = z.object({
-  status: z.enum(['pending', 'approved', 'rejected']).optional(),
+  status: z.enum(['pending', 'approved', 'rejected', 'expired']).optional(),
   mine: z.enum(['true', 'false']).default('false'),
 });
 /** A name typed in (someone not in HaloPSA), or one of the client's HaloPSA contacts by id. */

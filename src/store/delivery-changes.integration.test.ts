@@ -64,9 +64,11 @@ describe.each(testDatabases())('projects changed since they were evaluated ($nam
       [T],
     );
     expect(projectIds.length).toBe(Number(projects!.n));
+    expect(await changes().position(T)).toBe(upto);
     await scheduled().all();
     expect(evaluated).toEqual(['all']);
     expect(await changes().pending(T)).toEqual({ upto: null, projectIds: [] });
+    expect(await changes().position(T)).toBeNull();
     // Nothing changed since: the scheduled evaluation after a sync evaluates nothing.
     expect(await scheduled().changed()).toEqual({ projectIds: [] });
     expect(evaluated).toEqual(['all']);

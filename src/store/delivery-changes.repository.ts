@@ -21,6 +21,14 @@ export class SqlDeliveryChanges implements DeliveryChanges {
     return { upto: row?.upto ?? null, projectIds: (row?.project_ids ?? []).map(Number) };
   }
 
+  async position(tenantId: string): Promise<string | null> {
+    const [row] = await this.db.query<{ upto: string | null }>(
+      `SELECT max(seq) AS upto FROM mirror_changes WHERE tenant_id = $1 AND subject = 'delivery'`,
+      [tenantId],
+    );
+    return row?.upto ?? null;
+  }
+
   async clear(tenantId: string, upto: string): Promise<void> {
     await clearChanges(this.db, tenantId, ['delivery'], upto);
   }

@@ -13,9 +13,8 @@ import type {
 } from '../domain/delivery/delivery-history';
 import type { Db } from './db';
 import { idOf } from './halo-mirror-columns';
-import { isoOf, isoTimestamp } from './iso-timestamp';
+import { isoOf as iso, isoTimestamp } from './iso-timestamp';
 
-const iso = isoOf;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** A record id as the sync writes it. */

@@ -15,10 +15,9 @@ import type {
   ServiceTicketRow,
 } from '../app/renewals/renewal-history.port';
 import type { Db } from './db';
-import { isoOf, isoTimestamp } from './iso-timestamp';
+import { isoOf as iso, isoTimestamp } from './iso-timestamp';
 import { serviceFactsUpToDate } from './service-facts';
 
-const iso = isoOf;
 const day = (v: unknown): string | null => iso(v)?.slice(0, 10) ?? null;
 const num = (v: unknown): number | null => {
   if (v === null || v === undefined || v === '') return null;

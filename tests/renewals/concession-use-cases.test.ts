@@ -2,6 +2,7 @@ import { AnswerConcessionCard } from '../../src/app/renewals/answer-concession-c
 import { DecideConcession } from '../../src/app/renewals/decide-concession';
 import { ExpireConcessions } from '../../src/app/renewals/expire-concessions';
 import { GetConcession } from '../../src/app/renewals/get-concession';
+import { ListConcessions } from '../../src/app/renewals/list-concessions';
 import { RequestConcession } from '../../src/app/renewals/request-concession';
 import { DEFAULT_RENEWAL_POLICY } from '../../src/domain/renewals';
 import { FakeClock } from '../bot/fakes';
@@ -279,6 +280,13 @@ describe('ExpireConcessions', () => {
     expect(await expire.run()).toEqual([]);
 
     expect((await ports.concessions.concession(id))?.status).toBe('expired');
+    // The Approvals view's "expired" filter lists it; "pending" no longer does.
+    const listed = (status: 'pending' | 'expired') =>
+      new ListConcessions(ports)
+        .run(am, { status, mine: false, visibleClients: 'all' })
+        .then((views) => views.map((v) => v.id));
+    expect(await listed('expired')).toEqual([id]);
+    expect(await listed('pending')).toEqual([]);
     expect(ports.events.rows.map((e) => e.kind)).toEqual([
       'concession.requested',
       'concession.expired',

@@ -181,6 +181,7 @@ describe.each(tabTestDatabases())('contract page actions over HTTP ($name)', ({ 
     expect(seen.items.map((c) => c.id)).toContain(concession.id);
     expect((await call('pm', 'GET', '/concessions?status=pending&mine=true')).status).toBe(403);
     expect((await call('cs', 'GET', '/concessions?status=whatever')).status).toBe(400);
+    expect((await call('cs', 'GET', '/concessions?status=expired')).status).toBe(200);
     expect((await detail('cs')).actions.decideConcessionIds).toEqual([concession.id]);
     expect((await detail('am')).actions.decideConcessionIds).toEqual([]);
 

@@ -33,7 +33,7 @@ export class EvaluateChanged {
   /** Evaluates every project, and with it everything queued before it started. */
   async all(): Promise<void> {
     const { tenantId, changes, evaluation } = this.deps;
-    const { upto } = await changes.pending(tenantId);
+    const upto = await changes.position(tenantId);
     await evaluation.run();
     if (upto !== null) await changes.clear(tenantId, upto);
     this.deps.outbox.notify();

@@ -13,7 +13,7 @@ import type { ConcessionView } from './renewal-views';
 
 /** Which requests to list. */
 export interface ConcessionFilter {
-  status: 'pending' | 'approved' | 'rejected' | null;
+  status: ConcessionRow['status'] | null;
   /** Only those the actor may decide now. */
   mine: boolean;
   /** The clients whose contracts the actor reads ('all' for every client). */
