@@ -47,6 +47,7 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
       budget: {
         remaining: () => budget.remaining(),
         total: budget.requests,
+        windowMs: budget.windowMs,
         waitMs: () => budget.waitMs(),
       },
       clock,
@@ -232,6 +233,45 @@ describe.each(testDatabases())('HaloPSA webhooks into $name', (target) => {
     sim.resetRequestLog();
     expect(await worker('i-1', 5).drain()).toBe(12);
     expect(caughtUp).toBe(1);
+    expect(sim.requests.filter((r) => /\/api\/tickets\/\d+$/i.test(r.path))).toEqual([]);
+  });
+
+  test('catch-ups spend only the share too: a burst soon after one waits for the next, and so does whatever arrives meanwhile', async () => {
+    await sync.run('full');
+    const ids = ticketIds(20);
+    const send = async (some: number[]) =>
+      expect(
+        await sim.sendWebhook(
+          hookUrl,
+          creds,
+          some.map((id) => sim.webhookPayload(id, 'Ticket Updated')),
+        ),
+      ).toBe(202);
+    const w = worker('i-1', 5);
+    // Later: the full sync's requests have left the budget's window.
+    now = new Date(now.getTime() + 10 * 60_000);
+    await send(ids.slice(0, 6));
+    sim.resetRequestLog();
+    expect(await w.drain()).toBe(6);
+    expect(caughtUp).toBe(1);
+    const spent = sim.requests.filter((r) => /^\/api\//i.test(r.path)).length;
+    expect(spent).toBeGreaterThan(0);
+    // n requests at half of 300 per 5 minutes: the next catch-up may start n × 2 s later.
+    const due = now.getTime() + spent * 2000;
+
+    now = new Date(now.getTime() + 1000);
+    await send(ids.slice(6, 12));
+    expect(await w.cycle()).toEqual(new Date(due));
+    // One more delivery meanwhile joins the catch-up instead of being re-read on its own.
+    await send(ids.slice(12, 13));
+    sim.resetRequestLog();
+    expect(await w.drain()).toBe(0);
+    expect(sim.requests).toEqual([]);
+    expect((await w.backlog()).count).toBe(7);
+
+    now = new Date(due);
+    expect(await w.drain()).toBe(7);
+    expect(caughtUp).toBe(2);
     expect(sim.requests.filter((r) => /\/api\/tickets\/\d+$/i.test(r.path))).toEqual([]);
   });
 

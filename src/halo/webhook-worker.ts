@@ -2,13 +2,13 @@
  * Processes the stored HaloPSA webhook deliveries (issue 16): each delivery id once, even with several
  * instances (rows are claimed with `FOR UPDATE SKIP LOCKED`); deliveries for the same object collapse
  * into one re-read; a burst of many objects becomes one incremental sync (which reads everything
- * changed since the last one) instead of a re-read each; re-reads spend at most a share of the HaloPSA
- * request budget, so the scheduled sync always progresses; a failed re-read is retried with backoff;
+ * changed since the last one) instead of a re-read each; re-reads and those catch-ups spend at most a
+ * share of the HaloPSA request budget, so the scheduled sync always progresses; a failed re-read is retried with backoff;
  * whatever was stored and not processed is picked up again after a restart.
  */
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
-import type { HaloSync } from './halo-sync';
+import type { HaloSync, SyncReport } from './halo-sync';
 
 type ChangedKind = 'project' | 'task' | 'ticket';
 
@@ -19,10 +19,10 @@ export interface WebhookWorkerDeps {
   /** This process (claims carry it). */
   instanceId: string;
   sync: Pick<HaloSync, 'resyncTicket'>;
-  /** One incremental sync (a burst of many objects is caught up this way). */
-  catchUp: () => Promise<unknown>;
-  /** The HaloPSA request budget shared with the sync. */
-  budget: { remaining(): number; total: number; waitMs(): number };
+  /** One incremental sync (a burst of many objects is caught up this way); its report. */
+  catchUp: () => Promise<Pick<SyncReport, 'listings'>>;
+  /** The HaloPSA request budget shared with the sync: `total` requests per rolling `windowMs`. */
+  budget: { remaining(): number; total: number; windowMs: number; waitMs(): number };
   clock: Clock;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** After a re-read changed the mirror: the delivery engine re-evaluates from here. */
@@ -50,6 +50,13 @@ export class WebhookWorker {
   private readonly collapseAbove: number;
   private readonly budgetShare: number;
   private readonly maxAttempts: number;
+  /**
+   * Catch-ups spend from the worker's share too: after one that cost n requests, the next waits
+   * until n more fit in the share's rate (n ÷ (share × total) of a window). Until then a burst's
+   * deliveries, and any that arrive meanwhile, wait for that one catch-up instead of being re-read.
+   */
+  private nextCatchUpAt: number | null = null;
+  private catchUpPending = false;
 
   constructor(private readonly deps: WebhookWorkerDeps) {
     this.collapseAbove = deps.collapseAbove ?? 20;
@@ -92,12 +99,24 @@ export class WebhookWorker {
     const now = this.deps.clock.now();
     const claimed = await this.claim(now);
     if (claimed.length === 0) return { outcome: await this.nextDue(), processed: 0 };
+    const catchUpAt = this.nextCatchUpAt;
+    if (this.catchUpPending && catchUpAt !== null && now.getTime() < catchUpAt) {
+      // A catch-up is due soon and covers these too: re-reading them would spend the budget twice.
+      await this.release(claimed, new Date(catchUpAt));
+      return { outcome: new Date(catchUpAt), processed: 0 };
+    }
+    this.catchUpPending = false;
     const byObject = new Map<number, Claimed[]>();
     for (const row of claimed) {
       const id = Number(row.object_id);
       byObject.set(id, [...(byObject.get(id) ?? []), row]);
     }
     if (byObject.size > this.collapseAbove) {
+      if (catchUpAt !== null && now.getTime() < catchUpAt) {
+        this.catchUpPending = true;
+        await this.release(claimed, new Date(catchUpAt));
+        return { outcome: new Date(catchUpAt), processed: 0 };
+      }
       await this.catchUp(claimed);
       return { outcome: 'again', processed: claimed.length };
     }
@@ -187,7 +206,14 @@ export class WebhookWorker {
   private async catchUp(claimed: Claimed[]): Promise<void> {
     const ids = claimed.map((r) => r.delivery_id);
     try {
-      await this.deps.catchUp();
+      const report = await this.deps.catchUp();
+      const { total, windowMs } = this.deps.budget;
+      const spent = Object.values(report.listings).reduce(
+        (sum, l) => sum + l.pages + l.detailReads,
+        0,
+      );
+      this.nextCatchUpAt =
+        this.deps.clock.now().getTime() + Math.ceil((spent * windowMs) / (this.budgetShare * total));
       await this.markProcessed(ids, null);
       await this.deps.onCaughtUp();
       this.deps.logger.info(

@@ -156,6 +156,7 @@ export async function createHaloModule(deps: HaloModuleDeps): Promise<HaloModule
     budget: {
       remaining: () => budget.remaining(),
       total: budget.requests,
+      windowMs: budget.windowMs,
       waitMs: () => budget.waitMs(),
     },
     clock,
