@@ -213,7 +213,8 @@ export class WebhookWorker {
         0,
       );
       this.nextCatchUpAt =
-        this.deps.clock.now().getTime() + Math.ceil((spent * windowMs) / (this.budgetShare * total));
+        this.deps.clock.now().getTime() +
+        Math.ceil((spent * windowMs) / (this.budgetShare * total));
       await this.markProcessed(ids, null);
       await this.deps.onCaughtUp();
       this.deps.logger.info(
