@@ -2,10 +2,12 @@ import {
   AuthenticationConstants,
   ClaimsIdentity,
   ConnectorFactory,
+  type BotFrameworkAuthentication,
   type ConnectorClient,
   type AuthenticateRequestResult,
+  type UserTokenClient,
 } from 'botframework-connector';
-import { ConnectorClients } from './bot-adapter';
+import { ConnectorClients, withKeptUserTokenClients } from './bot-adapter';
 
 /** The SDK's factory as seen from outside: a new client on every call, counted. */
 class CountingFactory extends ConnectorFactory {
@@ -60,5 +62,40 @@ describe('the connector clients replies go through', () => {
       await clients.factory(request('bot', sdk))!.create(`https://smba.example/${i}/`);
     }
     expect(clients.size).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('the user-token clients turns are given', () => {
+  /** The SDK's authentication as seen from outside: a new user-token client on every call, counted. */
+  const counting = () => {
+    const created: string[] = [];
+    const authentication = {
+      createUserTokenClient: async (claims: ClaimsIdentity) => {
+        const appId = claims.getClaimValue(AuthenticationConstants.AudienceClaim) ?? '';
+        created.push(appId);
+        if (appId === 'broken') throw new Error('no credentials');
+        return { appId } as unknown as UserTokenClient;
+      },
+      getOriginatingAudience: () => 'https://api.botframework.com',
+    } as unknown as BotFrameworkAuthentication;
+    return { created, kept: withKeptUserTokenClients(authentication) };
+  };
+  const claims = (appId: string) =>
+    new ClaimsIdentity([{ type: AuthenticationConstants.AudienceClaim, value: appId }], true);
+
+  test('one per bot app id, built once across turns; everything else is the SDK’s own', async () => {
+    const { created, kept } = counting();
+    const first = await kept.createUserTokenClient(claims('bot'));
+    expect(await kept.createUserTokenClient(claims('bot'))).toBe(first);
+    expect(await kept.createUserTokenClient(claims('another-bot'))).not.toBe(first);
+    expect(created).toEqual(['bot', 'another-bot']);
+    expect(kept.getOriginatingAudience()).toBe('https://api.botframework.com');
+  });
+
+  test('one that could not be built is tried again on the next turn', async () => {
+    const { created, kept } = counting();
+    await expect(kept.createUserTokenClient(claims('broken'))).rejects.toThrow('no credentials');
+    await expect(kept.createUserTokenClient(claims('broken'))).rejects.toThrow('no credentials');
+    expect(created).toHaveLength(2);
   });
 });

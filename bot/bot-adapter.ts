@@ -4,7 +4,9 @@ import {
   ConnectorFactory,
   type AuthenticateRequestResult,
   type BotFrameworkAuthentication,
+  type ClaimsIdentity,
   type ConnectorClient,
+  type UserTokenClient,
 } from 'botframework-connector';
 import type { Request, Response } from 'restify';
 
@@ -34,7 +36,7 @@ export class ControlTowerAdapter extends CloudAdapter {
     authentication: BotFrameworkAuthentication,
     private readonly logger: BotLogger,
   ) {
-    super(authentication);
+    super(withKeptUserTokenClients(authentication));
   }
 
   /** Handles one `POST /api/messages`. */
@@ -106,12 +108,7 @@ export class ConnectorClients {
   factory(authenticated: AuthenticateRequestResult): ConnectorFactory | undefined {
     const inner = authenticated.connectorFactory;
     if (!inner) return undefined;
-    // As the SDK's factory names the bot: the token's audience (the emulator's: its app id claim).
-    const claims = authenticated.claimsIdentity;
-    const appId =
-      claims?.getClaimValue(AuthenticationConstants.AudienceClaim) ??
-      claims?.getClaimValue(AuthenticationConstants.AppIdClaim) ??
-      null;
+    const appId = botAppIdOf(authenticated.claimsIdentity);
     const built = this.built;
     return new (class extends ConnectorFactory {
       create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
@@ -128,6 +125,41 @@ export class ConnectorClients {
       }
     })();
   }
+}
+
+/** The bot a request's validated claims name, as the SDK names it: the token's audience (the emulator's: its app id claim). */
+function botAppIdOf(claims: ClaimsIdentity | undefined): string | null {
+  return (
+    claims?.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+    claims?.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+    null
+  );
+}
+
+/**
+ * `authentication` with the user-token client (sign-in prompts) built once per bot app id and
+ * reused: the SDK builds one, with its credentials and HTTP pipeline, on every turn, whether or not
+ * the turn signs anyone in. Bounded like the connector clients; a failed build is not kept.
+ */
+export function withKeptUserTokenClients(
+  authentication: BotFrameworkAuthentication,
+): BotFrameworkAuthentication {
+  const built = new Map<string | null, Promise<UserTokenClient>>();
+  const create = (claims: ClaimsIdentity): Promise<UserTokenClient> => {
+    const key = botAppIdOf(claims);
+    let client = built.get(key);
+    if (!client) {
+      if (built.size >= MAX_CONNECTOR_CLIENTS) built.delete(built.keys().next().value!);
+      client = authentication.createUserTokenClient(claims);
+      built.set(key, client);
+      client.catch(() => built.delete(key));
+    }
+    return client;
+  };
+  return new Proxy(authentication, {
+    get: (target, property, receiver) =>
+      property === 'createUserTokenClient' ? create : Reflect.get(target, property, receiver),
+  });
 }
 
 function readActivity(body: unknown): Activity {

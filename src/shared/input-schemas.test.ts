@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   calendarDay,
   httpsUrl,
@@ -6,6 +7,7 @@ import {
   recordIdText,
   safeText,
   toRecordId,
+  toTextId,
   yearMonth,
 } from './input-schemas';
 
@@ -57,5 +59,34 @@ describe('shared input schemas', () => {
     for (const bad of ['2026-02-29', '2026-02-30', '2026-13-01', '9999-01-01', '2026-1-1']) {
       expect(calendarDay.safeParse(bad).success).toBe(false);
     }
+  });
+});
+
+describe('toTextId', () => {
+  test('accepts exactly what safeText(max) accepts, except the empty string', () => {
+    const hostile = fc.constantFrom(
+      '\u0000',
+      '\u202A',
+      '\u202E',
+      '\u2066',
+      '\u2069',
+      'a',
+      'é',
+      ' ',
+    );
+    const text = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.array(hostile, { maxLength: 12 }).map((cs) => cs.join('')),
+    );
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 10 }), (value, max) => {
+        const expected = value !== '' && safeText(max).safeParse(value).success ? value : null;
+        expect(toTextId(value, max)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(toTextId(42)).toBeNull();
+    expect(toTextId('x'.repeat(101))).toBeNull();
+    expect(toTextId('x'.repeat(100))).toBe('x'.repeat(100));
   });
 });

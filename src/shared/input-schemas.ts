@@ -50,9 +50,9 @@ export function toRecordId(value: unknown): number | null {
  * name a record, and written to the audit log as a refusal's subject it would fail the insert.
  */
 export function toTextId(value: unknown, max = 100): string | null {
-  if (typeof value !== 'string') return null;
-  const parsed = safeText(max).safeParse(value);
-  return parsed.success && value !== '' ? value : null;
+  // safeText's rule, checked directly: this runs on every card click.
+  if (typeof value !== 'string' || value === '' || value.length > max) return null;
+  return isCleanText(value) ? value : null;
 }
 
 /** An https link of at most 2000 characters: no javascript:, data:, file:, ms-* or plain http. */

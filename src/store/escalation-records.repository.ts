@@ -20,10 +20,14 @@ const ACTION_WORDS: Record<Escalation['events'][number]['action'], string> = {
   'false-positive': 'marked it not a real issue',
 };
 
+/** What the card shows of the project's latest assessment: its score and the escalation's driver. */
+type CardAssessment = Pick<ProjectAssessment, 'score' | 'rag' | 'drivers'>;
+
 /** What an escalation's card shows besides the escalation itself, as read from the mirror. */
 interface CardContext {
   project: { summary: string | null; client_id: number | null; client_name: string | null } | null;
-  assessment: ProjectAssessment | null;
+  /** Its drivers may be only the one the escalation is about (as `find` reads them). */
+  assessment: CardAssessment | null;
   agents: { id: number; name: string }[];
 }
 
@@ -46,14 +50,17 @@ export class SqlEscalationRecords implements EscalationRecords {
       client_id: number | null;
       client_name: string | null;
       has_project: boolean;
-      assessment: { assessment: ProjectAssessment } | null;
+      assessment: CardAssessment | null;
       agents: { id: number; name: string }[] | string;
     }>(
       `SELECT e.state, p.agent_id, p.summary, p.client_id, c.name AS client_name,
               p.id IS NOT NULL AS has_project,
-              (SELECT s.assessment FROM health_snapshots s
-                WHERE s.tenant_id = e.tenant_id AND s.project_id = e.project_id
-                ORDER BY s.snapshot_date DESC LIMIT 1) AS assessment,
+              (SELECT jsonb_build_object('score', a->'score', 'rag', a->'rag', 'drivers',
+                        coalesce((SELECT jsonb_agg(d) FROM jsonb_array_elements(a->'drivers') d
+                                   WHERE d->>'key' = e.state->>'cause'), '[]'::jsonb))
+                 FROM (SELECT s.assessment->'assessment' AS a FROM health_snapshots s
+                        WHERE s.tenant_id = e.tenant_id AND s.project_id = e.project_id
+                        ORDER BY s.snapshot_date DESC LIMIT 1) latest) AS assessment,
               (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name) ORDER BY a.name), '[]')
                  FROM halo_agents a WHERE a.tenant_id = e.tenant_id AND NOT a.inactive) AS agents
          FROM escalations e
@@ -68,7 +75,7 @@ export class SqlEscalationRecords implements EscalationRecords {
       project: row.has_project
         ? { summary: row.summary, client_id: row.client_id, client_name: row.client_name }
         : null,
-      assessment: row.assessment?.assessment ?? null,
+      assessment: row.assessment,
       agents: typeof row.agents === 'string' ? JSON.parse(row.agents) : row.agents,
     };
     return {

@@ -61,6 +61,64 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
     }
   });
 
+  test("a click's card shows the project's latest score and the escalation's own driver, as the full view does", async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const driver = (key: string, value: number, explanation: string) => ({
+        key,
+        label: key,
+        value,
+        unit: 'fraction',
+        threshold: { amber: 0.05, red: 0.15 },
+        level: 'red',
+        weight: 0.3,
+        contribution: 12,
+        explanation,
+      });
+      const snapshot = (date: string, score: number, burn: string) =>
+        handle.db.query(
+          `INSERT INTO health_snapshots (tenant_id, project_id, snapshot_date, score, rag, confidence, risk_tags, assessment, changes, created_at)
+           VALUES ($1, 501, $2, $3, 'red', 1, '{}', $4, '[]', now())`,
+          [
+            TENANT,
+            date,
+            score,
+            JSON.stringify({
+              assessment: {
+                score,
+                rag: score < 50 ? 'red' : 'amber',
+                drivers: [
+                  driver('schedule', 0.4, 'Two milestones are late'),
+                  driver('burn', 0.22, burn),
+                  driver('scope', 0.1, 'Scope grew'),
+                ],
+              },
+            }),
+          ],
+        );
+      await snapshot('2026-11-21', 70, 'Burn was fine then');
+      await snapshot('2026-11-22', 41, 'Actual hours 592 exceed the budget of 430');
+      const records = new SqlEscalationRecords(handle.db);
+      const done = await new EscalationActionsService(records, { now }).acknowledge(
+        TENANT,
+        escalation.id,
+        actor(40),
+      );
+      if (!done.ok) throw new Error(done.message);
+      expect(done.escalation.score).toBe(41);
+      expect(done.escalation.rag).toBe('red');
+      expect(done.escalation.details[0]).toBe('Actual hours 592 exceed the budget of 430');
+      const [row] = await handle.db.query<{ state: Escalation }>(
+        'SELECT state FROM escalations WHERE id = $1',
+        [escalation.id],
+      );
+      expect(done.escalation).toEqual(await records.view(TENANT, row!.state));
+    } finally {
+      await handle.dispose();
+    }
+  });
+
   test('concurrent clicks end in one consistent state with every action on the timeline once', async () => {
     const handle = await target.open();
     try {
