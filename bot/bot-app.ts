@@ -1,6 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { turnActor } from './turn-actor';
-import { Application, TurnState } from '@microsoft/teams-ai';
+import { Application, TurnState } from './teams-ai';
 import { ACCESS_POLICY, NO_ROLE_MESSAGE } from '../src/app/identity/access-policy';
 import type { RoleDirectory } from '../src/app/identity/identity.port';
 import type { ConversationRef } from '../src/app/ports/notifications.port';

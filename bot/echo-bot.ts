@@ -1,4 +1,4 @@
-import { Application, TurnState } from '@microsoft/teams-ai';
+import { Application, TurnState } from './teams-ai';
 import type { Request, Response, Server } from 'restify';
 import { ControlTowerAdapter, type BotLogger } from './bot-adapter';
 import { createBotAuthentication, type BotAuthOptions } from './bot-auth';
