@@ -12,10 +12,14 @@ interface Waiting<I, O> {
   reject: (error: unknown) => void;
 }
 
-/** One write at a time through `writeMany` (outputs in input order), or `writeOne` for a lone entry. */
+/**
+ * One write at a time through `writeMany` (outputs in input order, at most `maxBatch` inputs: a
+ * statement has a bounded number of parameters), or `writeOne` for a lone entry.
+ */
 export function groupCommit<I, O>(
   writeMany: (inputs: readonly I[]) => Promise<readonly O[]>,
   writeOne: (input: I) => Promise<O>,
+  maxBatch = 500,
 ): (input: I) => Promise<O> {
   let queue: Waiting<I, O>[] = [];
   let writing = false;
@@ -34,8 +38,7 @@ export function groupCommit<I, O>(
     writing = true;
     try {
       while (queue.length > 0) {
-        const batch = queue;
-        queue = [];
+        const batch = queue.splice(0, maxBatch);
         try {
           const outputs = await writeMany(batch.map((w) => w.input));
           batch.forEach((w, i) => w.resolve(outputs[i]!));
