@@ -21,7 +21,7 @@ export function groupCommit<I, O>(
   writeOne: (input: I) => Promise<O>,
   maxBatch = 500,
 ): (input: I) => Promise<O> {
-  let queue: Waiting<I, O>[] = [];
+  const queue: Waiting<I, O>[] = [];
   let writing = false;
 
   const oneByOne = async (batch: readonly Waiting<I, O>[]): Promise<void> => {
