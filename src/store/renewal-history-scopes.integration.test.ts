@@ -126,6 +126,33 @@ describe.each(testDatabases())(
       expect(Number(queued!.n)).toBe(0);
     });
 
+    test('a walk over the scopes brings the derived history up to date once, not once per scope', async () => {
+      const checks: string[] = [];
+      const db = handle.db;
+      // The only transaction a history load takes is the service facts' check.
+      const counted = new SqlRenewalHistoryReader({
+        engine: db.engine,
+        query: (sql, params) => db.query(sql, params),
+        exec: (sql) => db.exec(sql),
+        close: () => db.close(),
+        transaction: (work) => {
+          checks.push('transaction');
+          return db.transaction(work);
+        },
+      });
+      const [ticket] = await handle.db.query(
+        `SELECT id FROM halo_tickets WHERE tenant_id = 't' LIMIT 1`,
+      );
+      await queueChanges(handle.db, 't', 'ticket', [Number(ticket!.id)]);
+      const facts = await scopedFacts(counted, DEMO_AS_OF, 3);
+      expect(facts.length).toBeGreaterThan(3);
+      expect(checks).toEqual(['transaction']);
+      const [queued] = await handle.db.query(
+        `SELECT count(*) AS n FROM mirror_changes WHERE tenant_id = 't' AND subject = 'ticket'`,
+      );
+      expect(Number(queued!.n)).toBe(0);
+    });
+
     test('a full sync leaves the planner statistics of the mirror tables current', async () => {
       // Never analysed, reltuples is -1 (or 0): the planner would read the tenant's actions once
       // per scope instead of per ticket.

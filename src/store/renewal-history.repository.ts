@@ -50,6 +50,9 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
   constructor(private readonly db: Db) {}
 
   async scopes(tenantId: string, clientsPerScope: number): Promise<RenewalHistoryScope[]> {
+    // A walk over the scopes starts here: the service history its loads read is derived up to
+    // now once, not once per scope (each check locks the tenant's basis row and reads the queue).
+    await serviceFactsUpToDate(this.db, tenantId);
     const rows = await this.db.query(
       `SELECT DISTINCT client_id FROM halo_contracts
         WHERE tenant_id = $1 AND client_id IS NOT NULL ORDER BY client_id`,
@@ -74,8 +77,9 @@ export class SqlRenewalHistoryReader implements RenewalHistoryReader {
     const ids = scope ? scope.clientIds : null;
     const withoutClient = scope ? scope.withoutClient : true;
     // The service history is read from facts derived when tickets change: any still queued are
-    // derived first (nothing to do after a sync, which derives what it wrote).
-    await serviceFactsUpToDate(db, tenantId);
+    // derived first (nothing to do after a sync, which derives what it wrote); for a scope, when
+    // its walk began (`scopes`).
+    if (!scope) await serviceFactsUpToDate(db, tenantId);
     const asOf = options.serviceAsOf;
 
     const [contracts, service, hours, invoices, lines, clients, rags, issues, first] =

@@ -173,7 +173,8 @@ export interface RenewalHistoryReader {
   ): Promise<RenewalHistory>;
   /**
    * Scopes of at most `clientsPerScope` clients covering every contract of the tenant once, so an
-   * evaluation can hold one scope's tickets at a time instead of the tenant's.
+   * evaluation can hold one scope's tickets at a time instead of the tenant's. A walk over them
+   * starts here: the history the scopes' loads read is brought up to date once, now.
    */
   scopes(tenantId: string, clientsPerScope: number): Promise<RenewalHistoryScope[]>;
 }
