@@ -98,7 +98,7 @@ const MAX_CONNECTOR_CLIENTS = 64;
  * identity it was built for.
  */
 export class ConnectorClients {
-  private readonly built = new Map<string, Promise<ConnectorClient>>();
+  private readonly built = new KeptClients<ConnectorClient>();
 
   /** How many clients are kept. */
   get size(): number {
@@ -112,22 +112,43 @@ export class ConnectorClients {
     const built = this.built;
     return new (class extends ConnectorFactory {
       create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        const key = JSON.stringify([appId, serviceUrl, audience ?? null]);
-        let client = built.get(key);
-        if (!client) {
-          if (built.size >= MAX_CONNECTOR_CLIENTS) built.delete(built.keys().next().value!);
-          client = inner.create(serviceUrl, audience);
-          built.set(key, client);
-          // A client that could not be built is not kept: the next turn tries again.
-          client.catch(() => built.delete(key));
-        }
-        return client;
+        return built.get(JSON.stringify([appId, serviceUrl, audience ?? null]), () =>
+          inner.create(serviceUrl, audience),
+        );
       }
     })();
   }
 }
 
-/** The bot a request's validated claims name, as the SDK names it: the token's audience (the emulator's: its app id claim). */
+/**
+ * SDK clients kept by key, at most MAX_CONNECTOR_CLIENTS (the oldest goes first); a client that
+ * could not be built is not kept, so the next turn tries again.
+ */
+class KeptClients<T> {
+  private readonly built = new Map<string, Promise<T>>();
+
+  get size(): number {
+    return this.built.size;
+  }
+
+  get(key: string, build: () => Promise<T>): Promise<T> {
+    let client = this.built.get(key);
+    if (!client) {
+      if (this.built.size >= MAX_CONNECTOR_CLIENTS) {
+        this.built.delete(this.built.keys().next().value!);
+      }
+      client = build();
+      this.built.set(key, client);
+      client.catch(() => this.built.delete(key));
+    }
+    return client;
+  }
+}
+
+/**
+ * The bot a request's validated claims name, as the SDK names it: the token's audience (the
+ * emulator's: its app id claim).
+ */
 function botAppIdOf(claims: ClaimsIdentity | undefined): string | null {
   return (
     claims?.getClaimValue(AuthenticationConstants.AudienceClaim) ??
@@ -144,18 +165,11 @@ function botAppIdOf(claims: ClaimsIdentity | undefined): string | null {
 export function withKeptUserTokenClients(
   authentication: BotFrameworkAuthentication,
 ): BotFrameworkAuthentication {
-  const built = new Map<string | null, Promise<UserTokenClient>>();
-  const create = (claims: ClaimsIdentity): Promise<UserTokenClient> => {
-    const key = botAppIdOf(claims);
-    let client = built.get(key);
-    if (!client) {
-      if (built.size >= MAX_CONNECTOR_CLIENTS) built.delete(built.keys().next().value!);
-      client = authentication.createUserTokenClient(claims);
-      built.set(key, client);
-      client.catch(() => built.delete(key));
-    }
-    return client;
-  };
+  const built = new KeptClients<UserTokenClient>();
+  const create = (claims: ClaimsIdentity): Promise<UserTokenClient> =>
+    built.get(JSON.stringify(botAppIdOf(claims)), () =>
+      authentication.createUserTokenClient(claims),
+    );
   return new Proxy(authentication, {
     get: (target, property, receiver) =>
       property === 'createUserTokenClient' ? create : Reflect.get(target, property, receiver),

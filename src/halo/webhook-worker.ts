@@ -3,8 +3,8 @@
  * instances (rows are claimed with `FOR UPDATE SKIP LOCKED`); deliveries for the same object collapse
  * into one re-read; a burst of many objects becomes one incremental sync (which reads everything
  * changed since the last one) instead of a re-read each; re-reads and those catch-ups spend at most a
- * share of the HaloPSA request budget, so the scheduled sync always progresses; a failed re-read is retried with backoff;
- * whatever was stored and not processed is picked up again after a restart.
+ * share of the HaloPSA request budget, so the scheduled sync always progresses; a failed re-read is
+ * retried with backoff; whatever was stored and not processed is picked up again after a restart.
  */
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
@@ -100,11 +100,9 @@ export class WebhookWorker {
     const claimed = await this.claim(now);
     if (claimed.length === 0) return { outcome: await this.nextDue(), processed: 0 };
     const catchUpAt = this.nextCatchUpAt;
-    if (this.catchUpPending && catchUpAt !== null && now.getTime() < catchUpAt) {
-      // A catch-up is due soon and covers these too: re-reading them would spend the budget twice.
-      await this.release(claimed, new Date(catchUpAt));
-      return { outcome: new Date(catchUpAt), processed: 0 };
-    }
+    const catchUpWaits = catchUpAt !== null && now.getTime() < catchUpAt;
+    // A catch-up is due soon and covers these too: re-reading them would spend the budget twice.
+    if (this.catchUpPending && catchUpWaits) return this.waitForCatchUp(claimed, catchUpAt);
     this.catchUpPending = false;
     const byObject = new Map<number, Claimed[]>();
     for (const row of claimed) {
@@ -112,11 +110,7 @@ export class WebhookWorker {
       byObject.set(id, [...(byObject.get(id) ?? []), row]);
     }
     if (byObject.size > this.collapseAbove) {
-      if (catchUpAt !== null && now.getTime() < catchUpAt) {
-        this.catchUpPending = true;
-        await this.release(claimed, new Date(catchUpAt));
-        return { outcome: new Date(catchUpAt), processed: 0 };
-      }
+      if (catchUpWaits) return this.waitForCatchUp(claimed, catchUpAt);
       await this.catchUp(claimed);
       return { outcome: 'again', processed: claimed.length };
     }
@@ -133,6 +127,16 @@ export class WebhookWorker {
       byObject.delete(objectId);
     }
     return { outcome: 'again', processed };
+  }
+
+  /** Hands `claimed` back until the next catch-up may run; what arrives meanwhile waits for it too. */
+  private async waitForCatchUp(
+    claimed: Claimed[],
+    at: number,
+  ): Promise<{ outcome: WebhookCycle; processed: number }> {
+    this.catchUpPending = true;
+    await this.release(claimed, new Date(at));
+    return { outcome: new Date(at), processed: 0 };
   }
 
   private async claim(now: Date): Promise<Claimed[]> {
