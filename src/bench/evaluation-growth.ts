@@ -18,6 +18,7 @@ import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
 import path from 'node:path';
 import { snapshotAtHeap, type HeapSnapshotRequest, type HeapSummary } from './heap-snapshot';
 import { runJsonLineProcess } from './json-line-process';
+import { floorOf, plainAggregation, type FloorSource } from './plain-floor';
 import { LARGE_PROJECTS, type ScaledLoad } from './scaled-load';
 
 /** Evaluations per portfolio size (the point is their median). */
@@ -71,26 +72,18 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }
 }
 
 /**
- * The plain SQL floor (timesheets per ticket, tickets per client), then the full evaluation the
- * daily jobs run: delivery health of every project and readiness of every live contract (the
- * delivery history one project scope and the renewal history one client scope at a time, as the
- * daily jobs load them).
+ * The plain SQL floor (timesheets per ticket, tickets per client; on PostgreSQL in a child process,
+ * see `plain-floor.ts`), then the full evaluation the daily jobs run: delivery health of every
+ * project and readiness of every live contract (the delivery history one project scope and the
+ * renewal history one client scope at a time, as the daily jobs load them).
  */
 export async function measureEvaluation(
   db: Db,
   tenantId: string,
   asOf: string,
+  floor: FloorSource = { db },
 ): Promise<EvaluationMeasure> {
-  const reference = await timed(async () => {
-    await db.query(
-      `SELECT t.ticket_id, count(*), sum(t.hours), max(t.start_at) FROM halo_timesheet_events t WHERE t.tenant_id = $1 GROUP BY t.ticket_id`,
-      [tenantId],
-    );
-    await db.query(
-      `SELECT k.client_id, count(*), max(k.date_occurred) FROM halo_tickets k WHERE k.tenant_id = $1 GROUP BY k.client_id`,
-      [tenantId],
-    );
-  });
+  const reference = await plainAggregation(floor, tenantId);
   const evaluation = await withPeakMemory(() =>
     timed(() => evaluateEverything(db, tenantId, asOf)),
   );
@@ -217,7 +210,9 @@ export async function evaluationGrowth(deps: {
         // The machine may be shared: the median of three evaluations of the same database.
         const rounds: EvaluationMeasure[] = [];
         for (let i = 0; i < ROUNDS; i += 1) {
-          rounds.push(await measureEvaluation(db, deps.tenantId, deps.asOf));
+          rounds.push(
+            await measureEvaluation(db, deps.tenantId, deps.asOf, floorOf(scratch.target, db)),
+          );
         }
         rounds.sort((a, b) => a.evaluationMs - b.evaluationMs);
         const measure = rounds[Math.floor(ROUNDS / 2)]!;

@@ -15,6 +15,8 @@ export interface TestDatabase {
 /** One opened test database; `connect` opens another independent pool onto the same schema. */
 export interface TestDatabaseHandle {
   db: Db;
+  /** Where another process finds this database (PostgreSQL only: an in-memory PGlite has none). */
+  url?: string;
   connect(): Db;
   /**
    * Empties every table and restarts every identity, leaving the database as a fresh `open()` leaves
@@ -135,6 +137,7 @@ async function openTestPostgres(url: string): Promise<TestDatabaseHandle> {
   await migrate(db);
   return {
     db,
+    url: scopedUrl,
     connect,
     reset: async () => {
       const extra = pools.splice(1);
