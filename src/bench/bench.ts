@@ -37,7 +37,7 @@ import {
   type EvaluationMeasure,
 } from './evaluation-growth';
 import { runJsonLineProcess } from './json-line-process';
-import { floorOf, type FloorSource } from './plain-floor';
+import { floorOf } from './plain-floor';
 import { BENCH_PAGE_SIZE, loadScaledInChild } from './scaled-load';
 import type { WebhookBurstResult } from './webhook-burst';
 import type { WebhookLatency, WebhookRound } from './webhook-latency';
@@ -145,8 +145,8 @@ async function benchTarget(): Promise<{
 /** A fresh database for the run, and how to throw it away. */
 async function openBenchDatabase(): Promise<{
   db: Db;
-  /** Where the plain SQL floor runs against the same database. */
-  floor: FloorSource;
+  /** Where it is, for the bench's child processes that work on it. */
+  target: DatabaseTarget;
   /** A pool sized as the app's own (open-db's default), for phases that serve HTTP requests. */
   servingDb: Db;
   engine: string;
@@ -159,7 +159,7 @@ async function openBenchDatabase(): Promise<{
     const servingDb = openPostgres(target.url);
     return {
       db,
-      floor: floorOf(target, db),
+      target,
       servingDb,
       engine,
       dispose: async () => {
@@ -172,7 +172,7 @@ async function openBenchDatabase(): Promise<{
   const db = await openDatabase(target);
   return {
     db,
-    floor: floorOf(target, db),
+    target,
     servingDb: db,
     engine,
     dispose: async () => {
@@ -565,7 +565,8 @@ async function main(): Promise<void> {
   }
   const full = options.only === 'all';
   const sim = await SimulatorProcess.start('large', 1, asOf);
-  const { db, floor, servingDb, engine, dispose } = await openBenchDatabase();
+  const { db, target, servingDb, engine, dispose } = await openBenchDatabase();
+  const floor = floorOf(target, db);
   memory.mark('simulator started, database opened');
   const figures: Record<string, Figure> = {};
   try {
@@ -667,6 +668,7 @@ async function main(): Promise<void> {
             asOf,
             { dir: options.heapSnapshotDir, label: 'evaluation-large' },
             evaluation,
+            target,
           );
     if (heapSnapshot !== undefined) {
       log(`heap snapshot of the evaluation: ${JSON.stringify(heapSnapshot)}`);

@@ -17,6 +17,7 @@ import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
 import path from 'node:path';
 import { snapshotAtHeap, type HeapSnapshotRequest, type HeapSummary } from './heap-snapshot';
+import { APP_HEAP_FLAG } from './app-heap';
 import { runJsonLineProcess } from './json-line-process';
 import { floorOf, plainAggregation, type FloorSource } from './plain-floor';
 import { LARGE_PROJECTS, type ScaledLoad } from './scaled-load';
@@ -44,7 +45,7 @@ export interface EvaluationMeasure {
  * Peak RSS and heap in use over a stretch of work, sampled every 20 ms (maxRSS cannot be reset per
  * phase).
  */
-async function withPeakMemory<T>(
+export async function withPeakMemory<T>(
   fn: () => Promise<T>,
 ): Promise<{ result: T; peakRssMb: number; peakHeapUsedMb: number }> {
   let rss = 0;
@@ -97,7 +98,7 @@ export async function measureEvaluation(
 }
 
 /** Every project's health and every live contract's readiness, one scope at a time. */
-async function evaluateEverything(
+export async function evaluateEverything(
   db: Db,
   tenantId: string,
   asOf: string,
@@ -124,10 +125,22 @@ async function evaluateEverything(
   return { projects, contracts, deliveryMs };
 }
 
+/** What the heap snapshot check wrote: its last snapshot file (null: none) and when it was taken. */
+export interface SnapshotTaken {
+  file: string | null;
+  heapUsedBytes: number;
+  snapshots: number;
+}
+
 /**
  * The heap snapshot check (`--heap-snapshot DIR`): one more full evaluation, untimed, during which
- * V8 heap snapshots are written as the heap in use rises past half the peak a measured evaluation
- * reached (the last one, nearest the peak, is kept); then its summary, read in a child process.
+ * V8 heap snapshots are written as the heap in use rises past half the peak an evaluation reached
+ * (the last one, nearest the peak, is kept); then its summary, read in a child process.
+ *
+ * On PostgreSQL (`target` has a URL) the check runs in a child process with the app's heap flag,
+ * which first evaluates once untimed to learn its own peak. V8 builds a snapshot in the memory of
+ * the process it describes (hundreds of MB at 8,000 projects, kept by the allocator afterwards), so
+ * written in the bench process it would weigh on the peak memory the bench measures for the app.
  */
 export async function evaluationHeapSnapshot(
   db: Db,
@@ -135,12 +148,18 @@ export async function evaluationHeapSnapshot(
   asOf: string,
   request: HeapSnapshotRequest,
   measured: EvaluationMeasure,
+  target?: DatabaseTarget,
 ): Promise<(HeapSummary & { heapUsedAtSnapshotMb: number; snapshots: number }) | null> {
-  const taken = await snapshotAtHeap(
-    request,
-    measured.evaluationPeakHeapUsedMb * 0.5 * 1048576,
-    () => evaluateEverything(db, tenantId, asOf),
-  );
+  const taken =
+    target !== undefined && 'url' in target
+      ? await runJsonLineProcess<SnapshotTaken>(
+          path.join(__dirname, 'evaluation-snapshot-cli.ts'),
+          [target.url, tenantId, asOf, request.dir, request.label],
+          [APP_HEAP_FLAG],
+        )
+      : await snapshotAtHeap(request, measured.evaluationPeakHeapUsedMb * 0.5 * 1048576, () =>
+          evaluateEverything(db, tenantId, asOf),
+        );
   if (taken.file === null) return null;
   const summary = await runJsonLineProcess<HeapSummary>(
     path.join(__dirname, 'heap-summary-cli.ts'),
@@ -231,6 +250,7 @@ export async function evaluationGrowth(deps: {
             deps.asOf,
             { dir: deps.heapSnapshotDir, label: `evaluation-${targetProjects}` },
             measure,
+            scratch.target,
           );
         }
         deps.log(
