@@ -771,7 +771,7 @@ async function main(): Promise<void> {
       512,
       'ratio <= 1',
       'MB',
-      `the highest peak RSS of the app's processes during the benchmark: bench process (sync, evaluation, tab API on the large dataset; the growth figure's evaluations, their datasets loaded by a child) ${peaks.benchProcess} MB, ${childPeaks}; the child process that only generates and serves the large dataset (the HaloPSA simulator) and the one that runs the plain SQL floor (the evaluation's reference, holding its rows) are not the app and are left out${options.heapSnapshotDir === undefined ? '' : `; run with --heap-snapshot, whose snapshots V8 builds in the bench process's memory (its peak before the first snapshot is in benchProcessMemory)`}; reference = the 512 MB target`,
+      `the highest peak RSS of the app's processes during the benchmark: bench process (sync, evaluation, tab API on the large dataset; the growth figure's evaluations, their datasets loaded by a child) ${peaks.benchProcess} MB, ${childPeaks}; the child process that only generates and serves the large dataset (the HaloPSA simulator) the one that runs the plain SQL floor (the evaluation's reference, holding its rows) and the one that writes the heap snapshots are not the app and are left out${options.heapSnapshotDir === undefined ? '' : `; run with --heap-snapshot, whose snapshots V8 builds in the bench process's memory (its peak before the first snapshot is in benchProcessMemory)`}; reference = the 512 MB target`,
     );
 
     await report(options.out, {

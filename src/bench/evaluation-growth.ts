@@ -139,7 +139,7 @@ export interface SnapshotTaken {
  *
  * On PostgreSQL (`target` has a URL) the check runs in a child process with the app's heap flag,
  * which first evaluates once untimed to learn its own peak. V8 builds a snapshot in the memory of
- * the process it describes (hundreds of MB at 8,000 projects, kept by the allocator afterwards), so
+ * the process it describes (about 250 MB at 8,000 projects, kept by the allocator afterwards), so
  * written in the bench process it would weigh on the peak memory the bench measures for the app.
  */
 export async function evaluationHeapSnapshot(
