@@ -1,4 +1,4 @@
-import { groupCommit } from './group-commit';
+import { groupCommit, groupRead } from './group-commit';
 
 describe('groupCommit', () => {
   test('entries arriving together share writes of at most maxBatch, each answered with its own output', async () => {
@@ -35,6 +35,51 @@ describe('groupCommit', () => {
       'fulfilled',
       'rejected',
       'fulfilled',
+    ]);
+  });
+});
+
+describe('groupRead', () => {
+  test('keys asked while a batch is being read wait for the next batch, which reads them after they asked, each once', async () => {
+    let version = 0;
+    const reads: { keys: string[]; version: number }[] = [];
+    let release: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    const read = groupRead(
+      async (keys: readonly string[]) => {
+        const seen = version;
+        reads.push({ keys: [...keys], version: seen });
+        if (reads.length === 1) await firstHeld;
+        return keys.map((k) => `${k}@${seen}`);
+      },
+      (k) => k,
+    );
+    const first = read('a');
+    // Written after the first read began: a read asked now must see it.
+    version = 1;
+    const later = [read('a'), read('b'), read('a')];
+    release();
+    await expect(first).resolves.toBe('a@0');
+    await expect(Promise.all(later)).resolves.toEqual(['a@1', 'b@1', 'a@1']);
+    expect(reads).toEqual([
+      { keys: ['a'], version: 0 },
+      { keys: ['a', 'b'], version: 1 },
+    ]);
+  });
+
+  test('a failed batch is read again key by key: only the key that fails fails', async () => {
+    const read = groupRead(
+      async (keys: readonly string[]) => {
+        if (keys.includes('bad')) throw new Error('refused');
+        return keys.map((k) => k.toUpperCase());
+      },
+      (k) => k,
+    );
+    const results = await Promise.allSettled(['a', 'bad', 'c'].map((k) => read(k)));
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 'A' },
+      { status: 'rejected', reason: new Error('refused') },
+      { status: 'fulfilled', value: 'C' },
     ]);
   });
 });

@@ -58,3 +58,34 @@ export function groupCommit<I, O>(
       if (!writing) void drain();
     });
 }
+
+/**
+ * The same grouping for reads by key: a read asked while a batch is being read waits for the next
+ * batch, so nobody is answered from a read that began before they asked (what they wrote just before
+ * is always seen). A key asked more than once in a batch (`keyOf` says which are the same) is read
+ * once, and its askers share the value, so values are read-only. `readMany` answers in key order; a
+ * failed batch is read again key by key.
+ */
+export function groupRead<K, V>(
+  readMany: (keys: readonly K[]) => Promise<readonly V[]>,
+  keyOf: (key: K) => string,
+  maxBatch = 500,
+): (key: K) => Promise<V> {
+  const readDistinct = async (keys: readonly K[]): Promise<V[]> => {
+    const index = new Map<string, number>();
+    const distinct: K[] = [];
+    const at = keys.map((key) => {
+      const id = keyOf(key);
+      let i = index.get(id);
+      if (i === undefined) {
+        i = distinct.length;
+        index.set(id, i);
+        distinct.push(key);
+      }
+      return i;
+    });
+    const values = await readMany(distinct);
+    return at.map((i) => values[i]!);
+  };
+  return groupCommit(readDistinct, async (key) => (await readMany([key]))[0]!, maxBatch);
+}

@@ -5,6 +5,7 @@ import type {
 import type { EscalationView } from '../app/delivery-views';
 import type { Escalation } from '../domain/delivery/escalation';
 import type { ProjectAssessment } from '../domain/delivery/health-score';
+import { groupRead } from '../shared/group-commit';
 import type { Db } from './db';
 import { driverView } from './delivery-queries.repository';
 
@@ -19,6 +20,9 @@ const ACTION_WORDS: Record<Escalation['events'][number]['action'], string> = {
   'snooze-ended': 'snooze ended',
   'false-positive': 'marked it not a real issue',
 };
+
+/** Escalations read in one statement at most (two array parameters). */
+const FIND_BATCH = 200;
 
 /** What the card shows of the project's latest assessment: its score and the escalation's driver. */
 type CardAssessment = Pick<ProjectAssessment, 'score' | 'rag' | 'drivers'>;
@@ -43,34 +47,8 @@ export class SqlEscalationRecords implements EscalationRecords {
 
   /** The escalation, its project's manager and everything its card shows, in one round trip. */
   async find(tenantId: string, escalationId: string) {
-    const rows = await this.db.query<{
-      state: Escalation;
-      agent_id: number | null;
-      summary: string | null;
-      client_id: number | null;
-      client_name: string | null;
-      has_project: boolean;
-      assessment: CardAssessment | null;
-      agents: { id: number; name: string }[] | string;
-    }>(
-      `SELECT e.state, p.agent_id, p.summary, p.client_id, c.name AS client_name,
-              p.id IS NOT NULL AS has_project,
-              (SELECT jsonb_build_object('score', a->'score', 'rag', a->'rag', 'drivers',
-                        coalesce((SELECT jsonb_agg(d) FROM jsonb_array_elements(a->'drivers') d
-                                   WHERE d->>'key' = e.state->>'cause'), '[]'::jsonb))
-                 FROM (SELECT s.assessment->'assessment' AS a FROM health_snapshots s
-                        WHERE s.tenant_id = e.tenant_id AND s.project_id = e.project_id
-                        ORDER BY s.snapshot_date DESC LIMIT 1) latest) AS assessment,
-              (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name) ORDER BY a.name), '[]')
-                 FROM halo_agents a WHERE a.tenant_id = e.tenant_id AND NOT a.inactive) AS agents
-         FROM escalations e
-         LEFT JOIN halo_projects p ON p.tenant_id = e.tenant_id AND p.id = e.project_id
-         LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
-        WHERE e.tenant_id = $1 AND e.id = $2`,
-      [tenantId, escalationId],
-    );
-    const row = rows[0];
-    if (!row) return null;
+    const row = await this.findRow({ tenantId, escalationId });
+    if (row.state === null) return null;
     const context: CardContext = {
       project: row.has_project
         ? { summary: row.summary, client_id: row.client_id, client_name: row.client_name }
@@ -78,12 +56,59 @@ export class SqlEscalationRecords implements EscalationRecords {
       assessment: row.assessment,
       agents: typeof row.agents === 'string' ? JSON.parse(row.agents) : row.agents,
     };
+    const escalation = row.state;
     return {
-      escalation: row.state,
+      escalation,
       pmAgentId: row.agent_id === null ? null : Number(row.agent_id),
       view: (e: Escalation) => escalationViewOf(e, context),
     };
   }
+
+  /**
+   * Escalations asked for together (fifty clicks at once) are read in one round trip, in the order
+   * asked, with each tenant's assignable agents read once; one that does not exist reads as a row
+   * of nulls.
+   */
+  private readonly findRow = groupRead(
+    (asked: readonly { tenantId: string; escalationId: string }[]) =>
+      this.db.query<{
+        state: Escalation | null;
+        agent_id: number | null;
+        summary: string | null;
+        client_id: number | null;
+        client_name: string | null;
+        has_project: boolean;
+        assessment: CardAssessment | null;
+        agents: { id: number; name: string }[] | string;
+      }>(
+        `WITH asked AS (
+           SELECT k.tenant_id, k.id, k.ord
+             FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(tenant_id, id, ord)),
+         assignable AS (
+           SELECT t.tenant_id,
+                  (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name) ORDER BY a.name), '[]')
+                     FROM halo_agents a WHERE a.tenant_id = t.tenant_id AND NOT a.inactive) AS agents
+             FROM (SELECT DISTINCT tenant_id FROM asked) t)
+         SELECT e.state, p.agent_id, p.summary, p.client_id, c.name AS client_name,
+                p.id IS NOT NULL AS has_project,
+                (SELECT jsonb_build_object('score', a->'score', 'rag', a->'rag', 'drivers',
+                          coalesce((SELECT jsonb_agg(d) FROM jsonb_array_elements(a->'drivers') d
+                                     WHERE d->>'key' = e.state->>'cause'), '[]'::jsonb))
+                   FROM (SELECT s.assessment->'assessment' AS a FROM health_snapshots s
+                          WHERE s.tenant_id = e.tenant_id AND s.project_id = e.project_id
+                          ORDER BY s.snapshot_date DESC LIMIT 1) latest) AS assessment,
+                coalesce(g.agents, '[]') AS agents
+           FROM asked k
+           LEFT JOIN escalations e ON e.tenant_id = k.tenant_id AND e.id = k.id
+           LEFT JOIN halo_projects p ON p.tenant_id = e.tenant_id AND p.id = e.project_id
+           LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
+           LEFT JOIN assignable g ON g.tenant_id = e.tenant_id
+          ORDER BY k.ord`,
+        [asked.map((k) => k.tenantId), asked.map((k) => k.escalationId)],
+      ),
+    (asked) => JSON.stringify([asked.tenantId, asked.escalationId]),
+    FIND_BATCH,
+  );
 
   async compareAndSet(
     tenantId: string,

@@ -1,7 +1,11 @@
 import type { Actor, Role } from '../app/delivery-views';
 import type { RoleDirectory, RoleGrant, TeamsUser } from '../app/identity/identity.port';
 import { ROLES } from '../domain/shared/roles';
+import { groupRead } from '../shared/group-commit';
 import type { Db } from './db';
+
+/** People looked up in one statement at most (two array parameters). */
+const LOOK_UP_BATCH = 200;
 
 /**
  * The one identity resolver: Entra object id → person → roles (`role_assignments`) → HaloPSA agent
@@ -24,39 +28,54 @@ export class SqlRoleDirectory implements RoleDirectory {
     }
     const verified = normaliseEmail(user.verifiedEmail);
     if (verified !== null) await this.remember(user.aadObjectId, verified, user.name);
-    // One round trip: the roles, the e-mail and the HaloPSA agent that e-mail names.
-    const [row] = await this.db.query<{
-      roles: string[] | null;
-      email: string | null;
-      agent_id: number | string | null;
-    }>(
-      `WITH me AS (
-         SELECT (SELECT array_agg(DISTINCT r.role ORDER BY r.role) FROM role_assignments r
-                  WHERE r.tenant_id = $1 AND r.aad_object_id = $2) AS roles,
-                coalesce((SELECT min(r.email) FROM role_assignments r
-                           WHERE r.tenant_id = $1 AND r.aad_object_id = $2 AND r.email IS NOT NULL),
-                         (SELECT p.email FROM people p
-                           WHERE p.tenant_id = $1 AND p.aad_object_id = $2),
-                         $3::text) AS email)
-       SELECT me.roles, me.email,
-              (SELECT a.id FROM halo_agents a
-                WHERE a.tenant_id = $1 AND lower(a.email) = lower(me.email) AND NOT a.inactive
-                ORDER BY a.id LIMIT 1) AS agent_id
-         FROM me`,
-      [this.tenantId, user.aadObjectId, verified],
-    );
-    const email = row?.email ?? null;
+    const row = await this.lookUp({ aadObjectId: user.aadObjectId, verified });
+    const email = row.email;
     return {
       aadObjectId: user.aadObjectId,
       name: user.name,
       email,
-      roles: (row?.roles ?? []).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
-      haloAgentId:
-        email === null || row?.agent_id === null || row?.agent_id === undefined
-          ? null
-          : Number(row.agent_id),
+      roles: (row.roles ?? []).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+      haloAgentId: email === null || row.agent_id === null ? null : Number(row.agent_id),
     };
   }
+
+  /**
+   * People asked about together (fifty clicks at once) are looked up in one round trip: the roles,
+   * the e-mail and the HaloPSA agent that e-mail names, for each object id in the order asked.
+   */
+  private readonly lookUp = groupRead(
+    async (asked: readonly { aadObjectId: string; verified: string | null }[]) => {
+      const rows = await this.db.query<{
+        roles: string[] | null;
+        email: string | null;
+        agent_id: number | string | null;
+      }>(
+        `WITH asked AS (
+           SELECT k.aad, k.verified, k.ord
+             FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(aad, verified, ord)),
+         me AS (
+           SELECT asked.ord,
+                  (SELECT array_agg(DISTINCT r.role ORDER BY r.role) FROM role_assignments r
+                    WHERE r.tenant_id = $1 AND r.aad_object_id = asked.aad) AS roles,
+                  coalesce((SELECT min(r.email) FROM role_assignments r
+                             WHERE r.tenant_id = $1 AND r.aad_object_id = asked.aad
+                               AND r.email IS NOT NULL),
+                           (SELECT p.email FROM people p
+                             WHERE p.tenant_id = $1 AND p.aad_object_id = asked.aad),
+                           asked.verified) AS email
+             FROM asked)
+         SELECT me.roles, me.email,
+                (SELECT a.id FROM halo_agents a
+                  WHERE a.tenant_id = $1 AND lower(a.email) = lower(me.email) AND NOT a.inactive
+                  ORDER BY a.id LIMIT 1) AS agent_id
+           FROM me ORDER BY me.ord`,
+        [this.tenantId, asked.map((a) => a.aadObjectId), asked.map((a) => a.verified)],
+      );
+      return rows;
+    },
+    (asked) => JSON.stringify([asked.aadObjectId, asked.verified]),
+    LOOK_UP_BATCH,
+  );
 
   async grant(grants: readonly RoleGrant[]): Promise<void> {
     for (const grant of grants) {

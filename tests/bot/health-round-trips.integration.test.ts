@@ -17,42 +17,17 @@ import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
 import { createHttpServer, listen } from '../../src/server/http-server';
 import { ChangeSignal } from '../../src/shared/signal';
-import type { Db, Row } from '../../src/store/db';
+import type { Db } from '../../src/store/db';
 import { SqlDeliveryQueries } from '../../src/store/delivery-queries.repository';
 import { SqlDeliveryStore } from '../../src/store/delivery.repository';
 import { PersonalNotificationsRepository } from '../../src/store/personal-notifications.repository';
 import { SqlRoleDirectory } from '../../src/store/role-directory.repository';
 import { escalationWritesOn } from '../support/escalation-writes';
 import { ConnectorDouble } from '../support/connector-double';
+import { CountingDb } from '../support/counting-db';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 import { demoAuth, messageActivity, post, testBotFeatures, TENANT } from './bot-harness';
 import { FakeClock, FakeEscalationActions } from './fakes';
-
-/** A Db that records every statement it runs (a transaction counts its own statements). */
-class CountingDb implements Db {
-  constructor(
-    private readonly inner: Db,
-    readonly statements: string[] = [],
-  ) {}
-  get engine() {
-    return this.inner.engine;
-  }
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-    this.statements.push(sql.replace(/\s+/g, ' ').trim().slice(0, 60));
-    return this.inner.query<R>(sql, params);
-  }
-  exec(sql: string): Promise<void> {
-    this.statements.push(sql.slice(0, 60));
-    return this.inner.exec(sql);
-  }
-  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    this.statements.push('BEGIN');
-    return this.inner.transaction((tx) => fn(new CountingDb(tx, this.statements)));
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
 
 /** Pat (agent 11, a pm) manages 601; Olive (agent 12) manages 602; both of client 5. */
 async function seed(db: Db, clock: FakeClock): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { channelConversation, CountingSignal, FakeClock } from '../../../tests/bot/fakes';
 import { ConnectorDouble } from '../../../tests/support/connector-double';
+import { CountingDb } from '../../../tests/support/counting-db';
 import { reusedDatabase, testDatabases } from '../../../tests/support/databases';
 import { anEscalation } from '../../../tests/support/escalations';
 import { testDispatcher } from '../../../tests/support/test-dispatcher';
@@ -139,6 +140,50 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
       expect(actions.filter((a) => a === 'acknowledged')).toHaveLength(1);
       expect(actions.filter((a) => a === 'assigned')).toHaveLength(1);
       expect(row!.state.mitigationOwnerAgentId).toBe('33');
+    } finally {
+      await handle.dispose();
+    }
+  });
+  test("clicks at once read their escalations together, each seeing its own, none another tenant's", async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const other = anEscalation({ id: 'esc-other-tenant', lastValue: 0.2, lastScore: 60 });
+      await handle.db.query(
+        `INSERT INTO escalations (tenant_id, id, project_id, client_id, cause, status, severity, state, opened_at, updated_at)
+         VALUES ('t2', $1, 501, '7', 'burn', 'open', 'medium', $2, $3, $3)`,
+        [other.id, JSON.stringify(other), other.openedAt],
+      );
+      // Acknowledged already: the clicks below decide nothing, so each reads once.
+      const first = new EscalationActionsService(new SqlEscalationRecords(handle.db), { now });
+      expect((await first.acknowledge(TENANT, escalation.id, actor(40))).ok).toBe(true);
+      const counting = new CountingDb(handle.db);
+      const service = new EscalationActionsService(new SqlEscalationRecords(counting), { now });
+      const ids = [escalation.id, 'esc-missing', other.id];
+      const results = await Promise.all(
+        Array.from({ length: 48 }, (_, i) =>
+          service.acknowledge(TENANT, ids[i % 3]!, actor(null, ['delivery_director'])),
+        ),
+      );
+      results.forEach((result, i) => {
+        if (i % 3 === 0) {
+          expect(result).toEqual(expect.objectContaining({ ok: true, changed: false }));
+          if (result.ok) {
+            expect(result.escalation.project.name).toBe('Firewall replacement');
+            expect(result.escalation.state).toBe('acknowledged');
+          }
+        } else {
+          expect(result).toEqual(expect.objectContaining({ ok: false, reason: 'not-found' }));
+        }
+      });
+      const reads = counting.statements.filter((s) => s.startsWith('WITH asked'));
+      // The first click's read alone (nothing was being read yet); every other click's in the next.
+      expect(reads).toHaveLength(2);
+      const [row] = await handle.db.query<{ state: Escalation }>(
+        'SELECT state FROM escalations WHERE tenant_id = $1 AND id = $2',
+        [TENANT, escalation.id],
+      );
+      expect(row!.state.events.filter((e) => e.action === 'acknowledged')).toHaveLength(1);
     } finally {
       await handle.dispose();
     }

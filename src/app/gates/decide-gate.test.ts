@@ -199,6 +199,37 @@ describe('deciding a gate', () => {
     expect(world.state.audit.map((e) => e.action)).toEqual(['gate.approved']);
   });
 
+  test('approvers pressing Approve at once share reads of the gate: one decides, the rest are refused', async () => {
+    const { world, decide } = await setup();
+    let reads = 0;
+    const findCurrent = world.gates.findCurrent.bind(world.gates);
+    world.gates.findCurrent = (gateId) => {
+      reads += 1;
+      return findCurrent(gateId);
+    };
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        decide.run(i % 2 === 0 ? ACTORS.adele : ACTORS.lynne, {
+          gateId: GATE,
+          packVersion: 1,
+          outcome: 'approve',
+          comment: '',
+        }),
+      ),
+    );
+
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    // The others: decided already, or (Adele again) approved by them already.
+    for (const r of results)
+      if (!r.ok) expect(['already-approved', 'already-decided']).toContain(r.reason);
+    expect(world.state.gates[0]!.status).toBe('approved');
+    expect(world.state.audit.filter((e) => e.action === 'gate.approved')).toHaveLength(1);
+    // The first alone, the other nineteen together, then those whose decision lost the race again
+    // in a batch or two: a handful of reads, not one (or two) per approver.
+    expect(reads).toBeLessThanOrEqual(4);
+  });
+
   test('gives up after five lost races', async () => {
     const { world, decide } = await setup();
     world.gates.conflictsToSimulate = 5;
