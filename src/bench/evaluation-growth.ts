@@ -16,7 +16,12 @@ import type { DatabaseTarget } from '../store/open-db';
 import { SqlDeliveryHistoryReader } from '../store/delivery-history.repository';
 import { SqlRenewalHistoryReader } from '../store/renewal-history.repository';
 import path from 'node:path';
-import { snapshotAtHeap, type HeapSnapshotRequest, type HeapSummary } from './heap-snapshot';
+import {
+  snapshotAtHeap,
+  type HeapSnapshotRequest,
+  type HeapSummary,
+  type SnapshotTaken,
+} from './heap-snapshot';
 import { APP_HEAP_FLAG } from './app-heap';
 import { runJsonLineProcess } from './json-line-process';
 import { floorOf, plainAggregation, type FloorSource } from './plain-floor';
@@ -123,13 +128,6 @@ export async function evaluateEverything(
     DEFAULT_RENEWAL_POLICY,
   );
   return { projects, contracts, deliveryMs };
-}
-
-/** What the heap snapshot check wrote: its last snapshot file (null: none) and when it was taken. */
-export interface SnapshotTaken {
-  file: string | null;
-  heapUsedBytes: number;
-  snapshots: number;
 }
 
 /**

@@ -5,8 +5,8 @@
  * prints what was taken (`SnapshotTaken`) as one JSON line.
  */
 import { openPostgres } from '../store/pg-db';
-import { evaluateEverything, withPeakMemory, type SnapshotTaken } from './evaluation-growth';
-import { snapshotAtHeap } from './heap-snapshot';
+import { evaluateEverything, withPeakMemory } from './evaluation-growth';
+import { snapshotAtHeap, type SnapshotTaken } from './heap-snapshot';
 
 async function main(): Promise<void> {
   const [url, tenantId, asOf, dir, label] = process.argv.slice(2);

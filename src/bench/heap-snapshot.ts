@@ -15,6 +15,13 @@ export interface HeapSnapshotRequest {
   label: string;
 }
 
+/** What a heap snapshot check wrote: its last snapshot file (null: none) and when it was taken. */
+export interface SnapshotTaken {
+  file: string | null;
+  heapUsedBytes: number;
+  snapshots: number;
+}
+
 /**
  * Samples the heap every 20 ms while `fn` runs and writes a snapshot each time the heap in use
  * passes the bar, which starts at `fromHeapUsedBytes` and rises to 15 % above the heap at each
@@ -28,7 +35,7 @@ export async function snapshotAtHeap<T>(
   fromHeapUsedBytes: number,
   fn: () => Promise<T>,
   every: (check: () => void) => () => void = everyTwentyMs,
-): Promise<{ result: T; file: string | null; heapUsedBytes: number; snapshots: number }> {
+): Promise<SnapshotTaken & { result: T }> {
   let file: string | null = null;
   let heapUsedBytes = 0;
   let bar = fromHeapUsedBytes;

@@ -56,9 +56,8 @@ export class SqlEscalationRecords implements EscalationRecords {
       assessment: row.assessment,
       agents: typeof row.agents === 'string' ? JSON.parse(row.agents) : row.agents,
     };
-    const escalation = row.state;
     return {
-      escalation,
+      escalation: row.state,
       pmAgentId: row.agent_id === null ? null : Number(row.agent_id),
       view: (e: Escalation) => escalationViewOf(e, context),
     };

@@ -52,7 +52,7 @@ describe.each(testDatabases())('SqlRoleDirectory lookups ($name)', (database) =>
     const alone: Actor[] = [];
     for (const user of users)
       alone.push(await new SqlRoleDirectory(handle.db, TENANT).resolve(user));
-    expect(alone.slice(0, 4)).toEqual([
+    expect(alone).toEqual([
       {
         aadObjectId: 'aad-pm',
         name: 'Pat',
@@ -76,6 +76,8 @@ describe.each(testDatabases())('SqlRoleDirectory lookups ($name)', (database) =>
         roles: [],
         haloAgentId: null,
       },
+      // No Entra object id (a guest, an anonymous caller): nobody, without a lookup.
+      { aadObjectId: null, name: 'Nobody', email: null, roles: [], haloAgentId: null },
     ]);
 
     const counting = new CountingDb(handle.db);

@@ -44,8 +44,8 @@ export class SqlRoleDirectory implements RoleDirectory {
    * the e-mail and the HaloPSA agent that e-mail names, for each object id in the order asked.
    */
   private readonly lookUp = groupRead(
-    async (asked: readonly { aadObjectId: string; verified: string | null }[]) => {
-      const rows = await this.db.query<{
+    (asked: readonly { aadObjectId: string; verified: string | null }[]) =>
+      this.db.query<{
         roles: string[] | null;
         email: string | null;
         agent_id: number | string | null;
@@ -70,9 +70,7 @@ export class SqlRoleDirectory implements RoleDirectory {
                   ORDER BY a.id LIMIT 1) AS agent_id
            FROM me ORDER BY me.ord`,
         [this.tenantId, asked.map((a) => a.aadObjectId), asked.map((a) => a.verified)],
-      );
-      return rows;
-    },
+      ),
     (asked) => JSON.stringify([asked.aadObjectId, asked.verified]),
     LOOK_UP_BATCH,
   );
