@@ -17,12 +17,16 @@ import type { HealthSnapshot } from '../domain/delivery/health-snapshot';
 import { buildWeeklyControlReport } from '../domain/delivery/weekly-report';
 import { inAllowList, type PilotAllowList } from '../domain/shared/pilot';
 import type { Clock } from '../shared/clock';
+import { groupRead } from '../shared/group-commit';
 import type { Db } from './db';
 import {
   PROJECT_OWNER_COLUMNS,
   projectOwnersOf,
   type ProjectOwnerRow,
 } from './ownership.repository';
+
+/** Texts searched in one statement at most (three array parameters). */
+const SEARCH_BATCH = 200;
 
 const RAG_ORDER: Record<Rag, number> = { red: 0, amber: 1, unknown: 2, green: 3 };
 
@@ -59,10 +63,10 @@ type HealthViewRow = {
 };
 
 /**
- * One project's latest health view as one row (tenant `$1`): the project `projectId` (a parameter
- * or a column of an enclosing query), selected only when `when` holds.
+ * One project's latest health view as one row: the tenant `tenantId` and the project `projectId`
+ * (parameters or columns of an enclosing query), selected only when `when` holds.
  */
-function healthViewSql(projectId: string, when = 'true'): string {
+function healthViewSql(tenantId: string, projectId: string, when = 'true'): string {
   return `SELECT jsonb_build_object('name', s.assessment->'assessment'->'name', 'rag', s.rag, 'score', s.score,
                 'confidence', s.confidence, 'riskTags', s.assessment->'assessment'->'riskTags',
                 'drivers', s.assessment->'assessment'->'drivers') AS assessment,
@@ -81,7 +85,7 @@ function healthViewSql(projectId: string, when = 'true'): string {
          FROM health_snapshots s
          JOIN halo_projects p ON p.tenant_id = s.tenant_id AND p.id = s.project_id
          LEFT JOIN halo_clients c ON c.tenant_id = s.tenant_id AND c.id = p.client_id
-        WHERE s.tenant_id = $1 AND s.project_id = ${projectId} AND ${when}
+        WHERE s.tenant_id = ${tenantId} AND s.project_id = ${projectId} AND ${when}
         ORDER BY s.snapshot_date DESC LIMIT 1`;
 }
 
@@ -183,50 +187,77 @@ export class SqlDeliveryQueries implements DeliveryQueries {
     };
   }
 
-  async searchProjects(tenantId: string, text: string): Promise<ProjectSearch> {
-    const query = text.trim();
-    // One round trip: the candidates with their owners (the caller judges who reads which) and the
-    // first one's health view (the best match: the one shown unless the caller chooses another).
-    const rows = await this.db.query<
-      ProjectOwnerRow & {
-        id: number | string;
-        summary: string;
-        client_name: string | null;
-        rag: Rag | null;
-        view: HealthViewRow | null;
-      }
-    >(
-      `WITH m AS (
-         SELECT p.id, p.summary, c.name AS client_name, ${PROJECT_OWNER_COLUMNS},
-                (SELECT s.rag FROM health_snapshots s WHERE s.tenant_id = p.tenant_id AND s.project_id = p.id
-                  ORDER BY s.snapshot_date DESC LIMIT 1) AS rag,
-                row_number() OVER (ORDER BY (p.id::text = $2 OR lower(p.summary) = lower($2)) DESC,
-                                            p.date_closed IS NOT NULL, p.summary) AS ord
-           FROM halo_projects p
-           LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
-           LEFT JOIN halo_agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
-          WHERE p.tenant_id = $1 AND (p.id::text = $2 OR p.summary ILIKE '%' || $3 || '%')
-          ORDER BY ord LIMIT 25)
-       SELECT m.id, m.summary, m.client_name, m.client_id, m.agent_id, m.agent_email, m.am_id, m.rag,
-              to_jsonb(v) AS view
-         FROM m LEFT JOIN LATERAL (${healthViewSql('m.id', 'm.ord = 1')}) v ON true
-        ORDER BY m.ord`,
-      [tenantId, query, escapeLike(query)],
-    );
-    const matches = rows.map((r) => ({
-      id: Number(r.id),
-      name: r.summary,
-      clientName: r.client_name ?? '',
-      rag: r.rag ?? 'unknown',
-      exact: String(r.id) === query || r.summary.toLowerCase() === query.toLowerCase(),
-      owners: projectOwnersOf(r),
-    }));
-    const first = rows[0];
-    return {
-      matches,
-      firstView: first?.view ? healthView(Number(first.id), first.view) : null,
-    };
+  searchProjects(tenantId: string, text: string): Promise<ProjectSearch> {
+    return this.search({ tenantId, query: text.trim() });
   }
+
+  /**
+   * `/health <text>` asked by many at once (fifty people in a minute's stand-up) is read in one
+   * round trip for all of them: for each text, the candidates with their owners (the caller judges
+   * who reads which) and the first one's health view (the best match: the one shown unless the
+   * caller chooses another).
+   */
+  private readonly search = groupRead(
+    async (asked: readonly { tenantId: string; query: string }[]): Promise<ProjectSearch[]> => {
+      const rows = await this.db.query<
+        ProjectOwnerRow & {
+          asked: number | string;
+          id: number | string;
+          summary: string;
+          client_name: string | null;
+          rag: Rag | null;
+          view: HealthViewRow | null;
+        }
+      >(
+        `WITH asked AS (
+           SELECT k.tenant_id, k.query, k.pattern, k.ord
+             FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(tenant_id, query, pattern, ord)),
+         m AS (
+           SELECT asked.ord AS asked, asked.tenant_id, found.*
+             FROM asked CROSS JOIN LATERAL (
+               SELECT p.id, p.summary, c.name AS client_name, ${PROJECT_OWNER_COLUMNS},
+                      (SELECT s.rag FROM health_snapshots s WHERE s.tenant_id = p.tenant_id AND s.project_id = p.id
+                        ORDER BY s.snapshot_date DESC LIMIT 1) AS rag,
+                      row_number() OVER (ORDER BY (p.id::text = asked.query OR lower(p.summary) = lower(asked.query)) DESC,
+                                                  p.date_closed IS NOT NULL, p.summary) AS ord
+                 FROM halo_projects p
+                 LEFT JOIN halo_clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
+                 LEFT JOIN halo_agents a ON a.tenant_id = p.tenant_id AND a.id = p.agent_id
+                WHERE p.tenant_id = asked.tenant_id
+                  AND (p.id::text = asked.query OR p.summary ILIKE '%' || asked.pattern || '%')
+                ORDER BY ord LIMIT 25) found)
+         SELECT m.asked, m.id, m.summary, m.client_name, m.client_id, m.agent_id, m.agent_email, m.am_id,
+                m.rag, to_jsonb(v) AS view
+           FROM m LEFT JOIN LATERAL (${healthViewSql('m.tenant_id', 'm.id', 'm.ord = 1')}) v ON true
+          ORDER BY m.asked, m.ord`,
+        [
+          asked.map((a) => a.tenantId),
+          asked.map((a) => a.query),
+          asked.map((a) => escapeLike(a.query)),
+        ],
+      );
+      const found: ProjectSearch[] = asked.map(() => ({ matches: [], firstView: null }));
+      for (const r of rows) {
+        const i = Number(r.asked) - 1;
+        const { query } = asked[i]!;
+        const search = found[i]!;
+        if (search.matches.length === 0 && r.view) {
+          search.firstView = healthView(Number(r.id), r.view);
+        }
+        search.matches.push({
+          id: Number(r.id),
+          name: r.summary,
+          clientName: r.client_name ?? '',
+          rag: r.rag ?? 'unknown',
+          exact: String(r.id) === query || r.summary.toLowerCase() === query.toLowerCase(),
+          owners: projectOwnersOf(r),
+        });
+      }
+      return found;
+    },
+    (asked) => JSON.stringify([asked.tenantId, asked.query]),
+    SEARCH_BATCH,
+  );
 
   async findClients(tenantId: string, text: string): Promise<ClientMatch[]> {
     const query = text.trim();
@@ -244,7 +275,10 @@ export class SqlDeliveryQueries implements DeliveryQueries {
 
   async projectHealth(tenantId: string, projectId: number): Promise<ProjectHealthView | null> {
     // One round trip, and only what the card shows: this answers `/health <project>`.
-    const [row] = await this.db.query<HealthViewRow>(healthViewSql('$2'), [tenantId, projectId]);
+    const [row] = await this.db.query<HealthViewRow>(healthViewSql('$1', '$2'), [
+      tenantId,
+      projectId,
+    ]);
     return row ? healthView(projectId, row) : null;
   }
 
