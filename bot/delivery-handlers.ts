@@ -288,9 +288,17 @@ class DeliveryHandlers {
     const chosen = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
     if (chosen) {
       const view =
-        found.firstView?.id === chosen.id
+        found.matches[0]?.id === chosen.id
           ? found.firstView
           : await this.deps.queries.projectHealth(this.deps.tenantId, chosen.id);
+      // The project is in HaloPSA (it matched) but has no score: not started, or not evaluated yet.
+      if (view === null) {
+        return this.notice({
+          tone: 'info',
+          title: 'No health score yet',
+          text: `${chosen.name} (project ${chosen.id}) has no health score yet. Control Tower scores a project from its HaloPSA start date on; a new one is scored at the next evaluation.`,
+        });
+      }
       return this.healthCard(chosen.id, view);
     }
     if (matches.length === 0) {

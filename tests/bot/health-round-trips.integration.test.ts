@@ -42,6 +42,12 @@ async function seed(db: Db, clock: FakeClock): Promise<void> {
     [TENANT],
   );
   const store = new SqlDeliveryStore(db, TENANT, clock);
+  // In HaloPSA but never scored (it starts next month).
+  await db.query(
+    `INSERT INTO halo_projects (tenant_id, id, client_id, summary, agent_id, start_date, raw, hash, synced_at)
+     VALUES ($1, 603, 5, 'Contoso tenant move', 11, '2025-04-14T00:00:00Z', '{}', 'h', now())`,
+    [TENANT],
+  );
   for (const [id, agent, name] of [
     [601, 11, 'Fabrikam migration wave 1'],
     [602, 12, 'Fabrikam migration wave 2'],
@@ -157,6 +163,12 @@ describe.each(testDatabases())('/health round trips ($name)', (database) => {
       '/health fabrikam migration',
       'aad-director',
       'Which project?',
+    ],
+    [
+      'a director asking for a project not scored yet',
+      '/health 603',
+      'aad-director',
+      'Contoso tenant move (project 603) has no health score yet',
     ],
     [
       'anyone asking for a project nobody has',
