@@ -9,7 +9,6 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Request, Response } from 'restify';
-import { jsonBuffer } from '../src/shared/json-bytes';
 
 /** Logging the bot needs (pino's shape). */
 export interface BotLogger {
@@ -80,30 +79,13 @@ export class ControlTowerAdapter extends CloudAdapter {
         activity,
         logic,
       );
-      if (invokeResponse) sendJson(res, invokeResponse.status, invokeResponse.body);
+      if (invokeResponse) res.send(invokeResponse.status, invokeResponse.body);
       else res.send(200);
     } catch (error) {
       this.logger.error({ err: error, activityType: activity.type }, 'bot turn failed');
       if (!res.headersSent) res.send(500, { error: 'internal error' });
     }
   }
-}
-
-/**
- * An invoke's answer (a card, mostly) as JSON written straight into its body's bytes: restify's
- * formatter would build the JSON string (a two-byte string twice the card's size, since card text
- * holds '•' and '≥'), then measure and encode it again, on every click.
- */
-function sendJson(res: Response, status: number, body: unknown): void {
-  const bytes = jsonBuffer(body);
-  if (bytes === null) {
-    res.send(status);
-    return;
-  }
-  res.sendRaw(status, bytes, {
-    'Content-Type': 'application/json',
-    'Content-Length': String(bytes.length),
-  });
 }
 
 /** Connector clients kept (a service URL per Teams region and cloud: a handful, bounded anyway). */

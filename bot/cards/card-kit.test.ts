@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { clip, commentAction, plain } from './card-kit';
+import { clip, commentAction, jsonBytes, plain } from './card-kit';
 
 describe('commentAction', () => {
   test('opens a required comment box whose send button carries the verb and data', () => {
@@ -72,7 +72,7 @@ describe('commentAction', () => {
   });
 });
 
-describe('cleaning card text without building strings', () => {
+describe('measuring and cleaning card text without building strings', () => {
   /** Any UTF-16 code units: controls, quotes, backslashes, lone and paired surrogates. */
   const codeUnits = fc.string({
     unit: fc.oneof(
@@ -80,6 +80,29 @@ describe('cleaning card text without building strings', () => {
       fc.constantFrom('"', '\\', '\n', '\t', '\u0001', ' ', '\u00a0', '😀', 'é', '*', '-'),
     ),
     maxLength: 20,
+  });
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      codeUnits,
+      fc.double(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.date({ noInvalidDate: true }),
+      fc.array(tie('value'), { maxLength: 5 }),
+      fc.dictionary(codeUnits, tie('value'), { maxKeys: 5 }),
+    ),
+  })).value;
+
+  test('jsonBytes is the UTF-8 length of JSON.stringify', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.array(json), fc.dictionary(codeUnits, json)), (value) => {
+        expect(jsonBytes(value)).toBe(Buffer.byteLength(JSON.stringify(value), 'utf8'));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   test('clip and plain give what the plain replacements give', () => {

@@ -11,7 +11,6 @@ import type {
   TextBlock,
 } from './card-types';
 import type { CardVerb } from './card-verbs';
-import { jsonBytes } from '../../src/shared/json-bytes';
 
 /** Teams refuses channel posts over 28 KB; the card keeps 2 KB for the activity around it. */
 export const CARD_BYTE_BUDGET = 26 * 1024;
@@ -19,6 +18,70 @@ export const CARD_BYTE_BUDGET = 26 * 1024;
 /** Size of a card as posted (UTF-8 JSON). */
 export function cardBytes(card: AdaptiveCard): number {
   return jsonBytes(card);
+}
+
+/** Characters JSON.stringify escapes, and lone-surrogate candidates (escaped as \uXXXX). */
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+const SHORT_ESCAPES = new Set([0x22, 0x5c, 0x08, 0x0c, 0x0a, 0x0d, 0x09]);
+
+/**
+ * The UTF-8 length of `JSON.stringify(value)`, counted without building it: every card is measured
+ * against the budget on every click, and the string would be thrown away at once.
+ */
+export function jsonBytes(value: unknown): number {
+  if (value === null) return 4;
+  switch (typeof value) {
+    case 'string':
+      return stringBytes(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value).length : 4;
+    case 'boolean':
+      return value ? 4 : 5;
+    case 'object': {
+      const json = (value as { toJSON?: () => unknown }).toJSON;
+      if (typeof json === 'function') return jsonBytes(json.call(value));
+      if (Array.isArray(value)) {
+        let bytes = 2 + Math.max(0, value.length - 1);
+        for (const item of value) bytes += storable(item) ? jsonBytes(item) : 4;
+        return bytes;
+      }
+      let bytes = 2;
+      let members = 0;
+      for (const key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+        const item = (value as Record<string, unknown>)[key];
+        if (!storable(item)) continue;
+        bytes += stringBytes(key) + 1 + jsonBytes(item);
+        members += 1;
+      }
+      return bytes + Math.max(0, members - 1);
+    }
+    default:
+      return 0;
+  }
+}
+
+/** Whether JSON.stringify writes a member with this value (it skips undefined, functions, symbols). */
+function storable(value: unknown): boolean {
+  return value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
+}
+
+function stringBytes(text: string): number {
+  const bytes = 2 + Buffer.byteLength(text, 'utf8');
+  if (!JSON_ESCAPED.test(text)) return bytes;
+  let extra = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (SHORT_ESCAPES.has(code)) extra += 1;
+    else if (code < 0x20) extra += 5;
+    else if (code >= 0xd800 && code <= 0xdfff) {
+      const next = text.charCodeAt(i + 1);
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i += 1;
+      // A lone surrogate: \uXXXX (6 bytes) where UTF-8 counted the replacement character (3).
+      else extra += 3;
+    }
+  }
+  return bytes + extra;
 }
 
 /** Runs of whitespace other than one space, or whitespace at either end. */
