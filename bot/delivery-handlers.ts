@@ -291,15 +291,8 @@ class DeliveryHandlers {
         found.matches[0]?.id === chosen.id
           ? found.firstView
           : await this.deps.queries.projectHealth(this.deps.tenantId, chosen.id);
-      // The project is in HaloPSA (it matched) but has no score: not started, or not evaluated yet.
-      if (view === null) {
-        return this.notice({
-          tone: 'info',
-          title: 'No health score yet',
-          text: `${chosen.name} (project ${chosen.id}) has no health score yet. Control Tower scores a project from its HaloPSA start date on; a new one is scored at the next evaluation.`,
-        });
-      }
-      return this.healthCard(chosen.id, view);
+      // It matched, so HaloPSA has it: without a view it has no score yet.
+      return view === null ? this.noScore(chosen.id, chosen) : this.healthCard(view);
     }
     if (matches.length === 0) {
       return this.notice({
@@ -326,21 +319,32 @@ class DeliveryHandlers {
   private async projectCard(actor: Actor, projectId: number): Promise<AdaptiveCard> {
     const allowed = await this.deps.access.project(actor, projectId);
     if (!allowed.ok) return this.refusal(allowed);
-    return this.healthCard(
-      projectId,
-      await this.deps.queries.projectHealth(this.deps.tenantId, projectId),
-    );
+    const view = await this.deps.queries.projectHealth(this.deps.tenantId, projectId);
+    if (view !== null) return this.healthCard(view);
+    // No score: the search by id tells a project HaloPSA has (one a choice card listed) from none,
+    // one read more on this rare path only.
+    const found = await this.deps.queries.searchProjects(this.deps.tenantId, String(projectId));
+    return this.noScore(projectId, found.matches.find((match) => match.id === projectId) ?? null);
   }
 
-  private healthCard(projectId: number, view: ProjectHealthView | null): AdaptiveCard {
-    if (view === null) {
+  private healthCard(view: ProjectHealthView): AdaptiveCard {
+    return buildProjectHealthCard(view, this.deps.links);
+  }
+
+  /** Why project `projectId` has no card: HaloPSA has it (`project`) but it is not scored, or none. */
+  private noScore(projectId: number, project: { name: string } | null): AdaptiveCard {
+    if (project === null) {
       return this.notice({
         tone: 'info',
         title: 'No project found',
         text: `There is no project ${projectId}.`,
       });
     }
-    return buildProjectHealthCard(view, this.deps.links);
+    return this.notice({
+      tone: 'info',
+      title: 'No health score yet',
+      text: `${project.name} (project ${projectId}) has no health score yet. Control Tower scores a project from its HaloPSA start date on; a new one is scored at the next evaluation.`,
+    });
   }
 
   private notice(view: NoticeView): AdaptiveCard {

@@ -26,7 +26,14 @@ import { escalationWritesOn } from '../support/escalation-writes';
 import { ConnectorDouble } from '../support/connector-double';
 import { CountingDb } from '../support/counting-db';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
-import { demoAuth, messageActivity, post, testBotFeatures, TENANT } from './bot-harness';
+import {
+  demoAuth,
+  executeInvoke,
+  messageActivity,
+  post,
+  testBotFeatures,
+  TENANT,
+} from './bot-harness';
 import { FakeClock, FakeEscalationActions } from './fakes';
 
 /** Pat (agent 11, a pm) manages 601; Olive (agent 12) manages 602; both of client 5. */
@@ -182,6 +189,26 @@ describe.each(testDatabases())('/health round trips ($name)', (database) => {
     expect(card).toContain(shown);
     expect(statements).toHaveLength(2);
   });
+
+  test.each([
+    [603, 'Contoso tenant move (project 603) has no health score yet'],
+    [999, 'There is no project 999'],
+  ])(
+    'the project button (a choice card lists unscored matches too) for project %s: %s',
+    async (projectId, shown) => {
+      const response = await post(
+        botUrl,
+        executeInvoke(
+          connector.url,
+          'project.health',
+          { projectId },
+          { aadObjectId: 'aad-director' },
+        ),
+      );
+      expect(response.status).toBe(200);
+      expect(JSON.stringify(response.body)).toContain(shown);
+    },
+  );
 
   test('the first message in a chat also keeps the chat: one round trip more, once', async () => {
     const first = await ask('/health 601', 'aad-pm', 'a:new-chat');
