@@ -334,11 +334,18 @@ async function serviceRows(db: Db, tenantId: string, ids: number[] | null): Prom
   };
 }
 
+/** From the start of the month `$n` (a date) names, in UTC. */
+const fromMonth = (column: string, n: number) =>
+  `${column} >= $${n}::date::timestamp AT TIME ZONE 'UTC'`;
+
 /**
- * The clients' service history totalled per client and month as of `$4` (a day): what the engine
+ * The clients' service history totalled per client and month as of `$3` (a day): what the engine
  * counts from the dated rows for that day — tickets opened up to the day, SLA judged on fix-by
  * days before it (or on it, when already met), reopens, feedback and notes up to the day — so the
- * daily evaluation moves a few rows per client and month instead of every ticket.
+ * daily evaluation moves a few rows per client and month instead of every ticket. The months
+ * before the day's month count in full on that day: they are read as kept totalled with the facts
+ * (`service_month_totals`, `service-facts.ts`); the day's month and any fix-by time the database
+ * cannot read are totalled from the facts (`$4`, the month's first day).
  */
 async function serviceMonths(
   db: Db,
@@ -346,15 +353,23 @@ async function serviceMonths(
   ids: number[] | null,
   asOf: string,
 ): Promise<ServiceMonthRow[]> {
-  const params = [tenantId, ids, asOf];
-  const [opened, statuses, notes] = await Promise.all([
+  const month = `${asOf.slice(0, 7)}-01`;
+  const params = [tenantId, ids, asOf, month];
+  const [kept, opened, statuses, notes] = await Promise.all([
+    db.query(
+      `SELECT client_id, ${monthKey('month')} AS month, kind, key, n, p1, met, scores, scales
+         FROM service_month_totals
+        WHERE tenant_id = $1 AND ${SCOPED_CLIENT('client_id')} AND month < $3::date`,
+      [tenantId, ids, month],
+    ),
     db.query(
       `SELECT client_id, ${monthKey('month')} AS month, category, n, p1
          FROM (SELECT f.client_id, ${monthOfColumn('f.occurred_at')} AS month,
                       coalesce(f.category, 'Other') AS category, count(*) AS n,
                       count(*) FILTER (WHERE f.priority_id = 1) AS p1
                  FROM service_ticket_facts f
-                WHERE ${CLIENT_FACTS} AND f.occurred_at IS NOT NULL AND ${upToDay('f.occurred_at', 3)}
+                WHERE ${CLIENT_FACTS} AND f.occurred_at IS NOT NULL
+                  AND ${fromMonth('f.occurred_at', 4)} AND ${upToDay('f.occurred_at', 3)}
                 GROUP BY 1, 2, 3) m
         ORDER BY 1, 2, 3`,
       params,
@@ -370,14 +385,14 @@ async function serviceMonths(
         WHERE ${CLIENT_FACTS} AND f.occurred_at IS NOT NULL
           AND f.fix_by IS NOT NULL AND btrim(f.fix_by) <> ''
           AND (f.fix_by_at IS NULL
-               OR (f.fix_by_at >= '1901-01-01T00:00:00Z'
+               OR (f.fix_by_at >= '1901-01-01T00:00:00Z' AND ${fromMonth('f.fix_by_at', 4)}
                    AND (f.fix_by_at < $3::timestamp AT TIME ZONE 'UTC'
                         OR (${upToDay('f.fix_by_at', 3)} AND f.first_closed_at <= f.fix_by_at))))
         GROUP BY 2, 3, 4, 5
        UNION ALL
        SELECT 'reopen', s.client_id, ${monthKey(monthOfColumn('s.at'))}, NULL, NULL, count(*), NULL
          FROM service_signals s
-        WHERE ${SIGNALS('reopen')} AND ${upToDay('s.at', 3)}
+        WHERE ${SIGNALS('reopen')} AND ${fromMonth('s.at', 4)} AND ${upToDay('s.at', 3)}
         GROUP BY 2, 3`,
       params,
     ),
@@ -389,12 +404,12 @@ async function serviceMonths(
               array_agg(s.score ORDER BY s.at, s.action_id) AS scores,
               array_agg(s.scale ORDER BY s.at, s.action_id) AS scales
          FROM service_signals s
-        WHERE ${SIGNALS('feedback')} AND ${upToDay('s.at', 3)}
+        WHERE ${SIGNALS('feedback')} AND ${fromMonth('s.at', 4)} AND ${upToDay('s.at', 3)}
         GROUP BY 2, 3
        UNION ALL
        SELECT 'note', s.client_id, ${monthKey(monthOfColumn('s.at'))}, s.note, count(*), NULL, NULL
          FROM service_signals s
-        WHERE ${SIGNALS('note')} AND ${upToDay('s.at', 3)}
+        WHERE ${SIGNALS('note')} AND ${fromMonth('s.at', 4)} AND ${upToDay('s.at', 3)}
         GROUP BY 2, 3, 4`,
       params,
     ),
@@ -425,6 +440,32 @@ async function serviceMonths(
     }
     return row;
   };
+  // The kept months, in no particular order (sorting them cost more than reading them): nothing
+  // read from a month depends on the order of its rows (its categories are a count each, its
+  // notes are summed, its feedback scores come in one row).
+  for (const r of kept) {
+    const row = monthRow(Number(r.client_id), String(r.month));
+    const n = Number(r.n);
+    switch (r.kind) {
+      case 'opened':
+        row.opened += n;
+        row.p1 += Number(r.p1);
+        row.categories[String(r.key)] = n;
+        break;
+      case 'sla':
+        row.slaTotal += n;
+        row.slaMet += Number(r.met);
+        break;
+      case 'reopen':
+        row.reopened += n;
+        break;
+      case 'feedback':
+        pushScores(row, r.scores as unknown[], r.scales as unknown[]);
+        break;
+      default:
+        row.notes.push({ text: String(r.key ?? ''), count: n });
+    }
+  }
   for (const r of opened) {
     const row = monthRow(Number(r.client_id), String(r.month));
     const n = Number(r.n);
@@ -455,12 +496,11 @@ async function serviceMonths(
     monthRow(Number(r.client_id), String(r.month)).reopened += Number(r.total);
   }
   for (const r of feedback) {
-    const row = monthRow(Number(r.client_id), String(r.month));
-    const scales = r.scales as unknown[];
-    (r.scores as unknown[]).forEach((score, i) => {
-      const normalised = normalisedScore(num(score), num(scales[i]));
-      if (normalised !== null) row.feedbackScores.push(normalised);
-    });
+    pushScores(
+      monthRow(Number(r.client_id), String(r.month)),
+      r.scores as unknown[],
+      r.scales as unknown[],
+    );
   }
   for (const r of customerNotes) {
     monthRow(Number(r.client_id), String(r.month)).notes.push({
@@ -469,6 +509,14 @@ async function serviceMonths(
     });
   }
   return [...months.values()];
+}
+
+/** A month's feedback scores (as written, with their scales) added normalised, in their order. */
+function pushScores(row: ServiceMonthRow, scores: unknown[], scales: unknown[]): void {
+  scores.forEach((score, i) => {
+    const normalised = normalisedScore(num(score), num(scales[i]));
+    if (normalised !== null) row.feedbackScores.push(normalised);
+  });
 }
 
 /** A HaloPSA date string (zone-less means UTC; year ≤ 1900 means none) as an ISO timestamp. */

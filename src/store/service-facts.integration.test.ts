@@ -28,6 +28,11 @@ async function derived(db: Db): Promise<unknown> {
          FROM contract_day_hours WHERE tenant_id = $1 ORDER BY contract_id, day`,
       [T],
     ),
+    monthTotals: await db.query(
+      `SELECT client_id, to_char(month, 'YYYY-MM-DD') AS month, kind, key, n, p1, met, scores, scales
+         FROM service_month_totals WHERE tenant_id = $1 ORDER BY client_id, month, kind, key`,
+      [T],
+    ),
   };
 }
 

@@ -6,10 +6,10 @@ import { clearChanges } from './mirror-changes';
 /*
  * Facts the renewal engine reads, derived from the HaloPSA mirror when it changes: each client
  * ticket's service facts (open date, priority, category, fix-by time, first close), the dated
- * signals in its actions (reopens, feedback scores, customer notes that may hold lexicon terms) and
- * each contract's hours per day. The engine reads these narrow rows per client
- * (`renewal-history.repository.ts`) instead of every ticket's actions and every timesheet on each
- * evaluation: those are read once, when they arrive.
+ * signals in its actions (reopens, feedback scores, customer notes that may hold lexicon terms),
+ * those totalled per client and month, and each contract's hours per day. The engine reads these
+ * narrow rows per client (`renewal-history.repository.ts`) instead of every ticket's actions and
+ * every timesheet on each evaluation: those are read once, when they arrive.
  *
  * The mirror queues (`mirror-changes.ts`) a ticket whenever it writes the ticket or its actions, and a contract whenever
  * it writes a timesheet event booked to it (before or after); `serviceFactsUpToDate` derives what is
@@ -34,7 +34,7 @@ const FEEDBACK_SCORE = '([0-9]+(?:\\.[0-9]+)?)\\s*/\\s*([0-9]+)';
  */
 function basisOf(closedIds: readonly number[]): string {
   return JSON.stringify({
-    version: 3,
+    version: 4,
     closed: [...closedIds].sort((a, b) => a - b),
     lexicon: LEXICON_PREFILTER,
   });
@@ -147,6 +147,90 @@ const DERIVE: ReadonlyArray<{ sql: string; closedStatuses: boolean }> = [
   },
 ];
 
+/** The UTC calendar month of a timestamp column, as a date (the month totals' key). */
+const MONTH = (column: string) => `date_trunc('month', ${column} AT TIME ZONE 'UTC')::date`;
+
+/**
+ * The (client, month) groups the facts of the queued tickets fall in (`$2` the queue position): the
+ * month each was opened, its fix-by month and the months of its signals. Read before the facts are
+ * cleared and after they are derived again, they are the groups whose totals may have changed.
+ */
+const TOUCHED_MONTHS = `SELECT DISTINCT client_id, to_char(month, 'YYYY-MM-DD') AS month FROM (
+    SELECT f.client_id, ${MONTH('f.occurred_at')} AS month FROM service_ticket_facts f
+     WHERE f.tenant_id = $1 AND f.occurred_at IS NOT NULL AND ${QUEUED('ticket', 'f.ticket_id')}
+    UNION ALL
+    SELECT f.client_id, ${MONTH('f.fix_by_at')} FROM service_ticket_facts f
+     WHERE f.tenant_id = $1 AND f.fix_by_at IS NOT NULL AND ${QUEUED('ticket', 'f.ticket_id')}
+    UNION ALL
+    SELECT s.client_id, ${MONTH('s.at')} FROM service_signals s
+     WHERE s.tenant_id = $1 AND ${QUEUED('ticket', 's.ticket_id')}) k`;
+
+/**
+ * The month totals (migration 028), each totalled from the facts: of the whole tenant, or (`keyed`)
+ * only of the (client, month) groups `$2` (client ids) and `$3` (months) name pairwise.
+ */
+function monthTotals(keyed: boolean): string[] {
+  const groups = (client: string, month: string) =>
+    keyed
+      ? `AND ${client} = ANY($2::bigint[])
+         AND (${client}, ${month}) IN (SELECT k.c, k.m FROM unnest($2::bigint[], $3::date[]) AS k(c, m))`
+      : '';
+  const insert = `INSERT INTO service_month_totals
+    (tenant_id, client_id, month, kind, key, n, p1, met, scores, scales)`;
+  const signals = (kind: string) =>
+    `s.tenant_id = $1 AND s.kind = '${kind}' ${groups('s.client_id', MONTH('s.at'))}`;
+  return [
+    `${insert}
+     SELECT $1, f.client_id, ${MONTH('f.occurred_at')}, 'opened', coalesce(f.category, 'Other'),
+            count(*), count(*) FILTER (WHERE f.priority_id = 1), NULL, NULL, NULL
+       FROM service_ticket_facts f
+      WHERE f.tenant_id = $1 AND f.occurred_at IS NOT NULL
+            ${groups('f.client_id', MONTH('f.occurred_at'))}
+      GROUP BY 2, 3, 5`,
+    // Judged in full: fix-by times the database reads, HaloPSA's 1900 "none" left out.
+    `${insert}
+     SELECT $1, f.client_id, ${MONTH('f.fix_by_at')}, 'sla', NULL, count(*), NULL,
+            count(*) FILTER (WHERE f.first_closed_at <= f.fix_by_at), NULL, NULL
+       FROM service_ticket_facts f
+      WHERE f.tenant_id = $1 AND f.occurred_at IS NOT NULL
+        AND f.fix_by IS NOT NULL AND btrim(f.fix_by) <> ''
+        AND f.fix_by_at >= '1901-01-01T00:00:00Z' ${groups('f.client_id', MONTH('f.fix_by_at'))}
+      GROUP BY 2, 3`,
+    `${insert}
+     SELECT $1, s.client_id, ${MONTH('s.at')}, 'reopen', NULL, count(*), NULL, NULL, NULL, NULL
+       FROM service_signals s WHERE ${signals('reopen')}
+      GROUP BY 2, 3`,
+    `${insert}
+     SELECT $1, s.client_id, ${MONTH('s.at')}, 'feedback', NULL, count(*), NULL, NULL,
+            array_agg(s.score ORDER BY s.at, s.action_id), array_agg(s.scale ORDER BY s.at, s.action_id)
+       FROM service_signals s WHERE ${signals('feedback')}
+      GROUP BY 2, 3`,
+    `${insert}
+     SELECT $1, s.client_id, ${MONTH('s.at')}, 'note', s.note, count(*), NULL, NULL, NULL, NULL
+       FROM service_signals s WHERE ${signals('note')}
+      GROUP BY 2, 3, 5`,
+  ];
+}
+const ALL_MONTH_TOTALS = monthTotals(false);
+const SOME_MONTH_TOTALS = monthTotals(true);
+
+/** The (client, month) groups of `TOUCHED_MONTHS` rows, each once, as two parallel arrays. */
+function groupsOf(...reads: ReadonlyArray<Record<string, unknown>>[]): [number[], string[]] {
+  const seen = new Set<string>();
+  const clients: number[] = [];
+  const months: string[] = [];
+  for (const rows of reads) {
+    for (const r of rows) {
+      const key = `${String(r.client_id)}|${String(r.month)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      clients.push(Number(r.client_id));
+      months.push(String(r.month));
+    }
+  }
+  return [clients, months];
+}
+
 /**
  * Derives the queued tickets' and contracts' facts again, or the whole tenant's when the stored
  * facts were derived with other closed statuses or another lexicon; one caller at a time per tenant
@@ -183,9 +267,28 @@ export async function serviceFactsUpToDate(
     if (!all && upto === null) return { derived: 'none', subjects: 0 };
     // Derived again: everything of the tenant, or what is queued.
     const scope = all ? null : upto;
+    const touchedBefore = all ? [] : await tx.query(TOUCHED_MONTHS, [tenantId, scope]);
     for (const sql of CLEAR) await tx.query(sql, [tenantId, scope]);
     for (const { sql, closedStatuses } of DERIVE) {
       await tx.query(sql, closedStatuses ? [tenantId, scope, closedIds] : [tenantId, scope]);
+    }
+    // The month totals of every group the derived facts left or entered, totalled again.
+    if (all) {
+      await tx.query('DELETE FROM service_month_totals WHERE tenant_id = $1', [tenantId]);
+      for (const sql of ALL_MONTH_TOTALS) await tx.query(sql, [tenantId]);
+    } else {
+      const [clients, months] = groupsOf(
+        touchedBefore,
+        await tx.query(TOUCHED_MONTHS, [tenantId, scope]),
+      );
+      if (clients.length > 0) {
+        await tx.query(
+          `DELETE FROM service_month_totals WHERE tenant_id = $1
+              AND (client_id, month) IN (SELECT k.c, k.m FROM unnest($2::bigint[], $3::date[]) AS k(c, m))`,
+          [tenantId, clients, months],
+        );
+        for (const sql of SOME_MONTH_TOTALS) await tx.query(sql, [tenantId, clients, months]);
+      }
     }
     const subjects = upto === null ? 0 : await clearChanges(tx, tenantId, SUBJECTS, upto);
     if (all) {
@@ -197,7 +300,9 @@ export async function serviceFactsUpToDate(
     // Derived for the whole tenant (or a large catch-up), the tables' sizes change by orders of
     // magnitude: the planner learns it now.
     if (all || subjects >= STATISTICS_AFTER_SUBJECTS) {
-      await tx.exec('ANALYZE service_ticket_facts, service_signals, contract_day_hours');
+      await tx.exec(
+        'ANALYZE service_ticket_facts, service_signals, contract_day_hours, service_month_totals',
+      );
     }
     return { derived: all ? 'all' : 'queued', subjects };
   });
