@@ -22,6 +22,7 @@ import {
   type HeapSummary,
   type SnapshotTaken,
 } from './heap-snapshot';
+import { ioPacer } from '../shared/io-pace';
 import { APP_HEAP_FLAG } from './app-heap';
 import { runJsonLineProcess } from './json-line-process';
 import { floorOf, plainAggregation, type FloorSource } from './plain-floor';
@@ -112,8 +113,10 @@ export async function evaluateEverything(
   // One project scope's history at a time, as the daily job loads it.
   let projects = 0;
   const reader = new SqlDeliveryHistoryReader(db);
+  const pace = ioPacer();
   for await (const { history, projects: scope } of deliveryHistoryByScope(reader, tenantId)) {
     for (const project of scope.values()) {
+      await pace();
       const facts = buildProjectFacts(project, history, asOf);
       if (facts === null) continue;
       assessProject(facts, DEFAULT_DELIVERY_POLICY);

@@ -1,3 +1,4 @@
+import { ioPacer } from '../../shared/io-pace';
 import { buildProjectFacts } from '../../domain/delivery/build-project-facts';
 import {
   judgementRecord,
@@ -29,8 +30,10 @@ export class DeliveryJudgement {
     const projectIds: string[] = [];
     const troubles: VisibleTrouble[] = [];
     // One project scope's history at a time: only ids and troubles are kept.
+    const pace = ioPacer();
     for await (const { history, projects } of deliveryHistoryByScope(this.history, tenantId)) {
       for (const project of projects.values()) {
+        await pace();
         const facts = buildProjectFacts(project, history, asOf);
         if (facts === null) continue;
         projectIds.push(facts.projectId);

@@ -1,3 +1,4 @@
+import { ioPacer } from '../../shared/io-pace';
 import { buildProjectFacts } from '../../domain/delivery/build-project-facts';
 import { kpiMovement, kpisBetween, weeklyKpis, type PeriodKpis } from '../../domain/delivery/kpis';
 import type { ProjectFacts } from '../../domain/delivery/project-facts';
@@ -59,8 +60,10 @@ export class DeliveryKpis {
   private async portfolio(tenantId: string, asOf: string): Promise<ProjectFacts[]> {
     // The portfolio's facts, one project scope's raw history at a time.
     const facts: ProjectFacts[] = [];
+    const pace = ioPacer();
     for await (const { history, projects } of deliveryHistoryByScope(this.history, tenantId)) {
       for (const project of projects.values()) {
+        await pace();
         const f = buildProjectFacts(project, history, asOf);
         if (f !== null) facts.push(f);
       }

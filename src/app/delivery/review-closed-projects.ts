@@ -1,3 +1,4 @@
+import { ioPacer } from '../../shared/io-pace';
 import { buildProjectFacts } from '../../domain/delivery/build-project-facts';
 import { resolvePolicy } from '../../domain/delivery/policy';
 import { suggestPolicyTunings } from '../../domain/delivery/policy-tuning';
@@ -59,8 +60,10 @@ export class ReviewClosedProjects {
       ...(options.projectIds ? { projectIds: options.projectIds } : {}),
       ...(this.deps.projectsPerScope ? { projectsPerScope: this.deps.projectsPerScope } : {}),
     });
+    const pace = ioPacer();
     for await (const { history, projects } of scopes) {
       for (const [projectId, project] of projects) {
+        await pace();
         const facts = buildProjectFacts(project, history, today);
         if (facts?.status !== 'closed' || facts.closedOn === null || facts.closedOn < since) {
           continue;

@@ -8,6 +8,7 @@
  * lost gets its outcome written once, with the readiness it had at 90/60/30 days. Contracts with
  * data-quality exceptions are snapshotted and listed, never acted on.
  */
+import { ioPacer } from '../../shared/io-pace';
 import {
   assessReadiness,
   churnBand,
@@ -402,8 +403,10 @@ export async function assessAllContracts(
   policy: RenewalPolicy,
 ): Promise<number> {
   let assessed = 0;
+  const pace = ioPacer();
   for await (const scope of liveContractFactsByScope(history, tenantId, asOf)) {
     for (const facts of scope) {
+      await pace();
       assessReadiness(facts, asOf, policy);
       assessed += 1;
     }
