@@ -275,3 +275,63 @@ export function commentAction(spec: CommentActionSpec): ShowCardAction {
     },
   };
 }
+
+/** A card and its size as posted. */
+export interface SizedCard {
+  card: AdaptiveCard;
+  bytes: number;
+}
+
+/**
+ * The cards last built from each input, by the input's JSON, with their sizes: a card is a pure
+ * function of what it shows, so many people clicking one card at once (SPEC §2.4: one decides, the
+ * rest get the card as it now stands) or every copy of a card being refreshed share one build
+ * instead of building and measuring the same card each time. Holds at most `capacity` cards, the
+ * least recently used going first; the cards are frozen, as callers share them.
+ */
+export class SharedCards {
+  private readonly cards = new Map<string, SizedCard>();
+
+  constructor(private readonly capacity = 64) {}
+
+  /** The card built from `input` (by its JSON), built by `build` when not held. */
+  get(input: unknown, build: () => AdaptiveCard): SizedCard {
+    const key = JSON.stringify(input);
+    const held = this.cards.get(key);
+    if (held !== undefined) {
+      // Most recently used last: the Map keeps insertion order.
+      this.cards.delete(key);
+      this.cards.set(key, held);
+      return held;
+    }
+    const card = build();
+    const sized = { card: deepFreeze(card), bytes: cardBytes(card) };
+    this.cards.set(key, sized);
+    if (this.cards.size > this.capacity) this.cards.delete(this.cards.keys().next().value!);
+    return sized;
+  }
+
+  /** How many cards are held. */
+  get size(): number {
+    return this.cards.size;
+  }
+}
+
+/**
+ * `shared` with `first` put at the top of its body (a notice naming who clicked), when that still
+ * fits the byte budget; null when it does not (build the card again with the element in it, so
+ * the lists are cut to make room as they would have been).
+ */
+export function withLeadingElement(shared: SizedCard, first: CardElement): AdaptiveCard | null {
+  const body = shared.card.body;
+  const bytes = shared.bytes + jsonBytes(first) + (body.length > 0 ? 1 : 0);
+  return bytes <= CARD_BYTE_BUDGET ? { ...shared.card, body: [first, ...body] } : null;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}

@@ -13,7 +13,9 @@ import {
   plain,
   ragColor,
   scoreLabel,
+  SharedCards,
   when,
+  withLeadingElement,
 } from './card-kit';
 import type { AdaptiveCard, CardAction, CardElement, FactSet } from './card-types';
 
@@ -33,14 +35,41 @@ export const ESCALATION_INPUTS = {
   falsePositiveReason: 'falsePositiveReason',
 } as const;
 
+/** The cards built for each links setting (one per app), shared by everyone shown the same view. */
+const sharedByLinks = new WeakMap<TabLinks, SharedCards>();
+
 /**
  * The escalation card: what crossed which threshold, who owns it, and the four actions (Acknowledge,
  * Assign mitigation owner, Snooze, Not a real issue). Closed escalations show their history only.
+ * Built once per view and shared (`SharedCards`): the notice, which names who clicked, goes on top
+ * of the shared card, unless it would push the card past the byte budget.
  */
 export function buildEscalationCard(
   view: EscalationView,
   links: TabLinks,
   notice: EscalationNotice | null = null,
+): AdaptiveCard {
+  let shared = sharedByLinks.get(links);
+  if (shared === undefined) sharedByLinks.set(links, (shared = new SharedCards()));
+  const built = shared.get(view, () => escalationCard(view, links, null));
+  if (notice === null) return built.card;
+  return withLeadingElement(built, noticeElement(notice)) ?? escalationCard(view, links, notice);
+}
+
+/** The notice at the top of the card. */
+function noticeElement(notice: EscalationNotice): CardElement {
+  return {
+    type: 'Container',
+    style: notice.tone === 'success' ? 'good' : 'attention',
+    items: [line(clip(notice.text, 400), { weight: 'bolder' })],
+  };
+}
+
+/** The escalation card built afresh (`buildEscalationCard` shares it). */
+export function escalationCard(
+  view: EscalationView,
+  links: TabLinks,
+  notice: EscalationNotice | null,
 ): AdaptiveCard {
   return fitToBudget([50, 20, 8, 3], (max) => {
     const details = view.details.slice(0, Math.min(max, 8));
@@ -62,13 +91,7 @@ export function buildEscalationCard(
         : { title: 'Snoozed until', value: when(view.snoozedUntil) },
     ]);
     const body: CardElement[] = compact([
-      notice === null
-        ? null
-        : {
-            type: 'Container',
-            style: notice.tone === 'success' ? 'good' : 'attention',
-            items: [line(clip(notice.text, 400), { weight: 'bolder' })],
-          },
+      notice === null ? null : noticeElement(notice),
       line(`${view.severity.toUpperCase()} · escalation`, {
         color:
           view.severity === 'high'
