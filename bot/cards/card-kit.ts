@@ -317,15 +317,39 @@ export class SharedCards {
   }
 }
 
+/** A banner on top of a card answering a click: what just happened, or why it was refused. */
+export interface CardNotice {
+  tone: 'success' | 'refused';
+  text: string;
+}
+
+/** The notice as the card's first element. */
+export function noticeElement(notice: CardNotice): CardElement {
+  return {
+    type: 'Container',
+    style: notice.tone === 'success' ? 'good' : 'attention',
+    items: [line(clip(notice.text, 400), { weight: 'bolder' })],
+  };
+}
+
 /**
- * `shared` with `first` put at the top of its body (a notice naming who clicked), when that still
- * fits the byte budget; null when it does not (build the card again with the element in it, so
- * the lists are cut to make room as they would have been).
+ * The card `build` makes for `input` (everything it shows but the notice), shared through `cards`,
+ * with `notice` on top: the notice names who clicked, so it goes on after. When the notice would
+ * push the shared card past the byte budget, the card is built afresh with it, its lists cut to make
+ * room: the same card as `build(notice)`, which puts the notice first and fits to the budget.
  */
-export function withLeadingElement(shared: SizedCard, first: CardElement): AdaptiveCard | null {
+export function sharedWithNotice(
+  cards: SharedCards,
+  input: unknown,
+  notice: CardNotice | null,
+  build: (notice: CardNotice | null) => AdaptiveCard,
+): AdaptiveCard {
+  const shared = cards.get(input, () => build(null));
+  if (notice === null) return shared.card;
+  const first = noticeElement(notice);
   const body = shared.card.body;
   const bytes = shared.bytes + jsonBytes(first) + (body.length > 0 ? 1 : 0);
-  return bytes <= CARD_BYTE_BUDGET ? { ...shared.card, body: [first, ...body] } : null;
+  return bytes <= CARD_BYTE_BUDGET ? { ...shared.card, body: [first, ...body] } : build(notice);
 }
 
 function deepFreeze<T>(value: T): T {

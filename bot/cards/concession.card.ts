@@ -12,14 +12,13 @@ import {
   when,
   approverRefresh,
   commentAction,
+  noticeElement,
+  type CardNotice,
 } from './card-kit';
 import type { AdaptiveCard, CardAction, CardColor, CardElement, FactSet } from './card-types';
 
 /** A banner on top of the card: what just happened, or why a click was refused. */
-export interface ConcessionNotice {
-  tone: 'success' | 'refused';
-  text: string;
-}
+export type ConcessionNotice = CardNotice;
 
 /** Who is looking: approvers get Approve / Reject; everyone else sees read-only status. */
 export type ConcessionCardMode = 'approver' | 'read-only';
@@ -89,13 +88,7 @@ export function buildConcessionCard(
     });
   }
   const body: CardElement[] = compact([
-    notice === null
-      ? null
-      : {
-          type: 'Container',
-          style: notice.tone === 'success' ? 'good' : 'attention',
-          items: [line(clip(notice.text, 400), { weight: 'bolder' })],
-        },
+    notice === null ? null : noticeElement(notice),
     line(`CONCESSION · ${view.status.toUpperCase()}`, {
       color: STATUS_COLOR[view.status],
       size: 'small',

@@ -13,17 +13,16 @@ import {
   plain,
   ragColor,
   scoreLabel,
+  noticeElement,
   SharedCards,
+  sharedWithNotice,
   when,
-  withLeadingElement,
+  type CardNotice,
 } from './card-kit';
 import type { AdaptiveCard, CardAction, CardElement, FactSet } from './card-types';
 
 /** A line shown at the top after an action: what happened, or why it was refused. */
-export interface EscalationNotice {
-  tone: 'success' | 'refused';
-  text: string;
-}
+export type EscalationNotice = CardNotice;
 
 const CLOSED = new Set(['false-positive', 'resolved']);
 
@@ -35,34 +34,22 @@ export const ESCALATION_INPUTS = {
   falsePositiveReason: 'falsePositiveReason',
 } as const;
 
-/** The cards built for each links setting (one per app), shared by everyone shown the same view. */
-const sharedByLinks = new WeakMap<TabLinks, SharedCards>();
+/** Escalation cards built lately, shared by everyone shown the same escalation. */
+const shared = new SharedCards();
 
 /**
  * The escalation card: what crossed which threshold, who owns it, and the four actions (Acknowledge,
  * Assign mitigation owner, Snooze, Not a real issue). Closed escalations show their history only.
- * Built once per view and shared (`SharedCards`): the notice, which names who clicked, goes on top
- * of the shared card, unless it would push the card past the byte budget.
+ * Built once per view and shared (`sharedWithNotice`), the clicker's notice on top.
  */
 export function buildEscalationCard(
   view: EscalationView,
   links: TabLinks,
   notice: EscalationNotice | null = null,
 ): AdaptiveCard {
-  let shared = sharedByLinks.get(links);
-  if (shared === undefined) sharedByLinks.set(links, (shared = new SharedCards()));
-  const built = shared.get(view, () => escalationCard(view, links, null));
-  if (notice === null) return built.card;
-  return withLeadingElement(built, noticeElement(notice)) ?? escalationCard(view, links, notice);
-}
-
-/** The notice at the top of the card. */
-function noticeElement(notice: EscalationNotice): CardElement {
-  return {
-    type: 'Container',
-    style: notice.tone === 'success' ? 'good' : 'attention',
-    items: [line(clip(notice.text, 400), { weight: 'bolder' })],
-  };
+  return sharedWithNotice(shared, [view, links], notice, (noticed) =>
+    escalationCard(view, links, noticed),
+  );
 }
 
 /** The escalation card built afresh (`buildEscalationCard` shares it). */

@@ -15,14 +15,15 @@ import {
   when,
   approverRefresh,
   commentAction,
+  noticeElement,
+  SharedCards,
+  sharedWithNotice,
+  type CardNotice,
 } from './card-kit';
 import type { AdaptiveCard, CardAction, CardColor, CardElement, FactSet } from './card-types';
 
 /** A banner on top of the card: what just happened, or why a click was refused. */
-export interface GateNotice {
-  tone: 'success' | 'refused';
-  text: string;
-}
+export type GateNotice = CardNotice;
 
 /** Who is looking: approvers get the decision buttons; everyone else sees read-only status. */
 export type GateCardMode = 'approver' | 'read-only';
@@ -40,6 +41,9 @@ const STATUS_COLOR: Record<GateView['status'], CardColor> = {
   'changes-requested': 'attention',
 };
 
+/** Gate cards built lately, shared by everyone shown the same gate the same way. */
+const shared = new SharedCards();
+
 /**
  * The gate approval card. The posted (read-only) version carries `refresh.userIds` with the
  * approvers, whose clients fetch their own view with Approve / Reject / Request changes; others see
@@ -53,6 +57,20 @@ export function buildGateApprovalCard(
   mode: GateCardMode,
   notice: GateNotice | null = null,
   options: { refresh: boolean } = { refresh: true },
+): AdaptiveCard {
+  // Fifty approvers pressing Approve at once get the same decided card: built once, shared.
+  return sharedWithNotice(shared, [view, links, mode, options.refresh], notice, (noticed) =>
+    gateApprovalCard(view, links, mode, noticed, options),
+  );
+}
+
+/** The gate approval card built afresh (`buildGateApprovalCard` shares it). */
+export function gateApprovalCard(
+  view: GateView,
+  links: TabLinks,
+  mode: GateCardMode,
+  notice: GateNotice | null,
+  options: { refresh: boolean },
 ): AdaptiveCard {
   return fitToBudget([10, 4, 1], (max) => {
     const s = view.summary;
@@ -77,13 +95,7 @@ export function buildGateApprovalCard(
     if (view.status === 'pending')
       facts.push({ title: 'Reminder due', value: when(view.reminderDueAt) });
     const body: CardElement[] = compact([
-      notice === null
-        ? null
-        : {
-            type: 'Container',
-            style: notice.tone === 'success' ? 'good' : 'attention',
-            items: [line(clip(notice.text, 400), { weight: 'bolder' })],
-          },
+      notice === null ? null : noticeElement(notice),
       line(`STAGE GATE · ${statusWords(view.status).toUpperCase()}`, {
         color: STATUS_COLOR[view.status],
         size: 'small',

@@ -1,7 +1,11 @@
-import { buildGateApprovalCard } from '../../bot/cards/gate-approval.card';
+import {
+  buildGateApprovalCard,
+  gateApprovalCard,
+  type GateNotice,
+} from '../../bot/cards/gate-approval.card';
 import { buildGateFormCard } from '../../bot/cards/gate-form.card';
 import { buildGateListCard } from '../../bot/cards/gate-list.card';
-import { cardBytes } from '../../bot/cards/card-kit';
+import { CARD_BYTE_BUDGET, cardBytes } from '../../bot/cards/card-kit';
 import { parseGateForm, renderGatePayload } from '../../bot/gate-handlers';
 import { TabLinks } from '../../bot/tab-links';
 import type { GateFormView, GateView } from '../../src/app/gates/gate-views';
@@ -214,5 +218,90 @@ describe('gate cards', () => {
       reason: 'gate payload without gate',
     });
     expect(renderGatePayload({ gate: gate() }, links).ok).toBe(true);
+  });
+});
+
+describe('gate approval cards, built once per gate and way of showing it, and shared', () => {
+  const decided = gate({
+    status: 'approved',
+    decidedAt: '2025-03-14T10:00:00.000Z',
+    decisions: [
+      {
+        packVersion: 2,
+        slot: 1,
+        by: { aadObjectId: 'aad-adele', name: 'Adele Vance', email: null },
+        outcome: 'approve',
+        comment: 'Evidence complete',
+        at: '2025-03-14T10:00:00.000Z',
+      },
+    ],
+  });
+  const refused: GateNotice = { tone: 'refused', text: 'Already approved by Adele Vance.' };
+
+  test.each([
+    ['pending, approver', gate(), 'approver' as const, { refresh: false }],
+    ['pending, read-only, posted', gate(), 'read-only' as const, { refresh: true }],
+    ['approved, approver', decided, 'approver' as const, { refresh: false }],
+  ])(
+    '%s: the same card as one built afresh, with and without a notice',
+    (_name, view, mode, options) => {
+      for (const notice of [null, refused, { tone: 'success' as const, text: 'z'.repeat(5_000) }]) {
+        const fresh = gateApprovalCard(view, links, mode, notice, options);
+        expect(buildGateApprovalCard(view, links, mode, notice, options)).toEqual(fresh);
+        expect(buildGateApprovalCard(structuredClone(view), links, mode, notice, options)).toEqual(
+          fresh,
+        );
+      }
+    },
+  );
+
+  test('the way it is shown is part of what is shared: an approver never gets the read-only card, nor a posted card its refresh', () => {
+    const view = gate({ id: 'g-shared-modes' });
+    const readOnly = buildGateApprovalCard(view, links, 'read-only', null, { refresh: false });
+    const approver = buildGateApprovalCard(view, links, 'approver', null, { refresh: false });
+    const posted = buildGateApprovalCard(view, links, 'read-only', null, { refresh: true });
+
+    expect(JSON.stringify(readOnly)).not.toContain('gate.approve');
+    expect(JSON.stringify(approver)).toContain('gate.approve');
+    expect(readOnly.refresh).toBeUndefined();
+    expect(posted.refresh).toBeDefined();
+  });
+
+  test('a notice that does not fit beside the shared card gets the decisions cut, as built afresh', () => {
+    // A posted card (with its approvers' refresh) of ten decisions whose comments carry characters
+    // JSON escapes six bytes each, and approver ids long enough that all ten decisions fit without
+    // the notice and not with it.
+    const control = (n: number) => '\u0001'.repeat(n);
+    const withApprovers = (idLength: number) =>
+      gate({
+        id: 'g-near-budget',
+        decisions: Array.from({ length: 10 }, (_, i) => ({
+          packVersion: 2,
+          slot: i + 1,
+          by: { aadObjectId: `aad-${i}`, name: `Approver ${i}`, email: null },
+          outcome: 'approve' as const,
+          comment: `${i} ${control(190)}`,
+          at: '2025-03-14T10:00:00.000Z',
+        })),
+        approverAadObjectIds: Array.from({ length: 60 }, (_, i) => `${i}-${'a'.repeat(idLength)}`),
+      });
+    const shown = (card: ReturnType<typeof gateApprovalCard>) =>
+      (JSON.stringify(card).match(/Approver \d/g) ?? []).length;
+    const posted = { refresh: true };
+    const notice: GateNotice = { tone: 'success', text: 'y'.repeat(390) };
+    let idLength = 0;
+    while (
+      idLength < 1_000 &&
+      shown(gateApprovalCard(withApprovers(idLength + 1), links, 'read-only', null, posted)) === 10
+    )
+      idLength += 1;
+    const view = withApprovers(idLength);
+    const fresh = gateApprovalCard(view, links, 'read-only', notice, posted);
+    expect(shown(gateApprovalCard(view, links, 'read-only', null, posted))).toBe(10);
+    expect(shown(fresh)).toBeLessThan(10);
+
+    const answered = buildGateApprovalCard(view, links, 'read-only', notice, posted);
+    expect(answered).toEqual(fresh);
+    expect(cardBytes(answered)).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
   });
 });
