@@ -1,15 +1,10 @@
-import { escalationView, hugeEscalationView } from '../../tests/bot/view-fixtures';
+import { escalationView, hugeEscalationView, testLinks } from '../../tests/bot/view-fixtures';
 import type { EscalationView } from '../../src/app/delivery-views';
-import { TabLinks } from '../tab-links';
 import { CARD_BYTE_BUDGET, cardBytes, SharedCards } from './card-kit';
 import type { AdaptiveCard } from './card-types';
 import { buildEscalationCard, escalationCard, type EscalationNotice } from './escalation.card';
 
-const links = new TabLinks({
-  teamsAppId: 'app-1',
-  entityId: 'portfolio',
-  webBaseUrl: 'https://tower.example.com',
-});
+const links = testLinks;
 
 const acknowledged: EscalationNotice = {
   tone: 'success',

@@ -5,6 +5,14 @@ import type {
   WeeklyReportView,
 } from '../../src/app/delivery-views';
 import type { ConcessionFormView, RenewalStageView } from '../../src/app/renewals/renewal-views';
+import { TabLinks } from '../../bot/tab-links';
+
+/** Deep links as a Teams app with a public tab builds them, for card tests. */
+export const testLinks = new TabLinks({
+  teamsAppId: 'app-1',
+  entityId: 'portfolio',
+  webBaseUrl: 'https://tower.example.com',
+});
 
 const long = (n: number) => `Ünïcødé ${'x'.repeat(n)} «quoted» *stars* [link](x) 🚀`;
 
