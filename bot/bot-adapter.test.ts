@@ -7,7 +7,10 @@ import {
   type AuthenticateRequestResult,
   type UserTokenClient,
 } from 'botframework-connector';
-import { ConnectorClients, withKeptUserTokenClients } from './bot-adapter';
+import restify, { type Request, type Response } from 'restify';
+import { ConnectorClients, ControlTowerAdapter, withKeptUserTokenClients } from './bot-adapter';
+import { createBotAuthentication, type BotAuthOptions } from './bot-auth';
+import { Application, TurnState } from './teams-ai';
 
 /** The SDK's factory as seen from outside: a new client on every call, counted. */
 class CountingFactory extends ConnectorFactory {
@@ -97,5 +100,69 @@ describe('the user-token clients turns are given', () => {
     await expect(kept.createUserTokenClient(claims('broken'))).rejects.toThrow('no credentials');
     await expect(kept.createUserTokenClient(claims('broken'))).rejects.toThrow('no credentials');
     expect(created).toHaveLength(2);
+  });
+});
+
+describe('the answer to an invoke', () => {
+  test('is the card as JSON, with its length in bytes, non-ASCII text included', async () => {
+    const server = restify.createServer({ handleUncaughtExceptions: false });
+    server.use(restify.plugins.bodyParser({ mapParams: false }));
+    const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const auth: BotAuthOptions = {
+      mode: 'demo',
+      appId: null,
+      password: null,
+      managedIdentity: false,
+      tenantId: null,
+    };
+    const adapter = new ControlTowerAdapter(createBotAuthentication(auth).authentication, quiet);
+    const app = new Application<TurnState>({ startTypingTimer: false, longRunningMessages: false });
+    const card = {
+      type: 'AdaptiveCard' as const,
+      version: '1.5',
+      body: [{ type: 'TextBlock', text: 'HIGH · escalation • 40 % (amber ≥ 5 %) 👍' }],
+    };
+    app.adaptiveCards.actionExecute('show', async () => card);
+    server.post('/api/messages', async (req: Request, res: Response) => {
+      await adapter.handle(req, res, (context) => app.run(context).then(() => undefined));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const post = (body: Record<string, unknown>) =>
+        fetch(`http://127.0.0.1:${server.address().port}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            id: 'a1',
+            timestamp: new Date().toISOString(),
+            channelId: 'msteams',
+            serviceUrl: 'http://127.0.0.1:9',
+            from: { id: '29:someone', name: 'Someone' },
+            recipient: { id: '28:bot' },
+            conversation: { id: 'a:1', conversationType: 'personal' },
+            ...body,
+          }),
+        });
+      const answer = await post({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: 'show', data: {} }, trigger: 'manual' },
+      });
+      const bytes = Buffer.from(await answer.arrayBuffer());
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('application/json');
+      expect(Number(answer.headers.get('content-length'))).toBe(bytes.length);
+      expect(JSON.parse(bytes.toString('utf8'))).toEqual({
+        statusCode: 200,
+        type: 'application/vnd.microsoft.card.adaptive',
+        value: card,
+      });
+      // A turn that is not an invoke has nothing to answer with but its status.
+      const update = await post({ type: 'conversationUpdate' });
+      expect(update.status).toBe(200);
+      expect(await update.text()).toBe('');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

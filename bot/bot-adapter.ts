@@ -79,7 +79,7 @@ export class ControlTowerAdapter extends CloudAdapter {
         activity,
         logic,
       );
-      if (invokeResponse) res.send(invokeResponse.status, invokeResponse.body);
+      if (invokeResponse) sendJson(res, invokeResponse.status, invokeResponse.body);
       else res.send(200);
     } catch (error) {
       this.logger.error({ err: error, activityType: activity.type }, 'bot turn failed');
@@ -191,4 +191,21 @@ function readActivity(body: unknown): Activity {
   if (typeof activity.localTimestamp === 'string')
     activity.localTimestamp = new Date(activity.localTimestamp);
   return activity as Activity;
+}
+
+/**
+ * An invoke's answer (a card, often kilobytes) as JSON, serialised once into the bytes written: not
+ * through restify's content negotiation and formatter, which serialise it to a string, measure it,
+ * and have the socket copy it again.
+ */
+function sendJson(res: Response, status: number, body: unknown): void {
+  if (body === undefined) {
+    res.send(status);
+    return;
+  }
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.sendRaw(status, bytes, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(bytes.length),
+  });
 }

@@ -11,6 +11,7 @@ import type {
   TextBlock,
 } from './card-types';
 import type { CardVerb } from './card-verbs';
+import { deepFreeze, jsonOf } from '../../src/shared/deep-freeze';
 
 /** Teams refuses channel posts over 28 KB; the card keeps 2 KB for the activity around it. */
 export const CARD_BYTE_BUDGET = 26 * 1024;
@@ -294,9 +295,12 @@ export class SharedCards {
 
   constructor(private readonly capacity = 64) {}
 
-  /** The card built from `input` (by its JSON), built by `build` when not held. */
+  /**
+   * The card built from `input` (by its JSON; a view frozen with `deepFreeze` is serialised once,
+   * not on every click), built by `build` when not held.
+   */
   get(input: unknown, build: () => AdaptiveCard): SizedCard {
-    const key = JSON.stringify(input);
+    const key = jsonOf(input);
     const held = this.cards.get(key);
     if (held !== undefined) {
       // Most recently used last: the Map keeps insertion order.
@@ -350,12 +354,4 @@ export function sharedWithNotice(
   const body = shared.card.body;
   const bytes = shared.bytes + jsonBytes(first) + (body.length > 0 ? 1 : 0);
   return bytes <= CARD_BYTE_BUDGET ? { ...shared.card, body: [first, ...body] } : build(notice);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
 }

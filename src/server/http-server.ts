@@ -143,8 +143,11 @@ function containsNul(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (depth > 64 || value === null || typeof value !== 'object') return false;
   if (Buffer.isBuffer(value)) return false;
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (key.includes('\u0000') || containsNul(item, depth + 1)) return true;
+  // for…in rather than Object.entries: every request's body passes here, and entries() builds an
+  // array per object. Parsed JSON has no inherited enumerable keys.
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (key.includes('\u0000') || containsNul(record[key], depth + 1)) return true;
   }
   return false;
 }

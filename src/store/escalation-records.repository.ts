@@ -5,6 +5,7 @@ import type {
 import type { EscalationView } from '../app/delivery-views';
 import type { Escalation } from '../domain/delivery/escalation';
 import type { ProjectAssessment } from '../domain/delivery/health-score';
+import { deepFreeze } from '../shared/deep-freeze';
 import { groupRead } from '../shared/group-commit';
 import type { Db } from './db';
 import { driverView } from './delivery-queries.repository';
@@ -35,6 +36,42 @@ interface CardContext {
   agents: { id: number; name: string }[];
 }
 
+/** An escalation as `find` reads it (a row of nulls when there is none). */
+type FindRow = {
+  state: Escalation | null;
+  agent_id: number | null;
+  summary: string | null;
+  client_id: number | null;
+  client_name: string | null;
+  has_project: boolean;
+  assessment: CardAssessment | null;
+  agents: { id: number; name: string }[] | string;
+};
+
+/** What `find` answers, by the row it was read from. */
+type Found = NonNullable<Awaited<ReturnType<EscalationRecords['find']>>>;
+const foundOfRow = new WeakMap<FindRow, Found>();
+
+/** `find`'s answer for `row`: the escalation as read gets one view, frozen; any other its own. */
+function foundIn(row: FindRow, escalation: Escalation): Found {
+  const context: CardContext = {
+    project: row.has_project
+      ? { summary: row.summary, client_id: row.client_id, client_name: row.client_name }
+      : null,
+    assessment: row.assessment,
+    agents: typeof row.agents === 'string' ? JSON.parse(row.agents) : row.agents,
+  };
+  let asRead: EscalationView | undefined;
+  return {
+    escalation,
+    pmAgentId: row.agent_id === null ? null : Number(row.agent_id),
+    view: (e: Escalation) =>
+      e === escalation
+        ? (asRead ??= deepFreeze(escalationViewOf(e, context)))
+        : escalationViewOf(e, context),
+  };
+}
+
 /**
  * Escalations as the bot's actions read and write them, with compare-and-set on `updatedAt`.
  * `bind` gives the ports a decision writes in its own transaction (the card update, the action log).
@@ -45,22 +82,20 @@ export class SqlEscalationRecords implements EscalationRecords {
     private readonly bind?: (tx: Db) => EscalationDecisionPorts,
   ) {}
 
-  /** The escalation, its project's manager and everything its card shows, in one round trip. */
+  /**
+   * The escalation, its project's manager and everything its card shows, in one round trip. Askers
+   * of one escalation at once (fifty clicks on one card) share one read, one answer and one view of
+   * it as read, frozen (its card is then keyed without serialising the view again for each click).
+   */
   async find(tenantId: string, escalationId: string) {
     const row = await this.findRow({ tenantId, escalationId });
     if (row.state === null) return null;
-    const context: CardContext = {
-      project: row.has_project
-        ? { summary: row.summary, client_id: row.client_id, client_name: row.client_name }
-        : null,
-      assessment: row.assessment,
-      agents: typeof row.agents === 'string' ? JSON.parse(row.agents) : row.agents,
-    };
-    return {
-      escalation: row.state,
-      pmAgentId: row.agent_id === null ? null : Number(row.agent_id),
-      view: (e: Escalation) => escalationViewOf(e, context),
-    };
+    let found = foundOfRow.get(row);
+    if (found === undefined) {
+      found = foundIn(row, row.state);
+      foundOfRow.set(row, found);
+    }
+    return found;
   }
 
   /**
@@ -70,16 +105,7 @@ export class SqlEscalationRecords implements EscalationRecords {
    */
   private readonly findRow = groupRead(
     (asked: readonly { tenantId: string; escalationId: string }[]) =>
-      this.db.query<{
-        state: Escalation | null;
-        agent_id: number | null;
-        summary: string | null;
-        client_id: number | null;
-        client_name: string | null;
-        has_project: boolean;
-        assessment: CardAssessment | null;
-        agents: { id: number; name: string }[] | string;
-      }>(
+      this.db.query<FindRow>(
         `WITH asked AS (
            SELECT k.tenant_id, k.id, k.ord
              FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(tenant_id, id, ord)),

@@ -9,6 +9,7 @@ import type {
 import type { HealthDriver } from '../domain/delivery/health-score';
 import type { Db } from './db';
 import { driverDto, escapeLike, OPEN_STATUSES, RAG_ORDER_SQL, RAGS, ragCounts } from './tab-rows';
+import { deepFreeze } from '../shared/deep-freeze';
 
 interface ListRow {
   id: number | string;
@@ -24,14 +25,6 @@ interface ListRow {
   drivers: HealthDriver[] | null;
   snapshot_date: string | null;
   open_escalations: number | string;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }
 
 /** Portfolio pages kept per server: the newest built, up to this many (each up to ~100 KB). */

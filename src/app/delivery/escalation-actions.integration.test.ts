@@ -30,6 +30,35 @@ const actor = (haloAgentId: number | null, roles: Actor['roles'] = ['pm']): Acto
 describe.each(testDatabases())('escalation actions on $name', (database) => {
   // One database for the block, reset for each test (tests/support/databases.ts).
   const target = reusedDatabase(database);
+  test('askers of one escalation at once share one read and one frozen view of it as read', async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const records = new SqlEscalationRecords(handle.db);
+      // The first asker's read starts at once; the two asking while it runs share the next one.
+      const [, a, b] = await Promise.all([
+        records.find(TENANT, escalation.id),
+        records.find(TENANT, escalation.id),
+        records.find(TENANT, escalation.id),
+      ]);
+      expect(b).toBe(a);
+      const asRead = a!.view(a!.escalation);
+      expect(a!.view(a!.escalation)).toBe(asRead);
+      expect(Object.isFrozen(asRead.history)).toBe(true);
+      expect(asRead).toEqual(await records.view(TENANT, a!.escalation));
+      // Any other state of it gets its own view, as callers build from it.
+      const later = { ...a!.escalation, status: 'acknowledged' as const };
+      const laterView = a!.view(later);
+      expect(laterView).not.toBe(asRead);
+      expect(Object.isFrozen(laterView)).toBe(false);
+      expect(laterView.state).toBe('acknowledged');
+      // A later read is a read of its own.
+      expect(await records.find(TENANT, escalation.id)).not.toBe(a);
+    } finally {
+      await handle.dispose();
+    }
+  });
+
   test('refuses a person who neither manages the project nor owns the escalation, and lets the PM act', async () => {
     const handle = await target.open();
     try {

@@ -7,7 +7,8 @@ export type { EscalationDecisionPorts };
 export interface EscalationRecords {
   /**
    * The escalation, the HaloPSA agent who manages its project, and its card's view of any state of
-   * it (read with the escalation, so answering needs no further reads); null when unknown.
+   * it (read with the escalation, so answering needs no further reads); null when unknown. Callers
+   * asking at once may share one answer and one view: both are read-only.
    */
   find(
     tenantId: string,
