@@ -160,13 +160,16 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     simulator: halo.simulator,
     webhooks: halo.webhooks,
     gates: gates.useCases,
+    /** Escalation clicks' work after their answers (their log entries), as `close` awaits it. */
+    escalationClicks: { idle: () => delivery.idle() },
     writeback: notifications.writeback,
     close: async () => {
       scheduler.stop();
       await notifications.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      // Decisions' follow-ups (the evidence pack archive) finish before the database closes.
-      await gates.useCases.decide.idle();
+      // What clicks left for after their answers (refusals' audit and log entries, the evidence
+      // pack archive) is written before the database closes.
+      await Promise.all([gates.useCases.decide.idle(), delivery.idle()]);
       await halo.close();
       await db.close();
     },

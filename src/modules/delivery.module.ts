@@ -109,6 +109,8 @@ export interface DeliveryModule extends FeatureModule {
   evaluateAfterChange(ticketId: number, kind: ChangedTicketKind): Promise<void>;
   /** Produces the post-project reviews of recently closed projects (all, or only `projectIds`). */
   reviewClosedProjects(projectIds?: readonly number[]): Promise<{ reviewed: number[] }>;
+  /** Resolves when the work escalation clicks left for after their answers (log entries) is done. */
+  idle(): Promise<void>;
 }
 
 /** Builds the delivery feature once. */
@@ -222,6 +224,15 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     pilot: settings,
   });
   const notificationsLog = deps.logger.child({ component: 'notifications' });
+  const actOnEscalation = new ActOnEscalation({
+    tenantId,
+    escalations,
+    actions,
+    outboxSignal: outbox,
+    clock,
+    followUpFailed: (error) =>
+      deps.logger.error({ err: error }, 'escalation: log entry after the answer not written'),
+  });
   const deliveryBot: BotFeature = createDeliveryBotFeature({
     tenantId,
     queries,
@@ -236,13 +247,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
       outboxSignal: outbox,
       clock,
     }),
-    actOnEscalation: new ActOnEscalation({
-      tenantId,
-      escalations,
-      actions,
-      outboxSignal: outbox,
-      clock,
-    }),
+    actOnEscalation,
     links: deps.links,
     logger: deps.logger.child({ component: 'bot' }),
   });
@@ -288,6 +293,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     auth,
     demoUsers: deps.mode === 'demo' ? () => auth.demoUsers() : undefined,
     demoCast,
+    idle: () => actOnEscalation.idle(),
     evaluateAll,
     evaluateChanged: async () => {
       const { projectIds } = await scheduled.changed();

@@ -50,6 +50,8 @@ export interface GateUseCaseDeps {
   writebackQueued: Signal;
   /** Renders the evidence pack PDF archived on approval; omitted: no archive. */
   packDocuments?: { renderer: DocumentRenderer; tenantName: string };
+  /** Told when work done after answering failed (a refusal's audit entry was not written). */
+  followUpFailed?: (error: unknown) => void;
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -122,6 +124,7 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
       clock,
       outboxChanged: deps.outboxChanged,
       writebackQueued: deps.writebackQueued,
+      ...(deps.followUpFailed ? { followUpFailed: deps.followUpFailed } : {}),
       ...(evidencePack
         ? {
             afterApproval: async (gateId: string) => {
@@ -193,6 +196,8 @@ export function createGatesModule(deps: GatesModuleDeps): GatesModule {
     outboxChanged: deps.outboxChanged,
     writebackQueued: deps.writebackQueued,
     ...(deps.packDocuments ? { packDocuments: deps.packDocuments } : {}),
+    followUpFailed: (error) =>
+      deps.logger.error({ err: error }, 'gate: work after the answer failed'),
   });
   const access = new ReadAccess(new SqlOwnership(deps.db, config.tenantId));
   const botHandlers = new GateBotHandlers({

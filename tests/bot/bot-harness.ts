@@ -41,6 +41,8 @@ export interface BotHarness {
   links: TabLinks;
   /** The renewals feature the bot is mounted with (its use cases, at the harness clock). */
   renewals: RenewalsModule;
+  /** Escalation clicks: `idle()` resolves once their log entries (written after answering) are. */
+  escalationClicks: ActOnEscalation;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,13 @@ export async function startBotHarness(
     webBaseUrl: 'http://localhost:3978',
   });
   const renewals = testRenewals({ tenantId: TENANT, db, links, logger, clock });
+  const escalationClicks = new ActOnEscalation({
+    tenantId: TENANT,
+    escalations,
+    actions: botActionLogOn(db, TENANT),
+    outboxSignal: new ChangeSignal(),
+    clock,
+  });
   const mounted = mountTestBot(server, {
     tenantId: TENANT,
     db,
@@ -79,6 +88,7 @@ export async function startBotHarness(
     renewals,
     auth,
     allowedTenantIds,
+    escalationClicks,
   });
   const port = await listen(server, 0);
   return {
@@ -90,7 +100,9 @@ export async function startBotHarness(
     mounted,
     links,
     renewals,
+    escalationClicks,
     close: async () => {
+      await escalationClicks.idle();
       server.server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connector.stop();
@@ -113,6 +125,8 @@ export interface TestBotDeps {
   renewals?: RenewalsModule;
   /** Notified when something was queued in the outbox (default: a signal nothing listens to). */
   outboxSignal?: ChangeSignal;
+  /** Escalation clicks (default: one over `escalations`, logging to `db`). */
+  escalationClicks?: ActOnEscalation;
 }
 
 /** The renewals module as main builds it, over the test's database and clock. */
@@ -153,13 +167,15 @@ export function testBotFeatures(deps: TestBotDeps): BotFeature[] {
         outboxSignal,
         clock,
       }),
-      actOnEscalation: new ActOnEscalation({
-        tenantId,
-        escalations: deps.escalations,
-        actions,
-        outboxSignal,
-        clock,
-      }),
+      actOnEscalation:
+        deps.escalationClicks ??
+        new ActOnEscalation({
+          tenantId,
+          escalations: deps.escalations,
+          actions,
+          outboxSignal,
+          clock,
+        }),
       links,
       logger,
     }),

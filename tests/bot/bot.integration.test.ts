@@ -277,6 +277,8 @@ describe.each(testDatabases())('Teams bot over HTTP ($name)', (database) => {
       haloAgentId: 12,
       roles: ['pm'],
     });
+    // A refusal's log entry is written after the answer.
+    await bot.escalationClicks.idle();
     const [entry] = await new ActionLogRepository(TENANT).recent(handle.db, 1);
     expect(entry).toMatchObject({
       action: 'escalation.acknowledge',

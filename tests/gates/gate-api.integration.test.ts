@@ -186,6 +186,8 @@ describe.each(testDatabases())(
         body: { packVersion: 7, outcome: 'approve' },
       });
       expect(stale).toMatchObject({ status: 409, body: { code: 'STALE_PACK' } });
+      // Refusals' audit entries are written after the answer.
+      await gates.decide.idle();
       const timeline = await new AuditLog(TENANT, clock).timeline(db, 'gate', gateId);
       expect(timeline.slice(-2).map((e) => e.detail.reason)).toEqual([
         'not-authorised',

@@ -145,6 +145,8 @@ describe.each(testDatabases())('stage gates through the bot ($name)', (database)
     const body = await invoke('gate.approve', { gateId, packVersion: 1 }, 'megan');
     expect(JSON.stringify(body.value)).toContain('segregation of duties');
     expect((await bot.gates.queries.view(gateId))!.status).toBe('pending');
+    // The refusal's audit entry is written after the answer.
+    await bot.gates.decide.idle();
     const timeline = await audit().timeline(db, 'gate', gateId);
     expect(timeline.at(-1)).toMatchObject({
       action: 'gate.refused',
@@ -172,6 +174,7 @@ describe.each(testDatabases())('stage gates through the bot ($name)', (database)
       [TENANT, gateId],
     );
     expect(decisions).toHaveLength(1);
+    await bot.gates.decide.idle();
     const timeline = await audit().timeline(db, 'gate', gateId);
     const decided = timeline.filter((e) => e.action === 'gate.approved');
     expect(decided).toHaveLength(1);

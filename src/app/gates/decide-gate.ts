@@ -19,6 +19,7 @@ import type { GateTxPorts } from './gate-transaction.port';
 import type { GateWritebackIntent } from './gate-writebacks.port';
 import { gateViewFrom, type GateViewParts, type GateViewPorts } from './gate-view-of';
 import type { GateDecideResult } from './gate-views';
+import { FollowUps } from '../../shared/follow-ups';
 import { groupRead } from '../../shared/group-commit';
 
 /** An approver's decision on the pack version they saw. */
@@ -49,6 +50,8 @@ export interface DecideGateDeps {
    * been answered; a crash before it ran is made good by the archive retry job.
    */
   afterApproval?: (gateId: string) => Promise<void>;
+  /** Told when work done after the answer failed (a refusal's audit entry was not written). */
+  followUpFailed?: (error: unknown) => void;
 }
 
 /** Someone else's decision committed first: read again and decide on the new state. */
@@ -67,7 +70,7 @@ const MAX_ATTEMPTS = 5;
  * card is built from the snapshot and the decision, without reading again.
  */
 export class DecideGate {
-  private readonly followUps = new Set<Promise<void>>();
+  private readonly followUps = new FollowUps((error) => this.deps.followUpFailed?.(error));
 
   constructor(private readonly deps: DecideGateDeps) {}
 
@@ -76,7 +79,9 @@ export class DecideGate {
       const parts = await this.read(input.gateId);
       const judged = this.judge(parts, actor, input);
       if (!judged.ok) {
-        await this.auditRefusal(actor, input, judged);
+        // A refusal changes nothing, so its audit entry is written after the answer: of fifty
+        // approvers at once, the forty-nine refused do not wait for their entries' batch.
+        this.followUps.add(() => this.auditRefusal(actor, input, judged));
         return judged;
       }
       let outcome: Extract<GateDecideResult, { ok: true }>;
@@ -88,27 +93,20 @@ export class DecideGate {
       }
       this.deps.outboxChanged.notify();
       this.deps.writebackQueued.notify();
-      if (outcome.gate.status === 'approved') this.followUp(this.afterApproval(input.gateId));
+      if (outcome.gate.status === 'approved')
+        this.followUps.add(() => this.afterApproval(input.gateId));
       return outcome;
     }
     throw new Error(`gate ${input.gateId} kept changing under concurrent decisions`);
   }
 
-  /** Resolves when the follow-ups of decisions made so far (the pack archive) have run. */
-  async idle(): Promise<void> {
-    while (this.followUps.size > 0) await Promise.all([...this.followUps]);
-  }
-
   /**
-   * Tracks a follow-up run after the answer. Nothing awaits it but `idle`, so a rejection (the
-   * archive failed and its audit entry could not be written either: the database went too) would be
-   * an unhandled rejection, which ends the process; the archive retry job makes that case good.
+   * Resolves when the work begun after answering so far has run: refusals' audit entries and
+   * approvals' pack archives (a failed archive whose audit entry could not be written either goes
+   * to `followUpFailed`; the archive retry job makes it good).
    */
-  private followUp(work: Promise<void>): void {
-    const tracked: Promise<void> = work
-      .catch(() => undefined)
-      .finally(() => this.followUps.delete(tracked));
-    this.followUps.add(tracked);
+  idle(): Promise<void> {
+    return this.followUps.idle();
   }
 
   /**

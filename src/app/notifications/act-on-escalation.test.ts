@@ -8,6 +8,8 @@ import {
   FakeOutbox,
 } from '../../../tests/bot/fakes';
 import { ActOnEscalation, type EscalationClick } from './act-on-escalation';
+import type { EscalationActions } from '../delivery-views';
+import type { ActionLogEntry, BotActionLog } from './bot-action-log.port';
 
 function setup() {
   const clock = new FakeClock('2025-03-14T09:12:00Z');
@@ -109,6 +111,92 @@ describe('ActOnEscalation', () => {
     expect(outcome).toMatchObject({ ok: false, reason: 'not-authorised' });
     expect(actions.entries[0]).toMatchObject({ outcome: 'refused', reason: 'not-authorised' });
     expect(outbox.committed).toEqual([]);
+  });
+
+  test("a refusal's and a repeat click's entries are written after the answer; a decision's before it", async () => {
+    const clock = new FakeClock('2025-03-14T09:12:00Z');
+    // A log whose writes wait until released: the answer must not wait for it.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const written: ActionLogEntry[] = [];
+    const slowLog: BotActionLog = {
+      record: async (entry) => {
+        await released;
+        written.push(entry);
+      },
+    };
+    const decided = new FakeBotActionLog();
+    const outbox = new FakeOutbox();
+    const failures: unknown[] = [];
+    const fake = new FakeEscalationActions(clock, (run) =>
+      outbox.transaction(({ outbox: tx }) => run({ outbox: tx, actions: decided })),
+    );
+    // The first Acknowledge decides; the ones after find it already so.
+    let acknowledged = 0;
+    const escalations: EscalationActions = {
+      acknowledge: async (tenantId, id, by, effects) => {
+        acknowledged += 1;
+        const result = await fake.acknowledge(
+          tenantId,
+          id,
+          by,
+          acknowledged === 1 ? effects : undefined,
+        );
+        return result.ok && acknowledged > 1 ? { ...result, changed: false } : result;
+      },
+      assign: (...args) => fake.assign(...args),
+      snooze: (...args) => fake.snooze(...args),
+      markFalsePositive: (...args) => fake.markFalsePositive(...args),
+    };
+    const act = new ActOnEscalation({
+      tenantId: 'tenant-a',
+      escalations,
+      actions: slowLog,
+      outboxSignal: new CountingSignal(),
+      clock,
+      followUpFailed: (error) => failures.push(error),
+    });
+
+    expect(await act.run(click())).toMatchObject({ ok: true });
+    expect(decided.entries).toEqual([expect.objectContaining({ outcome: 'done' })]);
+    expect(await act.run(click())).toMatchObject({ ok: true });
+    expect(await act.run(click({ actor: actor([], { haloAgentId: 99 }) }))).toMatchObject({
+      ok: false,
+      reason: 'not-authorised',
+    });
+    expect(written).toEqual([]);
+
+    release();
+    await act.idle();
+    expect(written.map((entry) => [entry.outcome, entry.reason])).toEqual([
+      ['done', null],
+      ['refused', 'not-authorised'],
+    ]);
+    expect(decided.entries).toHaveLength(1);
+    expect(failures).toEqual([]);
+  });
+
+  test('a log entry that cannot be written after the answer is reported, not thrown', async () => {
+    const failures: unknown[] = [];
+    const clock = new FakeClock('2025-03-14T09:12:00Z');
+    const act = new ActOnEscalation({
+      tenantId: 'tenant-a',
+      escalations: new FakeEscalationActions(clock, (run) =>
+        new FakeOutbox().transaction(({ outbox }) =>
+          run({ outbox, actions: new FakeBotActionLog() }),
+        ),
+      ),
+      actions: { record: async () => Promise.reject(new Error('database gone')) },
+      outboxSignal: new CountingSignal(),
+      clock,
+      followUpFailed: (error) => failures.push(error),
+    });
+
+    const outcome = await act.run(click({ actor: actor([], { haloAgentId: 99 }) }));
+
+    expect(outcome).toMatchObject({ ok: false, reason: 'not-authorised' });
+    await act.idle();
+    expect(failures.map((error) => (error as Error).message)).toEqual(['database gone']);
   });
 
   test('records what was asked for with the assignment and the snooze', async () => {

@@ -7,6 +7,7 @@ import type {
 } from '../delivery-views';
 import type { ConversationRef, Outbox } from '../ports/notifications.port';
 import type { Clock } from '../../shared/clock';
+import { FollowUps } from '../../shared/follow-ups';
 import { toTextId } from '../../shared/input-schemas';
 import type { Signal } from '../../shared/signal';
 import type { ActionLogEntry, BotActionLog } from './bot-action-log.port';
@@ -44,6 +45,8 @@ export interface ActOnEscalationDeps {
   actions: BotActionLog;
   outboxSignal: Signal;
   clock: Clock;
+  /** Told when a log entry written after the answer (a refusal's, a no-op's) was not written. */
+  followUpFailed?: (error: unknown) => void;
 }
 
 /**
@@ -52,7 +55,14 @@ export interface ActOnEscalationDeps {
  * update of the clicked card so everyone in the channel sees the change.
  */
 export class ActOnEscalation {
+  private readonly followUps = new FollowUps((error) => this.deps.followUpFailed?.(error));
+
   constructor(private readonly deps: ActOnEscalationDeps) {}
+
+  /** Resolves when the log entries of clicks answered so far are written. */
+  idle(): Promise<void> {
+    return this.followUps.idle();
+  }
 
   async run(forgeable: EscalationClick): Promise<EscalationClickOutcome> {
     const click = withIdsThatCanBeStored(forgeable);
@@ -108,14 +118,12 @@ export class ActOnEscalation {
           : await escalations.markFalsePositive(tenantId, escalationId, actor, reason, effects);
     }
     // A refusal, or a click on what already was so, changed nothing: its log entry is written on
-    // its own, and the card everyone sees stays as it is.
-    if (!result.ok) {
-      await this.deps.actions.record(logEntry(result));
-      return result;
-    }
-    if (!result.changed) {
-      await this.deps.actions.record(logEntry(result));
-      return { ok: true, escalation: result.escalation, notice };
+    // its own, after the answer (of fifty people clicking at once, the forty-nine after the first
+    // do not wait for their entries' batch), and the card everyone sees stays as it is.
+    if (!result.ok || !result.changed) {
+      const entry = logEntry(result);
+      this.followUps.add(() => this.deps.actions.record(entry));
+      return result.ok ? { ok: true, escalation: result.escalation, notice } : result;
     }
     if (click.clickedCard) this.deps.outboxSignal.notify();
     return { ok: true, escalation: result.escalation, notice };
