@@ -58,7 +58,11 @@ async function pendingGates(
   return { gates, approvers: await benchPeople(app, 'pmo_lead', 'bench-approver', approvers) };
 }
 
-/** `count` bench users granted `role` (ids `<prefix>-<i>`). */
+/**
+ * `count` bench users granted `role` (ids `<prefix>-<i>`), each with an e-mail of their own: gate
+ * rules judge segregation of duties by e-mail, and refuse someone with none on file before anything
+ * else (without one, every Approve click would measure that refusal, never a decision).
+ */
 async function benchPeople(
   app: RunningApp,
   role: Role,
@@ -70,9 +74,30 @@ async function benchPeople(
     name: `${prefix.replace(/^bench-/, 'Bench ')} ${i}`,
   }));
   await new SqlRoleDirectory(app.db, app.config.tenantId).grant(
-    people.map((p) => ({ aadObjectId: p.aadObjectId, email: null, role })),
+    people.map((p) => ({
+      aadObjectId: p.aadObjectId,
+      email: `${p.aadObjectId}@bench.example`,
+      role,
+    })),
   );
   return people;
+}
+
+/**
+ * The Approve figure is of clicks where one approver decides and the others get the decided card:
+ * a run where a gate was left undecided (every click refused) measured something else.
+ */
+async function everyGateDecided(app: RunningApp, load: ApproveLoad): Promise<void> {
+  const ids = load.gates.map((g) => g.gateId);
+  const [row] = await app.db.query<{ n: number | string }>(
+    `SELECT count(*) AS n FROM gates WHERE tenant_id = $1 AND id = ANY($2::text[]) AND status = 'approved'`,
+    [app.config.tenantId, ids],
+  );
+  if (Number(row?.n ?? 0) !== ids.length) {
+    throw new Error(
+      `the Approve figure decided ${Number(row?.n ?? 0)} of its ${ids.length} gates: its clicks were refused`,
+    );
+  }
 }
 
 /** This process's peak resident memory so far, in MB (the demo app; the simulator is a child). */
@@ -131,6 +156,7 @@ async function main(): Promise<void> {
       people: await benchPeople(app, 'delivery_director', 'bench-director', 50),
       approve,
     });
+    await everyGateDecided(app, approve);
     process.stdout.write(
       `${JSON.stringify({ bot: latency, webhook, database: postgres ? 'postgres' : 'pglite', projects: projectIds.length, escalations: escalationIds.length, peakRssMb: peakRssMb() })}\n`,
     );
