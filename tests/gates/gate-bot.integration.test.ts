@@ -218,6 +218,7 @@ describe.each(testDatabases())('stage gates through the bot ($name)', (database)
       'aad-lynne',
     ]);
     expect((await bot.gates.queries.view(gateId))!.status).toBe('approved');
+    await bot.gates.decide.idle();
     const timeline = await audit().timeline(db, 'gate', gateId);
     const actions = timeline.map((e) => e.action);
     expect(actions.filter((a) => a === 'gate.approval.recorded')).toHaveLength(1);

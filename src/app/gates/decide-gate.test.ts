@@ -141,6 +141,8 @@ describe('deciding a gate', () => {
     });
 
     expect(result).toMatchObject({ ok: false, gate: { status: 'pending' } });
+    // Its audit entry is written after the answer.
+    await decide.idle();
     expect(world.state.audit).toEqual([
       expect.objectContaining({
         action: 'gate.refused',
@@ -207,6 +209,12 @@ describe('deciding a gate', () => {
       reads += 1;
       return findCurrent(gateId);
     };
+    let transactions = 0;
+    const transaction = world.tx.transaction.bind(world.tx);
+    world.tx.transaction = (work) => {
+      transactions += 1;
+      return transaction(work);
+    };
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -225,9 +233,39 @@ describe('deciding a gate', () => {
       if (!r.ok) expect(['already-approved', 'already-decided']).toContain(r.reason);
     expect(world.state.gates[0]!.status).toBe('approved');
     expect(world.state.audit.filter((e) => e.action === 'gate.approved')).toHaveLength(1);
-    // The first alone, the other nineteen together, then those whose decision lost the race again
-    // in a batch or two: a handful of reads, not one (or two) per approver.
-    expect(reads).toBeLessThanOrEqual(4);
+    // The first reads alone and decides; the other nineteen read together, find it deciding, wait
+    // for it and judge again on the gate as it left it: two reads, and only the decision opens a
+    // transaction.
+    expect(reads).toBe(2);
+    expect(transactions).toBe(1);
+  });
+
+  test('when the decision the others wait for fails, they read again and one of them decides', async () => {
+    const { world, decide } = await setup();
+    let transactions = 0;
+    const transaction = world.tx.transaction.bind(world.tx);
+    world.tx.transaction = (work) => {
+      transactions += 1;
+      return transactions === 1 ? Promise.reject(new Error('connection lost')) : transaction(work);
+    };
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        decide.run(i % 2 === 0 ? ACTORS.adele : ACTORS.lynne, {
+          gateId: GATE,
+          packVersion: 1,
+          outcome: 'approve',
+          comment: '',
+        }),
+      ),
+    );
+
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: new Error('connection lost') });
+    const answered = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(answered).toHaveLength(9);
+    expect(answered.filter((r) => r.ok)).toHaveLength(1);
+    expect(world.state.gates[0]!.status).toBe('approved');
+    expect(transactions).toBe(2);
   });
 
   test('gives up after five lost races', async () => {

@@ -71,12 +71,21 @@ const MAX_ATTEMPTS = 5;
  */
 export class DecideGate {
   private readonly followUps = new FollowUps((error) => this.deps.followUpFailed?.(error));
+  /**
+   * Decisions being recorded in this process, by gate: each settles, once its transaction has
+   * ended, with the gate's parts as it left them (null when it failed).
+   */
+  private readonly deciding = new Map<string, Promise<GateViewParts | null>>();
 
   constructor(private readonly deps: DecideGateDeps) {}
 
   async run(actor: Actor, input: GateDecisionInput): Promise<GateDecideResult> {
+    const { gateId } = input;
+    // What a decision made in this process just left of the gate, to judge again on.
+    let left: GateViewParts | null = null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const parts = await this.read(input.gateId);
+      const parts = left ?? (await this.read(gateId));
+      left = null;
       const judged = this.judge(parts, actor, input);
       if (!judged.ok) {
         // A refusal changes nothing, so its audit entry is written after the answer: of fifty
@@ -84,12 +93,31 @@ export class DecideGate {
         this.followUps.add(() => this.auditRefusal(actor, input, judged));
         return judged;
       }
+      // Fifty approvers at once share one read, so all fifty judge the gate pending. One decides;
+      // the others wait for it and judge again on the gate as its decision left it (a decided
+      // gate stays decided, so a refusal on that is true) instead of each opening a transaction
+      // that can only lose the compare-and-set. A decision that failed leaves nothing: they read
+      // again. Across processes the compare-and-set still decides.
+      const deciding = this.deciding.get(gateId);
+      if (deciding) {
+        left = await deciding;
+        attempt -= 1;
+        continue;
+      }
+      const decision = this.deps.tx.transaction((tx) => this.record(tx, actor, input, judged));
+      const settled = decision.then(
+        (recorded) => recorded.after,
+        () => null,
+      );
+      this.deciding.set(gateId, settled);
       let outcome: Extract<GateDecideResult, { ok: true }>;
       try {
-        outcome = await this.deps.tx.transaction((tx) => this.record(tx, actor, input, judged));
+        outcome = (await decision).outcome;
       } catch (error) {
         if (error instanceof Conflict) continue;
         throw error;
+      } finally {
+        if (this.deciding.get(gateId) === settled) this.deciding.delete(gateId);
       }
       this.deps.outboxChanged.notify();
       this.deps.writebackQueued.notify();
@@ -229,7 +257,7 @@ export class DecideGate {
     actor: Actor,
     input: GateDecisionInput,
     judged: Judged,
-  ): Promise<Extract<GateDecideResult, { ok: true }>> {
+  ): Promise<{ outcome: Extract<GateDecideResult, { ok: true }>; after: GateViewParts }> {
     const { parts, slot, status, final } = judged;
     const { gate, context: ctx } = parts;
     const now = this.deps.clock.now().toISOString();
@@ -256,11 +284,12 @@ export class DecideGate {
       decidedAt: final ? now : null,
       updatedAt: now,
     };
-    const updated = gateViewFrom(this.deps.policy, {
+    const left: GateViewParts = {
       ...parts,
       gate: after,
       decisions: [...parts.decisions, decision],
-    });
+    };
+    const updated = gateViewFrom(this.deps.policy, left);
     const notice = decisionNotice(
       input.outcome,
       final,
@@ -333,7 +362,7 @@ export class DecideGate {
         comment: decision.comment,
       },
     });
-    return { ok: true, gate: updated, notice };
+    return { outcome: { ok: true, gate: updated, notice }, after: left };
   }
 }
 
