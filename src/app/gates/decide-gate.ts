@@ -83,6 +83,8 @@ export class DecideGate {
     const { gateId } = input;
     // What a decision made in this process just left of the gate, to judge again on.
     let left: GateViewParts | null = null;
+    // The last decision waited for: never twice, whatever the map still holds.
+    let waitedFor: Promise<GateViewParts | null> | null = null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const parts = left ?? (await this.read(gateId));
       left = null;
@@ -99,7 +101,8 @@ export class DecideGate {
       // that can only lose the compare-and-set. A decision that failed leaves nothing: they read
       // again. Across processes the compare-and-set still decides.
       const deciding = this.deciding.get(gateId);
-      if (deciding) {
+      if (deciding !== undefined && deciding !== waitedFor) {
+        waitedFor = deciding;
         left = await deciding;
         attempt -= 1;
         continue;
