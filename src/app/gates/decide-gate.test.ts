@@ -47,6 +47,34 @@ async function setup(budget = 15_000, afterApproval?: (gateId: string) => Promis
   };
 }
 
+/** `count` approvers, Adele and Lynne in turn, pressing Approve on the gate's first pack at once. */
+function approveAtOnce(decide: DecideGate, count: number) {
+  return Array.from({ length: count }, (_, i) =>
+    decide.run(i % 2 === 0 ? ACTORS.adele : ACTORS.lynne, {
+      gateId: GATE,
+      packVersion: 1,
+      outcome: 'approve',
+      comment: '',
+    }),
+  );
+}
+
+/** Counts the world's transactions; the first `failing` of them fail as a lost connection would. */
+function countTransactions(
+  world: Awaited<ReturnType<typeof setup>>['world'],
+  failing = 0,
+): { count: number } {
+  const counted = { count: 0 };
+  const transaction = world.tx.transaction.bind(world.tx);
+  world.tx.transaction = (work) => {
+    counted.count += 1;
+    return counted.count <= failing
+      ? Promise.reject(new Error('connection lost'))
+      : transaction(work);
+  };
+  return counted;
+}
+
 describe('deciding a gate', () => {
   test('a final approval updates the gate, audits, updates the card, queues the HaloPSA note and the milestone completion and signals both loops', async () => {
     const { world, decide, hash } = await setup();
@@ -209,23 +237,9 @@ describe('deciding a gate', () => {
       reads += 1;
       return findCurrent(gateId);
     };
-    let transactions = 0;
-    const transaction = world.tx.transaction.bind(world.tx);
-    world.tx.transaction = (work) => {
-      transactions += 1;
-      return transaction(work);
-    };
+    const transactions = countTransactions(world);
 
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        decide.run(i % 2 === 0 ? ACTORS.adele : ACTORS.lynne, {
-          gateId: GATE,
-          packVersion: 1,
-          outcome: 'approve',
-          comment: '',
-        }),
-      ),
-    );
+    const results = await Promise.all(approveAtOnce(decide, 20));
 
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     // The others: decided already, or (Adele again) approved by them already.
@@ -237,35 +251,21 @@ describe('deciding a gate', () => {
     // for it and judge again on the gate as it left it: two reads, and only the decision opens a
     // transaction.
     expect(reads).toBe(2);
-    expect(transactions).toBe(1);
+    expect(transactions.count).toBe(1);
   });
 
   test('when the decision the others wait for fails, they read again and one of them decides', async () => {
     const { world, decide } = await setup();
-    let transactions = 0;
-    const transaction = world.tx.transaction.bind(world.tx);
-    world.tx.transaction = (work) => {
-      transactions += 1;
-      return transactions === 1 ? Promise.reject(new Error('connection lost')) : transaction(work);
-    };
+    const transactions = countTransactions(world, 1);
 
-    const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) =>
-        decide.run(i % 2 === 0 ? ACTORS.adele : ACTORS.lynne, {
-          gateId: GATE,
-          packVersion: 1,
-          outcome: 'approve',
-          comment: '',
-        }),
-      ),
-    );
+    const results = await Promise.allSettled(approveAtOnce(decide, 10));
 
     expect(results[0]).toMatchObject({ status: 'rejected', reason: new Error('connection lost') });
     const answered = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     expect(answered).toHaveLength(9);
     expect(answered.filter((r) => r.ok)).toHaveLength(1);
     expect(world.state.gates[0]!.status).toBe('approved');
-    expect(transactions).toBe(2);
+    expect(transactions.count).toBe(2);
   });
 
   test('gives up after five lost races', async () => {
