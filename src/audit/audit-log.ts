@@ -189,6 +189,16 @@ const VERIFY_BATCH = 5000;
  * Reads in batches so a long log verifies in bounded memory.
  */
 export async function verifyAuditChain(db: Db, tenantId: string): Promise<AuditVerification> {
+  // One snapshot of the chain: an entry and its head are written in one transaction, so one
+  // appended while the chain is read (a refusal audited just after its answer, the app running
+  // beside `npm run audit:verify`) is seen whole or not at all, never as a break.
+  return db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    return verifyChainIn(tx, tenantId);
+  });
+}
+
+async function verifyChainIn(db: Db, tenantId: string): Promise<AuditVerification> {
   let previousHash = GENESIS_HASH;
   let expectedSeq = 1;
   let count = 0;

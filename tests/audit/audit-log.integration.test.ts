@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AuditLog, GENESIS_HASH, verifyAuditChain } from '../../src/audit/audit-log';
 import { auditVerify } from '../../src/audit-verify';
+import type { Db } from '../../src/store/db';
 import { openDatabase } from '../../src/store/open-db';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 
@@ -44,6 +45,48 @@ describe.each(testDatabases())('audit log on $name', (database) => {
     }
     return log;
   }
+
+  it('verifies one moment of the chain: an entry appended while it reads is not a break', async () => {
+    const log = await seed(3);
+    // Another connection appends just before the verification reads the head, after it read the
+    // entries (PGlite has one connection, so there nothing can come between: checked on PostgreSQL).
+    const concurrent = handle.db.engine === 'postgres';
+    let appended = false;
+    const appendBeforeHead = (tx: Db): Db => ({
+      ...tx,
+      engine: tx.engine,
+      exec: (sql) => tx.exec(sql),
+      close: () => tx.close(),
+      transaction: (fn) => tx.transaction(fn),
+      query: async (sql, params) => {
+        if (concurrent && !appended && sql.includes('FROM audit_heads')) {
+          appended = true;
+          await log.append(handle.db, {
+            subjectType: 'gate',
+            subjectId: '200',
+            action: 'gate.refused',
+            actor: adele,
+            detail: {},
+          });
+        }
+        return tx.query(sql, params);
+      },
+    });
+    const db: Db = {
+      engine: handle.db.engine,
+      query: (sql, params) => appendBeforeHead(handle.db).query(sql, params),
+      exec: (sql) => handle.db.exec(sql),
+      close: () => handle.db.close(),
+      transaction: (fn) => handle.db.transaction((tx) => fn(appendBeforeHead(tx))),
+    };
+
+    expect(await verifyAuditChain(db, 't1')).toMatchObject({ ok: true, entries: 3 });
+    expect(appended).toBe(concurrent);
+    expect(await verifyAuditChain(handle.db, 't1')).toMatchObject({
+      ok: true,
+      entries: concurrent ? 4 : 3,
+    });
+  });
 
   it('chains entries per tenant: gap-free sequence, each linking to the one before', async () => {
     await seed(5, 't1');

@@ -183,6 +183,8 @@ describe.each(testDatabases())('gate decisions under attack and races ($name)', 
         [TENANT, SMALL_GATE],
       ),
     ).toBe(1);
+    // The loser's refusal is audited just after its answer.
+    await bot.gates.decide.idle();
     expect(await verifyAuditChain(db, TENANT)).toMatchObject({ ok: true });
   });
 
