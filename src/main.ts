@@ -160,8 +160,6 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     simulator: halo.simulator,
     webhooks: halo.webhooks,
     gates: gates.useCases,
-    /** Escalation clicks' work after their answers (their log entries), as `close` awaits it. */
-    escalationClicks: { idle: () => delivery.idle() },
     writeback: notifications.writeback,
     close: async () => {
       scheduler.stop();

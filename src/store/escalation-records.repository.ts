@@ -52,8 +52,12 @@ type FindRow = {
 type Found = NonNullable<Awaited<ReturnType<EscalationRecords['find']>>>;
 const foundOfRow = new WeakMap<FindRow, Found>();
 
-/** `find`'s answer for `row`: the escalation as read gets one view, frozen; any other its own. */
-function foundIn(row: FindRow, escalation: Escalation): Found {
+/**
+ * `find`'s answer for `row` (one with an escalation): the escalation as read gets one view, frozen;
+ * any other its own.
+ */
+function foundIn(row: FindRow): Found {
+  const escalation = row.state!;
   const context: CardContext = {
     project: row.has_project
       ? { summary: row.summary, client_id: row.client_id, client_name: row.client_name }
@@ -92,7 +96,7 @@ export class SqlEscalationRecords implements EscalationRecords {
     if (row.state === null) return null;
     let found = foundOfRow.get(row);
     if (found === undefined) {
-      found = foundIn(row, row.state);
+      found = foundIn(row);
       foundOfRow.set(row, found);
     }
     return found;
