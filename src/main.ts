@@ -141,10 +141,18 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
     onSynced: async () => void (await delivery.evaluateChanged()),
   });
 
+  // What clicks left for after their answers (refusals' audit and log entries, the evidence pack
+  // archive), written once this resolves.
+  const idle = async () => {
+    await Promise.all([gates.useCases.decide.idle(), delivery.idle(), renewals.idle()]);
+  };
+
   return {
     config,
     url: `http://localhost:${port}`,
     db,
+    /** Resolves when the work clicks left for after their answers so far is written (tests). */
+    idle,
     sync: halo.sync,
     client: halo.client,
     /** The scheduled jobs, as the scheduler runs them (tests run one directly). */
@@ -165,9 +173,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
       scheduler.stop();
       await notifications.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      // What clicks left for after their answers (refusals' audit and log entries, the evidence
-      // pack archive) is written before the database closes.
-      await Promise.all([gates.useCases.decide.idle(), delivery.idle()]);
+      // Written before the database closes.
+      await idle();
       await halo.close();
       await db.close();
     },

@@ -101,6 +101,8 @@ export interface RenewalsModule extends FeatureModule {
   routeLiveCards: RouteLiveRenewalCards;
   /** The use cases (the routes' and the bot's, shared). */
   useCases: RenewalUseCases & GovernanceUseCases & { answerConcessionCard: AnswerConcessionCard };
+  /** Resolves when the concession refusals recorded after their answers so far are written. */
+  idle(): Promise<void>;
 }
 
 /** The renewal store of one tenant bound to `db` (the pool, or one transaction). */
@@ -142,6 +144,8 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
   const insights = new RenewalInsights(store, policy);
   const agents = new RenewalAgentsRepository(db, tenantId);
   const contacts = new ClientContactsRepository(db, tenantId);
+  const followUpFailed = (error: unknown) =>
+    deps.logger.error({ err: error }, 'concession: refusal record after the answer not written');
   const decideConcession = new DecideConcession({
     store,
     // Refusals come in bursts when several approvers click at once: appended in batches.
@@ -149,6 +153,13 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
     uow,
     clock,
     outboxChanged,
+    followUpFailed,
+  });
+  const answerConcessionCard = new AnswerConcessionCard({
+    decide: decideConcession,
+    actions: batchedBotActionLogOn(db, tenantId),
+    clock,
+    followUpFailed,
   });
   const useCases = {
     queries: new RenewalQueries(store, insights),
@@ -190,11 +201,7 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
       clock,
       outboxChanged,
     }),
-    answerConcessionCard: new AnswerConcessionCard({
-      decide: decideConcession,
-      actions: batchedBotActionLogOn(db, tenantId),
-      clock,
-    }),
+    answerConcessionCard,
   };
   const evaluation = new EvaluateRenewals({
     store,
@@ -289,6 +296,9 @@ export function createRenewalsModule(deps: RenewalsModuleDeps): RenewalsModule {
       clock,
     }),
     useCases,
+    idle: async () => {
+      await Promise.all([decideConcession.idle(), answerConcessionCard.idle()]);
+    },
   };
 }
 

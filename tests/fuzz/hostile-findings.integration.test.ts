@@ -213,6 +213,8 @@ describe('hostile inputs found by the fuzz suite', () => {
       const r = await refused();
       expect(r.text).not.toMatch(/"statusCode":429/);
     }
+    // Refusals are recorded after their answers: counted once written.
+    await app.idle();
     const audit = await count('audit_log');
     const actions = await count('action_log');
     const timeline = await count('renewal_events');
@@ -220,6 +222,7 @@ describe('hostile inputs found by the fuzz suite', () => {
       const r = await refused();
       expect(r.text).toMatch(/"statusCode":429/);
     }
+    await app.idle();
     expect(await count('audit_log')).toBe(audit);
     expect(await count('action_log')).toBe(actions);
     expect(await count('renewal_events')).toBe(timeline);

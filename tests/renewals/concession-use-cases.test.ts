@@ -224,6 +224,155 @@ describe('DecideConcession', () => {
     ]);
   });
 
+  test('a refusal is answered before it is recorded; idle() waits for the records', async () => {
+    const { ports, request, decide, refusals } = setup();
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'x' });
+    if (!requested.ok) throw new Error(requested.message);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const append = refusals.append.bind(refusals);
+    refusals.append = async (input) => {
+      await held;
+      return append(input);
+    };
+
+    const result = await decide.run(lead, {
+      concessionId: requested.concession.id,
+      decision: 'approve',
+      expectedVersion: 0,
+    });
+
+    expect(result).toMatchObject({ ok: false, reason: 'stale-version' });
+    expect(refusals.entries).toEqual([]);
+    let idle = false;
+    const settled = decide.idle().then(() => (idle = true));
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    release();
+    await settled;
+    expect(refusals.entries.map((e) => e.action)).toEqual(['concession.refused']);
+    expect(ports.events.rows.map((e) => e.kind)).toContain('concession.refused');
+  });
+
+  test('a refusal record that fails is reported, and the answer stands', async () => {
+    const { ports, uow, clock, signal, request } = setup();
+    const failures: unknown[] = [];
+    const broken = new FakeAudit();
+    broken.append = () => Promise.reject(new Error('audit head unavailable'));
+    const decide = new DecideConcession({
+      store: ports,
+      audit: broken,
+      uow,
+      clock,
+      outboxChanged: signal,
+      followUpFailed: (error) => failures.push(error),
+    });
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'x' });
+    if (!requested.ok) throw new Error(requested.message);
+
+    const result = await decide.run(am, {
+      concessionId: requested.concession.id,
+      decision: 'approve',
+    });
+    await decide.idle();
+
+    expect(result).toMatchObject({ ok: false, reason: 'own-request' });
+    expect(failures).toEqual([new Error('audit head unavailable')]);
+  });
+
+  test('approvers at once: one transaction decides, the others wait for it and are refused without one', async () => {
+    const { ports, uow, request, decide, refusals } = setup();
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'x' });
+    if (!requested.ok) throw new Error(requested.message);
+    const id = requested.concession.id;
+    // The decision's transaction stays open until the other approvers have read the request as
+    // pending and judged it (their in-memory reads settle before the next macrotask): without the
+    // wait, each of them would open a transaction that loses the swap.
+    let reads = 0;
+    let secondRead!: () => void;
+    const othersRead = new Promise<void>((resolve) => (secondRead = resolve));
+    const read = ports.concessions.concession.bind(ports.concessions);
+    ports.concessions.concession = async (cid) => {
+      const row = await read(cid);
+      reads += 1;
+      if (reads === 2) secondRead();
+      return row;
+    };
+    const transaction = uow.transaction.bind(uow);
+    uow.transaction = async (work) => {
+      await othersRead;
+      await new Promise((resolve) => setImmediate(resolve));
+      return transaction(work);
+    };
+    const before = uow.count;
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        decide.run(
+          { ...person(`Lead ${i}`, ['cs_lead']), aadObjectId: `aad-lead-${i}` },
+          { concessionId: id, decision: 'approve', expectedVersion: 1 },
+        ),
+      ),
+    );
+    await decide.idle();
+
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const refused = results.filter((r) => !r.ok);
+    expect(refused).toHaveLength(19);
+    for (const r of refused) {
+      expect(r).toMatchObject({
+        reason: 'already-decided',
+        concession: { status: 'approved', version: 2 },
+      });
+    }
+    expect(uow.count - before).toBe(1);
+    // Two shared reads: the first decider's, and the one all the others shared.
+    expect(reads).toBe(2);
+    expect(ports.concessions.decisions).toEqual([{ id, status: 'approved' }]);
+    expect(refusals.entries).toHaveLength(19);
+  });
+
+  test('a decision that fails leaves its waiters to read again: one of them decides', async () => {
+    const { ports, uow, request, decide } = setup();
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'x' });
+    if (!requested.ok) throw new Error(requested.message);
+    const id = requested.concession.id;
+    let reads = 0;
+    let secondRead!: () => void;
+    const othersRead = new Promise<void>((resolve) => (secondRead = resolve));
+    const read = ports.concessions.concession.bind(ports.concessions);
+    ports.concessions.concession = async (cid) => {
+      const row = await read(cid);
+      reads += 1;
+      if (reads === 2) secondRead();
+      return row;
+    };
+    const transaction = uow.transaction.bind(uow);
+    let first = true;
+    uow.transaction = async (work) => {
+      if (!first) return transaction(work);
+      first = false;
+      await othersRead;
+      await new Promise((resolve) => setImmediate(resolve));
+      throw new Error('connection lost');
+    };
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) =>
+        decide.run(
+          { ...person(`Lead ${i}`, ['cs_lead']), aadObjectId: `aad-lead-${i}` },
+          { concessionId: id, decision: 'approve', expectedVersion: 1 },
+        ),
+      ),
+    );
+
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    const answered = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(answered.filter((r) => r.ok)).toHaveLength(1);
+    expect(answered.filter((r) => !r.ok && r.reason === 'already-decided')).toHaveLength(3);
+    expect(ports.concessions.decisions).toEqual([{ id, status: 'approved' }]);
+  });
+
   test('an unknown concession is not found', async () => {
     const { decide } = setup();
     expect(await decide.run(lead, { concessionId: 42, decision: 'approve' })).toMatchObject({
@@ -258,6 +407,32 @@ describe('GetConcession and AnswerConcessionCard', () => {
     ]);
     expect((await new GetConcession(ports).run(id))?.status).toBe('approved');
     expect(await new GetConcession(ports).run(999)).toBeNull();
+  });
+});
+
+describe('AnswerConcessionCard after the answer', () => {
+  test('a refused click is logged after its answer; a deciding click before', async () => {
+    const { clock, request, decide } = setup();
+    const actions = new FakeActionLog();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const record = actions.record.bind(actions);
+    actions.record = async (entry) => {
+      if (entry.outcome === 'refused') await held;
+      return record(entry);
+    };
+    const answer = new AnswerConcessionCard({ decide, actions, clock });
+    const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'x' });
+    if (!requested.ok) throw new Error(requested.message);
+    const id = requested.concession.id;
+
+    expect((await answer.run(lead, 'concession.approve', { concessionId: id })).ok).toBe(true);
+    expect(actions.entries.map((e) => e.outcome)).toEqual(['done']);
+    expect((await answer.run(owner, 'concession.reject', { concessionId: id })).ok).toBe(false);
+    expect(actions.entries.map((e) => e.outcome)).toEqual(['done']);
+    release();
+    await answer.idle();
+    expect(actions.entries.map((e) => e.outcome)).toEqual(['done', 'refused']);
   });
 });
 

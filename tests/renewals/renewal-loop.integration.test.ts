@@ -204,7 +204,8 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       },
     ]);
     const clock = clockAt('2026-02-01T10:00:00Z');
-    const service = renewalsOn(db, clock).useCases;
+    const renewals = renewalsOn(db, clock);
+    const service = renewals.useCases;
     const am = person('Alex Account', ['account_manager', 'msp_owner']);
     const requested = await service.requestConcession.run(am, {
       contractId: 5,
@@ -255,6 +256,8 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       reason: 'already-decided',
     });
 
+    // Refusals are recorded after their answers.
+    await renewals.idle();
     const timeline = await renewalsOn(db).useCases.insights.timeline(5);
     expect(timeline.map((e) => e.kind)).toEqual([
       'concession.requested',
@@ -345,8 +348,8 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       },
     ]);
     const clock = clockAt('2026-02-01T10:00:00Z');
-    const service = renewalsOn(db, clock).useCases;
-    const requested = await service.requestConcession.run(
+    const renewals = renewalsOn(db, clock);
+    const requested = await renewals.useCases.requestConcession.run(
       person('Alex Account', ['account_manager']),
       { contractId: 10, discountPct: 5, reason: 'Loyalty' },
     );
@@ -355,11 +358,11 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
     // On PostgreSQL the deciders share five pools (as five app instances); PGlite has one connection.
     const instances =
       database.name === 'postgres'
-        ? Array.from({ length: 5 }, () => renewalsOn(handle.connect(), clock).useCases)
-        : [service];
+        ? Array.from({ length: 5 }, () => renewalsOn(handle.connect(), clock))
+        : [renewals];
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        instances[i % instances.length]!.answerConcessionCard.run(
+        instances[i % instances.length]!.useCases.answerConcessionCard.run(
           person(`Lead ${i}`, ['cs_lead']),
           'concession.approve',
           { concessionId: id, expectedVersion: 1 },
@@ -376,6 +379,8 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
         concession: { id, status: 'approved', version: 2, decidedBy },
       });
     }
+    // Refusals and refused clicks are recorded after their answers.
+    await Promise.all(instances.map((instance) => instance.idle()));
     const audit = await new AuditLog(T, clock).timeline(db, 'concession', String(id));
     expect(audit.filter((e) => e.action === 'concession.approved')).toHaveLength(1);
     expect(audit.filter((e) => e.action === 'concession.refused')).toHaveLength(29);

@@ -19,6 +19,7 @@ import type { GateTxPorts } from './gate-transaction.port';
 import type { GateWritebackIntent } from './gate-writebacks.port';
 import { gateViewFrom, type GateViewParts, type GateViewPorts } from './gate-view-of';
 import type { GateDecideResult } from './gate-views';
+import { DecisionsInFlight } from '../../shared/decisions-in-flight';
 import { FollowUps } from '../../shared/follow-ups';
 import { groupRead } from '../../shared/group-commit';
 
@@ -71,11 +72,8 @@ const MAX_ATTEMPTS = 5;
  */
 export class DecideGate {
   private readonly followUps = new FollowUps((error) => this.deps.followUpFailed?.(error));
-  /**
-   * Decisions being recorded in this process, by gate: each settles, once its transaction has
-   * ended, with the gate's parts as it left them (null when it failed).
-   */
-  private readonly deciding = new Map<string, Promise<GateViewParts | null>>();
+  /** Decisions being recorded in this process, by gate, with the gate's parts as each left it. */
+  private readonly deciding = new DecisionsInFlight<GateViewParts>();
 
   constructor(private readonly deps: DecideGateDeps) {}
 
@@ -95,32 +93,26 @@ export class DecideGate {
         this.followUps.add(() => this.auditRefusal(actor, input, judged));
         return judged;
       }
-      // Fifty approvers at once share one read, so all fifty judge the gate pending. One decides;
-      // the others wait for it and judge again on the gate as its decision left it (a decided
-      // gate stays decided, so a refusal on that is true) instead of each opening a transaction
-      // that can only lose the compare-and-set. A decision that failed leaves nothing: they read
-      // again. Across processes the compare-and-set still decides.
-      const deciding = this.deciding.get(gateId);
-      if (deciding !== undefined && deciding !== waitedFor) {
+      // Fifty approvers at once share one read, so all fifty judge the gate pending: one decides,
+      // the others wait for it and judge again on the gate as it left it (DecisionsInFlight).
+      const deciding = this.deciding.other(gateId, waitedFor);
+      if (deciding !== null) {
         waitedFor = deciding;
         left = await deciding;
         attempt -= 1;
         continue;
       }
-      const decision = this.deps.tx.transaction((tx) => this.record(tx, actor, input, judged));
-      const settled = decision.then(
-        (recorded) => recorded.after,
-        () => null,
-      );
-      this.deciding.set(gateId, settled);
       let outcome: Extract<GateDecideResult, { ok: true }>;
       try {
-        outcome = (await decision).outcome;
+        const recorded = await this.deciding.record(
+          gateId,
+          this.deps.tx.transaction((tx) => this.record(tx, actor, input, judged)),
+          (done) => done.after,
+        );
+        outcome = recorded.outcome;
       } catch (error) {
         if (error instanceof Conflict) continue;
         throw error;
-      } finally {
-        if (this.deciding.get(gateId) === settled) this.deciding.delete(gateId);
       }
       this.deps.outboxChanged.notify();
       this.deps.writebackQueued.notify();
