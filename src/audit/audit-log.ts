@@ -184,24 +184,58 @@ export type AuditVerification =
 const VERIFY_BATCH = 5000;
 
 /**
- * Recomputes a tenant's chain from the first entry: each entry's hash, its link to the previous
- * entry, gap-free sequence numbers, and that the newest entry is the recorded head (nothing cut off).
- * Reads in batches so a long log verifies in bounded memory.
+ * Recomputes a tenant's chain from entry `from` (the first by default) to the head: each entry's
+ * hash, its link to the previous entry, gap-free sequence numbers, and that the newest entry is the
+ * recorded head (nothing cut off). From a later entry, the entry before it is checked against its
+ * own contents and taken as the start of the links: an entry from `from` on cannot be altered
+ * without breaking a hash or a link up to the head. Reads in batches so a long log verifies in
+ * bounded memory.
  */
-export async function verifyAuditChain(db: Db, tenantId: string): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  db: Db,
+  tenantId: string,
+  from = 1,
+): Promise<AuditVerification> {
   // One snapshot of the chain: an entry and its head are written in one transaction, so one
   // appended while the chain is read (a refusal audited just after its answer, the app running
   // beside `npm run audit:verify`) is seen whole or not at all, never as a break.
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return verifyChainIn(tx, tenantId);
+    return verifyChainIn(tx, tenantId, Math.max(1, Math.floor(from)));
   });
 }
 
-async function verifyChainIn(db: Db, tenantId: string): Promise<AuditVerification> {
+async function verifyChainIn(db: Db, tenantId: string, from: number): Promise<AuditVerification> {
   let previousHash = GENESIS_HASH;
-  let expectedSeq = 1;
+  let expectedSeq = from;
   let count = 0;
+  if (from > 1) {
+    const [row] = await db.query<AuditRow>(
+      `SELECT ${COLUMNS} FROM audit_log WHERE tenant_id = $1 AND seq = $2`,
+      [tenantId, from - 1],
+    );
+    const entry = row ? toEntry(row) : null;
+    if (entry === null || auditEntryHash(entry) !== entry.hash) {
+      return {
+        tenantId,
+        ok: false,
+        entries: 0,
+        brokenSeq: from - 1,
+        problem:
+          entry === null
+            ? 'it was deleted'
+            : 'it was altered after it was written (its hash does not match its contents)',
+        entry: entry && {
+          seq: entry.seq,
+          at: entry.at,
+          subjectType: entry.subjectType,
+          subjectId: entry.subjectId,
+          action: entry.action,
+        },
+      };
+    }
+    previousHash = entry.hash;
+  }
   for (;;) {
     const rows = await db.query<AuditRow>(
       `SELECT ${COLUMNS} FROM audit_log WHERE tenant_id = $1 AND seq >= $2 ORDER BY seq LIMIT ${VERIFY_BATCH}`,
@@ -243,13 +277,14 @@ async function verifyChainIn(db: Db, tenantId: string): Promise<AuditVerificatio
     [tenantId],
   );
   const headSeq = head ? Number(head.seq) : 0;
-  if (headSeq !== count || (head && head.hash !== previousHash && headSeq > 0)) {
+  const last = expectedSeq - 1;
+  if (headSeq !== last || (head && head.hash !== previousHash && headSeq > 0)) {
     return {
       tenantId,
       ok: false,
       entries: count,
-      brokenSeq: count < headSeq ? count + 1 : null,
-      problem: `the log ends at entry ${count} but its head records entry ${headSeq}: entries were removed`,
+      brokenSeq: last < headSeq ? last + 1 : null,
+      problem: `the log ends at entry ${last} but its head records entry ${headSeq}: entries were removed`,
       entry: null,
     };
   }

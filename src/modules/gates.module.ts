@@ -82,8 +82,8 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
         gates: queries,
         verify,
         chain: {
-          verify: async () => {
-            const result = await verifyAuditChain(db, tenantId);
+          verify: async (from) => {
+            const result = await verifyAuditChain(db, tenantId, from);
             return result.ok
               ? { ok: true, entries: result.entries, problem: null }
               : { ok: false, entries: result.entries, problem: result.problem };

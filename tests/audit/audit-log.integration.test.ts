@@ -185,6 +185,38 @@ describe.each(testDatabases())('audit log on $name', (database) => {
     expect(result).toMatchObject({ ok: false, brokenSeq: 4 });
   });
 
+  it('verifies from a later entry to the head: that part, and the entry before it, must be intact', async () => {
+    await seed(8);
+    expect(await verifyAuditChain(handle.db, 't1', 5)).toMatchObject({ ok: true, entries: 4 });
+    expect(await verifyAuditChain(handle.db, 't1', 1)).toMatchObject({ ok: true, entries: 8 });
+    // From past the newest entry there is nothing left to verify; the head still must match.
+    expect(await verifyAuditChain(handle.db, 't1', 9)).toMatchObject({ ok: true, entries: 0 });
+    const alter = (seq: number) =>
+      handle.db.query(
+        `UPDATE audit_log SET detail = '{"forged": true}'::jsonb WHERE tenant_id = 't1' AND seq = $1`,
+        [seq],
+      );
+    // An entry before the part checked is the full check's to find, not this one's.
+    await alter(2);
+    expect(await verifyAuditChain(handle.db, 't1', 5)).toMatchObject({ ok: true, entries: 4 });
+    expect(await verifyAuditChain(handle.db, 't1')).toMatchObject({ ok: false, brokenSeq: 2 });
+    // The entry before the part is checked against its contents: the links start from it.
+    await alter(4);
+    expect(await verifyAuditChain(handle.db, 't1', 5)).toMatchObject({ ok: false, brokenSeq: 4 });
+    await seed(8, 't2');
+    await handle.db.query(
+      `UPDATE audit_log SET detail = '{"forged": true}'::jsonb WHERE tenant_id = 't2' AND seq = 7`,
+    );
+    expect(await verifyAuditChain(handle.db, 't2', 5)).toMatchObject({ ok: false, brokenSeq: 7 });
+    await seed(8, 't3');
+    await handle.db.query(`DELETE FROM audit_log WHERE tenant_id = 't3' AND seq = 8`);
+    expect(await verifyAuditChain(handle.db, 't3', 5)).toMatchObject({
+      ok: false,
+      brokenSeq: 8,
+      entry: null,
+    });
+  });
+
   it('detects a deleted entry and a cut-off tail', async () => {
     await seed(6);
     await handle.db.query(`DELETE FROM audit_log WHERE tenant_id = 't1' AND seq = 3`);

@@ -19,7 +19,11 @@ export interface PackArchives {
   unarchived(limit: number): Promise<string[]>;
 }
 
-/** The tenant's audit hash chain, checked from the first entry. */
+/**
+ * The tenant's audit hash chain, checked from entry `from` to the head: from a gate's first entry,
+ * its entries cannot have been altered without a broken hash or link (the work grows with what
+ * was audited since the gate was requested, not with the whole log).
+ */
 export interface AuditChainCheck {
-  verify(): Promise<{ ok: boolean; entries: number; problem: string | null }>;
+  verify(from: number): Promise<{ ok: boolean; entries: number; problem: string | null }>;
 }
