@@ -175,6 +175,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Written before the database closes.
       await idle();
+      await renderers.close();
       await halo.close();
       await db.close();
     },

@@ -15,7 +15,7 @@ import { ExportWorkbook } from '../app/exports/export-workbook';
 import { ReadAccess } from '../app/identity/read-access';
 import type { RenewalUseCases } from '../api/renewal-routes';
 import { ExcelWorkbookRenderer } from '../documents/excel-workbook-renderer';
-import { PdfDocumentRenderer } from '../documents/pdf-document-renderer';
+import { PdfRenderWorker } from '../documents/pdf-render-worker-pool';
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import { SqlEscalationHistory } from '../store/delivery-escalation-history.repository';
@@ -46,10 +46,14 @@ export interface ExportsModuleDeps {
 export interface ExportRenderers {
   workbook: WorkbookRenderer;
   document: DocumentRenderer;
+  /** Stops what the renderers started (the PDF worker thread). */
+  close(): Promise<void>;
 }
 
+/** PDFs are rendered on a worker thread, off the event loop that answers clicks. */
 export function exportRenderers(): ExportRenderers {
-  return { workbook: new ExcelWorkbookRenderer(), document: new PdfDocumentRenderer() };
+  const document = new PdfRenderWorker();
+  return { workbook: new ExcelWorkbookRenderer(), document, close: () => document.close() };
 }
 
 /** Builds the exports once: routes only (no bot commands, no jobs). */

@@ -1,0 +1,51 @@
+import type { DocumentSpec } from '../app/exports/document-renderer.port';
+import { PdfDocumentRenderer } from './pdf-document-renderer';
+import { PdfRenderWorker } from './pdf-render-worker-pool';
+
+function spec(title: string): DocumentSpec {
+  return {
+    title,
+    tenantName: 'Contoso MSP',
+    date: '2026-11-23',
+    blocks: [
+      { kind: 'heading', level: 1, text: 'Red and amber' },
+      { kind: 'paragraph', text: `Two projects are red in ${title}.` },
+      { kind: 'table', columns: ['Project', 'RAG'], rows: [['Intranet', 'red']] },
+    ],
+  };
+}
+
+describe('PdfRenderWorker', () => {
+  let worker: PdfRenderWorker;
+  beforeEach(() => {
+    worker = new PdfRenderWorker();
+  });
+  afterEach(async () => {
+    await worker.close();
+  });
+
+  test('renders on its thread the same bytes as the renderer in this one, each document its own', async () => {
+    const titles = ['Weekly control report', 'Evidence pack: Intranet', 'Pilot proof brief'];
+    const here = new PdfDocumentRenderer();
+    const rendered = await Promise.all(titles.map((t) => worker.render(spec(t))));
+    for (const [i, title] of titles.entries()) {
+      expect(rendered[i]!.equals(await here.render(spec(title)))).toBe(true);
+    }
+    expect(rendered[0]!.equals(rendered[1]!)).toBe(false);
+  });
+
+  test('a document that cannot be rendered fails with the reason; the next one is rendered', async () => {
+    const broken = { ...spec('x'), title: null } as unknown as DocumentSpec;
+    await expect(worker.render(broken)).rejects.toThrow(/not iterable/);
+    const bytes = await worker.render(spec('after'));
+    expect(bytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
+  });
+
+  test('documents held by a worker that stops fail; the next document starts another', async () => {
+    const held = worker.render(spec('held'));
+    await worker.close();
+    await expect(held).rejects.toThrow(/closed|stopped/);
+    const bytes = await worker.render(spec('again'));
+    expect(bytes.equals(await new PdfDocumentRenderer().render(spec('again')))).toBe(true);
+  });
+});

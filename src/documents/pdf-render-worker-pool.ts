@@ -1,0 +1,89 @@
+/**
+ * PDF documents rendered on a worker thread, so the event loop answering clicks is not held by
+ * pdfkit (an evidence pack takes some ten milliseconds of CPU, archived after every approval; a
+ * weekly report over a large portfolio far more). One worker, started on the first document and
+ * kept; documents wait their turn in it. A worker that dies fails the documents it held, and the
+ * next document starts a new one.
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DocumentRenderer, DocumentSpec } from '../app/exports/document-renderer.port';
+import type { RenderAnswer, RenderRequest } from './pdf-render-worker';
+
+interface Pending {
+  worker: Worker;
+  resolve: (bytes: Buffer) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The worker's script beside this one: compiled JavaScript in a build; from source (`npm start`,
+ * tests), TypeScript loaded through tsx's require hook, which works in a worker on Node 20 and 22.
+ */
+function startWorker(): Worker {
+  if (path.extname(__filename) !== '.ts') {
+    return new Worker(path.join(__dirname, 'pdf-render-worker.js'));
+  }
+  const script = path.join(__dirname, 'pdf-render-worker.ts');
+  return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, {
+    eval: true,
+  });
+}
+
+export class PdfRenderWorker implements DocumentRenderer {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  render(spec: DocumentSpec): Promise<Buffer> {
+    const id = this.nextId++;
+    return new Promise<Buffer>((resolve, reject) => {
+      const worker = this.started();
+      this.pending.set(id, { worker, resolve, reject });
+      worker.postMessage({ id, spec } satisfies RenderRequest);
+    });
+  }
+
+  /** Stops the worker; documents still in it fail. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker === null) return;
+    await worker.terminate();
+    this.failAll(worker, new Error('the PDF renderer was closed'));
+  }
+
+  private started(): Worker {
+    if (this.worker !== null) return this.worker;
+    const worker = startWorker();
+    // Rendering never keeps the process alive on its own.
+    worker.unref();
+    worker.on('message', (answer: RenderAnswer) => {
+      const waiting = this.pending.get(answer.id);
+      if (waiting === undefined) return;
+      this.pending.delete(answer.id);
+      if ('error' in answer) waiting.reject(new Error(answer.error));
+      else
+        waiting.resolve(
+          Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength),
+        );
+    });
+    const lost = (error: Error) => {
+      if (this.worker === worker) this.worker = null;
+      this.failAll(worker, error);
+    };
+    worker.on('error', (error) => lost(error));
+    worker.on('exit', (code) => lost(new Error(`the PDF renderer stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  /** Fails the documents `worker` held. */
+  private failAll(worker: Worker, error: Error): void {
+    for (const [id, waiting] of this.pending) {
+      if (waiting.worker !== worker) continue;
+      this.pending.delete(id);
+      waiting.reject(error);
+    }
+  }
+}
