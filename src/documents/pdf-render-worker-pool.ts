@@ -25,9 +25,12 @@ function startWorker(): Worker {
     return new Worker(path.join(__dirname, 'pdf-render-worker.js'));
   }
   const script = path.join(__dirname, 'pdf-render-worker.ts');
-  return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, {
-    eval: true,
-  });
+  // Resolved here: the evaluated script would resolve from the working directory.
+  const tsx = require.resolve('tsx/cjs/api');
+  return new Worker(
+    `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(script)});`,
+    { eval: true },
+  );
 }
 
 export class PdfRenderWorker implements DocumentRenderer {
