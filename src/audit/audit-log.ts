@@ -201,11 +201,33 @@ export async function verifyAuditChain(
   // beside `npm run audit:verify`) is seen whole or not at all, never as a break.
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return verifyChainIn(tx, tenantId, Math.max(1, Math.floor(from)));
+    return verifyChainIn(tx, tenantId, Number.isFinite(from) ? Math.max(1, Math.floor(from)) : 1);
   });
 }
 
-async function verifyChainIn(db: Db, tenantId: string, from: number): Promise<AuditVerification> {
+/**
+ * The first entry written at or after `since` (ISO time), where a check of what happened since
+ * then starts; 1 (everything) when no entry is that recent. Found by time, not by subject: deleting
+ * or re-assigning a subject's first entries cannot move the start past them.
+ */
+export async function auditSeqSince(db: Db, tenantId: string, since: string): Promise<number> {
+  const [row] = await db.query<{ seq: string | number | null }>(
+    'SELECT min(seq) AS seq FROM audit_log WHERE tenant_id = $1 AND at >= $2',
+    [tenantId, since],
+  );
+  return row?.seq === null || row?.seq === undefined ? 1 : Number(row.seq);
+}
+
+async function verifyChainIn(db: Db, tenantId: string, start: number): Promise<AuditVerification> {
+  let from = start;
+  if (from > 1) {
+    // Past the newest entry there is nothing to check but the head itself.
+    const [head] = await db.query<{ seq: string | number }>(
+      'SELECT seq FROM audit_heads WHERE tenant_id = $1',
+      [tenantId],
+    );
+    from = Math.min(from, (head ? Number(head.seq) : 0) + 1);
+  }
   let previousHash = GENESIS_HASH;
   let expectedSeq = from;
   let count = 0;

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import type { DocumentSpec } from '../app/exports/document-renderer.port';
 import { PdfDocumentRenderer } from './pdf-document-renderer';
 import { PdfRenderWorker } from './pdf-render-worker-pool';
@@ -41,11 +43,42 @@ describe('PdfRenderWorker', () => {
     expect(bytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
   });
 
-  test('documents held by a worker that stops fail; the next document starts another', async () => {
+  test('documents held by a worker that dies fail; the next document starts another', async () => {
     const held = worker.render(spec('held'));
-    await worker.close();
-    await expect(held).rejects.toThrow(/closed|stopped/);
+    // The worker ends under it (as a crash would), without the renderer closing.
+    const internals = worker as unknown as { worker: { terminate(): Promise<number> } };
+    await internals.worker.terminate();
+    await expect(held).rejects.toThrow(/stopped/);
     const bytes = await worker.render(spec('again'));
     expect(bytes.equals(await new PdfDocumentRenderer().render(spec('again')))).toBe(true);
+  });
+
+  test('closing fails the documents in the worker and any asked for afterwards', async () => {
+    const held = expect(worker.render(spec('held'))).rejects.toThrow(/closed/);
+    await worker.close();
+    await held;
+    await expect(worker.render(spec('late'))).rejects.toThrow(/closed/);
+  });
+
+  test('a document that cannot be sent to the worker fails at once, and nothing waits for it', async () => {
+    const unsendable = { ...spec('x'), blocks: [{ kind: 'paragraph', text: () => 'x' }] };
+    await expect(worker.render(unsendable as unknown as DocumentSpec)).rejects.toThrow(/clone/);
+    expect((worker as unknown as { pending: Map<number, unknown> }).pending.size).toBe(0);
+  });
+
+  test('an idle worker does not keep the process alive (no close needed to exit)', () => {
+    const script = `
+      const { PdfRenderWorker } = require(${JSON.stringify(path.join(__dirname, 'pdf-render-worker-pool.ts'))});
+      new PdfRenderWorker()
+        .render({ title: 't', tenantName: 'c', date: '2026-11-23', blocks: [] })
+        .then((bytes) => console.log('rendered', bytes.length));
+    `;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^rendered \d+/);
+    expect(run.status).toBe(0);
   });
 });

@@ -37,34 +37,43 @@ export class PdfRenderWorker implements DocumentRenderer {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private closed = false;
 
   render(spec: DocumentSpec): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new Error('the PDF renderer was closed'));
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
       const worker = this.started();
       this.pending.set(id, { worker, resolve, reject });
-      worker.postMessage({ id, spec } satisfies RenderRequest);
+      // Held open while it renders: the answer must be able to arrive.
+      worker.ref();
+      try {
+        worker.postMessage({ id, spec } satisfies RenderRequest);
+      } catch (error) {
+        // A document that cannot be sent (a value that cannot be cloned) is not waited for.
+        this.settled(worker, id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 
-  /** Stops the worker; documents still in it fail. */
+  /** Stops the worker; documents still in it fail, and so does any asked for afterwards. */
   async close(): Promise<void> {
+    this.closed = true;
     const worker = this.worker;
     this.worker = null;
     if (worker === null) return;
-    await worker.terminate();
     this.failAll(worker, new Error('the PDF renderer was closed'));
+    await worker.terminate();
   }
 
   private started(): Worker {
     if (this.worker !== null) return this.worker;
     const worker = startWorker();
-    // Rendering never keeps the process alive on its own.
-    worker.unref();
     worker.on('message', (answer: RenderAnswer) => {
       const waiting = this.pending.get(answer.id);
       if (waiting === undefined) return;
-      this.pending.delete(answer.id);
+      this.settled(worker, answer.id);
       if ('error' in answer) waiting.reject(new Error(answer.error));
       else
         waiting.resolve(
@@ -76,9 +85,20 @@ export class PdfRenderWorker implements DocumentRenderer {
       this.failAll(worker, error);
     };
     worker.on('error', (error) => lost(error));
+    worker.on('messageerror', (error) => lost(error));
     worker.on('exit', (code) => lost(new Error(`the PDF renderer stopped (exit code ${code})`)));
     this.worker = worker;
     return worker;
+  }
+
+  /**
+   * Forgets document `id`; an idle worker no longer keeps the process alive (listening for
+   * messages would, so it is unreferenced whenever nothing is waiting on it).
+   */
+  private settled(worker: Worker, id: number): void {
+    this.pending.delete(id);
+    for (const waiting of this.pending.values()) if (waiting.worker === worker) return;
+    worker.unref();
   }
 
   /** Fails the documents `worker` held. */

@@ -17,7 +17,7 @@ import { VerifyPack } from '../app/gates/verify-pack';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
 import { batchedAuditTrail } from '../audit/audit-batch';
-import { AuditLog, verifyAuditChain } from '../audit/audit-log';
+import { AuditLog, auditSeqSince, verifyAuditChain } from '../audit/audit-log';
 import type { DocumentRenderer } from '../app/exports/document-renderer.port';
 import { ExportEvidencePack } from '../app/exports/export-evidence-pack';
 import type { AppConfig } from '../config';
@@ -82,11 +82,14 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
         gates: queries,
         verify,
         chain: {
-          verify: async (from) => {
+          verify: async (since) => {
+            // Entries carry the appending process's clock: a minute's margin before `since`.
+            const margin = new Date(Date.parse(since) - 60_000).toISOString();
+            const from = await auditSeqSince(db, tenantId, margin);
             const result = await verifyAuditChain(db, tenantId, from);
             return result.ok
-              ? { ok: true, entries: result.entries, problem: null }
-              : { ok: false, entries: result.entries, problem: result.problem };
+              ? { ok: true, entries: result.entries, problem: null, from }
+              : { ok: false, entries: result.entries, problem: result.problem, from };
           },
         },
         renderer: deps.packDocuments.renderer,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditLog, GENESIS_HASH, verifyAuditChain } from '../../src/audit/audit-log';
+import { AuditLog, auditSeqSince, GENESIS_HASH, verifyAuditChain } from '../../src/audit/audit-log';
 import { auditVerify } from '../../src/audit-verify';
 import type { Db } from '../../src/store/db';
 import { openDatabase } from '../../src/store/open-db';
@@ -191,6 +191,7 @@ describe.each(testDatabases())('audit log on $name', (database) => {
     expect(await verifyAuditChain(handle.db, 't1', 1)).toMatchObject({ ok: true, entries: 8 });
     // From past the newest entry there is nothing left to verify; the head still must match.
     expect(await verifyAuditChain(handle.db, 't1', 9)).toMatchObject({ ok: true, entries: 0 });
+    expect(await verifyAuditChain(handle.db, 't1', 12)).toMatchObject({ ok: true, entries: 0 });
     const alter = (seq: number) =>
       handle.db.query(
         `UPDATE audit_log SET detail = '{"forged": true}'::jsonb WHERE tenant_id = 't1' AND seq = $1`,
@@ -214,6 +215,44 @@ describe.each(testDatabases())('audit log on $name', (database) => {
       ok: false,
       brokenSeq: 8,
       entry: null,
+    });
+  });
+
+  it('starts a check by time: deleting or re-assigning the first entries since then is found', async () => {
+    await seed(8);
+    const atOf = async (seq: number) =>
+      (
+        await handle.db.query<{ at: Date | string }>(
+          `SELECT at FROM audit_log WHERE tenant_id = 't1' AND seq = $1`,
+          [seq],
+        )
+      )[0]!.at;
+    const since = new Date(await atOf(3)).toISOString();
+    expect(await auditSeqSince(handle.db, 't1', since)).toBe(3);
+    expect(await auditSeqSince(handle.db, 't1', '2099-01-01T00:00:00.000Z')).toBe(1);
+    // Entry 3 (say, a gate's request) re-assigned to another subject: its hash breaks.
+    await handle.db.query(
+      `UPDATE audit_log SET subject_id = 'other' WHERE tenant_id = 't1' AND seq = 3`,
+    );
+    const from = await auditSeqSince(handle.db, 't1', since);
+    expect(await verifyAuditChain(handle.db, 't1', from)).toMatchObject({
+      ok: false,
+      brokenSeq: 3,
+    });
+    // Entry 3 deleted: the check starts at 4, and the entry it links from is missing.
+    await seed(8, 't2');
+    await handle.db.query(`DELETE FROM audit_log WHERE tenant_id = 't2' AND seq = 3`);
+    const later = await auditSeqSince(handle.db, 't2', since);
+    expect(later).toBe(4);
+    expect(await verifyAuditChain(handle.db, 't2', later)).toMatchObject({
+      ok: false,
+      brokenSeq: 3,
+    });
+    // Odd starts: past the newest entry, only the head is checked; not a number, everything.
+    expect(await verifyAuditChain(handle.db, 't2', 20)).toMatchObject({ ok: true, entries: 0 });
+    expect(await verifyAuditChain(handle.db, 't2', Number.NaN)).toMatchObject({
+      ok: false,
+      brokenSeq: 3,
     });
   });
 

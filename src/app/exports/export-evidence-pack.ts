@@ -38,7 +38,7 @@ export type PackArchiveOutcome =
 /**
  * The evidence pack of a decided gate as a PDF: the pack, the file hashes (re-verified against the
  * store now), every decision, the gate's audit entries and the audit chain check from the gate's
- * first entry to the newest. On approval it is archived into the gate's evidence folder and its
+ * request to the newest entry. On approval it is archived into the gate's evidence folder and its
  * SHA-256 recorded and audited.
  */
 export class ExportEvidencePack {
@@ -149,12 +149,10 @@ export class ExportEvidencePack {
 
   private async render(detail: GateDetail): Promise<ExportedFile> {
     const { gate, pack, files, decisions, timeline } = detail;
-    // The chain from the gate's first audit entry (its request) to the head.
-    const from = Math.min(...timeline.map((e) => e.seq));
-    const chainFrom = Number.isFinite(from) ? from : 1;
+    // The chain from the gate's request to the head.
     const [integrity, chain] = await Promise.all([
       this.deps.verify.run(gate.id),
-      this.deps.chain.verify(chainFrom),
+      this.deps.chain.verify(gate.requestedAt),
     ]);
     const date = this.deps.clock.now().toISOString().slice(0, 10);
     const stored = new Map(integrity?.files.map((f) => [f.fileId, f]) ?? []);
@@ -243,7 +241,7 @@ export class ExportEvidencePack {
       {
         kind: 'paragraph',
         text: chain.ok
-          ? `Audit chain intact from entry #${chainFrom}, this gate's first, to the newest: ${chain.entries} entries verified.`
+          ? `Audit chain intact from entry #${chain.from} (the first written since the gate was requested) to the newest: ${chain.entries} entries verified.`
           : `Audit chain BROKEN: ${chain.problem ?? 'unknown problem'}.`,
       },
     ];

@@ -20,10 +20,13 @@ export interface PackArchives {
 }
 
 /**
- * The tenant's audit hash chain, checked from entry `from` to the head: from a gate's first entry,
- * its entries cannot have been altered without a broken hash or link (the work grows with what
- * was audited since the gate was requested, not with the whole log).
+ * The tenant's audit hash chain, checked from the first entry written since `since` (ISO time) to
+ * the head, and the entry it started from: from the time a gate was requested, none of its entries
+ * can have been altered, removed or re-assigned without a broken hash, link or sequence (the work
+ * grows with what was audited since, not with the whole log).
  */
 export interface AuditChainCheck {
-  verify(from: number): Promise<{ ok: boolean; entries: number; problem: string | null }>;
+  verify(
+    since: string,
+  ): Promise<{ ok: boolean; entries: number; problem: string | null; from: number }>;
 }
