@@ -102,7 +102,8 @@ export async function startBotHarness(
     renewals,
     escalationClicks,
     close: async () => {
-      await escalationClicks.idle();
+      // What clicks left for after their answers is written before the test's database goes.
+      await Promise.all([escalationClicks.idle(), renewals.idle()]);
       server.server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connector.stop();
