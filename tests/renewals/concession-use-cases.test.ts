@@ -35,6 +35,39 @@ function setup() {
   return { ports, uow, clock, signal, refusals, request, decide };
 }
 
+/**
+ * Holds the first decision's transaction until the other approvers have read the request as pending
+ * and judged it (their in-memory reads settle before the next macrotask): without the wait for the
+ * decision in flight, each of them would open a transaction that loses the swap. With `fail`, that
+ * transaction then fails as a lost connection would. Counts the reads of the request.
+ */
+function holdFirstDecision(
+  world: Pick<ReturnType<typeof setup>, 'ports' | 'uow'>,
+  fail = false,
+): { reads: number } {
+  const counted = { reads: 0 };
+  let secondRead!: () => void;
+  const othersRead = new Promise<void>((resolve) => (secondRead = resolve));
+  const read = world.ports.concessions.concession.bind(world.ports.concessions);
+  world.ports.concessions.concession = async (id) => {
+    const row = await read(id);
+    counted.reads += 1;
+    if (counted.reads === 2) secondRead();
+    return row;
+  };
+  const transaction = world.uow.transaction.bind(world.uow);
+  let first = true;
+  world.uow.transaction = async (work) => {
+    if (!first) return transaction(work);
+    first = false;
+    await othersRead;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (fail) throw new Error('connection lost');
+    return transaction(work);
+  };
+  return counted;
+}
+
 const am = { ...person('Alex Account', ['account_manager']), aadObjectId: 'aad-am' };
 const lead = { ...person('Casey Lead', ['cs_lead']), aadObjectId: 'aad-lead' };
 const owner = { ...person('Morgan Owner', ['msp_owner']), aadObjectId: 'aad-owner' };
@@ -285,25 +318,7 @@ describe('DecideConcession', () => {
     const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'x' });
     if (!requested.ok) throw new Error(requested.message);
     const id = requested.concession.id;
-    // The decision's transaction stays open until the other approvers have read the request as
-    // pending and judged it (their in-memory reads settle before the next macrotask): without the
-    // wait, each of them would open a transaction that loses the swap.
-    let reads = 0;
-    let secondRead!: () => void;
-    const othersRead = new Promise<void>((resolve) => (secondRead = resolve));
-    const read = ports.concessions.concession.bind(ports.concessions);
-    ports.concessions.concession = async (cid) => {
-      const row = await read(cid);
-      reads += 1;
-      if (reads === 2) secondRead();
-      return row;
-    };
-    const transaction = uow.transaction.bind(uow);
-    uow.transaction = async (work) => {
-      await othersRead;
-      await new Promise((resolve) => setImmediate(resolve));
-      return transaction(work);
-    };
+    const counted = holdFirstDecision({ ports, uow });
     const before = uow.count;
 
     const results = await Promise.all(
@@ -327,7 +342,7 @@ describe('DecideConcession', () => {
     }
     expect(uow.count - before).toBe(1);
     // Two shared reads: the first decider's, and the one all the others shared.
-    expect(reads).toBe(2);
+    expect(counted.reads).toBe(2);
     expect(ports.concessions.decisions).toEqual([{ id, status: 'approved' }]);
     expect(refusals.entries).toHaveLength(19);
   });
@@ -337,25 +352,7 @@ describe('DecideConcession', () => {
     const requested = await request.run(am, { contractId: 5, discountPct: 5, reason: 'x' });
     if (!requested.ok) throw new Error(requested.message);
     const id = requested.concession.id;
-    let reads = 0;
-    let secondRead!: () => void;
-    const othersRead = new Promise<void>((resolve) => (secondRead = resolve));
-    const read = ports.concessions.concession.bind(ports.concessions);
-    ports.concessions.concession = async (cid) => {
-      const row = await read(cid);
-      reads += 1;
-      if (reads === 2) secondRead();
-      return row;
-    };
-    const transaction = uow.transaction.bind(uow);
-    let first = true;
-    uow.transaction = async (work) => {
-      if (!first) return transaction(work);
-      first = false;
-      await othersRead;
-      await new Promise((resolve) => setImmediate(resolve));
-      throw new Error('connection lost');
-    };
+    holdFirstDecision({ ports, uow }, true);
 
     const results = await Promise.allSettled(
       Array.from({ length: 5 }, (_, i) =>
