@@ -247,13 +247,7 @@ async function verifyChainIn(db: Db, tenantId: string, start: number): Promise<A
           entry === null
             ? 'it was deleted'
             : 'it was altered after it was written (its hash does not match its contents)',
-        entry: entry && {
-          seq: entry.seq,
-          at: entry.at,
-          subjectType: entry.subjectType,
-          subjectId: entry.subjectId,
-          action: entry.action,
-        },
+        entry: entry && describedEntry(entry),
       };
     }
     previousHash = entry.hash;
@@ -265,13 +259,7 @@ async function verifyChainIn(db: Db, tenantId: string, start: number): Promise<A
     );
     for (const row of rows) {
       const entry = toEntry(row);
-      const described = {
-        seq: entry.seq,
-        at: entry.at,
-        subjectType: entry.subjectType,
-        subjectId: entry.subjectId,
-        action: entry.action,
-      };
+      const described = describedEntry(entry);
       const broken = (problem: string, brokenSeq = entry.seq): AuditVerification => ({
         tenantId,
         ok: false,
@@ -311,6 +299,14 @@ async function verifyChainIn(db: Db, tenantId: string, start: number): Promise<A
     };
   }
   return { tenantId, ok: true, entries: count, headHash: previousHash };
+}
+
+/** What a failed check names of an entry. */
+function describedEntry(
+  entry: AuditEntry,
+): Pick<AuditEntry, 'seq' | 'at' | 'subjectType' | 'subjectId' | 'action'> {
+  const { seq, at, subjectType, subjectId, action } = entry;
+  return { seq, at, subjectType, subjectId, action };
 }
 
 /** Every tenant that has an audit log. */

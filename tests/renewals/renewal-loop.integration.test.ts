@@ -234,6 +234,8 @@ describe.each(testDatabases())('renewal loop on $name', (database) => {
       ok: false,
       reason: 'own-request',
     });
+    // The two refusals are recorded after their answers: written before the approval, as they came.
+    await renewals.idle();
     const owner = person('Morgan Owner', ['msp_owner']);
     clock.set('2026-02-01T10:03:00Z');
     const approved = await service.decideConcession.run(owner, {
