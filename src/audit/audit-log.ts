@@ -86,66 +86,73 @@ export class AuditLog {
 
   /**
    * Appends several entries, chained in order, under one lock of the head and in one insert: a
-   * batch costs one turn behind the head instead of one per entry.
+   * batch costs one turn behind the head instead of one per entry. In a caller's transaction the
+   * two statements are part of it (a failure aborts it whole, so no savepoint is needed); on the
+   * pool they get a transaction of their own.
    */
   async appendMany(db: Db, inputs: readonly AuditEntryInput[]): Promise<AuditEntry[]> {
     if (inputs.length === 0) return [];
-    return db.transaction(async (tx) => {
-      // The head, created at genesis the first time, read and locked in one statement (the no-op
-      // update takes the row lock, as FOR UPDATE would).
-      const [head] = await tx.query<{ seq: string | number; hash: string }>(
-        `INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)
+    return db.inTransaction
+      ? this.appendIn(db, inputs)
+      : db.transaction((tx) => this.appendIn(tx, inputs));
+  }
+
+  /** The entries and the new head, written through `tx` (a transaction). */
+  private async appendIn(tx: Db, inputs: readonly AuditEntryInput[]): Promise<AuditEntry[]> {
+    // The head, created at genesis the first time, read and locked in one statement (the no-op
+    // update takes the row lock, as FOR UPDATE would).
+    const [head] = await tx.query<{ seq: string | number; hash: string }>(
+      `INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)
          ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_heads.seq RETURNING seq, hash`,
-        [this.tenantId, GENESIS_HASH],
-      );
-      // Millisecond precision survives timestamptz, so the stored entry re-hashes identically.
-      const at = new Date(this.clock.now().getTime()).toISOString();
-      const entries: AuditEntry[] = [];
-      let seq = Number(head!.seq);
-      let prevHash = head!.hash;
-      for (const input of inputs) {
-        seq += 1;
-        const unhashed: Omit<AuditEntry, 'hash'> = {
-          tenantId: this.tenantId,
-          seq,
-          at,
-          subjectType: input.subjectType,
-          subjectId: input.subjectId,
-          action: input.action,
-          actor: input.actor,
-          // Through JSON once, so the hashed detail is exactly what jsonb will give back.
-          detail: JSON.parse(JSON.stringify(input.detail ?? {})) as Record<string, unknown>,
-          prevHash,
-        };
-        const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
-        entries.push(entry);
-        prevHash = entry.hash;
-      }
-      // The entries and the new head in one statement.
-      await tx.query(
-        `WITH appended AS (
+      [this.tenantId, GENESIS_HASH],
+    );
+    // Millisecond precision survives timestamptz, so the stored entry re-hashes identically.
+    const at = new Date(this.clock.now().getTime()).toISOString();
+    const entries: AuditEntry[] = [];
+    let seq = Number(head!.seq);
+    let prevHash = head!.hash;
+    for (const input of inputs) {
+      seq += 1;
+      const unhashed: Omit<AuditEntry, 'hash'> = {
+        tenantId: this.tenantId,
+        seq,
+        at,
+        subjectType: input.subjectType,
+        subjectId: input.subjectId,
+        action: input.action,
+        actor: input.actor,
+        // Through JSON once, so the hashed detail is exactly what jsonb will give back.
+        detail: JSON.parse(JSON.stringify(input.detail ?? {})) as Record<string, unknown>,
+        prevHash,
+      };
+      const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
+      entries.push(entry);
+      prevHash = entry.hash;
+    }
+    // The entries and the new head in one statement.
+    await tx.query(
+      `WITH appended AS (
            INSERT INTO audit_log (${COLUMNS})
            SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[],
                                 $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::text[]))
          UPDATE audit_heads SET seq = $12, hash = $13 WHERE tenant_id = $11`,
-        [
-          entries.map((e) => e.tenantId),
-          entries.map((e) => e.seq),
-          entries.map((e) => e.at),
-          entries.map((e) => e.subjectType),
-          entries.map((e) => e.subjectId),
-          entries.map((e) => e.action),
-          entries.map((e) => (e.actor === null ? null : JSON.stringify(e.actor))),
-          entries.map((e) => JSON.stringify(e.detail)),
-          entries.map((e) => e.prevHash),
-          entries.map((e) => e.hash),
-          this.tenantId,
-          seq,
-          prevHash,
-        ],
-      );
-      return entries;
-    });
+      [
+        entries.map((e) => e.tenantId),
+        entries.map((e) => e.seq),
+        entries.map((e) => e.at),
+        entries.map((e) => e.subjectType),
+        entries.map((e) => e.subjectId),
+        entries.map((e) => e.action),
+        entries.map((e) => (e.actor === null ? null : JSON.stringify(e.actor))),
+        entries.map((e) => JSON.stringify(e.detail)),
+        entries.map((e) => e.prevHash),
+        entries.map((e) => e.hash),
+        this.tenantId,
+        seq,
+        prevHash,
+      ],
+    );
+    return entries;
   }
 
   /** Every entry about one subject, oldest first. */

@@ -7,6 +7,7 @@ import { DecideGate } from '../app/gates/decide-gate';
 import type { EvidenceStore } from '../app/gates/evidence-store.port';
 import { GateForm } from '../app/gates/gate-form';
 import { GateQueries } from '../app/gates/gate-queries';
+import type { GatePilot } from '../app/gates/gate-pilot.port';
 import type { GateTxPorts } from '../app/gates/gate-transaction.port';
 import type { MilestoneGateState } from '../app/gates/gate-views';
 import type { GateUseCases } from '../app/gates/gate-use-cases';
@@ -63,16 +64,17 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
   const projects = new SqlGateProjects(db, tenantId);
   const auditLog = new AuditLog(tenantId, clock);
   const audit = auditLog.on(db);
+  const pilotOn = (on: Db): GatePilot => ({
+    verdict: async (target) =>
+      pilotVerdict(await new SqlTabSettings(on, clock).pilot(tenantId), 'gates', target),
+  });
   const tx = transactional<GateTxPorts>(db, (t) => ({
     gates: new SqlGateRepository(t, tenantId),
     projects: new SqlGateProjects(t, tenantId),
     audit: auditLog.on(t),
     outbox: outboxOn(t, tenantId, clock),
     writebacks: new SqlGateWritebacks(t, tenantId),
-    pilot: {
-      verdict: async (target) =>
-        pilotVerdict(await new SqlTabSettings(t, clock).pilot(tenantId), 'gates', target),
-    },
+    pilot: pilotOn(t),
   }));
   const queries = new GateQueries({ gates, projects, audit, policy });
   const verify = new VerifyPack({ gates, evidence: deps.evidence, audit, clock });
@@ -123,6 +125,7 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
       audit: batchedAuditTrail(auditLog, db),
       reads: { gates, projects },
       tx,
+      pilot: pilotOn(db),
       policy,
       clock,
       outboxChanged: deps.outboxChanged,

@@ -57,4 +57,39 @@ describe('DecisionsInFlight', () => {
     await second;
     expect(await waiting).toBe('second');
   });
+
+  /** A read the test finishes by hand, with what it found. */
+  function heldRead(inFlight: DecisionsInFlight<string>, key: string) {
+    let finish!: (found: string) => void;
+    const read = inFlight.read(key, () => new Promise<string>((resolve) => (finish = resolve)));
+    return { read, finish: (found: string) => finish(found) };
+  }
+
+  test('a read that was in flight while a decision settled gets what the decision left', async () => {
+    const inFlight = new DecisionsInFlight<string>();
+    const before = heldRead(inFlight, 'g1');
+    const otherSubject = heldRead(inFlight, 'g2');
+    await inFlight.record('g1', Promise.resolve(1), () => 'decided');
+    // Begun after the decision settled: what it read stands.
+    const after = heldRead(inFlight, 'g1');
+    before.finish('pending (read before the commit)');
+    otherSubject.finish('g2 as read');
+    after.finish('decided (read after the commit)');
+    expect(await before.read).toBe('decided');
+    expect(await otherSubject.read).toBe('g2 as read');
+    expect(await after.read).toBe('decided (read after the commit)');
+  });
+
+  test('a failed decision, or one that left nothing to judge on, leaves reads as read', async () => {
+    const inFlight = new DecisionsInFlight<string>();
+    const reads = [heldRead(inFlight, 'g1'), heldRead(inFlight, 'g2')];
+    await expect(
+      inFlight.record('g1', Promise.reject(new Error('connection lost')), () => 'never'),
+    ).rejects.toThrow('connection lost');
+    await inFlight.record('g2', Promise.resolve(0), () => null);
+    reads[0]!.finish('g1 as read');
+    reads[1]!.finish('g2 as read');
+    expect(await reads[0]!.read).toBe('g1 as read');
+    expect(await reads[1]!.read).toBe('g2 as read');
+  });
 });

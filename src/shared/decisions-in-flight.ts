@@ -8,6 +8,34 @@
  */
 export class DecisionsInFlight<Left> {
   private readonly pending = new Map<string, Promise<Left | null>>();
+  /** Counts settled decisions: a read's ticket is the count when it began. */
+  private settled = 0;
+  /** Reads in flight through `read`. */
+  private reading = 0;
+  /**
+   * The latest decision on each subject that settled while reads were in flight, with its count:
+   * only those reads can need it, so it is cleared when none is left.
+   */
+  private readonly recent = new Map<string, { count: number; left: Left }>();
+
+  /**
+   * Reads the subject with `read`. When a decision on `key` was recorded while the read was in
+   * flight, the read may have begun before it committed and show the subject undecided; the subject
+   * as that decision left it is returned instead, so the reader is judged on it rather than opening
+   * a transaction that can only lose the compare-and-set.
+   */
+  async read(key: string, read: () => Promise<Left | null>): Promise<Left | null> {
+    const ticket = this.settled;
+    this.reading += 1;
+    try {
+      const found = await read();
+      const recent = this.recent.get(key);
+      return recent !== undefined && recent.count > ticket ? recent.left : found;
+    } finally {
+      this.reading -= 1;
+      if (this.reading === 0) this.recent.clear();
+    }
+  }
 
   /**
    * The decision in flight on `key`, or null when there is none or it is `waited` (the one this
@@ -28,7 +56,12 @@ export class DecisionsInFlight<Left> {
     const settled = decision.then(left, () => null);
     this.pending.set(key, settled);
     try {
-      return await decision;
+      const result = await decision;
+      this.settled += 1;
+      const after = left(result);
+      if (after !== null && this.reading > 0)
+        this.recent.set(key, { count: this.settled, left: after });
+      return result;
     } finally {
       if (this.pending.get(key) === settled) this.pending.delete(key);
     }

@@ -8,6 +8,11 @@ export type Row = Record<string, unknown>;
 export interface Db {
   /** Which engine runs the SQL (for logs and the benchmark; never for branching SQL). */
   readonly engine: 'postgres' | 'pglite';
+  /**
+   * True for the Db a `transaction` callback receives: its statements commit or roll back with the
+   * enclosing transaction, and one failing aborts the whole of it.
+   */
+  readonly inTransaction: boolean;
   /** Runs one parameterised statement and returns its rows. */
   query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs a script of several statements without parameters (migrations). */

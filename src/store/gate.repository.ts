@@ -187,15 +187,24 @@ export class SqlGateRepository implements GateRepository {
     return rows[0] ? json<EvidencePack>(rows[0].pack) : null;
   }
 
-  async compareAndSet(
+  async recordDecision(
     gateId: string,
     expected: { status: GateStatus; packVersion: number; approvals: number },
     next: { status: GateStatus; approvals: number; decidedAt: string | null; updatedAt: string },
+    decision: GateDecisionRow,
   ): Promise<boolean> {
+    // One statement: the decision row is inserted only from the swapped gate row. A taken slot
+    // leaves the gate updated without a decision, so the caller rolls back on false.
     const rows = await this.db.query(
-      `UPDATE gates SET status = $6, approvals = $7, decided_at = $8, updated_at = $9
-        WHERE tenant_id = $1 AND id = $2 AND status = $3 AND pack_version = $4 AND approvals = $5
-        RETURNING id`,
+      `WITH swapped AS (
+         UPDATE gates SET status = $6, approvals = $7, decided_at = $8, updated_at = $9
+          WHERE tenant_id = $1 AND id = $2 AND status = $3 AND pack_version = $4 AND approvals = $5
+          RETURNING tenant_id, id)
+       INSERT INTO gate_decisions (tenant_id, gate_id, pack_version, slot, outcome, approver_aad_object_id,
+                                   approver_name, approver_email, comment, decided_at)
+       SELECT tenant_id, id, $10::int, $11::int, $12::text, $13::text, $14::text, $15::text, $16::text,
+              $17::timestamptz FROM swapped
+       ON CONFLICT DO NOTHING RETURNING slot`,
       [
         this.tenantId,
         gateId,
@@ -206,19 +215,6 @@ export class SqlGateRepository implements GateRepository {
         next.approvals,
         next.decidedAt,
         next.updatedAt,
-      ],
-    );
-    return rows.length === 1;
-  }
-
-  async insertDecision(gateId: string, decision: GateDecisionRow): Promise<boolean> {
-    const rows = await this.db.query(
-      `INSERT INTO gate_decisions (tenant_id, gate_id, pack_version, slot, outcome, approver_aad_object_id,
-                                   approver_name, approver_email, comment, decided_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING slot`,
-      [
-        this.tenantId,
-        gateId,
         decision.packVersion,
         decision.slot,
         decision.outcome,

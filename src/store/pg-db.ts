@@ -100,6 +100,7 @@ async function retryEndedSessions<T>(retries: number, attempt: () => Promise<T>)
 
 class PoolDb implements Db {
   readonly engine = 'postgres' as const;
+  readonly inTransaction = false;
   constructor(
     private readonly pool: Pool,
     private readonly max: number,
@@ -154,6 +155,7 @@ class PoolDb implements Db {
 /** A Db bound to one checked-out connection inside a transaction. */
 class ClientDb implements Db {
   readonly engine = 'postgres' as const;
+  readonly inTransaction = true;
   constructor(private readonly client: PoolClient) {}
 
   async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {

@@ -88,6 +88,7 @@ export async function dumpPglite(db: Db): Promise<Blob> {
 
 class PgliteDb implements Db {
   readonly engine = 'pglite' as const;
+  readonly inTransaction = false;
   constructor(
     private readonly pg: PGlite,
     private readonly release: () => void,
@@ -121,6 +122,7 @@ class PgliteDb implements Db {
 
 class PgliteTxDb implements Db {
   readonly engine = 'pglite' as const;
+  readonly inTransaction = true;
   constructor(private readonly tx: Transaction) {}
 
   async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {

@@ -132,6 +132,7 @@ describe.each(testDatabases())(
       // The only transaction a history load takes is the service facts' check.
       const counted = new SqlRenewalHistoryReader({
         engine: db.engine,
+        inTransaction: db.inTransaction,
         query: (sql, params) => db.query(sql, params),
         exec: (sql) => db.exec(sql),
         close: () => db.close(),

@@ -41,6 +41,7 @@ function counting(db: Db): { db: Db; listQueries: () => number } {
   let n = 0;
   const wrapped: Db = {
     engine: db.engine,
+    inTransaction: db.inTransaction,
     query: (sql, params) => {
       if (sql.includes('WITH base AS')) n += 1;
       return db.query(sql, params);

@@ -55,6 +55,7 @@ describe.each(testDatabases())('audit log on $name', (database) => {
     const appendBeforeHead = (tx: Db): Db => ({
       ...tx,
       engine: tx.engine,
+      inTransaction: tx.inTransaction,
       exec: (sql) => tx.exec(sql),
       close: () => tx.close(),
       transaction: (fn) => tx.transaction(fn),
@@ -74,6 +75,7 @@ describe.each(testDatabases())('audit log on $name', (database) => {
     });
     const db: Db = {
       engine: handle.db.engine,
+      inTransaction: false,
       query: (sql, params) => appendBeforeHead(handle.db).query(sql, params),
       exec: (sql) => handle.db.exec(sql),
       close: () => handle.db.close(),

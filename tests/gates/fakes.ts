@@ -109,7 +109,7 @@ export class FakeGateRepository implements GateRepository {
     return this.s.packs.find((p) => p.gateId === gateId && p.version === version)?.pack ?? null;
   }
 
-  async compareAndSet(
+  async recordDecision(
     gateId: string,
     expected: { status: GateRow['status']; packVersion: number; approvals: number },
     next: {
@@ -118,7 +118,12 @@ export class FakeGateRepository implements GateRepository {
       decidedAt: string | null;
       updatedAt: string;
     },
+    decision: GateDecisionRow,
   ): Promise<boolean> {
+    if (this.conflictsToSimulate > 0) {
+      this.conflictsToSimulate -= 1;
+      return false;
+    }
     const gate = this.s.gates.find((g) => g.id === gateId);
     if (
       !gate ||
@@ -128,15 +133,6 @@ export class FakeGateRepository implements GateRepository {
     ) {
       return false;
     }
-    Object.assign(gate, next);
-    return true;
-  }
-
-  async insertDecision(gateId: string, decision: GateDecisionRow): Promise<boolean> {
-    if (this.conflictsToSimulate > 0) {
-      this.conflictsToSimulate -= 1;
-      return false;
-    }
     const taken = this.s.decisions.some(
       (d) =>
         d.gateId === gateId &&
@@ -144,6 +140,7 @@ export class FakeGateRepository implements GateRepository {
         (d.slot === decision.slot || d.by.aadObjectId === decision.by.aadObjectId),
     );
     if (taken) return false;
+    Object.assign(gate, next);
     this.s.decisions.push({ ...decision, gateId });
     return true;
   }
@@ -272,9 +269,11 @@ export class FakeOutbox implements Outbox {
 export class FakeGateWritebacks implements GateWritebacks {
   constructor(private readonly world: GateWorld) {}
 
-  async enqueue(intent: GateWritebackIntent, now: string): Promise<void> {
+  async enqueue(intents: readonly GateWritebackIntent[], now: string): Promise<void> {
     const queue = this.world.state.writebacks;
-    if (!queue.some((w) => w.intent.dedupeKey === intent.dedupeKey)) queue.push({ intent, now });
+    for (const intent of intents) {
+      if (!queue.some((w) => w.intent.dedupeKey === intent.dedupeKey)) queue.push({ intent, now });
+    }
   }
 }
 

@@ -71,6 +71,7 @@ function setup() {
       decide: new DecideGate({
         ...common,
         reads: { gates: world.gates, projects: world.projects },
+        pilot: world.ports.pilot,
         outboxChanged: world.outboxChanged,
         writebackQueued: world.writebackQueued,
       }),

@@ -9,6 +9,9 @@ export class CountingDb implements Db {
   get engine() {
     return this.inner.engine;
   }
+  get inTransaction() {
+    return this.inner.inTransaction;
+  }
   query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
     this.statements.push(sql.replace(/\s+/g, ' ').trim().slice(0, 60));
     return this.inner.query<R>(sql, params);

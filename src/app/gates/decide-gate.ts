@@ -13,6 +13,7 @@ import type { AuditTrail } from '../ports/audit.port';
 import type { Transactional } from '../ports/transaction.port';
 import { auditActor, auditGateRefusal, gatePerson } from './gate-actors';
 import { GATE_NOTIFICATION_KIND, gateCardKey, type GatePayload } from './gate-payloads';
+import type { GatePilot } from './gate-pilot.port';
 import type { GateProjectContext } from './gate-projects.port';
 import type { GateDecisionRow, GateRow } from './gate-repository.port';
 import type { GateTxPorts } from './gate-transaction.port';
@@ -40,6 +41,12 @@ export interface DecideGateDeps {
   /** Reads the gate and its view's parts before anything is locked (on the pool, side by side). */
   reads: GateViewPorts;
   tx: Transactional<GateTxPorts>;
+  /**
+   * The pilot settings that decide whether the decision's card update posts, read on the pool
+   * beside the decision's transaction instead of inside it (a change of the settings while a gate
+   * is decided applies to this card or to the next).
+   */
+  pilot: GatePilot;
   policy: GatePolicy;
   clock: Clock;
   /** Notified after a decision queued its card update. */
@@ -84,7 +91,7 @@ export class DecideGate {
     // The last decision waited for: never twice, whatever the map still holds.
     let waitedFor: Promise<GateViewParts | null> | null = null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const parts = left ?? (await this.read(gateId));
+      const parts = left ?? (await this.deciding.read(gateId, () => this.read(gateId)));
       left = null;
       const judged = this.judge(parts, actor, input);
       if (!judged.ok) {
@@ -103,10 +110,18 @@ export class DecideGate {
         continue;
       }
       let outcome: Extract<GateDecideResult, { ok: true }>;
+      const verdict = this.deps.pilot.verdict({
+        clientId: judged.parts.context?.client.id ?? 0,
+        projectId: judged.parts.gate.projectId,
+      });
+      // Awaited in the transaction; one rolled back before it needed the verdict never awaits it.
+      verdict.catch(() => undefined);
       try {
         const recorded = await this.deciding.record(
           gateId,
-          this.deps.tx.transaction((tx) => this.record(tx, actor, input, judged)),
+          this.deps.tx.transaction((tx) =>
+            this.record({ ...tx, pilot: { verdict: () => verdict } }, actor, input, judged),
+          ),
           (done) => done.after,
         );
         outcome = recorded.outcome;
@@ -265,13 +280,13 @@ export class DecideGate {
       comment: input.comment.trim(),
     };
     const approvals = gate.approvals + (input.outcome === 'approve' ? 1 : 0);
-    const swapped = await tx.gates.compareAndSet(
+    const recorded = await tx.gates.recordDecision(
       gate.id,
       { status: gate.status, packVersion: gate.packVersion, approvals: gate.approvals },
       { status, approvals, decidedAt: final ? now : null, updatedAt: now },
+      decision,
     );
-    if (!swapped) throw new Conflict();
-    if (!(await tx.gates.insertDecision(gate.id, decision))) throw new Conflict();
+    if (!recorded) throw new Conflict();
     const after: GateRow = {
       ...gate,
       status,
@@ -307,34 +322,32 @@ export class DecideGate {
     );
     if (final) {
       const marker = `[Control Tower gate ${gate.id} v${gate.packVersion} ${status}]`;
-      await tx.writebacks.enqueue(
-        {
-          dedupeKey: `gate:${gate.id}:v${gate.packVersion}:note`,
-          kind: 'note',
-          subjectType: 'gate',
-          subjectId: gate.id,
-          ticketId: gate.projectId,
-          marker,
-          payload: {
-            ticket_id: gate.projectId,
-            outcome: 'Private Note',
-            hiddenfromuser: true,
-            who: 'Control Tower',
-            note: [
-              `Stage gate "${gate.milestoneName}": ${statusWords(status)} by ${actor.name} at ${now}.`,
-              `Evidence pack version ${gate.packVersion}, SHA-256 ${gate.packHash}.`,
-              decision.comment ? `Comment: ${decision.comment}` : null,
-              marker,
-            ]
-              .filter((l) => l !== null)
-              .join('\n'),
-          },
+      const note: GateWritebackIntent = {
+        dedupeKey: `gate:${gate.id}:v${gate.packVersion}:note`,
+        kind: 'note',
+        subjectType: 'gate',
+        subjectId: gate.id,
+        ticketId: gate.projectId,
+        marker,
+        payload: {
+          ticket_id: gate.projectId,
+          outcome: 'Private Note',
+          hiddenfromuser: true,
+          who: 'Control Tower',
+          note: [
+            `Stage gate "${gate.milestoneName}": ${statusWords(status)} by ${actor.name} at ${now}.`,
+            `Evidence pack version ${gate.packVersion}, SHA-256 ${gate.packHash}.`,
+            decision.comment ? `Comment: ${decision.comment}` : null,
+            marker,
+          ]
+            .filter((l) => l !== null)
+            .join('\n'),
         },
+      };
+      await tx.writebacks.enqueue(
+        status === 'approved' && ctx ? [note, milestoneCompletion(gate, ctx)] : [note],
         now,
       );
-      if (status === 'approved' && ctx) {
-        await tx.writebacks.enqueue(milestoneCompletion(gate, ctx), now);
-      }
     }
     const action =
       input.outcome === 'approve'

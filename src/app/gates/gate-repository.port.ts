@@ -66,14 +66,17 @@ export interface GateRepository {
     now: string,
   ): Promise<void>;
   pack(gateId: string, version: number): Promise<EvidencePack | null>;
-  /** Updates the gate only when it still is as `expected`; false when someone changed it first. */
-  compareAndSet(
+  /**
+   * Records a decision by compare-and-set: updates the gate only when it still is as `expected` and
+   * stores the decision row with it; false, with nothing written, when someone changed the gate
+   * first or the slot (or the approver on that version) is taken already.
+   */
+  recordDecision(
     gateId: string,
     expected: { status: GateStatus; packVersion: number; approvals: number },
     next: { status: GateStatus; approvals: number; decidedAt: string | null; updatedAt: string },
+    decision: GateDecisionRow,
   ): Promise<boolean>;
-  /** False when the slot (or the approver on that version) is taken already. */
-  insertDecision(gateId: string, decision: GateDecisionRow): Promise<boolean>;
   decisions(gateId: string, packVersion?: number): Promise<GateDecisionRow[]>;
   insertFile(file: GateFileRow): Promise<void>;
   files(gateId: string): Promise<GateFileRow[]>;

@@ -14,5 +14,6 @@ export interface GateWritebackIntent {
 
 /** Queues HaloPSA writes in the deciding transaction; a second intent with the same key is ignored. */
 export interface GateWritebacks {
-  enqueue(intent: GateWritebackIntent, now: string): Promise<void>;
+  /** Queues `intents` in order, in one write. */
+  enqueue(intents: readonly GateWritebackIntent[], now: string): Promise<void>;
 }

@@ -85,7 +85,9 @@ export class DecideConcession {
     let waitedFor: Promise<ConcessionRead | null> | null = null;
     // Each pass answers, or waits for a decision it has not waited for before.
     for (;;) {
-      const read = left ?? (await this.read(input.concessionId));
+      const read =
+        left ??
+        (await this.deciding.read(String(input.concessionId), () => this.read(input.concessionId)));
       left = null;
       if (!read) {
         return {
