@@ -6,6 +6,7 @@ import { AuditLog, auditSeqSince, GENESIS_HASH, verifyAuditChain } from '../../s
 import { auditVerify } from '../../src/audit-verify';
 import type { Db } from '../../src/store/db';
 import { openDatabase } from '../../src/store/open-db';
+import { CountingDb } from '../support/counting-db';
 import { testDatabases, type TestDatabaseHandle } from '../support/databases';
 
 const root = path.resolve(__dirname, '../..');
@@ -151,6 +152,31 @@ describe.each(testDatabases())('audit log on $name', (database) => {
       actor: adele,
     });
     expect(await verifyAuditChain(handle.db, 't1')).toMatchObject({ ok: true, entries: 3 });
+  });
+
+  it("appends inside a caller's transaction in two statements of it, without a savepoint", async () => {
+    const log = await seed(2);
+    const statements: string[] = [];
+    await handle.db.transaction(async (tx) => {
+      await log.append(new CountingDb(tx, statements), {
+        subjectType: 'gate',
+        subjectId: '9',
+        action: 'gate.approved',
+        actor: adele,
+      });
+    });
+    expect(statements).toHaveLength(2);
+    expect(statements.join(' ')).not.toMatch(/SAVEPOINT|BEGIN/);
+    // On the pool it takes a transaction of its own.
+    const pooled: string[] = [];
+    await log.append(new CountingDb(handle.db, pooled), {
+      subjectType: 'gate',
+      subjectId: '9',
+      action: 'gate.pack.archived',
+      actor: null,
+    });
+    expect(pooled).toEqual(['BEGIN', expect.stringContaining('audit_heads'), expect.any(String)]);
+    expect(await verifyAuditChain(handle.db, 't1')).toMatchObject({ ok: true, entries: 4 });
   });
 
   it.each([
