@@ -9,6 +9,7 @@ import type { AuditActor, AuditEntry, AuditEntryInput, AuditTrail } from '../app
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import { canonicalJson } from '../shared/canonical-json';
+import { groupRead } from '../shared/group-commit';
 
 /** The `prevHash` of a tenant's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -177,7 +178,7 @@ export class AuditLog {
 
 /** The outcome of checking one tenant's chain. */
 export type AuditVerification =
-  | { tenantId: string; ok: true; entries: number; headHash: string }
+  | { tenantId: string; ok: true; entries: number; headSeq: number; headHash: string }
   | {
       tenantId: string;
       ok: false;
@@ -210,6 +211,38 @@ export async function verifyAuditChain(
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     return verifyChainIn(tx, tenantId, Number.isFinite(from) ? Math.max(1, Math.floor(from)) : 1);
   });
+}
+
+/**
+ * `verifyAuditChain` for checks asked at once (evidence packs archived one after another): checks
+ * asked while one runs share the next, one check from the earliest start asked, and each asker is
+ * told about its own part, from its start to the head. Every check an asker gets began after it
+ * asked. An asker whose part starts after the place a shared check broke is checked on its own.
+ */
+export function sharedAuditChainChecks(
+  db: Db,
+  tenantId: string,
+): (from: number) => Promise<AuditVerification> {
+  const startOf = (from: number) => (Number.isFinite(from) ? Math.max(1, Math.floor(from)) : 1);
+  return groupRead(
+    async (froms: readonly number[]) => {
+      const starts = froms.map(startOf);
+      const first = Math.min(...starts);
+      const shared = await verifyAuditChain(db, tenantId, first);
+      return Promise.all(
+        starts.map((start): AuditVerification | Promise<AuditVerification> => {
+          if (shared.ok) {
+            return { ...shared, entries: Math.max(0, shared.headSeq - start + 1) };
+          }
+          if (start <= (shared.brokenSeq ?? Number.POSITIVE_INFINITY)) {
+            return { ...shared, entries: Math.max(0, shared.entries - (start - first)) };
+          }
+          return verifyAuditChain(db, tenantId, start);
+        }),
+      );
+    },
+    (from) => String(startOf(from)),
+  );
 }
 
 /**
@@ -266,14 +299,13 @@ async function verifyChainIn(db: Db, tenantId: string, start: number): Promise<A
     );
     for (const row of rows) {
       const entry = toEntry(row);
-      const described = describedEntry(entry);
       const broken = (problem: string, brokenSeq = entry.seq): AuditVerification => ({
         tenantId,
         ok: false,
         entries: count,
         brokenSeq,
         problem,
-        entry: described,
+        entry: describedEntry(entry),
       });
       if (entry.seq !== expectedSeq)
         return broken(`it was deleted (the next stored entry is ${entry.seq})`, expectedSeq);
@@ -305,7 +337,7 @@ async function verifyChainIn(db: Db, tenantId: string, start: number): Promise<A
       entry: null,
     };
   }
-  return { tenantId, ok: true, entries: count, headHash: previousHash };
+  return { tenantId, ok: true, entries: count, headSeq, headHash: previousHash };
 }
 
 /** What a failed check names of an entry. */

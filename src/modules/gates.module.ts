@@ -18,7 +18,7 @@ import { VerifyPack } from '../app/gates/verify-pack';
 import type { RoleDirectory } from '../app/identity/identity.port';
 import { ReadAccess } from '../app/identity/read-access';
 import { batchedAuditTrail } from '../audit/audit-batch';
-import { AuditLog, auditSeqSince, verifyAuditChain } from '../audit/audit-log';
+import { AuditLog, auditSeqSince, sharedAuditChainChecks } from '../audit/audit-log';
 import type { DocumentRenderer } from '../app/exports/document-renderer.port';
 import { ExportEvidencePack } from '../app/exports/export-evidence-pack';
 import type { AppConfig } from '../config';
@@ -77,6 +77,7 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
     pilot: pilotOn(t),
   }));
   const queries = new GateQueries({ gates, projects, audit, policy });
+  const checkChain = sharedAuditChainChecks(db, tenantId);
   const verify = new VerifyPack({ gates, evidence: deps.evidence, audit, clock });
   const evidencePack = deps.packDocuments
     ? new ExportEvidencePack({
@@ -88,7 +89,7 @@ export function createGateUseCases(deps: GateUseCaseDeps): GateUseCases {
             // Entries carry the appending process's clock: a minute's margin before `since`.
             const margin = new Date(Date.parse(since) - 60_000).toISOString();
             const from = await auditSeqSince(db, tenantId, margin);
-            const result = await verifyAuditChain(db, tenantId, from);
+            const result = await checkChain(from);
             return result.ok
               ? { ok: true, entries: result.entries, problem: null, from }
               : { ok: false, entries: result.entries, problem: result.problem, from };

@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditLog, auditSeqSince, GENESIS_HASH, verifyAuditChain } from '../../src/audit/audit-log';
+import {
+  AuditLog,
+  auditSeqSince,
+  GENESIS_HASH,
+  sharedAuditChainChecks,
+  verifyAuditChain,
+} from '../../src/audit/audit-log';
 import { auditVerify } from '../../src/audit-verify';
 import type { Db } from '../../src/store/db';
 import { openDatabase } from '../../src/store/open-db';
@@ -244,6 +250,61 @@ describe.each(testDatabases())('audit log on $name', (database) => {
       brokenSeq: 8,
       entry: null,
     });
+  });
+
+  it('shares a check among checks asked at once, each told about its own part as if checked alone', async () => {
+    await seed(8);
+    let reads = 0;
+    const counted: Db = {
+      engine: handle.db.engine,
+      inTransaction: false,
+      query: (sql, params) => handle.db.query(sql, params),
+      exec: (sql) => handle.db.exec(sql),
+      close: () => handle.db.close(),
+      transaction: (fn) =>
+        handle.db.transaction((tx) =>
+          fn({
+            ...tx,
+            engine: tx.engine,
+            inTransaction: tx.inTransaction,
+            exec: (sql) => tx.exec(sql),
+            close: () => tx.close(),
+            transaction: (inner) => tx.transaction(inner),
+            query: (sql, params) => {
+              if (/seq >= \$2 ORDER BY seq/.test(sql)) reads += 1;
+              return tx.query(sql, params);
+            },
+          }),
+        ),
+    };
+    const check = sharedAuditChainChecks(counted, 't1');
+    const asked = [1, 3, 6, 12, Number.NaN, 3];
+    const alone = async () =>
+      Promise.all(asked.map((from) => verifyAuditChain(handle.db, 't1', from)));
+
+    // The first check asked starts at once; the five asked while it runs share the next.
+    const shared = await Promise.all(asked.map((from) => check(from)));
+    expect(reads).toBe(2);
+    expect(shared).toEqual(await alone());
+    expect(shared.map((r) => r.entries)).toEqual([8, 6, 3, 0, 8, 6]);
+
+    // Entry 4 altered: a part from before it is told of the break, one after it is checked alone.
+    await handle.db.query(
+      `UPDATE audit_log SET detail = '{"forged": true}'::jsonb WHERE tenant_id = 't1' AND seq = 4`,
+    );
+    reads = 0;
+    const broken = await Promise.all([1, 1, 3, 6].map((from) => check(from)));
+    expect(broken).toEqual(
+      await Promise.all([1, 1, 3, 6].map((from) => verifyAuditChain(handle.db, 't1', from))),
+    );
+    expect(broken.map((r) => [r.ok, r.entries])).toEqual([
+      [false, 3],
+      [false, 3],
+      [false, 1],
+      [true, 3],
+    ]);
+    // Two shared checks, and the part past the break on its own.
+    expect(reads).toBe(3);
   });
 
   it('starts a check by time: deleting or re-assigning the first entries since then is found', async () => {
