@@ -155,6 +155,7 @@ async function main(): Promise<void> {
       escalationIds,
       people: await benchPeople(app, 'delivery_director', 'bench-director', 50),
       approve,
+      settle: () => app!.idle(),
     });
     await everyGateDecided(app, approve);
     process.stdout.write(

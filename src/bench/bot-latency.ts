@@ -2,8 +2,10 @@
  * Bot latency for the benchmark (SPEC §8): p99 of `/health <project>` (activity in → reply at the
  * connector) and of an escalation `Action.Execute` (→ invoke response) at 50 concurrent
  * conversations, each against a minimal echo bot on the same stack in the same run. Measured in
- * three rounds (SPEC §8's "median of three rounds"); each round measures every path and its echo
- * reference one after the other, so a round's ratio compares like with like.
+ * three rounds (SPEC §8's "median of three rounds"). Within a round the paths and their echo
+ * references take turns burst by burst, and every burst starts once the bot has settled what the
+ * burst before left for after its answers: a round's ratio compares like with like, neither side
+ * charged with a slower stretch of the machine or with another burst's follow-up work.
  */
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -101,16 +103,23 @@ async function bursts(
   one: (i: number) => Promise<void>,
 ): Promise<number[]> {
   const samples: number[] = [];
-  for (let r = 0; r < count; r++) {
-    await Promise.all(
-      Array.from({ length: concurrency }, async (_, i) => {
-        const started = process.hrtime.bigint();
-        await one(r * concurrency + i);
-        samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-      }),
-    );
-  }
+  for (let r = 0; r < count; r++) samples.push(...(await burst(concurrency, r, one)));
   return samples;
+}
+
+/** Burst `r` of `concurrency` simultaneous requests (request i is `r * concurrency + i`). */
+async function burst(
+  concurrency: number,
+  r: number,
+  one: (i: number) => Promise<void>,
+): Promise<number[]> {
+  return Promise.all(
+    Array.from({ length: concurrency }, async (_, i) => {
+      const started = process.hrtime.bigint();
+      await one(r * concurrency + i);
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    }),
+  );
 }
 
 /** What one round of the latency phase measured, in milliseconds. */
@@ -155,6 +164,11 @@ export async function measureBotLatency(options: {
   burstsPerRound?: number;
   latencyRounds?: number;
   approve?: ApproveLoad;
+  /**
+   * Resolves when the bot has finished what earlier requests left for after their answers (the
+   * evidence pack archive of an approval, refusals' audit entries): awaited before every burst.
+   */
+  settle?: () => Promise<void>;
 }): Promise<BotLatency> {
   const concurrency = options.concurrency ?? 50;
   const count = options.burstsPerRound ?? 10;
@@ -232,51 +246,54 @@ export async function measureBotLatency(options: {
         ? dealRounds(load.gates, latencyRounds)
         : Array.from({ length: latencyRounds }, () => []);
     const measured: BotLatencyRound[] = [];
+    const settle = options.settle ?? (() => Promise.resolve());
+    const paths = {
+      health: messageRound(options.botUrl, (i) => `/health ${projectAt(i)}`),
+      echoMessage: messageRound(echoUrl, (i) => `/health ${projectAt(i)}`),
+      execute: executeRound(options.botUrl, 'escalation.acknowledge', (i) => ({
+        escalationId: escalationAt(i),
+      })),
+      echoExecute: executeRound(echoUrl, 'echo', () => ({})),
+    };
     for (const gates of gatesByRound) {
-      const health = await bursts(
-        concurrency,
-        count,
-        messageRound(options.botUrl, (i) => `/health ${projectAt(i)}`),
-      );
-      const echoMessage = await bursts(
-        concurrency,
-        count,
-        messageRound(echoUrl, (i) => `/health ${projectAt(i)}`),
-      );
-      const execute = await bursts(
-        concurrency,
-        count,
-        executeRound(options.botUrl, 'escalation.acknowledge', (i) => ({
-          escalationId: escalationAt(i),
-        })),
-      );
-      const echoExecute = await bursts(
-        concurrency,
-        count,
-        executeRound(echoUrl, 'echo', () => ({})),
-      );
       // Approve: each burst, `concurrency` different PMO leads press Approve on one fresh gate at
       // once — one decides, the others get the decided card (SPEC §2.4's concurrent clicks).
-      const approve =
+      const approvePath =
         load && gates.length > 0
-          ? await bursts(
-              concurrency,
-              gates.length,
-              executeRound(
-                options.botUrl,
-                'gate.approve',
-                (i) => gates[Math.floor(i / concurrency)]!,
-                (i) => sender(load.approvers[i % load.approvers.length]!),
-              ),
+          ? executeRound(
+              options.botUrl,
+              'gate.approve',
+              (i) => gates[Math.floor(i / concurrency)]!,
+              (i) => sender(load.approvers[i % load.approvers.length]!),
             )
-          : [];
+          : null;
+      const samples = {
+        health: [],
+        echoMessage: [],
+        execute: [],
+        echoExecute: [],
+        approve: [],
+      } as Record<keyof typeof paths | 'approve', number[]>;
+      // The paths take turns burst by burst, so a slower stretch of the machine falls on a path and
+      // its echo reference alike; each burst starts once the bot has settled what the burst before
+      // left for after its answers, so no burst is charged with another's work.
+      for (let r = 0; r < count; r++) {
+        for (const name of ['health', 'echoMessage', 'execute', 'echoExecute'] as const) {
+          await settle();
+          samples[name].push(...(await burst(concurrency, r, paths[name])));
+        }
+        if (approvePath !== null && r < gates.length) {
+          await settle();
+          samples.approve.push(...(await burst(concurrency, r, approvePath)));
+        }
+      }
       measured.push({
-        healthP99: percentile(health, 99),
-        echoMessageP99: percentile(echoMessage, 99),
-        executeP99: percentile(execute, 99),
-        echoExecuteP99: percentile(echoExecute, 99),
-        approveP99: approve.length > 0 ? percentile(approve, 99) : null,
-        approveSamples: approve.length,
+        healthP99: percentile(samples.health, 99),
+        echoMessageP99: percentile(samples.echoMessage, 99),
+        executeP99: percentile(samples.execute, 99),
+        echoExecuteP99: percentile(samples.echoExecute, 99),
+        approveP99: samples.approve.length > 0 ? percentile(samples.approve, 99) : null,
+        approveSamples: samples.approve.length,
       });
     }
     return { rounds: measured, samplesPerRound: concurrency * count };
