@@ -217,7 +217,7 @@ export async function verifyAuditChain(
  * `verifyAuditChain` for checks asked at once (evidence packs archived one after another): checks
  * asked while one runs share the next, one check from the earliest start asked, and each asker is
  * told about its own part, from its start to the head. Every check an asker gets began after it
- * asked. An asker whose part starts after the place a shared check broke is checked on its own.
+ * asked. When the shared check finds the chain broken, the other askers are checked on their own.
  */
 export function sharedAuditChainChecks(
   db: Db,
@@ -234,10 +234,9 @@ export function sharedAuditChainChecks(
           if (shared.ok) {
             return { ...shared, entries: Math.max(0, shared.headSeq - start + 1) };
           }
-          if (start <= (shared.brokenSeq ?? Number.POSITIVE_INFINITY)) {
-            return { ...shared, entries: Math.max(0, shared.entries - (start - first)) };
-          }
-          return verifyAuditChain(db, tenantId, start);
+          // A broken chain is rare: every other asker gets a check of its own, so what it is told
+          // (where its part broke, how many entries of it verified) is exactly that check's.
+          return start === first ? shared : verifyAuditChain(db, tenantId, start);
         }),
       );
     },

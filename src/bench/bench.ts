@@ -707,7 +707,7 @@ async function main(): Promise<void> {
         bot.map((r) => ({ value: r.healthP99, reference: r.echoMessageP99 })),
         'ratio <= 1.5',
         'ms',
-        `/health <project> activity in → reply at the connector, p99 of ${latency.bot.samplesPerRound} per round at 50 concurrent conversations (each the 1:1 chat of a different delivery director), against a minimal echo bot on the same stack (restify, CloudAdapter, teams-ai) in the same round; the paths and their echo bursts take turns, each burst from a settled bot (what earlier clicks left for after their answers written)`,
+        `/health <project> activity in → reply at the connector, p99 of ${latency.bot.samplesPerRound} per round at 50 concurrent conversations (each the 1:1 chat of a different delivery director), against a minimal echo bot on the same stack (restify, CloudAdapter, teams-ai) in the same round; the paths and their echo bursts take turns (the order reversed every other burst), each burst from a settled bot (what earlier clicks left for after their answers written)`,
       );
       figures.escalationExecuteP99 = roundsFigure(
         bot.map((r) => ({ value: r.executeP99, reference: r.echoExecuteP99 })),
@@ -721,7 +721,7 @@ async function main(): Promise<void> {
           approveRounds.map((r) => ({ value: r.approveP99!, reference: r.echoExecuteP99 })),
           'ratio <= 1.5',
           'ms',
-          `gate Approve Action.Execute → invoke response, p99 per round of ${approveRounds.map((r) => r.approveSamples).join('/')}: per burst 50 PMO leads press Approve on one pending demo gate at once (one decides, the rest get the decided card), against the echo bot's Action.Execute in the same round (bursts in turns, each from a settled bot: the approval's evidence pack archive and refusals' audit entries are written between bursts, not during the next one)`,
+          `gate Approve Action.Execute → invoke response, p99 per round of ${approveRounds.map((r) => r.approveSamples).join('/')}: per burst 50 PMO leads press Approve on one pending demo gate at once (one decides, the rest get the decided card), against the echo bot's Action.Execute in the same round (bursts in turns, each from a settled bot: the approval's evidence pack archive and refusals' audit entries are written between bursts, not during the next one; settling after an Approve burst took up to ${approveRounds.map((r) => (r.approveSettledMs === null ? '–' : Math.round(r.approveSettledMs))).join('/')} ms per round)`,
         );
       }
 

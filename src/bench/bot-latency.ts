@@ -24,7 +24,12 @@ class ConnectorSink {
     this.server = createServer((req: IncomingMessage, res) => {
       req.resume();
       req.on('end', () => {
-        const match = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+        // A reply is a POST; a card update (PUT) the outbox sends to the same conversation later
+        // must not count as the reply a message is waiting for.
+        const match =
+          req.method === 'POST'
+            ? /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '')
+            : null;
         const conversation = match ? decodeURIComponent(match[1]!) : '';
         res.statusCode = 200;
         res.setHeader('content-type', 'application/json');
@@ -131,6 +136,11 @@ export interface BotLatencyRound {
   /** Gate Approve at `concurrency` approvers per gate; null when the round had no gate. */
   approveP99: number | null;
   approveSamples: number;
+  /**
+   * The longest wait, after an Approve burst, for the bot to settle what the approval left for
+   * after its answers (the evidence pack archive, refusals' audit entries) before the next burst.
+   */
+  approveSettledMs: number | null;
 }
 
 /** What the latency phase measured: its rounds, and the samples each path took per round. */
@@ -277,16 +287,28 @@ export async function measureBotLatency(options: {
       // The paths take turns burst by burst, so a slower stretch of the machine falls on a path and
       // its echo reference alike; each burst starts once the bot has settled what the burst before
       // left for after its answers, so no burst is charged with another's work.
+      // The order turns round every other burst, so each path runs as often before its echo as
+      // after it, and what settling does not cover (collection, the outbox's card updates) falls on
+      // both sides alike.
+      const settledAfterApprove: number[] = [];
+      let approvedLast = false;
+      const settled = async () => {
+        const started = process.hrtime.bigint();
+        await settle();
+        if (approvedLast) settledAfterApprove.push(Number(process.hrtime.bigint() - started) / 1e6);
+        approvedLast = false;
+      };
       for (let r = 0; r < count; r++) {
-        for (const name of ['health', 'echoMessage', 'execute', 'echoExecute'] as const) {
-          await settle();
-          samples[name].push(...(await burst(concurrency, r, paths[name])));
-        }
-        if (approvePath !== null && r < gates.length) {
-          await settle();
-          samples.approve.push(...(await burst(concurrency, r, approvePath)));
+        const order = ['health', 'echoMessage', 'execute', 'echoExecute', 'approve'] as const;
+        for (const name of r % 2 === 0 ? order : [...order].reverse()) {
+          if (name === 'approve' && (approvePath === null || r >= gates.length)) continue;
+          await settled();
+          const path = name === 'approve' ? approvePath! : paths[name];
+          samples[name].push(...(await burst(concurrency, r, path)));
+          approvedLast = name === 'approve';
         }
       }
+      await settled();
       measured.push({
         healthP99: percentile(samples.health, 99),
         echoMessageP99: percentile(samples.echoMessage, 99),
@@ -294,6 +316,7 @@ export async function measureBotLatency(options: {
         echoExecuteP99: percentile(samples.echoExecute, 99),
         approveP99: samples.approve.length > 0 ? percentile(samples.approve, 99) : null,
         approveSamples: samples.approve.length,
+        approveSettledMs: settledAfterApprove.length > 0 ? Math.max(...settledAfterApprove) : null,
       });
     }
     return { rounds: measured, samplesPerRound: concurrency * count };

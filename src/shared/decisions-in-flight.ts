@@ -10,31 +10,54 @@ export class DecisionsInFlight<Left> {
   private readonly pending = new Map<string, Promise<Left | null>>();
   /** Counts settled decisions: a read's ticket is the count when it began. */
   private settled = 0;
-  /** Reads in flight through `read`. */
-  private reading = 0;
+  /** The tickets of the reads in flight through `read`, with how many hold each. */
+  private readonly tickets = new Map<number, number>();
   /**
    * The latest decision on each subject that settled while reads were in flight, with its count:
-   * only those reads can need it, so it is cleared when none is left.
+   * only reads begun before it can need it, so it is dropped once none of them is left.
    */
   private readonly recent = new Map<string, { count: number; left: Left }>();
 
   /**
+   * @param newer Whether the subject as a decision left it is newer than a read found it (more
+   *   decisions on the same version, say): a read that found a later state keeps it.
+   */
+  constructor(private readonly newer: (left: Left, found: Left) => boolean) {}
+
+  /**
    * Reads the subject with `read`. When a decision on `key` was recorded while the read was in
    * flight, the read may have begun before it committed and show the subject undecided; the subject
-   * as that decision left it is returned instead, so the reader is judged on it rather than opening
-   * a transaction that can only lose the compare-and-set.
+   * as that decision left it is returned instead when it is newer than what was read, so the reader
+   * is judged on it rather than opening a transaction that can only lose the compare-and-set.
    */
   async read(key: string, read: () => Promise<Left | null>): Promise<Left | null> {
     const ticket = this.settled;
-    this.reading += 1;
+    this.tickets.set(ticket, (this.tickets.get(ticket) ?? 0) + 1);
     try {
       const found = await read();
       const recent = this.recent.get(key);
-      return recent !== undefined && recent.count > ticket ? recent.left : found;
+      return found !== null &&
+        recent !== undefined &&
+        recent.count > ticket &&
+        this.newer(recent.left, found)
+        ? recent.left
+        : found;
     } finally {
-      this.reading -= 1;
-      if (this.reading === 0) this.recent.clear();
+      const holders = this.tickets.get(ticket)! - 1;
+      if (holders > 0) this.tickets.set(ticket, holders);
+      else this.tickets.delete(ticket);
+      this.forget();
     }
+  }
+
+  /** Drops the decisions no read in flight began before. */
+  private forget(): void {
+    if (this.tickets.size === 0) {
+      this.recent.clear();
+      return;
+    }
+    const oldest = Math.min(...this.tickets.keys());
+    for (const [key, { count }] of this.recent) if (count <= oldest) this.recent.delete(key);
   }
 
   /**
@@ -59,7 +82,7 @@ export class DecisionsInFlight<Left> {
       const result = await decision;
       this.settled += 1;
       const after = left(result);
-      if (after !== null && this.reading > 0)
+      if (after !== null && this.tickets.size > 0)
         this.recent.set(key, { count: this.settled, left: after });
       return result;
     } finally {

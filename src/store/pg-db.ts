@@ -121,7 +121,12 @@ class PoolDb implements Db {
     const client = await retryEndedSessions(this.max, () => this.begin());
     try {
       const result = await fn(new ClientDb(client));
-      await client.query('COMMIT');
+      // PostgreSQL answers COMMIT of a transaction a failed statement aborted with ROLLBACK, not
+      // an error: a caller that caught that failure and went on must not be told it committed.
+      const committed = await client.query('COMMIT');
+      if (committed.command === 'ROLLBACK') {
+        throw new Error('the transaction was rolled back: a statement in it failed');
+      }
       client.release();
       return result;
     } catch (error) {

@@ -133,6 +133,8 @@ export class FakeGateRepository implements GateRepository {
     ) {
       return false;
     }
+    // As the one SQL statement: the gate is updated, then the decision row may find its slot taken.
+    Object.assign(gate, next);
     const taken = this.s.decisions.some(
       (d) =>
         d.gateId === gateId &&
@@ -140,7 +142,6 @@ export class FakeGateRepository implements GateRepository {
         (d.slot === decision.slot || d.by.aadObjectId === decision.by.aadObjectId),
     );
     if (taken) return false;
-    Object.assign(gate, next);
     this.s.decisions.push({ ...decision, gateId });
     return true;
   }

@@ -42,8 +42,8 @@ export interface DecideGateDeps {
   reads: GateViewPorts;
   tx: Transactional<GateTxPorts>;
   /**
-   * The pilot settings that decide whether the decision's card update posts, read on the pool
-   * beside the decision's transaction instead of inside it (a change of the settings while a gate
+   * The pilot settings that decide whether the decision's card update posts, read on the pool just
+   * before the decision's transaction instead of inside it (a change of the settings while a gate
    * is decided applies to this card or to the next).
    */
   pilot: GatePilot;
@@ -80,7 +80,12 @@ const MAX_ATTEMPTS = 5;
 export class DecideGate {
   private readonly followUps = new FollowUps((error) => this.deps.followUpFailed?.(error));
   /** Decisions being recorded in this process, by gate, with the gate's parts as each left it. */
-  private readonly deciding = new DecisionsInFlight<GateViewParts>();
+  private readonly deciding = new DecisionsInFlight<GateViewParts>(
+    (left, found) =>
+      left.gate.packVersion > found.gate.packVersion ||
+      (left.gate.packVersion === found.gate.packVersion &&
+        left.decisions.length > found.decisions.length),
+  );
 
   constructor(private readonly deps: DecideGateDeps) {}
 
@@ -110,18 +115,10 @@ export class DecideGate {
         continue;
       }
       let outcome: Extract<GateDecideResult, { ok: true }>;
-      const verdict = this.deps.pilot.verdict({
-        clientId: judged.parts.context?.client.id ?? 0,
-        projectId: judged.parts.gate.projectId,
-      });
-      // Awaited in the transaction; one rolled back before it needed the verdict never awaits it.
-      verdict.catch(() => undefined);
       try {
         const recorded = await this.deciding.record(
           gateId,
-          this.deps.tx.transaction((tx) =>
-            this.record({ ...tx, pilot: { verdict: () => verdict } }, actor, input, judged),
-          ),
+          this.recordDecision(actor, input, judged),
           (done) => done.after,
         );
         outcome = recorded.outcome;
@@ -136,6 +133,26 @@ export class DecideGate {
       return outcome;
     }
     throw new Error(`gate ${input.gateId} kept changing under concurrent decisions`);
+  }
+
+  /**
+   * The pilot verdict for the decision's card update, read on the pool before the transaction
+   * opens (not inside it: the transaction holds no lock while it is read, and on a one-connection
+   * engine a read waiting behind the transaction that waits for it would never end), then the
+   * transaction.
+   */
+  private async recordDecision(
+    actor: Actor,
+    input: GateDecisionInput,
+    judged: Judged,
+  ): Promise<{ outcome: Extract<GateDecideResult, { ok: true }>; after: GateViewParts }> {
+    const verdict = await this.deps.pilot.verdict({
+      clientId: judged.parts.context?.client.id ?? 0,
+      projectId: judged.parts.gate.projectId,
+    });
+    return this.deps.tx.transaction((tx) =>
+      this.record({ ...tx, pilot: { verdict: async () => verdict } }, actor, input, judged),
+    );
   }
 
   /**

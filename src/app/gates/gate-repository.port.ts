@@ -68,8 +68,9 @@ export interface GateRepository {
   pack(gateId: string, version: number): Promise<EvidencePack | null>;
   /**
    * Records a decision by compare-and-set: updates the gate only when it still is as `expected` and
-   * stores the decision row with it; false, with nothing written, when someone changed the gate
-   * first or the slot (or the approver on that version) is taken already.
+   * stores the decision row with it. False when someone changed the gate first (nothing written) or
+   * the slot (or the approver on that version) is taken already: then the gate row may be updated
+   * without its decision, so the caller must roll its transaction back.
    */
   recordDecision(
     gateId: string,

@@ -74,7 +74,9 @@ export interface ConcessionDecisionInput {
 export class DecideConcession {
   private readonly followUps = new FollowUps((error) => this.deps.followUpFailed?.(error));
   /** Decisions being recorded in this process, by request, with the request as each left it. */
-  private readonly deciding = new DecisionsInFlight<ConcessionRead>();
+  private readonly deciding = new DecisionsInFlight<ConcessionRead>(
+    (left, found) => left.row.version > found.row.version,
+  );
 
   constructor(private readonly deps: DecideConcessionDeps) {}
 
