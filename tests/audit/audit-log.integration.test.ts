@@ -24,6 +24,22 @@ function steppingClock() {
   return { now: () => new Date(start + 1000 * tick++) };
 }
 
+/** `db`, running `hook` before each of its statements, on the pool and in its transactions. */
+function beforeEachQuery(db: Db, hook: (sql: string) => Promise<void> | void): Db {
+  const hooked = (on: Db): Db => ({
+    engine: on.engine,
+    inTransaction: on.inTransaction,
+    exec: (sql) => on.exec(sql),
+    close: () => on.close(),
+    transaction: (fn) => on.transaction((tx) => fn(hooked(tx))),
+    query: async (sql, params) => {
+      await hook(sql);
+      return on.query(sql, params);
+    },
+  });
+  return hooked(db);
+}
+
 const adele = { aadObjectId: 'aad-adele', email: 'adele@contoso.example', name: 'Adele Vance' };
 
 describe.each(testDatabases())('audit log on $name', (database) => {
@@ -59,35 +75,18 @@ describe.each(testDatabases())('audit log on $name', (database) => {
     // entries (PGlite has one connection, so there nothing can come between: checked on PostgreSQL).
     const concurrent = handle.db.engine === 'postgres';
     let appended = false;
-    const appendBeforeHead = (tx: Db): Db => ({
-      ...tx,
-      engine: tx.engine,
-      inTransaction: tx.inTransaction,
-      exec: (sql) => tx.exec(sql),
-      close: () => tx.close(),
-      transaction: (fn) => tx.transaction(fn),
-      query: async (sql, params) => {
-        if (concurrent && !appended && sql.includes('FROM audit_heads')) {
-          appended = true;
-          await log.append(handle.db, {
-            subjectType: 'gate',
-            subjectId: '200',
-            action: 'gate.refused',
-            actor: adele,
-            detail: {},
-          });
-        }
-        return tx.query(sql, params);
-      },
+    const db = beforeEachQuery(handle.db, async (sql) => {
+      if (concurrent && !appended && sql.includes('FROM audit_heads')) {
+        appended = true;
+        await log.append(handle.db, {
+          subjectType: 'gate',
+          subjectId: '200',
+          action: 'gate.refused',
+          actor: adele,
+          detail: {},
+        });
+      }
     });
-    const db: Db = {
-      engine: handle.db.engine,
-      inTransaction: false,
-      query: (sql, params) => appendBeforeHead(handle.db).query(sql, params),
-      exec: (sql) => handle.db.exec(sql),
-      close: () => handle.db.close(),
-      transaction: (fn) => handle.db.transaction((tx) => fn(appendBeforeHead(tx))),
-    };
 
     expect(await verifyAuditChain(db, 't1')).toMatchObject({ ok: true, entries: 3 });
     expect(appended).toBe(concurrent);
@@ -255,28 +254,9 @@ describe.each(testDatabases())('audit log on $name', (database) => {
   it('shares a check among checks asked at once, each told about its own part as if checked alone', async () => {
     await seed(8);
     let reads = 0;
-    const counted: Db = {
-      engine: handle.db.engine,
-      inTransaction: false,
-      query: (sql, params) => handle.db.query(sql, params),
-      exec: (sql) => handle.db.exec(sql),
-      close: () => handle.db.close(),
-      transaction: (fn) =>
-        handle.db.transaction((tx) =>
-          fn({
-            ...tx,
-            engine: tx.engine,
-            inTransaction: tx.inTransaction,
-            exec: (sql) => tx.exec(sql),
-            close: () => tx.close(),
-            transaction: (inner) => tx.transaction(inner),
-            query: (sql, params) => {
-              if (/seq >= \$2 ORDER BY seq/.test(sql)) reads += 1;
-              return tx.query(sql, params);
-            },
-          }),
-        ),
-    };
+    const counted = beforeEachQuery(handle.db, (sql) => {
+      if (/seq >= \$2 ORDER BY seq/.test(sql)) reads += 1;
+    });
     const check = sharedAuditChainChecks(counted, 't1');
     const asked = [1, 3, 6, 12, Number.NaN, 3];
     const alone = async () =>
