@@ -101,17 +101,6 @@ async function postActivity(botUrl: string, body: Record<string, unknown>): Prom
   return response.status;
 }
 
-/** Runs `count` bursts of `concurrency` simultaneous requests; returns per-request milliseconds. */
-async function bursts(
-  concurrency: number,
-  count: number,
-  one: (i: number) => Promise<void>,
-): Promise<number[]> {
-  const samples: number[] = [];
-  for (let r = 0; r < count; r++) samples.push(...(await burst(concurrency, r, one)));
-  return samples;
-}
-
 /** Burst `r` of `concurrency` simultaneous requests (request i is `r * concurrency + i`). */
 async function burst(
   concurrency: number,
@@ -238,14 +227,14 @@ export async function measureBotLatency(options: {
 
   try {
     // Warm both bots up before measuring.
-    await bursts(
+    await burst(
       concurrency,
-      1,
+      0,
       messageRound(options.botUrl, () => '/help'),
     );
-    await bursts(
+    await burst(
       concurrency,
-      1,
+      0,
       messageRound(echoUrl, () => 'hello'),
     );
     const projectAt = (i: number) => options.projectIds[i % options.projectIds.length]!;
@@ -268,28 +257,29 @@ export async function measureBotLatency(options: {
     for (const gates of gatesByRound) {
       // Approve: each burst, `concurrency` different PMO leads press Approve on one fresh gate at
       // once — one decides, the others get the decided card (SPEC §2.4's concurrent clicks).
-      const approvePath =
-        load && gates.length > 0
-          ? executeRound(
-              options.botUrl,
-              'gate.approve',
-              (i) => gates[Math.floor(i / concurrency)]!,
-              (i) => sender(load.approvers[i % load.approvers.length]!),
-            )
-          : null;
-      const samples = {
+      const roundPaths = {
+        ...paths,
+        approve:
+          load && gates.length > 0
+            ? executeRound(
+                options.botUrl,
+                'gate.approve',
+                (i) => gates[Math.floor(i / concurrency)]!,
+                (i) => sender(load.approvers[i % load.approvers.length]!),
+              )
+            : null,
+      };
+      const samples: Record<keyof typeof roundPaths, number[]> = {
         health: [],
         echoMessage: [],
         execute: [],
         echoExecute: [],
         approve: [],
-      } as Record<keyof typeof paths | 'approve', number[]>;
-      // The paths take turns burst by burst, so a slower stretch of the machine falls on a path and
-      // its echo reference alike; each burst starts once the bot has settled what the burst before
-      // left for after its answers, so no burst is charged with another's work.
-      // The order turns round every other burst, so each path runs as often before its echo as
-      // after it, and what settling does not cover (collection, the outbox's card updates) falls on
-      // both sides alike.
+      };
+      // The paths take turns burst by burst, the order reversed every other burst, so a slower
+      // stretch of the machine, and what settling does not cover (collection, the outbox's card
+      // updates), fall on a path and its echo reference alike; each burst starts once the bot has
+      // settled what the burst before left for after its answers.
       const settledAfterApprove: number[] = [];
       let approvedLast = false;
       const settled = async () => {
@@ -301,9 +291,10 @@ export async function measureBotLatency(options: {
       for (let r = 0; r < count; r++) {
         const order = ['health', 'echoMessage', 'execute', 'echoExecute', 'approve'] as const;
         for (const name of r % 2 === 0 ? order : [...order].reverse()) {
-          if (name === 'approve' && (approvePath === null || r >= gates.length)) continue;
+          const path = roundPaths[name];
+          // Approve has one burst per gate of the round.
+          if (path === null || (name === 'approve' && r >= gates.length)) continue;
           await settled();
-          const path = name === 'approve' ? approvePath! : paths[name];
           samples[name].push(...(await burst(concurrency, r, path)));
           approvedLast = name === 'approve';
         }
