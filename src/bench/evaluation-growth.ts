@@ -26,6 +26,7 @@ import { ioPacer } from '../shared/io-pace';
 import { APP_HEAP_FLAG } from './app-heap';
 import { runJsonLineProcess } from './json-line-process';
 import { floorOf, plainAggregation, type FloorSource } from './plain-floor';
+import { median } from './rounds';
 import { LARGE_PROJECTS, type ScaledLoad } from './scaled-load';
 
 /** Evaluations per portfolio size (the point is their median). */
@@ -196,14 +197,30 @@ export interface GrowthPoint extends EvaluationMeasure {
 /** The growth figure: its points and time per project at the largest size over the smallest. */
 export interface EvaluationGrowth {
   points: GrowthPoint[];
+  /** The median of `rounds`' ratios. */
   perProjectRatio: number;
+  /** Each round's time per project at the largest size and the smallest, and their ratio. */
+  rounds: { largest: number; smallest: number; ratio: number }[];
+}
+
+/** What one loaded size holds through the rounds. */
+interface LoadedSize {
+  targetProjects: number;
+  scratch: ScratchDatabase;
+  load: ScaledLoad | null;
+  db: Db | null;
+  measures: EvaluationMeasure[];
 }
 
 /**
  * Time per project of the full evaluation at each portfolio size: the large profile scaled to
  * `projects / 2,000` (clients, contracts, tickets and timesheets scale alike), loaded into a fresh
- * database by a child process (the app's HaloSync reading the generated pages in process), evaluated
- * three times (the median counts); each point's database is dropped before the next.
+ * database by a child process (the app's HaloSync reading the generated pages in process). Every
+ * size is loaded first; then three rounds evaluate each size once, the order reversed every other
+ * round, so a slower stretch of a shared machine falls on every size alike (before, each size was
+ * evaluated right after its load, and the largest, loaded last, was timed half an hour after the
+ * smallest). A point is its size's median round; the ratio is the median of the rounds' ratios.
+ * The databases are dropped at the end.
  */
 export async function evaluationGrowth(deps: {
   /** Generates the scaled dataset and syncs it into `target`, in another process. */
@@ -216,59 +233,80 @@ export async function evaluationGrowth(deps: {
   /** Where to write a heap snapshot of the evaluation at the largest size (off when unset). */
   heapSnapshotDir?: string;
 }): Promise<EvaluationGrowth> {
-  const points: GrowthPoint[] = [];
   const sizes = deps.sizes ?? GROWTH_PROJECTS;
-  for (const [at, targetProjects] of sizes.entries()) {
-    const scratch = await deps.scratchDatabase();
-    try {
-      const load = await deps.loadScaled(targetProjects / LARGE_PROJECTS, scratch.target);
+  const loaded: LoadedSize[] = [];
+  try {
+    for (const targetProjects of sizes) {
+      const size: LoadedSize = {
+        targetProjects,
+        scratch: await deps.scratchDatabase(),
+        load: null,
+        db: null,
+        measures: [],
+      };
+      loaded.push(size);
+      const load = await deps.loadScaled(targetProjects / LARGE_PROJECTS, size.scratch.target);
+      size.load = load;
       deps.log(
         `growth: ${targetProjects} projects generated in ${Math.round(load.generatedMs / 1000)} s and loaded in ${Math.round(load.syncMs / 1000)} s (${load.pages} pages, ${Object.values(load.records).reduce((a, b) => a + b, 0)} records; loader's peak RSS ${load.peakRssMb} MB)`,
       );
-      const db = await scratch.open();
-      try {
-        // The machine may be shared: the median of three evaluations of the same database.
-        const rounds: EvaluationMeasure[] = [];
-        for (let i = 0; i < ROUNDS; i += 1) {
-          rounds.push(
-            await measureEvaluation(db, deps.tenantId, deps.asOf, floorOf(scratch.target, db)),
-          );
-        }
-        rounds.sort((a, b) => a.evaluationMs - b.evaluationMs);
-        const measure = rounds[Math.floor(ROUNDS / 2)]!;
-        const point: GrowthPoint = {
-          targetProjects,
-          syncMs: load.syncMs,
-          generatedMs: load.generatedMs,
-          loadPeakRssMb: load.peakRssMb,
-          ...measure,
-          msPerProject: measure.evaluationMs / Math.max(1, measure.projects),
-        };
-        if (deps.heapSnapshotDir !== undefined && at === sizes.length - 1) {
-          point.heapSnapshot = await evaluationHeapSnapshot(
-            db,
-            deps.tenantId,
-            deps.asOf,
-            { dir: deps.heapSnapshotDir, label: `evaluation-${targetProjects}` },
-            measure,
-            scratch.target,
-          );
-        }
-        deps.log(
-          `growth (median of ${ROUNDS}: ${rounds.map((r) => Math.round(r.evaluationMs)).join('/')} ms): ${point.projects} projects, ${point.contracts} contracts: evaluation ${Math.round(point.evaluationMs)} ms (${point.msPerProject.toFixed(2)} ms/project; plain SQL ${Math.round(point.referenceMs)} ms; peak RSS ${Math.round(point.evaluationPeakRssMb)} MB)`,
+      size.db = await size.scratch.open();
+    }
+    // One untimed evaluation first: the process's first runs before its code is optimised, and
+    // timed, it would make the first round's smallest size look slow.
+    if (loaded[0]) await evaluateEverything(loaded[0].db!, deps.tenantId, deps.asOf);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const order = round % 2 === 0 ? loaded : [...loaded].reverse();
+      for (const size of order) {
+        const db = size.db!;
+        size.measures.push(
+          await measureEvaluation(db, deps.tenantId, deps.asOf, floorOf(size.scratch.target, db)),
         );
-        points.push(point);
-      } finally {
-        await db.close();
       }
-    } finally {
-      await scratch.drop();
+    }
+    const perProject = (m: EvaluationMeasure) => m.evaluationMs / Math.max(1, m.projects);
+    const points: GrowthPoint[] = [];
+    for (const [at, size] of loaded.entries()) {
+      const sorted = [...size.measures].sort((a, b) => a.evaluationMs - b.evaluationMs);
+      const measure = sorted[Math.floor(sorted.length / 2)]!;
+      const load = size.load!;
+      const point: GrowthPoint = {
+        targetProjects: size.targetProjects,
+        syncMs: load.syncMs,
+        generatedMs: load.generatedMs,
+        loadPeakRssMb: load.peakRssMb,
+        ...measure,
+        msPerProject: perProject(measure),
+      };
+      if (deps.heapSnapshotDir !== undefined && at === loaded.length - 1) {
+        point.heapSnapshot = await evaluationHeapSnapshot(
+          size.db!,
+          deps.tenantId,
+          deps.asOf,
+          { dir: deps.heapSnapshotDir, label: `evaluation-${size.targetProjects}` },
+          measure,
+          size.scratch.target,
+        );
+      }
+      deps.log(
+        `growth (median of ${ROUNDS}: ${size.measures.map((r) => Math.round(r.evaluationMs)).join('/')} ms, in round order): ${point.projects} projects, ${point.contracts} contracts: evaluation ${Math.round(point.evaluationMs)} ms (${point.msPerProject.toFixed(2)} ms/project; plain SQL ${Math.round(point.referenceMs)} ms; peak RSS ${Math.round(point.evaluationPeakRssMb)} MB)`,
+      );
+      points.push(point);
+    }
+    const smallest = loaded[0];
+    const largest = loaded[loaded.length - 1];
+    const rounds =
+      smallest && largest
+        ? largest.measures.map((m, i) => {
+            const ratio = { largest: perProject(m), smallest: perProject(smallest.measures[i]!) };
+            return { ...ratio, ratio: ratio.largest / ratio.smallest };
+          })
+        : [];
+    return { points, perProjectRatio: median(rounds.map((r) => r.ratio)), rounds };
+  } finally {
+    for (const size of loaded) {
+      await size.db?.close();
+      await size.scratch.drop();
     }
   }
-  const first = points[0];
-  const last = points[points.length - 1];
-  return {
-    points,
-    perProjectRatio: first && last ? last.msPerProject / first.msPerProject : Number.NaN,
-  };
 }
