@@ -287,6 +287,8 @@ describe.each(testDatabases())('an escalation click on $name', (database) => {
       await click(act, 'https://smba.example');
       const second = await click(act, 'https://smba.example');
       expect(second).toMatchObject({ ok: true, escalation: { state: 'acknowledged' } });
+      // A click that changed nothing is logged after its answer.
+      await act.idle();
       const log = await handle.db.query<{ outcome: string }>(
         `SELECT outcome FROM action_log WHERE tenant_id = $1 AND target_id = $2 ORDER BY id`,
         [TENANT, escalation.id],
