@@ -9,6 +9,7 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Request, Response } from 'restify';
+import { jsonOf } from '../src/shared/deep-freeze';
 
 /** Logging the bot needs (pino's shape). */
 export interface BotLogger {
@@ -203,7 +204,8 @@ function sendJson(res: Response, status: number, body: unknown): void {
     res.send(status);
     return;
   }
-  const bytes = Buffer.from(JSON.stringify(body));
+  // A card answer is mostly a shared, frozen card: its JSON is kept with it (`jsonOf`).
+  const bytes = Buffer.from(jsonOf(body));
   res.sendRaw(status, bytes, {
     'Content-Type': 'application/json',
     'Content-Length': String(bytes.length),

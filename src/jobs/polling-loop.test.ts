@@ -17,7 +17,10 @@ function blockingSleep(): { sleep: Sleep; waits: number[] } {
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function loopOver(outcomes: (CycleOutcome | Error)[], options: { pollMs?: number } = {}) {
+function loopOver(
+  outcomes: (CycleOutcome | Error)[],
+  options: { pollMs?: number; pokeQuietMs?: number } = {},
+) {
   const clock = new FakeClock();
   const { sleep, waits } = blockingSleep();
   const errors: unknown[] = [];
@@ -30,6 +33,7 @@ function loopOver(outcomes: (CycleOutcome | Error)[], options: { pollMs?: number
       return next;
     },
     pollMs: options.pollMs ?? 5_000,
+    pokeQuietMs: options.pokeQuietMs,
     onError: (error) => errors.push(error),
     clock,
     sleep,
@@ -125,5 +129,57 @@ describe('PollingLoop', () => {
     await settle();
 
     expect(run.cycles()).toBe(1);
+  });
+
+  describe('with pokeQuietMs', () => {
+    beforeEach(() =>
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }),
+    );
+    afterEach(() => jest.useRealTimers());
+
+    test('pokes in quick succession wake the loop once, quietMs after the last of them', async () => {
+      const run = loopOver([null, null, null], { pokeQuietMs: 20 });
+      run.loop.start();
+      await settle();
+      expect(run.cycles()).toBe(1);
+
+      for (let i = 0; i < 5; i++) {
+        run.loop.poke();
+        jest.advanceTimersByTime(10);
+        await settle();
+      }
+      expect(run.cycles()).toBe(1);
+      jest.advanceTimersByTime(10);
+      await settle();
+      expect(run.cycles()).toBe(2);
+      await run.loop.stop();
+    });
+
+    test('pokes that never stop still wake the loop within the window (ten quiet spells)', async () => {
+      const run = loopOver([null, null, null], { pokeQuietMs: 20 });
+      run.loop.start();
+      await settle();
+      for (let i = 0; i < 19; i++) {
+        run.loop.poke();
+        jest.advanceTimersByTime(10);
+        await settle();
+      }
+      expect(run.cycles()).toBe(1);
+      run.loop.poke();
+      jest.advanceTimersByTime(10);
+      await settle();
+      expect(run.cycles()).toBe(2);
+      await run.loop.stop();
+    });
+
+    test('stop does not wait for quiet', async () => {
+      const run = loopOver([null], { pokeQuietMs: 20_000 });
+      run.loop.start();
+      await settle();
+      run.loop.poke();
+      await run.loop.stop();
+      expect(run.cycles()).toBe(1);
+      expect(jest.getTimerCount()).toBe(0);
+    });
   });
 });

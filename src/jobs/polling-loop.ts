@@ -16,6 +16,14 @@ export interface PollingLoopOptions {
   onError: (error: unknown) => void;
   clock?: Clock;
   sleep?: Sleep;
+  /**
+   * Pokes arriving within this many ms of each other wake the loop once, this long after the last
+   * of them (and at most `pokeWindowMs` after the first): a burst of clicks is answered before the
+   * work it leaves is done, and that work is claimed in one cycle. 0 (the default) wakes at once.
+   */
+  pokeQuietMs?: number;
+  /** The longest a poke waits for quiet (default ten times `pokeQuietMs`). */
+  pokeWindowMs?: number;
 }
 
 /**
@@ -29,6 +37,9 @@ export class PollingLoop {
   private running: Promise<void> | null = null;
   private stopping = false;
   private wake = new AbortController();
+  /** A coalesced poke's wake-up, and when the first poke it stands for came (`pokeQuietMs`). */
+  private pokeTimer: NodeJS.Timeout | null = null;
+  private firstPokeAt: number | null = null;
 
   constructor(private readonly options: PollingLoopOptions) {
     this.clock = options.clock ?? systemClock;
@@ -43,13 +54,34 @@ export class PollingLoop {
   }
 
   poke(): void {
+    const quiet = this.options.pokeQuietMs ?? 0;
+    if (quiet <= 0 || this.stopping) {
+      this.wakeNow();
+      return;
+    }
+    // Timers, not the injected sleep: this only orders the loop's work after the answers.
+    const now = performance.now();
+    this.firstPokeAt ??= now;
+    const window = this.options.pokeWindowMs ?? quiet * 10;
+    if (this.pokeTimer !== null) clearTimeout(this.pokeTimer);
+    this.pokeTimer = setTimeout(
+      () => this.wakeNow(),
+      Math.max(0, Math.min(quiet, this.firstPokeAt + window - now)),
+    );
+    this.pokeTimer.unref();
+  }
+
+  private wakeNow(): void {
+    if (this.pokeTimer !== null) clearTimeout(this.pokeTimer);
+    this.pokeTimer = null;
+    this.firstPokeAt = null;
     this.wake.abort();
   }
 
   /** Stops the loop and waits for the current cycle to finish. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.poke();
+    this.wakeNow();
     await this.running;
     this.running = null;
   }

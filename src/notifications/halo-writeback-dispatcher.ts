@@ -50,6 +50,11 @@ export interface HaloWritebackDeps {
   maxAttempts?: number;
   /** Longest wait between polls in the background loop (default 5 s). */
   pollMs?: number;
+  /**
+   * How long the loop waits for pokes to stop before it wakes (default 20 ms): the work a burst of
+   * clicks queues is done after their answers, in one cycle (`PollingLoop`'s `pokeQuietMs`).
+   */
+  pokeQuietMs?: number;
   hooks?: WritebackHooks;
 }
 
@@ -119,6 +124,7 @@ export class HaloWritebackDispatcher {
         return this.nextDueAt();
       },
       pollMs: deps.pollMs ?? 5_000,
+      pokeQuietMs: deps.pokeQuietMs ?? 20,
       onError: (error) =>
         deps.logger.error({ tenantId: deps.tenantId, err: error }, 'write-back cycle failed'),
       clock: this.clock,

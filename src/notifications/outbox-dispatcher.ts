@@ -57,6 +57,11 @@ export interface OutboxDispatcherDeps {
   leaseMs?: number;
   /** Longest idle wait between polls in the background loop (default 5 s). */
   pollMs?: number;
+  /**
+   * How long the loop waits for pokes to stop before it wakes (default 20 ms): the work a burst of
+   * clicks queues is done after their answers, in one cycle (`PollingLoop`'s `pokeQuietMs`).
+   */
+  pokeQuietMs?: number;
   conversationWindows?: readonly RateWindow[];
   tenantWindows?: readonly RateWindow[];
   retry?: RetryPolicyOptions;
@@ -132,6 +137,7 @@ export class OutboxDispatcher {
         return report.claimed > 0 ? 'again' : report.nextWakeAt;
       },
       pollMs: deps.pollMs ?? 5_000,
+      pokeQuietMs: deps.pokeQuietMs ?? 20,
       onError: (error) =>
         deps.logger.error({ tenantId: deps.tenantId, err: error }, 'outbox cycle failed'),
       clock: this.clock,

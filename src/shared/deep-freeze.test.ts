@@ -28,6 +28,9 @@ describe('jsonOf', () => {
     ['an array with holes JSON writes as null', [1, undefined, () => 1, Symbol('s'), 'x']],
     ['an object with undefined fields', { a: undefined, b: 1 }],
     ['a date', { at: new Date('2025-03-14T09:00:00Z') }],
+    ['an object with no prototype', Object.assign(Object.create(null), { a: 1, 'b"c': 'd' })],
+    ['an object with toJSON', { toJSON: () => ({ replaced: true }), a: 1 }],
+    ['nested objects and arrays', { a: { b: [{ c: [1, { d: undefined, e: 'é\n' }] }] } }],
   ];
 
   test.each(cases)(
@@ -58,6 +61,15 @@ describe('jsonOf', () => {
     jsonOf([open]);
     jsonOf([open]);
     expect(reads).toBe(3);
+    // An object holding a frozen value (a shared card with a notice on top) costs its own fields'.
+    reads = 0;
+    expect(jsonOf({ notice: 'n', card: frozen })).toBe(
+      '{"notice":"n","card":{"item":{"name":"n"}}}',
+    );
+    expect(jsonOf({ notice: 'm', card: frozen })).toBe(
+      '{"notice":"m","card":{"item":{"name":"n"}}}',
+    );
+    expect(reads).toBe(0);
   });
 });
 

@@ -173,6 +173,37 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
       await handle.dispose();
     }
   });
+  test('fifty Acknowledge clicks at once on an open escalation: one compare-and-set decides, the others judge again on what it left', async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const counting = new CountingDb(handle.db);
+      const service = new EscalationActionsService(new SqlEscalationRecords(counting), { now });
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          service.acknowledge(TENANT, escalation.id, actor(null, ['delivery_director'])),
+        ),
+      );
+      const changed = results.filter((r) => r.ok && r.changed);
+      expect(changed).toHaveLength(1);
+      for (const result of results) {
+        expect(result).toEqual(expect.objectContaining({ ok: true }));
+        if (result.ok) expect(result.escalation.state).toBe('acknowledged');
+      }
+      // The forty-nine waited for the first decision instead of each losing a compare-and-set.
+      const swaps = counting.statements.filter((s) =>
+        s.trimStart().startsWith('UPDATE escalations'),
+      );
+      expect(swaps).toHaveLength(1);
+      const [row] = await handle.db.query<{ state: Escalation }>(
+        'SELECT state FROM escalations WHERE tenant_id = $1 AND id = $2',
+        [TENANT, escalation.id],
+      );
+      expect(row!.state.events.filter((e) => e.action === 'acknowledged')).toHaveLength(1);
+    } finally {
+      await handle.dispose();
+    }
+  });
   test("clicks at once read their escalations together, each seeing its own, none another tenant's", async () => {
     const handle = await target.open();
     try {

@@ -13,7 +13,11 @@ import {
   type EscalationActionResult as DomainResult,
 } from '../../domain/delivery/escalation-human-actions';
 import type { Clock } from '../../shared/clock';
+import { DecisionsInFlight } from '../../shared/decisions-in-flight';
 import type { EscalationRecords } from './escalation-records.port';
+
+/** An escalation as `EscalationRecords.find` reads it, with its card's view of any state. */
+type Found = NonNullable<Awaited<ReturnType<EscalationRecords['find']>>>;
 
 /**
  * Human decisions on escalations (acknowledge, assign, snooze, not a real issue). Who may act: the
@@ -21,6 +25,13 @@ import type { EscalationRecords } from './escalation-records.port';
  * a value; concurrent clicks are serialised by compare-and-set on the escalation's `updatedAt`.
  */
 export class EscalationActionsService implements EscalationActions {
+  /** Decisions being recorded in this process, by escalation, with the escalation as each left it. */
+  private readonly deciding = new DecisionsInFlight<Found>(
+    (left, found) =>
+      left.escalation.events.length > found.escalation.events.length ||
+      left.escalation.updatedAt > found.escalation.updatedAt,
+  );
+
   constructor(
     private readonly records: EscalationRecords,
     private readonly clock: Clock,
@@ -103,8 +114,15 @@ export class EscalationActionsService implements EscalationActions {
     reduce: (e: Escalation, by: string, at: string) => DomainResult,
     effects?: EscalationDecisionEffects,
   ): Promise<EscalationActionResult> {
+    const key = JSON.stringify([tenantId, escalationId]);
+    // What a decision made in this process just left of the escalation, to judge again on.
+    let left: Found | null = null;
+    // The last decision waited for: never twice, whatever the map still holds.
+    let waitedFor: Promise<Found | null> | null = null;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const found = await this.records.find(tenantId, escalationId);
+      const found =
+        left ?? (await this.deciding.read(key, () => this.records.find(tenantId, escalationId)));
+      left = null;
       if (!found) {
         return {
           ok: false,
@@ -141,16 +159,24 @@ export class EscalationActionsService implements EscalationActions {
       // Already so (a second Acknowledge): nothing to decide, so nothing is written alongside.
       if (result.escalation === escalation)
         return { ok: true, escalation: decided, changed: false };
-      if (
-        await this.records.compareAndSet(
-          tenantId,
-          result.escalation,
-          escalation.updatedAt,
-          alongside,
-        )
-      ) {
-        return { ok: true, escalation: decided, changed: true };
+      // Fifty clicks at once share one read, so all fifty judge the escalation as it was: one
+      // decides, the others wait for it and judge again on the escalation as it left it (a second
+      // Acknowledge is then a no-op) instead of each opening a transaction that can only lose the
+      // compare-and-set behind the first one's row lock.
+      const deciding = this.deciding.other(key, waitedFor);
+      if (deciding !== null) {
+        waitedFor = deciding;
+        left = await deciding;
+        attempt -= 1;
+        continue;
       }
+      const next = result.escalation;
+      const saved = await this.deciding.record(
+        key,
+        this.records.compareAndSet(tenantId, next, escalation.updatedAt, alongside),
+        (done): Found | null => (done ? { ...found, escalation: next } : null),
+      );
+      if (saved) return { ok: true, escalation: decided, changed: true };
       // Someone else changed it meanwhile: decide again on the fresh state.
     }
     throw new Error(`escalation ${escalationId} kept changing under concurrent actions`);
