@@ -298,15 +298,27 @@ export async function evaluationGrowth(deps: {
     const rounds =
       smallest && largest
         ? largest.measures.map((m, i) => {
-            const ratio = { largest: perProject(m), smallest: perProject(smallest.measures[i]!) };
-            return { ...ratio, ratio: ratio.largest / ratio.smallest };
+            const times = { largest: perProject(m), smallest: perProject(smallest.measures[i]!) };
+            return { ...times, ratio: times.largest / times.smallest };
           })
         : [];
     return { points, perProjectRatio: median(rounds.map((r) => r.ratio)), rounds };
   } finally {
+    // Every scratch database is dropped, whatever failed before (a close included): one left
+    // behind holds gigabytes.
     for (const size of loaded) {
-      await size.db?.close();
-      await size.scratch.drop();
+      for (const [what, step] of [
+        ['close', () => size.db?.close()],
+        ['drop', () => size.scratch.drop()],
+      ] as const) {
+        try {
+          await step();
+        } catch (error) {
+          deps.log(
+            `growth: could not ${what} the ${size.targetProjects}-project database: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }
     }
   }
 }
