@@ -18,12 +18,10 @@ export interface PollingLoopOptions {
   sleep?: Sleep;
   /**
    * Pokes arriving within this many ms of each other wake the loop once, this long after the last
-   * of them (and at most `pokeWindowMs` after the first): a burst of clicks is answered before the
-   * work it leaves is done, and that work is claimed in one cycle. 0 (the default) wakes at once.
+   * of them (and at most ten times as long after the first): a burst of clicks is answered before
+   * the work it leaves is done, and that work is claimed in one cycle. 0 (the default) wakes at once.
    */
   pokeQuietMs?: number;
-  /** The longest a poke waits for quiet (default ten times `pokeQuietMs`). */
-  pokeWindowMs?: number;
 }
 
 /**
@@ -62,11 +60,10 @@ export class PollingLoop {
     // Timers, not the injected sleep: this only orders the loop's work after the answers.
     const now = performance.now();
     this.firstPokeAt ??= now;
-    const window = this.options.pokeWindowMs ?? quiet * 10;
     if (this.pokeTimer !== null) clearTimeout(this.pokeTimer);
     this.pokeTimer = setTimeout(
       () => this.wakeNow(),
-      Math.max(0, Math.min(quiet, this.firstPokeAt + window - now)),
+      Math.max(0, Math.min(quiet, this.firstPokeAt + quiet * 10 - now)),
     );
     this.pokeTimer.unref();
   }

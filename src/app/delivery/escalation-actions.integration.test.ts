@@ -27,6 +27,15 @@ const actor = (haloAgentId: number | null, roles: Actor['roles'] = ['pm']): Acto
   haloAgentId,
 });
 
+/** How many times the stored escalation's timeline says it was acknowledged. */
+async function acknowledgements(db: Db): Promise<number> {
+  const [row] = await db.query<{ state: Escalation }>(
+    'SELECT state FROM escalations WHERE tenant_id = $1 AND id = $2',
+    [TENANT, escalation.id],
+  );
+  return row!.state.events.filter((e) => e.action === 'acknowledged').length;
+}
+
 describe.each(testDatabases())('escalation actions on $name', (database) => {
   // One database for the block, reset for each test (tests/support/databases.ts).
   const target = reusedDatabase(database);
@@ -195,11 +204,7 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
         s.trimStart().startsWith('UPDATE escalations'),
       );
       expect(swaps).toHaveLength(1);
-      const [row] = await handle.db.query<{ state: Escalation }>(
-        'SELECT state FROM escalations WHERE tenant_id = $1 AND id = $2',
-        [TENANT, escalation.id],
-      );
-      expect(row!.state.events.filter((e) => e.action === 'acknowledged')).toHaveLength(1);
+      expect(await acknowledgements(handle.db)).toBe(1);
     } finally {
       await handle.dispose();
     }
@@ -239,11 +244,7 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
       const reads = counting.statements.filter((s) => s.startsWith('WITH asked'));
       // The first click's read alone (nothing was being read yet); every other click's in the next.
       expect(reads).toHaveLength(2);
-      const [row] = await handle.db.query<{ state: Escalation }>(
-        'SELECT state FROM escalations WHERE tenant_id = $1 AND id = $2',
-        [TENANT, escalation.id],
-      );
-      expect(row!.state.events.filter((e) => e.action === 'acknowledged')).toHaveLength(1);
+      expect(await acknowledgements(handle.db)).toBe(1);
     } finally {
       await handle.dispose();
     }
