@@ -7,7 +7,13 @@
  * burst before left for after its answers: a round's ratio compares like with like, neither side
  * charged with a slower stretch of the machine or with another burst's follow-up work.
  */
-import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request,
+  type IncomingMessage,
+  type Server as HttpServer,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { mountEchoBot } from '../../bot/echo-bot';
@@ -91,14 +97,38 @@ function activity(
   };
 }
 
-async function postActivity(botUrl: string, body: Record<string, unknown>): Promise<number> {
-  const response = await fetch(`${botUrl}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+/**
+ * Posts `body` to the bot at `botUrl` and reads its answer to the end; the status. On `node:http`
+ * with a keep-alive `agent`, not `fetch`: the measuring client runs in the bots' process, and
+ * `fetch`'s web streams allocated about as much per request as the bots' own work, so its
+ * collections, falling on whichever path was being measured, blurred the comparison.
+ */
+function postActivity(
+  agent: Agent,
+  botUrl: string,
+  body: Record<string, unknown>,
+): Promise<number> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      `${botUrl}/api/messages`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (response) => {
+        response.on('error', reject);
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.resume();
+      },
+    );
+    sent.on('error', reject);
+    sent.end(payload);
   });
-  await response.text();
-  return response.status;
 }
 
 /** Burst `r` of `concurrency` simultaneous requests (request i is `r * concurrency + i`). */
@@ -174,6 +204,7 @@ export async function measureBotLatency(options: {
   const latencyRounds = options.latencyRounds ?? LATENCY_ROUNDS;
   const sink = new ConnectorSink();
   await sink.start();
+  const agent = new Agent({ keepAlive: true });
   const quiet = {
     info: () => undefined,
     warn: () => undefined,
@@ -197,6 +228,7 @@ export async function measureBotLatency(options: {
     const conversation = `a:bench-${i % concurrency}`;
     const replied = sink.replyTo(conversation);
     const status = await postActivity(
+      agent,
       botUrl,
       activity(sink.url, conversation, { from: personIn(i), type: 'message', text: text(i) }),
     );
@@ -213,6 +245,7 @@ export async function measureBotLatency(options: {
     async (i: number) => {
       const conversation = `a:bench-${i % concurrency}`;
       const status = await postActivity(
+        agent,
         botUrl,
         activity(sink.url, conversation, {
           from: from(i),
@@ -312,6 +345,7 @@ export async function measureBotLatency(options: {
     }
     return { rounds: measured, samplesPerRound: concurrency * count };
   } finally {
+    agent.destroy();
     await new Promise<void>((resolve) => echo.close(() => resolve()));
     await sink.stop();
   }

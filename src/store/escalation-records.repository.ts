@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type {
   EscalationDecisionPorts,
   EscalationRecords,
@@ -6,7 +7,7 @@ import type { EscalationView } from '../app/delivery-views';
 import type { Escalation } from '../domain/delivery/escalation';
 import type { ProjectAssessment } from '../domain/delivery/health-score';
 import { deepFreeze } from '../shared/deep-freeze';
-import { groupRead } from '../shared/group-commit';
+import { groupCommit, groupRead } from '../shared/group-commit';
 import type { Db } from './db';
 import { driverView } from './delivery-queries.repository';
 
@@ -24,6 +25,24 @@ const ACTION_WORDS: Record<Escalation['events'][number]['action'], string> = {
 
 /** Escalations read in one statement at most (two array parameters). */
 const FIND_BATCH = 200;
+
+/** Escalations whose last `find` answer is kept, to be given again while they read the same. */
+const LAST_FOUND = 64;
+
+/** Decisions written in one transaction at most. */
+const DECIDE_BATCH = 100;
+
+/** A compare-and-set: `next` is saved if the stored escalation still has `expectedUpdatedAt`. */
+interface Swap {
+  tenantId: string;
+  next: Escalation;
+  expectedUpdatedAt: string;
+}
+
+/** A decision: its compare-and-set and what it writes alongside when it wins. */
+interface Decision extends Swap {
+  alongside: (ports: EscalationDecisionPorts) => Promise<void>;
+}
 
 /** What the card shows of the project's latest assessment: its score and the escalation's driver. */
 type CardAssessment = Pick<ProjectAssessment, 'score' | 'rag' | 'drivers'>;
@@ -96,10 +115,33 @@ export class SqlEscalationRecords implements EscalationRecords {
     if (row.state === null) return null;
     let found = foundOfRow.get(row);
     if (found === undefined) {
-      found = foundIn(row);
+      found = this.answerFor(JSON.stringify([tenantId, escalationId]), row);
       foundOfRow.set(row, found);
     }
     return found;
+  }
+
+  /**
+   * The last answers of `find`, by escalation, with the rows they were read from (at most
+   * `LAST_FOUND` escalations, the least recently read going first).
+   */
+  private readonly lastFound = new Map<string, { row: FindRow; found: Found }>();
+
+  /**
+   * `find`'s answer for the escalation `key` read as `row`: the answer last given when `row` reads
+   * the same as the row that answer came from, else a new one, kept in its place. Clicks on a card
+   * nobody changed since (fifty people clicking again, a card refreshed again) then share its view
+   * and that view's card, instead of serialising an equal view anew to look the card up.
+   */
+  private answerFor(key: string, row: FindRow): Found {
+    const last = this.lastFound.get(key);
+    this.lastFound.delete(key);
+    const same = last !== undefined && isDeepStrictEqual(last.row, row);
+    const kept = same ? last : { row, found: foundIn(row) };
+    this.lastFound.set(key, kept);
+    if (this.lastFound.size > LAST_FOUND)
+      this.lastFound.delete(this.lastFound.keys().next().value!);
+    return kept.found;
   }
 
   /**
@@ -139,43 +181,89 @@ export class SqlEscalationRecords implements EscalationRecords {
     FIND_BATCH,
   );
 
+  /**
+   * Saves `next` if the stored escalation still has `expectedUpdatedAt`. With `alongside`, the
+   * compare-and-set and what it writes commit together, group-committed (`decide`).
+   */
   async compareAndSet(
     tenantId: string,
     next: Escalation,
     expectedUpdatedAt: string,
     alongside?: (ports: EscalationDecisionPorts) => Promise<void>,
   ): Promise<boolean> {
-    if (!alongside) return this.swap(this.db, tenantId, next, expectedUpdatedAt);
-    const bind = this.bind;
-    if (!bind) throw new Error('SqlEscalationRecords: no ports to write a decision alongside');
+    if (!alongside) {
+      const [saved] = await this.swapMany(this.db, [{ tenantId, next, expectedUpdatedAt }]);
+      return saved!;
+    }
+    if (!this.bind) throw new Error('SqlEscalationRecords: no ports to write a decision alongside');
+    return this.decide({ tenantId, next, expectedUpdatedAt, alongside });
+  }
+
+  /**
+   * Decisions asked for while a batch is being written (the demo's two dozen open escalations
+   * acknowledged at once) are written together in the next transaction: one statement for their
+   * compare-and-sets, then what each that won writes alongside, in the order asked. One that
+   * fails the transaction (a hostile value) rolls back the batch, which is then written decision
+   * by decision, so it fails alone.
+   */
+  private readonly decide = groupCommit(
+    (decisions: readonly Decision[]) => this.decideMany(decisions),
+    async (decision: Decision) => (await this.decideMany([decision]))[0]!,
+    DECIDE_BATCH,
+  );
+
+  private decideMany(decisions: readonly Decision[]): Promise<boolean[]> {
+    const ports = this.bind!;
     return this.db.transaction(async (tx) => {
-      if (!(await this.swap(tx, tenantId, next, expectedUpdatedAt))) return false;
-      await alongside(bind(tx));
-      return true;
+      const saved = await this.swapMany(tx, decisions);
+      const bound = ports(tx);
+      for (const [i, decision] of decisions.entries())
+        if (saved[i]) await decision.alongside(bound);
+      return saved;
     });
   }
 
-  private async swap(
-    db: Db,
-    tenantId: string,
-    next: Escalation,
-    expectedUpdatedAt: string,
-  ): Promise<boolean> {
-    const rows = await db.query(
-      `UPDATE escalations SET state = $3, status = $4, severity = $5, updated_at = $6, closed_at = $7
-        WHERE tenant_id = $1 AND id = $2 AND state->>'updatedAt' = $8 RETURNING id`,
-      [
-        tenantId,
-        next.id,
-        JSON.stringify(next),
-        next.status,
-        next.severity,
-        next.updatedAt,
-        next.closedAt,
-        expectedUpdatedAt,
-      ],
-    );
-    return rows.length === 1;
+  /**
+   * The compare-and-sets of `swaps`, in the order given, one statement per round: an escalation
+   * given twice has its second swap in the next round, judged on what the first left.
+   */
+  private async swapMany(db: Db, swaps: readonly Swap[]): Promise<boolean[]> {
+    const saved = swaps.map(() => false);
+    let rest = swaps.map((swap, at) => ({ swap, at }));
+    while (rest.length > 0) {
+      const keys = new Set<string>();
+      const round: typeof rest = [];
+      const later: typeof rest = [];
+      for (const item of rest) {
+        const key = JSON.stringify([item.swap.tenantId, item.swap.next.id]);
+        (keys.has(key) ? later : round).push(item);
+        keys.add(key);
+      }
+      const won = await db.query<{ ord: string | number }>(
+        `UPDATE escalations e
+            SET state = k.state::jsonb, status = k.status, severity = k.severity,
+                updated_at = k.updated_at::timestamptz, closed_at = k.closed_at::timestamptz
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                       $7::text[], $8::text[])
+                WITH ORDINALITY AS k(tenant_id, id, state, status, severity, updated_at, closed_at,
+                                     expected, ord)
+          WHERE e.tenant_id = k.tenant_id AND e.id = k.id AND e.state->>'updatedAt' = k.expected
+          RETURNING k.ord`,
+        [
+          round.map(({ swap }) => swap.tenantId),
+          round.map(({ swap }) => swap.next.id),
+          round.map(({ swap }) => JSON.stringify(swap.next)),
+          round.map(({ swap }) => swap.next.status),
+          round.map(({ swap }) => swap.next.severity),
+          round.map(({ swap }) => swap.next.updatedAt),
+          round.map(({ swap }) => swap.next.closedAt),
+          round.map(({ swap }) => swap.expectedUpdatedAt),
+        ],
+      );
+      for (const { ord } of won) saved[round[Number(ord) - 1]!.at] = true;
+      rest = later;
+    }
+    return saved;
   }
 
   /** The card's view; `db` lets a caller build it inside its own transaction. */

@@ -9,6 +9,7 @@ import { outboxOn } from '../../notifications/outbox';
 import { botActionLogOn } from '../../store/action-log.repository';
 import type { Db } from '../../store/db';
 import { ActOnEscalation, type EscalationClick } from '../notifications/act-on-escalation';
+import type { ActionLogEntry } from '../notifications/bot-action-log.port';
 import type { Actor } from '../delivery-views';
 import type { Escalation } from '../../domain/delivery/escalation';
 import { SqlEscalationRecords } from '../../store/escalation-records.repository';
@@ -61,8 +62,13 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
       expect(laterView).not.toBe(asRead);
       expect(Object.isFrozen(laterView)).toBe(false);
       expect(laterView.state).toBe('acknowledged');
-      // A later read is a read of its own.
-      expect(await records.find(TENANT, escalation.id)).not.toBe(a);
+      // A later read of it unchanged answers as before, view and all; once it changed, anew.
+      expect(await records.find(TENANT, escalation.id)).toBe(a);
+      expect(await records.compareAndSet(TENANT, later, a!.escalation.updatedAt)).toBe(true);
+      const changed = await records.find(TENANT, escalation.id);
+      expect(changed).not.toBe(a);
+      expect(changed!.escalation.status).toBe('acknowledged');
+      expect(changed!.view(changed!.escalation)).toEqual(laterView);
     } finally {
       await handle.dispose();
     }
@@ -199,6 +205,10 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
         expect(result).toEqual(expect.objectContaining({ ok: true }));
         if (result.ok) expect(result.escalation.state).toBe('acknowledged');
       }
+      // The forty-nine answer with the decision's own view of the escalation, frozen, as they
+      // share it (and so the card built from it).
+      expect(new Set(results.map((r) => r.escalation)).size).toBe(1);
+      expect(Object.isFrozen(results[0]!.escalation)).toBe(true);
       // The forty-nine waited for the first decision instead of each losing a compare-and-set.
       const swaps = counting.statements.filter((s) =>
         s.trimStart().startsWith('UPDATE escalations'),
@@ -209,6 +219,115 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
       await handle.dispose();
     }
   });
+  test('decisions on several escalations at once are written together: the first alone, the rest in one transaction, each with what it writes alongside', async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const others = await seedMore(handle.db, 5);
+      const counting = new CountingDb(handle.db);
+      const records = new SqlEscalationRecords(counting, (tx) => ({
+        outbox: outboxOn(tx, TENANT, { now }),
+        actions: botActionLogOn(tx, TENANT),
+      }));
+      const all = [escalation, ...others];
+      const results = await Promise.all(
+        all.map((e) => records.compareAndSet(TENANT, acknowledged(e), e.updatedAt, logged(e))),
+      );
+      expect(results).toEqual(all.map(() => true));
+      expect(counting.statements.filter((s) => s === 'BEGIN')).toHaveLength(2);
+      expect(counting.statements.filter((s) => s.startsWith('UPDATE escalations'))).toHaveLength(2);
+      expect(await statuses(handle.db)).toEqual(
+        Object.fromEntries(all.map((e) => [e.id, 'acknowledged'])),
+      );
+      expect(await loggedTargets(handle.db)).toEqual(all.map((e) => e.id).sort());
+    } finally {
+      await handle.dispose();
+    }
+  });
+
+  test('a decision whose writes fail fails alone: the others of its batch are written, it is not', async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const others = await seedMore(handle.db, 3);
+      const records = new SqlEscalationRecords(handle.db, (tx) => ({
+        outbox: outboxOn(tx, TENANT, { now }),
+        actions: botActionLogOn(tx, TENANT),
+      }));
+      const all = [escalation, ...others];
+      // The second is in the batch after the first (written alone), with the third and fourth.
+      const failing = all[1]!;
+      const results = await Promise.allSettled(
+        all.map((e) =>
+          records.compareAndSet(
+            TENANT,
+            acknowledged(e),
+            e.updatedAt,
+            e === failing
+              ? async () => {
+                  throw new Error('the card update could not be queued');
+                }
+              : logged(e),
+          ),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      const stored = await statuses(handle.db);
+      expect(stored[failing.id]).toBe('open');
+      for (const e of all) if (e !== failing) expect(stored[e.id]).toBe('acknowledged');
+      expect(await loggedTargets(handle.db)).toEqual(
+        all
+          .filter((e) => e !== failing)
+          .map((e) => e.id)
+          .sort(),
+      );
+    } finally {
+      await handle.dispose();
+    }
+  });
+
+  test('one escalation twice in a batch: the second compare-and-set is judged on what the first left', async () => {
+    const handle = await target.open();
+    try {
+      await seed(handle.db);
+      const [other] = await seedMore(handle.db, 1);
+      const records = new SqlEscalationRecords(handle.db, (tx) => ({
+        outbox: outboxOn(tx, TENANT, { now }),
+        actions: botActionLogOn(tx, TENANT),
+      }));
+      const first = acknowledged(escalation);
+      const second: Escalation = {
+        ...first,
+        mitigationOwnerAgentId: '33',
+        updatedAt: '2026-11-23T09:05:00.000Z',
+      };
+      const stale: Escalation = { ...first, mitigationOwnerAgentId: '40' };
+      const results = await Promise.all([
+        // Written alone: the three after it wait and go together.
+        records.compareAndSet(TENANT, acknowledged(other!), other!.updatedAt, logged(other!)),
+        records.compareAndSet(TENANT, first, escalation.updatedAt, logged(escalation)),
+        records.compareAndSet(TENANT, second, first.updatedAt, logged(escalation)),
+        records.compareAndSet(TENANT, stale, escalation.updatedAt, logged(escalation)),
+      ]);
+      expect(results).toEqual([true, true, true, false]);
+      const [row] = await handle.db.query<{ state: Escalation }>(
+        'SELECT state FROM escalations WHERE tenant_id = $1 AND id = $2',
+        [TENANT, escalation.id],
+      );
+      expect(row!.state).toEqual(second);
+      expect(await loggedTargets(handle.db)).toEqual(
+        [other!.id, escalation.id, escalation.id].sort(),
+      );
+    } finally {
+      await handle.dispose();
+    }
+  });
+
   test("clicks at once read their escalations together, each seeing its own, none another tenant's", async () => {
     const handle = await target.open();
     try {
@@ -396,6 +515,68 @@ describe.each(testDatabases())('an escalation click on $name', (database) => {
     }
   });
 });
+
+/** `count` more open escalations of the tenant, on projects of their own. */
+async function seedMore(db: Db, count: number): Promise<Escalation[]> {
+  const more = Array.from({ length: count }, (_, i) =>
+    anEscalation({ projectId: String(601 + i) }),
+  );
+  for (const e of more) {
+    await db.query(
+      `INSERT INTO escalations (tenant_id, id, project_id, client_id, cause, status, severity, state, opened_at, updated_at)
+       VALUES ($1, $2, $3, '7', 'burn', 'open', 'medium', $4, $5, $5)`,
+      [TENANT, e.id, Number(e.projectId), JSON.stringify(e), e.openedAt],
+    );
+  }
+  return more;
+}
+
+/** `e` acknowledged by agent 40 at the test's now. */
+function acknowledged(e: Escalation): Escalation {
+  const at = now().toISOString();
+  return {
+    ...e,
+    status: 'acknowledged',
+    acknowledgedAt: at,
+    acknowledgedBy: '40',
+    updatedAt: at,
+    events: [...e.events, { at, by: '40', action: 'acknowledged', note: null }],
+  };
+}
+
+/** What a decision on `e` writes alongside: its action log entry. */
+function logged(e: Escalation) {
+  return (ports: { actions: { record: (entry: ActionLogEntry) => Promise<void> } }) =>
+    ports.actions.record({
+      at: now(),
+      actorAadObjectId: 'aad-40',
+      actorName: 'Agent 40',
+      action: 'escalation.acknowledge',
+      targetKind: 'escalation',
+      targetId: e.id,
+      outcome: 'done',
+      reason: null,
+      details: {},
+    });
+}
+
+/** The tenant's escalations' stored statuses, by id. */
+async function statuses(db: Db): Promise<Record<string, string>> {
+  const rows = await db.query<{ id: string; status: string }>(
+    'SELECT id, status FROM escalations WHERE tenant_id = $1',
+    [TENANT],
+  );
+  return Object.fromEntries(rows.map((r) => [r.id, r.status]));
+}
+
+/** The targets of the tenant's action log entries, sorted. */
+async function loggedTargets(db: Db): Promise<string[]> {
+  const rows = await db.query<{ target_id: string }>(
+    'SELECT target_id FROM action_log WHERE tenant_id = $1',
+    [TENANT],
+  );
+  return rows.map((r) => r.target_id).sort();
+}
 
 async function seed(db: import('../../store/db').Db): Promise<void> {
   await db.query(

@@ -14,6 +14,7 @@ import {
 } from '../../domain/delivery/escalation-human-actions';
 import type { Clock } from '../../shared/clock';
 import { DecisionsInFlight } from '../../shared/decisions-in-flight';
+import { deepFreeze } from '../../shared/deep-freeze';
 import type { EscalationRecords } from './escalation-records.port';
 
 /** An escalation as `EscalationRecords.find` reads it, with its card's view of any state. */
@@ -152,7 +153,8 @@ export class EscalationActionsService implements EscalationActions {
           escalation: view(escalation),
         };
       }
-      const decided = view(result.escalation);
+      // Frozen: it is shared with the clicks that wait for this decision (below).
+      const decided = deepFreeze(view(result.escalation));
       const alongside = effects
         ? (ports: Parameters<typeof effects>[1]) => effects(decided, ports)
         : undefined;
@@ -174,7 +176,11 @@ export class EscalationActionsService implements EscalationActions {
       const saved = await this.deciding.record(
         key,
         this.records.compareAndSet(tenantId, next, escalation.updatedAt, alongside),
-        (done): Found | null => (done ? { ...found, escalation: next } : null),
+        // The waiters judge on the escalation as decided, and answer with its view as built here.
+        (done): Found | null =>
+          done
+            ? { ...found, escalation: next, view: (e) => (e === next ? decided : view(e)) }
+            : null,
       );
       if (saved) return { ok: true, escalation: decided, changed: true };
       // Someone else changed it meanwhile: decide again on the fresh state.
