@@ -9,8 +9,7 @@ import { outboxOn } from '../../notifications/outbox';
 import { botActionLogOn } from '../../store/action-log.repository';
 import type { Db } from '../../store/db';
 import { ActOnEscalation, type EscalationClick } from '../notifications/act-on-escalation';
-import type { ActionLogEntry } from '../notifications/bot-action-log.port';
-import type { Actor } from '../delivery-views';
+import type { Actor, EscalationDecisionPorts } from '../delivery-views';
 import type { Escalation } from '../../domain/delivery/escalation';
 import { SqlEscalationRecords } from '../../store/escalation-records.repository';
 import { EscalationActionsService } from './escalation-actions';
@@ -27,6 +26,13 @@ const actor = (haloAgentId: number | null, roles: Actor['roles'] = ['pm']): Acto
   roles,
   haloAgentId,
 });
+
+/** Escalation records whose decisions write their log entry and card update in their transaction. */
+const recordsOn = (db: Db) =>
+  new SqlEscalationRecords(db, (tx) => ({
+    outbox: outboxOn(tx, TENANT, { now }),
+    actions: botActionLogOn(tx, TENANT),
+  }));
 
 /** How many times the stored escalation's timeline says it was acknowledged. */
 async function acknowledgements(db: Db): Promise<number> {
@@ -205,10 +211,16 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
         expect(result).toEqual(expect.objectContaining({ ok: true }));
         if (result.ok) expect(result.escalation.state).toBe('acknowledged');
       }
-      // The forty-nine answer with the decision's own view of the escalation, frozen, as they
-      // share it (and so the card built from it).
-      expect(new Set(results.map((r) => r.escalation)).size).toBe(1);
-      expect(Object.isFrozen(results[0]!.escalation)).toBe(true);
+      // The clicks share frozen views of the escalation (and so the cards built from them): the
+      // decision's own, or, when the second read (of the forty-nine asking while the first read
+      // ran) began after the decision committed, that read's view of it as acknowledged. Never a
+      // view per click.
+      const views = new Set(results.map((r) => r.escalation));
+      expect(views.size).toBeLessThanOrEqual(2);
+      for (const view of views) {
+        expect(Object.isFrozen(view)).toBe(true);
+        expect(view).toEqual(results[0]!.escalation);
+      }
       // The forty-nine waited for the first decision instead of each losing a compare-and-set.
       const swaps = counting.statements.filter((s) =>
         s.trimStart().startsWith('UPDATE escalations'),
@@ -225,10 +237,7 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
       await seed(handle.db);
       const others = await seedMore(handle.db, 5);
       const counting = new CountingDb(handle.db);
-      const records = new SqlEscalationRecords(counting, (tx) => ({
-        outbox: outboxOn(tx, TENANT, { now }),
-        actions: botActionLogOn(tx, TENANT),
-      }));
+      const records = recordsOn(counting);
       const all = [escalation, ...others];
       const results = await Promise.all(
         all.map((e) => records.compareAndSet(TENANT, acknowledged(e), e.updatedAt, logged(e))),
@@ -250,10 +259,7 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
     try {
       await seed(handle.db);
       const others = await seedMore(handle.db, 3);
-      const records = new SqlEscalationRecords(handle.db, (tx) => ({
-        outbox: outboxOn(tx, TENANT, { now }),
-        actions: botActionLogOn(tx, TENANT),
-      }));
+      const records = recordsOn(handle.db);
       const all = [escalation, ...others];
       // The second is in the batch after the first (written alone), with the third and fourth.
       const failing = all[1]!;
@@ -296,10 +302,7 @@ describe.each(testDatabases())('escalation actions on $name', (database) => {
     try {
       await seed(handle.db);
       const [other] = await seedMore(handle.db, 1);
-      const records = new SqlEscalationRecords(handle.db, (tx) => ({
-        outbox: outboxOn(tx, TENANT, { now }),
-        actions: botActionLogOn(tx, TENANT),
-      }));
+      const records = recordsOn(handle.db);
       const first = acknowledged(escalation);
       const second: Escalation = {
         ...first,
@@ -389,13 +392,6 @@ describe.each(testDatabases())('an escalation click on $name', (database) => {
       outboxSignal: signal,
       clock: { now },
     });
-  /** Escalation records whose decisions write their log entry and card update in their transaction. */
-  const recordsOn = (db: Db) =>
-    new SqlEscalationRecords(db, (tx) => ({
-      outbox: outboxOn(tx, TENANT, { now }),
-      actions: botActionLogOn(tx, TENANT),
-    }));
-
   test('answered, then the process dies: the decision, its log entry and the card update for everyone are all stored, and a new process delivers the update', async () => {
     const handle = await target.open();
     const connector = await new ConnectorDouble().start();
@@ -546,7 +542,7 @@ function acknowledged(e: Escalation): Escalation {
 
 /** What a decision on `e` writes alongside: its action log entry. */
 function logged(e: Escalation) {
-  return (ports: { actions: { record: (entry: ActionLogEntry) => Promise<void> } }) =>
+  return (ports: EscalationDecisionPorts) =>
     ports.actions.record({
       at: now(),
       actorAadObjectId: 'aad-40',
